@@ -1,0 +1,282 @@
+/**
+ * Activities behind the human-task stage helper (workflows/humanTask.ts): they project every task
+ * transition into Postgres (the inbox) with an append-only timeline row, idempotently.
+ * Every instant comes from the workflow (`at`), never from this process's clock.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema';
+import { computeDeadline, workingDaysLeft, type Deadline } from './calendar';
+import { insertTimeline } from './timeline';
+
+export interface TaskRef {
+  taskId: string;
+  kind: string;
+  role: string;
+  orgCode: string;
+  stage: string;
+  subjectType: string;
+  subjectId: string;
+  subjectRef: string;
+  subjectPersonId: string | null;
+  workflowId: string;
+}
+
+export interface ActorRef {
+  username: string;
+  displayName: string;
+  orgCode: string | null;
+}
+
+const SYSTEM: ActorRef = { username: 'system', displayName: '系统', orgCode: null };
+
+function timelineBase(t: TaskRef) {
+  return { subjectType: t.subjectType, subjectId: t.subjectId, stage: t.stage };
+}
+
+export function createTaskActivities(db: Kysely<Database>) {
+  return {
+    /** Opens (or, on retry, finds) a task; computes its deadline from the calendar table. */
+    async openTask(input: { task: TaskRef; at: string; slaWorkingDays: number | null; eventKey: string }): Promise<{ deadline: Deadline | null }> {
+      const { task, at } = input;
+      const deadline = input.slaWorkingDays == null ? null : await computeDeadline(db, new Date(at), input.slaWorkingDays);
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('task')
+          .values({
+            id: task.taskId,
+            kind: task.kind,
+            state: 'open',
+            subject_type: task.subjectType,
+            subject_id: task.subjectId,
+            subject_ref: task.subjectRef,
+            workflow_id: task.workflowId,
+            org_code: task.orgCode,
+            role: task.role,
+            subject_person_id: task.subjectPersonId,
+            opened_at: at,
+            sla_working_days: input.slaWorkingDays,
+            due_on: deadline?.dueOn ?? null,
+            due_at: deadline?.dueAt ?? null,
+            warn_at: deadline?.warnAt ?? null,
+            due_provisional: deadline?.provisional ?? false,
+            due_calendar: deadline ? JSON.stringify(deadline.calendar) : null,
+            updated_at: at,
+          })
+          .onConflict((oc) => oc.column('id').doNothing())
+          .execute();
+        await insertTimeline(trx, {
+          ...timelineBase(task),
+          eventKey: input.eventKey,
+          orgCode: task.orgCode,
+          actor: SYSTEM.username,
+          actorName: SYSTEM.displayName,
+          event: 'task_opened',
+          data: { taskId: task.taskId, kind: task.kind, dueOn: deadline?.dueOn ?? null, dueProvisional: deadline?.provisional ?? false },
+          at,
+        });
+      });
+      return { deadline };
+    },
+
+    /** Recomputes the deadline of a running SLA segment (calendar data loaded or changed). */
+    async recomputeDeadline(input: { task: TaskRef; segmentStart: string; days: number; at: string; eventKey: string }): Promise<{ deadline: Deadline }> {
+      const deadline = await computeDeadline(db, new Date(input.segmentStart), input.days);
+      const before = await db.selectFrom('task').select(['due_on', 'due_provisional']).where('id', '=', input.task.taskId).executeTakeFirst();
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('task')
+          .set({
+            due_on: deadline.dueOn,
+            due_at: deadline.dueAt,
+            warn_at: deadline.warnAt,
+            due_provisional: deadline.provisional,
+            due_calendar: JSON.stringify(deadline.calendar),
+            updated_at: input.at,
+          })
+          .where('id', '=', input.task.taskId)
+          .execute();
+        await insertTimeline(trx, {
+          ...timelineBase(input.task),
+          eventKey: input.eventKey,
+          orgCode: input.task.orgCode,
+          actor: SYSTEM.username,
+          actorName: SYSTEM.displayName,
+          event: 'deadline_recomputed',
+          data: { taskId: input.task.taskId, from: before?.due_on ?? null, to: deadline.dueOn, provisional: deadline.provisional },
+          at: input.at,
+        });
+      });
+      return { deadline };
+    },
+
+    /** A reminder that the deadline is near (限时办结 warning). */
+    async markTaskWarned(input: { task: TaskRef; at: string; dueOn: string; eventKey: string }): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        await trx.updateTable('task').set({ warned_at: input.at, updated_at: input.at }).where('id', '=', input.task.taskId).execute();
+        await insertTimeline(trx, {
+          ...timelineBase(input.task),
+          eventKey: input.eventKey,
+          orgCode: input.task.orgCode,
+          actor: SYSTEM.username,
+          actorName: SYSTEM.displayName,
+          event: 'deadline_warning',
+          comment: `办理期限将至：${input.dueOn} 到期`,
+          data: { taskId: input.task.taskId, dueOn: input.dueOn },
+          at: input.at,
+        });
+      });
+    },
+
+    /** The deadline passed undecided: the task is overdue and escalated (催办). Nothing is decided by this. */
+    async markTaskOverdue(input: { task: TaskRef; at: string; dueOn: string; eventKey: string }): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        await trx.updateTable('task').set({ overdue_at: input.at, updated_at: input.at }).where('id', '=', input.task.taskId).execute();
+        await insertTimeline(trx, {
+          ...timelineBase(input.task),
+          eventKey: input.eventKey,
+          orgCode: input.task.orgCode,
+          actor: SYSTEM.username,
+          actorName: SYSTEM.displayName,
+          event: 'escalated_overdue',
+          comment: `已超过办理期限（${input.dueOn}），已催办`,
+          data: { taskId: input.task.taskId, dueOn: input.dueOn },
+          at: input.at,
+        });
+      });
+    },
+
+    /** The reviewer asked for supplementary materials: the SLA clock stops; returns the working days left. */
+    async pauseTask(input: { task: TaskRef; at: string; actor: ActorRef; comment: string; eventKey: string }): Promise<{ remainingWorkingDays: number | null }> {
+      const row = await db.selectFrom('task').select(['due_on', 'sla_working_days']).where('id', '=', input.task.taskId).executeTakeFirstOrThrow();
+      const remaining = row.due_on == null ? null : Math.max(0, (await workingDaysLeft(db, new Date(input.at), row.due_on)).count);
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('task')
+          .set({ state: 'paused', paused_at: input.at, updated_at: input.at, comment: input.comment })
+          .where('id', '=', input.task.taskId)
+          .execute();
+        await insertTimeline(trx, {
+          ...timelineBase(input.task),
+          eventKey: input.eventKey,
+          orgCode: input.actor.orgCode,
+          actor: input.actor.username,
+          actorName: input.actor.displayName,
+          event: 'supplement_requested',
+          decision: 'request_supplement',
+          comment: input.comment,
+          data: { taskId: input.task.taskId, slaPaused: row.due_on != null, remainingWorkingDays: remaining },
+          at: input.at,
+        });
+      });
+      return { remainingWorkingDays: remaining };
+    },
+
+    /** The applicant resubmitted: the task reopens with the working days that were left. */
+    async resumeTask(input: {
+      task: TaskRef;
+      at: string;
+      remainingWorkingDays: number | null;
+      actor: ActorRef;
+      comment: string | null;
+      changes: Record<string, unknown> | null;
+      eventKey: string;
+    }): Promise<{ deadline: Deadline | null }> {
+      const deadline = input.remainingWorkingDays == null ? null : await computeDeadline(db, new Date(input.at), input.remainingWorkingDays);
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('task')
+          .set({
+            state: 'open',
+            paused_at: null,
+            warned_at: null,
+            overdue_at: null,
+            due_on: deadline?.dueOn ?? null,
+            due_at: deadline?.dueAt ?? null,
+            warn_at: deadline?.warnAt ?? null,
+            due_provisional: deadline?.provisional ?? false,
+            due_calendar: deadline ? JSON.stringify(deadline.calendar) : null,
+            updated_at: input.at,
+          })
+          .where('id', '=', input.task.taskId)
+          .execute();
+        await insertTimeline(trx, {
+          ...timelineBase(input.task),
+          eventKey: input.eventKey,
+          orgCode: input.actor.orgCode,
+          actor: input.actor.username,
+          actorName: input.actor.displayName,
+          event: 'supplement_submitted',
+          comment: input.comment,
+          data: { taskId: input.task.taskId, changes: input.changes, dueOn: deadline?.dueOn ?? null, remainingWorkingDays: input.remainingWorkingDays },
+          at: input.at,
+        });
+      });
+      return { deadline };
+    },
+
+    /** Records a clerk's decision: the task is done, the timeline says who, which organisation, what and when. */
+    async completeTask(input: {
+      task: TaskRef;
+      at: string;
+      actor: ActorRef;
+      decision: string;
+      comment: string | null;
+      fields: Record<string, unknown>;
+      eventKey: string;
+    }): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('task')
+          .set({
+            state: 'done',
+            decided_at: input.at,
+            decided_by: input.actor.username,
+            decision: input.decision,
+            comment: input.comment,
+            decision_data: JSON.stringify(input.fields),
+            updated_at: input.at,
+          })
+          .where('id', '=', input.task.taskId)
+          .where('state', 'in', ['open', 'paused'])
+          .execute();
+        await insertTimeline(trx, {
+          ...timelineBase(input.task),
+          eventKey: input.eventKey,
+          orgCode: input.task.orgCode,
+          actor: input.actor.username,
+          actorName: input.actor.displayName,
+          event: 'decided',
+          decision: input.decision,
+          comment: input.comment,
+          data: { taskId: input.task.taskId, ...input.fields },
+          at: input.at,
+        });
+      });
+    },
+
+    /** Cancels open tasks of a subject (the subject ended another way, e.g. a clawback). */
+    async cancelTask(input: { task: TaskRef; at: string; reason: string; eventKey: string }): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('task')
+          .set({ state: 'cancelled', comment: input.reason, updated_at: input.at })
+          .where('id', '=', input.task.taskId)
+          .where('state', 'in', ['open', 'paused'])
+          .execute();
+        await insertTimeline(trx, {
+          ...timelineBase(input.task),
+          eventKey: input.eventKey,
+          orgCode: input.task.orgCode,
+          actor: SYSTEM.username,
+          actorName: SYSTEM.displayName,
+          event: 'task_cancelled',
+          comment: input.reason,
+          data: { taskId: input.task.taskId },
+          at: input.at,
+        });
+      });
+    },
+  };
+}
+
+export type TaskActivities = ReturnType<typeof createTaskActivities>;

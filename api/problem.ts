@@ -1,0 +1,87 @@
+/**
+ * RFC 9457 problem details with a stable `code`. Every error a client can cause is one of these.
+ */
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { ZodError } from 'zod';
+import type { Logger } from 'pino';
+
+/** Stable error codes (API.md plus documented additions). */
+export const ProblemCodes = {
+  VALIDATION_FAILED: { status: 400, title: 'The request is malformed' },
+  UNAUTHENTICATED: { status: 401, title: 'Log in first' },
+  FORBIDDEN: { status: 403, title: 'Not allowed for your role' },
+  NOT_YOUR_TASK: { status: 403, title: 'The task belongs to another organisation or concerns you' },
+  NOT_FOUND: { status: 404, title: 'No such resource' },
+  PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
+  ALREADY_REGISTERED: { status: 409, title: 'This identity already has an account' },
+  USERNAME_TAKEN: { status: 409, title: 'This username is taken' },
+  DUPLICATE_CLAIM: { status: 409, title: 'A claim of this kind and level already exists' },
+  TASK_ALREADY_DECIDED: { status: 409, title: 'The task has already been decided' },
+  TASK_PAUSED: { status: 409, title: 'The task waits for supplementary materials' },
+  TASK_NOT_PAUSED: { status: 409, title: 'The task is not waiting for materials' },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'The Idempotency-Key was used for a different request' },
+  IDENTITY_MISMATCH: { status: 422, title: 'Claims are made for your own identity only' },
+  NOT_ELIGIBLE: { status: 422, title: 'Not eligible' },
+  INVALID_DECISION: { status: 422, title: 'The decision is not valid for this task' },
+  RATE_LIMITED: { status: 429, title: 'Too many attempts, wait a moment' },
+  DB_UNAVAILABLE: { status: 503, title: 'The database is unavailable' },
+  TEMPORAL_UNAVAILABLE: { status: 503, title: 'The workflow service is unavailable' },
+  INTERNAL: { status: 500, title: 'Internal error' },
+} as const;
+
+export type ProblemCode = keyof typeof ProblemCodes;
+
+export class Problem extends Error {
+  constructor(
+    readonly code: ProblemCode,
+    readonly detail?: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(detail ?? ProblemCodes[code].title);
+  }
+  get status(): number {
+    return ProblemCodes[this.code].status;
+  }
+  body() {
+    const { status, title } = ProblemCodes[this.code];
+    return { type: `urn:problem:${this.code.toLowerCase().replace(/_/g, '-')}`, title, status, detail: this.detail ?? title, code: this.code, ...this.extra };
+  }
+}
+
+export function zodProblem(err: ZodError): Problem {
+  return new Problem(
+    'VALIDATION_FAILED',
+    err.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '),
+    { errors: err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
+  );
+}
+
+/** Connection-level failures of Postgres: the API answers 503, never 500. */
+function isDbUnavailable(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  if (!e) return false;
+  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '08006', '08001', '08003', '53300'].includes(e.code ?? '')) return true;
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(e.message ?? '');
+}
+
+export function sendProblem(res: Parameters<RequestHandler>[1], p: Problem): void {
+  res.status(p.status).type('application/problem+json').send(JSON.stringify(p.body()));
+}
+
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    let p: Problem;
+    if (err instanceof Problem) p = err;
+    else if (err instanceof ZodError) p = zodProblem(err);
+    else if (err?.type === 'entity.parse.failed') p = new Problem('VALIDATION_FAILED', 'the body is not valid JSON');
+    else if (err?.type === 'entity.too.large') p = new Problem('PAYLOAD_TOO_LARGE');
+    else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') p = new Problem('VALIDATION_FAILED', 'unsupported body encoding');
+    else if (isDbUnavailable(err)) p = new Problem('DB_UNAVAILABLE');
+    else {
+      log.error({ err, reqId: (req as { id?: unknown }).id }, 'unhandled error');
+      p = new Problem('INTERNAL', 'an internal error occurred; it has been logged');
+    }
+    if (res.headersSent) return;
+    sendProblem(res, p);
+  };
+}

@@ -1,0 +1,53 @@
+import { Router } from 'express';
+import rateLimit from 'express-rate-limit';
+import { defineRoute } from '../route';
+import { ProgressQuery, ProgressView } from '../schemas';
+import { Problem, sendProblem } from '../problem';
+import { iso } from '../views';
+import { orgNames } from '../orgs';
+import type { AppDeps } from '../deps';
+import { shanghaiDate } from '../../domain/workdays';
+
+export function publicRoutes(deps: AppDeps): Router {
+  const router = Router();
+  const { db } = deps;
+  // the last 6 ID characters are a weak secret: limit guessing
+  router.use(
+    '/api/v1/public/progress',
+    rateLimit({ windowMs: 60_000, limit: 60, standardHeaders: 'draft-8', legacyHeaders: false, handler: (_q, res) => sendProblem(res, new Problem('RATE_LIMITED')) }),
+  );
+
+  defineRoute(router, {
+    method: 'get',
+    path: '/api/v1/public/progress',
+    summary: 'Progress of an application by its number and the last 6 characters of the ID number, without personal data',
+    tags: ['public'],
+    access: { public: true },
+    query: ProgressQuery,
+    responses: { 200: { description: 'stage and timeline', schema: ProgressView } },
+    problems: ['NOT_FOUND', 'VALIDATION_FAILED'],
+    handler: async ({ query }) => {
+      const claim = await db.selectFrom('claim').selectAll().where('application_no', '=', query.applicationNo).executeTakeFirst();
+      if (!claim || !claim.applicant_id_number.endsWith(query.idLast6)) throw new Problem('NOT_FOUND', 'no application matches that number and ID');
+      const timeline = await db
+        .selectFrom('timeline')
+        .select(['stage', 'org_code', 'event', 'decision', 'at'])
+        .where('subject_type', '=', 'nanxun_claim')
+        .where('subject_id', '=', claim.id)
+        .orderBy('at')
+        .orderBy('id')
+        .execute();
+      const names = await orgNames(db, timeline.map((t) => t.org_code));
+      return {
+        applicationNo: claim.application_no,
+        kind: claim.kind,
+        status: claim.status,
+        stage: claim.stage,
+        submittedOn: shanghaiDate(claim.submitted_at),
+        // no names, comments or actors: only which body did what, when
+        timeline: timeline.map((t) => ({ stage: t.stage, orgName: t.org_code ? (names.get(t.org_code) ?? null) : null, event: t.event, decision: t.decision, at: iso(t.at)! })),
+      };
+    },
+  });
+  return router;
+}

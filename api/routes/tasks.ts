@@ -1,0 +1,167 @@
+/**
+ * The one inbox for every human step of every workflow, and the decision endpoint that sends a
+ * `decide` Update and answers with the state the workflow committed.
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import { createHash } from 'node:crypto';
+import { defineRoute } from '../route';
+import { DecisionBody, DecisionResult, TaskQuery, TaskView } from '../schemas';
+import { Problem } from '../problem';
+import { actorOf, hasRole } from '../auth';
+import { withTemporal } from '../temporalErrors';
+import { taskView } from '../views';
+import type { AppDeps } from '../deps';
+import type { Task } from '../../db/schema';
+import type { Actor } from '../../workflows/messages';
+import { decideUpdate } from '../../workflows/messages';
+import { loadCalendar } from '../../db/calendar';
+import { shanghaiDate } from '../../domain/workdays';
+import { maskIdNumber } from '../../domain/idNumber';
+
+/** A clerk sees the tasks of their own organisation and role, never one about themselves. */
+export function canDecide(actor: Actor, t: Task): boolean {
+  return actor.orgCode === t.org_code && actor.roles.includes(t.role) && !(actor.idNumber && actor.idNumber === t.subject_person_id);
+}
+
+export function taskRoutes(deps: AppDeps): Router {
+  const router = Router();
+  const { db, temporal } = deps;
+
+  const currentCalendar = async () => {
+    const year = Number(shanghaiDate(new Date()).slice(0, 4));
+    return (await loadCalendar(db, year - 1, year + 1)).cal;
+  };
+
+  defineRoute(router, {
+    method: 'get',
+    path: '/api/v1/tasks',
+    summary: "Your organisation's tasks (X-Total-Count gives the total)",
+    tags: ['tasks'],
+    access: { roles: 'any' },
+    query: TaskQuery,
+    responses: { 200: { description: 'tasks, oldest open first', schema: z.array(TaskView) } },
+    handler: async ({ req, res, query }) => {
+      const actor = actorOf(req);
+      if (!actor.orgCode) return [];
+      let q = db
+        .selectFrom('task')
+        .where('org_code', '=', actor.orgCode)
+        .where('role', 'in', actor.roles.length ? actor.roles : ['-'])
+        .where((eb) => eb.or([eb('subject_person_id', 'is', null), eb('subject_person_id', '<>', actor.idNumber ?? '-')]));
+      if (query.state !== 'all') q = q.where('state', '=', query.state === 'open' ? 'open' : query.state);
+      if (query.kind) q = q.where('kind', '=', query.kind);
+      if (query.q) {
+        const like = `%${query.q.replace(/[%_\\]/g, '\\$&')}%`;
+        q = q.where((eb) =>
+          eb.or([
+            eb('subject_ref', '=', query.q!),
+            eb('subject_id', 'in', eb.selectFrom('claim').select('id').where('applicant_name', 'like', like)),
+          ]),
+        );
+      }
+      const [rows, total, cal] = await Promise.all([
+        q.selectAll().orderBy('opened_at', query.state === 'open' ? 'asc' : 'desc').orderBy('id').limit(query.limit).offset(query.offset).execute(),
+        q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirst(),
+        currentCalendar(),
+      ]);
+      res.setHeader('X-Total-Count', String(total?.n ?? 0));
+      return rows.map((t) => taskView(t, cal));
+    },
+  });
+
+  async function visibleTask(actor: Actor, id: string): Promise<Task> {
+    const t = await db.selectFrom('task').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!t) throw new Problem('NOT_FOUND', 'no such task');
+    if (!canDecide(actor, t) && !hasRole(actor, 'admin', 'auditor')) throw new Problem('NOT_YOUR_TASK');
+    return t;
+  }
+
+  defineRoute(router, {
+    method: 'get',
+    path: '/api/v1/tasks/:id',
+    summary: 'A task and a summary of its subject',
+    tags: ['tasks'],
+    access: { roles: 'any' },
+    params: z.object({ id: z.string().max(200) }),
+    responses: { 200: { description: 'the task', schema: TaskView.extend({ subjectSummary: z.record(z.string(), z.unknown()).nullable() }) } },
+    problems: ['NOT_FOUND', 'NOT_YOUR_TASK'],
+    handler: async ({ req, params }) => {
+      const t = await visibleTask(actorOf(req), params.id);
+      let subjectSummary: Record<string, unknown> | null = null;
+      if (t.subject_type === 'nanxun_claim') {
+        const c = await db.selectFrom('claim').selectAll().where('id', '=', t.subject_id).executeTakeFirst();
+        if (c) {
+          subjectSummary = {
+            applicationNo: c.application_no,
+            kind: c.kind,
+            status: c.status,
+            stage: c.stage,
+            applicantName: c.applicant_name,
+            // only the clerks who verify identity (employer, bureau) see the full number
+            applicantIdNumber: ['unit_verification', 'bureau_review'].includes(t.kind) ? c.applicant_id_number : maskIdNumber(c.applicant_id_number),
+            employerOrgCode: c.employer_org_code,
+            level: c.level,
+            amountYuan: c.amount_yuan,
+            form: c.form,
+          };
+        }
+      }
+      return { ...taskView(t, await currentCalendar()), subjectSummary };
+    },
+  });
+
+  defineRoute(router, {
+    method: 'post',
+    path: '/api/v1/tasks/:id/decision',
+    summary: 'Decide a task; answers with the state the workflow committed. Idempotency-Key repeats the first result.',
+    tags: ['tasks'],
+    access: { roles: 'any' },
+    params: z.object({ id: z.string().max(200) }),
+    body: DecisionBody,
+    responses: { 200: { description: 'the decided task and its subject after the decision took effect', schema: DecisionResult } },
+    problems: ['NOT_YOUR_TASK', 'TASK_ALREADY_DECIDED', 'TASK_PAUSED', 'INVALID_DECISION', 'IDEMPOTENCY_KEY_REUSED', 'TEMPORAL_UNAVAILABLE'],
+    handler: async ({ req, res, params, body }) => {
+      const actor = actorOf(req);
+      const key = req.header('Idempotency-Key')?.trim();
+      if (key !== undefined && (key.length === 0 || key.length > 200)) throw new Problem('VALIDATION_FAILED', 'Idempotency-Key must be 1–200 characters');
+      const requestHash = createHash('sha256').update(JSON.stringify({ task: params.id, body })).digest('hex');
+      if (key) {
+        const prior = await db.selectFrom('idempotency').selectAll().where('user_id', '=', actor.userId).where('key', '=', key).executeTakeFirst();
+        if (prior) {
+          if (prior.request_hash !== requestHash) throw new Problem('IDEMPOTENCY_KEY_REUSED');
+          res.setHeader('Idempotent-Replayed', 'true');
+          res.status(prior.status_code).json(prior.response);
+          return undefined;
+        }
+      }
+      const t = await db.selectFrom('task').selectAll().where('id', '=', params.id).executeTakeFirst();
+      if (!t) throw new Problem('NOT_FOUND', 'no such task');
+      if (!canDecide(actor, t)) throw new Problem('NOT_YOUR_TASK');
+      if (t.state === 'done' || t.state === 'cancelled') throw new Problem('TASK_ALREADY_DECIDED', `decided ${t.decision ?? t.state} by ${t.decided_by ?? 'the system'}`);
+      if (t.state === 'paused') throw new Problem('TASK_PAUSED');
+
+      const { decision, comment, ...fields } = body;
+      // the update id makes a retried request with the same key one update in the workflow too
+      const updateId = key ? `idem-${createHash('sha256').update(`${actor.userId}:${key}`).digest('hex').slice(0, 32)}` : undefined;
+      const state = await withTemporal(() =>
+        temporal.workflow.getHandle(t.workflow_id).executeUpdate(decideUpdate, {
+          args: [{ taskId: t.id, actor, decision, comment, fields }],
+          ...(updateId ? { updateId } : {}),
+        }),
+      );
+      const decided = await db.selectFrom('task').selectAll().where('id', '=', t.id).executeTakeFirstOrThrow();
+      const result = { task: taskView(decided, await currentCalendar()), subject: { status: state.status, stage: state.stage } };
+      if (key) {
+        await db
+          .insertInto('idempotency')
+          .values({ user_id: actor.userId, key, request_hash: requestHash, status_code: 200, response: JSON.stringify(result) })
+          .onConflict((oc) => oc.columns(['user_id', 'key']).doNothing())
+          .execute();
+      }
+      return result;
+    },
+  });
+
+  return router;
+}

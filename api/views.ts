@@ -1,0 +1,52 @@
+/**
+ * How stored rows are shown: instants with the +08:00 offset, ID numbers masked unless the viewer needs them.
+ */
+import type { Task, TimelineRow } from '../db/schema';
+import { formatShanghai, workingDaysBetween, shanghaiDate, type CalendarData } from '../domain/workdays';
+import { WARN_WORKING_DAYS_LEFT } from '../domain/nanxun';
+
+export const iso = (d: Date | string | null | undefined): string | null => (d == null ? null : formatShanghai(new Date(d)));
+
+export function taskView(t: Task, cal: CalendarData | null, now = new Date()) {
+  const open = t.state === 'open';
+  let workingDaysLeft: number | null = null;
+  if (open && t.due_on && cal) {
+    const today = shanghaiDate(now);
+    workingDaysLeft = today > t.due_on ? -workingDaysBetween(t.due_on, today, cal).count : workingDaysBetween(today, t.due_on, cal).count;
+  }
+  const overdue = open && (t.overdue_at != null || (t.due_at != null && now > new Date(t.due_at)));
+  const warning = open && !overdue && (t.warned_at != null || (t.warn_at != null && now >= new Date(t.warn_at)) || (workingDaysLeft != null && workingDaysLeft < WARN_WORKING_DAYS_LEFT));
+  return {
+    id: t.id,
+    kind: t.kind,
+    state: t.state,
+    subject: { type: t.subject_type, id: t.subject_id, ref: t.subject_ref },
+    orgCode: t.org_code,
+    createdAt: iso(t.opened_at)!,
+    dueAt: iso(t.due_at),
+    dueOn: t.due_on,
+    dueProvisional: t.due_provisional,
+    dueCalendar: t.due_calendar ?? null,
+    workingDaysLeft,
+    warning,
+    overdue,
+    decision: t.decision,
+    decidedAt: iso(t.decided_at),
+    decidedBy: t.decided_by,
+    comment: t.comment,
+  };
+}
+
+export function timelineView(r: TimelineRow, orgNames: Map<string, string>) {
+  return {
+    stage: r.stage,
+    orgCode: r.org_code,
+    orgName: r.org_code ? (orgNames.get(r.org_code) ?? null) : null,
+    actor: r.actor,
+    actorName: r.actor_name,
+    event: r.event,
+    decision: r.decision,
+    comment: r.comment,
+    at: iso(r.at)!,
+  };
+}

@@ -1,0 +1,13 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import { Pool, types } from 'pg';
+import type { Database } from './schema';
+
+// bigint ids (bigserial) as strings, counts via Number() where needed; dates stay Date
+types.setTypeParser(types.builtins.INT8, (v) => v);
+
+export function createDb(connectionString: string, opts: { max?: number } = {}): Kysely<Database> {
+  const pool = new Pool({ connectionString, max: opts.max ?? 10, connectionTimeoutMillis: 5000 });
+  // an idle client losing its server (database restart) must not crash the process
+  pool.on('error', () => undefined);
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}

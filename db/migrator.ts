@@ -1,0 +1,22 @@
+import { Kysely, Migrator, type Migration, type MigrationProvider } from 'kysely';
+import * as m0001 from './migrations/0001_platform';
+import * as m0002 from './migrations/0002_nanxun_claims';
+
+/** Migrations are imported statically so they work the same under tsx, Jest and a bundle. */
+const migrations: Record<string, Migration> = {
+  '0001_platform': m0001,
+  '0002_nanxun_claims': m0002,
+};
+
+class StaticProvider implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return migrations;
+  }
+}
+
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new StaticProvider() });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

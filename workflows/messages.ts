@@ -1,0 +1,53 @@
+/**
+ * Messages shared by the workflows and the API (the API imports only these definitions).
+ */
+import { defineSignal, defineUpdate } from '@temporalio/workflow';
+
+/** Who is acting, as authenticated by the API. */
+export interface Actor {
+  userId: number;
+  username: string;
+  displayName: string;
+  roles: string[];
+  orgCode: string | null;
+  idNumber: string | null;
+}
+
+export interface DecisionInput {
+  taskId: string;
+  actor: Actor;
+  decision: string;
+  comment?: string;
+  /** kind-specific fields, e.g. verdict, confirmedLevel, amountYuan */
+  fields?: Record<string, unknown>;
+}
+
+export interface ResubmitInput {
+  taskId: string;
+  actor: Actor;
+  comment?: string;
+  /** what the applicant supplied or corrected */
+  changes?: Record<string, unknown>;
+}
+
+/** The committed state of the workflow's subject after a message took effect. */
+export interface SubjectState {
+  status: string;
+  stage: string;
+  openTaskIds: string[];
+}
+
+export const decideUpdate = defineUpdate<SubjectState, [DecisionInput]>('decide');
+export const resubmitUpdate = defineUpdate<SubjectState, [ResubmitInput]>('resubmit');
+/** sent when calendar data is loaded, so provisional deadlines are recomputed */
+export const calendarChangedSignal = defineSignal('calendarChanged');
+
+/** Stable codes the validators reject with (ApplicationFailure.type), mapped to HTTP by the API. */
+export const UpdateRejection = {
+  NOT_YOUR_TASK: 'NOT_YOUR_TASK',
+  TASK_ALREADY_DECIDED: 'TASK_ALREADY_DECIDED',
+  TASK_NOT_FOUND: 'TASK_NOT_FOUND',
+  TASK_PAUSED: 'TASK_PAUSED',
+  TASK_NOT_PAUSED: 'TASK_NOT_PAUSED',
+  INVALID_DECISION: 'INVALID_DECISION',
+} as const;
