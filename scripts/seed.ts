@@ -1,0 +1,46 @@
+/**
+ * `npm run seed`: loads the reference data (organisations, official calendars) and the demo accounts
+ * (password "demo", flagged is_demo: they can log in only in development mode) into the database at
+ * DATABASE_URL, and prints what it created. Idempotent: existing rows are never changed. Runs the
+ * migrations first, so it also works on an empty database.
+ */
+import { readConfig } from './config';
+import { errorMessage, redactUrl, requireEnv, seedSerialised } from './processSupport';
+import { createDb } from '../db/connection';
+import { migrateToLatest } from '../db/migrator';
+
+async function main(): Promise<number> {
+  try {
+    requireEnv(['DATABASE_URL'], 'seed');
+  } catch (err) {
+    console.error(errorMessage(err));
+    return 2;
+  }
+  const url = readConfig().databaseUrl!;
+  const db = createDb(url, { max: 2 });
+  try {
+    const applied = await migrateToLatest(db);
+    if (applied.length) console.log(`migrations applied: ${applied.join(', ')}`);
+
+    const orgsBefore = new Set((await db.selectFrom('org').select('code').execute()).map((r) => r.code));
+    const usersBefore = new Set((await db.selectFrom('app_user').select('username').execute()).map((r) => r.username));
+    const seeded = await seedSerialised(db, { demoAccounts: true });
+    const newOrgs = (await db.selectFrom('org').select(['code', 'name']).orderBy('code').execute()).filter((o) => !orgsBefore.has(o.code));
+    const newUsers = (await db.selectFrom('app_user').select(['username', 'display_name']).orderBy('username').execute()).filter((u) => !usersBefore.has(u.username));
+
+    console.log(`seeded ${redactUrl(url)}:`);
+    console.log(`  organisations created: ${newOrgs.length}${newOrgs.length ? '' : ' (all present)'}`);
+    for (const o of newOrgs) console.log(`    ${o.code}  ${o.name}`);
+    console.log(`  calendar years loaded: ${seeded.calendarYears.length ? seeded.calendarYears.join(', ') : 'none (all present)'}`);
+    console.log(`  demo accounts created: ${newUsers.length}${newUsers.length ? ' (password "demo"; usable only when NODE_ENV is not production)' : ' (all present)'}`);
+    for (const u of newUsers) console.log(`    ${u.username}  ${u.display_name}`);
+    return 0;
+  } catch (err) {
+    console.error(`seed failed: ${errorMessage(err)}`);
+    return 1;
+  } finally {
+    await db.destroy();
+  }
+}
+
+main().then((code) => process.exit(code));
