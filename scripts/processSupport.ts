@@ -83,23 +83,30 @@ export function waitForDatabase(db: Kysely<Database>, opts: { log: Logger; timeo
 }
 
 /**
- * Runs the seeding under a PostgreSQL advisory lock, so that several API replicas (or `npm run seed`
- * beside a running API) never load the same calendar year twice. seedReferenceData checks what exists
- * before loading, so the second holder of the lock finds nothing left to do.
+ * Runs fn on one connection holding a PostgreSQL advisory lock, so that several API replicas (or
+ * `npm run seed` beside a running API) never seed at the same time: seedReferenceData checks what exists
+ * before loading a calendar year, so the second holder of the lock finds nothing left to do.
  */
-export async function seedSerialised(
-  db: Kysely<Database>,
-  opts: { demoAccounts: boolean },
-): Promise<{ calendarYears: number[]; demoAccountsCreated: number | null }> {
+export async function withSeedLock<T>(db: Kysely<Database>, fn: (conn: Kysely<Database>) => Promise<T>): Promise<T> {
   return db.connection().execute(async (conn) => {
     await sql`select pg_advisory_lock(hashtext('zj-approvals:seed'))`.execute(conn);
     try {
-      const ref = await seedReferenceData(conn);
-      const demo = opts.demoAccounts ? await seedDemoAccounts(conn) : null;
-      return { calendarYears: ref.calendarYears, demoAccountsCreated: demo ? demo.created : null };
+      return await fn(conn);
     } finally {
       await sql`select pg_advisory_unlock(hashtext('zj-approvals:seed'))`.execute(conn);
     }
+  });
+}
+
+/** Reference data, and the demo accounts if asked, under the seed lock. */
+export function seedSerialised(
+  db: Kysely<Database>,
+  opts: { demoAccounts: boolean },
+): Promise<{ calendarYears: number[]; demoAccountsCreated: number | null }> {
+  return withSeedLock(db, async (conn) => {
+    const ref = await seedReferenceData(conn);
+    const demo = opts.demoAccounts ? await seedDemoAccounts(conn) : null;
+    return { calendarYears: ref.calendarYears, demoAccountsCreated: demo ? demo.created : null };
   });
 }
 

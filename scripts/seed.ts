@@ -5,9 +5,10 @@
  * migrations first, so it also works on an empty database.
  */
 import { readConfig } from './config';
-import { errorMessage, redactUrl, requireEnv, seedSerialised } from './processSupport';
+import { errorMessage, redactUrl, requireEnv, withSeedLock } from './processSupport';
 import { createDb } from '../db/connection';
 import { migrateToLatest } from '../db/migrator';
+import { seedDemoAccounts, seedReferenceData } from '../db/seed';
 
 async function main(): Promise<number> {
   try {
@@ -22,11 +23,18 @@ async function main(): Promise<number> {
     const applied = await migrateToLatest(db);
     if (applied.length) console.log(`migrations applied: ${applied.join(', ')}`);
 
-    const orgsBefore = new Set((await db.selectFrom('org').select('code').execute()).map((r) => r.code));
-    const usersBefore = new Set((await db.selectFrom('app_user').select('username').execute()).map((r) => r.username));
-    const seeded = await seedSerialised(db, { demoAccounts: true });
-    const newOrgs = (await db.selectFrom('org').select(['code', 'name']).orderBy('code').execute()).filter((o) => !orgsBefore.has(o.code));
-    const newUsers = (await db.selectFrom('app_user').select(['username', 'display_name']).orderBy('username').execute()).filter((u) => !usersBefore.has(u.username));
+    // snapshot and seed under the same lock, so a concurrent seeder's rows are not reported as ours
+    const { seeded, newOrgs, newUsers } = await withSeedLock(db, async (conn) => {
+      const orgsBefore = new Set((await conn.selectFrom('org').select('code').execute()).map((r) => r.code));
+      const usersBefore = new Set((await conn.selectFrom('app_user').select('username').execute()).map((r) => r.username));
+      const ref = await seedReferenceData(conn);
+      await seedDemoAccounts(conn);
+      return {
+        seeded: ref,
+        newOrgs: (await conn.selectFrom('org').select(['code', 'name']).orderBy('code').execute()).filter((o) => !orgsBefore.has(o.code)),
+        newUsers: (await conn.selectFrom('app_user').select(['username', 'display_name']).orderBy('username').execute()).filter((u) => !usersBefore.has(u.username)),
+      };
+    });
 
     console.log(`seeded ${redactUrl(url)}:`);
     console.log(`  organisations created: ${newOrgs.length}${newOrgs.length ? '' : ' (all present)'}`);

@@ -45,7 +45,6 @@ export async function startServices(cfg: RuntimeConfig, say: (m: string) => void
     let temporalUi: string | null = null;
     let temporalCli: string | null = null;
     if (!temporalAddress) {
-      if (await portInUse(cfg.temporalPort)) throw new Error(`port ${cfg.temporalPort} is in use: stop what holds it, or set TEMPORAL_PORT or TEMPORAL_ADDRESS`);
       say('starting the Temporal dev server…');
       const t = await startTemporalDevServer({ dataDir: cfg.dataDir, port: cfg.temporalPort, uiPort: cfg.temporalUiPort, namespace: cfg.namespace, log: (m) => say(`  ${m}`) });
       stops.push(t.stop);

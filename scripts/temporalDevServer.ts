@@ -45,6 +45,31 @@ export function portInUse(port: number, host = '127.0.0.1'): Promise<boolean> {
   });
 }
 
+/** A server left running by a start that was killed outright (SIGKILL) would hold the port: stop it. */
+async function stopLeftover(pidFile: string, log?: (m: string) => void): Promise<void> {
+  if (!fs.existsSync(pidFile)) return;
+  const pid = Number(fs.readFileSync(pidFile, 'utf8'));
+  fs.rmSync(pidFile, { force: true });
+  let cmdline = '';
+  try {
+    cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return; // not running
+  }
+  if (!cmdline.includes('start-dev')) return;
+  log?.(`stopping the Temporal server left running by an earlier start (pid ${pid})`);
+  process.kill(pid, 'SIGTERM');
+  for (let i = 0; i < 100; i++) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  process.kill(pid, 'SIGKILL');
+}
+
 export async function startTemporalDevServer(opts: {
   dataDir: string;
   port: number;
@@ -54,6 +79,9 @@ export async function startTemporalDevServer(opts: {
 }): Promise<RunningTemporal> {
   const cli = await findTemporalCli({ log: opts.log });
   fs.mkdirSync(opts.dataDir, { recursive: true });
+  const pidFile = path.join(opts.dataDir, 'temporal.pid');
+  await stopLeftover(pidFile, opts.log);
+  if (await portInUse(opts.port)) throw new Error(`port ${opts.port} is in use: stop what holds it, or set TEMPORAL_PORT or TEMPORAL_ADDRESS`);
   const dbFile = path.join(opts.dataDir, 'temporal.db');
   const args = [
     'server',
@@ -71,9 +99,14 @@ export async function startTemporalDevServer(opts: {
     ...(opts.uiPort ? ['--ui-port', String(opts.uiPort)] : ['--headless']),
   ];
   const logFile = fs.openSync(path.join(opts.dataDir, 'temporal.log'), 'a');
-  const child: ChildProcess = spawn(cli.path, args, { stdio: ['ignore', logFile, logFile] });
+  // its own process group: Ctrl-C stops the app first, then the app stops the server
+  const child: ChildProcess = spawn(cli.path, args, { stdio: ['ignore', logFile, logFile], detached: true });
   let exited = false;
-  child.once('exit', () => (exited = true));
+  fs.writeFileSync(pidFile, String(child.pid));
+  child.once('exit', () => {
+    exited = true;
+    fs.rmSync(pidFile, { force: true });
+  });
   try {
     await Promise.race([
       waitForPort(opts.port),

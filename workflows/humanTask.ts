@@ -15,6 +15,7 @@ import {
   calendarChangedSignal,
   decideUpdate,
   resubmitUpdate,
+  settledStateUpdate,
   UpdateRejection,
   type Actor,
   type DecisionInput,
@@ -85,6 +86,7 @@ export class HumanTasks {
   private ticketSeq = 0;
   private processedTicket = 0;
   private settledTicket = 0;
+  private settledCount = 0;
   private eventSeq = 0;
 
   constructor(private readonly snapshot: () => { status: string; stage: string }) {
@@ -110,6 +112,10 @@ export class HumanTasks {
       },
       { validator: (input) => this.validateResubmit(input) },
     );
+    setHandler(settledStateUpdate, async () => {
+      await condition(() => this.settledCount > 0);
+      return this.state();
+    });
     setHandler(calendarChangedSignal, () => {
       for (const t of this.open.values()) if (t.deadline?.provisional) t.recalc = true;
     });
@@ -124,6 +130,7 @@ export class HumanTasks {
   /** The workflow now waits on the outside world: decisions taken so far may report their result. */
   settle(): void {
     this.settledTicket = this.processedTicket;
+    this.settledCount++;
   }
 
   state(): SubjectState {

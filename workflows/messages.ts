@@ -39,6 +39,8 @@ export interface SubjectState {
 
 export const decideUpdate = defineUpdate<SubjectState, [DecisionInput]>('decide');
 export const resubmitUpdate = defineUpdate<SubjectState, [ResubmitInput]>('resubmit');
+/** returns the subject's state once the workflow has settled (its first task is open, or it ended) */
+export const settledStateUpdate = defineUpdate<SubjectState, []>('settledState');
 /** sent when calendar data is loaded, so provisional deadlines are recomputed */
 export const calendarChangedSignal = defineSignal('calendarChanged');
 

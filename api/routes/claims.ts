@@ -17,7 +17,7 @@ import { orgNames } from '../orgs';
 import type { AppDeps } from '../deps';
 import type { Claim } from '../../db/schema';
 import type { Actor } from '../../workflows/messages';
-import { resubmitUpdate } from '../../workflows/messages';
+import { resubmitUpdate, settledStateUpdate } from '../../workflows/messages';
 import {
   CERTIFICATE_REWARD_YUAN,
   BUREAU_ORG_CODE,
@@ -29,6 +29,21 @@ import { maskIdNumber } from '../../domain/idNumber';
 import { shanghaiDate } from '../../domain/workdays';
 import { loadCalendar } from '../../db/calendar';
 import type { CertificateClaimInput } from '../../workflows/certificateClaim';
+
+/** Waits (bounded) until a new workflow has opened its first task; the claim exists either way. */
+async function settled(temporal: AppDeps['temporal'], workflowId: string, log: AppDeps['log']): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      temporal.workflow.getHandle(workflowId).executeUpdate(settledStateUpdate),
+      new Promise((resolve) => (timer = setTimeout(resolve, 10_000))),
+    ]);
+  } catch (err) {
+    log.warn({ workflowId, err: String(err) }, 'the new workflow did not report its first state');
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** Staff of an organisation involved in the claim (or oversight roles) may see it. */
 export function canSeeClaim(actor: Actor, claim: Claim): boolean {
@@ -100,8 +115,9 @@ export function claimRoutes(deps: AppDeps): Router {
       const year = Number(shanghaiDate(now).slice(0, 4));
       const id = randomUUID();
 
+      let created;
       try {
-        return await db.transaction().execute(async (trx) => {
+        created = await db.transaction().execute(async (trx) => {
           const seq = await trx
             .insertInto('sequence')
             .values({ name: `claim-certificate-${year}`, value: 1 })
@@ -159,7 +175,7 @@ export function claimRoutes(deps: AppDeps): Router {
               workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
             }),
           );
-          return { id, applicationNo, kind: 'certificate', status: 'unit_verification', stage: 'unit_verification', amountYuan };
+          return { id, applicationNo, workflowId, kind: 'certificate', status: 'unit_verification', stage: 'unit_verification', amountYuan };
         });
       } catch (err) {
         const e = err as { code?: string; constraint?: string };
@@ -168,6 +184,10 @@ export function claimRoutes(deps: AppDeps): Router {
         }
         throw err;
       }
+      // answer once the first task is in its inbox, so the claim is visible to the clerk who must act
+      await settled(temporal, created.workflowId, deps.log);
+      const { workflowId: _workflowId, ...result } = created;
+      return result;
     },
   });
 

@@ -1,0 +1,32 @@
+# The API and the worker, run from the TypeScript sources with tsx as in development (no build step).
+# docker-compose.yml runs this image twice: `api` (default CMD) and `worker`.
+FROM node:20-bookworm-slim
+
+ENV NODE_ENV=production \
+    NPM_CONFIG_UPDATE_NOTIFIER=false \
+    NPM_CONFIG_FUND=false \
+    NPM_CONFIG_AUDIT=false
+
+WORKDIR /app
+
+# dependencies first, for layer caching; tsx, the Temporal SDK (with its native core and the workflow
+# bundler) are runtime dependencies, so dev dependencies (jest, typescript…) are left out
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev && npm cache clean --force
+
+COPY tsconfig.json ./
+COPY api ./api
+COPY activities ./activities
+COPY workflows ./workflows
+COPY db ./db
+COPY domain ./domain
+COPY scripts ./scripts
+
+# run as the image's unprivileged `node` user; DATA_DIR (.data) is only written in development mode
+# (generated JWT secret), but give it a writable home anyway
+RUN mkdir -p /app/.data && chown node:node /app/.data
+USER node
+
+EXPOSE 3000
+# `node --import tsx` rather than the tsx CLI: one process, which receives docker's SIGTERM itself
+CMD ["node", "--import", "tsx", "scripts/api.ts"]
