@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { registry } from './route';
 import { isValidIdNumber, normalizeIdNumber } from '../domain/idNumber';
 import { isValidDate } from '../domain/workdays';
-import { CERTIFICATE_LEVELS, UNIT_VERDICTS } from '../domain/nanxun';
+import { CERTIFICATE_LEVELS, TITLE_LEVELS, UNIT_VERDICTS } from '../domain/nanxun';
 
 export const DateString = z
   .string()
@@ -62,23 +62,62 @@ export const CertificateInput = z
   })
   .strict();
 
+const claimCommon = {
+  applicant: ApplicantInput.optional().openapi({ description: 'must be the logged-in applicant if given' }),
+  employerOrgCode: z.string().trim().min(1).max(64),
+  position: z.string().trim().max(100).optional().openapi({ description: '职务' }),
+  employerNature: z.enum(['production', 'government', 'other']).optional().openapi({ description: '单位性质: 生产经营单位 / 政府部门 / 其他' }),
+  employerNatureOther: z.string().trim().max(100).optional(),
+  employerAddress: z.string().trim().max(200).optional(),
+  employerPhone: Phone.optional(),
+  declaration: z.boolean().optional().openapi({ description: '申请人声明: materials true, no similar award claimed elsewhere (submitting implies it; false is refused)' }),
+};
+
+export const EmploymentInput = z
+  .object({
+    since: DateString.openapi({ description: '入职日期' }),
+    contractYears: z.number().int().min(0).max(50).openapi({ description: '劳动合同期限（年）' }),
+    socialSecurityMonths: z.number().int().min(0).max(600).openapi({ description: '已缴纳社保和个税月数' }),
+    firstIntroduction: z.boolean().openapi({ description: '企业首次引入的中级注册安全工程师' }),
+  })
+  .strict();
+
+export const TitleInput = z
+  .object({
+    level: z.enum(TITLE_LEVELS).openapi({ description: 'senior 副高级 / professor 正高级' }),
+    certificateNumber: z.string().trim().min(1).max(64).openapi({ description: '职称证书编号 (for a title granted by the Zhejiang review: its verification code)' }),
+    grantedOn: DateString.openapi({ description: '取得职称证书日期' }),
+    socialSecurityMonths: z.number().int().min(0).max(600),
+  })
+  .strict();
+
 export const ClaimBody = registry.register(
   'ClaimBody',
-  z
-    .object({
-      kind: z.enum(['certificate']).openapi({ description: 'certificate = 资格证书奖励' }),
-      applicant: ApplicantInput.optional().openapi({ description: 'must be the logged-in applicant if given' }),
-      employerOrgCode: z.string().trim().min(1).max(64),
-      position: z.string().trim().max(100).optional().openapi({ description: '职务' }),
-      employerNature: z.enum(['production', 'government', 'other']).optional().openapi({ description: '单位性质: 生产经营单位 / 政府部门 / 其他' }),
-      employerNatureOther: z.string().trim().max(100).optional(),
-      employerAddress: z.string().trim().max(200).optional(),
-      employerPhone: Phone.optional(),
-      certificate: CertificateInput,
-      previousAwards: z.array(z.enum(CERTIFICATE_LEVELS)).max(3).optional().openapi({ description: '已申请奖励 (levels already awarded elsewhere in this programme)' }),
-      declaration: z.boolean().optional().openapi({ description: '申请人声明: materials true, no similar award claimed elsewhere (submitting implies it; false is refused)' }),
-    })
-    .strict(),
+  z.discriminatedUnion('kind', [
+    z
+      .object({
+        kind: z.literal('certificate').openapi({ description: '资格证书奖励' }),
+        ...claimCommon,
+        certificate: CertificateInput,
+        previousAwards: z.array(z.enum(CERTIFICATE_LEVELS)).max(3).optional().openapi({ description: '已申请奖励 (levels already awarded elsewhere in this programme)' }),
+      })
+      .strict(),
+    z
+      .object({
+        kind: z.literal('shortage_talent').openapi({ description: '紧缺人才奖励 (附件2-2): 3,000 / 3,000 / 4,000 over three years' }),
+        ...claimCommon,
+        certificate: CertificateInput,
+        employment: EmploymentInput,
+      })
+      .strict(),
+    z
+      .object({
+        kind: z.literal('high_level').openapi({ description: '高层次人才奖励: 副高 15,000, 正高 30,000' }),
+        ...claimCommon,
+        title: TitleInput,
+      })
+      .strict(),
+  ]),
 );
 
 export const ClaimCreated = registry.register(
@@ -126,6 +165,7 @@ export const DecisionBody = registry.register(
       verdict: z.enum(UNIT_VERDICTS).optional().openapi({ description: 'unit_verification: 属实 true / 不属实 not_true / 暂无该证书信息 no_record' }),
       confirmedLevel: z.enum(CERTIFICATE_LEVELS).optional().openapi({ description: 'unit_verification: the level the unit confirms' }),
       amountYuan: z.number().int().positive().optional().openapi({ description: 'rereview: the amount approved' }),
+      applicationId: z.string().max(64).optional().openapi({ description: 'objection_investigation (approve = objection upheld): the publicised applicant it concerns, when the objector named none' }),
     })
     .strict(),
 );
@@ -173,7 +213,7 @@ export const ClaimView = registry.register(
     closedAt: z.string().nullable(),
     closeReason: z.string().nullable(),
     timeline: z.array(TimelineEntryView),
-    instalments: z.array(z.object({ year: z.number().int(), amountYuan: z.number().int(), status: z.string(), dueOn: z.string().nullable().optional(), paidAt: z.string().nullable().optional() })),
+    instalments: z.array(z.object({ year: z.number().int(), amountYuan: z.number().int(), status: z.string(), dueOn: z.string().nullable().optional(), paidAt: z.string().nullable().optional(), recoveredAt: z.string().nullable().optional() })),
     tasks: z.array(TaskView),
   }),
 );

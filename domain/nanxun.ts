@@ -109,3 +109,68 @@ export function checkClaimDecision(
   }
   return { ok: true };
 }
+
+/** 紧缺人才奖励 (激励内容第4项): 10,000 yuan over three years. */
+export const SHORTAGE_INSTALMENTS_YUAN = [3000, 3000, 4000] as const;
+export const SHORTAGE_MIN_CONTRACT_YEARS = 3;
+export const SHORTAGE_MIN_CONTRIBUTION_MONTHS = 12;
+
+export function shortageIneligibility(input: {
+  level: string;
+  contractYears: number;
+  socialSecurityMonths: number;
+  employedSince: string;
+  submittedOn: string;
+  firstIntroductionDeclared: boolean;
+  employerHasEarlierShortageClaim: boolean;
+  employerInDistrict: boolean;
+  blacklisted: boolean;
+}): string[] {
+  const reasons: string[] = [];
+  if (!input.employerInDistrict) reasons.push('EMPLOYER_NOT_IN_DISTRICT');
+  if (input.blacklisted) reasons.push('BLACKLISTED');
+  if (input.level !== 'intermediate') reasons.push('LEVEL_NOT_INTERMEDIATE');
+  if (input.contractYears < SHORTAGE_MIN_CONTRACT_YEARS) reasons.push('CONTRACT_TOO_SHORT');
+  // 缴纳社保和个税满一年: declared months, and employment long enough to have paid them
+  if (input.socialSecurityMonths < SHORTAGE_MIN_CONTRIBUTION_MONTHS || addMonths(input.employedSince, SHORTAGE_MIN_CONTRIBUTION_MONTHS) > input.submittedOn) {
+    reasons.push('CONTRIBUTIONS_TOO_SHORT');
+  }
+  // 企业首次引入: the applicant's word and the data this system holds
+  if (!input.firstIntroductionDeclared || input.employerHasEarlierShortageClaim) reasons.push('NOT_FIRST_INTRODUCTION');
+  if (input.employedSince > input.submittedOn) reasons.push('NOT_YET_EMPLOYED');
+  return reasons;
+}
+
+/** 高层次人才奖励 (激励内容第5项): 副高 15,000, 正高 30,000, once the title has been held for a year. */
+export const TITLE_LEVELS = ['senior', 'professor'] as const;
+export type TitleLevel = (typeof TITLE_LEVELS)[number];
+export const HIGH_LEVEL_REWARD_YUAN: Record<TitleLevel, number> = { senior: 15000, professor: 30000 };
+export const TITLE_LEVEL_ZH: Record<TitleLevel, string> = { senior: '副高级（高级工程师）', professor: '正高级（正高级工程师）' };
+export const HIGH_LEVEL_HOLDING_MONTHS = 12;
+
+export function highLevelIneligibility(input: {
+  grantedOn: string;
+  submittedOn: string;
+  socialSecurityMonths: number;
+  employerInDistrict: boolean;
+  blacklisted: boolean;
+  titleRevoked: boolean;
+}): string[] {
+  const reasons: string[] = [];
+  if (!input.employerInDistrict) reasons.push('EMPLOYER_NOT_IN_DISTRICT');
+  if (input.blacklisted) reasons.push('BLACKLISTED');
+  if (input.titleRevoked) reasons.push('TITLE_REVOKED');
+  if (input.grantedOn > input.submittedOn) reasons.push('TITLE_NOT_YET_GRANTED');
+  if (input.socialSecurityMonths < SHORTAGE_MIN_CONTRIBUTION_MONTHS) reasons.push('CONTRIBUTIONS_TOO_SHORT');
+  return reasons;
+}
+
+/** The day the title has been held for a year: the claim's review opens then (it may be submitted earlier). */
+export function highLevelEligibleOn(grantedOn: string): string {
+  return addMonths(grantedOn, HIGH_LEVEL_HOLDING_MONTHS);
+}
+
+/** Instalment n (2, 3) of a shortage-talent reward comes due on the (n-1)-th anniversary of the first payout. */
+export function instalmentDueOn(firstPaidOn: string, yearNo: number): string {
+  return addMonths(firstPaidOn, 12 * (yearNo - 1));
+}

@@ -15,31 +15,45 @@ import { withTemporal } from '../temporalErrors';
 import { taskView, timelineView, iso } from '../views';
 import { orgNames } from '../orgs';
 import type { AppDeps } from '../deps';
-import type { Claim } from '../../db/schema';
+import type { Claim, Instalment, Payout } from '../../db/schema';
 import type { Actor } from '../../workflows/messages';
 import { resubmitUpdate, settledStateUpdate } from '../../workflows/messages';
-import {
-  CERTIFICATE_REWARD_YUAN,
-  BUREAU_ORG_CODE,
-  certificateIneligibility,
-  claimWorkflowId,
-  formatApplicationNo,
-} from '../../domain/nanxun';
+import { BUREAU_ORG_CODE, claimWorkflowId, formatApplicationNo } from '../../domain/nanxun';
+import { planClaim, DUPLICATE_CONSTRAINTS } from '../claimPlans';
 import { maskIdNumber } from '../../domain/idNumber';
 import { shanghaiDate } from '../../domain/workdays';
 import { loadCalendar } from '../../db/calendar';
-import type { CertificateClaimInput } from '../../workflows/certificateClaim';
+
+/** The claim's payments: each instalment's amount, state, due date and payment (recovered after a clawback). */
+function instalmentsView(claim: Claim, instalments: Instalment[], payouts: Payout[]) {
+  // claims submitted before instalments were recorded have one implicit instalment
+  const rows: Pick<Instalment, 'year_no' | 'amount_yuan' | 'status' | 'due_on'>[] = instalments.length
+    ? instalments
+    : [{ year_no: 1, amount_yuan: claim.amount_yuan, status: payouts.length ? 'paid' : claim.status === 'rejected' ? 'cancelled' : 'in_review', due_on: null }];
+  return rows.map((i) => {
+    const paid = payouts.find((p) => p.instalment_no === i.year_no);
+    return {
+      year: i.year_no,
+      amountYuan: i.amount_yuan,
+      status: paid?.recovered_at ? 'recovered' : i.status,
+      dueOn: i.due_on,
+      paidAt: iso(paid?.paid_at),
+      recoveredAt: iso(paid?.recovered_at),
+    };
+  });
+}
 
 /** Waits (bounded) until a new workflow has opened its first task; the claim exists either way. */
-async function settled(temporal: AppDeps['temporal'], workflowId: string, log: AppDeps['log']): Promise<void> {
+async function settled(temporal: AppDeps['temporal'], workflowId: string, log: AppDeps['log']): Promise<{ status: string; stage: string } | undefined> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([
+    return await Promise.race([
       temporal.workflow.getHandle(workflowId).executeUpdate(settledStateUpdate),
-      new Promise((resolve) => (timer = setTimeout(resolve, 10_000))),
+      new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), 10_000))),
     ]);
   } catch (err) {
     log.warn({ workflowId, err: String(err) }, 'the new workflow did not report its first state');
+    return undefined;
   } finally {
     clearTimeout(timer);
   }
@@ -87,31 +101,14 @@ export function claimRoutes(deps: AppDeps): Router {
         throw new Problem('NOT_ELIGIBLE', `no employer ${body.employerOrgCode} is registered`, { reasons: ['UNKNOWN_EMPLOYER'] });
       }
       const now = new Date();
-      const blacklisted = await db.selectFrom('blacklist').select('id_number').where('id_number', '=', user.id_number).executeTakeFirst();
-      const reasons = certificateIneligibility({
-        issuedOn: body.certificate.issuedOn,
-        receivedOn: body.certificate.receivedOn,
-        submittedOn: shanghaiDate(now),
-        employerInDistrict: employer.in_district,
-        blacklisted: !!blacklisted,
-      });
+      const plan = await planClaim(db, body, user.id_number, employer, shanghaiDate(now));
+      const reasons = [...plan.reasons];
       if (body.declaration === false) reasons.push('DECLARATION_REFUSED');
+      if (!plan.rereviewOrgCode) reasons.push('NO_REREVIEW_BODY');
       if (reasons.length) throw new Problem('NOT_ELIGIBLE', `not eligible: ${reasons.join(', ')}`, { reasons });
-
-      const level = body.certificate.level;
-      const existing = await db
-        .selectFrom('claim')
-        .select(['application_no', 'status'])
-        .where('applicant_id_number', '=', user.id_number)
-        .where('kind', '=', 'certificate')
-        .where('level', '=', level)
-        .where('status', '<>', 'rejected')
-        .executeTakeFirst();
-      if (existing) throw new Problem('DUPLICATE_CLAIM', `a ${level} certificate claim already exists: ${existing.application_no} (${existing.status})`);
-
-      const rereviewOrg = employer.cert_rereview_org_code ?? employer.town_code;
-      if (!rereviewOrg) throw new Problem('NOT_ELIGIBLE', 'the employer has no re-reviewing body on record', { reasons: ['NO_REREVIEW_BODY'] });
-      const amountYuan = CERTIFICATE_REWARD_YUAN[level];
+      if (plan.duplicateOf) {
+        throw new Problem('DUPLICATE_CLAIM', `a ${plan.kind} claim (${plan.level}) already exists: ${plan.duplicateOf.application_no} (${plan.duplicateOf.status})`);
+      }
       const year = Number(shanghaiDate(now).slice(0, 4));
       const id = randomUUID();
 
@@ -120,18 +117,18 @@ export function claimRoutes(deps: AppDeps): Router {
         created = await db.transaction().execute(async (trx) => {
           const seq = await trx
             .insertInto('sequence')
-            .values({ name: `claim-certificate-${year}`, value: 1 })
+            .values({ name: `claim-${plan.kind}-${year}`, value: 1 })
             .onConflict((oc) => oc.column('name').doUpdateSet({ value: sql`sequence.value + 1` }))
             .returning('value')
             .executeTakeFirstOrThrow();
-          const applicationNo = formatApplicationNo('certificate', year, seq.value);
+          const applicationNo = formatApplicationNo(plan.kind, year, seq.value);
           const workflowId = claimWorkflowId(applicationNo);
           await trx
             .insertInto('claim')
             .values({
               id,
               application_no: applicationNo,
-              kind: 'certificate',
+              kind: plan.kind,
               workflow_id: workflowId,
               applicant_user_id: user.id,
               applicant_name: user.display_name,
@@ -140,54 +137,58 @@ export function claimRoutes(deps: AppDeps): Router {
               employer_org_code: employer.code,
               position: body.position ?? null,
               employer_nature: body.employerNature ?? null,
-              level,
-              amount_yuan: amountYuan,
+              level: plan.level,
+              amount_yuan: plan.amountYuan,
               status: 'unit_verification',
               stage: 'unit_verification',
-              rereview_org_code: rereviewOrg,
-              form: JSON.stringify({
-                certificate: body.certificate,
-                employerNatureOther: body.employerNatureOther ?? null,
-                employerAddress: body.employerAddress ?? null,
-                employerPhone: body.employerPhone ?? null,
-                previousAwards: body.previousAwards ?? [],
-                declaration: { accepted: true, at: now.toISOString() },
-              }),
+              rereview_org_code: plan.rereviewOrgCode!,
+              form: JSON.stringify(plan.form),
               submitted_at: now,
               updated_at: now,
             })
             .execute();
-          const input: CertificateClaimInput = {
+          await trx
+            .insertInto('instalment')
+            .values(
+              plan.instalmentsYuan.map((amount, i) => ({
+                claim_id: id,
+                year_no: i + 1,
+                amount_yuan: amount,
+                status: i === 0 ? ('in_review' as const) : ('pending' as const),
+                workflow_id: workflowId,
+                updated_at: now,
+              })),
+            )
+            .execute();
+          const input = {
             claimId: id,
             applicationNo,
             applicantIdNumber: user.id_number!,
             employerOrgCode: employer.code,
-            rereviewOrgCode: rereviewOrg,
-            level,
-            amountYuan,
+            rereviewOrgCode: plan.rereviewOrgCode!,
+            ...plan.workflowExtra,
           };
           // the workflow starts inside the transaction: if Temporal refuses, no claim row is left behind
           await withTemporal(() =>
-            temporal.workflow.start('certificateClaimWorkflow', {
+            temporal.workflow.start(plan.workflowType, {
               taskQueue: config.taskQueue,
               workflowId,
-              args: [input],
+              args: [input as never],
               workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
             }),
           );
-          return { id, applicationNo, workflowId, kind: 'certificate', status: 'unit_verification', stage: 'unit_verification', amountYuan };
+          return { id, applicationNo, workflowId, kind: plan.kind, status: 'unit_verification', stage: 'unit_verification', amountYuan: plan.amountYuan };
         });
       } catch (err) {
         const e = err as { code?: string; constraint?: string };
-        if (e.code === '23505' && e.constraint === 'claim_one_certificate_per_level') {
-          throw new Problem('DUPLICATE_CLAIM', `a ${level} certificate claim already exists for this person`);
-        }
+        if (e.code === '23505' && e.constraint && DUPLICATE_CONSTRAINTS[e.constraint]) throw new Problem('DUPLICATE_CLAIM', DUPLICATE_CONSTRAINTS[e.constraint]);
         throw err;
       }
       // answer once the first task is in its inbox, so the claim is visible to the clerk who must act
-      await settled(temporal, created.workflowId, deps.log);
+      if (req.res) req.res.locals.workflowId = created.workflowId; // named in the request's log line
+      const state = await settled(temporal, created.workflowId, deps.log);
       const { workflowId: _workflowId, ...result } = created;
-      return result;
+      return state ? { ...result, status: state.status, stage: state.stage } : result;
     },
   });
 
@@ -262,15 +263,15 @@ export function claimRoutes(deps: AppDeps): Router {
     handler: async ({ req, params }) => {
       const actor = actorOf(req);
       const claim = await loadVisibleClaim(actor, params.id);
-      const [timeline, tasks, payouts] = await Promise.all([
+      const [timeline, tasks, payouts, instalments] = await Promise.all([
         db.selectFrom('timeline').selectAll().where('subject_type', '=', 'nanxun_claim').where('subject_id', '=', claim.id).orderBy('at').orderBy('id').execute(),
         db.selectFrom('task').selectAll().where('subject_type', '=', 'nanxun_claim').where('subject_id', '=', claim.id).orderBy('opened_at').execute(),
         db.selectFrom('payout').selectAll().where('claim_id', '=', claim.id).orderBy('instalment_no').execute(),
+        db.selectFrom('instalment').selectAll().where('claim_id', '=', claim.id).orderBy('year_no').execute(),
       ]);
       const names = await orgNames(db, [claim.employer_org_code, claim.rereview_org_code, ...timeline.map((t) => t.org_code)]);
       const year = Number(shanghaiDate(new Date()).slice(0, 4));
       const { cal } = await loadCalendar(db, year - 1, year + 1);
-      const paid = payouts.find((p) => p.instalment_no === 1);
       return {
         id: claim.id,
         applicationNo: claim.application_no,
@@ -287,15 +288,7 @@ export function claimRoutes(deps: AppDeps): Router {
         closedAt: iso(claim.closed_at),
         closeReason: claim.close_reason,
         timeline: timeline.map((t) => timelineView(t, names)),
-        instalments: [
-          {
-            year: 1,
-            amountYuan: claim.amount_yuan,
-            status: paid ? (paid.recovered_at ? 'recovered' : 'paid') : claim.status === 'rejected' ? 'cancelled' : 'pending',
-            dueOn: null,
-            paidAt: iso(paid?.paid_at),
-          },
-        ],
+        instalments: instalmentsView(claim, instalments, payouts),
         tasks: tasks.map((t) => taskView(t, cal)),
       };
     },

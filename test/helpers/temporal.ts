@@ -65,3 +65,14 @@ export async function eventually<T>(fn: () => Promise<T | undefined | null | fal
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/**
+ * Waits for a workflow to close without unlocking time skipping (awaiting result() on the time-skipping server
+ * lets time jump while other workflows wait without timers, which can carry them past their run timeout).
+ */
+export async function untilClosed(handle: { describe(): Promise<{ status: { name: string } }> }, what = 'the workflow to close'): Promise<string> {
+  return eventually(async () => {
+    const d = await handle.describe();
+    return d.status.name === 'RUNNING' ? null : d.status.name;
+  }, what);
+}

@@ -33,9 +33,9 @@ test('a payout retried after a crash between its write and its completion pays o
     extra: {
       activities: {
         ...real,
-        async recordPayout(input: Parameters<typeof real.recordPayout>[0]) {
+        async payWithinBudget(input: Parameters<typeof real.payWithinBudget>[0]) {
           calls++;
-          const result = await real.recordPayout(input);
+          const result = await real.payWithinBudget(input);
           // the first attempt wrote the payment, then the worker "crashed" before reporting completion
           if (calls === 1) throw new Error('simulated crash after the write');
           return result;
