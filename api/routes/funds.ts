@@ -98,7 +98,7 @@ export function fundRoutes(deps: AppDeps): Router {
           .where('fund_year', '=', year)
           .groupBy('fund_org_code')
           .execute(),
-        // what is under way: not paid, not cancelled, due this year (or already in review)
+        // what is under way this year: in review or waiting for budget now (this year), or scheduled for this year
         db
           .selectFrom('instalment')
           .innerJoin('claim', 'claim.id', 'instalment.claim_id')
@@ -107,8 +107,12 @@ export function fundRoutes(deps: AppDeps): Router {
             sql<number>`coalesce(sum(instalment.amount_yuan), 0)::int`.as('pending'),
             sql<number>`coalesce(sum(instalment.amount_yuan) filter (where instalment.status = 'awaiting_budget'), 0)::int`.as('awaiting'),
           ])
-          .where('instalment.status', 'not in', ['paid', 'cancelled'])
-          .where((eb) => eb.or([eb('instalment.due_on', 'like', `${year}-%`), eb.and([eb('instalment.due_on', 'is', null), eb.lit(year === Number(shanghaiDate(new Date()).slice(0, 4)))])]))
+          .where((eb) =>
+            eb.or([
+              eb.and([eb('instalment.status', 'in', ['scheduled', 'released']), eb('instalment.due_on', 'like', `${year}-%`)]),
+              eb.and([eb('instalment.status', 'in', ['in_review', 'awaiting_budget']), eb.lit(year === Number(shanghaiDate(new Date()).slice(0, 4)))]),
+            ]),
+          )
           .groupBy('claim.rereview_org_code')
           .execute(),
       ]);

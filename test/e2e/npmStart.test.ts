@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { portInUse } from '../../scripts/temporalDevServer';
+import { Client, Connection } from '@temporalio/client';
 import { shanghaiDate, addDays } from '../../domain/workdays';
 
 jest.setTimeout(240_000);
@@ -109,6 +110,12 @@ test('npm start serves a healthy system, and a second start keeps the data and t
   expect(ms).toBeLessThan(90_000);
   for (const where of [`localhost:${ports.api}/api/v1`, `127.0.0.1:${ports.ui}`, 'Temporal Web UI', 'PostgreSQL', dataDir]) expect(output).toContain(where);
   expect((await fetch(`http://127.0.0.1:${ports.ui}/`)).status).toBe(200);
+  // the yearly instalment release Schedule exists (and shows in the Temporal UI)
+  expect(output).toContain('nanxun-instalment-release-yearly');
+  const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
+  const schedule = await new Client({ connection }).schedule.getHandle('nanxun-instalment-release-yearly').describe();
+  expect(schedule.action).toMatchObject({ workflowType: 'instalmentReleaseWorkflow' });
+  await connection.close();
 
   const applicant = await login('applicant1');
   const today = shanghaiDate(new Date());

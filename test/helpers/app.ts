@@ -1,16 +1,20 @@
 import request from 'supertest';
 import pino from 'pino';
 import type { Express } from 'express';
-import type { Client } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import { createApp } from '../../api/app';
 import { createTokenIssuer } from '../../api/auth';
 
+/**
+ * The real app. Its Temporal client is a plain one on the test server's connection: the time-skipping wrapper
+ * would let time jump whenever the API awaits a workflow result; in these tests time moves only on env.sleep().
+ */
 export function testApp(db: Kysely<Database>, temporal: Client, taskQueue: string, opts: { devMode?: boolean } = {}): Express {
   return createApp({
     db,
-    temporal,
+    temporal: new Client({ connection: temporal.connection, namespace: temporal.options.namespace }),
     tokens: createTokenIssuer('test-secret-for-jest-only-0123456789'),
     log: pino({ level: 'silent' }),
     config: { devMode: opts.devMode ?? true, taskQueue },
