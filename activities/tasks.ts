@@ -4,7 +4,7 @@
  * Every instant comes from the workflow (`at`), never from this process's clock.
  */
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema';
+import type { Database, TaskState, TaskUpdate } from '../db/schema';
 import { computeDeadline, workingDaysLeft, type Deadline } from './calendar';
 import { insertTimeline } from './timeline';
 
@@ -33,7 +33,43 @@ function timelineBase(t: TaskRef) {
   return { subjectType: t.subjectType, subjectId: t.subjectId, stage: t.stage };
 }
 
+function deadlineColumns(deadline: Deadline | null) {
+  return {
+    due_on: deadline?.dueOn ?? null,
+    due_at: deadline?.dueAt ?? null,
+    warn_at: deadline?.warnAt ?? null,
+    due_provisional: deadline?.provisional ?? false,
+    due_calendar: deadline ? JSON.stringify(deadline.calendar) : null,
+  };
+}
+
 export function createTaskActivities(db: Kysely<Database>) {
+  /** One task transition: the task row changes and its timeline row is written, in one transaction, once. */
+  async function transition(
+    task: TaskRef,
+    set: TaskUpdate,
+    onlyFrom: TaskState[] | null,
+    e: { eventKey: string; at: string; actor: ActorRef; orgCode: string | null; event: string; decision?: string; comment?: string | null; data?: Record<string, unknown> },
+  ): Promise<void> {
+    await db.transaction().execute(async (trx) => {
+      let q = trx.updateTable('task').set({ ...set, updated_at: e.at }).where('id', '=', task.taskId);
+      if (onlyFrom) q = q.where('state', 'in', onlyFrom);
+      await q.execute();
+      await insertTimeline(trx, {
+        ...timelineBase(task),
+        eventKey: e.eventKey,
+        orgCode: e.orgCode,
+        actor: e.actor.username,
+        actorName: e.actor.displayName,
+        event: e.event,
+        decision: e.decision ?? null,
+        comment: e.comment ?? null,
+        data: { taskId: task.taskId, ...e.data },
+        at: e.at,
+      });
+    });
+  }
+
   return {
     /** Opens (or, on retry, finds) a task; computes its deadline from the calendar table. */
     async openTask(input: { task: TaskRef; at: string; slaWorkingDays: number | null; eventKey: string }): Promise<{ deadline: Deadline | null }> {
@@ -55,11 +91,7 @@ export function createTaskActivities(db: Kysely<Database>) {
             subject_person_id: task.subjectPersonId,
             opened_at: at,
             sla_working_days: input.slaWorkingDays,
-            due_on: deadline?.dueOn ?? null,
-            due_at: deadline?.dueAt ?? null,
-            warn_at: deadline?.warnAt ?? null,
-            due_provisional: deadline?.provisional ?? false,
-            due_calendar: deadline ? JSON.stringify(deadline.calendar) : null,
+            ...deadlineColumns(deadline),
             updated_at: at,
           })
           .onConflict((oc) => oc.column('id').doNothing())
@@ -81,92 +113,51 @@ export function createTaskActivities(db: Kysely<Database>) {
     /** Recomputes the deadline of a running SLA segment (calendar data loaded or changed). */
     async recomputeDeadline(input: { task: TaskRef; segmentStart: string; days: number; at: string; eventKey: string }): Promise<{ deadline: Deadline }> {
       const deadline = await computeDeadline(db, new Date(input.segmentStart), input.days);
-      const before = await db.selectFrom('task').select(['due_on', 'due_provisional']).where('id', '=', input.task.taskId).executeTakeFirst();
-      await db.transaction().execute(async (trx) => {
-        await trx
-          .updateTable('task')
-          .set({
-            due_on: deadline.dueOn,
-            due_at: deadline.dueAt,
-            warn_at: deadline.warnAt,
-            due_provisional: deadline.provisional,
-            due_calendar: JSON.stringify(deadline.calendar),
-            updated_at: input.at,
-          })
-          .where('id', '=', input.task.taskId)
-          .execute();
-        await insertTimeline(trx, {
-          ...timelineBase(input.task),
-          eventKey: input.eventKey,
-          orgCode: input.task.orgCode,
-          actor: SYSTEM.username,
-          actorName: SYSTEM.displayName,
-          event: 'deadline_recomputed',
-          data: { taskId: input.task.taskId, from: before?.due_on ?? null, to: deadline.dueOn, provisional: deadline.provisional },
-          at: input.at,
-        });
+      const before = await db.selectFrom('task').select(['due_on']).where('id', '=', input.task.taskId).executeTakeFirst();
+      await transition(input.task, { ...deadlineColumns(deadline) }, null, {
+        ...input,
+        actor: SYSTEM,
+        orgCode: input.task.orgCode,
+        event: 'deadline_recomputed',
+        data: { from: before?.due_on ?? null, to: deadline.dueOn, provisional: deadline.provisional },
       });
       return { deadline };
     },
 
     /** A reminder that the deadline is near (限时办结 warning). */
     async markTaskWarned(input: { task: TaskRef; at: string; dueOn: string; eventKey: string }): Promise<void> {
-      await db.transaction().execute(async (trx) => {
-        await trx.updateTable('task').set({ warned_at: input.at, updated_at: input.at }).where('id', '=', input.task.taskId).execute();
-        await insertTimeline(trx, {
-          ...timelineBase(input.task),
-          eventKey: input.eventKey,
-          orgCode: input.task.orgCode,
-          actor: SYSTEM.username,
-          actorName: SYSTEM.displayName,
-          event: 'deadline_warning',
-          comment: `办理期限将至：${input.dueOn} 到期`,
-          data: { taskId: input.task.taskId, dueOn: input.dueOn },
-          at: input.at,
-        });
+      await transition(input.task, { warned_at: input.at }, null, {
+        ...input,
+        actor: SYSTEM,
+        orgCode: input.task.orgCode,
+        event: 'deadline_warning',
+        comment: `办理期限将至：${input.dueOn} 到期`,
+        data: { dueOn: input.dueOn },
       });
     },
 
     /** The deadline passed undecided: the task is overdue and escalated (催办). Nothing is decided by this. */
     async markTaskOverdue(input: { task: TaskRef; at: string; dueOn: string; eventKey: string }): Promise<void> {
-      await db.transaction().execute(async (trx) => {
-        await trx.updateTable('task').set({ overdue_at: input.at, updated_at: input.at }).where('id', '=', input.task.taskId).execute();
-        await insertTimeline(trx, {
-          ...timelineBase(input.task),
-          eventKey: input.eventKey,
-          orgCode: input.task.orgCode,
-          actor: SYSTEM.username,
-          actorName: SYSTEM.displayName,
-          event: 'escalated_overdue',
-          comment: `已超过办理期限（${input.dueOn}），已催办`,
-          data: { taskId: input.task.taskId, dueOn: input.dueOn },
-          at: input.at,
-        });
+      await transition(input.task, { overdue_at: input.at }, null, {
+        ...input,
+        actor: SYSTEM,
+        orgCode: input.task.orgCode,
+        event: 'escalated_overdue',
+        comment: `已超过办理期限（${input.dueOn}），已催办`,
+        data: { dueOn: input.dueOn },
       });
     },
 
     /** The reviewer asked for supplementary materials: the SLA clock stops; returns the working days left. */
     async pauseTask(input: { task: TaskRef; at: string; actor: ActorRef; comment: string; eventKey: string }): Promise<{ remainingWorkingDays: number | null }> {
-      const row = await db.selectFrom('task').select(['due_on', 'sla_working_days']).where('id', '=', input.task.taskId).executeTakeFirstOrThrow();
+      const row = await db.selectFrom('task').select(['due_on']).where('id', '=', input.task.taskId).executeTakeFirstOrThrow();
       const remaining = row.due_on == null ? null : Math.max(0, (await workingDaysLeft(db, new Date(input.at), row.due_on)).count);
-      await db.transaction().execute(async (trx) => {
-        await trx
-          .updateTable('task')
-          .set({ state: 'paused', paused_at: input.at, updated_at: input.at, comment: input.comment })
-          .where('id', '=', input.task.taskId)
-          .execute();
-        await insertTimeline(trx, {
-          ...timelineBase(input.task),
-          eventKey: input.eventKey,
-          orgCode: input.actor.orgCode,
-          actor: input.actor.username,
-          actorName: input.actor.displayName,
-          event: 'supplement_requested',
-          decision: 'request_supplement',
-          comment: input.comment,
-          data: { taskId: input.task.taskId, slaPaused: row.due_on != null, remainingWorkingDays: remaining },
-          at: input.at,
-        });
+      await transition(input.task, { state: 'paused', paused_at: input.at, comment: input.comment }, null, {
+        ...input,
+        orgCode: input.actor.orgCode,
+        event: 'supplement_requested',
+        decision: 'request_supplement',
+        data: { slaPaused: row.due_on != null, remainingWorkingDays: remaining },
       });
       return { remainingWorkingDays: remaining };
     },
@@ -182,34 +173,11 @@ export function createTaskActivities(db: Kysely<Database>) {
       eventKey: string;
     }): Promise<{ deadline: Deadline | null }> {
       const deadline = input.remainingWorkingDays == null ? null : await computeDeadline(db, new Date(input.at), input.remainingWorkingDays);
-      await db.transaction().execute(async (trx) => {
-        await trx
-          .updateTable('task')
-          .set({
-            state: 'open',
-            paused_at: null,
-            warned_at: null,
-            overdue_at: null,
-            due_on: deadline?.dueOn ?? null,
-            due_at: deadline?.dueAt ?? null,
-            warn_at: deadline?.warnAt ?? null,
-            due_provisional: deadline?.provisional ?? false,
-            due_calendar: deadline ? JSON.stringify(deadline.calendar) : null,
-            updated_at: input.at,
-          })
-          .where('id', '=', input.task.taskId)
-          .execute();
-        await insertTimeline(trx, {
-          ...timelineBase(input.task),
-          eventKey: input.eventKey,
-          orgCode: input.actor.orgCode,
-          actor: input.actor.username,
-          actorName: input.actor.displayName,
-          event: 'supplement_submitted',
-          comment: input.comment,
-          data: { taskId: input.task.taskId, changes: input.changes, dueOn: deadline?.dueOn ?? null, remainingWorkingDays: input.remainingWorkingDays },
-          at: input.at,
-        });
+      await transition(input.task, { state: 'open', paused_at: null, warned_at: null, overdue_at: null, ...deadlineColumns(deadline) }, null, {
+        ...input,
+        orgCode: input.actor.orgCode,
+        event: 'supplement_submitted',
+        data: { changes: input.changes, dueOn: deadline?.dueOn ?? null, remainingWorkingDays: input.remainingWorkingDays },
       });
       return { deadline };
     },
@@ -224,56 +192,22 @@ export function createTaskActivities(db: Kysely<Database>) {
       fields: Record<string, unknown>;
       eventKey: string;
     }): Promise<void> {
-      await db.transaction().execute(async (trx) => {
-        await trx
-          .updateTable('task')
-          .set({
-            state: 'done',
-            decided_at: input.at,
-            decided_by: input.actor.username,
-            decision: input.decision,
-            comment: input.comment,
-            decision_data: JSON.stringify(input.fields),
-            updated_at: input.at,
-          })
-          .where('id', '=', input.task.taskId)
-          .where('state', 'in', ['open', 'paused'])
-          .execute();
-        await insertTimeline(trx, {
-          ...timelineBase(input.task),
-          eventKey: input.eventKey,
-          orgCode: input.task.orgCode,
-          actor: input.actor.username,
-          actorName: input.actor.displayName,
-          event: 'decided',
-          decision: input.decision,
-          comment: input.comment,
-          data: { taskId: input.task.taskId, ...input.fields },
-          at: input.at,
-        });
-      });
+      await transition(
+        input.task,
+        { state: 'done', decided_at: input.at, decided_by: input.actor.username, decision: input.decision, comment: input.comment, decision_data: JSON.stringify(input.fields) },
+        ['open', 'paused'],
+        { ...input, orgCode: input.task.orgCode, event: 'decided', data: input.fields },
+      );
     },
 
-    /** Cancels open tasks of a subject (the subject ended another way, e.g. a clawback). */
+    /** Cancels an open task (the subject ended another way, e.g. a clawback). */
     async cancelTask(input: { task: TaskRef; at: string; reason: string; eventKey: string }): Promise<void> {
-      await db.transaction().execute(async (trx) => {
-        await trx
-          .updateTable('task')
-          .set({ state: 'cancelled', comment: input.reason, updated_at: input.at })
-          .where('id', '=', input.task.taskId)
-          .where('state', 'in', ['open', 'paused'])
-          .execute();
-        await insertTimeline(trx, {
-          ...timelineBase(input.task),
-          eventKey: input.eventKey,
-          orgCode: input.task.orgCode,
-          actor: SYSTEM.username,
-          actorName: SYSTEM.displayName,
-          event: 'task_cancelled',
-          comment: input.reason,
-          data: { taskId: input.task.taskId },
-          at: input.at,
-        });
+      await transition(input.task, { state: 'cancelled', comment: input.reason }, ['open', 'paused'], {
+        ...input,
+        actor: SYSTEM,
+        orgCode: input.task.orgCode,
+        event: 'task_cancelled',
+        comment: input.reason,
       });
     },
   };

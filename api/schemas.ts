@@ -214,6 +214,7 @@ export const ClaimView = registry.register(
     closeReason: z.string().nullable(),
     timeline: z.array(TimelineEntryView),
     instalments: z.array(z.object({ year: z.number().int(), amountYuan: z.number().int(), status: z.string(), dueOn: z.string().nullable().optional(), paidAt: z.string().nullable().optional(), recoveredAt: z.string().nullable().optional() })),
+    nextInstalmentDueOn: z.string().nullable().openapi({ description: 'while awaiting_next_instalment: when the next instalment comes due' }),
     tasks: z.array(TaskView),
   }),
 );

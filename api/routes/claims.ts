@@ -289,6 +289,7 @@ export function claimRoutes(deps: AppDeps): Router {
         closeReason: claim.close_reason,
         timeline: timeline.map((t) => timelineView(t, names)),
         instalments: instalmentsView(claim, instalments, payouts),
+        nextInstalmentDueOn: instalments.find((i) => i.status === 'scheduled')?.due_on ?? null,
         tasks: tasks.map((t) => taskView(t, cal)),
       };
     },

@@ -76,3 +76,30 @@ export async function untilClosed(handle: { describe(): Promise<{ status: { name
     return d.status.name === 'RUNNING' ? null : d.status.name;
   }, what);
 }
+
+export interface Testbed {
+  env: TestWorkflowEnvironment;
+  tdb: import('./db').TestDb;
+  taskQueue: string;
+}
+
+/**
+ * The usual workflow test bed: a time-skipping server, a database of the file's own, and a worker on a fresh
+ * task queue, set up before the file's tests and torn down after; `use` receives them.
+ */
+export function useTimeSkippingTestbed(prefix: string, use: (t: Testbed) => void): void {
+  let t: Testbed | undefined;
+  let stop: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const { freshDatabase } = await import('./db');
+    const [env, tdb] = await Promise.all([timeSkippingEnv(), freshDatabase()]);
+    t = { env, tdb, taskQueue: uniqueTaskQueue(prefix) };
+    ({ stop } = await startWorker(env, tdb.db, t.taskQueue));
+    use(t);
+  });
+  afterAll(async () => {
+    await stop?.();
+    await t?.env.teardown();
+    await t?.tdb.drop();
+  });
+}

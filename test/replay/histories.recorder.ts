@@ -9,8 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
-import { timeSkippingEnv, startWorker, uniqueTaskQueue, eventually, untilClosed } from '../helpers/temporal';
-import { freshDatabase, type TestDb } from '../helpers/db';
+import { eventually, untilClosed, useTimeSkippingTestbed } from '../helpers/temporal';
+import type { TestDb } from '../helpers/db';
 import { startCertificateClaim, startShortageClaim, actor } from '../helpers/claims';
 import { shanghaiDate, addMonths } from '../../domain/workdays';
 import { randomUUID } from 'node:crypto';
@@ -20,19 +20,8 @@ import { decideUpdate, resubmitUpdate } from '../../workflows/messages';
 let env: TestWorkflowEnvironment;
 let tdb: TestDb;
 let taskQueue: string;
-let stopWorker: () => Promise<void>;
 const dir = path.join(__dirname, '..', 'histories');
-
-beforeAll(async () => {
-  [env, tdb] = await Promise.all([timeSkippingEnv(), freshDatabase()]);
-  taskQueue = uniqueTaskQueue('record');
-  ({ stop: stopWorker } = await startWorker(env, tdb.db, taskQueue));
-});
-afterAll(async () => {
-  await stopWorker?.();
-  await env?.teardown();
-  await tdb?.drop();
-});
+useTimeSkippingTestbed('record', (t) => ({ env, tdb, taskQueue } = t));
 
 // Histories are stored in the protobuf binary encoding: this SDK install carries two copies of protobufjs,
 // which breaks its proto3-JSON helpers (historyToJSON: "type must be a Type").

@@ -4,8 +4,8 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { timeSkippingEnv, startWorker, uniqueTaskQueue, eventually } from '../helpers/temporal';
-import { freshDatabase, type TestDb } from '../helpers/db';
+import { eventually, useTimeSkippingTestbed } from '../helpers/temporal';
+import type { TestDb } from '../helpers/db';
 import { startCertificateClaim, actor } from '../helpers/claims';
 import { decideUpdate, resubmitUpdate } from '../../workflows/messages';
 import { loadCalendar } from '../../db/calendar';
@@ -14,19 +14,7 @@ import { workingDayDeadline, shanghaiDate, workingDaysBetween, addWorkingDays } 
 let env: TestWorkflowEnvironment;
 let tdb: TestDb;
 let taskQueue: string;
-let stopWorker: () => Promise<void>;
-
-beforeAll(async () => {
-  [env, tdb] = await Promise.all([timeSkippingEnv(), freshDatabase()]);
-  taskQueue = uniqueTaskQueue('cert');
-  ({ stop: stopWorker } = await startWorker(env, tdb.db, taskQueue));
-});
-
-afterAll(async () => {
-  await stopWorker?.();
-  await env?.teardown();
-  await tdb?.drop();
-});
+useTimeSkippingTestbed('cert', (t) => ({ env, tdb, taskQueue } = t));
 
 const task = (id: string) => tdb.db.selectFrom('task').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 const timeline = (claimId: string) => tdb.db.selectFrom('timeline').selectAll().where('subject_id', '=', claimId).orderBy('id').execute();

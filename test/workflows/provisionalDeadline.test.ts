@@ -3,8 +3,8 @@
  * provisional, and is recomputed in the running workflow when the year is loaded.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { timeSkippingEnv, startWorker, uniqueTaskQueue, eventually } from '../helpers/temporal';
-import { freshDatabase, type TestDb } from '../helpers/db';
+import { eventually, useTimeSkippingTestbed } from '../helpers/temporal';
+import type { TestDb } from '../helpers/db';
 import { startCertificateClaim, actor } from '../helpers/claims';
 import { calendarChangedSignal, decideUpdate } from '../../workflows/messages';
 import { loadCalendarYear } from '../../db/calendar';
@@ -13,18 +13,7 @@ import { shanghaiDate, addDays } from '../../domain/workdays';
 let env: TestWorkflowEnvironment;
 let tdb: TestDb;
 let taskQueue: string;
-let stopWorker: () => Promise<void>;
-
-beforeAll(async () => {
-  [env, tdb] = await Promise.all([timeSkippingEnv(), freshDatabase()]);
-  taskQueue = uniqueTaskQueue('prov');
-  ({ stop: stopWorker } = await startWorker(env, tdb.db, taskQueue));
-});
-afterAll(async () => {
-  await stopWorker?.();
-  await env?.teardown();
-  await tdb?.drop();
-});
+useTimeSkippingTestbed('prov', (t) => ({ env, tdb, taskQueue } = t));
 
 const task = (id: string) => tdb.db.selectFrom('task').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 

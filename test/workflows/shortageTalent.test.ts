@@ -2,8 +2,8 @@
  * The shortage-talent reward over three years on the time-skipping server: no year is shortened, time is skipped.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { timeSkippingEnv, startWorker, uniqueTaskQueue, eventually, untilClosed } from '../helpers/temporal';
-import { freshDatabase, type TestDb } from '../helpers/db';
+import { eventually, untilClosed, useTimeSkippingTestbed } from '../helpers/temporal';
+import type { TestDb } from '../helpers/db';
 import { startShortageClaim, actor } from '../helpers/claims';
 import { decideUpdate } from '../../workflows/messages';
 import { loadCalendar, loadCalendarYear } from '../../db/calendar';
@@ -13,18 +13,7 @@ import { addMonths } from '../../domain/workdays';
 let env: TestWorkflowEnvironment;
 let tdb: TestDb;
 let taskQueue: string;
-let stopWorker: () => Promise<void>;
-
-beforeAll(async () => {
-  [env, tdb] = await Promise.all([timeSkippingEnv(), freshDatabase()]);
-  taskQueue = uniqueTaskQueue('shortage');
-  ({ stop: stopWorker } = await startWorker(env, tdb.db, taskQueue));
-});
-afterAll(async () => {
-  await stopWorker?.();
-  await env?.teardown();
-  await tdb?.drop();
-});
+useTimeSkippingTestbed('shortage', (t) => ({ env, tdb, taskQueue } = t));
 
 type Claim = Awaited<ReturnType<typeof startShortageClaim>>;
 const claimRow = (id: string) => tdb.db.selectFrom('claim').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
