@@ -11,6 +11,7 @@ import { Problem } from '../problem';
 import { actorOf } from '../auth';
 import { withTemporal } from '../temporalErrors';
 import { DateString } from '../schemas';
+import { iso } from '../views';
 import type { AppDeps } from '../deps';
 import { shanghaiDate } from '../../domain/workdays';
 
@@ -73,7 +74,7 @@ export function nanxunActionRoutes(deps: AppDeps): Router {
         blacklisted: true as const,
         affectedClaims: r.personClaims.map((c) => ({ applicationNo: c.applicationNo, previousStatus: c.previousStatus })),
         decidedBy: actor.username,
-        at: r.at,
+        at: iso(r.at)!,
       };
     },
   });
