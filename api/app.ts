@@ -13,6 +13,13 @@ import { taskRoutes } from './routes/tasks';
 import { claimRoutes } from './routes/claims';
 import { publicRoutes } from './routes/public';
 import { adminRoutes } from './routes/admin';
+import { createApiMetrics } from './metrics';
+import { nanxunActionRoutes } from './routes/nanxunActions';
+import { fundRoutes } from './routes/funds';
+import { reportRoutes } from './routes/reports';
+import { zhejiangRoutes } from './routes/zhejiang';
+import { noticeRoutes } from './routes/notices';
+import { consoleRoutes } from './console';
 
 async function within<T>(ms: number, p: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -23,11 +30,20 @@ async function within<T>(ms: number, p: Promise<T>): Promise<T> {
   }
 }
 
+function hasNul(v: unknown, depth = 0): boolean {
+  if (typeof v === 'string') return v.includes('\u0000');
+  if (v === null || typeof v !== 'object' || depth > 32) return false;
+  return Object.entries(v).some(([k, x]) => k.includes('\u0000') || hasNul(x, depth + 1));
+}
+
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(helmet());
+  const metrics = createApiMetrics(deps.db, { token: process.env.METRICS_TOKEN || undefined });
+  app.use(metrics.middleware);
+  app.get('/metrics', metrics.handler);
   app.use(
     pinoHttp({
       logger: deps.log,
@@ -41,18 +57,39 @@ export function createApp(deps: AppDeps): Express {
         req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.replace(/idLast6=[^&]*/g, 'idLast6=***') }),
       },
       redact: ['req.headers.authorization', 'req.headers.cookie'],
+      // routes that act on a workflow put its id in res.locals, so the request line names it
+      customProps: (_req, res) => {
+        const workflowId = (res as unknown as { locals?: { workflowId?: string } }).locals?.workflowId;
+        return workflowId ? { workflowId } : {};
+      },
     }),
   );
+  // answers carry personal data: no shared or browser cache keeps them
+  app.use('/api/v1', (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   app.use(express.json({ limit: '100kb' }));
   app.use(authenticate(deps.tokens));
+  // PostgreSQL text cannot hold NUL: refuse it at the door (otherwise a decision comment with one would be a
+  // poison activity that retries for ever, and a claim field a 500)
+  app.use((req, _res, next) => {
+    next(hasNul(req.body) || hasNul(req.query) || /%00/.test(req.url) ? new Problem('VALIDATION_FAILED', 'text may not contain NUL (\\u0000) characters') : undefined);
+  });
 
   app.get('/healthz', async (_req, res) => {
     const [db, temporal] = await Promise.all([
       within(2000, sql`select 1`.execute(deps.db)).then(() => 'ok', () => 'unavailable'),
-      within(2000, deps.temporal.connection.workflowService.getSystemInfo({})).then(() => 'ok', () => 'unavailable'),
+      within(2000, deps.temporal.connection.withDeadline(Date.now() + 2000, () => deps.temporal.connection.workflowService.getSystemInfo({}))).then(() => 'ok', () => 'unavailable'),
     ]);
     const ok = db === 'ok' && temporal === 'ok';
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', db, temporal });
+  });
+
+  // every Temporal call a request makes shares one gRPC deadline (retries included): 503, never a hang
+  const temporalDeadlineMs = deps.config.temporalDeadlineMs ?? 15_000;
+  app.use((_req, _res, next) => {
+    void deps.temporal.connection.withDeadline(Date.now() + temporalDeadlineMs, async () => next());
   });
 
   app.use(authRoutes(deps));
@@ -60,6 +97,11 @@ export function createApp(deps: AppDeps): Express {
   app.use(claimRoutes(deps));
   app.use(publicRoutes(deps));
   app.use(adminRoutes(deps));
+  app.use(nanxunActionRoutes(deps));
+  app.use(fundRoutes(deps));
+  app.use(reportRoutes(deps));
+  app.use(zhejiangRoutes(deps));
+  app.use(noticeRoutes(deps));
 
   const openapi = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
@@ -74,6 +116,8 @@ export function createApp(deps: AppDeps): Express {
     res.json(openapi);
   });
 
+  // the web console (web/dist) at /, with an SPA fallback for non-API paths
+  app.use(consoleRoutes());
   app.use((_req, _res, next) => next(new Problem('NOT_FOUND', 'no such route')));
   app.use(errorHandler(deps.log));
   return app;

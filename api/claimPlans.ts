@@ -16,6 +16,7 @@ import {
   shortageIneligibility,
   type ClaimKind,
 } from '../domain/nanxun';
+import { shanghaiDate } from '../domain/workdays';
 
 export type ClaimBodyT = z.infer<typeof ClaimBody>;
 
@@ -105,11 +106,11 @@ export async function planClaim(db: Kysely<Database>, body: ClaimBodyT, person: 
       const level = body.title.level;
       // a title granted by the Zhejiang review is verified against its record
       const grant = await db
-        .selectFrom('title_grant' as never)
-        .selectAll()
-        .where('certificate_code' as never, '=', body.title.certificateNumber as never)
-        .executeTakeFirst()
-        .catch(() => undefined) as { id_number: string; level: string; granted_on: string; revoked_at: Date | null } | undefined;
+        .selectFrom('title_grant')
+        .select(['id_number', 'level', 'granted_on', 'revoked_at'])
+        .where('certificate_code', '=', body.title.certificateNumber)
+        .executeTakeFirst();
+      const grantedOn = grant ? (grant.granted_on instanceof Date ? shanghaiDate(grant.granted_on) : String(grant.granted_on).slice(0, 10)) : null;
       const reasons = highLevelIneligibility({
         grantedOn: body.title.grantedOn,
         submittedOn,
@@ -118,7 +119,7 @@ export async function planClaim(db: Kysely<Database>, body: ClaimBodyT, person: 
         blacklisted,
         titleRevoked: !!grant?.revoked_at,
       });
-      if (grant && (grant.id_number !== person || grant.level !== level || String(grant.granted_on).slice(0, 10) !== body.title.grantedOn)) reasons.push('TITLE_RECORD_MISMATCH');
+      if (grant && (grant.id_number !== person || grant.level !== level || grantedOn !== body.title.grantedOn)) reasons.push('TITLE_RECORD_MISMATCH');
       return {
         kind: 'high_level',
         level,

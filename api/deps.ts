@@ -8,6 +8,12 @@ export interface AppConfig {
   /** development mode: demo accounts may log in and /api/v1/dev/* is served */
   devMode: boolean;
   taskQueue: string;
+  /**
+   * Upper bound (ms) on the Temporal calls of one request (a gRPC deadline over start/update/signal, retries
+   * included): with Temporal unreachable or a workflow stuck behind a database outage the API answers
+   * 503 TEMPORAL_UNAVAILABLE instead of hanging. Default 15 000.
+   */
+  temporalDeadlineMs?: number;
 }
 
 export interface AppDeps {

@@ -16,6 +16,7 @@ export const ProblemCodes = {
   ALREADY_REGISTERED: { status: 409, title: 'This identity already has an account' },
   USERNAME_TAKEN: { status: 409, title: 'This username is taken' },
   DUPLICATE_CLAIM: { status: 409, title: 'A claim of this kind and level already exists' },
+  ALREADY_CLAWED_BACK: { status: 409, title: 'This claim has already been clawed back' },
   TASK_ALREADY_DECIDED: { status: 409, title: 'The task has already been decided' },
   TASK_PAUSED: { status: 409, title: 'The task waits for supplementary materials' },
   TASK_NOT_PAUSED: { status: 409, title: 'The task is not waiting for materials' },
@@ -24,6 +25,20 @@ export const ProblemCodes = {
   NOT_ELIGIBLE: { status: 422, title: 'Not eligible' },
   INVALID_DECISION: { status: 422, title: 'The decision is not valid for this task' },
   RATE_LIMITED: { status: 429, title: 'Too many attempts, wait a moment' },
+  // Zhejiang title review
+  SESSION_EXISTS: { status: 409, title: 'A session of this level already exists for that year' },
+  SESSION_STATE: { status: 409, title: 'The session is not at the step this needs' },
+  MEETING_TOO_SOON: { status: 422, title: 'The plan cannot be approved 10 working days before the meeting: move the meeting date' },
+  DUPLICATE_APPLICATION: { status: 409, title: 'You already have an application in this session' },
+  POOL_TOO_SMALL: { status: 422, title: 'The expert pool is too small for the draw' },
+  QUORUM_NOT_MET: { status: 422, title: 'Fewer than 17 committee members are present' },
+  NOT_A_VOTING_MEMBER: { status: 403, title: 'Only attending members of this committee vote' },
+  NOT_PRESIDING: { status: 403, title: 'Only the chair or a vice-chair attending closes the ballot' },
+  ALREADY_VOTED: { status: 409, title: 'You have already voted in this session' },
+  BALLOT_CLOSED: { status: 409, title: 'The ballot is not open' },
+  INVALID_BALLOT: { status: 422, title: 'A ballot covers every applicant exactly once' },
+  NOTICE_CLOSED: { status: 409, title: 'The publicity period has ended' },
+  ALREADY_WITHDRAWN: { status: 409, title: 'The application has already been withdrawn' },
   DB_UNAVAILABLE: { status: 503, title: 'The database is unavailable' },
   TEMPORAL_UNAVAILABLE: { status: 503, title: 'The workflow service is unavailable' },
   INTERNAL: { status: 500, title: 'Internal error' },
@@ -77,6 +92,8 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     else if (err?.type === 'entity.too.large') p = new Problem('PAYLOAD_TOO_LARGE');
     else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') p = new Problem('VALIDATION_FAILED', 'unsupported body encoding');
     else if (isDbUnavailable(err)) p = new Problem('DB_UNAVAILABLE');
+    // character_not_in_repertoire / untranslatable_character: input PostgreSQL cannot store
+    else if (['22021', '22P05'].includes((err as { code?: string })?.code ?? '')) p = new Problem('VALIDATION_FAILED', 'the text contains characters that cannot be stored');
     else {
       log.error({ err, reqId: (req as { id?: unknown }).id }, 'unhandled error');
       p = new Problem('INTERNAL', 'an internal error occurred; it has been logged');

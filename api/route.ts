@@ -42,6 +42,9 @@ export interface RouteDef<P extends ZodType, Q extends ZodType, B extends ZodTyp
   handler: (ctx: { req: Request; res: Response; params: z.infer<P>; query: z.infer<Q>; body: z.infer<B> }) => Promise<unknown>;
 }
 
+/** Every route declared with defineRoute and its access rule (the authorisation matrix test walks these). */
+export const declaredRoutes: { method: Method; path: string; access: Access }[] = [];
+
 function toOpenApiPath(path: string): string {
   return path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 }
@@ -94,5 +97,6 @@ export function defineRoute<P extends ZodType = ZodType, Q extends ZodType = Zod
       next(err);
     }
   };
+  declaredRoutes.push({ method: def.method, path: def.path, access: def.access });
   router[def.method](def.path, enforce(def.access), handler);
 }

@@ -9,5 +9,10 @@ export function createDb(connectionString: string, opts: { max?: number } = {}):
   const pool = new Pool({ connectionString, max: opts.max ?? 10, connectionTimeoutMillis: 5000 });
   // an idle client losing its server (database restart) must not crash the process
   pool.on('error', () => undefined);
+  // …nor a checked-out one (the pool re-emits errors of idle clients only; the query in flight fails with the
+  // error and the dead client is dropped on release)
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }

@@ -1,11 +1,15 @@
 import { Kysely, Migrator, type Migration, type MigrationProvider } from 'kysely';
 import * as m0001 from './migrations/0001_platform';
 import * as m0002 from './migrations/0002_nanxun_claims';
+import * as m0003 from './migrations/0003_nanxun_instalments';
+import * as m0004 from './migrations/0004_zhejiang';
 
 /** Migrations are imported statically so they work the same under tsx, Jest and a bundle. */
 const migrations: Record<string, Migration> = {
   '0001_platform': m0001,
   '0002_nanxun_claims': m0002,
+  '0003_nanxun_instalments': m0003,
+  '0004_zhejiang': m0004,
 };
 
 class StaticProvider implements MigrationProvider {

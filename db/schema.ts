@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ZhejiangTables } from './schemaZhejiang';
 
 /** A timestamptz column: read as Date, written as Date or ISO string. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -145,6 +146,30 @@ export interface PayoutTable {
   recovery_reason: string | null;
 }
 
+export type InstalmentStatus = 'pending' | 'scheduled' | 'released' | 'in_review' | 'awaiting_budget' | 'paid' | 'cancelled';
+
+export interface InstalmentTable {
+  claim_id: string;
+  year_no: number;
+  amount_yuan: number;
+  status: InstalmentStatus;
+  workflow_id: string;
+  due_on: string | null;
+  released_at: Timestamp | null;
+  release_id: string | null;
+  paid_at: Timestamp | null;
+  cancelled_reason: string | null;
+  updated_at: Timestamp;
+}
+
+export interface FundBudgetTable {
+  org_code: string;
+  year: number;
+  budget_yuan: number;
+  set_by: string;
+  updated_at: Timestamp;
+}
+
 export interface BlacklistTable {
   id_number: string;
   reason: string;
@@ -177,8 +202,23 @@ export interface Database {
   timeline: TimelineTable;
   payout: PayoutTable;
   blacklist: BlacklistTable;
+  instalment: InstalmentTable;
+  fund_budget: FundBudgetTable;
   idempotency: IdempotencyTable;
   sequence: SequenceTable;
+  // Zhejiang title review (0004_zhejiang)
+  zj_unit: ZhejiangTables['zj_unit'];
+  zj_expert: ZhejiangTables['zj_expert'];
+  zj_session: ZhejiangTables['zj_session'];
+  zj_application: ZhejiangTables['zj_application'];
+  zj_committee_draw: ZhejiangTables['zj_committee_draw'];
+  zj_committee_member: ZhejiangTables['zj_committee_member'];
+  ballot_voter: ZhejiangTables['ballot_voter'];
+  ballot_vote: ZhejiangTables['ballot_vote'];
+  notice: ZhejiangTables['notice'];
+  objection: ZhejiangTables['objection'];
+  title_grant: ZhejiangTables['title_grant'];
+  title_ban: ZhejiangTables['title_ban'];
 }
 
 export type Org = Selectable<OrgTable>;
@@ -189,3 +229,4 @@ export type Task = Selectable<TaskTable>;
 export type TaskUpdate = Updateable<TaskTable>;
 export type TimelineRow = Selectable<TimelineTable>;
 export type Payout = Selectable<PayoutTable>;
+export type Instalment = Selectable<InstalmentTable>;

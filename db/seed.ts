@@ -10,6 +10,7 @@ import { officialYears } from '../domain/calendarSource';
 import { makeIdNumber } from '../domain/idNumber';
 import { hashPassword } from '../api/passwords';
 import { BUREAU_ORG_CODE } from '../domain/nanxun';
+import { seedZhejiangDemo, seedZhejiangReference, zhejiangDemoAccounts } from './seedZhejiang';
 
 interface OrgSeed {
   code: string;
@@ -93,6 +94,7 @@ export function demoAccounts(): AccountSeed[] {
   add('expert1', '评审专家·陈明', ['expert'], null);
   add('admin', '系统管理员', ['admin'], null);
   add('auditor', '审计员', ['auditor'], null);
+  a.push(...zhejiangDemoAccounts());
   return a;
 }
 
@@ -113,6 +115,7 @@ export async function seedReferenceData(db: Kysely<Database>): Promise<{ calenda
       .onConflict((oc) => oc.column('code').doNothing())
       .execute();
   }
+  await seedZhejiangReference(db);
   const have = new Set((await db.selectFrom('calendar_year').select('year').execute()).map((r) => r.year));
   const loaded: number[] = [];
   for (const year of officialYears()) {
@@ -128,12 +131,14 @@ export async function seedDemoAccounts(db: Kysely<Database>): Promise<{ created:
   const accounts = demoAccounts();
   const existing = new Set((await db.selectFrom('app_user').select('username').execute()).map((r) => r.username));
   const missing = accounts.filter((a) => !existing.has(a.username));
+  // one scrypt hash for every demo account of this run (each hash has its own salt anyway; 100+ hashes are slow)
+  const demoHash = missing.length ? await hashPassword('demo') : '';
   for (const acc of missing) {
     await db
       .insertInto('app_user')
       .values({
         username: acc.username,
-        password_hash: await hashPassword('demo'),
+        password_hash: demoHash,
         display_name: acc.displayName,
         roles: acc.roles,
         org_code: acc.orgCode,
@@ -144,5 +149,18 @@ export async function seedDemoAccounts(db: Kysely<Database>): Promise<{ created:
       .onConflict((oc) => oc.doNothing())
       .execute();
   }
+  await seedZhejiangDemo(db);
   return { created: missing.length };
+}
+
+/** Demo budgets: every town, zone and industry regulator gets 200,000 yuan for the given year (if none is set). */
+export async function seedDemoBudgets(db: Kysely<Database>, year: number): Promise<{ created: number }> {
+  const bodies = await db.selectFrom('org').select('code').where('type', 'in', ['town', 'regulator']).execute();
+  if (!bodies.length) return { created: 0 };
+  const r = await db
+    .insertInto('fund_budget')
+    .values(bodies.map((b) => ({ org_code: b.code, year, budget_yuan: 200_000, set_by: 'seed', updated_at: new Date() })))
+    .onConflict((oc) => oc.columns(['org_code', 'year']).doNothing())
+    .executeTakeFirst();
+  return { created: Number(r.numInsertedOrUpdatedRows ?? 0) };
 }

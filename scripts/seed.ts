@@ -8,7 +8,7 @@ import { readConfig } from './config';
 import { errorMessage, redactUrl, requireEnv, withSeedLock } from './processSupport';
 import { createDb } from '../db/connection';
 import { migrateToLatest } from '../db/migrator';
-import { seedDemoAccounts, seedReferenceData } from '../db/seed';
+import { seedDemoAccounts, seedDemoBudgets, seedReferenceData } from '../db/seed';
 
 async function main(): Promise<number> {
   try {
@@ -29,6 +29,7 @@ async function main(): Promise<number> {
       const usersBefore = new Set((await conn.selectFrom('app_user').select('username').execute()).map((r) => r.username));
       const ref = await seedReferenceData(conn);
       await seedDemoAccounts(conn);
+      await seedDemoBudgets(conn, new Date().getUTCFullYear());
       return {
         seeded: ref,
         newOrgs: (await conn.selectFrom('org').select(['code', 'name']).orderBy('code').execute()).filter((o) => !orgsBefore.has(o.code)),

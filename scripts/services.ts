@@ -10,7 +10,7 @@ import type { RuntimeConfig } from './config';
 import { startTemporalDevServer, portInUse } from './temporalDevServer';
 import { createDb } from '../db/connection';
 import { migrateToLatest } from '../db/migrator';
-import { seedDemoAccounts, seedReferenceData } from '../db/seed';
+import { seedDemoAccounts, seedDemoBudgets, seedReferenceData } from '../db/seed';
 import type { Database } from '../db/schema';
 
 export interface Services {
@@ -61,6 +61,8 @@ export async function startServices(cfg: RuntimeConfig, say: (m: string) => void
     if (cfg.devMode) {
       const demo = await seedDemoAccounts(db);
       if (demo.created) say(`demo accounts created: ${demo.created} (password "demo")`);
+      const budgets = await seedDemoBudgets(db, new Date().getUTCFullYear());
+      if (budgets.created) say(`demo fund budgets set: ${budgets.created} bodies × 200,000 yuan`);
     }
     return { db, databaseUrl, embeddedPostgres: !cfg.databaseUrl, temporalAddress, temporalUi, temporalCli, stop: stopAll };
   } catch (err) {

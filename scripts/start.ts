@@ -10,9 +10,12 @@ import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { readConfig } from './config';
 import { startServices, jwtSecret } from './services';
 import { createAppWorker } from './workerFactory';
+import { temporalMetricsTelemetry } from './telemetry';
 import { createLogger } from './logger';
+import { ensureInstalmentReleaseSchedule, releaseDateFromEnv, INSTALMENT_RELEASE_SCHEDULE_ID } from './schedules';
 import { createApp } from '../api/app';
 import { createTokenIssuer } from '../api/auth';
+import { ensureConsoleBuilt } from './buildWeb';
 
 async function main() {
   const cfg = readConfig();
@@ -20,15 +23,20 @@ async function main() {
   const logFile = path.join(cfg.dataDir, 'logs', 'app.log');
   const log = createLogger({ level: cfg.logLevel, file: logFile, name: 'zj-approvals' });
   // the SDK's own logs (worker state, workflow bundling) go to the structured log too
+  const { bindAddress: metricsAddress, ...temporalMetrics } = await temporalMetricsTelemetry((m) => say(m));
   Runtime.install({
     logger: new DefaultLogger('INFO', (e) => {
       const level = e.level === 'ERROR' ? 'error' : e.level === 'WARN' ? 'warn' : e.level === 'INFO' ? 'info' : 'debug';
       log[level]({ ...e.meta, component: 'temporal-sdk' }, e.message);
     }),
+    ...(metricsAddress ? { telemetryOptions: temporalMetrics } : {}),
   });
+  if (metricsAddress) say(`Temporal worker metrics on http://${metricsAddress}/metrics; API metrics on /metrics (loopback)`);
   const signalEvents = ['SIGINT', 'SIGTERM', 'uncaughtException', 'unhandledRejection'];
   const listeners = (e: string) => process.listeners(e as 'SIGINT') as unknown[];
   const ownListeners = new Map(signalEvents.map((e) => [e, new Set(listeners(e))]));
+  // the web console builds (if missing or stale) while the services start
+  const consoleBuilt = ensureConsoleBuilt(say);
   const services = await startServices(cfg, say);
 
   const workerConnection = await NativeConnection.connect({ address: services.temporalAddress });
@@ -37,7 +45,10 @@ async function main() {
 
   const connection = await Connection.connect({ address: services.temporalAddress });
   const temporal = new Client({ connection, namespace: cfg.namespace });
+  const releaseDate = releaseDateFromEnv();
+  await ensureInstalmentReleaseSchedule(temporal, { taskQueue: cfg.taskQueue, ...releaseDate });
   const app = createApp({ db: services.db, temporal, tokens: createTokenIssuer(jwtSecret(cfg)), log, config: { devMode: cfg.devMode, taskQueue: cfg.taskQueue } });
+  await consoleBuilt;
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(cfg.apiPort, '0.0.0.0', () => resolve(s));
   });
@@ -45,12 +56,14 @@ async function main() {
   const base = `http://localhost:${cfg.apiPort}`;
   console.log(`
   Zhejiang approvals is running${cfg.devMode ? ' (development mode)' : ''}
+  Web console      ${base}/
   API              ${base}/api/v1          health ${base}/healthz
   OpenAPI          ${base}/api/v1/openapi.json
   Demo accounts    ${cfg.devMode ? `${base}/api/v1/dev/accounts  (password "demo")` : 'disabled'}
   PostgreSQL       ${services.databaseUrl.replace(/:[^:@/]*@/, ':***@')}${services.embeddedPostgres ? `  (embedded, data in ${path.join(cfg.dataDir, 'pg')})` : ''}
   Temporal         ${services.temporalAddress}  namespace ${cfg.namespace}, task queue ${cfg.taskQueue}
   Temporal Web UI  ${services.temporalUi ?? '(external server: see its own UI)'}
+  Schedule         ${INSTALMENT_RELEASE_SCHEDULE_ID}: instalment release every ${String(releaseDate.month).padStart(2, '0')}-${String(releaseDate.dayOfMonth).padStart(2, '0')} 09:00 Asia/Shanghai
   Logs             ${logFile}
   Ctrl-C stops everything; data is kept for the next start.
 `);

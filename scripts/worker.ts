@@ -19,6 +19,9 @@ import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { readConfig } from './config';
 import { createLogger } from './logger';
 import { createAppWorker } from './workerFactory';
+import { temporalMetricsTelemetry } from './telemetry';
+import { Client, Connection } from '@temporalio/client';
+import { ensureInstalmentReleaseSchedule, releaseDateFromEnv, INSTALMENT_RELEASE_SCHEDULE_ID } from './schedules';
 import { errorMessage, redactUrl, requireEnv, retryWithBackoff, temporalLoggerFor, waitForDatabase } from './processSupport';
 import { createDb } from '../db/connection';
 import { migrateToLatest } from '../db/migrator';
@@ -56,11 +59,13 @@ async function main(): Promise<number> {
   process.on('SIGTERM', onSignal);
 
   // our own handlers decide when to shut down (the SDK's default ones would not cover the startup phase)
+  const { bindAddress: metricsAddress, ...temporalMetrics } = await temporalMetricsTelemetry((m) => log.warn(m));
   Runtime.install({
     logger: temporalLoggerFor(log),
     shutdownSignals: [],
-    telemetryOptions: { logging: { forward: {}, filter: { core: 'WARN', other: 'ERROR' } } },
+    telemetryOptions: { logging: { forward: {}, filter: { core: 'WARN', other: 'ERROR' } }, ...temporalMetrics },
   });
+  if (metricsAddress) log.info({ metrics: `http://${metricsAddress}/metrics` }, 'Temporal worker metrics exported');
 
   const db = createDb(databaseUrl);
   let connection: NativeConnection | undefined;
@@ -77,6 +82,10 @@ async function main(): Promise<number> {
     });
     worker = await createAppWorker({ connection, namespace: cfg.namespace, taskQueue: cfg.taskQueue, db, extra: { shutdownGraceTime: '20s' } });
     const running = worker.run();
+    // the yearly instalment release Schedule, created (or brought up to date) idempotently
+    const scheduleClient = new Client({ connection: await Connection.connect({ address: temporalAddress }), namespace: cfg.namespace });
+    log.info({ schedule: INSTALMENT_RELEASE_SCHEDULE_ID, result: await ensureInstalmentReleaseSchedule(scheduleClient, { taskQueue: cfg.taskQueue, ...releaseDateFromEnv() }) }, 'instalment release schedule');
+    await scheduleClient.connection.close();
     if (stopping) worker.shutdown(); // a signal arrived while the workflow bundle was being built
     else log.info({ namespace: cfg.namespace, taskQueue: cfg.taskQueue }, 'worker polling');
     await running;

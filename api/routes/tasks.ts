@@ -18,6 +18,7 @@ import { decideUpdate } from '../../workflows/messages';
 import { loadCalendar } from '../../db/calendar';
 import { shanghaiDate } from '../../domain/workdays';
 import { maskIdNumber } from '../../domain/idNumber';
+import { titleSubjectSummary } from '../zhejiangSummary';
 
 /** A clerk sees the tasks of their own organisation and role, never one about themselves. */
 export function canDecide(actor: Actor, t: Task): boolean {
@@ -57,6 +58,7 @@ export function taskRoutes(deps: AppDeps): Router {
           eb.or([
             eb('subject_ref', '=', query.q!),
             eb('subject_id', 'in', eb.selectFrom('claim').select('id').where('applicant_name', 'like', like)),
+            eb('subject_id', 'in', eb.selectFrom('zj_application').select('id').where('applicant_name', 'like', like)),
           ]),
         );
       }
@@ -87,7 +89,8 @@ export function taskRoutes(deps: AppDeps): Router {
     responses: { 200: { description: 'the task', schema: TaskView.extend({ subjectSummary: z.record(z.string(), z.unknown()).nullable() }) } },
     problems: ['NOT_FOUND', 'NOT_YOUR_TASK'],
     handler: async ({ req, params }) => {
-      const t = await visibleTask(actorOf(req), params.id);
+      const viewer = actorOf(req);
+      const t = await visibleTask(viewer, params.id);
       let subjectSummary: Record<string, unknown> | null = null;
       if (t.subject_type === 'nanxun_claim') {
         const c = await db.selectFrom('claim').selectAll().where('id', '=', t.subject_id).executeTakeFirst();
@@ -99,7 +102,8 @@ export function taskRoutes(deps: AppDeps): Router {
             stage: c.stage,
             applicantName: c.applicant_name,
             // only the clerks who verify identity (employer, bureau) see the full number
-            applicantIdNumber: ['unit_verification', 'bureau_review'].includes(t.kind) ? c.applicant_id_number : maskIdNumber(c.applicant_id_number),
+            // (and only to the clerk who decides it: oversight roles see it masked)
+            applicantIdNumber: ['unit_verification', 'bureau_review'].includes(t.kind) && canDecide(viewer, t) ? c.applicant_id_number : maskIdNumber(c.applicant_id_number),
             employerOrgCode: c.employer_org_code,
             level: c.level,
             amountYuan: c.amount_yuan,
@@ -107,6 +111,7 @@ export function taskRoutes(deps: AppDeps): Router {
           };
         }
       }
+      if (!subjectSummary) subjectSummary = await titleSubjectSummary(db, t, viewer);
       return { ...taskView(t, await currentCalendar()), subjectSummary };
     },
   });
@@ -140,6 +145,7 @@ export function taskRoutes(deps: AppDeps): Router {
       if (!canDecide(actor, t)) throw new Problem('NOT_YOUR_TASK');
       if (t.state === 'done' || t.state === 'cancelled') throw new Problem('TASK_ALREADY_DECIDED', `decided ${t.decision ?? t.state} by ${t.decided_by ?? 'the system'}`);
       if (t.state === 'paused') throw new Problem('TASK_PAUSED');
+      res.locals.workflowId = t.workflow_id;
 
       const { decision, comment, ...fields } = body;
       // the update id makes a retried request with the same key one update in the workflow too

@@ -1,0 +1,179 @@
+/** Kysely types of the Zhejiang title-review tables (migration 0004_zhejiang). */
+import type { ColumnType, Generated, Selectable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type Json<T> = ColumnType<T, string, string>;
+
+export interface ZjUnitTable {
+  org_code: string;
+  competent_org_code: string;
+  lower_committee_org_code: string;
+}
+
+export interface ZjExpertTable {
+  id: string;
+  pool: 'senior' | 'professor';
+  name: string;
+  specialty: string;
+  title: 'senior' | 'professor';
+  title_since: string;
+  org_name: string;
+  user_id: number | null;
+  active: Generated<boolean>;
+  added_by: string;
+  added_at: Generated<Timestamp>;
+}
+
+export interface ZjSessionTable {
+  id: string;
+  year: number;
+  level: 'senior' | 'professor';
+  meeting_date: string;
+  status: string;
+  workflow_id: string;
+  plan: Json<Record<string, unknown>> | null;
+  ballot_opened_at: Timestamp | null;
+  ballot_closed_at: Timestamp | null;
+  attending: number | null;
+  results: Json<unknown> | null;
+  created_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ZjApplicationTable {
+  id: string;
+  application_no: string;
+  session_id: string;
+  level: string;
+  category: string;
+  channel: string;
+  workflow_id: string;
+  applicant_user_id: number | null;
+  applicant_name: string;
+  applicant_id_number: string;
+  applicant_phone: string;
+  employer_org_code: string;
+  competent_org_code: string;
+  lower_committee_org_code: string | null;
+  materials: Json<Record<string, unknown>>;
+  commitment_at: Timestamp;
+  status: string;
+  stage: string;
+  interview: Json<Record<string, unknown>> | null;
+  result: Json<Record<string, unknown>> | null;
+  submitted_at: Timestamp;
+  updated_at: Timestamp;
+  closed_at: Timestamp | null;
+  close_reason: string | null;
+}
+
+export interface ZjCommitteeDrawTable {
+  session_id: string;
+  draw_no: number;
+  algorithm: string;
+  seed: string;
+  size: number;
+  pool_snapshot: Json<unknown>;
+  applicants_snapshot: Json<unknown>;
+  members: Json<unknown>;
+  reason: string | null;
+  drawn_by: string;
+  drawn_at: Timestamp;
+}
+
+export interface ZjCommitteeMemberTable {
+  session_id: string;
+  expert_id: string;
+  subgroup: string;
+  role: 'chair' | 'vice_chair' | 'member';
+  present: boolean | null;
+}
+
+export interface BallotVoterTable {
+  session_id: string;
+  expert_id: string;
+}
+
+export interface BallotVoteTable {
+  id: Generated<string>;
+  session_id: string;
+  application_id: string;
+  vote: 'yes' | 'no' | 'abstain';
+}
+
+export interface NoticeTable {
+  id: string;
+  kind: string;
+  title: string;
+  subject_type: string;
+  subject_id: string;
+  workflow_id: string | null;
+  org_code: string | null;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  ends_on: string;
+  ends_provisional: Generated<boolean>;
+  working_days: number;
+  entries: Json<unknown[]>;
+  closed_at: Timestamp | null;
+}
+
+export interface ObjectionTable {
+  id: string;
+  notice_id: string;
+  application_id: string | null;
+  text: string;
+  contact: string | null;
+  filed_at: Timestamp;
+  status: 'open' | 'upheld' | 'dismissed' | 'cancelled';
+  task_id: string | null;
+  finding: string | null;
+  decided_at: Timestamp | null;
+}
+
+export interface TitleGrantTable {
+  id: Generated<string>;
+  id_number: string;
+  name: string;
+  level: 'senior' | 'professor';
+  category: string;
+  /** a `date` column: read as text YYYY-MM-DD (see db/connection type parser) or Date */
+  granted_on: ColumnType<string | Date, string, string>;
+  certificate_code: string;
+  session_id: string;
+  application_id: string;
+  revoked_at: Timestamp | null;
+  revoked_reason: string | null;
+}
+
+export interface TitleBanTable {
+  id: Generated<string>;
+  id_number: string;
+  from_year: number;
+  to_year: number;
+  reason: string;
+  decided_by: string;
+  decided_at: Timestamp;
+  application_id: string | null;
+}
+
+export interface ZhejiangTables {
+  zj_unit: ZjUnitTable;
+  zj_expert: ZjExpertTable;
+  zj_session: ZjSessionTable;
+  zj_application: ZjApplicationTable;
+  zj_committee_draw: ZjCommitteeDrawTable;
+  zj_committee_member: ZjCommitteeMemberTable;
+  ballot_voter: BallotVoterTable;
+  ballot_vote: BallotVoteTable;
+  notice: NoticeTable;
+  objection: ObjectionTable;
+  title_grant: TitleGrantTable;
+  title_ban: TitleBanTable;
+}
+
+export type ZjSession = Selectable<ZjSessionTable>;
+export type ZjApplication = Selectable<ZjApplicationTable>;
+export type ZjExpert = Selectable<ZjExpertTable>;
+export type Notice = Selectable<NoticeTable>;

@@ -1,0 +1,295 @@
+/**
+ * Authorisation matrix (OWASP API1: broken object-level authorisation). Table-driven over
+ *   every route declared with defineRoute (api/route.ts declaredRoutes = the OpenAPI document's paths)
+ *   × every demo account (every role, every organisation)
+ *   × every subject (the applicant's own claim vs another's; own organisation vs another)
+ *   × every task of every kind (open, done, paused).
+ * The expected answer of each cell comes from the policy written out below, independently of the code under
+ * test; the test fails on any unexpected allow (and on any unexpected deny).
+ *
+ * Extending to a new workflow: build its subjects in test/security/world.ts, give each of its task kinds a
+ * row in TASK_KIND_RULES, and give each of its routes an entry in ROUTE_CASES (an object-level case, or
+ * 'role-level' with a reason). A route or task kind without an entry fails the coverage test.
+ */
+import request from 'supertest';
+import { auth } from '../helpers/app';
+import { declaredRoutes } from '../../api/route';
+import type { Task } from '../../db/schema';
+import { buildWorld, certificateClaimBody, type Account, type Subject, type World } from './world';
+
+jest.setTimeout(240_000);
+
+let w: World;
+beforeAll(async () => {
+  w = await buildWorld();
+});
+afterAll(async () => {
+  await w?.stop();
+});
+
+/** Who decides a task of each kind: the role, and which of the subject's organisations. */
+const TASK_KIND_RULES: Record<string, { role: string }> = {
+  unit_verification: { role: 'unit_verifier' },
+  bureau_review: { role: 'bureau_reviewer' },
+  rereview: { role: 'rereviewer' },
+};
+
+/** Every declared route: which object-level case below covers it, or why role-level checks suffice. */
+const ROUTE_CASES: Record<string, string> = {
+  'POST /api/v1/auth/login': 'role-level: public; login rate limit in personalData.test.ts',
+  'POST /api/v1/auth/register': 'role-level: public; identity uniqueness in certificateClaim.api.test.ts',
+  'GET /api/v1/auth/me': 'me',
+  'GET /api/v1/dev/accounts': 'role-level: public in development mode only (404 otherwise: certificateClaim.api.test.ts)',
+  'GET /api/v1/tasks': 'task inbox',
+  'GET /api/v1/tasks/:id': 'task view',
+  'POST /api/v1/tasks/:id/decision': 'task decision',
+  'POST /api/v1/nanxun/claims': 'claim submission identity',
+  'GET /api/v1/nanxun/claims': 'claim list',
+  'GET /api/v1/nanxun/claims/:id': 'claim view',
+  'POST /api/v1/nanxun/claims/:id/supplement': 'claim supplement',
+  'GET /api/v1/public/progress': 'public progress',
+  'GET /api/v1/admin/calendar/:year': 'role-level: reference data, no object owner',
+  'PUT /api/v1/admin/calendar/:year': 'role-level: reference data, no object owner',
+  'POST /api/v1/nanxun/claims/:id/clawback': 'role-level: bureau reviewers only (one organisation, the district bureau, sees every claim)',
+  'POST /api/v1/nanxun/instalments/release': 'role-level: admin only, district-wide batch',
+  'PUT /api/v1/nanxun/funds/:orgCode/budgets/:year': 'role-level: admin only, reference data',
+  'GET /api/v1/orgs': 'role-level: public reference data (organisation list)',
+  'GET /api/v1/reports/claims-by-stage': 'role-level: district-wide aggregates for the bureau, office and oversight roles (no personal data)',
+  'GET /api/v1/reports/overdue-tasks': 'role-level: district-wide supervision list for the bureau, office and oversight roles (application numbers only)',
+  'GET /api/v1/reports/funds': 'role-level: district-wide fund totals for the bureau, office and oversight roles',
+  'GET /api/v1/reports/sessions': 'role-level: title-review session totals for the bureau, office and oversight roles',
+};
+
+type Verdict = 'allow' | 'deny';
+const DENY_CODES = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_YOUR_TASK', 'NOT_FOUND', 'IDENTITY_MISMATCH', 'NOT_A_VOTING_MEMBER']);
+function verdictOf(res: request.Response, cell: string): Verdict {
+  if (res.status >= 500) throw new Error(`${cell}: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status < 300) return 'allow';
+  expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+  return DENY_CODES.has(res.body.code) ? 'deny' : 'allow';
+}
+
+interface Mismatch {
+  cell: string;
+  expected: Verdict;
+  actual: Verdict;
+  status: number;
+  code?: string;
+}
+const mismatches: Mismatch[] = [];
+let cells = 0;
+function record(cell: string, expected: Verdict, res: request.Response) {
+  cells++;
+  const actual = verdictOf(res, cell);
+  if (actual !== expected) mismatches.push({ cell, expected, actual, status: res.status, code: res.body?.code });
+}
+function assertNoMismatch(what: string) {
+  const mine = mismatches.splice(0);
+  const unexpectedAllows = mine.filter((m) => m.actual === 'allow');
+  const unexpectedDenies = mine.filter((m) => m.actual === 'deny');
+  expect({ what, unexpectedAllows }).toEqual({ what, unexpectedAllows: [] });
+  expect({ what, unexpectedDenies }).toEqual({ what, unexpectedDenies: [] });
+}
+
+/** Runs the probes a few at a time. */
+async function inBatches<T>(items: T[], fn: (t: T) => Promise<void>, size = 8) {
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
+}
+
+const staff = (a: Account) => a.roles.some((r) => r !== 'applicant');
+const oversight = (a: Account) => a.roles.includes('admin') || a.roles.includes('auditor');
+const ownerOf = (s: Subject) => w.byName[s.owner]!;
+const isOwner = (a: Account, s: Subject) => a.username === s.owner || (a.idNumber != null && a.idNumber === ownerOf(s).idNumber);
+
+/** The policy: who may see a subject. */
+const maySee = (a: Account, s: Subject) => isOwner(a, s) || oversight(a) || (staff(a) && a.orgCode != null && s.involvedOrgs.includes(a.orgCode));
+/** The policy: who decides a task (never a task about oneself). */
+function mayDecide(a: Account, t: Task, s: Subject): boolean {
+  const rule = TASK_KIND_RULES[t.kind]!;
+  return a.roles.includes(rule.role) && a.orgCode === s.orgs[rule.role] && !isOwner(a, s);
+}
+
+async function allTasks(): Promise<{ task: Task; subject: Subject }[]> {
+  const ids = w.subjects.map((s) => s.id);
+  const rows = await w.tdb.db.selectFrom('task').selectAll().where('subject_id', 'in', ids).orderBy('id').execute();
+  return rows.map((task) => ({ task, subject: w.subjects.find((s) => s.id === task.subject_id)! }));
+}
+
+const routeKey = (r: { method: string; path: string }) => `${r.method.toUpperCase()} ${r.path}`;
+function uniqueRoutes() {
+  const seen = new Map<string, (typeof declaredRoutes)[number]>();
+  for (const r of declaredRoutes) seen.set(routeKey(r), r);
+  return [...seen.values()];
+}
+
+test('coverage: every declared route and every task kind has a row in the matrix', async () => {
+  const routes = uniqueRoutes().map(routeKey);
+  expect(routes.length).toBeGreaterThan(10);
+  expect(routes.filter((r) => !(r in ROUTE_CASES))).toEqual([]);
+  const kinds = [...new Set((await allTasks()).map((t) => t.task.kind))].sort();
+  expect(kinds).toEqual(expect.arrayContaining(['bureau_review', 'rereview', 'unit_verification']));
+  expect(kinds.filter((k) => !(k in TASK_KIND_RULES))).toEqual([]);
+  // every task kind is exercised open, and the fixture also holds a decided and a paused task
+  const states = new Set((await allTasks()).map((t) => t.task.state));
+  expect([...states].sort()).toEqual(['done', 'open', 'paused']);
+});
+
+test('role level: every route refuses the anonymous and every role it does not name', async () => {
+  for (const r of uniqueRoutes()) {
+    if ('public' in r.access) continue;
+    const path = r.path.replace(/:([A-Za-z0-9_]+)/g, 'matrix-probe');
+    const send = (token?: string) => {
+      let req = request(w.app)[r.method](path);
+      if (token) req = req.set(auth(token));
+      return r.method === 'get' ? req : req.send({});
+    };
+    const anon = await send();
+    record(`anonymous ${routeKey(r)}`, 'deny', anon);
+    expect(anon.body.code).toBe('UNAUTHENTICATED');
+    const forged = await send(`${w.byName.admin!.token.slice(0, -4)}AAAA`);
+    record(`forged token ${routeKey(r)}`, 'deny', forged);
+    expect(forged.status).toBe(401);
+    const roles = r.access.roles;
+    if (roles === 'any') continue;
+    await inBatches(
+      w.accounts.filter((a) => !a.roles.some((x) => (roles as readonly string[]).includes(x))),
+      async (a) => {
+        const res = await send(a.token);
+        record(`${a.username} ${routeKey(r)}`, 'deny', res);
+        expect({ cell: `${a.username} ${routeKey(r)}`, code: res.body.code }).toEqual({ cell: `${a.username} ${routeKey(r)}`, code: 'FORBIDDEN' });
+      },
+    );
+  }
+  assertNoMismatch('role level');
+});
+
+test('claim view: the applicant their own, staff of the organisations involved, oversight roles; by id and by application number', async () => {
+  const probes = w.accounts.flatMap((a) => w.subjects.flatMap((s) => [s.viewPath, s.viewPath.replace(s.id, s.ref)].map((p) => ({ a, s, p }))));
+  await inBatches(probes, async ({ a, s, p }) => {
+    const res = await request(w.app).get(p).set(auth(a.token));
+    record(`${a.username} GET ${p} (owner ${s.owner})`, maySee(a, s) ? 'allow' : 'deny', res);
+    // a refusal does not tell a stranger that the claim exists
+    if (!maySee(a, s)) expect(res.status).toBe(404);
+  });
+  assertNoMismatch('claim view');
+});
+
+test('claim list: nobody is shown a claim they may not see, everybody every claim they may', async () => {
+  await inBatches(w.accounts, async (a) => {
+    const res = await request(w.app).get('/api/v1/nanxun/claims?limit=200').set(auth(a.token));
+    expect(res.status).toBe(200);
+    const listed = new Set(res.body.map((c: { id: string }) => c.id));
+    for (const s of w.subjects) {
+      cells++;
+      const expected = maySee(a, s);
+      if (listed.has(s.id) !== expected) mismatches.push({ cell: `${a.username} list ∋ ${s.ref}`, expected: expected ? 'allow' : 'deny', actual: expected ? 'deny' : 'allow', status: 200 });
+    }
+  });
+  assertNoMismatch('claim list');
+});
+
+test('task inbox: only your organisation’s tasks of your role, never one about yourself', async () => {
+  const tasks = await allTasks();
+  await inBatches(w.accounts, async (a) => {
+    const res = await request(w.app).get('/api/v1/tasks?state=all&limit=200').set(auth(a.token));
+    expect(res.status).toBe(200);
+    const listed = new Set(res.body.map((t: { id: string }) => t.id));
+    for (const { task, subject } of tasks) {
+      cells++;
+      const expected = mayDecide(a, task, subject);
+      if (listed.has(task.id) !== expected) mismatches.push({ cell: `${a.username} inbox ∋ ${task.id}`, expected: expected ? 'allow' : 'deny', actual: expected ? 'deny' : 'allow', status: 200 });
+    }
+  });
+  assertNoMismatch('task inbox');
+});
+
+test('task view and decision: every account × every task of every kind and state; state unchanged by the probes', async () => {
+  const tasks = await allTasks();
+  for (const { task, subject } of tasks) {
+    // the workflow put each task where the policy says
+    const rule = TASK_KIND_RULES[task.kind]!;
+    expect({ id: task.id, role: task.role, org: task.org_code }).toEqual({ id: task.id, role: rule.role, org: subject.orgs[rule.role] });
+  }
+  const before = tasks.map(({ task }) => [task.id, task.state, task.decision]);
+  const probes = w.accounts.flatMap((a) => tasks.map((t) => ({ a, ...t })));
+  await inBatches(probes, async ({ a, task, subject }) => {
+    const view = await request(w.app).get(`/api/v1/tasks/${encodeURIComponent(task.id)}`).set(auth(a.token));
+    record(`${a.username} GET task ${task.id}`, mayDecide(a, task, subject) || oversight(a) ? 'allow' : 'deny', view);
+    // a probe decision that passes authorisation is refused by the workflow's kind check (reject needs a comment),
+    // so it changes nothing; one that does not pass must be refused before that
+    const decide = await request(w.app).post(`/api/v1/tasks/${encodeURIComponent(task.id)}/decision`).set(auth(a.token)).send({ decision: 'reject' });
+    const cell = `${a.username} POST decision ${task.id} (${task.state})`;
+    record(cell, mayDecide(a, task, subject) ? 'allow' : 'deny', decide);
+    if (mayDecide(a, task, subject)) {
+      const code = { open: 'INVALID_DECISION', done: 'TASK_ALREADY_DECIDED', cancelled: 'TASK_ALREADY_DECIDED', paused: 'TASK_PAUSED' }[task.state];
+      expect({ cell, code: decide.body.code }).toEqual({ cell, code });
+    }
+  });
+  assertNoMismatch('task view and decision');
+  const after = (await allTasks()).map(({ task }) => [task.id, task.state, task.decision]);
+  expect(after).toEqual(before);
+});
+
+test('supplementary materials: only the applicant whose claim it is', async () => {
+  const paused = await w.tdb.db.selectFrom('task').selectAll().where('state', '=', 'paused').executeTakeFirstOrThrow();
+  const probes = w.accounts.flatMap((a) => w.subjects.map((s) => ({ a, s })));
+  // the owner of the paused claim goes last: their supplement resumes the task
+  const last = probes.filter(({ a, s }) => s.id === paused.subject_id && isOwner(a, s));
+  await inBatches(
+    probes.filter((p) => !last.includes(p)),
+    async ({ a, s }) => {
+      const res = await request(w.app).post(`${s.viewPath}/supplement`).set(auth(a.token)).send({ comment: 'probe' });
+      record(`${a.username} supplement ${s.ref} (owner ${s.owner})`, isOwner(a, s) ? 'allow' : 'deny', res);
+      if (isOwner(a, s)) expect(res.body.code).toBe('TASK_NOT_PAUSED');
+    },
+  );
+  expect((await w.tdb.db.selectFrom('task').select('state').where('id', '=', paused.id).executeTakeFirstOrThrow()).state).toBe('paused');
+  for (const { a, s } of last) {
+    const res = await request(w.app).post(`${s.viewPath}/supplement`).set(auth(a.token)).send({ comment: '已补充劳动合同' });
+    record(`${a.username} supplement ${s.ref} (own, paused)`, 'allow', res);
+    expect(res.status).toBe(200);
+  }
+  assertNoMismatch('supplement');
+});
+
+test('claim submission: always for your own identity', async () => {
+  const applicants = w.accounts.filter((a) => a.roles.includes('applicant'));
+  const people = await w.tdb.db.selectFrom('app_user').select(['username', 'display_name', 'id_number', 'phone']).where('username', 'in', applicants.map((a) => a.username)).execute();
+  const before = await w.tdb.db.selectFrom('claim').select('id').execute();
+  for (const a of applicants) {
+    for (const p of people.filter((x) => x.username !== a.username)) {
+      const res = await request(w.app)
+        .post('/api/v1/nanxun/claims')
+        .set(auth(a.token))
+        .send({ ...certificateClaimBody('junior'), applicant: { name: p.display_name, idNumber: p.id_number, phone: p.phone ?? '13800000000' } });
+      record(`${a.username} submits as ${p.username}`, 'deny', res);
+      expect(res.body.code).toBe('IDENTITY_MISMATCH');
+    }
+  }
+  expect(await w.tdb.db.selectFrom('claim').select('id').execute()).toHaveLength(before.length);
+  assertNoMismatch('claim submission');
+});
+
+test('public progress: the application number with another person’s ID digits shows nothing', async () => {
+  for (const s of w.subjects) {
+    for (const a of w.accounts.filter((x) => x.idNumber)) {
+      const res = await request(w.app).get('/api/v1/public/progress').set('X-Forwarded-For', `10.9.${cells % 250}.${(cells >> 8) % 250}`).query({ applicationNo: s.ref, idLast6: a.idNumber!.slice(-6) });
+      const own = a.idNumber!.slice(-6) === ownerOf(s).idNumber!.slice(-6);
+      record(`progress ${s.ref} with ${a.username}'s digits`, own ? 'allow' : 'deny', res);
+    }
+  }
+  assertNoMismatch('public progress');
+});
+
+test('who am I: each token shows its own account only', async () => {
+  await inBatches(w.accounts, async (a) => {
+    const res = await request(w.app).get('/api/v1/auth/me').set(auth(a.token));
+    cells++;
+    expect({ who: a.username, got: res.body.username }).toEqual({ who: a.username, got: a.username });
+  });
+});
+
+afterAll(() => {
+  // eslint-disable-next-line no-console
+  console.log(`authorisation matrix: ${cells} cells checked across ${w?.accounts.length} accounts, ${w?.subjects.length} subjects`);
+});

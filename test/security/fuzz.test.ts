@@ -1,0 +1,288 @@
+/**
+ * Property-based fuzzing (fast-check) of every write endpoint (and the reads that take free input): malformed
+ * and hostile bodies — wrong types, huge strings, SQL and script fragments, NUL bytes, invalid dates, negative
+ * and non-finite money, prototype-pollution keys, raw non-JSON bodies. Properties: never a 5xx; every refusal is
+ * application/problem+json with a stable code; a refused request leaves the database byte-for-byte unchanged.
+ *
+ * Extending: add the new write routes to WRITE_ENDPOINTS with a valid template body; the coverage test
+ * fails for a declared POST/PUT/PATCH/DELETE route that has no entry.
+ */
+import request from 'supertest';
+import fc from 'fast-check';
+import { sql } from 'kysely';
+import { auth } from '../helpers/app';
+import { declaredRoutes } from '../../api/route';
+import { ProblemCodes } from '../../api/problem';
+import { buildWorld, certificateClaimBody, type World } from './world';
+
+jest.setTimeout(240_000);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
+
+let w: World;
+beforeAll(async () => {
+  w = await buildWorld();
+});
+afterAll(async () => {
+  await w?.stop();
+});
+
+/** Tables a refused request must not change. */
+const TABLES = ['claim', 'task', 'timeline', 'payout', 'app_user', 'idempotency', 'calendar_day', 'calendar_year', 'sequence', 'blacklist'];
+async function snapshot(): Promise<string> {
+  const existing = await sql<{ t: string }>`select tablename as t from pg_tables where schemaname = 'public'`.execute(w.tdb.db);
+  const names = new Set(existing.rows.map((r) => r.t));
+  const parts = await Promise.all(
+    TABLES.filter((t) => names.has(t)).map(async (t) => {
+      const r = await sql<{ h: string }>`select md5(coalesce(string_agg(x::text, '|' order by x::text), '')) as h from ${sql.table(t)} x`.execute(w.tdb.db);
+      return `${t}:${r.rows[0]!.h}`;
+    }),
+  );
+  return parts.join(',');
+}
+
+const HOSTILE_STRINGS = [
+  "' OR '1'='1",
+  "'; DROP TABLE claim; --",
+  '1; select pg_sleep(10)',
+  "admin'--",
+  '<script>alert(1)</script>',
+  '"><img src=x onerror=alert(1)>',
+  '{{7*7}}',
+  '${jndi:ldap://x}',
+  '../../../../etc/passwd',
+  '\u0000',
+  'a\u0000b',
+  '\ud800',
+  '🀄️'.repeat(50),
+  '2026-02-30',
+  '2026-13-01',
+  '0000-00-00',
+  '9999-12-31',
+  '2026-1-1',
+  'not a date',
+  '',
+  ' ',
+  'null',
+  'NaN',
+  '-1',
+  '1e309',
+  '__proto__',
+  'x'.repeat(5_000),
+  '中'.repeat(20_000),
+];
+const hostileValue = fc.oneof(
+  fc.constantFrom<unknown>(...HOSTILE_STRINGS),
+  fc.constantFrom<unknown>(-1, -1_000_000, 0, 0.5, -0.0001, Number.MAX_SAFE_INTEGER, 2 ** 63, 1e308, -1e308, null, true, false, [], {}, [null], { $gt: '' }),
+  fc.string({ maxLength: 200 }),
+  fc.string({ unit: 'binary', maxLength: 100 }),
+  fc.integer(),
+  fc.double(),
+  fc.array(fc.anything({ maxDepth: 2 }), { maxLength: 5 }),
+  fc.object({ maxDepth: 2 }),
+  fc.string({ minLength: 101, maxLength: 3000 }),
+);
+
+/** Sets obj[path] (dotted) to v, creating objects on the way. */
+function setPath(obj: Record<string, unknown>, path: string, v: unknown): Record<string, unknown> {
+  const copy = structuredClone(obj);
+  const keys = path.split('.');
+  let o: Record<string, unknown> = copy;
+  for (const k of keys.slice(0, -1)) {
+    if (typeof o[k] !== 'object' || o[k] === null) o[k] = {};
+    o = o[k] as Record<string, unknown>;
+  }
+  o[keys.at(-1)!] = v;
+  return copy;
+}
+function pathsOf(obj: unknown, prefix = ''): string[] {
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return [];
+  return Object.entries(obj).flatMap(([k, v]) => [`${prefix}${k}`, ...pathsOf(v, `${prefix}${k}.`)]);
+}
+/** A valid template with 1–3 fields replaced by hostile values, extra keys added, or something else entirely. */
+function bodies(template: Record<string, unknown>) {
+  const paths = [...pathsOf(template), 'extra', '__proto__', 'constructor.prototype.polluted'];
+  const mutated = fc.array(fc.tuple(fc.constantFrom(...paths), hostileValue), { minLength: 1, maxLength: 3 }).map((ms) => ms.reduce((b, [p, v]) => setPath(b, p, v), template));
+  return fc.oneof({ weight: 6, arbitrary: mutated }, { weight: 1, arbitrary: fc.anything({ maxDepth: 3 }) }, { weight: 1, arbitrary: fc.constantFrom<unknown>(null, [], '', 0, 'x') });
+}
+const rawBodies = fc.oneof(
+  fc.constantFrom('{"kind":', '{', '[', 'null', '"x"', '{"a":1}{"b":2}', '\u0000', '{"__proto__":{"admin":true}}', `{"x":"${'a'.repeat(200_000)}"}`, '1e999'),
+  fc.string({ maxLength: 300 }),
+);
+
+function expectWellFormed(res: request.Response, what: string) {
+  if (res.status >= 500) throw new Error(`${what}: ${res.status} ${res.text.slice(0, 500)}`);
+  if (res.status >= 400) {
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toEqual(expect.objectContaining({ type: expect.any(String), title: expect.any(String), status: res.status, detail: expect.any(String), code: expect.any(String) }));
+    expect(Object.keys(ProblemCodes)).toContain(res.body.code);
+  }
+}
+
+interface Endpoint {
+  method: 'post' | 'put';
+  route: string;
+  /** who sends it */
+  as: () => string | null;
+  /** the path with its parameters filled (fuzzed or real) */
+  path: fc.Arbitrary<string>;
+  template: () => Record<string, unknown>;
+}
+
+/** encodeURIComponent, also for strings with lone surrogates */
+function safeEncode(s: string): string {
+  try {
+    return encodeURIComponent(s);
+  } catch {
+    return encodeURIComponent(s.replace(/[\ud800-\udfff]/g, '\ufffd'));
+  }
+}
+
+let ipSeq = 0;
+/** a fresh client address per request, so the login/registration rate limit (tested elsewhere) does not mask the inputs */
+const nextIp = () => `10.${(++ipSeq >> 16) & 255}.${(ipSeq >> 8) & 255}.${ipSeq & 255}`;
+
+const taskIds = async () => (await w.tdb.db.selectFrom('task').select('id').orderBy('id').execute()).map((t) => t.id);
+
+const WRITE_ENDPOINTS: Endpoint[] = [
+  { method: 'post', route: '/api/v1/auth/login', as: () => null, path: fc.constant('/api/v1/auth/login'), template: () => ({ username: 'applicant1', password: 'demo' }) },
+  {
+    method: 'post',
+    route: '/api/v1/auth/register',
+    as: () => null,
+    path: fc.constant('/api/v1/auth/register'),
+    template: () => ({ username: `fuzz${Math.floor(Math.random() * 1e9)}`, password: 'longenough', name: '测试', idNumber: '11010519491231002X', phone: '13800000000' }),
+  },
+  { method: 'post', route: '/api/v1/nanxun/claims', as: () => w.byName.applicant3!.token, path: fc.constant('/api/v1/nanxun/claims'), template: () => certificateClaimBody('junior') },
+  {
+    method: 'post',
+    route: '/api/v1/tasks/:id/decision',
+    as: () => w.byName['unit.jgjx']!.token,
+    path: fc.oneof(fc.constantFrom('x', '%00', '..%2F..', "'%20OR%201=1"), fc.string({ maxLength: 300 }).map(safeEncode)).map((id) => `/api/v1/tasks/${id}/decision`),
+    template: () => ({ decision: 'approve', verdict: 'true', comment: 'ok', confirmedLevel: 'junior', amountYuan: 1000 }),
+  },
+  {
+    method: 'post',
+    route: '/api/v1/nanxun/claims/:id/supplement',
+    as: () => w.byName.applicant2!.token,
+    path: fc.oneof(fc.constant('@paused'), fc.string({ maxLength: 100 }).map(safeEncode)).map((id) => `/api/v1/nanxun/claims/${id}/supplement`),
+    template: () => ({ comment: '已补充', changes: { position: '安全主管', contractYears: 3 } }),
+  },
+  {
+    method: 'put',
+    route: '/api/v1/admin/calendar/:year',
+    as: () => w.byName.admin!.token,
+    path: fc.oneof(fc.constantFrom('2031', '2032'), fc.constantFrom('-1', '0', '99999999999', '2031.5', 'NaN', '1e4', '%00'), fc.string({ maxLength: 20 }).map(safeEncode)).map((y) => `/api/v1/admin/calendar/${y}`),
+    template: () => ({ holidays: [{ date: '2031-01-01', name: '元旦' }], workdays: [{ date: '2031-01-04', name: '元旦' }] }),
+  },
+  {
+    method: 'post',
+    route: '/api/v1/nanxun/claims/:id/clawback',
+    as: () => w.byName.bureau1!.token,
+    // fuzzed ids only: a valid body on a real claim would claw it back
+    path: fc.oneof(fc.constantFrom('x', '%00', "'%20OR%201=1"), fc.string({ maxLength: 100 }).map(safeEncode)).map((id) => `/api/v1/nanxun/claims/${id}/clawback`),
+    template: () => ({ reason: '骗取奖励' }),
+  },
+  {
+    method: 'post',
+    route: '/api/v1/nanxun/instalments/release',
+    as: () => w.byName.admin!.token,
+    path: fc.constant('/api/v1/nanxun/instalments/release'),
+    template: () => ({ onDate: '2026-01-01' }),
+  },
+  {
+    method: 'put',
+    route: '/api/v1/nanxun/funds/:orgCode/budgets/:year',
+    as: () => w.byName.admin!.token,
+    path: fc
+      .tuple(fc.oneof(fc.constantFrom('NX-T-NXZ', 'NX-E-JGJX'), fc.string({ maxLength: 80 }).map(safeEncode)), fc.oneof(fc.constantFrom('2031', '-1', 'NaN', '1e4'), fc.string({ maxLength: 10 }).map(safeEncode)))
+      .map(([o, y]) => `/api/v1/nanxun/funds/${o}/budgets/${y}`),
+    template: () => ({ budgetYuan: 100000 }),
+  },
+];
+
+test('coverage: every declared write route is fuzzed', () => {
+  const writes = [...new Set(declaredRoutes.filter((r) => r.method !== 'get').map((r) => `${r.method.toUpperCase()} ${r.path}`))];
+  const fuzzed = new Set(WRITE_ENDPOINTS.map((e) => `${e.method.toUpperCase()} ${e.route}`));
+  expect(writes.filter((r) => !fuzzed.has(r))).toEqual([]);
+});
+
+describe.each(WRITE_ENDPOINTS.map((e) => [`${e.method.toUpperCase()} ${e.route}`, e] as const))('%s', (_name, e) => {
+  test('hostile JSON bodies: no 5xx, problem+json, a refusal changes nothing', async () => {
+    const paused = w.subjects.find((s) => s.owner === 'applicant2')!;
+    let accepted = 0;
+    await fc.assert(
+      fc.asyncProperty(e.path, bodies(e.template()), fc.boolean(), async (rawPath, body, useRealTask) => {
+        let path = rawPath.replace('@paused', paused.id);
+        if (e.route === '/api/v1/tasks/:id/decision' && useRealTask) {
+          const ids = await taskIds();
+          path = `/api/v1/tasks/${encodeURIComponent(ids[ipSeq % ids.length]!)}/decision`;
+        }
+        const before = await snapshot();
+        let req = request(w.app)[e.method](path).set('X-Forwarded-For', nextIp());
+        const token = e.as();
+        if (token) req = req.set(auth(token));
+        const res = await req.set('content-type', 'application/json').send(JSON.stringify(body) ?? 'null');
+        expectWellFormed(res, `${e.method} ${path} ${JSON.stringify(body)?.slice(0, 300)}`);
+        if (res.status >= 400) expect(await snapshot()).toBe(before);
+        else accepted++;
+      }),
+      { numRuns: RUNS, endOnFailure: true },
+    );
+    // most hostile inputs are refused (a mutation may happen to stay valid)
+    expect(accepted).toBeLessThan(RUNS);
+  });
+
+  test('raw and mistyped bodies: no 5xx, problem+json, nothing changes', async () => {
+    await fc.assert(
+      fc.asyncProperty(rawBodies, fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=utf-16', 'application/xml'), async (raw, type) => {
+        const before = await snapshot();
+        let req = request(w.app)[e.method](e.route.replace(':id', 'x').replace(':year', '2031').replace(':orgCode', 'NX-T-NXZ')).set('X-Forwarded-For', nextIp());
+        const token = e.as();
+        if (token) req = req.set(auth(token));
+        const res = await req.set('content-type', type).send(raw);
+        expectWellFormed(res, `${e.method} ${e.route} raw ${type} ${raw.slice(0, 100)}`);
+        if (res.status >= 400) expect(await snapshot()).toBe(before);
+      }),
+      { numRuns: Math.ceil(RUNS / 2), endOnFailure: true },
+    );
+  });
+});
+
+test('reads with free input (ids, queries): no 5xx, problem+json', async () => {
+  const token = w.byName.bureau1!.token;
+  await fc.assert(
+    fc.asyncProperty(
+      fc.oneof(fc.constantFrom<string>(...HOSTILE_STRINGS.filter((s) => s.length < 1000)), fc.string({ maxLength: 100 }), fc.string({ unit: 'binary', maxLength: 50 })),
+      fc.constantFrom('claim', 'claimList', 'task', 'taskList', 'progress'),
+      async (s, which) => {
+        const q = safeEncode(s);
+        const path = {
+          claim: `/api/v1/nanxun/claims/${q}`,
+          claimList: `/api/v1/nanxun/claims?q=${q}&status=${q}&limit=${q}`,
+          task: `/api/v1/tasks/${q}`,
+          taskList: `/api/v1/tasks?state=${q}&kind=${q}&q=${q}&offset=${q}`,
+          progress: `/api/v1/public/progress?applicationNo=${q}&idLast6=${q}`,
+        }[which];
+        const res = await request(w.app).get(path).set(auth(token)).set('X-Forwarded-For', nextIp());
+        expectWellFormed(res, `GET ${path}`);
+      },
+    ),
+    { numRuns: RUNS * 2, endOnFailure: true },
+  );
+});
+
+test('regression: NUL characters in free text are refused at once (they were a 500, and a poison activity in a decision)', async () => {
+  const s = w.subjects.find((x) => x.owner === 'applicant1')!;
+  const task = await w.tdb.db.selectFrom('task').selectAll().where('subject_id', '=', s.id).where('state', '=', 'open').executeTakeFirstOrThrow();
+  const clerk = w.byName[task.role === 'unit_verifier' ? 'unit.jgjx' : task.role === 'bureau_reviewer' ? 'bureau1' : 'rereview.nxz']!;
+  const before = await snapshot();
+  const t0 = Date.now();
+  const decision = await request(w.app).post(`/api/v1/tasks/${encodeURIComponent(task.id)}/decision`).set(auth(clerk.token)).send({ decision: 'approve', comment: 'a\u0000b' });
+  expect({ status: decision.status, code: decision.body.code }).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
+  const claim = await request(w.app).post('/api/v1/nanxun/claims').set(auth(w.byName.applicant3!.token)).send({ ...certificateClaimBody('senior'), position: 'x\u0000' });
+  expect({ status: claim.status, code: claim.body.code }).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
+  const query = await request(w.app).get('/api/v1/tasks?q=%00').set(auth(clerk.token));
+  expect(query.status).toBe(400);
+  expect(Date.now() - t0).toBeLessThan(3000);
+  expect(await snapshot()).toBe(before);
+});

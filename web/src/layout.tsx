@@ -1,0 +1,132 @@
+import { useState, type ReactNode } from 'react';
+import { Link, useLocation, useNavigate } from 'react-router-dom';
+import { Layout, Menu, Dropdown, Avatar, Space, Typography, Grid, Tag } from 'antd';
+import type { MenuProps } from 'antd';
+import {
+  InboxOutlined,
+  FileSearchOutlined,
+  FormOutlined,
+  ProfileOutlined,
+  BarChartOutlined,
+  TeamOutlined,
+  CalendarOutlined,
+  CheckSquareOutlined,
+  GlobalOutlined,
+  UserOutlined,
+  LogoutOutlined,
+  NotificationOutlined,
+  SafetyCertificateOutlined,
+  SolutionOutlined,
+  MenuOutlined,
+} from '@ant-design/icons';
+import { CLERK_ROLES, REPORT_ROLES, useAuth } from './auth';
+import { role } from './lib/labels';
+
+const { Header, Sider, Content } = Layout;
+
+type Item = Required<MenuProps>['items'][number] & { key: string };
+
+export function ConsoleLayout({ children }: { children: ReactNode }) {
+  const { user, logout, has } = useAuth();
+  const nav = useNavigate();
+  const loc = useLocation();
+  const screens = Grid.useBreakpoint();
+  const [collapsed, setCollapsed] = useState(false);
+  const mobile = !screens.md;
+
+  const items: Item[] = [];
+  if (has('applicant')) {
+    items.push(
+      { key: '/my/claims', icon: <ProfileOutlined />, label: <Link to="/my/claims">我的申请</Link> },
+      { key: '/my/claims/new', icon: <FormOutlined />, label: <Link to="/my/claims/new">申请奖励</Link> },
+      { key: '/zhejiang/apply', icon: <SolutionOutlined />, label: <Link to="/zhejiang/apply">职称申报</Link> },
+    );
+  }
+  if (has(...CLERK_ROLES, 'admin', 'auditor')) {
+    items.push(
+      { key: '/tasks', icon: <InboxOutlined />, label: <Link to="/tasks">待办任务</Link> },
+      { key: '/claims', icon: <FileSearchOutlined />, label: <Link to="/claims">申请查询</Link> },
+    );
+  }
+  if (has('committee_office', 'admin', 'auditor')) {
+    items.push(
+      { key: '/zhejiang/sessions', icon: <CalendarOutlined />, label: <Link to="/zhejiang/sessions">评审会</Link> },
+      { key: '/zhejiang/experts', icon: <TeamOutlined />, label: <Link to="/zhejiang/experts">专家库</Link> },
+    );
+  }
+  if (has('expert')) items.push({ key: '/zhejiang/ballots', icon: <CheckSquareOutlined />, label: <Link to="/zhejiang/ballots">评审投票</Link> });
+  if (has(...REPORT_ROLES)) items.push({ key: '/reports', icon: <BarChartOutlined />, label: <Link to="/reports">统计报表</Link> });
+  items.push(
+    { key: '/public/progress', icon: <GlobalOutlined />, label: <Link to="/public/progress">进度查询（公开）</Link> },
+    { key: '/public/notices', icon: <NotificationOutlined />, label: <Link to="/public/notices">公示公告</Link> },
+  );
+  const selected = items.map((i) => i.key).filter((k) => loc.pathname === k || loc.pathname.startsWith(`${k}/`)).sort((a, b) => b.length - a.length)[0];
+
+  const userMenu: MenuProps['items'] = [
+    { key: 'who', disabled: true, label: <span>{user?.orgName ?? '个人用户'}<br />{user?.roles.map(role).join('、')}</span> },
+    { type: 'divider' },
+    { key: 'logout', icon: <LogoutOutlined />, label: '退出登录', onClick: () => { logout(); nav('/login'); } },
+  ];
+
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Header style={{ display: 'flex', alignItems: 'center', gap: 12, padding: mobile ? '0 12px' : '0 24px', background: '#001529' }} className="no-print">
+        {mobile && <MenuOutlined style={{ color: '#fff', fontSize: 18 }} onClick={() => setCollapsed(!collapsed)} aria-label="菜单" data-testid="menu-toggle" />}
+        <Link to="/" className="app-brand" style={{ flex: 1, minWidth: 0 }}>
+          <SafetyCertificateOutlined /> {mobile ? '人才激励审批' : '安全生产人才激励与职称评审 · 审批系统'}
+        </Link>
+        <Dropdown menu={{ items: userMenu }} placement="bottomRight" trigger={['click']}>
+          <Space style={{ color: '#fff', cursor: 'pointer' }} data-testid="user-menu">
+            <Avatar size="small" icon={<UserOutlined />} style={{ background: '#1677ff' }} />
+            <span style={{ color: '#fff', maxWidth: mobile ? 96 : 300, display: 'inline-block', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', verticalAlign: 'middle', lineHeight: '64px' }}>
+              {user?.displayName}
+            </span>
+          </Space>
+        </Dropdown>
+      </Header>
+      <Layout>
+        <Sider
+          breakpoint="md"
+          collapsedWidth={0}
+          trigger={mobile ? null : undefined}
+          collapsed={mobile ? collapsed : false}
+          onCollapse={setCollapsed}
+          onBreakpoint={(broken) => setCollapsed(broken)}
+          width={200}
+          theme="light"
+          className="no-print"
+          style={mobile ? { position: 'absolute', zIndex: 10, height: '100%' } : undefined}
+        >
+          <Menu mode="inline" selectedKeys={selected ? [selected] : []} items={items} onClick={() => mobile && setCollapsed(true)} style={{ height: '100%', borderRight: 0 }} />
+        </Sider>
+        <Content className="app-content">{children}</Content>
+      </Layout>
+    </Layout>
+  );
+}
+
+export function PublicLayout({ children }: { children: ReactNode }) {
+  const { user } = useAuth();
+  const loc = useLocation();
+  const screens = Grid.useBreakpoint();
+  const items = [
+    { key: '/public/progress', label: <Link to="/public/progress">进度查询</Link> },
+    { key: '/public/notices', label: <Link to="/public/notices">公示公告</Link> },
+    { key: '/public/certificates', label: <Link to="/public/certificates">证书查验</Link> },
+  ];
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Header style={{ display: 'flex', alignItems: 'center', gap: 12, padding: screens.md ? '0 24px' : '0 8px', background: '#c8161d' }}>
+        <Link to="/public/progress" className="app-brand" style={{ flexShrink: 0 }}>
+          <SafetyCertificateOutlined /> {screens.md ? '政务服务 · 办件公开' : '办件公开'}
+        </Link>
+        <Menu theme="dark" mode="horizontal" selectedKeys={items.filter((i) => loc.pathname.startsWith(i.key)).map((i) => i.key)} items={items} style={{ flex: 1, minWidth: 0, background: 'transparent' }} />
+        <Link to={user ? '/' : '/login'} style={{ color: '#fff', whiteSpace: 'nowrap' }}>
+          {user ? <Tag color="gold">进入工作台</Tag> : '登录'}
+        </Link>
+      </Header>
+      <Content className="app-content">{children}</Content>
+      <Layout.Footer style={{ textAlign: 'center', color: '#888' }}>南浔区应急管理局 · 浙江省应急管理厅 &nbsp; 查询结果不含个人信息</Layout.Footer>
+    </Layout>
+  );
+}

@@ -1,0 +1,206 @@
+/** The console's only way in: the public HTTP API under /api/v1 (problem+json errors). */
+
+export interface User {
+  username: string;
+  displayName: string;
+  roles: string[];
+  orgCode: string | null;
+  orgName?: string | null;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly detail: string,
+    readonly body: Record<string, unknown> = {},
+  ) {
+    super(detail || code);
+  }
+  get reasons(): string[] {
+    return Array.isArray(this.body.reasons) ? (this.body.reasons as string[]) : [];
+  }
+  get fieldErrors(): { path: string; message: string }[] {
+    return Array.isArray(this.body.errors) ? (this.body.errors as { path: string; message: string }[]) : [];
+  }
+}
+
+const TOKEN_KEY = 'zj.token';
+const USER_KEY = 'zj.user';
+
+export const session = {
+  token: (): string | null => localStorage.getItem(TOKEN_KEY),
+  user: (): User | null => {
+    try {
+      const raw = localStorage.getItem(USER_KEY);
+      return raw ? (JSON.parse(raw) as User) : null;
+    } catch {
+      return null;
+    }
+  },
+  save(token: string, user: User) {
+    localStorage.setItem(TOKEN_KEY, token);
+    localStorage.setItem(USER_KEY, JSON.stringify(user));
+  },
+  clear() {
+    localStorage.removeItem(TOKEN_KEY);
+    localStorage.removeItem(USER_KEY);
+  },
+};
+
+type Listener = () => void;
+const unauthListeners = new Set<Listener>();
+export const onUnauthenticated = (l: Listener) => {
+  unauthListeners.add(l);
+  return () => {
+    unauthListeners.delete(l);
+  };
+};
+
+export interface RequestOptions {
+  query?: Record<string, string | number | boolean | undefined | null>;
+  headers?: Record<string, string>;
+  /** don't send the token (public pages) */
+  anonymous?: boolean;
+}
+
+export async function request<T>(method: string, path: string, body?: unknown, opts: RequestOptions = {}): Promise<T> {
+  const qs = opts.query
+    ? Object.entries(opts.query)
+        .filter(([, v]) => v !== undefined && v !== null && v !== '')
+        .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
+        .join('&')
+    : '';
+  const url = `/api/v1${path}${qs ? `?${qs}` : ''}`;
+  const headers: Record<string, string> = { Accept: 'application/json', ...(opts.headers ?? {}) };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const token = session.token();
+  if (token && !opts.anonymous) headers.Authorization = `Bearer ${token}`;
+  let res: Response;
+  try {
+    res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch {
+    throw new ApiError(0, 'NETWORK', '网络连接失败，请检查网络后重试');
+  }
+  const text = await res.text();
+  let data: unknown = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = text;
+  }
+  if (!res.ok) {
+    const p = (data && typeof data === 'object' ? data : {}) as Record<string, unknown>;
+    const err = new ApiError(res.status, String(p.code ?? `HTTP_${res.status}`), String(p.detail ?? p.title ?? res.statusText), p);
+    if (res.status === 401 && token && !opts.anonymous && !path.startsWith('/auth/login')) {
+      session.clear();
+      unauthListeners.forEach((l) => l());
+    }
+    throw err;
+  }
+  return data as T;
+}
+
+export const api = {
+  get: <T>(path: string, opts?: RequestOptions) => request<T>('GET', path, undefined, opts),
+  post: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('POST', path, body ?? {}, opts),
+  put: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('PUT', path, body ?? {}, opts),
+};
+
+/** Downloads an authenticated CSV (the link can't carry the bearer token). */
+export async function downloadCsv(path: string, filename: string): Promise<void> {
+  const token = session.token();
+  const res = await fetch(`/api/v1${path}${path.includes('?') ? '&' : '?'}format=csv`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  if (!res.ok) throw new ApiError(res.status, 'DOWNLOAD_FAILED', '导出失败');
+  const blob = await res.blob();
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+}
+
+// ---- response shapes (see /api/v1/openapi.json) ----
+export interface Task {
+  id: string;
+  kind: string;
+  state: 'open' | 'paused' | 'done' | 'cancelled';
+  subject: { type: string; id: string; ref: string };
+  orgCode: string;
+  createdAt: string;
+  dueAt: string | null;
+  dueOn: string | null;
+  dueProvisional: boolean;
+  workingDaysLeft: number | null;
+  warning: boolean;
+  overdue: boolean;
+  decision?: string | null;
+  decidedAt?: string | null;
+  decidedBy?: string | null;
+  comment?: string | null;
+  subjectSummary?: Record<string, unknown> | null;
+}
+
+export interface TimelineEntry {
+  stage: string;
+  orgCode: string | null;
+  orgName: string | null;
+  actor?: string;
+  actorName?: string | null;
+  event: string;
+  decision: string | null;
+  comment?: string | null;
+  at: string;
+}
+
+export interface Claim {
+  id: string;
+  applicationNo: string;
+  kind: string;
+  status: string;
+  stage: string;
+  amountYuan: number;
+  paidYuan: number;
+  applicant: { name: string; idNumber: string; phone: string };
+  employer: { code: string; name: string };
+  rereviewOrg: { code: string; name: string };
+  form: Record<string, unknown>;
+  submittedAt: string;
+  closedAt: string | null;
+  closeReason: string | null;
+  timeline: TimelineEntry[];
+  instalments: { year: number; amountYuan: number; status: string; dueOn?: string | null; paidAt?: string | null }[];
+  tasks: Task[];
+}
+
+export interface ClaimListItem {
+  id: string;
+  applicationNo: string;
+  kind: string;
+  status: string;
+  stage: string;
+  applicantName: string;
+  amountYuan: number;
+  paidYuan: number;
+  submittedAt: string;
+}
+
+export interface Org {
+  code: string;
+  name: string;
+  type: string;
+  inDistrict: boolean;
+  townCode: string | null;
+  regulatorCode: string | null;
+  certRereviewOrgCode: string | null;
+}
+
+export interface DemoAccount {
+  username: string;
+  displayName: string;
+  roles: string[];
+  orgCode: string | null;
+  orgName: string | null;
+}

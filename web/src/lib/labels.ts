@@ -1,0 +1,192 @@
+/** Chinese terms as the seeds use them. Unknown codes fall back to the code itself. */
+
+const pick = (m: Record<string, string>) => (code: string | null | undefined) => (code == null ? '—' : (m[code] ?? code));
+
+export const CLAIM_STATUS: Record<string, string> = {
+  unit_verification: '单位审核中',
+  bureau_review: '区应急管理局初审中',
+  rereview: '复审中',
+  payout: '待发放',
+  paid: '已发放',
+  awaiting_next_instalment: '等待下一期',
+  completed: '已办结',
+  rejected: '不予核准',
+  clawed_back: '已追回',
+  cancelled: '已撤销',
+};
+export const claimStatus = pick(CLAIM_STATUS);
+
+export const CLAIM_STATUS_COLOR: Record<string, string> = {
+  unit_verification: 'processing',
+  bureau_review: 'processing',
+  rereview: 'processing',
+  payout: 'cyan',
+  paid: 'success',
+  awaiting_next_instalment: 'gold',
+  completed: 'success',
+  rejected: 'error',
+  clawed_back: 'magenta',
+};
+
+export const CLAIM_KIND: Record<string, string> = {
+  certificate: '资格证书奖励',
+  shortage_talent: '紧缺人才奖励',
+  high_level: '高层次人才奖励',
+};
+export const claimKind = pick(CLAIM_KIND);
+
+export const LEVEL: Record<string, string> = { junior: '初级', intermediate: '中级', senior: '高级' };
+export const level = pick(LEVEL);
+export const LEVEL_AMOUNT: Record<string, number> = { junior: 1000, intermediate: 2000, senior: 3000 };
+
+export const TASK_KIND: Record<string, string> = {
+  unit_verification: '单位审核',
+  bureau_review: '初审',
+  rereview: '复审',
+  instalment_verification: '年度单位核实',
+  unit_recommendation: '单位推荐',
+  competent_dept_review: '主管部门审核',
+  lower_committee_recommendation: '下一级评委会推荐',
+  qualification_review: '资格审查',
+  hrss_approval: '人社厅审批',
+  objection_investigation: '异议调查',
+  clawback_review: '追回审核',
+};
+export const taskKind = pick(TASK_KIND);
+
+/** The organisation and step as the progress bar shows them. */
+export const STAGE: Record<string, string> = {
+  submitted: '提交申请',
+  unit_verification: '单位审核',
+  bureau_review: '区应急管理局初审',
+  rereview: '复审',
+  payout: '发放',
+  paid: '已发放',
+  completed: '已办结',
+  rejected: '不予核准',
+  clawed_back: '已追回',
+  awaiting_next_instalment: '等待下一期',
+  unit_recommendation: '单位推荐',
+  competent_dept_review: '主管部门审核',
+  lower_committee_recommendation: '下一级评委会推荐',
+  qualification_review: '资格审查',
+  publicity: '公示',
+  meeting: '评审会议',
+  hrss_approval: '人社厅审批',
+};
+export const stage = pick(STAGE);
+
+export const TASK_STATE: Record<string, string> = { open: '待办', paused: '待补正', done: '已办', cancelled: '已撤销' };
+export const taskState = pick(TASK_STATE);
+export const TASK_STATE_COLOR: Record<string, string> = { open: 'processing', paused: 'warning', done: 'success', cancelled: 'default' };
+
+export const DECISION: Record<string, string> = {
+  approve: '核准',
+  reject: '不核准',
+  request_supplement: '要求补正材料',
+  true: '属实',
+  not_true: '不属实',
+  no_record: '暂无该证书信息',
+  recommend: '推荐',
+  pass: '通过',
+  fail: '不通过',
+};
+export const decision = pick(DECISION);
+
+export const VERDICT: Record<string, string> = { true: '属实', not_true: '不属实', no_record: '暂无该证书信息' };
+
+export const EVENT: Record<string, string> = {
+  submitted: '提交申请',
+  task_opened: '收件',
+  decided: '作出决定',
+  supplement_requested: '要求补正材料',
+  supplement_submitted: '已补正材料',
+  deadline_warning: '临近办结期限（预警）',
+  escalated_overdue: '逾期催办',
+  deadline_recomputed: '重新计算办结期限',
+  task_cancelled: '任务撤销',
+  paid: '奖励已发放',
+  rejected: '不予核准',
+  closed_paid: '办结（已发放）',
+  clawed_back: '全额追回',
+  blacklisted: '列入黑名单',
+  instalment_released: '下一期开始核实',
+};
+export const event = pick(EVENT);
+
+export const ROLE: Record<string, string> = {
+  applicant: '申请人',
+  unit_verifier: '单位审核员',
+  bureau_reviewer: '区应急管理局初审',
+  rereviewer: '复审单位经办人',
+  competent_dept: '主管部门',
+  lower_committee: '下一级评委会',
+  committee_office: '评委会办公室',
+  hrss_approver: '人社厅审批',
+  expert: '评审专家',
+  admin: '系统管理员',
+  auditor: '审计员',
+};
+export const role = pick(ROLE);
+
+export const EMPLOYER_NATURE: Record<string, string> = { production: '生产经营单位', government: '政府部门', other: '其他' };
+
+export const INELIGIBLE: Record<string, string> = {
+  WINDOW_EXPIRED: '已超过证书领取后6个月的申请期限',
+  LEVEL_NOT_INTERMEDIATE: '紧缺人才奖励仅限中级注册安全工程师',
+  CONTRACT_TOO_SHORT: '劳动合同期限不足3年',
+  CONTRIBUTIONS_TOO_SHORT: '社会保险和个人所得税缴纳不满1年',
+  NOT_FIRST_INTRODUCTION: '非企业首次引入',
+  BLACKLISTED: '因弄虚作假被取消申请资格',
+  EMPLOYER_NOT_IN_DISTRICT: '工作单位不在南浔区',
+  RECEIVED_BEFORE_ISSUED: '领取日期早于发证日期',
+  CERTIFICATE_NOT_YET_RECEIVED: '证书领取日期晚于今天',
+  CERTIFICATE_BEFORE_2019: '证书须为2019年起取得',
+  DECLARATION_REFUSED: '未同意申请人声明',
+  UNKNOWN_EMPLOYER: '工作单位未登记',
+  NO_REREVIEW_BODY: '工作单位无复审单位记录',
+  BANNED: '处于禁止申报期内',
+  CHANNEL_NOT_ALLOWED: '该级别不允许此申报渠道',
+};
+
+/** A problem+json answer in words a clerk understands. */
+export const ERROR: Record<string, string> = {
+  UNAUTHENTICATED: '用户名或密码错误，或登录已过期',
+  FORBIDDEN: '当前角色无权进行此操作',
+  NOT_YOUR_TASK: '该任务不属于您的单位，或与您本人有关',
+  NOT_FOUND: '未找到相关记录',
+  ALREADY_REGISTERED: '该身份证号已注册账号',
+  USERNAME_TAKEN: '用户名已被占用',
+  DUPLICATE_CLAIM: '您已有同类（同级别）的申请在办或已获奖励',
+  TASK_ALREADY_DECIDED: '该任务已办结',
+  TASK_PAUSED: '该任务正在等待申请人补正材料',
+  TASK_NOT_PAUSED: '当前没有待补正的材料',
+  IDENTITY_MISMATCH: '申请只能以本人身份提交',
+  NOT_ELIGIBLE: '不符合申请条件',
+  INVALID_DECISION: '审核意见不符合要求',
+  RATE_LIMITED: '操作过于频繁，请稍后再试',
+  TEMPORAL_UNAVAILABLE: '流程服务暂不可用，请稍后再试',
+  DB_UNAVAILABLE: '数据库暂不可用，请稍后再试',
+  VALIDATION_FAILED: '填写内容有误',
+  NOTICE_CLOSED: '公示期已结束，不再受理异议',
+  POOL_TOO_SMALL: '专家库人数不足，无法抽取',
+  QUORUM_NOT_MET: '出席人数不足17人',
+  NOT_A_VOTING_MEMBER: '您不是本次评审会的出席委员',
+  ALREADY_VOTED: '您已投过票',
+  BALLOT_CLOSED: '投票已结束',
+  NETWORK: '网络连接失败',
+};
+
+export function errorText(err: unknown): string {
+  if (err && typeof err === 'object' && 'code' in err) {
+    const e = err as { code: string; detail?: string; reasons?: string[] };
+    const base = ERROR[e.code] ?? e.detail ?? e.code;
+    const reasons = (e.reasons ?? []).map((r) => INELIGIBLE[r] ?? r);
+    if (reasons.length) return `${base}：${reasons.join('；')}`;
+    // the API's details are English: shown only where no Chinese text exists for the code, or where they are Chinese
+    if (e.detail && ERROR[e.code] && e.detail !== ERROR[e.code] && /[\u4e00-\u9fff]/.test(e.detail)) return `${base}（${e.detail}）`;
+    if (e.code === 'INVALID_DECISION' || e.code === 'VALIDATION_FAILED') return e.detail ? `${base}：${e.detail}` : base;
+    return base;
+  }
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,147 @@
+import { useState } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import { Alert, App, Button, Card, Col, Form, Input, Result, Row, Skeleton, Space, Table, Tag, Typography } from 'antd';
+import { PrinterOutlined } from '@ant-design/icons';
+import { api, type Claim } from '../lib/api';
+import { useLoad, useIsMobile } from '../lib/hooks';
+import { claimKind, errorText, taskKind } from '../lib/labels';
+import { fmt, fmtDate, yuan } from '../lib/time';
+import { ClaimFormDescriptions, ClaimStatusTag, ClaimSteps, OpinionsView, TimelineView } from '../components';
+import { useAuth } from '../auth';
+
+function NextStep({ claim }: { claim: Claim }) {
+  const open = claim.tasks.find((t) => t.state === 'open');
+  const paused = claim.tasks.find((t) => t.state === 'paused');
+  if (paused) return null;
+  if (claim.status === 'paid' || claim.status === 'completed') return <Alert type="success" showIcon message={`奖励已发放 ${yuan(claim.paidYuan)}，本申请已办结。`} data-testid="claim-done" />;
+  if (claim.status === 'rejected') return <Alert type="error" showIcon message="申请未予核准" description={claim.closeReason ?? undefined} />;
+  if (claim.status === 'clawed_back') return <Alert type="error" showIcon message="已全额追回奖励" description={claim.closeReason ?? undefined} />;
+  if (open) {
+    const org = open.kind === 'unit_verification' ? claim.employer.name : open.kind === 'bureau_review' ? '南浔区应急管理局' : open.kind === 'rereview' ? claim.rereviewOrg.name : open.orgCode;
+    return (
+      <Alert
+        type={open.overdue ? 'warning' : 'info'}
+        showIcon
+        message={`下一步：${org} ${taskKind(open.kind)}`}
+        description={open.dueOn ? `应于 ${fmtDate(open.dueOn)} 前办结${open.workingDaysLeft != null ? `（剩 ${open.workingDaysLeft} 个工作日）` : ''}${open.overdue ? '，已逾期，系统已催办' : ''}` : `${fmt(open.createdAt)} 收件`}
+      />
+    );
+  }
+  if (claim.status === 'payout') return <Alert type="info" showIcon message={`复审已通过，等待从${claim.rereviewOrg.name}专项经费发放。`} />;
+  return null;
+}
+
+export function ClaimDetailPage() {
+  const { id = '' } = useParams();
+  const { has } = useAuth();
+  const { message } = App.useApp();
+  const mobile = useIsMobile();
+  const claim = useLoad(() => api.get<Claim>(`/nanxun/claims/${encodeURIComponent(id)}`), [id]);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const c = claim.data;
+  if (claim.loading && !c) return <Skeleton active />;
+  if (claim.error || !c) return <Result status="404" title="未找到该申请" subTitle={errorText(claim.error)} />;
+  const paused = c.tasks.find((t) => t.state === 'paused');
+  const request = paused ? [...c.timeline].reverse().find((e) => e.event === 'supplement_requested') : undefined;
+  const isApplicant = has('applicant');
+
+  const supplement = async (v: { comment: string }) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api.post(`/nanxun/claims/${encodeURIComponent(c.id)}/supplement`, { comment: v.comment.trim() });
+      message.success('补正材料已提交，审核继续进行');
+      claim.reload();
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Space direction="vertical" size={16} style={{ width: '100%' }}>
+      <Card size="small">
+        <Space wrap style={{ width: '100%', justifyContent: 'space-between' }}>
+          <Space wrap>
+            <Typography.Title level={4} style={{ margin: 0 }}>
+              {c.applicationNo}
+            </Typography.Title>
+            <ClaimStatusTag status={c.status} />
+            <Tag>{claimKind(c.kind)}</Tag>
+          </Space>
+          <Space>
+            <Typography.Text>
+              申请金额 <b>{yuan(c.amountYuan)}</b>　已发放 <b data-testid="paid-yuan">{yuan(c.paidYuan)}</b>
+            </Typography.Text>
+            <Link to={`/claims/${encodeURIComponent(c.id)}/print`} target="_blank">
+              <Button icon={<PrinterOutlined />}>{mobile ? '打印' : '打印申请表'}</Button>
+            </Link>
+          </Space>
+        </Space>
+      </Card>
+      <Card size="small" title="办理进度">
+        <ClaimSteps claim={c} direction={mobile ? 'vertical' : 'horizontal'} />
+        <div style={{ marginTop: 16 }}>
+          <NextStep claim={c} />
+        </div>
+      </Card>
+      {paused && (
+        <Card size="small" title="补正材料" data-testid="supplement-card">
+          <Alert
+            type="warning"
+            showIcon
+            style={{ marginBottom: 12 }}
+            message={`${taskKind(paused.kind)}要求补正材料${request?.orgName ? `（${request.orgName}）` : ''}`}
+            description={request?.comment ?? '请按审核意见补正材料'}
+          />
+          {isApplicant ? (
+            <Form layout="vertical" onFinish={supplement}>
+              <Form.Item name="comment" label="补正说明" rules={[{ required: true, whitespace: true, message: '请说明补正的材料' }, { max: 2000 }]}>
+                <Input.TextArea rows={3} placeholder="如：已补交身份证复印件，证书编号更正为…" data-testid="supplement-comment" />
+              </Form.Item>
+              {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} />}
+              <Button type="primary" htmlType="submit" loading={busy} data-testid="supplement-submit">
+                提交补正材料
+              </Button>
+            </Form>
+          ) : (
+            <Typography.Text type="secondary">等待申请人补正，办理时限暂停计算。</Typography.Text>
+          )}
+        </Card>
+      )}
+      <Row gutter={[16, 16]}>
+        <Col xs={24} lg={14}>
+          <Space direction="vertical" size={16} style={{ width: '100%' }}>
+            <Card size="small" title={c.kind === 'shortage_talent' ? '申请表（附件2-2）' : '申请表（附件2-1）'}>
+              <ClaimFormDescriptions claim={c} />
+            </Card>
+            <Card size="small" title="审核意见">
+              <OpinionsView claim={c} />
+            </Card>
+            <Card size="small" title="奖励发放">
+              <Table
+                size="small"
+                rowKey="year"
+                pagination={false}
+                dataSource={c.instalments}
+                columns={[
+                  { title: '期次', dataIndex: 'year', render: (y: number) => `第${y}期` },
+                  { title: '金额', dataIndex: 'amountYuan', render: (n: number) => yuan(n) },
+                  { title: '状态', dataIndex: 'status', render: (s: string) => <Tag color={s === 'paid' ? 'green' : s === 'pending' ? 'blue' : s === 'recovered' ? 'magenta' : 'default'}>{({ paid: '已发放', pending: '待发放', cancelled: '已取消', recovered: '已追回' } as Record<string, string>)[s] ?? s}</Tag> },
+                  { title: '发放时间', dataIndex: 'paidAt', render: (v: string | null) => fmt(v) },
+                ]}
+              />
+            </Card>
+          </Space>
+        </Col>
+        <Col xs={24} lg={10}>
+          <Card size="small" title="办理记录">
+            <TimelineView entries={c.timeline} />
+          </Card>
+        </Col>
+      </Row>
+    </Space>
+  );
+}

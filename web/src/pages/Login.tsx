@@ -1,0 +1,157 @@
+import { useState } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router-dom';
+import { App, Alert, Button, Card, Col, Form, Input, Row, Table, Tag, Typography, Space } from 'antd';
+import { LockOutlined, UserOutlined } from '@ant-design/icons';
+import { homeFor, useAuth } from '../auth';
+import { api, type DemoAccount } from '../lib/api';
+import { useLoad } from '../lib/hooks';
+import { errorText, role } from '../lib/labels';
+import { idNumberProblem } from '../lib/idNumber';
+
+function Shell({ children, wide }: { children: React.ReactNode; wide?: boolean }) {
+  return (
+    <div style={{ minHeight: '100vh', background: 'linear-gradient(180deg,#c8161d 0,#c8161d 180px,#f0f2f5 180px)', padding: '24px 12px' }}>
+      <div style={{ maxWidth: wide ? 1040 : 440, margin: '0 auto' }}>
+        <Typography.Title level={3} style={{ color: '#fff', textAlign: 'center', marginTop: 8 }}>
+          安全生产人才激励与职称评审
+          <div style={{ fontSize: 14, fontWeight: 400, marginTop: 4 }}>南浔区注册安全工程师奖励 · 浙江省安全工程专业职称评审</div>
+        </Typography.Title>
+        {children}
+        <div style={{ textAlign: 'center', marginTop: 16 }}>
+          <Space split="|">
+            <Link to="/public/progress">办件进度查询</Link>
+            <Link to="/public/notices">公示公告</Link>
+            <Link to="/public/certificates">证书查验</Link>
+          </Space>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+export function LoginPage() {
+  const { login } = useAuth();
+  const nav = useNavigate();
+  const [params] = useSearchParams();
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const demo = useLoad(() => api.get<DemoAccount[]>('/dev/accounts', { anonymous: true }).catch(() => [] as DemoAccount[]), []);
+
+  const go = async (username: string, password: string) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const u = await login(username, password);
+      const next = params.get('next');
+      nav(next && next.startsWith('/') && !next.startsWith('//') ? next : homeFor(u), { replace: true });
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const accounts = demo.data ?? [];
+  return (
+    <Shell wide={accounts.length > 0}>
+      <Row gutter={[16, 16]} justify="center">
+        <Col xs={24} md={accounts.length ? 10 : 24}>
+          <Card title="用户登录">
+            {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} data-testid="login-error" />}
+            <Form layout="vertical" onFinish={(v: { username: string; password: string }) => go(v.username, v.password)} requiredMark={false}>
+              <Form.Item name="username" label="用户名" rules={[{ required: true, message: '请输入用户名' }]}>
+                <Input prefix={<UserOutlined />} autoComplete="username" id="login-username" size="large" />
+              </Form.Item>
+              <Form.Item name="password" label="密码" rules={[{ required: true, message: '请输入密码' }]}>
+                <Input.Password prefix={<LockOutlined />} autoComplete="current-password" id="login-password" size="large" />
+              </Form.Item>
+              <Button type="primary" htmlType="submit" block size="large" loading={busy} data-testid="login-submit">
+                登 录
+              </Button>
+            </Form>
+            <div style={{ marginTop: 16, textAlign: 'center' }}>
+              申请人还没有账号？<Link to="/register">实名注册</Link>
+            </div>
+          </Card>
+        </Col>
+        {accounts.length > 0 && (
+          <Col xs={24} md={14}>
+            <Card title={<span>演示账号 <Tag color="orange">开发模式</Tag></span>} extra={<Typography.Text type="secondary">密码均为 demo，点击即可登录</Typography.Text>} styles={{ body: { padding: 0 } }}>
+              <Table<DemoAccount>
+                size="small"
+                rowKey="username"
+                dataSource={accounts}
+                pagination={false}
+                scroll={{ y: 420 }}
+                onRow={(a) => ({ onClick: () => void go(a.username, 'demo'), style: { cursor: 'pointer' }, 'data-username': a.username } as React.HTMLAttributes<HTMLElement>)}
+                columns={[
+                  { title: '账号', dataIndex: 'username', width: 150, render: (u: string) => <Typography.Link>{u}</Typography.Link> },
+                  { title: '姓名 / 岗位', dataIndex: 'displayName', ellipsis: true },
+                  { title: '角色', dataIndex: 'roles', width: 130, render: (r: string[]) => r.map((x) => <Tag key={x}>{role(x)}</Tag>) },
+                ]}
+              />
+            </Card>
+          </Col>
+        )}
+      </Row>
+    </Shell>
+  );
+}
+
+export function RegisterPage() {
+  const { message } = App.useApp();
+  const nav = useNavigate();
+  const { login } = useAuth();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const submit = async (v: { username: string; password: string; name: string; idNumber: string; phone: string }) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api.post('/auth/register', v, { anonymous: true });
+      message.success('注册成功');
+      const u = await login(v.username, v.password);
+      nav(homeFor(u), { replace: true });
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Shell>
+      <Card title="申请人实名注册">
+        <Alert type="info" showIcon message="一个身份证号只能注册一个账号，申请均以本人身份提交。" style={{ marginBottom: 16 }} />
+        {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
+        <Form layout="vertical" onFinish={submit}>
+          <Form.Item name="name" label="姓名" rules={[{ required: true, message: '请输入姓名' }, { max: 50 }]}>
+            <Input />
+          </Form.Item>
+          <Form.Item
+            name="idNumber"
+            label="居民身份证号"
+            normalize={(v: string) => v?.toUpperCase()}
+            rules={[{ required: true, message: '请输入身份证号' }, { validator: async (_, v: string) => { const p = v ? idNumberProblem(v) : null; if (p) throw new Error(p); } }]}
+          >
+            <Input maxLength={18} />
+          </Form.Item>
+          <Form.Item name="phone" label="手机号码" rules={[{ required: true, message: '请输入手机号码' }, { pattern: /^[0-9+\-() ]{5,20}$/, message: '电话号码格式不正确' }]}>
+            <Input />
+          </Form.Item>
+          <Form.Item name="username" label="用户名" rules={[{ required: true, message: '请输入用户名' }, { pattern: /^[A-Za-z0-9_.-]{3,50}$/, message: '3–50位字母、数字或 _ . -' }]}>
+            <Input autoComplete="username" />
+          </Form.Item>
+          <Form.Item name="password" label="密码" rules={[{ required: true, message: '请输入密码' }, { min: 8, message: '密码至少8位' }]}>
+            <Input.Password autoComplete="new-password" />
+          </Form.Item>
+          <Button type="primary" htmlType="submit" block loading={busy}>
+            注册并登录
+          </Button>
+        </Form>
+        <div style={{ marginTop: 16, textAlign: 'center' }}>
+          已有账号？<Link to="/login">登录</Link>
+        </div>
+      </Card>
+    </Shell>
+  );
+}

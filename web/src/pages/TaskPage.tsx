@@ -1,0 +1,230 @@
+import { useMemo, useRef, useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import { Alert, App, Button, Card, Col, Descriptions, Form, Input, InputNumber, Radio, Result, Row, Select, Skeleton, Space, Typography } from 'antd';
+import { PrinterOutlined } from '@ant-design/icons';
+import { api, type Claim, type Task } from '../lib/api';
+import { useLoad } from '../lib/hooks';
+import { LEVEL, LEVEL_AMOUNT, claimStatus, decision as decisionLabel, errorText, level, taskKind } from '../lib/labels';
+import { fmt, fmtDate, yuan } from '../lib/time';
+import { ClaimFormDescriptions, ClaimStatusTag, ClaimSteps, DueMark, OpinionsView, TaskStateTag, TimelineView, uid } from '../components';
+
+interface DecisionForm {
+  decision: 'approve' | 'reject' | 'request_supplement';
+  verdict?: 'true' | 'not_true' | 'no_record';
+  confirmedLevel?: string;
+  amountYuan?: number;
+  comment?: string;
+}
+
+export function TaskPage() {
+  const { id = '' } = useParams();
+  const nav = useNavigate();
+  const { modal, message } = App.useApp();
+  const task = useLoad(() => api.get<Task>(`/tasks/${encodeURIComponent(id)}`), [id]);
+  const t = task.data;
+  const claim = useLoad(
+    () => (t && t.subject.type === 'nanxun_claim' ? api.get<Claim>(`/nanxun/claims/${encodeURIComponent(t.subject.id)}`) : Promise.resolve(undefined)),
+    [t?.subject.id, t?.state],
+  );
+  const [form] = Form.useForm<DecisionForm>();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const idemKey = useRef(uid());
+  const decisionValue = Form.useWatch('decision', form);
+  const verdict = Form.useWatch('verdict', form);
+
+  const summary = (t?.subjectSummary ?? {}) as Record<string, unknown>;
+  const c = claim.data;
+  const claimLevel = String(c?.form.level ?? summary.level ?? '');
+  const amount = Number(c?.amountYuan ?? summary.amountYuan ?? LEVEL_AMOUNT[claimLevel] ?? 0);
+
+  const initial = useMemo<DecisionForm>(
+    () => (t?.kind === 'unit_verification' ? { decision: 'approve', verdict: 'true', confirmedLevel: claimLevel || undefined } : t?.kind === 'rereview' ? { decision: 'approve', amountYuan: amount || undefined } : { decision: 'approve' }),
+    [t?.kind, claimLevel, amount],
+  );
+
+  if (task.loading && !t) return <Skeleton active />;
+  if (task.error || !t) return <Result status="warning" title="无法打开此任务" subTitle={errorText(task.error)} extra={<Link to="/tasks">返回待办</Link>} />;
+
+  const submit = async (v: DecisionForm) => {
+    const body: Record<string, unknown> = { decision: v.decision };
+    if (v.comment?.trim()) body.comment = v.comment.trim();
+    if (t.kind === 'unit_verification' && v.decision !== 'request_supplement') {
+      body.verdict = v.verdict;
+      body.decision = v.verdict === 'true' ? 'approve' : 'reject';
+      if (v.verdict === 'true' && v.confirmedLevel) body.confirmedLevel = v.confirmedLevel;
+    }
+    if (t.kind === 'rereview' && v.decision === 'approve' && v.amountYuan) body.amountYuan = v.amountYuan;
+    const words = t.kind === 'unit_verification' && body.verdict ? `申请人资料${decisionLabel(String(body.verdict))}` : decisionLabel(String(body.decision));
+    modal.confirm({
+      title: '确认提交审核意见？',
+      content: (
+        <div>
+          <p>
+            {taskKind(t.kind)}：<b>{words}</b>
+            {body.amountYuan ? `，同意申领 ${yuan(Number(body.amountYuan))}` : ''}
+          </p>
+          {body.comment ? <p>意见：{String(body.comment)}</p> : null}
+          <p style={{ color: '#888' }}>提交后不可修改。</p>
+        </div>
+      ),
+      okText: '确认提交',
+      cancelText: '取消',
+      onOk: async () => {
+        setBusy(true);
+        setError(undefined);
+        try {
+          const r = await api.post<{ task: Task; subject: { status: string; stage: string } }>(`/tasks/${encodeURIComponent(t.id)}/decision`, body, { headers: { 'Idempotency-Key': idemKey.current } });
+          message.success(`已提交。申请当前状态：${claimStatus(r.subject.status)}`);
+          nav('/tasks');
+        } catch (e) {
+          setError(errorText(e));
+          idemKey.current = uid();
+        } finally {
+          setBusy(false);
+        }
+      },
+    });
+  };
+
+  const isUnit = t.kind === 'unit_verification';
+  const needComment = decisionValue === 'reject' || decisionValue === 'request_supplement' || (isUnit && verdict && verdict !== 'true');
+
+  return (
+    <Space direction="vertical" size={16} style={{ width: '100%' }}>
+      <Card size="small">
+        <Space wrap style={{ justifyContent: 'space-between', width: '100%' }}>
+          <Space wrap>
+            <Typography.Title level={4} style={{ margin: 0 }} data-testid="task-title">
+              {taskKind(t.kind)} · {t.subject.ref}
+            </Typography.Title>
+            <TaskStateTag state={t.state} />
+            {c && <ClaimStatusTag status={c.status} />}
+          </Space>
+          <Space wrap>
+            <DueMark task={t} />
+            {c && (
+              <Link to={`/claims/${encodeURIComponent(c.id)}/print`} target="_blank">
+                <Button icon={<PrinterOutlined />}>打印申请表</Button>
+              </Link>
+            )}
+          </Space>
+        </Space>
+        <Descriptions size="small" column={{ xs: 1, sm: 2, md: 4 }} style={{ marginTop: 12 }}>
+          <Descriptions.Item label="收件时间">{fmt(t.createdAt)}</Descriptions.Item>
+          <Descriptions.Item label="办结期限">{t.dueOn ? `${fmtDate(t.dueOn)}${t.dueProvisional ? '（暂定）' : ''}` : '不限时'}</Descriptions.Item>
+          {t.decidedAt && <Descriptions.Item label="办理时间">{fmt(t.decidedAt)}</Descriptions.Item>}
+          {t.decision && <Descriptions.Item label="办理结果">{decisionLabel(t.decision)}</Descriptions.Item>}
+        </Descriptions>
+      </Card>
+      <Row gutter={[16, 16]}>
+        <Col xs={24} lg={15}>
+          <Space direction="vertical" size={16} style={{ width: '100%' }}>
+            {c ? (
+              <>
+                <Card size="small" title="办理进度">
+                  <ClaimSteps claim={c} />
+                </Card>
+                <Card size="small" title={c.kind === 'shortage_talent' ? '申请表（附件2-2）' : '申请表（附件2-1）'}>
+                  <ClaimFormDescriptions claim={c} />
+                </Card>
+                <Card size="small" title="已有审核意见">
+                  <OpinionsView claim={c} />
+                </Card>
+              </>
+            ) : (
+              <Card size="small" title="申请信息">
+                {claim.loading ? (
+                  <Skeleton active />
+                ) : (
+                  <Descriptions bordered size="small" column={1}>
+                    {Object.entries(summary)
+                      .filter(([, v]) => typeof v !== 'object')
+                      .map(([k, v]) => (
+                        <Descriptions.Item key={k} label={k}>
+                          {String(v)}
+                        </Descriptions.Item>
+                      ))}
+                  </Descriptions>
+                )}
+              </Card>
+            )}
+          </Space>
+        </Col>
+        <Col xs={24} lg={9}>
+          <Space direction="vertical" size={16} style={{ width: '100%' }}>
+            <Card size="small" title="审核意见" data-testid="decision-card">
+              {t.state === 'open' ? (
+                <Form<DecisionForm> form={form} layout="vertical" initialValues={initial} onFinish={submit} key={`${t.id}-${claimLevel}`}>
+                  {isUnit ? (
+                    <>
+                      <Typography.Paragraph type="secondary" style={{ fontSize: 13 }}>
+                        已收到申请人身份证复印件、《中华人民共和国注册安全工程师职业资格证书》复印件，并与原件核对。
+                      </Typography.Paragraph>
+                      <Form.Item name="decision" label="办理方式">
+                        <Radio.Group optionType="button" options={[{ value: 'approve', label: '出具核实意见' }, { value: 'request_supplement', label: '要求补正材料' }]} />
+                      </Form.Item>
+                      {decisionValue !== 'request_supplement' && (
+                        <>
+                          <Form.Item name="verdict" label="申请人资料" rules={[{ required: true }]}>
+                            <Radio.Group>
+                              <Space direction="vertical">
+                                <Radio value="true" data-testid="verdict-true">属实</Radio>
+                                <Radio value="not_true">不属实</Radio>
+                                <Radio value="no_record">暂无该证书信息</Radio>
+                              </Space>
+                            </Radio.Group>
+                          </Form.Item>
+                          {verdict === 'true' && (
+                            <Form.Item name="confirmedLevel" label="级别属" rules={[{ required: true, message: '请确认证书级别' }]} extra={claimLevel && `申请人填报：${level(claimLevel)}`}>
+                              <Select options={Object.entries(LEVEL).map(([value, label]) => ({ value, label: `${label}职称` }))} />
+                            </Form.Item>
+                          )}
+                        </>
+                      )}
+                    </>
+                  ) : (
+                    <Form.Item name="decision" label="审核结论" rules={[{ required: true }]}>
+                      <Radio.Group>
+                        <Space direction="vertical">
+                          <Radio value="approve" data-testid="decision-approve">予以核准</Radio>
+                          <Radio value="reject">不予核准</Radio>
+                          <Radio value="request_supplement">要求补正材料</Radio>
+                        </Space>
+                      </Radio.Group>
+                    </Form.Item>
+                  )}
+                  {t.kind === 'rereview' && decisionValue === 'approve' && (
+                    <Form.Item name="amountYuan" label="同意申领金额（元）" rules={[{ required: true, message: '请填写金额' }]} extra={`按${level(claimLevel)}标准：${yuan(amount)}`}>
+                      <InputNumber min={1} step={1000} precision={0} style={{ width: '100%' }} addonAfter="元" />
+                    </Form.Item>
+                  )}
+                  <Form.Item
+                    name="comment"
+                    label={decisionValue === 'request_supplement' ? '需补正的材料' : '意见'}
+                    rules={[{ required: !!needComment, message: decisionValue === 'request_supplement' ? '请写明需要补正的材料' : '请填写理由' }, { max: 2000 }]}
+                  >
+                    <Input.TextArea rows={3} placeholder={t.kind === 'bureau_review' ? '如：申请人已有同类同级别证书的补贴或奖励记录' : '审核意见'} data-testid="decision-comment" />
+                  </Form.Item>
+                  {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} data-testid="decision-error" />}
+                  <Button type="primary" htmlType="submit" block loading={busy} data-testid="decision-submit">
+                    提交
+                  </Button>
+                </Form>
+              ) : t.state === 'paused' ? (
+                <Alert type="warning" showIcon message="已要求申请人补正材料，补正后任务自动恢复，办理时限继续计算。" />
+              ) : (
+                <Alert type="success" showIcon message={`已办理：${decisionLabel(t.decision)}${t.decidedBy ? `（${t.decidedBy}）` : ''}`} description={t.comment} />
+              )}
+            </Card>
+            {c && (
+              <Card size="small" title="办理记录">
+                <TimelineView entries={c.timeline} />
+              </Card>
+            )}
+          </Space>
+        </Col>
+      </Row>
+    </Space>
+  );
+}

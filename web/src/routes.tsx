@@ -1,0 +1,78 @@
+import { lazy, Suspense, type ReactNode } from 'react';
+import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
+import { Result, Button, Skeleton } from 'antd';
+import { homeFor, useAuth } from './auth';
+import { ConsoleLayout, PublicLayout } from './layout';
+import { LoginPage, RegisterPage } from './pages/Login';
+import { InboxPage } from './pages/Inbox';
+import { TaskPage } from './pages/TaskPage';
+import { ClaimFormPage } from './pages/ClaimForm';
+import { MyClaimsPage, ClaimSearchPage } from './pages/Claims';
+import { ClaimDetailPage } from './pages/ClaimDetail';
+import { PublicProgressPage, PublicNoticesPage, CertificateVerifyPage } from './pages/Public';
+
+// pages with heavy dependencies (charts) or used by few people load on demand
+const ReportsPage = lazy(() => import('./pages/Reports').then((m) => ({ default: m.ReportsPage })));
+const PrintFormPage = lazy(() => import('./pages/PrintForm').then((m) => ({ default: m.PrintFormPage })));
+const zj = <K extends keyof typeof import('./pages/Zhejiang')>(k: K) => lazy(() => import('./pages/Zhejiang').then((m) => ({ default: m[k] as () => JSX.Element })));
+const SessionsPage = zj('SessionsPage');
+const SessionDetailPage = zj('SessionDetailPage');
+const ExpertsPage = zj('ExpertsPage');
+const BallotListPage = zj('BallotListPage');
+const BallotPage = zj('BallotPage');
+const TitleApplyPage = zj('TitleApplyPage');
+const TitleApplicationPage = zj('TitleApplicationPage');
+
+function RequireLogin({ children, roles }: { children: ReactNode; roles?: string[] }) {
+  const { user } = useAuth();
+  const loc = useLocation();
+  if (!user) return <Navigate to={`/login?next=${encodeURIComponent(loc.pathname + loc.search)}`} replace />;
+  if (roles && !roles.some((r) => user.roles.includes(r))) {
+    return <Result status="403" title="无权访问" subTitle="当前账号的角色不能使用此功能。" extra={<Button href="/">返回首页</Button>} />;
+  }
+  return <>{children}</>;
+}
+
+function Home() {
+  const { user } = useAuth();
+  return <Navigate to={user ? homeFor(user) : '/login'} replace />;
+}
+
+const c = (el: ReactNode, roles?: string[]) => (
+  <RequireLogin roles={roles}>
+    <ConsoleLayout>{el}</ConsoleLayout>
+  </RequireLogin>
+);
+const p = (el: ReactNode) => <PublicLayout>{el}</PublicLayout>;
+
+export function AppRoutes() {
+  return (
+    <Suspense fallback={<Skeleton active style={{ padding: 24 }} />}>
+    <Routes>
+      <Route path="/" element={<Home />} />
+      <Route path="/login" element={<LoginPage />} />
+      <Route path="/register" element={<RegisterPage />} />
+      <Route path="/tasks" element={c(<InboxPage />)} />
+      <Route path="/tasks/:id" element={c(<TaskPage />)} />
+      <Route path="/claims" element={c(<ClaimSearchPage />)} />
+      <Route path="/claims/:id" element={c(<ClaimDetailPage />)} />
+      <Route path="/claims/:id/print" element={<RequireLogin><PrintFormPage /></RequireLogin>} />
+      <Route path="/my/claims" element={c(<MyClaimsPage />, ['applicant'])} />
+      <Route path="/my/claims/new" element={c(<ClaimFormPage />, ['applicant'])} />
+      <Route path="/reports" element={c(<ReportsPage />, ['bureau_reviewer', 'admin', 'auditor', 'committee_office'])} />
+      <Route path="/zhejiang/sessions" element={c(<SessionsPage />, ['committee_office', 'admin', 'auditor'])} />
+      <Route path="/zhejiang/sessions/:id" element={c(<SessionDetailPage />, ['committee_office', 'admin', 'auditor', 'expert'])} />
+      <Route path="/zhejiang/experts" element={c(<ExpertsPage />, ['committee_office', 'admin', 'auditor'])} />
+      <Route path="/zhejiang/ballots" element={c(<BallotListPage />, ['expert'])} />
+      <Route path="/zhejiang/ballots/:sessionId" element={c(<BallotPage />, ['expert'])} />
+      <Route path="/zhejiang/apply" element={c(<TitleApplyPage />, ['applicant'])} />
+      <Route path="/zhejiang/applications/:id" element={c(<TitleApplicationPage />)} />
+      <Route path="/public/progress" element={p(<PublicProgressPage />)} />
+      <Route path="/public/notices" element={p(<PublicNoticesPage />)} />
+      <Route path="/public/certificates" element={p(<CertificateVerifyPage />)} />
+      <Route path="/public/certificates/:code" element={p(<CertificateVerifyPage />)} />
+      <Route path="*" element={<Result status="404" title="页面不存在" extra={<Button href="/">返回首页</Button>} />} />
+    </Routes>
+    </Suspense>
+  );
+}
