@@ -192,6 +192,7 @@ export const TimelineEntryView = z.object({
   event: z.string(),
   decision: z.string().nullable(),
   comment: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()).nullable(),
   at: z.string(),
 });
 

@@ -47,6 +47,16 @@ export function timelineView(r: TimelineRow, orgNames: Map<string, string>) {
     event: r.event,
     decision: r.decision,
     comment: r.comment,
+    /** the recorded opinion's particulars (附件2-1: 属实/不属实/暂无该证书信息, the level, the amount) */
+    details: pickDetails(r.data),
     at: iso(r.at)!,
   };
+}
+
+const DETAIL_KEYS = ['verdict', 'confirmedLevel', 'amountYuan', 'instalmentNo', 'dueOn', 'remainingWorkingDays'] as const;
+function pickDetails(data: unknown): Record<string, unknown> | null {
+  if (!data || typeof data !== 'object') return null;
+  const d = data as Record<string, unknown>;
+  const out = Object.fromEntries(DETAIL_KEYS.filter((k) => d[k] !== undefined && d[k] !== null).map((k) => [k, d[k]]));
+  return Object.keys(out).length ? out : null;
 }

@@ -1,0 +1,40 @@
+/**
+ * Bench-only workflow (never registered by the app worker): the same number of Updates and activities as a
+ * certificate claim (a settledState Update + three decide Updates; 11 activities: open/complete per task, four
+ * status projections, one payout) with no-op activities — no HTTP, no SQL. Its throughput is the raw ceiling.
+ */
+import { condition, defineUpdate, proxyActivities, setHandler, allHandlersFinished } from '@temporalio/workflow';
+
+export const benchDecide = defineUpdate<string, [string]>('benchDecide');
+export const benchSettled = defineUpdate<string, []>('benchSettled');
+
+const acts = proxyActivities<{ noop(step: string): Promise<void> }>({ startToCloseTimeout: '30 seconds' });
+
+export async function ceilingWorkflow(): Promise<string> {
+  let stage = 0;
+  let decided = -1;
+  let settled = -1;
+  setHandler(benchSettled, async () => {
+    await condition(() => settled >= 0);
+    return 'open';
+  });
+  setHandler(benchDecide, async () => {
+    const mine = stage;
+    decided = mine;
+    await condition(() => settled > mine);
+    return `stage-${mine + 1}`;
+  });
+  for (let s = 0; s < 3; s++) {
+    stage = s;
+    await acts.noop('openTask');
+    settled = s;
+    await condition(() => decided >= s);
+    await acts.noop('completeTask');
+    await acts.noop('setStatus');
+  }
+  await acts.noop('payout');
+  await acts.noop('setStatus');
+  settled = 3;
+  await condition(allHandlersFinished);
+  return 'paid';
+}
