@@ -89,6 +89,11 @@ test('an application task shows its subject in the inbox, masked to clerks who d
   const mine = await api.get(`/api/v1/zhejiang/applications/${a.body.id}`, p.token);
   expect(mine.body).toMatchObject({ status: 'unit_recommendation', applicant: { idNumber: p.idNumber }, result: null });
   expectProblem(await api.get(`/api/v1/zhejiang/applications/${a.body.id}`, (await newApplicant(tdb.db, '路人')).token), 404, 'NOT_FOUND');
+  // the public progress lookup finds title applications too, without personal data
+  const progress = await api.get(`/api/v1/public/progress?applicationNo=${encodeURIComponent(a.body.applicationNo)}&idLast6=${p.idNumber.slice(-6)}`);
+  expect(progress.body).toMatchObject({ applicationNo: a.body.applicationNo, kind: 'title_senior', status: 'unit_recommendation' });
+  expect(JSON.stringify(progress.body)).not.toContain('陈收件');
+  expectProblem(await api.get(`/api/v1/public/progress?applicationNo=${encodeURIComponent(a.body.applicationNo)}&idLast6=000000`), 404, 'NOT_FOUND');
   const openapi = await api.get('/api/v1/openapi.json');
   for (const path of ['/api/v1/zhejiang/sessions/{id}/ballots', '/api/v1/zhejiang/sessions/{id}/committee', '/api/v1/public/notices/{id}/objections', '/api/v1/public/certificates/{code}', '/api/v1/zhejiang/applications/{id}/misconduct']) {
     expect(openapi.body.paths[path]).toBeDefined();
