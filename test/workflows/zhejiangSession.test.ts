@@ -12,6 +12,7 @@ import { freshDatabase, type TestDb } from '../helpers/db';
 import { testApp } from '../helpers/app';
 import { client, expectProblem, newApplicant, tokenFor } from '../helpers/zhejiang';
 import { loadCalendar } from '../../db/calendar';
+import { planClaim } from '../../api/claimPlans';
 import { addWorkingDays, shanghaiDate, startOfShanghaiDay } from '../../domain/workdays';
 import { titleApplicationWorkflowId, titleSessionWorkflowId } from '../../domain/zhejiang';
 
@@ -301,6 +302,19 @@ test('a whole review year, from opening the sessions to certificates, misconduct
   expectProblem(await api.post(`/api/v1/zhejiang/applications/${created.D!.id}/misconduct`, t.office1, { reason: 'again' }), 409, 'ALREADY_WITHDRAWN');
   const revoked = await api.get(`/api/v1/public/certificates/${dGrant.certificate_code}`);
   expect(revoked.body).toMatchObject({ valid: false, status: 'revoked', revokedReason: expect.stringContaining('伪造') });
+  // across the two systems: the granted title feeds the Nanxun high-level talent reward; a revoked one does not.
+  // (Checked at the rule that the claim route applies, on this test's skipped-ahead date: the API's own clock is real time.)
+  const pGrant = grants.find((g) => g.application_id === created.P!.id)!;
+  const grantedOn = (g: typeof pGrant) => (g.granted_on instanceof Date ? shanghaiDate(g.granted_on) : String(g.granted_on).slice(0, 10));
+  const employer = await tdb.db.selectFrom('org').selectAll().where('code', '=', 'NX-E-JGJX').executeTakeFirstOrThrow();
+  const skippedToday = shanghaiDate(await env.currentTimeMs());
+  const highLevel = (who: 'P' | 'D', g: typeof pGrant, level: 'senior' | 'professor') =>
+    planClaim(tdb.db, { kind: 'high_level', employerOrgCode: employer.code, title: { level, certificateNumber: g.certificate_code, grantedOn: grantedOn(g), socialSecurityMonths: 24 } }, people[who].idNumber, employer, skippedToday);
+  const pPlan = await highLevel('P', pGrant, 'professor');
+  expect(pPlan).toMatchObject({ reasons: [], amountYuan: 30000, form: { titleRecord: { verified: true } } });
+  expect((await highLevel('D', dGrant, 'senior')).reasons).toContain('TITLE_REVOKED');
+  // someone else presenting P's certificate code
+  expect((await highLevel('D', pGrant, 'professor')).reasons).toContain('TITLE_RECORD_MISMATCH');
   const mnotice = (await api.get('/api/v1/public/notices?kind=misconduct')).body[0];
   expect(mnotice.entries[0]).toMatchObject({ name: '李违纪', banFromYear: decisionYear + 1, banToYear: decisionYear + 3 });
 
