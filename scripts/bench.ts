@@ -28,7 +28,7 @@ import { shanghaiDate, addDays } from '../domain/workdays';
 
 const SHORT = process.argv.includes('--short') || process.env.BENCH_SHORT === '1';
 const N = SHORT
-  ? { ceiling: 120, pipeline: 60, reads: 300, inboxTasks: 100_000, inboxReads: 150, openWorkflows: 1_000 }
+  ? { ceiling: 60, pipeline: 30, reads: 300, inboxTasks: 100_000, inboxReads: 150, openWorkflows: 150 }
   : { ceiling: 600, pipeline: 300, reads: 2_000, inboxTasks: 100_000, inboxReads: 500, openWorkflows: 10_000 };
 const CONCURRENCY = 24;
 
@@ -108,7 +108,7 @@ async function main() {
       for (let s = 0; s < 3; s++) await h.executeUpdate(benchDecide, { args: ['approve'] });
       await h.result();
     };
-    await pool(Array.from({ length: 20 }, (_, i) => `warm-${i}`), CONCURRENCY, (id) => ceilingOne(id));
+    await pool(Array.from({ length: SHORT ? 8 : 20 }, (_, i) => `warm-${i}`), CONCURRENCY, (id) => ceilingOne(id));
     let t0 = performance.now();
     await pool(Array.from({ length: N.ceiling }, (_, i) => `ceiling-${i}`), CONCURRENCY, (id) => ceilingOne(id));
     const ceiling = N.ceiling / ((performance.now() - t0) / 1000);
@@ -177,7 +177,8 @@ async function main() {
     };
     say(`pipeline: ${N.pipeline} claims over HTTP (submit + 3 decisions + payout), ${CONCURRENCY} at a time`);
     const warmIds: string[] = [];
-    await pool(Array.from({ length: 30 }, (_, i) => N.pipeline + i), CONCURRENCY, async (i) => void warmIds.push(await claimOne(i)));
+    const WARM = SHORT ? 10 : 30;
+    await pool(Array.from({ length: WARM }, (_, i) => N.pipeline + i), CONCURRENCY, async (i) => void (warmIds[i - N.pipeline] = await claimOne(i)));
     t0 = performance.now();
     await pool(Array.from({ length: N.pipeline }, (_, i) => i), CONCURRENCY, async (i) => void (await claimOne(i)));
     const pipeline = N.pipeline / ((performance.now() - t0) / 1000);

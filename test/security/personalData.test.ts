@@ -168,3 +168,23 @@ test('login: rate limited per client address (429 problem+json), other addresses
   const other = await request(fresh).post('/api/v1/auth/login').set('X-Forwarded-For', '10.1.2.3').send({ username: 'applicant1', password: 'demo' });
   expect(other.status).toBe(200);
 });
+
+test('metrics: Prometheus text with route templates and task gauges; loopback only, or a bearer token when METRICS_TOKEN is set', async () => {
+  const t = await w.tdb.db.selectFrom('task').select('id').executeTakeFirstOrThrow();
+  await request(w.app).get(`/api/v1/tasks/${encodeURIComponent(t.id)}`).set(auth(w.byName.bureau1!.token));
+  const res = await request(w.app).get('/metrics');
+  expect(res.status).toBe(200);
+  expect(res.text).toMatch(/http_request_duration_seconds_bucket\{[^}]*route="\/api\/v1\/tasks\/:id"/);
+  expect(res.text).toMatch(/zj_tasks_open\{kind="unit_verification"\} \d+/);
+  expect(res.text).toMatch(/zj_tasks_paused\{kind="bureau_review"\} 1/);
+  expect(res.text).toMatch(/zj_payouts_count \d+/);
+  expect(res.text).not.toMatch(/NX-ZS-|nanxun-claim-/);
+  process.env.METRICS_TOKEN = 'scrape-secret';
+  try {
+    const guarded = createApp({ db: w.tdb.db, temporal: w.env.client, tokens: createTokenIssuer(SECRET), log: createLogger({ level: 'silent', name: 'x', destination: new Writable({ write: (_c, _e, cb) => cb() }) }), config: { devMode: true, taskQueue: w.taskQueue } });
+    expect((await request(guarded).get('/metrics')).status).toBe(404);
+    expect((await request(guarded).get('/metrics').set('Authorization', 'Bearer scrape-secret')).status).toBe(200);
+  } finally {
+    delete process.env.METRICS_TOKEN;
+  }
+});
