@@ -51,3 +51,24 @@ export function officialYearInput(year: number) {
   const y = officialYear(year);
   return y ? { year, source: CHINESE_DAYS_SOURCE, holidays: y.holidays, workdays: y.workdays } : undefined;
 }
+
+/**
+ * The calendar for display (working days left in the inbox and on claims), cached in-process for a short time:
+ * it changes only when an admin loads a year (which clears the cache in that process). Deadlines themselves are
+ * always computed from the table (activities/calendar.ts), never from this cache.
+ */
+const DISPLAY_CACHE_MS = 30_000;
+const displayCache = new Map<string, { at: number; cal: CalendarData }>();
+
+export async function displayCalendar(db: Kysely<Database>, fromYear: number, toYear: number): Promise<CalendarData> {
+  const key = `${fromYear}-${toYear}`;
+  const hit = displayCache.get(key);
+  if (hit && Date.now() - hit.at < DISPLAY_CACHE_MS) return hit.cal;
+  const { cal } = await loadCalendar(db, fromYear, toYear);
+  displayCache.set(key, { at: Date.now(), cal });
+  return cal;
+}
+
+export function clearDisplayCalendar(): void {
+  displayCache.clear();
+}

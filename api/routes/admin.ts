@@ -9,7 +9,7 @@ import { CalendarYearBody } from '../schemas';
 import { Problem } from '../problem';
 import { actorOf } from '../auth';
 import type { AppDeps } from '../deps';
-import { loadCalendarYear, officialYearInput } from '../../db/calendar';
+import { clearDisplayCalendar, loadCalendarYear, officialYearInput } from '../../db/calendar';
 import { calendarChangedSignal } from '../../workflows/messages';
 import { isUnavailable } from '../temporalErrors';
 
@@ -83,6 +83,7 @@ export function adminRoutes(deps: AppDeps): Router {
         if (err instanceof RangeError) throw new Problem('VALIDATION_FAILED', err.message);
         throw err;
       }
+      clearDisplayCalendar();
       // every running workflow with a provisional deadline recomputes it from the new data
       const affected = await db
         .selectFrom('task')

@@ -22,7 +22,7 @@ import { BUREAU_ORG_CODE, claimWorkflowId, formatApplicationNo } from '../../dom
 import { planClaim, DUPLICATE_CONSTRAINTS } from '../claimPlans';
 import { maskIdNumber } from '../../domain/idNumber';
 import { shanghaiDate } from '../../domain/workdays';
-import { loadCalendar } from '../../db/calendar';
+import { displayCalendar } from '../../db/calendar';
 
 /** The claim's payments: each instalment's amount, state, due date and payment (recovered after a clawback). */
 function instalmentsView(claim: Claim, instalments: Instalment[], payouts: Payout[]) {
@@ -271,7 +271,7 @@ export function claimRoutes(deps: AppDeps): Router {
       ]);
       const names = await orgNames(db, [claim.employer_org_code, claim.rereview_org_code, ...timeline.map((t) => t.org_code)]);
       const year = Number(shanghaiDate(new Date()).slice(0, 4));
-      const { cal } = await loadCalendar(db, year - 1, year + 1);
+      const cal = await displayCalendar(db, year - 1, year + 1);
       return {
         id: claim.id,
         applicationNo: claim.application_no,
@@ -318,7 +318,7 @@ export function claimRoutes(deps: AppDeps): Router {
       );
       const task = await db.selectFrom('task').selectAll().where('id', '=', paused.id).executeTakeFirstOrThrow();
       const year = Number(shanghaiDate(new Date()).slice(0, 4));
-      const { cal } = await loadCalendar(db, year - 1, year + 1);
+      const cal = await displayCalendar(db, year - 1, year + 1);
       return { task: taskView(task, cal), subject: { status: state.status, stage: state.stage } };
     },
   });

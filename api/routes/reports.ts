@@ -10,7 +10,7 @@ import { taskView } from '../views';
 import { orgNames } from '../orgs';
 import type { AppDeps } from '../deps';
 import type { Role } from '../auth';
-import { loadCalendar } from '../../db/calendar';
+import { displayCalendar } from '../../db/calendar';
 import { shanghaiDate } from '../../domain/workdays';
 
 const REPORT_ROLES: readonly Role[] = ['bureau_reviewer', 'admin', 'auditor', 'committee_office'];
@@ -127,8 +127,8 @@ export function reportRoutes(deps: AppDeps): Router {
     responses: { 200: { description: 'tasks, most overdue first (CSV with format=csv)', schema: z.array(OverdueRow) } },
     handler: async ({ res, query }) => {
       const year = Number(shanghaiDate(new Date()).slice(0, 4));
-      const [{ cal }, tasks] = await Promise.all([
-        loadCalendar(db, year - 1, year + 1),
+      const [cal, tasks] = await Promise.all([
+        displayCalendar(db, year - 1, year + 1),
         db.selectFrom('task').selectAll().where('state', '=', 'open').where('due_at', 'is not', null).orderBy('due_at').limit(5000).execute(),
       ]);
       const names = await orgNames(db, tasks.map((t) => t.org_code));

@@ -15,7 +15,7 @@ import type { AppDeps } from '../deps';
 import type { Task } from '../../db/schema';
 import type { Actor } from '../../workflows/messages';
 import { decideUpdate } from '../../workflows/messages';
-import { loadCalendar } from '../../db/calendar';
+import { displayCalendar } from '../../db/calendar';
 import { shanghaiDate } from '../../domain/workdays';
 import { maskIdNumber } from '../../domain/idNumber';
 import { titleSubjectSummary } from '../zhejiangSummary';
@@ -31,7 +31,7 @@ export function taskRoutes(deps: AppDeps): Router {
 
   const currentCalendar = async () => {
     const year = Number(shanghaiDate(new Date()).slice(0, 4));
-    return (await loadCalendar(db, year - 1, year + 1)).cal;
+    return displayCalendar(db, year - 1, year + 1);
   };
 
   defineRoute(router, {

@@ -127,7 +127,9 @@ export async function newContext(browser: Browser, base: string, opts: { mobile?
     isMobile: !!opts.mobile,
     hasTouch: !!opts.mobile,
   });
-  ctx.setDefaultTimeout(30_000);
+  // generous: CI runs this beside other suites on 2 cores, and a decision returns only once its workflow has settled
+  ctx.setDefaultTimeout(90_000);
+  ctx.setDefaultNavigationTimeout(90_000);
   return ctx;
 }
 
