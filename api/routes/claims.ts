@@ -5,6 +5,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { sql } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { randomUUID } from 'node:crypto';
 import { WorkflowIdReusePolicy } from '@temporalio/client';
 import { defineRoute } from '../route';
@@ -15,7 +16,7 @@ import { withTemporal } from '../temporalErrors';
 import { taskView, timelineView, iso } from '../views';
 import { orgNames } from '../orgs';
 import type { AppDeps } from '../deps';
-import type { Claim, Instalment, Payout } from '../../db/schema';
+import type { Claim, Instalment, Payout, Task, TimelineRow } from '../../db/schema';
 import type { Actor } from '../../workflows/messages';
 import { resubmitUpdate, settledStateUpdate } from '../../workflows/messages';
 import { BUREAU_ORG_CODE, claimWorkflowId, formatApplicationNo } from '../../domain/nanxun';
@@ -262,14 +263,42 @@ export function claimRoutes(deps: AppDeps): Router {
     problems: ['NOT_FOUND'],
     handler: async ({ req, params }) => {
       const actor = actorOf(req);
-      const claim = await loadVisibleClaim(actor, params.id);
-      const [timeline, tasks, payouts, instalments] = await Promise.all([
-        db.selectFrom('timeline').selectAll().where('subject_type', '=', 'nanxun_claim').where('subject_id', '=', claim.id).orderBy('at').orderBy('id').execute(),
-        db.selectFrom('task').selectAll().where('subject_type', '=', 'nanxun_claim').where('subject_id', '=', claim.id).orderBy('opened_at').execute(),
-        db.selectFrom('payout').selectAll().where('claim_id', '=', claim.id).orderBy('instalment_no').execute(),
-        db.selectFrom('instalment').selectAll().where('claim_id', '=', claim.id).orderBy('year_no').execute(),
-      ]);
-      const names = await orgNames(db, [claim.employer_org_code, claim.rereview_org_code, ...timeline.map((t) => t.org_code)]);
+      // one round trip: the claim with its timeline, tasks, payouts, instalments and the names of the bodies involved
+      const row = await db
+        .selectFrom('claim')
+        .selectAll('claim')
+        .select((eb) => [
+          jsonArrayFrom(
+            eb.selectFrom('timeline').selectAll('timeline').whereRef('timeline.subject_id', '=', 'claim.id').where('timeline.subject_type', '=', 'nanxun_claim').orderBy('timeline.at').orderBy('timeline.id'),
+          ).as('timeline'),
+          jsonArrayFrom(eb.selectFrom('task').selectAll('task').whereRef('task.subject_id', '=', 'claim.id').where('task.subject_type', '=', 'nanxun_claim').orderBy('task.opened_at')).as('tasks'),
+          jsonArrayFrom(eb.selectFrom('payout').selectAll('payout').whereRef('payout.claim_id', '=', 'claim.id').orderBy('payout.instalment_no')).as('payouts'),
+          jsonArrayFrom(eb.selectFrom('instalment').selectAll('instalment').whereRef('instalment.claim_id', '=', 'claim.id').orderBy('instalment.year_no')).as('instalments'),
+          jsonArrayFrom(
+            eb
+              .selectFrom('org')
+              .select(['org.code', 'org.name'])
+              .where((o) =>
+                o.or([
+                  o('org.code', '=', o.ref('claim.employer_org_code')),
+                  o('org.code', '=', o.ref('claim.rereview_org_code')),
+                  o('org.code', 'in', o.selectFrom('timeline').select('timeline.org_code').whereRef('timeline.subject_id', '=', 'claim.id')),
+                ]),
+              ),
+          ).as('orgs'),
+        ])
+        .where((eb) => eb.or([eb('claim.id', '=', params.id), eb('claim.application_no', '=', params.id)]))
+        .executeTakeFirst();
+      // not telling a stranger whether a claim exists
+      if (!row || !canSeeClaim(actor, row)) throw new Problem('NOT_FOUND', 'no such claim');
+      // JSON carries instants as ISO strings: the views read them through iso() / new Date(), which take either
+      const { orgs, ...rest } = row;
+      const claim = rest as unknown as Claim;
+      const timeline = row.timeline as unknown as TimelineRow[];
+      const tasks = row.tasks as unknown as Task[];
+      const payouts = row.payouts as unknown as Payout[];
+      const instalments = row.instalments as unknown as Instalment[];
+      const names = new Map(orgs.map((o) => [o.code, o.name]));
       const year = Number(shanghaiDate(new Date()).slice(0, 4));
       const cal = await displayCalendar(db, year - 1, year + 1);
       return {
