@@ -485,7 +485,8 @@ export function zhejiangRoutes(deps: AppDeps): Router {
         voted: !!voted,
         ballotsCast: Number(cast.n),
         attending: s.attending,
-        applicants: items.map((i) => ({ applicationId: i.id, applicationNo: i.application_no, name: i.applicant_name, category: i.category, employer: i.employer })),
+        // the applicants are shown to the session's committee members and the office only, not to every expert
+        applicants: m || hasRole(actor, 'committee_office') ? items.map((i) => ({ applicationId: i.id, applicationNo: i.application_no, name: i.applicant_name, category: i.category, employer: i.employer })) : [],
       };
     },
   });

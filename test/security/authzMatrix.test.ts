@@ -32,6 +32,12 @@ const TASK_KIND_RULES: Record<string, { role: string }> = {
   unit_verification: { role: 'unit_verifier' },
   bureau_review: { role: 'bureau_reviewer' },
   rereview: { role: 'rereviewer' },
+  // Zhejiang title review: the employer's clerk recommends (单位考核推荐)
+  unit_recommendation: { role: 'unit_verifier' },
+  // an objection to a notice is investigated by the body that published it. The world holds only objections to the
+  // unit's internal publicity (published by the employer → its unit_verifier); objections to the office's pre-review
+  // and results notices (committee_office) are not reachable in real time, and would need a per-notice rule here.
+  objection_investigation: { role: 'unit_verifier' },
 };
 
 /** Every declared route: which object-level case below covers it, or why role-level checks suffice. */
@@ -58,6 +64,33 @@ const ROUTE_CASES: Record<string, string> = {
   'GET /api/v1/reports/overdue-tasks': 'role-level: district-wide supervision list for the bureau, office and oversight roles (application numbers only)',
   'GET /api/v1/reports/funds': 'role-level: district-wide fund totals for the bureau, office and oversight roles',
   'GET /api/v1/reports/sessions': 'role-level: title-review session totals for the bureau, office and oversight roles',
+  'GET /api/v1/nanxun/funds/report': 'fund report',
+  // Zhejiang senior-title review
+  'POST /api/v1/zhejiang/sessions': 'role-level: committee office only (one organisation, province-wide, runs every session)',
+  'GET /api/v1/zhejiang/sessions': 'role-level: any account; year, level, meeting date and status of the annual sessions, no personal data',
+  'GET /api/v1/zhejiang/sessions/:id':
+    'role-level: any account; session schedule, counts per status and, after the ballot, results by application number and name (the same list the public results notice publishes); no ID numbers or individual votes',
+  'POST /api/v1/zhejiang/sessions/:id/pre-review': 'role-level: committee office only, session-wide step',
+  'POST /api/v1/zhejiang/sessions/:id/plan': 'role-level: committee office only, session-wide step',
+  'POST /api/v1/zhejiang/sessions/:id/meeting-date': 'role-level: committee office only, session-wide step',
+  'POST /api/v1/zhejiang/sessions/:id/attendance': 'role-level: committee office only, session-wide step',
+  'POST /api/v1/zhejiang/sessions/:id/interviews': 'role-level: committee office only, session-wide step',
+  'POST /api/v1/zhejiang/sessions/:id/committee': 'role-level: committee office only, session-wide draw',
+  'GET /api/v1/zhejiang/sessions/:id/committee': 'role-level: the drawn committee is confidential to the committee office and oversight roles',
+  'GET /api/v1/zhejiang/sessions/:id/ballot':
+    'role-level: experts and the office; membership/presence flags, and an empty applicant list for an expert who is not on the committee, checked in test/workflows/zhejiangSession.test.ts',
+  'POST /api/v1/zhejiang/sessions/:id/ballots': 'role-level: experts; voting membership (NOT_A_VOTING_MEMBER) checked per expert in test/workflows/zhejiangSession.test.ts',
+  'POST /api/v1/zhejiang/sessions/:id/close-ballot': 'role-level: experts; only the presiding member (NOT_PRESIDING) checked in test/workflows/zhejiangSession.test.ts',
+  'POST /api/v1/zhejiang/experts': 'role-level: committee office only; the expert pool is reference data with no object owner',
+  'GET /api/v1/zhejiang/experts': 'role-level: committee office and oversight roles; the expert pool, no object owner',
+  'POST /api/v1/zhejiang/applications': 'title application submission identity',
+  'GET /api/v1/zhejiang/applications': 'title application list',
+  'GET /api/v1/zhejiang/applications/:id': 'subject view',
+  'POST /api/v1/zhejiang/applications/:id/misconduct': 'role-level: committee office only (one organisation, province-wide, involved in every application); irreversible, so not probed here',
+  'GET /api/v1/public/notices': 'role-level: public by design (公示 publicity notices)',
+  'GET /api/v1/public/notices/:id': 'role-level: public by design (公示 publicity notice)',
+  'POST /api/v1/public/notices/:id/objections': 'role-level: public by design (anyone may object to a running notice; it only opens a task for the publisher and shows nothing)',
+  'GET /api/v1/public/certificates/:code': 'role-level: public by design (certificate verification, ID number masked)',
 };
 
 type Verdict = 'allow' | 'deny';
@@ -127,7 +160,7 @@ test('coverage: every declared route and every task kind has a row in the matrix
   expect(routes.length).toBeGreaterThan(10);
   expect(routes.filter((r) => !(r in ROUTE_CASES))).toEqual([]);
   const kinds = [...new Set((await allTasks()).map((t) => t.task.kind))].sort();
-  expect(kinds).toEqual(expect.arrayContaining(['bureau_review', 'rereview', 'unit_verification']));
+  expect(kinds).toEqual(expect.arrayContaining(['bureau_review', 'objection_investigation', 'rereview', 'unit_recommendation', 'unit_verification']));
   expect(kinds.filter((k) => !(k in TASK_KIND_RULES))).toEqual([]);
   // every task kind is exercised open, and the fixture also holds a decided and a paused task
   const states = new Set((await allTasks()).map((t) => t.task.state));
@@ -163,7 +196,7 @@ test('role level: every route refuses the anonymous and every role it does not n
   assertNoMismatch('role level');
 });
 
-test('claim view: the applicant their own, staff of the organisations involved, oversight roles; by id and by application number', async () => {
+test('subject view (claims, title applications): the applicant their own, staff of the organisations involved, oversight roles; by id and by application number', async () => {
   const probes = w.accounts.flatMap((a) => w.subjects.flatMap((s) => [s.viewPath, s.viewPath.replace(s.id, s.ref)].map((p) => ({ a, s, p }))));
   await inBatches(probes, async ({ a, s, p }) => {
     const res = await request(w.app).get(p).set(auth(a.token));
@@ -171,7 +204,7 @@ test('claim view: the applicant their own, staff of the organisations involved, 
     // a refusal does not tell a stranger that the claim exists
     if (!maySee(a, s)) expect(res.status).toBe(404);
   });
-  assertNoMismatch('claim view');
+  assertNoMismatch('subject view');
 });
 
 test('claim list: nobody is shown a claim they may not see, everybody every claim they may', async () => {
@@ -179,13 +212,66 @@ test('claim list: nobody is shown a claim they may not see, everybody every clai
     const res = await request(w.app).get('/api/v1/nanxun/claims?limit=200').set(auth(a.token));
     expect(res.status).toBe(200);
     const listed = new Set(res.body.map((c: { id: string }) => c.id));
-    for (const s of w.subjects) {
+    for (const s of w.subjects.filter((x) => x.type === 'nanxun_claim')) {
       cells++;
       const expected = maySee(a, s);
       if (listed.has(s.id) !== expected) mismatches.push({ cell: `${a.username} list ∋ ${s.ref}`, expected: expected ? 'allow' : 'deny', actual: expected ? 'deny' : 'allow', status: 200 });
     }
   });
   assertNoMismatch('claim list');
+});
+
+test('title application list: nobody is shown an application they may not see, everybody every application they may', async () => {
+  const apps = w.subjects.filter((x) => x.type === 'title_application');
+  expect(apps.length).toBeGreaterThanOrEqual(2);
+  await inBatches(w.accounts, async (a) => {
+    const res = await request(w.app).get('/api/v1/zhejiang/applications').set(auth(a.token));
+    expect(res.status).toBe(200);
+    const listed = new Set(res.body.map((c: { id: string }) => c.id));
+    for (const s of apps) {
+      cells++;
+      const expected = maySee(a, s);
+      if (listed.has(s.id) !== expected) mismatches.push({ cell: `${a.username} title list ∋ ${s.ref}`, expected: expected ? 'allow' : 'deny', actual: expected ? 'deny' : 'allow', status: 200 });
+    }
+  });
+  assertNoMismatch('title application list');
+});
+
+test('title application submission: always for your own identity', async () => {
+  const session = await w.tdb.db.selectFrom('zj_session').select('id').executeTakeFirstOrThrow();
+  const applicants = w.accounts.filter((a) => a.roles.includes('applicant'));
+  const people = await w.tdb.db.selectFrom('app_user').select(['username', 'display_name', 'id_number', 'phone']).where('username', 'in', applicants.map((a) => a.username)).execute();
+  const before = await w.tdb.db.selectFrom('zj_application').select('id').execute();
+  for (const a of applicants) {
+    for (const p of people.filter((x) => x.username !== a.username)) {
+      const res = await request(w.app)
+        .post('/api/v1/zhejiang/applications')
+        .set(auth(a.token))
+        .send({ sessionId: session.id, category: 'safety_science', channel: 'standard', employerOrgCode: 'NX-E-JGJX', commitment: true, applicant: { name: p.display_name, idNumber: p.id_number, phone: p.phone ?? '13800000000' } });
+      record(`${a.username} applies for a title as ${p.username}`, 'deny', res);
+      expect(res.body.code).toBe('IDENTITY_MISMATCH');
+    }
+  }
+  expect(await w.tdb.db.selectFrom('zj_application').select('id').execute()).toHaveLength(before.length);
+  assertNoMismatch('title application submission');
+});
+
+test('fund report: the district bureau and oversight roles see every re-reviewing body, a re-reviewer only their own', async () => {
+  const bodies = (await w.tdb.db.selectFrom('org').select('code').where('type', 'in', ['town', 'regulator']).execute()).map((o) => o.code);
+  expect(bodies.length).toBeGreaterThan(1);
+  const readers = w.accounts.filter((a) => a.roles.some((r) => ['admin', 'auditor', 'bureau_reviewer', 'rereviewer'].includes(r)));
+  await inBatches(readers, async (a) => {
+    const res = await request(w.app).get('/api/v1/nanxun/funds/report').set(auth(a.token));
+    expect(res.status).toBe(200);
+    const listed = new Set(res.body.map((r: { orgCode: string }) => r.orgCode));
+    const districtWide = oversight(a) || a.roles.includes('bureau_reviewer');
+    for (const code of bodies) {
+      cells++;
+      const expected = districtWide || a.orgCode === code;
+      if (listed.has(code) !== expected) mismatches.push({ cell: `${a.username} fund report ∋ ${code}`, expected: expected ? 'allow' : 'deny', actual: expected ? 'deny' : 'allow', status: 200 });
+    }
+  });
+  assertNoMismatch('fund report');
 });
 
 test('task inbox: only your organisation’s tasks of your role, never one about yourself', async () => {
@@ -232,7 +318,8 @@ test('task view and decision: every account × every task of every kind and stat
 
 test('supplementary materials: only the applicant whose claim it is', async () => {
   const paused = await w.tdb.db.selectFrom('task').selectAll().where('state', '=', 'paused').executeTakeFirstOrThrow();
-  const probes = w.accounts.flatMap((a) => w.subjects.map((s) => ({ a, s })));
+  // supplementary materials exist for Nanxun claims only (the title review has no supplement step)
+  const probes = w.accounts.flatMap((a) => w.subjects.filter((s) => s.type === 'nanxun_claim').map((s) => ({ a, s })));
   // the owner of the paused claim goes last: their supplement resumes the task
   const last = probes.filter(({ a, s }) => s.id === paused.subject_id && isOwner(a, s));
   await inBatches(

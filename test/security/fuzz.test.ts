@@ -14,20 +14,46 @@ import { auth } from '../helpers/app';
 import { declaredRoutes } from '../../api/route';
 import { ProblemCodes } from '../../api/problem';
 import { buildWorld, certificateClaimBody, type World } from './world';
+import { tokenFor } from '../helpers/zhejiang';
+import { eventually } from '../helpers/temporal';
+import { titleSessionWorkflowId } from '../../domain/zhejiang';
+import { settledStateUpdate } from '../../workflows/messages';
+import { addDays, shanghaiDate } from '../../domain/workdays';
 
 jest.setTimeout(240_000);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
 
 let w: World;
+/** real objects for path parameters (`@name` in a fuzzed path) and the title-review accounts */
+const fx: Record<string, string> = {};
+const zjTokens: Record<string, string> = {};
 beforeAll(async () => {
   w = await buildWorld();
-});
+  for (const u of ['office1', 'expert01', 'applicant3']) zjTokens[u] = await tokenFor(w.tdb.db, u);
+  // a 2031 senior session (accepting) and one application in it by applicant3: fuzzed requests then go through
+  // all validation and are refused by the state checks behind it (SESSION_EXISTS, SESSION_STATE, DUPLICATE_APPLICATION…)
+  const s = await request(w.app).post('/api/v1/zhejiang/sessions').set(auth(zjTokens.office1!)).send({ year: 2031, level: 'senior', meetingDate: '2031-06-10' });
+  if (s.status !== 201) throw new Error(`session: ${s.status} ${JSON.stringify(s.body)}`);
+  fx.session = s.body.id;
+  const a = await request(w.app)
+    .post('/api/v1/zhejiang/applications')
+    .set(auth(zjTokens.applicant3!))
+    .send({ sessionId: fx.session, category: 'safety_science', channel: 'standard', employerOrgCode: 'NX-E-JGJX', commitment: true });
+  if (a.status !== 201) throw new Error(`application: ${a.status} ${JSON.stringify(a.body)}`);
+  fx.application = a.body.id;
+  // nothing may still be written in the background when the fuzzing (and its before/after hashes) starts
+  await w.env.client.workflow.getHandle(titleSessionWorkflowId(2031, 'senior')).executeUpdate(settledStateUpdate);
+  await eventually(() => w.tdb.db.selectFrom('task').select('id').where('subject_id', '=', fx.application!).where('kind', '=', 'unit_recommendation').executeTakeFirst(), 'unit_recommendation task');
+}, 240_000);
 afterAll(async () => {
   await w?.stop();
 });
 
 /** Tables a refused request must not change. */
-const TABLES = ['claim', 'task', 'timeline', 'payout', 'app_user', 'idempotency', 'calendar_day', 'calendar_year', 'sequence', 'blacklist'];
+const TABLES = [
+  'claim', 'task', 'timeline', 'payout', 'app_user', 'idempotency', 'calendar_day', 'calendar_year', 'sequence', 'blacklist', 'instalment', 'fund_budget', 'org',
+  'zj_unit', 'zj_expert', 'zj_session', 'zj_application', 'zj_committee_draw', 'zj_committee_member', 'ballot_voter', 'ballot_vote', 'notice', 'objection', 'title_grant', 'title_ban',
+];
 async function snapshot(): Promise<string> {
   const existing = await sql<{ t: string }>`select tablename as t from pg_tables where schemaname = 'public'`.execute(w.tdb.db);
   const names = new Set(existing.rows.map((r) => r.t));
@@ -143,6 +169,12 @@ const nextIp = () => `10.${(++ipSeq >> 16) & 255}.${(ipSeq >> 8) & 255}.${ipSeq 
 
 const taskIds = async () => (await w.tdb.db.selectFrom('task').select('id').orderBy('id').execute()).map((t) => t.id);
 
+/** a session step: mostly the real session (@session), else unknown and hostile ids */
+const sessionPath = (step: string) =>
+  fc
+    .oneof({ weight: 3, arbitrary: fc.constant('@session') }, { weight: 1, arbitrary: fc.constantFrom('x', '%00', "'%20OR%201=1") }, { weight: 1, arbitrary: fc.string({ maxLength: 120 }).map(safeEncode) })
+    .map((id) => `/api/v1/zhejiang/sessions/${id}/${step}`);
+
 const WRITE_ENDPOINTS: Endpoint[] = [
   { method: 'post', route: '/api/v1/auth/login', as: () => null, path: fc.constant('/api/v1/auth/login'), template: () => ({ username: 'applicant1', password: 'demo' }) },
   {
@@ -198,6 +230,80 @@ const WRITE_ENDPOINTS: Endpoint[] = [
       .map(([o, y]) => `/api/v1/nanxun/funds/${o}/budgets/${y}`),
     template: () => ({ budgetYuan: 100000 }),
   },
+  // ---- Zhejiang senior-title review -----------------------------------------------------------------------------
+  {
+    method: 'post',
+    route: '/api/v1/zhejiang/sessions',
+    as: () => zjTokens.office1!,
+    path: fc.constant('/api/v1/zhejiang/sessions'),
+    // the 2031 senior session exists (beforeAll): the valid template is refused with SESSION_EXISTS after all checks
+    template: () => ({ year: 2031, level: 'senior', meetingDate: '2031-06-10' }),
+  },
+  ...(
+    [
+      ['pre-review', () => ({})],
+      ['plan', () => ({ comment: '重新报送评审方案' })],
+      // too soon for the HRSS approval: MEETING_TOO_SOON from the workflow, after all validation
+      ['meeting-date', () => ({ meetingDate: addDays(shanghaiDate(new Date()), 2), reason: '调整会期' })],
+      ['attendance', () => ({ present: ['EXP-S-001', 'EXP-S-002'] })],
+      ['interviews', () => ({ applicationId: fx.application!, summary: '答辩表现良好' })],
+      ['committee', () => ({ seed: 'fuzz-seed-0001', size: 19, reason: '首次抽取' })],
+    ] as const
+  ).map(
+    ([step, template]): Endpoint => ({
+      method: 'post',
+      route: `/api/v1/zhejiang/sessions/:id/${step}`,
+      as: () => zjTokens.office1!,
+      path: sessionPath(step),
+      template,
+    }),
+  ),
+  {
+    method: 'post',
+    route: '/api/v1/zhejiang/sessions/:id/ballots',
+    as: () => zjTokens.expert01!,
+    path: sessionPath('ballots'),
+    template: () => ({ votes: [{ applicationId: fx.application!, vote: 'yes' }] }),
+  },
+  {
+    method: 'post',
+    route: '/api/v1/zhejiang/sessions/:id/close-ballot',
+    as: () => zjTokens.expert01!,
+    path: sessionPath('close-ballot'),
+    template: () => ({}),
+  },
+  {
+    method: 'post',
+    route: '/api/v1/zhejiang/experts',
+    as: () => zjTokens.office1!,
+    path: fc.constant('/api/v1/zhejiang/experts'),
+    // eligible, but the account named is not an expert: refused with VALIDATION_FAILED as the last check
+    template: () => ({ name: '模糊测试专家', specialty: 'safety_science', title: 'senior', titleSince: '2010-01-01', orgName: '浙江大学', pool: 'senior', username: 'applicant1' }),
+  },
+  {
+    method: 'post',
+    route: '/api/v1/zhejiang/applications',
+    as: () => zjTokens.applicant3!,
+    path: fc.constant('/api/v1/zhejiang/applications'),
+    // applicant3 already applied in this session (beforeAll): DUPLICATE_APPLICATION after all checks
+    template: () => ({ sessionId: fx.session!, category: 'safety_science', channel: 'standard', employerOrgCode: 'NX-E-JGJX', commitment: true, materials: { papers: ['论文一'], score: 80 } }),
+  },
+  {
+    method: 'post',
+    route: '/api/v1/zhejiang/applications/:id/misconduct',
+    as: () => zjTokens.office1!,
+    // fuzzed and unknown ids only: a valid body on a real application would withdraw it and ban the person
+    path: fc.oneof(fc.constantFrom('x', 'ZJ-GJ-2031-999999', '%00', "'%20OR%201=1"), fc.string({ maxLength: 120 }).map(safeEncode)).map((id) => `/api/v1/zhejiang/applications/${id}/misconduct`),
+    template: () => ({ reason: '提供虚假申报材料（第十七条）' }),
+  },
+  {
+    method: 'post',
+    route: '/api/v1/public/notices/:id/objections',
+    as: () => null,
+    // no running notice exists in this world (it needs a unit recommendation first): unknown and fuzzed ids
+    path: fc.oneof(fc.constantFrom('x', '00000000-0000-0000-0000-000000000000', '%00', "'%20OR%201=1"), fc.string({ maxLength: 220 }).map(safeEncode)).map((id) => `/api/v1/public/notices/${id}/objections`),
+    template: () => ({ text: '该申报人的业绩材料与实际不符，请核查。', contact: '13800000000', applicationId: fx.application! }),
+  },
 ];
 
 test('coverage: every declared write route is fuzzed', () => {
@@ -213,6 +319,7 @@ describe.each(WRITE_ENDPOINTS.map((e) => [`${e.method.toUpperCase()} ${e.route}`
     await fc.assert(
       fc.asyncProperty(e.path, bodies(e.template()), fc.boolean(), async (rawPath, body, useRealTask) => {
         let path = rawPath.replace('@paused', paused.id);
+        for (const [k, v] of Object.entries(fx)) path = path.replace(`@${k}`, encodeURIComponent(v));
         if (e.route === '/api/v1/tasks/:id/decision' && useRealTask) {
           const ids = await taskIds();
           path = `/api/v1/tasks/${encodeURIComponent(ids[ipSeq % ids.length]!)}/decision`;

@@ -80,7 +80,10 @@ export async function buildWorld(opts: { subjects?: boolean } = {}): Promise<Wor
       await tdb.drop();
     },
   };
-  if (opts.subjects !== false) world.subjects.push(...(await buildCertificateClaims(world)));
+  if (opts.subjects !== false) {
+    world.subjects.push(...(await buildCertificateClaims(world)));
+    world.subjects.push(...(await buildTitleApplications(world)));
+  }
   return world;
 }
 
@@ -144,4 +147,50 @@ async function buildCertificateClaims(w: World): Promise<Subject[]> {
     subject(atRereview, 'applicant1', 'NX-E-JGJX', 'NX-T-NXZ'),
     subject(paused, 'applicant2', 'NX-E-LSXC', 'NX-T-LSZ'),
   ];
+}
+
+/** Committee office of the Zhejiang title review (one organisation, province-wide) and the HRSS that approves. */
+export const ZJ_COMMITTEE_OFFICE = 'ZJ-YJT-RSC';
+export const ZJ_HRSS = 'ZJ-RST';
+
+/**
+ * Zhejiang senior-title applications (only their first steps: the world runs in real time). A senior session
+ * opened by office1; applicant1 (employer 精工机械 → 湖州市应急管理局, 湖州中级评委会) at unit recommendation;
+ * applicant2 (employer 杭州安科 → 杭州市应急管理局, 杭州中级评委会) recommended, in the unit publicity, with an
+ * objection under investigation. Routing per db/seedZhejiang.ts zj_unit (reference data, not the code under test).
+ */
+async function buildTitleApplications(w: World): Promise<Subject[]> {
+  const year = Number(shanghaiDate(new Date()).slice(0, 4)) + 2;
+  const session = await request(w.app).post('/api/v1/zhejiang/sessions').set(auth(w.byName.office1!.token)).send({ year, level: 'senior', meetingDate: `${year}-06-10` });
+  if (session.status !== 201) throw new Error(`session: ${session.status} ${JSON.stringify(session.body)}`);
+  const apply = async (username: string, employer: string) => {
+    const res = await request(w.app)
+      .post('/api/v1/zhejiang/applications')
+      .set(auth(w.byName[username]!.token))
+      .send({ sessionId: session.body.id, category: 'safety_science', channel: 'standard', employerOrgCode: employer, commitment: true, materials: { achievements: 'matrix fixture' } });
+    if (res.status !== 201) throw new Error(`title application by ${username}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body as { id: string; applicationNo: string };
+  };
+  const subject = (a: { id: string; applicationNo: string }, owner: string, employer: string, dept: string, lower: string): Subject => ({
+    type: 'title_application',
+    id: a.id,
+    ref: a.applicationNo,
+    owner,
+    // the employer, the competent department, the lower committee, the committee office, and the HRSS that approves
+    // the session's plan and grants the titles
+    involvedOrgs: [employer, dept, lower, ZJ_COMMITTEE_OFFICE, ZJ_HRSS],
+    viewPath: `/api/v1/zhejiang/applications/${a.id}`,
+    orgs: { unit_verifier: employer, competent_dept: dept, lower_committee: lower, committee_office: ZJ_COMMITTEE_OFFICE },
+  });
+  const [atUnit, objected] = await Promise.all([apply('applicant1', 'NX-E-JGJX'), apply('applicant2', 'ZJ-E-HZAK')]);
+  await openTaskOf(w, atUnit.id, 'unit_recommendation');
+  await decideAs(w, 'unit.hzak', (await openTaskOf(w, objected.id, 'unit_recommendation')).id, { decision: 'approve' });
+  const notice = await eventually(
+    () => w.tdb.db.selectFrom('notice').select('id').where('kind', '=', 'unit_publicity').where('subject_id', '=', objected.id).executeTakeFirst(),
+    `unit publicity notice of ${objected.applicationNo}`,
+  );
+  const objection = await request(w.app).post(`/api/v1/public/notices/${encodeURIComponent(notice.id)}/objections`).send({ text: '申报材料中的业绩与实际不符（矩阵测试）', applicationId: objected.id });
+  if (objection.status !== 201) throw new Error(`objection: ${objection.status} ${JSON.stringify(objection.body)}`);
+  await openTaskOf(w, objected.id, 'objection_investigation');
+  return [subject(atUnit, 'applicant1', 'NX-E-JGJX', 'HZ-YJJ', 'HZ-ZJPW'), subject(objected, 'applicant2', 'ZJ-E-HZAK', 'HGZ-YJJ', 'HGZ-ZJPW')];
 }

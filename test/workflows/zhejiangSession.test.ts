@@ -213,6 +213,15 @@ test('a whole review year, from opening the sessions to certificates, misconduct
   const paper = await api.get(`/api/v1/zhejiang/sessions/${S}/ballot`, await userOf(present[0]!));
   expect(paper.body).toMatchObject({ open: true, member: true, present: true, voted: false });
   expect(paper.body.applicants.map((a: { applicationId: string }) => a.applicationId).sort()).toEqual([created.A!.id, created.B!.id, created.C!.id, created.D!.id].sort());
+  // an expert who is not on this committee sees no applicants on the paper
+  const outsider = await tdb.db
+    .selectFrom('zj_expert')
+    .select('zj_expert.id')
+    .where('zj_expert.user_id', 'is not', null)
+    .where('zj_expert.id', 'not in', members.map((m) => m.expertId))
+    .executeTakeFirstOrThrow();
+  const outsiderPaper = await api.get(`/api/v1/zhejiang/sessions/${S}/ballot`, await userOf(outsider.id));
+  expect(outsiderPaper.body).toMatchObject({ member: false, applicants: [] });
 
   // the absent member may not vote
   expectProblem(await api.post(`/api/v1/zhejiang/sessions/${S}/ballots`, await userOf(absent[0]!), { votes: [{ applicationId: created.A!.id, vote: 'yes' }] }), 403, 'NOT_A_VOTING_MEMBER');
