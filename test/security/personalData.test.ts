@@ -38,13 +38,20 @@ afterAll(async () => {
   await w?.stop();
 });
 
-/** Where a full ID number may appear: the person's own, and the verifying clerks (employer, bureau) of that claim. */
+/**
+ * Where a full ID number may appear: the person's own, and the clerks who verify the identity — for a Nanxun claim
+ * the employer and the bureau (附件2-1: 身份证复印件 checked against the original), for a title application the
+ * recommending employer and the committee office's qualification review (资格审查).
+ */
+const ZJ_COMMITTEE_OFFICE = 'ZJ-YJT-RSC';
 function mayReadFullId(viewer: Account, owner: Account, s: Subject | undefined, route: 'claim' | 'task' | 'other', taskKind?: string): boolean {
   if (viewer.idNumber && viewer.idNumber === owner.idNumber) return true;
   if (!s || !viewer.orgCode) return false;
-  const verifiers = [s.orgs.unit_verifier, s.orgs.bureau_reviewer];
+  const title = s.type === 'title_application';
+  const verifiers = title ? [s.orgs.unit_verifier, ZJ_COMMITTEE_OFFICE] : [s.orgs.unit_verifier, s.orgs.bureau_reviewer];
+  const verifyingKinds = title ? ['unit_recommendation', 'qualification_review'] : ['unit_verification', 'bureau_review'];
   if (route === 'claim') return verifiers.includes(viewer.orgCode) && viewer.roles.some((r) => r !== 'applicant');
-  if (route === 'task') return ['unit_verification', 'bureau_review'].includes(taskKind ?? '') && verifiers.includes(viewer.orgCode);
+  if (route === 'task') return verifyingKinds.includes(taskKind ?? '') && verifiers.includes(viewer.orgCode);
   return false;
 }
 
