@@ -76,6 +76,8 @@ export async function startTemporalDevServer(opts: {
   uiPort: number | null;
   namespace: string;
   log?: (m: string) => void;
+  /** keep history in memory only (benchmarks of throughput without the SQLite file's fsync) */
+  inMemory?: boolean;
 }): Promise<RunningTemporal> {
   const cli = await findTemporalCli({ log: opts.log });
   fs.mkdirSync(opts.dataDir, { recursive: true });
@@ -86,8 +88,7 @@ export async function startTemporalDevServer(opts: {
   const args = [
     'server',
     'start-dev',
-    '--db-filename',
-    dbFile,
+    ...(opts.inMemory ? [] : ['--db-filename', dbFile]),
     '--ip',
     '127.0.0.1',
     '--port',

@@ -27,6 +27,11 @@ export interface ShortageTalentClaimInput {
   rereviewOrgCode: string;
   /** 3000, 3000, 4000 */
   instalmentsYuan: number[];
+  /**
+   * A claim brought over from the paper records whose first instalment was already paid (on `paidOn`): the
+   * workflow starts by waiting for the second year's release.
+   */
+  importedFirstPayment?: { paidOn: string };
 }
 
 export async function shortageTalentClaimWorkflow(input: ShortageTalentClaimInput): Promise<ClaimOutcome> {
@@ -36,9 +41,13 @@ export async function shortageTalentClaimWorkflow(input: ShortageTalentClaimInpu
     released.add(yearNo);
   });
 
-  let firstPaidOn: string | null = null;
+  let firstPaidOn: string | null = input.importedFirstPayment?.paidOn ?? null;
   for (const [i, amountYuan] of input.instalmentsYuan.entries()) {
     const yearNo = i + 1;
+    if (yearNo === 1 && input.importedFirstPayment) {
+      p.state.paidYuan += amountYuan;
+      continue;
+    }
     if (yearNo > 1) {
       const dueOn = instalmentDueOn(firstPaidOn!, yearNo);
       await claims.scheduleInstalment({ claimId: input.claimId, yearNo, dueOn, at: new Date(Date.now()).toISOString() });

@@ -1,0 +1,121 @@
+/**
+ * The bench's release row: N shortage-talent claims whose first instalment was paid a year ago (brought over from
+ * the paper records), each waiting in its workflow for the second year's release; then one release run, timed
+ * until every second-year unit verification task is open. Runs on its own in-memory Temporal dev server, so the
+ * row measures the release and the workflows, not the SQLite file's fsync of the embedded default.
+ */
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import type { Database } from '../../db/schema';
+import { startTemporalDevServer } from '../temporalDevServer';
+import { createAppWorker } from '../workerFactory';
+import { claimWorkflowId } from '../../domain/nanxun';
+import { makeIdNumber } from '../../domain/idNumber';
+import { addMonths, shanghaiDate } from '../../domain/workdays';
+
+export async function benchRelease(opts: { db: Kysely<Database>; dir: string; port: number; n: number; say: (m: string) => void }) {
+  const { db, n, say } = opts;
+  const temporal = await startTemporalDevServer({ dataDir: path.join(opts.dir, 'temporal-mem'), port: opts.port, uiPort: null, namespace: 'default', inMemory: true });
+  const nc = await NativeConnection.connect({ address: temporal.address });
+  const connection = await Connection.connect({ address: temporal.address });
+  const client = new Client({ connection });
+  const taskQueue = 'bench-release';
+  const worker = await createAppWorker({ connection: nc, namespace: 'default', taskQueue, db, extra: { maxConcurrentActivityTaskExecutions: 200, maxConcurrentWorkflowTaskExecutions: 100 } });
+  const running = worker.run();
+  try {
+    const today = shanghaiDate(new Date());
+    const paidOn = addMonths(today, -12);
+    const now = new Date();
+    // one enterprise per claim: each is its employer's first intermediate engineer brought in
+    const rows = Array.from({ length: n }, (_, i) => {
+      const no = String(i + 1).padStart(6, '0');
+      return { i, id: randomUUID(), applicationNo: `NX-JQ-BENCH-${no}`, org: `BENCH-E-${no}`, idNumber: makeIdNumber(`3305031985${String(100000 + i).slice(-6).padStart(7, '0')}`.slice(0, 17)) };
+    });
+    for (let k = 0; k < rows.length; k += 1000) {
+      const chunk = rows.slice(k, k + 1000);
+      await db.insertInto('org').values(chunk.map((r) => ({ code: r.org, name: `基准企业${r.i}`, type: 'enterprise' as const, in_district: true, town_code: 'NX-T-NXZ', regulator_code: 'NX-FGJXJ', cert_rereview_org_code: 'NX-T-NXZ' }))).execute();
+      await db
+        .insertInto('claim')
+        .values(
+          chunk.map((r) => ({
+            id: r.id,
+            application_no: r.applicationNo,
+            kind: 'shortage_talent' as const,
+            workflow_id: claimWorkflowId(r.applicationNo),
+            applicant_user_id: null,
+            applicant_name: `基准${r.i}`,
+            applicant_id_number: r.idNumber,
+            applicant_phone: '13800000000',
+            employer_org_code: r.org,
+            position: null,
+            employer_nature: null,
+            level: 'intermediate',
+            amount_yuan: 10000,
+            paid_yuan: 3000,
+            status: 'awaiting_next_instalment',
+            stage: 'awaiting_next_instalment',
+            rereview_org_code: 'NX-FGJXJ',
+            form: JSON.stringify({ imported: true }),
+            submitted_at: now,
+            updated_at: now,
+          })),
+        )
+        .execute();
+      await db
+        .insertInto('instalment')
+        .values(
+          chunk.flatMap((r) =>
+            [3000, 3000, 4000].map((amount, y) => ({
+              claim_id: r.id,
+              year_no: y + 1,
+              amount_yuan: amount,
+              status: y === 0 ? ('paid' as const) : ('pending' as const),
+              workflow_id: claimWorkflowId(r.applicationNo),
+              paid_at: y === 0 ? `${paidOn}T10:00:00+08:00` : null,
+              updated_at: now,
+            })),
+          ),
+        )
+        .execute();
+    }
+    say(`release: starting ${n} claim workflows waiting for their second year`);
+    const tSetup = Date.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 64 }, async () => {
+        while (next < rows.length) {
+          const r = rows[next++]!;
+          await client.workflow.start('shortageTalentClaimWorkflow', {
+            taskQueue,
+            workflowId: claimWorkflowId(r.applicationNo),
+            args: [{ claimId: r.id, applicationNo: r.applicationNo, applicantIdNumber: r.idNumber, employerOrgCode: r.org, rereviewOrgCode: 'NX-FGJXJ', instalmentsYuan: [3000, 3000, 4000], importedFirstPayment: { paidOn } }],
+          });
+        }
+      }),
+    );
+    const scheduled = async () =>
+      Number((await db.selectFrom('instalment').select((eb) => eb.fn.countAll<string>().as('c')).where('year_no', '=', 2).where('status', '=', 'scheduled').where('claim_id', 'in', db.selectFrom('claim').select('id').where('application_no', 'like', 'NX-JQ-BENCH-%')).executeTakeFirstOrThrow()).c);
+    while ((await scheduled()) < n) await new Promise((r) => setTimeout(r, 500));
+    const setupSeconds = (Date.now() - tSetup) / 1000;
+    say(`release: ${n} waiting after ${setupSeconds.toFixed(1)} s; running the release`);
+
+    const t0 = Date.now();
+    const release = await client.workflow.start('instalmentReleaseWorkflow', { taskQueue, workflowId: `bench-release-${today}`, args: [{ onDate: today }] });
+    const opened = async () =>
+      Number((await sql<{ c: string }>`select count(*) as c from task where kind = 'unit_verification' and id like 'nanxun-claim-NX-JQ-BENCH-%/y2/unit_verification'`.execute(db)).rows[0]!.c);
+    while ((await opened()) < n) await new Promise((r) => setTimeout(r, 250));
+    const seconds = (Date.now() - t0) / 1000;
+    const result = (await release.result()) as { opened: number };
+    say(`release: ${result.opened} instalments released, all ${n} unit verifications open after ${seconds.toFixed(1)} s`);
+    return { instalments: n, released: result.opened, seconds: Math.round(seconds * 10) / 10, setupSeconds: Math.round(setupSeconds * 10) / 10 };
+  } finally {
+    worker.shutdown();
+    await running.catch(() => undefined);
+    await nc.close();
+    await connection.close();
+    await temporal.stop();
+  }
+}
