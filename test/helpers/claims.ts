@@ -68,7 +68,7 @@ export async function actor(db: Kysely<Database>, username: string): Promise<Act
 }
 
 /** Inserts a shortage-talent claim (three instalment rows) as the API does and starts its workflow. */
-export async function startShortageClaim(client: Client, db: Kysely<Database>, taskQueue: string, opts: { applicant: string; employer: string }) {
+export async function startShortageClaim(client: Client, db: Kysely<Database>, taskQueue: string, opts: { applicant: string; employer: string; importedFirstPaidOn?: string }) {
   const applicant = await db.selectFrom('app_user').selectAll().where('username', '=', opts.applicant).executeTakeFirstOrThrow();
   const employer = await db.selectFrom('org').selectAll().where('code', '=', opts.employer).executeTakeFirstOrThrow();
   const id = randomUUID();
@@ -106,7 +106,17 @@ export async function startShortageClaim(client: Client, db: Kysely<Database>, t
   const handle = await client.workflow.start('shortageTalentClaimWorkflow', {
     taskQueue,
     workflowId,
-    args: [{ claimId: id, applicationNo, applicantIdNumber: applicant.id_number!, employerOrgCode: employer.code, rereviewOrgCode: employer.regulator_code!, instalmentsYuan: [3000, 3000, 4000] }],
+    args: [
+      {
+        claimId: id,
+        applicationNo,
+        applicantIdNumber: applicant.id_number!,
+        employerOrgCode: employer.code,
+        rereviewOrgCode: employer.regulator_code!,
+        instalmentsYuan: [3000, 3000, 4000],
+        ...(opts.importedFirstPaidOn ? { importedFirstPayment: { paidOn: opts.importedFirstPaidOn } } : {}),
+      },
+    ],
   });
   return { id, applicationNo, handle, regulator: employer.regulator_code!, taskId: (key: string) => `${workflowId}/${key}` };
 }

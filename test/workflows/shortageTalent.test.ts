@@ -170,3 +170,16 @@ test('a payout that would overdraw the fund waits, visibly, until the budget is 
   await eventually(async () => ((await claimRow(c.id)).status === 'awaiting_next_instalment' ? true : null), 'the payout');
   expect(await tdb.db.selectFrom('payout').select(['amount_yuan', 'fund_org_code']).where('claim_id', '=', c.id).execute()).toEqual([{ amount_yuan: 3000, fund_org_code: 'NX-SCJGJ' }]);
 });
+
+test('a claim brought over with its first instalment already paid waits for the second year', async () => {
+  const c = await startShortageClaim(env.client, tdb.db, taskQueue, { applicant: 'applicant2', employer: 'NX-E-LHWL', importedFirstPaidOn: '2026-03-10' });
+  const rows = await eventually(async () => {
+    const r = await instalments(c.id);
+    return r[1]!.status === 'scheduled' ? r : null;
+  }, 'the second year scheduled');
+  expect(rows[1]!.due_on).toBe('2027-03-10');
+  expect(await claimRow(c.id)).toMatchObject({ status: 'awaiting_next_instalment' });
+  expect(await task(c.taskId('unit_verification'))).toBeUndefined();
+  await c.handle.signal('releaseInstalment', { yearNo: 2, releaseId: 'test', releasedOn: '2027-03-10' });
+  await eventually(() => task(c.taskId('y2/unit_verification')), 'the year-2 unit verification');
+});
