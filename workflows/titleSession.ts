@@ -379,25 +379,38 @@ export async function titleSessionWorkflow(input: TitleSessionInput): Promise<{ 
 
   const entry = (a: App) => ({ applicationId: a.id, applicationNo: a.applicationNo, name: a.name, employer: a.employerName, category: a.category, categoryName: TITLE_CATEGORY_ZH[a.category], level: input.level, channel: a.channel });
 
-  async function preReviewPublicity() {
-    const list = live();
-    await publicity.run({
-      key: 'pre_review_publicity',
-      kind: 'pre_review',
-      title: `${input.year}年度浙江省安全工程专业${TITLE_LEVEL_ZH[input.level]}职务任职资格评审评前公示`,
-      stage: 'pre_review',
+  /** A session-wide publicity (评前公示 / 结果公示) of `list`; an upheld objection takes that applicant out. */
+  function sessionPublicity(p: { key: string; kind: string; titleSuffix: string; stage: string; list: App[]; out: string; closeReason: (comment: string) => string }) {
+    return publicity.run({
+      key: p.key,
+      kind: p.kind,
+      title: `${input.year}年度浙江省安全工程专业${TITLE_LEVEL_ZH[input.level]}职务任职资格评审${p.titleSuffix}`,
+      stage: p.stage,
       subject,
       orgCode: COMMITTEE_OFFICE_ORG,
       workingDays: PUBLICITY_WORKING_DAYS,
-      entries: list.map(entry),
-      entrySubjects: new Map(list.map((a) => [a.id, appSubject(a)])),
+      entries: p.list.map(entry),
+      entrySubjects: new Map(p.list.map((a) => [a.id, appSubject(a)])),
       investigator: { role: 'committee_office', orgCode: COMMITTEE_OFFICE_ORG },
       onUpheld: async (applicationId, o) => {
         const a = applicationId ? apps.get(applicationId) : undefined;
         if (!a || a.out) return;
-        a.out = 'disqualified';
-        await setApp(a, 'disqualified', 'pre_review', { close: `评前公示异议成立：${o.comment ?? ''}` });
+        a.out = p.out;
+        await setApp(a, p.out, p.stage, { close: p.closeReason(o.comment ?? '') });
       },
+    });
+  }
+
+  async function preReviewPublicity() {
+    const list = live();
+    await sessionPublicity({
+      key: 'pre_review_publicity',
+      kind: 'pre_review',
+      titleSuffix: '评前公示',
+      stage: 'pre_review',
+      list,
+      out: 'disqualified',
+      closeReason: (comment) => `评前公示异议成立：${comment}`,
     });
     s.preReviewDone = true;
   }
@@ -480,23 +493,14 @@ export async function titleSessionWorkflow(input: TitleSessionInput): Promise<{ 
   if (passed().length) {
     for (const a of passed()) await setApp(a, 'results_publicity', 'results_publicity');
     const list = passed();
-    await publicity.run({
+    await sessionPublicity({
       key: 'results_publicity',
       kind: 'results',
-      title: `${input.year}年度浙江省安全工程专业${TITLE_LEVEL_ZH[input.level]}职务任职资格评审结果公示`,
+      titleSuffix: '结果公示',
       stage: 'results_publicity',
-      subject,
-      orgCode: COMMITTEE_OFFICE_ORG,
-      workingDays: PUBLICITY_WORKING_DAYS,
-      entries: list.map(entry),
-      entrySubjects: new Map(list.map((a) => [a.id, appSubject(a)])),
-      investigator: { role: 'committee_office', orgCode: COMMITTEE_OFFICE_ORG },
-      onUpheld: async (applicationId, o) => {
-        const a = applicationId ? apps.get(applicationId) : undefined;
-        if (!a || a.out) return;
-        a.out = 'overturned';
-        await setApp(a, 'overturned', 'results_publicity', { close: `结果公示异议经调查核实成立，撤销评审通过结果：${o.comment ?? ''}` });
-      },
+      list,
+      out: 'overturned',
+      closeReason: (comment) => `结果公示异议经调查核实成立，撤销评审通过结果：${comment}`,
     });
   }
 
