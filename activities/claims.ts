@@ -4,7 +4,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { insertTimeline } from './timeline';
-import { insertPayout, type PayoutInput } from './payouts';
+import { insertPayout, updateInstalment, type PayoutInput } from './payouts';
 
 export function createClaimActivities(db: Kysely<Database>) {
   return {
@@ -23,11 +23,8 @@ export function createClaimActivities(db: Kysely<Database>) {
     }): Promise<void> {
       await db.transaction().execute(async (trx) => {
         if (input.instalment) {
-          await trx
-            .updateTable('instalment')
+          await updateInstalment(trx, input.claimId, input.instalment.yearNo)
             .set({ status: input.instalment.status, updated_at: input.at })
-            .where('claim_id', '=', input.claimId)
-            .where('year_no', '=', input.instalment.yearNo)
             .where('status', 'not in', ['paid', 'cancelled'])
             .execute();
         }
@@ -76,13 +73,7 @@ export function createClaimActivities(db: Kysely<Database>) {
 
     /** An instalment of a later year comes due on `dueOn`: the yearly release will open it. */
     async scheduleInstalment(input: { claimId: string; yearNo: number; dueOn: string; at: string }): Promise<void> {
-      await db
-        .updateTable('instalment')
-        .set({ status: 'scheduled', due_on: input.dueOn, updated_at: input.at })
-        .where('claim_id', '=', input.claimId)
-        .where('year_no', '=', input.yearNo)
-        .where('status', '=', 'pending')
-        .execute();
+      await updateInstalment(db, input.claimId, input.yearNo).set({ status: 'scheduled', due_on: input.dueOn, updated_at: input.at }).where('status', '=', 'pending').execute();
     },
   };
 }

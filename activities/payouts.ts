@@ -7,6 +7,11 @@ import type { Database } from '../db/schema';
 import { insertTimeline } from './timeline';
 import { shanghaiDate } from '../domain/workdays';
 
+/** The update of one instalment of a claim (the rows are keyed by claim and year). */
+export function updateInstalment(db: Kysely<Database> | Transaction<Database>, claimId: string, yearNo: number) {
+  return db.updateTable('instalment').where('claim_id', '=', claimId).where('year_no', '=', yearNo);
+}
+
 export interface PayoutInput {
   claimId: string;
   instalmentNo: number;
@@ -51,12 +56,7 @@ export async function insertPayout(trx: Transaction<Database>, input: PayoutInpu
     })
     .where('id', '=', input.claimId)
     .execute();
-  await trx
-    .updateTable('instalment')
-    .set({ status: 'paid', paid_at: row.paid_at, updated_at: input.at })
-    .where('claim_id', '=', input.claimId)
-    .where('year_no', '=', input.instalmentNo)
-    .execute();
+  await updateInstalment(trx, input.claimId, input.instalmentNo).set({ status: 'paid', paid_at: row.paid_at, updated_at: input.at }).execute();
   await insertTimeline(trx, {
     eventKey: input.eventKey,
     subjectType: 'nanxun_claim',
@@ -107,12 +107,7 @@ export function createPayoutActivities(db: Kysely<Database>) {
             .executeTakeFirstOrThrow();
           const spentYuan = Number(spent.s);
           if (spentYuan + input.amountYuan > budget.budget_yuan) {
-            await trx
-              .updateTable('instalment')
-              .set({ status: 'awaiting_budget', updated_at: input.at })
-              .where('claim_id', '=', input.claimId)
-              .where('year_no', '=', input.instalmentNo)
-              .execute();
+            await updateInstalment(trx, input.claimId, input.instalmentNo).set({ status: 'awaiting_budget', updated_at: input.at }).execute();
             await insertTimeline(trx, {
               eventKey: input.waitingEventKey,
               subjectType: 'nanxun_claim',

@@ -4,15 +4,15 @@
  * fund's budget, and the reaction to a clawback. The claim workflows compose these.
  */
 import { allHandlersFinished, condition, patched, proxyActivities, setHandler } from '@temporalio/workflow';
+import { DB_ACTIVITY } from './activityOptions';
 import type { ClaimActivities } from '../activities/claims';
 import type { PayoutActivities } from '../activities/payouts';
 import { HumanTasks, type StageOutcome } from './humanTask';
 import { budgetChangedSignal, clawbackSignal } from './messages';
 import { BUREAU_ORG_CODE, BUREAU_REVIEW_WORKING_DAYS, checkClaimDecision } from '../domain/nanxun';
 
-const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
-const claims = proxyActivities<ClaimActivities>({ startToCloseTimeout: '30 seconds', retry });
-const payouts = proxyActivities<PayoutActivities>({ startToCloseTimeout: '30 seconds', retry });
+const claims = proxyActivities<ClaimActivities>(DB_ACTIVITY);
+const payouts = proxyActivities<PayoutActivities>(DB_ACTIVITY);
 
 export interface ClaimIdentity {
   claimId: string;
@@ -75,6 +75,11 @@ export class ClaimProcess {
       event: close?.event,
       ...(instalment ? { instalment } : {}),
     });
+  }
+
+  /** A later year's instalment comes due on `dueOn`: the yearly release will open it. */
+  async scheduleInstalment(yearNo: number, dueOn: string): Promise<void> {
+    await claims.scheduleInstalment({ claimId: this.id.claimId, yearNo, dueOn, at: nowIso() });
   }
 
   async finish(outcome: ClaimOutcome): Promise<ClaimOutcome> {

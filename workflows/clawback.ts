@@ -3,11 +3,12 @@
  * pending, blacklist the person, and stop their running claim workflows.
  */
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { RETRY_UNTIL_DONE } from './activityOptions';
 import type { ClawbackActivities, ClawbackSummary } from '../activities/clawback';
 
 const acts = proxyActivities<ClawbackActivities>({
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  retry: RETRY_UNTIL_DONE,
 });
 
 export async function clawbackWorkflow(input: { claimId: string; reason: string; by: string; byName: string; byOrg: string | null }): Promise<ClawbackSummary & { at: string }> {

@@ -9,6 +9,7 @@
  * Updates return the subject's state once the workflow has taken the decision and settled.
  */
 import { ApplicationFailure, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { DB_ACTIVITY } from './activityOptions';
 import type { TaskActivities, TaskRef, ActorRef } from '../activities/tasks';
 import type { Deadline } from '../activities/calendar';
 import {
@@ -23,11 +24,7 @@ import {
   type SubjectState,
 } from './messages';
 
-const acts = proxyActivities<TaskActivities>({
-  startToCloseTimeout: '30 seconds',
-  // the database may be down for a while: keep retrying, never lose the step
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+const acts = proxyActivities<TaskActivities>(DB_ACTIVITY);
 
 export interface StageSpec {
   /** unique within the workflow run, e.g. "bureau_review" or "y2/unit_verification" */

@@ -3,13 +3,14 @@
  * opens every instalment that has come due by `onDate`, in batches, and reports how many it opened.
  */
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { RETRY_UNTIL_DONE } from './activityOptions';
 import type { InstalmentActivities } from '../activities/instalments';
 import { shanghaiDate } from '../domain/workdays';
 
 const { releaseDueInstalments } = proxyActivities<InstalmentActivities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  retry: RETRY_UNTIL_DONE,
 });
 
 export const RELEASE_BATCH_SIZE = 1000;

@@ -5,15 +5,13 @@
  * and every investigation is decided (or when `stop()` says the subject ended another way).
  */
 import { ApplicationFailure, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { DB_ACTIVITY } from './activityOptions';
 import type { NoticeActivities } from '../activities/notices';
 import type { HumanTasks, StageOutcome } from './humanTask';
 import { fileObjectionUpdate, ZjRejection, type ObjectionInput } from './zhejiangMessages';
 import { checkTitleDecision } from '../domain/zhejiang';
 
-const acts = proxyActivities<NoticeActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+const acts = proxyActivities<NoticeActivities>(DB_ACTIVITY);
 
 type Subject = { type: string; id: string; ref: string; personId: string | null };
 

@@ -8,15 +8,8 @@
 import { condition, setHandler } from '@temporalio/workflow';
 import { ClaimProcess, type ClaimOutcome } from './claimProcess';
 import { releaseInstalmentSignal } from './messages';
-import { proxyActivities } from '@temporalio/workflow';
-import type { ClaimActivities } from '../activities/claims';
 import { instalmentDueOn } from '../domain/nanxun';
 import { shanghaiDate } from '../domain/workdays';
-
-const claims = proxyActivities<ClaimActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
 
 export interface ShortageTalentClaimInput {
   claimId: string;
@@ -50,7 +43,7 @@ export async function shortageTalentClaimWorkflow(input: ShortageTalentClaimInpu
     }
     if (yearNo > 1) {
       const dueOn = instalmentDueOn(firstPaidOn!, yearNo);
-      await claims.scheduleInstalment({ claimId: input.claimId, yearNo, dueOn, at: new Date(Date.now()).toISOString() });
+      await p.scheduleInstalment(yearNo, dueOn);
       await p.setStatus('awaiting_next_instalment', 'awaiting_next_instalment');
       p.tasks.settle();
       await condition(() => released.has(yearNo) || p.clawback != null);

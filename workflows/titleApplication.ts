@@ -6,16 +6,14 @@
  * A rejection at any step ends it with the reason; misconduct (withdrawn signal) ends it at any step.
  */
 import { allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import { DB_ACTIVITY } from './activityOptions';
 import type { ZhejiangActivities } from '../activities/zhejiang';
 import { HumanTasks, type StageOutcome } from './humanTask';
 import { Publicity } from './publicity';
 import { withdrawnSignal } from './zhejiangMessages';
 import { checkTitleDecision, COMMITTEE_OFFICE_ORG, PUBLICITY_WORKING_DAYS, TITLE_CATEGORY_ZH, TITLE_LEVEL_ZH, type TitleCategory, type TitleLevel } from '../domain/zhejiang';
 
-const zj = proxyActivities<ZhejiangActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+const zj = proxyActivities<ZhejiangActivities>(DB_ACTIVITY);
 
 export interface TitleApplicationInput {
   applicationId: string;

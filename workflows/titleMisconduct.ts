@@ -4,15 +4,13 @@
  * session's workflows are told, so nothing further happens to it.
  */
 import { getExternalWorkflowHandle, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { DB_ACTIVITY } from './activityOptions';
 import type { ZhejiangActivities } from '../activities/zhejiang';
 import type { NoticeActivities } from '../activities/notices';
 import { applicationWithdrawnSignal, withdrawnSignal } from './zhejiangMessages';
 import { COMMITTEE_OFFICE_ORG, PUBLICITY_WORKING_DAYS, TITLE_LEVEL_ZH, type TitleLevel } from '../domain/zhejiang';
 
-const acts = proxyActivities<ZhejiangActivities & NoticeActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+const acts = proxyActivities<ZhejiangActivities & NoticeActivities>(DB_ACTIVITY);
 
 export interface TitleMisconductInput {
   applicationId: string;

@@ -8,6 +8,7 @@
  * overturns a pass) → electronic certificates.
  */
 import { allHandlersFinished, ApplicationFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import { DB_ACTIVITY } from './activityOptions';
 import type { ZhejiangActivities, SessionApplication } from '../activities/zhejiang';
 import { HumanTasks } from './humanTask';
 import { Publicity } from './publicity';
@@ -37,10 +38,7 @@ import {
 } from '../domain/zhejiang';
 import { isValidDate, shanghaiDate, startOfShanghaiDay } from '../domain/workdays';
 
-const zj = proxyActivities<ZhejiangActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+const zj = proxyActivities<ZhejiangActivities>(DB_ACTIVITY);
 
 export interface TitleSessionInput {
   sessionId: string;
