@@ -13,7 +13,8 @@ import { sql } from 'kysely';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, Worker } from '@temporalio/worker';
 import { startEmbeddedPostgres } from './embeddedPostgres';
-import { startTemporalDevServer, portInUse } from './temporalDevServer';
+import { startTemporalDevServer } from './temporalDevServer';
+import { freePort } from './ports';
 import { createAppWorker } from './workerFactory';
 import { ROOT } from './config';
 import { createDb } from '../db/connection';
@@ -33,10 +34,6 @@ const N = SHORT
 const CONCURRENCY = 24;
 
 const say = (m: string) => console.log(`[bench] ${m}`);
-async function freePort(from: number): Promise<number> {
-  for (let p = from; p < from + 2000; p++) if (!(await portInUse(p))) return p;
-  throw new Error('no free port');
-}
 async function pool<T>(items: T[], n: number, fn: (t: T, i: number) => Promise<void>) {
   let next = 0;
   await Promise.all(
@@ -74,8 +71,8 @@ async function main() {
   const results: Record<string, unknown> = { short: SHORT, cpus: os.cpus().length, node: process.version, at: new Date().toISOString(), sizes: N };
   try {
     Runtime.install({ logger: new DefaultLogger('ERROR') });
-    const pgPort = await freePort(36000 + Math.floor(Math.random() * 1000));
-    const tPort = await freePort(38000 + Math.floor(Math.random() * 1000));
+    const pgPort = await freePort();
+    const tPort = await freePort();
     say(`starting PostgreSQL (:${pgPort}) and the Temporal dev server (:${tPort}) in ${dir}`);
     const [pg, temporal] = await Promise.all([
       startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: pgPort }),
@@ -126,7 +123,7 @@ async function main() {
     });
     const issuer = createTokenIssuer('bench-secret-0123456789abcdef0123456789');
     const app = createApp({ db, temporal: client, tokens: issuer, log: pino({ level: 'silent' }), config: { devMode: true, taskQueue: 'bench-app' } });
-    const apiPort = await freePort(39000 + Math.floor(Math.random() * 500));
+    const apiPort = await freePort();
     const server = http.createServer(app);
     await new Promise<void>((r) => server.listen(apiPort, '127.0.0.1', () => r()));
     stops.unshift(() => new Promise((r) => { server.closeAllConnections(); server.close(() => r(undefined)); }));
@@ -190,7 +187,7 @@ async function main() {
     bare.get('/bare/claims/:id', async (req, res) => {
       res.json(await db.selectFrom('claim').selectAll().where('id', '=', req.params.id).executeTakeFirst());
     });
-    const barePort = await freePort(apiPort + 1);
+    const barePort = await freePort();
     const bareServer = http.createServer(bare);
     await new Promise<void>((r) => bareServer.listen(barePort, '127.0.0.1', () => r()));
     stops.unshift(() => new Promise((r) => { bareServer.closeAllConnections(); bareServer.close(() => r(undefined)); }));
@@ -235,7 +232,7 @@ async function main() {
     say(`inbox: p50 ${round(pct(inboxMs, 50))} ms, p99 ${round(pct(inboxMs, 99))} ms`);
 
     // ---- 5. the yearly release of 10,000 due instalments ------------------------------------------------
-    const rel = await benchRelease({ db, dir, port: await freePort(tPort + 7), n: N.release, say });
+    const rel = await benchRelease({ db, dir, port: await freePort(), n: N.release, say });
     results.release = { ...rel, value: rel.seconds, note: `${rel.seconds} s until all ${rel.instalments} tasks open (${rel.released} released; setup ${rel.setupSeconds} s; in-memory Temporal)`, target: '<= 120 s' };
 
     // ---- 6. worker memory with open workflows -----------------------------------------------------------

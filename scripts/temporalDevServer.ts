@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import net from 'node:net';
 import { findTemporalCli } from './temporalBinaries';
+import { freePort } from './ports';
 
 export interface RunningTemporal {
   address: string;
@@ -70,6 +71,15 @@ async function stopLeftover(pidFile: string, log?: (m: string) => void): Promise
   process.kill(pid, 'SIGKILL');
 }
 
+/** the last lines of a log, for an error message (the log may live in a temporary directory that is removed) */
+function tail(file: string, lines = 30): string {
+  try {
+    return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
 export async function startTemporalDevServer(opts: {
   dataDir: string;
   port: number;
@@ -85,6 +95,10 @@ export async function startTemporalDevServer(opts: {
   await stopLeftover(pidFile, opts.log);
   if (await portInUse(opts.port)) throw new Error(`port ${opts.port} is in use: stop what holds it, or set TEMPORAL_PORT or TEMPORAL_ADDRESS`);
   const dbFile = path.join(opts.dataDir, 'temporal.db');
+  // start-dev also serves an HTTP API and a /metrics endpoint, each on "a random free port" the kernel picks from the
+  // ephemeral range, where it can collide with a port another process has chosen but not bound yet; ours are chosen
+  // below that range (scripts/ports.ts)
+  const [httpPort, metricsPort] = [await freePort(), await freePort()];
   const args = [
     'server',
     'start-dev',
@@ -93,13 +107,18 @@ export async function startTemporalDevServer(opts: {
     '127.0.0.1',
     '--port',
     String(opts.port),
+    '--http-port',
+    String(httpPort),
+    '--metrics-port',
+    String(metricsPort),
     '--namespace',
     opts.namespace,
     '--log-level',
     'warn',
     ...(opts.uiPort ? ['--ui-port', String(opts.uiPort)] : ['--headless']),
   ];
-  const logFile = fs.openSync(path.join(opts.dataDir, 'temporal.log'), 'a');
+  const logPath = path.join(opts.dataDir, 'temporal.log');
+  const logFile = fs.openSync(logPath, 'a');
   // its own process group: Ctrl-C stops the app first, then the app stops the server
   const child: ChildProcess = spawn(cli.path, args, { stdio: ['ignore', logFile, logFile], detached: true });
   let exited = false;
@@ -111,7 +130,9 @@ export async function startTemporalDevServer(opts: {
   try {
     await Promise.race([
       waitForPort(opts.port),
-      new Promise((_, reject) => child.once('exit', (code) => reject(new Error(`temporal server exited with code ${code}; see ${path.join(opts.dataDir, 'temporal.log')}`)))),
+      new Promise((_, reject) =>
+        child.once('exit', (code) => reject(new Error(`temporal server exited with code ${code} at start-up; the end of ${logPath}:\n${tail(logPath)}`))),
+      ),
     ]);
   } catch (err) {
     if (!exited) child.kill('SIGTERM');

@@ -9,15 +9,11 @@ import { Client } from 'pg';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { startEmbeddedPostgres } from '../scripts/embeddedPostgres';
 import { findTemporalCli, findTestServer } from '../scripts/temporalBinaries';
-import { portInUse } from '../scripts/temporalDevServer';
+import { freePort } from '../scripts/ports';
 import { createDb } from '../db/connection';
 import { migrateToLatest } from '../db/migrator';
 import { seedDemoAccounts, seedReferenceData } from '../db/seed';
 
-async function freePort(from: number): Promise<number> {
-  for (let p = from; p < from + 200; p++) if (!(await portInUse(p))) return p;
-  throw new Error('no free port');
-}
 
 export default async function globalSetup(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zj-test-'));
@@ -26,7 +22,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.TEMPORAL_CLI_PATH = cli.path;
   process.env.TEMPORAL_TEST_SERVER_PATH = testServer.path;
 
-  const port = await freePort(15432 + Math.floor(Math.random() * 1000));
+  const port = await freePort();
   const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port, database: 'approvals_template' });
   const db = createDb(pg.url);
   await migrateToLatest(db);

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { portInUse } from '../../scripts/temporalDevServer';
+import { freePort } from '../../scripts/ports';
 import { Client, Connection } from '@temporalio/client';
 import { shanghaiDate, addDays } from '../../domain/workdays';
 
@@ -18,10 +19,6 @@ let ports: { api: number; pg: number; temporal: number; ui: number };
 let child: ChildProcess | null = null;
 let output = '';
 
-async function freePort(from: number): Promise<number> {
-  for (let p = from; p < from + 500; p++) if (!(await portInUse(p))) return p;
-  throw new Error('no free port');
-}
 
 function start(): ChildProcess {
   output = '';
@@ -91,11 +88,7 @@ const login = async (u: string) => (await api('POST', '/api/v1/auth/login', unde
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zj-e2e-'));
   fs.chmodSync(dataDir, 0o755);
-  const r = 20000 + Math.floor(Math.random() * 20000);
-  const api = await freePort(r);
-  const pg = await freePort(api + 1);
-  const temporal = await freePort(pg + 1);
-  const ui = await freePort(temporal + 1);
+  const [api, pg, temporal, ui] = [await freePort(), await freePort(), await freePort(), await freePort()];
   ports = { api, pg, temporal, ui };
 });
 

@@ -15,7 +15,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { devServerEnv, startWorker, uniqueTaskQueue, eventually } from '../helpers/temporal';
 import { testApp, auth } from '../helpers/app';
 import { startPgProcess } from '../helpers/processes';
-import { portInUse } from '../../scripts/temporalDevServer';
+import { freePort } from '../../scripts/ports';
 import { createDb } from '../../db/connection';
 import { migrateToLatest } from '../../db/migrator';
 import { seedDemoAccounts, seedReferenceData } from '../../db/seed';
@@ -39,7 +39,7 @@ const tokens: Record<string, string> = {};
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(process.env.TEST_TMP_DIR ?? os.tmpdir(), 'pg-outage-'));
   fs.chmodSync(dir, 0o755);
-  for (port = 26000 + Math.floor(Math.random() * 3000); await portInUse(port); port++);
+  port = await freePort();
   [pg, env] = await Promise.all([startPgProcess(path.join(dir, 'pg'), port), devServerEnv()]);
   db = createDb(pg.url);
   await migrateToLatest(db);

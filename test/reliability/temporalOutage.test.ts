@@ -10,7 +10,7 @@ import { freshDatabase, type TestDb } from '../helpers/db';
 import { login, auth } from '../helpers/app';
 import { createApp } from '../../api/app';
 import { createTokenIssuer } from '../../api/auth';
-import { portInUse } from '../../scripts/temporalDevServer';
+import { freePort } from '../../scripts/ports';
 import { shanghaiDate, addDays } from '../../domain/workdays';
 import { claimWorkflowId } from '../../domain/nanxun';
 
@@ -18,13 +18,10 @@ let tdb: TestDb;
 let app: Express;
 let connection: Connection;
 
-async function closedPort(): Promise<number> {
-  for (let p = 47000 + Math.floor(Math.random() * 2000); ; p++) if (!(await portInUse(p))) return p;
-}
 
 beforeAll(async () => {
   tdb = await freshDatabase();
-  connection = Connection.lazy({ address: `127.0.0.1:${await closedPort()}` });
+  connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
   app = createApp({
     db: tdb.db,
     temporal: new Client({ connection }),

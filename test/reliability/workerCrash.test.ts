@@ -14,7 +14,7 @@ import { testApp, auth } from '../helpers/app';
 import { spawnTs, type Child } from '../helpers/processes';
 import { createTokenIssuer } from '../../api/auth';
 import { makeIdNumber } from '../../domain/idNumber';
-import { portInUse } from '../../scripts/temporalDevServer';
+import { freePort } from '../../scripts/ports';
 import { certificateClaimBody } from '../security/world';
 
 jest.setTimeout(420_000);
@@ -50,9 +50,6 @@ afterAll(async () => {
   await tdb?.drop();
 });
 
-async function freePort(): Promise<number> {
-  for (let p = 30000 + Math.floor(Math.random() * 5000); ; p++) if (!(await portInUse(p))) return p;
-}
 async function pool<T>(items: T[], n: number, fn: (t: T, i: number) => Promise<void>) {
   let next = 0;
   await Promise.all(Array.from({ length: n }, async () => {

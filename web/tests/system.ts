@@ -5,30 +5,15 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '../../scripts/ports';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-function portInUse(port: number, host = '127.0.0.1'): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, host);
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
-
-async function freePort(from: number): Promise<number> {
-  for (let p = from; p < from + 500; p++) if (!(await portInUse(p))) return p;
-  throw new Error('no free port');
-}
 
 export interface RunningSystem {
   base: string;
@@ -39,11 +24,7 @@ export interface RunningSystem {
 export async function startSystem(): Promise<RunningSystem> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zj-web-'));
   fs.chmodSync(dataDir, 0o755);
-  const r = 20000 + Math.floor(Math.random() * 20000);
-  const api = await freePort(r);
-  const pg = await freePort(api + 1);
-  const temporal = await freePort(pg + 1);
-  const ui = await freePort(temporal + 1);
+  const [api, pg, temporal, ui] = [await freePort(), await freePort(), await freePort(), await freePort()];
   let output = '';
   const child: ChildProcess = spawn('npm', ['start'], {
     cwd: ROOT,
