@@ -3,8 +3,8 @@
  * (unit verification → 区应急管理局 preliminary review within 10 working days → re-review), the payout within the
  * fund's budget, and the reaction to a clawback. The claim workflows compose these.
  */
-import { allHandlersFinished, condition, patched, proxyActivities, setHandler } from '@temporalio/workflow';
-import { DB_ACTIVITY } from './activityOptions';
+import { allHandlersFinished, condition, patched, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+import { DB_ACTIVITY, DB_LOCAL_ACTIVITY } from './activityOptions';
 import type { ClaimActivities } from '../activities/claims';
 import type { PayoutActivities } from '../activities/payouts';
 import { HumanTasks, type StageOutcome } from './humanTask';
@@ -12,6 +12,7 @@ import { budgetChangedSignal, clawbackSignal } from './messages';
 import { BUREAU_ORG_CODE, BUREAU_REVIEW_WORKING_DAYS, checkClaimDecision } from '../domain/nanxun';
 
 const claims = proxyActivities<ClaimActivities>(DB_ACTIVITY);
+const claimsLocal = proxyLocalActivities<ClaimActivities>(DB_LOCAL_ACTIVITY);
 const payouts = proxyActivities<PayoutActivities>(DB_ACTIVITY);
 
 export interface ClaimIdentity {
@@ -36,6 +37,11 @@ export interface RoundSpec {
   amountYuan: number;
   /** later years say so on the claim before their unit verification opens */
   announce: boolean;
+  /**
+   * project the announcement and open the unit verification with local activities, in the workflow task that
+   * woke the workflow (the yearly release wakes thousands at once); decided behind a patch by the caller
+   */
+  openLocally?: boolean;
 }
 
 export type RoundResult = { approved: true; rereview: StageOutcome } | { approved: false; outcome: ClaimOutcome };
@@ -61,10 +67,10 @@ export class ClaimProcess {
     });
   }
 
-  async setStatus(status: string, stage: string, close?: { reason: string | null; event: string }, instalment?: { yearNo: number; status: 'in_review' }): Promise<void> {
+  async setStatus(status: string, stage: string, close?: { reason: string | null; event: string }, instalment?: { yearNo: number; status: 'in_review' }, local = false): Promise<void> {
     this.state.status = status;
     this.state.stage = stage;
-    await claims.setClaimStatus({
+    await (local ? claimsLocal : claims).setClaimStatus({
       claimId: this.id.claimId,
       status,
       stage,
@@ -115,7 +121,8 @@ export class ClaimProcess {
     ] as const;
     let last: StageOutcome | null = null;
     for (const [i, s] of stages.entries()) {
-      if (i > 0 || r.announce) await this.setStatus(s.kind, s.kind, undefined, r.yearNo > 1 && i === 0 ? { yearNo: r.yearNo, status: 'in_review' } : undefined);
+      const local = i === 0 && !!r.openLocally;
+      if (i > 0 || r.announce) await this.setStatus(s.kind, s.kind, undefined, r.yearNo > 1 && i === 0 ? { yearNo: r.yearNo, status: 'in_review' } : undefined, local);
       last = await this.tasks.run({
         key: `${r.keyPrefix}${s.kind}`,
         kind: s.kind,
@@ -126,6 +133,7 @@ export class ClaimProcess {
         subject: this.subject,
         check: check(s.kind),
         ...pauseHooks(s.kind),
+        openLocally: local,
       });
       if (this.clawback) return { approved: false, outcome: await this.endClawedBack() };
       if (last.decision !== 'approve') return { approved: false, outcome: await this.rejected(s.kind, last) };

@@ -97,6 +97,28 @@ test('shortage talent: year 1, the release, year 2, clawback while waiting for y
   await save('clawbackWorkflow-during-wait', clawback);
 });
 
+test('shortage talent: three years paid, years 2 and 3 opened by the release (after the release-opens-locally patch)', async () => {
+  const c = await startShortageClaim(env.client, tdb.db, taskQueue, { applicant: 'applicant2', employer: 'NX-E-SLJS' });
+  const approve = async (prefix: string, amount: number) => {
+    for (const [k, u, f] of [['unit_verification', 'unit.sljs', { verdict: 'true' }], ['bureau_review', 'bureau1', {}], ['rereview', 'rereview.zjj', { amountYuan: amount }]] as const) {
+      await eventually(() => tdb.db.selectFrom('task').select('id').where('id', '=', c.taskId(prefix + k)).where('state', '=', 'open').executeTakeFirst(), prefix + k);
+      await c.handle.executeUpdate(decideUpdate, { args: [{ taskId: c.taskId(prefix + k), actor: await actor(tdb.db, u), decision: 'approve', fields: f }] });
+    }
+  };
+  await approve('', 3000);
+  const paid = await tdb.db.selectFrom('payout').select('paid_at').where('claim_id', '=', c.id).executeTakeFirstOrThrow();
+  for (const [yearNo, amount] of [[2, 3000], [3, 4000]] as const) {
+    const due = addMonths(shanghaiDate(paid.paid_at), 12 * (yearNo - 1));
+    await env.sleep(Date.parse(`${due}T10:00:00+08:00`) - (await env.currentTimeMs()));
+    const release = await env.client.workflow.start('instalmentReleaseWorkflow', { taskQueue, workflowId: `release-record-local-${due}`, args: [{ onDate: due }] });
+    await untilClosed(release);
+    await approve(`y${yearNo}/`, amount);
+  }
+  expect(await untilClosed(c.handle)).toBe('COMPLETED');
+  expect(await c.handle.result()).toMatchObject({ status: 'completed', paidYuan: 10000 });
+  await save('shortageTalentClaimWorkflow-three-years-release-opens-locally', c.handle);
+});
+
 test('high-level talent: an early claim waits out the year, then is rejected at the unit', async () => {
   const u = await tdb.db.selectFrom('app_user').selectAll().where('username', '=', 'applicant2').executeTakeFirstOrThrow();
   const id = randomUUID();
