@@ -29,8 +29,8 @@ import { shanghaiDate, addDays } from '../domain/workdays';
 
 const SHORT = process.argv.includes('--short') || process.env.BENCH_SHORT === '1';
 const N = SHORT
-  ? { ceiling: 60, pipeline: 30, reads: 300, inboxTasks: 100_000, inboxReads: 150, openWorkflows: 150, release: Number(process.env.BENCH_RELEASE_N ?? 300) }
-  : { ceiling: 600, pipeline: 300, reads: 2_000, inboxTasks: 100_000, inboxReads: 500, openWorkflows: 10_000, release: Number(process.env.BENCH_RELEASE_N ?? 10_000) };
+  ? { ceiling: 60, pipeline: 30, reads: 300, inboxTasks: 100_000, inboxReads: 150, release: Number(process.env.BENCH_RELEASE_N ?? 300) }
+  : { ceiling: 600, pipeline: 300, reads: 2_000, inboxTasks: 100_000, inboxReads: 500, release: Number(process.env.BENCH_RELEASE_N ?? 10_000) };
 const CONCURRENCY = 24;
 
 const say = (m: string) => console.log(`[bench] ${m}`);
@@ -232,71 +232,18 @@ async function main() {
     say(`inbox: p50 ${round(pct(inboxMs, 50))} ms, p99 ${round(pct(inboxMs, 99))} ms`);
 
     // ---- 5. the yearly release of 10,000 due instalments ------------------------------------------------
-    const rel = await benchRelease({ db, dir, port: await freePort(), n: N.release, say });
+    const rel = await benchRelease({ db, databaseUrl: pg.url, dir, port: await freePort(), n: N.release, say });
     results.release = { ...rel, value: rel.seconds, note: `${rel.seconds} s until all ${rel.instalments} tasks open (${rel.released} released; setup ${rel.setupSeconds} s; in-memory Temporal)`, target: '<= 120 s' };
 
-    // ---- 6. worker memory with open workflows -----------------------------------------------------------
-    say(`worker memory: ${N.openWorkflows} open certificate-claim workflows`);
-    global.gc?.();
-    const before = process.memoryUsage();
-    const now = new Date();
-    const ids = Array.from({ length: N.openWorkflows }, (_, i) => `mem-${i}`);
-    for (let i = 0; i < ids.length; i += 1000) {
-      await db
-        .insertInto('claim')
-        .values(
-          ids.slice(i, i + 1000).map((id) => ({
-            id,
-            application_no: `NX-MEM-${id}`,
-            kind: 'certificate',
-            workflow_id: claimWorkflowId(`NX-MEM-${id}`),
-            applicant_user_id: null,
-            applicant_name: '内存测试',
-            applicant_id_number: `MEM${id}`,
-            applicant_phone: '',
-            employer_org_code: 'NX-E-JGJX',
-            position: null,
-            employer_nature: null,
-            level: 'junior',
-            amount_yuan: 1000,
-            status: 'unit_verification',
-            stage: 'unit_verification',
-            rereview_org_code: 'NX-T-NXZ',
-            form: JSON.stringify({}),
-            submitted_at: now,
-            updated_at: now,
-          })),
-        )
-        .execute();
-    }
-    t0 = performance.now();
-    await pool(ids, 50, async (id) => {
-      await client.workflow.start('certificateClaimWorkflow', {
-        taskQueue: 'bench-app',
-        workflowId: claimWorkflowId(`NX-MEM-${id}`),
-        args: [{ claimId: id, applicationNo: `NX-MEM-${id}`, applicantIdNumber: `MEM${id}`, employerOrgCode: 'NX-E-JGJX', rereviewOrgCode: 'NX-T-NXZ', level: 'junior', amountYuan: 1000 }],
-      });
-    });
-    for (;;) {
-      const r = await db.selectFrom('task').select((eb) => eb.fn.countAll<string>().as('n')).where('subject_id', 'like', 'mem-%').executeTakeFirstOrThrow();
-      if (Number(r.n) >= ids.length) break;
-      if (performance.now() - t0 > 600_000) throw new Error('open workflows did not all open their task');
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    const openSeconds = (performance.now() - t0) / 1000;
-    global.gc?.();
-    const after = process.memoryUsage();
-    const mb = (b: number) => round(b / 1024 / 1024, 1);
+    // ---- 6. worker memory with open workflows: the release row's worker process, read from /proc --------------
     results.workerMemory = {
-      openWorkflows: ids.length,
-      rssMb: mb(after.rss),
-      rssDeltaMb: mb(after.rss - before.rss),
-      heapUsedDeltaMb: mb(after.heapUsed - before.heapUsed),
-      kbPerWorkflow: round((after.rss - before.rss) / 1024 / ids.length, 1),
-      secondsToOpen: round(openSeconds, 1),
-      note: 'bench process = worker + API + clients; Temporal and PostgreSQL are separate processes',
+      openWorkflows: rel.instalments,
+      idleRssMb: rel.memory.idleMb,
+      waitingRssMb: rel.memory.waitingMb,
+      openRssMb: rel.memory.openMb,
+      kbPerWorkflow: round(((rel.memory.openMb - rel.memory.idleMb) * 1024) / rel.instalments, 1),
+      note: 'the worker alone (scripts/worker.ts in its own process, every workflow in its cache); Temporal and PostgreSQL are separate processes',
     };
-    say(`worker memory: RSS ${mb(after.rss)} MB (+${mb(after.rss - before.rss)} MB for ${ids.length} open workflows)`);
   } finally {
     for (const s of stops) await s().catch(() => undefined);
     fs.rmSync(dir, { recursive: true, force: true });
@@ -312,7 +259,7 @@ async function main() {
     ['  claim read ÷ bare route', `p50 ${r.claimRead.ratioP50}× p99 ${r.claimRead.ratioP99}×`, '', `<= 1.5× ${r.claimRead.ratioP50 <= 1.5 ? 'OK' : 'MISSED'}`],
     [`task inbox, ${r.inbox.tasksStored} tasks stored (ms)`, `p50 ${r.inbox.p50} / p99 ${r.inbox.p99}`, `${r.inbox.openForBureau} open for the bureau`, `p99 <= 50 ms ${r.inbox.p99 <= 50 ? 'OK' : 'MISSED'}`],
     [`yearly release of ${r.release.instalments} instalments`, r.release.note, '', '<= 120 s (10,000)'],
-    [`worker memory, ${r.workerMemory.openWorkflows} open workflows`, `RSS ${r.workerMemory.rssMb} MB`, `+${r.workerMemory.rssDeltaMb} MB, ${r.workerMemory.kbPerWorkflow} KB each`, ''],
+    [`worker memory, ${r.workerMemory.openWorkflows} open workflows`, `RSS ${r.workerMemory.openRssMb} MB`, `idle ${r.workerMemory.idleRssMb} MB, ${r.workerMemory.kbPerWorkflow} KB per workflow`, ''],
   ];
   const w = [0, 1, 2, 3].map((i) => Math.max(...rows.map((x) => x[i]!.length)));
   console.log(`\nbenchmark (${SHORT ? 'short' : 'full'} mode, ${os.cpus().length} CPUs, ${results.seconds} s)`);

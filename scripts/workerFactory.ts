@@ -1,15 +1,25 @@
 /** The Temporal worker: the workflows of workflows/ and the activities of activities/, bound to one database. */
+import v8 from 'node:v8';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { createActivities } from '../activities';
 
 /**
+ * Memory one cached workflow takes in the worker, as measured by `npm run bench` (the worker-memory row: about
+ * 300 KB each with the SDK's shared V8 context, since every workflow holds its own instance of the bundle's
+ * modules), rounded up.
+ */
+export const CACHED_WORKFLOW_KB = 320;
+
+/**
  * How the worker is sized (docs/performance.md measures it), from the environment:
- * - WORKER_MAX_CACHED_WORKFLOWS: workflows kept in memory between their tasks (default 12,000). A workflow not in the
- *   cache is replayed from its whole history when it next wakes; the yearly release wakes every due shortage-talent
- *   claim at once, so a cache smaller than their number turns the release into thousands of replays. The SDK's
- *   own default is derived from the heap size (about 2,300 at a 4 GB heap).
+ * - WORKER_MAX_CACHED_WORKFLOWS: workflows kept in memory between their tasks. A workflow not in the cache is
+ *   replayed from its whole history when it next wakes; the yearly release wakes every due shortage-talent claim at
+ *   once, so a cache smaller than their number turns the release into thousands of replays. Default: as many as
+ *   fit in three quarters of the V8 heap at CACHED_WORKFLOW_KB each (about 9,900 at Node's default 4 GB heap;
+ *   give the worker process a larger heap with NODE_OPTIONS=--max-old-space-size=MB to hold more). The SDK's own
+ *   default is far more cautious (about 2,300 at a 4 GB heap).
  * - WORKER_MAX_CONCURRENT_WORKFLOW_TASKS (default 100), WORKER_MAX_CONCURRENT_ACTIVITIES (default 200): task slots;
  *   the activities are short Postgres writes: past the database pool's 10 connections they queue.
  */
@@ -22,7 +32,7 @@ export function workerTuning(env: NodeJS.ProcessEnv = process.env): Pick<WorkerO
     return n;
   };
   return {
-    maxCachedWorkflows: int('WORKER_MAX_CACHED_WORKFLOWS', 12_000),
+    maxCachedWorkflows: int('WORKER_MAX_CACHED_WORKFLOWS', Math.floor((v8.getHeapStatistics().heap_size_limit * 0.75) / 1024 / CACHED_WORKFLOW_KB)),
     maxConcurrentWorkflowTaskExecutions: int('WORKER_MAX_CONCURRENT_WORKFLOW_TASKS', 100),
     maxConcurrentActivityTaskExecutions: int('WORKER_MAX_CONCURRENT_ACTIVITIES', 200),
   };

@@ -1,30 +1,73 @@
 /**
- * The bench's release row: N shortage-talent claims whose first instalment was paid a year ago (brought over from
- * the paper records), each waiting in its workflow for the second year's release; then one release run, timed
- * until every second-year unit verification task is open. Runs on its own in-memory Temporal dev server, so the
- * row measures the release and the workflows, not the SQLite file's fsync of the embedded default.
+ * The bench's release and worker-memory rows: N shortage-talent claims whose first instalment was paid a year ago
+ * (brought over from the paper records), each waiting in its workflow for the second year's release; then one
+ * release run, timed until every second-year unit verification task is open. Runs on its own in-memory Temporal dev
+ * server, so the rows measure the release and the workflows, not the SQLite file's fsync of the embedded default.
+ * The worker is the real one (`scripts/worker.ts`) in a process of its own, as production runs it, so its memory is
+ * read from /proc: before any workflow exists, with N workflows waiting, and with N open tasks.
  */
 import path from 'node:path';
+import fs from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import type { Database } from '../../db/schema';
 import { startTemporalDevServer } from '../temporalDevServer';
-import { createAppWorker } from '../workerFactory';
+import { ROOT } from '../config';
 import { claimWorkflowId } from '../../domain/nanxun';
 import { makeIdNumber } from '../../domain/idNumber';
 import { addMonths, shanghaiDate } from '../../domain/workdays';
 
-export async function benchRelease(opts: { db: Kysely<Database>; dir: string; port: number; n: number; say: (m: string) => void }) {
+/** resident memory of a process, in MB (Linux /proc) */
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 102.4) / 10 : NaN;
+}
+
+/** `scripts/worker.ts` in a child process; resolves once it polls */
+async function startWorkerProcess(env: Record<string, string>, logFile: string): Promise<{ child: ChildProcess; stop: () => Promise<void> }> {
+  const log = fs.openSync(logFile, 'a');
+  // a 6 GB heap, as docker-compose.yml gives the worker: its cache then holds all 10,000 workflows (scripts/workerFactory.ts)
+  const child = spawn(process.execPath, ['--max-old-space-size=6144', '--import', 'tsx', path.join(ROOT, 'scripts', 'worker.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, LOG_LEVEL: 'info', TEMPORAL_METRICS_PORT: 'off' },
+    stdio: ['ignore', 'pipe', log],
+  });
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the bench worker did not poll within 120 s; see ${logFile}`)), 120_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      fs.appendFileSync(logFile, d);
+      out += d.toString();
+      if (out.includes('worker polling')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the bench worker exited with ${code}; see ${logFile}`));
+    });
+  });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 30_000).unref();
+    });
+  return { child, stop };
+}
+
+export async function benchRelease(opts: { db: Kysely<Database>; databaseUrl: string; dir: string; port: number; n: number; say: (m: string) => void }) {
   const { db, n, say } = opts;
   const temporal = await startTemporalDevServer({ dataDir: path.join(opts.dir, 'temporal-mem'), port: opts.port, uiPort: null, namespace: 'default', inMemory: true });
-  const nc = await NativeConnection.connect({ address: temporal.address });
   const connection = await Connection.connect({ address: temporal.address });
   const client = new Client({ connection });
   const taskQueue = 'bench-release';
-  const worker = await createAppWorker({ connection: nc, namespace: 'default', taskQueue, db, extra: { maxConcurrentActivityTaskExecutions: 200, maxConcurrentWorkflowTaskExecutions: 100 } });
-  const running = worker.run();
+  const worker = await startWorkerProcess({ DATABASE_URL: opts.databaseUrl, TEMPORAL_ADDRESS: temporal.address, TASK_QUEUE: taskQueue }, path.join(opts.dir, 'bench-worker.log'));
+  const memory = { idleMb: rssMb(worker.child.pid!), waitingMb: NaN, openMb: NaN };
   try {
     const today = shanghaiDate(new Date());
     const paidOn = addMonths(today, -12);
@@ -100,6 +143,7 @@ export async function benchRelease(opts: { db: Kysely<Database>; dir: string; po
       Number((await db.selectFrom('instalment').select((eb) => eb.fn.countAll<string>().as('c')).where('year_no', '=', 2).where('status', '=', 'scheduled').where('claim_id', 'in', db.selectFrom('claim').select('id').where('application_no', 'like', 'NX-JQ-BENCH-%')).executeTakeFirstOrThrow()).c);
     while ((await scheduled()) < n) await new Promise((r) => setTimeout(r, 500));
     const setupSeconds = (Date.now() - tSetup) / 1000;
+    memory.waitingMb = rssMb(worker.child.pid!);
     say(`release: ${n} waiting after ${setupSeconds.toFixed(1)} s; running the release`);
 
     const t0 = Date.now();
@@ -108,13 +152,13 @@ export async function benchRelease(opts: { db: Kysely<Database>; dir: string; po
       Number((await sql<{ c: string }>`select count(*) as c from task where kind = 'unit_verification' and id like 'nanxun-claim-NX-JQ-BENCH-%/y2/unit_verification'`.execute(db)).rows[0]!.c);
     while ((await opened()) < n) await new Promise((r) => setTimeout(r, 250));
     const seconds = (Date.now() - t0) / 1000;
+    memory.openMb = rssMb(worker.child.pid!);
     const result = (await release.result()) as { opened: number };
     say(`release: ${result.opened} instalments released, all ${n} unit verifications open after ${seconds.toFixed(1)} s`);
-    return { instalments: n, released: result.opened, seconds: Math.round(seconds * 10) / 10, setupSeconds: Math.round(setupSeconds * 10) / 10 };
+    say(`worker memory: RSS ${memory.idleMb} MB idle, ${memory.waitingMb} MB with ${n} workflows waiting, ${memory.openMb} MB with ${n} open tasks`);
+    return { instalments: n, released: result.opened, seconds: Math.round(seconds * 10) / 10, setupSeconds: Math.round(setupSeconds * 10) / 10, memory };
   } finally {
-    worker.shutdown();
-    await running.catch(() => undefined);
-    await nc.close();
+    await worker.stop();
     await connection.close();
     await temporal.stop();
   }
