@@ -131,43 +131,76 @@ export function taskRoutes(deps: AppDeps): Router {
       const key = req.header('Idempotency-Key')?.trim();
       if (key !== undefined && (key.length === 0 || key.length > 200)) throw new Problem('VALIDATION_FAILED', 'Idempotency-Key must be 1–200 characters');
       const requestHash = createHash('sha256').update(JSON.stringify({ task: params.id, body })).digest('hex');
+      // The key is reserved before the Update is sent, so a retry after a lost answer (the request deadline, a
+      // crash) knows that an earlier attempt may have been taken: it then answers with the committed state.
+      let reserved = false;
       if (key) {
         const prior = await db.selectFrom('idempotency').selectAll().where('user_id', '=', actor.userId).where('key', '=', key).executeTakeFirst();
-        if (prior) {
-          if (prior.request_hash !== requestHash) throw new Problem('IDEMPOTENCY_KEY_REUSED');
+        if (prior && prior.request_hash !== requestHash) throw new Problem('IDEMPOTENCY_KEY_REUSED');
+        if (prior && prior.status_code !== IN_PROGRESS) {
           res.setHeader('Idempotent-Replayed', 'true');
           res.status(prior.status_code).json(prior.response);
           return undefined;
         }
+        reserved = !!prior;
+        if (!prior) {
+          await db
+            .insertInto('idempotency')
+            .values({ user_id: actor.userId, key, request_hash: requestHash, status_code: IN_PROGRESS, response: JSON.stringify({ inProgress: true }) })
+            .onConflict((oc) => oc.columns(['user_id', 'key']).doNothing())
+            .execute();
+        }
       }
-      const t = await db.selectFrom('task').selectAll().where('id', '=', params.id).executeTakeFirst();
-      if (!t) throw new Problem('NOT_FOUND', 'no such task');
-      if (!canDecide(actor, t)) throw new Problem('NOT_YOUR_TASK');
-      if (t.state === 'done' || t.state === 'cancelled') throw new Problem('TASK_ALREADY_DECIDED', `decided ${t.decision ?? t.state} by ${t.decided_by ?? 'the system'}`);
-      if (t.state === 'paused') throw new Problem('TASK_PAUSED');
-      res.locals.workflowId = t.workflow_id;
+      const remember = async (result: unknown) => {
+        if (key) await db.updateTable('idempotency').set({ status_code: 200, response: JSON.stringify(result) }).where('user_id', '=', actor.userId).where('key', '=', key).execute();
+        return result;
+      };
+      try {
+        const t = await db.selectFrom('task').selectAll().where('id', '=', params.id).executeTakeFirst();
+        if (!t) throw new Problem('NOT_FOUND', 'no such task');
+        if (!canDecide(actor, t)) throw new Problem('NOT_YOUR_TASK');
+        if (reserved && t.state === 'done' && t.decided_by === actor.username) {
+          // an earlier attempt with this key was taken; its answer was lost
+          const subject = await subjectState(t);
+          if (subject) {
+            res.setHeader('Idempotent-Replayed', 'true');
+            return await remember({ task: taskView(t, await currentCalendar()), subject });
+          }
+        }
+        if (t.state === 'done' || t.state === 'cancelled') throw new Problem('TASK_ALREADY_DECIDED', `decided ${t.decision ?? t.state} by ${t.decided_by ?? 'the system'}`);
+        if (t.state === 'paused') throw new Problem('TASK_PAUSED');
+        res.locals.workflowId = t.workflow_id;
 
-      const { decision, comment, ...fields } = body;
-      // the update id makes a retried request with the same key one update in the workflow too
-      const updateId = key ? `idem-${createHash('sha256').update(`${actor.userId}:${key}`).digest('hex').slice(0, 32)}` : undefined;
-      const state = await withTemporal(() =>
-        temporal.workflow.getHandle(t.workflow_id).executeUpdate(decideUpdate, {
-          args: [{ taskId: t.id, actor, decision, comment, fields }],
-          ...(updateId ? { updateId } : {}),
-        }),
-      );
-      const decided = await db.selectFrom('task').selectAll().where('id', '=', t.id).executeTakeFirstOrThrow();
-      const result = { task: taskView(decided, await currentCalendar()), subject: { status: state.status, stage: state.stage } };
-      if (key) {
-        await db
-          .insertInto('idempotency')
-          .values({ user_id: actor.userId, key, request_hash: requestHash, status_code: 200, response: JSON.stringify(result) })
-          .onConflict((oc) => oc.columns(['user_id', 'key']).doNothing())
-          .execute();
+        const { decision, comment, ...fields } = body;
+        // the update id makes a retried request with the same key one update in the workflow too
+        const updateId = key ? `idem-${createHash('sha256').update(`${actor.userId}:${key}`).digest('hex').slice(0, 32)}` : undefined;
+        const state = await withTemporal(() =>
+          temporal.workflow.getHandle(t.workflow_id).executeUpdate(decideUpdate, {
+            args: [{ taskId: t.id, actor, decision, comment, fields }],
+            ...(updateId ? { updateId } : {}),
+          }),
+        );
+        const decided = await db.selectFrom('task').selectAll().where('id', '=', t.id).executeTakeFirstOrThrow();
+        return await remember({ task: taskView(decided, await currentCalendar()), subject: { status: state.status, stage: state.stage } });
+      } catch (err) {
+        // a refusal is final and frees the key; an unknown outcome (503) keeps it reserved for the retry
+        if (key && err instanceof Problem && err.status !== 503) {
+          await db.deleteFrom('idempotency').where('user_id', '=', actor.userId).where('key', '=', key).where('status_code', '=', IN_PROGRESS).execute();
+        }
+        throw err;
       }
-      return result;
     },
   });
 
+  /** the subject's committed status and stage, as a decision's answer shows them (claims and title applications) */
+  async function subjectState(t: Task): Promise<{ status: string; stage: string } | null> {
+    if (t.subject_type === 'nanxun_claim') return (await db.selectFrom('claim').select(['status', 'stage']).where('id', '=', t.subject_id).executeTakeFirst()) ?? null;
+    if (t.subject_type === 'title_application') return (await db.selectFrom('zj_application').select(['status', 'stage']).where('id', '=', t.subject_id).executeTakeFirst()) ?? null;
+    return null;
+  }
+
   return router;
 }
+
+/** status_code of a reserved Idempotency-Key whose request has not answered yet (HTTP 102 Processing) */
+const IN_PROGRESS = 102;

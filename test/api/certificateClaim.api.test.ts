@@ -195,6 +195,32 @@ test('two clerks deciding the same task at once: one wins, the other gets 409', 
   expect(decidedRows[0]!.decision).toBe(winner.body.task.decision);
 });
 
+test('a decision taken whose answer was lost: the retry with the same Idempotency-Key answers it; a refusal frees the key', async () => {
+  const reg = await request(app).post('/api/v1/auth/register').send({ username: 'lost-answer', password: 'longenough', name: '钱七', idNumber: makeIdNumber('33050319880808123'), phone: '13600000000' });
+  expect(reg.status).toBe(201);
+  const token = await login(app, 'lost-answer', 'longenough');
+  const created = await post('/api/v1/nanxun/claims', token, claimBody({ certificate: { ...claimBody().certificate, level: 'junior' } }));
+  expect(created.status).toBe(201);
+  const unitTask = await eventually(async () => (await get('/api/v1/tasks', tokens['unit.jgjx']!)).body.find((t: { subject: { id: string } }) => t.subject.id === created.body.id), 'unit task');
+  // refused (a junior claim confirmed at another level is not an approval): the key is free for the corrected request
+  expectProblem(await decide(unitTask.id, tokens['unit.jgjx']!, { decision: 'approve', verdict: 'true', confirmedLevel: 'senior' }, { 'Idempotency-Key': 'lost-0' }), 422, 'INVALID_DECISION');
+  expect(await tdb.db.selectFrom('idempotency').select('key').where('key', '=', 'lost-0').executeTakeFirst()).toBeUndefined();
+  const body = { decision: 'approve', verdict: 'true', confirmedLevel: 'junior', comment: '原件已核' };
+  const first = await decide(unitTask.id, tokens['unit.jgjx']!, body, { 'Idempotency-Key': 'lost-1' });
+  expect(first.status).toBe(200);
+  // as if the API had died after the workflow took the decision and before it stored the answer
+  await tdb.db.updateTable('idempotency').set({ status_code: 102, response: JSON.stringify({ inProgress: true }) }).where('key', '=', 'lost-1').execute();
+  const retry = await decide(unitTask.id, tokens['unit.jgjx']!, body, { 'Idempotency-Key': 'lost-1' });
+  expect(retry.status).toBe(200);
+  expect(retry.headers['idempotent-replayed']).toBe('true');
+  expect(retry.body).toMatchObject({ task: { id: unitTask.id, state: 'done', decision: 'approve' }, subject: { status: 'bureau_review', stage: 'bureau_review' } });
+  // the answer is stored now; another key is another request, which finds the task decided
+  expect((await tdb.db.selectFrom('idempotency').select('status_code').where('key', '=', 'lost-1').executeTakeFirstOrThrow()).status_code).toBe(200);
+  expectProblem(await decide(unitTask.id, tokens['unit.jgjx']!, body, { 'Idempotency-Key': 'lost-2' }), 409, 'TASK_ALREADY_DECIDED');
+  const decided = await tdb.db.selectFrom('timeline').select('id').where('subject_id', '=', created.body.id).where('stage', '=', 'unit_verification').where('event', '=', 'decided').execute();
+  expect(decided).toHaveLength(1);
+});
+
 test('a clerk never sees or decides a task about their own claim', async () => {
   // a verifier at 精工机械 who is also an applicant (same identity) files a claim
   const verifier = await tdb.db.selectFrom('app_user').selectAll().where('username', '=', 'unit.jgjx').executeTakeFirstOrThrow();
