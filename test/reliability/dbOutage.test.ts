@@ -132,17 +132,15 @@ test('a 30-second database outage while claims are decided and paid: 503s, retri
   const outageSeconds = (Date.now() - down) / 1000;
   expect(outageSeconds).toBeGreaterThanOrEqual(30);
 
-  // clients retry what was refused, with the same Idempotency-Key; a retry finding its own decision taken is done
+  // clients retry what was refused, with the same Idempotency-Key
   await Promise.all(
     rereview.map(({ claim, task }) =>
       eventually(
         async () => {
           const res = await decide(task, 'rereview.nxz', { decision: 'approve' }, `r-${claim.id}`);
+          // a first attempt taken while its answer was lost is answered on retry (200), never 409
           if (res.status === 200) return true;
-          if (res.status === 409 && res.body.code === 'TASK_ALREADY_DECIDED') {
-            const t = await db.selectFrom('task').select(['decided_by', 'decision']).where('id', '=', task).executeTakeFirstOrThrow();
-            return t.decided_by === 'rereview.nxz' && t.decision === 'approve';
-          }
+          expect(res.body.code).not.toBe('TASK_ALREADY_DECIDED');
           expect(res.status).not.toBeGreaterThanOrEqual(500 + 1); // 503 while things recover is fine, 500 never
           return false;
         },

@@ -102,13 +102,10 @@ test(`SIGKILL the worker with ${CLAIMS} claims in flight: every claim ends where
     await eventually(
       async () => {
         const res = await request(app).post(`/api/v1/tasks/${encodeURIComponent(task.id)}/decision`).set(auth(clerks[who])).set('Idempotency-Key', key).send(body);
+        // a first attempt taken before its answer was lost with the worker is answered on retry (200), never 409
         if (res.status === 200) return true;
         expect(res.status).not.toBe(500);
-        if (res.status === 409 && res.body.code === 'TASK_ALREADY_DECIDED') {
-          // the first attempt was taken before its answer was lost with the worker
-          const t = await tdb.db.selectFrom('task').select(['state', 'decided_by']).where('id', '=', task.id).executeTakeFirstOrThrow();
-          return t.state === 'done';
-        }
+        expect(res.body.code).not.toBe('TASK_ALREADY_DECIDED');
         return false;
       },
       `decision ${key}`,
