@@ -167,6 +167,8 @@ export interface ClaimViewTable {
   claim_id: string;
   view: ColumnType<unknown, never, never>;
   refreshed_at: ColumnType<Date, never, never>;
+  refreshed_xid: ColumnType<string, never, never>;
+  refreshed_stmt: ColumnType<Date, never, never>;
 }
 
 export interface FundBudgetTable {

@@ -5,7 +5,9 @@
  *   - the bench's bare route, and the bare route with one piece of the real stack added at a time
  *     (helmet, the metrics timer, pino-http silent / at info to /dev/null, JWT verification);
  *   - the real route (createApp), with its logger silent (as the bench runs it) and at info to /dev/null;
- * and in-process (no HTTP): the SQL, the JWT verification and the JSON serialisation, in µs per call.
+ * and in-process (no HTTP): the SQL, the JWT verification and the JSON serialisation, in µs per call; with the
+ * projection (migration 0006), also what its triggers add to an activity's transaction and the rebuild alone.
+ * PROFILE_ONLY=short keeps the bare route, the projection-only route and the real route.
  *
  *   npx tsx scripts/bench/profileClaimRead.ts            (PROFILE_N=1500 requests per row by default)
  */
@@ -17,7 +19,8 @@ import express, { type RequestHandler } from 'express';
 import helmet from 'helmet';
 import pino from 'pino';
 import { pinoHttp } from 'pino-http';
-import { randomUUID } from 'node:crypto';
+import { randomUUID, webcrypto } from 'node:crypto';
+import { jwtVerify } from 'jose';
 import { sql } from 'kysely';
 import { Client, Connection } from '@temporalio/client';
 import { startEmbeddedPostgres } from '../embeddedPostgres';
@@ -29,8 +32,10 @@ import { createApp } from '../../api/app';
 import { authenticate, createTokenIssuer } from '../../api/auth';
 import { createApiMetrics } from '../../api/metrics';
 import { claimWorkflowId } from '../../domain/nanxun';
+import { calendarFor, presentClaimView, projectedClaimView } from '../../api/claimView';
 
 const N = Number(process.env.PROFILE_N ?? 1500);
+const SECRET = 'bench-secret-0123456789abcdef0123456789';
 const say = (m: string) => console.log(`[profile] ${m}`);
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 const r2 = (x: number) => Math.round(x * 100) / 100;
@@ -119,8 +124,9 @@ async function main() {
     }
     await sql`analyze`.execute(db);
 
+    const hasProjection = (await sql<{ n: number }>`select count(*)::int as n from information_schema.tables where table_name = 'claim_view'`.execute(db)).rows[0]!.n > 0;
     // ---- the apps ----------------------------------------------------------------------------------------
-    const issuer = createTokenIssuer('bench-secret-0123456789abcdef0123456789');
+    const issuer = createTokenIssuer(SECRET);
     const token = await issuer.sign({ userId: u.id, username: u.username, displayName: u.display_name, roles: u.roles, orgCode: null, idNumber: u.id_number });
     const devNull = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false }));
     const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
@@ -148,11 +154,19 @@ async function main() {
     await add('bare + pino-http (silent)', bareWith(pinoHttp({ logger: pino({ level: 'silent' }) })), `/bare/claims/${id}`);
     await add('bare + pino-http (info → /dev/null)', bareWith(pinoHttp({ logger: devNull })), `/bare/claims/${id}`);
     await add('bare + JWT verification', bareWith(authenticate(issuer)), `/bare/claims/${id}`, bearer);
+    const viewer = { userId: u.id, username: u.username, displayName: u.display_name, roles: u.roles, orgCode: null, idNumber: u.id_number };
+    const projectionOnly = express();
+    projectionOnly.get('/p/claims/:id', async (req, res) => {
+      const found = (await projectedClaimView(db, req.params.id))!;
+      res.json(presentClaimView(found.view, found.access, viewer, await calendarFor(db, found.view)));
+    });
+    if (hasProjection) await add('projection read + present, no middleware', projectionOnly, `/p/claims/${id}`);
     const real = (log: pino.Logger) => createApp({ db, temporal, tokens: issuer, log, config: { devMode: true, taskQueue: 'profile' } });
     await add('real route, logger silent (as the bench)', real(pino({ level: 'silent' })), `/api/v1/nanxun/claims/${id}`, bearer);
     await add('real route, logger info → /dev/null', real(devNull), `/api/v1/nanxun/claims/${id}`, bearer);
 
     if (process.env.PROFILE_ONLY === 'real') rows.splice(0, rows.length - 2);
+    if (process.env.PROFILE_ONLY === 'short') rows.splice(1, rows.length - 3 - (hasProjection ? 1 : 0));
     const results: Record<string, { p50: number; p99: number; mean: number }> = {};
     for (const [name, url, headers] of rows) await timed(url, headers, 100); // warm-up, every row
     // interleaved rounds, so load from other processes hits every row alike
@@ -171,6 +185,8 @@ async function main() {
     }
 
     // ---- in-process, no HTTP ---------------------------------------------------------------------------
+    const secretBytes = new TextEncoder().encode(SECRET);
+    const secretKey = webcrypto.subtle.importKey('raw', secretBytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
     const realRes = await fetch(rows.find(([n]) => n.startsWith('real route, logger silent'))?.[1] ?? `${await listen(real(pino({ level: 'silent' })))}/api/v1/nanxun/claims/${id}`, { headers: bearer });
     const body = await realRes.json();
     const bareRow = await db.selectFrom('claim').selectAll().where('id', '=', id).executeTakeFirst();
@@ -186,12 +202,50 @@ async function main() {
                 where o.code = claim.employer_org_code or o.code = claim.rereview_org_code or o.code in (select org_code from timeline where subject_id = claim.id)) as orgs
             from claim where claim.id = ${id} or claim.application_no = ${id}`.execute(db),
       ),
-      'JWT verification (jose, HS256)': await micro(5000, () => issuer.verify(token)),
+      'JWT verification, issuer.verify (as the app)': await micro(5000, () => issuer.verify(token)),
+      'jose jwtVerify, raw secret bytes (before)': await micro(3000, () => jwtVerify(token, secretBytes, { issuer: 'zj-approvals', algorithms: ['HS256'] })),
+      'jose jwtVerify, imported CryptoKey': await micro(3000, async () => jwtVerify(token, await secretKey, { issuer: 'zj-approvals', algorithms: ['HS256'] })),
       'JSON.stringify of the claim view': await micro(5000, () => JSON.stringify(body)),
       'JSON.stringify of the bare row': await micro(5000, () => JSON.stringify(bareRow)),
     };
     const hasView = await sql<{ n: number }>`select count(*)::int as n from information_schema.tables where table_name = 'claim_view'`.execute(db);
     if (hasView.rows[0]!.n) us['select … from claim join claim_view (after 0006)'] = await micro(2000, () => sql`select c.id, c.applicant_id_number, c.applicant_user_id, c.employer_org_code, c.rereview_org_code, v.view from claim c join claim_view v on v.claim_id = c.id where c.id = ${id} or c.application_no = ${id}`.execute(db));
+    if (hasView.rows[0]!.n) {
+      // the write side: what the projection's triggers add to an activity's transaction (a task transition:
+      // the task row and its timeline row), and the rebuild alone
+      // on copies of the fixture claim (one per transaction), so every claim keeps a realistic timeline (~11 rows)
+      const COPIES = 1400;
+      await sql`insert into claim select 'copy-' || g, 'NX-COPY-' || g, kind, 'copy-wf-' || g, null, applicant_name, 'P' || g, applicant_phone, employer_org_code,
+                  position, employer_nature, level, amount_yuan, paid_yuan, status, stage, rereview_org_code, form, submitted_at, updated_at, closed_at, close_reason
+                  from claim, generate_series(1, ${COPIES}) g where id = ${id}`.execute(db);
+      await sql`insert into task select 'copy-' || g || '/' || kind, kind, state, subject_type, 'copy-' || g, subject_ref, workflow_id, org_code, role, subject_person_id, opened_at, sla_working_days,
+                  due_on, due_at, warn_at, due_provisional, due_calendar, warned_at, overdue_at, paused_at, decided_at, decided_by, decision, comment, decision_data, updated_at
+                  from task, generate_series(1, ${COPIES}) g where subject_id = ${id}`.execute(db);
+      await sql`insert into timeline (event_key, subject_type, subject_id, stage, org_code, actor, actor_name, event, decision, comment, data, at)
+                select event_key || '-' || g, subject_type, 'copy-' || g, stage, org_code, actor, actor_name, event, decision, comment, data, at
+                  from timeline, generate_series(1, ${COPIES}) g where subject_id = ${id}`.execute(db);
+      await sql`insert into instalment select 'copy-' || g, year_no, amount_yuan, status, workflow_id, due_on, released_at, release_id, paid_at, cancelled_reason, updated_at
+                  from instalment, generate_series(1, ${COPIES}) g where claim_id = ${id}`.execute(db);
+      await sql`analyze`.execute(db);
+      let k = 0;
+      const transition = () =>
+        db.transaction().execute(async (trx) => {
+          const i = 1 + (k++ % COPIES);
+          await trx.updateTable('task').set({ comment: `c${i}`, updated_at: new Date() }).where('id', '=', `copy-${i}/rereview`).execute();
+          await trx
+            .insertInto('timeline')
+            .values({ event_key: `copy-${i}/w${k}`, subject_type: 'nanxun_claim', subject_id: `copy-${i}`, stage: 'rereview', org_code: 'NX-T-NXZ', actor: 'system', actor_name: '系统', event: 'deadline_warning', decision: null, comment: null, data: JSON.stringify({ dueOn: '2026-12-31' }), at: new Date() })
+            .execute();
+        });
+      us['task transition tx, projection triggers on'] = await micro(500, transition);
+      await sql`alter table task disable trigger claim_view_on_task`.execute(db);
+      await sql`alter table timeline disable trigger claim_view_on_timeline`.execute(db);
+      us['task transition tx, projection triggers off'] = await micro(500, transition);
+      await sql`alter table task enable trigger claim_view_on_task`.execute(db);
+      await sql`alter table timeline enable trigger claim_view_on_timeline`.execute(db);
+      us['select claim_view_build(id) (the rebuild alone, 10 timeline rows)'] = await micro(500, () => sql`select claim_view_build(${id})`.execute(db));
+      us['select 1 (a round trip)'] = await micro(500, () => sql`select 1`.execute(db));
+    }
     say('in-process, µs per call:');
     for (const [k, v] of Object.entries(us)) say(`  ${k.padEnd(48)} ${r2(v).toFixed(1).padStart(8)}`);
     say(`response sizes: claim view ${JSON.stringify(body).length} B, bare row ${JSON.stringify(bareRow).length} B`);

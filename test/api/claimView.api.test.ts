@@ -150,6 +150,18 @@ test('the projection equals the live view after every stage of a shortage-talent
   v = await expectCurrent(id);
   expect(v.tasks.find((x) => x.kind === 'bureau_review')).toMatchObject({ comment: '人工更正' });
 
+  // several changes in one transaction: the view is rebuilt once, at commit, with all of them — also when the
+  // deferred triggers are made to fire early (SET CONSTRAINTS ALL IMMEDIATE) and rows change after that
+  await tdb.db.transaction().execute(async (trx) => {
+    await trx.updateTable('task').set({ comment: '第一次' }).where('subject_id', '=', id).where('kind', '=', 'rereview').execute();
+    await trx.updateTable('payout').set({ paid_at: '2026-01-06T00:00:00.000Z' }).where('claim_id', '=', id).execute();
+    await sql`set constraints all immediate`.execute(trx);
+    await trx.updateTable('task').set({ comment: '第二次' }).where('subject_id', '=', id).where('kind', '=', 'rereview').execute();
+  });
+  v = await expectCurrent(id);
+  expect(v.tasks.find((x) => x.kind === 'rereview')).toMatchObject({ comment: '第二次' });
+  expect(v.instalments[0]).toMatchObject({ paidAt: '2026-01-06T08:00:00.000+08:00' });
+
   // an organisation involved is renamed: its name changes on the claim (re-review body and timeline rows)
   await tdb.db.updateTable('org').set({ name: '南浔区交通运输局（更名）' }).where('code', '=', 'NX-JTJ').execute();
   v = await expectCurrent(id);
