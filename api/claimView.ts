@@ -40,8 +40,6 @@ export interface StoredTaskClock {
  */
 export type StoredClaimView = z.infer<typeof ClaimView> & { clocks: Record<string, StoredTaskClock> };
 
-const ACCESS_COLUMNS = ['claim.id', 'claim.applicant_id_number', 'claim.applicant_user_id', 'claim.employer_org_code', 'claim.rereview_org_code'] as const;
-
 /** The full ID number only for the person and the clerks who verify it (employer, bureau). */
 export function idNumberFor(actor: Actor, claim: Pick<Claim, 'applicant_id_number' | 'employer_org_code'>): string {
   const own = actor.idNumber === claim.applicant_id_number;
@@ -49,19 +47,17 @@ export function idNumberFor(actor: Actor, claim: Pick<Claim, 'applicant_id_numbe
   return own || verifier ? claim.applicant_id_number : maskIdNumber(claim.applicant_id_number);
 }
 
-/** The claim (by id or application number) from its projection: one row. */
+/** The claim (by id or application number) from its projection: one row of one table. */
 export async function projectedClaimView(db: Kysely<Database>, idOrNo: string): Promise<{ access: ClaimAccess; view: StoredClaimView } | undefined> {
   const row = await db
-    .selectFrom('claim')
-    .leftJoin('claim_view', 'claim_view.claim_id', 'claim.id')
-    .select([...ACCESS_COLUMNS, 'claim_view.view'])
-    .where((eb) => eb.or([eb('claim.id', '=', idOrNo), eb('claim.application_no', '=', idOrNo)]))
+    .selectFrom('claim_view')
+    .select(['claim_id', 'applicant_id_number', 'applicant_user_id', 'employer_org_code', 'rereview_org_code', 'view'])
+    .where((eb) => eb.or([eb('claim_id', '=', idOrNo), eb('application_no', '=', idOrNo)]))
     .executeTakeFirst();
-  if (!row) return undefined;
-  const { view, ...access } = row;
-  if (view != null) return { access, view: view as StoredClaimView };
-  // no projection row (it is created with the claim, so this should not happen): assemble it
-  return liveClaimView(db, access.id);
+  // no projection row (it is created with the claim, so this should not happen): assemble it, or there is no claim
+  if (!row) return liveClaimView(db, idOrNo);
+  const { claim_id, view, ...rest } = row;
+  return { access: { id: claim_id, ...rest }, view: view as StoredClaimView };
 }
 
 /** Instalments as shown: each with its payment (recovered after a clawback). */

@@ -165,6 +165,11 @@ export interface InstalmentTable {
 /** The read projection of a claim (0006_claim_view), rebuilt by triggers; api/claimView.ts reads it. */
 export interface ClaimViewTable {
   claim_id: string;
+  application_no: string;
+  applicant_id_number: string;
+  applicant_user_id: number | null;
+  employer_org_code: string;
+  rereview_org_code: string;
   view: ColumnType<unknown, never, never>;
   refreshed_at: ColumnType<Date, never, never>;
   refreshed_xid: ColumnType<string, never, never>;

@@ -45,10 +45,18 @@ async function bothViews(claimId: string): Promise<{ projected: StoredClaimView;
     .transaction()
     .setIsolationLevel('repeatable read')
     .execute(async (trx) => {
-      const row = await trx.selectFrom('claim_view').select('view').where('claim_id', '=', claimId).executeTakeFirst();
+      const row = await trx
+        .selectFrom('claim_view')
+        .select(['claim_id', 'application_no', 'applicant_id_number', 'applicant_user_id', 'employer_org_code', 'rereview_org_code', 'view'])
+        .where('claim_id', '=', claimId)
+        .executeTakeFirst();
       const live = await liveClaimView(trx, claimId);
       expect(row).toBeDefined();
       expect(live).toBeDefined();
+      // the columns that find the claim and decide who sees it are the claim's
+      const { claim_id, application_no, view: _view, ...access } = row!;
+      expect({ id: claim_id, ...access }).toEqual(live!.access);
+      expect(application_no).toBe(live!.view.applicationNo);
       return { projected: row!.view as StoredClaimView, live: live!.view };
     });
 }
