@@ -170,6 +170,33 @@ test('the projection equals the live view after every stage of a shortage-talent
   expect(v.tasks.find((x) => x.kind === 'rereview')).toMatchObject({ comment: '第二次' });
   expect(v.instalments[0]).toMatchObject({ paidAt: '2026-01-06T08:00:00.000+08:00' });
 
+  // two transactions change the claim concurrently: the one committing last rebuilds with the other's change too
+  await tdb.db.transaction().execute(async (first) => {
+    await first.updateTable('task').set({ comment: '并发一' }).where('subject_id', '=', id).where('kind', '=', 'unit_verification').execute();
+    await tdb.db.transaction().execute(async (second) => {
+      await second.updateTable('payout').set({ paid_at: '2026-01-07T00:00:00.000Z' }).where('claim_id', '=', id).execute();
+    });
+  });
+  v = await expectCurrent(id);
+  expect(v.tasks.find((x) => x.kind === 'unit_verification')).toMatchObject({ comment: '并发一' });
+  expect(v.instalments[0]).toMatchObject({ paidAt: '2026-01-07T08:00:00.000+08:00' });
+
+  // …and when the second one's rebuild has to wait for the first's (which holds the view row's lock): it builds
+  // after the first committed, so it sees the first's change (building in the statement that waited would not)
+  let second: Promise<void> | undefined;
+  await tdb.db.transaction().execute(async (first) => {
+    await first.updateTable('task').set({ comment: '并发二' }).where('subject_id', '=', id).where('kind', '=', 'bureau_review').execute();
+    await sql`select 1 from claim_view where claim_id = ${id} for update`.execute(first); // as while rebuilding
+    second = tdb.db.transaction().execute(async (trx) => {
+      await trx.updateTable('payout').set({ paid_at: '2026-01-08T00:00:00.000Z' }).where('claim_id', '=', id).execute();
+    });
+    await new Promise((r) => setTimeout(r, 300)); // the second is now waiting at its commit
+  });
+  await second;
+  v = await expectCurrent(id);
+  expect(v.tasks.find((x) => x.kind === 'bureau_review')).toMatchObject({ comment: '并发二' });
+  expect(v.instalments[0]).toMatchObject({ paidAt: '2026-01-08T08:00:00.000+08:00' });
+
   // an organisation involved is renamed: its name changes on the claim (re-review body and timeline rows)
   await tdb.db.updateTable('org').set({ name: '南浔区交通运输局（更名）' }).where('code', '=', 'NX-JTJ').execute();
   v = await expectCurrent(id);
