@@ -10,7 +10,9 @@ import { Kysely, sql } from 'kysely';
  * source table (claim, task, timeline, payout, instalment, org names) rebuilds the view of the affected claim when
  * the transaction commits, whoever writes the rows (activities, the API, fixtures, an operator's SQL). The rebuild
  * first locks the claim's view row and then builds in a new statement, so under READ COMMITTED it sees whatever a
- * concurrent writer of the same claim committed meanwhile: the last committer's view contains both changes.
+ * concurrent writer of the same claim committed meanwhile: the last committer's view contains both changes (and
+ * a row written for a claim whose insert is not committed yet is covered by the advisory lock in
+ * claim_view_refresh).
  * However many rows a transaction changes, each claim's view is rebuilt once per firing (refreshed_xid/_stmt).
  * Cost (scripts/bench/profileClaimRead.ts): ~0.5 ms of database time per rebuild of a claim with ~10 timeline rows.
  *
@@ -121,6 +123,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     create function claim_view_refresh(p_id text) returns void language plpgsql as $$
     declare
+      -- advisory lock serialising the creation of view rows with rebuilds that cannot see their claim yet
+      creating constant bigint := hashtextextended('claim_view: creating', 0);
+      locked boolean;
       inserted int;
     begin
       -- already rebuilt for this transaction's changes in this firing of the deferred triggers
@@ -128,12 +133,25 @@ export async function up(db: Kysely<any>): Promise<void> {
       if found then
         return;
       end if;
-      -- one refresher per claim at a time: lock its view row, then build in a new statement (a new snapshot)
+      -- one rebuilder per claim at a time: lock its view row, then build in a new statement (a new snapshot)
       perform 1 from claim_view where claim_id = p_id for update;
-      if not found then
+      locked := found;
+      if not locked then
         if not exists (select 1 from claim where id = p_id) then
-          return; -- a task or timeline row of a subject that is not (or no longer) a claim
+          -- no such claim, or its insert is not committed yet: the submit route starts the workflow inside that
+          -- transaction, so the first task can commit before the claim. Wait for a claim being created right now,
+          -- and keep the claim's creator waiting until this transaction is committed (shared: one lock however many
+          -- rows, e.g. fixtures' tasks of claims that do not exist).
+          perform pg_advisory_xact_lock_shared(creating);
+          if not exists (select 1 from claim where id = p_id) then
+            return;
+          end if;
+          perform 1 from claim_view where claim_id = p_id for update;
+          locked := found;
         end if;
+      end if;
+      if not locked then
+        perform pg_advisory_xact_lock(creating);
         insert into claim_view (claim_id, application_no, applicant_id_number, applicant_user_id, employer_org_code, rereview_org_code, view)
         select c.id, c.application_no, c.applicant_id_number, c.applicant_user_id, c.employer_org_code, c.rereview_org_code, claim_view_build(c.id)
           from claim c where c.id = p_id

@@ -61,9 +61,10 @@ async function bothViews(claimId: string): Promise<{ projected: StoredClaimView;
     });
 }
 
-async function expectCurrent(claimId: string): Promise<StoredClaimView> {
+async function expectCurrent(claimId: string, viewer: 'applicant1' | 'none' = 'applicant1'): Promise<StoredClaimView> {
   const { projected, live } = await bothViews(claimId);
   expect(projected).toEqual(live);
+  if (viewer === 'none') return projected;
   // the API answers with the projection as the viewer sees it (retried: an activity may commit in between)
   const applicant = await actor(tdb.db, 'applicant1');
   await eventually(async () => {
@@ -186,7 +187,7 @@ test('the projection equals the live view after every stage of a shortage-talent
   let second: Promise<void> | undefined;
   await tdb.db.transaction().execute(async (first) => {
     await first.updateTable('task').set({ comment: '并发二' }).where('subject_id', '=', id).where('kind', '=', 'bureau_review').execute();
-    await sql`select 1 from claim_view where claim_id = ${id} for update`.execute(first); // as while rebuilding
+    await sql`set constraints all immediate`.execute(first); // its rebuild runs now and holds the claim until commit
     second = tdb.db.transaction().execute(async (trx) => {
       await trx.updateTable('payout').set({ paid_at: '2026-01-08T00:00:00.000Z' }).where('claim_id', '=', id).execute();
     });
@@ -196,6 +197,28 @@ test('the projection equals the live view after every stage of a shortage-talent
   v = await expectCurrent(id);
   expect(v.tasks.find((x) => x.kind === 'bureau_review')).toMatchObject({ comment: '并发二' });
   expect(v.instalments[0]).toMatchObject({ paidAt: '2026-01-08T08:00:00.000+08:00' });
+
+  // a claim whose insert is not committed yet while another transaction writes its first rows (the submit route
+  // starts the workflow inside its transaction): whichever rebuilds last sees both
+  const early = await tdb.db.selectFrom('claim').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  const earlyId = `${id}-early`;
+  let task: Promise<void> | undefined;
+  await tdb.db.transaction().execute(async (submit) => {
+    await submit
+      .insertInto('claim')
+      .values({ ...early, id: earlyId, application_no: `${early.application_no}-E`, workflow_id: `${early.workflow_id}-E`, kind: 'certificate', applicant_id_number: '110105194912310029', form: JSON.stringify(early.form), status: 'unit_verification', closed_at: null, close_reason: null })
+      .execute();
+    await sql`set constraints all immediate`.execute(submit); // its rebuild runs now, as at its commit
+    task = tdb.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('timeline')
+        .values({ event_key: `${earlyId}/first`, subject_type: 'nanxun_claim', subject_id: earlyId, stage: 'unit_verification', org_code: 'NX-E-LHWL', actor: 'system', actor_name: '系统', event: 'task_opened', decision: null, comment: null, data: null, at: new Date() })
+        .execute();
+    });
+    await new Promise((r) => setTimeout(r, 300));
+  });
+  await task;
+  expect((await expectCurrent(earlyId, 'none')).timeline.map((e) => e.event)).toEqual(['task_opened']);
 
   // an organisation involved is renamed: its name changes on the claim (re-review body and timeline rows)
   await tdb.db.updateTable('org').set({ name: '南浔区交通运输局（更名）' }).where('code', '=', 'NX-JTJ').execute();
