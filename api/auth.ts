@@ -1,6 +1,7 @@
 /**
  * Signed bearer tokens (jose, HS256) and the one middleware that enforces roles.
  */
+import { webcrypto } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 import type { NextFunction, Request, Response } from 'express';
 import { Problem } from './problem';
@@ -26,10 +27,21 @@ export interface TokenIssuer {
   verify(token: string): Promise<Actor>;
 }
 
+/** How many verified tokens a process remembers (a few MB at most). */
+const VERIFIED_TOKENS_KEPT = 10_000;
+
 export function createTokenIssuer(secret: string, ttl = '8h'): TokenIssuer {
-  const key = new TextEncoder().encode(secret);
+  // imported once: given the raw bytes, jose imports the HMAC key into WebCrypto again on every sign and verify
+  // (a third of the verification's cost); the same secret, algorithm and checks either way
+  let imported: Promise<webcrypto.CryptoKey> | undefined;
+  // tokens that passed verification, until they expire (bounded; the oldest entry goes first). Only a token that
+  // jose verified is ever stored, keyed by its exact text: a forged or altered token is a miss and fails as before.
+  const verified = new Map<string, { actor: Actor; exp: number }>();
+  const cryptoKey = () =>
+    (imported ??= webcrypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']));
   return {
     async sign(actor) {
+      const key = await cryptoKey();
       return new SignJWT({ uid: actor.userId, name: actor.displayName, roles: actor.roles, org: actor.orgCode, idn: actor.idNumber })
         .setProtectedHeader({ alg: 'HS256' })
         .setSubject(actor.username)
@@ -39,10 +51,17 @@ export function createTokenIssuer(secret: string, ttl = '8h'): TokenIssuer {
         .sign(key);
     },
     async verify(token) {
-      const { payload } = await jwtVerify(token, key, { issuer: 'zj-approvals', algorithms: ['HS256'] });
-      const { uid, name, roles, org, idn, sub } = payload as Record<string, unknown>;
+      const hit = verified.get(token);
+      if (hit) {
+        // the same token string was verified (signature, issuer, algorithm, claims) before: only its expiry can
+        // have changed since — checked exactly as jose does (expired once exp <= now in whole seconds)
+        if (Date.now() < hit.exp * 1000) return { ...hit.actor, roles: [...hit.actor.roles] };
+        verified.delete(token);
+      }
+      const { payload } = await jwtVerify(token, await cryptoKey(), { issuer: 'zj-approvals', algorithms: ['HS256'] });
+      const { uid, name, roles, org, idn, sub, exp } = payload as Record<string, unknown>;
       if (typeof uid !== 'number' || typeof sub !== 'string' || !Array.isArray(roles)) throw new Error('bad token');
-      return {
+      const actor: Actor = {
         userId: uid,
         username: sub,
         displayName: String(name ?? sub),
@@ -50,6 +69,11 @@ export function createTokenIssuer(secret: string, ttl = '8h'): TokenIssuer {
         orgCode: typeof org === 'string' ? org : null,
         idNumber: typeof idn === 'string' ? idn : null,
       };
+      if (typeof exp === 'number') {
+        if (verified.size >= VERIFIED_TOKENS_KEPT) verified.delete(verified.keys().next().value!);
+        verified.set(token, { actor, exp });
+      }
+      return { ...actor, roles: [...actor.roles] };
     },
   };
 }

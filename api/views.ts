@@ -7,7 +7,11 @@ import { WARN_WORKING_DAYS_LEFT } from '../domain/nanxun';
 
 export const iso = (d: Date | string | null | undefined): string | null => (d == null ? null : formatShanghai(new Date(d)));
 
-export function taskView(t: Task, cal: CalendarData | null, now = new Date()) {
+/** The inputs of a task's time-dependent fields (instants as Date or ISO string). */
+export type TaskClock = Pick<Task, 'state' | 'due_on'> & { due_at: Date | string | null; warn_at: Date | string | null; warned_at: Date | string | null; overdue_at: Date | string | null };
+
+/** workingDaysLeft / warning / overdue of a task now: they depend on the current time and the display calendar. */
+export function taskClock(t: TaskClock, cal: CalendarData | null, now = new Date()) {
   const open = t.state === 'open';
   let workingDaysLeft: number | null = null;
   if (open && t.due_on && cal) {
@@ -16,6 +20,11 @@ export function taskView(t: Task, cal: CalendarData | null, now = new Date()) {
   }
   const overdue = open && (t.overdue_at != null || (t.due_at != null && now > new Date(t.due_at)));
   const warning = open && !overdue && (t.warned_at != null || (t.warn_at != null && now >= new Date(t.warn_at)) || (workingDaysLeft != null && workingDaysLeft < WARN_WORKING_DAYS_LEFT));
+  return { workingDaysLeft, warning, overdue };
+}
+
+export function taskView(t: Task, cal: CalendarData | null, now = new Date()) {
+  const { workingDaysLeft, warning, overdue } = taskClock(t, cal, now);
   return {
     id: t.id,
     kind: t.kind,

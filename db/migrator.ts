@@ -4,6 +4,7 @@ import * as m0002 from './migrations/0002_nanxun_claims';
 import * as m0003 from './migrations/0003_nanxun_instalments';
 import * as m0004 from './migrations/0004_zhejiang';
 import * as m0005 from './migrations/0005_inbox_index';
+import * as m0006 from './migrations/0006_claim_view';
 
 /** Migrations are imported statically so they work the same under tsx, Jest and a bundle. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '0003_nanxun_instalments': m0003,
   '0004_zhejiang': m0004,
   '0005_inbox_index': m0005,
+  '0006_claim_view': m0006,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -162,6 +162,20 @@ export interface InstalmentTable {
   updated_at: Timestamp;
 }
 
+/** The read projection of a claim (0006_claim_view), rebuilt by triggers; api/claimView.ts reads it. */
+export interface ClaimViewTable {
+  claim_id: string;
+  application_no: string;
+  applicant_id_number: string;
+  applicant_user_id: number | null;
+  employer_org_code: string;
+  rereview_org_code: string;
+  view: ColumnType<unknown, never, never>;
+  refreshed_at: ColumnType<Date, never, never>;
+  refreshed_xid: ColumnType<string, never, never>;
+  refreshed_stmt: ColumnType<Date, never, never>;
+}
+
 export interface FundBudgetTable {
   org_code: string;
   year: number;
@@ -203,6 +217,7 @@ export interface Database {
   payout: PayoutTable;
   blacklist: BlacklistTable;
   instalment: InstalmentTable;
+  claim_view: ClaimViewTable;
   fund_budget: FundBudgetTable;
   idempotency: IdempotencyTable;
   sequence: SequenceTable;

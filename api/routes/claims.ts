@@ -5,7 +5,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { sql } from 'kysely';
-import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { randomUUID } from 'node:crypto';
 import { WorkflowIdReusePolicy } from '@temporalio/client';
 import { defineRoute } from '../route';
@@ -13,36 +12,17 @@ import { ClaimBody, ClaimCreated, ClaimView, SupplementBody, DecisionResult } fr
 import { Problem } from '../problem';
 import { actorOf, hasRole } from '../auth';
 import { withTemporal } from '../temporalErrors';
-import { taskView, timelineView, iso } from '../views';
+import { taskView, iso } from '../views';
+import { calendarFor, presentClaimView, projectedClaimView } from '../claimView';
 import { orgNames } from '../orgs';
 import type { AppDeps } from '../deps';
-import type { Claim, Instalment, Payout, Task, TimelineRow } from '../../db/schema';
+import type { Claim } from '../../db/schema';
 import type { Actor } from '../../workflows/messages';
 import { resubmitUpdate, settledStateUpdate } from '../../workflows/messages';
 import { BUREAU_ORG_CODE, claimWorkflowId, formatApplicationNo } from '../../domain/nanxun';
 import { planClaim, DUPLICATE_CONSTRAINTS } from '../claimPlans';
-import { maskIdNumber } from '../../domain/idNumber';
 import { shanghaiDate } from '../../domain/workdays';
 import { displayCalendar } from '../../db/calendar';
-
-/** The claim's payments: each instalment's amount, state, due date and payment (recovered after a clawback). */
-function instalmentsView(claim: Claim, instalments: Instalment[], payouts: Payout[]) {
-  // claims submitted before instalments were recorded have one implicit instalment
-  const rows: Pick<Instalment, 'year_no' | 'amount_yuan' | 'status' | 'due_on'>[] = instalments.length
-    ? instalments
-    : [{ year_no: 1, amount_yuan: claim.amount_yuan, status: payouts.length ? 'paid' : claim.status === 'rejected' ? 'cancelled' : 'in_review', due_on: null }];
-  return rows.map((i) => {
-    const paid = payouts.find((p) => p.instalment_no === i.year_no);
-    return {
-      year: i.year_no,
-      amountYuan: i.amount_yuan,
-      status: paid?.recovered_at ? 'recovered' : i.status,
-      dueOn: i.due_on,
-      paidAt: iso(paid?.paid_at),
-      recoveredAt: iso(paid?.recovered_at),
-    };
-  });
-}
 
 /** Waits (bounded) until a new workflow has opened its first task; the claim exists either way. */
 async function settled(temporal: AppDeps['temporal'], workflowId: string, log: AppDeps['log']): Promise<{ status: string; stage: string } | undefined> {
@@ -61,19 +41,12 @@ async function settled(temporal: AppDeps['temporal'], workflowId: string, log: A
 }
 
 /** Staff of an organisation involved in the claim (or oversight roles) may see it. */
-export function canSeeClaim(actor: Actor, claim: Claim): boolean {
+export function canSeeClaim(actor: Actor, claim: Pick<Claim, 'applicant_id_number' | 'applicant_user_id' | 'employer_org_code' | 'rereview_org_code'>): boolean {
   if (actor.idNumber && actor.idNumber === claim.applicant_id_number) return true;
   if (claim.applicant_user_id != null && actor.userId === claim.applicant_user_id) return true;
   if (hasRole(actor, 'admin', 'auditor')) return true;
   const involved = [claim.employer_org_code, BUREAU_ORG_CODE, claim.rereview_org_code];
   return actor.orgCode != null && involved.includes(actor.orgCode) && !actor.roles.every((r) => r === 'applicant');
-}
-
-/** The full ID number only for the person and the clerks who verify it (employer, bureau). */
-function idNumberFor(actor: Actor, claim: Claim): string {
-  const own = actor.idNumber === claim.applicant_id_number;
-  const verifier = actor.orgCode === claim.employer_org_code || actor.orgCode === BUREAU_ORG_CODE;
-  return own || verifier ? claim.applicant_id_number : maskIdNumber(claim.applicant_id_number);
 }
 
 export function claimRoutes(deps: AppDeps): Router {
@@ -263,64 +236,12 @@ export function claimRoutes(deps: AppDeps): Router {
     problems: ['NOT_FOUND'],
     handler: async ({ req, params }) => {
       const actor = actorOf(req);
-      // one round trip: the claim with its timeline, tasks, payouts, instalments and the names of the bodies involved
-      const row = await db
-        .selectFrom('claim')
-        .selectAll('claim')
-        .select((eb) => [
-          jsonArrayFrom(
-            eb.selectFrom('timeline').selectAll('timeline').whereRef('timeline.subject_id', '=', 'claim.id').where('timeline.subject_type', '=', 'nanxun_claim').orderBy('timeline.at').orderBy('timeline.id'),
-          ).as('timeline'),
-          jsonArrayFrom(eb.selectFrom('task').selectAll('task').whereRef('task.subject_id', '=', 'claim.id').where('task.subject_type', '=', 'nanxun_claim').orderBy('task.opened_at')).as('tasks'),
-          jsonArrayFrom(eb.selectFrom('payout').selectAll('payout').whereRef('payout.claim_id', '=', 'claim.id').orderBy('payout.instalment_no')).as('payouts'),
-          jsonArrayFrom(eb.selectFrom('instalment').selectAll('instalment').whereRef('instalment.claim_id', '=', 'claim.id').orderBy('instalment.year_no')).as('instalments'),
-          jsonArrayFrom(
-            eb
-              .selectFrom('org')
-              .select(['org.code', 'org.name'])
-              .where((o) =>
-                o.or([
-                  o('org.code', '=', o.ref('claim.employer_org_code')),
-                  o('org.code', '=', o.ref('claim.rereview_org_code')),
-                  o('org.code', 'in', o.selectFrom('timeline').select('timeline.org_code').whereRef('timeline.subject_id', '=', 'claim.id')),
-                ]),
-              ),
-          ).as('orgs'),
-        ])
-        .where((eb) => eb.or([eb('claim.id', '=', params.id), eb('claim.application_no', '=', params.id)]))
-        .executeTakeFirst();
+      // one row: the projection kept by the database (0006_claim_view), plus what depends on the viewer and the time
+      const found = await projectedClaimView(db, params.id);
       // not telling a stranger whether a claim exists
-      if (!row || !canSeeClaim(actor, row)) throw new Problem('NOT_FOUND', 'no such claim');
-      // JSON carries instants as ISO strings: the views read them through iso() / new Date(), which take either
-      const { orgs, ...rest } = row;
-      const claim = rest as unknown as Claim;
-      const timeline = row.timeline as unknown as TimelineRow[];
-      const tasks = row.tasks as unknown as Task[];
-      const payouts = row.payouts as unknown as Payout[];
-      const instalments = row.instalments as unknown as Instalment[];
-      const names = new Map(orgs.map((o) => [o.code, o.name]));
-      const year = Number(shanghaiDate(new Date()).slice(0, 4));
-      const cal = await displayCalendar(db, year - 1, year + 1);
-      return {
-        id: claim.id,
-        applicationNo: claim.application_no,
-        kind: claim.kind,
-        status: claim.status,
-        stage: claim.stage,
-        amountYuan: claim.amount_yuan,
-        paidYuan: claim.paid_yuan,
-        applicant: { name: claim.applicant_name, idNumber: idNumberFor(actor, claim), phone: claim.applicant_phone },
-        employer: { code: claim.employer_org_code, name: names.get(claim.employer_org_code) ?? claim.employer_org_code },
-        rereviewOrg: { code: claim.rereview_org_code, name: names.get(claim.rereview_org_code) ?? claim.rereview_org_code },
-        form: { ...claim.form, level: claim.level, position: claim.position, employerNature: claim.employer_nature },
-        submittedAt: iso(claim.submitted_at)!,
-        closedAt: iso(claim.closed_at),
-        closeReason: claim.close_reason,
-        timeline: timeline.map((t) => timelineView(t, names)),
-        instalments: instalmentsView(claim, instalments, payouts),
-        nextInstalmentDueOn: instalments.find((i) => i.status === 'scheduled')?.due_on ?? null,
-        tasks: tasks.map((t) => taskView(t, cal)),
-      };
+      if (!found || !canSeeClaim(actor, found.access)) throw new Problem('NOT_FOUND', 'no such claim');
+      const now = new Date();
+      return presentClaimView(found.view, found.access, actor, await calendarFor(db, found.view, now), now);
     },
   });
 
