@@ -3,10 +3,10 @@
  * bureau and the town clerk each decide their task in the console, the applicant sees it paid; a clerk of another
  * town cannot see the task; the public progress lookup works. Screenshots go to test-results/screenshots/.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
-import { SCREENSHOTS, launchBrowser, loginAs, newContext, screenshot, startSystem, type RunningSystem } from './system';
+import { SCREENSHOTS, decideInBrowser, launchBrowser, loginAs, newContext, pickDate, screenshot, startSystem, type RunningSystem } from './system';
 import { demoAccounts } from '../../db/seed';
 
 jest.setTimeout(600_000);
@@ -31,29 +31,6 @@ afterAll(async () => {
     await sys.stop();
   }
 });
-
-/** Picks a date in an antd DatePicker by typing it. */
-async function pickDate(page: Page, id: string, date: string) {
-  const input = page.locator(`#${id}`);
-  await input.click();
-  await input.fill(date);
-  await input.press('Enter');
-}
-
-/** The clerk opens the claim's task from the inbox, checks what the page shows, and decides. */
-async function decideInBrowser(page: Page, applicationNo: string, shot: string, setup?: (page: Page) => Promise<void>) {
-  await page.goto('/tasks');
-  const link = page.locator(`[data-testid="task-link"][data-ref="${applicationNo}"]`);
-  await link.waitFor();
-  await link.click();
-  await page.getByTestId('task-title').waitFor();
-  await page.getByTestId('decision-submit').waitFor();
-  if (setup) await setup(page);
-  await screenshot(page, shot);
-  await page.getByTestId('decision-submit').click();
-  await page.getByRole('button', { name: '确认提交' }).click();
-  await page.waitForURL((u) => u.pathname === '/tasks');
-}
 
 test('certificate claim: applicant submits, three clerks decide in the browser, applicant sees it paid; the public lookup works', async () => {
   const applicantCtx = await newContext(browser, sys.base);

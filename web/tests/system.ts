@@ -115,9 +115,17 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** A browser context as a person's phone or desktop, in China. */
+let devices = 0;
+
+/**
+ * A browser context as a person's phone or desktop, in China. Each context is its own device: behind the loopback
+ * reverse proxy the app trusts, it comes from an address of its own (X-Forwarded-For), as a clerk or an expert at
+ * their own desk would, so the per-address login limit counts each person separately.
+ */
 export async function newContext(browser: Browser, base: string, opts: { mobile?: boolean } = {}): Promise<BrowserContext> {
+  const device = ++devices;
   const ctx = await browser.newContext({
+    extraHTTPHeaders: { 'X-Forwarded-For': `10.20.${Math.floor(device / 250) % 250}.${(device % 250) + 1}` },
     baseURL: base,
     locale: 'zh-CN',
     // deliberately not Asia/Shanghai: the console must show Shanghai time whatever the device's zone
@@ -148,3 +156,38 @@ export async function loginAs(page: Page, username: string, password = 'demo'): 
   await page.getByTestId('login-submit').click();
   await page.waitForURL((u) => !u.pathname.startsWith('/login'));
 }
+
+/**
+ * Picks a date in an antd DatePicker by typing it. Enter confirms it (and, as in any HTML form, submits the form);
+ * `{ submit: false }` confirms it by leaving the field instead.
+ */
+export async function pickDate(page: Page, id: string, date: string, opts: { submit?: boolean } = {}): Promise<void> {
+  const input = page.locator(`#${id}`);
+  await input.click();
+  await input.fill(date);
+  await input.press(opts.submit === false ? 'Tab' : 'Enter');
+}
+
+/** The clerk opens the task (by its subject's reference) from the inbox, checks what the page shows, and decides. */
+export async function decideInBrowser(page: Page, ref: string, shot: string, setup?: (page: Page) => Promise<void>): Promise<void> {
+  await page.goto('/tasks');
+  const link = page.locator(`[data-testid="task-link"][data-ref="${ref}"]`).first();
+  await link.waitFor();
+  await link.click();
+  await page.getByTestId('task-title').waitFor();
+  await page.getByTestId('decision-submit').waitFor();
+  if (setup) await setup(page);
+  await screenshot(page, shot);
+  await page.getByTestId('decision-submit').click();
+  await page.getByRole('button', { name: '确认提交' }).click();
+  const refused = page.getByTestId('decision-error');
+  await Promise.race([
+    page.waitForURL((u) => u.pathname === '/tasks'),
+    refused.waitFor().then(async () => {
+      throw new Error(`the decision on ${ref} was refused: ${await refused.textContent()}`);
+    }),
+  ]);
+}
+
+/** A button's accessible name: antd puts a space between two Chinese characters (提交 → 提 交). */
+export const named = (text: string): RegExp => new RegExp(`^\\s*${[...text].join('\\s*')}\\s*$`);
