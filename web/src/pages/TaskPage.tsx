@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { Alert, App, Button, Card, Col, Descriptions, Form, Input, InputNumber, Radio, Result, Row, Select, Skeleton, Space, Typography } from 'antd';
 import { PrinterOutlined } from '@ant-design/icons';
@@ -99,12 +99,20 @@ export function TaskPage() {
   const summary = (t?.subjectSummary ?? {}) as Record<string, unknown>;
   const c = claim.data;
   const claimLevel = String(c?.form.level ?? summary.level ?? '');
-  const amount = Number(c?.amountYuan ?? summary.amountYuan ?? LEVEL_AMOUNT[claimLevel] ?? 0);
+  // a claim paid in instalments (紧缺人才奖励) is re-reviewed one year's instalment at a time
+  const current = c && c.instalments.length > 1 ? c.instalments.find((i) => i.status === 'in_review') : undefined;
+  const amount = Number(current?.amountYuan ?? c?.amountYuan ?? summary.amountYuan ?? LEVEL_AMOUNT[claimLevel] ?? 0);
 
   const initial = useMemo<DecisionForm>(
     () => (t?.kind === 'unit_verification' ? { decision: 'approve', verdict: 'true', confirmedLevel: claimLevel || undefined } : t?.kind === 'rereview' ? { decision: 'approve', amountYuan: amount || undefined } : { decision: 'approve' }),
     [t?.kind, claimLevel, amount],
   );
+
+  // the amount is known for sure once the claim has loaded (an instalment's, for a claim paid over years): the
+  // form instance outlives a remount, so the proposed amount is set here unless the clerk already changed it
+  useEffect(() => {
+    if (t?.kind === 'rereview' && amount && !form.isFieldTouched('amountYuan')) form.setFieldValue('amountYuan', amount);
+  }, [t?.kind, amount, form]);
 
   if (task.loading && !t) return <Skeleton active />;
   if (task.error || !t) return <Result status="warning" title="无法打开此任务" subTitle={errorText(task.error)} extra={<Link to="/tasks">返回待办</Link>} />;
@@ -221,7 +229,7 @@ export function TaskPage() {
           <Space direction="vertical" size={16} style={{ width: '100%' }}>
             <Card size="small" title="审核意见" data-testid="decision-card">
               {t.state === 'open' ? (
-                <Form<DecisionForm> form={form} layout="vertical" initialValues={initial} onFinish={submit} key={`${t.id}-${claimLevel}`}>
+                <Form<DecisionForm> form={form} layout="vertical" initialValues={initial} onFinish={submit} key={`${t.id}-${claimLevel}-${amount}`}>
                   {isUnit ? (
                     <>
                       <Typography.Paragraph type="secondary" style={{ fontSize: 13 }}>
@@ -270,7 +278,7 @@ export function TaskPage() {
                     </Form.Item>
                   )}
                   {t.kind === 'rereview' && decisionValue === 'approve' && (
-                    <Form.Item name="amountYuan" label="同意申领金额（元）" rules={[{ required: true, message: '请填写金额' }]} extra={`按${level(claimLevel)}标准：${yuan(amount)}`}>
+                    <Form.Item name="amountYuan" label="同意申领金额（元）" rules={[{ required: true, message: '请填写金额' }]} extra={current ? `第${current.year}年奖励：${yuan(amount)}（共${c!.instalments.length}年 ${yuan(c!.amountYuan)}）` : `按${level(claimLevel)}标准：${yuan(amount)}`}>
                       <InputNumber min={1} step={1000} precision={0} style={{ width: '100%' }} addonAfter="元" />
                     </Form.Item>
                   )}
