@@ -6,38 +6,23 @@
  * with a CSV export.
  */
 import fs from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { decideInBrowser, launchBrowser, loginAs, newContext, pickDate, screenshot } from './system';
-import { startSkippingSystem, type SkippingSystem } from './skippingSystem';
+import type { Page } from 'playwright-core';
+import { confirmDialog, decideInBrowser, pickDate, reloadUntil, screenshot } from './system';
+import { useSkippingJourney, type SkippingSystem } from './skippingSystem';
 import { demoAccounts } from '../../db/seed';
 import { shanghaiDate } from '../../domain/workdays';
 
 jest.setTimeout(400_000);
 
+const journey = useSkippingJourney('claims');
 let sys: SkippingSystem;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[] = [];
-
-beforeAll(async () => {
-  [sys, browser] = await Promise.all([startSkippingSystem(), launchBrowser()]);
-}, 300_000);
-
-afterAll(async () => {
-  let i = 0;
-  for (const ctx of contexts) for (const page of ctx.pages()) await screenshot(page, `claims-last-${++i}`).catch(() => undefined);
-  await browser?.close().catch(() => undefined);
-  await sys?.stop();
+let crowd: ReturnType<typeof journey.crowd>;
+beforeAll(() => {
+  sys = journey.sys();
+  crowd = journey.crowd();
 });
+const person = (username: string, opts: { mobile?: boolean } = {}) => crowd.person(username, opts);
 
-async function person(username: string, opts: { mobile?: boolean } = {}): Promise<Page> {
-  const ctx = await newContext(browser, sys.base, opts);
-  contexts.push(ctx);
-  const page = await ctx.newPage();
-  page.on('pageerror', (e) => pageErrors.push(`${username}: ${String(e)}`));
-  await loginAs(page, username);
-  return page;
-}
 
 /** the business day as the server's clock sees it (this file skips no time) */
 const daysAgo = async (n: number) => shanghaiDate((await sys.env.currentTimeMs()) - n * 86_400_000);
@@ -54,22 +39,12 @@ async function confirmAndSubmit(page: Page, amountText: string): Promise<string>
   const confirm = page.locator('.ant-modal-confirm');
   await confirm.getByText(amountText).waitFor();
   await screenshot(page, `claims-confirm-${amountText.replace(/[^0-9]/g, '')}`);
-  await confirm.getByRole('button', { name: '确认提交' }).click();
+  await confirmDialog(page, '确认提交');
   const no = page.getByTestId('created-application-no');
   await no.waitFor();
   return (await no.textContent())!.trim();
 }
 
-/** reloads until the page shows `text` (another person's step changed it) */
-async function reloadUntil(page: Page, locate: () => ReturnType<Page['getByText']>, what: string) {
-  for (let i = 0; i < 40; i++) {
-    if (await locate().first().isVisible().catch(() => false)) return;
-    await page.waitForTimeout(500);
-    await page.reload();
-    await page.waitForLoadState('networkidle');
-  }
-  throw new Error(`the page never showed ${what}`);
-}
 
 test('the bureau asks for supplementary materials, the applicant answers them, the bureau approves', async () => {
   const applicant = await person('applicant3');
@@ -96,7 +71,7 @@ test('the bureau asks for supplementary materials, the applicant answers them, t
   await screenshot(bureau, 'claims-02-bureau-requests-supplement');
   await bureau.getByTestId('decision-submit').click();
   await bureau.locator('.ant-modal-confirm').getByText('要求补正材料').waitFor();
-  await bureau.getByRole('button', { name: '确认提交' }).click();
+  await confirmDialog(bureau, '确认提交');
   await bureau.waitForURL((u) => u.pathname === '/tasks');
   // the task now waits for the applicant; the clock is stopped
   await bureau.goBack();
@@ -127,7 +102,7 @@ test('the bureau asks for supplementary materials, the applicant answers them, t
   const timeline = (await applicant.locator('body').textContent()) ?? '';
   for (const text of ['要求补正材料', '已补正材料', '材料已补齐，予以核准']) expect(timeline).toContain(text);
   await screenshot(applicant, 'claims-05-after-supplement-approved');
-  expect(pageErrors).toEqual([]);
+  expect(crowd.pageErrors).toEqual([]);
 });
 
 test('the shortage-talent claim: the form checks as the API does, the first year is paid, the three-year plan is shown', async () => {
@@ -181,7 +156,7 @@ test('the shortage-talent claim: the form checks as the API does, the first year
   await confirm.getByText('（分三年：3,000 / 3,000 / 4,000 元）').waitFor();
   await confirm.getByText(idNumber).waitFor();
   await screenshot(applicant, 'claims-07-shortage-confirm-phone');
-  await confirm.getByRole('button', { name: '确认提交' }).click();
+  await confirmDialog(applicant, '确认提交');
   const noEl = applicant.getByTestId('created-application-no');
   await noEl.waitFor();
   const no = (await noEl.textContent())!.trim();
@@ -239,5 +214,5 @@ test('the shortage-talent claim: the form checks as the API does, the first year
   expect(csv).toContain('南浔区交通运输局');
   expect(csv.split('\n').find((l) => l.includes('南浔区交通运输局'))).toContain('3000');
   await screenshot(bureau, 'claims-13-reports-funds');
-  expect(pageErrors).toEqual([]);
+  expect(crowd.pageErrors).toEqual([]);
 });

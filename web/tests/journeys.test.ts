@@ -6,7 +6,7 @@
 import type { Browser } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
-import { SCREENSHOTS, decideInBrowser, launchBrowser, loginAs, newContext, pickDate, screenshot, startSystem, type RunningSystem } from './system';
+import { SCREENSHOTS, confirmDialog, decideInBrowser, launchBrowser, loginAs, newContext, pickDate, screenshot, startSystem, type RunningSystem } from './system';
 import { demoAccounts } from '../../db/seed';
 
 jest.setTimeout(600_000);
@@ -71,7 +71,7 @@ test('certificate claim: applicant submits, three clerks decide in the browser, 
   if (!(await confirm.isVisible())) await applicant.getByTestId('claim-submit').click();
   // the amount is shown before submitting
   await applicant.locator('.ant-modal-confirm').getByText('¥1,000 元').waitFor();
-  await applicant.getByRole('button', { name: '确认提交' }).click();
+  await confirmDialog(applicant, '确认提交');
   const noEl = applicant.getByTestId('created-application-no');
   await noEl.waitFor();
   const applicationNo = (await noEl.textContent())!.trim();

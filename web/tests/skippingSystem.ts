@@ -13,6 +13,8 @@ import { timeSkippingEnv, startWorker, uniqueTaskQueue } from '../../test/helper
 import { freshDatabase, type TestDb } from '../../test/helpers/db';
 import { testApp } from '../../test/helpers/app';
 import { ensureConsoleBuilt } from '../../scripts/buildWeb';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, people } from './system';
 
 export interface SkippingSystem {
   base: string;
@@ -46,4 +48,24 @@ export async function startSkippingSystem(): Promise<SkippingSystem> {
       await tdb.drop();
     },
   };
+}
+
+/**
+ * The set-up of a journey file on this harness: the system and Chromium started before the file's tests, the
+ * people's last screens saved and everything stopped after them.
+ */
+export function useSkippingJourney(prefix: string): { sys: () => SkippingSystem; crowd: () => ReturnType<typeof people> } {
+  let sys: SkippingSystem | undefined;
+  let browser: Browser | undefined;
+  let crowd: ReturnType<typeof people> | undefined;
+  beforeAll(async () => {
+    [sys, browser] = await Promise.all([startSkippingSystem(), launchBrowser()]);
+    crowd = people(browser, () => sys!.base);
+  }, 300_000);
+  afterAll(async () => {
+    await crowd?.lastScreens(prefix);
+    await browser?.close().catch(() => undefined);
+    await sys?.stop();
+  });
+  return { sys: () => sys!, crowd: () => crowd! };
 }

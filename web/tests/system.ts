@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
@@ -168,6 +168,31 @@ export async function pickDate(page: Page, id: string, date: string, opts: { sub
   await input.press(opts.submit === false ? 'Tab' : 'Enter');
 }
 
+/**
+ * Clicks the OK button of the confirmation dialog now open and waits until the dialog is gone. A click that lands
+ * while the dialog is still animating in is sometimes lost on a loaded machine: then it is clicked again (never
+ * while the button shows its request is on the way).
+ */
+export async function confirmDialog(page: Page, ok: string): Promise<void> {
+  const dialog = page.locator('.ant-modal-confirm').last();
+  const button = dialog.getByRole('button', { name: named(ok) });
+  for (let attempt = 1; ; attempt++) {
+    await button.click({ timeout: 30_000 }).catch((err) => {
+      if (attempt === 1) throw err;
+    });
+    try {
+      await dialog.waitFor({ state: 'hidden', timeout: 3_000 });
+      return;
+    } catch {
+      if (await button.evaluate((b) => b.classList.contains('ant-btn-loading')).catch(() => false)) {
+        await dialog.waitFor({ state: 'hidden', timeout: 90_000 });
+        return;
+      }
+      if (attempt >= 5) throw new Error(`the dialog's "${ok}" did not take`);
+    }
+  }
+}
+
 /** The clerk opens the task (by its subject's reference) from the inbox, checks what the page shows, and decides. */
 export async function decideInBrowser(page: Page, ref: string, shot: string, setup?: (page: Page) => Promise<void>): Promise<void> {
   await page.goto('/tasks');
@@ -179,15 +204,59 @@ export async function decideInBrowser(page: Page, ref: string, shot: string, set
   if (setup) await setup(page);
   await screenshot(page, shot);
   await page.getByTestId('decision-submit').click();
-  await page.getByRole('button', { name: '确认提交' }).click();
+  await confirmDialog(page, '确认提交');
   const refused = page.getByTestId('decision-error');
-  await Promise.race([
-    page.waitForURL((u) => u.pathname === '/tasks'),
-    refused.waitFor().then(async () => {
-      throw new Error(`the decision on ${ref} was refused: ${await refused.textContent()}`);
-    }),
-  ]);
+  try {
+    await Promise.race([
+      page.waitForURL((u) => u.pathname === '/tasks'),
+      refused.waitFor().then(async () => {
+        throw new Error(`the decision on ${ref} was refused: ${await refused.textContent()}`);
+      }),
+    ]);
+  } catch (err) {
+    await screenshot(page, `${shot}-failed`).catch(() => undefined);
+    throw err;
+  }
 }
 
 /** A button's accessible name: antd puts a space between two Chinese characters (提交 → 提 交). */
 export const named = (text: string): RegExp => new RegExp(`^\\s*${[...text].join('\\s*')}\\s*$`);
+
+/**
+ * The people of a journey, each at their own device (browser context), logged in through the login form; page
+ * errors are collected, and `lastScreens` saves what every screen showed last (for a failed run).
+ */
+export function people(browser: Browser, base: () => string) {
+  const contexts: BrowserContext[] = [];
+  const pageErrors: string[] = [];
+  return {
+    pageErrors,
+    async device(who: string, opts: { mobile?: boolean } = {}): Promise<Page> {
+      const ctx = await newContext(browser, base(), opts);
+      contexts.push(ctx);
+      const page = await ctx.newPage();
+      page.on('pageerror', (e) => pageErrors.push(`${who}: ${String(e)}`));
+      return page;
+    },
+    async person(username: string, opts: { mobile?: boolean } = {}): Promise<Page> {
+      const page = await this.device(username, opts);
+      await loginAs(page, username);
+      return page;
+    },
+    async lastScreens(prefix: string): Promise<void> {
+      let i = 0;
+      for (const ctx of contexts) for (const page of ctx.pages()) await screenshot(page, `${prefix}-last-${++i}`).catch(() => undefined);
+    },
+  };
+}
+
+/** Reloads until `what` is visible: another person's step (or a skipped-to time) changed the page. */
+export async function reloadUntil(page: Page, locate: () => Locator, what: string): Promise<void> {
+  for (let i = 0; i < 40; i++) {
+    if (await locate().first().isVisible().catch(() => false)) return;
+    await page.waitForTimeout(500);
+    await page.reload();
+    await page.waitForLoadState('networkidle');
+  }
+  throw new Error(`the page never showed ${what}`);
+}

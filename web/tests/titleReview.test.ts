@@ -8,9 +8,9 @@
  * ballot and the tallies are shown, and after the results publicity the certificate verifies on the public page.
  * Every human step is a click in the browser; the test only skips time between stages (never a policy period).
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { decideInBrowser, launchBrowser, loginAs, named, newContext, pickDate, screenshot } from './system';
-import { startSkippingSystem, type SkippingSystem } from './skippingSystem';
+import type { Page } from 'playwright-core';
+import { confirmDialog, decideInBrowser, named, pickDate, reloadUntil, screenshot } from './system';
+import { useSkippingJourney, type SkippingSystem } from './skippingSystem';
 import { eventually } from '../../test/helpers/temporal';
 import { loadCalendar } from '../../db/calendar';
 import { addWorkingDays, shanghaiDate, startOfShanghaiDay } from '../../domain/workdays';
@@ -19,32 +19,15 @@ import { demoAccounts } from '../../db/seed';
 
 jest.setTimeout(600_000);
 
+const journey = useSkippingJourney('zj');
 let sys: SkippingSystem;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[] = [];
-
-beforeAll(async () => {
-  [sys, browser] = await Promise.all([startSkippingSystem(), launchBrowser()]);
-}, 300_000);
-
-afterAll(async () => {
-  // what each person's screen showed last (for a failed run)
-  let i = 0;
-  for (const ctx of contexts) for (const page of ctx.pages()) await screenshot(page, `zj-last-${++i}`).catch(() => undefined);
-  await browser?.close().catch(() => undefined);
-  await sys?.stop();
+let crowd: ReturnType<typeof journey.crowd>;
+beforeAll(() => {
+  sys = journey.sys();
+  crowd = journey.crowd();
 });
+const person = (username: string, opts: { mobile?: boolean } = {}) => crowd.person(username, opts);
 
-/** a person at their own device, logged in through the login form */
-async function person(username: string, opts: { mobile?: boolean } = {}): Promise<Page> {
-  const ctx = await newContext(browser, sys.base, opts);
-  contexts.push(ctx);
-  const page = await ctx.newPage();
-  page.on('pageerror', (e) => pageErrors.push(`${username}: ${String(e)}`));
-  await loginAs(page, username);
-  return page;
-}
 
 const db = () => sys.tdb.db;
 const openTask = (taskId: string) =>
@@ -52,16 +35,6 @@ const openTask = (taskId: string) =>
 const sessionStatus = async (id: string) => (await db().selectFrom('zj_session').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
 const appStatus = async (id: string) => (await db().selectFrom('zj_application').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
 
-/** reloads until the page shows `text` (another person's step, or a skipped-to time, changed it) */
-async function reloadUntil(page: Page, text: string | RegExp, what: string) {
-  for (let i = 0; i < 40; i++) {
-    if (await page.getByText(text).first().isVisible().catch(() => false)) return;
-    await page.waitForTimeout(500);
-    await page.reload();
-    await page.waitForLoadState('networkidle');
-  }
-  throw new Error(`the page never showed ${what}`);
-}
 
 test('a senior title session in the browser, from opening it to a verified certificate', async () => {
   const { cal } = await loadCalendar(db(), 2025, 2030);
@@ -124,7 +97,7 @@ test('a senior title session in the browser, from opening it to a verified certi
     await p.locator('#commitment').check();
     await screenshot(p, `zj-03-apply-${username}`);
     await p.getByRole('button', { name: named('提交申报') }).click();
-    await p.locator('.ant-modal-confirm').getByRole('button', { name: named('提交') }).click();
+    await confirmDialog(p, '提交');
     await p.waitForURL(/\/zhejiang\/applications\//);
     await p.getByTestId('title-status').filter({ hasText: '单位推荐' }).waitFor();
     const id = decodeURIComponent(new URL(p.url()).pathname.split('/').pop()!);
@@ -151,10 +124,7 @@ test('a senior title session in the browser, from opening it to a verified certi
   await eventually(async () => (await appStatus(A.id)) === 'unit_publicity' && (await appStatus(B.id)) === 'unit_publicity', 'both in the unit publicity');
 
   // the public sees the unit publicity and files an objection against 王芳 (no login)
-  const pubCtx = await newContext(browser, sys.base, { mobile: true });
-  contexts.push(pubCtx);
-  const pub = await pubCtx.newPage();
-  pub.on('pageerror', (e) => pageErrors.push(`public: ${String(e)}`));
+  const pub = await crowd.device('public', { mobile: true });
   await pub.goto('/public/notices');
   const bNotice = pub.locator('.ant-collapse-item').filter({ hasText: '职称申报材料单位内部公示：王芳' });
   await bNotice.getByText('公示中').waitFor();
@@ -192,7 +162,7 @@ test('a senior title session in the browser, from opening it to a verified certi
   await unitB.getByTestId('decision-comment').fill('经核实，导则封面署名与申报材料一致，异议不成立');
   await screenshot(unitB, 'zj-07-objection-investigation');
   await unitB.getByTestId('decision-submit').click();
-  await unitB.getByRole('button', { name: named('确认提交') }).click();
+  await confirmDialog(unitB, '确认提交');
   await unitB.waitForURL((u) => u.pathname === '/tasks');
   await eventually(async () => (await db().selectFrom('objection').select('status').where('task_id', '=', objectionTask.id).executeTakeFirstOrThrow()).status === 'dismissed', 'objection dismissed');
 
@@ -216,7 +186,7 @@ test('a senior title session in the browser, from opening it to a verified certi
   // ---- pre-review publicity and the plan to 省人力社保厅 ----------------------------------------------------------
   await office.goto(`/zhejiang/sessions/${encodeURIComponent(sessionId)}`);
   await office.getByTestId('pre-review').click();
-  await office.locator('.ant-modal-confirm').getByRole('button', { name: named('确认') }).click();
+  await confirmDialog(office, '确认');
   await office.getByTestId('session-status').filter({ hasText: '评前公示' }).waitFor();
   const S_WF = titleSessionWorkflowId(year, 'senior');
   await openTask(`${S_WF}/hrss_approval/1`);
@@ -229,7 +199,7 @@ test('a senior title session in the browser, from opening it to a verified certi
   // ---- the committee draw: reproducible, the seed shown ----------------------------------------------------------
   await office.goto(`/zhejiang/sessions/${encodeURIComponent(sessionId)}`);
   await office.getByTestId('draw-committee').click();
-  await office.locator('.ant-modal-confirm').getByRole('button', { name: named('抽取') }).click();
+  await confirmDialog(office, '抽取');
   const seed = office.getByTestId('draw-seed');
   await seed.waitFor();
   expect(((await seed.textContent()) ?? '').trim()).toMatch(/^[0-9a-f]{32}$/);
@@ -299,12 +269,12 @@ test('a senior title session in the browser, from opening it to a verified certi
     }
     await p.getByTestId('ballot-submit').click();
     await p.locator('.ant-modal-confirm').getByText('赞成 ').waitFor();
-    await p.locator('.ant-modal-confirm').getByRole('button', { name: named('提交选票') }).click();
+    await confirmDialog(p, '提交选票');
     await p.getByTestId('ballot-done').waitFor();
     if (second) {
       // submitting again from the other tab is refused, and the page says so
       await second.getByTestId('ballot-submit').click();
-      await second.locator('.ant-modal-confirm').getByRole('button', { name: named('提交选票') }).click();
+      await confirmDialog(second, '提交选票');
       await second.getByTestId('ballot-error').filter({ hasText: '您已投过票' }).waitFor();
       await second.getByTestId('ballot-done').waitFor();
       await screenshot(second, 'zj-13-second-ballot-refused');
@@ -313,7 +283,7 @@ test('a senior title session in the browser, from opening it to a verified certi
     if (m !== chair && m.role === 'member' && i === 1) {
       // an ordinary member cannot close the ballot
       await p.getByTestId('close-ballot').click();
-      await p.locator('.ant-modal-confirm').getByRole('button', { name: named('结束投票') }).click();
+      await confirmDialog(p, '结束投票');
       await p.getByText('仅出席会议的主任委员或副主任委员可宣布投票结束').waitFor();
     }
     if (m !== chair && i > 1) await p.context().close();
@@ -326,7 +296,7 @@ test('a senior title session in the browser, from opening it to a verified certi
   await chairPage.goto(ballotUrl);
   await chairPage.getByTestId('ballot-done').waitFor();
   await chairPage.getByTestId('close-ballot').click();
-  await chairPage.locator('.ant-modal-confirm').getByRole('button', { name: named('结束投票') }).click();
+  await confirmDialog(chairPage, '结束投票');
   const results = chairPage.getByTestId('ballot-results');
   await results.waitFor();
   const rowOf = (id: string) => results.locator(`[data-application-id="${id}"]`);
@@ -350,7 +320,7 @@ test('a senior title session in the browser, from opening it to a verified certi
   await sys.skipTo(new Date(resultsEnd.end as unknown as string).getTime() + 60_000);
   await eventually(async () => (await appStatus(A.id)) === 'certified', 'A certified', 60_000);
 
-  await reloadUntil(A.page, '已颁发电子证书', 'the certificate');
+  await reloadUntil(A.page, () => A.page.getByTestId('title-status').filter({ hasText: '已颁发电子证书' }), 'the certificate');
   await A.page.getByTestId('title-result').getByText('通过').waitFor();
   await screenshot(A.page, 'zj-17-application-certified');
   await A.page.getByTestId('certificate-link').click();
@@ -366,8 +336,8 @@ test('a senior title session in the browser, from opening it to a verified certi
   await pub.getByTestId('certificate-verdict').filter({ hasText: '证书真实有效' }).waitFor();
   await pub.getByText('高级工程师').first().waitFor();
   await screenshot(pub, 'zj-18-certificate-verified-phone');
-  await reloadUntil(B.page, '评审未通过', 'the failed result');
+  await reloadUntil(B.page, () => B.page.getByTestId('title-status').filter({ hasText: '评审未通过' }), 'the failed result');
   await B.page.getByTestId('title-result').getByText('未通过').waitFor();
 
-  expect(pageErrors).toEqual([]);
+  expect(crowd.pageErrors).toEqual([]);
 });
