@@ -63,8 +63,10 @@ test('a senior title session in the browser, from opening it to a verified certi
   await office.goto('/zhejiang/experts');
   await office.getByText('评审专家库').first().waitFor();
   const addExpert = async (name: string, since: string, username?: string) => {
-    await office.getByRole('button', { name: named('添加专家') }).click();
     const modal = office.locator('.ant-modal').filter({ hasText: '添加评审专家' });
+    await modal.waitFor({ state: 'hidden' });
+    await office.getByRole('button', { name: named('添加专家') }).click();
+    await modal.waitFor();
     await modal.locator('#name').fill(name);
     await modal.locator('#orgName').fill('浙江省安全生产科学研究院');
     if (username) await modal.locator('#username').fill(username);
