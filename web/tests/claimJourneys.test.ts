@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import type { Page } from 'playwright-core';
-import { confirmDialog, decideInBrowser, pickDate, reloadUntil, screenshot } from './system';
+import { chooseEmployer, confirmDialog, decideInBrowser, pickDate, reloadUntil, screenshot } from './system';
 import { useSkippingJourney, type SkippingSystem } from './skippingSystem';
 import { demoAccounts } from '../../db/seed';
 import { shanghaiDate } from '../../domain/workdays';
@@ -27,11 +27,6 @@ const person = (username: string, opts: { mobile?: boolean } = {}) => crowd.pers
 /** the business day as the server's clock sees it (this file skips no time) */
 const daysAgo = async (n: number) => shanghaiDate((await sys.env.currentTimeMs()) - n * 86_400_000);
 
-async function chooseEmployer(page: Page, search: string, name: string) {
-  await page.locator('#employerOrgCode').click();
-  await page.locator('#employerOrgCode').fill(search);
-  await page.locator('.ant-select-item-option').filter({ hasText: name }).click();
-}
 
 /** submits the filled form, confirms the amount shown, and returns the new application number */
 async function confirmAndSubmit(page: Page, amountText: string): Promise<string> {

@@ -6,7 +6,7 @@
 import type { Browser } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
-import { SCREENSHOTS, confirmDialog, decideInBrowser, launchBrowser, loginAs, newContext, pickDate, screenshot, startSystem, type RunningSystem } from './system';
+import { SCREENSHOTS, chooseEmployer, confirmDialog, decideInBrowser, launchBrowser, loginAs, newContext, pickDate, screenshot, startSystem, type RunningSystem } from './system';
 import { demoAccounts } from '../../db/seed';
 
 jest.setTimeout(600_000);
@@ -48,9 +48,7 @@ test('certificate claim: applicant submits, three clerks decide in the browser, 
   await applicant.goto('/my/claims/new');
 
   // the form validates as the API does: a receipt date before the issue date is refused before submitting
-  await applicant.locator('#employerOrgCode').click();
-  await applicant.locator('#employerOrgCode').fill('菱湖物流');
-  await applicant.locator('.ant-select-item-option').filter({ hasText: '湖州菱湖物流运输有限公司' }).click();
+  await chooseEmployer(applicant, '菱湖物流', '湖州菱湖物流运输有限公司');
   await applicant.locator('#position').fill('安全主管');
   await applicant.locator('#employerAddress').fill('湖州市南浔区菱湖镇工业园区1号');
   await applicant.locator('#employerPhone').fill('0572-3000000');

@@ -193,6 +193,13 @@ export async function confirmDialog(page: Page, ok: string): Promise<void> {
   }
 }
 
+/** Chooses the employer in a form's searchable 工作单位 select. */
+export async function chooseEmployer(page: Page, search: string, name: string): Promise<void> {
+  await page.locator('#employerOrgCode').click();
+  await page.locator('#employerOrgCode').fill(search);
+  await page.locator('.ant-select-item-option').filter({ hasText: name }).click();
+}
+
 /** The clerk opens the task (by its subject's reference) from the inbox, checks what the page shows, and decides. */
 export async function decideInBrowser(page: Page, ref: string, shot: string, setup?: (page: Page) => Promise<void>): Promise<void> {
   await page.goto('/tasks');

@@ -9,7 +9,7 @@
  * Every human step is a click in the browser; the test only skips time between stages (never a policy period).
  */
 import type { Page } from 'playwright-core';
-import { confirmDialog, decideInBrowser, named, pickDate, reloadUntil, screenshot } from './system';
+import { chooseEmployer, confirmDialog, decideInBrowser, named, pickDate, reloadUntil, screenshot } from './system';
 import { useSkippingJourney, type SkippingSystem } from './skippingSystem';
 import { eventually } from '../../test/helpers/temporal';
 import { loadCalendar } from '../../db/calendar';
@@ -89,9 +89,7 @@ test('a senior title session in the browser, from opening it to a verified certi
     await p.locator('#sessionId').click();
     await p.locator('.ant-select-item-option').filter({ hasText: `${year}年度高级工程师评审` }).click();
     await p.getByLabel(category, { exact: true }).check();
-    await p.locator('#employerOrgCode').click();
-    await p.locator('#employerOrgCode').fill(employer.slice(2, 6));
-    await p.locator('.ant-select-item-option').filter({ hasText: employer }).click();
+    await chooseEmployer(p, employer.slice(2, 6), employer);
     await p.locator('#summary').fill(summary);
     // the commitment is required
     await p.getByRole('button', { name: named('提交申报') }).click();

@@ -127,6 +127,8 @@ export function SessionDetailPage() {
   );
   const appList = useLoad(() => api.get<ApplicationSummary[]>('/zhejiang/applications', { query: { sessionId: id } }).catch(() => [] as ApplicationSummary[]), [id, s.data]);
   const [present, setPresent] = useState<string[]>();
+  const [interviewing, setInterviewing] = useState<ApplicationSummary>();
+  const [interviewForm] = Form.useForm<{ summary: string }>();
   const [busy, setBusy] = useState<string>();
   const session = s.data;
   const members: Member[] = committee.data?.members ?? [];
@@ -230,6 +232,46 @@ export function SessionDetailPage() {
           <Empty description={committee.error ? errorText(committee.error) : '尚未抽取评审委员会'} />
         )}
       </Card>
+      {session.level === 'professor' && ['ready', 'meeting', 'interviews'].includes(session.status) && (
+        <Card size="small" title="面试答辩（正高级评审）" data-testid="interviews">
+          <Typography.Paragraph type="secondary">正高级工程师评审在定性评价基础上进行面试答辩；全部申报人答辩记录完成后开始投票。</Typography.Paragraph>
+          <Space wrap>
+            {apps
+              .filter((a) => !['rejected', 'withdrawn', 'deferred', 'disqualified'].includes(a.status ?? ''))
+              .map((a) => (
+                <Button key={a.id} onClick={() => setInterviewing(a)} data-testid={`interview-${a.applicationNo}`}>
+                  记录答辩：{a.name ?? a.applicantName}
+                </Button>
+              ))}
+          </Space>
+          <Modal
+            title={`面试答辩记录：${interviewing?.name ?? interviewing?.applicantName ?? ''}`}
+            open={!!interviewing}
+            onCancel={() => setInterviewing(undefined)}
+            onOk={() => interviewForm.submit()}
+            confirmLoading={busy === 'interview'}
+            okText="保存"
+            cancelText="取消"
+          >
+            <Form
+              form={interviewForm}
+              layout="vertical"
+              onFinish={(v: { summary: string }) =>
+                act('interview', async () => {
+                  await api.post(`/zhejiang/sessions/${encodeURIComponent(id)}/interviews`, { applicationId: interviewing!.id, summary: v.summary.trim() });
+                  message.success('已记录面试答辩');
+                  setInterviewing(undefined);
+                  interviewForm.resetFields();
+                })
+              }
+            >
+              <Form.Item name="summary" label="答辩情况" rules={[{ required: true, whitespace: true, message: '请填写答辩情况' }, { max: 2000 }]}>
+                <Input.TextArea rows={4} placeholder="如：答辩陈述清晰，回答专家提问准确" />
+              </Form.Item>
+            </Form>
+          </Modal>
+        </Card>
+      )}
       <Card size="small" title="申报人员">
         <Table<ApplicationSummary>
           size="small"
