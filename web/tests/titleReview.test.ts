@@ -232,6 +232,9 @@ test('a senior title session in the browser, from opening it to a verified certi
   await office.getByTestId('record-attendance').click();
   await office.getByText('出席情况已记录').waitFor();
   await office.getByTestId('session-status').filter({ hasText: '投票中' }).waitFor();
+  // attendance is recorded once: the boxes and the button are disabled from now on
+  expect(await office.getByTestId('record-attendance').isDisabled()).toBe(true);
+  expect(await office.locator(`tr[data-row-key="${absent[0]!.expertId}"] input[type="checkbox"]`).isDisabled()).toBe(true);
   await screenshot(office, 'zj-11-attendance-recorded');
 
   // ---- the secret ballot: each attending expert on their own ballot page ------------------------------------------

@@ -80,6 +80,7 @@ export const STAGE: Record<string, string> = {
   hrss_approval: '人社厅审批',
   // the title review (浙江省职称评审)
   committee: '抽取评审委员会',
+  ready: '待开会',
   balloting: '评审投票',
   certificate: '颁发证书',
   misconduct: '弄虚作假处理',

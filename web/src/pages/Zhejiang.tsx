@@ -207,7 +207,7 @@ export function SessionDetailPage() {
               dataSource={members}
               pagination={false}
               scroll={{ x: 560 }}
-              rowSelection={{ selectedRowKeys: presentIds, onChange: (keys) => setPresent(keys as string[]), columnTitle: '出席' }}
+              rowSelection={{ selectedRowKeys: presentIds, onChange: (keys) => setPresent(keys as string[]), columnTitle: '出席', getCheckboxProps: () => ({ disabled: session.status !== 'ready' }) }}
               columns={[
                 { title: '专家', key: 'n', render: (_: unknown, m) => m.name ?? m.expertId },
                 { title: '专业审议组', dataIndex: 'subgroup', render: (g: string) => CATEGORY[g] ?? g },
