@@ -36,6 +36,15 @@ export const UserView = registry.register(
   }),
 );
 
+/** the logged-in user, with their own identity (a person's forms are filled in from it) */
+export const MeView = registry.register(
+  'Me',
+  UserView.extend({
+    idNumber: z.string().nullable().openapi({ description: "the user's own ID number, in full (only ever shown to the person)" }),
+    phone: z.string().nullable(),
+  }),
+);
+
 export const LoginResult = registry.register('LoginResult', z.object({ token: z.string(), user: UserView }));
 
 export const RegisterBody = registry.register(

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import rateLimit from 'express-rate-limit';
 import { z } from 'zod';
 import { defineRoute } from '../route';
-import { LoginBody, LoginResult, RegisterBody, UserView } from '../schemas';
+import { LoginBody, LoginResult, MeView, RegisterBody, UserView } from '../schemas';
 import { Problem, sendProblem } from '../problem';
 import { hashPassword, verifyPassword } from '../passwords';
 import { actorOf } from '../auth';
@@ -96,10 +96,11 @@ export function authRoutes(deps: AppDeps): Router {
     summary: 'Who am I',
     tags: ['auth'],
     access: { roles: 'any' },
-    responses: { 200: { description: 'the logged-in user', schema: UserView } },
+    responses: { 200: { description: 'the logged-in user, with their own ID number and phone', schema: MeView } },
     handler: async ({ req }) => {
       const a = actorOf(req);
-      return { username: a.username, displayName: a.displayName, roles: a.roles, orgCode: a.orgCode, orgName: await orgName(a.orgCode) };
+      const u = await db.selectFrom('app_user').select(['id_number', 'phone']).where('id', '=', a.userId).executeTakeFirst();
+      return { username: a.username, displayName: a.displayName, roles: a.roles, orgCode: a.orgCode, orgName: await orgName(a.orgCode), idNumber: u?.id_number ?? null, phone: u?.phone ?? null };
     },
   });
 

@@ -125,18 +125,20 @@ export function noticeRoutes(deps: AppDeps): Router {
       if (body.applicationId && !entryIds.includes(body.applicationId)) throw new Problem('VALIDATION_FAILED', 'applicationId is not an entry of this notice');
       const applicationId = body.applicationId ?? (entryIds.length === 1 ? entryIds[0]! : null);
       const id = randomUUID();
-      // the row exists only if the workflow took the objection (it refuses once the period has ended)
-      const taken = await db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto('objection')
-          .values({ id, notice_id: n.id, application_id: applicationId, text: body.text, contact: body.contact ?? null, filed_at: new Date(), status: 'open' })
-          .execute();
-        return withTemporal(() =>
-          temporal.workflow.getHandle(n.workflow_id!).executeUpdate(fileObjectionUpdate, { args: [{ objectionId: id, noticeId: n.id, applicationId }] }),
-        ).catch((err) => {
-          if (err instanceof Problem && err.code === 'TASK_ALREADY_DECIDED') throw new Problem('NOTICE_CLOSED', 'the publicity period has ended');
-          throw err;
-        });
+      // The row is committed before the workflow hears of it: the workflow's first act is an activity that links
+      // the row to its investigation task, and that activity may run before this request could commit a
+      // transaction wrapped around the Update (the link was then lost). The row stays only if the workflow took
+      // the objection (it refuses once the period has ended).
+      await db
+        .insertInto('objection')
+        .values({ id, notice_id: n.id, application_id: applicationId, text: body.text, contact: body.contact ?? null, filed_at: new Date(), status: 'open' })
+        .execute();
+      const taken = await withTemporal(() =>
+        temporal.workflow.getHandle(n.workflow_id!).executeUpdate(fileObjectionUpdate, { args: [{ objectionId: id, noticeId: n.id, applicationId }] }),
+      ).catch(async (err) => {
+        await db.deleteFrom('objection').where('id', '=', id).where('task_id', 'is', null).execute();
+        if (err instanceof Problem && err.code === 'TASK_ALREADY_DECIDED') throw new Problem('NOTICE_CLOSED', 'the publicity period has ended');
+        throw err;
       });
       return { id, noticeId: n.id, status: 'open' as const, taskId: taken.taskId };
     },

@@ -3,10 +3,10 @@
  * bureau and the town clerk each decide their task in the console, the applicant sees it paid; a clerk of another
  * town cannot see the task; the public progress lookup works. Screenshots go to test-results/screenshots/.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
-import { SCREENSHOTS, launchBrowser, loginAs, newContext, screenshot, startSystem, type RunningSystem } from './system';
+import { SCREENSHOTS, chooseEmployer, confirmDialog, decideInBrowser, launchBrowser, loginAs, newContext, pickDate, screenshot, startSystem, type RunningSystem } from './system';
 import { demoAccounts } from '../../db/seed';
 
 jest.setTimeout(600_000);
@@ -32,29 +32,6 @@ afterAll(async () => {
   }
 });
 
-/** Picks a date in an antd DatePicker by typing it. */
-async function pickDate(page: Page, id: string, date: string) {
-  const input = page.locator(`#${id}`);
-  await input.click();
-  await input.fill(date);
-  await input.press('Enter');
-}
-
-/** The clerk opens the claim's task from the inbox, checks what the page shows, and decides. */
-async function decideInBrowser(page: Page, applicationNo: string, shot: string, setup?: (page: Page) => Promise<void>) {
-  await page.goto('/tasks');
-  const link = page.locator(`[data-testid="task-link"][data-ref="${applicationNo}"]`);
-  await link.waitFor();
-  await link.click();
-  await page.getByTestId('task-title').waitFor();
-  await page.getByTestId('decision-submit').waitFor();
-  if (setup) await setup(page);
-  await screenshot(page, shot);
-  await page.getByTestId('decision-submit').click();
-  await page.getByRole('button', { name: '确认提交' }).click();
-  await page.waitForURL((u) => u.pathname === '/tasks');
-}
-
 test('certificate claim: applicant submits, three clerks decide in the browser, applicant sees it paid; the public lookup works', async () => {
   const applicantCtx = await newContext(browser, sys.base);
   const applicant = await applicantCtx.newPage();
@@ -71,9 +48,7 @@ test('certificate claim: applicant submits, three clerks decide in the browser, 
   await applicant.goto('/my/claims/new');
 
   // the form validates as the API does: a receipt date before the issue date is refused before submitting
-  await applicant.locator('#employerOrgCode').click();
-  await applicant.locator('#employerOrgCode').fill('菱湖物流');
-  await applicant.locator('.ant-select-item-option').filter({ hasText: '湖州菱湖物流运输有限公司' }).click();
+  await chooseEmployer(applicant, '菱湖物流', '湖州菱湖物流运输有限公司');
   await applicant.locator('#position').fill('安全主管');
   await applicant.locator('#employerAddress').fill('湖州市南浔区菱湖镇工业园区1号');
   await applicant.locator('#employerPhone').fill('0572-3000000');
@@ -94,7 +69,7 @@ test('certificate claim: applicant submits, three clerks decide in the browser, 
   if (!(await confirm.isVisible())) await applicant.getByTestId('claim-submit').click();
   // the amount is shown before submitting
   await applicant.locator('.ant-modal-confirm').getByText('¥1,000 元').waitFor();
-  await applicant.getByRole('button', { name: '确认提交' }).click();
+  await confirmDialog(applicant, '确认提交');
   const noEl = applicant.getByTestId('created-application-no');
   await noEl.waitFor();
   const applicationNo = (await noEl.textContent())!.trim();

@@ -8,12 +8,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../scripts/ports';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
 
 export interface RunningSystem {
   base: string;
@@ -96,9 +95,17 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** A browser context as a person's phone or desktop, in China. */
+let devices = 0;
+
+/**
+ * A browser context as a person's phone or desktop, in China. Each context is its own device: behind the loopback
+ * reverse proxy the app trusts, it comes from an address of its own (X-Forwarded-For), as a clerk or an expert at
+ * their own desk would, so the per-address login limit counts each person separately.
+ */
 export async function newContext(browser: Browser, base: string, opts: { mobile?: boolean } = {}): Promise<BrowserContext> {
+  const device = ++devices;
   const ctx = await browser.newContext({
+    extraHTTPHeaders: { 'X-Forwarded-For': `10.20.${Math.floor(device / 250) % 250}.${(device % 250) + 1}` },
     baseURL: base,
     locale: 'zh-CN',
     // deliberately not Asia/Shanghai: the console must show Shanghai time whatever the device's zone
@@ -128,4 +135,115 @@ export async function loginAs(page: Page, username: string, password = 'demo'): 
   await page.locator('#login-password').fill(password);
   await page.getByTestId('login-submit').click();
   await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+}
+
+/**
+ * Picks a date in an antd DatePicker by typing it. Enter confirms it (and, as in any HTML form, submits the form);
+ * `{ submit: false }` confirms it by leaving the field instead.
+ */
+export async function pickDate(page: Page, id: string, date: string, opts: { submit?: boolean } = {}): Promise<void> {
+  const input = page.locator(`#${id}`);
+  await input.click();
+  await input.fill(date);
+  await input.press(opts.submit === false ? 'Tab' : 'Enter');
+}
+
+/**
+ * Clicks the OK button of the confirmation dialog now open and waits until the dialog is gone. A click that lands
+ * while the dialog is still animating in is sometimes lost on a loaded machine: then it is clicked again (never
+ * while the button shows its request is on the way).
+ */
+export async function confirmDialog(page: Page, ok: string): Promise<void> {
+  const dialog = page.locator('.ant-modal-confirm').last();
+  const button = dialog.getByRole('button', { name: named(ok) });
+  for (let attempt = 1; ; attempt++) {
+    await button.click({ timeout: 30_000 }).catch((err) => {
+      if (attempt === 1) throw err;
+    });
+    try {
+      await dialog.waitFor({ state: 'hidden', timeout: 3_000 });
+      return;
+    } catch {
+      if (await button.evaluate((b) => b.classList.contains('ant-btn-loading')).catch(() => false)) {
+        await dialog.waitFor({ state: 'hidden', timeout: 90_000 });
+        return;
+      }
+      if (attempt >= 5) throw new Error(`the dialog's "${ok}" did not take`);
+    }
+  }
+}
+
+/** Chooses the employer in a form's searchable 工作单位 select. */
+export async function chooseEmployer(page: Page, search: string, name: string): Promise<void> {
+  await page.locator('#employerOrgCode').click();
+  await page.locator('#employerOrgCode').fill(search);
+  await page.locator('.ant-select-item-option').filter({ hasText: name }).click();
+}
+
+/** The clerk opens the task (by its subject's reference) from the inbox, checks what the page shows, and decides. */
+export async function decideInBrowser(page: Page, ref: string, shot: string, setup?: (page: Page) => Promise<void>): Promise<void> {
+  await page.goto('/tasks');
+  const link = page.locator(`[data-testid="task-link"][data-ref="${ref}"]`).first();
+  await link.waitFor();
+  await link.click();
+  await page.getByTestId('task-title').waitFor();
+  await page.getByTestId('decision-submit').waitFor();
+  if (setup) await setup(page);
+  await screenshot(page, shot);
+  await page.getByTestId('decision-submit').click();
+  await confirmDialog(page, '确认提交');
+  const refused = page.getByTestId('decision-error');
+  try {
+    await Promise.race([
+      page.waitForURL((u) => u.pathname === '/tasks'),
+      refused.waitFor().then(async () => {
+        throw new Error(`the decision on ${ref} was refused: ${await refused.textContent()}`);
+      }),
+    ]);
+  } catch (err) {
+    await screenshot(page, `${shot}-failed`).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** A button's accessible name: antd puts a space between two Chinese characters (提交 → 提 交). */
+export const named = (text: string): RegExp => new RegExp(`^\\s*${[...text].join('\\s*')}\\s*$`);
+
+/**
+ * The people of a journey, each at their own device (browser context), logged in through the login form; page
+ * errors are collected, and `lastScreens` saves what every screen showed last (for a failed run).
+ */
+export function people(browser: Browser, base: () => string) {
+  const contexts: BrowserContext[] = [];
+  const pageErrors: string[] = [];
+  return {
+    pageErrors,
+    async device(who: string, opts: { mobile?: boolean } = {}): Promise<Page> {
+      const ctx = await newContext(browser, base(), opts);
+      contexts.push(ctx);
+      const page = await ctx.newPage();
+      page.on('pageerror', (e) => pageErrors.push(`${who}: ${String(e)}`));
+      return page;
+    },
+    async person(username: string, opts: { mobile?: boolean } = {}): Promise<Page> {
+      const page = await this.device(username, opts);
+      await loginAs(page, username);
+      return page;
+    },
+    async lastScreens(prefix: string): Promise<void> {
+      let i = 0;
+      for (const ctx of contexts) for (const page of ctx.pages()) await screenshot(page, `${prefix}-last-${++i}`).catch(() => undefined);
+    },
+  };
+}
+
+/** Reloads until `what` is visible: another person's step (or a skipped-to time) changed the page. */
+export async function reloadUntil(page: Page, locate: () => Locator, what: string): Promise<void> {
+  for (let i = 0; i < 40; i++) {
+    if (await locate().first().isVisible().catch(() => false)) return;
+    await page.waitForTimeout(500);
+    await page.reload();
+    await page.waitForLoadState('networkidle');
+  }
+  throw new Error(`the page never showed ${what}`);
 }

@@ -172,6 +172,7 @@ export interface Claim {
   closeReason: string | null;
   timeline: TimelineEntry[];
   instalments: { year: number; amountYuan: number; status: string; dueOn?: string | null; paidAt?: string | null }[];
+  nextInstalmentDueOn?: string | null;
   tasks: Task[];
 }
 

@@ -39,6 +39,11 @@ export const LEVEL: Record<string, string> = { junior: '初级', intermediate: '
 export const level = pick(LEVEL);
 export const LEVEL_AMOUNT: Record<string, number> = { junior: 1000, intermediate: 2000, senior: 3000 };
 
+// the Zhejiang title review
+export const TITLE_LEVEL: Record<string, string> = { senior: '高级工程师', professor: '正高级工程师' };
+export const CATEGORY: Record<string, string> = { safety_science: '安全科学应用', technical_service: '安全技术服务', production_management: '安全生产管理' };
+export const CHANNEL: Record<string, string> = { standard: '常规申报', landmark: '标志性业绩（绿色通道）', scored: '量化赋分达标' };
+
 export const TASK_KIND: Record<string, string> = {
   unit_verification: '单位审核',
   bureau_review: '初审',
@@ -73,6 +78,23 @@ export const STAGE: Record<string, string> = {
   publicity: '公示',
   meeting: '评审会议',
   hrss_approval: '人社厅审批',
+  // the title review (浙江省职称评审)
+  committee: '抽取评审委员会',
+  ready: '待开会',
+  balloting: '评审投票',
+  certificate: '颁发证书',
+  misconduct: '弄虚作假处理',
+  unit_publicity: '单位内部公示',
+  qualified: '资格审查通过',
+  deferred: '转下一年度评审',
+  pre_review: '评前公示',
+  passed: '评审通过',
+  failed: '评审未通过',
+  results_publicity: '评审结果公示',
+  certified: '已颁发电子证书',
+  overturned: '异议成立，撤销通过结果',
+  disqualified: '取消评审资格',
+  withdrawn: '已撤回 / 取消',
 };
 export const stage = pick(STAGE);
 
@@ -111,6 +133,39 @@ export const EVENT: Record<string, string> = {
   clawed_back: '全额追回',
   blacklisted: '列入黑名单',
   instalment_released: '下一期开始核实',
+  payout_awaiting_budget: '等待专项经费预算',
+  closed_completed: '办结',
+  // the title review
+  unit_publicity: '单位内部公示',
+  publicity_opened: '发布公示',
+  publicity_closed: '公示期满',
+  pre_review_started: '开始评前公示，报送评审工作方案',
+  plan_approved: '评审工作方案获核准',
+  plan_rejected: '评审工作方案未获核准',
+  plan_resubmitted: '重新报送评审工作方案',
+  approval_deadline_missed: '未在会前10个工作日核准',
+  approval_too_late: '核准晚于会前10个工作日',
+  meeting_moved: '调整评审会议日期',
+  meeting_date_ok: '会议日期符合要求',
+  ready_for_meeting: '具备开会条件',
+  committee_drawn: '随机抽取评审委员会',
+  attendance_recorded: '记录出席情况',
+  awaiting_interviews: '等待面试答辩',
+  interview_recorded: '记录面试答辩',
+  ballot_opened: '开始无记名投票',
+  ballot_closed: '投票结束，计票',
+  results_announced: '宣布评审结果',
+  qualified: '资格审查通过',
+  passed: '评审通过',
+  failed: '评审未通过',
+  results_publicity: '评审结果公示',
+  certificate_issued: '颁发电子证书',
+  certified: '已颁发电子证书',
+  overturned: '撤销评审通过结果',
+  disqualified: '取消评审资格',
+  withdrawn: '撤回 / 取消',
+  misconduct: '弄虚作假处理',
+  completed: '办结',
 };
 export const event = pick(EVENT);
 
@@ -147,6 +202,11 @@ export const INELIGIBLE: Record<string, string> = {
   NO_REREVIEW_BODY: '工作单位无复审单位记录',
   BANNED: '处于禁止申报期内',
   CHANNEL_NOT_ALLOWED: '该级别不允许此申报渠道',
+  SESSION_CLOSED: '评审会已停止受理申报',
+  COMMITMENT_REQUIRED: '须承诺申报材料真实',
+  TITLE_TOO_LOW: '正高级评审专家须具有正高级职称',
+  SENIOR_TITLE_UNDER_5_YEARS: '高级评审专家须取得高级职称满5年',
+  PROFESSOR_TITLE_UNDER_3_YEARS: '正高级评审专家须取得正高级职称满3年',
 };
 
 /** A problem+json answer in words a clerk understands. */
@@ -173,7 +233,13 @@ export const ERROR: Record<string, string> = {
   QUORUM_NOT_MET: '出席人数不足17人',
   NOT_A_VOTING_MEMBER: '您不是本次评审会的出席委员',
   ALREADY_VOTED: '您已投过票',
-  BALLOT_CLOSED: '投票已结束',
+  BALLOT_CLOSED: '投票未开放或已结束',
+  NOT_PRESIDING: '仅出席会议的主任委员或副主任委员可宣布投票结束',
+  INVALID_BALLOT: '选票须对每位申报人各表决一次',
+  SESSION_STATE: '评审会当前阶段不能进行此操作',
+  SESSION_EXISTS: '该年度该级别的评审会已存在',
+  MEETING_TOO_SOON: '会议日期过近：评审方案须在会议10个工作日前获省人力社保厅批准',
+  DUPLICATE_APPLICATION: '您本年度已提交过职称申报',
   NETWORK: '网络连接失败',
 };
 

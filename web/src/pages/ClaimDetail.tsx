@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type HTMLAttributes } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { Alert, App, Button, Card, Col, Form, Input, Result, Row, Skeleton, Space, Table, Tag, Typography } from 'antd';
 import { PrinterOutlined } from '@ant-design/icons';
@@ -9,10 +9,34 @@ import { fmt, fmtDate, yuan } from '../lib/time';
 import { ClaimFormDescriptions, ClaimStatusTag, ClaimSteps, OpinionsView, TimelineView } from '../components';
 import { useAuth } from '../auth';
 
+const INSTALMENT_STATUS: Record<string, string> = {
+  pending: '未到期',
+  scheduled: '未到期',
+  released: '待核实',
+  in_review: '审核中',
+  awaiting_budget: '等待经费预算',
+  paid: '已发放',
+  cancelled: '不再发放',
+  recovered: '已追回',
+};
+const INSTALMENT_COLOR: Record<string, string> = { paid: 'green', in_review: 'processing', released: 'processing', pending: 'blue', scheduled: 'blue', awaiting_budget: 'gold', recovered: 'magenta' };
+
 function NextStep({ claim }: { claim: Claim }) {
   const open = claim.tasks.find((t) => t.state === 'open');
   const paused = claim.tasks.find((t) => t.state === 'paused');
   if (paused) return null;
+  if (claim.status === 'awaiting_next_instalment') {
+    const next = claim.instalments.find((i) => i.status !== 'paid' && i.status !== 'cancelled');
+    return (
+      <Alert
+        type="success"
+        showIcon
+        data-testid="awaiting-next"
+        message={`已发放 ${yuan(claim.paidYuan)}${next ? `，第${next.year}年 ${yuan(next.amountYuan)} 待发放` : ''}`}
+        description={claim.nextInstalmentDueOn ? `${fmtDate(claim.nextInstalmentDueOn)} 起随年度统一发放开始核实` : undefined}
+      />
+    );
+  }
   if (claim.status === 'paid' || claim.status === 'completed') return <Alert type="success" showIcon message={`奖励已发放 ${yuan(claim.paidYuan)}，本申请已办结。`} data-testid="claim-done" />;
   if (claim.status === 'rejected') return <Alert type="error" showIcon message="申请未予核准" description={claim.closeReason ?? undefined} />;
   if (claim.status === 'clawed_back') return <Alert type="error" showIcon message="已全额追回奖励" description={claim.closeReason ?? undefined} />;
@@ -120,16 +144,24 @@ export function ClaimDetailPage() {
             <Card size="small" title="审核意见">
               <OpinionsView claim={c} />
             </Card>
-            <Card size="small" title="奖励发放">
+            <Card size="small" title={c.instalments.length > 1 ? `奖励发放（分${c.instalments.length}年）` : '奖励发放'} data-testid="instalment-plan">
+              {c.instalments.length > 1 && (
+                <Typography.Paragraph type="secondary" style={{ fontSize: 13 }}>
+                  {c.instalments.map((i) => `第${i.year}年 ${yuan(i.amountYuan)}`).join('，')}。第二、三年的奖励在上一期发放满一年后，经单位核实（仍在合同期内、社保个税正常缴纳）、区应急管理局初审和行业主管部门复审后发放；离职或单位不予确认的，该期及以后各期不再发放。
+                </Typography.Paragraph>
+              )}
               <Table
                 size="small"
                 rowKey="year"
                 pagination={false}
                 dataSource={c.instalments}
+                scroll={{ x: 420 }}
+                onRow={(i) => ({ 'data-year': String(i.year) }) as HTMLAttributes<HTMLElement>}
                 columns={[
-                  { title: '期次', dataIndex: 'year', render: (y: number) => `第${y}期` },
+                  { title: '期次', dataIndex: 'year', render: (y: number) => (c.instalments.length > 1 ? `第${y}年` : `第${y}期`) },
                   { title: '金额', dataIndex: 'amountYuan', render: (n: number) => yuan(n) },
-                  { title: '状态', dataIndex: 'status', render: (s: string) => <Tag color={s === 'paid' ? 'green' : s === 'pending' ? 'blue' : s === 'recovered' ? 'magenta' : 'default'}>{({ paid: '已发放', pending: '待发放', cancelled: '已取消', recovered: '已追回' } as Record<string, string>)[s] ?? s}</Tag> },
+                  { title: '状态', dataIndex: 'status', render: (st: string) => <Tag color={INSTALMENT_COLOR[st] ?? 'default'}>{INSTALMENT_STATUS[st] ?? st}</Tag> },
+                  { title: '预计核实日期', dataIndex: 'dueOn', render: (v: string | null | undefined, i) => (i.status === 'paid' ? '—' : v ? fmtDate(v) : i.year > 1 ? '上一期发放满一年' : '—') },
                   { title: '发放时间', dataIndex: 'paidAt', render: (v: string | null) => fmt(v) },
                 ]}
               />

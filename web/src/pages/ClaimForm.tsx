@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { Alert, App, Button, Card, Checkbox, Col, DatePicker, Descriptions, Divider, Form, Input, InputNumber, Radio, Result, Row, Select, Space, Statistic, Switch, Tabs, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
@@ -7,6 +7,7 @@ import { useLoad } from '../lib/hooks';
 import { EMPLOYER_NATURE, LEVEL, LEVEL_AMOUNT, errorText, level as levelLabel } from '../lib/labels';
 import { dayjs, todayShanghai, yuan } from '../lib/time';
 import { useAuth } from '../auth';
+import { idNumberProblem } from '../lib/idNumber';
 
 interface Values {
   employerOrgCode: string;
@@ -15,7 +16,8 @@ interface Values {
   employerNatureOther?: string;
   employerAddress?: string;
   employerPhone?: string;
-  phone?: string;
+  idNumber: string;
+  phone: string;
   certNumber: string;
   level: 'junior' | 'intermediate' | 'senior';
   issuedOn: Dayjs;
@@ -45,6 +47,13 @@ export function ClaimFormPage() {
   const [created, setCreated] = useState<{ id: string; applicationNo: string; amountYuan: number }>();
   const [busy, setBusy] = useState(false);
   const orgs = useLoad(() => api.get<Org[]>('/orgs', { query: { type: 'enterprise' } }), []);
+  // the form is filled in from the applicant's registered identity; the API checks that what is sent is theirs
+  const me = useLoad(() => api.get<{ idNumber: string | null; phone: string | null }>('/auth/me'), []);
+  useEffect(() => {
+    if (!me.data) return;
+    if (!form.isFieldTouched('idNumber') && me.data.idNumber) form.setFieldValue('idNumber', me.data.idNumber);
+    if (!form.isFieldTouched('phone') && me.data.phone) form.setFieldValue('phone', me.data.phone);
+  }, [me.data, form]);
   const lvl = Form.useWatch('level', form);
   const receivedOn = Form.useWatch('receivedOn', form);
   const nature = Form.useWatch('employerNature', form);
@@ -55,6 +64,7 @@ export function ClaimFormPage() {
     const body: Record<string, unknown> = {
       kind,
       employerOrgCode: v.employerOrgCode,
+      applicant: { name: user?.displayName ?? '', idNumber: v.idNumber.trim().toUpperCase(), phone: v.phone.trim() },
       certificate: { number: v.certNumber.trim(), level: v.level, issuedOn: d(v.issuedOn), receivedOn: d(v.receivedOn) },
       declaration: true,
     };
@@ -80,6 +90,7 @@ export function ClaimFormPage() {
         <Descriptions size="small" column={1} bordered style={{ marginTop: 12 }}>
           <Descriptions.Item label="申请类别">{kind === 'certificate' ? '资格证书奖励' : '紧缺人才奖励'}</Descriptions.Item>
           <Descriptions.Item label="申请人">{user?.displayName}</Descriptions.Item>
+          <Descriptions.Item label="身份证号码">{v.idNumber.trim().toUpperCase()}</Descriptions.Item>
           <Descriptions.Item label="工作单位">{employer?.name ?? v.employerOrgCode}</Descriptions.Item>
           <Descriptions.Item label="证书">{`${levelLabel(v.level)} · ${v.certNumber}`}</Descriptions.Item>
           <Descriptions.Item label="发证 / 领取">{`${d(v.issuedOn)} / ${d(v.receivedOn)}`}</Descriptions.Item>
@@ -102,7 +113,7 @@ export function ClaimFormPage() {
           if (e instanceof ApiError && e.fieldErrors.length) {
             form.setFields(
               e.fieldErrors
-                .map((fe) => ({ path: fe.path, name: fe.path.replace(/^certificate\.number$/, 'certNumber').replace(/^certificate\./, '').replace(/^employment\./, '') }))
+                .map((fe) => ({ path: fe.path, name: fe.path.replace(/^certificate\.number$/, 'certNumber').replace(/^certificate\./, '').replace(/^employment\./, '').replace(/^applicant\./, '') }))
                 .filter((x) => !!form.getFieldInstance(x.name as never))
                 .map((x) => ({ name: x.name as never, errors: ['填写有误，请核对'] })),
             );
@@ -182,8 +193,18 @@ export function ClaimFormPage() {
             </Form.Item>
           </Col>
           <Col xs={24} md={12}>
-            <Form.Item label="身份证号码" extra="以实名注册的身份证号提交，不可修改">
-              <Input value="（本人实名身份）" disabled />
+            <Form.Item
+              name="idNumber"
+              label="身份证号码"
+              extra="须为本人实名注册的身份证号"
+              rules={[{ required: true, whitespace: true, message: '请输入身份证号码' }, { validator: async (_, v?: string) => { const p = v?.trim() ? idNumberProblem(v.trim()) : null; if (p) throw new Error(p); } }]}
+            >
+              <Input maxLength={18} data-testid="id-number" />
+            </Form.Item>
+          </Col>
+          <Col xs={24} md={12}>
+            <Form.Item name="phone" label="联系电话（手机）" rules={[{ required: true, whitespace: true, message: '请输入联系电话' }, { pattern: /^[0-9+\-() ]{5,20}$/, message: '电话号码格式不正确' }]}>
+              <Input data-testid="phone" />
             </Form.Item>
           </Col>
           <Col xs={24} md={12}>
@@ -278,7 +299,15 @@ export function ClaimFormPage() {
             <Divider orientation="left" plain>引进与劳动合同</Divider>
             <Row gutter={16}>
               <Col xs={24} md={12}>
-                <Form.Item name="since" label="入职日期" rules={[{ required: true, message: '请选择入职日期' }]}>
+                <Form.Item
+                  name="since"
+                  label="入职日期"
+                  rules={[
+                    { required: true, message: '请选择入职日期' },
+                    // as the API counts it: a full year of contributions needs a full year in the job
+                    { validator: async (_, v?: Dayjs) => { if (v && v.add(12, 'month').format('YYYY-MM-DD') > today) throw new Error(`入职不满一年（满一年之日为 ${v.add(12, 'month').format('YYYY-MM-DD')}），社保和个税缴纳不足12个月`); } },
+                  ]}
+                >
                   <DatePicker style={{ width: '100%' }} disabledDate={(x) => x.format('YYYY-MM-DD') > today} />
                 </Form.Item>
               </Col>

@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
-import { Alert, App, Button, Card, Collapse, Descriptions, Empty, Form, Input, Modal, Result, Space, Steps, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Collapse, Descriptions, Empty, Form, Input, Modal, Result, Select, Space, Steps, Table, Tag, Typography } from 'antd';
 import { SearchOutlined } from '@ant-design/icons';
 import { api, ApiError, type TimelineEntry } from '../lib/api';
 import { useLoad } from '../lib/hooks';
-import { claimKind, claimStatus, errorText, stage as stageLabel } from '../lib/labels';
+import { CATEGORY, CHANNEL, TITLE_LEVEL, claimKind, claimStatus, errorText, stage as stageLabel } from '../lib/labels';
 import { dayjs, fmt, fmtDate, TZ } from '../lib/time';
 import { ClaimStatusTag, TimelineView } from '../components';
 
@@ -110,24 +110,36 @@ interface Notice {
   startsAt: string;
   endsAt: string;
   entries: Record<string, unknown>[];
+  /** the server's word on whether the publicity is running (it ends at 24:00 of the N-th working day, Asia/Shanghai) */
+  open?: boolean;
+  acceptsObjections?: boolean;
 }
 
-const ENTRY_LABEL: Record<string, string> = { name: '姓名', employer: '工作单位', employerName: '工作单位', orgName: '单位', category: '评审专业', level: '级别', channel: '申报渠道', applicationNo: '申请编号', result: '结果', title: '职称', specialty: '专业' };
+/** a notice entry's or a certificate's coded values in words */
+const codeWords = (k: string, v: unknown): string => {
+  const x = String(v);
+  if (k === 'level') return TITLE_LEVEL[x] ?? x;
+  if (k === 'category' || k === 'specialty') return CATEGORY[x] ?? x;
+  if (k === 'channel') return CHANNEL[x] ?? x;
+  return x;
+};
+
+const ENTRY_LABEL: Record<string, string> = { categoryName: '评审专业', name: '姓名', employer: '工作单位', employerName: '工作单位', orgName: '单位', category: '评审专业', level: '级别', channel: '申报渠道', applicationNo: '申请编号', result: '结果', title: '职称', specialty: '专业' };
 
 export function PublicNoticesPage() {
   const { message } = App.useApp();
   const notices = useLoad(() => api.get<Notice[]>('/public/notices', { anonymous: true }), []);
   const [objecting, setObjecting] = useState<Notice>();
   const [busy, setBusy] = useState(false);
-  const [form] = Form.useForm<{ text: string; contact?: string }>();
+  const [form] = Form.useForm<{ text: string; contact?: string; applicationId?: string }>();
   const now = dayjs();
   const notFound = notices.error instanceof ApiError && notices.error.status === 404;
-  const submit = async (v: { text: string; contact?: string }) => {
+  const submit = async (v: { text: string; contact?: string; applicationId?: string }) => {
     if (!objecting) return;
     setBusy(true);
     try {
-      await api.post(`/public/notices/${encodeURIComponent(objecting.id)}/objections`, { text: v.text.trim(), ...(v.contact?.trim() ? { contact: v.contact.trim() } : {}) }, { anonymous: true });
-      message.success('异议已提交，评委会办公室将进行调查核实');
+      await api.post(`/public/notices/${encodeURIComponent(objecting.id)}/objections`, { text: v.text.trim(), ...(v.contact?.trim() ? { contact: v.contact.trim() } : {}), ...(v.applicationId ? { applicationId: v.applicationId } : {}) }, { anonymous: true });
+      message.success('异议已提交，将由组织公示的单位调查核实');
       setObjecting(undefined);
       form.resetFields();
     } catch (e) {
@@ -137,19 +149,24 @@ export function PublicNoticesPage() {
     }
   };
   const list = notices.data ?? [];
+  const objectable = (objecting?.entries ?? [])
+    .filter((e) => typeof e.applicationId === 'string')
+    .map((e) => ({ value: String(e.applicationId), label: [e.name, e.employer, e.applicationNo].filter(Boolean).join(' · ') }));
   return (
     <Card title="公示公告">
       {notices.error && !notFound ? <Alert type="error" showIcon message={errorText(notices.error)} /> : null}
       {!notices.loading && !list.length ? <Empty description="暂无公示" /> : null}
-      <Collapse
-        defaultActiveKey={list.filter((n) => dayjs(n.endsAt).isAfter(now)).map((n) => n.id)}
+      {notices.data && <Collapse
+        defaultActiveKey={list.filter((n) => n.open ?? dayjs(n.endsAt).isAfter(now)).map((n) => n.id)}
         items={list.map((n) => {
-          const open = dayjs(n.startsAt).isBefore(now) && dayjs(n.endsAt).isAfter(now);
-          const keys = [...new Set(n.entries.flatMap((e) => Object.keys(e)))].filter((k) => typeof n.entries[0]?.[k] !== 'object' && !/id$/i.test(k));
+          // the server decides (its clock, and a publicity closed by its process); this device's clock is a fallback
+          const open = n.open ?? (dayjs(n.startsAt).isBefore(now) && dayjs(n.endsAt).isAfter(now));
+          const objections = n.acceptsObjections ?? (open && n.kind !== 'misconduct');
+          const keys = [...new Set(n.entries.flatMap((e) => Object.keys(e)))].filter((k) => typeof n.entries[0]?.[k] !== 'object' && !/id$/i.test(k) && !(k === 'category' && 'categoryName' in (n.entries[0] ?? {})));
           return {
             key: n.id,
             label: (
-              <Space wrap>
+              <Space wrap data-testid="notice-title" data-notice-id={n.id}>
                 <span>{n.title}</span>
                 {open ? <Tag color="green">公示中</Tag> : <Tag>已结束</Tag>}
               </Space>
@@ -166,10 +183,10 @@ export function PublicNoticesPage() {
                   pagination={false}
                   scroll={{ x: 500 }}
                   dataSource={n.entries}
-                  columns={keys.map((k) => ({ title: ENTRY_LABEL[k] ?? k, dataIndex: k, render: (v: unknown) => (v == null ? '—' : String(v)) }))}
+                  columns={keys.map((k) => ({ title: ENTRY_LABEL[k] ?? k, dataIndex: k, render: (v: unknown) => (v == null ? '—' : codeWords(k, v)) }))}
                 />
-                {open && (
-                  <Button onClick={() => setObjecting(n)} data-testid="object-button">
+                {objections && (
+                  <Button onClick={() => { form.resetFields(); setObjecting(n); }} data-testid="object-button">
                     提出异议
                   </Button>
                 )}
@@ -177,9 +194,14 @@ export function PublicNoticesPage() {
             ),
           };
         })}
-      />
+      />}
       <Modal title={`对“${objecting?.title ?? ''}”提出异议`} open={!!objecting} onCancel={() => setObjecting(undefined)} onOk={() => form.submit()} confirmLoading={busy} okText="提交" cancelText="取消">
         <Form form={form} layout="vertical" onFinish={submit}>
+          {objectable.length > 0 && (
+            <Form.Item name="applicationId" label="异议对象" rules={objectable.length > 1 ? [{ required: true, message: '请选择异议针对的公示对象' }] : []} initialValue={objectable.length === 1 ? objectable[0]!.value : undefined}>
+              <Select options={objectable} placeholder="请选择公示对象" data-testid="objection-subject" />
+            </Form.Item>
+          )}
           <Form.Item name="text" label="异议内容" rules={[{ required: true, whitespace: true, message: '请填写异议内容' }, { max: 2000 }]}>
             <Input.TextArea rows={4} placeholder="请写明针对的对象和具体事实" />
           </Form.Item>
@@ -200,7 +222,7 @@ export function CertificateVerifyPage() {
     [initial],
   );
   const r = result.data;
-  const LABEL: Record<string, string> = { code: '证书编号', name: '姓名', title: '职称', level: '级别', category: '专业', specialty: '专业', issuedOn: '发证日期', issuedAt: '发证时间', validFrom: '生效日期', status: '状态', valid: '是否有效', sessionYear: '评审年度', revokedAt: '撤销时间', revokedReason: '撤销原因' };
+  const LABEL: Record<string, string> = { code: '证书编号', name: '姓名', title: '职称', level: '级别', category: '专业', specialty: '专业', issuedOn: '发证日期', issuedAt: '发证时间', validFrom: '生效日期', status: '状态', valid: '是否有效', sessionYear: '评审年度', revokedAt: '撤销时间', revokedReason: '撤销原因', idNumber: '身份证号码', grantedOn: '取得日期', certificateCode: '证书编号', levelName: '职称', categoryName: '评审专业', issuer: '发证机关' };
   const valid = r && (r.valid === true || r.status === 'valid');
   return (
     <Card title="电子证书查验">
@@ -218,13 +240,13 @@ export function CertificateVerifyPage() {
       ) : null}
       {r && (
         <>
-          <Result status={valid ? 'success' : 'warning'} title={valid ? '证书真实有效' : '证书不在有效状态'} style={{ padding: 16 }} />
+          <Result status={valid ? 'success' : 'warning'} title={<span data-testid="certificate-verdict">{valid ? '证书真实有效' : '证书不在有效状态'}</span>} style={{ padding: 16 }} />
           <Descriptions bordered size="small" column={1}>
             {Object.entries(r)
-              .filter(([, v]) => v == null || typeof v !== 'object')
+              .filter(([k, v]) => (v == null || typeof v !== 'object') && !(`${k}Name` in r))
               .map(([k, v]) => (
                 <Descriptions.Item key={k} label={LABEL[k] ?? k}>
-                  {typeof v === 'boolean' ? (v ? '是' : '否') : /At$/.test(k) ? fmt(String(v)) : String(v ?? '—')}
+                  {typeof v === 'boolean' ? (v ? '是' : '否') : v == null ? '—' : /At$/.test(k) ? fmt(String(v)) : k === 'status' ? ({ valid: '有效', revoked: '已撤销' } as Record<string, string>)[String(v)] ?? String(v) : codeWords(k, v)}
                 </Descriptions.Item>
               ))}
           </Descriptions>

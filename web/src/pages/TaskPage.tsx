@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { Alert, App, Button, Card, Col, Descriptions, Form, Input, InputNumber, Radio, Result, Row, Select, Skeleton, Space, Typography } from 'antd';
 import { PrinterOutlined } from '@ant-design/icons';
@@ -7,6 +7,7 @@ import { useLoad } from '../lib/hooks';
 import { LEVEL, LEVEL_AMOUNT, claimStatus, decision as decisionLabel, errorText, level, taskKind } from '../lib/labels';
 import { fmt, fmtDate, yuan } from '../lib/time';
 import { ClaimFormDescriptions, ClaimStatusTag, ClaimSteps, DueMark, OpinionsView, TaskStateTag, TimelineView, uid } from '../components';
+import { CATEGORY, CHANNEL, CLAIM_STATUS, TITLE_LEVEL, stage as stageLabel } from '../lib/labels';
 
 interface DecisionForm {
   decision: 'approve' | 'reject' | 'request_supplement';
@@ -14,6 +15,68 @@ interface DecisionForm {
   confirmedLevel?: string;
   amountYuan?: number;
   comment?: string;
+}
+
+/** How each title-review step words approve / reject (these steps take no request for supplements). */
+const TITLE_DECISIONS: Record<string, [string, string]> = {
+  unit_recommendation: ['同意推荐（材料真实，政治表现、廉洁自律、道德品行良好）', '不予推荐'],
+  competent_dept_review: ['审核通过', '审核不通过'],
+  lower_committee_recommendation: ['同意推荐', '不予推荐'],
+  qualification_review: ['资格审查通过', '资格审查不通过'],
+  hrss_approval: ['核准评审工作方案', '不予核准'],
+  objection_investigation: ['异议成立', '异议不成立'],
+};
+
+const SUMMARY_LABEL: Record<string, string> = {
+  applicationNo: '申请编号',
+  applicantName: '申报人',
+  applicantIdNumber: '身份证号码',
+  sessionYear: '评审年度',
+  year: '评审年度',
+  meetingDate: '评审会议日期',
+  level: '级别',
+  category: '评审专业类别',
+  channel: '申报渠道',
+  status: '当前状态',
+  stage: '当前环节',
+  commitmentAt: '承诺时间',
+};
+
+/** The subject of a title-review task in words (the title application or the session), with an objection's text. */
+function TitleSubject({ summary }: { summary: Record<string, unknown> }) {
+  const v = (k: string, x: unknown): string => {
+    if (x == null || x === '') return '—';
+    if (k === 'level') return TITLE_LEVEL[String(x)] ?? String(x);
+    if (k === 'category') return CATEGORY[String(x)] ?? String(x);
+    if (k === 'channel') return CHANNEL[String(x)] ?? String(x);
+    if (k === 'status' || k === 'stage') return stageLabel(String(x));
+    if (k === 'meetingDate') return fmtDate(String(x));
+    if (k.endsWith('At')) return fmt(String(x));
+    return String(x);
+  };
+  const employer = summary.employer as { name?: string } | undefined;
+  const materials = (summary.materials ?? {}) as Record<string, unknown>;
+  const objection = summary.objection as { text?: string; filedAt?: string; filed_at?: string } | undefined;
+  const apps = summary.applications as Record<string, number> | undefined;
+  return (
+    <Space direction="vertical" size={12} style={{ width: '100%' }}>
+      {objection && (
+        <Alert type="warning" showIcon message="公示期间收到的异议" description={<span data-testid="objection-text">{objection.text}</span>} />
+      )}
+      <Descriptions bordered size="small" column={1} data-testid="title-subject">
+        {Object.entries(SUMMARY_LABEL)
+          .filter(([k]) => summary[k] !== undefined)
+          .map(([k, label]) => (
+            <Descriptions.Item key={k} label={label}>
+              {v(k, summary[k])}
+            </Descriptions.Item>
+          ))}
+        {employer?.name && <Descriptions.Item label="工作单位">{employer.name}</Descriptions.Item>}
+        {typeof materials.summary === 'string' && <Descriptions.Item label="主要业绩摘要">{materials.summary}</Descriptions.Item>}
+        {apps && <Descriptions.Item label="申报人员">{Object.entries(apps).map(([st, n]) => `${stageLabel(st)} ${n} 人`).join('；')}</Descriptions.Item>}
+      </Descriptions>
+    </Space>
+  );
 }
 
 export function TaskPage() {
@@ -36,12 +99,20 @@ export function TaskPage() {
   const summary = (t?.subjectSummary ?? {}) as Record<string, unknown>;
   const c = claim.data;
   const claimLevel = String(c?.form.level ?? summary.level ?? '');
-  const amount = Number(c?.amountYuan ?? summary.amountYuan ?? LEVEL_AMOUNT[claimLevel] ?? 0);
+  // a claim paid in instalments (紧缺人才奖励) is re-reviewed one year's instalment at a time
+  const current = c && c.instalments.length > 1 ? c.instalments.find((i) => i.status === 'in_review') : undefined;
+  const amount = Number(current?.amountYuan ?? c?.amountYuan ?? summary.amountYuan ?? LEVEL_AMOUNT[claimLevel] ?? 0);
 
   const initial = useMemo<DecisionForm>(
     () => (t?.kind === 'unit_verification' ? { decision: 'approve', verdict: 'true', confirmedLevel: claimLevel || undefined } : t?.kind === 'rereview' ? { decision: 'approve', amountYuan: amount || undefined } : { decision: 'approve' }),
     [t?.kind, claimLevel, amount],
   );
+
+  // the amount is known for sure once the claim has loaded (an instalment's, for a claim paid over years): the
+  // form instance outlives a remount, so the proposed amount is set here unless the clerk already changed it
+  useEffect(() => {
+    if (t?.kind === 'rereview' && amount && !form.isFieldTouched('amountYuan')) form.setFieldValue('amountYuan', amount);
+  }, [t?.kind, amount, form]);
 
   if (task.loading && !t) return <Skeleton active />;
   if (task.error || !t) return <Result status="warning" title="无法打开此任务" subTitle={errorText(task.error)} extra={<Link to="/tasks">返回待办</Link>} />;
@@ -75,7 +146,7 @@ export function TaskPage() {
         setError(undefined);
         try {
           const r = await api.post<{ task: Task; subject: { status: string; stage: string } }>(`/tasks/${encodeURIComponent(t.id)}/decision`, body, { headers: { 'Idempotency-Key': idemKey.current } });
-          message.success(`已提交。申请当前状态：${claimStatus(r.subject.status)}`);
+          message.success(`已提交。当前状态：${CLAIM_STATUS[r.subject.status] ? claimStatus(r.subject.status) : stageLabel(r.subject.status)}`);
           nav('/tasks');
         } catch (e) {
           setError(errorText(e));
@@ -88,7 +159,8 @@ export function TaskPage() {
   };
 
   const isUnit = t.kind === 'unit_verification';
-  const needComment = decisionValue === 'reject' || decisionValue === 'request_supplement' || (isUnit && verdict && verdict !== 'true');
+  const titleWords = t.subject.type === 'nanxun_claim' ? undefined : TITLE_DECISIONS[t.kind];
+  const needComment = decisionValue === 'reject' || decisionValue === 'request_supplement' || (isUnit && verdict && verdict !== 'true') || t.kind === 'objection_investigation';
 
   return (
     <Space direction="vertical" size={16} style={{ width: '100%' }}>
@@ -133,9 +205,11 @@ export function TaskPage() {
                 </Card>
               </>
             ) : (
-              <Card size="small" title="申请信息">
+              <Card size="small" title={t.subject.type === 'title_session' ? '评审会' : '申报信息'}>
                 {claim.loading ? (
                   <Skeleton active />
+                ) : t.subject.type.startsWith('title_') ? (
+                  <TitleSubject summary={summary} />
                 ) : (
                   <Descriptions bordered size="small" column={1}>
                     {Object.entries(summary)
@@ -155,7 +229,7 @@ export function TaskPage() {
           <Space direction="vertical" size={16} style={{ width: '100%' }}>
             <Card size="small" title="审核意见" data-testid="decision-card">
               {t.state === 'open' ? (
-                <Form<DecisionForm> form={form} layout="vertical" initialValues={initial} onFinish={submit} key={`${t.id}-${claimLevel}`}>
+                <Form<DecisionForm> form={form} layout="vertical" initialValues={initial} onFinish={submit} key={`${t.id}-${claimLevel}-${amount}`}>
                   {isUnit ? (
                     <>
                       <Typography.Paragraph type="secondary" style={{ fontSize: 13 }}>
@@ -183,26 +257,35 @@ export function TaskPage() {
                         </>
                       )}
                     </>
+                  ) : titleWords ? (
+                    <Form.Item name="decision" label={t.kind === 'objection_investigation' ? '调查结论' : '审核结论'} rules={[{ required: true }]}>
+                      <Radio.Group>
+                        <Space direction="vertical">
+                          <Radio value="approve" data-testid="decision-approve">{titleWords[0]}</Radio>
+                          <Radio value="reject" data-testid="decision-reject">{titleWords[1]}</Radio>
+                        </Space>
+                      </Radio.Group>
+                    </Form.Item>
                   ) : (
                     <Form.Item name="decision" label="审核结论" rules={[{ required: true }]}>
                       <Radio.Group>
                         <Space direction="vertical">
                           <Radio value="approve" data-testid="decision-approve">予以核准</Radio>
-                          <Radio value="reject">不予核准</Radio>
-                          <Radio value="request_supplement">要求补正材料</Radio>
+                          <Radio value="reject" data-testid="decision-reject">不予核准</Radio>
+                          <Radio value="request_supplement" data-testid="decision-supplement">要求补正材料</Radio>
                         </Space>
                       </Radio.Group>
                     </Form.Item>
                   )}
                   {t.kind === 'rereview' && decisionValue === 'approve' && (
-                    <Form.Item name="amountYuan" label="同意申领金额（元）" rules={[{ required: true, message: '请填写金额' }]} extra={`按${level(claimLevel)}标准：${yuan(amount)}`}>
+                    <Form.Item name="amountYuan" label="同意申领金额（元）" rules={[{ required: true, message: '请填写金额' }]} extra={current ? `第${current.year}年奖励：${yuan(amount)}（共${c!.instalments.length}年 ${yuan(c!.amountYuan)}）` : `按${level(claimLevel)}标准：${yuan(amount)}`}>
                       <InputNumber min={1} step={1000} precision={0} style={{ width: '100%' }} addonAfter="元" />
                     </Form.Item>
                   )}
                   <Form.Item
                     name="comment"
-                    label={decisionValue === 'request_supplement' ? '需补正的材料' : '意见'}
-                    rules={[{ required: !!needComment, message: decisionValue === 'request_supplement' ? '请写明需要补正的材料' : '请填写理由' }, { max: 2000 }]}
+                    label={decisionValue === 'request_supplement' ? '需补正的材料' : t.kind === 'objection_investigation' ? '调查核实情况' : '意见'}
+                    rules={[{ required: !!needComment, message: decisionValue === 'request_supplement' ? '请写明需要补正的材料' : t.kind === 'objection_investigation' ? '请写明调查核实情况' : '请填写理由' }, { max: 2000 }]}
                   >
                     <Input.TextArea rows={3} placeholder={t.kind === 'bureau_review' ? '如：申请人已有同类同级别证书的补贴或奖励记录' : '审核意见'} data-testid="decision-comment" />
                   </Form.Item>

@@ -3,36 +3,30 @@
  * draw, attendance, the expert's one-screen secret ballot, closing the ballot, and the applicant's declaration.
  * Built on the API.md contract; routes not (yet) served answer 404 and the page says the function is not open.
  */
-import { useMemo, useState } from 'react';
+import { useState, type HTMLAttributes } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { Alert, App, Button, Card, Checkbox, Col, DatePicker, Descriptions, Empty, Form, Input, InputNumber, Modal, Radio, Result, Row, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Checkbox, Col, DatePicker, Descriptions, Empty, Form, Input, InputNumber, List, Modal, Radio, Result, Row, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { api, ApiError } from '../lib/api';
 import { useLoad } from '../lib/hooks';
-import { errorText, stage as stageLabel } from '../lib/labels';
+import { CATEGORY, CHANNEL, INELIGIBLE, TITLE_LEVEL, errorText, stage as stageLabel } from '../lib/labels';
 import { fmt, fmtDate } from '../lib/time';
 import { TimelineView } from '../components';
 import type { TimelineEntry, Org } from '../lib/api';
 
-export const TITLE_LEVEL: Record<string, string> = { senior: '高级工程师', professor: '正高级工程师' };
-export const CATEGORY: Record<string, string> = { safety_science: '安全科学应用', technical_service: '安全技术服务', production_management: '安全生产管理' };
-export const CHANNEL: Record<string, string> = { standard: '常规申报', landmark: '标志性业绩（绿色通道）', scored: '量化赋分达标' };
 const MEMBER_ROLE: Record<string, string> = { chair: '主任委员', vice_chair: '副主任委员', member: '委员' };
+/** the session workflow's phases (workflows/titleSession.ts), and the two issues that hold it */
 const SESSION_STATUS: Record<string, string> = {
-  open: '受理申报',
   accepting: '受理申报',
-  preparing: '筹备中',
-  publicity: '评前公示',
-  plan_reported: '方案已报人社厅',
-  approved: '方案已批准',
-  committee_drawn: '已抽取评委会',
-  in_meeting: '评审会议中',
-  voting: '投票中',
-  ballot_open: '投票中',
-  ballot_closed: '投票结束',
-  results_publicity: '结果公示',
-  published: '已发文',
-  closed: '已结束',
+  pre_review: '评前公示 · 方案报省人力社保厅',
+  ready: '待开会（方案已核准，评前公示结束）',
+  meeting: '评审会议中',
+  interviews: '面试答辩中',
+  balloting: '投票中',
+  results_publicity: '评审结果公示',
+  completed: '已发文，颁发电子证书',
+  plan_rejected: '方案未获核准，待重新报送',
+  meeting_date_must_move: '须调整会议日期',
 };
 const VOTE: Record<string, string> = { yes: '赞成', no: '反对', abstain: '弃权' };
 
@@ -133,6 +127,8 @@ export function SessionDetailPage() {
   );
   const appList = useLoad(() => api.get<ApplicationSummary[]>('/zhejiang/applications', { query: { sessionId: id } }).catch(() => [] as ApplicationSummary[]), [id, s.data]);
   const [present, setPresent] = useState<string[]>();
+  const [interviewing, setInterviewing] = useState<ApplicationSummary>();
+  const [interviewForm] = Form.useForm<{ summary: string }>();
   const [busy, setBusy] = useState<string>();
   const session = s.data;
   const members: Member[] = committee.data?.members ?? [];
@@ -161,11 +157,11 @@ export function SessionDetailPage() {
   if (!session) return null;
   return (
     <Space direction="vertical" size={16} style={{ width: '100%' }}>
-      <Card size="small" extra={<Button loading={busy === 'pre'} onClick={() => modal.confirm({ title: '开始评前公示并报送评审方案？', content: '资格审查通过的人员进行不少于5个工作日的评前公示，评审方案报省人力社保厅批准（须在会议10个工作日前批准）。', okText: '确认', cancelText: '取消', onOk: () => act('pre', async () => { await api.post(`/zhejiang/sessions/${encodeURIComponent(id)}/pre-review`, {}); message.success('已开始评前公示并报送方案'); }) })}>评前公示 / 报送方案</Button>}>
+      <Card size="small" extra={session.status !== 'accepting' ? null : <Button data-testid="pre-review" loading={busy === 'pre'} onClick={() => modal.confirm({ title: '开始评前公示并报送评审方案？', content: '资格审查通过的人员进行不少于5个工作日的评前公示，评审方案报省人力社保厅批准（须在会议10个工作日前批准）。', okText: '确认', cancelText: '取消', onOk: () => act('pre', async () => { await api.post(`/zhejiang/sessions/${encodeURIComponent(id)}/pre-review`, {}); message.success('已开始评前公示并报送方案'); }) })}>评前公示 / 报送方案</Button>}>
         <Descriptions title={sessionLabel(session)} size="small" column={{ xs: 1, md: 4 }}>
           <Descriptions.Item label="会议日期">{fmtDate(session.meetingDate)}</Descriptions.Item>
           <Descriptions.Item label="方案最迟批准日">{fmtDate(session.latestApprovalOn)}</Descriptions.Item>
-          <Descriptions.Item label="状态"><Tag color="blue">{SESSION_STATUS[session.status] ?? session.status}</Tag></Descriptions.Item>
+          <Descriptions.Item label="状态"><Tag color="blue" data-testid="session-status">{SESSION_STATUS[session.status] ?? session.status}</Tag></Descriptions.Item>
           <Descriptions.Item label="申报人数">{countOf(session)}</Descriptions.Item>
           <Descriptions.Item label="出席人数">{session.attending ?? '—'}</Descriptions.Item>
         </Descriptions>
@@ -176,7 +172,10 @@ export function SessionDetailPage() {
         extra={
           <Button
             type="primary"
+            data-testid="draw-committee"
             loading={busy === 'draw'}
+            disabled={!['pre_review', 'ready'].includes(session.status)}
+            title={['pre_review', 'ready'].includes(session.status) ? undefined : '评前公示开始后、会议开始前抽取'}
             onClick={() =>
               modal.confirm({
                 title: members.length ? '重新抽取评审委员会？' : '从专家库随机抽取评审委员会？',
@@ -208,7 +207,7 @@ export function SessionDetailPage() {
               dataSource={members}
               pagination={false}
               scroll={{ x: 560 }}
-              rowSelection={{ selectedRowKeys: presentIds, onChange: (keys) => setPresent(keys as string[]), columnTitle: '出席' }}
+              rowSelection={{ selectedRowKeys: presentIds, onChange: (keys) => setPresent(keys as string[]), columnTitle: '出席', getCheckboxProps: () => ({ disabled: session.status !== 'ready' }) }}
               columns={[
                 { title: '专家', key: 'n', render: (_: unknown, m) => m.name ?? m.expertId },
                 { title: '专业审议组', dataIndex: 'subgroup', render: (g: string) => CATEGORY[g] ?? g },
@@ -216,10 +215,13 @@ export function SessionDetailPage() {
               ]}
             />
             <Space style={{ marginTop: 12 }} wrap>
-              <Typography.Text>已勾选出席 {presentIds.length} 人（不少于17人方可评审）</Typography.Text>
+              <Typography.Text data-testid="present-count">已勾选出席 {presentIds.length} 人（不少于17人方可评审）</Typography.Text>
+              {session.status !== 'ready' && !session.attending && <Typography.Text type="secondary">会议当天（{fmtDate(session.meetingDate)}）方案核准且评前公示结束后记录出席</Typography.Text>}
               <Button
+                type="primary"
+                data-testid="record-attendance"
                 loading={busy === 'attendance'}
-                disabled={!presentIds.length}
+                disabled={!presentIds.length || session.status !== 'ready'}
                 onClick={() => act('attendance', async () => { await api.post(`/zhejiang/sessions/${encodeURIComponent(id)}/attendance`, { present: presentIds }); message.success('出席情况已记录'); })}
               >
                 记录出席
@@ -230,6 +232,46 @@ export function SessionDetailPage() {
           <Empty description={committee.error ? errorText(committee.error) : '尚未抽取评审委员会'} />
         )}
       </Card>
+      {session.level === 'professor' && ['ready', 'meeting', 'interviews'].includes(session.status) && (
+        <Card size="small" title="面试答辩（正高级评审）" data-testid="interviews">
+          <Typography.Paragraph type="secondary">正高级工程师评审在定性评价基础上进行面试答辩；全部申报人答辩记录完成后开始投票。</Typography.Paragraph>
+          <Space wrap>
+            {apps
+              .filter((a) => !['rejected', 'withdrawn', 'deferred', 'disqualified'].includes(a.status ?? ''))
+              .map((a) => (
+                <Button key={a.id} onClick={() => setInterviewing(a)} data-testid={`interview-${a.applicationNo}`}>
+                  记录答辩：{a.name ?? a.applicantName}
+                </Button>
+              ))}
+          </Space>
+          <Modal
+            title={`面试答辩记录：${interviewing?.name ?? interviewing?.applicantName ?? ''}`}
+            open={!!interviewing}
+            onCancel={() => setInterviewing(undefined)}
+            onOk={() => interviewForm.submit()}
+            confirmLoading={busy === 'interview'}
+            okText="保存"
+            cancelText="取消"
+          >
+            <Form
+              form={interviewForm}
+              layout="vertical"
+              onFinish={(v: { summary: string }) =>
+                act('interview', async () => {
+                  await api.post(`/zhejiang/sessions/${encodeURIComponent(id)}/interviews`, { applicationId: interviewing!.id, summary: v.summary.trim() });
+                  message.success('已记录面试答辩');
+                  setInterviewing(undefined);
+                  interviewForm.resetFields();
+                })
+              }
+            >
+              <Form.Item name="summary" label="答辩情况" rules={[{ required: true, whitespace: true, message: '请填写答辩情况' }, { max: 2000 }]}>
+                <Input.TextArea rows={4} placeholder="如：答辩陈述清晰，回答专家提问准确" />
+              </Form.Item>
+            </Form>
+          </Modal>
+        </Card>
+      )}
       <Card size="small" title="申报人员">
         <Table<ApplicationSummary>
           size="small"
@@ -250,19 +292,25 @@ export function SessionDetailPage() {
       <Card size="small" title="投票结果" extra={<Link to={`/zhejiang/ballots/${encodeURIComponent(id)}`}>打开投票页</Link>}>
         {session.results?.length ? <TallyTable rows={session.results} names={appName} /> : <Empty description="投票尚未结束（由主任委员或副主任委员宣布结束）" />}
       </Card>
+      {Array.isArray(session.timeline) && session.timeline.length ? (
+        <Card size="small" title="办理记录">
+          <TimelineView entries={session.timeline as TimelineEntry[]} />
+        </Card>
+      ) : null}
     </Space>
   );
 }
 
 function TallyTable({ rows, names }: { rows: TallyRow[]; names: Map<string, ApplicationSummary> }) {
   return (
+    <div data-testid="tally">
     <Table<TallyRow>
       size="small"
       rowKey="applicationId"
       dataSource={rows}
       pagination={false}
       scroll={{ x: 560 }}
-      data-testid="tally"
+      onRow={(r) => ({ 'data-application-id': r.applicationId, 'data-testid': 'tally-row' }) as HTMLAttributes<HTMLElement>}
       columns={[
         { title: '申报人', key: 'n', render: (_: unknown, r) => r.name ?? names.get(r.applicationId)?.name ?? names.get(r.applicationId)?.applicantName ?? r.applicationNo ?? r.applicationId },
         { title: '赞成', dataIndex: 'yes' },
@@ -272,6 +320,7 @@ function TallyTable({ rows, names }: { rows: TallyRow[]; names: Map<string, Appl
         { title: '结果', dataIndex: 'passed', render: (p: boolean) => (p ? <Tag color="green">通过（赞成票达出席人数三分之二以上）</Tag> : <Tag color="red">未通过</Tag>) },
       ]}
     />
+    </div>
   );
 }
 
@@ -282,6 +331,7 @@ export function ExpertsPage() {
   const [open, setOpen] = useState(false);
   const [form] = Form.useForm();
   const [busy, setBusy] = useState(false);
+  const [search, setSearch] = useState('');
   const add = async (v: { name: string; specialty: string; title: string; titleSince: Dayjs; orgName: string; username?: string }) => {
     setBusy(true);
     try {
@@ -298,6 +348,8 @@ export function ExpertsPage() {
   };
   if (list.error && notOpen(list.error)) return <NotOpen what="专家库" />;
   const rows = list.data ?? [];
+  const q = search.trim();
+  const shown = q ? rows.filter((e) => e.name.includes(q) || e.orgName.includes(q)) : rows;
   const by = (t: string) => rows.filter((e) => (e.pool ?? e.title) === t && e.active !== false).length;
   return (
     <Space direction="vertical" size={16} style={{ width: '100%' }}>
@@ -307,11 +359,12 @@ export function ExpertsPage() {
       </Row>
       <Card title="评审专家库" extra={<Button type="primary" onClick={() => setOpen(true)}>添加专家</Button>}>
         {list.error ? <Alert type="error" showIcon message={errorText(list.error)} /> : null}
+        <Input.Search allowClear placeholder="按姓名或工作单位查找" value={search} onChange={(e) => setSearch(e.target.value)} style={{ maxWidth: 320, marginBottom: 12 }} data-testid="expert-search" />
         <Table<Expert>
           rowKey="id"
           size="small"
           loading={list.loading}
-          dataSource={rows}
+          dataSource={shown}
           scroll={{ x: 640 }}
           columns={[
             { title: '姓名', dataIndex: 'name' },
@@ -319,7 +372,7 @@ export function ExpertsPage() {
             { title: '职称', dataIndex: 'title', render: (t: string) => TITLE_LEVEL[t] ?? t },
             { title: '取得时间', dataIndex: 'titleSince', render: fmtDate },
             { title: '工作单位', dataIndex: 'orgName', responsive: ['md'] },
-            { title: '资格', key: 'el', render: (_: unknown, e) => (e.eligible === false ? <Tag color="red">{e.ineligibleReason ?? '不符合'}</Tag> : <Tag color="green">符合</Tag>) },
+            { title: '资格', key: 'el', render: (_: unknown, e) => (e.eligible === false ? <Tag color="red">{e.ineligibleReason ? (INELIGIBLE[e.ineligibleReason] ?? e.ineligibleReason) : '不符合'}</Tag> : <Tag color="green">符合</Tag>) },
           ]}
         />
         <Typography.Text type="secondary">高级评审专家须取得高级职称满5年，正高级评审专家须取得正高级职称满3年；专家库每3年复核一次。</Typography.Text>
@@ -419,40 +472,46 @@ export function BallotPage() {
   const status = p.closed ? <Tag>投票已结束</Tag> : p.open ? <Tag color="green">投票进行中</Tag> : <Tag>投票未开始</Tag>;
   return (
     <Space direction="vertical" size={16} style={{ width: '100%' }}>
-      <Card title={<Space wrap>{`${sessionLabel(session)} · 无记名投票`}{status}</Space>} extra={p.open ? <Button onClick={close}>结束投票（主任委员）</Button> : null}>
+      <Card title={<Typography.Text strong style={{ whiteSpace: 'normal' }}>{`${sessionLabel(session)} · 无记名投票`}</Typography.Text>}>
+        <Space wrap style={{ marginBottom: 12 }}>
+          {status}
+          {p.open ? <Button onClick={close} data-testid="close-ballot">结束投票（主任委员）</Button> : null}
+        </Space>
         <Alert type="info" showIcon style={{ marginBottom: 12 }} message={`请对每位申报人选择赞成、反对或弃权，一次提交。赞成票达到出席委员三分之二以上为通过。不得委托投票或补投。${p.attending ? `出席 ${p.attending} 人，已投 ${p.ballotsCast ?? 0} 票。` : ''}`} />
+        {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} data-testid="ballot-error" />}
         {!p.member ? (
           <Result status="info" title="您不是本次评审会的委员" />
         ) : done || p.voted ? (
-          <Result status="success" title="您已完成投票" subTitle="投票结束后由主任委员宣布结果。" />
+          <div data-testid="ballot-done">
+            <Result status="success" title="您已完成投票" subTitle="投票结束后由主任委员宣布结果。" />
+          </div>
         ) : !p.open ? (
           <Result status="info" title={p.closed ? '投票已结束' : '投票尚未开始'} />
         ) : !p.present ? (
           <Result status="warning" title="您未登记出席，不能投票" />
         ) : (
           <>
-            <Table
-              size="small"
-              rowKey="applicationId"
+            {/* one screen, every applicant: a list that reads the same on a phone and at a desk */}
+            <List
+              bordered
               dataSource={apps}
-              pagination={false}
-              scroll={{ x: 520 }}
               locale={{ emptyText: '暂无申报人' }}
-              columns={[
-                { title: '申报人', key: 'n', render: (_: unknown, a: BallotPaper['applicants'][number]) => <span>{a.name}<br /><Typography.Text type="secondary" style={{ fontSize: 12 }}>{a.applicationNo}{a.employer ? ` · ${a.employer}` : ''}</Typography.Text></span> },
-                { title: '专业', dataIndex: 'category', render: (c: string) => CATEGORY[c] ?? c, responsive: ['md'] },
-                {
-                  title: '表决',
-                  key: 'v',
-                  render: (_: unknown, a: BallotPaper['applicants'][number]) => (
-                    <Radio.Group value={votes[a.applicationId]} onChange={(e) => setVotes({ ...votes, [a.applicationId]: e.target.value as string })} optionType="button" buttonStyle="solid" options={Object.entries(VOTE).map(([value, label]) => ({ value, label }))} />
-                  ),
-                },
-              ]}
+              renderItem={(a) => (
+                <List.Item key={a.applicationId} style={{ flexWrap: 'wrap', gap: 8 }}>
+                  <div style={{ minWidth: 0, flex: '1 1 220px' }}>
+                    <Typography.Text strong>{a.name}</Typography.Text>
+                    <br />
+                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                      {a.applicationNo} · {CATEGORY[a.category] ?? a.category}
+                      {a.employer ? ` · ${a.employer}` : ''}
+                    </Typography.Text>
+                  </div>
+                  <Radio.Group data-testid={`vote-${a.applicationNo}`} value={votes[a.applicationId]} onChange={(e) => setVotes({ ...votes, [a.applicationId]: e.target.value as string })} optionType="button" buttonStyle="solid" options={Object.entries(VOTE).map(([value, label]) => ({ value, label }))} />
+                </List.Item>
+              )}
             />
-            {error && <Alert type="error" showIcon message={error} style={{ marginTop: 12 }} />}
             <Space style={{ marginTop: 12 }} wrap>
-              <Button type="primary" disabled={!all} onClick={submit}>
+              <Button type="primary" disabled={!all} onClick={submit} data-testid="ballot-submit">
                 提交选票
               </Button>
               {!all && apps.length > 0 && <Typography.Text type="secondary">还有 {apps.filter((a) => !votes[a.applicationId]).length} 人未表决</Typography.Text>}
@@ -461,7 +520,7 @@ export function BallotPage() {
         )}
       </Card>
       {(results ?? session.results)?.length ? (
-        <Card title="计票结果">
+        <Card title="计票结果" data-testid="ballot-results">
           <TallyTable rows={(results ?? session.results)!} names={new Map()} />
         </Card>
       ) : null}
@@ -507,7 +566,7 @@ export function TitleApplyPage() {
     <Card title="安全工程专业高级 / 正高级工程师职称申报">
       <Form form={form} layout="vertical" onFinish={submit} initialValues={{ channel: 'standard', category: 'safety_science' }} style={{ maxWidth: 640 }}>
         <Form.Item name="sessionId" label="评审会" rules={[{ required: true, message: '请选择评审会' }]}>
-          <Select loading={sessions.loading} options={(sessions.data ?? []).map((s) => ({ value: s.id, label: `${sessionLabel(s)}（${fmtDate(s.meetingDate)}）` }))} notFoundContent="暂无受理中的评审会" />
+          <Select loading={sessions.loading} options={(sessions.data ?? []).filter((s) => s.status === 'accepting').map((s) => ({ value: s.id, label: `${sessionLabel(s)}（会议 ${fmtDate(s.meetingDate)}）` }))} notFoundContent="暂无受理中的评审会" />
         </Form.Item>
         <Form.Item name="category" label="评审专业类别" rules={[{ required: true }]}>
           <Radio.Group options={Object.entries(CATEGORY).map(([value, label]) => ({ value, label }))} />
@@ -541,19 +600,26 @@ export function TitleApplicationPage() {
   if (a.loading && !a.data) return <Card loading />;
   if (a.error) return notOpen(a.error) ? <NotOpen what="职称申报" /> : <Result status="404" title="未找到该申报" subTitle={errorText(a.error)} />;
   const d = a.data!;
-  const result = d.result as Record<string, unknown> | null | undefined;
+  const result = d.result as { yes?: number; no?: number; abstain?: number; attending?: number; passed?: boolean; outcome?: string } | null | undefined;
+  const cert = d.certificate as { code: string; grantedOn: string; revokedAt: string | null } | null | undefined;
   return (
     <Space direction="vertical" size={16} style={{ width: '100%' }}>
       <Card title={`职称申报 ${String(d.applicationNo ?? d.id)}`}>
         <Descriptions bordered size="small" column={{ xs: 1, md: 2 }}>
-          <Descriptions.Item label="状态">{stageLabel(String(d.status ?? ''))}</Descriptions.Item>
+          <Descriptions.Item label="状态"><span data-testid="title-status">{stageLabel(String(d.status ?? ''))}</span></Descriptions.Item>
           <Descriptions.Item label="当前环节">{stageLabel(String(d.stage ?? ''))}</Descriptions.Item>
           <Descriptions.Item label="级别">{TITLE_LEVEL[String(d.level)] ?? String(d.level ?? '—')}</Descriptions.Item>
           <Descriptions.Item label="专业">{CATEGORY[String(d.category)] ?? String(d.category ?? '—')}</Descriptions.Item>
           <Descriptions.Item label="渠道">{CHANNEL[String(d.channel)] ?? String(d.channel ?? '—')}</Descriptions.Item>
           <Descriptions.Item label="提交时间">{fmt(d.submittedAt as string | undefined)}</Descriptions.Item>
-          {result && <Descriptions.Item label="评审结果">{result.passed === true ? <Tag color="green">通过</Tag> : result.passed === false ? <Tag color="red">未通过</Tag> : String(result.outcome ?? '—')}</Descriptions.Item>}
-          {d.certificateCode ? <Descriptions.Item label="电子证书"><Link to={`/public/certificates/${encodeURIComponent(String(d.certificateCode))}`}>{String(d.certificateCode)}</Link></Descriptions.Item> : null}
+          {result && <Descriptions.Item label="评审结果"><span data-testid="title-result">{result.passed === true ? <Tag color="green">通过</Tag> : result.passed === false ? <Tag color="red">未通过</Tag> : String(result.outcome ?? '—')}{result.attending ? `赞成 ${result.yes} / 出席 ${result.attending}` : ''}</span></Descriptions.Item>}
+          {cert ? (
+            <Descriptions.Item label="电子证书">
+              <Link to={`/public/certificates/${encodeURIComponent(cert.code)}`} data-testid="certificate-link">{cert.code}</Link>
+              {cert.revokedAt ? <Tag color="red" style={{ marginLeft: 8 }}>已撤销</Tag> : null}
+            </Descriptions.Item>
+          ) : null}
+          {d.closeReason ? <Descriptions.Item label="说明">{String(d.closeReason)}</Descriptions.Item> : null}
         </Descriptions>
       </Card>
       <Card title="办理记录">
