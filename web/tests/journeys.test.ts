@@ -99,6 +99,18 @@ test('certificate claim: applicant submits, three clerks decide in the browser, 
   await bureau.goto('/tasks');
   const row = bureau.locator('tr').filter({ has: bureau.locator(`[data-ref="${applicationNo}"]`) });
   await row.getByText(/剩 \d+ 个工作日/).waitFor();
+  // search by the applicant's name, then by the application number: the claim's row stays, the others go
+  for (const term of ['张伟', applicationNo]) {
+    await bureau.getByPlaceholder('申请编号或申请人姓名').fill(term);
+    await bureau.getByPlaceholder('申请编号或申请人姓名').press('Enter');
+    await bureau.waitForURL((u) => u.searchParams.get('q') === term);
+    await row.getByText(/剩 \d+ 个工作日/).waitFor();
+    const refs = () => bureau.locator('[data-testid="task-link"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-ref')));
+    for (let t0 = Date.now(); (await refs()).some((r) => r !== applicationNo); ) {
+      if (Date.now() - t0 > 30_000) throw new Error(`searching "${term}" still lists ${(await refs()).join(', ')}`);
+      await bureau.waitForTimeout(200);
+    }
+  }
   await screenshot(bureau, '06-inbox-bureau');
   await decideInBrowser(bureau, applicationNo, '07-task-bureau-review', async (p) => {
     await p.getByText('单位审核意见').waitFor();
