@@ -23,6 +23,7 @@ import { seedDemoAccounts, seedReferenceData } from '../db/seed';
 import { createApp } from '../api/app';
 import { createTokenIssuer } from '../api/auth';
 import { benchRelease } from './bench/releaseFixture';
+import { timed, pct, round } from './bench/timing';
 import { claimWorkflowId } from '../domain/nanxun';
 import { makeIdNumber } from '../domain/idNumber';
 import { shanghaiDate, addDays } from '../domain/workdays';
@@ -44,23 +45,6 @@ async function pool<T>(items: T[], n: number, fn: (t: T, i: number) => Promise<v
       }
     }),
   );
-}
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-};
-const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
-
-async function timed(url: string, headers: Record<string, string>, n: number): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    const r = await fetch(url, { headers });
-    await r.arrayBuffer();
-    if (r.status !== 200) throw new Error(`${url}: ${r.status}`);
-    out.push(performance.now() - t0);
-  }
-  return out;
 }
 
 async function main() {

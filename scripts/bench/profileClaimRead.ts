@@ -24,7 +24,7 @@ import { jwtVerify } from 'jose';
 import { sql } from 'kysely';
 import { Client, Connection } from '@temporalio/client';
 import { startEmbeddedPostgres } from '../embeddedPostgres';
-import { portInUse } from '../temporalDevServer';
+import { freePort } from '../ports';
 import { createDb } from '../../db/connection';
 import { migrateToLatest } from '../../db/migrator';
 import { seedDemoAccounts, seedReferenceData } from '../../db/seed';
@@ -33,29 +33,14 @@ import { authenticate, createTokenIssuer } from '../../api/auth';
 import { createApiMetrics } from '../../api/metrics';
 import { claimWorkflowId } from '../../domain/nanxun';
 import { calendarFor, presentClaimView, projectedClaimView } from '../../api/claimView';
+import { timed, pct } from './timing';
 
 const N = Number(process.env.PROFILE_N ?? 1500);
 const SECRET = 'bench-secret-0123456789abcdef0123456789';
 const say = (m: string) => console.log(`[profile] ${m}`);
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
-async function freePort(from: number): Promise<number> {
-  for (let p = from; p < from + 2000; p++) if (!(await portInUse(p))) return p;
-  throw new Error('no free port');
-}
 
-async function timed(url: string, headers: Record<string, string>, n: number): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    const r = await fetch(url, { headers });
-    await r.arrayBuffer();
-    if (r.status !== 200) throw new Error(`${url}: ${r.status}`);
-    out.push(performance.now() - t0);
-  }
-  return out;
-}
 
 async function micro(n: number, fn: () => unknown): Promise<number> {
   for (let i = 0; i < 200; i++) await fn();
@@ -67,7 +52,7 @@ async function micro(n: number, fn: () => unknown): Promise<number> {
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zj-profile-'));
   fs.chmodSync(dir, 0o755);
-  const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(36000 + Math.floor(Math.random() * 1000)) });
+  const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort() });
   const db = createDb(pg.url, { max: 20 });
   const servers: http.Server[] = [];
   try {
@@ -133,7 +118,7 @@ async function main() {
     // server-side time of each request (arrival to the response's last byte handed to the socket), per server
     const serverMs = new Map<string, number[]>();
     const listen = async (app: express.Express) => {
-      const port = await freePort(39000 + Math.floor(Math.random() * 2000));
+      const port = await freePort();
       const times: number[] = [];
       serverMs.set(`http://127.0.0.1:${port}`, times);
       const s = http.createServer((req, res) => {
