@@ -377,7 +377,7 @@ export function ExpertsPage() {
         />
         <Typography.Text type="secondary">高级评审专家须取得高级职称满5年，正高级评审专家须取得正高级职称满3年；专家库每3年复核一次。</Typography.Text>
       </Card>
-      <Modal title="添加评审专家" open={open} onCancel={() => setOpen(false)} onOk={() => form.submit()} confirmLoading={busy} okText="添加" cancelText="取消">
+      <Modal title="添加评审专家" open={open} onCancel={() => { setOpen(false); form.resetFields(); }} onOk={() => form.submit()} confirmLoading={busy} okText="添加" cancelText="取消">
         <Form form={form} layout="vertical" onFinish={add} initialValues={{ title: 'senior', specialty: 'safety_science' }}>
           <Form.Item name="name" label="姓名" rules={[{ required: true }]}><Input /></Form.Item>
           <Form.Item name="specialty" label="专业" rules={[{ required: true }]}><Select options={Object.entries(CATEGORY).map(([value, label]) => ({ value, label }))} /></Form.Item>
