@@ -8,7 +8,15 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { releaseInstalmentSignal } from '../workflows/messages';
 
-const SIGNAL_CONCURRENCY = 64;
+/** signals in flight at once (RELEASE_SIGNAL_CONCURRENCY): the release is paced by how fast the server takes them */
+const SIGNAL_CONCURRENCY = signalConcurrency(process.env.RELEASE_SIGNAL_CONCURRENCY);
+
+function signalConcurrency(v: string | undefined): number {
+  if (!v) return 256;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`RELEASE_SIGNAL_CONCURRENCY must be a positive integer, got ${v}`);
+  return n;
+}
 
 export function createInstalmentActivities(db: Kysely<Database>) {
   return {

@@ -3,7 +3,7 @@
  * transition into Postgres (the inbox) with an append-only timeline row, idempotently.
  * Every instant comes from the workflow (`at`), never from this process's clock.
  */
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database, TaskState, TaskUpdate } from '../db/schema';
 import { computeDeadline, workingDaysLeft, type Deadline } from './calendar';
 import { insertTimeline } from './timeline';
@@ -43,6 +43,53 @@ function deadlineColumns(deadline: Deadline | null) {
   };
 }
 
+export interface OpenTaskInput {
+  task: TaskRef;
+  at: string;
+  slaWorkingDays: number | null;
+  eventKey: string;
+}
+
+/** The deadline a task opened at `input.at` gets from the calendar table (none without an SLA). */
+export function openTaskDeadline(db: Kysely<Database>, input: OpenTaskInput): Promise<Deadline | null> {
+  return input.slaWorkingDays == null ? Promise.resolve(null) : computeDeadline(db, new Date(input.at), input.slaWorkingDays);
+}
+
+/** Writes an opened task (or, on retry, finds it) and its timeline row, inside the caller's transaction. */
+export async function insertOpenedTask(trx: Transaction<Database>, input: OpenTaskInput, deadline: Deadline | null): Promise<void> {
+  const { task, at } = input;
+  await trx
+    .insertInto('task')
+    .values({
+      id: task.taskId,
+      kind: task.kind,
+      state: 'open',
+      subject_type: task.subjectType,
+      subject_id: task.subjectId,
+      subject_ref: task.subjectRef,
+      workflow_id: task.workflowId,
+      org_code: task.orgCode,
+      role: task.role,
+      subject_person_id: task.subjectPersonId,
+      opened_at: at,
+      sla_working_days: input.slaWorkingDays,
+      ...deadlineColumns(deadline),
+      updated_at: at,
+    })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
+  await insertTimeline(trx, {
+    ...timelineBase(task),
+    eventKey: input.eventKey,
+    orgCode: task.orgCode,
+    actor: SYSTEM.username,
+    actorName: SYSTEM.displayName,
+    event: 'task_opened',
+    data: { taskId: task.taskId, kind: task.kind, dueOn: deadline?.dueOn ?? null, dueProvisional: deadline?.provisional ?? false },
+    at,
+  });
+}
+
 export function createTaskActivities(db: Kysely<Database>) {
   /** One task transition: the task row changes and its timeline row is written, in one transaction, once. */
   async function transition(
@@ -72,41 +119,9 @@ export function createTaskActivities(db: Kysely<Database>) {
 
   return {
     /** Opens (or, on retry, finds) a task; computes its deadline from the calendar table. */
-    async openTask(input: { task: TaskRef; at: string; slaWorkingDays: number | null; eventKey: string }): Promise<{ deadline: Deadline | null }> {
-      const { task, at } = input;
-      const deadline = input.slaWorkingDays == null ? null : await computeDeadline(db, new Date(at), input.slaWorkingDays);
-      await db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto('task')
-          .values({
-            id: task.taskId,
-            kind: task.kind,
-            state: 'open',
-            subject_type: task.subjectType,
-            subject_id: task.subjectId,
-            subject_ref: task.subjectRef,
-            workflow_id: task.workflowId,
-            org_code: task.orgCode,
-            role: task.role,
-            subject_person_id: task.subjectPersonId,
-            opened_at: at,
-            sla_working_days: input.slaWorkingDays,
-            ...deadlineColumns(deadline),
-            updated_at: at,
-          })
-          .onConflict((oc) => oc.column('id').doNothing())
-          .execute();
-        await insertTimeline(trx, {
-          ...timelineBase(task),
-          eventKey: input.eventKey,
-          orgCode: task.orgCode,
-          actor: SYSTEM.username,
-          actorName: SYSTEM.displayName,
-          event: 'task_opened',
-          data: { taskId: task.taskId, kind: task.kind, dueOn: deadline?.dueOn ?? null, dueProvisional: deadline?.provisional ?? false },
-          at,
-        });
-      });
+    async openTask(input: OpenTaskInput): Promise<{ deadline: Deadline | null }> {
+      const deadline = await openTaskDeadline(db, input);
+      await db.transaction().execute((trx) => insertOpenedTask(trx, input, deadline));
       return { deadline };
     },
 

@@ -5,7 +5,7 @@
  */
 import { allHandlersFinished, condition, patched, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 import { DB_ACTIVITY, DB_LOCAL_ACTIVITY } from './activityOptions';
-import type { ClaimActivities } from '../activities/claims';
+import type { ClaimActivities, ClaimStatusInput } from '../activities/claims';
 import type { PayoutActivities } from '../activities/payouts';
 import { HumanTasks, type StageOutcome } from './humanTask';
 import { budgetChangedSignal, clawbackSignal } from './messages';
@@ -38,7 +38,7 @@ export interface RoundSpec {
   /** later years say so on the claim before their unit verification opens */
   announce: boolean;
   /**
-   * project the announcement and open the unit verification with local activities, in the workflow task that
+   * project the announcement and open the unit verification in one local activity, in the workflow task that
    * woke the workflow (the yearly release wakes thousands at once); decided behind a patch by the caller
    */
   openLocally?: boolean;
@@ -67,10 +67,15 @@ export class ClaimProcess {
     });
   }
 
-  async setStatus(status: string, stage: string, close?: { reason: string | null; event: string }, instalment?: { yearNo: number; status: 'in_review' }, local = false): Promise<void> {
+  async setStatus(status: string, stage: string, close?: { reason: string | null; event: string }, instalment?: { yearNo: number; status: 'in_review' }): Promise<void> {
+    await claims.setClaimStatus(this.statusChange(status, stage, close, instalment));
+  }
+
+  /** The workflow's status becomes `status`; returns the projection of it for the claim row. */
+  private statusChange(status: string, stage: string, close?: { reason: string | null; event: string }, instalment?: { yearNo: number; status: 'in_review' }): ClaimStatusInput {
     this.state.status = status;
     this.state.stage = stage;
-    await (local ? claimsLocal : claims).setClaimStatus({
+    return {
       claimId: this.id.claimId,
       status,
       stage,
@@ -80,7 +85,7 @@ export class ClaimProcess {
       eventKey: close ? this.tasks.eventKey(close.event) : undefined,
       event: close?.event,
       ...(instalment ? { instalment } : {}),
-    });
+    };
   }
 
   /** A later year's instalment comes due on `dueOn`: the yearly release will open it. */
@@ -121,8 +126,10 @@ export class ClaimProcess {
     ] as const;
     let last: StageOutcome | null = null;
     for (const [i, s] of stages.entries()) {
-      const local = i === 0 && !!r.openLocally;
-      if (i > 0 || r.announce) await this.setStatus(s.kind, s.kind, undefined, r.yearNo > 1 && i === 0 ? { yearNo: r.yearNo, status: 'in_review' } : undefined, local);
+      const instalment = r.yearNo > 1 && i === 0 ? { yearNo: r.yearNo, status: 'in_review' as const } : undefined;
+      // released rounds write the announcement and the opened task together, in one local activity
+      const openWithAnnouncement = i === 0 && r.announce && !!r.openLocally;
+      if ((i > 0 || r.announce) && !openWithAnnouncement) await this.setStatus(s.kind, s.kind, undefined, instalment);
       last = await this.tasks.run({
         key: `${r.keyPrefix}${s.kind}`,
         kind: s.kind,
@@ -133,7 +140,7 @@ export class ClaimProcess {
         subject: this.subject,
         check: check(s.kind),
         ...pauseHooks(s.kind),
-        openLocally: local,
+        ...(openWithAnnouncement ? { open: (open) => claimsLocal.openReleasedRound({ status: this.statusChange(s.kind, s.kind, undefined, instalment), open }) } : {}),
       });
       if (this.clawback) return { approved: false, outcome: await this.endClawedBack() };
       if (last.decision !== 'approve') return { approved: false, outcome: await this.rejected(s.kind, last) };

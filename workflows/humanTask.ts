@@ -8,9 +8,9 @@
  * resubmits (`resubmit` Update); the task then resumes with the working days that were left.
  * Updates return the subject's state once the workflow has taken the decision and settled.
  */
-import { ApplicationFailure, condition, proxyActivities, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import { DB_ACTIVITY, DB_LOCAL_ACTIVITY } from './activityOptions';
-import type { TaskActivities, TaskRef, ActorRef } from '../activities/tasks';
+import { ApplicationFailure, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { DB_ACTIVITY } from './activityOptions';
+import type { TaskActivities, TaskRef, ActorRef, OpenTaskInput } from '../activities/tasks';
 import type { Deadline } from '../activities/calendar';
 import {
   calendarChangedSignal,
@@ -25,7 +25,6 @@ import {
 } from './messages';
 
 const acts = proxyActivities<TaskActivities>(DB_ACTIVITY);
-const localActs = proxyLocalActivities<TaskActivities>(DB_LOCAL_ACTIVITY);
 
 export interface StageSpec {
   /** unique within the workflow run, e.g. "bureau_review" or "y2/unit_verification" */
@@ -42,8 +41,11 @@ export interface StageSpec {
   allowSupplement?: boolean;
   onPaused?: () => Promise<void>;
   onResumed?: () => Promise<void>;
-  /** open the task with a local activity (no server round trip); callers decide it behind a patch */
-  openLocally?: boolean;
+  /**
+   * how the opening is written, when not by the openTask activity: a caller may write it together with its own
+   * projection in one local activity (no server round trip); callers decide it behind a patch
+   */
+  open?: (input: OpenTaskInput) => Promise<{ deadline: Deadline | null }>;
 }
 
 export interface StageOutcome {
@@ -176,7 +178,7 @@ export class HumanTasks {
     };
     this.open.set(ref.taskId, t);
     const openedAt = nowIso();
-    const { deadline } = await (spec.openLocally ? localActs : acts).openTask({ task: ref, at: openedAt, slaWorkingDays: spec.slaWorkingDays, eventKey: this.eventKey('open') });
+    const { deadline } = await (spec.open ?? acts.openTask)({ task: ref, at: openedAt, slaWorkingDays: spec.slaWorkingDays, eventKey: this.eventKey('open') });
     this.setDeadline(t, deadline, openedAt, spec.slaWorkingDays);
     this.settle();
 
