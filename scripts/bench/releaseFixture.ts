@@ -154,11 +154,15 @@ export async function benchRelease(opts: { db: Kysely<Database>; databaseUrl: st
       Number((await sql<{ c: string }>`select count(*) as c from task where kind = 'unit_verification' and id like 'nanxun-claim-NX-JQ-BENCH-%/y2/unit_verification'`.execute(db)).rows[0]!.c);
     // when the release workflow has signalled every claim, as against when their tasks are open
     let signalledSeconds = NaN;
-    void release.result().then(() => (signalledSeconds = (Date.now() - t0) / 1000), () => undefined);
+    const released = release.result().then((r: { opened: number }) => {
+      signalledSeconds = (Date.now() - t0) / 1000;
+      return r;
+    });
+    released.catch(() => undefined); // awaited below
     while ((await opened()) < n) await new Promise((r) => setTimeout(r, 250));
     const seconds = (Date.now() - t0) / 1000;
     memory.openMb = rssMb(worker.child.pid!);
-    const result = (await release.result()) as { opened: number };
+    const result = await released;
     say(`release: ${result.opened} instalments released (all signalled after ${signalledSeconds.toFixed(1)} s), all ${n} unit verifications open after ${seconds.toFixed(1)} s`);
     say(`worker memory: RSS ${memory.idleMb} MB idle, ${memory.waitingMb} MB with ${n} workflows waiting, ${memory.openMb} MB with ${n} open tasks`);
     return { instalments: n, released: result.opened, seconds: Math.round(seconds * 10) / 10, signalledSeconds: Math.round(signalledSeconds * 10) / 10, setupSeconds: Math.round(setupSeconds * 10) / 10, memory };
