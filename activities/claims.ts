@@ -5,7 +5,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Deadline } from './calendar';
 import { insertOpenedTask, openTaskDeadline, type OpenTaskInput } from './tasks';
 import type { Database } from '../db/schema';
-import { insertTimeline } from './timeline';
+import { insertTimeline, SYSTEM_ACTOR } from './timeline';
 import { insertPayout, updateInstalment, type PayoutInput } from './payouts';
 
 export interface ClaimStatusInput {
@@ -56,8 +56,7 @@ async function applyClaimStatus(trx: Transaction<Database>, input: ClaimStatusIn
       subjectId: input.claimId,
       stage: input.stage,
       orgCode: null,
-      actor: 'system',
-      actorName: '系统',
+      ...SYSTEM_ACTOR,
       event: input.event,
       comment: input.closeReason ?? null,
       data: { status: input.status },

@@ -6,7 +6,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { computeDeadline } from './calendar';
-import { insertTimeline } from './timeline';
+import { insertTimeline, SYSTEM_ACTOR } from './timeline';
 
 export interface NoticeSpec {
   noticeId: string;
@@ -54,8 +54,7 @@ export function createNoticeActivities(db: Kysely<Database>) {
           subjectId: n.subjectId,
           stage: input.stage,
           orgCode: n.orgCode,
-          actor: 'system',
-          actorName: '系统',
+          ...SYSTEM_ACTOR,
           event: 'publicity_opened',
           comment: `${n.title}（公示至 ${deadline.dueOn}）`,
           data: { noticeId: n.noticeId, kind: n.kind, endsOn: deadline.dueOn, provisional: deadline.provisional },
@@ -76,8 +75,7 @@ export function createNoticeActivities(db: Kysely<Database>) {
           subjectId: n.subject_id,
           stage: input.stage,
           orgCode: n.org_code,
-          actor: 'system',
-          actorName: '系统',
+          ...SYSTEM_ACTOR,
           event: 'publicity_closed',
           comment: `${n.title}：公示期满，异议成立 ${input.upheld} 件，不成立 ${input.dismissed} 件`,
           data: { noticeId: n.id, upheld: input.upheld, dismissed: input.dismissed },

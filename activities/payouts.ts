@@ -4,7 +4,7 @@
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/schema';
-import { insertTimeline } from './timeline';
+import { insertTimeline, SYSTEM_ACTOR } from './timeline';
 import { shanghaiDate } from '../domain/workdays';
 
 /** The update of one instalment of a claim (the rows are keyed by claim and year). */
@@ -63,8 +63,7 @@ export async function insertPayout(trx: Transaction<Database>, input: PayoutInpu
     subjectId: input.claimId,
     stage: 'payout',
     orgCode: input.fundOrgCode,
-    actor: 'system',
-    actorName: '系统',
+    ...SYSTEM_ACTOR,
     event: 'paid',
     comment: `发放奖励金 ${input.amountYuan} 元（第 ${input.instalmentNo} 期）`,
     data: { instalmentNo: input.instalmentNo, amountYuan: input.amountYuan, fundOrgCode: input.fundOrgCode, payoutId: row.id },
@@ -114,8 +113,7 @@ export function createPayoutActivities(db: Kysely<Database>) {
               subjectId: input.claimId,
               stage: 'payout',
               orgCode: input.fundOrgCode,
-              actor: 'system',
-              actorName: '系统',
+              ...SYSTEM_ACTOR,
               event: 'payout_awaiting_budget',
               comment: `专项经费 ${year} 年预算不足（预算 ${budget.budget_yuan} 元，已发放 ${spentYuan} 元），待追加预算后发放`,
               data: { instalmentNo: input.instalmentNo, amountYuan: input.amountYuan, budgetYuan: budget.budget_yuan, spentYuan },

@@ -6,7 +6,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, TaskState, TaskUpdate } from '../db/schema';
 import { computeDeadline, workingDaysLeft, type Deadline } from './calendar';
-import { insertTimeline } from './timeline';
+import { insertTimeline, SYSTEM_ACTOR } from './timeline';
 
 export interface TaskRef {
   taskId: string;
@@ -27,7 +27,7 @@ export interface ActorRef {
   orgCode: string | null;
 }
 
-const SYSTEM: ActorRef = { username: 'system', displayName: '系统', orgCode: null };
+const SYSTEM: ActorRef = { username: SYSTEM_ACTOR.actor, displayName: SYSTEM_ACTOR.actorName, orgCode: null };
 
 function timelineBase(t: TaskRef) {
   return { subjectType: t.subjectType, subjectId: t.subjectId, stage: t.stage };

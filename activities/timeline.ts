@@ -17,6 +17,9 @@ export interface TimelineEntry {
   at: string;
 }
 
+/** How the system itself (a workflow's own step, not a person) is named on the timeline. */
+export const SYSTEM_ACTOR = { actor: 'system', actorName: '系统' } as const;
+
 export async function insertTimeline(db: Kysely<Database> | Transaction<Database>, e: TimelineEntry): Promise<void> {
   await db
     .insertInto('timeline')

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema';
-import { insertTimeline } from './timeline';
+import { insertTimeline, SYSTEM_ACTOR } from './timeline';
 import { loadCalendar } from '../db/calendar';
 import { endOfShanghaiDay, shanghaiDate, workingDaysBetween } from '../domain/workdays';
 import { banYears, expertEligibility, latestApprovalDay, tally, type TallyRow, type TitleCategory, type TitleLevel } from '../domain/zhejiang';
@@ -39,8 +39,8 @@ async function appTimeline(
     subjectId: e.applicationId,
     stage: e.stage,
     orgCode: e.orgCode ?? null,
-    actor: e.actor ?? 'system',
-    actorName: e.actorName ?? '系统',
+    actor: e.actor ?? SYSTEM_ACTOR.actor,
+    actorName: e.actorName ?? SYSTEM_ACTOR.actorName,
     event: e.event,
     comment: e.comment ?? null,
     data: e.data,
@@ -131,8 +131,7 @@ export function createZhejiangActivities(db: Kysely<Database>) {
             subjectId: input.sessionId,
             stage: input.status,
             orgCode: null,
-            actor: 'system',
-            actorName: '系统',
+            ...SYSTEM_ACTOR,
             event: input.event,
             comment: input.comment ?? null,
             data: { status: input.status, ...input.data },
@@ -295,8 +294,7 @@ export function createZhejiangActivities(db: Kysely<Database>) {
           subjectId: input.sessionId,
           stage: 'balloting',
           orgCode: 'ZJ-YJT-RSC',
-          actor: 'system',
-          actorName: '系统',
+          ...SYSTEM_ACTOR,
           event: 'ballot_opened',
           data: { applications: input.applicationIds.length },
           at: input.at,
