@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import type { Page } from 'playwright-core';
-import { chooseEmployer, confirmDialog, decideInBrowser, pickDate, reloadUntil, screenshot } from './system';
+import { chooseEmployer, confirmDialog, decideInBrowser, openConfirmation, pickDate, reloadUntil, screenshot } from './system';
 import { useSkippingJourney, type SkippingSystem } from './skippingSystem';
 import { demoAccounts } from '../../db/seed';
 import { shanghaiDate } from '../../domain/workdays';
@@ -30,8 +30,7 @@ const daysAgo = async (n: number) => shanghaiDate((await sys.env.currentTimeMs()
 
 /** submits the filled form, confirms the amount shown, and returns the new application number */
 async function confirmAndSubmit(page: Page, amountText: string): Promise<string> {
-  await page.getByTestId('claim-submit').click();
-  const confirm = page.locator('.ant-modal-confirm');
+  const confirm = await openConfirmation(page, 'claim-submit');
   await confirm.getByText(amountText).waitFor();
   await screenshot(page, `claims-confirm-${amountText.replace(/[^0-9]/g, '')}`);
   await confirmDialog(page, '确认提交');
@@ -145,8 +144,7 @@ test('the shortage-talent claim: the form checks as the API does, the first year
   await applicant.locator('#socialSecurityMonths').fill('16');
   await expect(applicant.getByTestId('amount').textContent()).resolves.toContain('10,000');
   await applicant.getByText('第一年 3,000 元，第二年 3,000 元，第三年 4,000 元').waitFor();
-  await applicant.getByTestId('claim-submit').click();
-  const confirm = applicant.locator('.ant-modal-confirm');
+  const confirm = await openConfirmation(applicant, 'claim-submit');
   await confirm.getByText('¥10,000 元').waitFor();
   await confirm.getByText('（分三年：3,000 / 3,000 / 4,000 元）').waitFor();
   await confirm.getByText(idNumber).waitFor();

@@ -6,7 +6,7 @@
 import type { Browser } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
-import { SCREENSHOTS, chooseEmployer, confirmDialog, decideInBrowser, launchBrowser, loginAs, newContext, pickDate, screenshot, startSystem, type RunningSystem } from './system';
+import { SCREENSHOTS, chooseEmployer, confirmDialog, decideInBrowser, launchBrowser, loginAs, newContext, openConfirmation, pickDate, screenshot, startSystem, type RunningSystem } from './system';
 import { demoAccounts } from '../../db/seed';
 
 jest.setTimeout(600_000);
@@ -60,15 +60,12 @@ test('certificate claim: applicant submits, three clerks decide in the browser, 
   await applicant.getByTestId('declaration').click();
   await applicant.getByTestId('claim-submit').click();
   await applicant.getByText('领取日期不能早于发证日期').waitFor();
-  await pickDate(applicant, 'receivedOn', daysAgo(10));
+  await pickDate(applicant, 'receivedOn', daysAgo(10), { submit: false });
   await applicant.getByText('领取日期不能早于发证日期').waitFor({ state: 'detached' });
   await screenshot(applicant, '02-claim-form');
-  // (Enter in the date field already submits the form, as in any HTML form)
-  const confirm = applicant.locator('.ant-modal-confirm');
-  await applicant.waitForTimeout(300);
-  if (!(await confirm.isVisible())) await applicant.getByTestId('claim-submit').click();
   // the amount is shown before submitting
-  await applicant.locator('.ant-modal-confirm').getByText('¥1,000 元').waitFor();
+  const confirm = await openConfirmation(applicant, 'claim-submit');
+  await confirm.getByText('¥1,000 元').waitFor();
   await confirmDialog(applicant, '确认提交');
   const noEl = applicant.getByTestId('created-application-no');
   await noEl.waitFor();

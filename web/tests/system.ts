@@ -173,6 +173,34 @@ export async function confirmDialog(page: Page, ok: string): Promise<void> {
   }
 }
 
+/**
+ * Submits a form whose submit button opens a confirmation dialog, and returns the dialog. It first waits until no
+ * field shows a refusal any more (a refusal still shown after the corrections fails the test, naming it): the
+ * refusals' collapse moves the button up, and a click that lands while it moves is sometimes lost on a loaded
+ * machine. A click that still opens nothing is made again, as a person would; never while the dialog is open.
+ */
+export async function openConfirmation(page: Page, submitTestId: string): Promise<Locator> {
+  const refusals = page.locator('.ant-form-item-explain-error');
+  const shown = async () => (await refusals.allTextContents()).filter((t) => t.trim()).join('; ');
+  for (let waited = 0; (await refusals.count()) > 0; waited += 200) {
+    if (waited >= 30_000) throw new Error(`the form still refuses: ${await shown()}`);
+    await page.waitForTimeout(200);
+  }
+  const dialog = page.locator('.ant-modal-confirm').last();
+  const button = page.getByTestId(submitTestId);
+  for (let attempt = 1; ; attempt++) {
+    if (!(await dialog.isVisible())) await button.click({ timeout: 15_000 }).catch(() => undefined);
+    try {
+      await dialog.waitFor({ timeout: 8_000 });
+      return dialog;
+    } catch {
+      const refused = await shown();
+      if (refused) throw new Error(`the form refused: ${refused}`);
+      if (attempt >= 5) throw new Error(`submitting (${submitTestId}) opened no confirmation dialog`);
+    }
+  }
+}
+
 /** Chooses the employer in a form's searchable 工作单位 select. */
 export async function chooseEmployer(page: Page, search: string, name: string): Promise<void> {
   await page.locator('#employerOrgCode').click();
@@ -190,7 +218,7 @@ export async function decideInBrowser(page: Page, ref: string, shot: string, set
   await page.getByTestId('decision-submit').waitFor();
   if (setup) await setup(page);
   await screenshot(page, shot);
-  await page.getByTestId('decision-submit').click();
+  await openConfirmation(page, 'decision-submit');
   await confirmDialog(page, '确认提交');
   const refused = page.getByTestId('decision-error');
   try {
