@@ -178,8 +178,9 @@ export async function confirmDialog(page: Page, ok: string): Promise<void> {
  * field shows a refusal any more (a refusal still shown after the corrections fails the test, naming it): the
  * refusals' collapse moves the button up, and a click that lands while it moves is sometimes lost on a loaded
  * machine. A click that still opens nothing is made again, as a person would; never while the dialog is open.
+ * `submit` is the button's test id, or the button.
  */
-export async function openConfirmation(page: Page, submitTestId: string): Promise<Locator> {
+export async function openConfirmation(page: Page, submit: string | Locator): Promise<Locator> {
   const refusals = page.locator('.ant-form-item-explain-error');
   const shown = async () => (await refusals.allTextContents()).filter((t) => t.trim()).join('; ');
   for (let waited = 0; (await refusals.count()) > 0; waited += 200) {
@@ -187,7 +188,7 @@ export async function openConfirmation(page: Page, submitTestId: string): Promis
     await page.waitForTimeout(200);
   }
   const dialog = page.locator('.ant-modal-confirm').last();
-  const button = page.getByTestId(submitTestId);
+  const button = typeof submit === 'string' ? page.getByTestId(submit) : submit;
   for (let attempt = 1; ; attempt++) {
     if (!(await dialog.isVisible())) await button.click({ timeout: 15_000 }).catch(() => undefined);
     try {
@@ -196,7 +197,7 @@ export async function openConfirmation(page: Page, submitTestId: string): Promis
     } catch {
       const refused = await shown();
       if (refused) throw new Error(`the form refused: ${refused}`);
-      if (attempt >= 5) throw new Error(`submitting (${submitTestId}) opened no confirmation dialog`);
+      if (attempt >= 5) throw new Error(`submitting (${String(submit)}) opened no confirmation dialog`);
     }
   }
 }

@@ -9,7 +9,7 @@
  * Every human step is a click in the browser; the test only skips time between stages (never a policy period).
  */
 import type { Page } from 'playwright-core';
-import { chooseEmployer, confirmDialog, decideInBrowser, named, pickDate, reloadUntil, screenshot } from './system';
+import { chooseEmployer, confirmDialog, decideInBrowser, named, openConfirmation, pickDate, reloadUntil, screenshot } from './system';
 import { useSkippingJourney, type SkippingSystem } from './skippingSystem';
 import { eventually } from '../../test/helpers/temporal';
 import { loadCalendar } from '../../db/calendar';
@@ -98,7 +98,7 @@ test('a senior title session in the browser, from opening it to a verified certi
     await p.getByText('须承诺所提交材料真实').waitFor();
     await p.locator('#commitment').check();
     await screenshot(p, `zj-03-apply-${username}`);
-    await p.getByRole('button', { name: named('提交申报') }).click();
+    await openConfirmation(p, p.getByRole('button', { name: named('提交申报') }));
     await confirmDialog(p, '提交');
     await p.waitForURL(/\/zhejiang\/applications\//);
     await p.getByTestId('title-status').filter({ hasText: '单位推荐' }).waitFor();
@@ -163,7 +163,7 @@ test('a senior title session in the browser, from opening it to a verified certi
   await unitB.getByText('请写明调查核实情况').waitFor();
   await unitB.getByTestId('decision-comment').fill('经核实，导则封面署名与申报材料一致，异议不成立');
   await screenshot(unitB, 'zj-07-objection-investigation');
-  await unitB.getByTestId('decision-submit').click();
+  await openConfirmation(unitB, 'decision-submit');
   await confirmDialog(unitB, '确认提交');
   await unitB.waitForURL((u) => u.pathname === '/tasks');
   await eventually(async () => (await db().selectFrom('objection').select('status').where('task_id', '=', objectionTask.id).executeTakeFirstOrThrow()).status === 'dismissed', 'objection dismissed');
@@ -187,7 +187,7 @@ test('a senior title session in the browser, from opening it to a verified certi
 
   // ---- pre-review publicity and the plan to 省人力社保厅 ----------------------------------------------------------
   await office.goto(`/zhejiang/sessions/${encodeURIComponent(sessionId)}`);
-  await office.getByTestId('pre-review').click();
+  await openConfirmation(office, 'pre-review');
   await confirmDialog(office, '确认');
   await office.getByTestId('session-status').filter({ hasText: '评前公示' }).waitFor();
   const S_WF = titleSessionWorkflowId(year, 'senior');
@@ -200,7 +200,7 @@ test('a senior title session in the browser, from opening it to a verified certi
 
   // ---- the committee draw: reproducible, the seed shown ----------------------------------------------------------
   await office.goto(`/zhejiang/sessions/${encodeURIComponent(sessionId)}`);
-  await office.getByTestId('draw-committee').click();
+  await openConfirmation(office, 'draw-committee');
   await confirmDialog(office, '抽取');
   const seed = office.getByTestId('draw-seed');
   await seed.waitFor();
@@ -272,13 +272,13 @@ test('a senior title session in the browser, from opening it to a verified certi
       await screenshot(p, 'zj-12-ballot-phone');
       expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(400);
     }
-    await p.getByTestId('ballot-submit').click();
-    await p.locator('.ant-modal-confirm').getByText('赞成 ').waitFor();
+    const ballotConfirm = await openConfirmation(p, 'ballot-submit');
+    await ballotConfirm.getByText('赞成 ').waitFor();
     await confirmDialog(p, '提交选票');
     await p.getByTestId('ballot-done').waitFor();
     if (second) {
       // submitting again from the other tab is refused, and the page says so
-      await second.getByTestId('ballot-submit').click();
+      await openConfirmation(second, 'ballot-submit');
       await confirmDialog(second, '提交选票');
       await second.getByTestId('ballot-error').filter({ hasText: '您已投过票' }).waitFor();
       await second.getByTestId('ballot-done').waitFor();
@@ -287,7 +287,7 @@ test('a senior title session in the browser, from opening it to a verified certi
     }
     if (m !== chair && m.role === 'member' && i === 1) {
       // an ordinary member cannot close the ballot
-      await p.getByTestId('close-ballot').click();
+      await openConfirmation(p, 'close-ballot');
       await confirmDialog(p, '结束投票');
       await p.getByText('仅出席会议的主任委员或副主任委员可宣布投票结束').waitFor();
     }
@@ -300,7 +300,7 @@ test('a senior title session in the browser, from opening it to a verified certi
   const chairPage = await person(chair.username);
   await chairPage.goto(ballotUrl);
   await chairPage.getByTestId('ballot-done').waitFor();
-  await chairPage.getByTestId('close-ballot').click();
+  await openConfirmation(chairPage, 'close-ballot');
   await confirmDialog(chairPage, '结束投票');
   const results = chairPage.getByTestId('ballot-results');
   await results.waitFor();
