@@ -183,10 +183,11 @@ export async function confirmDialog(page: Page, ok: string): Promise<void> {
 export async function openConfirmation(page: Page, submit: string | Locator): Promise<Locator> {
   const refusals = page.locator('.ant-form-item-explain-error');
   const shown = async () => (await refusals.allTextContents()).filter((t) => t.trim()).join('; ');
-  for (let waited = 0; (await refusals.count()) > 0; waited += 200) {
-    if (waited >= 30_000) throw new Error(`the form still refuses: ${await shown()}`);
-    await page.waitForTimeout(200);
-  }
+  await page
+    .waitForFunction(() => !document.querySelector('.ant-form-item-explain-error'), undefined, { timeout: 30_000 })
+    .catch(async () => {
+      throw new Error(`the form still refuses: ${await shown()}`);
+    });
   const dialog = page.locator('.ant-modal-confirm').last();
   const button = typeof submit === 'string' ? page.getByTestId(submit) : submit;
   for (let attempt = 1; ; attempt++) {
