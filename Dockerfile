@@ -19,8 +19,11 @@ COPY api ./api
 COPY activities ./activities
 COPY workflows ./workflows
 COPY db ./db
-COPY domain ./domain
-COPY scripts ./scripts
+COPY platform ./platform
+COPY nanxun ./nanxun
+COPY titleReview ./titleReview
+COPY runtime ./runtime
+# tools/ (bench, binary provisioning, history recorder) and test/ are not part of the image
 
 # run as the image's unprivileged `node` user; DATA_DIR (.data) is only written in development mode
 # (generated JWT secret), but give it a writable home anyway
@@ -29,4 +32,4 @@ USER node
 
 EXPOSE 3000
 # `node --import tsx` rather than the tsx CLI: one process, which receives docker's SIGTERM itself
-CMD ["node", "--import", "tsx", "scripts/api.ts"]
+CMD ["node", "--import", "tsx", "runtime/api.ts"]

@@ -2,7 +2,7 @@
 const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }];
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/test', '<rootDir>/web/tests'],
+  roots: ['<rootDir>/test', '<rootDir>/platform', '<rootDir>/nanxun', '<rootDir>/titleReview', '<rootDir>/web/tests'],
   testRegex: '\\.test\\.ts$',
   transform: { '^.+\\.(ts|js|mjs)$': swc },
   // ESM-only packages are compiled to CommonJS for Jest's module system

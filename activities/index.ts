@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
-import { createTaskActivities } from './tasks';
-import { createClaimActivities } from './claims';
-import { createPayoutActivities } from './payouts';
-import { createInstalmentActivities } from './instalments';
-import { createClawbackActivities } from './clawback';
-import { createNoticeActivities } from './notices';
-import { createZhejiangActivities } from './zhejiang';
+import { createTaskActivities } from '../platform/tasks/activities';
+import { createClaimActivities } from '../nanxun/activities/claims';
+import { createPayoutActivities } from '../nanxun/activities/payouts';
+import { createInstalmentActivities } from '../nanxun/activities/instalments';
+import { createClawbackActivities } from '../nanxun/activities/clawback';
+import { createNoticeActivities } from '../platform/publicity/activities';
+import { createZhejiangActivities } from '../titleReview/activities';
 
 /** Every activity the worker registers, bound to one database. */
 export function createActivities(db: Kysely<Database>) {

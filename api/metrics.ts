@@ -5,7 +5,7 @@
  *   zj_payouts_count, zj_payouts_amount_yuan, zj_payouts_recovered_count   from Postgres at scrape time
  *   process_* / nodejs_*                                 prom-client default metrics
  * The Temporal worker's own metrics (task slots, poll latency, activity/workflow task latency…) are exported by the
- * SDK runtime on a separate port (scripts/worker.ts, scripts/start.ts: TEMPORAL_METRICS_PORT, default 9464).
+ * SDK runtime on a separate port (runtime/worker.ts, runtime/start.ts: TEMPORAL_METRICS_PORT, default 9464).
  *
  * Access: /metrics is not under /api/v1 and carries no personal data, but task counts are operational information:
  * it answers loopback clients only, or any client sending `Authorization: Bearer $METRICS_TOKEN` when that is set
@@ -15,7 +15,7 @@ import type { Request, RequestHandler } from 'express';
 import { sql, type Kysely } from 'kysely';
 import { Registry, Histogram, Gauge, collectDefaultMetrics } from 'prom-client';
 import type { Database } from '../db/schema';
-import { Problem, sendProblem } from './problem';
+import { Problem, sendProblem } from '../platform/http/problem';
 
 export interface ApiMetrics {
   registry: Registry;

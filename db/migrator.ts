@@ -1,10 +1,10 @@
 import { Kysely, Migrator, type Migration, type MigrationProvider } from 'kysely';
-import * as m0001 from './migrations/0001_platform';
-import * as m0002 from './migrations/0002_nanxun_claims';
-import * as m0003 from './migrations/0003_nanxun_instalments';
-import * as m0004 from './migrations/0004_zhejiang';
-import * as m0005 from './migrations/0005_inbox_index';
-import * as m0006 from './migrations/0006_claim_view';
+import * as m0001 from '../platform/migrations/0001_platform';
+import * as m0002 from '../nanxun/migrations/0002_nanxun_claims';
+import * as m0003 from '../nanxun/migrations/0003_nanxun_instalments';
+import * as m0004 from '../titleReview/migrations/0004_title_review';
+import * as m0005 from '../platform/migrations/0005_inbox_index';
+import * as m0006 from '../nanxun/migrations/0006_claim_view';
 
 /** Migrations are imported statically so they work the same under tsx, Jest and a bundle. */
 const migrations: Record<string, Migration> = {

@@ -5,12 +5,12 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database, OrgType } from './schema';
-import { loadCalendarYear, officialYearInput } from './calendar';
-import { officialYears } from '../domain/calendarSource';
-import { makeIdNumber } from '../domain/idNumber';
-import { hashPassword } from '../api/passwords';
-import { BUREAU_ORG_CODE } from '../domain/nanxun';
-import { seedZhejiangDemo, seedZhejiangReference, zhejiangDemoAccounts } from './seedZhejiang';
+import { loadCalendarYear, officialYearInput } from '../platform/calendar/calendarTable';
+import { officialYears } from '../platform/calendar/calendarSource';
+import { makeIdNumber } from '../platform/identity/idNumber';
+import { hashPassword } from '../platform/auth/passwords';
+import { BUREAU_ORG_CODE } from '../nanxun/rules';
+import { seedZhejiangDemo, seedZhejiangReference, zhejiangDemoAccounts } from '../titleReview/seed';
 
 interface OrgSeed {
   code: string;

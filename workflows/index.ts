@@ -1,8 +1,8 @@
-export { certificateClaimWorkflow } from './certificateClaim';
-export { shortageTalentClaimWorkflow } from './shortageTalentClaim';
-export { highLevelClaimWorkflow } from './highLevelClaim';
-export { instalmentReleaseWorkflow } from './instalmentRelease';
-export { clawbackWorkflow } from './clawback';
-export { titleApplicationWorkflow } from './titleApplication';
-export { titleSessionWorkflow } from './titleSession';
-export { titleMisconductWorkflow } from './titleMisconduct';
+export { certificateClaimWorkflow } from '../nanxun/workflows/certificateClaim';
+export { shortageTalentClaimWorkflow } from '../nanxun/workflows/shortageTalentClaim';
+export { highLevelClaimWorkflow } from '../nanxun/workflows/highLevelClaim';
+export { instalmentReleaseWorkflow } from '../nanxun/workflows/instalmentRelease';
+export { clawbackWorkflow } from '../nanxun/workflows/clawback';
+export { titleApplicationWorkflow } from '../titleReview/workflows/titleApplication';
+export { titleSessionWorkflow } from '../titleReview/workflows/titleSession';
+export { titleMisconductWorkflow } from '../titleReview/workflows/titleMisconduct';

@@ -6,10 +6,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { portInUse } from '../../scripts/temporalDevServer';
-import { freePort } from '../../scripts/ports';
+import { portInUse } from '../../runtime/temporalDevServer';
+import { freePort } from '../../tools/ports';
 import { Client, Connection } from '@temporalio/client';
-import { shanghaiDate, addDays } from '../../domain/workdays';
+import { shanghaiDate, addDays } from '../../platform/calendar/workdays';
 
 jest.setTimeout(240_000);
 

@@ -5,7 +5,7 @@ import { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import { createApp } from '../../api/app';
-import { createTokenIssuer } from '../../api/auth';
+import { createTokenIssuer } from '../../platform/auth/authenticate';
 
 /**
  * The real app. Its Temporal client is a plain one on the test server's connection: the time-skipping wrapper

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
-import type { Actor } from '../../workflows/messages';
-import { CERTIFICATE_REWARD_YUAN, claimWorkflowId, type CertificateLevel } from '../../domain/nanxun';
-import type { CertificateClaimInput } from '../../workflows/certificateClaim';
+import type { Actor } from '../../platform/tasks/messages';
+import { CERTIFICATE_REWARD_YUAN, claimWorkflowId, type CertificateLevel } from '../../nanxun/rules';
+import type { CertificateClaimInput } from '../../nanxun/workflows/certificateClaim';
 
 let seq = 0;
 

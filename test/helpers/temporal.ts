@@ -2,7 +2,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
-import { createAppWorker } from '../../scripts/workerFactory';
+import { createAppWorker } from '../../runtime/workerFactory';
 
 let runtimeInstalled = false;
 function quietRuntime() {

@@ -2,8 +2,8 @@ import request from 'supertest';
 import type { Express } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
-import { createTokenIssuer } from '../../api/auth';
-import { makeIdNumber } from '../../domain/idNumber';
+import { createTokenIssuer } from '../../platform/auth/authenticate';
+import { makeIdNumber } from '../../platform/identity/idNumber';
 import { actor } from './claims';
 
 /** the secret testApp signs with: tokens for many accounts without hitting the login rate limit */

@@ -15,12 +15,12 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { devServerEnv, startWorker, uniqueTaskQueue, eventually } from '../helpers/temporal';
 import { testApp, auth } from '../helpers/app';
 import { startPgProcess } from '../helpers/processes';
-import { freePort } from '../../scripts/ports';
+import { freePort } from '../../tools/ports';
 import { createDb } from '../../db/connection';
 import { migrateToLatest } from '../../db/migrator';
 import { seedDemoAccounts, seedReferenceData } from '../../db/seed';
-import { createTokenIssuer } from '../../api/auth';
-import { makeIdNumber } from '../../domain/idNumber';
+import { createTokenIssuer } from '../../platform/auth/authenticate';
+import { makeIdNumber } from '../../platform/identity/idNumber';
 import type { Database } from '../../db/schema';
 import { certificateClaimBody } from '../security/world';
 

@@ -4,7 +4,7 @@
  *   pgProcess.ts <dataDir> <port>   → prints "READY <url>"; the line "stop" on stdin stops it ("STOPPED"), then exits.
  */
 import readline from 'node:readline';
-import { startEmbeddedPostgres } from '../../scripts/embeddedPostgres';
+import { startEmbeddedPostgres } from '../../runtime/embeddedPostgres';
 
 async function main() {
   const [dataDir, port] = process.argv.slice(2);

@@ -9,10 +9,10 @@ import { Client, Connection } from '@temporalio/client';
 import { freshDatabase, type TestDb } from '../helpers/db';
 import { login, auth } from '../helpers/app';
 import { createApp } from '../../api/app';
-import { createTokenIssuer } from '../../api/auth';
-import { freePort } from '../../scripts/ports';
-import { shanghaiDate, addDays } from '../../domain/workdays';
-import { claimWorkflowId } from '../../domain/nanxun';
+import { createTokenIssuer } from '../../platform/auth/authenticate';
+import { freePort } from '../../tools/ports';
+import { shanghaiDate, addDays } from '../../platform/calendar/workdays';
+import { claimWorkflowId } from '../../nanxun/rules';
 
 let tdb: TestDb;
 let app: Express;

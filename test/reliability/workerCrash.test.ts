@@ -12,9 +12,9 @@ import { devServerEnv, uniqueTaskQueue, eventually } from '../helpers/temporal';
 import { freshDatabase, type TestDb } from '../helpers/db';
 import { testApp, auth } from '../helpers/app';
 import { spawnTs, type Child } from '../helpers/processes';
-import { createTokenIssuer } from '../../api/auth';
-import { makeIdNumber } from '../../domain/idNumber';
-import { freePort } from '../../scripts/ports';
+import { createTokenIssuer } from '../../platform/auth/authenticate';
+import { makeIdNumber } from '../../platform/identity/idNumber';
+import { freePort } from '../../tools/ports';
 import { certificateClaimBody } from '../security/world';
 
 jest.setTimeout(420_000);

@@ -1,11 +1,11 @@
 /**
  * A worker in a process of its own, so a test can SIGKILL it (run with `node --import tsx`). Env: TEMPORAL_ADDRESS,
  * DATABASE_URL, TASK_QUEUE, WORKFLOW_BUNDLE_PATH (the bundle globalSetup built), TEMPORAL_METRICS_PORT (optional:
- * the SDK's Prometheus exporter, as scripts/worker.ts sets it up). Prints "POLLING" once it polls.
+ * the SDK's Prometheus exporter, as runtime/worker.ts sets it up). Prints "POLLING" once it polls.
  */
 import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
-import { createAppWorker } from '../../scripts/workerFactory';
-import { temporalMetricsTelemetry } from '../../scripts/telemetry';
+import { createAppWorker } from '../../runtime/workerFactory';
+import { temporalMetricsTelemetry } from '../../runtime/telemetry';
 import { createDb } from '../../db/connection';
 
 async function main() {

@@ -12,10 +12,10 @@ import { temporal } from '@temporalio/proto';
 import { eventually, untilClosed, useTimeSkippingTestbed } from '../helpers/temporal';
 import type { TestDb } from '../helpers/db';
 import { startCertificateClaim, startShortageClaim, actor } from '../helpers/claims';
-import { shanghaiDate, addMonths } from '../../domain/workdays';
+import { shanghaiDate, addMonths } from '../../platform/calendar/workdays';
 import { randomUUID } from 'node:crypto';
-import { claimWorkflowId } from '../../domain/nanxun';
-import { decideUpdate, resubmitUpdate } from '../../workflows/messages';
+import { claimWorkflowId } from '../../nanxun/rules';
+import { decideUpdate, resubmitUpdate } from '../../platform/tasks/messages';
 
 let env: TestWorkflowEnvironment;
 let tdb: TestDb;

@@ -12,9 +12,9 @@ import { timeSkippingEnv, startWorker, uniqueTaskQueue, eventually } from '../he
 import { freshDatabase, type TestDb } from '../helpers/db';
 import { testApp } from '../helpers/app';
 import { client, newApplicant, tokenFor } from '../helpers/zhejiang';
-import { loadCalendar } from '../../db/calendar';
-import { addWorkingDays, shanghaiDate, startOfShanghaiDay } from '../../domain/workdays';
-import { misconductWorkflowId, titleApplicationWorkflowId, titleSessionWorkflowId } from '../../domain/zhejiang';
+import { loadCalendar } from '../../platform/calendar/calendarTable';
+import { addWorkingDays, shanghaiDate, startOfShanghaiDay } from '../../platform/calendar/workdays';
+import { misconductWorkflowId, titleApplicationWorkflowId, titleSessionWorkflowId } from '../../titleReview/rules';
 
 let env: TestWorkflowEnvironment;
 let tdb: TestDb;

@@ -13,7 +13,7 @@
  */
 import request from 'supertest';
 import { auth } from '../helpers/app';
-import { declaredRoutes } from '../../api/route';
+import { declaredRoutes } from '../../platform/http/route';
 import type { Task } from '../../db/schema';
 import { buildWorld, certificateClaimBody, type Account, type Subject, type World } from './world';
 
@@ -78,9 +78,9 @@ const ROUTE_CASES: Record<string, string> = {
   'POST /api/v1/zhejiang/sessions/:id/committee': 'role-level: committee office only, session-wide draw',
   'GET /api/v1/zhejiang/sessions/:id/committee': 'role-level: the drawn committee is confidential to the committee office and oversight roles',
   'GET /api/v1/zhejiang/sessions/:id/ballot':
-    'role-level: experts and the office; membership/presence flags, and an empty applicant list for an expert who is not on the committee, checked in test/workflows/zhejiangSession.test.ts',
-  'POST /api/v1/zhejiang/sessions/:id/ballots': 'role-level: experts; voting membership (NOT_A_VOTING_MEMBER) checked per expert in test/workflows/zhejiangSession.test.ts',
-  'POST /api/v1/zhejiang/sessions/:id/close-ballot': 'role-level: experts; only the presiding member (NOT_PRESIDING) checked in test/workflows/zhejiangSession.test.ts',
+    'role-level: experts and the office; membership/presence flags, and an empty applicant list for an expert who is not on the committee, checked in titleReview/test/titleSession.test.ts',
+  'POST /api/v1/zhejiang/sessions/:id/ballots': 'role-level: experts; voting membership (NOT_A_VOTING_MEMBER) checked per expert in titleReview/test/titleSession.test.ts',
+  'POST /api/v1/zhejiang/sessions/:id/close-ballot': 'role-level: experts; only the presiding member (NOT_PRESIDING) checked in titleReview/test/titleSession.test.ts',
   'POST /api/v1/zhejiang/experts': 'role-level: committee office only; the expert pool is reference data with no object owner',
   'GET /api/v1/zhejiang/experts': 'role-level: committee office and oversight roles; the expert pool, no object owner',
   'POST /api/v1/zhejiang/applications': 'title application submission identity',

@@ -1,6 +1,6 @@
 /**
  * Personal data: ID numbers masked in every response that does not need them in full; logs (the production
- * logger, scripts/logger.ts) hold no passwords, tokens or full ID numbers; security headers, no caching of
+ * logger, runtime/logger.ts) hold no passwords, tokens or full ID numbers; security headers, no caching of
  * answers, a request-size limit, and a rate limit on login.
  */
 import request from 'supertest';
@@ -8,9 +8,9 @@ import { Writable } from 'node:stream';
 import type { Express } from 'express';
 import { auth } from '../helpers/app';
 import { createApp } from '../../api/app';
-import { createTokenIssuer } from '../../api/auth';
-import { createLogger } from '../../scripts/logger';
-import { makeIdNumber } from '../../domain/idNumber';
+import { createTokenIssuer } from '../../platform/auth/authenticate';
+import { createLogger } from '../../runtime/logger';
+import { makeIdNumber } from '../../platform/identity/idNumber';
 import { buildWorld, certificateClaimBody, openTaskOf, SECRET, type Account, type Subject, type World } from './world';
 
 jest.setTimeout(180_000);

@@ -12,8 +12,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { devServerEnv, startWorker, uniqueTaskQueue, eventually } from '../helpers/temporal';
 import { freshDatabase, type TestDb } from '../helpers/db';
 import { testApp, auth } from '../helpers/app';
-import { createTokenIssuer } from '../../api/auth';
-import { shanghaiDate, addDays } from '../../domain/workdays';
+import { createTokenIssuer } from '../../platform/auth/authenticate';
+import { shanghaiDate, addDays } from '../../platform/calendar/workdays';
 import type { Task } from '../../db/schema';
 
 export interface Account {

@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { chooseEmployer, confirmDialog, decideInBrowser, openConfirmation, pickDate, reloadUntil, screenshot } from './system';
 import { useSkippingJourney, type SkippingSystem } from './skippingSystem';
 import { demoAccounts } from '../../db/seed';
-import { shanghaiDate } from '../../domain/workdays';
+import { shanghaiDate } from '../../platform/calendar/workdays';
 
 jest.setTimeout(400_000);
 

@@ -12,7 +12,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { timeSkippingEnv, startWorker, uniqueTaskQueue } from '../../test/helpers/temporal';
 import { freshDatabase, type TestDb } from '../../test/helpers/db';
 import { testApp } from '../../test/helpers/app';
-import { ensureConsoleBuilt } from '../../scripts/buildWeb';
+import { ensureConsoleBuilt } from '../../tools/buildWeb';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, people } from './system';
 

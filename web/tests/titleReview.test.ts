@@ -12,9 +12,9 @@ import type { Page } from 'playwright-core';
 import { chooseEmployer, confirmDialog, decideInBrowser, named, openConfirmation, pickDate, reloadUntil, screenshot } from './system';
 import { useSkippingJourney, type SkippingSystem } from './skippingSystem';
 import { eventually } from '../../test/helpers/temporal';
-import { loadCalendar } from '../../db/calendar';
-import { addWorkingDays, shanghaiDate, startOfShanghaiDay } from '../../domain/workdays';
-import { titleApplicationWorkflowId, titleSessionWorkflowId } from '../../domain/zhejiang';
+import { loadCalendar } from '../../platform/calendar/calendarTable';
+import { addWorkingDays, shanghaiDate, startOfShanghaiDay } from '../../platform/calendar/workdays';
+import { titleApplicationWorkflowId, titleSessionWorkflowId } from '../../titleReview/rules';
 import { demoAccounts } from '../../db/seed';
 
 jest.setTimeout(600_000);

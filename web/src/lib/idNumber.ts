@@ -1,5 +1,5 @@
 /** The same ID check the API runs (domain/idNumber.ts, GB 11643-1999), with a message in Chinese. */
-import { isValidIdNumber, normalizeIdNumber } from '../../../domain/idNumber';
+import { isValidIdNumber, normalizeIdNumber } from '../../../platform/identity/idNumber';
 
 export function idNumberProblem(raw: string): string | null {
   const id = normalizeIdNumber(raw);

@@ -1,0 +1,100 @@
+/**
+ * Activities of the Nanxun claim workflows: status projection and payouts, each idempotent.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { Deadline } from '../../platform/calendar/activities';
+import { insertOpenedTask, openTaskDeadline, type OpenTaskInput } from '../../platform/tasks/activities';
+import type { Database } from '../../db/schema';
+import { insertTimeline, SYSTEM_ACTOR } from '../../platform/timeline/timeline';
+import { insertPayout, updateInstalment, type PayoutInput } from './payouts';
+
+export interface ClaimStatusInput {
+  claimId: string;
+  status: string;
+  stage: string;
+  at: string;
+  closeReason?: string | null;
+  closed?: boolean;
+  eventKey?: string;
+  event?: string;
+  /** the instalment whose round this status belongs to */
+  instalment?: { yearNo: number; status: 'in_review' };
+}
+
+/** Projects a claim workflow's status to the claim row (and its instalment), inside the caller's transaction. */
+async function applyClaimStatus(trx: Transaction<Database>, input: ClaimStatusInput): Promise<void> {
+  if (input.instalment) {
+    await updateInstalment(trx, input.claimId, input.instalment.yearNo)
+      .set({ status: input.instalment.status, updated_at: input.at })
+      .where('status', 'not in', ['paid', 'cancelled'])
+      .execute();
+  }
+  if (input.closed) {
+    await trx
+      .updateTable('instalment')
+      .set({ status: 'cancelled', cancelled_reason: input.closeReason ?? input.status, updated_at: input.at })
+      .where('claim_id', '=', input.claimId)
+      .where('status', 'not in', ['paid', 'cancelled'])
+      .execute();
+  }
+  await trx
+    .updateTable('claim')
+    .set({
+      status: input.status,
+      stage: input.stage,
+      updated_at: input.at,
+      ...(input.closed ? { closed_at: input.at, close_reason: input.closeReason ?? null } : {}),
+    })
+    .where('id', '=', input.claimId)
+    // a clawback is final: a workflow still finishing a step cannot overwrite it
+    .where((eb) => (input.status === 'clawed_back' ? eb.lit(true) : eb('status', '<>', 'clawed_back')))
+    .execute();
+  if (input.eventKey && input.event) {
+    await insertTimeline(trx, {
+      eventKey: input.eventKey,
+      subjectType: 'nanxun_claim',
+      subjectId: input.claimId,
+      stage: input.stage,
+      orgCode: null,
+      ...SYSTEM_ACTOR,
+      event: input.event,
+      comment: input.closeReason ?? null,
+      data: { status: input.status },
+      at: input.at,
+    });
+  }
+}
+
+export function createClaimActivities(db: Kysely<Database>) {
+  return {
+    /** Projects the workflow's status to the claim row; a closing status records when and why. */
+    async setClaimStatus(input: ClaimStatusInput): Promise<void> {
+      await db.transaction().execute((trx) => applyClaimStatus(trx, input));
+    },
+
+    /**
+     * A later year's round begins: the claim's status and instalment say so and the year's first task opens, in one
+     * transaction (one local activity in the workflow task that the yearly release started).
+     */
+    async openReleasedRound(input: { status: ClaimStatusInput; open: OpenTaskInput }): Promise<{ deadline: Deadline | null }> {
+      const deadline = await openTaskDeadline(db, input.open);
+      await db.transaction().execute(async (trx) => {
+        await applyClaimStatus(trx, input.status);
+        await insertOpenedTask(trx, input.open, deadline);
+      });
+      return { deadline };
+    },
+
+    /** The original payout activity (histories recorded before fund budgets replay against it). */
+    async recordPayout(input: PayoutInput): Promise<{ payoutId: string; paidAt: string; alreadyPaid: boolean }> {
+      return db.transaction().execute((trx) => insertPayout(trx, input));
+    },
+
+    /** An instalment of a later year comes due on `dueOn`: the yearly release will open it. */
+    async scheduleInstalment(input: { claimId: string; yearNo: number; dueOn: string; at: string }): Promise<void> {
+      await updateInstalment(db, input.claimId, input.yearNo).set({ status: 'scheduled', due_on: input.dueOn, updated_at: input.at }).where('status', '=', 'pending').execute();
+    },
+  };
+}
+
+export type ClaimActivities = ReturnType<typeof createClaimActivities>;

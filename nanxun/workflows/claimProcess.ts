@@ -1,0 +1,187 @@
+/**
+ * What every Nanxun claim workflow shares: its projected status, the review round of one payment
+ * (unit verification → 区应急管理局 preliminary review within 10 working days → re-review), the payout within the
+ * fund's budget, and the reaction to a clawback. The claim workflows compose these.
+ */
+import { allHandlersFinished, condition, patched, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+import { DB_ACTIVITY, DB_LOCAL_ACTIVITY } from '../../platform/workflows/activityOptions';
+import type { ClaimActivities, ClaimStatusInput } from '../activities/claims';
+import type { PayoutActivities } from '../activities/payouts';
+import { HumanTasks, type StageOutcome } from '../../platform/tasks/humanTask';
+import { budgetChangedSignal, clawbackSignal } from '../../platform/tasks/messages';
+import { BUREAU_ORG_CODE, BUREAU_REVIEW_WORKING_DAYS, checkClaimDecision } from '../rules';
+
+const claims = proxyActivities<ClaimActivities>(DB_ACTIVITY);
+const claimsLocal = proxyLocalActivities<ClaimActivities>(DB_LOCAL_ACTIVITY);
+const payouts = proxyActivities<PayoutActivities>(DB_ACTIVITY);
+
+export interface ClaimIdentity {
+  claimId: string;
+  applicationNo: string;
+  applicantIdNumber: string;
+  employerOrgCode: string;
+}
+
+export interface ClaimOutcome {
+  status: 'paid' | 'completed' | 'rejected' | 'clawed_back';
+  paidYuan: number;
+  reason: string | null;
+}
+
+export interface RoundSpec {
+  /** task key prefix: '' for the first payment, 'y2/' for the second year's */
+  keyPrefix: string;
+  yearNo: number;
+  rereviewOrgCode: string;
+  level: string;
+  amountYuan: number;
+  /** later years say so on the claim before their unit verification opens */
+  announce: boolean;
+  /**
+   * project the announcement and open the unit verification in one local activity, in the workflow task that
+   * woke the workflow (the yearly release wakes thousands at once); decided behind a patch by the caller
+   */
+  openLocally?: boolean;
+}
+
+export type RoundResult = { approved: true; rereview: StageOutcome } | { approved: false; outcome: ClaimOutcome };
+
+const nowIso = () => new Date(Date.now()).toISOString();
+
+export class ClaimProcess {
+  readonly tasks: HumanTasks;
+  readonly state = { status: 'unit_verification', stage: 'unit_verification', paidYuan: 0 };
+  clawback: { reason: string; by: string } | null = null;
+  private budgetChanged = false;
+  private readonly subject;
+
+  constructor(readonly id: ClaimIdentity) {
+    this.tasks = new HumanTasks(() => ({ status: this.state.status, stage: this.state.stage }));
+    this.subject = { type: 'nanxun_claim', id: id.claimId, ref: id.applicationNo, personId: id.applicantIdNumber };
+    setHandler(clawbackSignal, (c) => {
+      this.clawback ??= c;
+      this.tasks.cancelAll(`追回：${c.reason}`);
+    });
+    setHandler(budgetChangedSignal, () => {
+      this.budgetChanged = true;
+    });
+  }
+
+  async setStatus(status: string, stage: string, close?: { reason: string | null; event: string }, instalment?: { yearNo: number; status: 'in_review' }): Promise<void> {
+    await claims.setClaimStatus(this.statusChange(status, stage, close, instalment));
+  }
+
+  /** The workflow's status becomes `status`; returns the projection of it for the claim row. */
+  private statusChange(status: string, stage: string, close?: { reason: string | null; event: string }, instalment?: { yearNo: number; status: 'in_review' }): ClaimStatusInput {
+    this.state.status = status;
+    this.state.stage = stage;
+    return {
+      claimId: this.id.claimId,
+      status,
+      stage,
+      at: nowIso(),
+      closed: close != null,
+      closeReason: close?.reason ?? null,
+      eventKey: close ? this.tasks.eventKey(close.event) : undefined,
+      event: close?.event,
+      ...(instalment ? { instalment } : {}),
+    };
+  }
+
+  /** A later year's instalment comes due on `dueOn`: the yearly release will open it. */
+  async scheduleInstalment(yearNo: number, dueOn: string): Promise<void> {
+    await claims.scheduleInstalment({ claimId: this.id.claimId, yearNo, dueOn, at: nowIso() });
+  }
+
+  async finish(outcome: ClaimOutcome): Promise<ClaimOutcome> {
+    this.tasks.settle();
+    await condition(allHandlersFinished);
+    return outcome;
+  }
+
+  /** The claim was found fraudulent: the clawback workflow has recorded the recovery; end here. */
+  async endClawedBack(): Promise<ClaimOutcome> {
+    this.state.status = 'clawed_back';
+    return this.finish({ status: 'clawed_back', paidYuan: this.state.paidYuan, reason: this.clawback?.reason ?? null });
+  }
+
+  private async rejected(stage: string, o: StageOutcome): Promise<ClaimOutcome> {
+    const reason = o.comment ?? (o.fields.verdict ? `verdict: ${String(o.fields.verdict)}` : 'rejected');
+    await this.setStatus('rejected', stage, { reason, event: 'rejected' });
+    return this.finish({ status: 'rejected', paidYuan: this.state.paidYuan, reason });
+  }
+
+  /** One payment's three review stages; any rejection (or a clawback) ends the claim. */
+  async reviewRound(r: RoundSpec): Promise<RoundResult> {
+    const check = (kind: string) => (decision: string, fields: Record<string, unknown>) =>
+      checkClaimDecision(kind, decision, fields, { level: r.level, amountYuan: r.amountYuan });
+    const pauseHooks = (stage: string) => ({
+      onPaused: () => this.setStatus('supplement_requested', stage),
+      onResumed: () => this.setStatus(stage, stage),
+    });
+    const stages = [
+      { kind: 'unit_verification', role: 'unit_verifier', orgCode: this.id.employerOrgCode, sla: null },
+      { kind: 'bureau_review', role: 'bureau_reviewer', orgCode: BUREAU_ORG_CODE, sla: BUREAU_REVIEW_WORKING_DAYS },
+      { kind: 'rereview', role: 'rereviewer', orgCode: r.rereviewOrgCode, sla: null },
+    ] as const;
+    let last: StageOutcome | null = null;
+    for (const [i, s] of stages.entries()) {
+      const instalment = r.yearNo > 1 && i === 0 ? { yearNo: r.yearNo, status: 'in_review' as const } : undefined;
+      // released rounds write the announcement and the opened task together, in one local activity
+      const openWithAnnouncement = i === 0 && r.announce && !!r.openLocally;
+      if ((i > 0 || r.announce) && !openWithAnnouncement) await this.setStatus(s.kind, s.kind, undefined, instalment);
+      last = await this.tasks.run({
+        key: `${r.keyPrefix}${s.kind}`,
+        kind: s.kind,
+        role: s.role,
+        orgCode: s.orgCode,
+        stage: s.kind,
+        slaWorkingDays: s.sla,
+        subject: this.subject,
+        check: check(s.kind),
+        ...pauseHooks(s.kind),
+        ...(openWithAnnouncement ? { open: (open) => claimsLocal.openReleasedRound({ status: this.statusChange(s.kind, s.kind, undefined, instalment), open }) } : {}),
+      });
+      if (this.clawback) return { approved: false, outcome: await this.endClawedBack() };
+      if (last.decision !== 'approve') return { approved: false, outcome: await this.rejected(s.kind, last) };
+    }
+    return { approved: true, rereview: last! };
+  }
+
+  /**
+   * Pays the instalment from the re-reviewing body's fund. A payout that would overdraw the fund's budget
+   * waits (status payout, instalment awaiting_budget) until the budget changes; it is retried daily as well.
+   */
+  async pay(yearNo: number, amountYuan: number, fundOrgCode: string, approvedBy: string | null): Promise<{ paidAt: string } | 'clawed_back'> {
+    await this.setStatus('payout', 'payout');
+    if (!patched('payout-within-budget')) {
+      // histories recorded before fund budgets
+      const r = await claims.recordPayout({ claimId: this.id.claimId, instalmentNo: yearNo, amountYuan, fundOrgCode, approvedBy, at: nowIso(), eventKey: this.tasks.eventKey(`payout-${yearNo}`) });
+      this.state.paidYuan += amountYuan;
+      return { paidAt: r.paidAt };
+    }
+    const waitingKey = this.tasks.eventKey(`payout-${yearNo}-waiting`);
+    for (;;) {
+      const r = await payouts.payWithinBudget({
+        claimId: this.id.claimId,
+        instalmentNo: yearNo,
+        amountYuan,
+        fundOrgCode,
+        approvedBy,
+        at: nowIso(),
+        eventKey: this.tasks.eventKey(`payout-${yearNo}`),
+        waitingEventKey: waitingKey,
+      });
+      if (r.paid) {
+        this.state.paidYuan += amountYuan;
+        return { paidAt: r.paidAt };
+      }
+      if (r.reason === 'clawed_back' || this.clawback) return 'clawed_back';
+      this.state.status = 'payout';
+      this.tasks.settle();
+      this.budgetChanged = false;
+      await condition(() => this.budgetChanged || this.clawback != null, '1 day');
+      if (this.clawback) return 'clawed_back';
+    }
+  }
+}

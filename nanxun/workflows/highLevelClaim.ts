@@ -1,0 +1,36 @@
+/**
+ * Nanxun high-level talent reward (高层次人才奖励, seed 001 annex 3 二(五)): 副高 15,000, 正高 30,000 yuan once
+ * the title certificate has been held for a year. A claim that arrives early waits out that year, durably.
+ */
+import { condition } from '@temporalio/workflow';
+import { ClaimProcess, type ClaimOutcome } from './claimProcess';
+import { startOfShanghaiDay } from '../../platform/calendar/workdays';
+
+export interface HighLevelClaimInput {
+  claimId: string;
+  applicationNo: string;
+  applicantIdNumber: string;
+  employerOrgCode: string;
+  rereviewOrgCode: string;
+  level: string;
+  amountYuan: number;
+  /** the first day the title has been held for a year */
+  eligibleOn: string;
+}
+
+export async function highLevelClaimWorkflow(input: HighLevelClaimInput): Promise<ClaimOutcome> {
+  const p = new ClaimProcess(input);
+  const waitMs = startOfShanghaiDay(input.eligibleOn).getTime() - Date.now();
+  if (waitMs > 0) {
+    await p.setStatus('awaiting_eligibility', 'awaiting_eligibility');
+    p.tasks.settle();
+    await condition(() => p.clawback != null, waitMs);
+    if (p.clawback) return p.endClawedBack();
+  }
+  const round = await p.reviewRound({ keyPrefix: '', yearNo: 1, rereviewOrgCode: input.rereviewOrgCode, level: input.level, amountYuan: input.amountYuan, announce: waitMs > 0 });
+  if (!round.approved) return round.outcome;
+  const paid = await p.pay(1, input.amountYuan, input.rereviewOrgCode, round.rereview.actor?.username ?? null);
+  if (paid === 'clawed_back') return p.endClawedBack();
+  await p.setStatus('paid', 'payout', { reason: null, event: 'closed_paid' });
+  return p.finish({ status: 'paid', paidYuan: p.state.paidYuan, reason: null });
+}

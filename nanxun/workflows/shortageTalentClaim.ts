@@ -1,0 +1,70 @@
+/**
+ * Nanxun shortage-talent reward (紧缺人才奖励, seed 001 annex 3 二(四), 三(3), form 附件2-2): 10,000 yuan paid
+ * 3,000 / 3,000 / 4,000 over three years. Each year: unit verification (still under contract, contributions paid)
+ * → 区应急管理局 preliminary review within 10 working days → re-review by the industry regulator → payout.
+ * Years 2 and 3 wait, durably, for the yearly release (a Temporal Schedule runs it). If the unit does not confirm,
+ * that instalment and the later ones are not paid and the claim ends; what was paid stays paid.
+ */
+import { condition, patched, setHandler } from '@temporalio/workflow';
+import { ClaimProcess, type ClaimOutcome } from './claimProcess';
+import { releaseInstalmentSignal } from '../../platform/tasks/messages';
+import { instalmentDueOn } from '../rules';
+import { shanghaiDate } from '../../platform/calendar/workdays';
+
+export interface ShortageTalentClaimInput {
+  claimId: string;
+  applicationNo: string;
+  applicantIdNumber: string;
+  employerOrgCode: string;
+  /** the industry regulator responsible for the employer */
+  rereviewOrgCode: string;
+  /** 3000, 3000, 4000 */
+  instalmentsYuan: number[];
+  /**
+   * A claim brought over from the paper records whose first instalment was already paid (on `paidOn`): the
+   * workflow starts by waiting for the second year's release.
+   */
+  importedFirstPayment?: { paidOn: string };
+}
+
+export async function shortageTalentClaimWorkflow(input: ShortageTalentClaimInput): Promise<ClaimOutcome> {
+  const p = new ClaimProcess(input);
+  const released = new Set<number>();
+  setHandler(releaseInstalmentSignal, ({ yearNo }) => {
+    released.add(yearNo);
+  });
+
+  let firstPaidOn: string | null = input.importedFirstPayment?.paidOn ?? null;
+  for (const [i, amountYuan] of input.instalmentsYuan.entries()) {
+    const yearNo = i + 1;
+    if (yearNo === 1 && input.importedFirstPayment) {
+      p.state.paidYuan += amountYuan;
+      continue;
+    }
+    if (yearNo > 1) {
+      const dueOn = instalmentDueOn(firstPaidOn!, yearNo);
+      await p.scheduleInstalment(yearNo, dueOn);
+      await p.setStatus('awaiting_next_instalment', 'awaiting_next_instalment');
+      p.tasks.settle();
+      await condition(() => released.has(yearNo) || p.clawback != null);
+      if (p.clawback) return p.endClawedBack();
+    }
+    const round = await p.reviewRound({
+      keyPrefix: yearNo === 1 ? '' : `y${yearNo}/`,
+      yearNo,
+      rereviewOrgCode: input.rereviewOrgCode,
+      level: 'intermediate',
+      amountYuan,
+      announce: yearNo > 1,
+      // the release wakes every due claim at once: open the year's unit verification without server round trips
+      // (docs/performance.md); asked after the wait, so claims already waiting when this shipped get it too
+      openLocally: yearNo > 1 && patched('release-opens-locally'),
+    });
+    if (!round.approved) return round.outcome;
+    const paid = await p.pay(yearNo, amountYuan, input.rereviewOrgCode, round.rereview.actor?.username ?? null);
+    if (paid === 'clawed_back') return p.endClawedBack();
+    firstPaidOn ??= shanghaiDate(new Date(paid.paidAt));
+  }
+  await p.setStatus('completed', 'payout', { reason: null, event: 'closed_completed' });
+  return p.finish({ status: 'completed', paidYuan: p.state.paidYuan, reason: null });
+}

@@ -1,0 +1,74 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema';
+import { makeCalendar, type CalendarData } from './workdays';
+import { CHINESE_DAYS_SOURCE, officialYear } from './calendarSource';
+
+/** Calendar data for the years [fromYear, toYear]; years without a row in calendar_year are unknown. */
+export async function loadCalendar(
+  db: Kysely<Database>,
+  fromYear: number,
+  toYear: number,
+): Promise<{ cal: CalendarData; versions: Map<number, { version: number; source: string }> }> {
+  const years = await db.selectFrom('calendar_year').selectAll().where('year', '>=', fromYear).where('year', '<=', toYear).execute();
+  const days = await db.selectFrom('calendar_day').selectAll().where('year', '>=', fromYear).where('year', '<=', toYear).execute();
+  const cal = makeCalendar({
+    knownYears: years.map((y) => y.year),
+    holidays: days.filter((d) => d.kind === 'holiday').map((d) => [d.date, d.name] as [string, string]),
+    workdays: days.filter((d) => d.kind === 'workday').map((d) => [d.date, d.name] as [string, string]),
+  });
+  return { cal, versions: new Map(years.map((y) => [y.year, { version: y.version, source: y.source }])) };
+}
+
+/** Loads (or reloads) one year's official data; the version increments so deadlines can tell which data they used. */
+export async function loadCalendarYear(
+  db: Kysely<Database>,
+  input: { year: number; source: string; holidays: { date: string; name: string }[]; workdays: { date: string; name: string }[]; loadedBy: string | null },
+): Promise<{ year: number; version: number; holidays: number; workdays: number }> {
+  const outside = [...input.holidays, ...input.workdays].filter((d) => Number(d.date.slice(0, 4)) !== input.year);
+  if (outside.length) throw new RangeError(`dates outside ${input.year}: ${outside.map((d) => d.date).join(', ')}`);
+  const both = input.holidays.filter((h) => input.workdays.some((w) => w.date === h.date));
+  if (both.length) throw new RangeError(`dates both holiday and working day: ${both.map((d) => d.date).join(', ')}`);
+  return db.transaction().execute(async (trx) => {
+    const prev = await trx.selectFrom('calendar_year').select('version').where('year', '=', input.year).forUpdate().executeTakeFirst();
+    const version = (prev?.version ?? 0) + 1;
+    await trx
+      .insertInto('calendar_year')
+      .values({ year: input.year, source: input.source, version, loaded_by: input.loadedBy })
+      .onConflict((oc) => oc.column('year').doUpdateSet({ source: input.source, version, loaded_by: input.loadedBy, loaded_at: new Date() }))
+      .execute();
+    await trx.deleteFrom('calendar_day').where('year', '=', input.year).execute();
+    const rows = [
+      ...input.holidays.map((d) => ({ date: d.date, year: input.year, kind: 'holiday' as const, name: d.name })),
+      ...input.workdays.map((d) => ({ date: d.date, year: input.year, kind: 'workday' as const, name: d.name })),
+    ];
+    if (rows.length) await trx.insertInto('calendar_day').values(rows).execute();
+    return { year: input.year, version, holidays: input.holidays.length, workdays: input.workdays.length };
+  });
+}
+
+/** The official data of the chinese-days package for a year, or undefined if the package has none. */
+export function officialYearInput(year: number) {
+  const y = officialYear(year);
+  return y ? { year, source: CHINESE_DAYS_SOURCE, holidays: y.holidays, workdays: y.workdays } : undefined;
+}
+
+/**
+ * The calendar for display (working days left in the inbox and on claims), cached in-process for a short time:
+ * it changes only when an admin loads a year (which clears the cache in that process). Deadlines themselves are
+ * always computed from the table (activities/calendar.ts), never from this cache.
+ */
+const DISPLAY_CACHE_MS = 30_000;
+const displayCache = new Map<string, { at: number; cal: CalendarData }>();
+
+export async function displayCalendar(db: Kysely<Database>, fromYear: number, toYear: number): Promise<CalendarData> {
+  const key = `${fromYear}-${toYear}`;
+  const hit = displayCache.get(key);
+  if (hit && Date.now() - hit.at < DISPLAY_CACHE_MS) return hit.cal;
+  const { cal } = await loadCalendar(db, fromYear, toYear);
+  displayCache.set(key, { at: Date.now(), cal });
+  return cal;
+}
+
+export function clearDisplayCalendar(): void {
+  displayCache.clear();
+}

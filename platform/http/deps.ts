@@ -1,0 +1,25 @@
+import type { Kysely } from 'kysely';
+import type { Client } from '@temporalio/client';
+import type { Logger } from 'pino';
+import type { Database } from '../../db/schema';
+import type { TokenIssuer } from '../auth/authenticate';
+
+export interface AppConfig {
+  /** development mode: demo accounts may log in and /api/v1/dev/* is served */
+  devMode: boolean;
+  taskQueue: string;
+  /**
+   * Upper bound (ms) on the Temporal calls of one request (a gRPC deadline over start/update/signal, retries
+   * included): with Temporal unreachable or a workflow stuck behind a database outage the API answers
+   * 503 TEMPORAL_UNAVAILABLE instead of hanging. Default 15 000.
+   */
+  temporalDeadlineMs?: number;
+}
+
+export interface AppDeps {
+  db: Kysely<Database>;
+  temporal: Client;
+  tokens: TokenIssuer;
+  log: Logger;
+  config: AppConfig;
+}

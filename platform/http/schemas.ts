@@ -1,0 +1,256 @@
+/**
+ * Request and response schemas: the single source of both validation and the OpenAPI document.
+ */
+import { z } from 'zod';
+import { registry } from './route';
+import { isValidIdNumber, normalizeIdNumber } from '../identity/idNumber';
+import { isValidDate } from '../calendar/workdays';
+import { CERTIFICATE_LEVELS, TITLE_LEVELS, UNIT_VERDICTS } from '../../nanxun/rules';
+
+export const DateString = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD')
+  .refine(isValidDate, 'not a real calendar date')
+  .openapi({ example: '2026-09-24', format: 'date' });
+
+export const IdNumber = z
+  .string()
+  .trim()
+  .transform(normalizeIdNumber)
+  .refine(isValidIdNumber, 'not a valid 18-character resident ID number (check digit, birth date)')
+  .openapi({ description: '居民身份证号码 (GB 11643-1999), check digit validated', example: '11010519491231002X' });
+
+export const Phone = z.string().trim().regex(/^[0-9+\-() ]{5,20}$/, 'a phone number').openapi({ example: '13800000000' });
+const Name = z.string().trim().min(1).max(50);
+
+export const LoginBody = registry.register('LoginBody', z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(200) }).strict());
+
+export const UserView = registry.register(
+  'User',
+  z.object({
+    username: z.string(),
+    displayName: z.string(),
+    roles: z.array(z.string()),
+    orgCode: z.string().nullable(),
+    orgName: z.string().nullable().optional(),
+  }),
+);
+
+/** the logged-in user, with their own identity (a person's forms are filled in from it) */
+export const MeView = registry.register(
+  'Me',
+  UserView.extend({
+    idNumber: z.string().nullable().openapi({ description: "the user's own ID number, in full (only ever shown to the person)" }),
+    phone: z.string().nullable(),
+  }),
+);
+
+export const LoginResult = registry.register('LoginResult', z.object({ token: z.string(), user: UserView }));
+
+export const RegisterBody = registry.register(
+  'RegisterBody',
+  z
+    .object({
+      username: z.string().trim().min(3).max(50).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . -'),
+      password: z.string().min(8, 'at least 8 characters').max(200),
+      name: Name,
+      idNumber: IdNumber,
+      phone: Phone,
+    })
+    .strict(),
+);
+
+export const ApplicantInput = z.object({ name: Name, idNumber: IdNumber, phone: Phone }).strict();
+
+export const CertificateInput = z
+  .object({
+    number: z.string().trim().min(1).max(64).openapi({ description: '证书编号' }),
+    level: z.enum(CERTIFICATE_LEVELS).openapi({ description: '初级 junior / 中级 intermediate / 高级 senior' }),
+    issuedOn: DateString.openapi({ description: '发证日期' }),
+    receivedOn: DateString.openapi({ description: '证书领取日期' }),
+  })
+  .strict();
+
+const claimCommon = {
+  applicant: ApplicantInput.optional().openapi({ description: 'must be the logged-in applicant if given' }),
+  employerOrgCode: z.string().trim().min(1).max(64),
+  position: z.string().trim().max(100).optional().openapi({ description: '职务' }),
+  employerNature: z.enum(['production', 'government', 'other']).optional().openapi({ description: '单位性质: 生产经营单位 / 政府部门 / 其他' }),
+  employerNatureOther: z.string().trim().max(100).optional(),
+  employerAddress: z.string().trim().max(200).optional(),
+  employerPhone: Phone.optional(),
+  declaration: z.boolean().optional().openapi({ description: '申请人声明: materials true, no similar award claimed elsewhere (submitting implies it; false is refused)' }),
+};
+
+export const EmploymentInput = z
+  .object({
+    since: DateString.openapi({ description: '入职日期' }),
+    contractYears: z.number().int().min(0).max(50).openapi({ description: '劳动合同期限（年）' }),
+    socialSecurityMonths: z.number().int().min(0).max(600).openapi({ description: '已缴纳社保和个税月数' }),
+    firstIntroduction: z.boolean().openapi({ description: '企业首次引入的中级注册安全工程师' }),
+  })
+  .strict();
+
+export const TitleInput = z
+  .object({
+    level: z.enum(TITLE_LEVELS).openapi({ description: 'senior 副高级 / professor 正高级' }),
+    certificateNumber: z.string().trim().min(1).max(64).openapi({ description: '职称证书编号 (for a title granted by the Zhejiang review: its verification code)' }),
+    grantedOn: DateString.openapi({ description: '取得职称证书日期' }),
+    socialSecurityMonths: z.number().int().min(0).max(600),
+  })
+  .strict();
+
+export const ClaimBody = registry.register(
+  'ClaimBody',
+  z.discriminatedUnion('kind', [
+    z
+      .object({
+        kind: z.literal('certificate').openapi({ description: '资格证书奖励' }),
+        ...claimCommon,
+        certificate: CertificateInput,
+        previousAwards: z.array(z.enum(CERTIFICATE_LEVELS)).max(3).optional().openapi({ description: '已申请奖励 (levels already awarded elsewhere in this programme)' }),
+      })
+      .strict(),
+    z
+      .object({
+        kind: z.literal('shortage_talent').openapi({ description: '紧缺人才奖励 (附件2-2): 3,000 / 3,000 / 4,000 over three years' }),
+        ...claimCommon,
+        certificate: CertificateInput,
+        employment: EmploymentInput,
+      })
+      .strict(),
+    z
+      .object({
+        kind: z.literal('high_level').openapi({ description: '高层次人才奖励: 副高 15,000, 正高 30,000' }),
+        ...claimCommon,
+        title: TitleInput,
+      })
+      .strict(),
+  ]),
+);
+
+export const ClaimCreated = registry.register(
+  'ClaimCreated',
+  z.object({ id: z.string(), applicationNo: z.string(), kind: z.string(), status: z.string(), stage: z.string(), amountYuan: z.number().int() }),
+);
+
+export const TaskView = registry.register(
+  'Task',
+  z.object({
+    id: z.string(),
+    kind: z.string(),
+    state: z.enum(['open', 'paused', 'done', 'cancelled']),
+    subject: z.object({ type: z.string(), id: z.string(), ref: z.string() }),
+    orgCode: z.string(),
+    createdAt: z.string(),
+    dueAt: z.string().nullable(),
+    dueOn: z.string().nullable(),
+    dueProvisional: z.boolean(),
+    dueCalendar: z.unknown().nullable(),
+    workingDaysLeft: z.number().int().nullable(),
+    warning: z.boolean(),
+    overdue: z.boolean(),
+    decision: z.string().nullable().optional(),
+    decidedAt: z.string().nullable().optional(),
+    decidedBy: z.string().nullable().optional(),
+    comment: z.string().nullable().optional(),
+  }),
+);
+
+export const TaskQuery = z.object({
+  state: z.enum(['open', 'done', 'paused', 'cancelled', 'all']).default('open'),
+  kind: z.string().max(64).optional(),
+  q: z.string().max(64).optional().openapi({ description: 'application number or applicant name' }),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+
+export const DecisionBody = registry.register(
+  'DecisionBody',
+  z
+    .object({
+      decision: z.enum(['approve', 'reject', 'request_supplement']),
+      comment: z.string().trim().max(2000).optional(),
+      verdict: z.enum(UNIT_VERDICTS).optional().openapi({ description: 'unit_verification: 属实 true / 不属实 not_true / 暂无该证书信息 no_record' }),
+      confirmedLevel: z.enum(CERTIFICATE_LEVELS).optional().openapi({ description: 'unit_verification: the level the unit confirms' }),
+      amountYuan: z.number().int().positive().optional().openapi({ description: 'rereview: the amount approved' }),
+      applicationId: z.string().max(64).optional().openapi({ description: 'objection_investigation (approve = objection upheld): the publicised applicant it concerns, when the objector named none' }),
+    })
+    .strict(),
+);
+
+export const SubjectStateView = z.object({ status: z.string(), stage: z.string() });
+export const DecisionResult = registry.register('DecisionResult', z.object({ task: TaskView, subject: SubjectStateView }));
+
+export const SupplementBody = registry.register(
+  'SupplementBody',
+  z
+    .object({
+      comment: z.string().trim().max(2000).optional(),
+      changes: z.record(z.string(), z.union([z.string().max(500), z.number(), z.boolean()])).optional().openapi({ description: 'corrected form fields' }),
+    })
+    .strict(),
+);
+
+export const TimelineEntryView = z.object({
+  stage: z.string(),
+  orgCode: z.string().nullable(),
+  orgName: z.string().nullable(),
+  actor: z.string(),
+  actorName: z.string().nullable(),
+  event: z.string(),
+  decision: z.string().nullable(),
+  comment: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()).nullable(),
+  at: z.string(),
+});
+
+export const ClaimView = registry.register(
+  'Claim',
+  z.object({
+    id: z.string(),
+    applicationNo: z.string(),
+    kind: z.string(),
+    status: z.string(),
+    stage: z.string(),
+    amountYuan: z.number().int(),
+    paidYuan: z.number().int(),
+    applicant: z.object({ name: z.string(), idNumber: z.string(), phone: z.string() }),
+    employer: z.object({ code: z.string(), name: z.string() }),
+    rereviewOrg: z.object({ code: z.string(), name: z.string() }),
+    form: z.record(z.string(), z.unknown()),
+    submittedAt: z.string(),
+    closedAt: z.string().nullable(),
+    closeReason: z.string().nullable(),
+    timeline: z.array(TimelineEntryView),
+    instalments: z.array(z.object({ year: z.number().int(), amountYuan: z.number().int(), status: z.string(), dueOn: z.string().nullable().optional(), paidAt: z.string().nullable().optional(), recoveredAt: z.string().nullable().optional() })),
+    nextInstalmentDueOn: z.string().nullable().openapi({ description: 'while awaiting_next_instalment: when the next instalment comes due' }),
+    tasks: z.array(TaskView),
+  }),
+);
+
+export const ProgressQuery = z.object({
+  applicationNo: z.string().trim().min(1).max(64),
+  idLast6: z.string().trim().regex(/^[0-9]{5}[0-9Xx]$/, 'the last 6 characters of the ID number').transform((s) => s.toUpperCase()),
+});
+
+export const ProgressView = registry.register(
+  'Progress',
+  z.object({
+    applicationNo: z.string(),
+    kind: z.string(),
+    status: z.string(),
+    stage: z.string(),
+    submittedOn: z.string(),
+    timeline: z.array(z.object({ stage: z.string(), orgName: z.string().nullable(), event: z.string(), decision: z.string().nullable(), at: z.string() })),
+  }),
+);
+
+const CalendarDay = z.object({ date: DateString, name: z.string().trim().min(1).max(50) }).strict();
+export const CalendarYearBody = registry.register(
+  'CalendarYearBody',
+  z.union([
+    z.object({ source: z.literal('chinese-days') }).strict(),
+    z.object({ holidays: z.array(CalendarDay).max(366), workdays: z.array(CalendarDay).max(366), source: z.string().trim().max(200).optional() }).strict(),
+  ]),
+);

@@ -1,0 +1,202 @@
+/**
+ * Public (no login): publicity notices, objections to a running notice (they become investigation tasks in the
+ * publishing workflow), and verification of electronic title certificates.
+ */
+import { Router } from 'express';
+import rateLimit from 'express-rate-limit';
+import { z } from 'zod';
+import { sql } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import { defineRoute, registry } from '../http/route';
+import { Problem, sendProblem } from '../http/problem';
+import { withTemporal } from '../http/temporalErrors';
+import { iso } from '../http/views';
+import type { AppDeps } from '../http/deps';
+import type { Notice } from '../../titleReview/schema';
+import { fileObjectionUpdate } from '../../titleReview/workflows/messages';
+import { maskIdNumber } from '../identity/idNumber';
+import { TITLE_CATEGORY_ZH, TITLE_LEVEL_ZH, type TitleCategory, type TitleLevel } from '../../titleReview/rules';
+
+const NoticeView = registry.register(
+  'Notice',
+  z.object({
+    id: z.string(),
+    kind: z.string().openapi({ description: 'unit_publicity / pre_review / results / misconduct' }),
+    title: z.string(),
+    startsAt: z.string(),
+    endsAt: z.string().openapi({ description: 'end of the N-th working day (Asia/Shanghai)' }),
+    endsOn: z.string(),
+    workingDays: z.number().int(),
+    open: z.boolean(),
+    acceptsObjections: z.boolean(),
+    entries: z.array(z.record(z.string(), z.unknown())),
+  }),
+);
+
+const ObjectionBody = registry.register(
+  'ObjectionBody',
+  z
+    .object({
+      text: z.string().trim().min(5).max(5000),
+      contact: z.string().trim().max(200).optional(),
+      applicationId: z.string().max(100).optional().openapi({ description: 'the publicised applicant the objection concerns (an entry of the notice)' }),
+    })
+    .strict(),
+);
+
+function view(n: Notice, now = new Date()) {
+  const open = n.closed_at == null && new Date(n.ends_at) > now;
+  return {
+    id: n.id,
+    kind: n.kind,
+    title: n.title,
+    startsAt: iso(n.starts_at)!,
+    endsAt: iso(n.ends_at)!,
+    endsOn: n.ends_on,
+    workingDays: n.working_days,
+    open,
+    acceptsObjections: open && n.kind !== 'misconduct',
+    entries: n.entries as Record<string, unknown>[],
+  };
+}
+
+export function noticeRoutes(deps: AppDeps): Router {
+  const router = Router();
+  const { db, temporal } = deps;
+  const limited = rateLimit({ windowMs: 60_000, limit: 30, standardHeaders: 'draft-8', legacyHeaders: false, handler: (_q, res) => sendProblem(res, new Problem('RATE_LIMITED')) });
+  router.post('/api/v1/public/notices/:id/objections', limited);
+  router.use('/api/v1/public/certificates', rateLimit({ windowMs: 60_000, limit: 120, standardHeaders: 'draft-8', legacyHeaders: false, handler: (_q, res) => sendProblem(res, new Problem('RATE_LIMITED')) }));
+
+  defineRoute(router, {
+    method: 'get',
+    path: '/api/v1/public/notices',
+    summary: 'Current and past publicity notices (公示), newest first',
+    tags: ['public'],
+    access: { public: true },
+    query: z.object({
+      kind: z.string().max(40).optional(),
+      current: z.enum(['true', 'false']).optional().openapi({ description: 'true: only notices still running' }),
+      limit: z.coerce.number().int().min(1).max(200).default(50),
+      offset: z.coerce.number().int().min(0).max(100_000).default(0),
+    }),
+    responses: { 200: { description: 'notices', schema: z.array(NoticeView) } },
+    handler: async ({ query }) => {
+      let q = db.selectFrom('notice').selectAll();
+      if (query.kind) q = q.where('kind', '=', query.kind);
+      if (query.current === 'true') q = q.where('closed_at', 'is', null).where('ends_at', '>', new Date());
+      const rows = await q.orderBy('starts_at', 'desc').orderBy('id').limit(query.limit).offset(query.offset).execute();
+      return rows.map((n) => view(n));
+    },
+  });
+
+  defineRoute(router, {
+    method: 'get',
+    path: '/api/v1/public/notices/:id',
+    summary: 'One publicity notice',
+    tags: ['public'],
+    access: { public: true },
+    params: z.object({ id: z.string().max(200) }),
+    responses: { 200: { description: 'the notice', schema: NoticeView } },
+    problems: ['NOT_FOUND'],
+    handler: async ({ params }) => {
+      const n = await db.selectFrom('notice').selectAll().where('id', '=', params.id).executeTakeFirst();
+      if (!n) throw new Problem('NOT_FOUND', 'no such notice');
+      return view(n);
+    },
+  });
+
+  defineRoute(router, {
+    method: 'post',
+    path: '/api/v1/public/notices/:id/objections',
+    summary: 'File an objection to a running notice; it becomes an investigation task for the publishing body',
+    tags: ['public'],
+    access: { public: true },
+    params: z.object({ id: z.string().max(200) }),
+    body: ObjectionBody,
+    responses: { 201: { description: 'the objection, under investigation', schema: z.object({ id: z.string(), noticeId: z.string(), status: z.literal('open'), taskId: z.string() }) } },
+    problems: ['NOT_FOUND', 'NOTICE_CLOSED', 'VALIDATION_FAILED'],
+    handler: async ({ params, body }) => {
+      const n = await db.selectFrom('notice').selectAll().where('id', '=', params.id).executeTakeFirst();
+      if (!n) throw new Problem('NOT_FOUND', 'no such notice');
+      const v = view(n);
+      if (!v.open) throw new Problem('NOTICE_CLOSED', `the publicity period ended on ${n.ends_on}`);
+      if (!v.acceptsObjections || !n.workflow_id) throw new Problem('NOTICE_CLOSED', 'this notice publishes a decision and takes no objections');
+      const entryIds = v.entries.map((e) => e.applicationId).filter((x): x is string => typeof x === 'string');
+      if (body.applicationId && !entryIds.includes(body.applicationId)) throw new Problem('VALIDATION_FAILED', 'applicationId is not an entry of this notice');
+      const applicationId = body.applicationId ?? (entryIds.length === 1 ? entryIds[0]! : null);
+      const id = randomUUID();
+      // The row is committed before the workflow hears of it: the workflow's first act is an activity that links
+      // the row to its investigation task, and that activity may run before this request could commit a
+      // transaction wrapped around the Update (the link was then lost). The row stays only if the workflow took
+      // the objection (it refuses once the period has ended).
+      await db
+        .insertInto('objection')
+        .values({ id, notice_id: n.id, application_id: applicationId, text: body.text, contact: body.contact ?? null, filed_at: new Date(), status: 'open' })
+        .execute();
+      const taken = await withTemporal(() =>
+        temporal.workflow.getHandle(n.workflow_id!).executeUpdate(fileObjectionUpdate, { args: [{ objectionId: id, noticeId: n.id, applicationId }] }),
+      ).catch(async (err) => {
+        await db.deleteFrom('objection').where('id', '=', id).where('task_id', 'is', null).execute();
+        if (err instanceof Problem && err.code === 'TASK_ALREADY_DECIDED') throw new Problem('NOTICE_CLOSED', 'the publicity period has ended');
+        throw err;
+      });
+      return { id, noticeId: n.id, status: 'open' as const, taskId: taken.taskId };
+    },
+  });
+
+  defineRoute(router, {
+    method: 'get',
+    path: '/api/v1/public/certificates/:code',
+    summary: 'Verify an electronic title certificate (valid, or revoked and why)',
+    tags: ['public'],
+    access: { public: true },
+    params: z.object({ code: z.string().trim().min(4).max(64) }),
+    responses: {
+      200: {
+        description: 'the certificate',
+        schema: z.object({
+          code: z.string(),
+          valid: z.boolean(),
+          status: z.enum(['valid', 'revoked']),
+          name: z.string(),
+          idNumber: z.string().openapi({ description: 'masked' }),
+          level: z.string(),
+          levelName: z.string(),
+          category: z.string(),
+          categoryName: z.string(),
+          grantedOn: z.string(),
+          issuer: z.string(),
+          revokedAt: z.string().nullable(),
+          revokedReason: z.string().nullable(),
+        }),
+      },
+    },
+    problems: ['NOT_FOUND'],
+    handler: async ({ params }) => {
+      const g = await db
+        .selectFrom('title_grant')
+        .select(['certificate_code', 'name', 'id_number', 'level', 'category', sql<string>`granted_on::text`.as('granted_on'), 'revoked_at', 'revoked_reason'])
+        .where('certificate_code', '=', params.code.toUpperCase())
+        .executeTakeFirst();
+      if (!g) throw new Problem('NOT_FOUND', 'no certificate has this verification code');
+      const valid = g.revoked_at == null;
+      return {
+        code: g.certificate_code,
+        valid,
+        status: valid ? ('valid' as const) : ('revoked' as const),
+        name: g.name,
+        idNumber: maskIdNumber(g.id_number),
+        level: g.level,
+        levelName: TITLE_LEVEL_ZH[g.level as TitleLevel],
+        category: g.category,
+        categoryName: TITLE_CATEGORY_ZH[g.category as TitleCategory] ?? g.category,
+        grantedOn: g.granted_on,
+        issuer: '浙江省人力资源和社会保障厅、浙江省应急管理厅（监制）',
+        revokedAt: iso(g.revoked_at),
+        revokedReason: g.revoked_reason,
+      };
+    },
+  });
+
+  return router;
+}

