@@ -2,6 +2,7 @@
  * Pure rules of the Nanxun reward claims (seed 001, annex 3 and form 附件2-1).
  * No I/O: used by the API for fast, clear refusals and by workflows (deterministically) in update validators.
  */
+import type { TitleLevel } from '../titleReview/rules';
 import { addMonths } from '../platform/calendar/workdays';
 
 export const CERTIFICATE_LEVELS = ['junior', 'intermediate', 'senior'] as const;
@@ -142,10 +143,7 @@ export function shortageIneligibility(input: {
 }
 
 /** 高层次人才奖励 (激励内容第5项): 副高 15,000, 正高 30,000, once the title has been held for a year. */
-export const TITLE_LEVELS = ['senior', 'professor'] as const;
-export type TitleLevel = (typeof TITLE_LEVELS)[number];
 export const HIGH_LEVEL_REWARD_YUAN: Record<TitleLevel, number> = { senior: 15000, professor: 30000 };
-export const TITLE_LEVEL_ZH: Record<TitleLevel, string> = { senior: '副高级（高级工程师）', professor: '正高级（正高级工程师）' };
 export const HIGH_LEVEL_HOLDING_MONTHS = 12;
 
 export function highLevelIneligibility(input: {

@@ -6,7 +6,7 @@ import { Context } from '@temporalio/activity';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import { insertTimeline } from '../../platform/timeline/timeline';
-import { clawbackSignal } from '../../platform/tasks/messages';
+import { clawbackSignal } from '../messages';
 
 export interface ClawbackSummary {
   personClaims: { claimId: string; applicationNo: string; workflowId: string; previousStatus: string }[];

@@ -6,7 +6,7 @@ import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
-import { releaseInstalmentSignal } from '../../platform/tasks/messages';
+import { releaseInstalmentSignal } from '../messages';
 
 /** signals in flight at once (RELEASE_SIGNAL_CONCURRENCY): the release is paced by how fast the server takes them */
 const SIGNAL_CONCURRENCY = signalConcurrency(process.env.RELEASE_SIGNAL_CONCURRENCY);

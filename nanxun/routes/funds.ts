@@ -9,7 +9,7 @@ import { defineRoute } from '../../platform/http/route';
 import { Problem } from '../../platform/http/problem';
 import { actorOf, hasRole } from '../../platform/auth/authenticate';
 import type { AppDeps } from '../../platform/http/deps';
-import { budgetChangedSignal } from '../../platform/tasks/messages';
+import { budgetChangedSignal } from '../messages';
 import { shanghaiDate } from '../../platform/calendar/workdays';
 
 export function fundRoutes(deps: AppDeps): Router {

@@ -68,8 +68,13 @@ test('an applicant submits a claim; three clerks decide it; the applicant sees i
   const other = await get('/api/v1/tasks', tokens['unit.lsxc']!);
   expect(other.body.some((t: { subject: { id: string } }) => t.subject.id === claimId)).toBe(false);
   expectProblem(await decide(inbox.id, tokens['unit.lsxc']!, { decision: 'approve', verdict: 'true' }), 403, 'NOT_YOUR_TASK');
-  const detail = await get(`/api/v1/tasks/${encodeURIComponent(inbox.id)}`, tokens['unit.jgjx']!);
+  // task ids are URL-safe: used in a path as they are, no percent-encoding
+  expect(inbox.id).toMatch(/^[A-Za-z0-9._~-]+$/);
+  const detail = await get(`/api/v1/tasks/${inbox.id}`, tokens['unit.jgjx']!);
   expect(detail.status).toBe(200);
+  // an id of the old form (`/` instead of `~`, sent percent-encoded) still resolves
+  const oldForm = await get(`/api/v1/tasks/${encodeURIComponent(inbox.id.replaceAll('~', '/'))}`, tokens['unit.jgjx']!);
+  expect(oldForm.body.id).toBe(inbox.id);
   expect(detail.body.subjectSummary).toMatchObject({ applicantName: '张伟', level: 'senior', amountYuan: 3000 });
 
   const unit = await decide(inbox.id, tokens['unit.jgjx']!, { decision: 'approve', verdict: 'true', confirmedLevel: 'senior' }, { 'Idempotency-Key': 'uv-1' });

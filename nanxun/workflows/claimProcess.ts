@@ -8,7 +8,7 @@ import { DB_ACTIVITY, DB_LOCAL_ACTIVITY } from '../../platform/workflows/activit
 import type { ClaimActivities, ClaimStatusInput } from '../activities/claims';
 import type { PayoutActivities } from '../activities/payouts';
 import { HumanTasks, type StageOutcome } from '../../platform/tasks/humanTask';
-import { budgetChangedSignal, clawbackSignal } from '../../platform/tasks/messages';
+import { budgetChangedSignal, clawbackSignal } from '../messages';
 import { BUREAU_ORG_CODE, BUREAU_REVIEW_WORKING_DAYS, checkClaimDecision } from '../rules';
 
 const claims = proxyActivities<ClaimActivities>(DB_ACTIVITY);
@@ -94,8 +94,7 @@ export class ClaimProcess {
   }
 
   async finish(outcome: ClaimOutcome): Promise<ClaimOutcome> {
-    this.tasks.settle();
-    await condition(allHandlersFinished);
+    await this.tasks.finish();
     return outcome;
   }
 
@@ -178,9 +177,8 @@ export class ClaimProcess {
       }
       if (r.reason === 'clawed_back' || this.clawback) return 'clawed_back';
       this.state.status = 'payout';
-      this.tasks.settle();
       this.budgetChanged = false;
-      await condition(() => this.budgetChanged || this.clawback != null, '1 day');
+      await this.tasks.waitFor(() => this.budgetChanged || this.clawback != null, '1 day');
       if (this.clawback) return 'clawed_back';
     }
   }

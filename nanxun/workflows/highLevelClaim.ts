@@ -23,8 +23,7 @@ export async function highLevelClaimWorkflow(input: HighLevelClaimInput): Promis
   const waitMs = startOfShanghaiDay(input.eligibleOn).getTime() - Date.now();
   if (waitMs > 0) {
     await p.setStatus('awaiting_eligibility', 'awaiting_eligibility');
-    p.tasks.settle();
-    await condition(() => p.clawback != null, waitMs);
+    await p.tasks.waitFor(() => p.clawback != null, waitMs);
     if (p.clawback) return p.endClawedBack();
   }
   const round = await p.reviewRound({ keyPrefix: '', yearNo: 1, rereviewOrgCode: input.rereviewOrgCode, level: input.level, amountYuan: input.amountYuan, announce: waitMs > 0 });

@@ -7,7 +7,7 @@
  */
 import { condition, patched, setHandler } from '@temporalio/workflow';
 import { ClaimProcess, type ClaimOutcome } from './claimProcess';
-import { releaseInstalmentSignal } from '../../platform/tasks/messages';
+import { releaseInstalmentSignal } from '../messages';
 import { instalmentDueOn } from '../rules';
 import { shanghaiDate } from '../../platform/calendar/workdays';
 
@@ -45,8 +45,7 @@ export async function shortageTalentClaimWorkflow(input: ShortageTalentClaimInpu
       const dueOn = instalmentDueOn(firstPaidOn!, yearNo);
       await p.scheduleInstalment(yearNo, dueOn);
       await p.setStatus('awaiting_next_instalment', 'awaiting_next_instalment');
-      p.tasks.settle();
-      await condition(() => released.has(yearNo) || p.clawback != null);
+      await p.tasks.waitFor(() => released.has(yearNo) || p.clawback != null);
       if (p.clawback) return p.endClawedBack();
     }
     const round = await p.reviewRound({

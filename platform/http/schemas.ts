@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { registry } from './route';
 import { isValidIdNumber, normalizeIdNumber } from '../identity/idNumber';
 import { isValidDate } from '../calendar/workdays';
-import { CERTIFICATE_LEVELS, TITLE_LEVELS, UNIT_VERDICTS } from '../../nanxun/rules';
+import { CERTIFICATE_LEVELS, UNIT_VERDICTS } from '../../nanxun/rules';
+import { TITLE_LEVELS } from '../../titleReview/rules';
 
 export const DateString = z
   .string()

@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import { computeDeadline } from '../calendar/activities';
 import { insertTimeline, SYSTEM_ACTOR } from '../timeline/timeline';
+import { storedTaskId } from '../tasks/taskIds';
 
 export interface NoticeSpec {
   noticeId: string;
@@ -90,7 +91,7 @@ export function createNoticeActivities(db: Kysely<Database>) {
         .updateTable('objection')
         .set({
           status: input.status,
-          ...(input.taskId ? { task_id: input.taskId } : {}),
+          ...(input.taskId ? { task_id: storedTaskId(input.taskId) } : {}),
           ...(input.status !== 'open' ? { finding: input.finding ?? null, decided_at: input.at } : {}),
         })
         .where('id', '=', input.objectionId)

@@ -135,11 +135,9 @@ export class Publicity {
         await acts.closeNotice({ noticeId, at: nowIso(), eventKey: this.tasks.eventKey(`${opts.key}/close`), stage: opts.stage, upheld, dismissed });
       }
       if (r.closed && inFlight === 0 && r.queue.length === 0) break;
-      this.tasks.settle();
       const seen = finished;
       const wake = () => r.queue.length > 0 || finished !== seen || (!r.closed && stop());
-      if (r.closed) await condition(wake);
-      else await condition(wake, Math.max(1, r.endsAt - Date.now()));
+      await this.tasks.waitFor(wake, r.closed ? undefined : Math.max(1, r.endsAt - Date.now()));
     }
     this.running.delete(noticeId);
     return { noticeId, upheld, dismissed, endsOn: opened.endsOn };

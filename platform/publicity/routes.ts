@@ -16,6 +16,7 @@ import type { Notice } from '../../titleReview/schema';
 import { fileObjectionUpdate } from '../../titleReview/workflows/messages';
 import { maskIdNumber } from '../identity/idNumber';
 import { TITLE_CATEGORY_ZH, TITLE_LEVEL_ZH, type TitleCategory, type TitleLevel } from '../../titleReview/rules';
+import { storedTaskId } from '../tasks/taskIds';
 
 const NoticeView = registry.register(
   'Notice',
@@ -140,7 +141,7 @@ export function noticeRoutes(deps: AppDeps): Router {
         if (err instanceof Problem && err.code === 'TASK_ALREADY_DECIDED') throw new Problem('NOTICE_CLOSED', 'the publicity period has ended');
         throw err;
       });
-      return { id, noticeId: n.id, status: 'open' as const, taskId: taken.taskId };
+      return { id, noticeId: n.id, status: 'open' as const, taskId: storedTaskId(taken.taskId) };
     },
   });
 

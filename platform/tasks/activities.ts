@@ -7,6 +7,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database, TaskState, TaskUpdate } from '../../db/schema';
 import { computeDeadline, workingDaysLeft, type Deadline } from '../calendar/activities';
 import { insertTimeline, SYSTEM_ACTOR } from '../timeline/timeline';
+import { storedTaskId } from './taskIds';
 
 export interface TaskRef {
   taskId: string;
@@ -61,7 +62,7 @@ export async function insertOpenedTask(trx: Transaction<Database>, input: OpenTa
   await trx
     .insertInto('task')
     .values({
-      id: task.taskId,
+      id: storedTaskId(task.taskId),
       kind: task.kind,
       state: 'open',
       subject_type: task.subjectType,
@@ -85,7 +86,7 @@ export async function insertOpenedTask(trx: Transaction<Database>, input: OpenTa
     actor: SYSTEM.username,
     actorName: SYSTEM.displayName,
     event: 'task_opened',
-    data: { taskId: task.taskId, kind: task.kind, dueOn: deadline?.dueOn ?? null, dueProvisional: deadline?.provisional ?? false },
+    data: { taskId: storedTaskId(task.taskId), kind: task.kind, dueOn: deadline?.dueOn ?? null, dueProvisional: deadline?.provisional ?? false },
     at,
   });
 }
@@ -99,7 +100,7 @@ export function createTaskActivities(db: Kysely<Database>) {
     e: { eventKey: string; at: string; actor: ActorRef; orgCode: string | null; event: string; decision?: string; comment?: string | null; data?: Record<string, unknown> },
   ): Promise<void> {
     await db.transaction().execute(async (trx) => {
-      let q = trx.updateTable('task').set({ ...set, updated_at: e.at }).where('id', '=', task.taskId);
+      let q = trx.updateTable('task').set({ ...set, updated_at: e.at }).where('id', '=', storedTaskId(task.taskId));
       if (onlyFrom) q = q.where('state', 'in', onlyFrom);
       await q.execute();
       await insertTimeline(trx, {
@@ -111,7 +112,7 @@ export function createTaskActivities(db: Kysely<Database>) {
         event: e.event,
         decision: e.decision ?? null,
         comment: e.comment ?? null,
-        data: { taskId: task.taskId, ...e.data },
+        data: { taskId: storedTaskId(task.taskId), ...e.data },
         at: e.at,
       });
     });
@@ -128,7 +129,7 @@ export function createTaskActivities(db: Kysely<Database>) {
     /** Recomputes the deadline of a running SLA segment (calendar data loaded or changed). */
     async recomputeDeadline(input: { task: TaskRef; segmentStart: string; days: number; at: string; eventKey: string }): Promise<{ deadline: Deadline }> {
       const deadline = await computeDeadline(db, new Date(input.segmentStart), input.days);
-      const before = await db.selectFrom('task').select(['due_on']).where('id', '=', input.task.taskId).executeTakeFirst();
+      const before = await db.selectFrom('task').select(['due_on']).where('id', '=', storedTaskId(input.task.taskId)).executeTakeFirst();
       await transition(input.task, { ...deadlineColumns(deadline) }, null, {
         ...input,
         actor: SYSTEM,
@@ -165,7 +166,7 @@ export function createTaskActivities(db: Kysely<Database>) {
 
     /** The reviewer asked for supplementary materials: the SLA clock stops; returns the working days left. */
     async pauseTask(input: { task: TaskRef; at: string; actor: ActorRef; comment: string; eventKey: string }): Promise<{ remainingWorkingDays: number | null }> {
-      const row = await db.selectFrom('task').select(['due_on']).where('id', '=', input.task.taskId).executeTakeFirstOrThrow();
+      const row = await db.selectFrom('task').select(['due_on']).where('id', '=', storedTaskId(input.task.taskId)).executeTakeFirstOrThrow();
       const remaining = row.due_on == null ? null : Math.max(0, (await workingDaysLeft(db, new Date(input.at), row.due_on)).count);
       await transition(input.task, { state: 'paused', paused_at: input.at, comment: input.comment }, null, {
         ...input,

@@ -8,7 +8,8 @@
  * resubmits (`resubmit` Update); the task then resumes with the working days that were left.
  * Updates return the subject's state once the workflow has taken the decision and settled.
  */
-import { ApplicationFailure, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { Duration } from '@temporalio/common';
 import { DB_ACTIVITY } from '../workflows/activityOptions';
 import type { TaskActivities, TaskRef, ActorRef, OpenTaskInput } from './activities';
 import type { Deadline } from '../calendar/activities';
@@ -23,6 +24,7 @@ import {
   type ResubmitInput,
   type SubjectState,
 } from './messages';
+import { storedTaskId, workflowTaskId } from './taskIds';
 
 const acts = proxyActivities<TaskActivities>(DB_ACTIVITY);
 
@@ -95,7 +97,7 @@ export class HumanTasks {
     setHandler(
       decideUpdate,
       async (input) => {
-        const t = this.open.get(input.taskId)!;
+        const t = this.open.get(workflowTaskId(input.taskId))!;
         const ticket = ++this.ticketSeq;
         t.pending = { input, ticket };
         await condition(() => this.settledTicket >= ticket);
@@ -106,7 +108,7 @@ export class HumanTasks {
     setHandler(
       resubmitUpdate,
       async (input) => {
-        const t = this.open.get(input.taskId)!;
+        const t = this.open.get(workflowTaskId(input.taskId))!;
         const ticket = ++this.ticketSeq;
         t.resubmission = { input, ticket };
         await condition(() => this.settledTicket >= ticket);
@@ -129,14 +131,37 @@ export class HumanTasks {
     return `${workflowId}/${runId}/${++this.eventSeq}/${label}`;
   }
 
-  /** The workflow now waits on the outside world: decisions taken so far may report their result. */
+  /**
+   * The one way a workflow waits for anything other than a task: decisions taken so far report their result
+   * (the clerk's Update returns the committed state) before the wait begins. A workflow that awaited
+   * `condition()` itself would leave the clerk waiting until the deadline (lint forbids it outside this file).
+   */
+  async waitFor(pred: () => boolean, timeout?: Duration): Promise<boolean> {
+    this.settle();
+    if (timeout === undefined) {
+      await condition(pred);
+      return true;
+    }
+    return condition(pred, typeof timeout === 'number' ? Math.max(1, timeout) : timeout);
+  }
+
+  /** Before the workflow returns: every decision reports its result and every running handler finishes. */
+  async finish(): Promise<void> {
+    this.settle();
+    await condition(allHandlersFinished);
+  }
+
+  /**
+   * Decisions taken so far report their result now, while the workflow goes on working (e.g. before a long
+   * publicity that is itself a wait). Waits go through waitFor(), which settles by itself.
+   */
   settle(): void {
     this.settledTicket = this.processedTicket;
     this.settledCount++;
   }
 
   state(): SubjectState {
-    return { ...this.snapshot(), openTaskIds: [...this.open.keys()] };
+    return { ...this.snapshot(), openTaskIds: [...this.open.keys()].map(storedTaskId) };
   }
 
   hasOpenTasks(): boolean {
@@ -297,9 +322,10 @@ export class HumanTasks {
   }
 
   private validateDecision(input: DecisionInput): void {
-    const t = this.open.get(input.taskId);
+    const id = workflowTaskId(input.taskId);
+    const t = this.open.get(id);
     if (!t) {
-      if (this.decided.has(input.taskId)) reject(UpdateRejection.TASK_ALREADY_DECIDED, 'this task has already been decided');
+      if (this.decided.has(id)) reject(UpdateRejection.TASK_ALREADY_DECIDED, 'this task has already been decided');
       reject(UpdateRejection.TASK_NOT_FOUND, 'no such open task in this process');
     }
     if (t.pending) reject(UpdateRejection.TASK_ALREADY_DECIDED, 'another decision on this task is being recorded');
@@ -319,7 +345,7 @@ export class HumanTasks {
   }
 
   private validateResubmit(input: ResubmitInput): void {
-    const t = this.open.get(input.taskId);
+    const t = this.open.get(workflowTaskId(input.taskId));
     if (!t) reject(UpdateRejection.TASK_NOT_FOUND, 'no such task waiting for materials');
     if (t.state !== 'paused' || t.resubmission) reject(UpdateRejection.TASK_NOT_PAUSED, 'this task is not waiting for materials');
     if (!input.actor.idNumber || input.actor.idNumber !== t.spec.subject.personId) {

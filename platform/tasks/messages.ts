@@ -44,13 +44,6 @@ export const settledStateUpdate = defineUpdate<SubjectState, []>('settledState')
 /** sent when calendar data is loaded, so provisional deadlines are recomputed */
 export const calendarChangedSignal = defineSignal('calendarChanged');
 
-/** a fraud finding (弄虚作假): the claim's workflow cancels its open tasks and ends clawed back */
-export const clawbackSignal = defineSignal<[{ reason: string; by: string }]>('clawback');
-/** the yearly release opened this instalment's verification */
-export const releaseInstalmentSignal = defineSignal<[{ yearNo: number; releaseId: string; releasedOn: string }]>('releaseInstalment');
-/** a fund's budget changed: a payout waiting for budget tries again */
-export const budgetChangedSignal = defineSignal('budgetChanged');
-
 /** Stable codes the validators reject with (ApplicationFailure.type), mapped to HTTP by the API. */
 export const UpdateRejection = {
   NOT_YOUR_TASK: 'NOT_YOUR_TASK',

@@ -19,6 +19,7 @@ import { displayCalendar } from '../calendar/calendarTable';
 import { shanghaiDate } from '../calendar/workdays';
 import { maskIdNumber } from '../identity/idNumber';
 import { titleSubjectSummary } from '../../titleReview/summary';
+import { normaliseTaskId } from './taskIds';
 
 /** A clerk sees the tasks of their own organisation and role, never one about themselves. */
 export function canDecide(actor: Actor, t: Task): boolean {
@@ -73,7 +74,7 @@ export function taskRoutes(deps: AppDeps): Router {
   });
 
   async function visibleTask(actor: Actor, id: string): Promise<Task> {
-    const t = await db.selectFrom('task').selectAll().where('id', '=', id).executeTakeFirst();
+    const t = await db.selectFrom('task').selectAll().where('id', '=', normaliseTaskId(id)).executeTakeFirst();
     if (!t) throw new Problem('NOT_FOUND', 'no such task');
     if (!canDecide(actor, t) && !hasRole(actor, 'admin', 'auditor')) throw new Problem('NOT_YOUR_TASK');
     return t;
@@ -156,7 +157,7 @@ export function taskRoutes(deps: AppDeps): Router {
         return result;
       };
       try {
-        const t = await db.selectFrom('task').selectAll().where('id', '=', params.id).executeTakeFirst();
+        const t = await db.selectFrom('task').selectAll().where('id', '=', normaliseTaskId(params.id)).executeTakeFirst();
         if (!t) throw new Problem('NOT_FOUND', 'no such task');
         if (!canDecide(actor, t)) throw new Problem('NOT_YOUR_TASK');
         if (reserved && t.state === 'done' && t.decided_by === actor.username) {

@@ -1,3 +1,4 @@
+import { storedTaskId } from '../../platform/tasks/taskIds';
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
@@ -58,7 +59,7 @@ export async function startCertificateClaim(
     .values({ claim_id: id, year_no: 1, amount_yuan: CERTIFICATE_REWARD_YUAN[level], status: 'in_review', workflow_id: claimWorkflowId(applicationNo), updated_at: now })
     .execute();
   const handle = await client.workflow.start('certificateClaimWorkflow', { taskQueue, workflowId: claimWorkflowId(applicationNo), args: [input] });
-  return { id, applicationNo, handle, input, taskId: (key: string) => `${claimWorkflowId(applicationNo)}/${key}` };
+  return { id, applicationNo, handle, input, taskId: (key: string) => storedTaskId(`${claimWorkflowId(applicationNo)}/${key}`) };
 }
 
 /** The acting clerk as the API would pass it, from a seeded demo account. */
@@ -118,5 +119,5 @@ export async function startShortageClaim(client: Client, db: Kysely<Database>, t
       },
     ],
   });
-  return { id, applicationNo, handle, regulator: employer.regulator_code!, taskId: (key: string) => `${workflowId}/${key}` };
+  return { id, applicationNo, handle, regulator: employer.regulator_code!, taskId: (key: string) => storedTaskId(`${workflowId}/${key}`) };
 }

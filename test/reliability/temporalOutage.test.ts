@@ -59,7 +59,7 @@ beforeAll(async () => {
   await tdb.db
     .insertInto('task')
     .values({
-      id: `${claimWorkflowId('NX-ZS-2026-990001')}/unit_verification`,
+      id: `${claimWorkflowId('NX-ZS-2026-990001')}~unit_verification`,
       kind: 'unit_verification',
       state: 'open',
       subject_type: 'nanxun_claim',

@@ -82,7 +82,7 @@ test('an application task shows its subject in the inbox, masked to clerks who d
   const unit = await tokenFor(tdb.db, 'unit.jgjx');
   const inbox = await api.get('/api/v1/tasks?kind=unit_recommendation&q=' + encodeURIComponent('陈收件'), unit);
   expect(inbox.body).toHaveLength(1);
-  const taskId = `${titleApplicationWorkflowId(a.body.applicationNo)}/unit_recommendation`;
+  const taskId = `${titleApplicationWorkflowId(a.body.applicationNo)}~unit_recommendation`;
   expect(inbox.body[0].id).toBe(taskId);
   const detail = await api.get(`/api/v1/tasks/${encodeURIComponent(taskId)}`, unit);
   expect(detail.body.subjectSummary).toMatchObject({ applicantName: '陈收件', applicantIdNumber: p.idNumber, channel: 'landmark', level: 'senior' });

@@ -65,8 +65,7 @@ export async function titleApplicationWorkflow(input: TitleApplicationInput): Pr
   }
 
   async function finish(outcome: TitleApplicationOutcome): Promise<TitleApplicationOutcome> {
-    tasks.settle();
-    await condition(allHandlersFinished);
+    await tasks.finish();
     return outcome;
   }
 

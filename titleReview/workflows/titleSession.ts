@@ -11,6 +11,7 @@ import { allHandlersFinished, ApplicationFailure, condition, proxyActivities, se
 import { DB_ACTIVITY } from '../../platform/workflows/activityOptions';
 import type { ZhejiangActivities, SessionApplication } from '../activities';
 import { HumanTasks } from '../../platform/tasks/humanTask';
+import { serialisedUpdates } from '../../platform/workflows/serialisedUpdates';
 import { Publicity } from '../../platform/publicity/publicity';
 import {
   applicationWithdrawnSignal,
@@ -72,7 +73,6 @@ export async function titleSessionWorkflow(input: TitleSessionInput): Promise<{ 
     planResubmits: 0,
     meetingMoves: 0,
     preReviewDone: false,
-    busy: false,
     drawNo: 0,
     committee: null as DrawMember[] | null,
     present: null as string[] | null,
@@ -80,6 +80,8 @@ export async function titleSessionWorkflow(input: TitleSessionInput): Promise<{ 
     results: null as TallyRow[] | null,
   };
   const apps = new Map<string, App>();
+  /** the office's, the approver's and the chair's Updates change the session one at a time */
+  const setSerialisedHandler = serialisedUpdates();
   const status = () => s.issue ?? s.phase;
   const tasks = new HumanTasks(() => ({ status: status(), stage: s.phase }));
   const publicity = new Publicity(tasks);
@@ -120,15 +122,7 @@ export async function titleSessionWorkflow(input: TitleSessionInput): Promise<{ 
     });
   }
 
-  /** waits for the outside world: decisions taken so far report their result first */
-  async function waitFor(pred: () => boolean, timeoutMs?: number): Promise<boolean> {
-    tasks.settle();
-    if (timeoutMs === undefined) {
-      await condition(pred);
-      return true;
-    }
-    return condition(pred, Math.max(1, timeoutMs));
-  }
+  const waitFor = (pred: () => boolean, timeoutMs?: number) => tasks.waitFor(pred, timeoutMs);
 
   async function schedule(meetingDate: string) {
     const sch = await zj.zjPlanSchedule({ meetingDate, at: nowIso() });
@@ -154,31 +148,24 @@ export async function titleSessionWorkflow(input: TitleSessionInput): Promise<{ 
   });
 
   // ---- before the meeting -------------------------------------------------------------------------------------
-  setHandler(
+  setSerialisedHandler(
     startPreReviewUpdate,
     async (_req) => {
-      s.busy = true;
-      try {
-        const sch = await schedule(s.meetingDate);
-        if (sch.workingDaysLeft < 0) {
-          fail(ZjRejection.MEETING_TOO_SOON, `the plan must be approved by ${sch.latestApprovalOn} (10 working days before the meeting on ${s.meetingDate}); move the meeting date`);
-        }
-        const qualified = await zj.zjListQualified({ sessionId: input.sessionId });
-        if (!qualified.length) fail(ZjRejection.SESSION_STATE, 'no application has passed the qualification review yet');
-        for (const q of qualified) apps.set(q.id, { ...q, out: null, interviewed: false, passed: false });
-        s.latestApprovalOn = sch.latestApprovalOn;
-        s.approvalDeadlineAt = sch.approvalDeadlineAt;
-        s.phase = 'pre_review';
-        await project('pre_review_started', `评前公示及评审工作方案报省人力社保厅（须于 ${sch.latestApprovalOn} 前核准）`, { applications: qualified.length });
-        return view();
-      } finally {
-        s.busy = false;
+      const sch = await schedule(s.meetingDate);
+      if (sch.workingDaysLeft < 0) {
+        fail(ZjRejection.MEETING_TOO_SOON, `the plan must be approved by ${sch.latestApprovalOn} (10 working days before the meeting on ${s.meetingDate}); move the meeting date`);
       }
+      const qualified = await zj.zjListQualified({ sessionId: input.sessionId });
+      if (!qualified.length) fail(ZjRejection.SESSION_STATE, 'no application has passed the qualification review yet');
+      for (const q of qualified) apps.set(q.id, { ...q, out: null, interviewed: false, passed: false });
+      s.latestApprovalOn = sch.latestApprovalOn;
+      s.approvalDeadlineAt = sch.approvalDeadlineAt;
+      s.phase = 'pre_review';
+      await project('pre_review_started', `评前公示及评审工作方案报省人力社保厅（须于 ${sch.latestApprovalOn} 前核准）`, { applications: qualified.length });
+      return view();
     },
-    {
-      validator: (_req) => {
-        if (s.busy || s.phase !== 'accepting') fail(ZjRejection.SESSION_STATE, `the session is ${status()}; the pre-review publicity has already started`);
-      },
+    (_req) => {
+      if (s.phase !== 'accepting') fail(ZjRejection.SESSION_STATE, `the session is ${status()}; the pre-review publicity has already started`);
     },
   );
 
@@ -192,183 +179,148 @@ export async function titleSessionWorkflow(input: TitleSessionInput): Promise<{ 
     { validator: (_req) => (s.issue !== 'plan_rejected' ? fail(ZjRejection.SESSION_STATE, 'the plan is not waiting to be resubmitted') : undefined) },
   );
 
-  setHandler(
+  setSerialisedHandler(
     moveMeetingUpdate,
     async ({ meetingDate, reason }) => {
-      s.busy = true;
-      try {
-        const sch = await schedule(meetingDate);
-        const mustBeBy = s.approvedOn ?? shanghaiDate(Date.now());
-        if (sch.latestApprovalOn < mustBeBy) {
-          fail(ZjRejection.MEETING_TOO_SOON, `a meeting on ${meetingDate} needs the approval by ${sch.latestApprovalOn}; ${s.approvedOn ? `it was given on ${s.approvedOn}` : 'that day has passed'}`);
-        }
-        const from = s.meetingDate;
-        s.meetingDate = meetingDate;
-        s.latestApprovalOn = sch.latestApprovalOn;
-        s.approvalDeadlineAt = sch.approvalDeadlineAt;
-        s.meetingMoves++;
-        await zj.zjSetSessionStatus({
-          sessionId: input.sessionId,
-          status: status(),
-          at: nowIso(),
-          meetingDate,
-          event: 'meeting_moved',
-          eventKey: tasks.eventKey('meeting_moved'),
-          comment: `评审会议由 ${from} 改至 ${meetingDate}：${reason}`,
-          data: { from, to: meetingDate, latestApprovalOn: sch.latestApprovalOn },
-        });
-        await waitFor(() => s.issue !== 'meeting_date_must_move' || s.approvedOn == null);
-        return view();
-      } finally {
-        s.busy = false;
+      const sch = await schedule(meetingDate);
+      const mustBeBy = s.approvedOn ?? shanghaiDate(Date.now());
+      if (sch.latestApprovalOn < mustBeBy) {
+        fail(ZjRejection.MEETING_TOO_SOON, `a meeting on ${meetingDate} needs the approval by ${sch.latestApprovalOn}; ${s.approvedOn ? `it was given on ${s.approvedOn}` : 'that day has passed'}`);
       }
+      const from = s.meetingDate;
+      s.meetingDate = meetingDate;
+      s.latestApprovalOn = sch.latestApprovalOn;
+      s.approvalDeadlineAt = sch.approvalDeadlineAt;
+      s.meetingMoves++;
+      await zj.zjSetSessionStatus({
+        sessionId: input.sessionId,
+        status: status(),
+        at: nowIso(),
+        meetingDate,
+        event: 'meeting_moved',
+        eventKey: tasks.eventKey('meeting_moved'),
+        comment: `评审会议由 ${from} 改至 ${meetingDate}：${reason}`,
+        data: { from, to: meetingDate, latestApprovalOn: sch.latestApprovalOn },
+      });
+      await waitFor(() => s.issue !== 'meeting_date_must_move' || s.approvedOn == null);
+      return view();
     },
-    {
-      validator: ({ meetingDate }) => {
-        if (s.busy || !['accepting', 'pre_review', 'ready'].includes(s.phase)) fail(ZjRejection.SESSION_STATE, `the meeting date cannot move once the meeting has started (${status()})`);
-        if (!isValidDate(meetingDate) || meetingDate <= shanghaiDate(Date.now())) fail(ZjRejection.VALIDATION_FAILED, 'meetingDate must be a date after today');
-      },
+    ({ meetingDate }) => {
+      if (!['accepting', 'pre_review', 'ready'].includes(s.phase)) fail(ZjRejection.SESSION_STATE, `the meeting date cannot move once the meeting has started (${status()})`);
+      if (!isValidDate(meetingDate) || meetingDate <= shanghaiDate(Date.now())) fail(ZjRejection.VALIDATION_FAILED, 'meetingDate must be a date after today');
     },
   );
 
-  setHandler(
+  setSerialisedHandler(
     drawCommitteeUpdate,
     async ({ actor, seed, size, reason }) => {
-      s.busy = true;
-      try {
-        const pool = await zj.zjPoolSnapshot({ level: input.level, onDate: s.meetingDate });
-        const applicants = live().map((a) => ({ id: a.id, category: a.category, orgName: a.employerName }));
-        const r = drawCommittee({ seed, size, pool: pool.map((e) => ({ id: e.id, specialty: e.specialty, orgName: e.orgName })), applicants });
-        if (!r.ok) fail(r.code === 'POOL_TOO_SMALL' ? ZjRejection.POOL_TOO_SMALL : ZjRejection.VALIDATION_FAILED, r.message);
-        const drawNo = s.drawNo + 1;
-        await zj.zjSaveCommittee({
-          sessionId: input.sessionId,
-          drawNo,
-          algorithm: r.algorithm,
-          seed,
-          size,
-          pool,
-          applicants,
-          members: r.members,
-          reason,
-          drawnBy: actor.username,
-          at: nowIso(),
-          eventKey: tasks.eventKey(`draw-${drawNo}`),
-        });
-        s.drawNo = drawNo;
-        s.committee = r.members;
-        return { drawNo, algorithm: r.algorithm, seed, poolSize: pool.length, members: r.members };
-      } finally {
-        s.busy = false;
-      }
+      const pool = await zj.zjPoolSnapshot({ level: input.level, onDate: s.meetingDate });
+      const applicants = live().map((a) => ({ id: a.id, category: a.category, orgName: a.employerName }));
+      const r = drawCommittee({ seed, size, pool: pool.map((e) => ({ id: e.id, specialty: e.specialty, orgName: e.orgName })), applicants });
+      if (!r.ok) fail(r.code === 'POOL_TOO_SMALL' ? ZjRejection.POOL_TOO_SMALL : ZjRejection.VALIDATION_FAILED, r.message);
+      const drawNo = s.drawNo + 1;
+      await zj.zjSaveCommittee({
+        sessionId: input.sessionId,
+        drawNo,
+        algorithm: r.algorithm,
+        seed,
+        size,
+        pool,
+        applicants,
+        members: r.members,
+        reason,
+        drawnBy: actor.username,
+        at: nowIso(),
+        eventKey: tasks.eventKey(`draw-${drawNo}`),
+      });
+      s.drawNo = drawNo;
+      s.committee = r.members;
+      return { drawNo, algorithm: r.algorithm, seed, poolSize: pool.length, members: r.members };
     },
-    {
-      validator: ({ size, reason }) => {
-        if (s.busy || !['pre_review', 'ready'].includes(s.phase)) fail(ZjRejection.SESSION_STATE, `the committee is drawn after the pre-review publicity starts and before the meeting (${status()})`);
-        if (s.committee && !reason?.trim()) fail(ZjRejection.VALIDATION_FAILED, 'a committee was already drawn: a new draw needs a reason (every draw is kept)');
-        if (!Number.isInteger(size) || size < MIN_COMMITTEE) fail(ZjRejection.VALIDATION_FAILED, `the committee needs at least ${MIN_COMMITTEE} members`);
-      },
+    ({ size, reason }) => {
+      if (!['pre_review', 'ready'].includes(s.phase)) fail(ZjRejection.SESSION_STATE, `the committee is drawn after the pre-review publicity starts and before the meeting (${status()})`);
+      if (s.committee && !reason?.trim()) fail(ZjRejection.VALIDATION_FAILED, 'a committee was already drawn: a new draw needs a reason (every draw is kept)');
+      if (!Number.isInteger(size) || size < MIN_COMMITTEE) fail(ZjRejection.VALIDATION_FAILED, `the committee needs at least ${MIN_COMMITTEE} members`);
     },
   );
 
   // ---- the meeting --------------------------------------------------------------------------------------------
-  setHandler(
+  setSerialisedHandler(
     recordAttendanceUpdate,
     async ({ actor, present }) => {
-      s.busy = true;
-      try {
-        const ids = [...new Set(present)];
-        await zj.zjRecordAttendance({ sessionId: input.sessionId, present: ids, by: actor.username, at: nowIso(), eventKey: tasks.eventKey('attendance') });
-        s.present = ids;
-        s.phase = 'meeting';
-        await openBallotIfReady();
-        await project();
-        return view();
-      } finally {
-        s.busy = false;
-      }
+      const ids = [...new Set(present)];
+      await zj.zjRecordAttendance({ sessionId: input.sessionId, present: ids, by: actor.username, at: nowIso(), eventKey: tasks.eventKey('attendance') });
+      s.present = ids;
+      s.phase = 'meeting';
+      await openBallotIfReady();
+      await project();
+      return view();
     },
-    {
-      validator: ({ present }) => {
-        if (s.busy || s.phase !== 'ready' || s.issue) {
-          fail(ZjRejection.SESSION_STATE, s.phase === 'pre_review' || s.issue ? `no meeting without the approved plan and the end of the pre-review publicity (${status()})` : `attendance is recorded once, at the meeting (${status()})`);
-        }
-        if (!s.committee) fail(ZjRejection.SESSION_STATE, 'the committee has not been drawn');
-        if (Date.now() < startOfShanghaiDay(s.meetingDate).getTime()) fail(ZjRejection.SESSION_STATE, `the meeting is on ${s.meetingDate}`);
-        const members = new Set<string>(s.committee.map((m) => m.expertId));
-        const ids = [...new Set<string>(present)];
-        const strangers = ids.filter((id) => !members.has(id));
-        if (strangers.length) fail(ZjRejection.VALIDATION_FAILED, `not members of this committee: ${strangers.join(', ')}`);
-        if (ids.length < MIN_COMMITTEE) fail(ZjRejection.QUORUM_NOT_MET, `${ids.length} members present; at least ${MIN_COMMITTEE} are required`);
-      },
+    ({ present }) => {
+      if (s.phase !== 'ready' || s.issue) {
+        fail(ZjRejection.SESSION_STATE, s.phase === 'pre_review' || s.issue ? `no meeting without the approved plan and the end of the pre-review publicity (${status()})` : `attendance is recorded once, at the meeting (${status()})`);
+      }
+      if (!s.committee) fail(ZjRejection.SESSION_STATE, 'the committee has not been drawn');
+      if (Date.now() < startOfShanghaiDay(s.meetingDate).getTime()) fail(ZjRejection.SESSION_STATE, `the meeting is on ${s.meetingDate}`);
+      const members = new Set<string>(s.committee.map((m) => m.expertId));
+      const ids = [...new Set<string>(present)];
+      const strangers = ids.filter((id) => !members.has(id));
+      if (strangers.length) fail(ZjRejection.VALIDATION_FAILED, `not members of this committee: ${strangers.join(', ')}`);
+      if (ids.length < MIN_COMMITTEE) fail(ZjRejection.QUORUM_NOT_MET, `${ids.length} members present; at least ${MIN_COMMITTEE} are required`);
     },
   );
 
-  setHandler(
+  setSerialisedHandler(
     recordInterviewUpdate,
     async ({ actor, applicationId, summary }) => {
-      s.busy = true;
-      try {
-        const a = apps.get(applicationId)!;
-        await zj.zjRecordInterview({ applicationId, summary, by: actor.username, at: nowIso(), eventKey: tasks.eventKey(`${applicationId}/interview`) });
-        a.interviewed = true;
-        if (s.phase === 'interviews') await openBallotIfReady();
-        await project(s.ballotOpen ? 'ballot_opened' : undefined);
-        return view();
-      } finally {
-        s.busy = false;
-      }
+      const a = apps.get(applicationId)!;
+      await zj.zjRecordInterview({ applicationId, summary, by: actor.username, at: nowIso(), eventKey: tasks.eventKey(`${applicationId}/interview`) });
+      a.interviewed = true;
+      if (s.phase === 'interviews') await openBallotIfReady();
+      await project(s.ballotOpen ? 'ballot_opened' : undefined);
+      return view();
     },
-    {
-      validator: ({ applicationId, summary }) => {
-        if (input.level !== 'professor') fail(ZjRejection.SESSION_STATE, 'interview defences are part of the professor-level review only');
-        if (s.busy || !['ready', 'meeting', 'interviews'].includes(s.phase)) fail(ZjRejection.SESSION_STATE, `interviews are recorded at the meeting, before the ballot (${status()})`);
-        const a = apps.get(applicationId);
-        if (!a || a.out) fail(ZjRejection.VALIDATION_FAILED, 'no such applicant in this session');
-        if (!summary?.trim()) fail(ZjRejection.VALIDATION_FAILED, 'the interview record needs a summary');
-      },
+    ({ applicationId, summary }) => {
+      if (input.level !== 'professor') fail(ZjRejection.SESSION_STATE, 'interview defences are part of the professor-level review only');
+      if (!['ready', 'meeting', 'interviews'].includes(s.phase)) fail(ZjRejection.SESSION_STATE, `interviews are recorded at the meeting, before the ballot (${status()})`);
+      const a = apps.get(applicationId);
+      if (!a || a.out) fail(ZjRejection.VALIDATION_FAILED, 'no such applicant in this session');
+      if (!summary?.trim()) fail(ZjRejection.VALIDATION_FAILED, 'the interview record needs a summary');
     },
   );
 
-  setHandler(
+  setSerialisedHandler(
     closeBallotUpdate,
     async ({ actor }) => {
-      s.busy = true;
-      try {
-        const items = [...apps.values()].filter((a) => a.out !== 'disqualified');
-        const attending = s.present!.length;
-        const counted = await zj.zjCloseBallot({
-          sessionId: input.sessionId,
-          applicationIds: items.map((a) => a.id),
-          attending,
-          closedBy: actor.username,
-          at: nowIso(),
-          eventKey: tasks.eventKey('ballot_close'),
-        });
-        s.ballotOpen = false;
-        const results = counted.filter((r) => !apps.get(r.applicationId)!.out);
-        for (const r of results) {
-          const a = apps.get(r.applicationId)!;
-          a.passed = r.passed;
-          if (!r.passed) a.out = 'failed';
-          await setApp(a, r.passed ? 'passed' : 'failed', 'meeting', { close: r.passed ? undefined : `未获得出席委员三分之二以上赞成票（赞成 ${r.yes}/出席 ${r.attending}）`, result: r });
-        }
-        s.results = results;
-        s.phase = 'results_publicity';
-        await project('results_announced', `${actor.displayName} 宣布投票结果`, { passed: results.filter((r) => r.passed).length });
-        return { results };
-      } finally {
-        s.busy = false;
+      const items = [...apps.values()].filter((a) => a.out !== 'disqualified');
+      const attending = s.present!.length;
+      const counted = await zj.zjCloseBallot({
+        sessionId: input.sessionId,
+        applicationIds: items.map((a) => a.id),
+        attending,
+        closedBy: actor.username,
+        at: nowIso(),
+        eventKey: tasks.eventKey('ballot_close'),
+      });
+      s.ballotOpen = false;
+      const results = counted.filter((r) => !apps.get(r.applicationId)!.out);
+      for (const r of results) {
+        const a = apps.get(r.applicationId)!;
+        a.passed = r.passed;
+        if (!r.passed) a.out = 'failed';
+        await setApp(a, r.passed ? 'passed' : 'failed', 'meeting', { close: r.passed ? undefined : `未获得出席委员三分之二以上赞成票（赞成 ${r.yes}/出席 ${r.attending}）`, result: r });
       }
+      s.results = results;
+      s.phase = 'results_publicity';
+      await project('results_announced', `${actor.displayName} 宣布投票结果`, { passed: results.filter((r) => r.passed).length });
+      return { results };
     },
-    {
-      validator: ({ expertId }) => {
-        if (s.busy || !s.ballotOpen || s.results) fail(ZjRejection.BALLOT_CLOSED, s.results ? 'the ballot is already closed' : 'the ballot is not open');
-        const m = s.committee!.find((x) => x.expertId === expertId);
-        if (!m || (m.role !== 'chair' && m.role !== 'vice_chair') || !s.present!.includes(expertId)) {
-          fail(ZjRejection.NOT_PRESIDING, 'only the chair or a vice-chair attending the meeting closes the ballot');
-        }
-      },
+    ({ expertId }) => {
+      if (!s.ballotOpen || s.results) fail(ZjRejection.BALLOT_CLOSED, s.results ? 'the ballot is already closed' : 'the ballot is not open');
+      const m = s.committee!.find((x) => x.expertId === expertId);
+      if (!m || (m.role !== 'chair' && m.role !== 'vice_chair') || !s.present!.includes(expertId)) {
+        fail(ZjRejection.NOT_PRESIDING, 'only the chair or a vice-chair attending the meeting closes the ballot');
+      }
     },
   );
 
@@ -510,7 +462,6 @@ export async function titleSessionWorkflow(input: TitleSessionInput): Promise<{ 
   }
   s.phase = 'completed';
   await project('completed', `评审结果联合发文公布，颁发电子证书 ${certified.length} 本`, { certified: certified.length });
-  tasks.settle();
-  await condition(allHandlersFinished);
+  await tasks.finish();
   return { status: 'completed', certified };
 }

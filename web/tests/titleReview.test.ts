@@ -31,7 +31,7 @@ const person = (username: string, opts: { mobile?: boolean } = {}) => crowd.pers
 
 const db = () => sys.tdb.db;
 const openTask = (taskId: string) =>
-  eventually(() => db().selectFrom('task').select('id').where('id', '=', taskId).where('state', '=', 'open').executeTakeFirst(), `task ${taskId}`, 60_000);
+  eventually(() => db().selectFrom('task').select('id').where('id', '=', taskId.replaceAll('/', '~')).where('state', '=', 'open').executeTakeFirst(), `task ${taskId}`, 60_000);
 const sessionStatus = async (id: string) => (await db().selectFrom('zj_session').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
 const appStatus = async (id: string) => (await db().selectFrom('zj_application').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
 
