@@ -7,6 +7,7 @@ import { insertOpenedTask, openTaskDeadline, type OpenTaskInput } from '../../pl
 import type { Database } from '../../db/schema';
 import { insertTimeline, SYSTEM_ACTOR } from '../../platform/timeline/timeline';
 import { insertPayout, updateInstalment, type PayoutInput } from './payouts';
+import { DuplicateClaimError, recordSubmittedClaim, type SubmittedClaim } from '../claimRepository';
 
 export interface ClaimStatusInput {
   claimId: string;
@@ -67,6 +68,20 @@ async function applyClaimStatus(trx: Transaction<Database>, input: ClaimStatusIn
 
 export function createClaimActivities(db: Kysely<Database>) {
   return {
+    /**
+     * The claim workflow's first step: the claim as submitted becomes its row (idempotent). A duplicate that the
+     * database finds (a race the API's check could not see) is answered, not retried.
+     */
+    async recordSubmittedClaim(claim: SubmittedClaim): Promise<{ recorded: true } | { duplicate: string }> {
+      try {
+        await recordSubmittedClaim(db, claim);
+        return { recorded: true };
+      } catch (err) {
+        if (err instanceof DuplicateClaimError) return { duplicate: err.message };
+        throw err;
+      }
+    },
+
     /** Projects the workflow's status to the claim row; a closing status records when and why. */
     async setClaimStatus(input: ClaimStatusInput): Promise<void> {
       await db.transaction().execute((trx) => applyClaimStatus(trx, input));

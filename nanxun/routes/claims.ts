@@ -20,25 +20,9 @@ import type { Claim } from '../../db/schema';
 import type { Actor } from '../../platform/tasks/messages';
 import { resubmitUpdate, settledStateUpdate } from '../../platform/tasks/messages';
 import { BUREAU_ORG_CODE, claimWorkflowId, formatApplicationNo } from '../rules';
-import { planClaim, DUPLICATE_CONSTRAINTS } from '../claimPlans';
+import { submitClaim } from '../submitClaim';
 import { shanghaiDate } from '../../platform/calendar/workdays';
 import { displayCalendar } from '../../platform/calendar/calendarTable';
-
-/** Waits (bounded) until a new workflow has opened its first task; the claim exists either way. */
-async function settled(temporal: AppDeps['temporal'], workflowId: string, log: AppDeps['log']): Promise<{ status: string; stage: string } | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      temporal.workflow.getHandle(workflowId).executeUpdate(settledStateUpdate),
-      new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), 10_000))),
-    ]);
-  } catch (err) {
-    log.warn({ workflowId, err: String(err) }, 'the new workflow did not report its first state');
-    return undefined;
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** Staff of an organisation involved in the claim (or oversight roles) may see it. */
 export function canSeeClaim(actor: Actor, claim: Pick<Claim, 'applicant_id_number' | 'applicant_user_id' | 'employer_org_code' | 'rereview_org_code'>): boolean {
@@ -63,106 +47,9 @@ export function claimRoutes(deps: AppDeps): Router {
     responses: { 201: { description: 'the claim and its first stage', schema: ClaimCreated } },
     problems: ['VALIDATION_FAILED', 'IDENTITY_MISMATCH', 'NOT_ELIGIBLE', 'DUPLICATE_CLAIM', 'TEMPORAL_UNAVAILABLE'],
     handler: async ({ req, body }) => {
-      const actor = actorOf(req);
-      const user = await db.selectFrom('app_user').selectAll().where('id', '=', actor.userId).executeTakeFirst();
-      if (!user?.id_number) throw new Problem('IDENTITY_MISMATCH', 'your account has no verified identity; register as an applicant');
-      if (body.applicant && (body.applicant.idNumber !== user.id_number || body.applicant.name !== user.display_name)) {
-        throw new Problem('IDENTITY_MISMATCH', 'a claim is always for the logged-in applicant: name and ID number must be yours');
-      }
-      const phone = body.applicant?.phone ?? user.phone ?? '';
-      const employer = await db.selectFrom('org').selectAll().where('code', '=', body.employerOrgCode).executeTakeFirst();
-      if (!employer || employer.type !== 'enterprise') {
-        throw new Problem('NOT_ELIGIBLE', `no employer ${body.employerOrgCode} is registered`, { reasons: ['UNKNOWN_EMPLOYER'] });
-      }
-      const now = new Date();
-      const plan = await planClaim(db, body, user.id_number, employer, shanghaiDate(now));
-      const reasons = [...plan.reasons];
-      if (body.declaration === false) reasons.push('DECLARATION_REFUSED');
-      if (!plan.rereviewOrgCode) reasons.push('NO_REREVIEW_BODY');
-      if (reasons.length) throw new Problem('NOT_ELIGIBLE', `not eligible: ${reasons.join(', ')}`, { reasons });
-      if (plan.duplicateOf) {
-        throw new Problem('DUPLICATE_CLAIM', `a ${plan.kind} claim (${plan.level}) already exists: ${plan.duplicateOf.application_no} (${plan.duplicateOf.status})`);
-      }
-      const year = Number(shanghaiDate(now).slice(0, 4));
-      const id = randomUUID();
-
-      let created;
-      try {
-        created = await db.transaction().execute(async (trx) => {
-          const seq = await trx
-            .insertInto('sequence')
-            .values({ name: `claim-${plan.kind}-${year}`, value: 1 })
-            .onConflict((oc) => oc.column('name').doUpdateSet({ value: sql`sequence.value + 1` }))
-            .returning('value')
-            .executeTakeFirstOrThrow();
-          const applicationNo = formatApplicationNo(plan.kind, year, seq.value);
-          const workflowId = claimWorkflowId(applicationNo);
-          await trx
-            .insertInto('claim')
-            .values({
-              id,
-              application_no: applicationNo,
-              kind: plan.kind,
-              workflow_id: workflowId,
-              applicant_user_id: user.id,
-              applicant_name: user.display_name,
-              applicant_id_number: user.id_number!,
-              applicant_phone: phone,
-              employer_org_code: employer.code,
-              position: body.position ?? null,
-              employer_nature: body.employerNature ?? null,
-              level: plan.level,
-              amount_yuan: plan.amountYuan,
-              status: 'unit_verification',
-              stage: 'unit_verification',
-              rereview_org_code: plan.rereviewOrgCode!,
-              form: JSON.stringify(plan.form),
-              submitted_at: now,
-              updated_at: now,
-            })
-            .execute();
-          await trx
-            .insertInto('instalment')
-            .values(
-              plan.instalmentsYuan.map((amount, i) => ({
-                claim_id: id,
-                year_no: i + 1,
-                amount_yuan: amount,
-                status: i === 0 ? ('in_review' as const) : ('pending' as const),
-                workflow_id: workflowId,
-                updated_at: now,
-              })),
-            )
-            .execute();
-          const input = {
-            claimId: id,
-            applicationNo,
-            applicantIdNumber: user.id_number!,
-            employerOrgCode: employer.code,
-            rereviewOrgCode: plan.rereviewOrgCode!,
-            ...plan.workflowExtra,
-          };
-          // the workflow starts inside the transaction: if Temporal refuses, no claim row is left behind
-          await withTemporal(() =>
-            temporal.workflow.start(plan.workflowType, {
-              taskQueue: config.taskQueue,
-              workflowId,
-              args: [input as never],
-              workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-            }),
-          );
-          return { id, applicationNo, workflowId, kind: plan.kind, status: 'unit_verification', stage: 'unit_verification', amountYuan: plan.amountYuan };
-        });
-      } catch (err) {
-        const e = err as { code?: string; constraint?: string };
-        if (e.code === '23505' && e.constraint && DUPLICATE_CONSTRAINTS[e.constraint]) throw new Problem('DUPLICATE_CLAIM', DUPLICATE_CONSTRAINTS[e.constraint]);
-        throw err;
-      }
-      // answer once the first task is in its inbox, so the claim is visible to the clerk who must act
-      if (req.res) req.res.locals.workflowId = created.workflowId; // named in the request's log line
-      const state = await settled(temporal, created.workflowId, deps.log);
-      const { workflowId: _workflowId, ...result } = created;
-      return state ? { ...result, status: state.status, stage: state.stage } : result;
+      const { workflowId, ...created } = await submitClaim(deps, actorOf(req), body);
+      if (req.res) req.res.locals.workflowId = workflowId; // named in the request's log line
+      return created;
     },
   });
 

@@ -4,6 +4,7 @@
  * responsible for the employer (town/zone or industry regulator) → payout from that body's fund.
  */
 import { ClaimProcess, type ClaimOutcome } from './claimProcess';
+import type { SubmittedClaim } from '../claimRepository';
 
 export type { ClaimOutcome } from './claimProcess';
 
@@ -15,10 +16,13 @@ export interface CertificateClaimInput {
   rereviewOrgCode: string;
   level: string;
   amountYuan: number;
+  submission?: SubmittedClaim;
 }
 
 export async function certificateClaimWorkflow(input: CertificateClaimInput): Promise<ClaimOutcome> {
   const p = new ClaimProcess(input);
+  const duplicate = await p.recordSubmission();
+  if (duplicate) return duplicate;
   const round = await p.reviewRound({ keyPrefix: '', yearNo: 1, rereviewOrgCode: input.rereviewOrgCode, level: input.level, amountYuan: input.amountYuan, announce: false });
   if (!round.approved) return round.outcome;
   const paid = await p.pay(1, input.amountYuan, input.rereviewOrgCode, round.rereview.actor?.username ?? null);

@@ -10,6 +10,7 @@ import type { PayoutActivities } from '../activities/payouts';
 import { HumanTasks, type StageOutcome } from '../../platform/tasks/humanTask';
 import { budgetChangedSignal, clawbackSignal } from '../messages';
 import { BUREAU_ORG_CODE, BUREAU_REVIEW_WORKING_DAYS, checkClaimDecision } from '../rules';
+import type { SubmittedClaim } from '../claimRepository';
 
 const claims = proxyActivities<ClaimActivities>(DB_ACTIVITY);
 const claimsLocal = proxyLocalActivities<ClaimActivities>(DB_LOCAL_ACTIVITY);
@@ -20,6 +21,12 @@ export interface ClaimIdentity {
   applicationNo: string;
   applicantIdNumber: string;
   employerOrgCode: string;
+  /**
+   * The claim as submitted, which the workflow records as its first step (claims submitted before this existed
+   * were recorded by the API and carry none): no claim row exists without its workflow, nor a workflow without
+   * its row. Whether the step runs is decided by the input alone, so recorded histories replay unchanged.
+   */
+  submission?: SubmittedClaim;
 }
 
 export interface ClaimOutcome {
@@ -91,6 +98,16 @@ export class ClaimProcess {
   /** A later year's instalment comes due on `dueOn`: the yearly release will open it. */
   async scheduleInstalment(yearNo: number, dueOn: string): Promise<void> {
     await claims.scheduleInstalment({ claimId: this.id.claimId, yearNo, dueOn, at: nowIso() });
+  }
+
+  /** Records the submission (see ClaimIdentity.submission); a duplicate ends the workflow before anything else. */
+  async recordSubmission(): Promise<ClaimOutcome | null> {
+    if (!this.id.submission) return null;
+    const r = await claimsLocal.recordSubmittedClaim(this.id.submission);
+    if ('recorded' in r) return null;
+    this.state.status = 'duplicate';
+    this.state.stage = 'submitted';
+    return this.finish({ status: 'rejected', paidYuan: 0, reason: r.duplicate });
   }
 
   async finish(outcome: ClaimOutcome): Promise<ClaimOutcome> {

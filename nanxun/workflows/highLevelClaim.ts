@@ -4,6 +4,7 @@
  */
 import { condition } from '@temporalio/workflow';
 import { ClaimProcess, type ClaimOutcome } from './claimProcess';
+import type { SubmittedClaim } from '../claimRepository';
 import { startOfShanghaiDay } from '../../platform/calendar/workdays';
 
 export interface HighLevelClaimInput {
@@ -16,10 +17,13 @@ export interface HighLevelClaimInput {
   amountYuan: number;
   /** the first day the title has been held for a year */
   eligibleOn: string;
+  submission?: SubmittedClaim;
 }
 
 export async function highLevelClaimWorkflow(input: HighLevelClaimInput): Promise<ClaimOutcome> {
   const p = new ClaimProcess(input);
+  const duplicate = await p.recordSubmission();
+  if (duplicate) return duplicate;
   const waitMs = startOfShanghaiDay(input.eligibleOn).getTime() - Date.now();
   if (waitMs > 0) {
     await p.setStatus('awaiting_eligibility', 'awaiting_eligibility');

@@ -7,6 +7,7 @@
  */
 import { condition, patched, setHandler } from '@temporalio/workflow';
 import { ClaimProcess, type ClaimOutcome } from './claimProcess';
+import type { SubmittedClaim } from '../claimRepository';
 import { releaseInstalmentSignal } from '../messages';
 import { instalmentDueOn } from '../rules';
 import { shanghaiDate } from '../../platform/calendar/workdays';
@@ -25,10 +26,13 @@ export interface ShortageTalentClaimInput {
    * workflow starts by waiting for the second year's release.
    */
   importedFirstPayment?: { paidOn: string };
+  submission?: SubmittedClaim;
 }
 
 export async function shortageTalentClaimWorkflow(input: ShortageTalentClaimInput): Promise<ClaimOutcome> {
   const p = new ClaimProcess(input);
+  const duplicate = await p.recordSubmission();
+  if (duplicate) return duplicate;
   const released = new Set<number>();
   setHandler(releaseInstalmentSignal, ({ yearNo }) => {
     released.add(yearNo);

@@ -1,0 +1,104 @@
+/**
+ * The claim's own rows: the application number sequence, the claim as submitted and its instalments. Every write of
+ * these goes through here (the claim workflow's first activity records the submission; the API never writes it).
+ */
+import { type Insertable, type Kysely, sql } from 'kysely';
+import type { ClaimTable, Database } from '../db/schema';
+import { DUPLICATE_CONSTRAINTS } from './claimPlans';
+import type { ClaimKind } from './rules';
+
+/** A claim as the applicant submitted it, carried in the workflow's input until the workflow records it. */
+export interface SubmittedClaim {
+  id: string;
+  applicationNo: string;
+  kind: ClaimKind;
+  workflowId: string;
+  applicantUserId: number;
+  applicantName: string;
+  applicantIdNumber: string;
+  applicantPhone: string;
+  employerOrgCode: string;
+  position: string | null;
+  employerNature: string | null;
+  level: string;
+  amountYuan: number;
+  rereviewOrgCode: string;
+  form: Record<string, unknown>;
+  instalmentsYuan: number[];
+  submittedAt: string;
+}
+
+/** The person already holds what this claim asks for (a unique rule of DUPLICATE_CONSTRAINTS). */
+export class DuplicateClaimError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DuplicateClaimError';
+  }
+}
+
+/** The next application number's sequence value for `kind` in `year` (its own short transaction; gaps are possible). */
+export async function nextClaimSequence(db: Kysely<Database>, kind: ClaimKind, year: number): Promise<number> {
+  const seq = await db
+    .insertInto('sequence')
+    .values({ name: `claim-${kind}-${year}`, value: 1 })
+    .onConflict((oc) => oc.column('name').doUpdateSet({ value: sql`sequence.value + 1` }))
+    .returning('value')
+    .executeTakeFirstOrThrow();
+  return seq.value;
+}
+
+/**
+ * Records a submitted claim and its instalment plan in one transaction. Run again (an activity retried after a
+ * crash), it finds the claim already there and changes nothing. Throws DuplicateClaimError when the person
+ * already holds a claim that excludes this one (the check the API made before, repeated by the database).
+ */
+export async function recordSubmittedClaim(db: Kysely<Database>, c: SubmittedClaim): Promise<void> {
+  try {
+    await db.transaction().execute(async (trx) => {
+      const row: Insertable<ClaimTable> = {
+        id: c.id,
+        application_no: c.applicationNo,
+        kind: c.kind,
+        workflow_id: c.workflowId,
+        applicant_user_id: c.applicantUserId,
+        applicant_name: c.applicantName,
+        applicant_id_number: c.applicantIdNumber,
+        applicant_phone: c.applicantPhone,
+        employer_org_code: c.employerOrgCode,
+        position: c.position,
+        employer_nature: c.employerNature,
+        level: c.level,
+        amount_yuan: c.amountYuan,
+        status: 'unit_verification',
+        stage: 'unit_verification',
+        rereview_org_code: c.rereviewOrgCode,
+        form: JSON.stringify(c.form),
+        submitted_at: c.submittedAt,
+        updated_at: c.submittedAt,
+      };
+      const inserted = await trx.insertInto('claim').values(row).onConflict((oc) => oc.column('id').doNothing()).returning('id').executeTakeFirst();
+      if (!inserted) return; // recorded by an earlier attempt
+      await trx
+        .insertInto('instalment')
+        .values(
+          c.instalmentsYuan.map((amount, i) => ({
+            claim_id: c.id,
+            year_no: i + 1,
+            amount_yuan: amount,
+            status: i === 0 ? ('in_review' as const) : ('pending' as const),
+            workflow_id: c.workflowId,
+            updated_at: c.submittedAt,
+          })),
+        )
+        .execute();
+    });
+  } catch (err) {
+    const e = err as { code?: string; constraint?: string };
+    if (e.code === '23505' && e.constraint && DUPLICATE_CONSTRAINTS[e.constraint]) throw new DuplicateClaimError(DUPLICATE_CONSTRAINTS[e.constraint]!);
+    throw err;
+  }
+}
+
+export function findClaimByWorkflowId(db: Kysely<Database>, workflowId: string) {
+  return db.selectFrom('claim').select(['id', 'status', 'stage']).where('workflow_id', '=', workflowId).executeTakeFirst();
+}
