@@ -7,6 +7,7 @@ import { createInstalmentActivities } from '../nanxun/activities/instalments';
 import { createClawbackActivities } from '../nanxun/activities/clawback';
 import { createNoticeActivities } from '../platform/publicity/activities';
 import { createZhejiangActivities } from '../titleReview/activities';
+import { createTitleSubmissionActivities } from '../titleReview/submissionActivities';
 
 /** Every activity the worker registers, bound to one database. */
 export function createActivities(db: Kysely<Database>) {
@@ -18,6 +19,7 @@ export function createActivities(db: Kysely<Database>) {
     ...createClawbackActivities(db),
     ...createNoticeActivities(db),
     ...createZhejiangActivities(db),
+    ...createTitleSubmissionActivities(db),
   };
 }
 

@@ -17,7 +17,7 @@ import { createApiMetrics } from './metrics';
 import { nanxunActionRoutes } from '../nanxun/routes/actions';
 import { fundRoutes } from '../nanxun/routes/funds';
 import { reportRoutes } from '../platform/reports/routes';
-import { zhejiangRoutes } from '../titleReview/routes';
+import { titleReviewRoutes } from '../titleReview/routes';
 import { noticeRoutes } from '../platform/publicity/routes';
 import { consoleRoutes } from './console';
 
@@ -100,7 +100,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(nanxunActionRoutes(deps));
   app.use(fundRoutes(deps));
   app.use(reportRoutes(deps));
-  app.use(zhejiangRoutes(deps));
+  app.use(titleReviewRoutes(deps));
   app.use(noticeRoutes(deps));
 
   const openapi = new OpenApiGeneratorV31(registry.definitions).generateDocument({

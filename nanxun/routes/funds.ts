@@ -2,6 +2,7 @@
  * Fund budgets of the re-reviewing bodies (专项经费), and the report of budget, paid, pending and recovered
  * amounts per body and year.
  */
+import { setFundBudget } from '../fundRepository';
 import { Router } from 'express';
 import { z } from 'zod';
 import { sql } from 'kysely';
@@ -32,11 +33,7 @@ export function fundRoutes(deps: AppDeps): Router {
       const org = await db.selectFrom('org').select(['code', 'type']).where('code', '=', params.orgCode).executeTakeFirst();
       if (!org || !['town', 'regulator'].includes(org.type)) throw new Problem('NOT_FOUND', 'no re-reviewing body (town, zone or industry regulator) with that code');
       const now = new Date();
-      await db
-        .insertInto('fund_budget')
-        .values({ org_code: org.code, year: params.year, budget_yuan: body.budgetYuan, set_by: actor.username, updated_at: now })
-        .onConflict((oc) => oc.columns(['org_code', 'year']).doUpdateSet({ budget_yuan: body.budgetYuan, set_by: actor.username, updated_at: now }))
-        .execute();
+      await setFundBudget(db, { orgCode: org.code, year: params.year, budgetYuan: body.budgetYuan, setBy: actor.username, at: now });
       const waiting = await db
         .selectFrom('instalment')
         .innerJoin('claim', 'claim.id', 'instalment.claim_id')

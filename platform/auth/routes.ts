@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { insertApplicant } from './userRepository';
 import rateLimit from 'express-rate-limit';
 import { z } from 'zod';
 import { defineRoute } from '../http/route';
@@ -66,27 +67,9 @@ export function authRoutes(deps: AppDeps): Router {
     problems: ['VALIDATION_FAILED', 'ALREADY_REGISTERED', 'USERNAME_TAKEN'],
     handler: async ({ body }) => {
       const passwordHash = await hashPassword(body.password);
-      try {
-        const user = await db
-          .insertInto('app_user')
-          .values({
-            username: body.username,
-            password_hash: passwordHash,
-            display_name: body.name,
-            roles: ['applicant'],
-            org_code: null,
-            id_number: body.idNumber,
-            phone: body.phone,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        return { user: { username: user.username, displayName: user.display_name, roles: user.roles, orgCode: null, orgName: null } };
-      } catch (err) {
-        const e = err as { code?: string; constraint?: string };
-        if (e.code === '23505' && e.constraint === 'app_user_applicant_identity') throw new Problem('ALREADY_REGISTERED', 'an account already exists for this ID number');
-        if (e.code === '23505') throw new Problem('USERNAME_TAKEN');
-        throw err;
-      }
+      const r = await insertApplicant(db, { username: body.username, passwordHash, name: body.name, idNumber: body.idNumber, phone: body.phone });
+      if ('taken' in r) throw r.taken === 'identity' ? new Problem('ALREADY_REGISTERED', 'an account already exists for this ID number') : new Problem('USERNAME_TAKEN');
+      return { user: { username: r.user.username, displayName: r.user.display_name, roles: r.user.roles, orgCode: null, orgName: null } };
     },
   });
 

@@ -17,6 +17,7 @@ import { fileObjectionUpdate } from '../../titleReview/workflows/messages';
 import { maskIdNumber } from '../identity/idNumber';
 import { TITLE_CATEGORY_ZH, TITLE_LEVEL_ZH, type TitleCategory, type TitleLevel } from '../../titleReview/rules';
 import { storedTaskId } from '../tasks/taskIds';
+import { insertObjection, withdrawUntakenObjection } from './objectionRepository';
 
 const NoticeView = registry.register(
   'Notice',
@@ -130,14 +131,11 @@ export function noticeRoutes(deps: AppDeps): Router {
       // the row to its investigation task, and that activity may run before this request could commit a
       // transaction wrapped around the Update (the link was then lost). The row stays only if the workflow took
       // the objection (it refuses once the period has ended).
-      await db
-        .insertInto('objection')
-        .values({ id, notice_id: n.id, application_id: applicationId, text: body.text, contact: body.contact ?? null, filed_at: new Date(), status: 'open' })
-        .execute();
+      await insertObjection(db, { id, noticeId: n.id, applicationId, text: body.text, contact: body.contact ?? null, filedAt: new Date() });
       const taken = await withTemporal(() =>
         temporal.workflow.getHandle(n.workflow_id!).executeUpdate(fileObjectionUpdate, { args: [{ objectionId: id, noticeId: n.id, applicationId }] }),
       ).catch(async (err) => {
-        await db.deleteFrom('objection').where('id', '=', id).where('task_id', 'is', null).execute();
+        await withdrawUntakenObjection(db, id);
         if (err instanceof Problem && err.code === 'TASK_ALREADY_DECIDED') throw new Problem('NOTICE_CLOSED', 'the publicity period has ended');
         throw err;
       });

@@ -20,11 +20,10 @@ import { shanghaiDate } from '../calendar/workdays';
 import { maskIdNumber } from '../identity/idNumber';
 import { titleSubjectSummary } from '../../titleReview/summary';
 import { normaliseTaskId } from './taskIds';
+import { decideTask } from './decideTask';
 
-/** A clerk sees the tasks of their own organisation and role, never one about themselves. */
-export function canDecide(actor: Actor, t: Task): boolean {
-  return actor.orgCode === t.org_code && actor.roles.includes(t.role) && !(actor.idNumber && actor.idNumber === t.subject_person_id);
-}
+export { canDecide } from './access';
+import { canDecide } from './access';
 
 export function taskRoutes(deps: AppDeps): Router {
   const router = Router();
@@ -128,80 +127,18 @@ export function taskRoutes(deps: AppDeps): Router {
     responses: { 200: { description: 'the decided task and its subject after the decision took effect', schema: DecisionResult } },
     problems: ['NOT_YOUR_TASK', 'TASK_ALREADY_DECIDED', 'TASK_PAUSED', 'INVALID_DECISION', 'IDEMPOTENCY_KEY_REUSED', 'TEMPORAL_UNAVAILABLE'],
     handler: async ({ req, res, params, body }) => {
-      const actor = actorOf(req);
-      const key = req.header('Idempotency-Key')?.trim();
-      if (key !== undefined && (key.length === 0 || key.length > 200)) throw new Problem('VALIDATION_FAILED', 'Idempotency-Key must be 1–200 characters');
-      const requestHash = createHash('sha256').update(JSON.stringify({ task: params.id, body })).digest('hex');
-      // The key is reserved before the Update is sent, so a retry after a lost answer (the request deadline, a
-      // crash) knows that an earlier attempt may have been taken: it then answers with the committed state.
-      let reserved = false;
-      if (key) {
-        const prior = await db.selectFrom('idempotency').selectAll().where('user_id', '=', actor.userId).where('key', '=', key).executeTakeFirst();
-        if (prior && prior.request_hash !== requestHash) throw new Problem('IDEMPOTENCY_KEY_REUSED');
-        if (prior && prior.status_code !== IN_PROGRESS) {
-          res.setHeader('Idempotent-Replayed', 'true');
-          res.status(prior.status_code).json(prior.response);
-          return undefined;
-        }
-        reserved = !!prior;
-        if (!prior) {
-          await db
-            .insertInto('idempotency')
-            .values({ user_id: actor.userId, key, request_hash: requestHash, status_code: IN_PROGRESS, response: JSON.stringify({ inProgress: true }) })
-            .onConflict((oc) => oc.columns(['user_id', 'key']).doNothing())
-            .execute();
-        }
+      const out = await decideTask(deps, actorOf(req), params.id, body, req.header('Idempotency-Key'));
+      if ('replay' in out) {
+        res.setHeader('Idempotent-Replayed', 'true');
+        res.status(out.replay.status).json(out.replay.body);
+        return undefined;
       }
-      const remember = async (result: unknown) => {
-        if (key) await db.updateTable('idempotency').set({ status_code: 200, response: JSON.stringify(result) }).where('user_id', '=', actor.userId).where('key', '=', key).execute();
-        return result;
-      };
-      try {
-        const t = await db.selectFrom('task').selectAll().where('id', '=', normaliseTaskId(params.id)).executeTakeFirst();
-        if (!t) throw new Problem('NOT_FOUND', 'no such task');
-        if (!canDecide(actor, t)) throw new Problem('NOT_YOUR_TASK');
-        if (reserved && t.state === 'done' && t.decided_by === actor.username) {
-          // an earlier attempt with this key was taken; its answer was lost
-          const subject = await subjectState(t);
-          if (subject) {
-            res.setHeader('Idempotent-Replayed', 'true');
-            return await remember({ task: taskView(t, await currentCalendar()), subject });
-          }
-        }
-        if (t.state === 'done' || t.state === 'cancelled') throw new Problem('TASK_ALREADY_DECIDED', `decided ${t.decision ?? t.state} by ${t.decided_by ?? 'the system'}`);
-        if (t.state === 'paused') throw new Problem('TASK_PAUSED');
-        res.locals.workflowId = t.workflow_id;
-
-        const { decision, comment, ...fields } = body;
-        // the update id makes a retried request with the same key one update in the workflow too
-        const updateId = key ? `idem-${createHash('sha256').update(`${actor.userId}:${key}`).digest('hex').slice(0, 32)}` : undefined;
-        const state = await withTemporal(() =>
-          temporal.workflow.getHandle(t.workflow_id).executeUpdate(decideUpdate, {
-            args: [{ taskId: t.id, actor, decision, comment, fields }],
-            ...(updateId ? { updateId } : {}),
-          }),
-        );
-        const decided = await db.selectFrom('task').selectAll().where('id', '=', t.id).executeTakeFirstOrThrow();
-        return await remember({ task: taskView(decided, await currentCalendar()), subject: { status: state.status, stage: state.stage } });
-      } catch (err) {
-        // a refusal is final and frees the key; an unknown outcome (503) keeps it reserved for the retry
-        if (key && err instanceof Problem && err.status !== 503) {
-          await db.deleteFrom('idempotency').where('user_id', '=', actor.userId).where('key', '=', key).where('status_code', '=', IN_PROGRESS).execute();
-        }
-        throw err;
-      }
+      if (out.replayed) res.setHeader('Idempotent-Replayed', 'true');
+      if (out.workflowId) res.locals.workflowId = out.workflowId;
+      return out.result;
     },
   });
-
-  /** the subject's committed status and stage, as a decision's answer shows them (claims and title applications) */
-  async function subjectState(t: Task): Promise<{ status: string; stage: string } | null> {
-    if (t.subject_type === 'nanxun_claim') return (await db.selectFrom('claim').select(['status', 'stage']).where('id', '=', t.subject_id).executeTakeFirst()) ?? null;
-    if (t.subject_type === 'title_application') return (await db.selectFrom('zj_application').select(['status', 'stage']).where('id', '=', t.subject_id).executeTakeFirst()) ?? null;
-    return null;
-  }
 
   return router;
 }
 
-/** status_code of a reserved Idempotency-Key whose request has not answered yet (HTTP 102 Processing) */
-const IN_PROGRESS = 102;

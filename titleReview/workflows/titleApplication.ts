@@ -5,8 +5,10 @@
  * review. A qualified application joins its session (titleSessionWorkflow), which takes it to the ballot.
  * A rejection at any step ends it with the reason; misconduct (withdrawn signal) ends it at any step.
  */
-import { allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
-import { DB_ACTIVITY } from '../../platform/workflows/activityOptions';
+import { proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+import { DB_ACTIVITY, DB_LOCAL_ACTIVITY } from '../../platform/workflows/activityOptions';
+import type { TitleSubmissionActivities } from '../submissionActivities';
+import type { SubmittedApplication } from '../repository';
 import type { ZhejiangActivities } from '../activities';
 import { HumanTasks, type StageOutcome } from '../../platform/tasks/humanTask';
 import { Publicity } from '../../platform/publicity/publicity';
@@ -14,6 +16,7 @@ import { withdrawnSignal } from './messages';
 import { checkTitleDecision, COMMITTEE_OFFICE_ORG, PUBLICITY_WORKING_DAYS, TITLE_CATEGORY_ZH, TITLE_LEVEL_ZH, type TitleCategory, type TitleLevel } from '../rules';
 
 const zj = proxyActivities<ZhejiangActivities>(DB_ACTIVITY);
+const submissions = proxyLocalActivities<TitleSubmissionActivities>(DB_LOCAL_ACTIVITY);
 
 export interface TitleApplicationInput {
   applicationId: string;
@@ -28,6 +31,11 @@ export interface TitleApplicationInput {
   employerName: string;
   competentOrgCode: string;
   lowerCommitteeOrgCode: string | null;
+  /**
+   * The application as submitted, recorded by the workflow's first step (older applications were recorded by the
+   * API and carry none: whether the step runs depends on the input alone, so recorded histories replay unchanged)
+   */
+  submission?: SubmittedApplication;
 }
 
 export interface TitleApplicationOutcome {
@@ -91,6 +99,15 @@ export async function titleApplicationWorkflow(input: TitleApplicationInput): Pr
       allowSupplement: false,
       check: (d, f) => checkTitleDecision(kind, d, f),
     });
+  }
+
+  if (input.submission) {
+    const recorded = await submissions.zjRecordApplication(input.submission);
+    if ('duplicate' in recorded) {
+      state.status = 'duplicate';
+      state.stage = 'submitted';
+      return finish({ status: 'rejected', reason: recorded.duplicate });
+    }
   }
 
   // 2. 单位考核推荐 (the unit's clerk: truthfulness, political record, integrity, conduct)

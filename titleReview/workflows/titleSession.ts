@@ -7,8 +7,10 @@
  * vice-chair closes it (yes ≥ ⅔ of those attending) → results publicity (≥ 5 working days; an upheld objection
  * overturns a pass) → electronic certificates.
  */
-import { allHandlersFinished, ApplicationFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
-import { DB_ACTIVITY } from '../../platform/workflows/activityOptions';
+import { ApplicationFailure, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+import { DB_ACTIVITY, DB_LOCAL_ACTIVITY } from '../../platform/workflows/activityOptions';
+import type { TitleSubmissionActivities } from '../submissionActivities';
+import type { OpenedSession } from '../repository';
 import type { ZhejiangActivities, SessionApplication } from '../activities';
 import { HumanTasks } from '../../platform/tasks/humanTask';
 import { serialisedUpdates } from '../../platform/workflows/serialisedUpdates';
@@ -40,12 +42,15 @@ import {
 import { isValidDate, shanghaiDate, startOfShanghaiDay } from '../../platform/calendar/workdays';
 
 const zj = proxyActivities<ZhejiangActivities>(DB_ACTIVITY);
+const submissions = proxyLocalActivities<TitleSubmissionActivities>(DB_LOCAL_ACTIVITY);
 
 export interface TitleSessionInput {
   sessionId: string;
   year: number;
   level: TitleLevel;
   meetingDate: string;
+  /** the session as opened, recorded by the workflow's first step (older sessions were recorded by the API) */
+  record?: OpenedSession;
 }
 
 type Phase = 'accepting' | 'pre_review' | 'ready' | 'meeting' | 'interviews' | 'balloting' | 'results_publicity' | 'completed';
@@ -325,6 +330,7 @@ export async function titleSessionWorkflow(input: TitleSessionInput): Promise<{ 
   );
 
   // ---- the flow -----------------------------------------------------------------------------------------------
+  if (input.record) await submissions.zjRecordSession(input.record);
   await waitFor(() => s.phase !== 'accepting');
 
   const entry = (a: App) => ({ applicationId: a.id, applicationNo: a.applicationNo, name: a.name, employer: a.employerName, category: a.category, categoryName: TITLE_CATEGORY_ZH[a.category], level: input.level, channel: a.channel });

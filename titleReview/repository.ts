@@ -1,0 +1,160 @@
+/**
+ * The title review's own rows written on behalf of people (sessions, applications, the expert pool, the ballot
+ * box). The workflows' projections of their state are in titleReview/activities.ts; nothing else writes these.
+ */
+import { randomInt } from 'node:crypto';
+import { type Insertable, type Kysely, sql } from 'kysely';
+import type { Database } from '../db/schema';
+import type { ZjApplicationTable, ZjExpertTable, ZjSessionTable } from './schema';
+import type { TitleLevel } from './rules';
+
+/** A session as the office opened it, carried in the session workflow's input until the workflow records it. */
+export interface OpenedSession {
+  id: string;
+  year: number;
+  level: TitleLevel;
+  meetingDate: string;
+  workflowId: string;
+  createdBy: string;
+  createdAt: string;
+}
+
+/** An application as the applicant submitted it, recorded by its workflow's first step. */
+export interface SubmittedApplication {
+  id: string;
+  applicationNo: string;
+  sessionId: string;
+  level: TitleLevel;
+  category: string;
+  channel: string;
+  workflowId: string;
+  applicantUserId: number;
+  applicantName: string;
+  applicantIdNumber: string;
+  applicantPhone: string;
+  employerOrgCode: string;
+  competentOrgCode: string;
+  lowerCommitteeOrgCode: string | null;
+  materials: Record<string, unknown>;
+  submittedAt: string;
+}
+
+export class DuplicateApplicationError extends Error {}
+
+export async function nextTitleSequence(db: Kysely<Database>, level: TitleLevel, year: number): Promise<number> {
+  const seq = await db
+    .insertInto('sequence')
+    .values({ name: `zj-${level}-${year}`, value: 1 })
+    .onConflict((oc) => oc.column('name').doUpdateSet({ value: sql`sequence.value + 1` }))
+    .returning('value')
+    .executeTakeFirstOrThrow();
+  return seq.value;
+}
+
+/** Records an opened session (idempotent: a retried step finds it there). */
+export async function recordOpenedSession(db: Kysely<Database>, s: OpenedSession): Promise<void> {
+  const row: Insertable<ZjSessionTable> = {
+    id: s.id,
+    year: s.year,
+    level: s.level,
+    meeting_date: s.meetingDate,
+    status: 'accepting',
+    workflow_id: s.workflowId,
+    created_by: s.createdBy,
+    created_at: s.createdAt,
+    updated_at: s.createdAt,
+  };
+  await db.insertInto('zj_session').values(row).onConflict((oc) => oc.column('id').doNothing()).execute();
+}
+
+/** Records a submitted application (idempotent); DuplicateApplicationError if the person already applied. */
+export async function recordSubmittedApplication(db: Kysely<Database>, a: SubmittedApplication): Promise<void> {
+  const row: Insertable<ZjApplicationTable> = {
+    id: a.id,
+    application_no: a.applicationNo,
+    session_id: a.sessionId,
+    level: a.level,
+    category: a.category,
+    channel: a.channel,
+    workflow_id: a.workflowId,
+    applicant_user_id: a.applicantUserId,
+    applicant_name: a.applicantName,
+    applicant_id_number: a.applicantIdNumber,
+    applicant_phone: a.applicantPhone,
+    employer_org_code: a.employerOrgCode,
+    competent_org_code: a.competentOrgCode,
+    lower_committee_org_code: a.lowerCommitteeOrgCode,
+    materials: JSON.stringify(a.materials),
+    commitment_at: a.submittedAt,
+    status: 'unit_recommendation',
+    stage: 'unit_recommendation',
+    submitted_at: a.submittedAt,
+    updated_at: a.submittedAt,
+  };
+  try {
+    await db.insertInto('zj_application').values(row).onConflict((oc) => oc.column('id').doNothing()).execute();
+  } catch (err) {
+    const e = err as { code?: string; constraint?: string };
+    if (e.code === '23505' && e.constraint === 'zj_application_one_per_session') throw new DuplicateApplicationError('the person already has an application in this session');
+    throw err;
+  }
+}
+
+/** Adds an expert to a pool; false if the account is already linked to another expert. */
+export async function insertExpert(db: Kysely<Database>, e: Insertable<ZjExpertTable>): Promise<boolean> {
+  try {
+    await db.insertInto('zj_expert').values(e).execute();
+    return true;
+  } catch (err) {
+    if ((err as { code?: string }).code === '23505') return false;
+    throw err;
+  }
+}
+
+export type BallotRefusal = 'NOT_FOUND' | 'NOT_A_VOTING_MEMBER' | 'NOT_PRESENT' | 'BALLOT_NOT_OPEN' | 'BALLOT_CLOSED' | 'INVALID_BALLOT' | 'ALREADY_VOTED';
+
+/**
+ * Casts one attending member's ballot: who voted and the votes are stored apart, in one transaction ordered by the
+ * session row lock against other ballots and the close. Returns the refusal, if any.
+ */
+export async function castBallot(
+  db: Kysely<Database>,
+  sessionId: string,
+  expertId: string,
+  votes: { applicationId: string; vote: string }[],
+): Promise<{ refused: BallotRefusal; items?: number } | { recorded: true }> {
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const s = await trx.selectFrom('zj_session').select(['id', 'ballot_opened_at', 'ballot_closed_at']).where('id', '=', sessionId).forUpdate().executeTakeFirst();
+      if (!s) return { refused: 'NOT_FOUND' as const };
+      const m = await trx.selectFrom('zj_committee_member').select(['present']).where('session_id', '=', s.id).where('expert_id', '=', expertId).executeTakeFirst();
+      if (!m) return { refused: 'NOT_A_VOTING_MEMBER' as const };
+      if (s.ballot_closed_at != null) return { refused: 'BALLOT_CLOSED' as const };
+      if (s.ballot_opened_at == null) return { refused: 'BALLOT_NOT_OPEN' as const };
+      if (m.present !== true) return { refused: 'NOT_PRESENT' as const };
+      const items = (await trx.selectFrom('zj_application').select('id').where('session_id', '=', s.id).where('status', '=', 'balloting').execute()).map((r) => r.id);
+      const given = votes.map((v) => v.applicationId);
+      if (new Set(given).size !== given.length || given.length !== items.length || !items.every((i) => given.includes(i))) {
+        return { refused: 'INVALID_BALLOT' as const, items: items.length };
+      }
+      await trx.insertInto('ballot_voter').values({ session_id: s.id, expert_id: expertId }).execute();
+      // the box is shaken: the session's votes are rewritten in random order with fresh random ids, so
+      // neither ids nor the physical order of rows follow the order in which members voted
+      const box = await trx.deleteFrom('ballot_vote').where('session_id', '=', s.id).returning(['application_id', 'vote']).execute();
+      const all = [...box, ...votes.map((v) => ({ application_id: v.applicationId, vote: v.vote }))];
+      for (let i = all.length - 1; i > 0; i--) {
+        const j = randomInt(i + 1);
+        [all[i], all[j]] = [all[j]!, all[i]!];
+      }
+      await trx
+        .insertInto('ballot_vote')
+        .values(all.map((v) => ({ session_id: s.id, application_id: v.application_id, vote: v.vote as never })))
+        .execute();
+      return { recorded: true as const };
+    });
+  } catch (err) {
+    const e = err as { code?: string; constraint?: string };
+    if (e.code === '23505' && e.constraint === 'ballot_voter_once') return { refused: 'ALREADY_VOTED' };
+    throw err;
+  }
+}

@@ -1,0 +1,173 @@
+/** The secret ballot: the ballot paper, casting a ballot, closing the ballot. */
+import { Router } from 'express';
+import { z } from 'zod';
+import { sql } from 'kysely';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { WorkflowIdReusePolicy, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { defineRoute, registry } from '../../platform/http/route';
+import { ApplicantInput, DateString } from '../../platform/http/schemas';
+import { Problem } from '../../platform/http/problem';
+import { actorOf, hasRole } from '../../platform/auth/authenticate';
+import { withTemporal } from '../../platform/http/temporalErrors';
+import { iso, taskView, timelineView } from '../../platform/http/views';
+import { orgNames } from '../../platform/orgs/orgNames';
+import type { AppDeps } from '../../platform/http/deps';
+import type { Actor } from '../../platform/tasks/messages';
+import { settledStateUpdate } from '../../platform/tasks/messages';
+import {
+  closeBallotUpdate,
+  drawCommitteeUpdate,
+  moveMeetingUpdate,
+  recordAttendanceUpdate,
+  recordInterviewUpdate,
+  resubmitPlanUpdate,
+  startPreReviewUpdate,
+} from '../workflows/messages';
+import type { TitleApplicationInput } from '../workflows/titleApplication';
+import type { TitleSessionInput } from '../workflows/titleSession';
+import type { TitleMisconductInput } from '../workflows/titleMisconduct';
+import type { ZjApplication, ZjSession } from '../schema';
+import {
+  activeBan,
+  channelAllowed,
+  COMMITTEE_OFFICE_ORG,
+  EXPERT_TITLES,
+  expertEligibility,
+  latestApprovalDay,
+  MIN_POOL_SIZE,
+  misconductWorkflowId,
+  TITLE_CATEGORIES,
+  TITLE_CHANNELS,
+  TITLE_LEVELS,
+  titleApplicationNo,
+  titleApplicationWorkflowId,
+  titleSessionWorkflowId,
+  VOTES,
+  type TitleLevel,
+} from '../rules';
+import { drawCommittee, DRAW_ALGORITHM, type DrawApplicant, type DrawMember, type PoolExpert } from '../committeeDraw';
+import { maskIdNumber } from '../../platform/identity/idNumber';
+import { shanghaiDate } from '../../platform/calendar/workdays';
+import { loadCalendar } from '../../platform/calendar/calendarTable';
+import { castBallot, type BallotRefusal } from '../repository';
+import { titleContext, Level, Category, Id, Reason, SessionBody, SessionViewSchema, ExpertBody, ExpertView, ApplicationBody, ApplicationCreated, BallotBody, ResultRow, mask, canSeeApplication } from './shared';
+
+function ballotRefusal(code: BallotRefusal, items?: number): Problem {
+  switch (code) {
+    case 'NOT_FOUND':
+      return new Problem('NOT_FOUND', 'no such session');
+    case 'NOT_A_VOTING_MEMBER':
+      return new Problem('NOT_A_VOTING_MEMBER', 'you are not a member of this committee');
+    case 'NOT_PRESENT':
+      return new Problem('NOT_A_VOTING_MEMBER', 'you are not recorded as attending: absent members may not vote, by proxy or late');
+    case 'BALLOT_NOT_OPEN':
+      return new Problem('BALLOT_CLOSED', 'the ballot is not open yet');
+    case 'BALLOT_CLOSED':
+      return new Problem('BALLOT_CLOSED', 'the ballot has been closed; no vote is accepted after it');
+    case 'INVALID_BALLOT':
+      return new Problem('INVALID_BALLOT', `the ballot must give exactly one vote for each of the ${items ?? 0} applicants`);
+    case 'ALREADY_VOTED':
+      return new Problem('ALREADY_VOTED', 'you have already voted in this session');
+  }
+}
+
+export function titleBallotRoutes(deps: AppDeps): Router {
+  const router = Router();
+  const { db, temporal, config } = deps;
+  const { calendar, latestApproval, loadSession, sessionCall, sessionView, expertOf } = titleContext(deps);
+
+  // ---- the secret ballot ----------------------------------------------------------------------------------------
+  defineRoute(router, {
+    method: 'get',
+    path: '/api/v1/zhejiang/sessions/:id/ballot',
+    summary: "The ballot paper: the applicants to vote on, and whether you may still vote (never anyone's vote)",
+    tags: ['zhejiang'],
+    access: { roles: ['expert', 'committee_office'] },
+    params: Id,
+    responses: {
+      200: {
+        description: 'the ballot',
+        schema: z.object({
+          open: z.boolean(),
+          closed: z.boolean(),
+          member: z.boolean(),
+          present: z.boolean(),
+          voted: z.boolean(),
+          ballotsCast: z.number().int(),
+          attending: z.number().int().nullable(),
+          applicants: z.array(z.object({ applicationId: z.string(), applicationNo: z.string(), name: z.string(), category: z.string(), employer: z.string() })),
+        }),
+      },
+    },
+    handler: async ({ req, params }) => {
+      const actor = actorOf(req);
+      const s = await loadSession(params.id);
+      const expert = await expertOf(actor);
+      const m = expert ? await db.selectFrom('zj_committee_member').selectAll().where('session_id', '=', s.id).where('expert_id', '=', expert.id).executeTakeFirst() : undefined;
+      const voted = expert ? await db.selectFrom('ballot_voter').select('expert_id').where('session_id', '=', s.id).where('expert_id', '=', expert.id).executeTakeFirst() : undefined;
+      const cast = await db.selectFrom('ballot_voter').select((eb) => eb.fn.countAll<string>().as('n')).where('session_id', '=', s.id).executeTakeFirstOrThrow();
+      const items = await db
+        .selectFrom('zj_application')
+        .innerJoin('org', 'org.code', 'zj_application.employer_org_code')
+        .select(['zj_application.id', 'application_no', 'applicant_name', 'category', 'org.name as employer'])
+        .where('session_id', '=', s.id)
+        .where('status', '=', 'balloting')
+        .orderBy('application_no')
+        .execute();
+      return {
+        open: s.ballot_opened_at != null && s.ballot_closed_at == null,
+        closed: s.ballot_closed_at != null,
+        member: !!m,
+        present: m?.present === true,
+        voted: !!voted,
+        ballotsCast: Number(cast.n),
+        attending: s.attending,
+        // the applicants are shown to the session's committee members and the office only, not to every expert
+        applicants: m || hasRole(actor, 'committee_office') ? items.map((i) => ({ applicationId: i.id, applicationNo: i.application_no, name: i.applicant_name, category: i.category, employer: i.employer })) : [],
+      };
+    },
+  });
+
+  defineRoute(router, {
+    method: 'post',
+    path: '/api/v1/zhejiang/sessions/:id/ballots',
+    summary: 'Cast your secret ballot (one per attending member, covering every applicant). Who voted and how are stored apart.',
+    tags: ['zhejiang'],
+    access: { roles: ['expert'] },
+    params: Id,
+    body: BallotBody,
+    responses: { 201: { description: 'the ballot is in the box', schema: z.object({ recorded: z.literal(true), votes: z.number().int() }) } },
+    problems: ['NOT_A_VOTING_MEMBER', 'ALREADY_VOTED', 'BALLOT_CLOSED', 'INVALID_BALLOT'],
+    handler: async ({ req, params, body }) => {
+      const actor = actorOf(req);
+      const expert = await expertOf(actor);
+      if (!expert) throw new Problem('NOT_A_VOTING_MEMBER', 'your account is not an expert of the pool');
+      const r = await castBallot(db, params.id, expert.id, body.votes);
+      if ('refused' in r) throw ballotRefusal(r.refused, r.items);
+      return { recorded: true as const, votes: body.votes.length };
+    },
+  });
+
+  defineRoute(router, {
+    method: 'post',
+    path: '/api/v1/zhejiang/sessions/:id/close-ballot',
+    summary: 'Close the ballot and announce the result (the chair or a vice-chair attending)',
+    tags: ['zhejiang'],
+    access: { roles: ['expert'] },
+    params: Id,
+    responses: { 200: { description: 'the count: passed = yes × 3 ≥ attending × 2', schema: z.object({ results: z.array(ResultRow) }) } },
+    problems: ['NOT_PRESIDING', 'BALLOT_CLOSED'],
+    handler: async ({ req, params }) => {
+      const actor = actorOf(req);
+      const s = await loadSession(params.id);
+      const expert = await expertOf(actor);
+      if (!expert) throw new Problem('NOT_PRESIDING', 'your account is not an expert of the pool');
+      const r = await sessionCall(s, (h) => h.executeUpdate(closeBallotUpdate, { args: [{ actor, expertId: expert.id }] }));
+      const apps = new Map((await db.selectFrom('zj_application').select(['id', 'application_no', 'applicant_name']).where('session_id', '=', s.id).execute()).map((a) => [a.id, a]));
+      return { results: r.results.map((x) => ({ ...x, applicationNo: apps.get(x.applicationId)?.application_no, name: apps.get(x.applicationId)?.applicant_name })) };
+    },
+  });
+
+
+  return router;
+}

@@ -1,0 +1,198 @@
+/** Review sessions: opening one, reading it, and the office steps that are Updates of the session workflow. */
+import { Router } from 'express';
+import { z } from 'zod';
+import { sql } from 'kysely';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { WorkflowIdReusePolicy, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { defineRoute, registry } from '../../platform/http/route';
+import { ApplicantInput, DateString } from '../../platform/http/schemas';
+import { Problem } from '../../platform/http/problem';
+import { actorOf, hasRole } from '../../platform/auth/authenticate';
+import { withTemporal } from '../../platform/http/temporalErrors';
+import { iso, taskView, timelineView } from '../../platform/http/views';
+import { orgNames } from '../../platform/orgs/orgNames';
+import type { AppDeps } from '../../platform/http/deps';
+import type { Actor } from '../../platform/tasks/messages';
+import { settledStateUpdate } from '../../platform/tasks/messages';
+import {
+  closeBallotUpdate,
+  drawCommitteeUpdate,
+  moveMeetingUpdate,
+  recordAttendanceUpdate,
+  recordInterviewUpdate,
+  resubmitPlanUpdate,
+  startPreReviewUpdate,
+} from '../workflows/messages';
+import type { TitleApplicationInput } from '../workflows/titleApplication';
+import type { TitleSessionInput } from '../workflows/titleSession';
+import type { TitleMisconductInput } from '../workflows/titleMisconduct';
+import type { ZjApplication, ZjSession } from '../schema';
+import {
+  activeBan,
+  channelAllowed,
+  COMMITTEE_OFFICE_ORG,
+  EXPERT_TITLES,
+  expertEligibility,
+  latestApprovalDay,
+  MIN_POOL_SIZE,
+  misconductWorkflowId,
+  TITLE_CATEGORIES,
+  TITLE_CHANNELS,
+  TITLE_LEVELS,
+  titleApplicationNo,
+  titleApplicationWorkflowId,
+  titleSessionWorkflowId,
+  VOTES,
+  type TitleLevel,
+} from '../rules';
+import { drawCommittee, DRAW_ALGORITHM, type DrawApplicant, type DrawMember, type PoolExpert } from '../committeeDraw';
+import { maskIdNumber } from '../../platform/identity/idNumber';
+import { shanghaiDate } from '../../platform/calendar/workdays';
+import { loadCalendar } from '../../platform/calendar/calendarTable';
+import { openSession } from '../openSession';
+import { titleContext, Level, Category, Id, Reason, SessionBody, SessionViewSchema, ExpertBody, ExpertView, ApplicationBody, ApplicationCreated, BallotBody, ResultRow, mask, canSeeApplication } from './shared';
+
+export function titleSessionRoutes(deps: AppDeps): Router {
+  const router = Router();
+  const { db, temporal, config } = deps;
+  const { calendar, latestApproval, loadSession, sessionCall, sessionView, expertOf } = titleContext(deps);
+
+  // ---- sessions -------------------------------------------------------------------------------------------------
+  defineRoute(router, {
+    method: 'post',
+    path: '/api/v1/zhejiang/sessions',
+    summary: 'Open the annual review session of a level (one per level per year)',
+    tags: ['zhejiang'],
+    access: { roles: ['committee_office'] },
+    body: SessionBody,
+    responses: { 201: { description: 'the session, accepting applications', schema: SessionViewSchema } },
+    problems: ['SESSION_EXISTS', 'MEETING_TOO_SOON', 'VALIDATION_FAILED'],
+    handler: async ({ req, body }) => {
+      const actor = actorOf(req);
+      if (Number(body.meetingDate.slice(0, 4)) !== body.year) throw new Problem('VALIDATION_FAILED', `the meeting of the ${body.year} session is held in ${body.year}`);
+      const latest = await latestApproval(body.meetingDate);
+      if (latest < shanghaiDate(new Date())) {
+        throw new Problem('MEETING_TOO_SOON', `a meeting on ${body.meetingDate} needs the HRSS approval by ${latest}, which has passed; choose a later date`, { latestApprovalOn: latest });
+      }
+      const { id } = await openSession(deps, actor, body);
+      return { id, year: body.year, level: body.level, meetingDate: body.meetingDate, latestApprovalOn: latest, status: 'accepting' };
+    },
+  });
+
+  defineRoute(router, {
+    method: 'get',
+    path: '/api/v1/zhejiang/sessions',
+    summary: 'Review sessions',
+    tags: ['zhejiang'],
+    access: { roles: 'any' },
+    query: z.object({ year: z.coerce.number().int().optional(), level: Level.optional() }),
+    responses: { 200: { description: 'sessions, newest first', schema: z.array(SessionViewSchema) } },
+    handler: async ({ query }) => {
+      let q = db.selectFrom('zj_session').selectAll();
+      if (query.year) q = q.where('year', '=', query.year);
+      if (query.level) q = q.where('level', '=', query.level);
+      const rows = await q.orderBy('year', 'desc').orderBy('level').execute();
+      return Promise.all(rows.map(async (s) => ({ id: s.id, year: s.year, level: s.level, meetingDate: s.meeting_date, latestApprovalOn: await latestApproval(s.meeting_date), status: s.status })));
+    },
+  });
+
+  defineRoute(router, {
+    method: 'get',
+    path: '/api/v1/zhejiang/sessions/:id',
+    summary: 'A session: status, schedule, applications by status, notices, and after the ballot the results',
+    tags: ['zhejiang'],
+    access: { roles: 'any' },
+    params: Id,
+    responses: { 200: { description: 'the session', schema: SessionViewSchema.extend({ applications: z.record(z.string(), z.number()), notices: z.array(z.object({ id: z.string(), kind: z.string(), title: z.string(), endsOn: z.string() })), attending: z.number().nullable(), ballotOpenedAt: z.string().nullable(), ballotClosedAt: z.string().nullable(), results: z.array(ResultRow).nullable(), timeline: z.array(z.unknown()) }) } },
+    problems: ['NOT_FOUND'],
+    handler: async ({ params }) => {
+      const s = await loadSession(params.id);
+      const [counts, notices, timeline, apps] = await Promise.all([
+        db.selectFrom('zj_application').select(['status', (eb) => eb.fn.countAll<string>().as('n')]).where('session_id', '=', s.id).groupBy('status').execute(),
+        db.selectFrom('notice').select(['id', 'kind', 'title', 'ends_on']).where('subject_type', '=', 'title_session').where('subject_id', '=', s.id).orderBy('starts_at').execute(),
+        db.selectFrom('timeline').selectAll().where('subject_type', '=', 'title_session').where('subject_id', '=', s.id).orderBy('at').orderBy('id').execute(),
+        db.selectFrom('zj_application').select(['id', 'application_no', 'applicant_name']).where('session_id', '=', s.id).execute(),
+      ]);
+      const names = await orgNames(db, timeline.map((t) => t.org_code));
+      const byId = new Map(apps.map((a) => [a.id, a]));
+      const stored = s.results as { results: { applicationId: string; yes: number; no: number; abstain: number; attending: number; passed: boolean }[] } | null;
+      return {
+        ...(await sessionView(s)),
+        applications: Object.fromEntries(counts.map((c) => [c.status, Number(c.n)])),
+        notices: notices.map((n) => ({ id: n.id, kind: n.kind, title: n.title, endsOn: n.ends_on })),
+        attending: s.attending,
+        ballotOpenedAt: iso(s.ballot_opened_at),
+        ballotClosedAt: iso(s.ballot_closed_at),
+        results: stored ? stored.results.map((r) => ({ ...r, applicationNo: byId.get(r.applicationId)?.application_no, name: byId.get(r.applicationId)?.applicant_name })) : null,
+        timeline: timeline.map((t) => timelineView(t, names)),
+      };
+    },
+  });
+
+  const officeStep = (path: string, summary: string, body: z.ZodType, call: (s: ZjSession, actor: Actor, body: any) => Promise<unknown>, problems: string[]) =>
+    defineRoute(router, {
+      method: 'post',
+      path,
+      summary,
+      tags: ['zhejiang'],
+      access: { roles: ['committee_office'] },
+      params: Id,
+      body,
+      responses: { 200: { description: 'the session after the step took effect', schema: SessionViewSchema } },
+      problems,
+      handler: async ({ req, params, body: b }) => {
+        const s = await loadSession(params.id);
+        const v = (await call(s, actorOf(req), b)) as Parameters<typeof sessionView>[1];
+        return sessionView(s, v);
+      },
+    });
+
+  officeStep(
+    '/api/v1/zhejiang/sessions/:id/pre-review',
+    'Start the pre-review publicity (≥ 5 working days) of the qualified applicants and submit the plan to 省人力社保厅',
+    z.object({}).strict(),
+    async (s, actor) => {
+      const latest = await latestApproval(s.meeting_date);
+      if (s.status === 'accepting' && latest < shanghaiDate(new Date())) {
+        throw new Problem('MEETING_TOO_SOON', `the plan had to be approved by ${latest} for the meeting on ${s.meeting_date}; move the meeting date first`, { latestApprovalOn: latest });
+      }
+      return sessionCall(s, (h) => h.executeUpdate(startPreReviewUpdate, { args: [{ actor }] }));
+    },
+    ['SESSION_STATE', 'MEETING_TOO_SOON'],
+  );
+
+  officeStep(
+    '/api/v1/zhejiang/sessions/:id/plan',
+    'Resubmit the plan to 省人力社保厅 after it was not approved',
+    z.object({ comment: z.string().trim().max(2000).optional() }).strict(),
+    (s, actor, b) => sessionCall(s, (h) => h.executeUpdate(resubmitPlanUpdate, { args: [{ actor, comment: b.comment }] })),
+    ['SESSION_STATE'],
+  );
+
+  officeStep(
+    '/api/v1/zhejiang/sessions/:id/meeting-date',
+    'Move the meeting date (the approval must still come 10 working days before it)',
+    z.object({ meetingDate: DateString, reason: Reason }).strict(),
+    (s, actor, b) => sessionCall(s, (h) => h.executeUpdate(moveMeetingUpdate, { args: [{ actor, meetingDate: b.meetingDate, reason: b.reason }] })),
+    ['SESSION_STATE', 'MEETING_TOO_SOON'],
+  );
+
+  officeStep(
+    '/api/v1/zhejiang/sessions/:id/attendance',
+    'Record who attends the meeting (at least 17 members)',
+    z.object({ present: z.array(z.string().min(1).max(64)).min(1).max(200) }).strict(),
+    (s, actor, b) => sessionCall(s, (h) => h.executeUpdate(recordAttendanceUpdate, { args: [{ actor, present: b.present }] })),
+    ['QUORUM_NOT_MET', 'SESSION_STATE'],
+  );
+
+  officeStep(
+    '/api/v1/zhejiang/sessions/:id/interviews',
+    'Record the interview defence (面试答辩) of a professor-level applicant; the ballot opens when all are recorded',
+    z.object({ applicationId: z.string().min(1).max(100), summary: Reason }).strict(),
+    (s, actor, b) => sessionCall(s, (h) => h.executeUpdate(recordInterviewUpdate, { args: [{ actor, applicationId: b.applicationId, summary: b.summary }] })),
+    ['SESSION_STATE'],
+  );
+
+
+  return router;
+}

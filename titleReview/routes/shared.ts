@@ -1,0 +1,195 @@
+/**
+ * What the title-review routes share: request/response schemas, who may see an application, and the per-app
+ * helpers (the calendar, a session's row and workflow, the expert behind an account).
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import { sql } from 'kysely';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { WorkflowIdReusePolicy, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { defineRoute, registry } from '../../platform/http/route';
+import { ApplicantInput, DateString } from '../../platform/http/schemas';
+import { Problem } from '../../platform/http/problem';
+import { actorOf, hasRole } from '../../platform/auth/authenticate';
+import { withTemporal } from '../../platform/http/temporalErrors';
+import { iso, taskView, timelineView } from '../../platform/http/views';
+import { orgNames } from '../../platform/orgs/orgNames';
+import type { AppDeps } from '../../platform/http/deps';
+import type { Actor } from '../../platform/tasks/messages';
+import { settledStateUpdate } from '../../platform/tasks/messages';
+import {
+  closeBallotUpdate,
+  drawCommitteeUpdate,
+  moveMeetingUpdate,
+  recordAttendanceUpdate,
+  recordInterviewUpdate,
+  resubmitPlanUpdate,
+  startPreReviewUpdate,
+} from '../workflows/messages';
+import type { TitleApplicationInput } from '../workflows/titleApplication';
+import type { TitleSessionInput } from '../workflows/titleSession';
+import type { TitleMisconductInput } from '../workflows/titleMisconduct';
+import type { ZjApplication, ZjSession } from '../schema';
+import {
+  activeBan,
+  channelAllowed,
+  COMMITTEE_OFFICE_ORG,
+  EXPERT_TITLES,
+  expertEligibility,
+  latestApprovalDay,
+  MIN_POOL_SIZE,
+  misconductWorkflowId,
+  TITLE_CATEGORIES,
+  TITLE_CHANNELS,
+  TITLE_LEVELS,
+  titleApplicationNo,
+  titleApplicationWorkflowId,
+  titleSessionWorkflowId,
+  VOTES,
+  type TitleLevel,
+} from '../rules';
+import { drawCommittee, DRAW_ALGORITHM, type DrawApplicant, type DrawMember, type PoolExpert } from '../committeeDraw';
+import { maskIdNumber } from '../../platform/identity/idNumber';
+import { shanghaiDate } from '../../platform/calendar/workdays';
+import { loadCalendar } from '../../platform/calendar/calendarTable';
+
+export const Level = z.enum(TITLE_LEVELS).openapi({ description: 'senior = 高级工程师, professor = 正高级工程师' });
+export const Category = z.enum(TITLE_CATEGORIES).openapi({ description: '安全科学应用 / 安全技术服务 / 安全生产管理' });
+export const Id = z.object({ id: z.string().min(1).max(100) });
+export const Reason = z.string().trim().min(1).max(2000);
+
+export const SessionBody = registry.register(
+  'TitleSessionBody',
+  z.object({ year: z.number().int().min(2019).max(2100), level: Level, meetingDate: DateString.openapi({ description: '评审会议日期' }) }).strict(),
+);
+export const SessionViewSchema = z.object({
+  id: z.string(),
+  year: z.number().int(),
+  level: z.string(),
+  meetingDate: z.string(),
+  latestApprovalOn: z.string().nullable(),
+  status: z.string(),
+  stage: z.string().optional(),
+  ballotOpen: z.boolean().optional(),
+  openTaskIds: z.array(z.string()).optional(),
+});
+export const ExpertBody = registry.register(
+  'ExpertBody',
+  z
+    .object({
+      name: z.string().trim().min(1).max(50),
+      specialty: Category,
+      title: z.enum(EXPERT_TITLES).openapi({ description: "the expert's own title: senior (高级) or professor (正高级)" }),
+      titleSince: DateString.openapi({ description: 'date the title was obtained' }),
+      orgName: z.string().trim().min(1).max(100),
+      pool: Level.optional().openapi({ description: 'which pool (default: professor for a professor-level title, else senior)' }),
+      username: z.string().trim().max(50).optional().openapi({ description: "the expert's account (role expert), needed to vote" }),
+    })
+    .strict(),
+);
+export const ExpertView = z.object({
+  id: z.string(),
+  pool: z.string(),
+  name: z.string(),
+  specialty: z.string(),
+  title: z.string(),
+  titleSince: z.string(),
+  orgName: z.string(),
+  username: z.string().nullable(),
+  eligible: z.boolean(),
+  ineligibleReason: z.string().nullable(),
+});
+export const ApplicationBody = registry.register(
+  'TitleApplicationBody',
+  z
+    .object({
+      sessionId: z.string().min(1).max(100),
+      category: Category,
+      channel: z.enum(TITLE_CHANNELS).openapi({ description: 'standard 常规 / landmark 标志性业绩 / scored 量化赋分达标 (senior only)' }),
+      applicant: ApplicantInput.optional().openapi({ description: 'must be the logged-in applicant if given' }),
+      employerOrgCode: z.string().trim().min(1).max(64),
+      commitment: z.boolean().openapi({ description: '对所有申报材料的真实性作出承诺 (must be true)' }),
+      materials: z.record(z.string(), z.unknown()).optional().openapi({ description: 'achievements, score, papers… (free form)' }),
+    })
+    .strict(),
+);
+export const ApplicationCreated = z.object({ id: z.string(), applicationNo: z.string(), sessionId: z.string(), level: z.string(), category: z.string(), channel: z.string(), status: z.string(), stage: z.string() });
+export const BallotBody = registry.register(
+  'BallotBody',
+  z.object({ votes: z.array(z.object({ applicationId: z.string().min(1).max(100), vote: z.enum(VOTES) }).strict()).min(1).max(500) }).strict(),
+);
+export const ResultRow = z.object({
+  applicationId: z.string(),
+  applicationNo: z.string().optional(),
+  name: z.string().optional(),
+  yes: z.number().int(),
+  no: z.number().int(),
+  abstain: z.number().int(),
+  attending: z.number().int(),
+  passed: z.boolean(),
+});
+
+export function mask(actor: Actor, a: ZjApplication): string {
+  const own = actor.idNumber === a.applicant_id_number;
+  const verifier = actor.orgCode === a.employer_org_code || actor.orgCode === COMMITTEE_OFFICE_ORG;
+  return own || verifier ? a.applicant_id_number : maskIdNumber(a.applicant_id_number);
+}
+
+export function canSeeApplication(actor: Actor, a: ZjApplication): boolean {
+  if (actor.idNumber && actor.idNumber === a.applicant_id_number && actor.roles.includes('applicant')) return true;
+  if (a.applicant_user_id != null && actor.userId === a.applicant_user_id) return true;
+  if (hasRole(actor, 'admin', 'auditor', 'committee_office', 'hrss_approver')) return true;
+  const involved = [a.employer_org_code, a.competent_org_code, a.lower_committee_org_code];
+  return actor.orgCode != null && involved.includes(actor.orgCode) && !actor.roles.every((r) => r === 'applicant');
+}
+
+
+/** Helpers bound to the app's database and Temporal client. */
+export function titleContext(deps: AppDeps) {
+  const { db, temporal } = deps;
+
+  const calendar = async (from: number, to: number) => (await loadCalendar(db, from, to)).cal;
+  async function latestApproval(meetingDate: string): Promise<string> {
+    const y = Number(meetingDate.slice(0, 4));
+    return latestApprovalDay(meetingDate, await calendar(y - 1, y));
+  }
+
+  async function loadSession(id: string): Promise<ZjSession> {
+    const s = await db.selectFrom('zj_session').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!s) throw new Problem('NOT_FOUND', 'no such session');
+    return s;
+  }
+
+  /** an Update to a session workflow; a finished session answers SESSION_STATE */
+  async function sessionCall<T>(s: ZjSession, fn: (h: ReturnType<typeof temporal.workflow.getHandle>) => Promise<T>): Promise<T> {
+    try {
+      return await withTemporal(() =>
+        fn(temporal.workflow.getHandle(s.workflow_id)).catch((err) => {
+          if (err instanceof WorkflowNotFoundError) throw new Problem('SESSION_STATE', `the session is ${s.status}`);
+          throw err;
+        }),
+      );
+    } catch (err) {
+      throw err;
+    }
+  }
+
+  async function sessionView(s: ZjSession, v?: { status: string; stage: string; ballotOpen: boolean; openTaskIds: string[]; meetingDate: string; latestApprovalOn: string | null }) {
+    const fresh = await loadSession(s.id);
+    return {
+      id: fresh.id,
+      year: fresh.year,
+      level: fresh.level,
+      meetingDate: v?.meetingDate ?? fresh.meeting_date,
+      latestApprovalOn: v?.latestApprovalOn ?? (await latestApproval(fresh.meeting_date)),
+      status: v?.status ?? fresh.status,
+      ...(v ? { stage: v.stage, ballotOpen: v.ballotOpen, openTaskIds: v.openTaskIds } : {}),
+    };
+  }
+
+  async function expertOf(actor: Actor) {
+    return db.selectFrom('zj_expert').selectAll().where('user_id', '=', actor.userId).executeTakeFirst();
+  }
+
+  return { calendar, latestApproval, loadSession, sessionCall, sessionView, expertOf };
+}
