@@ -11,6 +11,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client as PgClient } from 'pg';
 import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
 import { findTemporalServer, type TemporalServerBinaries } from './temporalServer';
 import { freePort } from '../scripts/ports';
 
@@ -167,7 +168,7 @@ async function ensureNamespace(address: string, namespace: string, retentionDays
       await svc.describeNamespace({ namespace });
     } catch {
       log(`registering namespace ${namespace} (retention ${retentionDays} days)`);
-      await svc.registerNamespace({ namespace, workflowExecutionRetentionPeriod: { seconds: retentionDays * 86_400 } }).catch((err: { code?: number }) => {
+      await svc.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs(`${retentionDays * 24}h`) }).catch((err: { code?: number }) => {
         if (err.code !== 6 /* ALREADY_EXISTS */) throw err;
       });
     }
