@@ -90,7 +90,7 @@ async function moduleDir(go: string | null): Promise<string | null> {
   }
   roots.push(path.join(os.homedir(), 'go', 'pkg', 'mod'));
   for (const r of roots) {
-    const d = path.join(r, MODULE, `server@v${TEMPORAL_SERVER_VERSION}`);
+    const d = path.join(r, `${MODULE}@v${TEMPORAL_SERVER_VERSION}`);
     if (fs.existsSync(path.join(d, 'schema', 'postgresql', 'v12'))) return d;
   }
   return null;
