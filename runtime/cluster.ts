@@ -8,7 +8,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import os from 'node:os';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { Connection } from '@temporalio/client';
+import { temporal as proto } from '@temporalio/proto';
 import { ROOT } from '../scripts/config';
 import { prepareDatabase } from '../scripts/services';
 import { createDb } from '../db/connection';
@@ -60,7 +63,11 @@ export interface RunningCluster {
   stop(): Promise<void>;
 }
 
-function spawnProcess(name: string, script: string, env: NodeJS.ProcessEnv, logFile: string, ready: RegExp, timeoutMs: number): Promise<ClusterProcess> {
+/**
+ * Spawns a process and resolves once `ready(pid)` says so (asked every 500 ms; readiness is observed from outside,
+ * so it does not depend on the process's LOG_LEVEL).
+ */
+function spawnProcess(name: string, script: string, env: NodeJS.ProcessEnv, logFile: string, ready: (pid: number) => Promise<boolean>, timeoutMs: number): Promise<ClusterProcess> {
   const out = fs.createWriteStream(logFile, { flags: 'a' });
   // its own process group: Ctrl-C in the terminal reaches the launcher only, which stops everything in order
   const proc = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script)], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -78,15 +85,19 @@ function spawnProcess(name: string, script: string, env: NodeJS.ProcessEnv, logF
     };
     const onData = (d: Buffer) => {
       out.write(d);
-      if (settled) return;
-      seen = (seen + d.toString()).slice(-20_000);
-      if (ready.test(seen)) {
-        settled = true;
-        clearTimeout(timer);
-        seen = '';
-        resolve(handle);
-      }
+      if (!settled) seen = (seen + d.toString()).slice(-20_000);
     };
+    const poll = async () => {
+      if (settled) return;
+      const ok = await ready(proc.pid!).catch(() => false);
+      if (settled) return;
+      if (!ok) return void setTimeout(() => void poll(), 500);
+      settled = true;
+      clearTimeout(timer);
+      seen = '';
+      resolve(handle);
+    };
+    void poll();
     proc.stdout!.on('data', onData);
     proc.stderr!.on('data', onData);
     void exited.then((code) => {
@@ -164,6 +175,18 @@ export async function startCluster(o: ClusterOptions): Promise<RunningCluster> {
       JWT_SECRET: o.jwtSecret,
       DATA_DIR: o.dataDir,
     };
+    // a worker is ready once the server sees it poll the task queue (its identity is pid@host)
+    const probe = await Connection.connect({ address: temporal.address });
+    stops.push(() => probe.close());
+    const polling = async (pid: number) => {
+      const r = await probe.workflowService.describeTaskQueue({
+        namespace: o.namespace,
+        taskQueue: { name: o.taskQueue, kind: proto.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+        taskQueueType: proto.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+      });
+      return (r.pollers ?? []).some((p) => p.identity === `${pid}@${os.hostname()}`);
+    };
+    const answering = (port: number) => async () => (await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(3000) })).status > 0;
     const workers: ClusterProcess[] = [];
     let workerSeq = 0;
     const addWorker = async () => {
@@ -174,7 +197,7 @@ export async function startCluster(o: ClusterOptions): Promise<RunningCluster> {
         'scripts/worker.ts',
         { ...common, WORKFLOW_BUNDLE_PATH: bundlePath, TEMPORAL_METRICS_PORT: String(metrics) },
         path.join(logsDir, `worker-${i + 1}.log`),
-        /"msg":"worker polling"/,
+        polling,
         180_000,
       );
       workers.push(w);
@@ -191,7 +214,7 @@ export async function startCluster(o: ClusterOptions): Promise<RunningCluster> {
       await Promise.all(apis.map((a) => a.stop(15_000)));
     });
     for (const [i, port] of o.apiPorts.entries()) {
-      apis.push(await spawnProcess(`api ${i + 1}`, 'scripts/api.ts', { ...common, PORT: String(port) }, path.join(logsDir, `api-${i + 1}.log`), /"msg":"api listening/, 120_000));
+      apis.push(await spawnProcess(`api ${i + 1}`, 'scripts/api.ts', { ...common, PORT: String(port) }, path.join(logsDir, `api-${i + 1}.log`), answering(port), 120_000));
     }
     return {
       databaseUrl,

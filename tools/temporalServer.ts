@@ -9,7 +9,7 @@
  *      ${TEMPORAL_SERVER_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/zj-approvals/temporal-server}/v<version>/
  *        server, temporal-sql-tool, schema/postgresql/v12/…, dynamicconfig/development-sql.yaml
  *   3. `go install go.temporal.io/server/cmd/server@v<version>` and `…/cmd/tools/sql@v<version>` into that cache
- *      (GOBIN), with the Go toolchain from $GO, PATH or /usr/local/go/bin/go; the schema and the dynamic config are
+ *      (GOBIN), with the Go toolchain $GO (only that one when set), else go on PATH or /usr/local/go/bin/go; the schema and the dynamic config are
  *      copied from the module the build downloaded. About 4-5 minutes on 2 cores, once per machine.
  * If none works, the error names every way.
  */
@@ -66,7 +66,8 @@ function cacheComplete(dir: string): TemporalServerBinaries | null {
 }
 
 async function findGo(): Promise<string | null> {
-  for (const candidate of [process.env.GO, 'go', '/usr/local/go/bin/go'].filter(Boolean) as string[]) {
+  // $GO, when set, is the only toolchain tried
+  for (const candidate of process.env.GO ? [process.env.GO] : ['go', '/usr/local/go/bin/go']) {
     try {
       await run(candidate, ['version'], { timeout: 15_000 });
       return candidate;
@@ -135,14 +136,15 @@ let memo: Promise<TemporalServerBinaries> | null = null;
 
 /** The server, its SQL tool and the schema files, provisioned once (see the module docs for the order). */
 export function findTemporalServer(opts: { log?: Log } = {}): Promise<TemporalServerBinaries> {
-  memo ??= locate(opts.log ?? (() => undefined)).catch((err) => {
+  memo ??= locateTemporalServer(opts.log ?? (() => undefined)).catch((err) => {
     memo = null;
     throw err;
   });
   return memo;
 }
 
-async function locate(log: Log): Promise<TemporalServerBinaries> {
+/** The lookup itself, not memoised (findTemporalServer is what callers use). */
+export async function locateTemporalServer(log: Log): Promise<TemporalServerBinaries> {
   const dir = temporalServerCacheDir();
   const tried: string[] = [];
   const envServer = process.env.TEMPORAL_SERVER_PATH;
