@@ -231,7 +231,12 @@ async function main() {
       await post(`/api/v1/tasks/${encodeURIComponent(`${wf}/unit_verification`)}/decision`, clerk.unit, { decision: 'approve' });
       await post(`/api/v1/tasks/${encodeURIComponent(`${wf}/bureau_review`)}/decision`, clerk.bureau, { decision: 'approve' });
       const last = await post(`/api/v1/tasks/${encodeURIComponent(`${wf}/rereview`)}/decision`, clerk.rereview, { decision: 'approve' });
-      const status = (last.subject as { status: string }).status;
+      let status = (last.subject as { status: string }).status;
+      // an answer replayed from Postgres after a 503 may predate the payout: the claim counts once it is paid
+      for (const until = Date.now() + 180_000; status === 'payout' && Date.now() < until; ) {
+        await new Promise((r) => setTimeout(r, 250));
+        status = (await db.selectFrom('claim').select('status').where('id', '=', created.id as string).executeTakeFirstOrThrow()).status;
+      }
       if (status !== 'paid') throw new Error(`claim ${created.id} ended ${status}`);
       return created.id as string;
     };
