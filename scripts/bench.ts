@@ -233,7 +233,7 @@ async function main() {
       const last = await post(`/api/v1/tasks/${encodeURIComponent(`${wf}/rereview`)}/decision`, clerk.rereview, { decision: 'approve' });
       let status = (last.subject as { status: string }).status;
       // an answer replayed from Postgres after a 503 may predate the payout: the claim counts once it is paid
-      for (const until = Date.now() + 180_000; status === 'payout' && Date.now() < until; ) {
+      for (const until = Date.now() + 180_000; ['rereview', 'payout'].includes(status) && Date.now() < until; ) {
         await new Promise((r) => setTimeout(r, 250));
         status = (await db.selectFrom('claim').select('status').where('id', '=', created.id as string).executeTakeFirstOrThrow()).status;
       }
