@@ -7,7 +7,7 @@
  * At start: waits up to 60 s for PostgreSQL, migrates (safe beside the worker: Kysely's migrator holds an
  * advisory lock), loads the reference data and, in development mode only, the demo accounts.
  * The Temporal client connects lazily: the API listens and serves everything that only reads the database
- * even while Temporal is down or still starting; /healthz then answers 503 with temporal "unavailable", and
+ * even while Temporal is down or still starting; /healthz then answers 503 with temporal.status "unavailable", and
  * the client reconnects by itself once Temporal is back.
  *
  * SIGINT/SIGTERM: stop accepting connections, let in-flight requests finish (at most 10 s), close, exit 0.

@@ -54,20 +54,25 @@ export async function startServices(cfg: RuntimeConfig, say: (m: string) => void
     }
     const db = createDb(databaseUrl);
     stops.push(() => db.destroy());
-    const applied = await migrateToLatest(db);
-    if (applied.length) say(`migrations applied: ${applied.join(', ')}`);
-    const ref = await seedReferenceData(db);
-    if (ref.calendarYears.length) say(`calendar loaded for ${ref.calendarYears[0]}–${ref.calendarYears.at(-1)}`);
-    if (cfg.devMode) {
-      const demo = await seedDemoAccounts(db);
-      if (demo.created) say(`demo accounts created: ${demo.created} (password "demo")`);
-      const budgets = await seedDemoBudgets(db, new Date().getUTCFullYear());
-      if (budgets.created) say(`demo fund budgets set: ${budgets.created} bodies × 200,000 yuan`);
-    }
+    await prepareDatabase(db, cfg.devMode, say);
     return { db, databaseUrl, embeddedPostgres: !cfg.databaseUrl, temporalAddress, temporalUi, temporalCli, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;
+  }
+}
+
+/** Migrations, reference data and, in development mode, the demo accounts and fund budgets (npm start, start:cluster). */
+export async function prepareDatabase(db: Kysely<Database>, devMode: boolean, say: (m: string) => void): Promise<void> {
+  const applied = await migrateToLatest(db);
+  if (applied.length) say(`migrations applied: ${applied.join(', ')}`);
+  const ref = await seedReferenceData(db);
+  if (ref.calendarYears.length) say(`calendar loaded for ${ref.calendarYears[0]}–${ref.calendarYears.at(-1)}`);
+  if (devMode) {
+    const demo = await seedDemoAccounts(db);
+    if (demo.created) say(`demo accounts created: ${demo.created} (password "demo")`);
+    const budgets = await seedDemoBudgets(db, new Date().getUTCFullYear());
+    if (budgets.created) say(`demo fund budgets set: ${budgets.created} bodies × 200,000 yuan`);
   }
 }
 

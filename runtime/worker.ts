@@ -80,7 +80,8 @@ async function main(): Promise<number> {
       timeoutMs: STARTUP_WAIT_MS,
       signal: abort.signal,
     });
-    worker = await createAppWorker({ connection, namespace: cfg.namespace, taskQueue: cfg.taskQueue, db, extra: { shutdownGraceTime: '20s' } });
+    // WORKFLOW_BUNDLE_PATH: a prebuilt workflow bundle (start:cluster builds it once for all its workers)
+    worker = await createAppWorker({ connection, namespace: cfg.namespace, taskQueue: cfg.taskQueue, db, workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH || undefined, extra: { shutdownGraceTime: '20s' } });
     const running = worker.run();
     // the yearly instalment release Schedule, created (or brought up to date) idempotently
     const scheduleClient = new Client({ connection: await Connection.connect({ address: temporalAddress }), namespace: cfg.namespace });

@@ -115,7 +115,7 @@ test('a 30-second database outage while claims are decided and paid: 503s, retri
   await probe('login', () => request(app).post('/api/v1/auth/login').send({ username: 'bureau1', password: 'demo' }));
   const health = await request(app).get('/healthz');
   expect(health.status).toBe(503);
-  expect(health.body).toMatchObject({ db: 'unavailable', temporal: 'ok' });
+  expect(health.body).toMatchObject({ db: 'unavailable', temporal: { status: 'ok' } });
   for (const p of probes) {
     expect({ what: p.what, status: p.status, code: p.code }).toEqual({ what: p.what, status: 503, code: 'DB_UNAVAILABLE' });
     expect(p.ms).toBeLessThan(7_000);

@@ -7,6 +7,8 @@ import { condition, defineUpdate, proxyActivities, setHandler, allHandlersFinish
 
 export const benchDecide = defineUpdate<string, [string]>('benchDecide');
 export const benchSettled = defineUpdate<string, []>('benchSettled');
+/** answered at once: the round trip of an Update through this server, with nothing else to wait for */
+export const benchNoop = defineUpdate<string, []>('benchNoop');
 
 const acts = proxyActivities<{ noop(step: string): Promise<void> }>({ startToCloseTimeout: '30 seconds' });
 
@@ -18,6 +20,7 @@ export async function ceilingWorkflow(): Promise<string> {
     await condition(() => settled >= 0);
     return 'open';
   });
+  setHandler(benchNoop, () => 'ok');
   setHandler(benchDecide, async () => {
     const mine = stage;
     decided = mine;

@@ -62,9 +62,12 @@ async function startWorkerProcess(env: Record<string, string>, logFile: string):
   return { child, stop };
 }
 
-export async function benchRelease(opts: { db: Kysely<Database>; databaseUrl: string; dir: string; port: number; n: number; say: (m: string) => void }) {
+/** `temporalAddress`: run on that server (the real server of `--engine server`) instead of an in-memory dev server */
+export async function benchRelease(opts: { db: Kysely<Database>; databaseUrl: string; dir: string; port: number; n: number; say: (m: string) => void; temporalAddress?: string }) {
   const { db, n, say } = opts;
-  const temporal = await startTemporalDevServer({ dataDir: path.join(opts.dir, 'temporal-mem'), port: opts.port, uiPort: null, namespace: 'default', inMemory: true });
+  const temporal = opts.temporalAddress
+    ? { address: opts.temporalAddress, stop: async () => undefined }
+    : await startTemporalDevServer({ dataDir: path.join(opts.dir, 'temporal-mem'), port: opts.port, uiPort: null, namespace: 'default', inMemory: true });
   const connection = await Connection.connect({ address: temporal.address });
   const client = new Client({ connection });
   const taskQueue = 'bench-release';

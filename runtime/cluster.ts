@@ -1,0 +1,234 @@
+/**
+ * The production topology on one machine, as `npm run start:cluster` runs it (and test/e2e/cluster.test.ts and
+ * `npm run bench -- --engine server` drive it): PostgreSQL (embedded unless a URL is given), the real Temporal
+ * server on it (tools/temporalServerProcess.ts), the app's database migrated and seeded as `npm start` does, then N
+ * worker processes (scripts/worker.ts) and M API processes (scripts/api.ts), each a process of its own with its log
+ * under <dataDir>/logs. stop() stops them in order: APIs, workers, Temporal, PostgreSQL.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import os from 'node:os';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { Connection } from '@temporalio/client';
+import { temporal as proto } from '@temporalio/proto';
+import { ROOT } from './config';
+import { prepareDatabase } from './services';
+import { createDb } from '../db/connection';
+import { startTemporalServer, type RunningTemporalServer, type TemporalServerPorts } from '../tools/temporalServerProcess';
+
+export interface ClusterOptions {
+  dataDir: string;
+  /** an external PostgreSQL for the app (its server also gets Temporal's databases); else embedded on pgPort */
+  databaseUrl?: string;
+  pgPort: number;
+  temporalPorts: TemporalServerPorts;
+  temporalDatabases?: { main: string; visibility: string };
+  historyShards: number;
+  namespace: string;
+  retentionDays: number;
+  taskQueue: string;
+  workers: number;
+  apiPorts: number[];
+  /** metrics port of each worker's SDK exporter ('off' to disable) */
+  workerMetricsPorts?: (number | 'off')[];
+  devMode: boolean;
+  jwtSecret: string;
+  /** a prebuilt workflow bundle; otherwise one is built into dataDir once per start */
+  workflowBundlePath?: string;
+  /** extra environment of the worker and API processes */
+  env?: NodeJS.ProcessEnv;
+  log: (m: string) => void;
+}
+
+export interface ClusterProcess {
+  name: string;
+  proc: ChildProcess;
+  logFile: string;
+  /** SIGTERM, then SIGKILL after graceMs */
+  stop(graceMs?: number): Promise<void>;
+  exited: Promise<number | null>;
+}
+
+export interface RunningCluster {
+  databaseUrl: string;
+  embeddedPostgres: boolean;
+  temporal: RunningTemporalServer;
+  workers: ClusterProcess[];
+  apis: ClusterProcess[];
+  apiUrls: string[];
+  logsDir: string;
+  /** starts one more worker process (e.g. after one was killed) */
+  addWorker(): Promise<ClusterProcess>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Spawns a process and resolves once `ready(pid)` says so (asked every 500 ms; readiness is observed from outside,
+ * so it does not depend on the process's LOG_LEVEL).
+ */
+function spawnProcess(name: string, script: string, env: NodeJS.ProcessEnv, logFile: string, ready: (pid: number) => Promise<boolean>, timeoutMs: number): Promise<ClusterProcess> {
+  const out = fs.createWriteStream(logFile, { flags: 'a' });
+  // its own process group: Ctrl-C in the terminal reaches the launcher only, which stops everything in order
+  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script)], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  let seen = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => fail(new Error(`${name}: not ready after ${timeoutMs / 1000} s; see ${logFile}`)), timeoutMs);
+    let settled = false;
+    const fail = (err: Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      proc.kill('SIGKILL');
+      reject(err);
+    };
+    const onData = (d: Buffer) => {
+      out.write(d);
+      if (!settled) seen = (seen + d.toString()).slice(-20_000);
+    };
+    const poll = async () => {
+      if (settled) return;
+      const ok = await ready(proc.pid!).catch(() => false);
+      if (settled) return;
+      if (!ok) return void setTimeout(() => void poll(), 500);
+      settled = true;
+      clearTimeout(timer);
+      seen = '';
+      resolve(handle);
+    };
+    void poll();
+    proc.stdout!.on('data', onData);
+    proc.stderr!.on('data', onData);
+    void exited.then((code) => {
+      out.end();
+      fail(new Error(`${name} exited (${code}) at start-up; the end of its output:\n${seen.slice(-3000)}`));
+    });
+    const handle: ClusterProcess = {
+      name,
+      proc,
+      logFile,
+      exited,
+      async stop(graceMs = 30_000) {
+        if (proc.exitCode !== null || proc.signalCode !== null) return;
+        const t = setTimeout(() => proc.kill('SIGKILL'), graceMs);
+        proc.kill('SIGTERM');
+        await exited;
+        clearTimeout(t);
+      },
+    };
+  });
+}
+
+export async function startCluster(o: ClusterOptions): Promise<RunningCluster> {
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const s of stops.reverse()) await s().catch(() => undefined);
+    stops.length = 0;
+  };
+  const logsDir = path.join(o.dataDir, 'logs');
+  fs.mkdirSync(logsDir, { recursive: true });
+  try {
+    let databaseUrl = o.databaseUrl;
+    if (!databaseUrl) {
+      o.log(`starting embedded PostgreSQL on port ${o.pgPort} (data in ${path.join(o.dataDir, 'pg')})…`);
+      // imported only when needed (it installs process-wide exit hooks; see scripts/services.ts)
+      const { startEmbeddedPostgres } = await import('./embeddedPostgres');
+      const pg = await startEmbeddedPostgres({ dataDir: path.join(o.dataDir, 'pg'), port: o.pgPort });
+      stops.push(pg.stop);
+      databaseUrl = pg.url;
+    }
+    // the workflow bundle builds while Temporal's schema is set up and the server starts
+    const bundlePath = o.workflowBundlePath ?? path.join(o.dataDir, 'workflow-bundle.js');
+    const bundled = o.workflowBundlePath
+      ? Promise.resolve()
+      : bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: { info() {}, warn() {}, error() {}, debug() {}, trace() {}, log() {} } as never }).then(({ code }) => fs.writeFileSync(bundlePath, code));
+    bundled.catch(() => undefined);
+    o.log(`starting the Temporal server (PostgreSQL persistence and visibility, ${o.historyShards} history shards)…`);
+    const temporal = await startTemporalServer({
+      dataDir: path.join(o.dataDir, 'temporal'),
+      postgresUrl: databaseUrl,
+      databases: o.temporalDatabases,
+      ports: o.temporalPorts,
+      historyShards: o.historyShards,
+      namespace: o.namespace,
+      retentionDays: o.retentionDays,
+      log: (m) => o.log(`  ${m}`),
+    });
+    stops.push(temporal.stop);
+
+    const db = createDb(databaseUrl);
+    try {
+      await prepareDatabase(db, o.devMode, o.log);
+    } finally {
+      await db.destroy();
+    }
+    await bundled;
+
+    const common: NodeJS.ProcessEnv = {
+      ...o.env,
+      NODE_ENV: o.devMode ? 'development' : 'production',
+      DATABASE_URL: databaseUrl,
+      TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_NAMESPACE: o.namespace,
+      TASK_QUEUE: o.taskQueue,
+      JWT_SECRET: o.jwtSecret,
+      DATA_DIR: o.dataDir,
+    };
+    // a worker is ready once the server sees it poll the task queue (its identity is pid@host)
+    const probe = await Connection.connect({ address: temporal.address });
+    stops.push(() => probe.close());
+    const polling = async (pid: number) => {
+      const r = await probe.workflowService.describeTaskQueue({
+        namespace: o.namespace,
+        taskQueue: { name: o.taskQueue, kind: proto.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+        taskQueueType: proto.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+      });
+      return (r.pollers ?? []).some((p) => p.identity === `${pid}@${os.hostname()}`);
+    };
+    const answering = (port: number) => async () => (await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(3000) })).status > 0;
+    const workers: ClusterProcess[] = [];
+    let workerSeq = 0;
+    const addWorker = async () => {
+      const i = workerSeq++;
+      const metrics = o.workerMetricsPorts?.[i] ?? 'off';
+      const w = await spawnProcess(
+        `worker ${i + 1}`,
+        'scripts/worker.ts',
+        { ...common, WORKFLOW_BUNDLE_PATH: bundlePath, TEMPORAL_METRICS_PORT: String(metrics) },
+        path.join(logsDir, `worker-${i + 1}.log`),
+        polling,
+        180_000,
+      );
+      workers.push(w);
+      return w;
+    };
+    o.log(`starting ${o.workers} worker processes…`);
+    stops.push(async () => {
+      await Promise.all(workers.map((w) => w.stop(30_000)));
+    });
+    for (let i = 0; i < o.workers; i++) await addWorker();
+    o.log(`starting ${o.apiPorts.length} API processes…`);
+    const apis: ClusterProcess[] = [];
+    stops.push(async () => {
+      await Promise.all(apis.map((a) => a.stop(15_000)));
+    });
+    for (const [i, port] of o.apiPorts.entries()) {
+      apis.push(await spawnProcess(`api ${i + 1}`, 'scripts/api.ts', { ...common, PORT: String(port) }, path.join(logsDir, `api-${i + 1}.log`), answering(port), 120_000));
+    }
+    return {
+      databaseUrl,
+      embeddedPostgres: !o.databaseUrl,
+      temporal,
+      workers,
+      apis,
+      apiUrls: o.apiPorts.map((p) => `http://127.0.0.1:${p}`),
+      logsDir,
+      addWorker,
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

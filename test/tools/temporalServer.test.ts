@@ -1,0 +1,61 @@
+/**
+ * Provisioning of the real Temporal server (tools/temporalServer.ts): explicit paths win, nothing found names every
+ * way to provide it, and docker-compose.yml runs the same pinned version.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { locateTemporalServer, TEMPORAL_SERVER_VERSION, temporalServerCacheDir } from '../../tools/temporalServer';
+
+const saved = { ...process.env };
+afterEach(() => {
+  for (const k of ['TEMPORAL_SERVER_PATH', 'TEMPORAL_SQL_TOOL_PATH', 'TEMPORAL_SERVER_SCHEMA_DIR', 'TEMPORAL_SERVER_CACHE_DIR', 'GO']) {
+    if (saved[k] === undefined) delete process.env[k];
+    else process.env[k] = saved[k];
+  }
+});
+
+test('docker-compose.yml runs the pinned server version', () => {
+  const compose = fs.readFileSync(path.join(__dirname, '..', '..', 'docker-compose.yml'), 'utf8');
+  expect(compose).toContain(`image: temporalio/auto-setup:${TEMPORAL_SERVER_VERSION}\n`);
+});
+
+test('nothing available: the error names every way to provide the server', async () => {
+  const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'zj-tsrv-'));
+  process.env.TEMPORAL_SERVER_CACHE_DIR = empty;
+  process.env.GO = path.join(empty, 'no-go-here');
+  delete process.env.TEMPORAL_SERVER_PATH;
+  delete process.env.TEMPORAL_SQL_TOOL_PATH;
+  const err = await locateTemporalServer(() => undefined).then(() => null, (e: Error) => e);
+  fs.rmSync(empty, { recursive: true, force: true });
+  expect(err?.message).toContain(`v${TEMPORAL_SERVER_VERSION} is not available`);
+  for (const way of ['TEMPORAL_SERVER_PATH', 'TEMPORAL_SQL_TOOL_PATH', path.join(empty, `v${TEMPORAL_SERVER_VERSION}`), 'go install', 'https://go.dev/dl']) expect(err?.message).toContain(way);
+});
+
+test('explicit paths are used as given, with the schema directory named beside them', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zj-tsrv-'));
+  const exe = (name: string) => {
+    const f = path.join(dir, name);
+    fs.writeFileSync(f, '#!/bin/sh\n', { mode: 0o755 });
+    return f;
+  };
+  fs.mkdirSync(path.join(dir, 'schema', 'temporal', 'versioned'), { recursive: true });
+  process.env.TEMPORAL_SERVER_CACHE_DIR = path.join(dir, 'cache');
+  process.env.TEMPORAL_SERVER_PATH = exe('my-server');
+  process.env.TEMPORAL_SQL_TOOL_PATH = exe('my-sql-tool');
+  process.env.TEMPORAL_SERVER_SCHEMA_DIR = path.join(dir, 'schema');
+  const found = await locateTemporalServer(() => undefined);
+  expect(found).toMatchObject({ source: 'env', server: path.join(dir, 'my-server'), sqlTool: path.join(dir, 'my-sql-tool'), schemaDir: path.join(dir, 'schema') });
+  // a path that is not an executable is refused, not used
+  process.env.TEMPORAL_SQL_TOOL_PATH = path.join(dir, 'missing');
+  process.env.GO = path.join(dir, 'no-go-here');
+  await expect(locateTemporalServer(() => undefined)).rejects.toThrow(/TEMPORAL_SQL_TOOL_PATH \(.*missing\) must both name executables/);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('the cache is keyed by version, outside the repository', () => {
+  delete process.env.TEMPORAL_SERVER_CACHE_DIR;
+  const dir = temporalServerCacheDir();
+  expect(dir.endsWith(path.join('zj-approvals', 'temporal-server', `v${TEMPORAL_SERVER_VERSION}`))).toBe(true);
+  expect(dir.startsWith(path.resolve(__dirname, '..', '..'))).toBe(false);
+});
