@@ -1,3 +1,4 @@
+import { useEffect, type HTMLAttributes, type ReactNode } from 'react';
 import { Descriptions, Empty, Space, Steps, Tag, Timeline, Tooltip, Typography } from 'antd';
 import { ClockCircleOutlined, ExclamationCircleOutlined, WarningOutlined } from '@ant-design/icons';
 import type { Claim, Task, TimelineEntry } from './lib/api';
@@ -202,3 +203,16 @@ export function OpinionsView({ claim }: { claim: Claim }) {
 }
 
 export { taskKind };
+
+/** The page's one level-one heading; it also names the browser tab. */
+export function PageTitle({ children, title, ...rest }: { children: ReactNode; title?: string } & HTMLAttributes<HTMLHeadingElement>) {
+  const text = title ?? (typeof children === 'string' ? children : undefined);
+  useEffect(() => {
+    if (text) document.title = `${text} · 安全生产人才激励与职称评审`;
+  }, [text]);
+  return (
+    <h1 className="page-title" {...rest}>
+      {children}
+    </h1>
+  );
+}

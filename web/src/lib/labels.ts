@@ -211,7 +211,7 @@ export const INELIGIBLE: Record<string, string> = {
 
 /** A problem+json answer in words a clerk understands. */
 export const ERROR: Record<string, string> = {
-  UNAUTHENTICATED: '用户名或密码错误，或登录已过期',
+  UNAUTHENTICATED: '登录已过期，请重新登录',
   FORBIDDEN: '当前角色无权进行此操作',
   NOT_YOUR_TASK: '该任务不属于您的单位，或与您本人有关',
   NOT_FOUND: '未找到相关记录',

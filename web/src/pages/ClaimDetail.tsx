@@ -6,7 +6,7 @@ import { api, type Claim } from '../lib/api';
 import { useLoad, useIsMobile } from '../lib/hooks';
 import { claimKind, errorText, taskKind } from '../lib/labels';
 import { fmt, fmtDate, yuan } from '../lib/time';
-import { ClaimFormDescriptions, ClaimStatusTag, ClaimSteps, OpinionsView, TimelineView } from '../components';
+import { ClaimFormDescriptions, ClaimStatusTag, ClaimSteps, OpinionsView, TimelineView, PageTitle } from '../components';
 import { useAuth } from '../auth';
 
 const INSTALMENT_STATUS: Record<string, string> = {
@@ -89,9 +89,7 @@ export function ClaimDetailPage() {
       <Card size="small">
         <Space wrap style={{ width: '100%', justifyContent: 'space-between' }}>
           <Space wrap>
-            <Typography.Title level={4} style={{ margin: 0 }}>
-              {c.applicationNo}
-            </Typography.Title>
+            <PageTitle title={`申请 ${c.applicationNo}`}>{c.applicationNo}</PageTitle>
             <ClaimStatusTag status={c.status} />
             <Tag>{claimKind(c.kind)}</Tag>
           </Space>

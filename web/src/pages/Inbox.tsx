@@ -6,7 +6,7 @@ import { api, type Task } from '../lib/api';
 import { useLoad } from '../lib/hooks';
 import { TASK_KIND, errorText, taskKind } from '../lib/labels';
 import { fmt, fmtDate } from '../lib/time';
-import { DueMark, TaskStateTag } from '../components';
+import { DueMark, TaskStateTag, PageTitle } from '../components';
 import { useAuth } from '../auth';
 
 export function InboxPage() {
@@ -34,9 +34,9 @@ export function InboxPage() {
 
   return (
     <Space direction="vertical" size={16} style={{ width: '100%' }}>
-      <Typography.Title level={4} style={{ margin: 0 }}>
-        待办任务 <Typography.Text type="secondary" style={{ fontSize: 14 }}>{user?.orgName}</Typography.Text>
-      </Typography.Title>
+      <PageTitle title="待办任务">
+        待办任务 <Typography.Text type="secondary" style={{ fontSize: 14, fontWeight: 400 }}>{user?.orgName}</Typography.Text>
+      </PageTitle>
       <Row gutter={[12, 12]}>
         <Col xs={8} md={6}>
           <Card size="small"><Statistic title="待办" value={openTasks.length} /></Card>
@@ -62,6 +62,7 @@ export function InboxPage() {
           />
           <Select
             allowClear
+            aria-label="按办理环节筛选"
             placeholder="环节"
             style={{ width: 160 }}
             value={kind || undefined}

@@ -6,7 +6,7 @@ import { api, ApiError, type TimelineEntry } from '../lib/api';
 import { useLoad } from '../lib/hooks';
 import { CATEGORY, CHANNEL, TITLE_LEVEL, claimKind, claimStatus, errorText, stage as stageLabel } from '../lib/labels';
 import { dayjs, fmt, fmtDate, TZ } from '../lib/time';
-import { ClaimStatusTag, TimelineView } from '../components';
+import { ClaimStatusTag, TimelineView, PageTitle } from '../components';
 
 interface Progress {
   applicationNo: string;
@@ -61,7 +61,7 @@ export function PublicProgressPage() {
   };
   return (
     <Space direction="vertical" size={16} style={{ width: '100%' }}>
-      <Card title="办件进度查询">
+      <Card title={<PageTitle>办件进度查询</PageTitle>}>
         <Form layout="inline" onFinish={lookup} style={{ rowGap: 12 }}>
           <Form.Item name="applicationNo" rules={[{ required: true, message: '请输入申请编号' }]}>
             <Input placeholder="申请编号，如 NX-ZS-2026-000001" style={{ width: 260 }} data-testid="public-application-no" />
@@ -153,7 +153,7 @@ export function PublicNoticesPage() {
     .filter((e) => typeof e.applicationId === 'string')
     .map((e) => ({ value: String(e.applicationId), label: [e.name, e.employer, e.applicationNo].filter(Boolean).join(' · ') }));
   return (
-    <Card title="公示公告">
+    <Card title={<PageTitle>公示公告</PageTitle>}>
       {notices.error && !notFound ? <Alert type="error" showIcon message={errorText(notices.error)} /> : null}
       {!notices.loading && !list.length ? <Empty description="暂无公示" /> : null}
       {notices.data && <Collapse
@@ -225,7 +225,7 @@ export function CertificateVerifyPage() {
   const LABEL: Record<string, string> = { code: '证书编号', name: '姓名', title: '职称', level: '级别', category: '专业', specialty: '专业', issuedOn: '发证日期', issuedAt: '发证时间', validFrom: '生效日期', status: '状态', valid: '是否有效', sessionYear: '评审年度', revokedAt: '撤销时间', revokedReason: '撤销原因', idNumber: '身份证号码', grantedOn: '取得日期', certificateCode: '证书编号', levelName: '职称', categoryName: '评审专业', issuer: '发证机关' };
   const valid = r && (r.valid === true || r.status === 'valid');
   return (
-    <Card title="电子证书查验">
+    <Card title={<PageTitle>电子证书查验</PageTitle>}>
       <Form layout="inline" initialValues={{ code: initial }} onFinish={(v: { code: string }) => nav(`/public/certificates/${encodeURIComponent(v.code.trim())}`)} style={{ rowGap: 12, marginBottom: 16 }}>
         <Form.Item name="code" rules={[{ required: true, message: '请输入证书编号或查验码' }]}>
           <Input placeholder="证书编号 / 查验码" style={{ width: 280 }} />

@@ -6,6 +6,7 @@ import { useLoad } from '../lib/hooks';
 import { Chart } from '../lib/Chart';
 import { CLAIM_STATUS, claimKind, claimStatus, errorText, taskKind } from '../lib/labels';
 import { fmt, fmtDate, yuan } from '../lib/time';
+import { PageTitle } from '../components';
 
 interface ByStage { kind: string; status: string; orgCode: string; orgName: string; count: number; amountYuan: number; paidYuan: number }
 interface Overdue { id: string; kind: string; orgCode: string; orgName: string; subjectRef: string; createdAt: string; dueAt: string | null; dueOn: string | null; workingDaysLeft: number | null; warning: boolean; overdue: boolean }
@@ -67,6 +68,7 @@ export function ReportsPage() {
 
   return (
     <Space direction="vertical" size={16} style={{ width: '100%' }}>
+      <PageTitle>统计报表</PageTitle>
       <Row gutter={[12, 12]}>
         <Col xs={12} md={6}><Card size="small"><Statistic title="申请总数" value={total} suffix="件" /></Card></Col>
         <Col xs={12} md={6}><Card size="small"><Statistic title="逾期任务" value={overdueN} valueStyle={{ color: overdueN ? '#cf1322' : undefined }} suffix="件" /></Card></Col>

@@ -6,7 +6,7 @@ import { api, type Claim, type Task } from '../lib/api';
 import { useLoad } from '../lib/hooks';
 import { LEVEL, LEVEL_AMOUNT, claimStatus, decision as decisionLabel, errorText, level, taskKind } from '../lib/labels';
 import { fmt, fmtDate, yuan } from '../lib/time';
-import { ClaimFormDescriptions, ClaimStatusTag, ClaimSteps, DueMark, OpinionsView, TaskStateTag, TimelineView, uid } from '../components';
+import { ClaimFormDescriptions, ClaimStatusTag, ClaimSteps, DueMark, OpinionsView, TaskStateTag, TimelineView, uid, PageTitle } from '../components';
 import { CATEGORY, CHANNEL, CLAIM_STATUS, TITLE_LEVEL, stage as stageLabel } from '../lib/labels';
 
 interface DecisionForm {
@@ -167,9 +167,9 @@ export function TaskPage() {
       <Card size="small">
         <Space wrap style={{ justifyContent: 'space-between', width: '100%' }}>
           <Space wrap>
-            <Typography.Title level={4} style={{ margin: 0 }} data-testid="task-title">
+            <PageTitle data-testid="task-title" title={`${taskKind(t.kind)} · ${t.subject.ref}`}>
               {taskKind(t.kind)} · {t.subject.ref}
-            </Typography.Title>
+            </PageTitle>
             <TaskStateTag state={t.state} />
             {c && <ClaimStatusTag status={c.status} />}
           </Space>

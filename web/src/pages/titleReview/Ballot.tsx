@@ -6,6 +6,7 @@ import { api, ApiError } from '../../lib/api';
 import { useLoad } from '../../lib/hooks';
 import { CATEGORY, errorText } from '../../lib/labels';
 import { VOTE, Session, BallotPaper, TallyRow, notOpen, NotOpen, sessionLabel, TallyTable } from './shared';
+import { PageTitle } from '../../components';
 
 export function BallotPage() {
   const { sessionId = '' } = useParams();
@@ -64,7 +65,7 @@ export function BallotPage() {
   const status = p.closed ? <Tag>投票已结束</Tag> : p.open ? <Tag color="green">投票进行中</Tag> : <Tag>投票未开始</Tag>;
   return (
     <Space direction="vertical" size={16} style={{ width: '100%' }}>
-      <Card title={<Typography.Text strong style={{ whiteSpace: 'normal' }}>{`${sessionLabel(session)} · 无记名投票`}</Typography.Text>}>
+      <Card title={<PageTitle style={{ whiteSpace: 'normal' }}>{`${sessionLabel(session)} · 无记名投票`}</PageTitle>}>
         <Space wrap style={{ marginBottom: 12 }}>
           {status}
           {p.open ? <Button onClick={close} data-testid="close-ballot">结束投票（主任委员）</Button> : null}

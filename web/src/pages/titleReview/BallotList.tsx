@@ -6,12 +6,13 @@ import { useLoad } from '../../lib/hooks';
 import { errorText } from '../../lib/labels';
 import { fmtDate } from '../../lib/time';
 import { SESSION_STATUS, Session, notOpen, NotOpen, sessionLabel } from './shared';
+import { PageTitle } from '../../components';
 
 export function BallotListPage() {
   const list = useLoad(() => api.get<Session[]>('/zhejiang/sessions'), []);
   if (list.error && notOpen(list.error)) return <NotOpen what="评审投票" />;
   return (
-    <Card title="我的评审会">
+    <Card title={<PageTitle>我的评审会</PageTitle>}>
       {list.error ? <Alert type="error" showIcon message={errorText(list.error)} /> : null}
       <Table<Session>
         rowKey="id"

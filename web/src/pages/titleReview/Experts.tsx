@@ -7,6 +7,7 @@ import { useLoad } from '../../lib/hooks';
 import { CATEGORY, INELIGIBLE, TITLE_LEVEL, errorText } from '../../lib/labels';
 import { fmtDate } from '../../lib/time';
 import { Expert, notOpen, NotOpen } from './shared';
+import { PageTitle } from '../../components';
 
 export function ExpertsPage() {
   const { message } = App.useApp();
@@ -40,7 +41,7 @@ export function ExpertsPage() {
         <Col xs={12} md={6}><Card size="small"><Statistic title="高级评审专家库" value={by('senior')} suffix="/ 50" valueStyle={{ color: by('senior') >= 50 ? '#3f8600' : '#cf1322' }} /></Card></Col>
         <Col xs={12} md={6}><Card size="small"><Statistic title="正高级评审专家库" value={by('professor')} suffix="/ 50" valueStyle={{ color: by('professor') >= 50 ? '#3f8600' : '#cf1322' }} /></Card></Col>
       </Row>
-      <Card title="评审专家库" extra={<Button type="primary" onClick={() => setOpen(true)}>添加专家</Button>}>
+      <Card title={<PageTitle>评审专家库</PageTitle>} extra={<Button type="primary" onClick={() => setOpen(true)}>添加专家</Button>}>
         {list.error ? <Alert type="error" showIcon message={errorText(list.error)} /> : null}
         <Input.Search allowClear placeholder="按姓名或工作单位查找" value={search} onChange={(e) => setSearch(e.target.value)} style={{ maxWidth: 320, marginBottom: 12 }} data-testid="expert-search" />
         <Table<Expert>

@@ -6,7 +6,7 @@ import { api, ApiError } from '../../lib/api';
 import { useLoad } from '../../lib/hooks';
 import { CATEGORY, CHANNEL, errorText, stage as stageLabel } from '../../lib/labels';
 import { fmt, fmtDate } from '../../lib/time';
-import { TimelineView } from '../../components';
+import { TimelineView, PageTitle } from '../../components';
 import type { TimelineEntry } from '../../lib/api';
 import { MEMBER_ROLE, SESSION_STATUS, Session, Member, Committee, countOf, ApplicationSummary, TallyRow, notOpen, NotOpen, sessionLabel, TallyTable } from './shared';
 
@@ -51,7 +51,7 @@ export function SessionDetailPage() {
   return (
     <Space direction="vertical" size={16} style={{ width: '100%' }}>
       <Card size="small" extra={session.status !== 'accepting' ? null : <Button data-testid="pre-review" loading={busy === 'pre'} onClick={() => modal.confirm({ title: '开始评前公示并报送评审方案？', content: '资格审查通过的人员进行不少于5个工作日的评前公示，评审方案报省人力社保厅批准（须在会议10个工作日前批准）。', okText: '确认', cancelText: '取消', onOk: () => act('pre', async () => { await api.post(`/zhejiang/sessions/${encodeURIComponent(id)}/pre-review`, {}); message.success('已开始评前公示并报送方案'); }) })}>评前公示 / 报送方案</Button>}>
-        <Descriptions title={sessionLabel(session)} size="small" column={{ xs: 1, md: 4 }}>
+        <Descriptions title={<PageTitle>{sessionLabel(session)}</PageTitle>} size="small" column={{ xs: 1, md: 4 }}>
           <Descriptions.Item label="会议日期">{fmtDate(session.meetingDate)}</Descriptions.Item>
           <Descriptions.Item label="方案最迟批准日">{fmtDate(session.latestApprovalOn)}</Descriptions.Item>
           <Descriptions.Item label="状态"><Tag color="blue" data-testid="session-status">{SESSION_STATUS[session.status] ?? session.status}</Tag></Descriptions.Item>

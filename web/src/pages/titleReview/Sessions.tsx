@@ -8,6 +8,7 @@ import { useLoad } from '../../lib/hooks';
 import { TITLE_LEVEL, errorText } from '../../lib/labels';
 import { fmtDate } from '../../lib/time';
 import { SESSION_STATUS, Session, notOpen, NotOpen, sessionLabel } from './shared';
+import { PageTitle } from '../../components';
 
 // ---------------- committee office: sessions ----------------
 export function SessionsPage() {
@@ -32,7 +33,7 @@ export function SessionsPage() {
   };
   if (list.error && notOpen(list.error)) return <NotOpen what="评审会" />;
   return (
-    <Card title="职称评审会" extra={<Button type="primary" onClick={() => setOpen(true)}>新建评审会</Button>}>
+    <Card title={<PageTitle>职称评审会</PageTitle>} extra={<Button type="primary" onClick={() => setOpen(true)}>新建评审会</Button>}>
       {list.error ? <Alert type="error" showIcon message={errorText(list.error)} /> : null}
       <Table<Session>
         rowKey="id"

@@ -5,7 +5,7 @@ import { api } from '../../lib/api';
 import { useLoad } from '../../lib/hooks';
 import { CATEGORY, CHANNEL, TITLE_LEVEL, errorText, stage as stageLabel } from '../../lib/labels';
 import { fmt } from '../../lib/time';
-import { TimelineView } from '../../components';
+import { TimelineView, PageTitle } from '../../components';
 import type { TimelineEntry } from '../../lib/api';
 import { notOpen, NotOpen } from './shared';
 
@@ -19,7 +19,7 @@ export function TitleApplicationPage() {
   const cert = d.certificate as { code: string; grantedOn: string; revokedAt: string | null } | null | undefined;
   return (
     <Space direction="vertical" size={16} style={{ width: '100%' }}>
-      <Card title={`职称申报 ${String(d.applicationNo ?? d.id)}`}>
+      <Card title={<PageTitle>{`职称申报 ${String(d.applicationNo ?? d.id)}`}</PageTitle>}>
         <Descriptions bordered size="small" column={{ xs: 1, md: 2 }}>
           <Descriptions.Item label="状态"><span data-testid="title-status">{stageLabel(String(d.status ?? ''))}</span></Descriptions.Item>
           <Descriptions.Item label="当前环节">{stageLabel(String(d.stage ?? ''))}</Descriptions.Item>

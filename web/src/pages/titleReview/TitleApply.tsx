@@ -8,6 +8,7 @@ import { CATEGORY, CHANNEL, errorText } from '../../lib/labels';
 import { fmtDate } from '../../lib/time';
 import type { Org } from '../../lib/api';
 import { Session, notOpen, NotOpen, sessionLabel } from './shared';
+import { PageTitle } from '../../components';
 
 export function TitleApplyPage() {
   const { modal } = App.useApp();
@@ -43,7 +44,7 @@ export function TitleApplyPage() {
       },
     });
   return (
-    <Card title="安全工程专业高级 / 正高级工程师职称申报">
+    <Card title={<PageTitle>安全工程专业高级 / 正高级工程师职称申报</PageTitle>}>
       <Form form={form} layout="vertical" onFinish={submit} initialValues={{ channel: 'standard', category: 'safety_science' }} style={{ maxWidth: 640 }}>
         <Form.Item name="sessionId" label="评审会" rules={[{ required: true, message: '请选择评审会' }]}>
           <Select loading={sessions.loading} options={(sessions.data ?? []).filter((s) => s.status === 'accepting').map((s) => ({ value: s.id, label: `${sessionLabel(s)}（会议 ${fmtDate(s.meetingDate)}）` }))} notFoundContent="暂无受理中的评审会" />
