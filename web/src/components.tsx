@@ -58,6 +58,21 @@ export function DueMark({ task }: { task: Pick<Task, 'state' | 'dueOn' | 'dueAt'
   );
 }
 
+/** the person, without their organisation when the name repeats it (浙江南浔精工机械有限公司·审核员 → 审核员) */
+export function actorShown(e: Pick<TimelineEntry, 'actor' | 'actorName' | 'orgName'>): string {
+  if (e.actor === SYSTEM_ACTOR) return '';
+  const name = (e.actorName ?? '').trim();
+  if (!name) return '';
+  if (e.orgName && name.startsWith(e.orgName)) return name.slice(e.orgName.length).replace(/^[\s·・.\-—]+/, '');
+  return name;
+}
+
+/** a clerk's opinion on a decision; the system's own notes (a payout, a deadline) are not opinions */
+const isOpinion = (e: TimelineEntry): boolean => !!e.decision && e.actor !== SYSTEM_ACTOR;
+
+/** the actor of the workflow's own timeline entries (activities/timeline.ts) */
+export const SYSTEM_ACTOR = 'system';
+
 export function TimelineView({ entries }: { entries: TimelineEntry[] }) {
   if (!entries.length) return <Empty description="暂无记录" />;
   const color = (e: TimelineEntry) =>
@@ -74,12 +89,10 @@ export function TimelineView({ entries }: { entries: TimelineEntry[] }) {
               <span>{event(e.event)}</span>
               {e.decision && <Tag color={e.decision === 'approve' ? 'green' : e.decision === 'reject' ? 'red' : 'orange'}>{decisionAt(e.stage, e.decision)}</Tag>}
             </Space>
-            <div style={{ color: '#666', fontSize: 13 }}>
-              {fmt(e.at)}
-              {e.orgName ? ` · ${e.orgName}` : ''}
-              {e.actorName ? ` · ${e.actorName}` : ''}
+            <div style={{ color: '#595959', fontSize: 13 }} data-testid="timeline-who">
+              {[fmt(e.at), e.orgName, actorShown(e)].filter(Boolean).join(' · ')}
             </div>
-            {e.comment && <div style={{ marginTop: 2 }}>意见：{e.comment}</div>}
+            {e.comment && <div style={{ marginTop: 2 }}>{isOpinion(e) ? `意见：${e.comment}` : e.comment}</div>}
           </div>
         ),
       }))}

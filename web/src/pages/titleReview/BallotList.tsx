@@ -23,7 +23,7 @@ export function BallotListPage() {
           { title: '评审会', key: 'n', render: (_: unknown, s) => sessionLabel(s) },
           { title: '会议日期', dataIndex: 'meetingDate', render: fmtDate },
           { title: '状态', dataIndex: 'status', render: (s: string) => <Tag color="blue">{SESSION_STATUS[s] ?? s}</Tag> },
-          { title: '', key: 'go', render: (_: unknown, s) => <Link to={`/zhejiang/ballots/${encodeURIComponent(s.id)}`}>进入投票</Link> },
+          { title: <span className="sr-only">操作</span>, key: 'go', render: (_: unknown, s) => <Link to={`/zhejiang/ballots/${encodeURIComponent(s.id)}`}>进入投票</Link> },
         ]}
       />
     </Card>

@@ -8,16 +8,17 @@ import { CATEGORY, CHANNEL, errorText, stage as stageLabel } from '../../lib/lab
 import { fmt, fmtDate } from '../../lib/time';
 import { TimelineView, PageTitle } from '../../components';
 import type { TimelineEntry } from '../../lib/api';
+import { useAuth } from '../../auth';
 import { MEMBER_ROLE, SESSION_STATUS, Session, Member, Committee, countOf, ApplicationSummary, TallyRow, notOpen, NotOpen, sessionLabel, TallyTable } from './shared';
 
 export function SessionDetailPage() {
   const { id = '' } = useParams();
   const { message, modal } = App.useApp();
   const s = useLoad(() => api.get<Session>(`/zhejiang/sessions/${encodeURIComponent(id)}`), [id]);
-  const committee = useLoad(
-    () => api.get<Committee>(`/zhejiang/sessions/${encodeURIComponent(id)}/committee`).catch((e) => (e instanceof ApiError && e.status === 404 ? undefined : Promise.reject(e))),
-    [id, s.data],
-  );
+  const { has } = useAuth();
+  // the committee is asked for only once the session says one has been drawn (and only by those who may see it)
+  const drawn = s.data?.committeeDrawn === true && has('committee_office', 'admin', 'auditor');
+  const committee = useLoad(() => (drawn ? api.get<Committee>(`/zhejiang/sessions/${encodeURIComponent(id)}/committee`) : Promise.resolve(undefined)), [id, s.data, drawn]);
   const appList = useLoad(() => api.get<ApplicationSummary[]>('/zhejiang/applications', { query: { sessionId: id } }).catch(() => [] as ApplicationSummary[]), [id, s.data]);
   const [present, setPresent] = useState<string[]>();
   const [interviewing, setInterviewing] = useState<ApplicationSummary>();

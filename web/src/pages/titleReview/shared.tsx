@@ -5,19 +5,7 @@ import { ApiError } from '../../lib/api';
 import { TITLE_LEVEL } from '../../lib/labels';
 
 export const MEMBER_ROLE: Record<string, string> = { chair: '主任委员', vice_chair: '副主任委员', member: '委员' };
-/** the session workflow's phases (workflows/titleSession.ts), and the two issues that hold it */
-export const SESSION_STATUS: Record<string, string> = {
-  accepting: '受理申报',
-  pre_review: '评前公示 · 方案报省人力社保厅',
-  ready: '待开会（方案已核准，评前公示结束）',
-  meeting: '评审会议中',
-  interviews: '面试答辩中',
-  balloting: '投票中',
-  results_publicity: '评审结果公示',
-  completed: '已发文，颁发电子证书',
-  plan_rejected: '方案未获核准，待重新报送',
-  meeting_date_must_move: '须调整会议日期',
-};
+export { SESSION_STATUS } from '../../lib/labels';
 export const VOTE: Record<string, string> = { yes: '赞成', no: '反对', abstain: '弃权' };
 
 export interface Session {
@@ -29,6 +17,7 @@ export interface Session {
   /** applications by status (counts) */
   applications?: Record<string, number>;
   attending?: number | null;
+  committeeDrawn?: boolean;
   latestApprovalOn?: string | null;
   results?: TallyRow[] | null;
   [k: string]: unknown;
