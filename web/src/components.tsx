@@ -160,18 +160,18 @@ export function ClaimFormDescriptions({ claim, column }: { claim: Claim; column?
   };
   const nature = f.employerNature ? `${EMPLOYER_NATURE[String(f.employerNature)] ?? f.employerNature}${f.employerNatureOther ? `（${String(f.employerNatureOther)}）` : ''}` : '—';
   return (
-    <Descriptions bordered size="small" column={column ?? { xs: 1, sm: 1, md: 2 }}>
-      <Descriptions.Item label="申请编号">{claim.applicationNo}</Descriptions.Item>
+    <Descriptions bordered size="small" column={column ?? { xs: 1, sm: 1, md: 1, lg: 1, xl: 2, xxl: 2 }}>
+      <Descriptions.Item label="申请编号"><span className="nowrap">{claim.applicationNo}</span></Descriptions.Item>
       <Descriptions.Item label="申请类别">{claimKind(claim.kind)}</Descriptions.Item>
       <Descriptions.Item label="姓名">{claim.applicant.name}</Descriptions.Item>
-      <Descriptions.Item label="身份证号码">{claim.applicant.idNumber}</Descriptions.Item>
+      <Descriptions.Item label="身份证号码"><span className="nowrap" data-testid="detail-id-number">{claim.applicant.idNumber}</span></Descriptions.Item>
       <Descriptions.Item label="工作单位">{claim.employer.name}</Descriptions.Item>
       <Descriptions.Item label="职务">{String(f.position ?? '—')}</Descriptions.Item>
       <Descriptions.Item label="单位性质">{nature}</Descriptions.Item>
       <Descriptions.Item label="工作单位地址">{String(f.employerAddress ?? '—')}</Descriptions.Item>
-      <Descriptions.Item label="单位电话">{String(f.employerPhone ?? '—')}</Descriptions.Item>
-      <Descriptions.Item label="手机号码">{claim.applicant.phone || '—'}</Descriptions.Item>
-      <Descriptions.Item label="证书编号">{f.certificate?.number ?? '—'}</Descriptions.Item>
+      <Descriptions.Item label="单位电话"><span className="nowrap">{String(f.employerPhone ?? '—')}</span></Descriptions.Item>
+      <Descriptions.Item label="手机号码"><span className="nowrap" data-testid="detail-phone">{claim.applicant.phone || '—'}</span></Descriptions.Item>
+      <Descriptions.Item label="证书编号"><span className="nowrap">{f.certificate?.number ?? '—'}</span></Descriptions.Item>
       <Descriptions.Item label="证书级别">{level(f.certificate?.level ?? String(f.level ?? ''))}</Descriptions.Item>
       <Descriptions.Item label="发证日期">{fmtDate(f.certificate?.issuedOn)}</Descriptions.Item>
       <Descriptions.Item label="领取日期">{fmtDate(f.certificate?.receivedOn)}</Descriptions.Item>
