@@ -23,7 +23,7 @@ const APPROVED_STATUSES = ['payout', 'paid', 'awaiting_next_instalment', 'comple
 /** statuses in which the claim is still being reviewed: its money is neither approved nor paid */
 const REVIEW_STATUSES = ['unit_verification', 'bureau_review', 'rereview'];
 /** the money a claim is about now: the instalment under review or awaiting payment, else what is left unpaid */
-const CURRENT_AMOUNT = sql<number>`coalesce((select i.amount_yuan from instalment i where i.claim_id = claim.id and i.status in ('pending', 'released', 'in_review', 'awaiting_budget') order by i.year limit 1), claim.amount_yuan - claim.paid_yuan)`;
+const CURRENT_AMOUNT = sql<number>`coalesce((select i.amount_yuan from instalment i where i.claim_id = claim.id and i.status in ('pending', 'released', 'in_review', 'awaiting_budget') order by i.year_no limit 1), claim.amount_yuan - claim.paid_yuan)`;
 
 function csvCell(v: unknown): string {
   const s = v == null ? '' : String(v);
