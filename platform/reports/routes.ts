@@ -18,6 +18,12 @@ const Format = z.object({ format: z.enum(['json', 'csv']).default('json') });
 
 /** Open (not closed) claim statuses: their amount is pending. */
 const CLOSED_STATUSES = ['paid', 'completed', 'rejected', 'clawed_back'];
+/** statuses in which a body has approved the claim's amount (核定): a rejected or still reviewed claim has none */
+const APPROVED_STATUSES = ['payout', 'paid', 'awaiting_next_instalment', 'completed', 'clawed_back'];
+/** statuses in which the claim is still being reviewed: its money is neither approved nor paid */
+const REVIEW_STATUSES = ['unit_verification', 'bureau_review', 'rereview'];
+/** the money a claim is about now: the instalment under review or awaiting payment, else what is left unpaid */
+const CURRENT_AMOUNT = sql<number>`coalesce((select i.amount_yuan from instalment i where i.claim_id = claim.id and i.status in ('pending', 'released', 'in_review', 'awaiting_budget') order by i.year_no limit 1), claim.amount_yuan - claim.paid_yuan)`;
 
 function csvCell(v: unknown): string {
   const s = v == null ? '' : String(v);
@@ -62,7 +68,16 @@ export function reportRoutes(deps: AppDeps): Router {
     },
   });
 
-  const ClaimsByStage = z.object({ kind: z.string(), status: z.string(), orgCode: z.string(), orgName: z.string(), count: z.number().int(), amountYuan: z.number().int(), paidYuan: z.number().int() });
+  const ClaimsByStage = z.object({
+    kind: z.string(),
+    status: z.string(),
+    orgCode: z.string(),
+    orgName: z.string(),
+    count: z.number().int(),
+    amountYuan: z.number().int().describe('the amount applied for'),
+    approvedYuan: z.number().int().describe('the amount a body approved (核定): 0 for claims rejected or still under review'),
+    paidYuan: z.number().int(),
+  });
   defineRoute(router, {
     method: 'get',
     path: '/api/v1/reports/claims-by-stage',
@@ -80,6 +95,7 @@ export function reportRoutes(deps: AppDeps): Router {
           'rereview_org_code',
           eb.fn.countAll<string>().as('n'),
           eb.fn.sum<string>('amount_yuan').as('amount'),
+          eb.fn.sum<string>(sql`case when status in (${sql.join(APPROVED_STATUSES)}) then amount_yuan else 0 end`).as('approved'),
           eb.fn.sum<string>('paid_yuan').as('paid'),
         ])
         .groupBy(['kind', 'status', 'rereview_org_code'])
@@ -95,10 +111,11 @@ export function reportRoutes(deps: AppDeps): Router {
         orgName: names.get(r.rereview_org_code) ?? r.rereview_org_code,
         count: Number(r.n),
         amountYuan: Number(r.amount ?? 0),
+        approvedYuan: Number(r.approved ?? 0),
         paidYuan: Number(r.paid ?? 0),
       }));
       if (query.format === 'csv') {
-        return sendCsv(res, 'claims-by-stage.csv', [['kind', '类别'], ['status', '状态'], ['orgName', '复审单位'], ['orgCode', '单位代码'], ['count', '件数'], ['amountYuan', '核定金额(元)'], ['paidYuan', '已发放(元)']], out);
+        return sendCsv(res, 'claims-by-stage.csv', [['kind', '类别'], ['status', '状态'], ['orgName', '复审单位'], ['orgCode', '单位代码'], ['count', '件数'], ['amountYuan', '申请金额(元)'], ['approvedYuan', '核定金额(元)'], ['paidYuan', '已发放(元)']], out);
       }
       return out;
     },
@@ -160,7 +177,20 @@ export function reportRoutes(deps: AppDeps): Router {
     },
   });
 
-  const FundRow = z.object({ fundOrgCode: z.string(), fundOrgName: z.string(), year: z.number().int(), paidYuan: z.number().int(), paidCount: z.number().int(), recoveredYuan: z.number().int(), pendingYuan: z.number().int(), pendingCount: z.number().int() });
+  const FundRow = z.object({
+    fundOrgCode: z.string(),
+    fundOrgName: z.string(),
+    year: z.number().int(),
+    paidYuan: z.number().int(),
+    paidCount: z.number().int(),
+    recoveredYuan: z.number().int(),
+    pendingYuan: z.number().int().describe('every open claim\'s unpaid amount (approved or not)'),
+    pendingCount: z.number().int(),
+    approvedUnpaidYuan: z.number().int().describe('approved by the re-reviewing body, not yet paid (待发放)'),
+    approvedUnpaidCount: z.number().int(),
+    underReviewYuan: z.number().int().describe('claims still in unit verification, preliminary review or re-review (审核中)'),
+    underReviewCount: z.number().int(),
+  });
   defineRoute(router, {
     method: 'get',
     path: '/api/v1/reports/funds',
@@ -188,6 +218,10 @@ export function reportRoutes(deps: AppDeps): Router {
           sql<number>`extract(year from submitted_at at time zone 'Asia/Shanghai')::int`.as('year'),
           eb.fn.countAll<string>().as('n'),
           eb.fn.sum<string>(sql`amount_yuan - paid_yuan`).as('pending'),
+          eb.fn.sum<string>(sql`case when status = 'payout' then ${CURRENT_AMOUNT} else 0 end`).as('approved'),
+          eb.fn.count<string>(sql`case when status = 'payout' then 1 end`).as('approvedN'),
+          eb.fn.sum<string>(sql`case when status in (${sql.join(REVIEW_STATUSES)}) then ${CURRENT_AMOUNT} else 0 end`).as('review'),
+          eb.fn.count<string>(sql`case when status in (${sql.join(REVIEW_STATUSES)}) then 1 end`).as('reviewN'),
         ])
         .where('status', 'not in', CLOSED_STATUSES)
         .groupBy(['rereview_org_code', sql`2`])
@@ -196,7 +230,8 @@ export function reportRoutes(deps: AppDeps): Router {
       const rows = new Map<string, z.infer<typeof FundRow>>();
       const row = (org: string, year: number) => {
         const k = key(org, year);
-        if (!rows.has(k)) rows.set(k, { fundOrgCode: org, fundOrgName: org, year, paidYuan: 0, paidCount: 0, recoveredYuan: 0, pendingYuan: 0, pendingCount: 0 });
+        if (!rows.has(k))
+          rows.set(k, { fundOrgCode: org, fundOrgName: org, year, paidYuan: 0, paidCount: 0, recoveredYuan: 0, pendingYuan: 0, pendingCount: 0, approvedUnpaidYuan: 0, approvedUnpaidCount: 0, underReviewYuan: 0, underReviewCount: 0 });
         return rows.get(k)!;
       };
       for (const p of paid) {
@@ -209,6 +244,10 @@ export function reportRoutes(deps: AppDeps): Router {
         const r = row(p.rereview_org_code, Number(p.year));
         r.pendingYuan += Number(p.pending ?? 0);
         r.pendingCount += Number(p.n);
+        r.approvedUnpaidYuan += Number(p.approved ?? 0);
+        r.approvedUnpaidCount += Number(p.approvedN ?? 0);
+        r.underReviewYuan += Number(p.review ?? 0);
+        r.underReviewCount += Number(p.reviewN ?? 0);
       }
       const names = await orgNames(db, [...rows.values()].map((r) => r.fundOrgCode));
       const out = [...rows.values()]
@@ -218,7 +257,7 @@ export function reportRoutes(deps: AppDeps): Router {
         return sendCsv(
           res,
           'funds.csv',
-          [['year', '年度'], ['fundOrgName', '专项经费单位'], ['fundOrgCode', '单位代码'], ['paidYuan', '已发放(元)'], ['paidCount', '发放笔数'], ['recoveredYuan', '已追回(元)'], ['pendingYuan', '待发放(元)'], ['pendingCount', '在办件数']],
+          [['year', '年度'], ['fundOrgName', '专项经费单位'], ['fundOrgCode', '单位代码'], ['paidYuan', '已发放(元)'], ['paidCount', '发放笔数'], ['recoveredYuan', '已追回(元)'], ['approvedUnpaidYuan', '已核准待发放(元)'], ['approvedUnpaidCount', '待发放件数'], ['underReviewYuan', '审核中(元)'], ['underReviewCount', '审核中件数'], ['pendingYuan', '在办合计(元)'], ['pendingCount', '在办件数']],
           out,
         );
       }

@@ -25,6 +25,13 @@ import { decideTask } from './decideTask';
 export { canDecide } from './access';
 import { canDecide } from './access';
 
+/** An inbox row: the task, the applicant's name and what is applied for (fields added to the Task contract). */
+const InboxTask = TaskView.extend({
+  applicantName: z.string().nullable().describe("the applicant's name"),
+  subjectKind: z.string().nullable().describe('a claim\'s kind (certificate, shortage_talent, high_level) or title_application'),
+  titleLevel: z.string().nullable().describe('a title application\'s level (senior, professor)'),
+});
+
 export function taskRoutes(deps: AppDeps): Router {
   const router = Router();
   const { db, temporal } = deps;
@@ -41,7 +48,7 @@ export function taskRoutes(deps: AppDeps): Router {
     tags: ['tasks'],
     access: { roles: 'any' },
     query: TaskQuery,
-    responses: { 200: { description: 'tasks, oldest open first', schema: z.array(TaskView) } },
+    responses: { 200: { description: 'tasks, oldest open first', schema: z.array(InboxTask) } },
     handler: async ({ req, res, query }) => {
       const actor = actorOf(req);
       if (!actor.orgCode) return [];
@@ -68,9 +75,27 @@ export function taskRoutes(deps: AppDeps): Router {
         currentCalendar(),
       ]);
       res.setHeader('X-Total-Count', String(total?.n ?? 0));
-      return rows.map((t) => taskView(t, cal));
+      const subjects = await inboxSubjects(rows.map((t) => t.subject_id));
+      return rows.map((t) => ({ ...taskView(t, cal), ...(subjects.get(t.subject_id) ?? { applicantName: null, subjectKind: null, titleLevel: null }) }));
     },
   });
+
+  /**
+   * What the inbox shows of each task's subject: the applicant's name (the clerks of the organisation whose task it
+   * is see it on the task page too) and what is applied for (a claim's kind, or a title application and its level).
+   */
+  async function inboxSubjects(ids: string[]): Promise<Map<string, { applicantName: string; subjectKind: string; titleLevel: string | null }>> {
+    const out = new Map<string, { applicantName: string; subjectKind: string; titleLevel: string | null }>();
+    const unique = [...new Set(ids)];
+    if (!unique.length) return out;
+    const [claims, applications] = await Promise.all([
+      db.selectFrom('claim').select(['id', 'applicant_name', 'kind']).where('id', 'in', unique).execute(),
+      db.selectFrom('zj_application').select(['id', 'applicant_name', 'level']).where('id', 'in', unique).execute(),
+    ]);
+    for (const c of claims) out.set(c.id, { applicantName: c.applicant_name, subjectKind: c.kind, titleLevel: null });
+    for (const a of applications) out.set(a.id, { applicantName: a.applicant_name, subjectKind: 'title_application', titleLevel: a.level });
+    return out;
+  }
 
   async function visibleTask(actor: Actor, id: string): Promise<Task> {
     const t = await db.selectFrom('task').selectAll().where('id', '=', normaliseTaskId(id)).executeTakeFirst();

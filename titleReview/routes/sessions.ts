@@ -103,15 +103,16 @@ export function titleSessionRoutes(deps: AppDeps): Router {
     tags: ['zhejiang'],
     access: { roles: 'any' },
     params: Id,
-    responses: { 200: { description: 'the session', schema: SessionViewSchema.extend({ applications: z.record(z.string(), z.number()), notices: z.array(z.object({ id: z.string(), kind: z.string(), title: z.string(), endsOn: z.string() })), attending: z.number().nullable(), ballotOpenedAt: z.string().nullable(), ballotClosedAt: z.string().nullable(), results: z.array(ResultRow).nullable(), timeline: z.array(z.unknown()) }) } },
+    responses: { 200: { description: 'the session', schema: SessionViewSchema.extend({ applications: z.record(z.string(), z.number()), notices: z.array(z.object({ id: z.string(), kind: z.string(), title: z.string(), endsOn: z.string() })), attending: z.number().nullable(), committeeDrawn: z.boolean().describe('a committee has been drawn (GET …/committee answers 200)'), ballotOpenedAt: z.string().nullable(), ballotClosedAt: z.string().nullable(), results: z.array(ResultRow).nullable(), timeline: z.array(z.unknown()) }) } },
     problems: ['NOT_FOUND'],
     handler: async ({ params }) => {
       const s = await loadSession(params.id);
-      const [counts, notices, timeline, apps] = await Promise.all([
+      const [counts, notices, timeline, apps, draw] = await Promise.all([
         db.selectFrom('zj_application').select(['status', (eb) => eb.fn.countAll<string>().as('n')]).where('session_id', '=', s.id).groupBy('status').execute(),
         db.selectFrom('notice').select(['id', 'kind', 'title', 'ends_on']).where('subject_type', '=', 'title_session').where('subject_id', '=', s.id).orderBy('starts_at').execute(),
         db.selectFrom('timeline').selectAll().where('subject_type', '=', 'title_session').where('subject_id', '=', s.id).orderBy('at').orderBy('id').execute(),
         db.selectFrom('zj_application').select(['id', 'application_no', 'applicant_name']).where('session_id', '=', s.id).execute(),
+        db.selectFrom('zj_committee_draw').select('draw_no').where('session_id', '=', s.id).limit(1).executeTakeFirst(),
       ]);
       const names = await orgNames(db, timeline.map((t) => t.org_code));
       const byId = new Map(apps.map((a) => [a.id, a]));
@@ -121,6 +122,7 @@ export function titleSessionRoutes(deps: AppDeps): Router {
         applications: Object.fromEntries(counts.map((c) => [c.status, Number(c.n)])),
         notices: notices.map((n) => ({ id: n.id, kind: n.kind, title: n.title, endsOn: n.ends_on })),
         attending: s.attending,
+        committeeDrawn: draw !== undefined,
         ballotOpenedAt: iso(s.ballot_opened_at),
         ballotClosedAt: iso(s.ballot_closed_at),
         results: stored ? stored.results.map((r) => ({ ...r, applicationNo: byId.get(r.applicationId)?.application_no, name: byId.get(r.applicationId)?.applicant_name })) : null,

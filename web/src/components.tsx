@@ -1,3 +1,4 @@
+import { useEffect, type HTMLAttributes, type ReactNode } from 'react';
 import { Descriptions, Empty, Space, Steps, Tag, Timeline, Tooltip, Typography } from 'antd';
 import { ClockCircleOutlined, ExclamationCircleOutlined, WarningOutlined } from '@ant-design/icons';
 import type { Claim, Task, TimelineEntry } from './lib/api';
@@ -57,6 +58,21 @@ export function DueMark({ task }: { task: Pick<Task, 'state' | 'dueOn' | 'dueAt'
   );
 }
 
+/** the person, without their organisation when the name repeats it (浙江南浔精工机械有限公司·审核员 → 审核员) */
+export function actorShown(e: Pick<TimelineEntry, 'actor' | 'actorName' | 'orgName'>): string {
+  if (e.actor === SYSTEM_ACTOR) return '';
+  const name = (e.actorName ?? '').trim();
+  if (!name) return '';
+  if (e.orgName && name.startsWith(e.orgName)) return name.slice(e.orgName.length).replace(/^[\s·・.\-—]+/, '');
+  return name;
+}
+
+/** a clerk's opinion on a decision; the system's own notes (a payout, a deadline) are not opinions */
+const isOpinion = (e: TimelineEntry): boolean => !!e.decision && e.actor !== SYSTEM_ACTOR;
+
+/** the actor of the workflow's own timeline entries (activities/timeline.ts) */
+export const SYSTEM_ACTOR = 'system';
+
 export function TimelineView({ entries }: { entries: TimelineEntry[] }) {
   if (!entries.length) return <Empty description="暂无记录" />;
   const color = (e: TimelineEntry) =>
@@ -73,12 +89,10 @@ export function TimelineView({ entries }: { entries: TimelineEntry[] }) {
               <span>{event(e.event)}</span>
               {e.decision && <Tag color={e.decision === 'approve' ? 'green' : e.decision === 'reject' ? 'red' : 'orange'}>{decisionAt(e.stage, e.decision)}</Tag>}
             </Space>
-            <div style={{ color: '#666', fontSize: 13 }}>
-              {fmt(e.at)}
-              {e.orgName ? ` · ${e.orgName}` : ''}
-              {e.actorName ? ` · ${e.actorName}` : ''}
+            <div style={{ color: '#595959', fontSize: 13 }} data-testid="timeline-who">
+              {[fmt(e.at), e.orgName, actorShown(e)].filter(Boolean).join(' · ')}
             </div>
-            {e.comment && <div style={{ marginTop: 2 }}>意见：{e.comment}</div>}
+            {e.comment && <div style={{ marginTop: 2 }}>{isOpinion(e) ? `意见：${e.comment}` : e.comment}</div>}
           </div>
         ),
       }))}
@@ -146,18 +160,18 @@ export function ClaimFormDescriptions({ claim, column }: { claim: Claim; column?
   };
   const nature = f.employerNature ? `${EMPLOYER_NATURE[String(f.employerNature)] ?? f.employerNature}${f.employerNatureOther ? `（${String(f.employerNatureOther)}）` : ''}` : '—';
   return (
-    <Descriptions bordered size="small" column={column ?? { xs: 1, sm: 1, md: 2 }}>
-      <Descriptions.Item label="申请编号">{claim.applicationNo}</Descriptions.Item>
+    <Descriptions bordered size="small" column={column ?? { xs: 1, sm: 1, md: 1, lg: 1, xl: 2, xxl: 2 }}>
+      <Descriptions.Item label="申请编号"><span className="nowrap">{claim.applicationNo}</span></Descriptions.Item>
       <Descriptions.Item label="申请类别">{claimKind(claim.kind)}</Descriptions.Item>
       <Descriptions.Item label="姓名">{claim.applicant.name}</Descriptions.Item>
-      <Descriptions.Item label="身份证号码">{claim.applicant.idNumber}</Descriptions.Item>
+      <Descriptions.Item label="身份证号码"><span className="nowrap" data-testid="detail-id-number">{claim.applicant.idNumber}</span></Descriptions.Item>
       <Descriptions.Item label="工作单位">{claim.employer.name}</Descriptions.Item>
       <Descriptions.Item label="职务">{String(f.position ?? '—')}</Descriptions.Item>
       <Descriptions.Item label="单位性质">{nature}</Descriptions.Item>
       <Descriptions.Item label="工作单位地址">{String(f.employerAddress ?? '—')}</Descriptions.Item>
-      <Descriptions.Item label="单位电话">{String(f.employerPhone ?? '—')}</Descriptions.Item>
-      <Descriptions.Item label="手机号码">{claim.applicant.phone || '—'}</Descriptions.Item>
-      <Descriptions.Item label="证书编号">{f.certificate?.number ?? '—'}</Descriptions.Item>
+      <Descriptions.Item label="单位电话"><span className="nowrap">{String(f.employerPhone ?? '—')}</span></Descriptions.Item>
+      <Descriptions.Item label="手机号码"><span className="nowrap" data-testid="detail-phone">{claim.applicant.phone || '—'}</span></Descriptions.Item>
+      <Descriptions.Item label="证书编号"><span className="nowrap">{f.certificate?.number ?? '—'}</span></Descriptions.Item>
       <Descriptions.Item label="证书级别">{level(f.certificate?.level ?? String(f.level ?? ''))}</Descriptions.Item>
       <Descriptions.Item label="发证日期">{fmtDate(f.certificate?.issuedOn)}</Descriptions.Item>
       <Descriptions.Item label="领取日期">{fmtDate(f.certificate?.receivedOn)}</Descriptions.Item>
@@ -202,3 +216,16 @@ export function OpinionsView({ claim }: { claim: Claim }) {
 }
 
 export { taskKind };
+
+/** The page's one level-one heading; it also names the browser tab. */
+export function PageTitle({ children, title, ...rest }: { children: ReactNode; title?: string } & HTMLAttributes<HTMLHeadingElement>) {
+  const text = title ?? (typeof children === 'string' ? children : undefined);
+  useEffect(() => {
+    if (text) document.title = `${text} · 安全生产人才激励与职称评审`;
+  }, [text]);
+  return (
+    <h1 className="page-title" {...rest}>
+      {children}
+    </h1>
+  );
+}

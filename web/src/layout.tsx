@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router-dom';
-import { Layout, Menu, Dropdown, Avatar, Space, Typography, Grid, Tag } from 'antd';
+import { Button, ConfigProvider, Layout, Menu, Dropdown, Avatar, Space, Grid, Tag } from 'antd';
 import type { MenuProps } from 'antd';
 import {
   InboxOutlined,
@@ -21,6 +21,7 @@ import {
 } from '@ant-design/icons';
 import { CLERK_ROLES, REPORT_ROLES, useAuth } from './auth';
 import { role } from './lib/labels';
+import { LargeTextToggle } from './display';
 
 const { Header, Sider, Content } = Layout;
 
@@ -71,12 +72,15 @@ export function ConsoleLayout({ children }: { children: ReactNode }) {
   return (
     <Layout style={{ minHeight: '100vh' }}>
       <Header style={{ display: 'flex', alignItems: 'center', gap: 12, padding: mobile ? '0 12px' : '0 24px', background: '#001529' }} className="no-print">
-        {mobile && <MenuOutlined style={{ color: '#fff', fontSize: 18 }} onClick={() => setCollapsed(!collapsed)} aria-label="菜单" data-testid="menu-toggle" />}
+        {mobile && (
+          <Button type="text" icon={<MenuOutlined style={{ color: '#fff', fontSize: 18 }} />} onClick={() => setCollapsed(!collapsed)} aria-label="菜单" aria-expanded={!collapsed} data-testid="menu-toggle" />
+        )}
         <Link to="/" className="app-brand" style={{ flex: 1, minWidth: 0 }}>
           <SafetyCertificateOutlined /> {mobile ? '人才激励审批' : '安全生产人才激励与职称评审 · 审批系统'}
         </Link>
+        <LargeTextToggle />
         <Dropdown menu={{ items: userMenu }} placement="bottomRight" trigger={['click']}>
-          <Space style={{ color: '#fff', cursor: 'pointer' }} data-testid="user-menu">
+          <Space style={{ color: '#fff', cursor: 'pointer' }} data-testid="user-menu" role="button" tabIndex={0} aria-label={`用户菜单：${user?.displayName ?? ''}`}>
             <Avatar size="small" icon={<UserOutlined />} style={{ background: '#1677ff' }} />
             <span style={{ color: '#fff', maxWidth: mobile ? 96 : 300, display: 'inline-block', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', verticalAlign: 'middle', lineHeight: '64px' }}>
               {user?.displayName}
@@ -120,13 +124,17 @@ export function PublicLayout({ children }: { children: ReactNode }) {
         <Link to="/public/progress" className="app-brand" style={{ flexShrink: 0 }}>
           <SafetyCertificateOutlined /> {screens.md ? '政务服务 · 办件公开' : '办件公开'}
         </Link>
-        <Menu theme="dark" mode="horizontal" selectedKeys={items.filter((i) => loc.pathname.startsWith(i.key)).map((i) => i.key)} items={items} style={{ flex: 1, minWidth: 0, background: 'transparent' }} />
+        {/* white on the red bar: antd's dark menu text (65 % white) is below 4.5:1 there */}
+        <ConfigProvider theme={{ components: { Menu: { darkItemColor: '#fff', darkItemHoverColor: '#fff', darkItemSelectedColor: '#fff', darkItemBg: 'transparent', darkItemSelectedBg: '#8c0e13', darkPopupBg: '#8c0e13' } } }}>
+          <Menu theme="dark" mode="horizontal" selectedKeys={items.filter((i) => loc.pathname.startsWith(i.key)).map((i) => i.key)} items={items} style={{ flex: 1, minWidth: 0, background: 'transparent' }} />
+        </ConfigProvider>
+        <LargeTextToggle />
         <Link to={user ? '/' : '/login'} style={{ color: '#fff', whiteSpace: 'nowrap' }}>
           {user ? <Tag color="gold">进入工作台</Tag> : '登录'}
         </Link>
       </Header>
       <Content className="app-content">{children}</Content>
-      <Layout.Footer style={{ textAlign: 'center', color: '#888' }}>南浔区应急管理局 · 浙江省应急管理厅 &nbsp; 查询结果不含个人信息</Layout.Footer>
+      <Layout.Footer style={{ textAlign: 'center', color: '#595959' }}>南浔区应急管理局 · 浙江省应急管理厅 &nbsp; 查询结果不含个人信息</Layout.Footer>
     </Layout>
   );
 }

@@ -1,16 +1,19 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router-dom';
-import { App as AntApp, ConfigProvider } from 'antd';
-import zhCN from 'antd/locale/zh_CN';
+import { App as AntApp } from 'antd';
 import './lib/time';
 import './styles.css';
 import { AuthProvider } from './auth';
 import { AppRoutes } from './routes';
+import { DisplayProvider } from './display';
+import { installA11yRepairs } from './lib/a11y';
+
+installA11yRepairs();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <ConfigProvider locale={zhCN} theme={{ token: { colorPrimary: '#1677ff', borderRadius: 4 } }}>
+    <DisplayProvider>
       <AntApp>
         <AuthProvider>
           <BrowserRouter>
@@ -18,6 +21,6 @@ createRoot(document.getElementById('root')!).render(
           </BrowserRouter>
         </AuthProvider>
       </AntApp>
-    </ConfigProvider>
+    </DisplayProvider>
   </StrictMode>,
 );

@@ -14,7 +14,7 @@ import { PublicProgressPage, PublicNoticesPage, CertificateVerifyPage } from './
 // pages with heavy dependencies (charts) or used by few people load on demand
 const ReportsPage = lazy(() => import('./pages/Reports').then((m) => ({ default: m.ReportsPage })));
 const PrintFormPage = lazy(() => import('./pages/PrintForm').then((m) => ({ default: m.PrintFormPage })));
-const zj = <K extends keyof typeof import('./pages/Zhejiang')>(k: K) => lazy(() => import('./pages/Zhejiang').then((m) => ({ default: m[k] as () => JSX.Element })));
+const zj = <K extends keyof typeof import('./pages/titleReview')>(k: K) => lazy(() => import('./pages/titleReview').then((m) => ({ default: m[k] as () => JSX.Element })));
 const SessionsPage = zj('SessionsPage');
 const SessionDetailPage = zj('SessionDetailPage');
 const ExpertsPage = zj('ExpertsPage');

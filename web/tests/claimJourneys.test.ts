@@ -156,7 +156,8 @@ test('the shortage-talent claim: the form checks as the API does, the first year
   await applicant.getByRole('button', { name: '查看办理进度' }).click();
   const plan = applicant.getByTestId('instalment-plan');
   await plan.waitFor();
-  const row = (year: number) => plan.locator(`tr[data-year="${year}"] td`);
+  // a table on a desk, cards on a phone (this applicant is on a phone): the same cells either way
+  const row = (year: number) => plan.locator(`[data-year="${year}"] :is(td, [data-cell])`);
   await expect(row(1).allTextContents()).resolves.toEqual(['第1年', '¥3,000 元', '审核中', '—', '—']);
   await expect(row(2).allTextContents()).resolves.toEqual(['第2年', '¥3,000 元', '未到期', '上一期发放满一年', '—']);
   await expect(row(3).allTextContents()).resolves.toEqual(['第3年', '¥4,000 元', '未到期', '上一期发放满一年', '—']);

@@ -9,10 +9,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../tools/ports';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { findChromium } from '../../tools/chromium';
+import { checkA11y } from './a11y';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export interface RunningSystem {
   base: string;
@@ -87,9 +88,10 @@ export async function startSystem(): Promise<RunningSystem> {
   return { base, output: () => output, stop };
 }
 
+/** Chromium found (or installed) by tools/chromium.ts: CHROMIUM_PATH, then PATH, then apt-get as root. */
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: await findChromium({ log: (m) => console.log(m) }),
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
   });
@@ -121,11 +123,16 @@ export async function newContext(browser: Browser, base: string, opts: { mobile?
   return ctx;
 }
 
-export async function screenshot(page: Page, name: string): Promise<void> {
+/**
+ * Saves what the page shows, after checking it with axe-core (a11y.ts): every screen a journey saves passes
+ * WCAG 2.0 AA without critical or serious findings. `{ a11y: false }` only for the saved screens of a failed run.
+ */
+export async function screenshot(page: Page, name: string, opts: { a11y?: boolean } = {}): Promise<void> {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   // let antd's animations (messages, modals, steps) settle
   await page.waitForTimeout(400);
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  if (opts.a11y !== false) await checkA11y(page, name);
 }
 
 /** Logs in through the login form, as a person would. */
@@ -231,7 +238,7 @@ export async function decideInBrowser(page: Page, ref: string, shot: string, set
       }),
     ]);
   } catch (err) {
-    await screenshot(page, `${shot}-failed`).catch(() => undefined);
+    await screenshot(page, `${shot}-failed`, { a11y: false }).catch(() => undefined);
     throw err;
   }
 }
@@ -262,7 +269,7 @@ export function people(browser: Browser, base: () => string) {
     },
     async lastScreens(prefix: string): Promise<void> {
       let i = 0;
-      for (const ctx of contexts) for (const page of ctx.pages()) await screenshot(page, `${prefix}-last-${++i}`).catch(() => undefined);
+      for (const ctx of contexts) for (const page of ctx.pages()) await screenshot(page, `${prefix}-last-${++i}`, { a11y: false }).catch(() => undefined);
     },
   };
 }

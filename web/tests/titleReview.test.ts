@@ -44,6 +44,11 @@ test('a senior title session in the browser, from opening it to a verified certi
 
   // ---- the committee office opens the session ---------------------------------------------------------------
   const office = await person('office1');
+  // the session page asks for the committee only once one is drawn: no 404 from …/committee before the draw
+  const committeeAnswers: number[] = [];
+  office.on('response', (r) => {
+    if (/\/api\/v1\/zhejiang\/sessions\/[^/]+\/committee$/.test(new URL(r.url()).pathname) && r.request().method() === 'GET') committeeAnswers.push(r.status());
+  });
   await office.goto('/zhejiang/sessions');
   await office.getByRole('button', { name: named('新建评审会') }).click();
   await office.locator('#year').fill(String(year));
@@ -55,8 +60,10 @@ test('a senior title session in the browser, from opening it to a verified certi
   const sessionId = decodeURIComponent(new URL(office.url()).pathname.split('/').pop()!);
   await office.getByTestId('session-status').filter({ hasText: '受理申报' }).waitFor();
   await office.getByText(`${year}年度高级工程师评审`).waitFor();
-  // no committee before the pre-review publicity starts
+  // no committee before the pre-review publicity starts, and none asked for
   expect(await office.getByTestId('draw-committee').isDisabled()).toBe(true);
+  await office.waitForLoadState('networkidle');
+  expect(committeeAnswers).toEqual([]);
   await screenshot(office, 'zj-01-session-opened');
 
   // ---- the expert pool: one eligible expert added, one refused (a senior title held under 5 years) -------------
@@ -343,6 +350,32 @@ test('a senior title session in the browser, from opening it to a verified certi
   await screenshot(pub, 'zj-18-certificate-verified-phone');
   await reloadUntil(B.page, () => B.page.getByTestId('title-status').filter({ hasText: '评审未通过' }), 'the failed result');
   await B.page.getByTestId('title-result').getByText('未通过').waitFor();
+
+  // ---- misconduct found later (recorded through the API): the public notice and the revoked certificate read in words,
+  // never a raw key (decision, banFromYear, levelName…) and never a column twice ---------------------------------------
+  const officeLogin = (await (await fetch(`${sys.base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '10.98.0.1' }, body: JSON.stringify({ username: 'office1', password: 'demo' }) })).json()) as { token: string };
+  const misconduct = await fetch(`${sys.base}/api/v1/zhejiang/applications/${encodeURIComponent(A.id)}/misconduct`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${officeLogin.token}`, 'content-type': 'application/json', 'x-forwarded-for': '10.98.0.1' },
+    body: JSON.stringify({ reason: '业绩材料弄虚作假' }),
+  });
+  expect(misconduct.status).toBeLessThan(300);
+  await pub.goto('/public/notices');
+  const misconductNotice = pub.locator('.ant-collapse-item').filter({ hasText: '职称评审违纪处理结果公示：张伟' });
+  await reloadUntil(pub, () => misconductNotice.getByText('禁止申报期'), 'the misconduct notice');
+  const heads = (await misconductNotice.locator('th').allInnerTexts()).map((h) => h.trim()).filter(Boolean);
+  expect(heads.filter((h) => !/^[\u4e00-\u9fff（）]+$/.test(h))).toEqual([]);
+  expect(new Set(heads).size).toBe(heads.length);
+  for (const h of ['姓名', '评审级别', '处理决定', '禁止申报期']) expect(heads).toContain(h);
+  await misconductNotice.getByText(/^\d{4}年至\d{4}年$/).first().waitFor();
+  await screenshot(pub, 'zj-19-misconduct-notice-phone');
+  await pub.goto(`/public/certificates/${encodeURIComponent(code)}`);
+  await pub.getByTestId('certificate-verdict').filter({ hasText: '证书不在有效状态' }).waitFor();
+  const labels = (await pub.locator('.ant-descriptions-item-label').allInnerTexts()).map((l) => l.trim());
+  expect(labels.filter((l) => !/^[\u4e00-\u9fff（）]+$/.test(l))).toEqual([]);
+  expect(new Set(labels).size).toBe(labels.length);
+  await pub.getByText('已撤销', { exact: true }).waitFor();
+  await screenshot(pub, 'zj-20-certificate-revoked-phone');
 
   expect(crowd.pageErrors).toEqual([]);
 });

@@ -141,6 +141,10 @@ export interface Task {
   decidedBy?: string | null;
   comment?: string | null;
   subjectSummary?: Record<string, unknown> | null;
+  /** inbox rows: the applicant and what is applied for */
+  applicantName?: string | null;
+  subjectKind?: string | null;
+  titleLevel?: string | null;
 }
 
 export interface TimelineEntry {

@@ -98,6 +98,20 @@ export const STAGE: Record<string, string> = {
 };
 export const stage = pick(STAGE);
 
+/** the session workflow's phases (workflows/titleSession.ts), and the two issues that hold it */
+export const SESSION_STATUS: Record<string, string> = {
+  accepting: '受理申报',
+  pre_review: '评前公示 · 方案报省人力社保厅',
+  ready: '待开会（方案已核准，评前公示结束）',
+  meeting: '评审会议中',
+  interviews: '面试答辩中',
+  balloting: '投票中',
+  results_publicity: '评审结果公示',
+  completed: '已发文，颁发电子证书',
+  plan_rejected: '方案未获核准，待重新报送',
+  meeting_date_must_move: '须调整会议日期',
+};
+
 export const TASK_STATE: Record<string, string> = { open: '待办', paused: '待补正', done: '已办', cancelled: '已撤销' };
 export const taskState = pick(TASK_STATE);
 export const TASK_STATE_COLOR: Record<string, string> = { open: 'processing', paused: 'warning', done: 'success', cancelled: 'default' };
@@ -211,7 +225,7 @@ export const INELIGIBLE: Record<string, string> = {
 
 /** A problem+json answer in words a clerk understands. */
 export const ERROR: Record<string, string> = {
-  UNAUTHENTICATED: '用户名或密码错误，或登录已过期',
+  UNAUTHENTICATED: '登录已过期，请重新登录',
   FORBIDDEN: '当前角色无权进行此操作',
   NOT_YOUR_TASK: '该任务不属于您的单位，或与您本人有关',
   NOT_FOUND: '未找到相关记录',
@@ -243,16 +257,21 @@ export const ERROR: Record<string, string> = {
   NETWORK: '网络连接失败',
 };
 
+const CHINESE = /[\u4e00-\u9fff]/;
+
+/**
+ * A refusal in words a clerk understands. The API's `detail` is English for programmers: it is shown only when it
+ * is Chinese; a code without Chinese text here reads as a general failure, never as the code itself.
+ */
 export function errorText(err: unknown): string {
   if (err && typeof err === 'object' && 'code' in err) {
     const e = err as { code: string; detail?: string; reasons?: string[] };
-    const base = ERROR[e.code] ?? e.detail ?? e.code;
-    const reasons = (e.reasons ?? []).map((r) => INELIGIBLE[r] ?? r);
+    const chineseDetail = e.detail && CHINESE.test(e.detail) ? e.detail : undefined;
+    const base = ERROR[e.code] ?? chineseDetail ?? '操作未能完成，请稍后重试';
+    const reasons = (e.reasons ?? []).map((r) => INELIGIBLE[r]).filter(Boolean);
     if (reasons.length) return `${base}：${reasons.join('；')}`;
-    // the API's details are English: shown only where no Chinese text exists for the code, or where they are Chinese
-    if (e.detail && ERROR[e.code] && e.detail !== ERROR[e.code] && /[\u4e00-\u9fff]/.test(e.detail)) return `${base}（${e.detail}）`;
-    if (e.code === 'INVALID_DECISION' || e.code === 'VALIDATION_FAILED') return e.detail ? `${base}：${e.detail}` : base;
+    if (chineseDetail && ERROR[e.code] && chineseDetail !== ERROR[e.code]) return `${base}（${chineseDetail}）`;
     return base;
   }
-  return err instanceof Error ? err.message : String(err);
+  return err instanceof Error && CHINESE.test(err.message) ? err.message : '操作未能完成，请稍后重试';
 }

@@ -6,7 +6,8 @@ import { api, type Claim } from '../lib/api';
 import { useLoad, useIsMobile } from '../lib/hooks';
 import { claimKind, errorText, taskKind } from '../lib/labels';
 import { fmt, fmtDate, yuan } from '../lib/time';
-import { ClaimFormDescriptions, ClaimStatusTag, ClaimSteps, OpinionsView, TimelineView } from '../components';
+import { ResponsiveTable } from '../ResponsiveTable';
+import { ClaimFormDescriptions, ClaimStatusTag, ClaimSteps, OpinionsView, TimelineView, PageTitle } from '../components';
 import { useAuth } from '../auth';
 
 const INSTALMENT_STATUS: Record<string, string> = {
@@ -89,9 +90,7 @@ export function ClaimDetailPage() {
       <Card size="small">
         <Space wrap style={{ width: '100%', justifyContent: 'space-between' }}>
           <Space wrap>
-            <Typography.Title level={4} style={{ margin: 0 }}>
-              {c.applicationNo}
-            </Typography.Title>
+            <PageTitle title={`申请 ${c.applicationNo}`}>{c.applicationNo}</PageTitle>
             <ClaimStatusTag status={c.status} />
             <Tag>{claimKind(c.kind)}</Tag>
           </Space>
@@ -150,7 +149,7 @@ export function ClaimDetailPage() {
                   {c.instalments.map((i) => `第${i.year}年 ${yuan(i.amountYuan)}`).join('，')}。第二、三年的奖励在上一期发放满一年后，经单位核实（仍在合同期内、社保个税正常缴纳）、区应急管理局初审和行业主管部门复审后发放；离职或单位不予确认的，该期及以后各期不再发放。
                 </Typography.Paragraph>
               )}
-              <Table
+              <ResponsiveTable
                 size="small"
                 rowKey="year"
                 pagination={false}

@@ -8,6 +8,7 @@ import { EMPLOYER_NATURE, LEVEL, LEVEL_AMOUNT, errorText, level as levelLabel } 
 import { dayjs, todayShanghai, yuan } from '../lib/time';
 import { useAuth } from '../auth';
 import { idNumberProblem } from '../lib/idNumber';
+import { PageTitle } from '../components';
 
 interface Values {
   employerOrgCode: string;
@@ -155,7 +156,7 @@ export function ClaimFormPage() {
     <Card
       title={
         <Space direction="vertical" size={0}>
-          <span>南浔区注册安全工程师奖励申请</span>
+          <PageTitle>南浔区注册安全工程师奖励申请</PageTitle>
           <Typography.Text type="secondary" style={{ fontSize: 12, fontWeight: 400 }}>
             {kind === 'certificate' ? '附件2-1 职业资格证书奖励申请表' : '附件2-2 紧缺人才奖励申请表'}
           </Typography.Text>
@@ -188,8 +189,8 @@ export function ClaimFormPage() {
         <Divider orientation="left" plain>证书持有人情况</Divider>
         <Row gutter={16}>
           <Col xs={24} md={12}>
-            <Form.Item label="姓名">
-              <Input value={user?.displayName} disabled />
+            <Form.Item label="姓名" htmlFor="holderName">
+              <Input id="holderName" value={user?.displayName} disabled />
             </Form.Item>
           </Col>
           <Col xs={24} md={12}>

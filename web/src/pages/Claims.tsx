@@ -6,7 +6,7 @@ import { api, type ClaimListItem } from '../lib/api';
 import { useLoad } from '../lib/hooks';
 import { CLAIM_STATUS, claimKind, errorText, stage } from '../lib/labels';
 import { fmt, yuan } from '../lib/time';
-import { ClaimStatusTag } from '../components';
+import { ClaimStatusTag, PageTitle } from '../components';
 
 interface TitleApp { id: string; applicationNo: string; level: string; category: string; status: string; stage: string; submittedAt: string }
 
@@ -15,7 +15,7 @@ export function MyClaimsPage() {
   const titles = useLoad(() => api.get<TitleApp[]>('/zhejiang/applications').catch(() => [] as TitleApp[]), []);
   return (
     <Space direction="vertical" size={16} style={{ width: '100%' }}>
-    <Card title="我的申请" extra={<Link to="/my/claims/new"><Button type="primary" icon={<PlusOutlined />}>申请奖励</Button></Link>}>
+    <Card title={<PageTitle>我的申请</PageTitle>} extra={<Link to="/my/claims/new"><Button type="primary" icon={<PlusOutlined />}>申请奖励</Button></Link>}>
       {list.error ? <Alert type="error" showIcon message={errorText(list.error)} /> : null}
       <List
         loading={list.loading}
@@ -65,10 +65,10 @@ export function ClaimSearchPage() {
     setParams(n, { replace: true });
   };
   return (
-    <Card title="申请查询">
+    <Card title={<PageTitle>申请查询</PageTitle>}>
       <Space wrap style={{ marginBottom: 12 }}>
         <Input.Search placeholder="申请编号或姓名" allowClear value={text} onChange={(e) => setText(e.target.value)} onSearch={(v) => set('q', v.trim())} style={{ width: 240 }} />
-        <Select allowClear placeholder="状态" style={{ width: 180 }} value={status || undefined} onChange={(v?: string) => set('status', v ?? '')} options={Object.entries(CLAIM_STATUS).map(([value, label]) => ({ value, label }))} />
+        <Select allowClear aria-label="按办理状态筛选" placeholder="状态" style={{ width: 180 }} value={status || undefined} onChange={(v?: string) => set('status', v ?? '')} options={Object.entries(CLAIM_STATUS).map(([value, label]) => ({ value, label }))} />
       </Space>
       {list.error ? <Alert type="error" showIcon message={errorText(list.error)} /> : null}
       <Table<ClaimListItem>

@@ -3,16 +3,20 @@ import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { App, Alert, Button, Card, Col, Form, Input, Row, Table, Tag, Typography, Space } from 'antd';
 import { LockOutlined, UserOutlined } from '@ant-design/icons';
 import { homeFor, useAuth } from '../auth';
-import { api, type DemoAccount } from '../lib/api';
+import { api, ApiError, type DemoAccount } from '../lib/api';
 import { useLoad } from '../lib/hooks';
 import { errorText, role } from '../lib/labels';
 import { idNumberProblem } from '../lib/idNumber';
+import { LargeTextToggle } from '../display';
 
 function Shell({ children, wide }: { children: React.ReactNode; wide?: boolean }) {
   return (
-    <div style={{ minHeight: '100vh', background: 'linear-gradient(180deg,#c8161d 0,#c8161d 180px,#f0f2f5 180px)', padding: '24px 12px' }}>
+    <main style={{ minHeight: '100vh', background: 'linear-gradient(180deg,#c8161d 0,#c8161d 180px,#f0f2f5 180px)', padding: '24px 12px', boxSizing: 'border-box' }}>
       <div style={{ maxWidth: wide ? 1040 : 440, margin: '0 auto' }}>
-        <Typography.Title level={3} style={{ color: '#fff', textAlign: 'center', marginTop: 8 }}>
+        <div style={{ textAlign: 'right' }}>
+          <LargeTextToggle />
+        </div>
+        <Typography.Title level={1} style={{ color: '#fff', textAlign: 'center', marginTop: 8, fontSize: 24 }}>
           安全生产人才激励与职称评审
           <div style={{ fontSize: 14, fontWeight: 400, marginTop: 4 }}>南浔区注册安全工程师奖励 · 浙江省安全工程专业职称评审</div>
         </Typography.Title>
@@ -25,7 +29,7 @@ function Shell({ children, wide }: { children: React.ReactNode; wide?: boolean }
           </Space>
         </div>
       </div>
-    </div>
+    </main>
   );
 }
 
@@ -45,7 +49,8 @@ export function LoginPage() {
       const next = params.get('next');
       nav(next && next.startsWith('/') && !next.startsWith('//') ? next : homeFor(u), { replace: true });
     } catch (e) {
-      setError(errorText(e));
+      // a refused login is a wrong user name or password (an expired session is not what happened here)
+      setError(e instanceof ApiError && e.code === 'UNAUTHENTICATED' ? '用户名或密码错误' : errorText(e));
     } finally {
       setBusy(false);
     }
@@ -59,10 +64,10 @@ export function LoginPage() {
           <Card title="用户登录">
             {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} data-testid="login-error" />}
             <Form layout="vertical" onFinish={(v: { username: string; password: string }) => go(v.username, v.password)} requiredMark={false}>
-              <Form.Item name="username" label="用户名" rules={[{ required: true, message: '请输入用户名' }]}>
+              <Form.Item name="username" label="用户名" htmlFor="login-username" rules={[{ required: true, message: '请输入用户名' }]}>
                 <Input prefix={<UserOutlined />} autoComplete="username" id="login-username" size="large" />
               </Form.Item>
-              <Form.Item name="password" label="密码" rules={[{ required: true, message: '请输入密码' }]}>
+              <Form.Item name="password" label="密码" htmlFor="login-password" rules={[{ required: true, message: '请输入密码' }]}>
                 <Input.Password prefix={<LockOutlined />} autoComplete="current-password" id="login-password" size="large" />
               </Form.Item>
               <Button type="primary" htmlType="submit" block size="large" loading={busy} data-testid="login-submit">
@@ -70,7 +75,7 @@ export function LoginPage() {
               </Button>
             </Form>
             <div style={{ marginTop: 16, textAlign: 'center' }}>
-              申请人还没有账号？<Link to="/register">实名注册</Link>
+              申请人还没有账号？<Link to="/register" className="text-link">实名注册</Link>
             </div>
           </Card>
         </Col>
@@ -86,8 +91,8 @@ export function LoginPage() {
                 onRow={(a) => ({ onClick: () => void go(a.username, 'demo'), style: { cursor: 'pointer' }, 'data-username': a.username } as React.HTMLAttributes<HTMLElement>)}
                 columns={[
                   { title: '账号', dataIndex: 'username', width: 150, render: (u: string) => <Typography.Link>{u}</Typography.Link> },
-                  { title: '姓名 / 岗位', dataIndex: 'displayName', ellipsis: true },
-                  { title: '角色', dataIndex: 'roles', width: 130, render: (r: string[]) => r.map((x) => <Tag key={x}>{role(x)}</Tag>) },
+                  { title: '姓名 / 岗位', dataIndex: 'displayName' },
+                  { title: '角色', dataIndex: 'roles', width: 150, render: (r: string[]) => r.map((x) => <Tag key={x} style={{ whiteSpace: 'normal', marginBlock: 2 }}>{role(x)}</Tag>) },
                 ]}
               />
             </Card>
@@ -149,7 +154,7 @@ export function RegisterPage() {
           </Button>
         </Form>
         <div style={{ marginTop: 16, textAlign: 'center' }}>
-          已有账号？<Link to="/login">登录</Link>
+          已有账号？<Link to="/login" className="text-link">登录</Link>
         </div>
       </Card>
     </Shell>

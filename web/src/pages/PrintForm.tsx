@@ -49,7 +49,7 @@ function Paper({ c, copy }: { c: Claim; copy: string }) {
     <div className="paper print-page">
       <div className="copy-mark">{copy}</div>
       <div className="annex">{shortage ? '附件2-2' : '附件2-1'}</div>
-      <h1>{shortage ? '南浔区注册安全工程师紧缺人才奖励申请表' : '南浔区注册安全工程师职业资格证书奖励申请表'}</h1>
+      <h2 className="paper-title">{shortage ? '南浔区注册安全工程师紧缺人才奖励申请表' : '南浔区注册安全工程师职业资格证书奖励申请表'}</h2>
       <p style={{ display: 'flex', justifyContent: 'space-between' }}>
         <span>编号：{c.applicationNo}</span>
         <span>填报日期：{dateCn(c.submittedAt)}</span>
@@ -156,7 +156,8 @@ export function PrintFormPage() {
   if (claim.loading && !claim.data) return <Skeleton active style={{ padding: 24 }} />;
   if (claim.error || !claim.data) return <Result status="404" title="未找到该申请" subTitle={errorText(claim.error)} />;
   return (
-    <div style={{ background: '#e9e9e9', minHeight: '100vh', padding: '16px 0' }}>
+    <main className="print-root" style={{ background: '#e9e9e9', minHeight: '100vh', padding: '16px 0' }}>
+      <h1 className="sr-only">{claim.data.kind === 'shortage_talent' ? '附件2-2' : '附件2-1'} 打印 · {claim.data.applicationNo}</h1>
       <Space className="no-print" style={{ display: 'flex', justifyContent: 'center', marginBottom: 16 }}>
         <Button type="primary" icon={<PrinterOutlined />} onClick={() => window.print()}>
           打印（一式三份）
@@ -166,6 +167,6 @@ export function PrintFormPage() {
       {COPIES.map((copy) => (
         <Paper key={copy} c={claim.data!} copy={copy} />
       ))}
-    </div>
+    </main>
   );
 }

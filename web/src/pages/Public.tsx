@@ -6,7 +6,7 @@ import { api, ApiError, type TimelineEntry } from '../lib/api';
 import { useLoad } from '../lib/hooks';
 import { CATEGORY, CHANNEL, TITLE_LEVEL, claimKind, claimStatus, errorText, stage as stageLabel } from '../lib/labels';
 import { dayjs, fmt, fmtDate, TZ } from '../lib/time';
-import { ClaimStatusTag, TimelineView } from '../components';
+import { ClaimStatusTag, TimelineView, PageTitle } from '../components';
 
 interface Progress {
   applicationNo: string;
@@ -61,7 +61,7 @@ export function PublicProgressPage() {
   };
   return (
     <Space direction="vertical" size={16} style={{ width: '100%' }}>
-      <Card title="办件进度查询">
+      <Card title={<PageTitle>办件进度查询</PageTitle>}>
         <Form layout="inline" onFinish={lookup} style={{ rowGap: 12 }}>
           <Form.Item name="applicationNo" rules={[{ required: true, message: '请输入申请编号' }]}>
             <Input placeholder="申请编号，如 NX-ZS-2026-000001" style={{ width: 260 }} data-testid="public-application-no" />
@@ -124,7 +124,26 @@ const codeWords = (k: string, v: unknown): string => {
   return x;
 };
 
-const ENTRY_LABEL: Record<string, string> = { categoryName: '评审专业', name: '姓名', employer: '工作单位', employerName: '工作单位', orgName: '单位', category: '评审专业', level: '级别', channel: '申报渠道', applicationNo: '申请编号', result: '结果', title: '职称', specialty: '专业' };
+/**
+ * A notice entry's columns, in this order, each shown only when some entry has it: the notice's own words for
+ * coded values (levelName, categoryName) stand in for the codes, and fields without a column here (ids, internal
+ * values) are not shown, so no raw key ever reaches the page.
+ */
+type Entry = Record<string, unknown>;
+const has = (v: unknown) => v !== undefined && v !== null && v !== '';
+const ENTRY_COLUMNS: { key: string; title: string; present: (e: Entry) => boolean; show: (e: Entry) => string }[] = [
+  { key: 'applicationNo', title: '申请编号', present: (e) => has(e.applicationNo), show: (e) => String(e.applicationNo) },
+  { key: 'name', title: '姓名', present: (e) => has(e.name), show: (e) => String(e.name) },
+  { key: 'employer', title: '工作单位', present: (e) => has(e.employer) || has(e.employerName) || has(e.orgName), show: (e) => String(e.employer ?? e.employerName ?? e.orgName) },
+  { key: 'level', title: '评审级别', present: (e) => has(e.levelName) || has(e.level), show: (e) => String(e.levelName ?? TITLE_LEVEL[String(e.level)] ?? '—') },
+  { key: 'category', title: '评审专业', present: (e) => has(e.categoryName) || has(e.category), show: (e) => String(e.categoryName ?? CATEGORY[String(e.category)] ?? '—') },
+  { key: 'channel', title: '申报渠道', present: (e) => has(e.channel), show: (e) => CHANNEL[String(e.channel)] ?? '—' },
+  { key: 'result', title: '评审结果', present: (e) => has(e.result), show: (e) => (typeof e.result === 'string' ? (RESULT[e.result] ?? e.result) : '—') },
+  { key: 'decision', title: '处理决定', present: (e) => has(e.decision), show: (e) => String(e.decision) },
+  { key: 'ban', title: '禁止申报期', present: (e) => has(e.banFromYear), show: (e) => (has(e.banToYear) ? `${String(e.banFromYear)}年至${String(e.banToYear)}年` : `${String(e.banFromYear)}年起`) },
+  { key: 'revokedCertificate', title: '撤销的证书', present: (e) => has(e.revokedCertificate), show: (e) => (has(e.revokedCertificate) ? String(e.revokedCertificate) : '—') },
+];
+const RESULT: Record<string, string> = { passed: '通过', failed: '未通过' };
 
 export function PublicNoticesPage() {
   const { message } = App.useApp();
@@ -153,7 +172,7 @@ export function PublicNoticesPage() {
     .filter((e) => typeof e.applicationId === 'string')
     .map((e) => ({ value: String(e.applicationId), label: [e.name, e.employer, e.applicationNo].filter(Boolean).join(' · ') }));
   return (
-    <Card title="公示公告">
+    <Card title={<PageTitle>公示公告</PageTitle>}>
       {notices.error && !notFound ? <Alert type="error" showIcon message={errorText(notices.error)} /> : null}
       {!notices.loading && !list.length ? <Empty description="暂无公示" /> : null}
       {notices.data && <Collapse
@@ -162,7 +181,7 @@ export function PublicNoticesPage() {
           // the server decides (its clock, and a publicity closed by its process); this device's clock is a fallback
           const open = n.open ?? (dayjs(n.startsAt).isBefore(now) && dayjs(n.endsAt).isAfter(now));
           const objections = n.acceptsObjections ?? (open && n.kind !== 'misconduct');
-          const keys = [...new Set(n.entries.flatMap((e) => Object.keys(e)))].filter((k) => typeof n.entries[0]?.[k] !== 'object' && !/id$/i.test(k) && !(k === 'category' && 'categoryName' in (n.entries[0] ?? {})));
+          const columns = ENTRY_COLUMNS.filter((c) => n.entries.some(c.present));
           return {
             key: n.id,
             label: (
@@ -183,7 +202,7 @@ export function PublicNoticesPage() {
                   pagination={false}
                   scroll={{ x: 500 }}
                   dataSource={n.entries}
-                  columns={keys.map((k) => ({ title: ENTRY_LABEL[k] ?? k, dataIndex: k, render: (v: unknown) => (v == null ? '—' : codeWords(k, v)) }))}
+                  columns={columns.map((c) => ({ title: c.title, key: c.key, render: (_: unknown, e: Entry) => (c.present(e) ? c.show(e) : '—') }))}
                 />
                 {objections && (
                   <Button onClick={() => { form.resetFields(); setObjecting(n); }} data-testid="object-button">
@@ -214,6 +233,20 @@ export function PublicNoticesPage() {
   );
 }
 
+/** what a verified certificate shows, in this order (fields without a row here are not shown) */
+const CERTIFICATE_FIELDS: { key: string; label: string; present: (r: Entry) => boolean; show: (r: Entry) => string }[] = [
+  { key: 'code', label: '证书编号', present: (r) => has(r.code ?? r.certificateCode), show: (r) => String(r.code ?? r.certificateCode) },
+  { key: 'status', label: '状态', present: (r) => has(r.status) || typeof r.valid === 'boolean', show: (r) => (r.valid === true || r.status === 'valid' ? '有效' : '已撤销') },
+  { key: 'name', label: '姓名', present: (r) => has(r.name), show: (r) => String(r.name) },
+  { key: 'idNumber', label: '身份证号码', present: (r) => has(r.idNumber), show: (r) => String(r.idNumber) },
+  { key: 'level', label: '职称', present: (r) => has(r.levelName) || has(r.level), show: (r) => String(r.levelName ?? TITLE_LEVEL[String(r.level)] ?? '—') },
+  { key: 'category', label: '评审专业', present: (r) => has(r.categoryName) || has(r.category), show: (r) => String(r.categoryName ?? CATEGORY[String(r.category)] ?? '—') },
+  { key: 'grantedOn', label: '取得日期', present: (r) => has(r.grantedOn), show: (r) => fmtDate(String(r.grantedOn)) },
+  { key: 'issuer', label: '发证机关', present: (r) => has(r.issuer), show: (r) => String(r.issuer) },
+  { key: 'revokedAt', label: '撤销时间', present: (r) => has(r.revokedAt), show: (r) => fmt(String(r.revokedAt)) },
+  { key: 'revokedReason', label: '撤销原因', present: (r) => has(r.revokedReason), show: (r) => String(r.revokedReason) },
+];
+
 export function CertificateVerifyPage() {
   const { code: initial } = useParams();
   const nav = useNavigate();
@@ -222,10 +255,9 @@ export function CertificateVerifyPage() {
     [initial],
   );
   const r = result.data;
-  const LABEL: Record<string, string> = { code: '证书编号', name: '姓名', title: '职称', level: '级别', category: '专业', specialty: '专业', issuedOn: '发证日期', issuedAt: '发证时间', validFrom: '生效日期', status: '状态', valid: '是否有效', sessionYear: '评审年度', revokedAt: '撤销时间', revokedReason: '撤销原因', idNumber: '身份证号码', grantedOn: '取得日期', certificateCode: '证书编号', levelName: '职称', categoryName: '评审专业', issuer: '发证机关' };
   const valid = r && (r.valid === true || r.status === 'valid');
   return (
-    <Card title="电子证书查验">
+    <Card title={<PageTitle>电子证书查验</PageTitle>}>
       <Form layout="inline" initialValues={{ code: initial }} onFinish={(v: { code: string }) => nav(`/public/certificates/${encodeURIComponent(v.code.trim())}`)} style={{ rowGap: 12, marginBottom: 16 }}>
         <Form.Item name="code" rules={[{ required: true, message: '请输入证书编号或查验码' }]}>
           <Input placeholder="证书编号 / 查验码" style={{ width: 280 }} />
@@ -242,13 +274,11 @@ export function CertificateVerifyPage() {
         <>
           <Result status={valid ? 'success' : 'warning'} title={<span data-testid="certificate-verdict">{valid ? '证书真实有效' : '证书不在有效状态'}</span>} style={{ padding: 16 }} />
           <Descriptions bordered size="small" column={1}>
-            {Object.entries(r)
-              .filter(([k, v]) => (v == null || typeof v !== 'object') && !(`${k}Name` in r))
-              .map(([k, v]) => (
-                <Descriptions.Item key={k} label={LABEL[k] ?? k}>
-                  {typeof v === 'boolean' ? (v ? '是' : '否') : v == null ? '—' : /At$/.test(k) ? fmt(String(v)) : k === 'status' ? ({ valid: '有效', revoked: '已撤销' } as Record<string, string>)[String(v)] ?? String(v) : codeWords(k, v)}
-                </Descriptions.Item>
-              ))}
+            {CERTIFICATE_FIELDS.filter((f) => f.present(r)).map((f) => (
+              <Descriptions.Item key={f.key} label={f.label}>
+                {f.show(r)}
+              </Descriptions.Item>
+            ))}
           </Descriptions>
         </>
       )}

@@ -6,10 +6,12 @@ import { useLoad } from '../lib/hooks';
 import { Chart } from '../lib/Chart';
 import { CLAIM_STATUS, claimKind, claimStatus, errorText, taskKind } from '../lib/labels';
 import { fmt, fmtDate, yuan } from '../lib/time';
+import { PageTitle } from '../components';
+import { SESSION_STATUS } from './titleReview/shared';
 
-interface ByStage { kind: string; status: string; orgCode: string; orgName: string; count: number; amountYuan: number; paidYuan: number }
+interface ByStage { kind: string; status: string; orgCode: string; orgName: string; count: number; amountYuan: number; approvedYuan: number; paidYuan: number }
 interface Overdue { id: string; kind: string; orgCode: string; orgName: string; subjectRef: string; createdAt: string; dueAt: string | null; dueOn: string | null; workingDaysLeft: number | null; warning: boolean; overdue: boolean }
-interface Fund { fundOrgCode: string; fundOrgName: string; year: number; paidYuan: number; paidCount: number; recoveredYuan: number; pendingYuan: number; pendingCount: number }
+interface Fund { fundOrgCode: string; fundOrgName: string; year: number; paidYuan: number; paidCount: number; recoveredYuan: number; pendingYuan: number; pendingCount: number; approvedUnpaidYuan: number; approvedUnpaidCount: number; underReviewYuan: number; underReviewCount: number }
 interface SessionRow { sessionId: string; year: number | null; level: string | null; status: string | null; applications: number; passed: number; failed: number }
 
 function Export({ path, name }: { path: string; name: string }) {
@@ -54,7 +56,8 @@ export function ReportsPage() {
       yAxis: { type: 'category', data: labels, axisLabel: { width: 160, overflow: 'truncate' } },
       series: [
         { name: '已发放', type: 'bar', stack: 'a', data: fundRows.map((f) => f.paidYuan), itemStyle: { color: '#52c41a' } },
-        { name: '待发放', type: 'bar', stack: 'a', data: fundRows.map((f) => f.pendingYuan), itemStyle: { color: '#1677ff' } },
+        { name: '已核准待发放', type: 'bar', stack: 'a', data: fundRows.map((f) => f.approvedUnpaidYuan), itemStyle: { color: '#0958d9' } },
+        { name: '审核中', type: 'bar', stack: 'a', data: fundRows.map((f) => f.underReviewYuan), itemStyle: { color: '#bfbfbf' } },
         { name: '已追回', type: 'bar', stack: 'a', data: fundRows.map((f) => f.recoveredYuan), itemStyle: { color: '#eb2f96' } },
       ],
     };
@@ -62,16 +65,20 @@ export function ReportsPage() {
 
   const total = rows.reduce((a, r) => a + r.count, 0);
   const paid = fundRows.reduce((a, r) => a + r.paidYuan, 0);
-  const pending = fundRows.reduce((a, r) => a + r.pendingYuan, 0);
+  // money approved by a body but not paid, and money still under review, are different figures
+  const approvedUnpaid = fundRows.reduce((a, r) => a + r.approvedUnpaidYuan, 0);
+  const underReview = fundRows.reduce((a, r) => a + r.underReviewYuan, 0);
   const overdueN = (overdue.data ?? []).filter((t) => t.overdue).length;
 
   return (
     <Space direction="vertical" size={16} style={{ width: '100%' }}>
+      <PageTitle>统计报表</PageTitle>
       <Row gutter={[12, 12]}>
-        <Col xs={12} md={6}><Card size="small"><Statistic title="申请总数" value={total} suffix="件" /></Card></Col>
-        <Col xs={12} md={6}><Card size="small"><Statistic title="逾期任务" value={overdueN} valueStyle={{ color: overdueN ? '#cf1322' : undefined }} suffix="件" /></Card></Col>
-        <Col xs={12} md={6}><Card size="small"><Statistic title="已发放" value={paid} prefix="¥" groupSeparator="," /></Card></Col>
-        <Col xs={12} md={6}><Card size="small"><Statistic title="待发放" value={pending} prefix="¥" groupSeparator="," /></Card></Col>
+        <Col xs={12} md={8} xl={4}><Card size="small"><Statistic title="申请总数" value={total} suffix="件" /></Card></Col>
+        <Col xs={12} md={8} xl={4}><Card size="small"><Statistic title="逾期任务" value={overdueN} valueStyle={{ color: overdueN ? '#cf1322' : undefined }} suffix="件" /></Card></Col>
+        <Col xs={12} md={8} xl={5}><Card size="small" data-testid="stat-paid"><Statistic title="已发放" value={paid} prefix="¥" groupSeparator="," /></Card></Col>
+        <Col xs={12} md={12} xl={5}><Card size="small" data-testid="stat-approved-unpaid"><Statistic title="已核准待发放" value={approvedUnpaid} prefix="¥" groupSeparator="," /></Card></Col>
+        <Col xs={24} md={12} xl={6}><Card size="small" data-testid="stat-under-review"><Statistic title="审核中（尚未核准）" value={underReview} prefix="¥" groupSeparator="," /></Card></Col>
       </Row>
       <Card size="small">
         <Tabs
@@ -96,7 +103,8 @@ export function ReportsPage() {
                       { title: '状态', dataIndex: 'status', render: claimStatus },
                       { title: '复审单位', dataIndex: 'orgName' },
                       { title: '件数', dataIndex: 'count', align: 'right' },
-                      { title: '核定金额', dataIndex: 'amountYuan', render: (n: number) => yuan(n), align: 'right' },
+                      { title: '申请金额', dataIndex: 'amountYuan', render: (n: number) => yuan(n), align: 'right' },
+                      { title: '核定金额', dataIndex: 'approvedYuan', render: (n: number) => yuan(n), align: 'right' },
                       { title: '已发放', dataIndex: 'paidYuan', render: (n: number) => yuan(n), align: 'right' },
                     ]}
                   />
@@ -149,8 +157,9 @@ export function ReportsPage() {
                       { title: '专项经费单位', dataIndex: 'fundOrgName' },
                       { title: '已发放', dataIndex: 'paidYuan', render: (n: number) => yuan(n), align: 'right' },
                       { title: '笔数', dataIndex: 'paidCount', align: 'right' },
-                      { title: '待发放', dataIndex: 'pendingYuan', render: (n: number) => yuan(n), align: 'right' },
-                      { title: '在办件数', dataIndex: 'pendingCount', align: 'right' },
+                      { title: '已核准待发放', dataIndex: 'approvedUnpaidYuan', render: (n: number) => yuan(n), align: 'right' },
+                      { title: '审核中', dataIndex: 'underReviewYuan', render: (n: number) => yuan(n), align: 'right' },
+                      { title: '审核中件数', dataIndex: 'underReviewCount', align: 'right' },
                       { title: '已追回', dataIndex: 'recoveredYuan', render: (n: number) => yuan(n), align: 'right' },
                     ]}
                   />
@@ -172,7 +181,7 @@ export function ReportsPage() {
                     columns={[
                       { title: '年度', dataIndex: 'year' },
                       { title: '级别', dataIndex: 'level', render: (l: string) => ({ senior: '高级工程师', professor: '正高级工程师' } as Record<string, string>)[l] ?? l },
-                      { title: '状态', dataIndex: 'status' },
+                      { title: '状态', dataIndex: 'status', render: (s: string | null) => SESSION_STATUS[s ?? ''] ?? '—' },
                       { title: '申报人数', dataIndex: 'applications' },
                       { title: '通过', dataIndex: 'passed' },
                       { title: '未通过', dataIndex: 'failed' },

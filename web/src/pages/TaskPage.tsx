@@ -6,8 +6,8 @@ import { api, type Claim, type Task } from '../lib/api';
 import { useLoad } from '../lib/hooks';
 import { LEVEL, LEVEL_AMOUNT, claimStatus, decision as decisionLabel, errorText, level, taskKind } from '../lib/labels';
 import { fmt, fmtDate, yuan } from '../lib/time';
-import { ClaimFormDescriptions, ClaimStatusTag, ClaimSteps, DueMark, OpinionsView, TaskStateTag, TimelineView, uid } from '../components';
-import { CATEGORY, CHANNEL, CLAIM_STATUS, TITLE_LEVEL, stage as stageLabel } from '../lib/labels';
+import { ClaimFormDescriptions, ClaimStatusTag, ClaimSteps, DueMark, OpinionsView, TaskStateTag, TimelineView, uid, PageTitle } from '../components';
+import { CATEGORY, CHANNEL, CLAIM_KIND, CLAIM_STATUS, SESSION_STATUS as SESSION_PHASE, STAGE, TITLE_LEVEL } from '../lib/labels';
 
 interface DecisionForm {
   decision: 'approve' | 'reject' | 'request_supplement';
@@ -42,6 +42,34 @@ const SUMMARY_LABEL: Record<string, string> = {
   commitmentAt: '承诺时间',
 };
 
+/** a subject's fields that any task page can show, in words; other fields are not shown (never a raw key) */
+const GENERIC_FIELDS: { key: string; label: string; show: (v: unknown) => string }[] = [
+  { key: 'applicationNo', label: '申请编号', show: String },
+  { key: 'applicantName', label: '申请人', show: String },
+  { key: 'applicantIdNumber', label: '身份证号码', show: String },
+  { key: 'kind', label: '申请类别', show: (v) => CLAIM_KIND[String(v)] ?? '—' },
+  { key: 'status', label: '当前状态', show: (v) => CLAIM_STATUS[String(v)] ?? STAGE[String(v)] ?? '—' },
+  { key: 'stage', label: '当前环节', show: (v) => STAGE[String(v)] ?? '—' },
+  { key: 'employerName', label: '工作单位', show: String },
+  { key: 'amountYuan', label: '申请金额', show: (v) => yuan(Number(v)) },
+  { key: 'paidYuan', label: '已发放', show: (v) => yuan(Number(v)) },
+  { key: 'submittedAt', label: '提交时间', show: (v) => fmt(String(v)) },
+];
+
+function GenericSubject({ summary }: { summary: Record<string, unknown> }) {
+  const rows = GENERIC_FIELDS.filter((f) => summary[f.key] !== undefined && summary[f.key] !== null && summary[f.key] !== '');
+  if (!rows.length) return <Typography.Text type="secondary">暂无申报信息</Typography.Text>;
+  return (
+    <Descriptions bordered size="small" column={1} data-testid="generic-subject">
+      {rows.map((f) => (
+        <Descriptions.Item key={f.key} label={f.label}>
+          {f.show(summary[f.key])}
+        </Descriptions.Item>
+      ))}
+    </Descriptions>
+  );
+}
+
 /** The subject of a title-review task in words (the title application or the session), with an objection's text. */
 function TitleSubject({ summary }: { summary: Record<string, unknown> }) {
   const v = (k: string, x: unknown): string => {
@@ -49,7 +77,7 @@ function TitleSubject({ summary }: { summary: Record<string, unknown> }) {
     if (k === 'level') return TITLE_LEVEL[String(x)] ?? String(x);
     if (k === 'category') return CATEGORY[String(x)] ?? String(x);
     if (k === 'channel') return CHANNEL[String(x)] ?? String(x);
-    if (k === 'status' || k === 'stage') return stageLabel(String(x));
+    if (k === 'status' || k === 'stage') return STAGE[String(x)] ?? SESSION_PHASE[String(x)] ?? '—';
     if (k === 'meetingDate') return fmtDate(String(x));
     if (k.endsWith('At')) return fmt(String(x));
     return String(x);
@@ -73,7 +101,7 @@ function TitleSubject({ summary }: { summary: Record<string, unknown> }) {
           ))}
         {employer?.name && <Descriptions.Item label="工作单位">{employer.name}</Descriptions.Item>}
         {typeof materials.summary === 'string' && <Descriptions.Item label="主要业绩摘要">{materials.summary}</Descriptions.Item>}
-        {apps && <Descriptions.Item label="申报人员">{Object.entries(apps).map(([st, n]) => `${stageLabel(st)} ${n} 人`).join('；')}</Descriptions.Item>}
+        {apps && <Descriptions.Item label="申报人员">{Object.entries(apps).map(([st, n]) => `${STAGE[st] ?? '其他'} ${n} 人`).join('；')}</Descriptions.Item>}
       </Descriptions>
     </Space>
   );
@@ -136,7 +164,7 @@ export function TaskPage() {
             {body.amountYuan ? `，同意申领 ${yuan(Number(body.amountYuan))}` : ''}
           </p>
           {body.comment ? <p>意见：{String(body.comment)}</p> : null}
-          <p style={{ color: '#888' }}>提交后不可修改。</p>
+          <p style={{ color: '#595959' }}>提交后不可修改。</p>
         </div>
       ),
       okText: '确认提交',
@@ -146,7 +174,7 @@ export function TaskPage() {
         setError(undefined);
         try {
           const r = await api.post<{ task: Task; subject: { status: string; stage: string } }>(`/tasks/${encodeURIComponent(t.id)}/decision`, body, { headers: { 'Idempotency-Key': idemKey.current } });
-          message.success(`已提交。当前状态：${CLAIM_STATUS[r.subject.status] ? claimStatus(r.subject.status) : stageLabel(r.subject.status)}`);
+          message.success(`已提交。当前状态：${CLAIM_STATUS[r.subject.status] ? claimStatus(r.subject.status) : (STAGE[r.subject.status] ?? SESSION_PHASE[r.subject.status] ?? "已更新")}`);
           nav('/tasks');
         } catch (e) {
           setError(errorText(e));
@@ -167,9 +195,9 @@ export function TaskPage() {
       <Card size="small">
         <Space wrap style={{ justifyContent: 'space-between', width: '100%' }}>
           <Space wrap>
-            <Typography.Title level={4} style={{ margin: 0 }} data-testid="task-title">
+            <PageTitle data-testid="task-title" title={`${taskKind(t.kind)} · ${t.subject.ref}`}>
               {taskKind(t.kind)} · {t.subject.ref}
-            </Typography.Title>
+            </PageTitle>
             <TaskStateTag state={t.state} />
             {c && <ClaimStatusTag status={c.status} />}
           </Space>
@@ -211,15 +239,7 @@ export function TaskPage() {
                 ) : t.subject.type.startsWith('title_') ? (
                   <TitleSubject summary={summary} />
                 ) : (
-                  <Descriptions bordered size="small" column={1}>
-                    {Object.entries(summary)
-                      .filter(([, v]) => typeof v !== 'object')
-                      .map(([k, v]) => (
-                        <Descriptions.Item key={k} label={k}>
-                          {String(v)}
-                        </Descriptions.Item>
-                      ))}
-                  </Descriptions>
+                  <GenericSubject summary={summary} />
                 )}
               </Card>
             )}
