@@ -14,6 +14,7 @@ import { Problem } from '../platform/http/problem';
 import { actorOf, hasRole } from '../platform/auth/authenticate';
 import { withTemporal } from '../platform/http/temporalErrors';
 import { iso, taskView, timelineView } from '../platform/http/views';
+import { EMPLOYER_TYPES } from '../platform/orgs/orgInput';
 import { orgNames } from '../platform/orgs/orgNames';
 import type { AppDeps } from '../platform/http/deps';
 import type { Actor } from '../platform/tasks/messages';
@@ -640,12 +641,13 @@ export function zhejiangRoutes(deps: AppDeps): Router {
       const employer = await db
         .selectFrom('org')
         .leftJoin('zj_unit', 'zj_unit.org_code', 'org.code')
-        .select(['org.code', 'org.name', 'org.type', 'zj_unit.competent_org_code', 'zj_unit.lower_committee_org_code'])
+        .select(['org.code', 'org.name', 'org.type', 'org.active', 'zj_unit.competent_org_code', 'zj_unit.lower_committee_org_code'])
         .where('org.code', '=', body.employerOrgCode)
         .executeTakeFirst();
       const reasons: string[] = [];
       const extra: Record<string, unknown> = {};
-      if (!employer || employer.type !== 'enterprise' || !employer.competent_org_code) reasons.push('UNKNOWN_EMPLOYER');
+      if (!employer || !EMPLOYER_TYPES.includes(employer.type) || !employer.competent_org_code) reasons.push('UNKNOWN_EMPLOYER');
+      else if (!employer.active) reasons.push('EMPLOYER_INACTIVE');
       if (session.status !== 'accepting') reasons.push('SESSION_CLOSED');
       if (!channelAllowed(session.level, body.channel)) reasons.push('CHANNEL_NOT_ALLOWED');
       if (body.commitment !== true) reasons.push('COMMITMENT_REQUIRED');

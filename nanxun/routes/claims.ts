@@ -21,6 +21,7 @@ import type { Actor } from '../../platform/tasks/messages';
 import { resubmitUpdate, settledStateUpdate } from '../../platform/tasks/messages';
 import { BUREAU_ORG_CODE, claimWorkflowId, formatApplicationNo } from '../rules';
 import { planClaim, DUPLICATE_CONSTRAINTS } from '../claimPlans';
+import { EMPLOYER_TYPES } from '../../platform/orgs/orgInput';
 import { shanghaiDate } from '../../platform/calendar/workdays';
 import { displayCalendar } from '../../platform/calendar/calendarTable';
 
@@ -71,7 +72,7 @@ export function claimRoutes(deps: AppDeps): Router {
       }
       const phone = body.applicant?.phone ?? user.phone ?? '';
       const employer = await db.selectFrom('org').selectAll().where('code', '=', body.employerOrgCode).executeTakeFirst();
-      if (!employer || employer.type !== 'enterprise') {
+      if (!employer || !EMPLOYER_TYPES.includes(employer.type)) {
         throw new Problem('NOT_ELIGIBLE', `no employer ${body.employerOrgCode} is registered`, { reasons: ['UNKNOWN_EMPLOYER'] });
       }
       const now = new Date();

@@ -135,6 +135,11 @@ const CERT_REREVIEW_ALIASES: Record<string, 'town' | 'regulator'> = { town: 'tow
  * Checks one organisation. `self` is the code of the organisation being changed (its own credit code is no
  * duplicate); `existing`, for a change, fills in what the input leaves out.
  */
+export function normalizeOrgType(raw: string): AdminOrgType | undefined {
+  const t = raw.trim();
+  return TYPE_ALIASES[t] ?? TYPE_ALIASES[t.toLowerCase()];
+}
+
 export function checkOrgInput(input: OrgInput, refs: OrgRefs, opts: { self?: string; existing?: OrgRecord } = {}): Checked {
   const reasons: Checked['reasons'] = [];
   const base = opts.existing;

@@ -7,11 +7,11 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema';
 import { Problem } from '../http/problem';
 import { iso } from '../http/views';
-import { insertTimeline } from '../timeline/timeline';
 import { recordAudit } from '../admin/audit';
 import { ADMIN_ORG_TYPES, checkOrgInput, newOrgCode, ORG_REASON_ZH, type Checked, type OrgInput, type OrgRecord, type OrgRefs } from './orgInput';
 import { CREDIT_CODE_FAULT_ZH } from './creditCode';
-import { findOrg, loadRefs, openClaimsOf, setOrgActive, toRecord, upsertOrgs, nextOrgNumbers, type OrgDetail } from './repository';
+import { findOrg, loadRefs, setOrgActive, toRecord, upsertOrgs, nextOrgNumbers, type OrgDetail } from './repository';
+import { noteMoves } from './moves';
 
 type Db = Kysely<Database>;
 
@@ -86,40 +86,6 @@ export interface OrgPatch extends OrgInput {
   active?: boolean;
 }
 
-/** what a move means for the employer's open claims: each stays with its body, the note says where new ones go */
-async function noteMoveOnOpenClaims(trx: Transaction<Database>, moves: { code: string; before: OrgRecord; after: OrgRecord }[], actor: string, at: Date): Promise<number> {
-  const moved = moves.filter((m) => m.before.certRereviewOrgCode !== m.after.certRereviewOrgCode || m.before.regulatorCode !== m.after.regulatorCode || m.before.townCode !== m.after.townCode);
-  if (!moved.length) return 0;
-  const byCode = new Map(moved.map((m) => [m.code, m]));
-  const claims = await openClaimsOf(trx, [...byCode.keys()]);
-  if (!claims.length) return 0;
-  const codes = new Set<string>();
-  for (const m of moved) for (const c of [m.before.townCode, m.before.regulatorCode, m.after.townCode, m.after.regulatorCode]) if (c) codes.add(c);
-  for (const c of claims) codes.add(c.rereview_org_code);
-  const names = new Map((await trx.selectFrom('org').select(['code', 'name']).where('code', 'in', [...codes]).execute()).map((o) => [o.code, o.name]));
-  const name = (c: string | null) => (c ? (names.get(c) ?? c) : '（无）');
-  for (const c of claims) {
-    const m = byCode.get(c.employer_org_code)!;
-    const nextBody = c.kind === 'certificate' ? m.after.certRereviewOrgCode : m.after.regulatorCode;
-    await insertTimeline(trx, {
-      eventKey: `org-moved:${m.code}:${at.toISOString()}:${c.id}`,
-      subjectType: 'nanxun_claim',
-      subjectId: c.id,
-      stage: c.stage,
-      orgCode: null,
-      actor,
-      actorName: '系统管理员',
-      event: 'employer_moved',
-      comment:
-        `申请人所在单位已改属${name(m.after.townCode)}、行业监管部门${name(m.after.regulatorCode)}（原属${name(m.before.townCode)}、${name(m.before.regulatorCode)}）。` +
-        `本申请仍由${name(c.rereview_org_code)}复审；此后新提交的申请由${name(nextBody)}复审。`,
-      data: { employerOrgCode: m.code, before: { townCode: m.before.townCode, regulatorCode: m.before.regulatorCode }, after: { townCode: m.after.townCode, regulatorCode: m.after.regulatorCode }, rereviewOrgCode: c.rereview_org_code, newClaimsRereviewOrgCode: nextBody },
-      at: at.toISOString(),
-    });
-  }
-  return claims.length;
-}
-
 const ROUTING_FIELDS = ['type', 'creditCode', 'townCode', 'regulatorCode', 'certRereviewBy', 'competentOrgCode', 'lowerCommitteeOrgCode'] as const;
 
 export async function updateOrg(db: Db, actor: string, code: string, patch: OrgPatch, now = new Date()): Promise<OrgView & { openClaimsNoted: number }> {
@@ -149,7 +115,7 @@ export async function updateOrg(db: Db, actor: string, code: string, patch: OrgP
         if (!checked.record) throw problemOf(checked);
         after = checked.record;
         await upsertOrgs(trx, [{ code, record: after, active: current.active }], actor, now);
-        openClaimsNoted = await noteMoveOnOpenClaims(trx, [{ code, before, after }], actor, now);
+        openClaimsNoted = await noteMoves(trx, [{ code, before, after }], actor, now);
         for (const k of Object.keys(after) as (keyof OrgRecord)[]) if (after[k] !== before[k]) changes[k] = { from: before[k], to: after[k] };
       }
       if (Object.keys(changes).length) await recordAudit(trx, { actor, action: 'org.update', target: `org:${code}`, details: { changes, openClaimsNoted } });
