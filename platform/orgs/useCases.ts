@@ -48,10 +48,10 @@ const isUniqueViolation = (e: unknown) => (e as { code?: string })?.code === '23
 function problemOf(checked: Checked): Problem {
   const r = checked.reasons[0]!;
   const all = checked.reasons.map((x) => ({ ...x, message: ORG_REASON_ZH[x.code] }));
-  if (r.code === 'INVALID_CREDIT_CODE') return new Problem('INVALID_CREDIT_CODE', `${r.value} is not a valid unified social credit code (GB 32100-2015): ${r.fault}`, { fault: r.fault, message: CREDIT_CODE_FAULT_ZH[r.fault!], reasons: all });
-  if (r.code === 'DUPLICATE_CREDIT_CODE') return new Problem('DUPLICATE_CREDIT_CODE', `this credit code is already registered as ${r.value}`, { existingCode: r.value, reasons: all });
-  if (r.code.startsWith('UNKNOWN_') && r.code !== 'UNKNOWN_TYPE') return new Problem('UNKNOWN_ORG', `${r.field}: no ${r.code.slice(8).toLowerCase().replace('_', ' ')} ${r.value} is registered`, { field: r.field, value: r.value, reasons: all });
-  return new Problem('VALIDATION_FAILED', checked.reasons.map((x) => `${x.field}: ${x.code}`).join('; '), { reasons: all, errors: all.map((x) => ({ path: x.field, message: x.message })) });
+  if (r.code === 'INVALID_CREDIT_CODE') return new Problem('INVALID_CREDIT_CODE', `${r.value} is not a valid unified social credit code (GB 32100-2015): ${r.fault}`, { fault: r.fault, message: CREDIT_CODE_FAULT_ZH[r.fault!], faults: all });
+  if (r.code === 'DUPLICATE_CREDIT_CODE') return new Problem('DUPLICATE_CREDIT_CODE', `this credit code is already registered as ${r.value}`, { existingCode: r.value, faults: all });
+  if (r.code.startsWith('UNKNOWN_') && r.code !== 'UNKNOWN_TYPE') return new Problem('UNKNOWN_ORG', `${r.field}: no ${r.code.slice(8).toLowerCase().replace('_', ' ')} ${r.value} is registered`, { field: r.field, value: r.value, faults: all });
+  return new Problem('VALIDATION_FAILED', checked.reasons.map((x) => `${x.field}: ${x.code}`).join('; '), { faults: all, errors: all.map((x) => ({ path: x.field, message: x.message })) });
 }
 
 function uniqueCode(r: OrgRecord, refs: OrgRefs, taken: Set<string>, seq: () => number): string {
