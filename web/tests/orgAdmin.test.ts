@@ -38,21 +38,21 @@ test('admin registers an enterprise (a wrong credit code refused), its unit veri
 
   const cc = makeCreditCode('91330503MA2J8Q5W1');
   const wrong = cc.slice(0, 17) + (cc.endsWith('3') ? '4' : '3');
-  await page.getByLabel('单位名称').fill('湖州菱湖浏览器测试有限公司');
-  await page.getByLabel('统一社会信用代码').fill(wrong);
+  await page.getByLabel('单位名称', { exact: true }).fill('湖州菱湖浏览器测试有限公司');
+  await page.getByLabel('统一社会信用代码', { exact: true }).fill(wrong);
   await page.getByRole('button', { name: /保\s*存/ }).click();
   await page.getByText('统一社会信用代码校验位不正确').waitFor();
   await screenshot(page, 'orgs-01-wrong-credit-code');
   expect(await page.getByRole('dialog').isVisible()).toBe(true); // nothing was saved: the form is still open
 
-  await page.getByLabel('统一社会信用代码').fill(cc);
-  await page.getByLabel('所属镇（开发区）').click();
-  await page.getByLabel('所属镇（开发区）').fill('菱湖');
+  await page.getByLabel('统一社会信用代码', { exact: true }).fill(cc);
+  await page.getByLabel('所属镇（开发区）', { exact: true }).click();
+  await page.getByLabel('所属镇（开发区）', { exact: true }).fill('菱湖');
   await page.locator('.ant-select-item-option').filter({ hasText: '菱湖镇' }).click();
-  await page.getByLabel('行业监管部门').click();
-  await page.getByLabel('行业监管部门').fill('交通');
+  await page.getByLabel('行业监管部门', { exact: true }).click();
+  await page.getByLabel('行业监管部门', { exact: true }).fill('交通');
   await page.locator('.ant-select-item-option').filter({ hasText: '交通运输局' }).click();
-  await page.getByLabel('地址').fill('南浔区菱湖镇测试路1号');
+  await page.getByLabel('地址', { exact: true }).fill('南浔区菱湖镇测试路1号');
   await page.getByRole('button', { name: /保\s*存/ }).click();
   await page.getByText(/已登记：湖州菱湖浏览器测试有限公司/).waitFor();
   await page.getByRole('dialog').waitFor({ state: 'hidden' });
@@ -69,10 +69,10 @@ test('admin registers an enterprise (a wrong credit code refused), its unit veri
   if (openapi.paths['/api/v1/admin/users']) {
     await page.goto('/admin/accounts');
     await page.getByTestId('user-new').click();
-    await page.getByLabel('用户名').fill('unit.lhllq');
+    await page.getByLabel('用户名', { exact: true }).fill('unit.lhllq');
     await page.getByLabel('姓名（显示名）').fill('菱湖浏览器测试·审核员');
-    await page.getByLabel('所属单位').click();
-    await page.getByLabel('所属单位').fill('浏览器测试');
+    await page.getByLabel('所属单位', { exact: true }).click();
+    await page.getByLabel('所属单位', { exact: true }).fill('浏览器测试');
     await page.locator('.ant-select-item-option').filter({ hasText: '湖州菱湖浏览器测试有限公司' }).click();
     await page.getByLabel('单位审核员').check();
     await page.getByRole('button', { name: /创\s*建/ }).click();
@@ -94,9 +94,9 @@ test('admin registers an enterprise (a wrong credit code refused), its unit veri
   await page.getByTestId('org-import-dry').click();
   const report = page.getByTestId('org-import-report');
   await report.getByText('试导入结果（未保存）').waitFor();
-  const rows = report.locator('tbody tr');
-  await expect(rows.nth(0).textContent()).resolves.toMatch(/^2\s*新增湖州双林导入测试有限公司/);
-  await expect(rows.nth(1).textContent()).resolves.toContain('统一社会信用代码不正确');
+  // each row under its line number in the file (the header is line 1)
+  await expect(report.locator('tr[data-row-key="2"]').textContent()).resolves.toMatch(/^2\s*新增湖州双林导入测试有限公司/);
+  await expect(report.locator('tr[data-row-key="3"]').textContent()).resolves.toMatch(/^3\s*有误校验位错误的公司.*统一社会信用代码不正确/);
   expect(await page.getByTestId('org-import-run').isDisabled()).toBe(true); // a refused row: not without skipping it
   await screenshot(page, 'orgs-04-import-dry-run');
   await page.getByTestId('org-import-skip').click();

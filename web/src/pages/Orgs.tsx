@@ -131,7 +131,7 @@ function OrgFormModal({ org, open, onClose, onSaved }: { org: AdminOrg | null; o
                   <Select showSearch optionFilterProp="label" options={opts.regulators} />
                 </Form.Item>
                 <Form.Item name="certRereviewBy" label="证书奖励复审单位">
-                  <Radio.Group options={[{ value: 'town', label: '所属镇（开发区）' }, { value: 'regulator', label: '行业监管部门' }]} />
+                  <Radio.Group options={[{ value: 'town', label: '由镇（开发区）复审' }, { value: 'regulator', label: '由行业监管部门复审' }]} />
                 </Form.Item>
                 {org ? <Typography.Paragraph type="secondary">变更所属镇或监管部门后，在办申请仍由原复审单位复审，新申请由新单位复审；在办申请的办理记录中会注明。</Typography.Paragraph> : null}
               </>
