@@ -102,7 +102,7 @@ export async function updateOrg(db: Db, actor: string, code: string, patch: OrgP
       const changes: Record<string, unknown> = {};
       if (!ADMIN_ORG_TYPES.includes(current.type as never)) {
         // seeded bodies (bureau, towns, regulators, the province's offices): name and address only
-        const routing = ROUTING_FIELDS.filter((f) => f !== 'type' && fields[f] !== undefined);
+        const routing = [...ROUTING_FIELDS.filter((f) => f !== 'type' && fields[f] !== undefined), ...(active !== undefined ? ['active'] : [])];
         if (routing.length) throw new Problem('VALIDATION_FAILED', `${routing.join(', ')}: not for a ${current.type}`);
         if (fields.name !== undefined || fields.address !== undefined) {
           const name = fields.name === undefined ? current.name : String(fields.name).trim();

@@ -124,6 +124,10 @@ test('an enterprise registered by the admin: its verifier gets the claim, then t
   expect((await decide(uv2.id, verifier, { decision: 'approve', verdict: 'true', confirmedLevel: 'junior' })).body.subject).toEqual({ status: 'bureau_review', stage: 'bureau_review' });
   expect((await request(app).get('/api/v1/orgs?type=enterprise')).body.some((o: { code: string }) => o.code === code)).toBe(false);
   expect((await db.selectFrom('admin_audit').select('action').where('target', '=', `org:${code}`).orderBy('id').execute()).map((a) => a.action)).toEqual(['org.create', 'org.update', 'org.deactivate']);
+  // the seeded bodies are renamed at most: not moved, not deactivated
+  expectProblem(await patch('/api/v1/admin/orgs/NX-T-SLN', admin, { active: false }), 400, 'VALIDATION_FAILED');
+  expectProblem(await patch('/api/v1/admin/orgs/NX-T-SLN', admin, { townCode: 'NX-T-NXZ' }), 400, 'VALIDATION_FAILED');
+  expectProblem(await patch('/api/v1/admin/orgs/NX-E-NOPE', admin, { name: 'x' }), 404, 'NOT_FOUND');
 });
 
 test('title review: a competent department, a lower committee and a unit outside Nanxun; an applicant of that unit is routed to them', async () => {

@@ -209,7 +209,7 @@ export function OrgsPage() {
                 render: (_: unknown, o: AdminOrg) => (
                   <Space>
                     <Button size="small" type="link" onClick={() => setEditing(o)} aria-label={`编辑 ${o.name}`}>编辑</Button>
-                    {o.active ? (
+                    {!ADMIN_TYPES.includes(o.type) ? null : o.active ? (
                       <Popconfirm title={`停用“${o.name}”？`} description="停用后不再受理该单位的新申请，在办申请照常办结。" okText="停用" cancelText="取消" onConfirm={() => setActive(o, false)}>
                         <Button size="small" type="link" danger aria-label={`停用 ${o.name}`}>停用</Button>
                       </Popconfirm>
