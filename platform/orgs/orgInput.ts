@@ -177,7 +177,7 @@ export function checkOrgInput(input: OrgInput, refs: OrgRefs, opts: { self?: str
   if (certRaw) {
     certBy = CERT_REREVIEW_ALIASES[certRaw] ?? CERT_REREVIEW_ALIASES[certRaw.toLowerCase()] ?? null;
     if (!certBy) reasons.push({ code: 'INVALID_CERT_REREVIEW', field: 'certRereviewBy', value: certRaw });
-  } else if (base && base.certRereviewOrgCode) certBy = base.certRereviewOrgCode === base.regulatorCode && base.regulatorCode !== base.townCode ? 'regulator' : 'town';
+  } else if (base?.certRereviewOrgCode) certBy = base.certRereviewOrgCode === base.regulatorCode && base.regulatorCode !== base.townCode ? 'regulator' : 'town';
 
   const town = townRef ? refs.resolve(townRef, 'town') : undefined;
   const regulator = regulatorRef ? refs.resolve(regulatorRef, 'regulator') : undefined;

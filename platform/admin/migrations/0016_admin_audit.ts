@@ -1,4 +1,4 @@
-import { Kysely, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 /**
  * The administration audit trail: who changed which account or organisation, when, and how. Append-only.

@@ -1,4 +1,4 @@
-import { Kysely, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 /**
  * Organisations maintained by the admin: the unified social credit code (unique), the address, whether the
