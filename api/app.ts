@@ -20,6 +20,7 @@ import { reportRoutes } from '../platform/reports/routes';
 import { titleReviewRoutes } from '../titleReview/routes';
 import { noticeRoutes } from '../platform/publicity/routes';
 import { consoleRoutes } from './console';
+import { orgAdminRoutes } from '../platform/orgs/routes';
 
 /** getClusterInfo; a server without it (the time-skipping test server) is described by getSystemInfo alone */
 async function temporalEngine(svc: AppDeps['temporal']['connection']['workflowService']) {
@@ -119,6 +120,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(reportRoutes(deps));
   app.use(titleReviewRoutes(deps));
   app.use(noticeRoutes(deps));
+  app.use(orgAdminRoutes(deps));
 
   const openapi = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

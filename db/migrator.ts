@@ -6,6 +6,8 @@ import * as m0004 from '../titleReview/migrations/0004_title_review';
 import * as m0005 from '../platform/migrations/0005_inbox_index';
 import * as m0006 from '../nanxun/migrations/0006_claim_view';
 import * as m0007 from '../platform/migrations/0007_url_safe_task_ids';
+import * as m0015 from '../platform/orgs/migrations/0015_org_admin';
+import * as m0016 from '../platform/admin/migrations/0016_admin_audit';
 
 /** Migrations are imported statically so they work the same under tsx, Jest and a bundle. */
 const migrations: Record<string, Migration> = {
@@ -16,6 +18,8 @@ const migrations: Record<string, Migration> = {
   '0005_inbox_index': m0005,
   '0006_claim_view': m0006,
   '0007_url_safe_task_ids': m0007,
+  '0015_org_admin': m0015,
+  '0016_admin_audit': m0016,
 };
 
 class StaticProvider implements MigrationProvider {

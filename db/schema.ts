@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { ZhejiangTables } from '../titleReview/schema';
+import type { AdminAuditTable } from '../platform/admin/audit';
 
 /** A timestamptz column: read as Date, written as Date or ISO string. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -10,6 +11,7 @@ export type OrgType =
   | 'regulator' // 行业监管部门
   | 'town' // 镇 / 开发区
   | 'enterprise'
+  | 'institution' // 事业单位
   | 'province_office' // 省应急管理厅人事处 (committee office)
   | 'hrss' // 省人力社保厅
   | 'competent_dept' // 主管部门
@@ -25,6 +27,13 @@ export interface OrgTable {
   /** who re-reviews certificate claims for this employer: its town/zone or its regulator */
   cert_rereview_org_code: string | null;
   created_at: Generated<Timestamp>;
+  /** 统一社会信用代码 (GB 32100-2015), unique; null for seeded bodies without one on file (0015_org_admin) */
+  credit_code: string | null;
+  address: string | null;
+  /** a deactivated employer takes no new claims or applications; open ones finish */
+  active: Generated<boolean>;
+  updated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  updated_by: string | null;
 }
 
 export interface UserTable {
@@ -234,6 +243,8 @@ export interface Database {
   objection: ZhejiangTables['objection'];
   title_grant: ZhejiangTables['title_grant'];
   title_ban: ZhejiangTables['title_ban'];
+  // administration (0016_admin_audit)
+  admin_audit: AdminAuditTable;
 }
 
 export type Org = Selectable<OrgTable>;

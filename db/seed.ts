@@ -8,6 +8,7 @@ import type { Database, OrgType } from './schema';
 import { loadCalendarYear, officialYearInput } from '../platform/calendar/calendarTable';
 import { officialYears } from '../platform/calendar/calendarSource';
 import { makeIdNumber } from '../platform/identity/idNumber';
+import { makeCreditCode } from '../platform/orgs/creditCode';
 import { hashPassword } from '../platform/auth/passwords';
 import { BUREAU_ORG_CODE } from '../nanxun/rules';
 import { seedZhejiangDemo, seedZhejiangReference, zhejiangDemoAccounts } from '../titleReview/seed';
@@ -60,6 +61,15 @@ export const OTHER_ORGS: OrgSeed[] = [
   { code: 'HZ-ZJPW', name: '湖州市安全工程专业中级工程师评审委员会', type: 'lower_committee' },
 ];
 
+/**
+ * The demo enterprises' 统一社会信用代码: valid (GB 32100-2015 check character) and obviously fictitious — the
+ * organisation-code part is ZZ + the enterprise's code letters, under the division of 南浔区 (330503) or 吴兴区 (330502).
+ */
+export function demoCreditCode(orgCode: string): string {
+  const letters = orgCode.slice(5).replace(/[IOSVZ]/g, 'X').padEnd(7, '0').slice(0, 7);
+  return makeCreditCode(`91${orgCode.startsWith('NX-') ? '330503' : '330502'}YY${letters}`);
+}
+
 interface AccountSeed {
   username: string;
   displayName: string;
@@ -111,6 +121,7 @@ export async function seedReferenceData(db: Kysely<Database>): Promise<{ calenda
         town_code: o.town ?? null,
         regulator_code: o.regulator ?? null,
         cert_rereview_org_code: o.certRereview === 'regulator' ? (o.regulator ?? null) : (o.town ?? null),
+        credit_code: o.type === 'enterprise' ? demoCreditCode(o.code) : null,
       })
       .onConflict((oc) => oc.column('code').doNothing())
       .execute();

@@ -38,6 +38,13 @@ const notRejected = (db: Kysely<Database>, person: string, kind: ClaimKind) =>
   db.selectFrom('claim').select(['application_no', 'status']).where('applicant_id_number', '=', person).where('kind', '=', kind).where('status', '<>', 'rejected');
 
 export async function planClaim(db: Kysely<Database>, body: ClaimBodyT, person: string, employer: Org, submittedOn: string): Promise<ClaimPlan> {
+  const plan = await planClaimOfKind(db, body, person, employer, submittedOn);
+  // a deactivated employer takes no new claims (its open ones finish)
+  if (employer.active === false) plan.reasons.unshift('EMPLOYER_INACTIVE');
+  return plan;
+}
+
+async function planClaimOfKind(db: Kysely<Database>, body: ClaimBodyT, person: string, employer: Org, submittedOn: string): Promise<ClaimPlan> {
   const blacklisted = !!(await db.selectFrom('blacklist').select('id_number').where('id_number', '=', person).executeTakeFirst());
   const common = {
     employerNatureOther: body.employerNatureOther ?? null,

@@ -12,6 +12,7 @@ import type { AppDeps } from '../platform/http/deps';
 import type { Actor } from '../platform/tasks/messages';
 import { settledStateUpdate } from '../platform/tasks/messages';
 import { shanghaiDate } from '../platform/calendar/workdays';
+import { EMPLOYER_TYPES } from '../platform/orgs/orgInput';
 import { claimWorkflowId, formatApplicationNo } from './rules';
 import { planClaim, type ClaimBodyT } from './claimPlans';
 import { findClaimByWorkflowId, nextClaimSequence, type SubmittedClaim } from './claimRepository';
@@ -39,7 +40,7 @@ export async function submitClaim(deps: Pick<AppDeps, 'db' | 'temporal' | 'confi
     throw new Problem('IDENTITY_MISMATCH', 'a claim is always for the logged-in applicant: name and ID number must be yours');
   }
   const employer = await db.selectFrom('org').selectAll().where('code', '=', body.employerOrgCode).executeTakeFirst();
-  if (!employer || employer.type !== 'enterprise') {
+  if (!employer || !EMPLOYER_TYPES.includes(employer.type)) {
     throw new Problem('NOT_ELIGIBLE', `no employer ${body.employerOrgCode} is registered`, { reasons: ['UNKNOWN_EMPLOYER'] });
   }
   const now = new Date();

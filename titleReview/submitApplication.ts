@@ -10,6 +10,7 @@ import { Problem } from '../platform/http/problem';
 import { withTemporal } from '../platform/http/temporalErrors';
 import type { AppDeps } from '../platform/http/deps';
 import { settledStateUpdate, type Actor } from '../platform/tasks/messages';
+import { EMPLOYER_TYPES } from '../platform/orgs/orgInput';
 import { activeBan, channelAllowed, titleApplicationNo, titleApplicationWorkflowId } from './rules';
 import { nextTitleSequence, type SubmittedApplication } from './repository';
 import type { TitleApplicationInput } from './workflows/titleApplication';
@@ -27,12 +28,13 @@ export async function submitApplication(deps: Pick<AppDeps, 'db' | 'temporal' | 
   const employer = await db
     .selectFrom('org')
     .leftJoin('zj_unit', 'zj_unit.org_code', 'org.code')
-    .select(['org.code', 'org.name', 'org.type', 'zj_unit.competent_org_code', 'zj_unit.lower_committee_org_code'])
+    .select(['org.code', 'org.name', 'org.type', 'org.active', 'zj_unit.competent_org_code', 'zj_unit.lower_committee_org_code'])
     .where('org.code', '=', body.employerOrgCode)
     .executeTakeFirst();
   const reasons: string[] = [];
   const extra: Record<string, unknown> = {};
-  if (!employer || employer.type !== 'enterprise' || !employer.competent_org_code) reasons.push('UNKNOWN_EMPLOYER');
+  if (!employer || !EMPLOYER_TYPES.includes(employer.type) || !employer.competent_org_code) reasons.push('UNKNOWN_EMPLOYER');
+  else if (!employer.active) reasons.push('EMPLOYER_INACTIVE');
   if (session.status !== 'accepting') reasons.push('SESSION_CLOSED');
   if (!channelAllowed(session.level, body.channel)) reasons.push('CHANNEL_NOT_ALLOWED');
   if (body.commitment !== true) reasons.push('COMMITMENT_REQUIRED');

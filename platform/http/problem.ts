@@ -39,6 +39,13 @@ export const ProblemCodes = {
   INVALID_BALLOT: { status: 422, title: 'A ballot covers every applicant exactly once' },
   NOTICE_CLOSED: { status: 409, title: 'The publicity period has ended' },
   ALREADY_WITHDRAWN: { status: 409, title: 'The application has already been withdrawn' },
+  // organisation administration
+  INVALID_CREDIT_CODE: { status: 422, title: 'The unified social credit code is not valid (GB 32100-2015)' },
+  DUPLICATE_CREDIT_CODE: { status: 409, title: 'An organisation with this unified social credit code is already registered' },
+  UNKNOWN_ORG: { status: 422, title: 'The town, regulator or other organisation named is not registered' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Send the file as text/csv' },
+  INVALID_CSV: { status: 400, title: 'The body is not a CSV file with the expected header' },
+  IMPORT_HAS_INVALID_ROWS: { status: 422, title: 'Some rows are not valid; nothing was imported' },
   DB_UNAVAILABLE: { status: 503, title: 'The database is unavailable' },
   TEMPORAL_UNAVAILABLE: { status: 503, title: 'The workflow service is unavailable' },
   INTERNAL: { status: 500, title: 'Internal error' },

@@ -53,18 +53,22 @@ export function reportRoutes(deps: AppDeps): Router {
     summary: 'Organisations (employers, towns, regulators, bureaus), for forms and filters',
     tags: ['reference'],
     access: { public: true },
-    query: z.object({ type: z.string().max(40).optional() }),
+    query: z.object({
+      type: z.string().max(200).optional().openapi({ description: 'one type or several, comma-separated' }),
+      includeInactive: z.enum(['true', 'false']).optional().openapi({ description: 'also deactivated organisations (they take no new claims)' }),
+    }),
     responses: {
       200: {
         description: 'organisations',
-        schema: z.array(z.object({ code: z.string(), name: z.string(), type: z.string(), inDistrict: z.boolean(), townCode: z.string().nullable(), regulatorCode: z.string().nullable(), certRereviewOrgCode: z.string().nullable() })),
+        schema: z.array(z.object({ code: z.string(), name: z.string(), type: z.string(), inDistrict: z.boolean(), townCode: z.string().nullable(), regulatorCode: z.string().nullable(), certRereviewOrgCode: z.string().nullable(), active: z.boolean() })),
       },
     },
     handler: async ({ query }) => {
       let q = db.selectFrom('org').selectAll();
-      if (query.type) q = q.where('type', '=', query.type as never);
+      if (query.type) q = q.where('type', 'in', query.type.split(',').map((t) => t.trim()) as never[]);
+      if (query.includeInactive !== 'true') q = q.where('active', '=', true);
       const rows = await q.orderBy('type').orderBy('code').execute();
-      return rows.map((o) => ({ code: o.code, name: o.name, type: o.type, inDistrict: o.in_district, townCode: o.town_code, regulatorCode: o.regulator_code, certRereviewOrgCode: o.cert_rereview_org_code }));
+      return rows.map((o) => ({ code: o.code, name: o.name, type: o.type, inDistrict: o.in_district, townCode: o.town_code, regulatorCode: o.regulator_code, certRereviewOrgCode: o.cert_rereview_org_code, active: o.active }));
     },
   });
 

@@ -51,6 +51,7 @@ afterAll(async () => {
 
 /** Tables a refused request must not change. */
 const TABLES = [
+  'admin_audit',
   'claim', 'task', 'timeline', 'payout', 'app_user', 'idempotency', 'calendar_day', 'calendar_year', 'sequence', 'blacklist', 'instalment', 'fund_budget', 'org',
   'zj_unit', 'zj_expert', 'zj_session', 'zj_application', 'zj_committee_draw', 'zj_committee_member', 'ballot_voter', 'ballot_vote', 'notice', 'objection', 'title_grant', 'title_ban',
 ];
@@ -145,7 +146,7 @@ function expectWellFormed(res: request.Response, what: string) {
 }
 
 interface Endpoint {
-  method: 'post' | 'put';
+  method: 'post' | 'put' | 'patch';
   route: string;
   /** who sends it */
   as: () => string | null;
@@ -304,7 +305,48 @@ const WRITE_ENDPOINTS: Endpoint[] = [
     path: fc.oneof(fc.constantFrom('x', '00000000-0000-0000-0000-000000000000', '%00', "'%20OR%201=1"), fc.string({ maxLength: 220 }).map(safeEncode)).map((id) => `/api/v1/public/notices/${id}/objections`),
     template: () => ({ text: '该申报人的业绩材料与实际不符，请核查。', contact: '13800000000', applicationId: fx.application! }),
   },
+  // ---- organisation administration ------------------------------------------------------------------------------
+  {
+    method: 'post',
+    route: '/api/v1/admin/orgs',
+    as: () => w.byName.admin!.token,
+    path: fc.constant('/api/v1/admin/orgs'),
+    // valid: the first accepted one registers the enterprise, the rest are DUPLICATE_CREDIT_CODE
+    template: () => ({ type: 'enterprise', name: '模糊测试企业有限公司', creditCode: '91330100716105852F', townCode: 'NX-T-NXZ', regulatorCode: 'NX-FGJXJ', certRereviewBy: 'town', address: '南浔镇' }),
+  },
+  {
+    method: 'patch',
+    route: '/api/v1/admin/orgs/:code',
+    as: () => w.byName.admin!.token,
+    path: fc.oneof({ weight: 3, arbitrary: fc.constant('NX-E-LSXC') }, { weight: 1, arbitrary: fc.constantFrom('x', '%00', "'%20OR%201=1") }, { weight: 1, arbitrary: fc.string({ maxLength: 80 }).map(safeEncode) }).map((c) => `/api/v1/admin/orgs/${c}`),
+    template: () => ({ name: '湖州练市新材料股份有限公司', townCode: 'NX-T-LSZ', regulatorCode: 'NX-FGJXJ', certRereviewBy: 'town' }),
+  },
+  {
+    method: 'post',
+    route: '/api/v1/admin/orgs/import',
+    as: () => w.byName.admin!.token,
+    // JSON is not a CSV (415); raw text bodies are read as CSV and dry-run by default
+    path: fc.constantFrom('/api/v1/admin/orgs/import', '/api/v1/admin/orgs/import?dryRun=false', '/api/v1/admin/orgs/import?dryRun=maybe&skipInvalid=%00'),
+    template: () => ({ name: '模糊测试企业', creditCode: '91330100716105852F' }),
+  },
 ];
+
+test('organisation import: hostile CSV text is refused whole or reported per row, never a 5xx, never half written', async () => {
+  const admin = w.byName.admin!.token;
+  const cell = fc.oneof(fc.constantFrom<string>(...HOSTILE_STRINGS.filter((s) => s.length < 500)), fc.string({ maxLength: 40 }), fc.constantFrom('91330100716105852F', '91330100716105852E', 'NX-T-NXZ', '南浔镇', 'enterprise', ''));
+  const csv = fc
+    .tuple(fc.constantFrom('name,creditCode,townCode,regulatorCode', '名称,统一社会信用代码', 'type,name,creditCode', 'x,y'), fc.array(fc.array(cell, { minLength: 1, maxLength: 5 }), { maxLength: 8 }))
+    .map(([head, rows]) => [head, ...rows.map((r) => r.map((c) => `"${c.replace(/"/g, '""')}"`).join(','))].join('\n'));
+  await fc.assert(
+    fc.asyncProperty(csv, fc.constantFrom('text/csv', 'text/plain'), async (text, type) => {
+      const before = await snapshot();
+      const res = await request(w.app).post('/api/v1/admin/orgs/import?dryRun=false').set(auth(admin)).set('X-Forwarded-For', nextIp()).set('content-type', type).send(Buffer.from(text));
+      expectWellFormed(res, `import ${text.slice(0, 200)}`);
+      if (res.status >= 400) expect(await snapshot()).toBe(before);
+    }),
+    { numRuns: RUNS, endOnFailure: true },
+  );
+});
 
 test('coverage: every declared write route is fuzzed', () => {
   const writes = [...new Set(declaredRoutes.filter((r) => r.method !== 'get').map((r) => `${r.method.toUpperCase()} ${r.path}`))];

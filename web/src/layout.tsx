@@ -18,6 +18,8 @@ import {
   SafetyCertificateOutlined,
   SolutionOutlined,
   MenuOutlined,
+  ApartmentOutlined,
+  IdcardOutlined,
 } from '@ant-design/icons';
 import { CLERK_ROLES, REPORT_ROLES, useAuth } from './auth';
 import { role } from './lib/labels';
@@ -56,6 +58,8 @@ export function ConsoleLayout({ children }: { children: ReactNode }) {
     );
   }
   if (has('expert')) items.push({ key: '/zhejiang/ballots', icon: <CheckSquareOutlined />, label: <Link to="/zhejiang/ballots">评审投票</Link> });
+  if (has('admin', 'auditor')) items.push({ key: '/admin/orgs', icon: <ApartmentOutlined />, label: <Link to="/admin/orgs">单位管理</Link> });
+  if (has('admin')) items.push({ key: '/admin/accounts', icon: <IdcardOutlined />, label: <Link to="/admin/accounts">账号管理</Link> });
   if (has(...REPORT_ROLES)) items.push({ key: '/reports', icon: <BarChartOutlined />, label: <Link to="/reports">统计报表</Link> });
   items.push(
     { key: '/public/progress', icon: <GlobalOutlined />, label: <Link to="/public/progress">进度查询（公开）</Link> },

@@ -15,6 +15,9 @@ import { PublicProgressPage, PublicNoticesPage, CertificateVerifyPage } from './
 const ReportsPage = lazy(() => import('./pages/Reports').then((m) => ({ default: m.ReportsPage })));
 const PrintFormPage = lazy(() => import('./pages/PrintForm').then((m) => ({ default: m.PrintFormPage })));
 const zj = <K extends keyof typeof import('./pages/titleReview')>(k: K) => lazy(() => import('./pages/titleReview').then((m) => ({ default: m[k] as () => JSX.Element })));
+const OrgsPage = lazy(() => import('./pages/Orgs').then((m) => ({ default: m.OrgsPage })));
+const OrgImportPage = lazy(() => import('./pages/OrgImport').then((m) => ({ default: m.OrgImportPage })));
+const AccountsPage = lazy(() => import('./pages/Accounts').then((m) => ({ default: m.AccountsPage })));
 const SessionsPage = zj('SessionsPage');
 const SessionDetailPage = zj('SessionDetailPage');
 const ExpertsPage = zj('ExpertsPage');
@@ -67,6 +70,9 @@ export function AppRoutes() {
       <Route path="/zhejiang/ballots/:sessionId" element={c(<BallotPage />, ['expert'])} />
       <Route path="/zhejiang/apply" element={c(<TitleApplyPage />, ['applicant'])} />
       <Route path="/zhejiang/applications/:id" element={c(<TitleApplicationPage />)} />
+      <Route path="/admin/orgs" element={c(<OrgsPage />, ['admin', 'auditor'])} />
+      <Route path="/admin/orgs/import" element={c(<OrgImportPage />, ['admin'])} />
+      <Route path="/admin/accounts" element={c(<AccountsPage />, ['admin'])} />
       <Route path="/public/progress" element={p(<PublicProgressPage />)} />
       <Route path="/public/notices" element={p(<PublicNoticesPage />)} />
       <Route path="/public/certificates" element={p(<CertificateVerifyPage />)} />

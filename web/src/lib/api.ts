@@ -73,12 +73,13 @@ export async function request<T>(method: string, path: string, body?: unknown, o
     : '';
   const url = `/api/v1${path}${qs ? `?${qs}` : ''}`;
   const headers: Record<string, string> = { Accept: 'application/json', ...(opts.headers ?? {}) };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const raw = body instanceof Blob;
+  if (body !== undefined && !raw) headers['Content-Type'] = 'application/json';
   const token = session.token();
   if (token && !opts.anonymous) headers.Authorization = `Bearer ${token}`;
   let res: Response;
   try {
-    res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    res = await fetch(url, { method, headers, body: body === undefined ? undefined : raw ? (body as Blob) : JSON.stringify(body) });
   } catch {
     throw new ApiError(0, 'NETWORK', '网络连接失败，请检查网络后重试');
   }
@@ -105,6 +106,9 @@ export const api = {
   get: <T>(path: string, opts?: RequestOptions) => request<T>('GET', path, undefined, opts),
   post: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('POST', path, body ?? {}, opts),
   put: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('PUT', path, body ?? {}, opts),
+  patch: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('PATCH', path, body ?? {}, opts),
+  /** a file as the body, sent as it is (e.g. a CSV with Content-Type text/csv) */
+  upload: <T>(path: string, file: Blob, contentType: string, opts?: RequestOptions) => request<T>('POST', path, file, { ...opts, headers: { ...(opts?.headers ?? {}), 'Content-Type': contentType } }),
 };
 
 /** Downloads an authenticated CSV (the link can't carry the bearer token). */
@@ -200,6 +204,59 @@ export interface Org {
   townCode: string | null;
   regulatorCode: string | null;
   certRereviewOrgCode: string | null;
+  active?: boolean;
+}
+
+/** an organisation as the administration sees it (GET /admin/orgs) */
+export interface AdminOrg extends Org {
+  creditCode: string | null;
+  certRereviewBy: 'town' | 'regulator' | null;
+  competentOrgCode: string | null;
+  lowerCommitteeOrgCode: string | null;
+  address: string | null;
+  active: boolean;
+  createdAt: string;
+  updatedAt: string | null;
+  updatedBy: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface ImportRow {
+  row: number;
+  action: 'created' | 'updated' | 'unchanged' | 'refused';
+  code: string | null;
+  name: string | null;
+  creditCode: string | null;
+  reasons: { code: string; field: string; value?: string; message: string }[];
+}
+
+export interface ImportReport {
+  dryRun: boolean;
+  imported: boolean;
+  encoding: 'utf-8' | 'gbk';
+  ignoredColumns: string[];
+  total: number;
+  counts: Record<ImportRow['action'], number>;
+  openClaimsNoted: number;
+  rows: ImportRow[];
+}
+
+/** an account as the administration sees it (the accounts API, GET /admin/users) */
+export interface AdminUser {
+  username: string;
+  displayName: string;
+  roles: string[];
+  orgCode: string | null;
+  orgName?: string | null;
+  active?: boolean;
+  mustChangePassword?: boolean;
+  createdAt?: string;
 }
 
 export interface DemoAccount {

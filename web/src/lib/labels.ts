@@ -180,6 +180,7 @@ export const EVENT: Record<string, string> = {
   withdrawn: '撤回 / 取消',
   misconduct: '弄虚作假处理',
   completed: '办结',
+  employer_moved: '申请人所在单位变更所属镇（开发区）或行业监管部门',
 };
 export const event = pick(EVENT);
 
@@ -213,6 +214,7 @@ export const INELIGIBLE: Record<string, string> = {
   CERTIFICATE_BEFORE_2019: '证书须为2019年起取得',
   DECLARATION_REFUSED: '未同意申请人声明',
   UNKNOWN_EMPLOYER: '工作单位未登记',
+  EMPLOYER_INACTIVE: '工作单位已停用，不再受理新申请',
   NO_REREVIEW_BODY: '工作单位无复审单位记录',
   BANNED: '处于禁止申报期内',
   CHANNEL_NOT_ALLOWED: '该级别不允许此申报渠道',
@@ -242,6 +244,12 @@ export const ERROR: Record<string, string> = {
   TEMPORAL_UNAVAILABLE: '流程服务暂不可用，请稍后再试',
   DB_UNAVAILABLE: '数据库暂不可用，请稍后再试',
   VALIDATION_FAILED: '填写内容有误',
+  INVALID_CREDIT_CODE: '统一社会信用代码不正确',
+  DUPLICATE_CREDIT_CODE: '该统一社会信用代码已登记',
+  UNKNOWN_ORG: '所填的镇（开发区）、监管部门或其他单位不存在',
+  UNSUPPORTED_MEDIA_TYPE: '请上传CSV文件',
+  INVALID_CSV: '文件不是有效的CSV，或缺少表头（名称、统一社会信用代码）',
+  IMPORT_HAS_INVALID_ROWS: '部分行有误，未导入任何数据',
   NOTICE_CLOSED: '公示期已结束，不再受理异议',
   POOL_TOO_SMALL: '专家库人数不足，无法抽取',
   QUORUM_NOT_MET: '出席人数不足17人',

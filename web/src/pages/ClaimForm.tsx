@@ -47,7 +47,7 @@ export function ClaimFormPage() {
   const [error, setError] = useState<ApiError | string>();
   const [created, setCreated] = useState<{ id: string; applicationNo: string; amountYuan: number }>();
   const [busy, setBusy] = useState(false);
-  const orgs = useLoad(() => api.get<Org[]>('/orgs', { query: { type: 'enterprise' } }), []);
+  const orgs = useLoad(() => api.get<Org[]>('/orgs', { query: { type: 'enterprise,institution' } }), []);
   // the form is filled in from the applicant's registered identity; the API checks that what is sent is theirs
   const me = useLoad(() => api.get<{ idNumber: string | null; phone: string | null }>('/auth/me'), []);
   useEffect(() => {

@@ -14,7 +14,7 @@ export function TitleApplyPage() {
   const { modal } = App.useApp();
   const nav = useNavigate();
   const sessions = useLoad(() => api.get<Session[]>('/zhejiang/sessions'), []);
-  const orgs = useLoad(() => api.get<Org[]>('/orgs', { query: { type: 'enterprise' } }), []);
+  const orgs = useLoad(() => api.get<Org[]>('/orgs', { query: { type: 'enterprise,institution' } }), []);
   const [error, setError] = useState<string>();
   const [form] = Form.useForm();
   const sessionId = Form.useWatch('sessionId', form);

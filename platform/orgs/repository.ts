@@ -1,0 +1,140 @@
+/**
+ * All SQL of the organisation administration: reading the reference data once, writing organisations and their
+ * title-review routing (zj_unit) in batches, and the open claims an employer's move concerns.
+ */
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database, Org } from '../../db/schema';
+import { OrgRefs, type OrgRecord } from './orgInput';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** Nanxun claims still under way (their re-review body is fixed; a move puts a note on them) */
+export const OPEN_CLAIM_STATUSES = ['unit_verification', 'bureau_review', 'rereview', 'payout', 'awaiting_next_instalment'] as const;
+
+export async function loadRefs(db: Db): Promise<OrgRefs> {
+  const rows = await db.selectFrom('org').select(['code', 'name', 'type', 'credit_code', 'active']).execute();
+  return new OrgRefs(rows.map((r) => ({ code: r.code, name: r.name, type: r.type, creditCode: r.credit_code, active: r.active })));
+}
+
+export interface OrgDetail extends Org {
+  competent_org_code: string | null;
+  lower_committee_org_code: string | null;
+}
+
+function detailQuery(db: Db) {
+  return db
+    .selectFrom('org')
+    .leftJoin('zj_unit', 'zj_unit.org_code', 'org.code')
+    .selectAll('org')
+    .select(['zj_unit.competent_org_code', 'zj_unit.lower_committee_org_code']);
+}
+
+export async function findOrg(db: Db, code: string, opts: { forUpdate?: boolean } = {}): Promise<OrgDetail | undefined> {
+  if (opts.forUpdate) await db.selectFrom('org').select('code').where('code', '=', code).forUpdate().execute();
+  return (await detailQuery(db).where('org.code', '=', code).executeTakeFirst()) as OrgDetail | undefined;
+}
+
+export function toRecord(o: OrgDetail): OrgRecord {
+  return {
+    type: o.type as OrgRecord['type'],
+    name: o.name,
+    creditCode: o.credit_code,
+    townCode: o.town_code,
+    regulatorCode: o.regulator_code,
+    certRereviewOrgCode: o.cert_rereview_org_code,
+    inDistrict: o.in_district,
+    competentOrgCode: o.competent_org_code,
+    lowerCommitteeOrgCode: o.lower_committee_org_code,
+    address: o.address,
+  };
+}
+
+export async function listOrgs(db: Db, f: { types?: string[]; q?: string; active?: boolean; page: number; pageSize: number }): Promise<{ total: number; rows: OrgDetail[] }> {
+  let q = detailQuery(db);
+  if (f.types?.length) q = q.where('org.type', 'in', f.types as never[]);
+  if (f.active !== undefined) q = q.where('org.active', '=', f.active);
+  if (f.q) {
+    const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    q = q.where((eb) => eb.or([eb('org.name', 'ilike', like), eb('org.code', 'ilike', like), eb('org.credit_code', 'ilike', like)]));
+  }
+  const total = await q.clearSelect().select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const rows = await q.orderBy('org.type').orderBy('org.name').orderBy('org.code').limit(f.pageSize).offset((f.page - 1) * f.pageSize).execute();
+  return { total: Number(total.n), rows: rows as OrgDetail[] };
+}
+
+export async function nextOrgNumbers(db: Db, n: number): Promise<number[]> {
+  if (n === 0) return [];
+  const r = await sql<{ v: string }>`select nextval('org_code_seq') as v from generate_series(1, ${n})`.execute(db);
+  return r.rows.map((x) => Number(x.v));
+}
+
+const CHUNK = 1000;
+
+/**
+ * Writes organisations (new ones and changes to existing ones, by code) and their title-review routing, in chunks
+ * of one statement each. Run inside the caller's transaction.
+ */
+export async function upsertOrgs(trx: Transaction<Database>, rows: { code: string; record: OrgRecord; active?: boolean }[], actor: string, at: Date): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const chunk = rows.slice(i, i + CHUNK);
+    await trx
+      .insertInto('org')
+      .values(
+        chunk.map(({ code, record: r, active }) => ({
+          code,
+          name: r.name,
+          type: r.type,
+          in_district: r.inDistrict,
+          town_code: r.townCode,
+          regulator_code: r.regulatorCode,
+          cert_rereview_org_code: r.certRereviewOrgCode,
+          credit_code: r.creditCode,
+          address: r.address,
+          active: active ?? true,
+          updated_at: at,
+          updated_by: actor,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.column('code').doUpdateSet((eb) => ({
+          name: eb.ref('excluded.name'),
+          in_district: eb.ref('excluded.in_district'),
+          town_code: eb.ref('excluded.town_code'),
+          regulator_code: eb.ref('excluded.regulator_code'),
+          cert_rereview_org_code: eb.ref('excluded.cert_rereview_org_code'),
+          credit_code: eb.ref('excluded.credit_code'),
+          address: eb.ref('excluded.address'),
+          active: eb.ref('excluded.active'),
+          updated_at: eb.ref('excluded.updated_at'),
+          updated_by: eb.ref('excluded.updated_by'),
+        })),
+      )
+      .execute();
+    const routed = chunk.filter((c) => c.record.competentOrgCode && c.record.lowerCommitteeOrgCode);
+    if (routed.length) {
+      await trx
+        .insertInto('zj_unit')
+        .values(routed.map((c) => ({ org_code: c.code, competent_org_code: c.record.competentOrgCode!, lower_committee_org_code: c.record.lowerCommitteeOrgCode! })))
+        .onConflict((oc) =>
+          oc.column('org_code').doUpdateSet((eb) => ({ competent_org_code: eb.ref('excluded.competent_org_code'), lower_committee_org_code: eb.ref('excluded.lower_committee_org_code') })),
+        )
+        .execute();
+    }
+  }
+}
+
+export async function setOrgActive(trx: Transaction<Database>, code: string, active: boolean, actor: string, at: Date): Promise<void> {
+  await trx.updateTable('org').set({ active, updated_at: at, updated_by: actor }).where('code', '=', code).execute();
+}
+
+/** open claims of these employers, with the body each was routed to */
+export async function openClaimsOf(db: Db, employerCodes: string[]) {
+  if (!employerCodes.length) return [];
+  return db
+    .selectFrom('claim')
+    .select(['id', 'application_no', 'kind', 'stage', 'status', 'employer_org_code', 'rereview_org_code'])
+    .where('employer_org_code', 'in', employerCodes)
+    .where('status', 'in', [...OPEN_CLAIM_STATUSES])
+    .orderBy('submitted_at')
+    .execute();
+}
