@@ -5,6 +5,10 @@ import * as m0003 from '../nanxun/migrations/0003_nanxun_instalments';
 import * as m0004 from '../titleReview/migrations/0004_title_review';
 import * as m0005 from '../platform/migrations/0005_inbox_index';
 import * as m0006 from '../nanxun/migrations/0006_claim_view';
+import * as m0010 from '../platform/migrations/0010_sessions';
+import * as m0011 from '../platform/migrations/0011_login_protection';
+import * as m0012 from '../platform/migrations/0012_audit_log';
+import * as m0013 from '../platform/migrations/0013_identity_binding';
 
 /** Migrations are imported statically so they work the same under tsx, Jest and a bundle. */
 const migrations: Record<string, Migration> = {
@@ -14,6 +18,10 @@ const migrations: Record<string, Migration> = {
   '0004_zhejiang': m0004,
   '0005_inbox_index': m0005,
   '0006_claim_view': m0006,
+  '0010_sessions': m0010,
+  '0011_login_protection': m0011,
+  '0012_audit_log': m0012,
+  '0013_identity_binding': m0013,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -21,7 +21,7 @@ import { createDb } from '../../db/connection';
 import { migrateToLatest } from '../../db/migrator';
 import { seedDemoAccounts, seedReferenceData } from '../../db/seed';
 import { createApp } from '../../api/app';
-import { createTokenIssuer } from '../../platform/auth/authenticate';
+import { createTokenIssuer, tokenForUser } from '../../platform/auth/authenticate';
 import { benchRelease } from './releaseFixture';
 import { timed, pct, round } from './timing';
 import { claimWorkflowId } from '../../nanxun/rules';
@@ -114,7 +114,7 @@ async function main() {
     const base = `http://127.0.0.1:${apiPort}`;
     const tokenOf = async (username: string) => {
       const u = await db.selectFrom('app_user').selectAll().where('username', '=', username).executeTakeFirstOrThrow();
-      return issuer.sign({ userId: u.id, username: u.username, displayName: u.display_name, roles: u.roles, orgCode: u.org_code, idNumber: u.id_number });
+      return tokenForUser(db, issuer, u);
     };
     const clerk = { unit: await tokenOf('unit.jgjx'), bureau: await tokenOf('bureau1'), rereview: await tokenOf('rereview.nxz') };
     const people = Math.ceil((N.pipeline + 30) / 3);
@@ -133,7 +133,7 @@ async function main() {
       )
       .returningAll()
       .execute();
-    const applicantTokens = await Promise.all(users.map((u) => issuer.sign({ userId: u.id, username: u.username, displayName: u.display_name, roles: u.roles, orgCode: null, idNumber: u.id_number })));
+    const applicantTokens = await Promise.all(users.map((u) => tokenForUser(db, issuer, u)));
     const today = shanghaiDate(new Date());
     const post = async (p: string, token: string, body: unknown) => {
       const r = await fetch(`${base}${p}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
