@@ -21,6 +21,8 @@ import { reportRoutes } from '../platform/reports/routes';
 import { zhejiangRoutes } from '../titleReview/routes';
 import { noticeRoutes } from '../platform/publicity/routes';
 import { consoleRoutes } from './console';
+import { accountAdminRoutes } from '../platform/admin/routes';
+import { expertAccountRoutes } from '../titleReview/expertAccounts';
 
 async function within<T>(ms: number, p: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -104,6 +106,8 @@ export function createApp(given: AppDeps): Express {
   app.use(reportRoutes(deps));
   app.use(zhejiangRoutes(deps));
   app.use(noticeRoutes(deps));
+  app.use(accountAdminRoutes(deps));
+  app.use(expertAccountRoutes(deps));
 
   const openapi = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

@@ -632,6 +632,7 @@ export function zhejiangRoutes(deps: AppDeps): Router {
       const actor = actorOf(req);
       const user = await db.selectFrom('app_user').selectAll().where('id', '=', actor.userId).executeTakeFirst();
       if (!user?.id_number) throw new Problem('IDENTITY_MISMATCH', 'your account has no verified identity; register as an applicant');
+      if (user.identity_status === 'rejected') throw new Problem('IDENTITY_MISMATCH', 'another account holds this identity; ask the bureau to review it (identity dispute)');
       if (body.applicant && (body.applicant.idNumber !== user.id_number || body.applicant.name !== user.display_name)) {
         throw new Problem('IDENTITY_MISMATCH', 'an application is always for the logged-in applicant: name and ID number must be yours');
       }
@@ -757,6 +758,7 @@ export function zhejiangRoutes(deps: AppDeps): Router {
         q = q.where((eb) =>
           eb.or([
             eb('applicant_id_number', '=', actor.idNumber ?? '-'),
+            eb('applicant_user_id', '=', actor.userId),
             ...(actor.orgCode && !actor.roles.every((r) => r === 'applicant')
               ? [eb('employer_org_code', '=', actor.orgCode), eb('competent_org_code', '=', actor.orgCode), eb('lower_committee_org_code', '=', actor.orgCode)]
               : []),

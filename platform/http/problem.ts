@@ -32,6 +32,7 @@ export const ProblemCodes = {
   WRONG_PASSWORD: { status: 422, title: 'The current password is wrong' },
   UNKNOWN_ORG: { status: 422, title: 'No such organisation' },
   DISPUTE_CLOSED: { status: 409, title: 'The identity dispute has already been resolved' },
+  EXPERT_HAS_ACCOUNT: { status: 409, title: 'The expert already has an account' },
   NOT_A_CLAIMANT: { status: 422, title: 'The account does not claim this identity' },
   // Zhejiang title review
   SESSION_EXISTS: { status: 409, title: 'A session of this level already exists for that year' },
