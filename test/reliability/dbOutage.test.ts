@@ -52,7 +52,7 @@ beforeAll(async () => {
   for (const u of await db.selectFrom('app_user').selectAll().where('username', 'in', ['applicant1', 'applicant2', 'applicant3', 'unit.jgjx', 'bureau1', 'rereview.nxz']).execute()) {
     tokens[u.username] = await tokenForUser(db, issuer, u);
   }
-  const reg = await request(app).post('/api/v1/auth/register').send({ username: 'outage4', password: 'longenough', name: '赵四', idNumber: makeIdNumber('33050319850101777'), phone: '13900000004' });
+  const reg = await request(app).post('/api/v1/auth/register').send({ username: 'outage4', password: 'Lantern-Quiet-Harbor-71', name: '赵四', idNumber: makeIdNumber('33050319850101777'), phone: '13900000004' });
   expect(reg.status).toBe(201);
   const u = await db.selectFrom('app_user').selectAll().where('username', '=', 'outage4').executeTakeFirstOrThrow();
   tokens.outage4 = await tokenForUser(db, issuer, u);
