@@ -13,7 +13,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .alterTable('app_user')
     .addColumn('identity_status', 'text', (c) => c.check(sql`identity_status in ('provisional','confirmed','rejected')`))
     .execute();
-  await sql`update app_user set identity_status = 'provisional' where id_number is not null and 'applicant' = any(roles)`.execute(db);
+  // accounts registered under the old one-account-per-ID rule hold their identity (at most one per number existed)
+  await sql`update app_user set identity_status = 'confirmed' where id_number is not null and 'applicant' = any(roles)`.execute(db);
   await sql`drop index if exists app_user_applicant_identity`.execute(db);
   await sql`create index app_user_id_number on app_user (id_number)`.execute(db);
   // at most one account is the confirmed holder of an identity
