@@ -9,6 +9,7 @@ import * as m0010 from '../platform/migrations/0010_sessions';
 import * as m0011 from '../platform/migrations/0011_login_protection';
 import * as m0012 from '../platform/migrations/0012_audit_log';
 import * as m0013 from '../platform/migrations/0013_identity_binding';
+import * as m0014 from '../platform/migrations/0014_account_change_notify';
 
 /** Migrations are imported statically so they work the same under tsx, Jest and a bundle. */
 const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '0011_login_protection': m0011,
   '0012_audit_log': m0012,
   '0013_identity_binding': m0013,
+  '0014_account_change_notify': m0014,
 };
 
 class StaticProvider implements MigrationProvider {

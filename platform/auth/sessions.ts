@@ -4,12 +4,14 @@
  * change, a password change or a deactivation takes effect without waiting for the token to expire.
  *
  * Request-path cost: the state of a session is remembered for a short time (SESSION_CHECK_MS, default 2 s) per
- * process, keyed by session id. A revocation drops the entries of the revoking process at once; any other API
- * process sees it once its entry is older than SESSION_CHECK_MS (bounded). One indexed primary-key lookup per
- * session per interval is all the database sees of a busy client.
+ * process, keyed by session id. A revocation drops the entries of the revoking process at once. Every other API
+ * process that listens (listenForChanges: LISTEN zj_account_changed, sent by triggers of migration 0014 when the
+ * change commits) drops them at once too; without the listener (or while it reconnects) at most SESSION_CHECK_MS
+ * later. One indexed primary-key lookup per session per interval is all the database sees of a busy client.
  */
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
+import { Client as PgClient } from 'pg';
 import type { Database } from '../../db/schema';
 import type { Actor } from '../tasks/messages';
 import { Problem } from '../http/problem';
@@ -32,6 +34,11 @@ export interface SessionStore {
   revokeUser(userId: number, reason: string, exceptSessionId?: string): Promise<number>;
   /** forget what this process remembers about a user's sessions (after a change to the account) */
   forgetUser(userId: number): void;
+  /**
+   * Listens for account changes committed by any process (NOTIFY zj_account_changed) and forgets the user's
+   * remembered sessions at once; reconnects by itself. Returns a function that stops listening.
+   */
+  listenForChanges(databaseUrl: string, log?: { warn(obj: object, msg: string): void }): Promise<() => Promise<void>>;
 }
 
 function checkIntervalMs(): number {
@@ -127,6 +134,44 @@ export function createSessionStore(db: Kysely<Database>, opts: { checkMs?: numbe
       return rows.length;
     },
     forgetUser,
+    async listenForChanges(databaseUrl, log) {
+      let client: PgClient | undefined;
+      let stopped = false;
+      let retry: NodeJS.Timeout | undefined;
+      const connect = async (): Promise<void> => {
+        const c = new PgClient({ connectionString: databaseUrl });
+        c.on('notification', (n) => {
+          const id = Number(n.payload);
+          if (Number.isInteger(id)) forgetUser(id);
+        });
+        const lost = (err?: unknown) => {
+          if (stopped || client !== c) return;
+          client = undefined;
+          // changes made while not listening are missed: forget everything remembered
+          cache.clear();
+          byUser.clear();
+          log?.warn({ err: String(err ?? 'connection ended') }, 'session change listener lost its connection; reconnecting');
+          c.end().catch(() => undefined);
+          retry = setTimeout(() => void connect().catch(() => undefined), 1000);
+        };
+        c.on('error', lost);
+        c.on('end', () => lost());
+        client = c;
+        try {
+          await c.connect();
+          await c.query('LISTEN zj_account_changed');
+        } catch (err) {
+          lost(err);
+          throw err;
+        }
+      };
+      await connect().catch(() => undefined);
+      return async () => {
+        stopped = true;
+        clearTimeout(retry);
+        await client?.end().catch(() => undefined);
+      };
+    },
   };
 }
 

@@ -15,12 +15,13 @@ export const GOOD_PASSWORD = 'Tide-Lantern-4827';
 export async function accountsWorld(opts: { devMode?: boolean } = {}) {
   const tdb: TestDb = await freshDatabase();
   const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
-  const make = () =>
+  const stops: (() => Promise<void>)[] = [];
+  const make = (sessions = createSessionStore(tdb.db)) =>
     createApp({
       db: tdb.db,
       temporal,
       tokens: createTokenIssuer(SECRET),
-      sessions: createSessionStore(tdb.db),
+      sessions,
       log: pino({ level: 'silent' }),
       config: { devMode: opts.devMode ?? true, taskQueue: 'unused' },
     });
@@ -29,8 +30,15 @@ export async function accountsWorld(opts: { devMode?: boolean } = {}) {
     tdb,
     app,
     /** a second API process over the same database (its own caches) */
-    otherProcess: make,
+    otherProcess: () => make(),
+    /** another API process that listens for account changes (as runtime/api.ts does) */
+    async listeningProcess() {
+      const sessions = createSessionStore(tdb.db);
+      stops.push(await sessions.listenForChanges(tdb.url));
+      return make(sessions);
+    },
     async stop() {
+      for (const s of stops) await s();
       await temporal.connection.close().catch(() => undefined);
       await tdb.drop();
     },

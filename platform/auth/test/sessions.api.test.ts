@@ -62,6 +62,28 @@ test('logout answers 204 and the token is refused from then on, here and in anot
   expect((await request(w.app).post('/api/v1/auth/logout').set(bearer(token))).status).toBe(401);
 });
 
+test('API processes that listen for account changes refuse a revoked token at once (no waiting for SESSION_CHECK_MS)', async () => {
+  const [b, c] = [await w.listeningProcess(), await w.listeningProcess()];
+  const admin = (await loginAs(w.app, 'admin')).body.token as string;
+  const token = (await loginAs(w.app, 'applicant3')).body.token as string;
+  const clerk = (await loginAs(w.app, 'unit.jgjx')).body.token as string;
+  // both processes remember the sessions now
+  for (const p of [b, c]) {
+    expect((await me(token, p)).status).toBe(200);
+    expect((await me(clerk, p)).status).toBe(200);
+  }
+  // logout through process b: process c refuses the token on its very next request
+  expect((await request(b).post('/api/v1/auth/logout').set(bearer(token))).status).toBe(204);
+  await new Promise((r) => setTimeout(r, 200)); // the notification travels after the commit
+  expect((await me(token, c)).status).toBe(401);
+  // a role change made through the first process: the others see it at once too
+  expect((await request(w.app).patch('/api/v1/admin/users/unit.jgjx').set(bearer(admin)).send({ roles: ['unit_verifier', 'auditor'] })).status).toBe(200);
+  await new Promise((r) => setTimeout(r, 200));
+  for (const p of [b, c]) expect((await me(clerk, p)).status).toBe(401);
+  const back = await request(w.app).patch('/api/v1/admin/users/unit.jgjx').set(bearer(admin)).send({ roles: ['unit_verifier'] });
+  expect(back.status).toBe(200);
+});
+
 test("a role change ends the user's sessions at once; a new login has the new roles", async () => {
   const admin = (await loginAs(w.app, 'admin')).body.token as string;
   const token = (await loginAs(w.app, 'bureau2')).body.token as string;
