@@ -14,6 +14,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('login_failure_username').on('login_failure').columns(['username_key', 'at']).execute();
   await db.schema.createIndex('login_failure_ip').on('login_failure').columns(['client_ip', 'at']).execute();
+  // expired failures are deleted by age
+  await db.schema.createIndex('login_failure_at').on('login_failure').column('at').execute();
 
   await db.schema
     .createTable('login_lockout')
