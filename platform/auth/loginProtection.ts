@@ -1,6 +1,6 @@
 /**
- * Login protection (issue 12.4). Only FAILED logins are counted — per account (the attempted username,
- * lower-cased, so an unknown name behaves exactly like a known one) and per client address. A successful login is
+ * Login protection (issue 12.4). Only FAILED logins are counted — per account (accountKey: the lower-cased
+ * username, or a hash of a name with no account, which behaves exactly like a known one) and per client address. A successful login is
  * never refused or counted, so any number of clerks behind one NAT address log in freely.
  *
  * - Per account, progressive temporary lockout: 5 failures within 15 minutes lock the account for 1 minute,
@@ -11,6 +11,7 @@
  *   (successful or not, so the delay tells nothing) waits 250 ms per further failure, at most 3 s — never refused.
  * - A success clears the account's failures.
  */
+import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import { Problem } from '../http/problem';
@@ -29,18 +30,28 @@ const ADDRESS_DELAY_MAX_MS = 3000;
 
 export const usernameKey = (username: string) => username.trim().toLowerCase();
 
+/**
+ * The key failures are counted under: the account's lower-cased username, or — for a name with no account — a hash
+ * of it (so an unknown name still locks exactly like a known one, and a password typed into the username field is
+ * never stored or shown to an admin).
+ */
+export function accountKey(attempted: string, account: { username: string } | undefined): string {
+  if (account) return usernameKey(account.username);
+  return `unknown:${createHash('sha256').update(usernameKey(attempted)).digest('hex').slice(0, 16)}`;
+}
+
 export interface LoginGuard {
   /** before checking the password: refuses a locked account; waits the address's delay */
-  before(username: string, clientIp: string): Promise<void>;
-  failed(username: string, clientIp: string): Promise<void>;
-  succeeded(username: string): Promise<void>;
+  /** `key` from accountKey() */
+  before(key: string, clientIp: string): Promise<void>;
+  failed(key: string, clientIp: string): Promise<void>;
+  succeeded(key: string): Promise<void>;
 }
 
 export function createLoginGuard(db: Kysely<Database>, opts: { sleep?: (ms: number) => Promise<void> } = {}): LoginGuard {
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   return {
-    async before(username, clientIp) {
-      const key = usernameKey(username);
+    async before(key, clientIp) {
       const lock = await db
         .selectFrom('login_lockout')
         .select(['locked_until'])
@@ -60,8 +71,7 @@ export function createLoginGuard(db: Kysely<Database>, opts: { sleep?: (ms: numb
       if (excess > 0) await sleep(Math.min(ADDRESS_DELAY_MAX_MS, excess * ADDRESS_DELAY_STEP_MS));
     },
 
-    async failed(username, clientIp) {
-      const key = usernameKey(username).slice(0, 200);
+    async failed(key, clientIp) {
       const since = new Date(Date.now() - FAILURE_WINDOW_MS);
       await db.transaction().execute(async (trx) => {
         // one account's failures are counted one at a time, so parallel guesses cannot slip past a threshold
@@ -92,8 +102,7 @@ export function createLoginGuard(db: Kysely<Database>, opts: { sleep?: (ms: numb
       });
     },
 
-    async succeeded(username) {
-      const key = usernameKey(username);
+    async succeeded(key) {
       await db.deleteFrom('login_failure').where('username_key', '=', key).execute();
       // old failures of any account are of no use any more
       await db.deleteFrom('login_failure').where('at', '<', new Date(Date.now() - 24 * 3600_000)).execute();

@@ -5,7 +5,7 @@ import { Problem } from '../http/problem';
 import { hashPassword, verifyPassword } from './passwords';
 import { issueToken, type TokenIssuer } from './authenticate';
 import type { SessionStore } from './sessions';
-import type { LoginGuard } from './loginProtection';
+import { accountKey, type LoginGuard } from './loginProtection';
 import { assertStrongPassword } from './passwordPolicy';
 import { createApplicant, findUserById, findUserByUsername, revokeUserSessions, setPassword } from './repository';
 import { recordAudit } from '../admin/audit';
@@ -22,16 +22,17 @@ export interface AccountsContext {
 }
 
 export async function login(ctx: AccountsContext, username: string, password: string, clientIp: string): Promise<{ token: string; user: User }> {
-  await ctx.guard.before(username, clientIp);
   const user = await findUserByUsername(ctx.db, username);
+  const key = accountKey(username, user);
+  await ctx.guard.before(key, clientIp);
   const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
   if (!user || !ok) {
-    await ctx.guard.failed(username, clientIp);
+    await ctx.guard.failed(key, clientIp);
     throw new Problem('UNAUTHENTICATED', 'wrong username or password');
   }
   if (user.is_demo && !ctx.devMode) throw new Problem('UNAUTHENTICATED', 'demo accounts are refused outside development mode');
   if (user.deactivated_at) throw new Problem('UNAUTHENTICATED', 'this account is deactivated; ask an administrator');
-  await ctx.guard.succeeded(username);
+  await ctx.guard.succeeded(key);
   const { token } = await issueToken(ctx.sessions, ctx.tokens, user, clientIp);
   return { token, user };
 }
@@ -59,11 +60,12 @@ export async function register(ctx: AccountsContext, body: { username: string; p
 
 /** Changes the caller's own password; ends every other session of the account. */
 export async function changePassword(ctx: AccountsContext, actor: { userId: number; username: string }, sessionId: string | undefined, oldPassword: string, newPassword: string, clientIp: string): Promise<void> {
-  await ctx.guard.before(actor.username, clientIp);
   const user = await findUserById(ctx.db, actor.userId);
   if (!user) throw new Problem('UNAUTHENTICATED');
+  const key = accountKey(user.username, user);
+  await ctx.guard.before(key, clientIp);
   if (!(await verifyPassword(oldPassword, user.password_hash))) {
-    await ctx.guard.failed(actor.username, clientIp);
+    await ctx.guard.failed(key, clientIp);
     throw new Problem('WRONG_PASSWORD', 'the current password is wrong', { field: 'oldPassword' });
   }
   if (oldPassword === newPassword) throw new Problem('WEAK_PASSWORD', 'the new password must differ from the current one', { field: 'newPassword' });

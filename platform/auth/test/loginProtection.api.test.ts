@@ -83,6 +83,16 @@ test('the lock is per account name, case-insensitively, and an unknown name beha
   const r = await loginAs(w.app, 'No-Such-User', 'x', '192.0.2.9');
   expect(r.status).toBe(429);
   expect(r.body.code).toBe('ACCOUNT_LOCKED');
+  // a name with no account is kept only as a hash: a password typed into the username field is never stored
+  await loginAs(w.app, 'My-Secret-Pa55word!', 'x', '192.0.2.9');
+  const stored = JSON.stringify([
+    await w.tdb.db.selectFrom('login_failure').selectAll().execute(),
+    await w.tdb.db.selectFrom('login_lockout').selectAll().execute(),
+    await w.tdb.db.selectFrom('audit_log').selectAll().execute(),
+  ]).toLowerCase();
+  expect(stored).not.toContain('no-such-user');
+  expect(stored).not.toContain('my-secret-pa55word!');
+  expect(stored).toContain('unknown:');
 });
 
 test('a successful login clears the failures: four mistakes, a success, four more mistakes do not lock', async () => {
