@@ -137,3 +137,34 @@ test('the bureau resolves a dispute after checking the original ID: the loser is
   const audit = (await request(app).get('/api/v1/admin/audit?action=identity.dispute_resolved').set(auth(tokens.admin!))).body;
   expect(audit[0]).toMatchObject({ actor: 'bureau1', target: { type: 'identity_dispute', id: String(d.id) }, details: { winner: 'y.second', flagged: ['y.first'] } });
 });
+
+test("a title application counts too: the employer's recommendation of the real person's application confirms their account", async () => {
+  const office = await login(app, 'office1');
+  const s = await request(app).post('/api/v1/zhejiang/sessions').set(auth(office)).send({ year: 2031, level: 'senior', meetingDate: '2031-06-10' });
+  expect(s.status).toBe(201);
+  const Z = makeIdNumber('33050319760505321');
+  expect((await register('z.other', Z, '褚真')).status).toBe(201);
+  expect((await register('z.real', Z, '褚真')).status).toBe(201);
+  const other = await login(app, 'z.other', GOOD_PASSWORD);
+  const real = await login(app, 'z.real', GOOD_PASSWORD);
+  const a = await request(app)
+    .post('/api/v1/zhejiang/applications')
+    .set(auth(real))
+    .send({ sessionId: s.body.id, category: 'technical_service', channel: 'landmark', employerOrgCode: 'NX-E-JGJX', commitment: true, materials: { landmark: '主持国家重点研发计划项目' } });
+  expect(a.status).toBe(201);
+  // while disputed, the other claimant does not see it
+  expect((await request(app).get(`/api/v1/zhejiang/applications/${a.body.id}`).set(auth(other))).status).toBe(404);
+  const task = await eventually(async () => {
+    const r = await request(app).get('/api/v1/tasks?kind=unit_recommendation').set(auth(tokens['unit.jgjx']!));
+    return r.body.find((t: { subject: { id: string } }) => t.subject.id === a.body.id);
+  }, 'the unit recommendation task');
+  const decided = await decide(task.id, { decision: 'approve', comment: '经核验身份证原件，同意推荐' });
+  expect(decided.status).toBe(200);
+  expect((await me(real)).identityStatus).toBe('confirmed');
+  expect((await me(other)).identityStatus).toBe('rejected');
+  const refused = await request(app)
+    .post('/api/v1/zhejiang/applications')
+    .set(auth(other))
+    .send({ sessionId: s.body.id, category: 'technical_service', channel: 'landmark', employerOrgCode: 'NX-E-JGJX', commitment: true, materials: { landmark: 'x' } });
+  expect(refused.body.code).toBe('IDENTITY_MISMATCH');
+});
