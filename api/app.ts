@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import { OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import type { AppDeps } from '../platform/http/deps';
 import { authenticate } from '../platform/auth/authenticate';
+import { createSessionStore } from '../platform/auth/sessions';
 import { errorHandler, Problem } from '../platform/http/problem';
 import { registry } from '../platform/http/route';
 import { authRoutes } from '../platform/auth/routes';
@@ -33,6 +34,8 @@ async function temporalEngine(svc: AppDeps['temporal']['connection']['workflowSe
     return { serverVersion: sys.serverVersion || null, persistence: null, visibility: null };
   }
 }
+import { accountAdminRoutes } from '../platform/admin/routes';
+import { expertAccountRoutes } from '../titleReview/expertAccounts';
 
 async function within<T>(ms: number, p: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -49,7 +52,8 @@ function hasNul(v: unknown, depth = 0): boolean {
   return Object.entries(v).some(([k, x]) => k.includes('\u0000') || hasNul(x, depth + 1));
 }
 
-export function createApp(deps: AppDeps): Express {
+export function createApp(given: AppDeps): Express {
+  const deps = { ...given, sessions: given.sessions ?? createSessionStore(given.db) };
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -83,7 +87,7 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
   app.use(express.json({ limit: '100kb' }));
-  app.use(authenticate(deps.tokens));
+  app.use(authenticate(deps.tokens, deps.sessions));
   // PostgreSQL text cannot hold NUL: refuse it at the door (otherwise a decision comment with one would be a
   // poison activity that retries for ever, and a claim field a 500)
   app.use((req, _res, next) => {
@@ -121,6 +125,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(titleReviewRoutes(deps));
   app.use(noticeRoutes(deps));
   app.use(orgAdminRoutes(deps));
+  app.use(accountAdminRoutes(deps));
+  app.use(expertAccountRoutes(deps));
 
   const openapi = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

@@ -7,7 +7,11 @@ import * as m0005 from '../platform/migrations/0005_inbox_index';
 import * as m0006 from '../nanxun/migrations/0006_claim_view';
 import * as m0007 from '../platform/migrations/0007_url_safe_task_ids';
 import * as m0015 from '../platform/orgs/migrations/0015_org_admin';
-import * as m0016 from '../platform/admin/migrations/0016_admin_audit';
+import * as m0010 from '../platform/migrations/0010_sessions';
+import * as m0011 from '../platform/migrations/0011_login_protection';
+import * as m0012 from '../platform/migrations/0012_audit_log';
+import * as m0013 from '../platform/migrations/0013_identity_binding';
+import * as m0014 from '../platform/migrations/0014_account_change_notify';
 
 /** Migrations are imported statically so they work the same under tsx, Jest and a bundle. */
 const migrations: Record<string, Migration> = {
@@ -19,7 +23,11 @@ const migrations: Record<string, Migration> = {
   '0006_claim_view': m0006,
   '0007_url_safe_task_ids': m0007,
   '0015_org_admin': m0015,
-  '0016_admin_audit': m0016,
+  '0010_sessions': m0010,
+  '0011_login_protection': m0011,
+  '0012_audit_log': m0012,
+  '0013_identity_binding': m0013,
+  '0014_account_change_notify': m0014,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -1,6 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { ZhejiangTables } from '../titleReview/schema';
-import type { AdminAuditTable } from '../platform/admin/audit';
+import type { AccountTables } from '../platform/auth/schema';
 
 /** A timestamptz column: read as Date, written as Date or ISO string. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -47,6 +47,13 @@ export interface UserTable {
   phone: string | null;
   is_demo: Generated<boolean>;
   created_at: Generated<Timestamp>;
+  // accounts (0010, 0013)
+  deactivated_at: Timestamp | null;
+  must_change_password: Generated<boolean>;
+  password_changed_at: Timestamp | null;
+  created_by: string | null;
+  /** applicant accounts: how far the binding to id_number is established (docs/security.md "Identity binding") */
+  identity_status: 'provisional' | 'confirmed' | 'rejected' | null;
 }
 
 export interface CalendarYearTable {
@@ -243,8 +250,12 @@ export interface Database {
   objection: ZhejiangTables['objection'];
   title_grant: ZhejiangTables['title_grant'];
   title_ban: ZhejiangTables['title_ban'];
-  // administration (0016_admin_audit)
-  admin_audit: AdminAuditTable;
+  // accounts, sessions, login protection, audit trail, identity disputes (0010–0013)
+  auth_session: AccountTables['auth_session'];
+  login_failure: AccountTables['login_failure'];
+  login_lockout: AccountTables['login_lockout'];
+  audit_log: AccountTables['audit_log'];
+  identity_dispute: AccountTables['identity_dispute'];
 }
 
 export type Org = Selectable<OrgTable>;

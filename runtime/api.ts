@@ -22,6 +22,7 @@ import { createDb } from '../db/connection';
 import { migrateToLatest } from '../db/migrator';
 import { createApp } from '../api/app';
 import { createTokenIssuer } from '../platform/auth/authenticate';
+import { createSessionStore } from '../platform/auth/sessions';
 
 const STARTUP_WAIT_MS = 60_000;
 const DRAIN_MS = 10_000;
@@ -62,6 +63,7 @@ async function main(): Promise<number> {
 
   const db = createDb(databaseUrl);
   const connection = Connection.lazy({ address: temporalAddress });
+  let stopListening: (() => Promise<void>) | undefined;
   try {
     log.info({ database: redactUrl(databaseUrl), temporal: temporalAddress, namespace: cfg.namespace, devMode: cfg.devMode }, 'api starting');
     await waitForDatabase(db, { log, timeoutMs: STARTUP_WAIT_MS, signal: abort.signal });
@@ -73,7 +75,10 @@ async function main(): Promise<number> {
     if (stopping) return 0;
 
     const temporal = new Client({ connection, namespace: cfg.namespace });
-    const app = createApp({ db, temporal, tokens: createTokenIssuer(secret), log, config: { devMode: cfg.devMode, taskQueue: cfg.taskQueue } });
+    // sessions: a logout or account change made through any API process is seen here at once (LISTEN)
+    const sessions = createSessionStore(db);
+    stopListening = await sessions.listenForChanges(databaseUrl, log);
+    const app = createApp({ db, temporal, tokens: createTokenIssuer(secret), sessions, log, config: { devMode: cfg.devMode, taskQueue: cfg.taskQueue } });
     const s = http.createServer(app);
     server = s;
     await new Promise<void>((resolve, reject) => {
@@ -111,6 +116,7 @@ async function main(): Promise<number> {
   } finally {
     if (server?.listening) server.closeAllConnections();
     await connection.close().catch(() => undefined);
+    await stopListening?.().catch(() => undefined);
     await db.destroy().catch(() => undefined);
     log.flush();
   }

@@ -15,6 +15,7 @@ import { createLogger } from './logger';
 import { ensureInstalmentReleaseSchedule, releaseDateFromEnv, INSTALMENT_RELEASE_SCHEDULE_ID } from './schedules';
 import { createApp } from '../api/app';
 import { createTokenIssuer } from '../platform/auth/authenticate';
+import { createSessionStore } from '../platform/auth/sessions';
 import { ensureConsoleBuilt } from '../tools/buildWeb';
 
 async function main() {
@@ -47,7 +48,9 @@ async function main() {
   const temporal = new Client({ connection, namespace: cfg.namespace });
   const releaseDate = releaseDateFromEnv();
   await ensureInstalmentReleaseSchedule(temporal, { taskQueue: cfg.taskQueue, ...releaseDate });
-  const app = createApp({ db: services.db, temporal, tokens: createTokenIssuer(jwtSecret(cfg)), log, config: { devMode: cfg.devMode, taskQueue: cfg.taskQueue } });
+  const sessions = createSessionStore(services.db);
+  const stopListening = await sessions.listenForChanges(services.databaseUrl, log);
+  const app = createApp({ db: services.db, temporal, tokens: createTokenIssuer(jwtSecret(cfg)), sessions, log, config: { devMode: cfg.devMode, taskQueue: cfg.taskQueue } });
   await consoleBuilt;
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(cfg.apiPort, '0.0.0.0', () => resolve(s));
@@ -79,6 +82,7 @@ async function main() {
     await workerRun.catch(() => undefined);
     await workerConnection.close().catch(() => undefined);
     await connection.close().catch(() => undefined);
+    await stopListening().catch(() => undefined);
     await services.stop();
     log.flush();
     say('stopped.');

@@ -78,6 +78,8 @@ export function claimRoutes(deps: AppDeps): Router {
         q = q.where((eb) =>
           eb.or([
             eb('applicant_id_number', '=', actor.idNumber ?? '-'),
+            eb('applicant_user_id', '=', actor.userId),
+            eb('applicant_user_id', '=', actor.userId),
             ...(actor.orgCode && !actor.roles.every((r) => r === 'applicant')
               ? [eb('employer_org_code', '=', actor.orgCode), eb('rereview_org_code', '=', actor.orgCode)]
               : []),

@@ -201,9 +201,9 @@ test('two clerks deciding the same task at once: one wins, the other gets 409', 
 });
 
 test('a decision taken whose answer was lost: the retry with the same Idempotency-Key answers it; a refusal frees the key', async () => {
-  const reg = await request(app).post('/api/v1/auth/register').send({ username: 'lost-answer', password: 'longenough', name: '钱七', idNumber: makeIdNumber('33050319880808123'), phone: '13600000000' });
+  const reg = await request(app).post('/api/v1/auth/register').send({ username: 'lost-answer', password: 'Lantern-Quiet-Harbor-71', name: '钱七', idNumber: makeIdNumber('33050319880808123'), phone: '13600000000' });
   expect(reg.status).toBe(201);
-  const token = await login(app, 'lost-answer', 'longenough');
+  const token = await login(app, 'lost-answer', 'Lantern-Quiet-Harbor-71');
   const created = await post('/api/v1/nanxun/claims', token, claimBody({ certificate: { ...claimBody().certificate, level: 'junior' } }));
   expect(created.status).toBe(201);
   const unitTask = await eventually(async () => (await get('/api/v1/tasks', tokens['unit.jgjx']!)).body.find((t: { subject: { id: string } }) => t.subject.id === created.body.id), 'unit task');
@@ -229,9 +229,9 @@ test('a decision taken whose answer was lost: the retry with the same Idempotenc
 test('a clerk never sees or decides a task about their own claim', async () => {
   // a verifier at 精工机械 who is also an applicant (same identity) files a claim
   const verifier = await tdb.db.selectFrom('app_user').selectAll().where('username', '=', 'unit.jgjx').executeTakeFirstOrThrow();
-  const reg = await request(app).post('/api/v1/auth/register').send({ username: 'verifier-self', password: 'longenough', name: verifier.display_name, idNumber: verifier.id_number, phone: '13900000000' });
+  const reg = await request(app).post('/api/v1/auth/register').send({ username: 'verifier-self', password: 'Lantern-Quiet-Harbor-71', name: verifier.display_name, idNumber: verifier.id_number, phone: '13900000000' });
   expect(reg.status).toBe(201);
-  const self = await login(app, 'verifier-self', 'longenough');
+  const self = await login(app, 'verifier-self', 'Lantern-Quiet-Harbor-71');
   const created = await post('/api/v1/nanxun/claims', self, claimBody());
   expect(created.status).toBe(201);
   const t = await eventually(() => tdb.db.selectFrom('task').selectAll().where('subject_id', '=', created.body.id).executeTakeFirst(), 'the task');
@@ -240,13 +240,19 @@ test('a clerk never sees or decides a task about their own claim', async () => {
   expectProblem(await decide(t.id, tokens['unit.jgjx']!, { decision: 'approve' }), 403, 'NOT_YOUR_TASK');
 });
 
-test('registration: check digit, one account per identity, password length', async () => {
+test('registration: check digit, password strength, no oracle on whether the ID number has an account', async () => {
   const id = makeIdNumber('33050219920202456');
-  expectProblem(await request(app).post('/api/v1/auth/register').send({ username: 'short', password: '1234567', name: '赵六', idNumber: id, phone: '13700000000' }), 400, 'VALIDATION_FAILED');
-  const ok = await request(app).post('/api/v1/auth/register').send({ username: 'zhaoliu', password: '12345678', name: '赵六', idNumber: id.toLowerCase(), phone: '13700000000' });
+  const reg = (username: string, password: string, idNumber = id) => request(app).post('/api/v1/auth/register').send({ username, password, name: '赵六', idNumber, phone: '13700000000' });
+  expectProblem(await reg('short', '1234567'), 422, 'WEAK_PASSWORD');
+  expectProblem(await reg('digits', '12345678'), 422, 'WEAK_PASSWORD');
+  expectProblem(await reg('badcheck', 'Lantern-Quiet-Harbor-71', `${id.slice(0, 17)}${id.endsWith('0') ? '1' : '0'}`), 400, 'VALIDATION_FAILED');
+  const ok = await reg('zhaoliu', 'Lantern-Quiet-Harbor-71', id.toLowerCase());
   expect(ok.status).toBe(201);
   expect(ok.body.user).toMatchObject({ username: 'zhaoliu', roles: ['applicant'] });
-  expectProblem(await request(app).post('/api/v1/auth/register').send({ username: 'zhaoliu2', password: '12345678', name: '赵六', idNumber: id, phone: '13700000000' }), 409, 'ALREADY_REGISTERED');
+  // a second account for the same ID number: the same answer (docs/security.md "Identity binding")
+  const again = await reg('zhaoliu2', 'Lantern-Quiet-Harbor-71');
+  expect(again.status).toBe(201);
+  expect(again.body.user).toMatchObject({ username: 'zhaoliu2', roles: ['applicant'], orgCode: null });
   expectProblem(await request(app).post('/api/v1/auth/login').send({ username: 'zhaoliu', password: 'wrong-password' }), 401, 'UNAUTHENTICATED');
 });
 

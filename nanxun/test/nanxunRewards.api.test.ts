@@ -152,9 +152,9 @@ test('budgets: admin sets them per body and year; bad bodies and amounts are ref
 });
 
 test('a high-level talent claim submitted before the title is a year old waits for that day', async () => {
-  const reg = await request(app).post('/api/v1/auth/register').send({ username: 'gaogong', password: 'password123', name: '高工', idNumber: makeIdNumber('33050219800101333'), phone: '13600000000' });
+  const reg = await request(app).post('/api/v1/auth/register').send({ username: 'gaogong', password: 'Lantern-Quiet-Harbor-71', name: '高工', idNumber: makeIdNumber('33050219800101333'), phone: '13600000000' });
   expect(reg.status).toBe(201);
-  const token = await login(app, 'gaogong', 'password123');
+  const token = await login(app, 'gaogong', 'Lantern-Quiet-Harbor-71');
   const grantedOn = addMonths(today(), -6);
   const r = await post('/api/v1/nanxun/claims', token, { kind: 'high_level', employerOrgCode: 'NX-E-JGJX', title: { level: 'professor', certificateNumber: 'ZG-1', grantedOn, socialSecurityMonths: 24 } });
   expect(r.status).toBe(201);

@@ -1,31 +1,56 @@
-/**
- * The administration audit trail (admin_audit): every change an admin makes to accounts and organisations, with
- * who, when, what and the details. Written in the same transaction as the change it records.
- */
-import type { Generated, Kysely, Transaction } from 'kysely';
+/** The administrative audit trail (audit_log, append-only): every write goes through recordAudit. */
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema';
+import type { Actor } from '../tasks/messages';
 
-export interface AdminAuditTable {
-  id: Generated<string>;
-  at: Generated<Date>;
-  actor_username: string;
-  action: string;
-  target: string;
-  details: unknown;
-}
+type Exec = Kysely<Database> | Transaction<Database>;
 
 export interface AuditEntry {
-  actor: string;
-  /** e.g. org.create, org.update, org.deactivate, org.import */
+  /** who did it: an actor, or a system component name (e.g. 'login-protection') */
+  actor: Pick<Actor, 'userId' | 'username'> | string;
   action: string;
-  /** what was changed, e.g. org:NX-E-… */
-  target: string;
-  details?: unknown;
+  targetType: string;
+  targetId: string;
+  clientIp?: string | null;
+  details?: Record<string, unknown>;
 }
 
-export async function recordAudit(db: Kysely<Database> | Transaction<Database>, e: AuditEntry): Promise<void> {
-  await db
-    .insertInto('admin_audit')
-    .values({ actor_username: e.actor, action: e.action, target: e.target, details: e.details === undefined ? null : JSON.stringify(e.details) })
+export async function recordAudit(exec: Exec, e: AuditEntry): Promise<void> {
+  const actor = typeof e.actor === 'string' ? { userId: null, username: e.actor } : e.actor;
+  await exec
+    .insertInto('audit_log')
+    .values({
+      actor_user_id: actor.userId,
+      actor_username: actor.username,
+      action: e.action,
+      target_type: e.targetType,
+      target_id: e.targetId,
+      client_ip: e.clientIp ?? null,
+      details: JSON.stringify(e.details ?? {}),
+    })
     .execute();
+}
+
+export interface AuditQuery {
+  actor?: string;
+  action?: string;
+  targetType?: string;
+  targetId?: string;
+  from?: Date;
+  to?: Date;
+  limit: number;
+  /** id of the last entry of the previous page (entries come newest first) */
+  before?: string;
+}
+
+export async function listAudit(db: Kysely<Database>, q: AuditQuery) {
+  let s = db.selectFrom('audit_log').selectAll();
+  if (q.actor) s = s.where(sql`lower(actor_username)`, '=', q.actor.toLowerCase());
+  if (q.action) s = s.where('action', '=', q.action);
+  if (q.targetType) s = s.where('target_type', '=', q.targetType);
+  if (q.targetId) s = s.where('target_id', '=', q.targetId);
+  if (q.from) s = s.where('at', '>=', q.from);
+  if (q.to) s = s.where('at', '<', q.to);
+  if (q.before) s = s.where(sql`id`, '<', sql`${q.before}::bigint`);
+  return s.orderBy('id', 'desc').limit(q.limit).execute();
 }

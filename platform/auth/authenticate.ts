@@ -6,6 +6,9 @@ import { SignJWT, jwtVerify } from 'jose';
 import type { NextFunction, Request, Response } from 'express';
 import { Problem } from '../http/problem';
 import type { Actor } from '../tasks/messages';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema';
+import { createSessionStore, sessionEnded, type SessionStore } from './sessions';
 
 export const ROLES = [
   'applicant',
@@ -22,9 +25,17 @@ export const ROLES = [
 ] as const;
 export type Role = (typeof ROLES)[number];
 
+/** What a token says: which session, of which user. Never roles, organisation, ID number or phone (those are
+ * read from the session's account, so a change takes effect at once and the token leaks no personal data). */
+export interface TokenClaims {
+  sessionId: string;
+  userId: number;
+  username: string;
+}
+
 export interface TokenIssuer {
-  sign(actor: Actor): Promise<string>;
-  verify(token: string): Promise<Actor>;
+  sign(claims: TokenClaims): Promise<string>;
+  verify(token: string): Promise<TokenClaims>;
 }
 
 /** How many verified tokens a process remembers (a few MB at most). */
@@ -36,15 +47,16 @@ export function createTokenIssuer(secret: string, ttl = '8h'): TokenIssuer {
   let imported: Promise<webcrypto.CryptoKey> | undefined;
   // tokens that passed verification, until they expire (bounded; the oldest entry goes first). Only a token that
   // jose verified is ever stored, keyed by its exact text: a forged or altered token is a miss and fails as before.
-  const verified = new Map<string, { actor: Actor; exp: number }>();
+  // Whether the session is still good is checked separately on every request (sessions.ts).
+  const verified = new Map<string, { claims: TokenClaims; exp: number }>();
   const cryptoKey = () =>
     (imported ??= webcrypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']));
   return {
-    async sign(actor) {
+    async sign(claims) {
       const key = await cryptoKey();
-      return new SignJWT({ uid: actor.userId, name: actor.displayName, roles: actor.roles, org: actor.orgCode, idn: actor.idNumber })
+      return new SignJWT({ sid: claims.sessionId, uid: claims.userId })
         .setProtectedHeader({ alg: 'HS256' })
-        .setSubject(actor.username)
+        .setSubject(claims.username)
         .setIssuedAt()
         .setIssuer('zj-approvals')
         .setExpirationTime(ttl)
@@ -55,47 +67,72 @@ export function createTokenIssuer(secret: string, ttl = '8h'): TokenIssuer {
       if (hit) {
         // the same token string was verified (signature, issuer, algorithm, claims) before: only its expiry can
         // have changed since — checked exactly as jose does (expired once exp <= now in whole seconds)
-        if (Date.now() < hit.exp * 1000) return { ...hit.actor, roles: [...hit.actor.roles] };
+        if (Date.now() < hit.exp * 1000) return { ...hit.claims };
         verified.delete(token);
       }
       const { payload } = await jwtVerify(token, await cryptoKey(), { issuer: 'zj-approvals', algorithms: ['HS256'] });
-      const { uid, name, roles, org, idn, sub, exp } = payload as Record<string, unknown>;
-      if (typeof uid !== 'number' || typeof sub !== 'string' || !Array.isArray(roles)) throw new Error('bad token');
-      const actor: Actor = {
-        userId: uid,
-        username: sub,
-        displayName: String(name ?? sub),
-        roles: roles.map(String),
-        orgCode: typeof org === 'string' ? org : null,
-        idNumber: typeof idn === 'string' ? idn : null,
-      };
+      const { uid, sid, sub, exp } = payload as Record<string, unknown>;
+      if (typeof uid !== 'number' || typeof sub !== 'string' || typeof sid !== 'string') throw new Error('bad token');
+      const claims: TokenClaims = { sessionId: sid, userId: uid, username: sub };
       if (typeof exp === 'number') {
         if (verified.size >= VERIFIED_TOKENS_KEPT) verified.delete(verified.keys().next().value!);
-        verified.set(token, { actor, exp });
+        verified.set(token, { claims, exp });
       }
-      return { ...actor, roles: [...actor.roles] };
+      return { ...claims };
     },
   };
 }
 
+/** Opens a session for the user and signs its token (login, and tests/tools that act as a seeded user). */
+export async function issueToken(sessions: SessionStore, tokens: TokenIssuer, user: { id: number; username: string }, clientIp?: string | null): Promise<{ token: string; sessionId: string }> {
+  const { sessionId } = await sessions.create(user.id, clientIp);
+  return { token: await tokens.sign({ sessionId, userId: user.id, username: user.username }), sessionId };
+}
+
+/** A token with a fresh session for a stored user, without a password (tests and tools acting as seeded users). */
+export async function tokenForUser(db: Kysely<Database>, tokens: TokenIssuer, user: { id: number; username: string }): Promise<string> {
+  return (await issueToken(createSessionStore(db), tokens, user)).token;
+}
+
+/** Routes a user who must change their password may still call. */
+const ALLOWED_WHILE_PASSWORD_CHANGE_REQUIRED = new Set(['/api/v1/auth/password', '/api/v1/auth/logout', '/api/v1/auth/me']);
+
 declare module 'express-serve-static-core' {
   interface Request {
     actor?: Actor;
+    /** the session the bearer token names */
+    sessionId?: string;
   }
 }
 
-/** Resolves a bearer token to the acting user; an invalid or expired token is 401. */
-export function authenticate(tokens: TokenIssuer) {
+/**
+ * Resolves a bearer token to the acting user: the token's signature and expiry, then its session (not revoked, not
+ * expired, account active). An invalid token or an ended session is 401. An account that must change its password
+ * may only change it (403 PASSWORD_CHANGE_REQUIRED elsewhere).
+ */
+export function authenticate(tokens: TokenIssuer, sessions: SessionStore) {
   return async (req: Request, _res: Response, next: NextFunction) => {
     const h = req.headers.authorization;
     if (!h) return next();
     const m = /^Bearer\s+(\S+)$/i.exec(h);
     if (!m) return next(new Problem('UNAUTHENTICATED', 'Authorization must be "Bearer <token>"'));
+    let claims: TokenClaims;
     try {
-      req.actor = await tokens.verify(m[1]!);
-      next();
+      claims = await tokens.verify(m[1]!);
     } catch {
-      next(new Problem('UNAUTHENTICATED', 'the token is invalid or has expired; log in again'));
+      return next(new Problem('UNAUTHENTICATED', 'the token is invalid or has expired; log in again'));
+    }
+    try {
+      const state = await sessions.resolve(claims.sessionId, claims.userId);
+      if (!state) return next(sessionEnded());
+      req.actor = state.actor;
+      req.sessionId = state.sessionId;
+      if (state.mustChangePassword && !ALLOWED_WHILE_PASSWORD_CHANGE_REQUIRED.has(req.path)) {
+        return next(new Problem('PASSWORD_CHANGE_REQUIRED', 'change your one-time password first: POST /api/v1/auth/password { oldPassword, newPassword }'));
+      }
+      next();
+    } catch (err) {
+      next(err);
     }
   };
 }

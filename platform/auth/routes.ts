@@ -1,75 +1,106 @@
-import { Router } from 'express';
-import { insertApplicant } from './userRepository';
+import { Router, type Request } from 'express';
 import rateLimit from 'express-rate-limit';
 import { z } from 'zod';
 import { defineRoute } from '../http/route';
 import { LoginBody, LoginResult, MeView, RegisterBody, UserView } from '../http/schemas';
+import { ChangePasswordBody } from './views';
 import { Problem, sendProblem } from '../http/problem';
-import { hashPassword, verifyPassword } from './passwords';
 import { actorOf } from './authenticate';
+import type { SessionStore } from './sessions';
+import { createLoginGuard } from './loginProtection';
+import { changePassword, login, logout, register, type AccountsContext } from './useCases';
 import type { AppDeps } from '../http/deps';
 
-export function authRoutes(deps: AppDeps): Router {
+export function authRoutes(deps: AppDeps & { sessions: SessionStore }): Router {
   const router = Router();
-  const { db, tokens, config } = deps;
+  const { db, tokens, config, sessions } = deps;
+  const ctx: AccountsContext = { db, tokens, sessions, guard: createLoginGuard(db), devMode: config.devMode };
 
-  // slow down password guessing: per client address, on login and registration
-  const limiter = rateLimit({
-    windowMs: 60_000,
-    limit: 20,
+  // registration has its own limit per client address (logins are protected per account and per address by
+  // counting failures only: loginProtection.ts)
+  const registrationLimiter = rateLimit({
+    windowMs: 60 * 60_000,
+    limit: Number(process.env.REGISTRATIONS_PER_HOUR) || 20,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    handler: (_req, res) => sendProblem(res, new Problem('RATE_LIMITED', 'too many attempts from this address; wait a minute')),
+    handler: (_req, res) => sendProblem(res, new Problem('RATE_LIMITED', 'too many registrations from this address; try again later')),
   });
-  router.use(['/api/v1/auth/login', '/api/v1/auth/register'], limiter);
+  router.use('/api/v1/auth/register', registrationLimiter);
 
   const orgName = async (code: string | null) =>
     code ? ((await db.selectFrom('org').select('name').where('code', '=', code).executeTakeFirst())?.name ?? null) : null;
+  const clientIp = (req: Request) => req.ip ?? 'unknown';
 
   defineRoute(router, {
     method: 'post',
     path: '/api/v1/auth/login',
-    summary: 'Log in and get a bearer token',
+    summary: 'Log in and get a bearer token (a server-side session)',
     tags: ['auth'],
     access: { public: true },
     body: LoginBody,
     responses: { 200: { description: 'logged in', schema: LoginResult } },
-    problems: ['UNAUTHENTICATED'],
-    handler: async ({ body }) => {
-      const user = await db.selectFrom('app_user').selectAll().where('username', '=', body.username).executeTakeFirst();
-      // verify even for unknown users, so timing does not tell which usernames exist
-      const ok = await verifyPassword(body.password, user?.password_hash ?? 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
-      if (!user || !ok) throw new Problem('UNAUTHENTICATED', 'wrong username or password');
-      if (user.is_demo && !config.devMode) throw new Problem('UNAUTHENTICATED', 'demo accounts are refused outside development mode');
-      const token = await tokens.sign({
-        userId: user.id,
-        username: user.username,
-        displayName: user.display_name,
-        roles: user.roles,
-        orgCode: user.org_code,
-        idNumber: user.id_number,
-      });
-      return {
-        token,
-        user: { username: user.username, displayName: user.display_name, roles: user.roles, orgCode: user.org_code, orgName: await orgName(user.org_code) },
-      };
+    problems: ['UNAUTHENTICATED', 'ACCOUNT_LOCKED'],
+    handler: async ({ req, res, body }) => {
+      try {
+        const { token, user } = await login(ctx, body.username, body.password, clientIp(req));
+        return {
+          token,
+          user: { username: user.username, displayName: user.display_name, roles: user.roles, orgCode: user.org_code, orgName: await orgName(user.org_code) },
+          mustChangePassword: user.must_change_password,
+        };
+      } catch (err) {
+        if (err instanceof Problem && err.code === 'ACCOUNT_LOCKED') res.setHeader('Retry-After', String(err.extra.retryAfter ?? 60));
+        throw err;
+      }
+    },
+  });
+
+  defineRoute(router, {
+    method: 'post',
+    path: '/api/v1/auth/logout',
+    summary: 'Log out: the token is refused from then on',
+    tags: ['auth'],
+    access: { roles: 'any' },
+    responses: { 204: { description: 'the session has ended' } },
+    handler: async ({ req }) => {
+      actorOf(req);
+      if (req.sessionId) await logout(ctx, req.sessionId);
+      return undefined;
+    },
+  });
+
+  defineRoute(router, {
+    method: 'post',
+    path: '/api/v1/auth/password',
+    summary: "Change your own password (required after an administrator's one-time password); ends your other sessions",
+    tags: ['auth'],
+    access: { roles: 'any' },
+    body: ChangePasswordBody,
+    responses: { 204: { description: 'changed' } },
+    problems: ['WRONG_PASSWORD', 'WEAK_PASSWORD', 'ACCOUNT_LOCKED'],
+    handler: async ({ req, res, body }) => {
+      try {
+        await changePassword(ctx, actorOf(req), req.sessionId, body.oldPassword, body.newPassword, clientIp(req));
+      } catch (err) {
+        if (err instanceof Problem && err.code === 'ACCOUNT_LOCKED') res.setHeader('Retry-After', String(err.extra.retryAfter ?? 60));
+        throw err;
+      }
+      return undefined;
     },
   });
 
   defineRoute(router, {
     method: 'post',
     path: '/api/v1/auth/register',
-    summary: 'Register an applicant account under your real name (one per ID number)',
+    summary: 'Register an applicant account under your real name (the answer is the same whether or not the ID number already has an account)',
     tags: ['auth'],
     access: { public: true },
     body: RegisterBody,
     responses: { 201: { description: 'registered', schema: z.object({ user: UserView }) } },
-    problems: ['VALIDATION_FAILED', 'ALREADY_REGISTERED', 'USERNAME_TAKEN'],
-    handler: async ({ body }) => {
-      const passwordHash = await hashPassword(body.password);
-      const r = await insertApplicant(db, { username: body.username, passwordHash, name: body.name, idNumber: body.idNumber, phone: body.phone });
-      if ('taken' in r) throw r.taken === 'identity' ? new Problem('ALREADY_REGISTERED', 'an account already exists for this ID number') : new Problem('USERNAME_TAKEN');
-      return { user: { username: r.user.username, displayName: r.user.display_name, roles: r.user.roles, orgCode: null, orgName: null } };
+    problems: ['VALIDATION_FAILED', 'WEAK_PASSWORD', 'USERNAME_TAKEN', 'RATE_LIMITED'],
+    handler: async ({ req, body }) => {
+      const user = await register(ctx, body, clientIp(req));
+      return { user: { username: user.username, displayName: user.display_name, roles: user.roles, orgCode: null, orgName: null } };
     },
   });
 
@@ -82,8 +113,18 @@ export function authRoutes(deps: AppDeps): Router {
     responses: { 200: { description: 'the logged-in user, with their own ID number and phone', schema: MeView } },
     handler: async ({ req }) => {
       const a = actorOf(req);
-      const u = await db.selectFrom('app_user').select(['id_number', 'phone']).where('id', '=', a.userId).executeTakeFirst();
-      return { username: a.username, displayName: a.displayName, roles: a.roles, orgCode: a.orgCode, orgName: await orgName(a.orgCode), idNumber: u?.id_number ?? null, phone: u?.phone ?? null };
+      const u = await db.selectFrom('app_user').select(['id_number', 'phone', 'must_change_password', 'identity_status']).where('id', '=', a.userId).executeTakeFirst();
+      return {
+        username: a.username,
+        displayName: a.displayName,
+        roles: a.roles,
+        orgCode: a.orgCode,
+        orgName: await orgName(a.orgCode),
+        idNumber: u?.id_number ?? null,
+        phone: u?.phone ?? null,
+        mustChangePassword: u?.must_change_password ?? false,
+        identityStatus: u?.identity_status ?? null,
+      };
     },
   });
 

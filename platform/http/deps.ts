@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Database } from '../../db/schema';
 import type { TokenIssuer } from '../auth/authenticate';
+import type { SessionStore } from '../auth/sessions';
 
 export interface AppConfig {
   /** development mode: demo accounts may log in and /api/v1/dev/* is served */
@@ -20,6 +21,8 @@ export interface AppDeps {
   db: Kysely<Database>;
   temporal: Client;
   tokens: TokenIssuer;
+  /** server-side sessions (createApp makes one over `db` when not given) */
+  sessions?: SessionStore;
   log: Logger;
   config: AppConfig;
 }

@@ -25,6 +25,14 @@ export const ProblemCodes = {
   NOT_ELIGIBLE: { status: 422, title: 'Not eligible' },
   INVALID_DECISION: { status: 422, title: 'The decision is not valid for this task' },
   RATE_LIMITED: { status: 429, title: 'Too many attempts, wait a moment' },
+  // accounts and sessions
+  ACCOUNT_LOCKED: { status: 429, title: 'Too many failed logins for this account: it is locked for a while' },
+  PASSWORD_CHANGE_REQUIRED: { status: 403, title: 'Change your one-time password first' },
+  WEAK_PASSWORD: { status: 422, title: 'The password is too weak' },
+  WRONG_PASSWORD: { status: 422, title: 'The current password is wrong' },
+  DISPUTE_CLOSED: { status: 409, title: 'The identity dispute has already been resolved' },
+  EXPERT_HAS_ACCOUNT: { status: 409, title: 'The expert already has an account' },
+  NOT_A_CLAIMANT: { status: 422, title: 'The account does not claim this identity' },
   // Zhejiang title review
   SESSION_EXISTS: { status: 409, title: 'A session of this level already exists for that year' },
   SESSION_STATE: { status: 409, title: 'The session is not at the step this needs' },

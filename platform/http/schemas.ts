@@ -43,17 +43,29 @@ export const MeView = registry.register(
   UserView.extend({
     idNumber: z.string().nullable().openapi({ description: "the user's own ID number, in full (only ever shown to the person)" }),
     phone: z.string().nullable(),
+    mustChangePassword: z.boolean().openapi({ description: 'a one-time password is in use: every route but POST /api/v1/auth/password answers 403 PASSWORD_CHANGE_REQUIRED' }),
+    identityStatus: z
+      .enum(['provisional', 'confirmed', 'rejected'])
+      .nullable()
+      .openapi({ description: "applicants: the binding of the account to its ID number (docs/security.md 'Identity binding'); null for staff" }),
   }),
 );
 
-export const LoginResult = registry.register('LoginResult', z.object({ token: z.string(), user: UserView }));
+export const LoginResult = registry.register(
+  'LoginResult',
+  z.object({
+    token: z.string().openapi({ description: 'bearer token naming a server-side session (no roles, ID number or phone inside)' }),
+    user: UserView,
+    mustChangePassword: z.boolean().openapi({ description: 'true after an administrator set a one-time password: change it with POST /api/v1/auth/password before anything else' }),
+  }),
+);
 
 export const RegisterBody = registry.register(
   'RegisterBody',
   z
     .object({
       username: z.string().trim().min(3).max(50).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . -'),
-      password: z.string().min(8, 'at least 8 characters').max(200),
+      password: z.string().min(1).max(200).openapi({ description: 'at least 8 characters, not guessable (else 422 WEAK_PASSWORD)' }),
       name: Name,
       idNumber: IdNumber,
       phone: Phone,

@@ -138,7 +138,7 @@ export async function importOrgs(db: Kysely<Database>, actor: string, body: Buff
     await recordAudit(trx, {
       actor,
       action: 'org.import',
-      target: 'org:import',
+      targetType: 'org', targetId: 'import',
       details: {
         counts: report.counts,
         encoding,

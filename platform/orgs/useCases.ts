@@ -73,7 +73,7 @@ export async function createOrg(db: Db, actor: string, input: OrgInput, now = ne
       const [seq] = checked.record.creditCode ? [0] : await nextOrgNumbers(trx, 1);
       const code = uniqueCode(checked.record, refs, new Set(), () => seq!);
       await upsertOrgs(trx, [{ code, record: checked.record }], actor, now);
-      await recordAudit(trx, { actor, action: 'org.create', target: `org:${code}`, details: checked.record });
+      await recordAudit(trx, { actor, action: 'org.create', targetType: 'org', targetId: code, details: { ...checked.record } });
       return orgView((await findOrg(trx, code))!);
     });
   } catch (e) {
@@ -118,10 +118,10 @@ export async function updateOrg(db: Db, actor: string, code: string, patch: OrgP
         openClaimsNoted = await noteMoves(trx, [{ code, before, after }], actor, now);
         for (const k of Object.keys(after) as (keyof OrgRecord)[]) if (after[k] !== before[k]) changes[k] = { from: before[k], to: after[k] };
       }
-      if (Object.keys(changes).length) await recordAudit(trx, { actor, action: 'org.update', target: `org:${code}`, details: { changes, openClaimsNoted } });
+      if (Object.keys(changes).length) await recordAudit(trx, { actor, action: 'org.update', targetType: 'org', targetId: code, details: { changes, openClaimsNoted } });
       if (active !== undefined && active !== current.active) {
         await setOrgActive(trx, code, active, actor, now);
-        await recordAudit(trx, { actor, action: active ? 'org.activate' : 'org.deactivate', target: `org:${code}`, details: { name: after.name } });
+        await recordAudit(trx, { actor, action: active ? 'org.activate' : 'org.deactivate', targetType: 'org', targetId: code, details: { name: after.name } });
       }
       return { ...orgView((await findOrg(trx, code))!), openClaimsNoted };
     });

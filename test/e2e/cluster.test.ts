@@ -27,7 +27,7 @@ import { INSTALMENT_RELEASE_SCHEDULE_ID } from '../../runtime/schedules';
 import { addMonths, shanghaiDate } from '../../platform/calendar/workdays';
 import { claimWorkflowId } from '../../nanxun/rules';
 import { makeIdNumber } from '../../platform/identity/idNumber';
-import { createTokenIssuer } from '../../platform/auth/authenticate';
+import { createTokenIssuer, tokenForUser } from '../../platform/auth/authenticate';
 
 jest.setTimeout(900_000);
 
@@ -74,7 +74,7 @@ beforeAll(async () => {
     .returningAll()
     .execute();
   const issuer = createTokenIssuer(JWT_SECRET);
-  applicants = await Promise.all(users.map((u) => issuer.sign({ userId: u.id, username: u.username, displayName: u.display_name, roles: u.roles, orgCode: null, idNumber: u.id_number })));
+  applicants = await Promise.all(users.map((u) => tokenForUser(tdb.db, issuer, u)));
 });
 
 afterAll(async () => {

@@ -2,7 +2,7 @@ import request from 'supertest';
 import type { Express } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
-import { createTokenIssuer } from '../../platform/auth/authenticate';
+import { createTokenIssuer, tokenForUser } from '../../platform/auth/authenticate';
 import { makeIdNumber } from '../../platform/identity/idNumber';
 import { actor } from './claims';
 
@@ -10,7 +10,8 @@ import { actor } from './claims';
 const issuer = createTokenIssuer('test-secret-for-jest-only-0123456789');
 
 export async function tokenFor(db: Kysely<Database>, username: string): Promise<string> {
-  return issuer.sign(await actor(db, username));
+  const a = await actor(db, username);
+  return tokenForUser(db, issuer, { id: a.userId, username: a.username });
 }
 
 let seq = 0;

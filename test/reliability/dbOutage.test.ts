@@ -19,7 +19,7 @@ import { freePort } from '../../tools/ports';
 import { createDb } from '../../db/connection';
 import { migrateToLatest } from '../../db/migrator';
 import { seedDemoAccounts, seedReferenceData } from '../../db/seed';
-import { createTokenIssuer } from '../../platform/auth/authenticate';
+import { createTokenIssuer, tokenForUser } from '../../platform/auth/authenticate';
 import { makeIdNumber } from '../../platform/identity/idNumber';
 import type { Database } from '../../db/schema';
 import { certificateClaimBody } from '../security/world';
@@ -50,12 +50,12 @@ beforeAll(async () => {
   app = testApp(db, env.client, taskQueue);
   const issuer = createTokenIssuer('test-secret-for-jest-only-0123456789');
   for (const u of await db.selectFrom('app_user').selectAll().where('username', 'in', ['applicant1', 'applicant2', 'applicant3', 'unit.jgjx', 'bureau1', 'rereview.nxz']).execute()) {
-    tokens[u.username] = await issuer.sign({ userId: u.id, username: u.username, displayName: u.display_name, roles: u.roles, orgCode: u.org_code, idNumber: u.id_number });
+    tokens[u.username] = await tokenForUser(db, issuer, u);
   }
-  const reg = await request(app).post('/api/v1/auth/register').send({ username: 'outage4', password: 'longenough', name: '赵四', idNumber: makeIdNumber('33050319850101777'), phone: '13900000004' });
+  const reg = await request(app).post('/api/v1/auth/register').send({ username: 'outage4', password: 'Lantern-Quiet-Harbor-71', name: '赵四', idNumber: makeIdNumber('33050319850101777'), phone: '13900000004' });
   expect(reg.status).toBe(201);
   const u = await db.selectFrom('app_user').selectAll().where('username', '=', 'outage4').executeTakeFirstOrThrow();
-  tokens.outage4 = await issuer.sign({ userId: u.id, username: u.username, displayName: u.display_name, roles: u.roles, orgCode: u.org_code, idNumber: u.id_number });
+  tokens.outage4 = await tokenForUser(db, issuer, u);
 });
 afterAll(async () => {
   await stopWorker?.();

@@ -12,7 +12,7 @@ import { devServerEnv, uniqueTaskQueue, eventually } from '../helpers/temporal';
 import { freshDatabase, type TestDb } from '../helpers/db';
 import { testApp, auth } from '../helpers/app';
 import { spawnTs, type Child } from '../helpers/processes';
-import { createTokenIssuer } from '../../platform/auth/authenticate';
+import { createTokenIssuer, tokenForUser } from '../../platform/auth/authenticate';
 import { makeIdNumber } from '../../platform/identity/idNumber';
 import { freePort } from '../../tools/ports';
 import { certificateClaimBody } from '../security/world';
@@ -76,10 +76,10 @@ test(`SIGKILL the worker with ${CLAIMS} claims in flight: every claim ends where
     phone: '13800000000',
   }));
   const users = await tdb.db.insertInto('app_user').values(rows).returningAll().execute();
-  const token = async (u: (typeof users)[number]) => issuer.sign({ userId: u.id, username: u.username, displayName: u.display_name, roles: u.roles, orgCode: u.org_code, idNumber: u.id_number });
+  const token = async (u: (typeof users)[number]) => tokenForUser(tdb.db, issuer, u);
   const clerkToken = async (username: string) => {
     const u = await tdb.db.selectFrom('app_user').selectAll().where('username', '=', username).executeTakeFirstOrThrow();
-    return issuer.sign({ userId: u.id, username: u.username, displayName: u.display_name, roles: u.roles, orgCode: u.org_code, idNumber: u.id_number });
+    return tokenForUser(tdb.db, issuer, u);
   };
   const clerks = { unit: await clerkToken('unit.jgjx'), bureau: await clerkToken('bureau1'), rereview: await clerkToken('rereview.nxz') };
 

@@ -42,8 +42,20 @@ const TASK_KIND_RULES: Record<string, { role: string }> = {
 
 /** Every declared route: which object-level case below covers it, or why role-level checks suffice. */
 const ROUTE_CASES: Record<string, string> = {
-  'POST /api/v1/auth/login': 'role-level: public; login rate limit in personalData.test.ts',
-  'POST /api/v1/auth/register': 'role-level: public; identity uniqueness in certificateClaim.api.test.ts',
+  'POST /api/v1/auth/login': 'role-level: public; failed-login lockout in personalData.test.ts and platform/auth/test/loginProtection.api.test.ts',
+  'POST /api/v1/auth/register': 'role-level: public; no ID oracle and identity binding in platform/auth/test/registration.api.test.ts and identityBinding.api.test.ts',
+  'POST /api/v1/auth/logout': "role-level: any account; ends only the caller's own session (platform/auth/test/sessions.api.test.ts)",
+  'POST /api/v1/auth/password': "role-level: any account; changes only the caller's own password, the old one required (platform/admin/test/accounts.api.test.ts)",
+  'POST /api/v1/admin/users': 'role-level: admin only; accounts are administered district-wide, no object owner (platform/admin/test/accounts.api.test.ts)',
+  'GET /api/v1/admin/users': 'role-level: admin and auditor; the account list (no ID numbers or phones)',
+  'PATCH /api/v1/admin/users/:username': 'role-level: admin only; every change audited, sessions revoked (platform/auth/test/sessions.api.test.ts)',
+  'POST /api/v1/admin/users/:username/reset-password': 'role-level: admin only; audited (platform/admin/test/accounts.api.test.ts)',
+  'GET /api/v1/admin/lockouts': 'role-level: admin and auditor; current login lockouts',
+  'POST /api/v1/admin/lockouts/:username/unlock': 'role-level: admin only; audited (platform/auth/test/loginProtection.api.test.ts)',
+  'GET /api/v1/admin/audit': 'role-level: admin and auditor only (platform/admin/test/accounts.api.test.ts checks applicant and clerks are refused)',
+  'GET /api/v1/admin/identity-disputes': 'role-level: the district bureau (which resolves them) and oversight roles; ID numbers masked',
+  'POST /api/v1/admin/identity-disputes/:id/resolve': 'role-level: the district bureau and admin; audited (platform/auth/test/identityBinding.api.test.ts)',
+  'POST /api/v1/zhejiang/experts/:id/account': 'role-level: committee office only; the expert pool has no other owner (platform/admin/test/accounts.api.test.ts)',
   'GET /api/v1/auth/me': 'me',
   'GET /api/v1/dev/accounts': 'role-level: public in development mode only (404 otherwise: certificateClaim.api.test.ts)',
   'GET /api/v1/tasks': 'task inbox',

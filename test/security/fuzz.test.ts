@@ -30,6 +30,12 @@ const zjTokens: Record<string, string> = {};
 beforeAll(async () => {
   w = await buildWorld();
   for (const u of ['office1', 'expert01', 'applicant3']) zjTokens[u] = await tokenFor(w.tdb.db, u);
+  // accounts of their own for the account routes (a fuzzed logout, password change or reset only affects them)
+  const demoHash = (await w.tdb.db.selectFrom('app_user').select('password_hash').where('username', '=', 'admin').executeTakeFirstOrThrow()).password_hash;
+  for (const username of ['fuzz.logout', 'fuzz.password', 'fuzz.target']) {
+    await w.tdb.db.insertInto('app_user').values({ username, password_hash: demoHash, display_name: username, roles: ['unit_verifier'], org_code: 'NX-E-JGJX', id_number: null, phone: null }).execute();
+    zjTokens[username] = await tokenFor(w.tdb.db, username);
+  }
   // a 2031 senior session (accepting) and one application in it by applicant3: fuzzed requests then go through
   // all validation and are refused by the state checks behind it (SESSION_EXISTS, SESSION_STATE, DUPLICATE_APPLICATION…)
   const s = await request(w.app).post('/api/v1/zhejiang/sessions').set(auth(zjTokens.office1!)).send({ year: 2031, level: 'senior', meetingDate: '2031-06-10' });
@@ -51,7 +57,6 @@ afterAll(async () => {
 
 /** Tables a refused request must not change. */
 const TABLES = [
-  'admin_audit',
   'claim', 'task', 'timeline', 'payout', 'app_user', 'idempotency', 'calendar_day', 'calendar_year', 'sequence', 'blacklist', 'instalment', 'fund_budget', 'org',
   'zj_unit', 'zj_expert', 'zj_session', 'zj_application', 'zj_committee_draw', 'zj_committee_member', 'ballot_voter', 'ballot_vote', 'notice', 'objection', 'title_grant', 'title_ban',
 ];
@@ -183,7 +188,57 @@ const WRITE_ENDPOINTS: Endpoint[] = [
     route: '/api/v1/auth/register',
     as: () => null,
     path: fc.constant('/api/v1/auth/register'),
-    template: () => ({ username: `fuzz${Math.floor(Math.random() * 1e9)}`, password: 'longenough', name: '测试', idNumber: '11010519491231002X', phone: '13800000000' }),
+    template: () => ({ username: `fuzz${Math.floor(Math.random() * 1e9)}`, password: 'Lantern-Quiet-Harbor-71', name: '测试', idNumber: '11010519491231002X', phone: '13800000000' }),
+  },
+  { method: 'post', route: '/api/v1/auth/logout', as: () => zjTokens['fuzz.logout']!, path: fc.constant('/api/v1/auth/logout'), template: () => ({}) },
+  {
+    method: 'post',
+    route: '/api/v1/auth/password',
+    as: () => zjTokens['fuzz.password']!,
+    path: fc.constant('/api/v1/auth/password'),
+    template: () => ({ oldPassword: 'demo', newPassword: 'Lantern-Quiet-Harbor-71' }),
+  },
+  {
+    method: 'post',
+    route: '/api/v1/admin/users',
+    as: () => w.byName.admin!.token,
+    path: fc.constant('/api/v1/admin/users'),
+    template: () => ({ username: `fuzz.u${Math.floor(Math.random() * 1e9)}`, displayName: '模糊测试', orgCode: 'NX-E-JGJX', roles: ['unit_verifier'] }),
+  },
+  {
+    method: 'patch',
+    route: '/api/v1/admin/users/:username',
+    as: () => w.byName.admin!.token,
+    path: fc.oneof(fc.constant('fuzz.target'), fc.constantFrom('x', '%00', "'%20OR%201=1"), fc.string({ maxLength: 120 }).map(safeEncode)).map((u) => `/api/v1/admin/users/${u}`),
+    template: () => ({ roles: ['unit_verifier'], active: true, displayName: '模糊目标' }),
+  },
+  {
+    method: 'post',
+    route: '/api/v1/admin/users/:username/reset-password',
+    as: () => w.byName.admin!.token,
+    path: fc.oneof(fc.constant('fuzz.target'), fc.constantFrom('x', '%00', "'%20OR%201=1"), fc.string({ maxLength: 120 }).map(safeEncode)).map((u) => `/api/v1/admin/users/${u}/reset-password`),
+    template: () => ({}),
+  },
+  {
+    method: 'post',
+    route: '/api/v1/admin/lockouts/:username/unlock',
+    as: () => w.byName.admin!.token,
+    path: fc.oneof(fc.constant('applicant1'), fc.string({ maxLength: 120 }).map(safeEncode)).map((u) => `/api/v1/admin/lockouts/${u}/unlock`),
+    template: () => ({}),
+  },
+  {
+    method: 'post',
+    route: '/api/v1/admin/identity-disputes/:id/resolve',
+    as: () => w.byName.bureau1!.token,
+    path: fc.oneof(fc.constantFrom('1', '0', '-1', '99999999999', "'%20OR%201=1"), fc.string({ maxLength: 60 }).map(safeEncode)).map((id) => `/api/v1/admin/identity-disputes/${id}/resolve`),
+    template: () => ({ username: 'applicant1', reason: '核对原件' }),
+  },
+  {
+    method: 'post',
+    route: '/api/v1/zhejiang/experts/:id/account',
+    as: () => zjTokens.office1!,
+    path: fc.oneof(fc.constantFrom('x', '%00', "'%20OR%201=1"), fc.string({ maxLength: 60 }).map(safeEncode)).map((id) => `/api/v1/zhejiang/experts/${id}/account`),
+    template: () => ({ username: `fuzz.e${Math.floor(Math.random() * 1e9)}` }),
   },
   { method: 'post', route: '/api/v1/nanxun/claims', as: () => w.byName.applicant3!.token, path: fc.constant('/api/v1/nanxun/claims'), template: () => certificateClaimBody('junior') },
   {

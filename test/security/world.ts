@@ -12,7 +12,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { devServerEnv, startWorker, uniqueTaskQueue, eventually } from '../helpers/temporal';
 import { freshDatabase, type TestDb } from '../helpers/db';
 import { testApp, auth } from '../helpers/app';
-import { createTokenIssuer } from '../../platform/auth/authenticate';
+import { createTokenIssuer, tokenForUser } from '../../platform/auth/authenticate';
 import { shanghaiDate, addDays } from '../../platform/calendar/workdays';
 import type { Task } from '../../db/schema';
 
@@ -62,7 +62,7 @@ export async function buildWorld(opts: { subjects?: boolean } = {}): Promise<Wor
   const users = await tdb.db.selectFrom('app_user').selectAll().where('is_demo', '=', true).orderBy('id').execute();
   const accounts: Account[] = [];
   for (const u of users) {
-    const token = await issuer.sign({ userId: u.id, username: u.username, displayName: u.display_name, roles: u.roles, orgCode: u.org_code, idNumber: u.id_number });
+    const token = await tokenForUser(tdb.db, issuer, u);
     accounts.push({ username: u.username, roles: u.roles, orgCode: u.org_code, idNumber: u.id_number, token });
   }
   const byName = Object.fromEntries(accounts.map((a) => [a.username, a]));

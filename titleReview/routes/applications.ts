@@ -85,6 +85,7 @@ export function titleApplicationRoutes(deps: AppDeps): Router {
         q = q.where((eb) =>
           eb.or([
             eb('applicant_id_number', '=', actor.idNumber ?? '-'),
+            eb('applicant_user_id', '=', actor.userId),
             ...(actor.orgCode && !actor.roles.every((r) => r === 'applicant')
               ? [eb('employer_org_code', '=', actor.orgCode), eb('competent_org_code', '=', actor.orgCode), eb('lower_committee_org_code', '=', actor.orgCode)]
               : []),

@@ -27,7 +27,7 @@ import { createDb } from '../../db/connection';
 import { migrateToLatest } from '../../db/migrator';
 import { seedDemoAccounts, seedReferenceData } from '../../db/seed';
 import { createApp } from '../../api/app';
-import { createTokenIssuer } from '../../platform/auth/authenticate';
+import { createTokenIssuer, tokenForUser } from '../../platform/auth/authenticate';
 import { benchRelease } from './releaseFixture';
 import { benchOrgImport } from './orgImport';
 import { timed, pct, round } from './timing';
@@ -167,7 +167,7 @@ async function main() {
     const base = bases[0]!;
     const tokenOf = async (username: string) => {
       const u = await db.selectFrom('app_user').selectAll().where('username', '=', username).executeTakeFirstOrThrow();
-      return issuer.sign({ userId: u.id, username: u.username, displayName: u.display_name, roles: u.roles, orgCode: u.org_code, idNumber: u.id_number });
+      return tokenForUser(db, issuer, u);
     };
     const clerk = { unit: await tokenOf('unit.jgjx'), bureau: await tokenOf('bureau1'), rereview: await tokenOf('rereview.nxz') };
     // claim numbers: the pipeline, its warm-up, the one-worker pipeline (server engine), the decision row
@@ -190,7 +190,7 @@ async function main() {
       )
       .returningAll()
       .execute();
-    const applicantTokens = await Promise.all(users.map((u) => issuer.sign({ userId: u.id, username: u.username, displayName: u.display_name, roles: u.roles, orgCode: null, idNumber: u.id_number })));
+    const applicantTokens = await Promise.all(users.map((u) => tokenForUser(db, issuer, u)));
     const today = shanghaiDate(new Date());
     // the HTTP rows alternate between the API instances (one in the dev engine's bench process)
     // a 503 (Temporal slower than the API's 15 s deadline on a loaded machine) is retried with the same

@@ -29,7 +29,8 @@ import { createDb } from '../../db/connection';
 import { migrateToLatest } from '../../db/migrator';
 import { seedDemoAccounts, seedReferenceData } from '../../db/seed';
 import { createApp } from '../../api/app';
-import { authenticate, createTokenIssuer } from '../../platform/auth/authenticate';
+import { authenticate, createTokenIssuer, tokenForUser } from '../../platform/auth/authenticate';
+import { createSessionStore } from '../../platform/auth/sessions';
 import { createApiMetrics } from '../../api/metrics';
 import { claimWorkflowId } from '../../nanxun/rules';
 import { calendarFor, presentClaimView, projectedClaimView } from '../../nanxun/claimView';
@@ -112,7 +113,7 @@ async function main() {
     const hasProjection = (await sql<{ n: number }>`select count(*)::int as n from information_schema.tables where table_name = 'claim_view'`.execute(db)).rows[0]!.n > 0;
     // ---- the apps ----------------------------------------------------------------------------------------
     const issuer = createTokenIssuer(SECRET);
-    const token = await issuer.sign({ userId: u.id, username: u.username, displayName: u.display_name, roles: u.roles, orgCode: null, idNumber: u.id_number });
+    const token = await tokenForUser(db, issuer, u);
     const devNull = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false }));
     const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
     // server-side time of each request (arrival to the response's last byte handed to the socket), per server
@@ -146,7 +147,7 @@ async function main() {
     await add('bare + metrics timer', bareWith(createApiMetrics(db, { defaultMetrics: false }).middleware), `/bare/claims/${id}`);
     await add('bare + pino-http (silent)', bareWith(pinoHttp({ logger: pino({ level: 'silent' }) })), `/bare/claims/${id}`);
     await add('bare + pino-http (info → /dev/null)', bareWith(pinoHttp({ logger: devNull })), `/bare/claims/${id}`);
-    await add('bare + JWT verification', bareWith(authenticate(issuer)), `/bare/claims/${id}`, bearer);
+    await add('bare + JWT verification + session check', bareWith(authenticate(issuer, createSessionStore(db))), `/bare/claims/${id}`, bearer);
     const viewer = { userId: u.id, username: u.username, displayName: u.display_name, roles: u.roles, orgCode: null, idNumber: u.id_number };
     const projectionOnly = express();
     projectionOnly.get('/p/claims/:id', async (req, res) => {

@@ -14,6 +14,7 @@ import {
   GlobalOutlined,
   UserOutlined,
   LogoutOutlined,
+  LockOutlined,
   NotificationOutlined,
   SafetyCertificateOutlined,
   SolutionOutlined,
@@ -70,7 +71,8 @@ export function ConsoleLayout({ children }: { children: ReactNode }) {
   const userMenu: MenuProps['items'] = [
     { key: 'who', disabled: true, label: <span>{user?.orgName ?? '个人用户'}<br />{user?.roles.map(role).join('、')}</span> },
     { type: 'divider' },
-    { key: 'logout', icon: <LogoutOutlined />, label: '退出登录', onClick: () => { logout(); nav('/login'); } },
+    { key: 'logout', icon: <LogoutOutlined />, label: '退出登录', onClick: () => { void logout().then(() => nav('/login')); } },
+    { key: 'password', icon: <LockOutlined />, label: '修改密码', onClick: () => nav('/change-password') },
   ];
 
   return (

@@ -4,6 +4,7 @@ import { Result, Button, Skeleton } from 'antd';
 import { homeFor, useAuth } from './auth';
 import { ConsoleLayout, PublicLayout } from './layout';
 import { LoginPage, RegisterPage } from './pages/Login';
+import { ChangePasswordPage } from './pages/ChangePassword';
 import { InboxPage } from './pages/Inbox';
 import { TaskPage } from './pages/TaskPage';
 import { ClaimFormPage } from './pages/ClaimForm';
@@ -30,6 +31,8 @@ function RequireLogin({ children, roles }: { children: ReactNode; roles?: string
   const { user } = useAuth();
   const loc = useLocation();
   if (!user) return <Navigate to={`/login?next=${encodeURIComponent(loc.pathname + loc.search)}`} replace />;
+  // a one-time password is in use: nothing else until it is changed (the API refuses with PASSWORD_CHANGE_REQUIRED)
+  if (user.mustChangePassword) return <Navigate to="/change-password" replace />;
   if (roles && !roles.some((r) => user.roles.includes(r))) {
     return <Result status="403" title="无权访问" subTitle="当前账号的角色不能使用此功能。" extra={<Button href="/">返回首页</Button>} />;
   }
@@ -55,6 +58,7 @@ export function AppRoutes() {
       <Route path="/" element={<Home />} />
       <Route path="/login" element={<LoginPage />} />
       <Route path="/register" element={<RegisterPage />} />
+      <Route path="/change-password" element={<ChangePasswordPage />} />
       <Route path="/tasks" element={c(<InboxPage />)} />
       <Route path="/tasks/:id" element={c(<TaskPage />)} />
       <Route path="/claims" element={c(<ClaimSearchPage />)} />

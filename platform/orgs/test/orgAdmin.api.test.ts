@@ -71,7 +71,7 @@ test('an enterprise registered by the admin: its verifier gets the claim, then t
   const dup = await post('/api/v1/admin/orgs', admin, { ...body, name: '另一家公司', creditCode: cc.toLowerCase() });
   expectProblem(dup, 409, 'DUPLICATE_CREDIT_CODE');
   expect(dup.body.existingCode).toBe(code);
-  expect((await db.selectFrom('admin_audit').selectAll().where('target', '=', `org:${code}`).execute()).map((a) => [a.actor_username, a.action])).toEqual([['admin', 'org.create']]);
+  expect((await db.selectFrom('audit_log').selectAll().where('target_type', '=', 'org').where('target_id', '=', code).execute()).map((a) => [a.actor_username, a.action])).toEqual([['admin', 'org.create']]);
 
   // searchable by name and by credit code
   const found = await get(`/api/v1/admin/orgs?q=${encodeURIComponent('和孚智能')}`, admin);
@@ -123,7 +123,7 @@ test('an enterprise registered by the admin: its verifier gets the claim, then t
   expect(refused.body.reasons).toContain('EMPLOYER_INACTIVE');
   expect((await decide(uv2.id, verifier, { decision: 'approve', verdict: 'true', confirmedLevel: 'junior' })).body.subject).toEqual({ status: 'bureau_review', stage: 'bureau_review' });
   expect((await request(app).get('/api/v1/orgs?type=enterprise')).body.some((o: { code: string }) => o.code === code)).toBe(false);
-  expect((await db.selectFrom('admin_audit').select('action').where('target', '=', `org:${code}`).orderBy('id').execute()).map((a) => a.action)).toEqual(['org.create', 'org.update', 'org.deactivate']);
+  expect((await db.selectFrom('audit_log').select('action').where('target_type', '=', 'org').where('target_id', '=', code).orderBy('id').execute()).map((a) => a.action)).toEqual(['org.create', 'org.update', 'org.deactivate']);
   // the seeded bodies are renamed at most: not moved, not deactivated
   expectProblem(await patch('/api/v1/admin/orgs/NX-T-SLN', admin, { active: false }), 400, 'VALIDATION_FAILED');
   expectProblem(await patch('/api/v1/admin/orgs/NX-T-SLN', admin, { townCode: 'NX-T-NXZ' }), 400, 'VALIDATION_FAILED');

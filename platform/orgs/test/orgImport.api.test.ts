@@ -82,7 +82,7 @@ test('a mixed UTF-8 (BOM) file: dry run report row by row, refused as a whole, t
   const inst = await tdb.db.selectFrom('org').selectAll().where('credit_code', '=', makeCreditCode('12330503MB0000001')).executeTakeFirstOrThrow();
   expect(inst).toMatchObject({ type: 'institution', name: '湖州石淙农业技术推广中心, 事业单位', town_code: 'NX-T-SCZ', in_district: true });
   expect(await tdb.db.selectFrom('zj_unit').selectAll().where('org_code', '=', inst.code).executeTakeFirst()).toMatchObject({ competent_org_code: 'HZ-YJJ' });
-  const audit = await tdb.db.selectFrom('admin_audit').selectAll().where('action', '=', 'org.import').execute();
+  const audit = await tdb.db.selectFrom('audit_log').selectAll().where('action', '=', 'org.import').execute();
   expect(audit).toHaveLength(1);
   expect(audit[0]!.details).toMatchObject({ counts: { created: 2, updated: 1, refused: 3 }, refusedRows: [4, 5, 7] });
 
@@ -130,7 +130,7 @@ test('never half done: a failure while writing row 1,500 of 2,000 leaves none of
   expect(failed.status).toBe(500);
   expect(failed.headers['content-type']).toMatch(/application\/problem\+json/);
   expect(await orgCount()).toBe(before);
-  expect(await tdb.db.selectFrom('admin_audit').select('id').where('action', '=', 'org.import').where('details', '@>', sql<string>`'{"counts":{"created":2000}}'::jsonb`).execute()).toEqual([]);
+  expect(await tdb.db.selectFrom('audit_log').select('id').where('action', '=', 'org.import').where('details', '@>', sql<string>`'{"counts":{"created":2000}}'::jsonb`).execute()).toEqual([]);
   await sql`drop trigger refuse_row on org`.execute(tdb.db);
   const ok = await importCsv(csv, 'dryRun=false');
   expect(ok.body).toMatchObject({ imported: true, counts: { created: 2000 } });

@@ -6,6 +6,8 @@ export interface User {
   roles: string[];
   orgCode: string | null;
   orgName?: string | null;
+  /** a one-time password is in use: the console shows only the change-password page until it is changed */
+  mustChangePassword?: boolean;
 }
 
 export class ApiError extends Error {
@@ -57,6 +59,15 @@ export const onUnauthenticated = (l: Listener) => {
   };
 };
 
+const passwordChangeListeners = new Set<Listener>();
+/** the API answered 403 PASSWORD_CHANGE_REQUIRED */
+export const onPasswordChangeRequired = (l: Listener) => {
+  passwordChangeListeners.add(l);
+  return () => {
+    passwordChangeListeners.delete(l);
+  };
+};
+
 export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined | null>;
   headers?: Record<string, string>;
@@ -96,6 +107,11 @@ export async function request<T>(method: string, path: string, body?: unknown, o
     if (res.status === 401 && token && !opts.anonymous && !path.startsWith('/auth/login')) {
       session.clear();
       unauthListeners.forEach((l) => l());
+    }
+    if (res.status === 403 && p.code === 'PASSWORD_CHANGE_REQUIRED') {
+      const u = session.user();
+      if (u && token && !u.mustChangePassword) session.save(token, { ...u, mustChangePassword: true });
+      passwordChangeListeners.forEach((l) => l());
     }
     throw err;
   }

@@ -126,7 +126,7 @@ export function RegisterPage() {
   return (
     <Shell>
       <Card title="申请人实名注册">
-        <Alert type="info" showIcon message="一个身份证号只能注册一个账号，申请均以本人身份提交。" style={{ marginBottom: 16 }} />
+        <Alert type="info" showIcon message="申请均以本人身份提交。身份以单位核验身份证原件为准：若他人冒用您的身份证号注册，您仍可注册，经单位核验后本账号即为您本人的账号。" style={{ marginBottom: 16 }} />
         {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
         <Form layout="vertical" onFinish={submit}>
           <Form.Item name="name" label="姓名" rules={[{ required: true, message: '请输入姓名' }, { max: 50 }]}>

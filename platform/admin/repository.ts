@@ -1,0 +1,130 @@
+/** SQL for account administration and identity disputes (all writes of platform/admin). */
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database, User } from '../../db/schema';
+
+type Exec = Kysely<Database> | Transaction<Database>;
+
+export async function insertStaffUser(
+  exec: Exec,
+  v: { username: string; displayName: string; orgCode: string | null; roles: string[]; passwordHash: string; createdBy: string },
+): Promise<User> {
+  return exec
+    .insertInto('app_user')
+    .values({
+      username: v.username,
+      display_name: v.displayName,
+      org_code: v.orgCode,
+      roles: v.roles,
+      password_hash: v.passwordHash,
+      must_change_password: true,
+      created_by: v.createdBy,
+      id_number: null,
+      phone: null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function updateUser(exec: Exec, userId: number, patch: { roles?: string[]; displayName?: string; deactivatedAt?: Date | null }): Promise<User> {
+  return exec
+    .updateTable('app_user')
+    .set({
+      ...(patch.roles ? { roles: patch.roles } : {}),
+      ...(patch.displayName ? { display_name: patch.displayName } : {}),
+      ...(patch.deactivatedAt !== undefined ? { deactivated_at: patch.deactivatedAt } : {}),
+    })
+    .where('id', '=', userId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function orgExists(exec: Exec, code: string): Promise<boolean> {
+  return !!(await exec.selectFrom('org').select('code').where('code', '=', code).executeTakeFirst());
+}
+
+export async function listUsers(db: Kysely<Database>, q: { orgCode?: string; q?: string; role?: string; limit: number; offset: number }) {
+  let s = db.selectFrom('app_user').leftJoin('login_lockout as l', (j) =>
+    j.on(sql`l.username_key`, '=', sql`lower(app_user.username)`).on('l.unlocked_at', 'is', null).on('l.locked_until', '>', sql<Date>`now()`),
+  );
+  if (q.orgCode) s = s.where('app_user.org_code', '=', q.orgCode);
+  if (q.role) s = s.where(sql<boolean>`${q.role} = any(app_user.roles)`);
+  if (q.q) {
+    const like = `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    s = s.where((eb) => eb.or([eb('app_user.username', 'ilike', like), eb('app_user.display_name', 'ilike', like)]));
+  }
+  const [{ total }] = [await s.select(sql<string>`count(*)`.as('total')).executeTakeFirstOrThrow()];
+  const rows = await s
+    .select([
+      'app_user.username',
+      'app_user.display_name',
+      'app_user.roles',
+      'app_user.org_code',
+      'app_user.deactivated_at',
+      'app_user.must_change_password',
+      'app_user.identity_status',
+      'app_user.is_demo',
+      'app_user.created_at',
+      'app_user.created_by',
+      'l.locked_until',
+    ])
+    .orderBy('app_user.username')
+    .limit(q.limit)
+    .offset(q.offset)
+    .execute();
+  return { total: Number(total), rows };
+}
+
+export async function listDisputes(db: Kysely<Database>, state: 'open' | 'resolved' | 'all') {
+  let s = db.selectFrom('identity_dispute').selectAll();
+  if (state === 'open') s = s.where('resolved_at', 'is', null);
+  if (state === 'resolved') s = s.where('resolved_at', 'is not', null);
+  const disputes = await s.orderBy('id', 'desc').limit(500).execute();
+  const ids = [...new Set(disputes.map((d) => d.id_number))];
+  const claimants = ids.length
+    ? await db
+        .selectFrom('app_user')
+        .select([
+          'id',
+          'username',
+          'display_name',
+          'identity_status',
+          'id_number',
+          'created_at',
+          'deactivated_at',
+          sql<string>`(select count(*) from claim c where c.applicant_user_id = app_user.id)`.as('claims'),
+          sql<string>`(select count(*) from zj_application a where a.applicant_user_id = app_user.id)`.as('applications'),
+        ])
+        .where('id_number', 'in', ids)
+        .where(sql<boolean>`'applicant' = any(roles)`)
+        .orderBy('created_at')
+        .execute()
+    : [];
+  return disputes.map((d) => ({ dispute: d, claimants: claimants.filter((c) => c.id_number === d.id_number) }));
+}
+
+/** The bureau's decision: `winner` holds the identity, every other applicant account for it is flagged. */
+export async function resolveDisputeFor(trx: Transaction<Database>, disputeId: number, winnerUserId: number, by: string, reason: string): Promise<{ flagged: { id: number; username: string }[] }> {
+  const d = await trx.selectFrom('identity_dispute').selectAll().where('id', '=', disputeId).forUpdate().executeTakeFirstOrThrow();
+  const flagged = await trx
+    .updateTable('app_user')
+    .set({ identity_status: 'rejected' })
+    .where('id_number', '=', d.id_number)
+    .where('id', '<>', winnerUserId)
+    .where(sql<boolean>`'applicant' = any(roles)`)
+    .where((eb) => eb.or([eb('identity_status', 'is', null), eb('identity_status', '<>', 'rejected')]))
+    .returning(['id', 'username'])
+    .execute();
+  await trx.updateTable('app_user').set({ identity_status: 'confirmed' }).where('id', '=', winnerUserId).execute();
+  await trx
+    .updateTable('identity_dispute')
+    .set({ resolved_at: new Date(), resolved_by: by, winner_user_id: winnerUserId, resolution: 'bureau_decision', reason })
+    .where('id_number', '=', d.id_number)
+    .where('resolved_at', 'is', null)
+    .execute();
+  return { flagged };
+}
+
+export async function linkExpertAccount(exec: Exec, expertId: string, userId: number): Promise<boolean> {
+  const r = await exec.updateTable('zj_expert').set({ user_id: userId }).where('id', '=', expertId).where('user_id', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}

@@ -1,0 +1,64 @@
+/** Kysely types of the account tables (migrations 0010–0013). */
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** a timestamptz column with a default */
+type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export interface AuthSessionTable {
+  id: string;
+  user_id: number;
+  created_at: DefaultTimestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  revoked_reason: string | null;
+  client_ip: string | null;
+}
+
+export interface LoginFailureTable {
+  id: Generated<string>;
+  username_key: string;
+  client_ip: string;
+  at: DefaultTimestamp;
+}
+
+export interface LoginLockoutTable {
+  username_key: string;
+  locked_at: Timestamp;
+  locked_until: Timestamp;
+  failures: number;
+  addresses: string[];
+  unlocked_at: Timestamp | null;
+  unlocked_by: string | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<string>;
+  at: DefaultTimestamp;
+  actor_user_id: number | null;
+  actor_username: string;
+  action: string;
+  target_type: string;
+  target_id: string;
+  client_ip: string | null;
+  details: ColumnType<unknown, string | undefined, string>;
+}
+
+export interface IdentityDisputeTable {
+  id: Generated<number>;
+  id_number: string;
+  opened_at: DefaultTimestamp;
+  resolved_at: Timestamp | null;
+  resolved_by: string | null;
+  winner_user_id: number | null;
+  resolution: 'verified_by_unit' | 'bureau_decision' | null;
+  reason: string | null;
+}
+
+export interface AccountTables {
+  auth_session: AuthSessionTable;
+  login_failure: LoginFailureTable;
+  login_lockout: LoginLockoutTable;
+  audit_log: AuditLogTable;
+  identity_dispute: IdentityDisputeTable;
+}
