@@ -20,6 +20,8 @@ import { reportRoutes } from '../platform/reports/routes';
 import { zhejiangRoutes } from '../titleReview/routes';
 import { noticeRoutes } from '../platform/publicity/routes';
 import { consoleRoutes } from './console';
+import { materialRoutes } from '../platform/materials/routes';
+import { ratingRoutes } from '../platform/ratings/routes';
 
 async function within<T>(ms: number, p: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -102,6 +104,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(reportRoutes(deps));
   app.use(zhejiangRoutes(deps));
   app.use(noticeRoutes(deps));
+  app.use(materialRoutes(deps));
+  app.use(ratingRoutes(deps));
 
   const openapi = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

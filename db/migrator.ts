@@ -5,6 +5,8 @@ import * as m0003 from '../nanxun/migrations/0003_nanxun_instalments';
 import * as m0004 from '../titleReview/migrations/0004_title_review';
 import * as m0005 from '../platform/migrations/0005_inbox_index';
 import * as m0006 from '../nanxun/migrations/0006_claim_view';
+import * as m0025 from '../platform/materials/migrations/0025_materials';
+import * as m0026 from '../platform/ratings/migrations/0026_ratings';
 
 /** Migrations are imported statically so they work the same under tsx, Jest and a bundle. */
 const migrations: Record<string, Migration> = {
@@ -14,6 +16,8 @@ const migrations: Record<string, Migration> = {
   '0004_zhejiang': m0004,
   '0005_inbox_index': m0005,
   '0006_claim_view': m0006,
+  '0025_materials': m0025,
+  '0026_ratings': m0026,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -53,6 +53,7 @@ import { drawCommittee, DRAW_ALGORITHM, type DrawApplicant, type DrawMember, typ
 import { maskIdNumber } from '../platform/identity/idNumber';
 import { shanghaiDate } from '../platform/calendar/workdays';
 import { loadCalendar } from '../platform/calendar/calendarTable';
+import { attachPlanned, listMaterials, materialIdsOf, materialNotesOf, planSubmission } from '../platform/materials/useCases';
 
 const Level = z.enum(TITLE_LEVELS).openapi({ description: 'senior = 高级工程师, professor = 正高级工程师' });
 const Category = z.enum(TITLE_CATEGORIES).openapi({ description: '安全科学应用 / 安全技术服务 / 安全生产管理' });
@@ -110,7 +111,10 @@ const ApplicationBody = registry.register(
       applicant: ApplicantInput.optional().openapi({ description: 'must be the logged-in applicant if given' }),
       employerOrgCode: z.string().trim().min(1).max(64),
       commitment: z.boolean().openapi({ description: '对所有申报材料的真实性作出承诺 (must be true)' }),
-      materials: z.record(z.string(), z.unknown()).optional().openapi({ description: 'achievements, score, papers… (free form)' }),
+      materials: z
+        .union([z.array(z.string().trim().min(1).max(64)).max(40), z.record(z.string(), z.unknown())])
+        .optional()
+        .openapi({ description: 'the uploaded materials to attach ([id…], POST /api/v1/materials; at least one achievement), or the free-form description (achievements, score, papers…) with the ids in `files`' }),
     })
     .strict(),
 );
@@ -627,7 +631,7 @@ export function zhejiangRoutes(deps: AppDeps): Router {
     access: { roles: ['applicant'] },
     body: ApplicationBody,
     responses: { 201: { description: 'the application, at unit recommendation', schema: ApplicationCreated } },
-    problems: ['NOT_ELIGIBLE', 'IDENTITY_MISMATCH', 'DUPLICATE_APPLICATION', 'NOT_FOUND'],
+    problems: ['NOT_ELIGIBLE', 'IDENTITY_MISMATCH', 'DUPLICATE_APPLICATION', 'NOT_FOUND', 'MATERIALS_MISSING', 'MATERIAL_UNAVAILABLE', 'PAYLOAD_TOO_LARGE'],
     handler: async ({ req, body }) => {
       const actor = actorOf(req);
       const user = await db.selectFrom('app_user').selectAll().where('id', '=', actor.userId).executeTakeFirst();
@@ -666,6 +670,7 @@ export function zhejiangRoutes(deps: AppDeps): Router {
         .where('zj_application.status', 'not in', ['rejected', 'withdrawn', 'deferred'])
         .executeTakeFirst();
       if (dup) throw new Problem('DUPLICATE_APPLICATION', `you already applied in ${session.year}: ${dup.application_no} (${dup.status})`);
+      const files = await planSubmission(db, 'title_application', session.level, user.id, materialIdsOf(body.materials));
 
       const id = randomUUID();
       const now = new Date();
@@ -699,7 +704,7 @@ export function zhejiangRoutes(deps: AppDeps): Router {
               employer_org_code: employer!.code,
               competent_org_code: employer!.competent_org_code!,
               lower_committee_org_code: lower,
-              materials: JSON.stringify(body.materials ?? {}),
+              materials: JSON.stringify(materialNotesOf(body.materials)),
               commitment_at: now,
               status: 'unit_recommendation',
               stage: 'unit_recommendation',
@@ -707,6 +712,7 @@ export function zhejiangRoutes(deps: AppDeps): Router {
               updated_at: now,
             })
             .execute();
+          await attachPlanned(trx, files, id, now);
           const input: TitleApplicationInput = {
             applicationId: id,
             applicationNo,
@@ -817,6 +823,7 @@ export function zhejiangRoutes(deps: AppDeps): Router {
         competentOrg: org(a.competent_org_code),
         lowerCommitteeOrg: org(a.lower_committee_org_code),
         materials: a.materials,
+        materialFiles: await listMaterials(db, 'title_application', a.id),
         commitmentAt: iso(a.commitment_at),
         submittedAt: iso(a.submitted_at),
         closedAt: iso(a.closed_at),

@@ -23,6 +23,7 @@ import { BUREAU_ORG_CODE, claimWorkflowId, formatApplicationNo } from '../rules'
 import { planClaim, DUPLICATE_CONSTRAINTS } from '../claimPlans';
 import { shanghaiDate } from '../../platform/calendar/workdays';
 import { displayCalendar } from '../../platform/calendar/calendarTable';
+import { attachPlanned, listMaterials, planSubmission, planSupplement } from '../../platform/materials/useCases';
 
 /** Waits (bounded) until a new workflow has opened its first task; the claim exists either way. */
 async function settled(temporal: AppDeps['temporal'], workflowId: string, log: AppDeps['log']): Promise<{ status: string; stage: string } | undefined> {
@@ -61,7 +62,7 @@ export function claimRoutes(deps: AppDeps): Router {
     access: { roles: ['applicant'] },
     body: ClaimBody,
     responses: { 201: { description: 'the claim and its first stage', schema: ClaimCreated } },
-    problems: ['VALIDATION_FAILED', 'IDENTITY_MISMATCH', 'NOT_ELIGIBLE', 'DUPLICATE_CLAIM', 'TEMPORAL_UNAVAILABLE'],
+    problems: ['VALIDATION_FAILED', 'IDENTITY_MISMATCH', 'NOT_ELIGIBLE', 'DUPLICATE_CLAIM', 'MATERIALS_MISSING', 'MATERIAL_UNAVAILABLE', 'PAYLOAD_TOO_LARGE', 'TEMPORAL_UNAVAILABLE'],
     handler: async ({ req, body }) => {
       const actor = actorOf(req);
       const user = await db.selectFrom('app_user').selectAll().where('id', '=', actor.userId).executeTakeFirst();
@@ -83,6 +84,7 @@ export function claimRoutes(deps: AppDeps): Router {
       if (plan.duplicateOf) {
         throw new Problem('DUPLICATE_CLAIM', `a ${plan.kind} claim (${plan.level}) already exists: ${plan.duplicateOf.application_no} (${plan.duplicateOf.status})`);
       }
+      const materials = await planSubmission(db, 'nanxun_claim', plan.kind, user.id, body.materials);
       const year = Number(shanghaiDate(now).slice(0, 4));
       const id = randomUUID();
 
@@ -121,6 +123,7 @@ export function claimRoutes(deps: AppDeps): Router {
               updated_at: now,
             })
             .execute();
+          await attachPlanned(trx, materials, id, now);
           await trx
             .insertInto('instalment')
             .values(
@@ -241,7 +244,7 @@ export function claimRoutes(deps: AppDeps): Router {
       // not telling a stranger whether a claim exists
       if (!found || !canSeeClaim(actor, found.access)) throw new Problem('NOT_FOUND', 'no such claim');
       const now = new Date();
-      return presentClaimView(found.view, found.access, actor, await calendarFor(db, found.view, now), now);
+      return { ...presentClaimView(found.view, found.access, actor, await calendarFor(db, found.view, now), now), materials: await listMaterials(db, 'nanxun_claim', found.access.id) };
     },
   });
 
@@ -254,13 +257,14 @@ export function claimRoutes(deps: AppDeps): Router {
     params: z.object({ id: z.string().max(64) }),
     body: SupplementBody,
     responses: { 200: { description: 'the resumed task and the claim state', schema: DecisionResult } },
-    problems: ['NOT_FOUND', 'TASK_NOT_PAUSED', 'NOT_YOUR_TASK'],
+    problems: ['NOT_FOUND', 'TASK_NOT_PAUSED', 'NOT_YOUR_TASK', 'MATERIALS_MISSING', 'MATERIAL_UNAVAILABLE'],
     handler: async ({ req, params, body }) => {
       const actor = actorOf(req);
       const claim = await loadVisibleClaim(actor, params.id);
       if (claim.applicant_id_number !== actor.idNumber) throw new Problem('NOT_YOUR_TASK', 'only the applicant can supply materials');
       const paused = await db.selectFrom('task').selectAll().where('subject_type', '=', 'nanxun_claim').where('subject_id', '=', claim.id).where('state', '=', 'paused').executeTakeFirst();
       if (!paused) throw new Problem('TASK_NOT_PAUSED', 'no reviewer is waiting for materials on this claim');
+      await attachPlanned(db, await planSupplement(db, { subjectType: 'nanxun_claim', subjectId: claim.id, taskId: paused.id, ownerUserId: actor.userId, ids: body.materials }), claim.id);
       const state = await withTemporal(() =>
         temporal.workflow.getHandle(paused.workflow_id).executeUpdate(resubmitUpdate, {
           args: [{ taskId: paused.id, actor, comment: body.comment, changes: body.changes }],

@@ -25,6 +25,12 @@ export const ProblemCodes = {
   NOT_ELIGIBLE: { status: 422, title: 'Not eligible' },
   INVALID_DECISION: { status: 422, title: 'The decision is not valid for this task' },
   RATE_LIMITED: { status: 429, title: 'Too many attempts, wait a moment' },
+  // materials (申请材料) and service ratings (好差评)
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Only PDF, JPEG and PNG files are accepted (judged by their content)' },
+  MATERIALS_MISSING: { status: 422, title: 'Required materials are missing' },
+  MATERIAL_UNAVAILABLE: { status: 422, title: 'A material is not yours to attach, or is already attached' },
+  ALREADY_RATED: { status: 409, title: 'You have already rated this' },
+  NOT_ENDED: { status: 422, title: 'It can be rated once it has ended' },
   // Zhejiang title review
   SESSION_EXISTS: { status: 409, title: 'A session of this level already exists for that year' },
   SESSION_STATE: { status: 409, title: 'The session is not at the step this needs' },

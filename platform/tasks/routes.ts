@@ -19,6 +19,8 @@ import { displayCalendar } from '../calendar/calendarTable';
 import { shanghaiDate } from '../calendar/workdays';
 import { maskIdNumber } from '../identity/idNumber';
 import { titleSubjectSummary } from '../../titleReview/summary';
+import { canReadSubject, listMaterials, recordSupplementRequest } from '../materials/useCases';
+import { MaterialListItem } from '../materials/routes';
 
 /** A clerk sees the tasks of their own organisation and role, never one about themselves. */
 export function canDecide(actor: Actor, t: Task): boolean {
@@ -86,7 +88,7 @@ export function taskRoutes(deps: AppDeps): Router {
     tags: ['tasks'],
     access: { roles: 'any' },
     params: z.object({ id: z.string().max(200) }),
-    responses: { 200: { description: 'the task', schema: TaskView.extend({ subjectSummary: z.record(z.string(), z.unknown()).nullable() }) } },
+    responses: { 200: { description: 'the task', schema: TaskView.extend({ subjectSummary: z.record(z.string(), z.unknown()).nullable(), materials: z.array(MaterialListItem).openapi({ description: "the subject's materials, to the clerks whose task concerns it" }) }) } },
     problems: ['NOT_FOUND', 'NOT_YOUR_TASK'],
     handler: async ({ req, params }) => {
       const viewer = actorOf(req);
@@ -112,7 +114,9 @@ export function taskRoutes(deps: AppDeps): Router {
         }
       }
       if (!subjectSummary) subjectSummary = await titleSubjectSummary(db, t, viewer);
-      return { ...taskView(t, await currentCalendar()), subjectSummary };
+      const subjectType = t.subject_type === 'nanxun_claim' || t.subject_type === 'title_application' ? t.subject_type : null;
+      const materials = subjectType && (await canReadSubject(db, viewer, subjectType, t.subject_id)) ? await listMaterials(db, subjectType, t.subject_id) : [];
+      return { ...taskView(t, await currentCalendar()), subjectSummary, materials };
     },
   });
 
@@ -171,7 +175,9 @@ export function taskRoutes(deps: AppDeps): Router {
         if (t.state === 'paused') throw new Problem('TASK_PAUSED');
         res.locals.workflowId = t.workflow_id;
 
-        const { decision, comment, ...fields } = body;
+        const { decision, comment, missingKinds, ...fields } = body;
+        // the kinds asked for are kept outside the workflow; the request's timeline row names them (0025_materials)
+        if (decision === 'request_supplement') await recordSupplementRequest(db, t, missingKinds, actor.username);
         // the update id makes a retried request with the same key one update in the workflow too
         const updateId = key ? `idem-${createHash('sha256').update(`${actor.userId}:${key}`).digest('hex').slice(0, 32)}` : undefined;
         const state = await withTemporal(() =>
