@@ -15,6 +15,7 @@ import { actor } from '../../test/helpers/claims';
 import { shanghaiDate, addMonths } from '../../platform/calendar/workdays';
 import { liveClaimView, presentClaimView, calendarFor, type StoredClaimView } from '../claimView';
 import * as m0006 from '../migrations/0006_claim_view';
+import { withClaimMaterials } from '../../test/helpers/materials';
 
 let env: TestWorkflowEnvironment;
 let tdb: TestDb;
@@ -88,13 +89,13 @@ async function decide(claimId: string, kind: string, user: string, body: Record<
 }
 
 test('the projection equals the live view after every stage of a shortage-talent claim, a clawback and a renaming', async () => {
-  const created = await post('/api/v1/nanxun/claims', t.applicant1!, {
+  const created = await post('/api/v1/nanxun/claims', t.applicant1!, await withClaimMaterials(app, t.applicant1!, {
     kind: 'shortage_talent',
     employerOrgCode: 'NX-E-LHWL',
     position: '安全主管',
     certificate: { number: 'ZV-1', level: 'intermediate', issuedOn: addMonths(today(), -20), receivedOn: addMonths(today(), -19) },
     employment: { since: addMonths(today(), -14), contractYears: 3, socialSecurityMonths: 13, firstIntroduction: true },
-  });
+  }));
   expect(created.status).toBe(201);
   const id = created.body.id as string;
 
@@ -123,6 +124,8 @@ test('the projection equals the live view after every stage of a shortage-talent
   v = await expectCurrent(id);
   expect(v).toMatchObject({ status: 'bureau_review' });
   expect(v.timeline.find((e) => e.event === 'decided')).toMatchObject({ orgName: expect.any(String), details: { verdict: 'true', confirmedLevel: 'intermediate' } });
+  // the decision's entry names the materials the unit had before it (0025_materials), in the projection as live
+  expect((v.timeline.find((e) => e.event === 'decided')!.details as { materials: { kind: string }[] }).materials.map((m) => m.kind)).toEqual(['id_card', 'certificate', 'contract', 'social_insurance', 'tax']);
   await decide(id, 'bureau_review', 'bureau1', { decision: 'approve' });
   await openTask(id, 'rereview', 'rereview.jtj');
   await expectCurrent(id);

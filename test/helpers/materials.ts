@@ -38,3 +38,15 @@ export function claimMaterials(app: Express, token: string, kind: string = 'cert
 export function titleMaterials(app: Express, token: string): Promise<string[]> {
   return uploadKinds(app, token, requiredKinds('title_application', 'senior'));
 }
+
+/** The claim body with the materials its kind needs, uploaded by `token` (for tests that submit claims). */
+export async function withClaimMaterials<T extends object>(app: Express, token: string, body: T): Promise<T & { materials: string[] }> {
+  return { ...body, materials: await claimMaterials(app, token, String((body as { kind?: unknown }).kind ?? 'certificate')) };
+}
+
+/** The title application body with an achievement file uploaded by `token` (ids in `materials`, or in `materials.files`). */
+export async function withTitleMaterials<T extends object>(app: Express, token: string, body: T): Promise<T & { materials: unknown }> {
+  const ids = await titleMaterials(app, token);
+  const m = (body as { materials?: unknown }).materials;
+  return { ...body, materials: m && typeof m === 'object' && !Array.isArray(m) ? { ...m, files: ids } : ids };
+}
