@@ -16,6 +16,8 @@ import { shanghaiDate, addMonths } from '../../platform/calendar/workdays';
 import { liveClaimView, presentClaimView, calendarFor, type StoredClaimView } from '../claimView';
 import * as m0006 from '../migrations/0006_claim_view';
 import { withClaimMaterials } from '../../test/helpers/materials';
+import { listMaterials } from '../../platform/materials/useCases';
+import { installTimelineDetails } from '../../platform/materials/migrations/0025_materials';
 
 let env: TestWorkflowEnvironment;
 let tdb: TestDb;
@@ -72,7 +74,8 @@ async function expectCurrent(claimId: string, viewer: 'applicant1' | 'none' = 'a
     const res = await get(`/api/v1/nanxun/claims/${claimId}`, t.applicant1!);
     expect(res.status).toBe(200);
     const live = (await liveClaimView(tdb.db, claimId))!;
-    expect(res.body).toEqual(presentClaimView(live.view, live.access, applicant, await calendarFor(tdb.db, live.view), new Date()));
+    // plus the claim's materials, listed by the API layer (platform/materials), not the projection
+    expect(res.body).toEqual({ ...presentClaimView(live.view, live.access, applicant, await calendarFor(tdb.db, live.view), new Date()), materials: await listMaterials(tdb.db, 'nanxun_claim', live.view.id) });
     return true;
   }, 'the API answering with the projection', 5000);
   return projected;
@@ -243,6 +246,8 @@ test('the migration fills the projection of claims that already exist', async ()
   await m0006.down(tdb.db);
   expect((await sql<{ n: number }>`select count(*)::int as n from information_schema.tables where table_name = 'claim_view'`.execute(tdb.db)).rows[0]!.n).toBe(0);
   await m0006.up(tdb.db);
+  // 0025_materials extends the timeline details (the materials each decision saw) and rebuilds the projections
+  await installTimelineDetails(tdb.db);
   for (const id of ids) {
     const { projected, live } = await bothViews(id);
     expect(projected).toEqual(live);

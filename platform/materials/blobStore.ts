@@ -90,7 +90,7 @@ export class S3BlobStore implements BlobStore {
     const head = await this.fetchImpl(url, { method: 'HEAD', headers: signV4(this.cfg, { method: 'HEAD', url, payloadHash: hex('') }) });
     if (head.ok) return; // content-addressed: already there
     const headers = signV4(this.cfg, { method: 'PUT', url, payloadHash: sha256, headers: { 'content-length': String(content.length) } });
-    const res = await this.fetchImpl(url, { method: 'PUT', headers, body: content });
+    const res = await this.fetchImpl(url, { method: 'PUT', headers, body: new Uint8Array(content) });
     if (!res.ok) throw new Error(`S3 PUT ${url.pathname}: ${res.status}`);
   }
 

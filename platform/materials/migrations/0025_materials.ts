@@ -77,7 +77,7 @@ export async function up(db: Kysely<any>): Promise<void> {
         return NEW;
       end if;
       if NEW.event in ('decided','supplement_submitted') then
-        select jsonb_agg(jsonb_build_object('id', m.id, 'kind', m.kind) order by m.attached_at, m.id) into seen
+        select jsonb_agg(jsonb_build_object('id', m.id, 'kind', m.kind) order by m.attached_at, m.created_at, m.id) into seen
           from material m where m.subject_type = NEW.subject_type and m.subject_id = NEW.subject_id;
         if seen is not null then
           NEW.data := coalesce(NEW.data, '{}'::jsonb) || jsonb_build_object('materials', seen);
@@ -92,7 +92,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     end $$`.execute(db);
   await sql`create trigger timeline_materials_seen before insert on timeline for each row execute function timeline_materials_seen()`.execute(db);
 
-  // the claim view's timeline details also show them (same keys and order as api views pickDetails)
+  await installTimelineDetails(db);
+}
+
+/**
+ * The claim view's timeline details also show them (same keys and order as platform/http/views pickDetails), and
+ * the stored projections are rebuilt with it. Exported for the claim-view test, which re-runs 0006 on existing claims.
+ */
+export async function installTimelineDetails(db: Kysely<any>): Promise<void> {
   await sql`
     create or replace function zj_timeline_details(data jsonb) returns json language sql immutable parallel safe as $$
       select case when jsonb_typeof(data) = 'object' then
@@ -103,6 +110,7 @@ export async function up(db: Kysely<any>): Promise<void> {
         ))::text, '{}')::json
       end
     $$`.execute(db);
+  await sql`update claim_view set view = claim_view_build(claim_id)`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

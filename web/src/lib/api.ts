@@ -105,6 +105,7 @@ export const api = {
   get: <T>(path: string, opts?: RequestOptions) => request<T>('GET', path, undefined, opts),
   post: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('POST', path, body ?? {}, opts),
   put: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('PUT', path, body ?? {}, opts),
+  delete: <T>(path: string, opts?: RequestOptions) => request<T>('DELETE', path, undefined, opts),
 };
 
 /** Downloads an authenticated CSV (the link can't carry the bearer token). */
@@ -141,6 +142,7 @@ export interface Task {
   decidedBy?: string | null;
   comment?: string | null;
   subjectSummary?: Record<string, unknown> | null;
+  materials?: { id: string; kind: string; fileName: string; contentType: string; size: number; attachedAt?: string | null }[];
 }
 
 export interface TimelineEntry {
@@ -152,6 +154,7 @@ export interface TimelineEntry {
   event: string;
   decision: string | null;
   comment?: string | null;
+  details?: Record<string, unknown> | null;
   at: string;
 }
 
@@ -174,6 +177,7 @@ export interface Claim {
   instalments: { year: number; amountYuan: number; status: string; dueOn?: string | null; paidAt?: string | null }[];
   nextInstalmentDueOn?: string | null;
   tasks: Task[];
+  materials?: { id: string; kind: string; fileName: string; contentType: string; size: number; attachedAt?: string | null }[];
 }
 
 export interface ClaimListItem {

@@ -241,12 +241,22 @@ export const ERROR: Record<string, string> = {
   MEETING_TOO_SOON: '会议日期过近：评审方案须在会议10个工作日前获省人力社保厅批准',
   DUPLICATE_APPLICATION: '您本年度已提交过职称申报',
   NETWORK: '网络连接失败',
+  UNSUPPORTED_MEDIA_TYPE: '仅支持 PDF、JPG、PNG 格式的文件（按文件内容识别）',
+  PAYLOAD_TOO_LARGE: '文件过大：单个文件不超过 10 MB，全部材料合计不超过 50 MB',
+  MATERIALS_MISSING: '申请材料不齐全',
+  MATERIAL_UNAVAILABLE: '所选材料不可用（已提交或已删除），请重新上传',
+  ALREADY_RATED: '您已评价过本次办理',
+  NOT_ENDED: '办结后才能评价',
 };
+
+const MATERIAL_KIND_TEXT: Record<string, string> = { id_card: '身份证复印件', certificate: '证书复印件', contract: '劳动合同', social_insurance: '社保缴纳证明', tax: '个人所得税缴纳证明', achievement: '业绩材料', other: '其他材料' };
 
 export function errorText(err: unknown): string {
   if (err && typeof err === 'object' && 'code' in err) {
     const e = err as { code: string; detail?: string; reasons?: string[] };
     const base = ERROR[e.code] ?? e.detail ?? e.code;
+    const missing = (e as { body?: { missing?: unknown } }).body?.missing;
+    if (e.code === 'MATERIALS_MISSING' && Array.isArray(missing)) return `${base}，尚缺：${missing.map((k) => MATERIAL_KIND_TEXT[String(k)] ?? String(k)).join('、')}`;
     const reasons = (e.reasons ?? []).map((r) => INELIGIBLE[r] ?? r);
     if (reasons.length) return `${base}：${reasons.join('；')}`;
     // the API's details are English: shown only where no Chinese text exists for the code, or where they are Chinese

@@ -13,6 +13,8 @@ import { CATEGORY, CHANNEL, INELIGIBLE, TITLE_LEVEL, errorText, stage as stageLa
 import { fmt, fmtDate } from '../lib/time';
 import { TimelineView } from '../components';
 import type { TimelineEntry, Org } from '../lib/api';
+import { MATERIAL_KIND, MaterialUploader, MaterialsPane, REQUIRED_KINDS, RatingCard, missingOf, type MaterialItem } from '../materials';
+import { useAuth } from '../auth';
 
 const MEMBER_ROLE: Record<string, string> = { chair: '主任委员', vice_chair: '副主任委员', member: '委员' };
 /** the session workflow's phases (workflows/titleSession.ts), and the two issues that hold it */
@@ -535,11 +537,21 @@ export function TitleApplyPage() {
   const sessions = useLoad(() => api.get<Session[]>('/zhejiang/sessions'), []);
   const orgs = useLoad(() => api.get<Org[]>('/orgs', { query: { type: 'enterprise' } }), []);
   const [error, setError] = useState<string>();
+  const [files, setFiles] = useState<MaterialItem[]>([]);
+  const [triedSubmit, setTriedSubmit] = useState(false);
   const [form] = Form.useForm();
   const sessionId = Form.useWatch('sessionId', form);
   const chosen = (sessions.data ?? []).find((x) => x.id === sessionId);
   if (sessions.error && notOpen(sessions.error)) return <NotOpen what="职称申报" />;
-  const submit = (v: { sessionId: string; category: string; channel: string; employerOrgCode: string; commitment: boolean; summary?: string }) =>
+  const submit = (v: { sessionId: string; category: string; channel: string; employerOrgCode: string; commitment: boolean; summary?: string }) => {
+    setTriedSubmit(true);
+    const missing = missingOf(REQUIRED_KINDS.title!, files);
+    if (missing.length) {
+      setError(`请上传申报材料：${missing.map((k) => MATERIAL_KIND[k]).join('、')}`);
+      return;
+    }
+    setError(undefined);
+    const ids = files.map((f) => f.id);
     modal.confirm({
       title: '确认提交职称申报？',
       content: '提交即承诺所提交材料真实有效。单位将在内部公示不少于5个工作日后推荐。',
@@ -554,7 +566,7 @@ export function TitleApplyPage() {
             channel: v.channel,
             employerOrgCode: v.employerOrgCode,
             commitment: true,
-            ...(v.summary?.trim() ? { materials: { summary: v.summary.trim() } } : {}),
+            materials: v.summary?.trim() ? { summary: v.summary.trim(), files: ids } : ids,
           });
           nav(`/zhejiang/applications/${encodeURIComponent(r.id)}`);
         } catch (e) {
@@ -562,6 +574,7 @@ export function TitleApplyPage() {
         }
       },
     });
+  };
   return (
     <Card title="安全工程专业高级 / 正高级工程师职称申报">
       <Form form={form} layout="vertical" onFinish={submit} initialValues={{ channel: 'standard', category: 'safety_science' }} style={{ maxWidth: 640 }}>
@@ -584,6 +597,9 @@ export function TitleApplyPage() {
         <Form.Item name="summary" label="主要业绩摘要（选填）">
           <Input.TextArea rows={4} maxLength={2000} showCount />
         </Form.Item>
+        <Form.Item label="申报材料（业绩证明等）" required>
+          <MaterialUploader kinds={REQUIRED_KINDS.title!} value={files} onChange={setFiles} showMissing={triedSubmit} />
+        </Form.Item>
         <Form.Item name="commitment" valuePropName="checked" rules={[{ validator: async (_, v) => { if (!v) throw new Error('须承诺所提交材料真实'); } }]}>
           <Checkbox>本人承诺所提交的全部申报材料真实、准确，如有弄虚作假，自愿接受取消评审资格、3年内不得申报等处理。</Checkbox>
         </Form.Item>
@@ -596,6 +612,7 @@ export function TitleApplyPage() {
 
 export function TitleApplicationPage() {
   const { id = '' } = useParams();
+  const { has } = useAuth();
   const a = useLoad(() => api.get<Record<string, unknown> & { timeline?: TimelineEntry[] }>(`/zhejiang/applications/${encodeURIComponent(id)}`), [id]);
   if (a.loading && !a.data) return <Card loading />;
   if (a.error) return notOpen(a.error) ? <NotOpen what="职称申报" /> : <Result status="404" title="未找到该申报" subTitle={errorText(a.error)} />;
@@ -622,6 +639,14 @@ export function TitleApplicationPage() {
           {d.closeReason ? <Descriptions.Item label="说明">{String(d.closeReason)}</Descriptions.Item> : null}
         </Descriptions>
       </Card>
+      <Card title="申报材料" data-testid="application-materials">
+        <MaterialsPane materials={d.materialFiles as MaterialItem[] | undefined} />
+      </Card>
+      {has('applicant') && d.closedAt ? (
+        <Card title="服务评价（好差评）" data-testid="rating-card">
+          <RatingCard subjectType="title_application" subjectId={String(d.id)} />
+        </Card>
+      ) : null}
       <Card title="办理记录">
         <TimelineView entries={d.timeline ?? []} />
       </Card>
