@@ -106,7 +106,7 @@ export function ClaimFormPage() {
           <Descriptions.Item label="工作单位">{employer?.name ?? v.employerOrgCode}</Descriptions.Item>
           <Descriptions.Item label="证书">{`${levelLabel(v.level)} · ${v.certNumber}`}</Descriptions.Item>
           <Descriptions.Item label="发证 / 领取">{`${d(v.issuedOn)} / ${d(v.receivedOn)}`}</Descriptions.Item>
-          <Descriptions.Item label="申请材料">{`${files.length} 份（${[...new Set(files.map((f) => MATERIAL_KIND[f.kind] ?? f.kind))].join('、')}）`}</Descriptions.Item>
+          <Descriptions.Item label="申请材料">{`${files.length} 份（${Object.keys(MATERIAL_KIND).filter((k) => files.some((f) => f.kind === k)).map((k) => MATERIAL_KIND[k]).join('、')}）`}</Descriptions.Item>
           <Descriptions.Item label="申请金额">
             <b style={{ color: '#cf1322' }}>{yuan(amount)}</b>
             {kind === 'shortage_talent' ? '（分三年：3,000 / 3,000 / 4,000 元）' : ''}
@@ -348,7 +348,16 @@ export function ClaimFormPage() {
             ? '请上传身份证和注册安全工程师职业资格证书的复印件（扫描件或照片），单位审核时将与原件核对。'
             : '请上传身份证、资格证书复印件，劳动合同，以及满一年的社会保险和个人所得税缴纳证明。'}
         </Typography.Paragraph>
-        <MaterialUploader kinds={REQUIRED_KINDS[kind] ?? []} value={files} onChange={setFiles} showMissing={triedSubmit} />
+        <MaterialUploader
+          kinds={REQUIRED_KINDS[kind] ?? []}
+          value={files}
+          onChange={(v) => {
+            setFiles(v);
+            // the reminder to upload goes once nothing is missing
+            if (typeof error === 'string' && error.startsWith('请上传') && !missingOf(REQUIRED_KINDS[kind] ?? [], v).length) setError(undefined);
+          }}
+          showMissing={triedSubmit}
+        />
         <Divider orientation="left" plain>申请情况</Divider>
         {kind === 'certificate' && (
           <Form.Item name="previousAwards" label="已申请奖励（未勾选即“无申请任何奖励”）">

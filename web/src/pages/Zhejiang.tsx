@@ -598,7 +598,15 @@ export function TitleApplyPage() {
           <Input.TextArea rows={4} maxLength={2000} showCount />
         </Form.Item>
         <Form.Item label="申报材料（业绩证明等）" required>
-          <MaterialUploader kinds={REQUIRED_KINDS.title!} value={files} onChange={setFiles} showMissing={triedSubmit} />
+          <MaterialUploader
+            kinds={REQUIRED_KINDS.title!}
+            value={files}
+            onChange={(v) => {
+              setFiles(v);
+              if (error?.startsWith('请上传') && !missingOf(REQUIRED_KINDS.title!, v).length) setError(undefined);
+            }}
+            showMissing={triedSubmit}
+          />
         </Form.Item>
         <Form.Item name="commitment" valuePropName="checked" rules={[{ validator: async (_, v) => { if (!v) throw new Error('须承诺所提交材料真实'); } }]}>
           <Checkbox>本人承诺所提交的全部申报材料真实、准确，如有弄虚作假，自愿接受取消评审资格、3年内不得申报等处理。</Checkbox>
