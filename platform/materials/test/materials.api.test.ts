@@ -188,3 +188,26 @@ test('per application at most 50 MB in all (413)', async () => {
   expectProblem(await request(app).post('/api/v1/nanxun/claims').set(auth(token)).send(claimBody('junior', ids)), 413, 'PAYLOAD_TOO_LARGE');
   expect((await request(app).post('/api/v1/nanxun/claims').set(auth(token)).send(claimBody('junior', ids.slice(0, 5)))).status).toBe(201);
 });
+
+test('a title application needs at least one achievement file; the file goes with it and its read lists it', async () => {
+  const office = await login(app, 'office1');
+  const session = await request(app).post('/api/v1/zhejiang/sessions').set(auth(office)).send({ year: 2031, level: 'senior', meetingDate: '2031-06-10' });
+  expect(session.status).toBe(201);
+  const { token } = await newApplicant(tdb.db, '严业绩');
+  const body = { sessionId: session.body.id, category: 'safety_science', channel: 'standard', employerOrgCode: 'NX-E-JGJX', commitment: true };
+  const none = await request(app).post('/api/v1/zhejiang/applications').set(auth(token)).send({ ...body, materials: { summary: '主持完成双重预防机制建设' } });
+  expectProblem(none, 422, 'MATERIALS_MISSING');
+  expect(none.body.missing).toEqual(['achievement']);
+  const [idCard] = await uploadKinds(app, token, ['id_card']);
+  expect((await request(app).post('/api/v1/zhejiang/applications').set(auth(token)).send({ ...body, materials: [idCard] })).body.missing).toEqual(['achievement']);
+  const [achievement] = await uploadKinds(app, token, ['achievement']);
+  const created = await request(app).post('/api/v1/zhejiang/applications').set(auth(token)).send({ ...body, materials: { summary: '主持完成双重预防机制建设', files: [achievement] } });
+  expect(created.status).toBe(201);
+  const read = await request(app).get(`/api/v1/zhejiang/applications/${created.body.id}`).set(auth(token));
+  expect(read.body.materials).toEqual({ summary: '主持完成双重预防机制建设', files: [achievement] });
+  expect(read.body.materialFiles).toEqual([expect.objectContaining({ id: achievement, kind: 'achievement', fileName: expect.any(String), size: expect.any(Number) })]);
+  // the employer's clerk, whose unit recommendation it is, reads it; another enterprise's clerk does not
+  await eventually(() => tdb.db.selectFrom('task').select('id').where('subject_id', '=', created.body.id).executeTakeFirst(), 'unit recommendation');
+  expect((await download(t['unit.jgjx']!, achievement!)).status).toBe(200);
+  expectProblem(await request(app).get(`/api/v1/materials/${achievement}`).set(auth(t['unit.lsxc']!)), 404, 'NOT_FOUND');
+});
