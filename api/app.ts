@@ -36,6 +36,8 @@ async function temporalEngine(svc: AppDeps['temporal']['connection']['workflowSe
 }
 import { accountAdminRoutes } from '../platform/admin/routes';
 import { expertAccountRoutes } from '../titleReview/expertAccounts';
+import { materialRoutes } from '../platform/materials/routes';
+import { ratingRoutes } from '../platform/ratings/routes';
 
 async function within<T>(ms: number, p: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -127,6 +129,8 @@ export function createApp(given: AppDeps): Express {
   app.use(orgAdminRoutes(deps));
   app.use(accountAdminRoutes(deps));
   app.use(expertAccountRoutes(deps));
+  app.use(materialRoutes(deps));
+  app.use(ratingRoutes(deps));
 
   const openapi = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

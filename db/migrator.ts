@@ -12,6 +12,8 @@ import * as m0011 from '../platform/migrations/0011_login_protection';
 import * as m0012 from '../platform/migrations/0012_audit_log';
 import * as m0013 from '../platform/migrations/0013_identity_binding';
 import * as m0014 from '../platform/migrations/0014_account_change_notify';
+import * as m0025 from '../platform/materials/migrations/0025_materials';
+import * as m0026 from '../platform/ratings/migrations/0026_ratings';
 
 /** Migrations are imported statically so they work the same under tsx, Jest and a bundle. */
 const migrations: Record<string, Migration> = {
@@ -28,6 +30,8 @@ const migrations: Record<string, Migration> = {
   '0012_audit_log': m0012,
   '0013_identity_binding': m0013,
   '0014_account_change_notify': m0014,
+  '0025_materials': m0025,
+  '0026_ratings': m0026,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -1,6 +1,8 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { ZhejiangTables } from '../titleReview/schema';
 import type { AccountTables } from '../platform/auth/schema';
+import type { MaterialTables } from '../platform/materials/schema';
+import type { RatingTable } from '../platform/ratings/schema';
 
 /** A timestamptz column: read as Date, written as Date or ISO string. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -256,6 +258,13 @@ export interface Database {
   login_lockout: AccountTables['login_lockout'];
   audit_log: AccountTables['audit_log'];
   identity_dispute: AccountTables['identity_dispute'];
+  // materials (0025_materials)
+  material_blob: MaterialTables['material_blob'];
+  material: MaterialTables['material'];
+  material_access: MaterialTables['material_access'];
+  material_request: MaterialTables['material_request'];
+  // service ratings (0026_ratings)
+  rating: RatingTable;
 }
 
 export type Org = Selectable<OrgTable>;

@@ -5,6 +5,7 @@
 import { type Insertable, type Kysely, sql } from 'kysely';
 import type { ClaimTable, Database } from '../db/schema';
 import { DUPLICATE_CONSTRAINTS } from './claimPlans';
+import { attachMaterials } from '../platform/materials/repository';
 import type { ClaimKind } from './rules';
 
 /** A claim as the applicant submitted it, carried in the workflow's input until the workflow records it. */
@@ -26,6 +27,8 @@ export interface SubmittedClaim {
   form: Record<string, unknown>;
   instalmentsYuan: number[];
   submittedAt: string;
+  /** uploaded materials (申请材料) the submission attaches, checked by the API before the workflow started */
+  materialIds?: string[];
 }
 
 /** The person already holds what this claim asks for (a unique rule of DUPLICATE_CONSTRAINTS). */
@@ -78,6 +81,8 @@ export async function recordSubmittedClaim(db: Kysely<Database>, c: SubmittedCla
       };
       const inserted = await trx.insertInto('claim').values(row).onConflict((oc) => oc.column('id').doNothing()).returning('id').executeTakeFirst();
       if (!inserted) return; // recorded by an earlier attempt
+      // a material attached elsewhere meanwhile stays where it is: the unit can ask for it again
+      await attachMaterials(trx, c.applicantUserId, c.materialIds ?? [], 'nanxun_claim', c.id, new Date(c.submittedAt));
       await trx
         .insertInto('instalment')
         .values(

@@ -13,6 +13,7 @@ import type { Actor } from '../platform/tasks/messages';
 import { settledStateUpdate } from '../platform/tasks/messages';
 import { shanghaiDate } from '../platform/calendar/workdays';
 import { EMPLOYER_TYPES } from '../platform/orgs/orgInput';
+import { planSubmission } from '../platform/materials/useCases';
 import { claimWorkflowId, formatApplicationNo } from './rules';
 import { planClaim, type ClaimBodyT } from './claimPlans';
 import { findClaimByWorkflowId, nextClaimSequence, type SubmittedClaim } from './claimRepository';
@@ -54,6 +55,7 @@ export async function submitClaim(deps: Pick<AppDeps, 'db' | 'temporal' | 'confi
     throw new Problem('DUPLICATE_CLAIM', `a ${plan.kind} claim (${plan.level}) already exists: ${plan.duplicateOf.application_no} (${plan.duplicateOf.status})`);
   }
 
+  const materials = await planSubmission(db, 'nanxun_claim', plan.kind, user.id, body.materials);
   const year = Number(shanghaiDate(now).slice(0, 4));
   const applicationNo = formatApplicationNo(plan.kind, year, await nextClaimSequence(db, plan.kind, year));
   const workflowId = claimWorkflowId(applicationNo);
@@ -75,6 +77,7 @@ export async function submitClaim(deps: Pick<AppDeps, 'db' | 'temporal' | 'confi
     form: plan.form,
     instalmentsYuan: plan.instalmentsYuan,
     submittedAt: now.toISOString(),
+    materialIds: materials.ids,
   };
   const input = {
     claimId: submission.id,

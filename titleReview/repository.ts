@@ -7,6 +7,7 @@ import { type Insertable, type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema';
 import type { ZjApplicationTable, ZjExpertTable, ZjSessionTable } from './schema';
 import type { TitleLevel } from './rules';
+import { attachMaterials } from '../platform/materials/repository';
 
 /** A session as the office opened it, carried in the session workflow's input until the workflow records it. */
 export interface OpenedSession {
@@ -37,6 +38,8 @@ export interface SubmittedApplication {
   lowerCommitteeOrgCode: string | null;
   materials: Record<string, unknown>;
   submittedAt: string;
+  /** uploaded materials (申请材料) the application attaches, checked by the API before the workflow started */
+  materialIds?: string[];
 }
 
 export class DuplicateApplicationError extends Error {}
@@ -92,7 +95,10 @@ export async function recordSubmittedApplication(db: Kysely<Database>, a: Submit
     updated_at: a.submittedAt,
   };
   try {
-    await db.insertInto('zj_application').values(row).onConflict((oc) => oc.column('id').doNothing()).execute();
+    await db.transaction().execute(async (trx) => {
+      const inserted = await trx.insertInto('zj_application').values(row).onConflict((oc) => oc.column('id').doNothing()).returning('id').executeTakeFirst();
+      if (inserted) await attachMaterials(trx, a.applicantUserId, a.materialIds ?? [], 'title_application', a.id, new Date(a.submittedAt));
+    });
   } catch (err) {
     const e = err as { code?: string; constraint?: string };
     if (e.code === '23505' && e.constraint === 'zj_application_one_per_session') throw new DuplicateApplicationError('the person already has an application in this session');

@@ -11,6 +11,7 @@ import { withTemporal } from '../platform/http/temporalErrors';
 import type { AppDeps } from '../platform/http/deps';
 import { settledStateUpdate, type Actor } from '../platform/tasks/messages';
 import { EMPLOYER_TYPES } from '../platform/orgs/orgInput';
+import { materialIdsOf, materialNotesOf, planSubmission } from '../platform/materials/useCases';
 import { activeBan, channelAllowed, titleApplicationNo, titleApplicationWorkflowId } from './rules';
 import { nextTitleSequence, type SubmittedApplication } from './repository';
 import type { TitleApplicationInput } from './workflows/titleApplication';
@@ -59,6 +60,7 @@ export async function submitApplication(deps: Pick<AppDeps, 'db' | 'temporal' | 
 
 
   const level = session.level;
+  const files = await planSubmission(db, 'title_application', level, user.id, materialIdsOf(body.materials));
   const applicationNo = titleApplicationNo(level, session.year, await nextTitleSequence(db, level, session.year));
   const workflowId = titleApplicationWorkflowId(applicationNo);
   const lower = level === 'senior' ? employer!.lower_committee_org_code : null;
@@ -77,7 +79,8 @@ export async function submitApplication(deps: Pick<AppDeps, 'db' | 'temporal' | 
     employerOrgCode: employer!.code,
     competentOrgCode: employer!.competent_org_code!,
     lowerCommitteeOrgCode: lower,
-    materials: body.materials ?? {},
+    materials: materialNotesOf(body.materials),
+    materialIds: files.ids,
     submittedAt: new Date().toISOString(),
   };
   const input: TitleApplicationInput = {

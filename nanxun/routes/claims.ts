@@ -23,6 +23,7 @@ import { BUREAU_ORG_CODE, claimWorkflowId, formatApplicationNo } from '../rules'
 import { submitClaim } from '../submitClaim';
 import { shanghaiDate } from '../../platform/calendar/workdays';
 import { displayCalendar } from '../../platform/calendar/calendarTable';
+import { attachPlanned, listMaterials, planSubmission, planSupplement } from '../../platform/materials/useCases';
 
 /** Staff of an organisation involved in the claim (or oversight roles) may see it. */
 export function canSeeClaim(actor: Actor, claim: Pick<Claim, 'applicant_id_number' | 'applicant_user_id' | 'employer_org_code' | 'rereview_org_code'>): boolean {
@@ -45,7 +46,7 @@ export function claimRoutes(deps: AppDeps): Router {
     access: { roles: ['applicant'] },
     body: ClaimBody,
     responses: { 201: { description: 'the claim and its first stage', schema: ClaimCreated } },
-    problems: ['VALIDATION_FAILED', 'IDENTITY_MISMATCH', 'NOT_ELIGIBLE', 'DUPLICATE_CLAIM', 'TEMPORAL_UNAVAILABLE'],
+    problems: ['VALIDATION_FAILED', 'IDENTITY_MISMATCH', 'NOT_ELIGIBLE', 'DUPLICATE_CLAIM', 'MATERIALS_MISSING', 'MATERIAL_UNAVAILABLE', 'PAYLOAD_TOO_LARGE', 'TEMPORAL_UNAVAILABLE'],
     handler: async ({ req, body }) => {
       const { workflowId, ...created } = await submitClaim(deps, actorOf(req), body);
       if (req.res) req.res.locals.workflowId = workflowId; // named in the request's log line
@@ -130,7 +131,7 @@ export function claimRoutes(deps: AppDeps): Router {
       // not telling a stranger whether a claim exists
       if (!found || !canSeeClaim(actor, found.access)) throw new Problem('NOT_FOUND', 'no such claim');
       const now = new Date();
-      return presentClaimView(found.view, found.access, actor, await calendarFor(db, found.view, now), now);
+      return { ...presentClaimView(found.view, found.access, actor, await calendarFor(db, found.view, now), now), materials: await listMaterials(db, 'nanxun_claim', found.access.id) };
     },
   });
 
@@ -143,13 +144,14 @@ export function claimRoutes(deps: AppDeps): Router {
     params: z.object({ id: z.string().max(64) }),
     body: SupplementBody,
     responses: { 200: { description: 'the resumed task and the claim state', schema: DecisionResult } },
-    problems: ['NOT_FOUND', 'TASK_NOT_PAUSED', 'NOT_YOUR_TASK'],
+    problems: ['NOT_FOUND', 'TASK_NOT_PAUSED', 'NOT_YOUR_TASK', 'MATERIALS_MISSING', 'MATERIAL_UNAVAILABLE'],
     handler: async ({ req, params, body }) => {
       const actor = actorOf(req);
       const claim = await loadVisibleClaim(actor, params.id);
       if (claim.applicant_id_number !== actor.idNumber) throw new Problem('NOT_YOUR_TASK', 'only the applicant can supply materials');
       const paused = await db.selectFrom('task').selectAll().where('subject_type', '=', 'nanxun_claim').where('subject_id', '=', claim.id).where('state', '=', 'paused').executeTakeFirst();
       if (!paused) throw new Problem('TASK_NOT_PAUSED', 'no reviewer is waiting for materials on this claim');
+      await attachPlanned(db, await planSupplement(db, { subjectType: 'nanxun_claim', subjectId: claim.id, taskId: paused.id, ownerUserId: actor.userId, ids: body.materials }), claim.id);
       const state = await withTemporal(() =>
         temporal.workflow.getHandle(paused.workflow_id).executeUpdate(resubmitUpdate, {
           args: [{ taskId: paused.id, actor, comment: body.comment, changes: body.changes }],

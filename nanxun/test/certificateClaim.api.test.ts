@@ -9,6 +9,7 @@ import { freshDatabase, type TestDb } from '../../test/helpers/db';
 import { testApp, login, auth } from '../../test/helpers/app';
 import { makeIdNumber } from '../../platform/identity/idNumber';
 import { shanghaiDate, addMonths, addDays } from '../../platform/calendar/workdays';
+import { withClaimMaterials } from '../../test/helpers/materials';
 
 let env: TestWorkflowEnvironment;
 let tdb: TestDb;
@@ -53,7 +54,7 @@ function expectProblem(res: request.Response, status: number, code: string) {
 }
 
 test('an applicant submits a claim; three clerks decide it; the applicant sees it paid with a full timeline', async () => {
-  const created = await post('/api/v1/nanxun/claims', tokens.applicant1!, claimBody({ certificate: { ...claimBody().certificate, level: 'senior' } }));
+  const created = await post('/api/v1/nanxun/claims', tokens.applicant1!, await withClaimMaterials(app, tokens.applicant1!, claimBody({ certificate: { ...claimBody().certificate, level: 'senior' } })));
   expect(created.status).toBe(201);
   expect(created.body).toMatchObject({ kind: 'certificate', status: 'unit_verification', stage: 'unit_verification', amountYuan: 3000 });
   expect(created.body.applicationNo).toMatch(/^NX-ZS-\d{4}-\d{6}$/);
@@ -151,7 +152,7 @@ test('refusals: malformed input, wrong check digit, identity, window, employer, 
   expectProblem(expired, 422, 'NOT_ELIGIBLE');
   expect(expired.body.reasons).toEqual(['WINDOW_EXPIRED']);
   // exactly six months after receipt is still inside the window
-  const edge = await post('/api/v1/nanxun/claims', a, claimBody({ certificate: { number: 'Z2', level: 'junior', issuedOn: addMonths(today(), -7), receivedOn: addMonths(today(), -6) } }));
+  const edge = await post('/api/v1/nanxun/claims', a, await withClaimMaterials(app, a, claimBody({ certificate: { number: 'Z2', level: 'junior', issuedOn: addMonths(today(), -7), receivedOn: addMonths(today(), -6) } })));
   expect(edge.status).toBe(201);
   const outside = await post('/api/v1/nanxun/claims', a, claimBody({ employerOrgCode: 'HZ-E-WXHG', certificate: { ...claimBody().certificate, level: 'senior' } }));
   expectProblem(outside, 422, 'NOT_ELIGIBLE');
@@ -177,7 +178,7 @@ test('the database refuses a second pending claim for the same level even if the
 
 test('two identical submissions at once make one claim', async () => {
   const token = await login(app, 'applicant3');
-  const body = claimBody({ certificate: { ...claimBody().certificate, level: 'intermediate' } });
+  const body = await withClaimMaterials(app, token, claimBody({ certificate: { ...claimBody().certificate, level: 'intermediate' } }));
   const [r1, r2] = await Promise.all([post('/api/v1/nanxun/claims', token, body), post('/api/v1/nanxun/claims', token, body)]);
   expect([r1.status, r2.status].sort()).toEqual([201, 409]);
   const loser = r1.status === 409 ? r1 : r2;
@@ -186,7 +187,7 @@ test('two identical submissions at once make one claim', async () => {
 
 test('two clerks deciding the same task at once: one wins, the other gets 409', async () => {
   const token = await login(app, 'applicant3');
-  const created = await post('/api/v1/nanxun/claims', token, claimBody({ certificate: { ...claimBody().certificate, level: 'junior' } }));
+  const created = await post('/api/v1/nanxun/claims', token, await withClaimMaterials(app, token, claimBody({ certificate: { ...claimBody().certificate, level: 'junior' } })));
   expect(created.status).toBe(201);
   const unitTask = await eventually(async () => (await get('/api/v1/tasks', tokens['unit.jgjx']!)).body.find((t: { subject: { id: string } }) => t.subject.id === created.body.id), 'unit task');
   await decide(unitTask.id, tokens['unit.jgjx']!, { decision: 'approve' });
@@ -204,7 +205,7 @@ test('a decision taken whose answer was lost: the retry with the same Idempotenc
   const reg = await request(app).post('/api/v1/auth/register').send({ username: 'lost-answer', password: 'Lantern-Quiet-Harbor-71', name: '钱七', idNumber: makeIdNumber('33050319880808123'), phone: '13600000000' });
   expect(reg.status).toBe(201);
   const token = await login(app, 'lost-answer', 'Lantern-Quiet-Harbor-71');
-  const created = await post('/api/v1/nanxun/claims', token, claimBody({ certificate: { ...claimBody().certificate, level: 'junior' } }));
+  const created = await post('/api/v1/nanxun/claims', token, await withClaimMaterials(app, token, claimBody({ certificate: { ...claimBody().certificate, level: 'junior' } })));
   expect(created.status).toBe(201);
   const unitTask = await eventually(async () => (await get('/api/v1/tasks', tokens['unit.jgjx']!)).body.find((t: { subject: { id: string } }) => t.subject.id === created.body.id), 'unit task');
   // refused (a junior claim confirmed at another level is not an approval): the key is free for the corrected request
@@ -232,7 +233,7 @@ test('a clerk never sees or decides a task about their own claim', async () => {
   const reg = await request(app).post('/api/v1/auth/register').send({ username: 'verifier-self', password: 'Lantern-Quiet-Harbor-71', name: verifier.display_name, idNumber: verifier.id_number, phone: '13900000000' });
   expect(reg.status).toBe(201);
   const self = await login(app, 'verifier-self', 'Lantern-Quiet-Harbor-71');
-  const created = await post('/api/v1/nanxun/claims', self, claimBody());
+  const created = await post('/api/v1/nanxun/claims', self, await withClaimMaterials(app, self, claimBody()));
   expect(created.status).toBe(201);
   const t = await eventually(() => tdb.db.selectFrom('task').selectAll().where('subject_id', '=', created.body.id).executeTakeFirst(), 'the task');
   const inbox = await get('/api/v1/tasks', tokens['unit.jgjx']!);

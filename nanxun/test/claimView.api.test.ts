@@ -15,6 +15,9 @@ import { actor } from '../../test/helpers/claims';
 import { shanghaiDate, addMonths } from '../../platform/calendar/workdays';
 import { liveClaimView, presentClaimView, calendarFor, type StoredClaimView } from '../claimView';
 import * as m0006 from '../migrations/0006_claim_view';
+import { withClaimMaterials } from '../../test/helpers/materials';
+import { listMaterials } from '../../platform/materials/useCases';
+import { installTimelineDetails } from '../../platform/materials/migrations/0025_materials';
 
 let env: TestWorkflowEnvironment;
 let tdb: TestDb;
@@ -71,7 +74,8 @@ async function expectCurrent(claimId: string, viewer: 'applicant1' | 'none' = 'a
     const res = await get(`/api/v1/nanxun/claims/${claimId}`, t.applicant1!);
     expect(res.status).toBe(200);
     const live = (await liveClaimView(tdb.db, claimId))!;
-    expect(res.body).toEqual(presentClaimView(live.view, live.access, applicant, await calendarFor(tdb.db, live.view), new Date()));
+    // plus the claim's materials, listed by the API layer (platform/materials), not the projection
+    expect(res.body).toEqual({ ...presentClaimView(live.view, live.access, applicant, await calendarFor(tdb.db, live.view), new Date()), materials: await listMaterials(tdb.db, 'nanxun_claim', live.view.id) });
     return true;
   }, 'the API answering with the projection', 5000);
   return projected;
@@ -88,13 +92,13 @@ async function decide(claimId: string, kind: string, user: string, body: Record<
 }
 
 test('the projection equals the live view after every stage of a shortage-talent claim, a clawback and a renaming', async () => {
-  const created = await post('/api/v1/nanxun/claims', t.applicant1!, {
+  const created = await post('/api/v1/nanxun/claims', t.applicant1!, await withClaimMaterials(app, t.applicant1!, {
     kind: 'shortage_talent',
     employerOrgCode: 'NX-E-LHWL',
     position: '安全主管',
     certificate: { number: 'ZV-1', level: 'intermediate', issuedOn: addMonths(today(), -20), receivedOn: addMonths(today(), -19) },
     employment: { since: addMonths(today(), -14), contractYears: 3, socialSecurityMonths: 13, firstIntroduction: true },
-  });
+  }));
   expect(created.status).toBe(201);
   const id = created.body.id as string;
 
@@ -123,6 +127,8 @@ test('the projection equals the live view after every stage of a shortage-talent
   v = await expectCurrent(id);
   expect(v).toMatchObject({ status: 'bureau_review' });
   expect(v.timeline.find((e) => e.event === 'decided')).toMatchObject({ orgName: expect.any(String), details: { verdict: 'true', confirmedLevel: 'intermediate' } });
+  // the decision's entry names the materials the unit had before it (0025_materials), in the projection as live
+  expect((v.timeline.find((e) => e.event === 'decided')!.details as { materials: { kind: string }[] }).materials.map((m) => m.kind)).toEqual(['id_card', 'certificate', 'contract', 'social_insurance', 'tax']);
   await decide(id, 'bureau_review', 'bureau1', { decision: 'approve' });
   await openTask(id, 'rereview', 'rereview.jtj');
   await expectCurrent(id);
@@ -240,6 +246,8 @@ test('the migration fills the projection of claims that already exist', async ()
   await m0006.down(tdb.db);
   expect((await sql<{ n: number }>`select count(*)::int as n from information_schema.tables where table_name = 'claim_view'`.execute(tdb.db)).rows[0]!.n).toBe(0);
   await m0006.up(tdb.db);
+  // 0025_materials extends the timeline details (the materials each decision saw) and rebuilds the projections
+  await installTimelineDetails(tdb.db);
   for (const id of ids) {
     const { projected, live } = await bothViews(id);
     expect(projected).toEqual(live);

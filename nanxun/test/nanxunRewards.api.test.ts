@@ -9,6 +9,7 @@ import { freshDatabase, type TestDb } from '../../test/helpers/db';
 import { testApp, login, auth } from '../../test/helpers/app';
 import { makeIdNumber } from '../../platform/identity/idNumber';
 import { shanghaiDate, addMonths, addDays } from '../../platform/calendar/workdays';
+import { withClaimMaterials } from '../../test/helpers/materials';
 
 let env: TestWorkflowEnvironment;
 let tdb: TestDb;
@@ -52,7 +53,7 @@ test('a shortage-talent claim is refused with every failing reason, checked agai
   expect(bad.status).toBe(422);
   expect(bad.body).toMatchObject({ code: 'NOT_ELIGIBLE' });
   expect(bad.body.reasons).toEqual(expect.arrayContaining(['LEVEL_NOT_INTERMEDIATE', 'CONTRACT_TOO_SHORT', 'CONTRIBUTIONS_TOO_SHORT', 'NOT_FIRST_INTRODUCTION']));
-  const ok = await post('/api/v1/nanxun/claims', t.applicant1!, shortage());
+  const ok = await post('/api/v1/nanxun/claims', t.applicant1!, await withClaimMaterials(app, t.applicant1!, shortage()));
   expect(ok.status).toBe(201);
   expect(ok.body).toMatchObject({ kind: 'shortage_talent', amountYuan: 10000, status: 'unit_verification' });
   expect(ok.body.applicationNo).toMatch(/^NX-JQ-\d{4}-\d{6}$/);
@@ -94,20 +95,20 @@ test('a shortage-talent claim is refused with every failing reason, checked agai
 });
 
 test('a clawback recovers, cancels and blacklists; the person can claim nothing more', async () => {
-  const created = await post('/api/v1/nanxun/claims', t.applicant3!, {
+  const created = await post('/api/v1/nanxun/claims', t.applicant3!, await withClaimMaterials(app, t.applicant3!, {
     kind: 'certificate',
     employerOrgCode: 'NX-E-JGJX',
     certificate: { number: 'ZC-1', level: 'junior', issuedOn: addDays(today(), -30), receivedOn: addDays(today(), -20) },
-  });
+  }));
   await decideAll(created.body.id, [
     ['unit_verification', 'unit.jgjx', { decision: 'approve' }],
     ['bureau_review', 'bureau1', { decision: 'approve' }],
   ]);
-  const pending = await post('/api/v1/nanxun/claims', t.applicant3!, {
+  const pending = await post('/api/v1/nanxun/claims', t.applicant3!, await withClaimMaterials(app, t.applicant3!, {
     kind: 'certificate',
     employerOrgCode: 'NX-E-JGJX',
     certificate: { number: 'ZC-2', level: 'intermediate', issuedOn: addDays(today(), -30), receivedOn: addDays(today(), -20) },
-  });
+  }));
   expect(pending.status).toBe(201);
   const rr = await login(app, 'rereview.nxz');
   const task = await eventually(async () => (await get('/api/v1/tasks?kind=rereview', rr)).body.find((x: { subject: { id: string } }) => x.subject.id === created.body.id), 'rereview');

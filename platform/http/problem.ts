@@ -33,6 +33,11 @@ export const ProblemCodes = {
   DISPUTE_CLOSED: { status: 409, title: 'The identity dispute has already been resolved' },
   EXPERT_HAS_ACCOUNT: { status: 409, title: 'The expert already has an account' },
   NOT_A_CLAIMANT: { status: 422, title: 'The account does not claim this identity' },
+  // materials (申请材料) and service ratings (好差评)
+  MATERIALS_MISSING: { status: 422, title: 'Required materials are missing' },
+  MATERIAL_UNAVAILABLE: { status: 422, title: 'A material is not yours to attach, or is already attached' },
+  ALREADY_RATED: { status: 409, title: 'You have already rated this' },
+  NOT_ENDED: { status: 422, title: 'It can be rated once it has ended' },
   // Zhejiang title review
   SESSION_EXISTS: { status: 409, title: 'A session of this level already exists for that year' },
   SESSION_STATE: { status: 409, title: 'The session is not at the step this needs' },
@@ -51,7 +56,7 @@ export const ProblemCodes = {
   INVALID_CREDIT_CODE: { status: 422, title: 'The unified social credit code is not valid (GB 32100-2015)' },
   DUPLICATE_CREDIT_CODE: { status: 409, title: 'An organisation with this unified social credit code is already registered' },
   UNKNOWN_ORG: { status: 422, title: 'The town, regulator or other organisation named is not registered' },
-  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Send the file as text/csv' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The media type of the body or file is not accepted here (CSV for imports; PDF, JPEG or PNG judged by content for materials)' },
   INVALID_CSV: { status: 400, title: 'The body is not a CSV file with the expected header' },
   IMPORT_HAS_INVALID_ROWS: { status: 422, title: 'Some rows are not valid; nothing was imported' },
   DB_UNAVAILABLE: { status: 503, title: 'The database is unavailable' },

@@ -3,7 +3,7 @@
  * its access rule is enforced by the shared middleware.
  */
 import { OpenAPIRegistry, extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
-import type { NextFunction, Request, Response, Router } from 'express';
+import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import { z, type ZodType } from 'zod';
 import { enforce, type Access } from '../auth/authenticate';
 import { zodProblem } from './problem';
@@ -36,6 +36,12 @@ export interface RouteDef<P extends ZodType, Q extends ZodType, B extends ZodTyp
   params?: P;
   query?: Q;
   body?: B;
+  /** a multipart/form-data body: its schema for the document (parsing is done by `before`, e.g. multer) */
+  multipart?: ZodType;
+  /** middleware run after the access check and before the handler (e.g. a multipart parser) */
+  before?: RequestHandler[];
+  /** a response that is not JSON (e.g. a file download): media types of the 200 answer, for the document */
+  rawResponse?: string[];
   responses: Record<number, { description: string; schema?: ZodType }>;
   /** problem codes this route may answer with, for the document */
   problems?: string[];
@@ -57,6 +63,10 @@ export function defineRoute<P extends ZodType = ZodType, Q extends ZodType = Zod
   for (const [status, r] of Object.entries(def.responses)) {
     responses[status] = r.schema ? { description: r.description, content: { 'application/json': { schema: r.schema } } } : { description: r.description };
   }
+  if (def.rawResponse) {
+    const [status, r] = Object.entries(def.responses)[0]!;
+    responses[status] = { description: r.description, content: Object.fromEntries(def.rawResponse.map((t) => [t, { schema: { type: 'string', format: 'binary' } }])) };
+  }
   responses.default = {
     description: `problem+json error${def.problems?.length ? ` (${def.problems.join(', ')})` : ''}`,
     content: { 'application/problem+json': { schema: ProblemSchema } },
@@ -71,7 +81,8 @@ export function defineRoute<P extends ZodType = ZodType, Q extends ZodType = Zod
     request: {
       ...(def.params ? { params: def.params as never } : {}),
       ...(def.query ? { query: def.query as never } : {}),
-      ...(def.body ? { body: { content: { 'application/json': { schema: def.body } } } } : {}),
+      ...(def.body && !def.multipart ? { body: { content: { 'application/json': { schema: def.body } } } } : {}),
+      ...(def.multipart ? { body: { content: { 'multipart/form-data': { schema: def.multipart } } } } : {}),
     },
     responses: responses as never,
   });
@@ -98,5 +109,5 @@ export function defineRoute<P extends ZodType = ZodType, Q extends ZodType = Zod
     }
   };
   declaredRoutes.push({ method: def.method, path: def.path, access: def.access });
-  router[def.method](def.path, enforce(def.access), handler);
+  router[def.method](def.path, enforce(def.access), ...(def.before ?? []), handler);
 }

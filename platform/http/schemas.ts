@@ -7,6 +7,7 @@ import { isValidIdNumber, normalizeIdNumber } from '../identity/idNumber';
 import { isValidDate } from '../calendar/workdays';
 import { CERTIFICATE_LEVELS, UNIT_VERDICTS } from '../../nanxun/rules';
 import { TITLE_LEVELS } from '../../titleReview/rules';
+import { MATERIAL_KINDS } from '../materials/requirements';
 
 export const DateString = z
   .string()
@@ -84,6 +85,9 @@ export const CertificateInput = z
   })
   .strict();
 
+/** ids of uploaded materials (POST /api/v1/materials) to attach */
+export const MaterialIds = z.array(z.string().trim().min(1).max(64)).max(40);
+
 const claimCommon = {
   applicant: ApplicantInput.optional().openapi({ description: 'must be the logged-in applicant if given' }),
   employerOrgCode: z.string().trim().min(1).max(64),
@@ -93,6 +97,7 @@ const claimCommon = {
   employerAddress: z.string().trim().max(200).optional(),
   employerPhone: Phone.optional(),
   declaration: z.boolean().optional().openapi({ description: '申请人声明: materials true, no similar award claimed elsewhere (submitting implies it; false is refused)' }),
+  materials: MaterialIds.optional().openapi({ description: 'uploaded materials (POST /api/v1/materials) to attach: certificate claims need id_card + certificate; shortage_talent also contract, social_insurance, tax (else 422 MATERIALS_MISSING)' }),
 };
 
 export const EmploymentInput = z
@@ -184,6 +189,11 @@ export const DecisionBody = registry.register(
     .object({
       decision: z.enum(['approve', 'reject', 'request_supplement']),
       comment: z.string().trim().max(2000).optional(),
+      missingKinds: z
+        .array(z.enum(MATERIAL_KINDS))
+        .max(MATERIAL_KINDS.length)
+        .optional()
+        .openapi({ description: 'request_supplement: the materials the applicant must send (id_card, certificate, contract, social_insurance, tax, achievement, other)' }),
       verdict: z.enum(UNIT_VERDICTS).optional().openapi({ description: 'unit_verification: 属实 true / 不属实 not_true / 暂无该证书信息 no_record' }),
       confirmedLevel: z.enum(CERTIFICATE_LEVELS).optional().openapi({ description: 'unit_verification: the level the unit confirms' }),
       amountYuan: z.number().int().positive().optional().openapi({ description: 'rereview: the amount approved' }),
@@ -201,6 +211,7 @@ export const SupplementBody = registry.register(
     .object({
       comment: z.string().trim().max(2000).optional(),
       changes: z.record(z.string(), z.union([z.string().max(500), z.number(), z.boolean()])).optional().openapi({ description: 'corrected form fields' }),
+      materials: MaterialIds.optional().openapi({ description: 'new uploaded materials; they must cover the kinds the reviewer asked for (missingKinds)' }),
     })
     .strict(),
 );
@@ -239,6 +250,10 @@ export const ClaimView = registry.register(
     instalments: z.array(z.object({ year: z.number().int(), amountYuan: z.number().int(), status: z.string(), dueOn: z.string().nullable().optional(), paidAt: z.string().nullable().optional(), recoveredAt: z.string().nullable().optional() })),
     nextInstalmentDueOn: z.string().nullable().openapi({ description: 'while awaiting_next_instalment: when the next instalment comes due' }),
     tasks: z.array(TaskView),
+    materials: z
+      .array(z.object({ id: z.string(), kind: z.string(), fileName: z.string(), contentType: z.string(), size: z.number().int(), attachedAt: z.string().nullable() }))
+      .optional()
+      .openapi({ description: 'the attached materials (GET /api/v1/materials/:id for the bytes)' }),
   }),
 );
 

@@ -62,7 +62,7 @@ export function timelineView(r: TimelineRow, orgNames: Map<string, string>) {
   };
 }
 
-const DETAIL_KEYS = ['verdict', 'confirmedLevel', 'amountYuan', 'instalmentNo', 'dueOn', 'remainingWorkingDays'] as const;
+const DETAIL_KEYS = ['verdict', 'confirmedLevel', 'amountYuan', 'instalmentNo', 'dueOn', 'remainingWorkingDays', 'missingKinds', 'materials'] as const;
 function pickDetails(data: unknown): Record<string, unknown> | null {
   if (!data || typeof data !== 'object') return null;
   const d = data as Record<string, unknown>;

@@ -15,6 +15,7 @@ import type { Task } from '../../db/schema';
 import { decideUpdate, type Actor } from './messages';
 import { normaliseTaskId } from './taskIds';
 import { canDecide } from './access';
+import { recordSupplementRequest } from '../materials/useCases';
 import { displayCalendar } from '../calendar/calendarTable';
 import { shanghaiDate } from '../calendar/workdays';
 
@@ -60,7 +61,9 @@ export async function decideTask(
     if (t.state === 'done' || t.state === 'cancelled') throw new Problem('TASK_ALREADY_DECIDED', `decided ${t.decision ?? t.state} by ${t.decided_by ?? 'the system'}`);
     if (t.state === 'paused') throw new Problem('TASK_PAUSED');
 
-    const { decision, comment, ...fields } = body;
+    const { decision, comment, missingKinds, ...fields } = body;
+    // the kinds asked for are kept outside the workflow; the request's timeline row names them (0025_materials)
+    if (decision === 'request_supplement') await recordSupplementRequest(db, t, missingKinds, actor.username);
     // the update id makes a retried request with the same key one update in the workflow too
     const updateId = key ? `idem-${createHash('sha256').update(`${actor.userId}:${key}`).digest('hex').slice(0, 32)}` : undefined;
     const state = await withTemporal(() =>

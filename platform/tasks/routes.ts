@@ -21,6 +21,8 @@ import { maskIdNumber } from '../identity/idNumber';
 import { titleSubjectSummary } from '../../titleReview/summary';
 import { normaliseTaskId } from './taskIds';
 import { decideTask } from './decideTask';
+import { canReadSubject, listMaterials, recordSupplementRequest } from '../materials/useCases';
+import { MaterialListItem } from '../materials/routes';
 
 export { canDecide } from './access';
 import { canDecide } from './access';
@@ -111,7 +113,7 @@ export function taskRoutes(deps: AppDeps): Router {
     tags: ['tasks'],
     access: { roles: 'any' },
     params: z.object({ id: z.string().max(200) }),
-    responses: { 200: { description: 'the task', schema: TaskView.extend({ subjectSummary: z.record(z.string(), z.unknown()).nullable() }) } },
+    responses: { 200: { description: 'the task', schema: TaskView.extend({ subjectSummary: z.record(z.string(), z.unknown()).nullable(), materials: z.array(MaterialListItem).openapi({ description: "the subject's materials, to the clerks whose task concerns it" }) }) } },
     problems: ['NOT_FOUND', 'NOT_YOUR_TASK'],
     handler: async ({ req, params }) => {
       const viewer = actorOf(req);
@@ -137,7 +139,9 @@ export function taskRoutes(deps: AppDeps): Router {
         }
       }
       if (!subjectSummary) subjectSummary = await titleSubjectSummary(db, t, viewer);
-      return { ...taskView(t, await currentCalendar()), subjectSummary };
+      const subjectType = t.subject_type === 'nanxun_claim' || t.subject_type === 'title_application' ? t.subject_type : null;
+      const materials = subjectType && (await canReadSubject(db, viewer, subjectType, t.subject_id)) ? await listMaterials(db, subjectType, t.subject_id) : [];
+      return { ...taskView(t, await currentCalendar()), subjectSummary, materials };
     },
   });
 

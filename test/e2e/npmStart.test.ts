@@ -10,6 +10,7 @@ import { portInUse } from '../../runtime/temporalDevServer';
 import { freePort } from '../../tools/ports';
 import { Client, Connection } from '@temporalio/client';
 import { shanghaiDate, addDays } from '../../platform/calendar/workdays';
+import { uploadRequiredMaterials } from '../../platform/materials/httpClient';
 
 jest.setTimeout(240_000);
 
@@ -116,6 +117,7 @@ test('npm start serves a healthy system, and a second start keeps the data and t
     kind: 'certificate',
     employerOrgCode: 'NX-E-LHWL',
     certificate: { number: 'E2E-1', level: 'junior', issuedOn: addDays(today, -20), receivedOn: addDays(today, -10) },
+    materials: await uploadRequiredMaterials(base(), applicant, 'nanxun_claim', 'certificate'),
   });
   expect(created.status).toBe(201);
   const unit = await login('unit.lhwl');

@@ -23,6 +23,7 @@ import { createTokenIssuer, tokenForUser } from '../../platform/auth/authenticat
 import { makeIdNumber } from '../../platform/identity/idNumber';
 import type { Database } from '../../db/schema';
 import { certificateClaimBody } from '../security/world';
+import { withClaimMaterials } from '../helpers/materials';
 
 jest.setTimeout(300_000);
 const OUTAGE_MS = 30_000;
@@ -75,7 +76,7 @@ test('a 30-second database outage while claims are decided and paid: 503s, retri
   const claims: { id: string }[] = [];
   for (const a of ['applicant1', 'applicant2', 'applicant3', 'outage4']) {
     for (const level of ['junior', 'intermediate', 'senior']) {
-      const r = await request(app).post('/api/v1/nanxun/claims').set(auth(tokens[a]!)).send(certificateClaimBody(level));
+      const r = await request(app).post('/api/v1/nanxun/claims').set(auth(tokens[a]!)).send(await withClaimMaterials(app, tokens[a]!, certificateClaimBody(level)));
       expect(r.status).toBe(201);
       claims.push(r.body);
     }

@@ -13,6 +13,7 @@ import { createTokenIssuer } from '../../platform/auth/authenticate';
 import { freePort } from '../../tools/ports';
 import { shanghaiDate, addDays } from '../../platform/calendar/workdays';
 import { claimWorkflowId } from '../../nanxun/rules';
+import { claimMaterials } from '../helpers/materials';
 
 let tdb: TestDb;
 let app: Express;
@@ -91,12 +92,15 @@ test('writes answer 503 TEMPORAL_UNAVAILABLE within the deadline and leave no cl
   const applicant = await login(app, 'applicant1');
   const today = shanghaiDate(new Date());
   const before = await tdb.db.selectFrom('claim').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const materials = await claimMaterials(app, applicant, 'certificate');
   let t0 = Date.now();
   const submit = await request(app)
     .post('/api/v1/nanxun/claims')
     .set(auth(applicant))
-    .send({ kind: 'certificate', employerOrgCode: 'NX-E-JGJX', certificate: { number: 'T1', level: 'senior', issuedOn: addDays(today, -20), receivedOn: addDays(today, -10) } });
+    .send({ kind: 'certificate', employerOrgCode: 'NX-E-JGJX', certificate: { number: 'T1', level: 'senior', issuedOn: addDays(today, -20), receivedOn: addDays(today, -10) }, materials });
   expect503(submit, 'TEMPORAL_UNAVAILABLE');
+  // the materials were not taken by the claim that was not made: they can be attached to the next attempt
+  expect(await tdb.db.selectFrom('material').select('subject_id').where('id', 'in', materials).execute()).toEqual([{ subject_id: null }, { subject_id: null }]);
   expect(Date.now() - t0).toBeLessThan(8000);
   const after = await tdb.db.selectFrom('claim').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
   expect(after.n).toBe(before.n);

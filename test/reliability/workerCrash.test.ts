@@ -16,6 +16,7 @@ import { createTokenIssuer, tokenForUser } from '../../platform/auth/authenticat
 import { makeIdNumber } from '../../platform/identity/idNumber';
 import { freePort } from '../../tools/ports';
 import { certificateClaimBody } from '../security/world';
+import { withClaimMaterials } from '../helpers/materials';
 
 jest.setTimeout(420_000);
 const CLAIMS = Number(process.env.CRASH_CLAIMS ?? 240);
@@ -87,7 +88,7 @@ test(`SIGKILL the worker with ${CLAIMS} claims in flight: every claim ends where
   const claims: { id: string; target: number }[] = [];
   const specs = Array.from({ length: CLAIMS }, (_, i) => ({ user: users[Math.floor(i / LEVELS.length)]!, level: LEVELS[i % LEVELS.length]! }));
   await pool(specs, 8, async ({ user, level }, i) => {
-    const r = await request(app).post('/api/v1/nanxun/claims').set(auth(await token(user))).send(certificateClaimBody(level));
+    const r = await request(app).post('/api/v1/nanxun/claims').set(auth(await token(user))).send(await withClaimMaterials(app, await token(user), certificateClaimBody(level)));
     expect(r.status).toBe(201);
     claims[i] = { id: r.body.id, target: i % 5 };
   });

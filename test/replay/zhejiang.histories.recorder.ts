@@ -15,6 +15,7 @@ import { client, newApplicant, tokenFor } from '../helpers/zhejiang';
 import { loadCalendar } from '../../platform/calendar/calendarTable';
 import { addWorkingDays, shanghaiDate, startOfShanghaiDay } from '../../platform/calendar/workdays';
 import { misconductWorkflowId, titleApplicationWorkflowId, titleSessionWorkflowId } from '../../titleReview/rules';
+import { withTitleMaterials } from '../helpers/materials';
 
 let env: TestWorkflowEnvironment;
 let tdb: TestDb;
@@ -64,8 +65,8 @@ test('title review: a session from opening to certificates, with objections, a r
   const s = await api.post('/api/v1/zhejiang/sessions', office, { year, level: 'senior', meetingDate });
   const a = await newApplicant(tdb.db, '录制甲');
   const r = await newApplicant(tdb.db, '录制乙');
-  const A = (await api.post('/api/v1/zhejiang/applications', a.token, { sessionId: s.body.id, category: 'safety_science', channel: 'standard', employerOrgCode: 'NX-E-SLJS', commitment: true })).body;
-  const R = (await api.post('/api/v1/zhejiang/applications', r.token, { sessionId: s.body.id, category: 'safety_science', channel: 'standard', employerOrgCode: 'NX-E-LSXC', commitment: true })).body;
+  const A = (await api.post('/api/v1/zhejiang/applications', a.token, await withTitleMaterials(app, a.token, { sessionId: s.body.id, category: 'safety_science', channel: 'standard', employerOrgCode: 'NX-E-SLJS', commitment: true }))).body;
+  const R = (await api.post('/api/v1/zhejiang/applications', r.token, await withTitleMaterials(app, r.token, { sessionId: s.body.id, category: 'safety_science', channel: 'standard', employerOrgCode: 'NX-E-LSXC', commitment: true }))).body;
   const aw = titleApplicationWorkflowId(A.applicationNo);
   await decide(`${aw}/unit_recommendation`, 'unit.sljs', { decision: 'approve', comment: '同意推荐' });
   await decide(`${titleApplicationWorkflowId(R.applicationNo)}/unit_recommendation`, 'unit.lsxc', { decision: 'reject', comment: '业绩不足' });

@@ -108,6 +108,14 @@ const ROUTE_CASES: Record<string, string> = {
   'GET /api/v1/public/notices/:id': 'role-level: public by design (公示 publicity notice)',
   'POST /api/v1/public/notices/:id/objections': 'role-level: public by design (anyone may object to a running notice; it only opens a task for the publisher and shows nothing)',
   'GET /api/v1/public/certificates/:code': 'role-level: public by design (certificate verification, ID number masked)',
+  // materials (申请材料) and service ratings (好差评)
+  'POST /api/v1/materials': 'role-level: applicants upload into their own account; attaching checks ownership (platform/materials/test/materials.api.test.ts)',
+  'GET /api/v1/materials/:id': 'material download',
+  'DELETE /api/v1/materials/:id': 'material download',
+  'GET /api/v1/materials/audit': 'role-level: admin and auditor only, the download audit trail',
+  'POST /api/v1/ratings': 'rating',
+  'GET /api/v1/ratings/:type/:id': 'rating',
+  'GET /api/v1/reports/ratings': 'role-level: rating aggregates per organisation and month for the bureau, office and oversight roles (no personal data)',
 };
 
 type Verdict = 'allow' | 'deny';
@@ -354,6 +362,38 @@ test('supplementary materials: only the applicant whose claim it is', async () =
     expect(res.status).toBe(200);
   }
   assertNoMismatch('supplement');
+});
+
+test('material download: the uploader, and the clerks whose task concerns the claim or application; 404 to anyone else; removal only by the uploader, never once attached', async () => {
+  const tasks = await allTasks();
+  const materials = await w.tdb.db.selectFrom('material').selectAll().where('subject_id', 'in', w.subjects.map((s) => s.id)).execute();
+  expect(new Set(materials.map((m) => m.subject_id)).size).toBe(w.subjects.length);
+  const hasTask = (a: Account, s: Subject) => tasks.some((t) => t.subject.id === s.id && mayDecide(a, t.task, s));
+  const probes = w.accounts.flatMap((a) => materials.map((m) => ({ a, m, s: w.subjects.find((x) => x.id === m.subject_id)! })));
+  await inBatches(probes, async ({ a, m, s }) => {
+    const res = await request(w.app).get(`/api/v1/materials/${m.id}`).set(auth(a.token));
+    const expected = a.username === s.owner || hasTask(a, s);
+    record(`${a.username} GET material ${m.kind} of ${s.ref} (owner ${s.owner})`, expected ? 'allow' : 'deny', res);
+    if (!expected) expect(res.status).toBe(404);
+    const del = await request(w.app).delete(`/api/v1/materials/${m.id}`).set(auth(a.token));
+    record(`${a.username} DELETE material ${m.kind} of ${s.ref}`, a.username === s.owner ? 'allow' : 'deny', del);
+    if (a.username === s.owner) expect(del.body.code).toBe('MATERIAL_UNAVAILABLE');
+  });
+  expect(await w.tdb.db.selectFrom('material').select('id').where('subject_id', 'in', w.subjects.map((s) => s.id)).execute()).toHaveLength(materials.length);
+  assertNoMismatch('material download');
+});
+
+test('rating: only the applicant whose claim or application it is (none has ended: 422 NOT_ENDED for them, 404 to anyone else)', async () => {
+  const probes = w.accounts.filter((a) => a.roles.includes('applicant')).flatMap((a) => w.subjects.map((s) => ({ a, s })));
+  await inBatches(probes, async ({ a, s }) => {
+    const res = await request(w.app).post('/api/v1/ratings').set(auth(a.token)).send({ subject: { type: s.type, id: s.id }, score: 5 });
+    record(`${a.username} rates ${s.ref} (owner ${s.owner})`, isOwner(a, s) ? 'allow' : 'deny', res);
+    expect(res.body.code).toBe(isOwner(a, s) ? 'NOT_ENDED' : 'NOT_FOUND');
+    const mine = await request(w.app).get(`/api/v1/ratings/${s.type}/${s.id}`).set(auth(a.token));
+    expect(mine.status).toBe(404);
+  });
+  expect(await w.tdb.db.selectFrom('rating').select('id').execute()).toHaveLength(0);
+  assertNoMismatch('rating');
 });
 
 test('claim submission: always for your own identity', async () => {

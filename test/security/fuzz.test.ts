@@ -19,6 +19,7 @@ import { eventually } from '../helpers/temporal';
 import { titleSessionWorkflowId } from '../../titleReview/rules';
 import { settledStateUpdate } from '../../platform/tasks/messages';
 import { addDays, shanghaiDate } from '../../platform/calendar/workdays';
+import { withTitleMaterials } from '../helpers/materials';
 
 jest.setTimeout(240_000);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
@@ -44,9 +45,11 @@ beforeAll(async () => {
   const a = await request(w.app)
     .post('/api/v1/zhejiang/applications')
     .set(auth(zjTokens.applicant3!))
-    .send({ sessionId: fx.session, category: 'safety_science', channel: 'standard', employerOrgCode: 'NX-E-JGJX', commitment: true });
+    .send(await withTitleMaterials(w.app, zjTokens.applicant3!, { sessionId: fx.session, category: 'safety_science', channel: 'standard', employerOrgCode: 'NX-E-JGJX', commitment: true }));
   if (a.status !== 201) throw new Error(`application: ${a.status} ${JSON.stringify(a.body)}`);
   fx.application = a.body.id;
+  // an attached material (its owner may not remove it) for DELETE /api/v1/materials/:id
+  fx.material = (await w.tdb.db.selectFrom('material').select('id').where('subject_id', '=', fx.application!).executeTakeFirstOrThrow()).id;
   // nothing may still be written in the background when the fuzzing (and its before/after hashes) starts
   await w.env.client.workflow.getHandle(titleSessionWorkflowId(2031, 'senior')).executeUpdate(settledStateUpdate);
   await eventually(() => w.tdb.db.selectFrom('task').select('id').where('subject_id', '=', fx.application!).where('kind', '=', 'unit_recommendation').executeTakeFirst(), 'unit_recommendation task');
@@ -59,6 +62,7 @@ afterAll(async () => {
 const TABLES = [
   'claim', 'task', 'timeline', 'payout', 'app_user', 'idempotency', 'calendar_day', 'calendar_year', 'sequence', 'blacklist', 'instalment', 'fund_budget', 'org',
   'zj_unit', 'zj_expert', 'zj_session', 'zj_application', 'zj_committee_draw', 'zj_committee_member', 'ballot_voter', 'ballot_vote', 'notice', 'objection', 'title_grant', 'title_ban',
+  'material', 'material_blob', 'material_access', 'material_request', 'rating',
 ];
 async function snapshot(): Promise<string> {
   const existing = await sql<{ t: string }>`select tablename as t from pg_tables where schemaname = 'public'`.execute(w.tdb.db);
@@ -151,7 +155,7 @@ function expectWellFormed(res: request.Response, what: string) {
 }
 
 interface Endpoint {
-  method: 'post' | 'put' | 'patch';
+  method: 'post' | 'put' | 'patch' | 'delete';
   route: string;
   /** who sends it */
   as: () => string | null;
@@ -399,6 +403,65 @@ test('organisation import: hostile CSV text is refused whole or reported per row
       expectWellFormed(res, `import ${text.slice(0, 200)}`);
       if (res.status >= 400) expect(await snapshot()).toBe(before);
     }),
+    { numRuns: RUNS, endOnFailure: true },
+  );
+});
+
+WRITE_ENDPOINTS.push(
+  {
+    // JSON bodies here; multipart bodies in the test below
+    method: 'post',
+    route: '/api/v1/materials',
+    as: () => w.byName.applicant3!.token,
+    path: fc.constant('/api/v1/materials'),
+    template: () => ({ kind: 'certificate', file: '%PDF-1.4' }),
+  },
+  {
+    method: 'delete',
+    route: '/api/v1/materials/:id',
+    as: () => zjTokens.applicant3!,
+    path: fc.oneof(fc.constant('@material'), fc.constantFrom('x', '00000000-0000-0000-0000-000000000000', '%00'), fc.string({ maxLength: 120 }).map(safeEncode)).map((id) => `/api/v1/materials/${id}`),
+    template: () => ({}),
+  },
+  {
+    method: 'post',
+    route: '/api/v1/ratings',
+    as: () => w.byName.applicant2!.token,
+    path: fc.constant('/api/v1/ratings'),
+    // applicant2's claim is paused, not ended: NOT_ENDED after all checks
+    template: () => ({ subject: { type: 'nanxun_claim', id: w.subjects.find((s) => s.owner === 'applicant2')!.id }, score: 5, comment: '办理高效' }),
+  },
+);
+
+test('multipart uploads: hostile files, names and fields give no 5xx; a refusal stores nothing; only PDF/JPEG/PNG content is accepted', async () => {
+  const token = w.byName.applicant3!.token;
+  const heads = [Buffer.from('%PDF-1.7\n'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('GIF89a'), Buffer.from('<svg onload=alert(1)>'), Buffer.from('PK\x03\x04'), Buffer.alloc(0)];
+  await fc.assert(
+    fc.asyncProperty(
+      fc.constantFrom(...heads),
+      fc.uint8Array({ maxLength: 2000 }),
+      fc.oneof(fc.constantFrom(...HOSTILE_STRINGS.filter((x) => !x.includes('\u0000') && x.length < 300)), fc.string({ maxLength: 80 })),
+      fc.oneof(fc.constantFrom('certificate', 'id_card', 'achievement', 'CERTIFICATE', '', 'x'.repeat(2000)), fc.string({ maxLength: 40 })),
+      fc.constantFrom('file', 'files', 'upload'),
+      async (head, rest, name, kind, part) => {
+        const before = await snapshot();
+        const content = Buffer.concat([head, Buffer.from(rest)]);
+        const res = await request(w.app)
+          .post('/api/v1/materials')
+          .set(auth(token))
+          .field('kind', kind)
+          .attach(part, content, { filename: name.replace(/[\r\n"]/g, '') || 'x', contentType: 'application/pdf' });
+        expectWellFormed(res, `upload ${JSON.stringify(name)} ${kind} ${head.toString('hex')}`);
+        if (res.status >= 400) expect(await snapshot()).toBe(before);
+        else {
+          expect(res.status).toBe(201);
+          expect(['application/pdf', 'image/png', 'image/jpeg']).toContain(res.body.contentType);
+          expect(head.length).toBeGreaterThan(0);
+          expect(head.toString()).not.toMatch(/GIF|svg|PK/);
+          await request(w.app).delete(`/api/v1/materials/${res.body.id}`).set(auth(token));
+        }
+      },
+    ),
     { numRuns: RUNS, endOnFailure: true },
   );
 });

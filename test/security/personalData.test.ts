@@ -12,6 +12,7 @@ import { createTokenIssuer } from '../../platform/auth/authenticate';
 import { createLogger } from '../../runtime/logger';
 import { makeIdNumber } from '../../platform/identity/idNumber';
 import { buildWorld, certificateClaimBody, openTaskOf, SECRET, type Account, type Subject, type World } from './world';
+import { withClaimMaterials } from '../helpers/materials';
 
 jest.setTimeout(180_000);
 
@@ -102,7 +103,7 @@ test('logs: structured JSON with request ids, and no password, token or full ID 
   expect(token).toBeTruthy();
   await request(app).post('/api/v1/auth/login').send({ username: 'logwatch', password: `${password}-wrong` });
   await request(app).post('/api/v1/auth/login').send({ username: password, password });
-  const claim = await request(app).post('/api/v1/nanxun/claims').set(auth(token)).send({ ...certificateClaimBody('junior'), applicant: { name: '日志测试', idNumber, phone: '13911112222' } });
+  const claim = await request(app).post('/api/v1/nanxun/claims').set(auth(token)).send(await withClaimMaterials(app, token, { ...certificateClaimBody('junior'), applicant: { name: '日志测试', idNumber, phone: '13911112222' } }));
   expect(claim.status).toBe(201);
   const task = await openTaskOf(w, claim.body.id, 'unit_verification');
   const clerk = w.byName['unit.jgjx']!.token;

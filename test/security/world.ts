@@ -15,6 +15,7 @@ import { testApp, auth } from '../helpers/app';
 import { createTokenIssuer, tokenForUser } from '../../platform/auth/authenticate';
 import { shanghaiDate, addDays } from '../../platform/calendar/workdays';
 import type { Task } from '../../db/schema';
+import { withClaimMaterials, withTitleMaterials } from '../helpers/materials';
 
 export interface Account {
   username: string;
@@ -117,7 +118,8 @@ export function certificateClaimBody(level: string, employerOrgCode = 'NX-E-JGJX
  */
 async function buildCertificateClaims(w: World): Promise<Subject[]> {
   const submit = async (username: string, level: string, employer: string) => {
-    const res = await request(w.app).post('/api/v1/nanxun/claims').set(auth(w.byName[username]!.token)).send(certificateClaimBody(level, employer));
+    const token = w.byName[username]!.token;
+    const res = await request(w.app).post('/api/v1/nanxun/claims').set(auth(token)).send(await withClaimMaterials(w.app, token, certificateClaimBody(level, employer)));
     if (res.status !== 201) throw new Error(`claim by ${username}: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body as { id: string; applicationNo: string };
   };
@@ -167,7 +169,7 @@ async function buildTitleApplications(w: World): Promise<Subject[]> {
     const res = await request(w.app)
       .post('/api/v1/zhejiang/applications')
       .set(auth(w.byName[username]!.token))
-      .send({ sessionId: session.body.id, category: 'safety_science', channel: 'standard', employerOrgCode: employer, commitment: true, materials: { achievements: 'matrix fixture' } });
+      .send(await withTitleMaterials(w.app, w.byName[username]!.token, { sessionId: session.body.id, category: 'safety_science', channel: 'standard', employerOrgCode: employer, commitment: true, materials: { achievements: 'matrix fixture' } }));
     if (res.status !== 201) throw new Error(`title application by ${username}: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body as { id: string; applicationNo: string };
   };

@@ -50,6 +50,7 @@ import { maskIdNumber } from '../../platform/identity/idNumber';
 import { shanghaiDate } from '../../platform/calendar/workdays';
 import { loadCalendar } from '../../platform/calendar/calendarTable';
 import { submitApplication } from '../submitApplication';
+import { listMaterials } from '../../platform/materials/useCases';
 import { titleContext, Level, Category, Id, Reason, SessionBody, SessionViewSchema, ExpertBody, ExpertView, ApplicationBody, ApplicationCreated, BallotBody, ResultRow, mask, canSeeApplication } from './shared';
 
 export function titleApplicationRoutes(deps: AppDeps): Router {
@@ -66,7 +67,7 @@ export function titleApplicationRoutes(deps: AppDeps): Router {
     access: { roles: ['applicant'] },
     body: ApplicationBody,
     responses: { 201: { description: 'the application, at unit recommendation', schema: ApplicationCreated } },
-    problems: ['NOT_ELIGIBLE', 'IDENTITY_MISMATCH', 'DUPLICATE_APPLICATION', 'NOT_FOUND'],
+    problems: ['NOT_ELIGIBLE', 'IDENTITY_MISMATCH', 'DUPLICATE_APPLICATION', 'NOT_FOUND', 'MATERIALS_MISSING', 'MATERIAL_UNAVAILABLE', 'PAYLOAD_TOO_LARGE'],
     handler: async ({ req, body }) => submitApplication(deps, actorOf(req), body),
   });
 
@@ -146,6 +147,7 @@ export function titleApplicationRoutes(deps: AppDeps): Router {
         competentOrg: org(a.competent_org_code),
         lowerCommitteeOrg: org(a.lower_committee_org_code),
         materials: a.materials,
+        materialFiles: await listMaterials(db, 'title_application', a.id),
         commitmentAt: iso(a.commitment_at),
         submittedAt: iso(a.submitted_at),
         closedAt: iso(a.closed_at),

@@ -109,7 +109,10 @@ export const ApplicationBody = registry.register(
       applicant: ApplicantInput.optional().openapi({ description: 'must be the logged-in applicant if given' }),
       employerOrgCode: z.string().trim().min(1).max(64),
       commitment: z.boolean().openapi({ description: '对所有申报材料的真实性作出承诺 (must be true)' }),
-      materials: z.record(z.string(), z.unknown()).optional().openapi({ description: 'achievements, score, papers… (free form)' }),
+      materials: z
+        .union([z.array(z.string().trim().min(1).max(64)).max(40), z.record(z.string(), z.unknown())])
+        .optional()
+        .openapi({ description: 'the uploaded materials to attach ([id…], POST /api/v1/materials; at least one achievement), or the free-form description (achievements, score, papers…) with the ids in `files`' }),
     })
     .strict(),
 );

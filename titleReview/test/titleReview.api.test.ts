@@ -10,6 +10,7 @@ import { client, expectProblem, newApplicant, tokenFor } from '../../test/helper
 import { loadCalendar } from '../../platform/calendar/calendarTable';
 import { addDays, addWorkingDays, shanghaiDate } from '../../platform/calendar/workdays';
 import { titleApplicationWorkflowId } from '../rules';
+import { withTitleMaterials } from '../../test/helpers/materials';
 
 let env: TestWorkflowEnvironment;
 let tdb: TestDb;
@@ -77,7 +78,7 @@ test('sessions: meeting too soon, one per level and year; applications: unknown 
 test('an application task shows its subject in the inbox, masked to clerks who do not verify identity', async () => {
   const s = (await api.get('/api/v1/zhejiang/sessions?year=2031', office)).body[0];
   const p = await newApplicant(tdb.db, '陈收件');
-  const a = await api.post('/api/v1/zhejiang/applications', p.token, { sessionId: s.id, category: 'technical_service', channel: 'landmark', employerOrgCode: 'NX-E-JGJX', commitment: true, materials: { landmark: '主持国家重点研发计划项目' } });
+  const a = await api.post('/api/v1/zhejiang/applications', p.token, await withTitleMaterials(app, p.token, { sessionId: s.id, category: 'technical_service', channel: 'landmark', employerOrgCode: 'NX-E-JGJX', commitment: true, materials: { landmark: '主持国家重点研发计划项目' } }));
   expect(a.status).toBe(201);
   const unit = await tokenFor(tdb.db, 'unit.jgjx');
   const inbox = await api.get('/api/v1/tasks?kind=unit_recommendation&q=' + encodeURIComponent('陈收件'), unit);

@@ -16,6 +16,7 @@ import { loadCalendar } from '../../platform/calendar/calendarTable';
 import { planClaim } from '../../nanxun/claimPlans';
 import { addWorkingDays, shanghaiDate, startOfShanghaiDay } from '../../platform/calendar/workdays';
 import { titleApplicationWorkflowId, titleSessionWorkflowId } from '../rules';
+import { withTitleMaterials } from '../../test/helpers/materials';
 
 let env: TestWorkflowEnvironment;
 let tdb: TestDb;
@@ -80,8 +81,8 @@ test('a whole review year, from opening the sessions to certificates, misconduct
     X: await newApplicant(tdb.db, '周异议'),
     P: await newApplicant(tdb.db, '吴教授'),
   };
-  const apply = (who: keyof typeof people, body: Record<string, unknown>) =>
-    api.post('/api/v1/zhejiang/applications', people[who].token, { commitment: true, channel: 'standard', ...body });
+  const apply = async (who: keyof typeof people, body: Record<string, unknown>) =>
+    api.post('/api/v1/zhejiang/applications', people[who].token, await withTitleMaterials(app, people[who].token, { commitment: true, channel: 'standard', ...body }));
   const created: Record<string, { id: string; applicationNo: string }> = {};
   for (const [who, body] of [
     ['A', { sessionId: S, category: 'production_management', employerOrgCode: 'NX-E-JGJX' }],
@@ -344,7 +345,7 @@ test('a whole review year, from opening the sessions to certificates, misconduct
   const later = decisionYear + 4;
   const s5 = await api.post('/api/v1/zhejiang/sessions', t.office1, { year: later, level: 'senior', meetingDate: `${later}-11-19` });
   expect(s5.status).toBe(201);
-  const ok = await api.post('/api/v1/zhejiang/applications', people.D.token, { sessionId: s5.body.id, category: 'technical_service', channel: 'standard', employerOrgCode: 'NX-E-SLJS', commitment: true });
+  const ok = await api.post('/api/v1/zhejiang/applications', people.D.token, await withTitleMaterials(app, people.D.token, { sessionId: s5.body.id, category: 'technical_service', channel: 'standard', employerOrgCode: 'NX-E-SLJS', commitment: true }));
   expect(ok.status).toBe(201);
 
   // every step is on the timeline in Postgres

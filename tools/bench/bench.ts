@@ -36,6 +36,7 @@ import { makeIdNumber } from '../../platform/identity/idNumber';
 import { shanghaiDate, addDays } from '../../platform/calendar/workdays';
 import { startCluster, type RunningCluster } from '../../runtime/cluster';
 import { freeTemporalPorts } from '../temporalServerProcess';
+import { uploadRequiredMaterials } from '../../platform/materials/httpClient';
 
 const SHORT = process.argv.includes('--short') || process.env.BENCH_SHORT === '1';
 const N = SHORT
@@ -227,6 +228,7 @@ async function main() {
         kind: 'certificate',
         employerOrgCode: 'NX-E-JGJX',
         certificate: { number: `B${i}`, level: levels[i % 3], issuedOn: addDays(today, -40), receivedOn: addDays(today, -30) },
+        materials: await uploadRequiredMaterials(base, applicantTokens[Math.floor(i / 3)]!, 'nanxun_claim', 'certificate'),
       });
       const wf = claimWorkflowId(created.applicationNo as string);
       await post(`/api/v1/tasks/${encodeURIComponent(`${wf}/unit_verification`)}/decision`, clerk.unit, { decision: 'approve' });

@@ -4,6 +4,7 @@ import { ClockCircleOutlined, ExclamationCircleOutlined, WarningOutlined } from 
 import type { Claim, Task, TimelineEntry } from './lib/api';
 import { CLAIM_STATUS_COLOR, EMPLOYER_NATURE, TASK_STATE_COLOR, claimKind, claimStatus, decision, event, level, stage, taskKind, taskState } from './lib/labels';
 import { fmt, fmtDate, yuan } from './lib/time';
+import { MATERIAL_KIND } from './materials';
 
 /** The unit's approve/reject reads 属实 / 不属实 on the form; every other stage 核准 / 不核准. */
 export function decisionAt(stageCode: string | null | undefined, d: string | null | undefined): string {
@@ -93,6 +94,12 @@ export function TimelineView({ entries }: { entries: TimelineEntry[] }) {
               {[fmt(e.at), e.orgName, actorShown(e)].filter(Boolean).join(' · ')}
             </div>
             {e.comment && <div style={{ marginTop: 2 }}>{isOpinion(e) ? `意见：${e.comment}` : e.comment}</div>}
+            {Array.isArray(e.details?.missingKinds) && <div style={{ marginTop: 2 }}>需补交：{(e.details!.missingKinds as string[]).map((k) => MATERIAL_KIND[k] ?? k).join('、')}</div>}
+            {Array.isArray(e.details?.materials) && (
+              <div style={{ marginTop: 2, color: '#666', fontSize: 13 }} data-testid="timeline-materials">
+                办理时材料：{(e.details!.materials as { kind: string }[]).length} 份（{[...new Set((e.details!.materials as { kind: string }[]).map((m) => MATERIAL_KIND[m.kind] ?? m.kind))].join('、')}）
+              </div>
+            )}
           </div>
         ),
       }))}

@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import type { Page } from 'playwright-core';
-import { chooseEmployer, confirmDialog, decideInBrowser, openConfirmation, pickDate, reloadUntil, screenshot } from './system';
+import { chooseEmployer, confirmDialog, decideInBrowser, openConfirmation, pickDate, reloadUntil, screenshot, attachMaterials } from './system';
 import { useSkippingJourney, type SkippingSystem } from './skippingSystem';
 import { demoAccounts } from '../../db/seed';
 import { shanghaiDate } from '../../platform/calendar/workdays';
@@ -48,6 +48,7 @@ test('the bureau asks for supplementary materials, the applicant answers them, t
   await applicant.getByText('初级（1,000元）').click();
   await pickDate(applicant, 'issuedOn', await daysAgo(30), { submit: false });
   await pickDate(applicant, 'receivedOn', await daysAgo(20), { submit: false });
+  await attachMaterials(applicant, ['id_card', 'certificate']);
   await applicant.getByTestId('declaration').click();
   const no = await confirmAndSubmit(applicant, '¥1,000 元');
 
@@ -119,6 +120,7 @@ test('the shortage-talent claim: the form checks as the API does, the first year
   await pickDate(applicant, 'since', await daysAgo(200), { submit: false });
   await applicant.locator('#contractYears').fill('2');
   await applicant.locator('#socialSecurityMonths').fill('6');
+  await attachMaterials(applicant, ['id_card', 'certificate', 'contract', 'social_insurance', 'tax']);
   await applicant.getByTestId('declaration').click();
   await applicant.getByTestId('claim-submit').click();
   for (const message of [

@@ -6,7 +6,7 @@
 import type { Browser } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
-import { SCREENSHOTS, chooseEmployer, confirmDialog, decideInBrowser, launchBrowser, loginAs, newContext, openConfirmation, pickDate, screenshot, startSystem, type RunningSystem } from './system';
+import { SCREENSHOTS, chooseEmployer, confirmDialog, decideInBrowser, launchBrowser, loginAs, newContext, openConfirmation, pickDate, screenshot, startSystem, type RunningSystem, attachMaterials, reloadUntil, SAMPLE_PDF, SAMPLE_PNG } from './system';
 import { demoAccounts } from '../../db/seed';
 
 jest.setTimeout(600_000);
@@ -57,6 +57,7 @@ test('certificate claim: applicant submits, three clerks decide in the browser, 
   await expect(applicant.getByTestId('amount').textContent()).resolves.toContain('1,000');
   await pickDate(applicant, 'issuedOn', daysAgo(20));
   await pickDate(applicant, 'receivedOn', daysAgo(30));
+  await attachMaterials(applicant, ['id_card', 'certificate']);
   await applicant.getByTestId('declaration').click();
   await applicant.getByTestId('claim-submit').click();
   await applicant.getByText('领取日期不能早于发证日期').waitFor();
@@ -218,6 +219,69 @@ test('certificate claim: applicant submits, three clerks decide in the browser, 
 
   expect(consoleErrors).toEqual([]);
   await applicantCtx.close();
+});
+
+test('materials and rating: uploads with preview and removal, the unit clerk opens and downloads them, the applicant rates the ended claim', async () => {
+  const ctx = await newContext(browser, sys.base);
+  const applicant = await ctx.newPage();
+  const errors: string[] = [];
+  applicant.on('pageerror', (e) => errors.push(String(e)));
+  await loginAs(applicant, 'applicant2');
+  await applicant.waitForURL('**/my/claims');
+  await applicant.goto('/my/claims/new');
+  await chooseEmployer(applicant, '精工', '浙江南浔精工机械有限公司');
+  await applicant.locator('#certNumber').fill('AQ-2026-000456');
+  await applicant.getByText('初级（1,000元）').click();
+  await pickDate(applicant, 'issuedOn', daysAgo(30), { submit: false });
+  await pickDate(applicant, 'receivedOn', daysAgo(20), { submit: false });
+  await applicant.getByTestId('declaration').click();
+  // without its materials the form says what is missing and submits nothing
+  await applicant.getByTestId('claim-submit').click();
+  await applicant.getByTestId('materials-missing').getByText('身份证复印件、证书复印件').waitFor();
+  // a photo of the ID card shows as a thumbnail, the certificate scan as a PDF; the photo is replaced before submitting
+  await applicant.getByTestId('upload-id_card').setInputFiles({ name: 'id.png', mimeType: 'image/png', buffer: SAMPLE_PNG });
+  await applicant.getByRole('img', { name: '身份证复印件预览：id.png' }).waitFor();
+  await applicant.getByTestId('upload-certificate').setInputFiles({ name: '证书.pdf', mimeType: 'application/pdf', buffer: SAMPLE_PDF });
+  await applicant.getByTestId('material-certificate').getByRole('img', { name: 'PDF 文件' }).waitFor();
+  await screenshot(applicant, '20-claim-materials');
+  await applicant.getByRole('button', { name: '删除 id.png' }).click();
+  await applicant.getByTestId('material-id_card').waitFor({ state: 'detached' });
+  await attachMaterials(applicant, ['id_card']);
+  const confirm = await openConfirmation(applicant, 'claim-submit');
+  await confirm.getByText('2 份（身份证复印件、证书复印件）').waitFor();
+  await confirmDialog(applicant, '确认提交');
+  const no = (await applicant.getByTestId('created-application-no').textContent())!.trim();
+
+  // the unit's verifier sees both files on the task, downloads the certificate, and finds no record of it
+  const unitCtx = await newContext(browser, sys.base);
+  const unit = await unitCtx.newPage();
+  await loginAs(unit, 'unit.jgjx');
+  await decideInBrowser(unit, no, '21-task-materials', async (p) => {
+    const pane = p.getByTestId('task-materials');
+    await pane.getByText('证书.pdf').waitFor();
+    await pane.getByText('id_card.pdf').waitFor();
+    const [download] = await Promise.all([p.waitForEvent('download'), pane.getByRole('button', { name: '下载 证书.pdf' }).click()]);
+    expect(download.suggestedFilename()).toBe('证书.pdf');
+    await p.getByText('暂无该证书信息').click();
+    await p.getByTestId('decision-comment').fill('本单位无该证书记录');
+  });
+  await unitCtx.close();
+
+  // the claim has ended: the applicant sees the materials and rates the service once
+  await applicant.getByRole('button', { name: '查看办理进度' }).click();
+  await applicant.getByTestId('claim-materials').getByText('证书.pdf').waitFor();
+  const rating = applicant.getByTestId('rating-form');
+  await reloadUntil(applicant, () => rating, 'the rating form of the ended claim');
+  await rating.locator('.ant-rate-star').nth(3).click();
+  await applicant.getByTestId('rating-comment').fill('答复及时');
+  await applicant.getByTestId('rating-submit').click();
+  await applicant.getByTestId('rating-done').getByText('满意', { exact: true }).waitFor();
+  await screenshot(applicant, '22-claim-rated');
+  await applicant.reload();
+  await applicant.getByTestId('rating-done').waitFor();
+  expect(await applicant.getByTestId('rating-form').count()).toBe(0);
+  expect(errors).toEqual([]);
+  await ctx.close();
 });
 
 test('the console is served with its own CSP and deep links; API 404s stay problem+json', async () => {

@@ -284,3 +284,15 @@ export async function reloadUntil(page: Page, locate: () => Locator, what: strin
   }
   throw new Error(`the page never showed ${what}`);
 }
+
+/** A minimal PDF and a 1×1 PNG for the upload fields (the server judges files by their bytes). */
+export const SAMPLE_PDF = Buffer.from('%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n2 0 obj <</Type /Pages /Kids [] /Count 0>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n');
+export const SAMPLE_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+
+/** Uploads one PDF per kind in a form's 申请材料 fields and waits until each is listed. */
+export async function attachMaterials(page: Page, kinds: string[]): Promise<void> {
+  for (const kind of kinds) {
+    await page.getByTestId(`upload-${kind}`).setInputFiles({ name: `${kind}.pdf`, mimeType: 'application/pdf', buffer: Buffer.concat([SAMPLE_PDF, Buffer.from(`% ${kind} ${Date.now()}\n`)]) });
+    await page.getByTestId(`material-${kind}`).first().waitFor();
+  }
+}

@@ -9,7 +9,7 @@
  * Every human step is a click in the browser; the test only skips time between stages (never a policy period).
  */
 import type { Page } from 'playwright-core';
-import { chooseEmployer, confirmDialog, decideInBrowser, named, openConfirmation, pickDate, reloadUntil, screenshot } from './system';
+import { chooseEmployer, confirmDialog, decideInBrowser, named, openConfirmation, pickDate, reloadUntil, screenshot, attachMaterials } from './system';
 import { useSkippingJourney, type SkippingSystem } from './skippingSystem';
 import { eventually } from '../../test/helpers/temporal';
 import { loadCalendar } from '../../platform/calendar/calendarTable';
@@ -100,6 +100,7 @@ test('a senior title session in the browser, from opening it to a verified certi
     await p.getByLabel(category, { exact: true }).check();
     await chooseEmployer(p, employer.slice(2, 6), employer);
     await p.locator('#summary').fill(summary);
+    await attachMaterials(p, ['achievement']);
     // the commitment is required
     await p.getByRole('button', { name: named('提交申报') }).click();
     await p.getByText('须承诺所提交材料真实').waitFor();

@@ -125,6 +125,7 @@ export const api = {
   patch: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('PATCH', path, body ?? {}, opts),
   /** a file as the body, sent as it is (e.g. a CSV with Content-Type text/csv) */
   upload: <T>(path: string, file: Blob, contentType: string, opts?: RequestOptions) => request<T>('POST', path, file, { ...opts, headers: { ...(opts?.headers ?? {}), 'Content-Type': contentType } }),
+  delete: <T>(path: string, opts?: RequestOptions) => request<T>('DELETE', path, undefined, opts),
 };
 
 /** Downloads an authenticated CSV (the link can't carry the bearer token). */
@@ -165,6 +166,7 @@ export interface Task {
   applicantName?: string | null;
   subjectKind?: string | null;
   titleLevel?: string | null;
+  materials?: { id: string; kind: string; fileName: string; contentType: string; size: number; attachedAt?: string | null }[];
 }
 
 export interface TimelineEntry {
@@ -176,6 +178,7 @@ export interface TimelineEntry {
   event: string;
   decision: string | null;
   comment?: string | null;
+  details?: Record<string, unknown> | null;
   at: string;
 }
 
@@ -198,6 +201,7 @@ export interface Claim {
   instalments: { year: number; amountYuan: number; status: string; dueOn?: string | null; paidAt?: string | null }[];
   nextInstalmentDueOn?: string | null;
   tasks: Task[];
+  materials?: { id: string; kind: string; fileName: string; contentType: string; size: number; attachedAt?: string | null }[];
 }
 
 export interface ClaimListItem {

@@ -252,7 +252,6 @@ export const ERROR: Record<string, string> = {
   INVALID_CREDIT_CODE: '统一社会信用代码不正确',
   DUPLICATE_CREDIT_CODE: '该统一社会信用代码已登记',
   UNKNOWN_ORG: '所填的镇（开发区）、监管部门或其他单位不存在',
-  UNSUPPORTED_MEDIA_TYPE: '请上传CSV文件',
   INVALID_CSV: '文件不是有效的CSV，或缺少表头（名称、统一社会信用代码）',
   IMPORT_HAS_INVALID_ROWS: '部分行有误，未导入任何数据',
   NOTICE_CLOSED: '公示期已结束，不再受理异议',
@@ -268,7 +267,15 @@ export const ERROR: Record<string, string> = {
   MEETING_TOO_SOON: '会议日期过近：评审方案须在会议10个工作日前获省人力社保厅批准',
   DUPLICATE_APPLICATION: '您本年度已提交过职称申报',
   NETWORK: '网络连接失败',
+  UNSUPPORTED_MEDIA_TYPE: '文件类型不受支持：导入请上传CSV文件；申请材料仅支持 PDF、JPG、PNG（按文件内容识别）',
+  PAYLOAD_TOO_LARGE: '文件过大：单个文件不超过 10 MB，全部材料合计不超过 50 MB',
+  MATERIALS_MISSING: '申请材料不齐全',
+  MATERIAL_UNAVAILABLE: '所选材料不可用（已提交或已删除），请重新上传',
+  ALREADY_RATED: '您已评价过本次办理',
+  NOT_ENDED: '办结后才能评价',
 };
+
+const MATERIAL_KIND_TEXT: Record<string, string> = { id_card: '身份证复印件', certificate: '证书复印件', contract: '劳动合同', social_insurance: '社保缴纳证明', tax: '个人所得税缴纳证明', achievement: '业绩材料', other: '其他材料' };
 
 const CHINESE = /[\u4e00-\u9fff]/;
 
@@ -281,6 +288,8 @@ export function errorText(err: unknown): string {
     const e = err as { code: string; detail?: string; reasons?: string[] };
     const chineseDetail = e.detail && CHINESE.test(e.detail) ? e.detail : undefined;
     const base = ERROR[e.code] ?? chineseDetail ?? '操作未能完成，请稍后重试';
+    const missing = (e as { body?: { missing?: unknown } }).body?.missing;
+    if (e.code === 'MATERIALS_MISSING' && Array.isArray(missing)) return `${base}，尚缺：${missing.map((k) => MATERIAL_KIND_TEXT[String(k)] ?? '其他材料').join('、')}`;
     const reasons = (e.reasons ?? []).map((r) => INELIGIBLE[r]).filter(Boolean);
     if (reasons.length) return `${base}：${reasons.join('；')}`;
     if (chineseDetail && ERROR[e.code] && chineseDetail !== ERROR[e.code]) return `${base}（${chineseDetail}）`;

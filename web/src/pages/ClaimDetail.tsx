@@ -9,6 +9,7 @@ import { fmt, fmtDate, yuan } from '../lib/time';
 import { ResponsiveTable } from '../ResponsiveTable';
 import { ClaimFormDescriptions, ClaimStatusTag, ClaimSteps, OpinionsView, TimelineView, PageTitle } from '../components';
 import { useAuth } from '../auth';
+import { MATERIAL_KIND, MaterialUploader, MaterialsPane, RatingCard, missingOf, type MaterialItem } from '../materials';
 
 const INSTALMENT_STATUS: Record<string, string> = {
   pending: '未到期',
@@ -64,18 +65,27 @@ export function ClaimDetailPage() {
   const claim = useLoad(() => api.get<Claim>(`/nanxun/claims/${encodeURIComponent(id)}`), [id]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
+  const [files, setFiles] = useState<MaterialItem[]>([]);
   const c = claim.data;
   if (claim.loading && !c) return <Skeleton active />;
   if (claim.error || !c) return <Result status="404" title="未找到该申请" subTitle={errorText(claim.error)} />;
   const paused = c.tasks.find((t) => t.state === 'paused');
   const request = paused ? [...c.timeline].reverse().find((e) => e.event === 'supplement_requested') : undefined;
   const isApplicant = has('applicant');
+  // what the reviewer named as missing (the request's details), to be answered with new files
+  const asked = Array.isArray(request?.details?.missingKinds) ? (request!.details!.missingKinds as string[]) : [];
 
   const supplement = async (v: { comment: string }) => {
+    const missing = missingOf(asked, files);
+    if (missing.length) {
+      setError(`请上传：${missing.map((k) => MATERIAL_KIND[k] ?? k).join('、')}`);
+      return;
+    }
     setBusy(true);
     setError(undefined);
     try {
-      await api.post(`/nanxun/claims/${encodeURIComponent(c.id)}/supplement`, { comment: v.comment.trim() });
+      await api.post(`/nanxun/claims/${encodeURIComponent(c.id)}/supplement`, { comment: v.comment.trim(), materials: files.map((f) => f.id) });
+      setFiles([]);
       message.success('补正材料已提交，审核继续进行');
       claim.reload();
     } catch (e) {
@@ -117,10 +127,18 @@ export function ClaimDetailPage() {
             showIcon
             style={{ marginBottom: 12 }}
             message={`${taskKind(paused.kind)}要求补正材料${request?.orgName ? `（${request.orgName}）` : ''}`}
-            description={request?.comment ?? '请按审核意见补正材料'}
+            description={
+              <>
+                <div>{request?.comment ?? '请按审核意见补正材料'}</div>
+                {asked.length > 0 && <div data-testid="missing-kinds">需补交：{asked.map((k) => MATERIAL_KIND[k] ?? k).join('、')}</div>}
+              </>
+            }
           />
           {isApplicant ? (
             <Form layout="vertical" onFinish={supplement}>
+              <Form.Item label="补正材料">
+                <MaterialUploader kinds={asked} value={files} onChange={setFiles} showMissing />
+              </Form.Item>
               <Form.Item name="comment" label="补正说明" rules={[{ required: true, whitespace: true, message: '请说明补正的材料' }, { max: 2000 }]}>
                 <Input.TextArea rows={3} placeholder="如：已补交身份证复印件，证书编号更正为…" data-testid="supplement-comment" />
               </Form.Item>
@@ -139,6 +157,9 @@ export function ClaimDetailPage() {
           <Space direction="vertical" size={16} style={{ width: '100%' }}>
             <Card size="small" title={c.kind === 'shortage_talent' ? '申请表（附件2-2）' : '申请表（附件2-1）'}>
               <ClaimFormDescriptions claim={c} />
+            </Card>
+            <Card size="small" title="申请材料" data-testid="claim-materials">
+              <MaterialsPane materials={c.materials} />
             </Card>
             <Card size="small" title="审核意见">
               <OpinionsView claim={c} />
@@ -168,9 +189,16 @@ export function ClaimDetailPage() {
           </Space>
         </Col>
         <Col xs={24} lg={10}>
-          <Card size="small" title="办理记录">
-            <TimelineView entries={c.timeline} />
-          </Card>
+          <Space direction="vertical" size={16} style={{ width: '100%' }}>
+            {isApplicant && c.closedAt && (
+              <Card size="small" title="服务评价（好差评）" data-testid="rating-card">
+                <RatingCard subjectType="nanxun_claim" subjectId={c.id} />
+              </Card>
+            )}
+            <Card size="small" title="办理记录">
+              <TimelineView entries={c.timeline} />
+            </Card>
+          </Space>
         </Col>
       </Row>
     </Space>

@@ -9,6 +9,7 @@ import { dayjs, todayShanghai, yuan } from '../lib/time';
 import { useAuth } from '../auth';
 import { idNumberProblem } from '../lib/idNumber';
 import { PageTitle } from '../components';
+import { MATERIAL_KIND, MaterialUploader, REQUIRED_KINDS, missingOf, type MaterialItem } from '../materials';
 
 interface Values {
   employerOrgCode: string;
@@ -47,6 +48,9 @@ export function ClaimFormPage() {
   const [error, setError] = useState<ApiError | string>();
   const [created, setCreated] = useState<{ id: string; applicationNo: string; amountYuan: number }>();
   const [busy, setBusy] = useState(false);
+  // the uploaded materials (申请材料) the claim will attach
+  const [files, setFiles] = useState<MaterialItem[]>([]);
+  const [triedSubmit, setTriedSubmit] = useState(false);
   const orgs = useLoad(() => api.get<Org[]>('/orgs', { query: { type: 'enterprise,institution' } }), []);
   // the form is filled in from the applicant's registered identity; the API checks that what is sent is theirs
   const me = useLoad(() => api.get<{ idNumber: string | null; phone: string | null }>('/auth/me'), []);
@@ -68,6 +72,7 @@ export function ClaimFormPage() {
       applicant: { name: user?.displayName ?? '', idNumber: v.idNumber.trim().toUpperCase(), phone: v.phone.trim() },
       certificate: { number: v.certNumber.trim(), level: v.level, issuedOn: d(v.issuedOn), receivedOn: d(v.receivedOn) },
       declaration: true,
+      materials: files.map((f) => f.id),
     };
     if (v.position?.trim()) body.position = v.position.trim();
     if (v.employerNature) body.employerNature = v.employerNature;
@@ -82,6 +87,13 @@ export function ClaimFormPage() {
   };
 
   const submit = (v: Values) => {
+    setTriedSubmit(true);
+    const missing = missingOf(REQUIRED_KINDS[kind] ?? [], files);
+    if (missing.length) {
+      setError(`请上传申请材料：${missing.map((k) => MATERIAL_KIND[k]).join('、')}`);
+      return;
+    }
+    setError(undefined);
     const body = bodyOf(v);
     const employer = orgs.data?.find((o) => o.code === v.employerOrgCode);
     modal.confirm({
@@ -95,6 +107,7 @@ export function ClaimFormPage() {
           <Descriptions.Item label="工作单位">{employer?.name ?? v.employerOrgCode}</Descriptions.Item>
           <Descriptions.Item label="证书">{`${levelLabel(v.level)} · ${v.certNumber}`}</Descriptions.Item>
           <Descriptions.Item label="发证 / 领取">{`${d(v.issuedOn)} / ${d(v.receivedOn)}`}</Descriptions.Item>
+          <Descriptions.Item label="申请材料">{`${files.length} 份（${Object.keys(MATERIAL_KIND).filter((k) => files.some((f) => f.kind === k)).map((k) => MATERIAL_KIND[k]).join('、')}）`}</Descriptions.Item>
           <Descriptions.Item label="申请金额">
             <b style={{ color: '#cf1322' }}>{yuan(amount)}</b>
             {kind === 'shortage_talent' ? '（分三年：3,000 / 3,000 / 4,000 元）' : ''}
@@ -330,6 +343,22 @@ export function ClaimFormPage() {
             </Row>
           </>
         )}
+        <Divider orientation="left" plain>申请材料</Divider>
+        <Typography.Paragraph type="secondary" style={{ fontSize: 13 }}>
+          {kind === 'certificate'
+            ? '请上传身份证和注册安全工程师职业资格证书的复印件（扫描件或照片），单位审核时将与原件核对。'
+            : '请上传身份证、资格证书复印件，劳动合同，以及满一年的社会保险和个人所得税缴纳证明。'}
+        </Typography.Paragraph>
+        <MaterialUploader
+          kinds={REQUIRED_KINDS[kind] ?? []}
+          value={files}
+          onChange={(v) => {
+            setFiles(v);
+            // the reminder to upload goes once nothing is missing
+            if (typeof error === 'string' && error.startsWith('请上传') && !missingOf(REQUIRED_KINDS[kind] ?? [], v).length) setError(undefined);
+          }}
+          showMissing={triedSubmit}
+        />
         <Divider orientation="left" plain>申请情况</Divider>
         {kind === 'certificate' && (
           <Form.Item name="previousAwards" label="已申请奖励（未勾选即“无申请任何奖励”）">

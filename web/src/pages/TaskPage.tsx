@@ -8,9 +8,11 @@ import { LEVEL, LEVEL_AMOUNT, claimStatus, decision as decisionLabel, errorText,
 import { fmt, fmtDate, yuan } from '../lib/time';
 import { ClaimFormDescriptions, ClaimStatusTag, ClaimSteps, DueMark, OpinionsView, TaskStateTag, TimelineView, uid, PageTitle } from '../components';
 import { CATEGORY, CHANNEL, CLAIM_KIND, CLAIM_STATUS, SESSION_STATUS as SESSION_PHASE, STAGE, TITLE_LEVEL } from '../lib/labels';
+import { MATERIAL_KIND, MaterialsPane } from '../materials';
 
 interface DecisionForm {
   decision: 'approve' | 'reject' | 'request_supplement';
+  missingKinds?: string[];
   verdict?: 'true' | 'not_true' | 'no_record';
   confirmedLevel?: string;
   amountYuan?: number;
@@ -148,6 +150,7 @@ export function TaskPage() {
   const submit = async (v: DecisionForm) => {
     const body: Record<string, unknown> = { decision: v.decision };
     if (v.comment?.trim()) body.comment = v.comment.trim();
+    if (v.decision === 'request_supplement' && v.missingKinds?.length) body.missingKinds = v.missingKinds;
     if (t.kind === 'unit_verification' && v.decision !== 'request_supplement') {
       body.verdict = v.verdict;
       body.decision = v.verdict === 'true' ? 'approve' : 'reject';
@@ -302,6 +305,11 @@ export function TaskPage() {
                       <InputNumber min={1} step={1000} precision={0} style={{ width: '100%' }} addonAfter="元" />
                     </Form.Item>
                   )}
+ {decisionValue === 'request_supplement' && (
+                    <Form.Item name="missingKinds" label="需补交的文件" extra="申请人须按所选类别上传新文件">
+                      <Select mode="multiple" allowClear aria-label="需补交的文件" data-testid="missing-kinds" options={Object.entries(MATERIAL_KIND).map(([value, label]) => ({ value, label }))} />
+                    </Form.Item>
+                  )}
                   <Form.Item
                     name="comment"
                     label={decisionValue === 'request_supplement' ? '需补正的材料' : t.kind === 'objection_investigation' ? '调查核实情况' : '意见'}
@@ -319,6 +327,9 @@ export function TaskPage() {
               ) : (
                 <Alert type="success" showIcon message={`已办理：${decisionLabel(t.decision)}${t.decidedBy ? `（${t.decidedBy}）` : ''}`} description={t.comment} />
               )}
+            </Card>
+            <Card size="small" title="申请材料" data-testid="task-materials">
+              <MaterialsPane materials={t.materials} />
             </Card>
             {c && (
               <Card size="small" title="办理记录">

@@ -8,9 +8,12 @@ import { fmt } from '../../lib/time';
 import { TimelineView, PageTitle } from '../../components';
 import type { TimelineEntry } from '../../lib/api';
 import { notOpen, NotOpen } from './shared';
+import { useAuth } from '../../auth';
+import { MaterialsPane, RatingCard, type MaterialItem } from '../../materials';
 
 export function TitleApplicationPage() {
   const { id = '' } = useParams();
+  const { has } = useAuth();
   const a = useLoad(() => api.get<Record<string, unknown> & { timeline?: TimelineEntry[] }>(`/zhejiang/applications/${encodeURIComponent(id)}`), [id]);
   if (a.loading && !a.data) return <Card loading />;
   if (a.error) return notOpen(a.error) ? <NotOpen what="职称申报" /> : <Result status="404" title="未找到该申报" subTitle={errorText(a.error)} />;
@@ -37,6 +40,14 @@ export function TitleApplicationPage() {
           {d.closeReason ? <Descriptions.Item label="说明">{String(d.closeReason)}</Descriptions.Item> : null}
         </Descriptions>
       </Card>
+      <Card title="申报材料" data-testid="application-materials">
+        <MaterialsPane materials={d.materialFiles as MaterialItem[] | undefined} />
+      </Card>
+      {has('applicant') && d.closedAt ? (
+        <Card title="服务评价（好差评）" data-testid="rating-card">
+          <RatingCard subjectType="title_application" subjectId={String(d.id)} />
+        </Card>
+      ) : null}
       <Card title="办理记录">
         <TimelineView entries={d.timeline ?? []} />
       </Card>

@@ -9,6 +9,7 @@ import { fmtDate } from '../../lib/time';
 import type { Org } from '../../lib/api';
 import { Session, notOpen, NotOpen, sessionLabel } from './shared';
 import { PageTitle } from '../../components';
+import { MATERIAL_KIND, MaterialUploader, REQUIRED_KINDS, missingOf, type MaterialItem } from '../../materials';
 
 export function TitleApplyPage() {
   const { modal } = App.useApp();
@@ -16,11 +17,21 @@ export function TitleApplyPage() {
   const sessions = useLoad(() => api.get<Session[]>('/zhejiang/sessions'), []);
   const orgs = useLoad(() => api.get<Org[]>('/orgs', { query: { type: 'enterprise,institution' } }), []);
   const [error, setError] = useState<string>();
+  const [files, setFiles] = useState<MaterialItem[]>([]);
+  const [triedSubmit, setTriedSubmit] = useState(false);
   const [form] = Form.useForm();
   const sessionId = Form.useWatch('sessionId', form);
   const chosen = (sessions.data ?? []).find((x) => x.id === sessionId);
   if (sessions.error && notOpen(sessions.error)) return <NotOpen what="职称申报" />;
-  const submit = (v: { sessionId: string; category: string; channel: string; employerOrgCode: string; commitment: boolean; summary?: string }) =>
+  const submit = (v: { sessionId: string; category: string; channel: string; employerOrgCode: string; commitment: boolean; summary?: string }) => {
+    setTriedSubmit(true);
+    const missing = missingOf(REQUIRED_KINDS.title!, files);
+    if (missing.length) {
+      setError(`请上传申报材料：${missing.map((k) => MATERIAL_KIND[k]).join('、')}`);
+      return;
+    }
+    setError(undefined);
+    const ids = files.map((f) => f.id);
     modal.confirm({
       title: '确认提交职称申报？',
       content: '提交即承诺所提交材料真实有效。单位将在内部公示不少于5个工作日后推荐。',
@@ -35,7 +46,7 @@ export function TitleApplyPage() {
             channel: v.channel,
             employerOrgCode: v.employerOrgCode,
             commitment: true,
-            ...(v.summary?.trim() ? { materials: { summary: v.summary.trim() } } : {}),
+            materials: v.summary?.trim() ? { summary: v.summary.trim(), files: ids } : ids,
           });
           nav(`/zhejiang/applications/${encodeURIComponent(r.id)}`);
         } catch (e) {
@@ -43,6 +54,7 @@ export function TitleApplyPage() {
         }
       },
     });
+  };
   return (
     <Card title={<PageTitle>安全工程专业高级 / 正高级工程师职称申报</PageTitle>}>
       <Form form={form} layout="vertical" onFinish={submit} initialValues={{ channel: 'standard', category: 'safety_science' }} style={{ maxWidth: 640 }}>
@@ -64,6 +76,17 @@ export function TitleApplyPage() {
         </Form.Item>
         <Form.Item name="summary" label="主要业绩摘要（选填）">
           <Input.TextArea rows={4} maxLength={2000} showCount />
+        </Form.Item>
+        <Form.Item label="申报材料（业绩证明等）" required>
+          <MaterialUploader
+            kinds={REQUIRED_KINDS.title!}
+            value={files}
+            onChange={(v) => {
+              setFiles(v);
+              if (error?.startsWith('请上传') && !missingOf(REQUIRED_KINDS.title!, v).length) setError(undefined);
+            }}
+            showMissing={triedSubmit}
+          />
         </Form.Item>
         <Form.Item name="commitment" valuePropName="checked" rules={[{ validator: async (_, v) => { if (!v) throw new Error('须承诺所提交材料真实'); } }]}>
           <Checkbox>本人承诺所提交的全部申报材料真实、准确，如有弄虚作假，自愿接受取消评审资格、3年内不得申报等处理。</Checkbox>

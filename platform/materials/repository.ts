@@ -1,0 +1,126 @@
+/** All SQL of the materials area (tables of 0025_materials). */
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { Database } from '../../db/schema';
+import type { MaterialTable } from './schema';
+import type { MaterialKind, MaterialMediaType, MaterialSubjectType } from './requirements';
+
+export type Material = Selectable<MaterialTable>;
+type Db = Kysely<Database> | Transaction<Database>;
+
+export async function insertMaterial(
+  db: Db,
+  m: { id: string; ownerUserId: number; kind: MaterialKind; fileName: string; contentType: MaterialMediaType; size: number; sha256: string },
+): Promise<Material> {
+  return db
+    .insertInto('material')
+    .values({ id: m.id, owner_user_id: m.ownerUserId, kind: m.kind, file_name: m.fileName, content_type: m.contentType, size: m.size, sha256: m.sha256 })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function findMaterial(db: Db, id: string): Promise<Material | undefined> {
+  return db.selectFrom('material').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findMaterials(db: Db, ids: readonly string[]): Promise<Material[]> {
+  if (!ids.length) return [];
+  return db.selectFrom('material').selectAll().where('id', 'in', [...ids]).execute();
+}
+
+export async function materialsOf(db: Db, subjectType: string, subjectId: string): Promise<Material[]> {
+  return db.selectFrom('material').selectAll().where('subject_type', '=', subjectType as MaterialSubjectType).where('subject_id', '=', subjectId).orderBy('attached_at').orderBy('created_at').orderBy('id').execute();
+}
+
+/** Bytes an account has uploaded and not attached yet. */
+export async function unattachedBytes(db: Db, ownerUserId: number): Promise<number> {
+  const r = await db
+    .selectFrom('material')
+    .select(sql<string>`coalesce(sum(size), 0)`.as('n'))
+    .where('owner_user_id', '=', ownerUserId)
+    .where('subject_id', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/**
+ * Attaches the owner's unattached materials to a subject, in the caller's transaction. Answers how many were
+ * attached: fewer than asked means one was taken meanwhile (the caller refuses and rolls back).
+ */
+export async function attachMaterials(trx: Db, ownerUserId: number, ids: readonly string[], subjectType: MaterialSubjectType, subjectId: string, at: Date): Promise<number> {
+  if (!ids.length) return 0;
+  const rows = await trx
+    .updateTable('material')
+    .set({ subject_type: subjectType, subject_id: subjectId, attached_at: at })
+    .where('id', 'in', [...ids])
+    .where('owner_user_id', '=', ownerUserId)
+    .where('subject_id', 'is', null)
+    .returning('id')
+    .execute();
+  return rows.length;
+}
+
+export async function recordAccess(db: Db, e: { materialId: string; subjectType: string | null; subjectId: string | null; userId: number; username: string; orgCode: string | null; via: string }): Promise<void> {
+  await db
+    .insertInto('material_access')
+    .values({ material_id: e.materialId, subject_type: e.subjectType, subject_id: e.subjectId, user_id: e.userId, username: e.username, org_code: e.orgCode, via: e.via })
+    .execute();
+}
+
+export async function accessesOf(db: Db, subjectType: string, subjectId: string) {
+  return db
+    .selectFrom('material_access')
+    .innerJoin('material', 'material.id', 'material_access.material_id')
+    .select(['material_access.material_id', 'material.kind', 'material.file_name', 'material_access.username', 'material_access.org_code', 'material_access.via', 'material_access.at'])
+    .where('material_access.subject_type', '=', subjectType)
+    .where('material_access.subject_id', '=', subjectId)
+    .orderBy('material_access.at')
+    .orderBy('material_access.id')
+    .execute();
+}
+
+/** The kinds a reviewer named when asking for supplements (the latest request of that task wins). */
+export async function recordRequest(db: Db, r: { taskId: string; subjectType: string; subjectId: string; kinds: string[]; requestedBy: string }): Promise<void> {
+  await db
+    .insertInto('material_request')
+    .values({ task_id: r.taskId, subject_type: r.subjectType, subject_id: r.subjectId, kinds: r.kinds, requested_by: r.requestedBy, requested_at: new Date() })
+    .onConflict((oc) => oc.column('task_id').doUpdateSet({ kinds: r.kinds, requested_by: r.requestedBy, requested_at: new Date() }))
+    .execute();
+}
+
+export async function requestOf(db: Db, taskId: string): Promise<{ kinds: string[]; requestedAt: Date } | undefined> {
+  const r = await db.selectFrom('material_request').select(['kinds', 'requested_at']).where('task_id', '=', taskId).executeTakeFirst();
+  return r ? { kinds: r.kinds, requestedAt: new Date(r.requested_at) } : undefined;
+}
+
+/**
+ * Whether the actor has (or had) a task on the subject: the task's organisation and role, and not about
+ * themselves (the rule of the inbox).
+ */
+export async function hasTaskOn(db: Db, actor: { orgCode: string | null; roles: string[]; idNumber?: string | null }, subjectType: string, subjectId: string): Promise<boolean> {
+  if (!actor.orgCode || !actor.roles.length) return false;
+  const r = await db
+    .selectFrom('task')
+    .select('id')
+    .where('subject_type', '=', subjectType)
+    .where('subject_id', '=', subjectId)
+    .where('org_code', '=', actor.orgCode)
+    .where('role', 'in', actor.roles)
+    .where((eb) => eb.or([eb('subject_person_id', 'is', null), eb('subject_person_id', '<>', actor.idNumber ?? '-')]))
+    .limit(1)
+    .executeTakeFirst();
+  return !!r;
+}
+
+/** Whether the expert account sits on the committee of the session the title application is in. */
+export async function isCommitteeExpertOf(db: Db, userId: number, applicationId: string): Promise<boolean> {
+  const r = await db
+    .selectFrom('zj_application')
+    .innerJoin('zj_committee_member', 'zj_committee_member.session_id', 'zj_application.session_id')
+    .innerJoin('zj_expert', 'zj_expert.id', 'zj_committee_member.expert_id')
+    .select('zj_application.id')
+    .where('zj_application.id', '=', applicationId)
+    .where('zj_expert.user_id', '=', userId)
+    .limit(1)
+    .executeTakeFirst();
+  return !!r;
+}

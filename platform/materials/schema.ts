@@ -1,0 +1,55 @@
+import type { ColumnType, Generated } from 'kysely';
+import type { MaterialKind, MaterialMediaType, MaterialSubjectType } from './requirements';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** a timestamptz with a database default */
+type DefaultedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export interface MaterialBlobTable {
+  sha256: string;
+  size: number;
+  content: Buffer;
+  created_at: DefaultedTimestamp;
+}
+
+export interface MaterialTable {
+  id: string;
+  owner_user_id: number;
+  kind: MaterialKind;
+  file_name: string;
+  content_type: MaterialMediaType;
+  size: number;
+  sha256: string;
+  subject_type: MaterialSubjectType | null;
+  subject_id: string | null;
+  attached_at: Timestamp | null;
+  created_at: DefaultedTimestamp;
+}
+
+export interface MaterialAccessTable {
+  id: Generated<string>;
+  material_id: string;
+  subject_type: string | null;
+  subject_id: string | null;
+  user_id: number;
+  username: string;
+  org_code: string | null;
+  via: string;
+  at: DefaultedTimestamp;
+}
+
+export interface MaterialRequestTable {
+  task_id: string;
+  subject_type: string;
+  subject_id: string;
+  kinds: string[];
+  requested_by: string;
+  requested_at: DefaultedTimestamp;
+}
+
+export interface MaterialTables {
+  material_blob: MaterialBlobTable;
+  material: MaterialTable;
+  material_access: MaterialAccessTable;
+  material_request: MaterialRequestTable;
+}
