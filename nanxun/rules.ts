@@ -174,3 +174,13 @@ export function highLevelEligibleOn(grantedOn: string): string {
 export function instalmentDueOn(firstPaidOn: string, yearNo: number): string {
   return addMonths(firstPaidOn, 12 * (yearNo - 1));
 }
+
+/**
+ * The yearly release held on `onDate` opens every instalment falling due in that calendar year (up to 31 December),
+ * not only those due by the release day: the seed pays 10,000 分三年发放 (第一年/第二年/第三年), so a year-2
+ * instalment falling due 2027-12-03 (first paid 2026-12-03) is opened by the 2027-12-01 release instead of
+ * waiting for 2028 and leaving 2027 without a payment.
+ */
+export function releaseDueBy(onDate: string): string {
+  return `${onDate.slice(0, 4)}-12-31`;
+}
