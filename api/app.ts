@@ -1,3 +1,4 @@
+import { notificationRoutes } from '../platform/notifications/routes';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
@@ -102,6 +103,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(reportRoutes(deps));
   app.use(zhejiangRoutes(deps));
   app.use(noticeRoutes(deps));
+  app.use(notificationRoutes(deps));
 
   const openapi = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { ZhejiangTables } from '../titleReview/schema';
+import type { NotificationTables } from '../platform/notifications/schema';
 
 /** A timestamptz column: read as Date, written as Date or ISO string. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -234,6 +235,8 @@ export interface Database {
   objection: ZhejiangTables['objection'];
   title_grant: ZhejiangTables['title_grant'];
   title_ban: ZhejiangTables['title_ban'];
+  // the message centre and its SMS outbox (0030_notifications)
+  notification: NotificationTables['notification'];
 }
 
 export type Org = Selectable<OrgTable>;

@@ -7,6 +7,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database, TaskState, TaskUpdate } from '../../db/schema';
 import { computeDeadline, workingDaysLeft, type Deadline } from '../calendar/activities';
 import { insertTimeline, SYSTEM_ACTOR } from '../timeline/timeline';
+import { notifyTaskEvent, notifyTaskOpened } from '../notifications/outbox';
 
 export interface TaskRef {
   taskId: string;
@@ -88,6 +89,7 @@ export async function insertOpenedTask(trx: Transaction<Database>, input: OpenTa
     data: { taskId: task.taskId, kind: task.kind, dueOn: deadline?.dueOn ?? null, dueProvisional: deadline?.provisional ?? false },
     at,
   });
+  await notifyTaskOpened(trx, task, { eventKey: input.eventKey, at, dueOn: deadline?.dueOn ?? null });
 }
 
 export function createTaskActivities(db: Kysely<Database>) {
@@ -114,6 +116,7 @@ export function createTaskActivities(db: Kysely<Database>) {
         data: { taskId: task.taskId, ...e.data },
         at: e.at,
       });
+      await notifyTaskEvent(trx, task, e);
     });
   }
 

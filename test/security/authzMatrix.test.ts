@@ -91,6 +91,10 @@ const ROUTE_CASES: Record<string, string> = {
   'GET /api/v1/public/notices/:id': 'role-level: public by design (公示 publicity notice)',
   'POST /api/v1/public/notices/:id/objections': 'role-level: public by design (anyone may object to a running notice; it only opens a task for the publisher and shows nothing)',
   'GET /api/v1/public/certificates/:code': 'role-level: public by design (certificate verification, ID number masked)',
+  // the message centre (消息): every query is scoped to the caller as recipient
+  'GET /api/v1/notifications': "role-level: any account; only the caller's own messages (recipient = caller in the query), checked in platform/notifications/test/notifications.test.ts",
+  'GET /api/v1/notifications/unread-count': "role-level: any account; the caller's own count",
+  'POST /api/v1/notifications/:id/read': "role-level: any account; someone else's message answers 404 and stays unread (platform/notifications/test/notifications.test.ts)",
 };
 
 type Verdict = 'allow' | 'deny';
