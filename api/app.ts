@@ -1,4 +1,5 @@
 import { notificationRoutes } from '../platform/notifications/routes';
+import { applicationPeriodRoutes } from '../nanxun/routes/applicationPeriods';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
@@ -104,6 +105,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(zhejiangRoutes(deps));
   app.use(noticeRoutes(deps));
   app.use(notificationRoutes(deps));
+  app.use(applicationPeriodRoutes(deps));
 
   const openapi = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

@@ -6,6 +6,7 @@ import * as m0004 from '../titleReview/migrations/0004_title_review';
 import * as m0005 from '../platform/migrations/0005_inbox_index';
 import * as m0006 from '../nanxun/migrations/0006_claim_view';
 import * as m0030 from '../platform/notifications/migrations/0030_notifications';
+import * as m0031 from '../nanxun/migrations/0031_application_periods';
 
 /** Migrations are imported statically so they work the same under tsx, Jest and a bundle. */
 const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0005_inbox_index': m0005,
   '0006_claim_view': m0006,
   '0030_notifications': m0030,
+  '0031_application_periods': m0031,
 };
 
 class StaticProvider implements MigrationProvider {

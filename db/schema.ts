@@ -237,6 +237,18 @@ export interface Database {
   title_ban: ZhejiangTables['title_ban'];
   // the message centre and its SMS outbox (0030_notifications)
   notification: NotificationTables['notification'];
+  // the bureau's yearly certificate application period (0031_application_periods)
+  nanxun_application_period: ApplicationPeriodTable;
+}
+
+export interface ApplicationPeriodTable {
+  year: number;
+  /** `date` columns: read as text YYYY-MM-DD */
+  starts_on: ColumnType<string, string, string>;
+  ends_on: ColumnType<string, string, string>;
+  notice_id: string;
+  published_by: string;
+  published_at: Timestamp;
 }
 
 export type Org = Selectable<OrgTable>;

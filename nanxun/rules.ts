@@ -47,14 +47,22 @@ export function certificateIneligibility(input: {
   submittedOn: string;
   employerInDistrict: boolean;
   blacklisted: boolean;
+  /** the bureau's published concentrated application period for the year of submission (nanxun/applicationPeriods.ts) */
+  period?: { startsOn: string; endsOn: string } | null;
 }): string[] {
   const reasons: string[] = [];
   if (!input.employerInDistrict) reasons.push('EMPLOYER_NOT_IN_DISTRICT');
   if (input.blacklisted) reasons.push('BLACKLISTED');
   if (input.receivedOn < input.issuedOn) reasons.push('RECEIVED_BEFORE_ISSUED');
   if (input.receivedOn > input.submittedOn) reasons.push('CERTIFICATE_NOT_YET_RECEIVED');
-  // the window ends at the end of the day six calendar months after receipt
-  if (addMonths(input.receivedOn, CERTIFICATE_WINDOW_MONTHS) < input.submittedOn) reasons.push('WINDOW_EXPIRED');
+  if (input.period) {
+    // 集中申请: within the published period, for certificates received in the 6 months before its last day
+    if (input.submittedOn < input.period.startsOn || input.submittedOn > input.period.endsOn) reasons.push('OUTSIDE_APPLICATION_PERIOD');
+    if (addMonths(input.receivedOn, CERTIFICATE_WINDOW_MONTHS) < input.period.endsOn) reasons.push('WINDOW_EXPIRED');
+  } else if (addMonths(input.receivedOn, CERTIFICATE_WINDOW_MONTHS) < input.submittedOn) {
+    // the window ends at the end of the day six calendar months after receipt
+    reasons.push('WINDOW_EXPIRED');
+  }
   // 2019年起: the programme started in 2019
   if (input.issuedOn < '2019-01-01') reasons.push('CERTIFICATE_BEFORE_2019');
   return reasons;
