@@ -1,5 +1,6 @@
 import { notificationRoutes } from '../platform/notifications/routes';
 import { applicationPeriodRoutes } from '../nanxun/routes/applicationPeriods';
+import { titleSupplementRoutes } from '../titleReview/routes/supplement';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
@@ -106,6 +107,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(noticeRoutes(deps));
   app.use(notificationRoutes(deps));
   app.use(applicationPeriodRoutes(deps));
+  app.use(titleSupplementRoutes(deps));
 
   const openapi = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
