@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router-dom';
-import { Layout, Menu, Dropdown, Avatar, Space, Typography, Grid, Tag } from 'antd';
+import { Layout, Menu, Dropdown, Avatar, Space, Typography, Grid, Tag, Badge } from 'antd';
 import type { MenuProps } from 'antd';
 import {
   InboxOutlined,
@@ -18,9 +18,11 @@ import {
   SafetyCertificateOutlined,
   SolutionOutlined,
   MenuOutlined,
+  BellOutlined,
 } from '@ant-design/icons';
 import { CLERK_ROLES, REPORT_ROLES, useAuth } from './auth';
 import { role } from './lib/labels';
+import { useUnreadCount } from './lib/unread';
 
 const { Header, Sider, Content } = Layout;
 
@@ -33,6 +35,7 @@ export function ConsoleLayout({ children }: { children: ReactNode }) {
   const screens = Grid.useBreakpoint();
   const [collapsed, setCollapsed] = useState(false);
   const mobile = !screens.md;
+  const unread = useUnreadCount(!!user);
 
   const items: Item[] = [];
   if (has('applicant')) {
@@ -55,6 +58,7 @@ export function ConsoleLayout({ children }: { children: ReactNode }) {
     );
   }
   if (has('expert')) items.push({ key: '/zhejiang/ballots', icon: <CheckSquareOutlined />, label: <Link to="/zhejiang/ballots">评审投票</Link> });
+  if (has('bureau_reviewer', 'admin')) items.push({ key: '/nanxun/application-periods', icon: <CalendarOutlined />, label: <Link to="/nanxun/application-periods">集中申请期</Link> });
   if (has(...REPORT_ROLES)) items.push({ key: '/reports', icon: <BarChartOutlined />, label: <Link to="/reports">统计报表</Link> });
   items.push(
     { key: '/public/progress', icon: <GlobalOutlined />, label: <Link to="/public/progress">进度查询（公开）</Link> },
@@ -74,6 +78,12 @@ export function ConsoleLayout({ children }: { children: ReactNode }) {
         {mobile && <MenuOutlined style={{ color: '#fff', fontSize: 18 }} onClick={() => setCollapsed(!collapsed)} aria-label="菜单" data-testid="menu-toggle" />}
         <Link to="/" className="app-brand" style={{ flex: 1, minWidth: 0 }}>
           <SafetyCertificateOutlined /> {mobile ? '人才激励审批' : '安全生产人才激励与职称评审 · 审批系统'}
+        </Link>
+        <Link to="/notifications" data-testid="notifications-link" aria-label={unread ? `消息，${unread} 条未读` : '消息，没有未读'} style={{ color: '#fff', display: 'inline-flex', alignItems: 'center' }}>
+          <Badge count={unread} size="small" overflowCount={99} aria-hidden>
+            <BellOutlined style={{ color: '#fff', fontSize: 18 }} aria-hidden />
+          </Badge>
+          {!mobile && <span style={{ marginLeft: 6 }}>消息</span>}
         </Link>
         <Dropdown menu={{ items: userMenu }} placement="bottomRight" trigger={['click']}>
           <Space style={{ color: '#fff', cursor: 'pointer' }} data-testid="user-menu">
