@@ -137,6 +137,7 @@ export function createTaskActivities(db: Kysely<Database>) {
         actor: SYSTEM,
         orgCode: input.task.orgCode,
         event: 'deadline_recomputed',
+        comment: before?.due_on && before.due_on !== deadline.dueOn ? `工作日历调整，办结期限由 ${before.due_on} 改为 ${deadline.dueOn}` : null,
         data: { from: before?.due_on ?? null, to: deadline.dueOn, provisional: deadline.provisional },
       });
       return { deadline };

@@ -71,6 +71,8 @@ test('declaring a holiday in a known year moves an open deadline on known data, 
   expect(rows).toHaveLength(1);
   expect(rows[0]!.data).toMatchObject({ taskId: c.taskId('bureau_review'), from: before.due_on, to: after.due_on, provisional: false });
   expect(JSON.stringify(timeline.body)).toContain('deadline_recomputed');
+  expect(rows[0]!.comment).toBe(`工作日历调整，办结期限由 ${before.due_on} 改为 ${after.due_on}`);
+  expect(JSON.stringify(timeline.body)).toContain(`办结期限由 ${before.due_on} 改为 ${after.due_on}`);
 
   // a change outside the period (after the due day) moves nothing and signals no one
   const later = addDays(after.due_on!, 7);
