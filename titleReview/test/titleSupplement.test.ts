@@ -103,4 +103,7 @@ test('补正 on the competent department and qualification reviews; a late appli
   const seen = await api.get(`/api/v1/zhejiang/applications/${late.id}`, late.token);
   expect(JSON.stringify(seen.body)).toContain('评前公示');
   expect((await appRow(first.id)).status).toBe('qualified');
+  const lateMessages = (await messagesOf(late.token)).filter((m) => m.title === '职称申报未能参加本年度评审');
+  expect(lateMessages).toHaveLength(1);
+  expect(lateMessages[0]!.body).toContain('评前公示已于');
 });
