@@ -1,3 +1,6 @@
+import { notificationRoutes } from '../platform/notifications/routes';
+import { applicationPeriodRoutes } from '../nanxun/routes/applicationPeriods';
+import { titleSupplementRoutes } from '../titleReview/routes/supplement';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
@@ -131,6 +134,9 @@ export function createApp(given: AppDeps): Express {
   app.use(expertAccountRoutes(deps));
   app.use(materialRoutes(deps));
   app.use(ratingRoutes(deps));
+  app.use(notificationRoutes(deps));
+  app.use(applicationPeriodRoutes(deps));
+  app.use(titleSupplementRoutes(deps));
 
   const openapi = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

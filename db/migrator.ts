@@ -14,6 +14,8 @@ import * as m0013 from '../platform/migrations/0013_identity_binding';
 import * as m0014 from '../platform/migrations/0014_account_change_notify';
 import * as m0025 from '../platform/materials/migrations/0025_materials';
 import * as m0026 from '../platform/ratings/migrations/0026_ratings';
+import * as m0030 from '../platform/notifications/migrations/0030_notifications';
+import * as m0031 from '../nanxun/migrations/0031_application_periods';
 
 /** Migrations are imported statically so they work the same under tsx, Jest and a bundle. */
 const migrations: Record<string, Migration> = {
@@ -32,6 +34,8 @@ const migrations: Record<string, Migration> = {
   '0014_account_change_notify': m0014,
   '0025_materials': m0025,
   '0026_ratings': m0026,
+  '0030_notifications': m0030,
+  '0031_application_periods': m0031,
 };
 
 class StaticProvider implements MigrationProvider {

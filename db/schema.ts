@@ -3,6 +3,7 @@ import type { ZhejiangTables } from '../titleReview/schema';
 import type { AccountTables } from '../platform/auth/schema';
 import type { MaterialTables } from '../platform/materials/schema';
 import type { RatingTable } from '../platform/ratings/schema';
+import type { NotificationTables } from '../platform/notifications/schema';
 
 /** A timestamptz column: read as Date, written as Date or ISO string. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -265,6 +266,20 @@ export interface Database {
   material_request: MaterialTables['material_request'];
   // service ratings (0026_ratings)
   rating: RatingTable;
+  // the message centre and its SMS outbox (0030_notifications)
+  notification: NotificationTables['notification'];
+  // the bureau's yearly certificate application period (0031_application_periods)
+  nanxun_application_period: ApplicationPeriodTable;
+}
+
+export interface ApplicationPeriodTable {
+  year: number;
+  /** `date` columns: read as text YYYY-MM-DD */
+  starts_on: ColumnType<string, string, string>;
+  ends_on: ColumnType<string, string, string>;
+  notice_id: string;
+  published_by: string;
+  published_at: Timestamp;
 }
 
 export type Org = Selectable<OrgTable>;

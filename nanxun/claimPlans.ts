@@ -17,6 +17,7 @@ import {
   type ClaimKind,
 } from './rules';
 import { shanghaiDate } from '../platform/calendar/workdays';
+import { periodForYear } from './applicationPeriods';
 
 export type ClaimBodyT = z.infer<typeof ClaimBody>;
 
@@ -68,6 +69,7 @@ async function planClaimOfKind(db: Kysely<Database>, body: ClaimBodyT, person: s
           submittedOn,
           employerInDistrict: employer.in_district,
           blacklisted,
+          period: await periodForYear(db, Number(submittedOn.slice(0, 4))),
         }),
         duplicateOf: await notRejected(db, person, 'certificate').where('level', '=', level).executeTakeFirst(),
         workflowType: 'certificateClaimWorkflow',

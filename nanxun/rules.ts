@@ -48,14 +48,22 @@ export function certificateIneligibility(input: {
   submittedOn: string;
   employerInDistrict: boolean;
   blacklisted: boolean;
+  /** the bureau's published concentrated application period for the year of submission (nanxun/applicationPeriods.ts) */
+  period?: { startsOn: string; endsOn: string } | null;
 }): string[] {
   const reasons: string[] = [];
   if (!input.employerInDistrict) reasons.push('EMPLOYER_NOT_IN_DISTRICT');
   if (input.blacklisted) reasons.push('BLACKLISTED');
   if (input.receivedOn < input.issuedOn) reasons.push('RECEIVED_BEFORE_ISSUED');
   if (input.receivedOn > input.submittedOn) reasons.push('CERTIFICATE_NOT_YET_RECEIVED');
-  // the window ends at the end of the day six calendar months after receipt
-  if (addMonths(input.receivedOn, CERTIFICATE_WINDOW_MONTHS) < input.submittedOn) reasons.push('WINDOW_EXPIRED');
+  if (input.period) {
+    // 集中申请: within the published period, for certificates received in the 6 months before its last day
+    if (input.submittedOn < input.period.startsOn || input.submittedOn > input.period.endsOn) reasons.push('OUTSIDE_APPLICATION_PERIOD');
+    if (addMonths(input.receivedOn, CERTIFICATE_WINDOW_MONTHS) < input.period.endsOn) reasons.push('WINDOW_EXPIRED');
+  } else if (addMonths(input.receivedOn, CERTIFICATE_WINDOW_MONTHS) < input.submittedOn) {
+    // the window ends at the end of the day six calendar months after receipt
+    reasons.push('WINDOW_EXPIRED');
+  }
   // 2019年起: the programme started in 2019
   if (input.issuedOn < '2019-01-01') reasons.push('CERTIFICATE_BEFORE_2019');
   return reasons;
@@ -171,4 +179,14 @@ export function highLevelEligibleOn(grantedOn: string): string {
 /** Instalment n (2, 3) of a shortage-talent reward comes due on the (n-1)-th anniversary of the first payout. */
 export function instalmentDueOn(firstPaidOn: string, yearNo: number): string {
   return addMonths(firstPaidOn, 12 * (yearNo - 1));
+}
+
+/**
+ * The yearly release held on `onDate` opens every instalment falling due in that calendar year (up to 31 December),
+ * not only those due by the release day: the seed pays 10,000 分三年发放 (第一年/第二年/第三年), so a year-2
+ * instalment falling due 2027-12-03 (first paid 2026-12-03) is opened by the 2027-12-01 release instead of
+ * waiting for 2028 and leaving 2027 without a payment.
+ */
+export function releaseDueBy(onDate: string): string {
+  return `${onDate.slice(0, 4)}-12-31`;
 }

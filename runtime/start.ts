@@ -10,6 +10,8 @@ import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { readConfig } from './config';
 import { startServices, jwtSecret } from './services';
 import { createAppWorker } from './workerFactory';
+import { smsSenderFromEnv } from '../platform/notifications/sms';
+import { startSmsDispatcher } from '../platform/notifications/dispatcher';
 import { temporalMetricsTelemetry } from './telemetry';
 import { createLogger } from './logger';
 import { ensureInstalmentReleaseSchedule, releaseDateFromEnv, INSTALMENT_RELEASE_SCHEDULE_ID } from './schedules';
@@ -43,6 +45,8 @@ async function main() {
   const workerConnection = await NativeConnection.connect({ address: services.temporalAddress });
   const worker = await createAppWorker({ connection: workerConnection, namespace: cfg.namespace, taskQueue: cfg.taskQueue, db: services.db });
   const workerRun = worker.run();
+  const sms = smsSenderFromEnv(log);
+  const smsDispatcher = sms ? startSmsDispatcher(services.db, sms, log) : null;
 
   const connection = await Connection.connect({ address: services.temporalAddress });
   const temporal = new Client({ connection, namespace: cfg.namespace });
@@ -80,6 +84,7 @@ async function main() {
     server.closeAllConnections();
     worker.shutdown();
     await workerRun.catch(() => undefined);
+    await smsDispatcher?.stop();
     await workerConnection.close().catch(() => undefined);
     await connection.close().catch(() => undefined);
     await stopListening().catch(() => undefined);

@@ -25,6 +25,8 @@ import { ensureInstalmentReleaseSchedule, releaseDateFromEnv, INSTALMENT_RELEASE
 import { errorMessage, redactUrl, requireEnv, retryWithBackoff, temporalLoggerFor, waitForDatabase } from './processSupport';
 import { createDb } from '../db/connection';
 import { migrateToLatest } from '../db/migrator';
+import { smsSenderFromEnv } from '../platform/notifications/sms';
+import { startSmsDispatcher } from '../platform/notifications/dispatcher';
 
 const STARTUP_WAIT_MS = 60_000;
 
@@ -83,6 +85,11 @@ async function main(): Promise<number> {
     // WORKFLOW_BUNDLE_PATH: a prebuilt workflow bundle (start:cluster builds it once for all its workers)
     worker = await createAppWorker({ connection, namespace: cfg.namespace, taskQueue: cfg.taskQueue, db, workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH || undefined, extra: { shutdownGraceTime: '20s' } });
     const running = worker.run();
+    // the notification outbox feeds the SMS sender (SMS_PROVIDER: log by default, none to disable)
+    const sms = smsSenderFromEnv(log);
+    const dispatcher = sms ? startSmsDispatcher(db, sms, log) : null;
+    const stopDispatcher = () => dispatcher?.stop();
+    running.then(stopDispatcher, stopDispatcher).catch(() => undefined);
     // the yearly instalment release Schedule, created (or brought up to date) idempotently
     const scheduleClient = new Client({ connection: await Connection.connect({ address: temporalAddress }), namespace: cfg.namespace });
     log.info({ schedule: INSTALMENT_RELEASE_SCHEDULE_ID, result: await ensureInstalmentReleaseSchedule(scheduleClient, { taskQueue: cfg.taskQueue, ...releaseDateFromEnv() }) }, 'instalment release schedule');

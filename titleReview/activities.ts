@@ -3,6 +3,7 @@
  * the committee, attendance, the ballot count, certificates and misconduct — each idempotent.
  * Every instant comes from the workflow (`at`).
  */
+import { refuseLateApplications } from './lateApplications';
 import { randomBytes } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema';
@@ -139,6 +140,7 @@ export function createZhejiangActivities(db: Kysely<Database>) {
           });
         }
       });
+      if (input.event === 'pre_review_started') await refuseLateApplications(db, input);
     },
 
     /** The HRSS approval must come at least 10 working days before the meeting: the latest day, and what is left. */

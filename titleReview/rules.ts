@@ -135,14 +135,20 @@ export interface DecisionCheck {
  * gives its reason. An objection investigation: approve = the objection is upheld (成立), reject = dismissed;
  * either needs the finding in the comment.
  */
+/** The title tasks that may ask the applicant for supplementary materials (补正, the clock paused as on claims). */
+export const TITLE_SUPPLEMENT_KINDS = ['competent_dept_review', 'qualification_review'];
+
 export function checkTitleDecision(
   kind: string,
   decision: string,
   fields: Record<string, unknown>,
   ctx: { entryIds?: string[]; objectionEntryId?: string | null } = {},
 ): DecisionCheck {
-  if (decision !== 'approve' && decision !== 'reject') return { ok: false, message: 'decision must be approve or reject' };
   const comment = typeof fields.comment === 'string' ? fields.comment.trim() : '';
+  if (decision === 'request_supplement' && TITLE_SUPPLEMENT_KINDS.includes(kind)) {
+    return comment ? { ok: true } : { ok: false, message: 'a request for supplementary materials says which in the comment' };
+  }
+  if (decision !== 'approve' && decision !== 'reject') return { ok: false, message: 'decision must be approve or reject' };
   if (decision === 'reject' && !comment) return { ok: false, message: 'a rejection needs a comment giving the reason' };
   if (kind === 'objection_investigation') {
     if (!comment) return { ok: false, message: 'an investigation needs its finding in the comment' };

@@ -21,12 +21,12 @@ function signalConcurrency(v: string | undefined): number {
 export function createInstalmentActivities(db: Kysely<Database>) {
   return {
     /** Releases up to `batchSize` due instalments not yet attempted by this release; returns how many it opened. */
-    async releaseDueInstalments(input: { onDate: string; releaseId: string; batchSize: number; at: string }): Promise<{ attempted: number; released: number; ended: number; failed: number }> {
+    async releaseDueInstalments(input: { onDate: string; /** opens instalments due up to this day (default onDate) */ dueBy?: string; releaseId: string; batchSize: number; at: string }): Promise<{ attempted: number; released: number; ended: number; failed: number }> {
       const rows = await db
         .selectFrom('instalment')
         .select(['claim_id', 'year_no', 'workflow_id'])
         .where('status', '=', 'scheduled')
-        .where('due_on', '<=', input.onDate)
+        .where('due_on', '<=', input.dueBy ?? input.onDate)
         .where((eb) => eb.or([eb('release_id', 'is', null), eb('release_id', '<>', input.releaseId)]))
         .orderBy('due_on')
         .orderBy('claim_id')

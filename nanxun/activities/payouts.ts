@@ -6,6 +6,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema';
 import { insertTimeline, SYSTEM_ACTOR } from '../../platform/timeline/timeline';
 import { shanghaiDate } from '../../platform/calendar/workdays';
+import { notifyPaid } from '../../platform/notifications/outbox';
 
 /** The update of one instalment of a claim (the rows are keyed by claim and year). */
 export function updateInstalment(db: Kysely<Database> | Transaction<Database>, claimId: string, yearNo: number) {
@@ -69,6 +70,7 @@ export async function insertPayout(trx: Transaction<Database>, input: PayoutInpu
     data: { instalmentNo: input.instalmentNo, amountYuan: input.amountYuan, fundOrgCode: input.fundOrgCode, payoutId: row.id },
     at: input.at,
   });
+  await notifyPaid(trx, { ...input, at: new Date(row.paid_at).toISOString() });
   return { payoutId: row.id, paidAt: new Date(row.paid_at).toISOString(), alreadyPaid: !inserted };
 }
 

@@ -85,7 +85,7 @@ export function nanxunActionRoutes(deps: AppDeps): Router {
     summary: 'Open every shortage-talent instalment that has come due (the same release the yearly Schedule runs)',
     tags: ['nanxun'],
     access: { roles: ['admin'] },
-    body: z.object({ onDate: DateString.optional().openapi({ description: 'release what is due by this date (default: today, Asia/Shanghai)' }) }).strict(),
+    body: z.object({ onDate: DateString.optional().openapi({ description: 'the release of this date (default: today, Asia/Shanghai): it opens every instalment falling due in that date\'s year' }) }).strict(),
     responses: {
       200: {
         description: 'how many instalments it opened',

@@ -56,8 +56,8 @@ test('three years: 3,000 + 3,000 + 4,000 through the yearly release, re-reviewed
   ]);
   expect(await claimRow(c.id)).toMatchObject({ status: 'awaiting_next_instalment', paid_yuan: 3000 });
 
-  // a release before the anniversary opens nothing
-  await releaseOn(addDays(addMonths(firstPaidOn, 12), -1));
+  // a release in the year of the first payment opens nothing (year 2 falls due in the next year)
+  await releaseOn(addDays(`${Number(firstPaidOn.slice(0, 4)) + 1}-01-01`, -1));
   await new Promise((r) => setTimeout(r, 1500));
   expect((await instalments(c.id))[1]!.status).toBe('scheduled');
   expect(await task(c.taskId('y2/unit_verification'))).toBeUndefined();

@@ -23,7 +23,7 @@ export async function loadCalendar(
 export async function loadCalendarYear(
   db: Kysely<Database>,
   input: { year: number; source: string; holidays: { date: string; name: string }[]; workdays: { date: string; name: string }[]; loadedBy: string | null },
-): Promise<{ year: number; version: number; holidays: number; workdays: number }> {
+): Promise<{ year: number; version: number; holidays: number; workdays: number; wasKnown: boolean; changedDates: string[] }> {
   const outside = [...input.holidays, ...input.workdays].filter((d) => Number(d.date.slice(0, 4)) !== input.year);
   if (outside.length) throw new RangeError(`dates outside ${input.year}: ${outside.map((d) => d.date).join(', ')}`);
   const both = input.holidays.filter((h) => input.workdays.some((w) => w.date === h.date));
@@ -31,6 +31,7 @@ export async function loadCalendarYear(
   return db.transaction().execute(async (trx) => {
     const prev = await trx.selectFrom('calendar_year').select('version').where('year', '=', input.year).forUpdate().executeTakeFirst();
     const version = (prev?.version ?? 0) + 1;
+    const before = await trx.selectFrom('calendar_day').select(['date', 'kind']).where('year', '=', input.year).execute();
     await trx
       .insertInto('calendar_year')
       .values({ year: input.year, source: input.source, version, loaded_by: input.loadedBy })
@@ -42,8 +43,15 @@ export async function loadCalendarYear(
       ...input.workdays.map((d) => ({ date: d.date, year: input.year, kind: 'workday' as const, name: d.name })),
     ];
     if (rows.length) await trx.insertInto('calendar_day').values(rows).execute();
-    return { year: input.year, version, holidays: input.holidays.length, workdays: input.workdays.length };
+    return { year: input.year, version, holidays: input.holidays.length, workdays: input.workdays.length, wasKnown: !!prev, changedDates: changedDates(before, rows) };
   });
+}
+
+/** The days whose kind (holiday, adjusted working day, or ordinary) differs between two versions of a year. */
+export function changedDates(before: { date: string; kind: string }[], after: { date: string; kind: string }[]): string[] {
+  const was = new Map(before.map((d) => [d.date, d.kind]));
+  const is = new Map(after.map((d) => [d.date, d.kind]));
+  return [...new Set([...was.keys(), ...is.keys()])].filter((d) => was.get(d) !== is.get(d)).sort();
 }
 
 /** The official data of the chinese-days package for a year, or undefined if the package has none. */

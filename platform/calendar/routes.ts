@@ -1,6 +1,6 @@
 /**
- * Administration: the working-day calendar. Loading a year recomputes the provisional deadlines of
- * running workflows (a signal to each affected workflow).
+ * Administration: the working-day calendar. Loading a year recomputes the deadlines it moves in running
+ * workflows: provisional ones, and every open one with a changed day in its period (calendarChange.ts).
  */
 import { Router } from 'express';
 import { z } from 'zod';
@@ -10,12 +10,11 @@ import { Problem } from '../http/problem';
 import { actorOf } from '../auth/authenticate';
 import type { AppDeps } from '../http/deps';
 import { clearDisplayCalendar, loadCalendarYear, officialYearInput } from './calendarTable';
-import { calendarChangedSignal } from '../tasks/messages';
-import { isUnavailable } from '../http/temporalErrors';
+import { recomputeAfterCalendarChange } from './calendarChange';
 
 export function adminRoutes(deps: AppDeps): Router {
   const router = Router();
-  const { db, temporal, log } = deps;
+  const { db } = deps;
   const Year = z.object({ year: z.coerce.number().int().min(2000).max(2100) });
 
   defineRoute(router, {
@@ -55,15 +54,23 @@ export function adminRoutes(deps: AppDeps): Router {
   defineRoute(router, {
     method: 'put',
     path: '/api/v1/admin/calendar/:year',
-    summary: "Load a year's official holidays and adjusted working days (or {source:'chinese-days'}); provisional deadlines are recomputed",
+    summary: "Load a year's official holidays and adjusted working days (or {source:'chinese-days'}); deadlines it moves are recomputed",
     tags: ['admin'],
     access: { roles: ['admin'] },
     params: Year,
     body: CalendarYearBody,
     responses: {
       200: {
-        description: 'loaded; how many running workflows were told to recompute',
-        schema: z.object({ year: z.number().int(), version: z.number().int(), holidays: z.number().int(), workdays: z.number().int(), recomputing: z.number().int(), signalFailures: z.number().int() }),
+        description: 'loaded; how many running workflows were told to recompute (provisional deadlines, and every open deadline a changed day falls in)',
+        schema: z.object({
+          year: z.number().int(),
+          version: z.number().int(),
+          holidays: z.number().int(),
+          workdays: z.number().int(),
+          changedDates: z.array(z.string()).openapi({ description: 'the days whose kind changed (holiday, adjusted working day, ordinary)' }),
+          recomputing: z.number().int(),
+          signalFailures: z.number().int(),
+        }),
       },
     },
     problems: ['VALIDATION_FAILED'],
@@ -84,24 +91,10 @@ export function adminRoutes(deps: AppDeps): Router {
         throw err;
       }
       clearDisplayCalendar();
-      // every running workflow with a provisional deadline recomputes it from the new data
-      const affected = await db
-        .selectFrom('task')
-        .select('workflow_id')
-        .distinct()
-        .where('due_provisional', '=', true)
-        .where('state', 'in', ['open', 'paused'])
-        .execute();
-      let signalFailures = 0;
-      for (const { workflow_id } of affected) {
-        try {
-          await temporal.workflow.getHandle(workflow_id).signal(calendarChangedSignal);
-        } catch (err) {
-          signalFailures++;
-          log.warn({ workflowId: workflow_id, err: isUnavailable(err) ? 'temporal unavailable' : String(err) }, 'calendar signal failed');
-        }
-      }
-      return { ...loaded, recomputing: affected.length - signalFailures, signalFailures };
+      // running workflows recompute provisional deadlines and those whose period a changed day falls in
+      const { recomputing, signalFailures } = await recomputeAfterCalendarChange(deps, { year: loaded.year, changedDates: loaded.changedDates });
+      const { year, version, holidays, workdays, changedDates } = loaded;
+      return { year, version, holidays, workdays, changedDates, recomputing, signalFailures };
     },
   });
   return router;

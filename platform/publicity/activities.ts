@@ -8,6 +8,7 @@ import type { Database } from '../../db/schema';
 import { computeDeadline } from '../calendar/activities';
 import { insertTimeline, SYSTEM_ACTOR } from '../timeline/timeline';
 import { storedTaskId } from '../tasks/taskIds';
+import { notifyObjectionAnswered, notifyPublicityStarted } from '../notifications/outbox';
 
 export interface NoticeSpec {
   noticeId: string;
@@ -61,6 +62,7 @@ export function createNoticeActivities(db: Kysely<Database>) {
           data: { noticeId: n.noticeId, kind: n.kind, endsOn: deadline.dueOn, provisional: deadline.provisional },
           at: input.at,
         });
+        await notifyPublicityStarted(trx, { ...n, endsOn: deadline.dueOn, eventKey: input.eventKey, at: input.at });
       });
       return { endsAt: deadline.dueAt, endsOn: deadline.dueOn, provisional: deadline.provisional };
     },
@@ -87,15 +89,18 @@ export function createNoticeActivities(db: Kysely<Database>) {
 
     /** Links an objection to its investigation task, or records the finding. */
     async setObjectionStatus(input: { objectionId: string; status: 'open' | 'upheld' | 'dismissed' | 'cancelled'; taskId?: string; finding?: string | null; at: string }): Promise<void> {
-      await db
-        .updateTable('objection')
-        .set({
-          status: input.status,
-          ...(input.taskId ? { task_id: storedTaskId(input.taskId) } : {}),
-          ...(input.status !== 'open' ? { finding: input.finding ?? null, decided_at: input.at } : {}),
-        })
-        .where('id', '=', input.objectionId)
-        .execute();
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('objection')
+          .set({
+            status: input.status,
+            ...(input.taskId ? { task_id: storedTaskId(input.taskId) } : {}),
+            ...(input.status !== 'open' ? { finding: input.finding ?? null, decided_at: input.at } : {}),
+          })
+          .where('id', '=', input.objectionId)
+          .execute();
+        if (input.status === 'upheld' || input.status === 'dismissed') await notifyObjectionAnswered(trx, { ...input, status: input.status, finding: input.finding ?? null });
+      });
     },
   };
 }

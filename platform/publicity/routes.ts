@@ -57,7 +57,7 @@ function view(n: Notice, now = new Date()) {
     endsOn: n.ends_on,
     workingDays: n.working_days,
     open,
-    acceptsObjections: open && n.kind !== 'misconduct',
+    acceptsObjections: open && n.kind !== 'misconduct' && n.workflow_id != null,
     entries: n.entries as Record<string, unknown>[],
   };
 }

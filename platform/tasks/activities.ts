@@ -8,6 +8,7 @@ import type { Database, TaskState, TaskUpdate } from '../../db/schema';
 import { computeDeadline, workingDaysLeft, type Deadline } from '../calendar/activities';
 import { insertTimeline, SYSTEM_ACTOR } from '../timeline/timeline';
 import { storedTaskId } from './taskIds';
+import { notifyTaskEvent, notifyTaskOpened } from '../notifications/outbox';
 
 export interface TaskRef {
   taskId: string;
@@ -89,6 +90,7 @@ export async function insertOpenedTask(trx: Transaction<Database>, input: OpenTa
     data: { taskId: storedTaskId(task.taskId), kind: task.kind, dueOn: deadline?.dueOn ?? null, dueProvisional: deadline?.provisional ?? false },
     at,
   });
+  await notifyTaskOpened(trx, task, { eventKey: input.eventKey, at, dueOn: deadline?.dueOn ?? null });
 }
 
 export function createTaskActivities(db: Kysely<Database>) {
@@ -115,6 +117,7 @@ export function createTaskActivities(db: Kysely<Database>) {
         data: { taskId: storedTaskId(task.taskId), ...e.data },
         at: e.at,
       });
+      await notifyTaskEvent(trx, task, e);
     });
   }
 
@@ -135,6 +138,7 @@ export function createTaskActivities(db: Kysely<Database>) {
         actor: SYSTEM,
         orgCode: input.task.orgCode,
         event: 'deadline_recomputed',
+        comment: before?.due_on && before.due_on !== deadline.dueOn ? `工作日历调整，办结期限由 ${before.due_on} 改为 ${deadline.dueOn}` : null,
         data: { from: before?.due_on ?? null, to: deadline.dueOn, provisional: deadline.provisional },
       });
       return { deadline };

@@ -13,6 +13,7 @@ import type { Duration } from '@temporalio/common';
 import { DB_ACTIVITY } from '../workflows/activityOptions';
 import type { TaskActivities, TaskRef, ActorRef, OpenTaskInput } from './activities';
 import type { Deadline } from '../calendar/activities';
+import { recomputesOnCalendarChange } from './deadlineMoves';
 import {
   calendarChangedSignal,
   decideUpdate,
@@ -120,8 +121,8 @@ export class HumanTasks {
       await condition(() => this.settledCount > 0);
       return this.state();
     });
-    setHandler(calendarChangedSignal, () => {
-      for (const t of this.open.values()) if (t.deadline?.provisional) t.recalc = true;
+    setHandler(calendarChangedSignal, (change) => {
+      for (const t of this.open.values()) if (recomputesOnCalendarChange(t.deadline, t.segment, change)) t.recalc = true;
     });
   }
 

@@ -2,6 +2,7 @@
  * Messages shared by the workflows and the API (the API imports only these definitions).
  */
 import { defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { CalendarChange } from './deadlineMoves';
 
 /** Who is acting, as authenticated by the API. */
 export interface Actor {
@@ -41,8 +42,8 @@ export const decideUpdate = defineUpdate<SubjectState, [DecisionInput]>('decide'
 export const resubmitUpdate = defineUpdate<SubjectState, [ResubmitInput]>('resubmit');
 /** returns the subject's state once the workflow has settled (its first task is open, or it ended) */
 export const settledStateUpdate = defineUpdate<SubjectState, []>('settledState');
-/** sent when calendar data is loaded, so provisional deadlines are recomputed */
-export const calendarChangedSignal = defineSignal('calendarChanged');
+/** sent when calendar data is loaded: provisional deadlines, and those whose period a changed day falls in, are recomputed */
+export const calendarChangedSignal = defineSignal<[CalendarChange?]>('calendarChanged');
 
 /** Stable codes the validators reject with (ApplicationFailure.type), mapped to HTTP by the API. */
 export const UpdateRejection = {

@@ -119,6 +119,25 @@ test('shortage talent: three years paid, years 2 and 3 opened by the release (af
   await save('shortageTalentClaimWorkflow-three-years-release-opens-locally', c.handle);
 });
 
+test('shortage talent: year 1 paid on 12-03, the next 12-01 release opens year 2 (after the release-opens-whole-year patch)', async () => {
+  const now = await env.currentTimeMs();
+  let y = Number(shanghaiDate(now).slice(0, 4));
+  if (Date.parse(`${y}-12-03T10:00:00+08:00`) < now) y += 1;
+  await env.sleep(Date.parse(`${y}-12-03T10:00:00+08:00`) - now);
+  const c = await startShortageClaim(env.client, tdb.db, taskQueue, { applicant: 'applicant3', employer: 'NX-E-SLJS' });
+  for (const [k, u, f] of [['unit_verification', 'unit.sljs', { verdict: 'true' }], ['bureau_review', 'bureau1', {}], ['rereview', 'rereview.zjj', { amountYuan: 3000 }]] as const) {
+    await eventually(() => tdb.db.selectFrom('task').select('id').where('id', '=', c.taskId(k)).where('state', '=', 'open').executeTakeFirst(), k);
+    await c.handle.executeUpdate(decideUpdate, { args: [{ taskId: c.taskId(k), actor: await actor(tdb.db, u), decision: 'approve', fields: f }] });
+  }
+  const release = `${y + 1}-12-01`;
+  await env.sleep(Date.parse(`${release}T10:00:00+08:00`) - (await env.currentTimeMs()));
+  const r = await env.client.workflow.start('instalmentReleaseWorkflow', { taskQueue, workflowId: `release-record-whole-year-${release}`, args: [{ onDate: release }] });
+  await untilClosed(r);
+  await eventually(() => tdb.db.selectFrom('task').select('id').where('id', '=', c.taskId('y2/unit_verification')).where('state', '=', 'open').executeTakeFirst(), 'year 2 opened');
+  await save('instalmentReleaseWorkflow-opens-whole-year', r);
+  await c.handle.terminate('recorded');
+});
+
 test('high-level talent: an early claim waits out the year, then is rejected at the unit', async () => {
   const u = await tdb.db.selectFrom('app_user').selectAll().where('username', '=', 'applicant2').executeTakeFirstOrThrow();
   const id = randomUUID();

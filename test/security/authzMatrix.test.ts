@@ -116,6 +116,13 @@ const ROUTE_CASES: Record<string, string> = {
   'POST /api/v1/ratings': 'rating',
   'GET /api/v1/ratings/:type/:id': 'rating',
   'GET /api/v1/reports/ratings': 'role-level: rating aggregates per organisation and month for the bureau, office and oversight roles (no personal data)',
+  // the message centre (消息): every query is scoped to the caller as recipient
+  'GET /api/v1/notifications': "role-level: any account; only the caller's own messages (recipient = caller in the query), checked in platform/notifications/test/notifications.test.ts",
+  'GET /api/v1/notifications/unread-count': "role-level: any account; the caller's own count",
+  'POST /api/v1/zhejiang/applications/:id/supplement': "role-level: applicants; only the application's own applicant (ID number) may answer — anyone else gets 404 (titleReview/test/titleSupplement.test.ts)",
+  'GET /api/v1/nanxun/application-periods': 'role-level: public by design (the published application periods are a public notice)',
+  'POST /api/v1/nanxun/application-periods': 'role-level: bureau reviewers only (one organisation, the district bureau, publishes the period); reference data with no object owner',
+  'POST /api/v1/notifications/:id/read': "role-level: any account; someone else's message answers 404 and stays unread (platform/notifications/test/notifications.test.ts)",
 };
 
 type Verdict = 'allow' | 'deny';

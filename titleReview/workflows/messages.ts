@@ -19,6 +19,8 @@ export const fileObjectionUpdate = defineUpdate<{ taskId: string }, [ObjectionIn
 
 /** The application was withdrawn for misconduct: its open tasks are cancelled and it ends. */
 export const withdrawnSignal = defineSignal<[{ reason: string }]>('withdrawn');
+/** the session's pre-review publicity started before this application qualified: it is refused with the reason */
+export const sessionClosedSignal = defineSignal<[{ reason: string }]>('sessionClosed');
 /** To the session: an application left it (misconduct); it is not balloted or certified. */
 export const applicationWithdrawnSignal = defineSignal<[{ applicationId: string; reason: string }]>('applicationWithdrawn');
 

@@ -5,15 +5,15 @@
  * review. A qualified application joins its session (titleSessionWorkflow), which takes it to the ballot.
  * A rejection at any step ends it with the reason; misconduct (withdrawn signal) ends it at any step.
  */
-import { proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+import { patched, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 import { DB_ACTIVITY, DB_LOCAL_ACTIVITY } from '../../platform/workflows/activityOptions';
 import type { TitleSubmissionActivities } from '../submissionActivities';
 import type { SubmittedApplication } from '../repository';
 import type { ZhejiangActivities } from '../activities';
 import { HumanTasks, type StageOutcome } from '../../platform/tasks/humanTask';
 import { Publicity } from '../../platform/publicity/publicity';
-import { withdrawnSignal } from './messages';
-import { checkTitleDecision, COMMITTEE_OFFICE_ORG, PUBLICITY_WORKING_DAYS, TITLE_CATEGORY_ZH, TITLE_LEVEL_ZH, type TitleCategory, type TitleLevel } from '../rules';
+import { sessionClosedSignal, withdrawnSignal } from './messages';
+import { checkTitleDecision, TITLE_SUPPLEMENT_KINDS, COMMITTEE_OFFICE_ORG, PUBLICITY_WORKING_DAYS, TITLE_CATEGORY_ZH, TITLE_LEVEL_ZH, type TitleCategory, type TitleLevel } from '../rules';
 
 const zj = proxyActivities<ZhejiangActivities>(DB_ACTIVITY);
 const submissions = proxyLocalActivities<TitleSubmissionActivities>(DB_LOCAL_ACTIVITY);
@@ -57,6 +57,13 @@ export async function titleApplicationWorkflow(input: TitleApplicationInput): Pr
     state.status = 'withdrawn';
     tasks.cancelAll(`申请已撤销：${reason}`);
   });
+  // refused because the session's pre-review publicity started first (titleReview/lateApplications.ts)
+  let late: string | null = null;
+  setHandler(sessionClosedSignal, ({ reason }) => {
+    if (withdrawn || late) return;
+    late = reason;
+    tasks.cancelAll(reason);
+  });
 
   async function setStatus(status: string, stage: string, close?: { reason: string | null; event: string }) {
     state.status = status;
@@ -87,7 +94,10 @@ export async function titleApplicationWorkflow(input: TitleApplicationInput): Pr
   const reasonOf = (o: StageOutcome) => o.comment ?? 'rejected';
 
   async function step(kind: string, role: string, orgCode: string): Promise<StageOutcome> {
+    if (late) return { decision: 'cancelled', comment: late, fields: {}, actor: null, decidedAt: nowIso() };
     await setStatus(kind, kind);
+    // 补正 on the competent department's and the office's reviews (running applications: from their next such task)
+    const supplement = TITLE_SUPPLEMENT_KINDS.includes(kind) && patched('title-supplement');
     return tasks.run({
       key: kind,
       kind,
@@ -96,7 +106,8 @@ export async function titleApplicationWorkflow(input: TitleApplicationInput): Pr
       stage: kind,
       slaWorkingDays: null,
       subject,
-      allowSupplement: false,
+      allowSupplement: supplement,
+      ...(supplement ? { onPaused: () => setStatus('supplement_requested', kind), onResumed: () => setStatus(kind, kind) } : {}),
       check: (d, f) => checkTitleDecision(kind, d, f),
     });
   }
@@ -133,9 +144,10 @@ export async function titleApplicationWorkflow(input: TitleApplicationInput): Pr
       upheldReason = `单位内部公示异议成立：${o.comment ?? ''}`;
     },
     // an upheld objection ends the application; the notice closes then
-    stop: () => withdrawn != null || upheldReason != null,
+    stop: () => withdrawn != null || upheldReason != null || late != null,
   });
   if (withdrawn) return ended();
+  if (late) return rejected('unit_publicity', late);
   if (upheldReason) return rejected('unit_publicity', upheldReason);
 
   // 3. 主管部门审核

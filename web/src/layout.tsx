@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router-dom';
-import { Button, ConfigProvider, Layout, Menu, Dropdown, Avatar, Space, Grid, Tag } from 'antd';
+import { Button, ConfigProvider, Layout, Menu, Dropdown, Avatar, Space, Typography, Grid, Tag, Badge } from 'antd';
 import type { MenuProps } from 'antd';
 import {
   InboxOutlined,
@@ -21,10 +21,12 @@ import {
   MenuOutlined,
   ApartmentOutlined,
   IdcardOutlined,
+  BellOutlined,
 } from '@ant-design/icons';
 import { CLERK_ROLES, REPORT_ROLES, useAuth } from './auth';
 import { role } from './lib/labels';
 import { LargeTextToggle } from './display';
+import { useUnreadCount } from './lib/unread';
 
 const { Header, Sider, Content } = Layout;
 
@@ -37,6 +39,7 @@ export function ConsoleLayout({ children }: { children: ReactNode }) {
   const screens = Grid.useBreakpoint();
   const [collapsed, setCollapsed] = useState(false);
   const mobile = !screens.md;
+  const unread = useUnreadCount(!!user);
 
   const items: Item[] = [];
   if (has('applicant')) {
@@ -61,6 +64,7 @@ export function ConsoleLayout({ children }: { children: ReactNode }) {
   if (has('expert')) items.push({ key: '/zhejiang/ballots', icon: <CheckSquareOutlined />, label: <Link to="/zhejiang/ballots">评审投票</Link> });
   if (has('admin', 'auditor')) items.push({ key: '/admin/orgs', icon: <ApartmentOutlined />, label: <Link to="/admin/orgs">单位管理</Link> });
   if (has('admin')) items.push({ key: '/admin/accounts', icon: <IdcardOutlined />, label: <Link to="/admin/accounts">账号管理</Link> });
+  if (has('bureau_reviewer', 'admin')) items.push({ key: '/nanxun/application-periods', icon: <CalendarOutlined />, label: <Link to="/nanxun/application-periods">集中申请期</Link> });
   if (has(...REPORT_ROLES)) items.push({ key: '/reports', icon: <BarChartOutlined />, label: <Link to="/reports">统计报表</Link> });
   items.push(
     { key: '/public/progress', icon: <GlobalOutlined />, label: <Link to="/public/progress">进度查询（公开）</Link> },
@@ -85,6 +89,12 @@ export function ConsoleLayout({ children }: { children: ReactNode }) {
           <SafetyCertificateOutlined /> {mobile ? '人才激励审批' : '安全生产人才激励与职称评审 · 审批系统'}
         </Link>
         <LargeTextToggle />
+        <Link to="/notifications" data-testid="notifications-link" aria-label={unread ? `消息，${unread} 条未读` : '消息，没有未读'} style={{ color: '#fff', display: 'inline-flex', alignItems: 'center' }}>
+          <Badge count={unread} size="small" overflowCount={99} aria-hidden>
+            <BellOutlined style={{ color: '#fff', fontSize: 18 }} aria-hidden />
+          </Badge>
+          {!mobile && <span style={{ marginLeft: 6 }}>消息</span>}
+        </Link>
         <Dropdown menu={{ items: userMenu }} placement="bottomRight" trigger={['click']}>
           <Space style={{ color: '#fff', cursor: 'pointer' }} data-testid="user-menu" role="button" tabIndex={0} aria-label={`用户菜单：${user?.displayName ?? ''}`}>
             <Avatar size="small" icon={<UserOutlined />} style={{ background: '#1677ff' }} />

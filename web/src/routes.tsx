@@ -11,6 +11,8 @@ import { ClaimFormPage } from './pages/ClaimForm';
 import { MyClaimsPage, ClaimSearchPage } from './pages/Claims';
 import { ClaimDetailPage } from './pages/ClaimDetail';
 import { PublicProgressPage, PublicNoticesPage, CertificateVerifyPage } from './pages/Public';
+import { NotificationsPage } from './pages/Notifications';
+import { ApplicationPeriodsPage } from './pages/ApplicationPeriods';
 
 // pages with heavy dependencies (charts) or used by few people load on demand
 const ReportsPage = lazy(() => import('./pages/Reports').then((m) => ({ default: m.ReportsPage })));
@@ -66,6 +68,8 @@ export function AppRoutes() {
       <Route path="/claims/:id/print" element={<RequireLogin><PrintFormPage /></RequireLogin>} />
       <Route path="/my/claims" element={c(<MyClaimsPage />, ['applicant'])} />
       <Route path="/my/claims/new" element={c(<ClaimFormPage />, ['applicant'])} />
+      <Route path="/notifications" element={c(<NotificationsPage />)} />
+      <Route path="/nanxun/application-periods" element={c(<ApplicationPeriodsPage />, ['bureau_reviewer', 'admin'])} />
       <Route path="/reports" element={c(<ReportsPage />, ['bureau_reviewer', 'admin', 'auditor', 'committee_office'])} />
       <Route path="/zhejiang/sessions" element={c(<SessionsPage />, ['committee_office', 'admin', 'auditor'])} />
       <Route path="/zhejiang/sessions/:id" element={c(<SessionDetailPage />, ['committee_office', 'admin', 'auditor', 'expert'])} />

@@ -202,7 +202,8 @@ export const role = pick(ROLE);
 export const EMPLOYER_NATURE: Record<string, string> = { production: '生产经营单位', government: '政府部门', other: '其他' };
 
 export const INELIGIBLE: Record<string, string> = {
-  WINDOW_EXPIRED: '已超过证书领取后6个月的申请期限',
+  WINDOW_EXPIRED: '已超过证书领取后6个月的申请期限（已公告集中申请期的，须为申请期截止前6个月内领取的证书）',
+  OUTSIDE_APPLICATION_PERIOD: '不在区应急管理局公告的集中申请期内',
   LEVEL_NOT_INTERMEDIATE: '紧缺人才奖励仅限中级注册安全工程师',
   CONTRACT_TOO_SHORT: '劳动合同期限不足3年',
   CONTRIBUTIONS_TOO_SHORT: '社会保险和个人所得税缴纳不满1年',

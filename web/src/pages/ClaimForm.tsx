@@ -3,6 +3,7 @@ import { Link, useNavigate } from 'react-router-dom';
 import { Alert, App, Button, Card, Checkbox, Col, DatePicker, Descriptions, Divider, Form, Input, InputNumber, Radio, Result, Row, Select, Space, Statistic, Switch, Tabs, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { api, ApiError, type Org } from '../lib/api';
+import type { ApplicationPeriod } from './ApplicationPeriods';
 import { useLoad } from '../lib/hooks';
 import { EMPLOYER_NATURE, LEVEL, LEVEL_AMOUNT, errorText, level as levelLabel } from '../lib/labels';
 import { dayjs, todayShanghai, yuan } from '../lib/time';
@@ -64,6 +65,9 @@ export function ClaimFormPage() {
   const nature = Form.useWatch('employerNature', form);
   const amount = kind === 'shortage_talent' ? 10000 : lvl ? (LEVEL_AMOUNT[lvl] ?? 0) : 0;
   const today = todayShanghai();
+  // the bureau's published concentrated application period of this year, if any (nanxun/applicationPeriods.ts)
+  const periods = useLoad(() => api.get<ApplicationPeriod[]>('/nanxun/application-periods', { anonymous: true }), []);
+  const period = periods.data?.find((p) => p.year === Number(today.slice(0, 4))) ?? null;
 
   const bodyOf = (v: Values) => {
     const body: Record<string, unknown> = {
@@ -184,6 +188,16 @@ export function ClaimFormPage() {
           { key: 'shortage_talent', label: '紧缺人才奖励' },
         ]}
       />
+      {kind === 'certificate' && period && (
+        <Alert
+          type={today < period.startsOn || today > period.endsOn ? 'warning' : 'info'}
+          showIcon
+          style={{ marginBottom: 16 }}
+          data-testid="application-period"
+          message={`${period.year}年度证书奖励金集中申请期：${period.startsOn} 至 ${period.endsOn}（区应急管理局公告）`}
+          description={`${period.receivedFrom} 及以后领取证书的，可在此期间申请。${today < period.startsOn ? '集中申请期尚未开始。' : today > period.endsOn ? '本年度集中申请期已结束。' : ''}`}
+        />
+      )}
       {kind === 'shortage_talent' && (
         <Alert
           type="info"
@@ -290,7 +304,13 @@ export function ClaimFormPage() {
               name="receivedOn"
               label="证书领取日期"
               dependencies={['issuedOn']}
-              extra={receivedOn ? `申请期限：领取后6个月内，至 ${windowEnd(d(receivedOn)!)}` : '证书领取后6个月内申请'}
+              extra={
+                kind === 'certificate' && period
+                  ? `本年度集中申请期 ${period.startsOn} 至 ${period.endsOn}，受理 ${period.receivedFrom} 及以后领取的证书`
+                  : receivedOn
+                    ? `申请期限：领取后6个月内，至 ${windowEnd(d(receivedOn)!)}`
+                    : '证书领取后6个月内申请'
+              }
               rules={[
                 { required: true, message: '请选择领取日期' },
                 ({ getFieldValue }) => ({
@@ -299,7 +319,8 @@ export function ClaimFormPage() {
                     const issued = d(getFieldValue('issuedOn') as Dayjs | undefined);
                     if (issued && d(v)! < issued) throw new Error('领取日期不能早于发证日期');
                     if (d(v)! > today) throw new Error('领取日期不能晚于今天');
-                    if (kind === 'certificate' && windowEnd(d(v)!) < today) throw new Error(`已超过证书领取后6个月的申请期限（${windowEnd(d(v)!)}）`);
+                    if (kind === 'certificate' && period && d(v)! < period.receivedFrom) throw new Error(`本年度集中申请期受理 ${period.receivedFrom} 及以后领取的证书`);
+                    if (kind === 'certificate' && !period && windowEnd(d(v)!) < today) throw new Error(`已超过证书领取后6个月的申请期限（${windowEnd(d(v)!)}）`);
                   },
                 }),
               ]}

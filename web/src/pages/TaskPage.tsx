@@ -19,7 +19,8 @@ interface DecisionForm {
   comment?: string;
 }
 
-/** How each title-review step words approve / reject (these steps take no request for supplements). */
+/** How each title-review step words approve / reject (TITLE_SUPPLEMENT_KINDS may also ask for materials, 补正). */
+const TITLE_SUPPLEMENT_KINDS = ['competent_dept_review', 'qualification_review'];
 const TITLE_DECISIONS: Record<string, [string, string]> = {
   unit_recommendation: ['同意推荐（材料真实，政治表现、廉洁自律、道德品行良好）', '不予推荐'],
   competent_dept_review: ['审核通过', '审核不通过'],
@@ -286,6 +287,9 @@ export function TaskPage() {
                         <Space direction="vertical">
                           <Radio value="approve" data-testid="decision-approve">{titleWords[0]}</Radio>
                           <Radio value="reject" data-testid="decision-reject">{titleWords[1]}</Radio>
+                          {TITLE_SUPPLEMENT_KINDS.includes(t.kind) && (
+                            <Radio value="request_supplement" data-testid="decision-supplement">要求补正材料（暂停办理时限）</Radio>
+                          )}
                         </Space>
                       </Radio.Group>
                     </Form.Item>

@@ -1,6 +1,7 @@
 /** One title application: status, stage, timeline and result. */
 import { Link, useParams } from 'react-router-dom';
-import { Card, Descriptions, Result, Space, Tag } from 'antd';
+import { useState } from 'react';
+import { Alert, App, Button, Card, Descriptions, Form, Input, Result, Space, Tag } from 'antd';
 import { api } from '../../lib/api';
 import { useLoad } from '../../lib/hooks';
 import { CATEGORY, CHANNEL, TITLE_LEVEL, errorText, stage as stageLabel } from '../../lib/labels';
@@ -48,9 +49,45 @@ export function TitleApplicationPage() {
           <RatingCard subjectType="title_application" subjectId={String(d.id)} />
         </Card>
       ) : null}
+      {d.status === 'supplement_requested' && <TitleSupplementCard id={String(d.id ?? id)} timeline={d.timeline ?? []} onDone={a.reload} />}
       <Card title="办理记录">
         <TimelineView entries={d.timeline ?? []} />
       </Card>
     </Space>
+  );
+}
+
+/** The applicant answers a request for supplementary materials (补正) on the title application. */
+function TitleSupplementCard({ id, timeline, onDone }: { id: string; timeline: TimelineEntry[]; onDone: () => void }) {
+  const { message } = App.useApp();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const request = [...timeline].reverse().find((e) => e.event === 'supplement_requested');
+  const submit = async (v: { comment?: string }) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api.post(`/zhejiang/applications/${encodeURIComponent(id)}/supplement`, { comment: v.comment?.trim() || undefined });
+      message.success('补正材料已提交，审核继续');
+      onDone();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Card size="small" title="补正材料" data-testid="title-supplement-card">
+      <Alert type="warning" showIcon style={{ marginBottom: 12 }} message="审核部门要求补正材料，办理时限暂停" description={request?.comment ?? undefined} />
+      {error ? <Alert type="error" showIcon style={{ marginBottom: 12 }} message={errorText(error)} /> : null}
+      <Form layout="vertical" onFinish={submit}>
+        <Form.Item name="comment" label="补正说明" rules={[{ max: 2000 }]}>
+          <Input.TextArea rows={3} data-testid="title-supplement-comment" />
+        </Form.Item>
+        <Button type="primary" htmlType="submit" loading={busy} data-testid="title-supplement-submit">
+          提交补正材料
+        </Button>
+      </Form>
+    </Card>
   );
 }

@@ -1,0 +1,87 @@
+/**
+ * The bureau's yearly concentrated application period for certificate rewards (seed 001, 三、(一)):
+ * "证书奖励金集中申请时间为证书领取后的6个月内，具体时间以区应急管理局每年发布的公告为准".
+ *
+ * The rule (nanxun/rules.ts certificateIneligibility): when the bureau has published the period for the year a claim is
+ * submitted in, the claim must be submitted within it (OUTSIDE_APPLICATION_PERIOD), and the certificate must have been
+ * received within the 6 months before the period's last day (receivedOn + 6 months ≥ endsOn, else WINDOW_EXPIRED):
+ * the year's notice gathers the certificates received in the six months it closes. In a year with no published
+ * period the plain rule applies: submitted within 6 months of receipt.
+ *
+ * Publishing writes the period and a public notice (GET /api/v1/public/notices, kind application_period) in one
+ * transaction; publishing the same year again replaces both (the notice keeps its id).
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema';
+import { BUREAU_ORG_CODE, CERTIFICATE_WINDOW_MONTHS } from './rules';
+import { addMonths, endOfShanghaiDay } from '../platform/calendar/workdays';
+
+export interface ApplicationPeriod {
+  year: number;
+  startsOn: string;
+  endsOn: string;
+  noticeId: string;
+  publishedBy: string;
+  publishedAt: string;
+}
+
+const SEED_QUOTE = '证书奖励金集中申请时间为证书领取后的6个月内，具体时间以区应急管理局每年发布的公告为准';
+
+export const periodNoticeId = (year: number) => `nanxun-application-period-${year}`;
+
+/** The certificates a period accepts: received on or after this day (6 months before its last day). */
+export const periodReceivedFrom = (endsOn: string) => addMonths(endsOn, -CERTIFICATE_WINDOW_MONTHS);
+
+function toView(r: { year: number; starts_on: string | Date; ends_on: string | Date; notice_id: string; published_by: string; published_at: Date | string }): ApplicationPeriod {
+  const d = (v: string | Date) => (typeof v === 'string' ? v : v.toISOString().slice(0, 10));
+  return { year: r.year, startsOn: d(r.starts_on), endsOn: d(r.ends_on), noticeId: r.notice_id, publishedBy: r.published_by, publishedAt: new Date(r.published_at).toISOString() };
+}
+
+export async function periodForYear(db: Kysely<Database>, year: number): Promise<ApplicationPeriod | null> {
+  const r = await db.selectFrom('nanxun_application_period').selectAll().where('year', '=', year).executeTakeFirst();
+  return r ? toView(r) : null;
+}
+
+export async function listPeriods(db: Kysely<Database>): Promise<ApplicationPeriod[]> {
+  return (await db.selectFrom('nanxun_application_period').selectAll().orderBy('year', 'desc').execute()).map(toView);
+}
+
+export async function publishPeriod(db: Kysely<Database>, input: { year: number; startsOn: string; endsOn: string; by: string; at: Date }): Promise<ApplicationPeriod> {
+  const noticeId = periodNoticeId(input.year);
+  const receivedFrom = periodReceivedFrom(input.endsOn);
+  const entry = {
+    year: input.year,
+    startsOn: input.startsOn,
+    endsOn: input.endsOn,
+    receivedFrom,
+    rule: `${input.year}年度证书奖励金集中申请时间为 ${input.startsOn} 至 ${input.endsOn}；${receivedFrom} 及以后领取证书的，可在此期间申请。`,
+    basis: SEED_QUOTE,
+  };
+  await db.transaction().execute(async (trx) => {
+    const row = { starts_on: input.startsOn, ends_on: input.endsOn, notice_id: noticeId, published_by: input.by, published_at: input.at };
+    await trx
+      .insertInto('nanxun_application_period')
+      .values({ year: input.year, ...row })
+      .onConflict((oc) => oc.column('year').doUpdateSet(row))
+      .execute();
+    const notice = {
+      kind: 'application_period',
+      title: `南浔区${input.year}年度安全工程师证书奖励金集中申请公告`,
+      subject_type: 'nanxun_application_period',
+      subject_id: String(input.year),
+      workflow_id: null,
+      org_code: BUREAU_ORG_CODE,
+      starts_at: input.at,
+      ends_at: endOfShanghaiDay(input.endsOn),
+      ends_on: input.endsOn,
+      working_days: 0,
+      entries: JSON.stringify([entry]),
+    };
+    await trx
+      .insertInto('notice')
+      .values({ id: noticeId, ...notice })
+      .onConflict((oc) => oc.column('id').doUpdateSet({ ...notice, closed_at: null }))
+      .execute();
+  });
+  return (await periodForYear(db, input.year))!;
+}

@@ -1,0 +1,227 @@
+/**
+ * The notification outbox: every projection that reports something to a person calls one function here inside its
+ * own transaction, so the message exists exactly when the change does. Rows are unique per (event key, recipient):
+ * an activity retried after a crash, or replayed, writes nothing twice, and a committed change never lacks its
+ * message. The SMS dispatcher (dispatcher.ts) sends them afterwards.
+ *
+ * Who hears of what (issue 13):
+ * - applicants: a task about them decided (task_decided), materials requested (supplement_requested), money paid
+ *   (paid), a publicity about them started (publicity_started), an objection about them answered (objection_answered);
+ * - clerks (users of the task's organisation holding the task's role): a task arrived (task_arrived), its deadline
+ *   warning fired (deadline_warning).
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../../db/schema';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export type NotificationKind = 'task_arrived' | 'deadline_warning' | 'task_decided' | 'supplement_requested' | 'paid' | 'publicity_started' | 'objection_answered';
+
+export type Recipients = { userIds: number[] } | { personIds: string[] } | { orgCode: string; role: string };
+
+export interface NotificationEvent {
+  eventKey: string;
+  kind: NotificationKind;
+  title: string;
+  body: string;
+  subject: { type: string; id: string; ref: string | null } | null;
+  at: string;
+}
+
+const TASK_KIND_ZH: Record<string, string> = {
+  unit_verification: '单位审核',
+  bureau_review: '初审',
+  rereview: '复审',
+  unit_recommendation: '单位推荐',
+  competent_dept_review: '主管部门审核',
+  lower_committee_recommendation: '下一级评委会推荐',
+  qualification_review: '资格审查',
+  hrss_approval: '人社厅审批',
+  objection_investigation: '异议调查',
+  clawback_review: '追回审核',
+};
+const DECISION_ZH: Record<string, string> = { approve: '通过', reject: '不通过', return: '退回' };
+const taskName = (kind: string) => TASK_KIND_ZH[kind] ?? kind;
+
+async function recipientIds(db: Db, to: Recipients): Promise<number[]> {
+  if ('userIds' in to) return [...new Set(to.userIds)];
+  if ('personIds' in to) {
+    const ids = to.personIds.filter(Boolean);
+    if (!ids.length) return [];
+    return (await db.selectFrom('app_user').select('id').where('id_number', 'in', ids).execute()).map((r) => r.id);
+  }
+  const rows = await db
+    .selectFrom('app_user')
+    .select('id')
+    .where('org_code', '=', to.orgCode)
+    .where((eb) => eb(eb.val(to.role), '=', eb.fn.any('roles')))
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** Writes the message for each recipient, once per event key (inside the caller's transaction). */
+export async function notify(db: Db, to: Recipients, e: NotificationEvent): Promise<number> {
+  const ids = await recipientIds(db, to);
+  if (!ids.length) return 0;
+  const phones = new Map((await db.selectFrom('app_user').select(['id', 'phone']).where('id', 'in', ids).execute()).map((r) => [r.id, r.phone]));
+  const rows = await db
+    .insertInto('notification')
+    .values(
+      ids.map((id) => ({
+        event_key: e.eventKey,
+        recipient_user_id: id,
+        kind: e.kind,
+        title: e.title,
+        body: e.body,
+        subject_type: e.subject?.type ?? null,
+        subject_id: e.subject?.id ?? null,
+        subject_ref: e.subject?.ref ?? null,
+        created_at: e.at,
+        sms_state: phones.get(id) ? ('pending' as const) : ('none' as const),
+      })),
+    )
+    .onConflict((oc) => oc.constraint('notification_once_per_event').doNothing())
+    .returning('id')
+    .execute();
+  return rows.length;
+}
+
+/** The parts of a task the projections know (platform/tasks/activities.ts TaskRef). */
+export interface TaskEventRef {
+  taskId: string;
+  kind: string;
+  role: string;
+  orgCode: string;
+  subjectType: string;
+  subjectId: string;
+  subjectRef: string;
+  subjectPersonId: string | null;
+}
+
+/** A task opened: the clerks who can take it hear of it. */
+export function notifyTaskOpened(db: Db, task: TaskEventRef, e: { eventKey: string; at: string; dueOn: string | null }): Promise<number> {
+  return notify(db, { orgCode: task.orgCode, role: task.role }, {
+    eventKey: e.eventKey,
+    kind: 'task_arrived',
+    title: `新的待办：${taskName(task.kind)}`,
+    body: `${task.subjectRef} 的${taskName(task.kind)}已送达，请及时办理${e.dueOn ? `（${e.dueOn} 前办结）` : ''}。`,
+    subject: { type: task.subjectType, id: task.subjectId, ref: task.subjectRef },
+    at: e.at,
+  });
+}
+
+/**
+ * A task transition written to the timeline: the ones a person hears of. Decisions on objection investigations
+ * are reported by the objection's answer (notifyObjectionAnswered), not twice.
+ */
+export function notifyTaskEvent(
+  db: Db,
+  task: TaskEventRef,
+  e: { eventKey: string; at: string; event: string; decision?: string; comment?: string | null; data?: Record<string, unknown> },
+): Promise<number> {
+  const subject = { type: task.subjectType, id: task.subjectId, ref: task.subjectRef };
+  const applicant = { personIds: task.subjectPersonId ? [task.subjectPersonId] : [] };
+  const base = { eventKey: e.eventKey, subject, at: e.at };
+  const comment = e.comment ? `：${e.comment}` : '';
+  switch (e.event) {
+    case 'decided':
+      if (task.kind === 'objection_investigation') return Promise.resolve(0);
+      return notify(db, applicant, {
+        ...base,
+        kind: 'task_decided',
+        title: `${taskName(task.kind)}结果：${DECISION_ZH[e.decision ?? ''] ?? e.decision ?? ''}`,
+        body: `您的申请 ${task.subjectRef} 的${taskName(task.kind)}已办理，结果为${DECISION_ZH[e.decision ?? ''] ?? e.decision ?? ''}${comment}。`,
+      });
+    case 'supplement_requested':
+      return notify(db, applicant, {
+        ...base,
+        kind: 'supplement_requested',
+        title: '请补正材料',
+        body: `您的申请 ${task.subjectRef} 在${taskName(task.kind)}环节需要补正材料${comment}。补正期间办理时限暂停。`,
+      });
+    case 'deadline_warning':
+      return notify(db, { orgCode: task.orgCode, role: task.role }, {
+        ...base,
+        kind: 'deadline_warning',
+        title: `办理期限将至：${taskName(task.kind)}`,
+        body: `${task.subjectRef} 的${taskName(task.kind)}将于 ${String(e.data?.dueOn ?? '')} 到期，请及时办理。`,
+      });
+    default:
+      return Promise.resolve(0);
+  }
+}
+
+/** Money paid: the claim's applicant hears of it. */
+export async function notifyPaid(db: Db, p: { claimId: string; instalmentNo: number; amountYuan: number; eventKey: string; at: string }): Promise<number> {
+  const claim = await db.selectFrom('claim').select(['applicant_user_id', 'application_no']).where('id', '=', p.claimId).executeTakeFirst();
+  if (!claim?.applicant_user_id) return 0;
+  return notify(db, { userIds: [claim.applicant_user_id] }, {
+    eventKey: p.eventKey,
+    kind: 'paid',
+    title: `奖励金已发放：${p.amountYuan} 元`,
+    body: `您的申请 ${claim.application_no} 第 ${p.instalmentNo} 期奖励金 ${p.amountYuan} 元已发放。`,
+    subject: { type: 'nanxun_claim', id: p.claimId, ref: claim.application_no },
+    at: p.at,
+  });
+}
+
+/** The applicants a notice is about: its subject's applicant and every entry naming an application. */
+async function noticePeople(db: Db, n: { subjectType: string; subjectId: string; entries: Record<string, unknown>[] }): Promise<{ userIds: number[]; personIds: string[] }> {
+  const applicationIds = n.entries.map((e) => e.applicationId).filter((v): v is string => typeof v === 'string');
+  if (n.subjectType === 'title_application') applicationIds.push(n.subjectId);
+  const userIds: number[] = [];
+  const personIds: string[] = [];
+  if (applicationIds.length) {
+    for (const a of await db.selectFrom('zj_application').select(['applicant_user_id', 'applicant_id_number']).where('id', 'in', applicationIds).execute()) {
+      if (a.applicant_user_id) userIds.push(a.applicant_user_id);
+      else personIds.push(a.applicant_id_number);
+    }
+  }
+  if (n.subjectType === 'nanxun_claim') {
+    const c = await db.selectFrom('claim').select('applicant_user_id').where('id', '=', n.subjectId).executeTakeFirst();
+    if (c?.applicant_user_id) userIds.push(c.applicant_user_id);
+  }
+  return { userIds, personIds };
+}
+
+/** A publicity started: every applicant it names hears of it, with its end. */
+export async function notifyPublicityStarted(
+  db: Db,
+  n: { noticeId: string; title: string; subjectType: string; subjectId: string; entries: Record<string, unknown>[]; endsOn: string; eventKey: string; at: string },
+): Promise<number> {
+  const people = await noticePeople(db, n);
+  const ids = [...people.userIds, ...(people.personIds.length ? await recipientIds(db, { personIds: people.personIds }) : [])];
+  return notify(db, { userIds: ids }, {
+    eventKey: n.eventKey,
+    kind: 'publicity_started',
+    title: `公示开始：${n.title}`,
+    body: `${n.title}，公示至 ${n.endsOn}。公示期内可在“公示公告”中查看。`,
+    subject: { type: 'notice', id: n.noticeId, ref: n.title },
+    at: n.at,
+  });
+}
+
+/** An objection was answered (upheld or dismissed): the applicant it concerns hears of the finding. */
+export async function notifyObjectionAnswered(db: Db, o: { objectionId: string; status: 'upheld' | 'dismissed'; finding: string | null; at: string }): Promise<number> {
+  const row = await db
+    .selectFrom('objection')
+    .innerJoin('notice', 'notice.id', 'objection.notice_id')
+    .select(['objection.application_id', 'notice.title', 'notice.subject_type', 'notice.subject_id'])
+    .where('objection.id', '=', o.objectionId)
+    .executeTakeFirst();
+  if (!row) return 0;
+  const applicationId = row.application_id ?? (row.subject_type === 'title_application' ? row.subject_id : null);
+  if (!applicationId) return 0;
+  const app = await db.selectFrom('zj_application').select(['id', 'application_no', 'applicant_user_id', 'applicant_id_number']).where('id', '=', applicationId).executeTakeFirst();
+  if (!app) return 0;
+  const to: Recipients = app.applicant_user_id ? { userIds: [app.applicant_user_id] } : { personIds: [app.applicant_id_number] };
+  const verdict = o.status === 'upheld' ? '异议成立' : '异议不成立';
+  return notify(db, to, {
+    eventKey: `objection/${o.objectionId}/${o.status}`,
+    kind: 'objection_answered',
+    title: `关于您的异议已答复：${verdict}`,
+    body: `${row.title}期间针对您的申请 ${app.application_no} 的异议，调查结论：${verdict}${o.finding ? `（${o.finding}）` : ''}。`,
+    subject: { type: 'title_application', id: app.id, ref: app.application_no },
+    at: o.at,
+  });
+}
