@@ -5,6 +5,7 @@ import * as m0003 from '../nanxun/migrations/0003_nanxun_instalments';
 import * as m0004 from '../titleReview/migrations/0004_title_review';
 import * as m0005 from '../platform/migrations/0005_inbox_index';
 import * as m0006 from '../nanxun/migrations/0006_claim_view';
+import * as m0020 from '../titleReview/migrations/0020_ballot_secrecy';
 
 /** Migrations are imported statically so they work the same under tsx, Jest and a bundle. */
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0004_zhejiang': m0004,
   '0005_inbox_index': m0005,
   '0006_claim_view': m0006,
+  '0020_ballot_secrecy': m0020,
 };
 
 class StaticProvider implements MigrationProvider {

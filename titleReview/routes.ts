@@ -1,12 +1,13 @@
 /**
  * The Zhejiang senior-title review over HTTP: sessions, expert pools, applications, the committee draw, the meeting
- * (attendance, interviews, the secret ballot, closing it) and misconduct. Ballots go straight into Postgres in one
- * transaction; everything else is an Update of the session or application workflow.
+ * (attendance, interviews, the secret ballot, closing it) and misconduct. Ballots go straight into Postgres, sealed
+ * to the session's key (ballotBox.ts), never through Temporal; everything else is an Update of the session or
+ * application workflow.
  */
 import { Router } from 'express';
 import { z } from 'zod';
 import { sql } from 'kysely';
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { WorkflowIdReusePolicy, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { defineRoute, registry } from '../platform/http/route';
 import { ApplicantInput, DateString } from '../platform/http/schemas';
@@ -53,6 +54,7 @@ import { drawCommittee, DRAW_ALGORITHM, type DrawApplicant, type DrawMember, typ
 import { maskIdNumber } from '../platform/identity/idNumber';
 import { shanghaiDate } from '../platform/calendar/workdays';
 import { loadCalendar } from '../platform/calendar/calendarTable';
+import { castBallot } from './ballotBox';
 
 const Level = z.enum(TITLE_LEVELS).openapi({ description: 'senior = 高级工程师, professor = 正高级工程师' });
 const Category = z.enum(TITLE_CATEGORIES).openapi({ description: '安全科学应用 / 安全技术服务 / 安全生产管理' });
@@ -505,39 +507,7 @@ export function zhejiangRoutes(deps: AppDeps): Router {
       const actor = actorOf(req);
       const expert = await expertOf(actor);
       if (!expert) throw new Problem('NOT_A_VOTING_MEMBER', 'your account is not an expert of the pool');
-      try {
-        await db.transaction().execute(async (trx) => {
-          // the session row lock orders ballots against each other and against closing the ballot
-          const s = await trx.selectFrom('zj_session').select(['id', 'ballot_opened_at', 'ballot_closed_at']).where('id', '=', params.id).forUpdate().executeTakeFirst();
-          if (!s) throw new Problem('NOT_FOUND', 'no such session');
-          const m = await trx.selectFrom('zj_committee_member').select(['present']).where('session_id', '=', s.id).where('expert_id', '=', expert.id).executeTakeFirst();
-          if (!m) throw new Problem('NOT_A_VOTING_MEMBER', 'you are not a member of this committee');
-          if (s.ballot_opened_at == null || s.ballot_closed_at != null) throw new Problem('BALLOT_CLOSED', s.ballot_closed_at ? 'the ballot has been closed; no vote is accepted after it' : 'the ballot is not open yet');
-          if (m.present !== true) throw new Problem('NOT_A_VOTING_MEMBER', 'you are not recorded as attending: absent members may not vote, by proxy or late');
-          const items = (await trx.selectFrom('zj_application').select('id').where('session_id', '=', s.id).where('status', '=', 'balloting').execute()).map((r) => r.id);
-          const given = body.votes.map((v) => v.applicationId);
-          if (new Set(given).size !== given.length || given.length !== items.length || !items.every((i) => given.includes(i))) {
-            throw new Problem('INVALID_BALLOT', `the ballot must give exactly one vote for each of the ${items.length} applicants`);
-          }
-          await trx.insertInto('ballot_voter').values({ session_id: s.id, expert_id: expert.id }).execute();
-          // the box is shaken: the session's votes are rewritten in random order with fresh random ids, so
-          // neither ids nor the physical order of rows follow the order in which members voted
-          const box = await trx.deleteFrom('ballot_vote').where('session_id', '=', s.id).returning(['application_id', 'vote']).execute();
-          const all = [...box, ...body.votes.map((v) => ({ application_id: v.applicationId, vote: v.vote }))];
-          for (let i = all.length - 1; i > 0; i--) {
-            const j = randomInt(i + 1);
-            [all[i], all[j]] = [all[j]!, all[i]!];
-          }
-          await trx
-            .insertInto('ballot_vote')
-            .values(all.map((v) => ({ session_id: s.id, application_id: v.application_id, vote: v.vote })))
-            .execute();
-        });
-      } catch (err) {
-        const e = err as { code?: string; constraint?: string };
-        if (e.code === '23505' && e.constraint === 'ballot_voter_once') throw new Problem('ALREADY_VOTED', 'you have already voted in this session');
-        throw err;
-      }
+      await castBallot(db, { sessionId: params.id, expertId: expert.id, votes: body.votes });
       return { recorded: true as const, votes: body.votes.length };
     },
   });
