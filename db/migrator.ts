@@ -6,6 +6,7 @@ import * as m0004 from '../titleReview/migrations/0004_title_review';
 import * as m0005 from '../platform/migrations/0005_inbox_index';
 import * as m0006 from '../nanxun/migrations/0006_claim_view';
 import * as m0020 from '../titleReview/migrations/0020_ballot_secrecy';
+import * as m0021 from '../platform/migrations/0021_personal_data_encryption';
 
 /** Migrations are imported statically so they work the same under tsx, Jest and a bundle. */
 const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0005_inbox_index': m0005,
   '0006_claim_view': m0006,
   '0020_ballot_secrecy': m0020,
+  '0021_personal_data_encryption': m0021,
 };
 
 class StaticProvider implements MigrationProvider {
