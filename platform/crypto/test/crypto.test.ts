@@ -90,3 +90,32 @@ describe('the key set', () => {
     expect(r3.all('pii')).toHaveLength(1);
   });
 });
+
+describe('the query plugin', () => {
+  // compile only (no database): what SQL and parameters reach PostgreSQL
+  const { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } = require('kysely') as typeof import('kysely');
+  const { PiiPlugin } = require('../piiPlugin') as typeof import('../piiPlugin');
+  const { blindIndex } = require('../blindIndex') as typeof import('../blindIndex');
+  const db = new Kysely<any>({
+    dialect: { createAdapter: () => new PostgresAdapter(), createDriver: () => new DummyDriver(), createIntrospector: (d) => new PostgresIntrospector(d), createQueryCompiler: () => new PostgresQueryCompiler() },
+    plugins: [new PiiPlugin()],
+  });
+  const ID = '330102198001011234';
+  test('writes index + ciphertext, never the number; phones as ciphertext', () => {
+    const q = db.insertInto('app_user').values({ username: 'u', id_number: ID, phone: '13800001111' }).compile();
+    expect(q.sql).toContain('"id_number_enc"');
+    expect(q.parameters).toContain(blindIndex(ID));
+    expect(JSON.stringify(q.parameters)).not.toContain(ID);
+    expect(JSON.stringify(q.parameters)).not.toContain('13800001111');
+    const u = db.updateTable('claim').set({ applicant_id_number: ID }).where('id', '=', 'x').compile();
+    expect(u.sql).toContain('"applicant_id_number_enc" =');
+    expect(JSON.stringify(u.parameters)).not.toContain(ID);
+  });
+  test('equality lookups compare blind indexes; the outer select reads the ciphertext; other comparisons are refused', () => {
+    const q = db.selectFrom('blacklist').select('id_number').where('id_number', '=', ID).compile();
+    expect(q.sql).toMatch(/select "id_number_enc" as "id_number" from "blacklist" where "id_number" in \(\$1\)/);
+    expect(q.parameters).toEqual([blindIndex(ID)]);
+    expect(() => db.selectFrom('claim').selectAll().where('applicant_id_number', 'like', '%1234').compile()).toThrow(/only equality/);
+    expect(() => db.updateTable('app_user').set((eb: any) => ({ id_number: eb.ref('username') })).compile()).toThrow(/must be written with a value/);
+  });
+});
