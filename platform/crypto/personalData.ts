@@ -37,10 +37,23 @@ export function encryptPii(plain: string, ring: Keyring = keyring()): string {
   return `${PREFIX}.${k.id}.${seal(k.key, Buffer.from(plain, 'utf8'), `${AAD}.${k.id}`).toString('base64url')}`;
 }
 
+/**
+ * Recently decrypted values (lists such as the inbox read the same ciphertexts again and again; SM4 and HMAC-SM3
+ * are not hardware-accelerated). Process memory only — it holds what the process shows anyway.
+ */
+const recent = new Map<string, string>();
+const RECENT_MAX = 20_000;
+
 export function decryptPii(text: string, ring: Keyring = keyring()): string {
   const m = CIPHERTEXT.exec(text);
   if (!m) throw new Error('not a personal-data ciphertext');
-  return open(ring.get('pii', m[1]!), Buffer.from(m[2]!, 'base64url'), `${AAD}.${m[1]}`).toString('utf8');
+  const key = ring.get('pii', m[1]!);
+  const hit = recent.get(text);
+  if (hit !== undefined) return hit;
+  const plain = open(key, Buffer.from(m[2]!, 'base64url'), `${AAD}.${m[1]}`).toString('utf8');
+  if (recent.size >= RECENT_MAX) recent.delete(recent.keys().next().value!);
+  recent.set(text, plain);
+  return plain;
 }
 
 /** The key id a ciphertext was made with (rotation re-encrypts those that are not the current one). */

@@ -34,9 +34,16 @@ export function sm3(...parts: (Buffer | string)[]): Buffer {
   return h.digest();
 }
 
+const derived = new WeakMap<Buffer, { enc: Buffer; mac: Buffer }>();
 function subkeys(key: Buffer): { enc: Buffer; mac: Buffer } {
   if (key.length !== KEY_BYTES) throw new Error(`an SM4 AEAD key is ${KEY_BYTES} bytes`);
-  return { enc: hmacSm3(key, 'sm4-ctr enc').subarray(0, 16), mac: hmacSm3(key, 'hmac-sm3 mac') };
+  let d = derived.get(key);
+  if (!d) {
+    d = { enc: hmacSm3(key, 'sm4-ctr enc').subarray(0, 16), mac: hmacSm3(key, 'hmac-sm3 mac') };
+    // long-lived keys (the key set) are derived once; one-off keys (ECIES) are not kept alive by this cache
+    derived.set(key, d);
+  }
+  return d;
 }
 
 /** Encrypts `plain` under `key`, binding `aad`. */
