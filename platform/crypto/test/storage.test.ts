@@ -131,5 +131,26 @@ test('no ID number or phone in clear in a dump or on any page; shown and found t
   expect(after.id_number_enc.startsWith(`pii1.${rotated.pii.current}.`)).toBe(true);
   await expectReadableAndFound(token, claim.id);
   await expectNothingInClear();
-  resetKeyring(new Keyring(before));
+  expect(keyring().json.pii.current).not.toBe(before.pii.current); // this process now holds only the new versions
 });
+
+test('npm run rotate-keys (the command) adds key versions and re-encrypts; --retire drops the old ones', async () => {
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rotate-'));
+  const file = path.join(dir, 'keys.json');
+  fs.writeFileSync(file, JSON.stringify(keyring().json), { mode: 0o600 });
+  const run = (...args: string[]) =>
+    promisify(execFile)(process.execPath, ['--import', 'tsx', 'tools/rotateKeys.ts', ...args], { env: { ...process.env, KEYS_FILE: file, DATABASE_URL: tdb.url, PII_KEYS: '' }, cwd: process.cwd() });
+  const first = await run();
+  expect(first.stdout).toMatch(/re-encrypted \d+ values in \d+ rows, re-wrapped \d+ ballot keys; 0 values not under the current keys/);
+  const written = JSON.parse(fs.readFileSync(file, 'utf8'));
+  expect(Object.keys(written.pii.keys)).toHaveLength(Object.keys(keyring().json.pii.keys).length + 1);
+  const row = (await sql<{ id_number_enc: string }>`select id_number_enc from app_user where username = 'applicant1'`.execute(tdb.db)).rows[0]!;
+  expect(row.id_number_enc.startsWith(`pii1.${written.pii.current}.`)).toBe(true);
+  const retired = await run('--retire');
+  expect(retired.stdout).toContain('old key versions removed');
+  expect(Object.keys(JSON.parse(fs.readFileSync(file, 'utf8')).pii.keys)).toEqual([written.pii.current]);
+  fs.rmSync(dir, { recursive: true, force: true });
+}, 120_000);
