@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import { Pool, types } from 'pg';
 import type { Database } from './schema';
+import { PiiPlugin } from '../platform/crypto/piiPlugin';
 
 // bigint ids (bigserial) as strings, counts via Number() where needed; dates stay Date
 types.setTypeParser(types.builtins.INT8, (v) => v);
@@ -14,5 +15,6 @@ export function createDb(connectionString: string, opts: { max?: number } = {}):
   pool.on('connect', (client) => {
     client.on('error', () => undefined);
   });
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // ID and phone numbers are encrypted at rest, with blind indexes for lookups (docs/security.md)
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new PiiPlugin()] });
 }

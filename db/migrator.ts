@@ -16,6 +16,8 @@ import * as m0025 from '../platform/materials/migrations/0025_materials';
 import * as m0026 from '../platform/ratings/migrations/0026_ratings';
 import * as m0030 from '../platform/notifications/migrations/0030_notifications';
 import * as m0031 from '../nanxun/migrations/0031_application_periods';
+import * as m0020 from '../titleReview/migrations/0020_ballot_secrecy';
+import * as m0021 from '../platform/migrations/0021_personal_data_encryption';
 
 /** Migrations are imported statically so they work the same under tsx, Jest and a bundle. */
 const migrations: Record<string, Migration> = {
@@ -36,6 +38,8 @@ const migrations: Record<string, Migration> = {
   '0026_ratings': m0026,
   '0030_notifications': m0030,
   '0031_application_periods': m0031,
+  '0020_ballot_secrecy': m0020,
+  '0021_personal_data_encryption': m0021,
 };
 
 class StaticProvider implements MigrationProvider {

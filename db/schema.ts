@@ -249,6 +249,8 @@ export interface Database {
   zj_committee_member: ZhejiangTables['zj_committee_member'];
   ballot_voter: ZhejiangTables['ballot_voter'];
   ballot_vote: ZhejiangTables['ballot_vote'];
+  ballot_key: ZhejiangTables['ballot_key'];
+  ballot_paper: ZhejiangTables['ballot_paper'];
   notice: ZhejiangTables['notice'];
   objection: ZhejiangTables['objection'];
   title_grant: ZhejiangTables['title_grant'];

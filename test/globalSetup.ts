@@ -22,6 +22,8 @@ export default async function globalSetup(): Promise<void> {
   process.env.TEMPORAL_CLI_PATH = cli.path;
   process.env.TEMPORAL_TEST_SERVER_PATH = testServer.path;
 
+  // this run's data-protection keys (generated on first use), not the developer's .data/keys
+  process.env.KEYS_FILE = path.join(dir, 'keys', 'keys.json');
   const port = await freePort();
   const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port, database: 'approvals_template' });
   const db = createDb(pg.url);

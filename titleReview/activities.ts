@@ -10,6 +10,7 @@ import type { Database } from '../db/schema';
 import { insertTimeline, SYSTEM_ACTOR } from '../platform/timeline/timeline';
 import { loadCalendar } from '../platform/calendar/calendarTable';
 import { endOfShanghaiDay, shanghaiDate, workingDaysBetween } from '../platform/calendar/workdays';
+import { ensureBallotKey, openBallotBox } from './ballotBox';
 import { banYears, expertEligibility, latestApprovalDay, tally, type TallyRow, type TitleCategory, type TitleLevel } from './rules';
 import type { PoolExpert } from './committeeDraw';
 
@@ -282,6 +283,7 @@ export function createZhejiangActivities(db: Kysely<Database>) {
     async zjOpenBallot(input: { sessionId: string; applicationIds: string[]; at: string; eventKey: string }): Promise<void> {
       await db.transaction().execute(async (trx) => {
         await trx.updateTable('zj_session').set({ ballot_opened_at: input.at, status: 'balloting', updated_at: input.at }).where('id', '=', input.sessionId).where('ballot_opened_at', 'is', null).execute();
+        await ensureBallotKey(trx, input.sessionId); // the key pair papers are sealed to (ballotBox.ts)
         if (input.applicationIds.length) {
           await trx
             .updateTable('zj_application')
@@ -306,13 +308,16 @@ export function createZhejiangActivities(db: Kysely<Database>) {
 
     /**
      * Closes the ballot and counts it, in one transaction that waits for ballots being cast (the session row lock):
-     * after it no ballot is accepted. Counting again (a retry) gives the same result.
+     * after it no ballot is accepted. The sealed papers are opened there (titleReview/ballotBox.ts) and only the totals
+     * leave this activity. A retry after the commit returns the recorded totals.
      */
     async zjCloseBallot(input: { sessionId: string; applicationIds: string[]; attending: number; closedBy: string; at: string; eventKey: string }): Promise<TallyRow[]> {
       return db.transaction().execute(async (trx) => {
-        await trx.selectFrom('zj_session').select('id').where('id', '=', input.sessionId).forUpdate().executeTakeFirstOrThrow();
+        const locked = await trx.selectFrom('zj_session').select(['id', 'ballot_closed_at', 'results']).where('id', '=', input.sessionId).forUpdate().executeTakeFirstOrThrow();
+        // a retry after the count committed: the papers' key is erased, the recorded totals are the count
+        if (locked.ballot_closed_at && locked.results) return (locked.results as { results: TallyRow[] }).results;
         await trx.updateTable('zj_session').set({ ballot_closed_at: input.at, updated_at: input.at }).where('id', '=', input.sessionId).where('ballot_closed_at', 'is', null).execute();
-        const votes = await trx.selectFrom('ballot_vote').select(['application_id', 'vote']).where('session_id', '=', input.sessionId).execute();
+        const { votes } = await openBallotBox(trx, input.sessionId);
         const voters = await trx.selectFrom('ballot_voter').select((eb) => eb.fn.countAll<string>().as('n')).where('session_id', '=', input.sessionId).executeTakeFirstOrThrow();
         const results = tally(input.applicationIds, votes, input.attending);
         await trx.updateTable('zj_session').set({ results: JSON.stringify({ results, ballotsCast: Number(voters.n), attending: input.attending }) }).where('id', '=', input.sessionId).execute();

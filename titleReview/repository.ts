@@ -1,8 +1,7 @@
 /**
- * The title review's own rows written on behalf of people (sessions, applications, the expert pool, the ballot
- * box). The workflows' projections of their state are in titleReview/activities.ts; nothing else writes these.
+ * The title review's own rows written on behalf of people (sessions, applications, the expert pool, the ballot box is
+ * titleReview/ballotBox.ts). The workflows' projections of their state are in titleReview/activities.ts; nothing else writes these.
  */
-import { randomInt } from 'node:crypto';
 import { type Insertable, type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema';
 import type { ZjApplicationTable, ZjExpertTable, ZjSessionTable } from './schema';
@@ -113,54 +112,6 @@ export async function insertExpert(db: Kysely<Database>, e: Insertable<ZjExpertT
     return true;
   } catch (err) {
     if ((err as { code?: string }).code === '23505') return false;
-    throw err;
-  }
-}
-
-export type BallotRefusal = 'NOT_FOUND' | 'NOT_A_VOTING_MEMBER' | 'NOT_PRESENT' | 'BALLOT_NOT_OPEN' | 'BALLOT_CLOSED' | 'INVALID_BALLOT' | 'ALREADY_VOTED';
-
-/**
- * Casts one attending member's ballot: who voted and the votes are stored apart, in one transaction ordered by the
- * session row lock against other ballots and the close. Returns the refusal, if any.
- */
-export async function castBallot(
-  db: Kysely<Database>,
-  sessionId: string,
-  expertId: string,
-  votes: { applicationId: string; vote: string }[],
-): Promise<{ refused: BallotRefusal; items?: number } | { recorded: true }> {
-  try {
-    return await db.transaction().execute(async (trx) => {
-      const s = await trx.selectFrom('zj_session').select(['id', 'ballot_opened_at', 'ballot_closed_at']).where('id', '=', sessionId).forUpdate().executeTakeFirst();
-      if (!s) return { refused: 'NOT_FOUND' as const };
-      const m = await trx.selectFrom('zj_committee_member').select(['present']).where('session_id', '=', s.id).where('expert_id', '=', expertId).executeTakeFirst();
-      if (!m) return { refused: 'NOT_A_VOTING_MEMBER' as const };
-      if (s.ballot_closed_at != null) return { refused: 'BALLOT_CLOSED' as const };
-      if (s.ballot_opened_at == null) return { refused: 'BALLOT_NOT_OPEN' as const };
-      if (m.present !== true) return { refused: 'NOT_PRESENT' as const };
-      const items = (await trx.selectFrom('zj_application').select('id').where('session_id', '=', s.id).where('status', '=', 'balloting').execute()).map((r) => r.id);
-      const given = votes.map((v) => v.applicationId);
-      if (new Set(given).size !== given.length || given.length !== items.length || !items.every((i) => given.includes(i))) {
-        return { refused: 'INVALID_BALLOT' as const, items: items.length };
-      }
-      await trx.insertInto('ballot_voter').values({ session_id: s.id, expert_id: expertId }).execute();
-      // the box is shaken: the session's votes are rewritten in random order with fresh random ids, so
-      // neither ids nor the physical order of rows follow the order in which members voted
-      const box = await trx.deleteFrom('ballot_vote').where('session_id', '=', s.id).returning(['application_id', 'vote']).execute();
-      const all = [...box, ...votes.map((v) => ({ application_id: v.applicationId, vote: v.vote }))];
-      for (let i = all.length - 1; i > 0; i--) {
-        const j = randomInt(i + 1);
-        [all[i], all[j]] = [all[j]!, all[i]!];
-      }
-      await trx
-        .insertInto('ballot_vote')
-        .values(all.map((v) => ({ session_id: s.id, application_id: v.application_id, vote: v.vote as never })))
-        .execute();
-      return { recorded: true as const };
-    });
-  } catch (err) {
-    const e = err as { code?: string; constraint?: string };
-    if (e.code === '23505' && e.constraint === 'ballot_voter_once') return { refused: 'ALREADY_VOTED' };
     throw err;
   }
 }

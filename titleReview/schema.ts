@@ -93,6 +93,21 @@ export interface ZjCommitteeMemberTable {
 export interface BallotVoterTable {
   session_id: string;
   expert_id: string;
+  /** SM3 of the token sealed in this voter's paper (migration 0020; null for ballots cast before it) */
+  token_hash: Buffer | null;
+}
+
+export interface BallotKeyTable {
+  session_id: string;
+  public_key: Buffer;
+  sealed_private_key: Buffer | null;
+  kek_id: string | null;
+}
+
+export interface BallotPaperTable {
+  id: string;
+  session_id: string;
+  sealed: Buffer;
 }
 
 export interface BallotVoteTable {
@@ -167,6 +182,8 @@ export interface ZhejiangTables {
   zj_committee_member: ZjCommitteeMemberTable;
   ballot_voter: BallotVoterTable;
   ballot_vote: BallotVoteTable;
+  ballot_key: BallotKeyTable;
+  ballot_paper: BallotPaperTable;
   notice: NoticeTable;
   objection: ObjectionTable;
   title_grant: TitleGrantTable;

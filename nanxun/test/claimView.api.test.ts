@@ -18,6 +18,7 @@ import * as m0006 from '../migrations/0006_claim_view';
 import { withClaimMaterials } from '../../test/helpers/materials';
 import { listMaterials } from '../../platform/materials/useCases';
 import { installTimelineDetails } from '../../platform/materials/migrations/0025_materials';
+import { encryptClaimView } from '../../platform/migrations/0021_personal_data_encryption';
 
 let env: TestWorkflowEnvironment;
 let tdb: TestDb;
@@ -248,6 +249,7 @@ test('the migration fills the projection of claims that already exist', async ()
   await m0006.up(tdb.db);
   // 0025_materials extends the timeline details (the materials each decision saw) and rebuilds the projections
   await installTimelineDetails(tdb.db);
+  await encryptClaimView(tdb.db); // 0021: the projection carries the ciphertexts
   for (const id of ids) {
     const { projected, live } = await bothViews(id);
     expect(projected).toEqual(live);

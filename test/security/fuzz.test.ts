@@ -61,7 +61,7 @@ afterAll(async () => {
 /** Tables a refused request must not change. */
 const TABLES = [
   'claim', 'task', 'timeline', 'payout', 'app_user', 'idempotency', 'calendar_day', 'calendar_year', 'sequence', 'blacklist', 'instalment', 'fund_budget', 'org',
-  'zj_unit', 'zj_expert', 'zj_session', 'zj_application', 'zj_committee_draw', 'zj_committee_member', 'ballot_voter', 'ballot_vote', 'notice', 'objection', 'title_grant', 'title_ban',
+  'zj_unit', 'zj_expert', 'zj_session', 'zj_application', 'zj_committee_draw', 'zj_committee_member', 'ballot_voter', 'ballot_vote', 'ballot_paper', 'ballot_key', 'notice', 'objection', 'title_grant', 'title_ban',
   'material', 'material_blob', 'material_access', 'material_request', 'rating',
 ];
 async function snapshot(): Promise<string> {

@@ -49,27 +49,8 @@ import { drawCommittee, DRAW_ALGORITHM, type DrawApplicant, type DrawMember, typ
 import { maskIdNumber } from '../../platform/identity/idNumber';
 import { shanghaiDate } from '../../platform/calendar/workdays';
 import { loadCalendar } from '../../platform/calendar/calendarTable';
-import { castBallot, type BallotRefusal } from '../repository';
+import { castBallot } from '../ballotBox';
 import { titleContext, Level, Category, Id, Reason, SessionBody, SessionViewSchema, ExpertBody, ExpertView, ApplicationBody, ApplicationCreated, BallotBody, ResultRow, mask, canSeeApplication } from './shared';
-
-function ballotRefusal(code: BallotRefusal, items?: number): Problem {
-  switch (code) {
-    case 'NOT_FOUND':
-      return new Problem('NOT_FOUND', 'no such session');
-    case 'NOT_A_VOTING_MEMBER':
-      return new Problem('NOT_A_VOTING_MEMBER', 'you are not a member of this committee');
-    case 'NOT_PRESENT':
-      return new Problem('NOT_A_VOTING_MEMBER', 'you are not recorded as attending: absent members may not vote, by proxy or late');
-    case 'BALLOT_NOT_OPEN':
-      return new Problem('BALLOT_CLOSED', 'the ballot is not open yet');
-    case 'BALLOT_CLOSED':
-      return new Problem('BALLOT_CLOSED', 'the ballot has been closed; no vote is accepted after it');
-    case 'INVALID_BALLOT':
-      return new Problem('INVALID_BALLOT', `the ballot must give exactly one vote for each of the ${items ?? 0} applicants`);
-    case 'ALREADY_VOTED':
-      return new Problem('ALREADY_VOTED', 'you have already voted in this session');
-  }
-}
 
 export function titleBallotRoutes(deps: AppDeps): Router {
   const router = Router();
@@ -142,8 +123,7 @@ export function titleBallotRoutes(deps: AppDeps): Router {
       const actor = actorOf(req);
       const expert = await expertOf(actor);
       if (!expert) throw new Problem('NOT_A_VOTING_MEMBER', 'your account is not an expert of the pool');
-      const r = await castBallot(db, params.id, expert.id, body.votes);
-      if ('refused' in r) throw ballotRefusal(r.refused, r.items);
+      await castBallot(db, { sessionId: params.id, expertId: expert.id, votes: body.votes });
       return { recorded: true as const, votes: body.votes.length };
     },
   });

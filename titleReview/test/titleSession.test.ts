@@ -269,6 +269,8 @@ test('a whole review year, from opening the sessions to certificates, misconduct
   const aView = await api.get(`/api/v1/zhejiang/applications/${created.A!.id}`, people.A.token);
   expect(aView.body.result).toMatchObject({ yes: 12, attending: 17, passed: true });
   expect(JSON.stringify(aView.body)).not.toMatch(/EXP-S-/); // no expert appears next to a vote
+  // the session workflow's history (what Temporal stores) carries who attended and the totals, never a vote
+  await expectHistoryWithoutVotes(S_WF, voters, res.get(created.A!.id) as unknown as { yes: number });
 
   // ---- 8. the professor meeting: interview defence before the ballot ---------------------------------------------
   const pmembers = (pdraw.body.members as { expertId: string; role: string }[]).map((m) => m.expertId);
@@ -353,32 +355,49 @@ test('a whole review year, from opening the sessions to certificates, misconduct
   for (const e of ['pre_review_started', 'publicity_opened', 'plan_approved', 'committee_drawn', 'attendance_recorded', 'ballot_opened', 'ballot_closed', 'results_announced', 'completed']) expect(tl).toContain(e);
 });
 
-/** What a dump of the two ballot tables shows (rows in physical order, as pg_dump writes them). */
+/** What a dump of the ballot tables shows (rows in physical order, as pg_dump writes them): sealed papers only. */
 async function expectSecretBallot(sessionId: string, voters: number, applicants: number) {
   const cols = async (table: string) =>
     (await tdb.db.selectFrom('information_schema.columns' as never).select('column_name' as never).where('table_name' as never, '=', table as never).execute()).map((r) => (r as { column_name: string }).column_name).sort();
   const voterCols = await cols('ballot_voter');
-  const voteCols = await cols('ballot_vote');
-  expect(voterCols).toEqual(['expert_id', 'session_id']);
-  expect(voteCols).toEqual(['application_id', 'id', 'session_id', 'vote']);
+  const paperCols = await cols('ballot_paper');
+  expect(voterCols).toEqual(['expert_id', 'session_id', 'token_hash']);
+  expect(paperCols).toEqual(['id', 'sealed', 'session_id']);
   // the only column the two share is the session: no join key, no time, no sequence
-  expect(voterCols.filter((c) => voteCols.includes(c))).toEqual(['session_id']);
+  expect(voterCols.filter((c) => paperCols.includes(c))).toEqual(['session_id']);
   const { sql } = await import('kysely');
-  const voteRows = (await sql<{ id: string; application_id: string; vote: string }>`select id, application_id, vote from ballot_vote where session_id = ${sessionId} order by ctid`.execute(tdb.db)).rows;
+  const papers = (await sql<{ id: string; sealed: Buffer }>`select id, sealed from ballot_paper where session_id = ${sessionId} order by ctid`.execute(tdb.db)).rows;
   const voterRows = (await sql<{ expert_id: string }>`select expert_id from ballot_voter where session_id = ${sessionId} order by ctid`.execute(tdb.db)).rows;
   expect(voterRows).toHaveLength(voters);
-  expect(voteRows).toHaveLength(voters * applicants);
-  // random (v4) ids, not ordered by insertion
-  for (const r of voteRows) expect(r.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-  // the box is shaken: the rows are not grouped ballot by ballot in the order members voted, so position cannot
-  // pair a voter with a ballot — in blocks of `applicants` rows, at least one block mixes applicants' rows
-  const blocks = [];
-  for (let i = 0; i < voteRows.length; i += applicants) blocks.push(voteRows.slice(i, i + applicants));
-  const wholeBallots = blocks.filter((b) => new Set(b.map((r) => r.application_id)).size === applicants).length;
-  expect(wholeBallots).toBeLessThan(blocks.length);
-  // and ordering by id does not rebuild ballots either
-  const byId = [...voteRows].sort((a, b) => (a.id < b.id ? -1 : 1));
-  const idBlocks = [];
-  for (let i = 0; i < byId.length; i += applicants) idBlocks.push(new Set(byId.slice(i, i + applicants).map((r) => r.application_id)).size === applicants);
-  expect(idBlocks.filter(Boolean).length).toBeLessThan(idBlocks.length);
+  expect(papers).toHaveLength(voters);
+  // no plain-text vote is stored any more
+  expect(await tdb.db.selectFrom('ballot_vote').select('id').where('session_id', '=', sessionId).execute()).toEqual([]);
+  // random (v4) ids; every paper the same size; no applicant id or vote readable in any of them
+  for (const r of papers) expect(r.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  expect(new Set(papers.map((p) => p.sealed.length)).size).toBe(1);
+  const apps = (await tdb.db.selectFrom('zj_application').select('id').where('session_id', '=', sessionId).execute()).map((a) => a.id);
+  expect(apps.length).toBeGreaterThanOrEqual(applicants);
+  for (const p of papers) for (const needle of [...apps, 'yes', 'abstain']) expect(p.sealed.includes(Buffer.from(needle))).toBe(false);
+}
+
+/** Every payload of the workflow's history, decoded: none pairs a voter with a vote; the count is there as totals. */
+async function expectHistoryWithoutVotes(workflowId: string, voterIds: string[], tallyOfOne: { yes: number }) {
+  const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+  const payloads: string[] = [];
+  const walk = (o: unknown): void => {
+    if (!o || typeof o !== 'object') return;
+    if (Array.isArray(o)) return o.forEach(walk);
+    const rec = o as Record<string, unknown>;
+    if (rec.data instanceof Uint8Array && rec.metadata) payloads.push(Buffer.from(rec.data).toString('utf8'));
+    for (const v of Object.values(rec)) walk(v);
+  };
+  walk(history);
+  expect(payloads.length).toBeGreaterThan(10);
+  const all = payloads.join('\n');
+  // the totals are there (the close activity's result) …
+  expect(all).toContain(`"yes":${tallyOfOne.yes}`);
+  // … and no vote: neither a vote value nor a ballot body, in any payload, let alone next to a voter
+  expect(all).not.toMatch(/"votes?"\s*:/);
+  expect(all).not.toMatch(/:\s*"(yes|no|abstain)"/);
+  for (const p of payloads) if (voterIds.some((v) => p.includes(v))) expect(p).not.toMatch(/"(yes|no|abstain)"/);
 }
