@@ -254,6 +254,7 @@ export async function startCluster(o: ClusterOptions): Promise<RunningCluster> {
     o.log(`starting ${o.workers} worker processes…`);
     stops.push(async () => {
       await Promise.all(workers.map((w) => w.stop(30_000)));
+      fs.rmSync(pidsFile(path.resolve(o.dataDir)), { force: true });
     });
     for (let i = 0; i < o.workers; i++) await addWorker();
     o.log(`starting ${o.apiPorts.length} API processes…`);
