@@ -15,7 +15,7 @@ import { temporal as proto } from '@temporalio/proto';
 import { ROOT } from './config';
 import { prepareDatabase } from './services';
 import { createDb } from '../db/connection';
-import { startTemporalServer, type RunningTemporalServer, type TemporalServerPorts } from '../tools/temporalServerProcess';
+import { startTemporalServer, stopLeftoverTemporalServer, type RunningTemporalServer, type TemporalServerPorts } from '../tools/temporalServerProcess';
 
 export interface ClusterOptions {
   dataDir: string;
@@ -120,6 +120,51 @@ function spawnProcess(name: string, script: string, env: NodeJS.ProcessEnv, logF
   });
 }
 
+const pidsFile = (dataDir: string) => path.join(dataDir, 'cluster.pids');
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function stopPid(pid: number, signal: NodeJS.Signals): Promise<void> {
+  process.kill(pid, signal);
+  for (let i = 0; i < 150 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  if (alive(pid)) process.kill(pid, 'SIGKILL');
+}
+
+/**
+ * Worker and API processes, the Temporal server and the embedded PostgreSQL, left running by a launcher that was killed outright
+ * (SIGKILL: it could not stop them): stopped before a new start, so their ports are free again. A pid counts only if
+ * it is still ours: a worker/API with this DATA_DIR in its environment, a postgres serving this data directory.
+ */
+export async function stopLeftoverClusterProcesses(dataDir: string, log: (m: string) => void): Promise<void> {
+  const root = path.resolve(dataDir);
+  const read = (f: string) => {
+    try {
+      return fs.readFileSync(f, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  for (const pid of read(pidsFile(root)).split('\n').map(Number).filter((n) => n > 0)) {
+    if (!read(`/proc/${pid}/environ`).split('\0').includes(`DATA_DIR=${root}`)) continue;
+    log(`stopping a worker/API process left running by an earlier start (pid ${pid})`);
+    await stopPid(pid, 'SIGTERM');
+  }
+  fs.rmSync(pidsFile(root), { force: true });
+  await stopLeftoverTemporalServer(path.join(root, 'temporal'), log);
+  const pgPid = Number(read(path.join(root, 'pg', 'postmaster.pid')).split('\n')[0]);
+  if (pgPid > 0 && read(`/proc/${pgPid}/cmdline`).includes(path.join(root, 'pg'))) {
+    log(`stopping the embedded PostgreSQL left running by an earlier start (pid ${pgPid})`);
+    await stopPid(pgPid, 'SIGINT'); // PostgreSQL's fast shutdown
+  }
+}
+
 export async function startCluster(o: ClusterOptions): Promise<RunningCluster> {
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
@@ -173,7 +218,7 @@ export async function startCluster(o: ClusterOptions): Promise<RunningCluster> {
       TEMPORAL_NAMESPACE: o.namespace,
       TASK_QUEUE: o.taskQueue,
       JWT_SECRET: o.jwtSecret,
-      DATA_DIR: o.dataDir,
+      DATA_DIR: path.resolve(o.dataDir),
     };
     // a worker is ready once the server sees it poll the task queue (its identity is pid@host)
     const probe = await Connection.connect({ address: temporal.address });
@@ -188,6 +233,8 @@ export async function startCluster(o: ClusterOptions): Promise<RunningCluster> {
     };
     const answering = (port: number) => async () => (await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(3000) })).status > 0;
     const workers: ClusterProcess[] = [];
+    const apis: ClusterProcess[] = [];
+    const recordPids = () => fs.writeFileSync(pidsFile(path.resolve(o.dataDir)), [...workers, ...apis].map((p) => p.proc.pid).join('\n'));
     let workerSeq = 0;
     const addWorker = async () => {
       const i = workerSeq++;
@@ -201,20 +248,22 @@ export async function startCluster(o: ClusterOptions): Promise<RunningCluster> {
         180_000,
       );
       workers.push(w);
+      recordPids();
       return w;
     };
     o.log(`starting ${o.workers} worker processes…`);
     stops.push(async () => {
       await Promise.all(workers.map((w) => w.stop(30_000)));
+      fs.rmSync(pidsFile(path.resolve(o.dataDir)), { force: true });
     });
     for (let i = 0; i < o.workers; i++) await addWorker();
     o.log(`starting ${o.apiPorts.length} API processes…`);
-    const apis: ClusterProcess[] = [];
     stops.push(async () => {
       await Promise.all(apis.map((a) => a.stop(15_000)));
     });
     for (const [i, port] of o.apiPorts.entries()) {
       apis.push(await spawnProcess(`api ${i + 1}`, 'scripts/api.ts', { ...common, PORT: String(port) }, path.join(logsDir, `api-${i + 1}.log`), answering(port), 120_000));
+      recordPids();
     }
     return {
       databaseUrl,

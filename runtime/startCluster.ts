@@ -23,7 +23,7 @@ import { redactUrl } from './processSupport';
 import { portsFrom } from '../tools/temporalServerProcess';
 import { TEMPORAL_SERVER_VERSION } from '../tools/temporalServer';
 import { ensureConsoleBuilt } from '../tools/buildWeb';
-import { startCluster } from './cluster';
+import { startCluster, stopLeftoverClusterProcesses } from './cluster';
 
 function int(name: string, dflt: number, min = 1, max = 65535): number {
   const v = process.env[name];
@@ -47,6 +47,8 @@ async function main() {
   const retentionDays = int('TEMPORAL_RETENTION_DAYS', 30, 1, 3650);
   const releaseDate = releaseDateFromEnv();
 
+  // what a launcher killed outright (SIGKILL) left running: APIs and workers, Temporal, then PostgreSQL
+  await stopLeftoverClusterProcesses(dataDir, say);
   const wanted: [string, number][] = [
     ...(cfg.databaseUrl ? [] : [['CLUSTER_PG_PORT', pgPort] as [string, number]]),
     ...Object.values(temporalPorts).flat().map((p) => ['CLUSTER_TEMPORAL_PORT (the first of 10 consecutive ports)', p as number] as [string, number]),

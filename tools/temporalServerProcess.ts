@@ -208,6 +208,36 @@ async function waitFrontend(address: string, child: ChildProcess, logFile: strin
   }
 }
 
+/**
+ * A server left running by a launcher that was killed outright (SIGKILL) holds the ports: stop it first (the
+ * launcher calls this before it checks its ports; startTemporalServer calls it too).
+ */
+export async function stopLeftoverTemporalServer(dataDir: string, log: (m: string) => void = () => undefined): Promise<void> {
+  const root = path.resolve(dataDir);
+  const pidFile = path.join(root, 'temporal-server.pid');
+  if (!fs.existsSync(pidFile)) return;
+  const pid = Number(fs.readFileSync(pidFile, 'utf8'));
+  fs.rmSync(pidFile, { force: true });
+  let cmdline = '';
+  try {
+    cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return; // not running
+  }
+  if (!cmdline.includes(root)) return; // the pid now belongs to something else
+  log(`stopping the Temporal server left running by an earlier start (pid ${pid})`);
+  process.kill(pid, 'SIGTERM');
+  for (let i = 0; i < 150; i++) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  process.kill(pid, 'SIGKILL');
+}
+
 export async function startTemporalServer(o: TemporalServerOptions): Promise<RunningTemporalServer> {
   const log = o.log ?? (() => undefined);
   const bins = await findTemporalServer({ log });
@@ -221,6 +251,8 @@ export async function startTemporalServer(o: TemporalServerOptions): Promise<Run
   fs.writeFileSync(path.join(configDir, 'cluster.yaml'), configYaml(o, pg, dbs, dynamicConfigFile), { mode: 0o600 });
   await ensureSchema(bins, pg, dbs, log);
 
+  const pidFile = path.join(root, 'temporal-server.pid');
+  await stopLeftoverTemporalServer(root, log);
   const logFile = path.join(root, 'temporal-server.log');
   const address = `127.0.0.1:${o.ports.frontend}`;
   let child: ChildProcess | undefined;
@@ -230,6 +262,8 @@ export async function startTemporalServer(o: TemporalServerOptions): Promise<Run
     const c = spawn(bins.server, ['--root', root, '--config', 'config', '--env', 'cluster', '--allow-no-auth', 'start'], { stdio: ['ignore', out, out], detached: true });
     fs.closeSync(out);
     child = c;
+    fs.writeFileSync(pidFile, String(c.pid));
+    c.once('exit', () => fs.rmSync(pidFile, { force: true }));
     try {
       await waitFrontend(address, c, logFile);
     } catch (err) {
