@@ -10,6 +10,15 @@ import type { SubmittedClaim } from '../../nanxun/claimRepository';
 
 let seq = 0;
 
+/** As the API answers only once the workflow has recorded its claim, so do these helpers. */
+async function recorded(db: Kysely<Database>, claimId: string): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if (await db.selectFrom('claim').select('id').where('id', '=', claimId).executeTakeFirst()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`claim ${claimId} was not recorded by its workflow within 30 s`);
+}
+
 /** A submission as the API builds it (nanxun/submitClaim.ts): the workflow records it as its first step. */
 function submission(applicant: { id: number; display_name: string; id_number: string | null; phone: string | null }, c: Pick<SubmittedClaim, 'applicationNo' | 'kind' | 'employerOrgCode' | 'level' | 'amountYuan' | 'rereviewOrgCode' | 'form' | 'instalmentsYuan'>): SubmittedClaim {
   return {
@@ -57,6 +66,7 @@ export async function startCertificateClaim(
     submission: sub,
   };
   const handle = await client.workflow.start('certificateClaimWorkflow', { taskQueue, workflowId: sub.workflowId, args: [input] });
+  await recorded(db, sub.id);
   return { id: sub.id, applicationNo, handle, input, taskId: (key: string) => storedTaskId(`${sub.workflowId}/${key}`) };
 }
 
@@ -98,5 +108,6 @@ export async function startShortageClaim(client: Client, db: Kysely<Database>, t
       },
     ],
   });
+  await recorded(db, id);
   return { id, applicationNo, handle, regulator: employer.regulator_code!, taskId: (key: string) => storedTaskId(`${workflowId}/${key}`) };
 }
