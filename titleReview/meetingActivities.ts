@@ -1,0 +1,168 @@
+/** Activities of the meeting: the pool snapshot, the committee, attendance, interviews, opening and counting the ballot. Each idempotent; every instant comes from the workflow (`at`). */
+import { refuseLateApplications } from './lateApplications';
+import { randomBytes } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../db/schema';
+import { insertTimeline, SYSTEM_ACTOR } from '../platform/timeline/timeline';
+import { loadCalendar } from '../platform/calendar/calendarTable';
+import { endOfShanghaiDay, shanghaiDate, workingDaysBetween } from '../platform/calendar/workdays';
+import { ensureBallotKey, openBallotBox } from './ballotBox';
+import { banYears, expertEligibility, latestApprovalDay, tally, type TallyRow, type TitleCategory, type TitleLevel } from './rules';
+import type { PoolExpert } from './committeeDraw';
+
+type Db = Kysely<Database> | Transaction<Database>;
+import { appTimeline, FINAL } from './activities';
+
+export function createTitleMeetingActivities(db: Kysely<Database>) {
+  return {
+    /** The eligible experts of a pool on a date, sorted by id: the snapshot a draw is made from. */
+    async zjPoolSnapshot(input: { level: TitleLevel; onDate: string }): Promise<(PoolExpert & { name: string; title: string; titleSince: string })[]> {
+      const rows = await db.selectFrom('zj_expert').selectAll().where('pool', '=', input.level).where('active', '=', true).orderBy('id').execute();
+      return rows
+        .filter((e) => expertEligibility(input.level, { title: e.title, titleSince: e.title_since }, input.onDate).eligible)
+        .map((e) => ({ id: e.id, specialty: e.specialty as TitleCategory, orgName: e.org_name, name: e.name, title: e.title, titleSince: e.title_since }));
+    },
+
+    async zjSaveCommittee(input: {
+      sessionId: string;
+      drawNo: number;
+      algorithm: string;
+      seed: string;
+      size: number;
+      pool: unknown;
+      applicants: unknown;
+      members: { expertId: string; subgroup: string; role: 'chair' | 'vice_chair' | 'member' }[];
+      reason: string | null;
+      drawnBy: string;
+      at: string;
+      eventKey: string;
+    }): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        const inserted = await trx
+          .insertInto('zj_committee_draw')
+          .values({
+            session_id: input.sessionId,
+            draw_no: input.drawNo,
+            algorithm: input.algorithm,
+            seed: input.seed,
+            size: input.size,
+            pool_snapshot: JSON.stringify(input.pool),
+            applicants_snapshot: JSON.stringify(input.applicants),
+            members: JSON.stringify(input.members),
+            reason: input.reason,
+            drawn_by: input.drawnBy,
+            drawn_at: input.at,
+          })
+          .onConflict((oc) => oc.columns(['session_id', 'draw_no']).doNothing())
+          .executeTakeFirst();
+        if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return; // a retry: already saved
+        await trx.deleteFrom('zj_committee_member').where('session_id', '=', input.sessionId).execute();
+        await trx
+          .insertInto('zj_committee_member')
+          .values(input.members.map((m) => ({ session_id: input.sessionId, expert_id: m.expertId, subgroup: m.subgroup, role: m.role, present: null })))
+          .execute();
+        await insertTimeline(trx, {
+          eventKey: input.eventKey,
+          subjectType: 'title_session',
+          subjectId: input.sessionId,
+          stage: 'committee',
+          orgCode: 'ZJ-YJT-RSC',
+          actor: input.drawnBy,
+          event: 'committee_drawn',
+          comment: input.reason,
+          data: { drawNo: input.drawNo, seed: input.seed, size: input.size, algorithm: input.algorithm },
+          at: input.at,
+        });
+      });
+    },
+
+    async zjRecordAttendance(input: { sessionId: string; present: string[]; by: string; at: string; eventKey: string }): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        await trx.updateTable('zj_committee_member').set({ present: false }).where('session_id', '=', input.sessionId).execute();
+        await trx.updateTable('zj_committee_member').set({ present: true }).where('session_id', '=', input.sessionId).where('expert_id', 'in', input.present).execute();
+        await trx.updateTable('zj_session').set({ attending: input.present.length, status: 'meeting', updated_at: input.at }).where('id', '=', input.sessionId).execute();
+        await insertTimeline(trx, {
+          eventKey: input.eventKey,
+          subjectType: 'title_session',
+          subjectId: input.sessionId,
+          stage: 'meeting',
+          orgCode: 'ZJ-YJT-RSC',
+          actor: input.by,
+          event: 'attendance_recorded',
+          comment: `出席委员 ${input.present.length} 人`,
+          data: { attending: input.present.length },
+          at: input.at,
+        });
+      });
+    },
+
+    async zjRecordInterview(input: { applicationId: string; summary: string; by: string; at: string; eventKey: string }): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('zj_application')
+          .set({ interview: JSON.stringify({ summary: input.summary, recordedBy: input.by, recordedAt: input.at }), updated_at: input.at })
+          .where('id', '=', input.applicationId)
+          .execute();
+        await appTimeline(trx, { applicationId: input.applicationId, eventKey: input.eventKey, stage: 'meeting', event: 'interview_recorded', at: input.at, actor: input.by, actorName: input.by, orgCode: 'ZJ-YJT-RSC' });
+      });
+    },
+
+    /** Opens the secret ballot on these applications. */
+    async zjOpenBallot(input: { sessionId: string; applicationIds: string[]; at: string; eventKey: string }): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        await trx.updateTable('zj_session').set({ ballot_opened_at: input.at, status: 'balloting', updated_at: input.at }).where('id', '=', input.sessionId).where('ballot_opened_at', 'is', null).execute();
+        await ensureBallotKey(trx, input.sessionId); // the key pair papers are sealed to (ballotBox.ts)
+        if (input.applicationIds.length) {
+          await trx
+            .updateTable('zj_application')
+            .set({ status: 'balloting', stage: 'meeting', updated_at: input.at })
+            .where('id', 'in', input.applicationIds)
+            .where('status', 'not in', FINAL)
+            .execute();
+        }
+        await insertTimeline(trx, {
+          eventKey: input.eventKey,
+          subjectType: 'title_session',
+          subjectId: input.sessionId,
+          stage: 'balloting',
+          orgCode: 'ZJ-YJT-RSC',
+          ...SYSTEM_ACTOR,
+          event: 'ballot_opened',
+          data: { applications: input.applicationIds.length },
+          at: input.at,
+        });
+      });
+    },
+
+    /**
+     * Closes the ballot and counts it, in one transaction that waits for ballots being cast (the session row lock):
+     * after it no ballot is accepted. The sealed papers are opened there (titleReview/ballotBox.ts) and only the totals
+     * leave this activity. A retry after the commit returns the recorded totals.
+     */
+    async zjCloseBallot(input: { sessionId: string; applicationIds: string[]; attending: number; closedBy: string; at: string; eventKey: string }): Promise<TallyRow[]> {
+      return db.transaction().execute(async (trx) => {
+        const locked = await trx.selectFrom('zj_session').select(['id', 'ballot_closed_at', 'results']).where('id', '=', input.sessionId).forUpdate().executeTakeFirstOrThrow();
+        // a retry after the count committed: the papers' key is erased, the recorded totals are the count
+        if (locked.ballot_closed_at && locked.results) return (locked.results as { results: TallyRow[] }).results;
+        await trx.updateTable('zj_session').set({ ballot_closed_at: input.at, updated_at: input.at }).where('id', '=', input.sessionId).where('ballot_closed_at', 'is', null).execute();
+        const { votes } = await openBallotBox(trx, input.sessionId);
+        const voters = await trx.selectFrom('ballot_voter').select((eb) => eb.fn.countAll<string>().as('n')).where('session_id', '=', input.sessionId).executeTakeFirstOrThrow();
+        const results = tally(input.applicationIds, votes, input.attending);
+        await trx.updateTable('zj_session').set({ results: JSON.stringify({ results, ballotsCast: Number(voters.n), attending: input.attending }) }).where('id', '=', input.sessionId).execute();
+        await insertTimeline(trx, {
+          eventKey: input.eventKey,
+          subjectType: 'title_session',
+          subjectId: input.sessionId,
+          stage: 'balloting',
+          orgCode: 'ZJ-YJT-RSC',
+          actor: input.closedBy,
+          event: 'ballot_closed',
+          comment: `出席 ${input.attending} 人，投票 ${Number(voters.n)} 人，通过 ${results.filter((r) => r.passed).length} 人`,
+          data: { ballotsCast: Number(voters.n), attending: input.attending },
+          at: input.at,
+        });
+        return results;
+      });
+    },
+  };
+}
