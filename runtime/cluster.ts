@@ -2,7 +2,7 @@
  * The production topology on one machine, as `npm run start:cluster` runs it (and test/e2e/cluster.test.ts and
  * `npm run bench -- --engine server` drive it): PostgreSQL (embedded unless a URL is given), the real Temporal
  * server on it (tools/temporalServerProcess.ts), the app's database migrated and seeded as `npm start` does, then N
- * worker processes (scripts/worker.ts) and M API processes (scripts/api.ts), each a process of its own with its log
+ * worker processes (runtime/worker.ts) and M API processes (runtime/api.ts), each a process of its own with its log
  * under <dataDir>/logs. stop() stops them in order: APIs, workers, Temporal, PostgreSQL.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -177,7 +177,7 @@ export async function startCluster(o: ClusterOptions): Promise<RunningCluster> {
     let databaseUrl = o.databaseUrl;
     if (!databaseUrl) {
       o.log(`starting embedded PostgreSQL on port ${o.pgPort} (data in ${path.join(o.dataDir, 'pg')})…`);
-      // imported only when needed (it installs process-wide exit hooks; see scripts/services.ts)
+      // imported only when needed (it installs process-wide exit hooks; see runtime/services.ts)
       const { startEmbeddedPostgres } = await import('./embeddedPostgres');
       const pg = await startEmbeddedPostgres({ dataDir: path.join(o.dataDir, 'pg'), port: o.pgPort });
       stops.push(pg.stop);
@@ -241,7 +241,7 @@ export async function startCluster(o: ClusterOptions): Promise<RunningCluster> {
       const metrics = o.workerMetricsPorts?.[i] ?? 'off';
       const w = await spawnProcess(
         `worker ${i + 1}`,
-        'scripts/worker.ts',
+        'runtime/worker.ts',
         { ...common, WORKFLOW_BUNDLE_PATH: bundlePath, TEMPORAL_METRICS_PORT: String(metrics) },
         path.join(logsDir, `worker-${i + 1}.log`),
         polling,
@@ -262,7 +262,7 @@ export async function startCluster(o: ClusterOptions): Promise<RunningCluster> {
       await Promise.all(apis.map((a) => a.stop(15_000)));
     });
     for (const [i, port] of o.apiPorts.entries()) {
-      apis.push(await spawnProcess(`api ${i + 1}`, 'scripts/api.ts', { ...common, PORT: String(port) }, path.join(logsDir, `api-${i + 1}.log`), answering(port), 120_000));
+      apis.push(await spawnProcess(`api ${i + 1}`, 'runtime/api.ts', { ...common, PORT: String(port) }, path.join(logsDir, `api-${i + 1}.log`), answering(port), 120_000));
       recordPids();
     }
     return {

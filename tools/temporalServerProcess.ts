@@ -57,7 +57,7 @@ export function portsFrom(base: number): TemporalServerPorts {
   return { frontend: base, history: base + 1, matching: base + 2, worker: base + 3, membership: [base + 4, base + 5, base + 6, base + 7], frontendHttp: base + 8, metrics: base + 9 };
 }
 
-/** Every port drawn free (scripts/ports.ts), for tests and the benchmark. */
+/** Every port drawn free (tools/ports.ts), for tests and the benchmark. */
 export async function freeTemporalPorts(): Promise<TemporalServerPorts> {
   const p = await Promise.all(Array.from({ length: 10 }, () => freePort()));
   return { frontend: p[0]!, history: p[1]!, matching: p[2]!, worker: p[3]!, membership: [p[4]!, p[5]!, p[6]!, p[7]!], frontendHttp: p[8]!, metrics: p[9]! };

@@ -1,6 +1,6 @@
 /**
  * The production topology (runtime/cluster.ts, as `npm run start:cluster` runs it): the real Temporal server v1.29 on
- * PostgreSQL, two worker processes (scripts/worker.ts) and two API processes (scripts/api.ts). A claim submitted on
+ * PostgreSQL, two worker processes (runtime/worker.ts) and two API processes (runtime/api.ts). A claim submitted on
  * one API instance is decided on the other; a worker killed with SIGKILL mid-path leaves the other to finish (one
  * payout per claim); the Temporal server stopped mid-path makes a decision answer 503 TEMPORAL_UNAVAILABLE, and the
  * same decision succeeds once it is back, nothing lost; the yearly release Schedule exists on this server and a
@@ -18,6 +18,7 @@ import { Client, Connection } from '@temporalio/client';
 import { freshDatabase, type TestDb } from '../helpers/db';
 import { eventually } from '../helpers/temporal';
 import { startShortageClaim } from '../helpers/claims';
+import { uploadRequiredMaterials } from '../../platform/materials/httpClient';
 import { certificateClaimBody } from '../security/world';
 import { startCluster, type RunningCluster } from '../../runtime/cluster';
 import { freeTemporalPorts } from '../../tools/temporalServerProcess';
@@ -139,7 +140,8 @@ test('claims submitted on instance 1 and decided on instance 2; a worker killed 
   const ids: string[] = [];
   const applicantOf = new Map<string, string>();
   for (const [i, level] of ['junior', 'intermediate', 'senior', 'junior', 'intermediate', 'senior'].entries()) {
-    const r = await api(0, 'POST', '/api/v1/nanxun/claims', applicants[Math.floor(i / 3)], certificateClaimBody(level));
+    const token = applicants[Math.floor(i / 3)]!;
+    const r = await api(0, 'POST', '/api/v1/nanxun/claims', token, { ...certificateClaimBody(level), materials: await uploadRequiredMaterials(cluster.apiUrls[0]!, token, 'nanxun_claim', 'certificate') });
     expect(r.status).toBe(201);
     ids.push(r.body.id);
     applicantOf.set(r.body.id, applicants[Math.floor(i / 3)]!);
@@ -170,7 +172,7 @@ test('the Temporal server stopped mid-path: a decision answers 503 TEMPORAL_UNAV
   const unit = await login(1, 'unit.jgjx');
   const bureau = await login(0, 'bureau1');
   const rereview = await login(1, 'rereview.nxz');
-  const r = await api(0, 'POST', '/api/v1/nanxun/claims', applicant, certificateClaimBody('senior'));
+  const r = await api(0, 'POST', '/api/v1/nanxun/claims', applicant, { ...certificateClaimBody('senior'), materials: await uploadRequiredMaterials(cluster.apiUrls[0]!, applicant, 'nanxun_claim', 'certificate') });
   expect(r.status).toBe(201);
   const id = r.body.id as string;
   await decide(1, unit, id, 'unit_verification');

@@ -6,6 +6,7 @@
  */
 import request from 'supertest';
 import type { Express } from 'express';
+import { withClaimMaterials, withTitleMaterials } from '../../../test/helpers/materials';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { timeSkippingEnv, startWorker, uniqueTaskQueue, eventually } from '../../../test/helpers/temporal';
 import { freshDatabase, type TestDb } from '../../../test/helpers/db';
@@ -67,7 +68,7 @@ test('an impostor registers first with my ID number; I still register, claim, an
   expect((await me(real)).identityStatus).toBe('provisional');
 
   // the impostor claims first; while the identity is disputed neither account sees the other's claims
-  const fake = await request(app).post('/api/v1/nanxun/claims').set(auth(impostor)).send(claimBody());
+  const fake = await request(app).post('/api/v1/nanxun/claims').set(auth(impostor)).send(await withClaimMaterials(app, impostor, claimBody()));
   expect(fake.status).toBe(201);
   expect((await request(app).get(`/api/v1/nanxun/claims/${fake.body.id}`).set(auth(real))).status).toBe(404);
   expect((await request(app).get('/api/v1/nanxun/claims').set(auth(real))).body).toEqual([]);
@@ -80,7 +81,7 @@ test('an impostor registers first with my ID number; I still register, claim, an
   expect((await me(impostor)).identityStatus).toBe('provisional');
 
   // the real person claims and their employer verifies the claim against the original ID
-  const mine = await request(app).post('/api/v1/nanxun/claims').set(auth(real)).send(claimBody());
+  const mine = await request(app).post('/api/v1/nanxun/claims').set(auth(real)).send(await withClaimMaterials(app, real, claimBody()));
   expect(mine.status).toBe(201);
   const t2 = await unitTask(mine.body.id);
   const verified = await decide(t2.id, { decision: 'approve', verdict: 'true', confirmedLevel: 'intermediate' });
@@ -91,7 +92,7 @@ test('an impostor registers first with my ID number; I still register, claim, an
   expect(realMe.idNumber).toBe(X);
   expect((await me(impostor)).identityStatus).toBe('rejected');
   // the impostor can no longer claim as that person, nor see the person's claims
-  const refused = await request(app).post('/api/v1/nanxun/claims').set(auth(impostor)).send(claimBody('senior'));
+  const refused = await request(app).post('/api/v1/nanxun/claims').set(auth(impostor)).send(await withClaimMaterials(app, impostor, claimBody('senior')));
   expect(refused.status).toBe(422);
   expect(refused.body.code).toBe('IDENTITY_MISMATCH');
   expect((await request(app).get(`/api/v1/nanxun/claims/${mine.body.id}`).set(auth(impostor))).status).toBe(404);
@@ -150,7 +151,7 @@ test("a title application counts too: the employer's recommendation of the real 
   const a = await request(app)
     .post('/api/v1/zhejiang/applications')
     .set(auth(real))
-    .send({ sessionId: s.body.id, category: 'technical_service', channel: 'landmark', employerOrgCode: 'NX-E-JGJX', commitment: true, materials: { landmark: '主持国家重点研发计划项目' } });
+    .send(await withTitleMaterials(app, real, { sessionId: s.body.id, category: 'technical_service', channel: 'landmark', employerOrgCode: 'NX-E-JGJX', commitment: true, materials: { landmark: '主持国家重点研发计划项目' } }));
   expect(a.status).toBe(201);
   // while disputed, the other claimant does not see it
   expect((await request(app).get(`/api/v1/zhejiang/applications/${a.body.id}`).set(auth(other))).status).toBe(404);
@@ -165,6 +166,6 @@ test("a title application counts too: the employer's recommendation of the real 
   const refused = await request(app)
     .post('/api/v1/zhejiang/applications')
     .set(auth(other))
-    .send({ sessionId: s.body.id, category: 'technical_service', channel: 'landmark', employerOrgCode: 'NX-E-JGJX', commitment: true, materials: { landmark: 'x' } });
+    .send(await withTitleMaterials(app, other, { sessionId: s.body.id, category: 'technical_service', channel: 'landmark', employerOrgCode: 'NX-E-JGJX', commitment: true, materials: { landmark: 'x' } }));
   expect(refused.body.code).toBe('IDENTITY_MISMATCH');
 });

@@ -10,6 +10,7 @@
  */
 import request from 'supertest';
 import type { Express } from 'express';
+import { withClaimMaterials, withTitleMaterials } from '../../../test/helpers/materials';
 import { useTimeSkippingTestbed, eventually } from '../../../test/helpers/temporal';
 import { testApp, auth } from '../../../test/helpers/app';
 import { tokenFor, newApplicant } from '../../../test/helpers/zhejiang';
@@ -85,7 +86,7 @@ test('an enterprise registered by the admin: its verifier gets the claim, then t
   const bureau = await tokenFor(db, 'bureau1');
   const hfz = await tokenFor(db, 'rereview.hfz');
 
-  const claim = await post('/api/v1/nanxun/claims', applicant, claimBody(code));
+  const claim = await post('/api/v1/nanxun/claims', applicant, await withClaimMaterials(app, applicant, claimBody(code)));
   expect(claim.status).toBe(201);
   const uv = await taskOf(verifier, 'unit_verification', claim.body.id);
   expect(uv).toMatchObject({ orgCode: code, state: 'open' });
@@ -110,7 +111,7 @@ test('an enterprise registered by the admin: its verifier gets the claim, then t
   const paid = await decide(rr.id, hfz, { decision: 'approve', amountYuan: 1000 });
   expect(paid.body.subject).toEqual({ status: 'paid', stage: 'payout' });
 
-  const second = await post('/api/v1/nanxun/claims', await tokenFor(db, 'applicant2'), claimBody(code));
+  const second = await post('/api/v1/nanxun/claims', await tokenFor(db, 'applicant2'), await withClaimMaterials(app, await tokenFor(db, 'applicant2'), claimBody(code)));
   expect(second.status).toBe(201);
   expect((await db.selectFrom('claim').select('rereview_org_code').where('id', '=', second.body.id).executeTakeFirstOrThrow()).rereview_org_code).toBe('NX-T-SLN');
   const uv2 = await taskOf(verifier, 'unit_verification', second.body.id);
@@ -118,7 +119,7 @@ test('an enterprise registered by the admin: its verifier gets the claim, then t
   // deactivated: no new claims; the open one still finishes its step
   const off = await patch(`/api/v1/admin/orgs/${code}`, admin, { active: false });
   expect(off.body.active).toBe(false);
-  const refused = await post('/api/v1/nanxun/claims', await tokenFor(db, 'applicant3'), claimBody(code));
+  const refused = await post('/api/v1/nanxun/claims', await tokenFor(db, 'applicant3'), await withClaimMaterials(app, await tokenFor(db, 'applicant3'), claimBody(code)));
   expectProblem(refused, 422, 'NOT_ELIGIBLE');
   expect(refused.body.reasons).toContain('EMPLOYER_INACTIVE');
   expect((await decide(uv2.id, verifier, { decision: 'approve', verdict: 'true', confirmedLevel: 'junior' })).body.subject).toEqual({ status: 'bureau_review', stage: 'bureau_review' });
@@ -149,7 +150,7 @@ test('title review: a competent department, a lower committee and a unit outside
   const s = await post('/api/v1/zhejiang/sessions', office, { year: 2031, level: 'senior', meetingDate: '2031-06-10' });
   expect(s.status).toBe(201);
   const p = await newApplicant(db, '宁波申报人');
-  const a = await post('/api/v1/zhejiang/applications', p.token, { sessionId: s.body.id, category: 'safety_science', channel: 'standard', employerOrgCode: unit.body.code, commitment: true });
+  const a = await post('/api/v1/zhejiang/applications', p.token, await withTitleMaterials(app, p.token, { sessionId: s.body.id, category: 'safety_science', channel: 'standard', employerOrgCode: unit.body.code, commitment: true }));
   expect(a.status).toBe(201);
   expect(await db.selectFrom('zj_application').select(['employer_org_code', 'competent_org_code', 'lower_committee_org_code']).where('id', '=', a.body.id).executeTakeFirstOrThrow()).toEqual({
     employer_org_code: unit.body.code,
@@ -157,13 +158,13 @@ test('title review: a competent department, a lower committee and a unit outside
     lower_committee_org_code: lower.body.code,
   });
   // a unit outside Nanxun is no employer for a Nanxun claim
-  const nx = await post('/api/v1/nanxun/claims', await tokenFor(db, 'applicant3'), claimBody(unit.body.code));
+  const nx = await post('/api/v1/nanxun/claims', await tokenFor(db, 'applicant3'), await withClaimMaterials(app, await tokenFor(db, 'applicant3'), claimBody(unit.body.code)));
   expectProblem(nx, 422, 'NOT_ELIGIBLE');
   expect(nx.body.reasons).toContain('EMPLOYER_NOT_IN_DISTRICT');
   // deactivated: no new title applications
   await patch(`/api/v1/admin/orgs/${unit.body.code}`, admin, { active: false });
   const p2 = await newApplicant(db, '宁波申报人二');
-  const refused = await post('/api/v1/zhejiang/applications', p2.token, { sessionId: s.body.id, category: 'safety_science', channel: 'standard', employerOrgCode: unit.body.code, commitment: true });
+  const refused = await post('/api/v1/zhejiang/applications', p2.token, await withTitleMaterials(app, p2.token, { sessionId: s.body.id, category: 'safety_science', channel: 'standard', employerOrgCode: unit.body.code, commitment: true }));
   expectProblem(refused, 422, 'NOT_ELIGIBLE');
   expect(refused.body.reasons).toEqual(['EMPLOYER_INACTIVE']);
 });
