@@ -10,6 +10,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { useTimeSkippingTestbed } from '../../test/helpers/temporal';
 import type { TestDb } from '../../test/helpers/db';
 import { testApp, login, auth } from '../../test/helpers/app';
+import { withClaimMaterials } from '../../test/helpers/materials';
 import { shanghaiDate, addMonths, addDays } from '../../platform/calendar/workdays';
 import { certificateIneligibility } from '../rules';
 
@@ -58,8 +59,11 @@ test('the bureau publishes the period; it is a public notice and the claim check
   const later = await publish(bureau, { year, startsOn: endsOn, endsOn });
   expect(later.status).toBe(201);
   const certificate = (receivedOn: string) => ({ number: `ZP${Math.floor(Math.random() * 1e8)}`, level: 'junior', issuedOn: addDays(receivedOn, -5), receivedOn });
-  const claim = (receivedOn: string) =>
-    request(app).post('/api/v1/nanxun/claims').set(auth(applicant)).send({ kind: 'certificate', employerOrgCode: 'NX-E-JGJX', position: '安全主管', employerNature: 'production', certificate: certificate(receivedOn) });
+  const claim = async (receivedOn: string) =>
+    request(app)
+      .post('/api/v1/nanxun/claims')
+      .set(auth(applicant))
+      .send(await withClaimMaterials(app, applicant, { kind: 'certificate', employerOrgCode: 'NX-E-JGJX', position: '安全主管', employerNature: 'production', certificate: certificate(receivedOn) }));
   const early = await claim(addDays(today, -30));
   if (endsOn > today) {
     expect(early.status).toBe(422);

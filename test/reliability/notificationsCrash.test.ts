@@ -14,6 +14,7 @@ import { spawnTs, type Child } from '../helpers/processes';
 import { createTokenIssuer, tokenForUser } from '../../platform/auth/authenticate';
 import { makeIdNumber } from '../../platform/identity/idNumber';
 import { certificateClaimBody } from '../security/world';
+import { withClaimMaterials } from '../helpers/materials';
 
 jest.setTimeout(300_000);
 const CLAIMS = Number(process.env.NOTIFY_CRASH_CLAIMS ?? 24);
@@ -67,7 +68,8 @@ test(`SIGKILL the worker while ${CLAIMS} claims go to payment: every message exa
 
   const claims: { id: string; userId: number }[] = [];
   for (const u of users) {
-    const r = await request(app).post('/api/v1/nanxun/claims').set(auth(await token(u))).send(certificateClaimBody('junior'));
+    const t = await token(u);
+    const r = await request(app).post('/api/v1/nanxun/claims').set(auth(t)).send(await withClaimMaterials(app, t, certificateClaimBody('junior')));
     expect(r.status).toBe(201);
     claims.push({ id: r.body.id, userId: u.id });
   }

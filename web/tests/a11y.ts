@@ -35,6 +35,10 @@ export const a11yFindings: A11yFinding[] = [];
 export async function axeScan(page: Page): Promise<AxeResult> {
   // antd's animations (modals, messages) settle first: a half-faded element has a half colour
   await page.waitForTimeout(300);
+  // on a loaded machine an animation can outlast that: wait (bounded) until no rc-motion class is on the page
+  await page
+    .waitForFunction(() => !document.querySelector('[class*="-appear-active"], [class*="-enter-active"], [class*="-leave-active"], [class*="-appear-start"], [class*="-enter-start"]'), null, { timeout: 5000 })
+    .catch(() => undefined);
   const loaded = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe !== 'undefined');
   if (!loaded) await page.evaluate(AXE_SOURCE);
   return page.evaluate(async () => {
