@@ -4,6 +4,7 @@
  * many), reading it lowers the count; the bureau publishes the year's concentrated application period, which the
  * public notices and the applicant's claim form then show.
  */
+import { uploadRequiredMaterials } from '../../platform/materials/httpClient';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, loginAs, newContext, screenshot, startSystem, type RunningSystem } from './system';
 
@@ -40,7 +41,14 @@ test('an unread message is announced in the header and read on the 消息 page; 
   const claim = await apiCall('/nanxun/claims', {
     method: 'POST',
     token: applicantToken,
-    body: { kind: 'certificate', employerOrgCode: 'NX-E-JGJX', position: '安全主管', employerNature: 'production', certificate: { number: `ZM${Date.now() % 1e8}`, level: 'senior', issuedOn: shanghai(Date.now() - 40 * 86_400_000), receivedOn: shanghai(Date.now() - 30 * 86_400_000) } },
+    body: {
+      kind: 'certificate',
+      employerOrgCode: 'NX-E-JGJX',
+      position: '安全主管',
+      employerNature: 'production',
+      certificate: { number: `ZM${Date.now() % 1e8}`, level: 'senior', issuedOn: shanghai(Date.now() - 40 * 86_400_000), receivedOn: shanghai(Date.now() - 30 * 86_400_000) },
+      materials: await uploadRequiredMaterials(sys.base, applicantToken, 'nanxun_claim', 'certificate'),
+    },
   });
   expect(claim.status).toBe(201);
   const unit = await tokenOf('unit.jgjx');
