@@ -96,15 +96,25 @@ export function createApp(given: AppDeps): Express {
   // PostgreSQL text cannot hold NUL: refuse it at the door (otherwise a decision comment with one would be a
   // poison activity that retries for ever, and a claim field a 500)
   app.use((req, _res, next) => {
-    next(hasNul(req.body) || hasNul(req.query) || /%00/.test(req.url) ? new Problem('VALIDATION_FAILED', 'text may not contain NUL (\\u0000) characters') : undefined);
+    next(
+      hasNul(req.body) || hasNul(req.query) || /%00/.test(req.url)
+        ? new Problem('VALIDATION_FAILED', 'text may not contain NUL (\\u0000) characters')
+        : undefined,
+    );
   });
 
   app.get('/healthz', async (_req, res) => {
     const [db, temporal] = await Promise.all([
-      within(2000, sql`select 1`.execute(deps.db)).then(() => 'ok', () => 'unavailable'),
+      within(2000, sql`select 1`.execute(deps.db)).then(
+        () => 'ok',
+        () => 'unavailable',
+      ),
       // the engine as the server itself describes it: version, persistence store (sqlite on the dev server,
       // postgres12 on the real server) and visibility store
-      within(2000, deps.temporal.connection.withDeadline(Date.now() + 2000, () => temporalEngine(deps.temporal.connection.workflowService))).then(
+      within(
+        2000,
+        deps.temporal.connection.withDeadline(Date.now() + 2000, () => temporalEngine(deps.temporal.connection.workflowService)),
+      ).then(
         (engine) => ({ status: 'ok' as const, ...engine }),
         () => ({ status: 'unavailable' as const }),
       ),

@@ -36,10 +36,7 @@ export function consoleRoutes(dist = CONSOLE_DIST): Router {
     next();
   };
   router.use(csp);
-  router.use(
-    '/assets',
-    express.static(path.join(dist, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: true }),
-  );
+  router.use('/assets', express.static(path.join(dist, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: true }));
   router.use(express.static(dist, { index: false, maxAge: 0 }));
   router.use((req, res, next) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || isApiPath(req.path) || req.path.startsWith('/assets/')) return next();

@@ -44,8 +44,18 @@ export function createApiMetrics(db: Kysely<Database>, opts: { token?: string; d
     registers: [registry],
   });
   const open = new Gauge({ name: 'zj_tasks_open', help: 'open tasks per kind', labelNames: ['kind'] as const, registers: [registry] });
-  const overdue = new Gauge({ name: 'zj_tasks_overdue', help: 'open tasks past their deadline per kind', labelNames: ['kind'] as const, registers: [registry] });
-  const paused = new Gauge({ name: 'zj_tasks_paused', help: 'tasks waiting for supplementary materials per kind', labelNames: ['kind'] as const, registers: [registry] });
+  const overdue = new Gauge({
+    name: 'zj_tasks_overdue',
+    help: 'open tasks past their deadline per kind',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
+  const paused = new Gauge({
+    name: 'zj_tasks_paused',
+    help: 'tasks waiting for supplementary materials per kind',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
   const payouts = new Gauge({ name: 'zj_payouts_count', help: 'payouts made (all time)', registers: [registry] });
   const payoutYuan = new Gauge({ name: 'zj_payouts_amount_yuan', help: 'yuan paid out (all time, before recoveries)', registers: [registry] });
   const recovered = new Gauge({ name: 'zj_payouts_recovered_count', help: 'payouts recovered by a clawback', registers: [registry] });

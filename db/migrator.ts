@@ -1,4 +1,4 @@
-import { Kysely, Migrator, type Migration, type MigrationProvider } from 'kysely';
+import { type Kysely, Migrator, type Migration, type MigrationProvider } from 'kysely';
 import * as m0001 from '../platform/migrations/0001_platform';
 import * as m0002 from '../nanxun/migrations/0002_nanxun_claims';
 import * as m0003 from '../nanxun/migrations/0003_nanxun_instalments';

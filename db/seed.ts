@@ -46,10 +46,34 @@ export const REGULATORS: OrgSeed[] = [
 
 export const ENTERPRISES: OrgSeed[] = [
   { code: 'NX-E-JGJX', name: '浙江南浔精工机械有限公司', type: 'enterprise', inDistrict: true, town: 'NX-T-NXZ', regulator: 'NX-FGJXJ', certRereview: 'town' },
-  { code: 'NX-E-LSXC', name: '湖州练市新材料股份有限公司', type: 'enterprise', inDistrict: true, town: 'NX-T-LSZ', regulator: 'NX-FGJXJ', certRereview: 'town' },
-  { code: 'NX-E-SLJS', name: '湖州双林建设工程有限公司', type: 'enterprise', inDistrict: true, town: 'NX-T-SLZ', regulator: 'NX-ZJJ', certRereview: 'regulator' },
+  {
+    code: 'NX-E-LSXC',
+    name: '湖州练市新材料股份有限公司',
+    type: 'enterprise',
+    inDistrict: true,
+    town: 'NX-T-LSZ',
+    regulator: 'NX-FGJXJ',
+    certRereview: 'town',
+  },
+  {
+    code: 'NX-E-SLJS',
+    name: '湖州双林建设工程有限公司',
+    type: 'enterprise',
+    inDistrict: true,
+    town: 'NX-T-SLZ',
+    regulator: 'NX-ZJJ',
+    certRereview: 'regulator',
+  },
   { code: 'NX-E-LHWL', name: '湖州菱湖物流运输有限公司', type: 'enterprise', inDistrict: true, town: 'NX-T-LHZ', regulator: 'NX-JTJ', certRereview: 'town' },
-  { code: 'NX-E-KFDT', name: '南浔开发区电梯制造有限公司', type: 'enterprise', inDistrict: true, town: 'NX-T-KFQ', regulator: 'NX-SCJGJ', certRereview: 'regulator' },
+  {
+    code: 'NX-E-KFDT',
+    name: '南浔开发区电梯制造有限公司',
+    type: 'enterprise',
+    inDistrict: true,
+    town: 'NX-T-KFQ',
+    regulator: 'NX-SCJGJ',
+    certRereview: 'regulator',
+  },
   { code: 'HZ-E-WXHG', name: '湖州吴兴化工有限公司（吴兴区）', type: 'enterprise', inDistrict: false },
 ];
 
@@ -66,7 +90,11 @@ export const OTHER_ORGS: OrgSeed[] = [
  * organisation-code part is ZZ + the enterprise's code letters, under the division of 南浔区 (330503) or 吴兴区 (330502).
  */
 export function demoCreditCode(orgCode: string): string {
-  const letters = orgCode.slice(5).replace(/[IOSVZ]/g, 'X').padEnd(7, '0').slice(0, 7);
+  const letters = orgCode
+    .slice(5)
+    .replace(/[IOSVZ]/g, 'X')
+    .padEnd(7, '0')
+    .slice(0, 7);
   return makeCreditCode(`91${orgCode.startsWith('NX-') ? '330503' : '330502'}YY${letters}`);
 }
 

@@ -32,9 +32,23 @@ export const periodNoticeId = (year: number) => `nanxun-application-period-${yea
 /** The certificates a period accepts: received on or after this day (6 months before its last day). */
 export const periodReceivedFrom = (endsOn: string) => addMonths(endsOn, -CERTIFICATE_WINDOW_MONTHS);
 
-function toView(r: { year: number; starts_on: string | Date; ends_on: string | Date; notice_id: string; published_by: string; published_at: Date | string }): ApplicationPeriod {
+function toView(r: {
+  year: number;
+  starts_on: string | Date;
+  ends_on: string | Date;
+  notice_id: string;
+  published_by: string;
+  published_at: Date | string;
+}): ApplicationPeriod {
   const d = (v: string | Date) => (typeof v === 'string' ? v : v.toISOString().slice(0, 10));
-  return { year: r.year, startsOn: d(r.starts_on), endsOn: d(r.ends_on), noticeId: r.notice_id, publishedBy: r.published_by, publishedAt: new Date(r.published_at).toISOString() };
+  return {
+    year: r.year,
+    startsOn: d(r.starts_on),
+    endsOn: d(r.ends_on),
+    noticeId: r.notice_id,
+    publishedBy: r.published_by,
+    publishedAt: new Date(r.published_at).toISOString(),
+  };
 }
 
 export async function periodForYear(db: Kysely<Database>, year: number): Promise<ApplicationPeriod | null> {
@@ -46,7 +60,10 @@ export async function listPeriods(db: Kysely<Database>): Promise<ApplicationPeri
   return (await db.selectFrom('nanxun_application_period').selectAll().orderBy('year', 'desc').execute()).map(toView);
 }
 
-export async function publishPeriod(db: Kysely<Database>, input: { year: number; startsOn: string; endsOn: string; by: string; at: Date }): Promise<ApplicationPeriod> {
+export async function publishPeriod(
+  db: Kysely<Database>,
+  input: { year: number; startsOn: string; endsOn: string; by: string; at: Date },
+): Promise<ApplicationPeriod> {
   const noticeId = periodNoticeId(input.year);
   const receivedFrom = periodReceivedFrom(input.endsOn);
   const entry = {

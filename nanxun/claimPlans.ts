@@ -36,7 +36,12 @@ export interface ClaimPlan {
 }
 
 const notRejected = (db: Kysely<Database>, person: string, kind: ClaimKind) =>
-  db.selectFrom('claim').select(['application_no', 'status']).where('applicant_id_number', '=', person).where('kind', '=', kind).where('status', '<>', 'rejected');
+  db
+    .selectFrom('claim')
+    .select(['application_no', 'status'])
+    .where('applicant_id_number', '=', person)
+    .where('kind', '=', kind)
+    .where('status', '<>', 'rejected');
 
 export async function planClaim(db: Kysely<Database>, body: ClaimBodyT, person: string, employer: Org, submittedOn: string): Promise<ClaimPlan> {
   const plan = await planClaimOfKind(db, body, person, employer, submittedOn);

@@ -79,7 +79,12 @@ export async function recordSubmittedClaim(db: Kysely<Database>, c: SubmittedCla
         submitted_at: c.submittedAt,
         updated_at: c.submittedAt,
       };
-      const inserted = await trx.insertInto('claim').values(row).onConflict((oc) => oc.column('id').doNothing()).returning('id').executeTakeFirst();
+      const inserted = await trx
+        .insertInto('claim')
+        .values(row)
+        .onConflict((oc) => oc.column('id').doNothing())
+        .returning('id')
+        .executeTakeFirst();
       if (!inserted) return; // recorded by an earlier attempt
       // a material attached elsewhere meanwhile stays where it is: the unit can ask for it again
       await attachMaterials(trx, c.applicantUserId, c.materialIds ?? [], 'nanxun_claim', c.id, new Date(c.submittedAt));

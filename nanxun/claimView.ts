@@ -86,13 +86,27 @@ export async function liveClaimView(db: Kysely<Database>, idOrNo: string): Promi
     .selectAll('claim')
     .select((eb) => [
       jsonArrayFrom(
-        eb.selectFrom('timeline').selectAll('timeline').whereRef('timeline.subject_id', '=', 'claim.id').where('timeline.subject_type', '=', 'nanxun_claim').orderBy('timeline.at').orderBy('timeline.id'),
+        eb
+          .selectFrom('timeline')
+          .selectAll('timeline')
+          .whereRef('timeline.subject_id', '=', 'claim.id')
+          .where('timeline.subject_type', '=', 'nanxun_claim')
+          .orderBy('timeline.at')
+          .orderBy('timeline.id'),
       ).as('timeline'),
       jsonArrayFrom(
-        eb.selectFrom('task').selectAll('task').whereRef('task.subject_id', '=', 'claim.id').where('task.subject_type', '=', 'nanxun_claim').orderBy('task.opened_at').orderBy('task.id'),
+        eb
+          .selectFrom('task')
+          .selectAll('task')
+          .whereRef('task.subject_id', '=', 'claim.id')
+          .where('task.subject_type', '=', 'nanxun_claim')
+          .orderBy('task.opened_at')
+          .orderBy('task.id'),
       ).as('tasks'),
       jsonArrayFrom(eb.selectFrom('payout').selectAll('payout').whereRef('payout.claim_id', '=', 'claim.id').orderBy('payout.instalment_no')).as('payouts'),
-      jsonArrayFrom(eb.selectFrom('instalment').selectAll('instalment').whereRef('instalment.claim_id', '=', 'claim.id').orderBy('instalment.year_no')).as('instalments'),
+      jsonArrayFrom(eb.selectFrom('instalment').selectAll('instalment').whereRef('instalment.claim_id', '=', 'claim.id').orderBy('instalment.year_no')).as(
+        'instalments',
+      ),
       jsonArrayFrom(
         eb
           .selectFrom('org')
@@ -119,7 +133,14 @@ export async function liveClaimView(db: Kysely<Database>, idOrNo: string): Promi
   const names = new Map(orgs.map((o) => [o.code, o.name]));
   const clocks: Record<string, StoredTaskClock> = {};
   for (const t of tasks) {
-    if (t.state === 'open') clocks[t.id] = { dueOn: t.due_on, dueAt: t.due_at as unknown as string | null, warnAt: t.warn_at as unknown as string | null, warnedAt: t.warned_at as unknown as string | null, overdueAt: t.overdue_at as unknown as string | null };
+    if (t.state === 'open')
+      clocks[t.id] = {
+        dueOn: t.due_on,
+        dueAt: t.due_at as unknown as string | null,
+        warnAt: t.warn_at as unknown as string | null,
+        warnedAt: t.warned_at as unknown as string | null,
+        overdueAt: t.overdue_at as unknown as string | null,
+      };
   }
   const view: StoredClaimView = {
     id: claim.id,
@@ -142,7 +163,16 @@ export async function liveClaimView(db: Kysely<Database>, idOrNo: string): Promi
     tasks: tasks.map((t) => ({ ...taskView(t, null), workingDaysLeft: null, warning: false, overdue: false })),
     clocks,
   };
-  return { access: { id: claim.id, applicant_id_number: claim.applicant_id_number, applicant_user_id: claim.applicant_user_id, employer_org_code: claim.employer_org_code, rereview_org_code: claim.rereview_org_code }, view };
+  return {
+    access: {
+      id: claim.id,
+      applicant_id_number: claim.applicant_id_number,
+      applicant_user_id: claim.applicant_user_id,
+      employer_org_code: claim.employer_org_code,
+      rereview_org_code: claim.rereview_org_code,
+    },
+    view,
+  };
 }
 
 /** The display calendar, loaded (from the in-process cache) only when the claim has open tasks to count for. */
@@ -155,14 +185,25 @@ export async function calendarFor(db: Kysely<Database>, view: StoredClaimView, n
 }
 
 /** The stored view as this viewer sees it now. */
-export function presentClaimView(stored: StoredClaimView, access: ClaimAccess, actor: Actor, cal: CalendarData | null, now = new Date()): z.infer<typeof ClaimView> {
+export function presentClaimView(
+  stored: StoredClaimView,
+  access: ClaimAccess,
+  actor: Actor,
+  cal: CalendarData | null,
+  now = new Date(),
+): z.infer<typeof ClaimView> {
   const { clocks, ...view } = stored;
   return {
     ...view,
     applicant: { ...view.applicant, idNumber: idNumberFor(actor, access) },
     tasks: view.tasks.map((t) => {
       const c = t.state === 'open' ? clocks[t.id] : undefined;
-      return c ? { ...t, ...taskClock({ state: 'open', due_on: c.dueOn, due_at: c.dueAt, warn_at: c.warnAt, warned_at: c.warnedAt, overdue_at: c.overdueAt }, cal, now) } : t;
+      return c
+        ? {
+            ...t,
+            ...taskClock({ state: 'open', due_on: c.dueOn, due_at: c.dueAt, warn_at: c.warnAt, warned_at: c.warnedAt, overdue_at: c.overdueAt }, cal, now),
+          }
+        : t;
     }),
   };
 }

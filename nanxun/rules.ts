@@ -105,7 +105,10 @@ export function checkClaimDecision(
     if (decision === 'approve') {
       const level = fields.confirmedLevel ?? claim.level;
       if (level !== claim.level) {
-        return { ok: false, message: `the certificate level claimed is ${claim.level}; if the certificate shows another level, reject with verdict "not_true"` };
+        return {
+          ok: false,
+          message: `the certificate level claimed is ${claim.level}; if the certificate shows another level, reject with verdict "not_true"`,
+        };
       }
     }
     return { ok: true };

@@ -33,11 +33,17 @@ export interface SubmitHooks {
   afterWorkflowStart?: (workflowId: string) => void;
 }
 
-export async function submitClaim(deps: Pick<AppDeps, 'db' | 'temporal' | 'config' | 'log'>, actor: Actor, body: ClaimBodyT, hooks: SubmitHooks = {}): Promise<SubmitClaimResult> {
+export async function submitClaim(
+  deps: Pick<AppDeps, 'db' | 'temporal' | 'config' | 'log'>,
+  actor: Actor,
+  body: ClaimBodyT,
+  hooks: SubmitHooks = {},
+): Promise<SubmitClaimResult> {
   const { db, temporal, config } = deps;
   const user = await db.selectFrom('app_user').selectAll().where('id', '=', actor.userId).executeTakeFirst();
   if (!user?.id_number) throw new Problem('IDENTITY_MISMATCH', 'your account has no verified identity; register as an applicant');
-  if (user.identity_status === 'rejected') throw new Problem('IDENTITY_MISMATCH', 'another account holds this identity; ask the bureau to review it (identity dispute)');
+  if (user.identity_status === 'rejected')
+    throw new Problem('IDENTITY_MISMATCH', 'another account holds this identity; ask the bureau to review it (identity dispute)');
   if (body.applicant && (body.applicant.idNumber !== user.id_number || body.applicant.name !== user.display_name)) {
     throw new Problem('IDENTITY_MISMATCH', 'a claim is always for the logged-in applicant: name and ID number must be yours');
   }
@@ -52,7 +58,10 @@ export async function submitClaim(deps: Pick<AppDeps, 'db' | 'temporal' | 'confi
   if (!plan.rereviewOrgCode) reasons.push('NO_REREVIEW_BODY');
   if (reasons.length) throw new Problem('NOT_ELIGIBLE', `not eligible: ${reasons.join(', ')}`, { reasons });
   if (plan.duplicateOf) {
-    throw new Problem('DUPLICATE_CLAIM', `a ${plan.kind} claim (${plan.level}) already exists: ${plan.duplicateOf.application_no} (${plan.duplicateOf.status})`);
+    throw new Problem(
+      'DUPLICATE_CLAIM',
+      `a ${plan.kind} claim (${plan.level}) already exists: ${plan.duplicateOf.application_no} (${plan.duplicateOf.status})`,
+    );
   }
 
   const materials = await planSubmission(db, 'nanxun_claim', plan.kind, user.id, body.materials);
@@ -127,6 +136,9 @@ async function settled(deps: Pick<AppDeps, 'temporal' | 'log'>, workflowId: stri
 /** A workflow that ended before it settled and recorded no claim found a duplicate. */
 async function endedAsDuplicate(deps: Pick<AppDeps, 'db' | 'temporal'>, workflowId: string): Promise<boolean> {
   if (await findClaimByWorkflowId(deps.db, workflowId)) return false;
-  const d = await deps.temporal.workflow.getHandle(workflowId).describe().catch(() => null);
+  const d = await deps.temporal.workflow
+    .getHandle(workflowId)
+    .describe()
+    .catch(() => null);
   return d?.status.name === 'COMPLETED';
 }

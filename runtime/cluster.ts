@@ -67,10 +67,22 @@ export interface RunningCluster {
  * Spawns a process and resolves once `ready(pid)` says so (asked every 500 ms; readiness is observed from outside,
  * so it does not depend on the process's LOG_LEVEL).
  */
-function spawnProcess(name: string, script: string, env: NodeJS.ProcessEnv, logFile: string, ready: (pid: number) => Promise<boolean>, timeoutMs: number): Promise<ClusterProcess> {
+function spawnProcess(
+  name: string,
+  script: string,
+  env: NodeJS.ProcessEnv,
+  logFile: string,
+  ready: (pid: number) => Promise<boolean>,
+  timeoutMs: number,
+): Promise<ClusterProcess> {
   const out = fs.createWriteStream(logFile, { flags: 'a' });
   // its own process group: Ctrl-C in the terminal reaches the launcher only, which stops everything in order
-  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script)], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script)], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   let seen = '';
   return new Promise((resolve, reject) => {
@@ -151,7 +163,10 @@ export async function stopLeftoverClusterProcesses(dataDir: string, log: (m: str
       return '';
     }
   };
-  for (const pid of read(pidsFile(root)).split('\n').map(Number).filter((n) => n > 0)) {
+  for (const pid of read(pidsFile(root))
+    .split('\n')
+    .map(Number)
+    .filter((n) => n > 0)) {
     if (!read(`/proc/${pid}/environ`).split('\0').includes(`DATA_DIR=${root}`)) continue;
     log(`stopping a worker/API process left running by an earlier start (pid ${pid})`);
     await stopPid(pid, 'SIGTERM');
@@ -187,7 +202,10 @@ export async function startCluster(o: ClusterOptions): Promise<RunningCluster> {
     const bundlePath = o.workflowBundlePath ?? path.join(o.dataDir, 'workflow-bundle.js');
     const bundled = o.workflowBundlePath
       ? Promise.resolve()
-      : bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: { info() {}, warn() {}, error() {}, debug() {}, trace() {}, log() {} } as never }).then(({ code }) => fs.writeFileSync(bundlePath, code));
+      : bundleWorkflowCode({
+          workflowsPath: require.resolve('../workflows'),
+          logger: { info() {}, warn() {}, error() {}, debug() {}, trace() {}, log() {} } as never,
+        }).then(({ code }) => fs.writeFileSync(bundlePath, code));
     bundled.catch(() => undefined);
     o.log(`starting the Temporal server (PostgreSQL persistence and visibility, ${o.historyShards} history shards)…`);
     const temporal = await startTemporalServer({
@@ -262,7 +280,16 @@ export async function startCluster(o: ClusterOptions): Promise<RunningCluster> {
       await Promise.all(apis.map((a) => a.stop(15_000)));
     });
     for (const [i, port] of o.apiPorts.entries()) {
-      apis.push(await spawnProcess(`api ${i + 1}`, 'runtime/api.ts', { ...common, PORT: String(port) }, path.join(logsDir, `api-${i + 1}.log`), answering(port), 120_000));
+      apis.push(
+        await spawnProcess(
+          `api ${i + 1}`,
+          'runtime/api.ts',
+          { ...common, PORT: String(port) },
+          path.join(logsDir, `api-${i + 1}.log`),
+          answering(port),
+          120_000,
+        ),
+      );
       recordPids();
     }
     return {

@@ -49,11 +49,7 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  * Calls fn until it succeeds, with exponential backoff (0.5 s doubling to 5 s) for at most timeoutMs;
  * then rethrows the last error. An aborted signal stops the waiting at once.
  */
-export async function retryWithBackoff<T>(
-  what: string,
-  fn: () => Promise<T>,
-  opts: { log: Logger; timeoutMs: number; signal?: AbortSignal },
-): Promise<T> {
+export async function retryWithBackoff<T>(what: string, fn: () => Promise<T>, opts: { log: Logger; timeoutMs: number; signal?: AbortSignal }): Promise<T> {
   const deadline = Date.now() + opts.timeoutMs;
   let delay = 500;
   for (let attempt = 1; ; attempt++) {

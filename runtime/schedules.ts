@@ -19,12 +19,21 @@ export function releaseDateFromEnv(value = process.env.INSTALMENT_RELEASE_DATE ?
 
 const MONTHS = ['JANUARY', 'FEBRUARY', 'MARCH', 'APRIL', 'MAY', 'JUNE', 'JULY', 'AUGUST', 'SEPTEMBER', 'OCTOBER', 'NOVEMBER', 'DECEMBER'] as const;
 
-export async function ensureInstalmentReleaseSchedule(client: Client, opts: { taskQueue: string; month: number; dayOfMonth: number }): Promise<'created' | 'updated'> {
+export async function ensureInstalmentReleaseSchedule(
+  client: Client,
+  opts: { taskQueue: string; month: number; dayOfMonth: number },
+): Promise<'created' | 'updated'> {
   const spec = {
     calendars: [{ month: MONTHS[opts.month - 1]!, dayOfMonth: opts.dayOfMonth, hour: 9, minute: 0 }],
     timezone: 'Asia/Shanghai',
   };
-  const action = { type: 'startWorkflow' as const, workflowType: 'instalmentReleaseWorkflow', workflowId: 'nanxun-instalment-release-scheduled', args: [{}], taskQueue: opts.taskQueue };
+  const action = {
+    type: 'startWorkflow' as const,
+    workflowType: 'instalmentReleaseWorkflow',
+    workflowId: 'nanxun-instalment-release-scheduled',
+    args: [{}],
+    taskQueue: opts.taskQueue,
+  };
   try {
     await client.schedule.create({
       scheduleId: INSTALMENT_RELEASE_SCHEDULE_ID,

@@ -33,7 +33,9 @@ async function main(): Promise<number> {
       return {
         seeded: ref,
         newOrgs: (await conn.selectFrom('org').select(['code', 'name']).orderBy('code').execute()).filter((o) => !orgsBefore.has(o.code)),
-        newUsers: (await conn.selectFrom('app_user').select(['username', 'display_name']).orderBy('username').execute()).filter((u) => !usersBefore.has(u.username)),
+        newUsers: (await conn.selectFrom('app_user').select(['username', 'display_name']).orderBy('username').execute()).filter(
+          (u) => !usersBefore.has(u.username),
+        ),
       };
     });
 
@@ -41,7 +43,9 @@ async function main(): Promise<number> {
     console.log(`  organisations created: ${newOrgs.length}${newOrgs.length ? '' : ' (all present)'}`);
     for (const o of newOrgs) console.log(`    ${o.code}  ${o.name}`);
     console.log(`  calendar years loaded: ${seeded.calendarYears.length ? seeded.calendarYears.join(', ') : 'none (all present)'}`);
-    console.log(`  demo accounts created: ${newUsers.length}${newUsers.length ? ' (password "demo"; usable only when NODE_ENV is not production)' : ' (all present)'}`);
+    console.log(
+      `  demo accounts created: ${newUsers.length}${newUsers.length ? ' (password "demo"; usable only when NODE_ENV is not production)' : ' (all present)'}`,
+    );
     for (const u of newUsers) console.log(`    ${u.username}  ${u.display_name}`);
     return 0;
   } catch (err) {

@@ -46,7 +46,13 @@ export async function startServices(cfg: RuntimeConfig, say: (m: string) => void
     let temporalCli: string | null = null;
     if (!temporalAddress) {
       say('starting the Temporal dev server…');
-      const t = await startTemporalDevServer({ dataDir: cfg.dataDir, port: cfg.temporalPort, uiPort: cfg.temporalUiPort, namespace: cfg.namespace, log: (m) => say(`  ${m}`) });
+      const t = await startTemporalDevServer({
+        dataDir: cfg.dataDir,
+        port: cfg.temporalPort,
+        uiPort: cfg.temporalUiPort,
+        namespace: cfg.namespace,
+        log: (m) => say(`  ${m}`),
+      });
       stops.push(t.stop);
       temporalAddress = t.address;
       temporalUi = t.uiUrl;

@@ -54,7 +54,14 @@ async function main() {
   await ensureInstalmentReleaseSchedule(temporal, { taskQueue: cfg.taskQueue, ...releaseDate });
   const sessions = createSessionStore(services.db);
   const stopListening = await sessions.listenForChanges(services.databaseUrl, log);
-  const app = createApp({ db: services.db, temporal, tokens: createTokenIssuer(jwtSecret(cfg)), sessions, log, config: { devMode: cfg.devMode, taskQueue: cfg.taskQueue } });
+  const app = createApp({
+    db: services.db,
+    temporal,
+    tokens: createTokenIssuer(jwtSecret(cfg)),
+    sessions,
+    log,
+    config: { devMode: cfg.devMode, taskQueue: cfg.taskQueue },
+  });
   await consoleBuilt;
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(cfg.apiPort, '0.0.0.0', () => resolve(s));

@@ -51,7 +51,9 @@ async function main() {
   await stopLeftoverClusterProcesses(dataDir, say);
   const wanted: [string, number][] = [
     ...(cfg.databaseUrl ? [] : [['CLUSTER_PG_PORT', pgPort] as [string, number]]),
-    ...Object.values(temporalPorts).flat().map((p) => ['CLUSTER_TEMPORAL_PORT (the first of 10 consecutive ports)', p as number] as [string, number]),
+    ...Object.values(temporalPorts)
+      .flat()
+      .map((p) => ['CLUSTER_TEMPORAL_PORT (the first of 10 consecutive ports)', p as number] as [string, number]),
     ...apiPorts.map((p) => ['PORT', p] as [string, number]),
   ];
   for (const [name, port] of wanted) {

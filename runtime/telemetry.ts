@@ -7,7 +7,9 @@
  */
 import { portInUse } from './temporalDevServer';
 
-export async function temporalMetricsTelemetry(warn: (m: string) => void): Promise<{ metrics?: { prometheus: { bindAddress: string } }; bindAddress?: string }> {
+export async function temporalMetricsTelemetry(
+  warn: (m: string) => void,
+): Promise<{ metrics?: { prometheus: { bindAddress: string } }; bindAddress?: string }> {
   const raw = process.env.TEMPORAL_METRICS_PORT ?? '9464';
   if (raw === 'off' || raw === '0' || raw === '') return {};
   const port = Number(raw);

@@ -83,7 +83,14 @@ async function main(): Promise<number> {
       signal: abort.signal,
     });
     // WORKFLOW_BUNDLE_PATH: a prebuilt workflow bundle (start:cluster builds it once for all its workers)
-    worker = await createAppWorker({ connection, namespace: cfg.namespace, taskQueue: cfg.taskQueue, db, workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH || undefined, extra: { shutdownGraceTime: '20s' } });
+    worker = await createAppWorker({
+      connection,
+      namespace: cfg.namespace,
+      taskQueue: cfg.taskQueue,
+      db,
+      workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH || undefined,
+      extra: { shutdownGraceTime: '20s' },
+    });
     const running = worker.run();
     // the notification outbox feeds the SMS sender (SMS_PROVIDER: log by default, none to disable)
     const sms = smsSenderFromEnv(log);
@@ -92,9 +99,16 @@ async function main(): Promise<number> {
     running.then(stopDispatcher, stopDispatcher).catch(() => undefined);
     // the yearly instalment release Schedule, created (or brought up to date) idempotently
     const scheduleClient = new Client({ connection: await Connection.connect({ address: temporalAddress }), namespace: cfg.namespace });
-    log.info({ schedule: INSTALMENT_RELEASE_SCHEDULE_ID, result: await ensureInstalmentReleaseSchedule(scheduleClient, { taskQueue: cfg.taskQueue, ...releaseDateFromEnv() }) }, 'instalment release schedule');
+    log.info(
+      {
+        schedule: INSTALMENT_RELEASE_SCHEDULE_ID,
+        result: await ensureInstalmentReleaseSchedule(scheduleClient, { taskQueue: cfg.taskQueue, ...releaseDateFromEnv() }),
+      },
+      'instalment release schedule',
+    );
     await scheduleClient.connection.close();
-    if (stopping) worker.shutdown(); // a signal arrived while the workflow bundle was being built
+    if (stopping)
+      worker.shutdown(); // a signal arrived while the workflow bundle was being built
     else log.info({ namespace: cfg.namespace, taskQueue: cfg.taskQueue }, 'worker polling');
     await running;
     log.info('worker stopped');

@@ -1,6 +1,6 @@
 /** The Temporal worker: the workflows of workflows/ and the activities of activities/, bound to one database. */
 import v8 from 'node:v8';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { createActivities } from '../activities';
@@ -23,7 +23,9 @@ export const CACHED_WORKFLOW_KB = 320;
  * - WORKER_MAX_CONCURRENT_WORKFLOW_TASKS (default 100), WORKER_MAX_CONCURRENT_ACTIVITIES (default 200): task slots;
  *   the activities are short Postgres writes: past the database pool's 10 connections they queue.
  */
-export function workerTuning(env: NodeJS.ProcessEnv = process.env): Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskExecutions' | 'maxConcurrentActivityTaskExecutions'> {
+export function workerTuning(
+  env: NodeJS.ProcessEnv = process.env,
+): Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskExecutions' | 'maxConcurrentActivityTaskExecutions'> {
   const int = (name: string, dflt: number) => {
     const v = env[name];
     if (!v) return dflt;

@@ -14,7 +14,6 @@ import { createDb } from '../db/connection';
 import { migrateToLatest } from '../db/migrator';
 import { seedDemoAccounts, seedReferenceData } from '../db/seed';
 
-
 export default async function globalSetup(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zj-test-'));
   fs.chmodSync(dir, 0o755);
@@ -37,7 +36,10 @@ export default async function globalSetup(): Promise<void> {
   await admin.query(`alter database approvals_template is_template true`);
   await admin.end();
 
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: { info() {}, warn() {}, error() {}, debug() {}, trace() {}, log() {} } as never });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../workflows'),
+    logger: { info() {}, warn() {}, error() {}, debug() {}, trace() {}, log() {} } as never,
+  });
   const bundlePath = path.join(dir, 'workflow-bundle.js');
   fs.writeFileSync(bundlePath, code);
 

@@ -6,15 +6,12 @@
 import { refuseLateApplications } from './lateApplications';
 import { createTitleMeetingActivities } from './meetingActivities';
 import { createTitleOutcomeActivities } from './outcomeActivities';
-import { randomBytes } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema';
 import { insertTimeline, SYSTEM_ACTOR } from '../platform/timeline/timeline';
 import { loadCalendar } from '../platform/calendar/calendarTable';
 import { endOfShanghaiDay, shanghaiDate, workingDaysBetween } from '../platform/calendar/workdays';
-import { ensureBallotKey, openBallotBox } from './ballotBox';
-import { banYears, expertEligibility, latestApprovalDay, tally, type TallyRow, type TitleCategory, type TitleLevel } from './rules';
-import type { PoolExpert } from './committeeDraw';
+import { latestApprovalDay, type TitleCategory } from './rules';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -35,7 +32,18 @@ export interface SessionApplication {
 
 export async function appTimeline(
   db: Db,
-  e: { applicationId: string; eventKey: string; stage: string; event: string; at: string; comment?: string | null; data?: unknown; actor?: string; actorName?: string; orgCode?: string | null },
+  e: {
+    applicationId: string;
+    eventKey: string;
+    stage: string;
+    event: string;
+    at: string;
+    comment?: string | null;
+    data?: unknown;
+    actor?: string;
+    actorName?: string;
+    orgCode?: string | null;
+  },
 ) {
   await insertTimeline(db, {
     eventKey: e.eventKey,
@@ -82,7 +90,15 @@ export function createZhejiangActivities(db: Kysely<Database>) {
           .where('status', 'not in', FINAL)
           .executeTakeFirst();
         if (input.event && input.eventKey && Number(r.numUpdatedRows) > 0) {
-          await appTimeline(trx, { applicationId: input.applicationId, eventKey: input.eventKey, stage: input.stage, event: input.event, at: input.at, comment: input.comment ?? input.close?.reason ?? null, data: { status: input.status, ...input.data } });
+          await appTimeline(trx, {
+            applicationId: input.applicationId,
+            eventKey: input.eventKey,
+            stage: input.stage,
+            event: input.event,
+            at: input.at,
+            comment: input.comment ?? input.close?.reason ?? null,
+            data: { status: input.status, ...input.data },
+          });
         }
       });
     },
@@ -103,7 +119,14 @@ export function createZhejiangActivities(db: Kysely<Database>) {
           .set({ status, stage: 'qualification_review', updated_at: input.at, ...(inSession ? {} : { closed_at: input.at, close_reason: reason }) })
           .where('id', '=', input.applicationId)
           .execute();
-        await appTimeline(trx, { applicationId: input.applicationId, eventKey: input.eventKey, stage: 'qualification_review', event: status, at: input.at, comment: reason });
+        await appTimeline(trx, {
+          applicationId: input.applicationId,
+          eventKey: input.eventKey,
+          stage: 'qualification_review',
+          event: status,
+          at: input.at,
+          comment: reason,
+        });
         return { inSession };
       });
     },
@@ -149,7 +172,10 @@ export function createZhejiangActivities(db: Kysely<Database>) {
     },
 
     /** The HRSS approval must come at least 10 working days before the meeting: the latest day, and what is left. */
-    async zjPlanSchedule(input: { meetingDate: string; at: string }): Promise<{ latestApprovalOn: string; approvalDeadlineAt: string; workingDaysLeft: number }> {
+    async zjPlanSchedule(input: {
+      meetingDate: string;
+      at: string;
+    }): Promise<{ latestApprovalOn: string; approvalDeadlineAt: string; workingDaysLeft: number }> {
       const year = Number(input.meetingDate.slice(0, 4));
       const today = shanghaiDate(new Date(input.at));
       const { cal } = await loadCalendar(db, Math.min(year, Number(today.slice(0, 4))) - 1, year);

@@ -33,7 +33,12 @@ export async function ensureBallotKey(db: Kysely<Database> | Transaction<Databas
   const kek = keyring().current('ballot');
   await db
     .insertInto('ballot_key')
-    .values({ session_id: sessionId, public_key: pair.publicKey, sealed_private_key: seal(kek.key, pair.privateKey, keyAad(sessionId, kek.id)), kek_id: kek.id })
+    .values({
+      session_id: sessionId,
+      public_key: pair.publicKey,
+      sealed_private_key: seal(kek.key, pair.privateKey, keyAad(sessionId, kek.id)),
+      kek_id: kek.id,
+    })
     .onConflict((oc) => oc.column('session_id').doNothing())
     .execute();
   pair.privateKey.fill(0);
@@ -42,7 +47,10 @@ export async function ensureBallotKey(db: Kysely<Database> | Transaction<Databas
 
 /** The paper's plaintext: token ‖ length ‖ votes sorted by application (order of entry not kept) ‖ zero padding. */
 export function encodePaper(token: Buffer, votes: { applicationId: string; vote: Vote }[]): Buffer {
-  const body = Buffer.from(JSON.stringify([...votes].sort((a, b) => (a.applicationId < b.applicationId ? -1 : 1)).map((v) => [v.applicationId, VOTE_CODE[v.vote]])), 'utf8');
+  const body = Buffer.from(
+    JSON.stringify([...votes].sort((a, b) => (a.applicationId < b.applicationId ? -1 : 1)).map((v) => [v.applicationId, VOTE_CODE[v.vote]])),
+    'utf8',
+  );
   const len = Buffer.alloc(4);
   len.writeUInt32BE(body.length);
   const raw = Buffer.concat([token, len, body]);
@@ -61,22 +69,38 @@ export function decodePaper(plain: Buffer): { token: Buffer; votes: { applicatio
  * which orders it against the close) re-checks the ballot is open and marks the voter with SM3(token). A failure
  * between them leaves a paper no voter row names: it is never counted, and the voter, who got no 201, votes again.
  */
-export async function castBallot(db: Kysely<Database>, input: { sessionId: string; expertId: string; votes: { applicationId: string; vote: Vote }[] }): Promise<void> {
+export async function castBallot(
+  db: Kysely<Database>,
+  input: { sessionId: string; expertId: string; votes: { applicationId: string; vote: Vote }[] },
+): Promise<void> {
   const checkOpen = async (trx: Kysely<Database> | Transaction<Database>, lock: boolean) => {
     let q = trx.selectFrom('zj_session').select(['id', 'ballot_opened_at', 'ballot_closed_at']).where('id', '=', input.sessionId);
     if (lock) q = q.forUpdate();
     const s = await q.executeTakeFirst();
     if (!s) throw new Problem('NOT_FOUND', 'no such session');
-    const m = await trx.selectFrom('zj_committee_member').select(['present']).where('session_id', '=', s.id).where('expert_id', '=', input.expertId).executeTakeFirst();
+    const m = await trx
+      .selectFrom('zj_committee_member')
+      .select(['present'])
+      .where('session_id', '=', s.id)
+      .where('expert_id', '=', input.expertId)
+      .executeTakeFirst();
     if (!m) throw new Problem('NOT_A_VOTING_MEMBER', 'you are not a member of this committee');
-    if (s.ballot_opened_at == null || s.ballot_closed_at != null) throw new Problem('BALLOT_CLOSED', s.ballot_closed_at ? 'the ballot has been closed; no vote is accepted after it' : 'the ballot is not open yet');
+    if (s.ballot_opened_at == null || s.ballot_closed_at != null)
+      throw new Problem('BALLOT_CLOSED', s.ballot_closed_at ? 'the ballot has been closed; no vote is accepted after it' : 'the ballot is not open yet');
     if (m.present !== true) throw new Problem('NOT_A_VOTING_MEMBER', 'you are not recorded as attending: absent members may not vote, by proxy or late');
-    const items = (await trx.selectFrom('zj_application').select('id').where('session_id', '=', s.id).where('status', '=', 'balloting').execute()).map((r) => r.id);
+    const items = (await trx.selectFrom('zj_application').select('id').where('session_id', '=', s.id).where('status', '=', 'balloting').execute()).map(
+      (r) => r.id,
+    );
     const given = input.votes.map((v) => v.applicationId);
     if (new Set(given).size !== given.length || given.length !== items.length || !items.every((i) => given.includes(i))) {
       throw new Problem('INVALID_BALLOT', `the ballot must give exactly one vote for each of the ${items.length} applicants`);
     }
-    const voted = await trx.selectFrom('ballot_voter').select('expert_id').where('session_id', '=', s.id).where('expert_id', '=', input.expertId).executeTakeFirst();
+    const voted = await trx
+      .selectFrom('ballot_voter')
+      .select('expert_id')
+      .where('session_id', '=', s.id)
+      .where('expert_id', '=', input.expertId)
+      .executeTakeFirst();
     if (voted) throw new Problem('ALREADY_VOTED', 'you have already voted in this session');
   };
   // refuse early (nothing written) what would be refused anyway
@@ -90,7 +114,10 @@ export async function castBallot(db: Kysely<Database>, input: { sessionId: strin
   try {
     await db.transaction().execute(async (trx) => {
       await checkOpen(trx, true);
-      await trx.insertInto('ballot_voter').values({ session_id: input.sessionId, expert_id: input.expertId, token_hash: sm3(token) }).execute();
+      await trx
+        .insertInto('ballot_voter')
+        .values({ session_id: input.sessionId, expert_id: input.expertId, token_hash: sm3(token) })
+        .execute();
     });
   } catch (err) {
     const e = err as { code?: string; constraint?: string };
@@ -106,7 +133,10 @@ export async function castBallot(db: Kysely<Database>, input: { sessionId: strin
  * paper whose token a voter row carries, once; adds ballots cast before migration 0020; shuffles; erases the
  * wrapped private key. Returns the votes without any order or id that could point back to a paper.
  */
-export async function openBallotBox(trx: Transaction<Database>, sessionId: string): Promise<{ votes: { application_id: string; vote: Vote }[]; papers: number }> {
+export async function openBallotBox(
+  trx: Transaction<Database>,
+  sessionId: string,
+): Promise<{ votes: { application_id: string; vote: Vote }[]; papers: number }> {
   const votes: { application_id: string; vote: Vote }[] = [];
   const legacy = await trx.selectFrom('ballot_vote').select(['application_id', 'vote']).where('session_id', '=', sessionId).execute();
   votes.push(...legacy);
@@ -115,7 +145,11 @@ export async function openBallotBox(trx: Transaction<Database>, sessionId: strin
   if (k?.sealed_private_key && k.kek_id) {
     const privateKey = open(keyring().get('ballot', k.kek_id), k.sealed_private_key, keyAad(sessionId, k.kek_id));
     try {
-      const hashes = new Set((await trx.selectFrom('ballot_voter').select('token_hash').where('session_id', '=', sessionId).where('token_hash', 'is not', null).execute()).map((r) => r.token_hash!.toString('hex')));
+      const hashes = new Set(
+        (await trx.selectFrom('ballot_voter').select('token_hash').where('session_id', '=', sessionId).where('token_hash', 'is not', null).execute()).map((r) =>
+          r.token_hash!.toString('hex'),
+        ),
+      );
       const rows = await trx.selectFrom('ballot_paper').select('sealed').where('session_id', '=', sessionId).execute();
       for (const r of rows) {
         const paper = decodePaper(eciesDecrypt(privateKey, r.sealed, paperAad(sessionId)));
@@ -128,7 +162,11 @@ export async function openBallotBox(trx: Transaction<Database>, sessionId: strin
       privateKey.fill(0);
     }
     await trx.updateTable('ballot_key').set({ sealed_private_key: null, kek_id: null }).where('session_id', '=', sessionId).execute();
-  } else if (k && !k.sealed_private_key && (await trx.selectFrom('ballot_paper').select('id').where('session_id', '=', sessionId).limit(1).executeTakeFirst())) {
+  } else if (
+    k &&
+    !k.sealed_private_key &&
+    (await trx.selectFrom('ballot_paper').select('id').where('session_id', '=', sessionId).limit(1).executeTakeFirst())
+  ) {
     throw new Error(`the ballot of session ${sessionId} was already opened: its key is erased`);
   }
   for (let i = votes.length - 1; i > 0; i--) {

@@ -150,7 +150,10 @@ export function drawCommittee(input: DrawInput): DrawResult {
       drawn.push({ expertId: e.id, subgroup: cat });
     }
   }
-  const order = shuffle(drawn.map((_, i) => i), rnd);
+  const order = shuffle(
+    drawn.map((_, i) => i),
+    rnd,
+  );
   const roles = new Map<number, CommitteeRole>([[order[0]!, 'chair']]);
   for (const i of order.slice(1, 3)) roles.set(i, 'vice_chair');
   return {

@@ -17,18 +17,32 @@ export function expertAccountRoutes(deps: AppDeps & { sessions: SessionStore }):
   defineRoute(router, {
     method: 'post',
     path: '/api/v1/zhejiang/experts/:id/account',
-    summary: "Give an expert of the pool their own login (role expert) with a one-time password; the expert then votes with it",
+    summary: 'Give an expert of the pool their own login (role expert) with a one-time password; the expert then votes with it',
     tags: ['zhejiang'],
     access: { roles: ['committee_office'] },
     params: z.object({ id: z.string().min(1).max(50) }),
     body: z
-      .object({ username: z.string().trim().min(3).max(50).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . -').optional() })
+      .object({
+        username: z
+          .string()
+          .trim()
+          .min(3)
+          .max(50)
+          .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . -')
+          .optional(),
+      })
       .strict()
       .openapi({ description: 'username defaults to expert.<expert id>' }),
     responses: { 201: { description: 'the account and its one-time password', schema: UserWithPassword } },
     problems: ['NOT_FOUND', 'EXPERT_HAS_ACCOUNT', 'USERNAME_TAKEN'],
     handler: async ({ req, params, body }) => {
-      const { user, oneTimePassword } = await createExpertAccount({ db: deps.db, sessions: deps.sessions }, actorOf(req), params.id, body.username, (req as Request).ip ?? null);
+      const { user, oneTimePassword } = await createExpertAccount(
+        { db: deps.db, sessions: deps.sessions },
+        actorOf(req),
+        params.id,
+        body.username,
+        (req as Request).ip ?? null,
+      );
       return { user: adminUserView(user), oneTimePassword };
     },
   });

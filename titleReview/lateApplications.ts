@@ -14,7 +14,14 @@ import { shanghaiDate } from '../platform/calendar/workdays';
 import { notify } from '../platform/notifications/outbox';
 
 /** the statuses of an application that has not yet passed the qualification review */
-export const IN_PROGRESS_STATUSES = ['unit_recommendation', 'unit_publicity', 'competent_dept_review', 'lower_committee_recommendation', 'qualification_review', 'supplement_requested'];
+export const IN_PROGRESS_STATUSES = [
+  'unit_recommendation',
+  'unit_publicity',
+  'competent_dept_review',
+  'lower_committee_recommendation',
+  'qualification_review',
+  'supplement_requested',
+];
 
 export function lateApplicationReason(year: number, startedOn: string): string {
   return `${year}年度评审的评前公示已于 ${startedOn} 开始，本申请未能在此之前通过资格审查，不能参加本年度评审，请参加下一年度评审`;

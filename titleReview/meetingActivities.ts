@@ -1,16 +1,10 @@
-/** Activities of the meeting: the pool snapshot, the committee, attendance, interviews, opening and counting the ballot. Each idempotent; every instant comes from the workflow (`at`). */
-import { refuseLateApplications } from './lateApplications';
-import { randomBytes } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { insertTimeline, SYSTEM_ACTOR } from '../platform/timeline/timeline';
-import { loadCalendar } from '../platform/calendar/calendarTable';
-import { endOfShanghaiDay, shanghaiDate, workingDaysBetween } from '../platform/calendar/workdays';
 import { ensureBallotKey, openBallotBox } from './ballotBox';
-import { banYears, expertEligibility, latestApprovalDay, tally, type TallyRow, type TitleCategory, type TitleLevel } from './rules';
+import { expertEligibility, tally, type TallyRow, type TitleCategory, type TitleLevel } from './rules';
 import type { PoolExpert } from './committeeDraw';
 
-type Db = Kysely<Database> | Transaction<Database>;
 import { appTimeline, FINAL } from './activities';
 
 export function createTitleMeetingActivities(db: Kysely<Database>) {
@@ -79,8 +73,17 @@ export function createTitleMeetingActivities(db: Kysely<Database>) {
     async zjRecordAttendance(input: { sessionId: string; present: string[]; by: string; at: string; eventKey: string }): Promise<void> {
       await db.transaction().execute(async (trx) => {
         await trx.updateTable('zj_committee_member').set({ present: false }).where('session_id', '=', input.sessionId).execute();
-        await trx.updateTable('zj_committee_member').set({ present: true }).where('session_id', '=', input.sessionId).where('expert_id', 'in', input.present).execute();
-        await trx.updateTable('zj_session').set({ attending: input.present.length, status: 'meeting', updated_at: input.at }).where('id', '=', input.sessionId).execute();
+        await trx
+          .updateTable('zj_committee_member')
+          .set({ present: true })
+          .where('session_id', '=', input.sessionId)
+          .where('expert_id', 'in', input.present)
+          .execute();
+        await trx
+          .updateTable('zj_session')
+          .set({ attending: input.present.length, status: 'meeting', updated_at: input.at })
+          .where('id', '=', input.sessionId)
+          .execute();
         await insertTimeline(trx, {
           eventKey: input.eventKey,
           subjectType: 'title_session',
@@ -103,14 +106,28 @@ export function createTitleMeetingActivities(db: Kysely<Database>) {
           .set({ interview: JSON.stringify({ summary: input.summary, recordedBy: input.by, recordedAt: input.at }), updated_at: input.at })
           .where('id', '=', input.applicationId)
           .execute();
-        await appTimeline(trx, { applicationId: input.applicationId, eventKey: input.eventKey, stage: 'meeting', event: 'interview_recorded', at: input.at, actor: input.by, actorName: input.by, orgCode: 'ZJ-YJT-RSC' });
+        await appTimeline(trx, {
+          applicationId: input.applicationId,
+          eventKey: input.eventKey,
+          stage: 'meeting',
+          event: 'interview_recorded',
+          at: input.at,
+          actor: input.by,
+          actorName: input.by,
+          orgCode: 'ZJ-YJT-RSC',
+        });
       });
     },
 
     /** Opens the secret ballot on these applications. */
     async zjOpenBallot(input: { sessionId: string; applicationIds: string[]; at: string; eventKey: string }): Promise<void> {
       await db.transaction().execute(async (trx) => {
-        await trx.updateTable('zj_session').set({ ballot_opened_at: input.at, status: 'balloting', updated_at: input.at }).where('id', '=', input.sessionId).where('ballot_opened_at', 'is', null).execute();
+        await trx
+          .updateTable('zj_session')
+          .set({ ballot_opened_at: input.at, status: 'balloting', updated_at: input.at })
+          .where('id', '=', input.sessionId)
+          .where('ballot_opened_at', 'is', null)
+          .execute();
         await ensureBallotKey(trx, input.sessionId); // the key pair papers are sealed to (ballotBox.ts)
         if (input.applicationIds.length) {
           await trx
@@ -139,16 +156,41 @@ export function createTitleMeetingActivities(db: Kysely<Database>) {
      * after it no ballot is accepted. The sealed papers are opened there (titleReview/ballotBox.ts) and only the totals
      * leave this activity. A retry after the commit returns the recorded totals.
      */
-    async zjCloseBallot(input: { sessionId: string; applicationIds: string[]; attending: number; closedBy: string; at: string; eventKey: string }): Promise<TallyRow[]> {
+    async zjCloseBallot(input: {
+      sessionId: string;
+      applicationIds: string[];
+      attending: number;
+      closedBy: string;
+      at: string;
+      eventKey: string;
+    }): Promise<TallyRow[]> {
       return db.transaction().execute(async (trx) => {
-        const locked = await trx.selectFrom('zj_session').select(['id', 'ballot_closed_at', 'results']).where('id', '=', input.sessionId).forUpdate().executeTakeFirstOrThrow();
+        const locked = await trx
+          .selectFrom('zj_session')
+          .select(['id', 'ballot_closed_at', 'results'])
+          .where('id', '=', input.sessionId)
+          .forUpdate()
+          .executeTakeFirstOrThrow();
         // a retry after the count committed: the papers' key is erased, the recorded totals are the count
         if (locked.ballot_closed_at && locked.results) return (locked.results as { results: TallyRow[] }).results;
-        await trx.updateTable('zj_session').set({ ballot_closed_at: input.at, updated_at: input.at }).where('id', '=', input.sessionId).where('ballot_closed_at', 'is', null).execute();
+        await trx
+          .updateTable('zj_session')
+          .set({ ballot_closed_at: input.at, updated_at: input.at })
+          .where('id', '=', input.sessionId)
+          .where('ballot_closed_at', 'is', null)
+          .execute();
         const { votes } = await openBallotBox(trx, input.sessionId);
-        const voters = await trx.selectFrom('ballot_voter').select((eb) => eb.fn.countAll<string>().as('n')).where('session_id', '=', input.sessionId).executeTakeFirstOrThrow();
+        const voters = await trx
+          .selectFrom('ballot_voter')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('session_id', '=', input.sessionId)
+          .executeTakeFirstOrThrow();
         const results = tally(input.applicationIds, votes, input.attending);
-        await trx.updateTable('zj_session').set({ results: JSON.stringify({ results, ballotsCast: Number(voters.n), attending: input.attending }) }).where('id', '=', input.sessionId).execute();
+        await trx
+          .updateTable('zj_session')
+          .set({ results: JSON.stringify({ results, ballotsCast: Number(voters.n), attending: input.attending }) })
+          .where('id', '=', input.sessionId)
+          .execute();
         await insertTimeline(trx, {
           eventKey: input.eventKey,
           subjectType: 'title_session',

@@ -11,7 +11,11 @@ import { settledStateUpdate, type Actor } from '../platform/tasks/messages';
 import { titleSessionWorkflowId, type TitleLevel } from './rules';
 import type { TitleSessionInput } from './workflows/titleSession';
 
-export async function openSession(deps: Pick<AppDeps, 'db' | 'temporal' | 'config'>, actor: Actor, body: { year: number; level: TitleLevel; meetingDate: string }): Promise<{ id: string }> {
+export async function openSession(
+  deps: Pick<AppDeps, 'db' | 'temporal' | 'config'>,
+  actor: Actor,
+  body: { year: number; level: TitleLevel; meetingDate: string },
+): Promise<{ id: string }> {
   const { db, temporal, config } = deps;
   const exists = await db.selectFrom('zj_session').select('id').where('year', '=', body.year).where('level', '=', body.level).executeTakeFirst();
   if (exists) throw new Problem('SESSION_EXISTS', `the ${body.year} ${body.level} session already exists: ${exists.id}`, { sessionId: exists.id });
@@ -22,10 +26,25 @@ export async function openSession(deps: Pick<AppDeps, 'db' | 'temporal' | 'confi
     year: body.year,
     level: body.level,
     meetingDate: body.meetingDate,
-    record: { id, year: body.year, level: body.level, meetingDate: body.meetingDate, workflowId, createdBy: actor.username, createdAt: new Date().toISOString() },
+    record: {
+      id,
+      year: body.year,
+      level: body.level,
+      meetingDate: body.meetingDate,
+      workflowId,
+      createdBy: actor.username,
+      createdAt: new Date().toISOString(),
+    },
   };
   try {
-    await withTemporal(() => temporal.workflow.start('titleSessionWorkflow', { taskQueue: config.taskQueue, workflowId, args: [input], workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE }));
+    await withTemporal(() =>
+      temporal.workflow.start('titleSessionWorkflow', {
+        taskQueue: config.taskQueue,
+        workflowId,
+        args: [input],
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      }),
+    );
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) throw new Problem('SESSION_EXISTS', `the ${body.year} ${body.level} session already exists`);
     throw err;
@@ -33,7 +52,10 @@ export async function openSession(deps: Pick<AppDeps, 'db' | 'temporal' | 'confi
   // the office sees the session at once: the workflow settles once it has recorded it (bounded wait)
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([
-    temporal.workflow.getHandle(workflowId).executeUpdate(settledStateUpdate).catch(() => undefined),
+    temporal.workflow
+      .getHandle(workflowId)
+      .executeUpdate(settledStateUpdate)
+      .catch(() => undefined),
     new Promise((resolve) => (timer = setTimeout(resolve, 10_000))),
   ]);
   clearTimeout(timer);

@@ -1,16 +1,9 @@
-/** Activities of a review's outcome: the electronic certificate and the misconduct decision. Each idempotent; every instant comes from the workflow (`at`). */
-import { refuseLateApplications } from './lateApplications';
 import { randomBytes } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
-import { insertTimeline, SYSTEM_ACTOR } from '../platform/timeline/timeline';
-import { loadCalendar } from '../platform/calendar/calendarTable';
-import { endOfShanghaiDay, shanghaiDate, workingDaysBetween } from '../platform/calendar/workdays';
-import { ensureBallotKey, openBallotBox } from './ballotBox';
-import { banYears, expertEligibility, latestApprovalDay, tally, type TallyRow, type TitleCategory, type TitleLevel } from './rules';
-import type { PoolExpert } from './committeeDraw';
+import { shanghaiDate } from '../platform/calendar/workdays';
+import { banYears, type TitleLevel } from './rules';
 
-type Db = Kysely<Database> | Transaction<Database>;
 import { appTimeline, FINAL } from './activities';
 
 export function createTitleOutcomeActivities(db: Kysely<Database>) {
@@ -41,7 +34,15 @@ export function createTitleOutcomeActivities(db: Kysely<Database>) {
           .where('id', '=', app.id)
           .where('status', 'not in', FINAL)
           .execute();
-        await appTimeline(trx, { applicationId: app.id, eventKey: input.eventKey, stage: 'certificate', event: 'certificate_issued', at: input.at, orgCode: 'ZJ-YJT-RSC', data: { certificateCode: grant.certificate_code } });
+        await appTimeline(trx, {
+          applicationId: app.id,
+          eventKey: input.eventKey,
+          stage: 'certificate',
+          event: 'certificate_issued',
+          at: input.at,
+          orgCode: 'ZJ-YJT-RSC',
+          data: { certificateCode: grant.certificate_code },
+        });
         return { certificateCode: grant.certificate_code };
       });
     },
@@ -72,7 +73,15 @@ export function createTitleOutcomeActivities(db: Kysely<Database>) {
         const { fromYear, toYear } = banYears(Number(shanghaiDate(new Date(input.at)).slice(0, 4)));
         await trx
           .insertInto('title_ban')
-          .values({ id_number: app.applicant_id_number, from_year: fromYear, to_year: toYear, reason: input.reason, decided_by: input.decidedBy, decided_at: input.at, application_id: app.id })
+          .values({
+            id_number: app.applicant_id_number,
+            from_year: fromYear,
+            to_year: toYear,
+            reason: input.reason,
+            decided_by: input.decidedBy,
+            decided_at: input.at,
+            application_id: app.id,
+          })
           .onConflict((oc) => oc.column('application_id').doNothing())
           .execute();
         const ban = await trx.selectFrom('title_ban').select(['from_year', 'to_year']).where('application_id', '=', app.id).executeTakeFirstOrThrow();
@@ -90,7 +99,12 @@ export function createTitleOutcomeActivities(db: Kysely<Database>) {
           .where('id', '=', app.id)
           .execute();
         // an open objection about it is moot
-        await trx.updateTable('objection').set({ status: 'cancelled', decided_at: input.at }).where('application_id', '=', app.id).where('status', '=', 'open').execute();
+        await trx
+          .updateTable('objection')
+          .set({ status: 'cancelled', decided_at: input.at })
+          .where('application_id', '=', app.id)
+          .where('status', '=', 'open')
+          .execute();
         await appTimeline(trx, {
           applicationId: app.id,
           eventKey: input.eventKey,

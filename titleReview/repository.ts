@@ -66,7 +66,11 @@ export async function recordOpenedSession(db: Kysely<Database>, s: OpenedSession
     created_at: s.createdAt,
     updated_at: s.createdAt,
   };
-  await db.insertInto('zj_session').values(row).onConflict((oc) => oc.column('id').doNothing()).execute();
+  await db
+    .insertInto('zj_session')
+    .values(row)
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
 }
 
 /** Records a submitted application (idempotent); DuplicateApplicationError if the person already applied. */
@@ -95,12 +99,18 @@ export async function recordSubmittedApplication(db: Kysely<Database>, a: Submit
   };
   try {
     await db.transaction().execute(async (trx) => {
-      const inserted = await trx.insertInto('zj_application').values(row).onConflict((oc) => oc.column('id').doNothing()).returning('id').executeTakeFirst();
+      const inserted = await trx
+        .insertInto('zj_application')
+        .values(row)
+        .onConflict((oc) => oc.column('id').doNothing())
+        .returning('id')
+        .executeTakeFirst();
       if (inserted) await attachMaterials(trx, a.applicantUserId, a.materialIds ?? [], 'title_application', a.id, new Date(a.submittedAt));
     });
   } catch (err) {
     const e = err as { code?: string; constraint?: string };
-    if (e.code === '23505' && e.constraint === 'zj_application_one_per_session') throw new DuplicateApplicationError('the person already has an application in this session');
+    if (e.code === '23505' && e.constraint === 'zj_application_one_per_session')
+      throw new DuplicateApplicationError('the person already has an application in this session');
     throw err;
   }
 }

@@ -34,7 +34,8 @@ const EXPERT_ORGS = [
   '绍兴市安全生产技术服务中心',
 ];
 
-const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
+const SURNAMES =
+  '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
 const GIVEN = ['建国', '明华', '志强', '海燕', '立新', '文博', '晓东', '秀英', '国平', '宏伟', '静怡', '振宇'];
 
 export interface ZjAccountSeed {
@@ -121,13 +122,26 @@ export async function seedZhejiangReference(db: Kysely<Database>): Promise<void>
         ? { org_code: e.code, competent_org_code: 'HGZ-YJJ', lower_committee_org_code: 'HGZ-ZJPW' }
         : { org_code: e.code, competent_org_code: 'HZ-YJJ', lower_committee_org_code: 'HZ-ZJPW' },
     );
-  if (rows.length) await db.insertInto('zj_unit').values(rows).onConflict((oc) => oc.column('org_code').doNothing()).execute();
+  if (rows.length)
+    await db
+      .insertInto('zj_unit')
+      .values(rows)
+      .onConflict((oc) => oc.column('org_code').doNothing())
+      .execute();
 }
 
 /** The demo expert pools, each expert linked to their account (run after the accounts exist). */
 export async function seedZhejiangDemo(db: Kysely<Database>): Promise<void> {
   const list = experts();
-  const users = await db.selectFrom('app_user').select(['id', 'username']).where('username', 'in', list.map((e) => e.username)).execute();
+  const users = await db
+    .selectFrom('app_user')
+    .select(['id', 'username'])
+    .where(
+      'username',
+      'in',
+      list.map((e) => e.username),
+    )
+    .execute();
   const userId = new Map(users.map((u) => [u.username, u.id]));
   await db
     .insertInto('zj_expert')

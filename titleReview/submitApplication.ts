@@ -21,7 +21,8 @@ export async function submitApplication(deps: Pick<AppDeps, 'db' | 'temporal' | 
   const { db, temporal, config } = deps;
   const user = await db.selectFrom('app_user').selectAll().where('id', '=', actor.userId).executeTakeFirst();
   if (!user?.id_number) throw new Problem('IDENTITY_MISMATCH', 'your account has no verified identity; register as an applicant');
-  if (user.identity_status === 'rejected') throw new Problem('IDENTITY_MISMATCH', 'another account holds this identity; ask the bureau to review it (identity dispute)');
+  if (user.identity_status === 'rejected')
+    throw new Problem('IDENTITY_MISMATCH', 'another account holds this identity; ask the bureau to review it (identity dispute)');
   if (body.applicant && (body.applicant.idNumber !== user.id_number || body.applicant.name !== user.display_name)) {
     throw new Problem('IDENTITY_MISMATCH', 'an application is always for the logged-in applicant: name and ID number must be yours');
   }
@@ -47,7 +48,11 @@ export async function submitApplication(deps: Pick<AppDeps, 'db' | 'temporal' | 
     extra.banEndsYear = ban.to_year;
     extra.banFromYear = ban.from_year;
   }
-  if (reasons.length) throw new Problem('NOT_ELIGIBLE', `not eligible: ${reasons.join(', ')}${ban ? ` (barred from applying until the end of ${ban.to_year})` : ''}`, { reasons, ...extra });
+  if (reasons.length)
+    throw new Problem('NOT_ELIGIBLE', `not eligible: ${reasons.join(', ')}${ban ? ` (barred from applying until the end of ${ban.to_year})` : ''}`, {
+      reasons,
+      ...extra,
+    });
   const dup = await db
     .selectFrom('zj_application')
     .innerJoin('zj_session', 'zj_session.id', 'zj_application.session_id')
@@ -57,7 +62,6 @@ export async function submitApplication(deps: Pick<AppDeps, 'db' | 'temporal' | 
     .where('zj_application.status', 'not in', ['rejected', 'withdrawn', 'deferred'])
     .executeTakeFirst();
   if (dup) throw new Problem('DUPLICATE_APPLICATION', `you already applied in ${session.year}: ${dup.application_no} (${dup.status})`);
-
 
   const level = session.level;
   const files = await planSubmission(db, 'title_application', level, user.id, materialIdsOf(body.materials));
@@ -99,15 +103,32 @@ export async function submitApplication(deps: Pick<AppDeps, 'db' | 'temporal' | 
     submission,
   };
   await withTemporal(() =>
-    temporal.workflow.start('titleApplicationWorkflow', { taskQueue: config.taskQueue, workflowId, args: [input], workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE }),
+    temporal.workflow.start('titleApplicationWorkflow', {
+      taskQueue: config.taskQueue,
+      workflowId,
+      args: [input],
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    }),
   );
   // answer once the first task is in the unit's inbox (bounded wait)
   let timer: NodeJS.Timeout | undefined;
   const state = await Promise.race([
-    temporal.workflow.getHandle(workflowId).executeUpdate(settledStateUpdate).catch(() => undefined),
+    temporal.workflow
+      .getHandle(workflowId)
+      .executeUpdate(settledStateUpdate)
+      .catch(() => undefined),
     new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), 10_000))),
   ]);
   clearTimeout(timer);
   if (state?.status === 'duplicate') throw new Problem('DUPLICATE_APPLICATION', 'you already have an application in this session');
-  return { id: submission.id, applicationNo, sessionId: session.id, level, category: body.category, channel: body.channel, status: 'unit_recommendation', stage: 'unit_recommendation' };
+  return {
+    id: submission.id,
+    applicationNo,
+    sessionId: session.id,
+    level,
+    category: body.category,
+    channel: body.channel,
+    status: 'unit_recommendation',
+    stage: 'unit_recommendation',
+  };
 }

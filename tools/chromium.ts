@@ -89,7 +89,10 @@ export async function findChromium(opts: ChromiumFinderOptions = {}): Promise<st
 
   const fromEnv = env.CHROMIUM_PATH?.trim();
   if (fromEnv) {
-    if (!isExecutable(fromEnv)) throw new Error(`CHROMIUM_PATH=${fromEnv} is not an executable file: point it at Chromium, or unset it (then ${CHROMIUM_NAMES.join(', ')} on PATH are used)`);
+    if (!isExecutable(fromEnv))
+      throw new Error(
+        `CHROMIUM_PATH=${fromEnv} is not an executable file: point it at Chromium, or unset it (then ${CHROMIUM_NAMES.join(', ')} on PATH are used)`,
+      );
     log(`Chromium: CHROMIUM_PATH=${fromEnv}`);
     if (useCache) cached = fromEnv;
     return fromEnv;
@@ -120,7 +123,9 @@ export async function findChromium(opts: ChromiumFinderOptions = {}): Promise<st
         if (useCache) cached = after;
         return after;
       }
-      throw new Error(`Chromium: apt-get update (exit ${updated}) and apt-get install -y ${APT_PACKAGES.join(' ')} (exit ${installed}) did not provide ${CHROMIUM_NAMES.join('/')} on PATH. Install it yourself: ${INSTALL_COMMAND} (or set CHROMIUM_PATH)`);
+      throw new Error(
+        `Chromium: apt-get update (exit ${updated}) and apt-get install -y ${APT_PACKAGES.join(' ')} (exit ${installed}) did not provide ${CHROMIUM_NAMES.join('/')} on PATH. Install it yourself: ${INSTALL_COMMAND} (or set CHROMIUM_PATH)`,
+      );
     } finally {
       release();
     }

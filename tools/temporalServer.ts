@@ -39,7 +39,8 @@ export interface TemporalServerBinaries {
 type Log = (m: string) => void;
 
 export function temporalServerCacheDir(version = TEMPORAL_SERVER_VERSION): string {
-  const root = process.env.TEMPORAL_SERVER_CACHE_DIR || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'zj-approvals', 'temporal-server');
+  const root =
+    process.env.TEMPORAL_SERVER_CACHE_DIR || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'zj-approvals', 'temporal-server');
   return path.join(root, `v${version}`);
 }
 
@@ -61,7 +62,8 @@ function cacheComplete(dir: string): TemporalServerBinaries | null {
     dynamicConfig: path.join(dir, 'dynamicconfig', 'development-sql.yaml'),
     source: 'cache' as const,
   };
-  const ok = isExecutable(b.server) && isExecutable(b.sqlTool) && fs.existsSync(path.join(b.schemaDir, 'temporal', 'versioned')) && fs.existsSync(b.dynamicConfig);
+  const ok =
+    isExecutable(b.server) && isExecutable(b.sqlTool) && fs.existsSync(path.join(b.schemaDir, 'temporal', 'versioned')) && fs.existsSync(b.dynamicConfig);
   return ok ? b : null;
 }
 
@@ -158,7 +160,9 @@ export async function locateTemporalServer(log: Log): Promise<TemporalServerBina
       if (schemaDir && fs.existsSync(path.join(schemaDir, 'temporal', 'versioned'))) {
         return { version: TEMPORAL_SERVER_VERSION, server: envServer, sqlTool: envTool, schemaDir, dynamicConfig, source: 'env' };
       }
-      tried.push(`TEMPORAL_SERVER_PATH/TEMPORAL_SQL_TOOL_PATH are set but no schema was found: set TEMPORAL_SERVER_SCHEMA_DIR to the module's schema/postgresql/v12`);
+      tried.push(
+        `TEMPORAL_SERVER_PATH/TEMPORAL_SQL_TOOL_PATH are set but no schema was found: set TEMPORAL_SERVER_SCHEMA_DIR to the module's schema/postgresql/v12`,
+      );
     } else {
       tried.push(`TEMPORAL_SERVER_PATH (${envServer ?? 'unset'}) and TEMPORAL_SQL_TOOL_PATH (${envTool ?? 'unset'}) must both name executables`);
     }
@@ -173,7 +177,9 @@ export async function locateTemporalServer(log: Log): Promise<TemporalServerBina
     try {
       return await goInstall(go, dir, log);
     } catch (err) {
-      tried.push(`go install ${MODULE}/cmd/server@v${TEMPORAL_SERVER_VERSION} with ${go}: ${err instanceof Error ? err.message.split('\n').slice(0, 6).join(' ') : String(err)}`);
+      tried.push(
+        `go install ${MODULE}/cmd/server@v${TEMPORAL_SERVER_VERSION} with ${go}: ${err instanceof Error ? err.message.split('\n').slice(0, 6).join(' ') : String(err)}`,
+      );
     }
   } else {
     tried.push('go install: no Go toolchain ($GO, go on PATH, /usr/local/go/bin/go)');

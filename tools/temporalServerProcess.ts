@@ -54,7 +54,15 @@ export interface RunningTemporalServer {
 
 /** Consecutive ports from `base` (the defaults of `npm run start:cluster`: 7333–7342). */
 export function portsFrom(base: number): TemporalServerPorts {
-  return { frontend: base, history: base + 1, matching: base + 2, worker: base + 3, membership: [base + 4, base + 5, base + 6, base + 7], frontendHttp: base + 8, metrics: base + 9 };
+  return {
+    frontend: base,
+    history: base + 1,
+    matching: base + 2,
+    worker: base + 3,
+    membership: [base + 4, base + 5, base + 6, base + 7],
+    frontendHttp: base + 8,
+    metrics: base + 9,
+  };
 }
 
 /** Every port drawn free (tools/ports.ts), for tests and the benchmark. */
@@ -140,7 +148,10 @@ async function ensureSchema(bins: TemporalServerBinaries, pg: URL, dbs: { main: 
     SQL_PASSWORD: decodeURIComponent(pg.password),
   };
   const tool = (args: string[]) => run(bins.sqlTool, args, { env, timeout: 120_000 });
-  for (const [db, dir] of [[dbs.main, 'temporal'], [dbs.visibility, 'visibility']] as const) {
+  for (const [db, dir] of [
+    [dbs.main, 'temporal'],
+    [dbs.visibility, 'visibility'],
+  ] as const) {
     if (!existing.has(db)) {
       log(`creating the Temporal database ${db}`);
       await tool(['--db', db, 'create-database']);
@@ -202,7 +213,10 @@ async function waitFrontend(address: string, child: ChildProcess, logFile: strin
         await c.close();
       }
     } catch (err) {
-      if (Date.now() > deadline) throw new Error(`the Temporal server does not answer on ${address} after ${timeoutMs / 1000} s (${String(err)}); the end of ${logFile}:\n${tail(logFile)}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `the Temporal server does not answer on ${address} after ${timeoutMs / 1000} s (${String(err)}); the end of ${logFile}:\n${tail(logFile)}`,
+        );
       await new Promise((r) => setTimeout(r, 500));
     }
   }
@@ -259,7 +273,10 @@ export async function startTemporalServer(o: TemporalServerOptions): Promise<Run
   const start = async () => {
     const out = fs.openSync(logFile, 'a');
     // its own process group: Ctrl-C reaches the launcher, which stops the server last but one
-    const c = spawn(bins.server, ['--root', root, '--config', 'config', '--env', 'cluster', '--allow-no-auth', 'start'], { stdio: ['ignore', out, out], detached: true });
+    const c = spawn(bins.server, ['--root', root, '--config', 'config', '--env', 'cluster', '--allow-no-auth', 'start'], {
+      stdio: ['ignore', out, out],
+      detached: true,
+    });
     fs.closeSync(out);
     child = c;
     fs.writeFileSync(pidFile, String(c.pid));

@@ -107,7 +107,10 @@ export function createClaimActivities(db: Kysely<Database>) {
 
     /** An instalment of a later year comes due on `dueOn`: the yearly release will open it. */
     async scheduleInstalment(input: { claimId: string; yearNo: number; dueOn: string; at: string }): Promise<void> {
-      await updateInstalment(db, input.claimId, input.yearNo).set({ status: 'scheduled', due_on: input.dueOn, updated_at: input.at }).where('status', '=', 'pending').execute();
+      await updateInstalment(db, input.claimId, input.yearNo)
+        .set({ status: 'scheduled', due_on: input.dueOn, updated_at: input.at })
+        .where('status', '=', 'pending')
+        .execute();
     },
   };
 }

@@ -16,7 +16,15 @@ export interface ClawbackSummary {
 
 export function createClawbackActivities(db: Kysely<Database>) {
   return {
-    async clawbackPerson(input: { claimId: string; reason: string; by: string; byName: string; byOrg: string | null; at: string; eventKeyPrefix: string }): Promise<ClawbackSummary> {
+    async clawbackPerson(input: {
+      claimId: string;
+      reason: string;
+      by: string;
+      byName: string;
+      byOrg: string | null;
+      at: string;
+      eventKeyPrefix: string;
+    }): Promise<ClawbackSummary> {
       return db.transaction().execute(async (trx) => {
         const source = await trx.selectFrom('claim').select(['applicant_id_number']).where('id', '=', input.claimId).executeTakeFirstOrThrow();
         const person = source.applicant_id_number;
@@ -25,7 +33,12 @@ export function createClawbackActivities(db: Kysely<Database>) {
           .values({ id_number: person, reason: input.reason, source_claim_id: input.claimId, decided_by: input.by, decided_at: input.at })
           .onConflict((oc) => oc.column('id_number').doNothing())
           .execute();
-        const claims = await trx.selectFrom('claim').select(['id', 'application_no', 'workflow_id', 'status']).where('applicant_id_number', '=', person).forUpdate().execute();
+        const claims = await trx
+          .selectFrom('claim')
+          .select(['id', 'application_no', 'workflow_id', 'status'])
+          .where('applicant_id_number', '=', person)
+          .forUpdate()
+          .execute();
         const ids = claims.map((c) => c.id);
         const recovered = await trx
           .updateTable('payout')

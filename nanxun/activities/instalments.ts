@@ -21,7 +21,13 @@ function signalConcurrency(v: string | undefined): number {
 export function createInstalmentActivities(db: Kysely<Database>) {
   return {
     /** Releases up to `batchSize` due instalments not yet attempted by this release; returns how many it opened. */
-    async releaseDueInstalments(input: { onDate: string; /** opens instalments due up to this day (default onDate) */ dueBy?: string; releaseId: string; batchSize: number; at: string }): Promise<{ attempted: number; released: number; ended: number; failed: number }> {
+    async releaseDueInstalments(input: {
+      onDate: string /** opens instalments due up to this day (default onDate) */;
+      dueBy?: string;
+      releaseId: string;
+      batchSize: number;
+      at: string;
+    }): Promise<{ attempted: number; released: number; ended: number; failed: number }> {
       const rows = await db
         .selectFrom('instalment')
         .select(['claim_id', 'year_no', 'workflow_id'])
@@ -41,7 +47,9 @@ export function createInstalmentActivities(db: Kysely<Database>) {
         const outcomes = await Promise.all(
           chunk.map(async (r) => {
             try {
-              await client.workflow.getHandle(r.workflow_id).signal(releaseInstalmentSignal, { yearNo: r.year_no, releaseId: input.releaseId, releasedOn: input.onDate });
+              await client.workflow
+                .getHandle(r.workflow_id)
+                .signal(releaseInstalmentSignal, { yearNo: r.year_no, releaseId: input.releaseId, releasedOn: input.onDate });
               return 'released' as const;
             } catch (err) {
               return err instanceof WorkflowNotFoundError ? ('ended' as const) : ('failed' as const);

@@ -88,7 +88,12 @@ export function createPayoutActivities(db: Kysely<Database>) {
     async payWithinBudget(input: PayoutInput & { waitingEventKey: string }): Promise<PayoutResult> {
       return db.transaction().execute(async (trx) => {
         const claim = await trx.selectFrom('claim').select(['status']).where('id', '=', input.claimId).forUpdate().executeTakeFirstOrThrow();
-        const existing = await trx.selectFrom('payout').select(['id', 'paid_at']).where('claim_id', '=', input.claimId).where('instalment_no', '=', input.instalmentNo).executeTakeFirst();
+        const existing = await trx
+          .selectFrom('payout')
+          .select(['id', 'paid_at'])
+          .where('claim_id', '=', input.claimId)
+          .where('instalment_no', '=', input.instalmentNo)
+          .executeTakeFirst();
         if (existing) return { paid: true as const, payoutId: existing.id, paidAt: new Date(existing.paid_at).toISOString() };
         if (claim.status === 'clawed_back') return { paid: false as const, reason: 'clawed_back' as const };
         const year = Number(shanghaiDate(new Date(input.at)).slice(0, 4));

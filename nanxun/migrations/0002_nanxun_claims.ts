@@ -1,4 +1,4 @@
-import { Kysely, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 /** Nanxun reward claims and their payouts. */
 export async function up(db: Kysely<any>): Promise<void> {

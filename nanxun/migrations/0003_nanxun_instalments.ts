@@ -1,4 +1,4 @@
-import { Kysely, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 /**
  * Instalments (one per payment of a claim: the certificate reward has one, the shortage-talent reward three),
@@ -10,9 +10,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('claim_id', 'text', (c) => c.notNull().references('claim.id'))
     .addColumn('year_no', 'integer', (c) => c.notNull().check(sql`year_no between 1 and 3`))
     .addColumn('amount_yuan', 'integer', (c) => c.notNull().check(sql`amount_yuan > 0`))
-    .addColumn('status', 'text', (c) =>
-      c.notNull().check(sql`status in ('pending','scheduled','released','in_review','awaiting_budget','paid','cancelled')`),
-    )
+    .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('pending','scheduled','released','in_review','awaiting_budget','paid','cancelled')`))
     .addColumn('workflow_id', 'text', (c) => c.notNull())
     .addColumn('due_on', 'text')
     .addColumn('released_at', 'timestamptz')

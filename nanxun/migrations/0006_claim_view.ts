@@ -1,4 +1,4 @@
-import { Kysely, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 /**
  * The read projection of a Nanxun claim (GET /api/v1/nanxun/claims/:id): `claim_view.view` holds the claim's
@@ -201,7 +201,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   // deferred to commit: the view is built once the transaction's statements are done, and its row lock is held
   // only from then on
   const trigger = (name: string, events: string, table: string, fn: string) =>
-    sql`create constraint trigger ${sql.raw(name)} after ${sql.raw(events)} on ${sql.raw(table)} deferrable initially deferred for each row execute function ${sql.raw(fn)}()`.execute(db);
+    sql`create constraint trigger ${sql.raw(name)} after ${sql.raw(events)} on ${sql.raw(table)} deferrable initially deferred for each row execute function ${sql.raw(fn)}()`.execute(
+      db,
+    );
   // claim deletes need no trigger: the view row goes with the claim (on delete cascade)
   await trigger('claim_view_on_claim', 'insert or update', 'claim', 'claim_view_touch_claim');
   await trigger('claim_view_on_task', 'insert or update or delete', 'task', 'claim_view_touch_subject');
@@ -225,8 +227,12 @@ export async function up(db: Kysely<any>): Promise<void> {
       end loop;
       return null;
     end $$`.execute(db);
-  await sql`create constraint trigger claim_view_on_org_insert after insert on org deferrable initially deferred for each row execute function claim_view_touch_org()`.execute(db);
-  await sql`create constraint trigger claim_view_on_org_name after update of name on org deferrable initially deferred for each row when (old.name is distinct from new.name) execute function claim_view_touch_org()`.execute(db);
+  await sql`create constraint trigger claim_view_on_org_insert after insert on org deferrable initially deferred for each row execute function claim_view_touch_org()`.execute(
+    db,
+  );
+  await sql`create constraint trigger claim_view_on_org_name after update of name on org deferrable initially deferred for each row when (old.name is distinct from new.name) execute function claim_view_touch_org()`.execute(
+    db,
+  );
 
   // the claims already stored get their projection now
   await sql`
@@ -235,10 +241,27 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['claim_view_on_claim on claim', 'claim_view_on_task on task', 'claim_view_on_timeline on timeline', 'claim_view_on_payout on payout', 'claim_view_on_instalment on instalment', 'claim_view_on_org_insert on org', 'claim_view_on_org_name on org']) {
+  for (const t of [
+    'claim_view_on_claim on claim',
+    'claim_view_on_task on task',
+    'claim_view_on_timeline on timeline',
+    'claim_view_on_payout on payout',
+    'claim_view_on_instalment on instalment',
+    'claim_view_on_org_insert on org',
+    'claim_view_on_org_name on org',
+  ]) {
     await sql`drop trigger if exists ${sql.raw(t)}`.execute(db);
   }
-  for (const f of ['claim_view_touch_org', 'claim_view_touch_subject', 'claim_view_touch_claim_id', 'claim_view_touch_claim', 'claim_view_refresh(text)', 'claim_view_build(text)', 'zj_timeline_details(jsonb)', 'zj_iso(timestamptz)']) {
+  for (const f of [
+    'claim_view_touch_org',
+    'claim_view_touch_subject',
+    'claim_view_touch_claim_id',
+    'claim_view_touch_claim',
+    'claim_view_refresh(text)',
+    'claim_view_build(text)',
+    'zj_timeline_details(jsonb)',
+    'zj_iso(timestamptz)',
+  ]) {
     await sql`drop function if exists ${sql.raw(f)}`.execute(db);
   }
   await sql`drop table if exists claim_view`.execute(db);

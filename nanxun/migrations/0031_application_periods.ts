@@ -1,4 +1,4 @@
-import { Kysely, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 /** The bureau's yearly concentrated application period for certificate rewards (seed 001: 以区应急管理局每年发布的公告为准). */
 export async function up(db: Kysely<any>): Promise<void> {

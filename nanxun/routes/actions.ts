@@ -22,7 +22,7 @@ export function nanxunActionRoutes(deps: AppDeps): Router {
   defineRoute(router, {
     method: 'post',
     path: '/api/v1/nanxun/claims/:id/clawback',
-    summary: '弄虚作假: recover everything paid on the person\'s claims, cancel what is pending, blacklist the person',
+    summary: "弄虚作假: recover everything paid on the person's claims, cancel what is pending, blacklist the person",
     tags: ['nanxun'],
     access: { roles: ['bureau_reviewer'] },
     params: z.object({ id: z.string().max(64) }),
@@ -65,7 +65,12 @@ export function nanxunActionRoutes(deps: AppDeps): Router {
           throw err;
         }
       });
-      const r = result as { recoveredYuan: number; cancelledInstalments: number; personClaims: { applicationNo: string; previousStatus: string }[]; at: string };
+      const r = result as {
+        recoveredYuan: number;
+        cancelledInstalments: number;
+        personClaims: { applicationNo: string; previousStatus: string }[];
+        at: string;
+      };
       return {
         claimId: claim.id,
         status: 'clawed_back' as const,
@@ -85,7 +90,13 @@ export function nanxunActionRoutes(deps: AppDeps): Router {
     summary: 'Open every shortage-talent instalment that has come due (the same release the yearly Schedule runs)',
     tags: ['nanxun'],
     access: { roles: ['admin'] },
-    body: z.object({ onDate: DateString.optional().openapi({ description: 'the release of this date (default: today, Asia/Shanghai): it opens every instalment falling due in that date\'s year' }) }).strict(),
+    body: z
+      .object({
+        onDate: DateString.optional().openapi({
+          description: "the release of this date (default: today, Asia/Shanghai): it opens every instalment falling due in that date's year",
+        }),
+      })
+      .strict(),
     responses: {
       200: {
         description: 'how many instalments it opened',
@@ -95,10 +106,15 @@ export function nanxunActionRoutes(deps: AppDeps): Router {
     problems: ['VALIDATION_FAILED', 'TEMPORAL_UNAVAILABLE'],
     handler: async ({ body }) => {
       const today = shanghaiDate(new Date());
-      if (body.onDate && body.onDate > today) throw new Problem('VALIDATION_FAILED', 'an instalment cannot be released before its date: onDate is in the future');
+      if (body.onDate && body.onDate > today)
+        throw new Problem('VALIDATION_FAILED', 'an instalment cannot be released before its date: onDate is in the future');
       const releaseId = `nanxun-instalment-release-manual-${body.onDate ?? today}-${randomUUID().slice(0, 8)}`;
       const r = await withTemporal(() =>
-        temporal.workflow.execute('instalmentReleaseWorkflow', { taskQueue: config.taskQueue, workflowId: releaseId, args: [{ onDate: body.onDate ?? today }] }),
+        temporal.workflow.execute('instalmentReleaseWorkflow', {
+          taskQueue: config.taskQueue,
+          workflowId: releaseId,
+          args: [{ onDate: body.onDate ?? today }],
+        }),
       );
       return { ...(r as { onDate: string; opened: number; ended: number; failed: number }), releaseId };
     },

@@ -4,9 +4,6 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import { sql } from 'kysely';
-import { randomUUID } from 'node:crypto';
-import { WorkflowIdReusePolicy } from '@temporalio/client';
 import { defineRoute } from '../../platform/http/route';
 import { ClaimBody, ClaimCreated, ClaimView, SupplementBody, DecisionResult } from '../../platform/http/schemas';
 import { Problem } from '../../platform/http/problem';
@@ -14,19 +11,21 @@ import { actorOf, hasRole } from '../../platform/auth/authenticate';
 import { withTemporal } from '../../platform/http/temporalErrors';
 import { taskView, iso } from '../../platform/http/views';
 import { calendarFor, presentClaimView, projectedClaimView } from '../claimView';
-import { orgNames } from '../../platform/orgs/orgNames';
 import type { AppDeps } from '../../platform/http/deps';
 import type { Claim } from '../../db/schema';
 import type { Actor } from '../../platform/tasks/messages';
-import { resubmitUpdate, settledStateUpdate } from '../../platform/tasks/messages';
-import { BUREAU_ORG_CODE, claimWorkflowId, formatApplicationNo } from '../rules';
+import { resubmitUpdate } from '../../platform/tasks/messages';
+import { BUREAU_ORG_CODE } from '../rules';
 import { submitClaim } from '../submitClaim';
 import { shanghaiDate } from '../../platform/calendar/workdays';
 import { displayCalendar } from '../../platform/calendar/calendarTable';
-import { attachPlanned, listMaterials, planSubmission, planSupplement } from '../../platform/materials/useCases';
+import { attachPlanned, listMaterials, planSupplement } from '../../platform/materials/useCases';
 
 /** Staff of an organisation involved in the claim (or oversight roles) may see it. */
-export function canSeeClaim(actor: Actor, claim: Pick<Claim, 'applicant_id_number' | 'applicant_user_id' | 'employer_org_code' | 'rereview_org_code'>): boolean {
+export function canSeeClaim(
+  actor: Actor,
+  claim: Pick<Claim, 'applicant_id_number' | 'applicant_user_id' | 'employer_org_code' | 'rereview_org_code'>,
+): boolean {
   if (actor.idNumber && actor.idNumber === claim.applicant_id_number) return true;
   if (claim.applicant_user_id != null && actor.userId === claim.applicant_user_id) return true;
   if (hasRole(actor, 'admin', 'auditor')) return true;
@@ -36,7 +35,7 @@ export function canSeeClaim(actor: Actor, claim: Pick<Claim, 'applicant_id_numbe
 
 export function claimRoutes(deps: AppDeps): Router {
   const router = Router();
-  const { db, temporal, config } = deps;
+  const { db, temporal } = deps;
 
   defineRoute(router, {
     method: 'post',
@@ -46,7 +45,16 @@ export function claimRoutes(deps: AppDeps): Router {
     access: { roles: ['applicant'] },
     body: ClaimBody,
     responses: { 201: { description: 'the claim and its first stage', schema: ClaimCreated } },
-    problems: ['VALIDATION_FAILED', 'IDENTITY_MISMATCH', 'NOT_ELIGIBLE', 'DUPLICATE_CLAIM', 'MATERIALS_MISSING', 'MATERIAL_UNAVAILABLE', 'PAYLOAD_TOO_LARGE', 'TEMPORAL_UNAVAILABLE'],
+    problems: [
+      'VALIDATION_FAILED',
+      'IDENTITY_MISMATCH',
+      'NOT_ELIGIBLE',
+      'DUPLICATE_CLAIM',
+      'MATERIALS_MISSING',
+      'MATERIAL_UNAVAILABLE',
+      'PAYLOAD_TOO_LARGE',
+      'TEMPORAL_UNAVAILABLE',
+    ],
     handler: async ({ req, body }) => {
       const { workflowId, ...created } = await submitClaim(deps, actorOf(req), body);
       if (req.res) req.res.locals.workflowId = workflowId; // named in the request's log line
@@ -69,7 +77,19 @@ export function claimRoutes(deps: AppDeps): Router {
     responses: {
       200: {
         description: 'claims, newest first',
-        schema: z.array(z.object({ id: z.string(), applicationNo: z.string(), kind: z.string(), status: z.string(), stage: z.string(), applicantName: z.string(), amountYuan: z.number().int(), paidYuan: z.number().int(), submittedAt: z.string() })),
+        schema: z.array(
+          z.object({
+            id: z.string(),
+            applicationNo: z.string(),
+            kind: z.string(),
+            status: z.string(),
+            stage: z.string(),
+            applicantName: z.string(),
+            amountYuan: z.number().int(),
+            paidYuan: z.number().int(),
+            submittedAt: z.string(),
+          }),
+        ),
       },
     },
     handler: async ({ req, query }) => {
@@ -131,7 +151,10 @@ export function claimRoutes(deps: AppDeps): Router {
       // not telling a stranger whether a claim exists
       if (!found || !canSeeClaim(actor, found.access)) throw new Problem('NOT_FOUND', 'no such claim');
       const now = new Date();
-      return { ...presentClaimView(found.view, found.access, actor, await calendarFor(db, found.view, now), now), materials: await listMaterials(db, 'nanxun_claim', found.access.id) };
+      return {
+        ...presentClaimView(found.view, found.access, actor, await calendarFor(db, found.view, now), now),
+        materials: await listMaterials(db, 'nanxun_claim', found.access.id),
+      };
     },
   });
 
@@ -149,9 +172,19 @@ export function claimRoutes(deps: AppDeps): Router {
       const actor = actorOf(req);
       const claim = await loadVisibleClaim(actor, params.id);
       if (claim.applicant_id_number !== actor.idNumber) throw new Problem('NOT_YOUR_TASK', 'only the applicant can supply materials');
-      const paused = await db.selectFrom('task').selectAll().where('subject_type', '=', 'nanxun_claim').where('subject_id', '=', claim.id).where('state', '=', 'paused').executeTakeFirst();
+      const paused = await db
+        .selectFrom('task')
+        .selectAll()
+        .where('subject_type', '=', 'nanxun_claim')
+        .where('subject_id', '=', claim.id)
+        .where('state', '=', 'paused')
+        .executeTakeFirst();
       if (!paused) throw new Problem('TASK_NOT_PAUSED', 'no reviewer is waiting for materials on this claim');
-      await attachPlanned(db, await planSupplement(db, { subjectType: 'nanxun_claim', subjectId: claim.id, taskId: paused.id, ownerUserId: actor.userId, ids: body.materials }), claim.id);
+      await attachPlanned(
+        db,
+        await planSupplement(db, { subjectType: 'nanxun_claim', subjectId: claim.id, taskId: paused.id, ownerUserId: actor.userId, ids: body.materials }),
+        claim.id,
+      );
       const state = await withTemporal(() =>
         temporal.workflow.getHandle(paused.workflow_id).executeUpdate(resubmitUpdate, {
           args: [{ taskId: paused.id, actor, comment: body.comment, changes: body.changes }],

@@ -26,12 +26,18 @@ export function fundRoutes(deps: AppDeps): Router {
     access: { roles: ['admin'] },
     params: z.object({ orgCode: z.string().max(64), year: Year }),
     body: z.object({ budgetYuan: z.number().int().min(0).max(1_000_000_000) }).strict(),
-    responses: { 200: { description: 'the budget', schema: z.object({ orgCode: z.string(), year: z.number().int(), budgetYuan: z.number().int(), waitingPayoutsSignalled: z.number().int() }) } },
+    responses: {
+      200: {
+        description: 'the budget',
+        schema: z.object({ orgCode: z.string(), year: z.number().int(), budgetYuan: z.number().int(), waitingPayoutsSignalled: z.number().int() }),
+      },
+    },
     problems: ['NOT_FOUND', 'VALIDATION_FAILED'],
     handler: async ({ req, params, body }) => {
       const actor = actorOf(req);
       const org = await db.selectFrom('org').select(['code', 'type']).where('code', '=', params.orgCode).executeTakeFirst();
-      if (!org || !['town', 'regulator'].includes(org.type)) throw new Problem('NOT_FOUND', 'no re-reviewing body (town, zone or industry regulator) with that code');
+      if (!org || !['town', 'regulator'].includes(org.type))
+        throw new Problem('NOT_FOUND', 'no re-reviewing body (town, zone or industry regulator) with that code');
       const now = new Date();
       await setFundBudget(db, { orgCode: org.code, year: params.year, budgetYuan: body.budgetYuan, setBy: actor.username, at: now });
       const waiting = await db
@@ -91,7 +97,11 @@ export function fundRoutes(deps: AppDeps): Router {
         db.selectFrom('fund_budget').select(['org_code', 'budget_yuan']).where('year', '=', year).execute(),
         db
           .selectFrom('payout')
-          .select(['fund_org_code', sql<number>`sum(amount_yuan)::int`.as('paid'), sql<number>`coalesce(sum(amount_yuan) filter (where recovered_at is not null), 0)::int`.as('recovered')])
+          .select([
+            'fund_org_code',
+            sql<number>`sum(amount_yuan)::int`.as('paid'),
+            sql<number>`coalesce(sum(amount_yuan) filter (where recovered_at is not null), 0)::int`.as('recovered'),
+          ])
           .where('fund_year', '=', year)
           .groupBy('fund_org_code')
           .execute(),

@@ -26,7 +26,8 @@ const base = { issuedOn: '2027-01-05', employerInDistrict: true, blacklisted: fa
 
 test('the rule: inside the published period, for certificates received in the 6 months before its last day', () => {
   const period = { startsOn: '2027-09-01', endsOn: '2027-09-30' };
-  const check = (receivedOn: string, submittedOn: string, p: typeof period | null = period) => certificateIneligibility({ ...base, receivedOn, submittedOn, period: p });
+  const check = (receivedOn: string, submittedOn: string, p: typeof period | null = period) =>
+    certificateIneligibility({ ...base, receivedOn, submittedOn, period: p });
   expect(check('2027-03-30', '2027-09-15')).toEqual([]); // exactly 6 months before the last day
   expect(check('2027-03-29', '2027-09-15')).toEqual(['WINDOW_EXPIRED']);
   expect(check('2027-09-20', '2027-09-25')).toEqual([]);
@@ -49,21 +50,43 @@ test('the bureau publishes the period; it is a public notice and the claim check
 
   expect((await publish(applicant, { year, startsOn, endsOn })).status).toBe(403);
   expect((await request(app).post('/api/v1/nanxun/application-periods').send({ year, startsOn, endsOn })).status).toBe(401);
-  for (const bad of [{ year, startsOn: endsOn, endsOn: startsOn }, { year: year + 1, startsOn, endsOn }, { year, startsOn, endsOn: '2026-02-30' }, { year, startsOn }]) {
+  for (const bad of [
+    { year, startsOn: endsOn, endsOn: startsOn },
+    { year: year + 1, startsOn, endsOn },
+    { year, startsOn, endsOn: '2026-02-30' },
+    { year, startsOn },
+  ]) {
     const r = await publish(bureau, bad);
-    expect({ status: r.status, code: r.body.code, type: r.headers['content-type'] }).toEqual({ status: 400, code: 'VALIDATION_FAILED', type: expect.stringMatching(/problem\+json/) });
+    expect({ status: r.status, code: r.body.code, type: r.headers['content-type'] }).toEqual({
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      type: expect.stringMatching(/problem\+json/),
+    });
   }
   expect(await tdb.db.selectFrom('nanxun_application_period').selectAll().execute()).toEqual([]);
 
   // a period that has not opened yet: a claim submitted today is outside it
   const later = await publish(bureau, { year, startsOn: endsOn, endsOn });
   expect(later.status).toBe(201);
-  const certificate = (receivedOn: string) => ({ number: `ZP${Math.floor(Math.random() * 1e8)}`, level: 'junior', issuedOn: addDays(receivedOn, -5), receivedOn });
+  const certificate = (receivedOn: string) => ({
+    number: `ZP${Math.floor(Math.random() * 1e8)}`,
+    level: 'junior',
+    issuedOn: addDays(receivedOn, -5),
+    receivedOn,
+  });
   const claim = async (receivedOn: string) =>
     request(app)
       .post('/api/v1/nanxun/claims')
       .set(auth(applicant))
-      .send(await withClaimMaterials(app, applicant, { kind: 'certificate', employerOrgCode: 'NX-E-JGJX', position: '安全主管', employerNature: 'production', certificate: certificate(receivedOn) }));
+      .send(
+        await withClaimMaterials(app, applicant, {
+          kind: 'certificate',
+          employerOrgCode: 'NX-E-JGJX',
+          position: '安全主管',
+          employerNature: 'production',
+          certificate: certificate(receivedOn),
+        }),
+      );
   const early = await claim(addDays(today, -30));
   if (endsOn > today) {
     expect(early.status).toBe(422);
@@ -78,7 +101,12 @@ test('the bureau publishes the period; it is a public notice and the claim check
   expect((await request(app).get('/api/v1/nanxun/application-periods')).body).toEqual([published.body]);
   const notices = await request(app).get('/api/v1/public/notices');
   const notice = notices.body.find((n: { id: string }) => n.id === `nanxun-application-period-${year}`);
-  expect(notice).toMatchObject({ kind: 'application_period', endsOn, acceptsObjections: false, entries: [expect.objectContaining({ startsOn, endsOn, receivedFrom })] });
+  expect(notice).toMatchObject({
+    kind: 'application_period',
+    endsOn,
+    acceptsObjections: false,
+    entries: [expect.objectContaining({ startsOn, endsOn, receivedFrom })],
+  });
   expect(notice.entries[0].basis).toContain('具体时间以区应急管理局每年发布的公告为准');
   expect(notices.body.filter((n: { kind: string }) => n.kind === 'application_period')).toHaveLength(1);
 

@@ -42,7 +42,11 @@ function claimBody(overrides: Record<string, unknown> = {}) {
   };
 }
 const post = (path: string, token: string, body: unknown, headers: Record<string, string> = {}) =>
-  request(app).post(path).set(auth(token)).set(headers).send(body as object);
+  request(app)
+    .post(path)
+    .set(auth(token))
+    .set(headers)
+    .send(body as object);
 const get = (path: string, token: string) => request(app).get(path).set(auth(token));
 const decide = (taskId: string, token: string, body: unknown, headers: Record<string, string> = {}) =>
   post(`/api/v1/tasks/${encodeURIComponent(taskId)}/decision`, token, body, headers);
@@ -54,7 +58,11 @@ function expectProblem(res: request.Response, status: number, code: string) {
 }
 
 test('an applicant submits a claim; three clerks decide it; the applicant sees it paid with a full timeline', async () => {
-  const created = await post('/api/v1/nanxun/claims', tokens.applicant1!, await withClaimMaterials(app, tokens.applicant1!, claimBody({ certificate: { ...claimBody().certificate, level: 'senior' } })));
+  const created = await post(
+    '/api/v1/nanxun/claims',
+    tokens.applicant1!,
+    await withClaimMaterials(app, tokens.applicant1!, claimBody({ certificate: { ...claimBody().certificate, level: 'senior' } })),
+  );
   expect(created.status).toBe(201);
   expect(created.body).toMatchObject({ kind: 'certificate', status: 'unit_verification', stage: 'unit_verification', amountYuan: 3000 });
   expect(created.body.applicationNo).toMatch(/^NX-ZS-\d{4}-\d{6}$/);
@@ -65,7 +73,12 @@ test('an applicant submits a claim; three clerks decide it; the applicant sees i
     const r = await get('/api/v1/tasks?kind=unit_verification', tokens['unit.jgjx']!);
     return r.body.find((t: { subject: { id: string } }) => t.subject.id === claimId);
   }, 'the unit verification task');
-  expect(inbox).toMatchObject({ kind: 'unit_verification', state: 'open', orgCode: 'NX-E-JGJX', subject: { type: 'nanxun_claim', ref: created.body.applicationNo } });
+  expect(inbox).toMatchObject({
+    kind: 'unit_verification',
+    state: 'open',
+    orgCode: 'NX-E-JGJX',
+    subject: { type: 'nanxun_claim', ref: created.body.applicationNo },
+  });
   const other = await get('/api/v1/tasks', tokens['unit.lsxc']!);
   expect(other.body.some((t: { subject: { id: string } }) => t.subject.id === claimId)).toBe(false);
   expectProblem(await decide(inbox.id, tokens['unit.lsxc']!, { decision: 'approve', verdict: 'true' }), 403, 'NOT_YOUR_TASK');
@@ -82,13 +95,22 @@ test('an applicant submits a claim; three clerks decide it; the applicant sees i
   expect(unit.status).toBe(200);
   expect(unit.body).toMatchObject({ task: { id: inbox.id, state: 'done', decision: 'approve' }, subject: { status: 'bureau_review', stage: 'bureau_review' } });
   // the same request again with the same key: the first result, not an error
-  const replay = await decide(inbox.id, tokens['unit.jgjx']!, { decision: 'approve', verdict: 'true', confirmedLevel: 'senior' }, { 'Idempotency-Key': 'uv-1' });
+  const replay = await decide(
+    inbox.id,
+    tokens['unit.jgjx']!,
+    { decision: 'approve', verdict: 'true', confirmedLevel: 'senior' },
+    { 'Idempotency-Key': 'uv-1' },
+  );
   expect(replay.status).toBe(200);
   expect(replay.body).toEqual(unit.body);
   // without the key a second decision is refused
   expectProblem(await decide(inbox.id, tokens['unit.jgjx']!, { decision: 'approve', verdict: 'true' }), 409, 'TASK_ALREADY_DECIDED');
   // the key reused for a different request
-  expectProblem(await decide(inbox.id, tokens['unit.jgjx']!, { decision: 'reject', verdict: 'not_true', comment: 'x' }, { 'Idempotency-Key': 'uv-1' }), 422, 'IDEMPOTENCY_KEY_REUSED');
+  expectProblem(
+    await decide(inbox.id, tokens['unit.jgjx']!, { decision: 'reject', verdict: 'not_true', comment: 'x' }, { 'Idempotency-Key': 'uv-1' }),
+    422,
+    'IDEMPOTENCY_KEY_REUSED',
+  );
 
   // the bureau task is due at the end of the 10th working day, with the calendar data named
   const bureauTasks = await get('/api/v1/tasks?kind=bureau_review', tokens.bureau1!);
@@ -104,7 +126,9 @@ test('an applicant submits a claim; three clerks decide it; the applicant sees i
   // re-review by the town responsible for the employer (南浔镇), not another town
   const rr = (await get('/api/v1/tasks?kind=rereview', tokens['rereview.nxz']!)).body.find((t: { subject: { id: string } }) => t.subject.id === claimId);
   expect(rr).toBeDefined();
-  expect((await get('/api/v1/tasks?kind=rereview', tokens['rereview.lsz']!)).body.some((t: { subject: { id: string } }) => t.subject.id === claimId)).toBe(false);
+  expect((await get('/api/v1/tasks?kind=rereview', tokens['rereview.lsz']!)).body.some((t: { subject: { id: string } }) => t.subject.id === claimId)).toBe(
+    false,
+  );
   expectProblem(await decide(rr.id, tokens['rereview.nxz']!, { decision: 'approve', amountYuan: 2000 }), 422, 'INVALID_DECISION');
   const paid = await decide(rr.id, tokens['rereview.nxz']!, { decision: 'approve', amountYuan: 3000 });
   expect(paid.status).toBe(200);
@@ -128,7 +152,9 @@ test('an applicant submits a claim; three clerks decide it; the applicant sees i
 
   // public progress with the application number and the last 6 ID characters, without personal data
   const user = await tdb.db.selectFrom('app_user').select('id_number').where('username', '=', 'applicant1').executeTakeFirstOrThrow();
-  const progress = await request(app).get('/api/v1/public/progress').query({ applicationNo: created.body.applicationNo, idLast6: user.id_number!.slice(-6) });
+  const progress = await request(app)
+    .get('/api/v1/public/progress')
+    .query({ applicationNo: created.body.applicationNo, idLast6: user.id_number!.slice(-6) });
   expect(progress.status).toBe(200);
   expect(progress.body).toMatchObject({ status: 'paid', applicationNo: created.body.applicationNo });
   const text = JSON.stringify(progress.body);
@@ -136,25 +162,57 @@ test('an applicant submits a claim; three clerks decide it; the applicant sees i
   expectProblem(await request(app).get('/api/v1/public/progress').query({ applicationNo: created.body.applicationNo, idLast6: '000000' }), 404, 'NOT_FOUND');
 
   // a second claim for the same level is a duplicate, a different level is fine
-  expectProblem(await post('/api/v1/nanxun/claims', tokens.applicant1!, claimBody({ certificate: { ...claimBody().certificate, level: 'senior' } })), 409, 'DUPLICATE_CLAIM');
+  expectProblem(
+    await post('/api/v1/nanxun/claims', tokens.applicant1!, claimBody({ certificate: { ...claimBody().certificate, level: 'senior' } })),
+    409,
+    'DUPLICATE_CLAIM',
+  );
 });
 
 test('refusals: malformed input, wrong check digit, identity, window, employer, duplicates while pending', async () => {
   const a = tokens.applicant2!;
   expectProblem(await post('/api/v1/nanxun/claims', a, { kind: 'certificate' }), 400, 'VALIDATION_FAILED');
-  expectProblem(await request(app).post('/api/v1/nanxun/claims').set(auth(a)).set('content-type', 'application/json').send('{"kind":'), 400, 'VALIDATION_FAILED');
+  expectProblem(
+    await request(app).post('/api/v1/nanxun/claims').set(auth(a)).set('content-type', 'application/json').send('{"kind":'),
+    400,
+    'VALIDATION_FAILED',
+  );
   const me = await tdb.db.selectFrom('app_user').selectAll().where('username', '=', 'applicant2').executeTakeFirstOrThrow();
   const wrongDigit = me.id_number!.slice(0, 17) + (me.id_number!.endsWith('0') ? '1' : '0');
-  expectProblem(await post('/api/v1/nanxun/claims', a, claimBody({ applicant: { name: me.display_name, idNumber: wrongDigit, phone: '13800000000' } })), 400, 'VALIDATION_FAILED');
+  expectProblem(
+    await post('/api/v1/nanxun/claims', a, claimBody({ applicant: { name: me.display_name, idNumber: wrongDigit, phone: '13800000000' } })),
+    400,
+    'VALIDATION_FAILED',
+  );
   const someoneElse = makeIdNumber('33050319850505123');
-  expectProblem(await post('/api/v1/nanxun/claims', a, claimBody({ applicant: { name: me.display_name, idNumber: someoneElse, phone: '13800000000' } })), 422, 'IDENTITY_MISMATCH');
-  const expired = await post('/api/v1/nanxun/claims', a, claimBody({ certificate: { number: 'Z1', level: 'junior', issuedOn: addMonths(today(), -8), receivedOn: addDays(addMonths(today(), -6), -1) } }));
+  expectProblem(
+    await post('/api/v1/nanxun/claims', a, claimBody({ applicant: { name: me.display_name, idNumber: someoneElse, phone: '13800000000' } })),
+    422,
+    'IDENTITY_MISMATCH',
+  );
+  const expired = await post(
+    '/api/v1/nanxun/claims',
+    a,
+    claimBody({ certificate: { number: 'Z1', level: 'junior', issuedOn: addMonths(today(), -8), receivedOn: addDays(addMonths(today(), -6), -1) } }),
+  );
   expectProblem(expired, 422, 'NOT_ELIGIBLE');
   expect(expired.body.reasons).toEqual(['WINDOW_EXPIRED']);
   // exactly six months after receipt is still inside the window
-  const edge = await post('/api/v1/nanxun/claims', a, await withClaimMaterials(app, a, claimBody({ certificate: { number: 'Z2', level: 'junior', issuedOn: addMonths(today(), -7), receivedOn: addMonths(today(), -6) } })));
+  const edge = await post(
+    '/api/v1/nanxun/claims',
+    a,
+    await withClaimMaterials(
+      app,
+      a,
+      claimBody({ certificate: { number: 'Z2', level: 'junior', issuedOn: addMonths(today(), -7), receivedOn: addMonths(today(), -6) } }),
+    ),
+  );
   expect(edge.status).toBe(201);
-  const outside = await post('/api/v1/nanxun/claims', a, claimBody({ employerOrgCode: 'HZ-E-WXHG', certificate: { ...claimBody().certificate, level: 'senior' } }));
+  const outside = await post(
+    '/api/v1/nanxun/claims',
+    a,
+    claimBody({ employerOrgCode: 'HZ-E-WXHG', certificate: { ...claimBody().certificate, level: 'senior' } }),
+  );
   expectProblem(outside, 422, 'NOT_ELIGIBLE');
   expect(outside.body.reasons).toContain('EMPLOYER_NOT_IN_DISTRICT');
   // the junior claim is pending: a second junior claim is a duplicate
@@ -187,50 +245,97 @@ test('two identical submissions at once make one claim', async () => {
 
 test('two clerks deciding the same task at once: one wins, the other gets 409', async () => {
   const token = await login(app, 'applicant3');
-  const created = await post('/api/v1/nanxun/claims', token, await withClaimMaterials(app, token, claimBody({ certificate: { ...claimBody().certificate, level: 'junior' } })));
+  const created = await post(
+    '/api/v1/nanxun/claims',
+    token,
+    await withClaimMaterials(app, token, claimBody({ certificate: { ...claimBody().certificate, level: 'junior' } })),
+  );
   expect(created.status).toBe(201);
-  const unitTask = await eventually(async () => (await get('/api/v1/tasks', tokens['unit.jgjx']!)).body.find((t: { subject: { id: string } }) => t.subject.id === created.body.id), 'unit task');
+  const unitTask = await eventually(
+    async () => (await get('/api/v1/tasks', tokens['unit.jgjx']!)).body.find((t: { subject: { id: string } }) => t.subject.id === created.body.id),
+    'unit task',
+  );
   await decide(unitTask.id, tokens['unit.jgjx']!, { decision: 'approve' });
-  const bureauTask = await eventually(async () => (await get('/api/v1/tasks', tokens.bureau1!)).body.find((t: { subject: { id: string } }) => t.subject.id === created.body.id), 'bureau task');
+  const bureauTask = await eventually(
+    async () => (await get('/api/v1/tasks', tokens.bureau1!)).body.find((t: { subject: { id: string } }) => t.subject.id === created.body.id),
+    'bureau task',
+  );
   const bureau2 = await login(app, 'bureau2');
-  const [r1, r2] = await Promise.all([decide(bureauTask.id, tokens.bureau1!, { decision: 'approve' }), decide(bureauTask.id, bureau2, { decision: 'reject', comment: '材料不全' })]);
+  const [r1, r2] = await Promise.all([
+    decide(bureauTask.id, tokens.bureau1!, { decision: 'approve' }),
+    decide(bureauTask.id, bureau2, { decision: 'reject', comment: '材料不全' }),
+  ]);
   expect([r1.status, r2.status].sort()).toEqual([200, 409]);
   const winner = r1.status === 200 ? r1 : r2;
-  const decidedRows = await tdb.db.selectFrom('timeline').selectAll().where('subject_id', '=', created.body.id).where('stage', '=', 'bureau_review').where('event', '=', 'decided').execute();
+  const decidedRows = await tdb.db
+    .selectFrom('timeline')
+    .selectAll()
+    .where('subject_id', '=', created.body.id)
+    .where('stage', '=', 'bureau_review')
+    .where('event', '=', 'decided')
+    .execute();
   expect(decidedRows).toHaveLength(1);
   expect(decidedRows[0]!.decision).toBe(winner.body.task.decision);
 });
 
 test('a decision taken whose answer was lost: the retry with the same Idempotency-Key answers it; a refusal frees the key', async () => {
-  const reg = await request(app).post('/api/v1/auth/register').send({ username: 'lost-answer', password: 'Lantern-Quiet-Harbor-71', name: '钱七', idNumber: makeIdNumber('33050319880808123'), phone: '13600000000' });
+  const reg = await request(app)
+    .post('/api/v1/auth/register')
+    .send({ username: 'lost-answer', password: 'Lantern-Quiet-Harbor-71', name: '钱七', idNumber: makeIdNumber('33050319880808123'), phone: '13600000000' });
   expect(reg.status).toBe(201);
   const token = await login(app, 'lost-answer', 'Lantern-Quiet-Harbor-71');
-  const created = await post('/api/v1/nanxun/claims', token, await withClaimMaterials(app, token, claimBody({ certificate: { ...claimBody().certificate, level: 'junior' } })));
+  const created = await post(
+    '/api/v1/nanxun/claims',
+    token,
+    await withClaimMaterials(app, token, claimBody({ certificate: { ...claimBody().certificate, level: 'junior' } })),
+  );
   expect(created.status).toBe(201);
-  const unitTask = await eventually(async () => (await get('/api/v1/tasks', tokens['unit.jgjx']!)).body.find((t: { subject: { id: string } }) => t.subject.id === created.body.id), 'unit task');
+  const unitTask = await eventually(
+    async () => (await get('/api/v1/tasks', tokens['unit.jgjx']!)).body.find((t: { subject: { id: string } }) => t.subject.id === created.body.id),
+    'unit task',
+  );
   // refused (a junior claim confirmed at another level is not an approval): the key is free for the corrected request
-  expectProblem(await decide(unitTask.id, tokens['unit.jgjx']!, { decision: 'approve', verdict: 'true', confirmedLevel: 'senior' }, { 'Idempotency-Key': 'lost-0' }), 422, 'INVALID_DECISION');
+  expectProblem(
+    await decide(unitTask.id, tokens['unit.jgjx']!, { decision: 'approve', verdict: 'true', confirmedLevel: 'senior' }, { 'Idempotency-Key': 'lost-0' }),
+    422,
+    'INVALID_DECISION',
+  );
   expect(await tdb.db.selectFrom('idempotency').select('key').where('key', '=', 'lost-0').executeTakeFirst()).toBeUndefined();
   const body = { decision: 'approve', verdict: 'true', confirmedLevel: 'junior', comment: '原件已核' };
   const first = await decide(unitTask.id, tokens['unit.jgjx']!, body, { 'Idempotency-Key': 'lost-1' });
   expect(first.status).toBe(200);
   // as if the API had died after the workflow took the decision and before it stored the answer
-  await tdb.db.updateTable('idempotency').set({ status_code: 102, response: JSON.stringify({ inProgress: true }) }).where('key', '=', 'lost-1').execute();
+  await tdb.db
+    .updateTable('idempotency')
+    .set({ status_code: 102, response: JSON.stringify({ inProgress: true }) })
+    .where('key', '=', 'lost-1')
+    .execute();
   const retry = await decide(unitTask.id, tokens['unit.jgjx']!, body, { 'Idempotency-Key': 'lost-1' });
   expect(retry.status).toBe(200);
   expect(retry.headers['idempotent-replayed']).toBe('true');
-  expect(retry.body).toMatchObject({ task: { id: unitTask.id, state: 'done', decision: 'approve' }, subject: { status: 'bureau_review', stage: 'bureau_review' } });
+  expect(retry.body).toMatchObject({
+    task: { id: unitTask.id, state: 'done', decision: 'approve' },
+    subject: { status: 'bureau_review', stage: 'bureau_review' },
+  });
   // the answer is stored now; another key is another request, which finds the task decided
   expect((await tdb.db.selectFrom('idempotency').select('status_code').where('key', '=', 'lost-1').executeTakeFirstOrThrow()).status_code).toBe(200);
   expectProblem(await decide(unitTask.id, tokens['unit.jgjx']!, body, { 'Idempotency-Key': 'lost-2' }), 409, 'TASK_ALREADY_DECIDED');
-  const decided = await tdb.db.selectFrom('timeline').select('id').where('subject_id', '=', created.body.id).where('stage', '=', 'unit_verification').where('event', '=', 'decided').execute();
+  const decided = await tdb.db
+    .selectFrom('timeline')
+    .select('id')
+    .where('subject_id', '=', created.body.id)
+    .where('stage', '=', 'unit_verification')
+    .where('event', '=', 'decided')
+    .execute();
   expect(decided).toHaveLength(1);
 });
 
 test('a clerk never sees or decides a task about their own claim', async () => {
   // a verifier at 精工机械 who is also an applicant (same identity) files a claim
   const verifier = await tdb.db.selectFrom('app_user').selectAll().where('username', '=', 'unit.jgjx').executeTakeFirstOrThrow();
-  const reg = await request(app).post('/api/v1/auth/register').send({ username: 'verifier-self', password: 'Lantern-Quiet-Harbor-71', name: verifier.display_name, idNumber: verifier.id_number, phone: '13900000000' });
+  const reg = await request(app)
+    .post('/api/v1/auth/register')
+    .send({ username: 'verifier-self', password: 'Lantern-Quiet-Harbor-71', name: verifier.display_name, idNumber: verifier.id_number, phone: '13900000000' });
   expect(reg.status).toBe(201);
   const self = await login(app, 'verifier-self', 'Lantern-Quiet-Harbor-71');
   const created = await post('/api/v1/nanxun/claims', self, await withClaimMaterials(app, self, claimBody()));
@@ -243,7 +348,8 @@ test('a clerk never sees or decides a task about their own claim', async () => {
 
 test('registration: check digit, password strength, no oracle on whether the ID number has an account', async () => {
   const id = makeIdNumber('33050219920202456');
-  const reg = (username: string, password: string, idNumber = id) => request(app).post('/api/v1/auth/register').send({ username, password, name: '赵六', idNumber, phone: '13700000000' });
+  const reg = (username: string, password: string, idNumber = id) =>
+    request(app).post('/api/v1/auth/register').send({ username, password, name: '赵六', idNumber, phone: '13700000000' });
   expectProblem(await reg('short', '1234567'), 422, 'WEAK_PASSWORD');
   expectProblem(await reg('digits', '12345678'), 422, 'WEAK_PASSWORD');
   expectProblem(await reg('badcheck', 'Lantern-Quiet-Harbor-71', `${id.slice(0, 17)}${id.endsWith('0') ? '1' : '0'}`), 400, 'VALIDATION_FAILED');
@@ -263,15 +369,50 @@ test('health, OpenAPI, demo accounts, and demo logins refused outside developmen
   expect(h.body).toEqual({ status: 'ok', db: 'ok', temporal: { status: 'ok', serverVersion: null, persistence: null, visibility: null } });
   const doc = await request(app).get('/api/v1/openapi.json');
   expect(doc.status).toBe(200);
-  for (const p of ['/api/v1/nanxun/claims', '/api/v1/nanxun/claims/{id}', '/api/v1/tasks', '/api/v1/tasks/{id}/decision', '/api/v1/public/progress', '/api/v1/auth/login', '/api/v1/admin/calendar/{year}']) {
+  for (const p of [
+    '/api/v1/nanxun/claims',
+    '/api/v1/nanxun/claims/{id}',
+    '/api/v1/tasks',
+    '/api/v1/tasks/{id}/decision',
+    '/api/v1/public/progress',
+    '/api/v1/auth/login',
+    '/api/v1/admin/calendar/{year}',
+  ]) {
     expect(Object.keys(doc.body.paths)).toContain(p);
   }
   const accounts = await request(app).get('/api/v1/dev/accounts');
   const roles = new Set(accounts.body.flatMap((a: { roles: string[] }) => a.roles));
-  for (const r of ['applicant', 'unit_verifier', 'bureau_reviewer', 'rereviewer', 'competent_dept', 'lower_committee', 'committee_office', 'hrss_approver', 'expert', 'admin', 'auditor']) expect(roles).toContain(r);
+  for (const r of [
+    'applicant',
+    'unit_verifier',
+    'bureau_reviewer',
+    'rereviewer',
+    'competent_dept',
+    'lower_committee',
+    'committee_office',
+    'hrss_approver',
+    'expert',
+    'admin',
+    'auditor',
+  ])
+    expect(roles).toContain(r);
   // every town and regulator that re-reviews has a clerk
   const orgs = new Set(accounts.body.map((a: { orgCode: string }) => a.orgCode));
-  for (const t of ['NX-T-NXZ', 'NX-T-LSZ', 'NX-T-SLZ', 'NX-T-LHZ', 'NX-T-HFZ', 'NX-T-SLN', 'NX-T-JGZ', 'NX-T-QJZ', 'NX-T-SCZ', 'NX-T-KFQ', 'NX-ZJJ', 'NX-SCJGJ']) expect(orgs).toContain(t);
+  for (const t of [
+    'NX-T-NXZ',
+    'NX-T-LSZ',
+    'NX-T-SLZ',
+    'NX-T-LHZ',
+    'NX-T-HFZ',
+    'NX-T-SLN',
+    'NX-T-JGZ',
+    'NX-T-QJZ',
+    'NX-T-SCZ',
+    'NX-T-KFQ',
+    'NX-ZJJ',
+    'NX-SCJGJ',
+  ])
+    expect(orgs).toContain(t);
 
   const prod = testApp(tdb.db, env.client, 'unused', { devMode: false });
   expectProblem(await request(prod).post('/api/v1/auth/login').send({ username: 'bureau1', password: 'demo' }), 401, 'UNAUTHENTICATED');
@@ -283,12 +424,32 @@ test('an admin loads a calendar year; bad calendar input is refused', async () =
   expect(got.body).toMatchObject({ year: 2026, known: true });
   expect(got.body.holidays).toEqual(expect.arrayContaining([{ date: '2026-10-01', name: '国庆节' }]));
   expect(got.body.workdays).toEqual(expect.arrayContaining([{ date: '2026-10-10', name: '国庆节' }]));
-  expectProblem(await request(app).put('/api/v1/admin/calendar/2031').set(auth(tokens.admin!)).send({ holidays: [{ date: '2032-01-01', name: '元旦' }], workdays: [] }), 400, 'VALIDATION_FAILED');
-  expectProblem(await request(app).put('/api/v1/admin/calendar/2031').set(auth(tokens.admin!)).send({ holidays: [{ date: '2031-02-30', name: 'x' }], workdays: [] }), 400, 'VALIDATION_FAILED');
+  expectProblem(
+    await request(app)
+      .put('/api/v1/admin/calendar/2031')
+      .set(auth(tokens.admin!))
+      .send({ holidays: [{ date: '2032-01-01', name: '元旦' }], workdays: [] }),
+    400,
+    'VALIDATION_FAILED',
+  );
+  expectProblem(
+    await request(app)
+      .put('/api/v1/admin/calendar/2031')
+      .set(auth(tokens.admin!))
+      .send({ holidays: [{ date: '2031-02-30', name: 'x' }], workdays: [] }),
+    400,
+    'VALIDATION_FAILED',
+  );
   expectProblem(await request(app).put('/api/v1/admin/calendar/2031').set(auth(tokens.bureau1!)).send({ holidays: [], workdays: [] }), 403, 'FORBIDDEN');
-  const put = await request(app).put('/api/v1/admin/calendar/2031').set(auth(tokens.admin!)).send({ holidays: [{ date: '2031-01-01', name: '元旦' }], workdays: [] });
+  const put = await request(app)
+    .put('/api/v1/admin/calendar/2031')
+    .set(auth(tokens.admin!))
+    .send({ holidays: [{ date: '2031-01-01', name: '元旦' }], workdays: [] });
   expect(put.status).toBe(200);
   expect(put.body).toMatchObject({ year: 2031, version: 1, holidays: 1 });
-  const again = await request(app).put('/api/v1/admin/calendar/2031').set(auth(tokens.admin!)).send({ holidays: [{ date: '2031-01-01', name: '元旦' }], workdays: [] });
+  const again = await request(app)
+    .put('/api/v1/admin/calendar/2031')
+    .set(auth(tokens.admin!))
+    .send({ holidays: [{ date: '2031-01-01', name: '元旦' }], workdays: [] });
   expect(again.body.version).toBe(2);
 });

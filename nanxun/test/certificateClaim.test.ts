@@ -33,7 +33,14 @@ async function updateFailure(p: Promise<unknown>): Promise<string> {
 async function toBureauReview(c: Awaited<ReturnType<typeof startCertificateClaim>>) {
   await eventually(() => task(c.taskId('unit_verification')), 'unit task');
   const state = await c.handle.executeUpdate(decideUpdate, {
-    args: [{ taskId: c.taskId('unit_verification'), actor: await actor(tdb.db, 'unit.jgjx'), decision: 'approve', fields: { verdict: 'true', confirmedLevel: c.input.level } }],
+    args: [
+      {
+        taskId: c.taskId('unit_verification'),
+        actor: await actor(tdb.db, 'unit.jgjx'),
+        decision: 'approve',
+        fields: { verdict: 'true', confirmedLevel: c.input.level },
+      },
+    ],
   });
   expect(state).toMatchObject({ status: 'bureau_review', stage: 'bureau_review', openTaskIds: [c.taskId('bureau_review')] });
   return task(c.taskId('bureau_review'));
@@ -88,25 +95,41 @@ test('validators refuse another organisation, the wrong amount, a wrong verdict 
   await eventually(() => task(c.taskId('unit_verification')), 'unit task');
   const unitTask = c.taskId('unit_verification');
   // a verifier of another enterprise
-  expect(await updateFailure(c.handle.executeUpdate(decideUpdate, { args: [{ taskId: unitTask, actor: await actor(tdb.db, 'unit.lsxc'), decision: 'approve' }] }))).toBe('NOT_YOUR_TASK');
+  expect(
+    await updateFailure(c.handle.executeUpdate(decideUpdate, { args: [{ taskId: unitTask, actor: await actor(tdb.db, 'unit.lsxc'), decision: 'approve' }] })),
+  ).toBe('NOT_YOUR_TASK');
   // approve with verdict "not true" is contradictory
   expect(
-    await updateFailure(c.handle.executeUpdate(decideUpdate, { args: [{ taskId: unitTask, actor: await actor(tdb.db, 'unit.jgjx'), decision: 'approve', fields: { verdict: 'not_true' } }] })),
+    await updateFailure(
+      c.handle.executeUpdate(decideUpdate, {
+        args: [{ taskId: unitTask, actor: await actor(tdb.db, 'unit.jgjx'), decision: 'approve', fields: { verdict: 'not_true' } }],
+      }),
+    ),
   ).toBe('INVALID_DECISION');
   // the unit confirms another level than claimed: not an approval
   expect(
-    await updateFailure(c.handle.executeUpdate(decideUpdate, { args: [{ taskId: unitTask, actor: await actor(tdb.db, 'unit.jgjx'), decision: 'approve', fields: { confirmedLevel: 'senior' } }] })),
+    await updateFailure(
+      c.handle.executeUpdate(decideUpdate, {
+        args: [{ taskId: unitTask, actor: await actor(tdb.db, 'unit.jgjx'), decision: 'approve', fields: { confirmedLevel: 'senior' } }],
+      }),
+    ),
   ).toBe('INVALID_DECISION');
   await toBureauReview(c);
-  expect(await updateFailure(c.handle.executeUpdate(decideUpdate, { args: [{ taskId: unitTask, actor: await actor(tdb.db, 'unit.jgjx'), decision: 'approve' }] }))).toBe('TASK_ALREADY_DECIDED');
+  expect(
+    await updateFailure(c.handle.executeUpdate(decideUpdate, { args: [{ taskId: unitTask, actor: await actor(tdb.db, 'unit.jgjx'), decision: 'approve' }] })),
+  ).toBe('TASK_ALREADY_DECIDED');
   // a rejection needs a reason
   expect(
-    await updateFailure(c.handle.executeUpdate(decideUpdate, { args: [{ taskId: c.taskId('bureau_review'), actor: await actor(tdb.db, 'bureau1'), decision: 'reject' }] })),
+    await updateFailure(
+      c.handle.executeUpdate(decideUpdate, { args: [{ taskId: c.taskId('bureau_review'), actor: await actor(tdb.db, 'bureau1'), decision: 'reject' }] }),
+    ),
   ).toBe('INVALID_DECISION');
   await c.handle.executeUpdate(decideUpdate, { args: [{ taskId: c.taskId('bureau_review'), actor: await actor(tdb.db, 'bureau1'), decision: 'approve' }] });
   expect(
     await updateFailure(
-      c.handle.executeUpdate(decideUpdate, { args: [{ taskId: c.taskId('rereview'), actor: await actor(tdb.db, 'rereview.nxz'), decision: 'approve', fields: { amountYuan: 3000 } }] }),
+      c.handle.executeUpdate(decideUpdate, {
+        args: [{ taskId: c.taskId('rereview'), actor: await actor(tdb.db, 'rereview.nxz'), decision: 'approve', fields: { amountYuan: 3000 } }],
+      }),
     ),
   ).toBe('INVALID_DECISION');
   // nothing was written by the refused updates
@@ -124,7 +147,15 @@ test('unit verdict "no record" ends the claim rejected', async () => {
   const c = await startCertificateClaim(env.client, tdb.db, taskQueue, { applicant: 'applicant2' });
   await eventually(() => task(c.taskId('unit_verification')), 'unit task');
   const s = await c.handle.executeUpdate(decideUpdate, {
-    args: [{ taskId: c.taskId('unit_verification'), actor: await actor(tdb.db, 'unit.jgjx'), decision: 'reject', comment: '查无此证', fields: { verdict: 'no_record' } }],
+    args: [
+      {
+        taskId: c.taskId('unit_verification'),
+        actor: await actor(tdb.db, 'unit.jgjx'),
+        decision: 'reject',
+        comment: '查无此证',
+        fields: { verdict: 'no_record' },
+      },
+    ],
   });
   expect(s.status).toBe('rejected');
   expect(await c.handle.result()).toMatchObject({ status: 'rejected' });
@@ -182,8 +213,12 @@ test('a request for materials stops the clock; resubmission resumes it with the 
   expect(paused).toMatchObject({ status: 'supplement_requested', stage: 'bureau_review' });
   expect(await task(t0.id)).toMatchObject({ state: 'paused' });
   // clerks cannot decide a paused task; only the applicant can resubmit
-  expect(await updateFailure(c.handle.executeUpdate(decideUpdate, { args: [{ taskId: t0.id, actor: await actor(tdb.db, 'bureau1'), decision: 'approve' }] }))).toBe('TASK_PAUSED');
-  expect(await updateFailure(c.handle.executeUpdate(resubmitUpdate, { args: [{ taskId: t0.id, actor: await actor(tdb.db, 'bureau1') }] }))).toBe('NOT_YOUR_TASK');
+  expect(
+    await updateFailure(c.handle.executeUpdate(decideUpdate, { args: [{ taskId: t0.id, actor: await actor(tdb.db, 'bureau1'), decision: 'approve' }] })),
+  ).toBe('TASK_PAUSED');
+  expect(await updateFailure(c.handle.executeUpdate(resubmitUpdate, { args: [{ taskId: t0.id, actor: await actor(tdb.db, 'bureau1') }] }))).toBe(
+    'NOT_YOUR_TASK',
+  );
 
   // the applicant takes 30 days: the deadline passes on the calendar, but the clock is stopped
   await env.sleep(30 * 24 * 3600_000);

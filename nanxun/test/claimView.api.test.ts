@@ -40,7 +40,11 @@ afterAll(async () => {
 });
 
 const today = () => shanghaiDate(new Date());
-const post = (path: string, token: string, body: unknown) => request(app).post(path).set(auth(token)).send(body as object);
+const post = (path: string, token: string, body: unknown) =>
+  request(app)
+    .post(path)
+    .set(auth(token))
+    .send(body as object);
 const get = (path: string, token: string) => request(app).get(path).set(auth(token));
 
 /** The projection and the live assembly, read in one snapshot (activities may be committing meanwhile). */
@@ -71,19 +75,29 @@ async function expectCurrent(claimId: string, viewer: 'applicant1' | 'none' = 'a
   if (viewer === 'none') return projected;
   // the API answers with the projection as the viewer sees it (retried: an activity may commit in between)
   const applicant = await actor(tdb.db, 'applicant1');
-  await eventually(async () => {
-    const res = await get(`/api/v1/nanxun/claims/${claimId}`, t.applicant1!);
-    expect(res.status).toBe(200);
-    const live = (await liveClaimView(tdb.db, claimId))!;
-    // plus the claim's materials, listed by the API layer (platform/materials), not the projection
-    expect(res.body).toEqual({ ...presentClaimView(live.view, live.access, applicant, await calendarFor(tdb.db, live.view), new Date()), materials: await listMaterials(tdb.db, 'nanxun_claim', live.view.id) });
-    return true;
-  }, 'the API answering with the projection', 5000);
+  await eventually(
+    async () => {
+      const res = await get(`/api/v1/nanxun/claims/${claimId}`, t.applicant1!);
+      expect(res.status).toBe(200);
+      const live = (await liveClaimView(tdb.db, claimId))!;
+      // plus the claim's materials, listed by the API layer (platform/materials), not the projection
+      expect(res.body).toEqual({
+        ...presentClaimView(live.view, live.access, applicant, await calendarFor(tdb.db, live.view), new Date()),
+        materials: await listMaterials(tdb.db, 'nanxun_claim', live.view.id),
+      });
+      return true;
+    },
+    'the API answering with the projection',
+    5000,
+  );
   return projected;
 }
 
 async function openTask(claimId: string, kind: string, user: string) {
-  return eventually(async () => (await get(`/api/v1/tasks?kind=${kind}`, t[user]!)).body.find((x: { subject: { id: string } }) => x.subject.id === claimId), `${kind} task`);
+  return eventually(
+    async () => (await get(`/api/v1/tasks?kind=${kind}`, t[user]!)).body.find((x: { subject: { id: string } }) => x.subject.id === claimId),
+    `${kind} task`,
+  );
 }
 async function decide(claimId: string, kind: string, user: string, body: Record<string, unknown>) {
   const task = await openTask(claimId, kind, user);
@@ -93,13 +107,17 @@ async function decide(claimId: string, kind: string, user: string, body: Record<
 }
 
 test('the projection equals the live view after every stage of a shortage-talent claim, a clawback and a renaming', async () => {
-  const created = await post('/api/v1/nanxun/claims', t.applicant1!, await withClaimMaterials(app, t.applicant1!, {
-    kind: 'shortage_talent',
-    employerOrgCode: 'NX-E-LHWL',
-    position: '安全主管',
-    certificate: { number: 'ZV-1', level: 'intermediate', issuedOn: addMonths(today(), -20), receivedOn: addMonths(today(), -19) },
-    employment: { since: addMonths(today(), -14), contractYears: 3, socialSecurityMonths: 13, firstIntroduction: true },
-  }));
+  const created = await post(
+    '/api/v1/nanxun/claims',
+    t.applicant1!,
+    await withClaimMaterials(app, t.applicant1!, {
+      kind: 'shortage_talent',
+      employerOrgCode: 'NX-E-LHWL',
+      position: '安全主管',
+      certificate: { number: 'ZV-1', level: 'intermediate', issuedOn: addMonths(today(), -20), receivedOn: addMonths(today(), -19) },
+      employment: { since: addMonths(today(), -14), contractYears: 3, socialSecurityMonths: 13, firstIntroduction: true },
+    }),
+  );
   expect(created.status).toBe(201);
   const id = created.body.id as string;
 
@@ -127,9 +145,18 @@ test('the projection equals the live view after every stage of a shortage-talent
   await openTask(id, 'bureau_review', 'bureau1');
   v = await expectCurrent(id);
   expect(v).toMatchObject({ status: 'bureau_review' });
-  expect(v.timeline.find((e) => e.event === 'decided')).toMatchObject({ orgName: expect.any(String), details: { verdict: 'true', confirmedLevel: 'intermediate' } });
+  expect(v.timeline.find((e) => e.event === 'decided')).toMatchObject({
+    orgName: expect.any(String),
+    details: { verdict: 'true', confirmedLevel: 'intermediate' },
+  });
   // the decision's entry names the materials the unit had before it (0025_materials), in the projection as live
-  expect((v.timeline.find((e) => e.event === 'decided')!.details as { materials: { kind: string }[] }).materials.map((m) => m.kind)).toEqual(['id_card', 'certificate', 'contract', 'social_insurance', 'tax']);
+  expect((v.timeline.find((e) => e.event === 'decided')!.details as { materials: { kind: string }[] }).materials.map((m) => m.kind)).toEqual([
+    'id_card',
+    'certificate',
+    'contract',
+    'social_insurance',
+    'tax',
+  ]);
   await decide(id, 'bureau_review', 'bureau1', { decision: 'approve' });
   await openTask(id, 'rereview', 'rereview.jtj');
   await expectCurrent(id);
@@ -213,13 +240,37 @@ test('the projection equals the live view after every stage of a shortage-talent
   await tdb.db.transaction().execute(async (submit) => {
     await submit
       .insertInto('claim')
-      .values({ ...early, id: earlyId, application_no: `${early.application_no}-E`, workflow_id: `${early.workflow_id}-E`, kind: 'certificate', applicant_id_number: '110105194912310029', form: JSON.stringify(early.form), status: 'unit_verification', closed_at: null, close_reason: null })
+      .values({
+        ...early,
+        id: earlyId,
+        application_no: `${early.application_no}-E`,
+        workflow_id: `${early.workflow_id}-E`,
+        kind: 'certificate',
+        applicant_id_number: '110105194912310029',
+        form: JSON.stringify(early.form),
+        status: 'unit_verification',
+        closed_at: null,
+        close_reason: null,
+      })
       .execute();
     await sql`set constraints all immediate`.execute(submit); // its rebuild runs now, as at its commit
     task = tdb.db.transaction().execute(async (trx) => {
       await trx
         .insertInto('timeline')
-        .values({ event_key: `${earlyId}/first`, subject_type: 'nanxun_claim', subject_id: earlyId, stage: 'unit_verification', org_code: 'NX-E-LHWL', actor: 'system', actor_name: '系统', event: 'task_opened', decision: null, comment: null, data: null, at: new Date() })
+        .values({
+          event_key: `${earlyId}/first`,
+          subject_type: 'nanxun_claim',
+          subject_id: earlyId,
+          stage: 'unit_verification',
+          org_code: 'NX-E-LHWL',
+          actor: 'system',
+          actor_name: '系统',
+          event: 'task_opened',
+          decision: null,
+          comment: null,
+          data: null,
+          at: new Date(),
+        })
         .execute();
     });
     await new Promise((r) => setTimeout(r, 300));
@@ -245,7 +296,9 @@ test('the migration fills the projection of claims that already exist', async ()
   const ids = (await tdb.db.selectFrom('claim').select('id').execute()).map((r) => r.id);
   expect(ids.length).toBeGreaterThan(0);
   await m0006.down(tdb.db);
-  expect((await sql<{ n: number }>`select count(*)::int as n from information_schema.tables where table_name = 'claim_view'`.execute(tdb.db)).rows[0]!.n).toBe(0);
+  expect((await sql<{ n: number }>`select count(*)::int as n from information_schema.tables where table_name = 'claim_view'`.execute(tdb.db)).rows[0]!.n).toBe(
+    0,
+  );
   await m0006.up(tdb.db);
   // 0025_materials extends the timeline details (the materials each decision saw) and rebuilds the projections
   await installTimelineDetails(tdb.db);

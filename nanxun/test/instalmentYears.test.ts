@@ -28,7 +28,9 @@ async function approveYear(c: Claim, prefix: string, amountYuan: number) {
     ['rereview', 'rereview.fgjxj', { amountYuan }],
   ] as const) {
     await eventually(() => task(c.taskId(prefix + key)), prefix + key);
-    await c.handle.executeUpdate(decideUpdate, { args: [{ taskId: c.taskId(prefix + key), actor: await actor(tdb.db, username), decision: 'approve', fields }] });
+    await c.handle.executeUpdate(decideUpdate, {
+      args: [{ taskId: c.taskId(prefix + key), actor: await actor(tdb.db, username), decision: 'approve', fields }],
+    });
   }
 }
 
@@ -52,7 +54,11 @@ test('year 1 paid on 12-03: the next 12-01 release opens year 2 (due 12-03) and 
 
   const c = await startShortageClaim(env.client, tdb.db, taskQueue, { applicant: 'applicant1', employer: 'NX-E-JGJX' });
   await approveYear(c, '', 3000);
-  const paidOn = async () => (await tdb.db.selectFrom('payout').select(['instalment_no', 'paid_at']).where('claim_id', '=', c.id).orderBy('instalment_no').execute()).map((p) => [p.instalment_no, shanghaiDate(p.paid_at)]);
+  const paidOn = async () =>
+    (await tdb.db.selectFrom('payout').select(['instalment_no', 'paid_at']).where('claim_id', '=', c.id).orderBy('instalment_no').execute()).map((p) => [
+      p.instalment_no,
+      shanghaiDate(p.paid_at),
+    ]);
   expect(await eventually(async () => ((await paidOn()).length === 1 ? paidOn() : null), 'year 1 paid')).toEqual([[1, `${y}-12-03`]]);
   expect((await instalments(c.id))[1]).toMatchObject({ status: 'scheduled', due_on: `${y + 1}-12-03` });
 

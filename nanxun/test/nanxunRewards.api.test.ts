@@ -22,7 +22,20 @@ beforeAll(async () => {
   const taskQueue = uniqueTaskQueue('rewards');
   ({ stop: stopWorker } = await startWorker(env, tdb.db, taskQueue));
   app = testApp(tdb.db, env.client, taskQueue);
-  for (const u of ['applicant1', 'applicant2', 'applicant3', 'unit.lhwl', 'unit.jgjx', 'bureau1', 'rereview.jtj', 'rereview.lhz', 'rereview.fgjxj', 'admin', 'auditor']) t[u] = await login(app, u);
+  for (const u of [
+    'applicant1',
+    'applicant2',
+    'applicant3',
+    'unit.lhwl',
+    'unit.jgjx',
+    'bureau1',
+    'rereview.jtj',
+    'rereview.lhz',
+    'rereview.fgjxj',
+    'admin',
+    'auditor',
+  ])
+    t[u] = await login(app, u);
 });
 afterAll(async () => {
   await stopWorker?.();
@@ -31,7 +44,11 @@ afterAll(async () => {
 });
 
 const today = () => shanghaiDate(new Date());
-const post = (path: string, token: string, body: unknown) => request(app).post(path).set(auth(token)).send(body as object);
+const post = (path: string, token: string, body: unknown) =>
+  request(app)
+    .post(path)
+    .set(auth(token))
+    .send(body as object);
 const get = (path: string, token: string) => request(app).get(path).set(auth(token));
 const shortage = (over: Record<string, unknown> = {}, employment: Record<string, unknown> = {}) => ({
   kind: 'shortage_talent',
@@ -42,17 +59,29 @@ const shortage = (over: Record<string, unknown> = {}, employment: Record<string,
 });
 async function decideAll(claimId: string, steps: [string, string, Record<string, unknown>][]) {
   for (const [kind, user, body] of steps) {
-    const task = await eventually(async () => (await get(`/api/v1/tasks?kind=${kind}`, t[user]!)).body.find((x: { subject: { id: string } }) => x.subject.id === claimId), `${kind} task`);
+    const task = await eventually(
+      async () => (await get(`/api/v1/tasks?kind=${kind}`, t[user]!)).body.find((x: { subject: { id: string } }) => x.subject.id === claimId),
+      `${kind} task`,
+    );
     const r = await post(`/api/v1/tasks/${encodeURIComponent(task.id)}/decision`, t[user]!, body);
     expect(r.status).toBe(200);
   }
 }
 
 test('a shortage-talent claim is refused with every failing reason, checked against the data held', async () => {
-  const bad = await post('/api/v1/nanxun/claims', t.applicant2!, shortage({ certificate: { number: 'ZB-2', level: 'junior', issuedOn: addMonths(today(), -3), receivedOn: addMonths(today(), -2) } }, { contractYears: 2, socialSecurityMonths: 6, firstIntroduction: false, since: addMonths(today(), -6) }));
+  const bad = await post(
+    '/api/v1/nanxun/claims',
+    t.applicant2!,
+    shortage(
+      { certificate: { number: 'ZB-2', level: 'junior', issuedOn: addMonths(today(), -3), receivedOn: addMonths(today(), -2) } },
+      { contractYears: 2, socialSecurityMonths: 6, firstIntroduction: false, since: addMonths(today(), -6) },
+    ),
+  );
   expect(bad.status).toBe(422);
   expect(bad.body).toMatchObject({ code: 'NOT_ELIGIBLE' });
-  expect(bad.body.reasons).toEqual(expect.arrayContaining(['LEVEL_NOT_INTERMEDIATE', 'CONTRACT_TOO_SHORT', 'CONTRIBUTIONS_TOO_SHORT', 'NOT_FIRST_INTRODUCTION']));
+  expect(bad.body.reasons).toEqual(
+    expect.arrayContaining(['LEVEL_NOT_INTERMEDIATE', 'CONTRACT_TOO_SHORT', 'CONTRIBUTIONS_TOO_SHORT', 'NOT_FIRST_INTRODUCTION']),
+  );
   const ok = await post('/api/v1/nanxun/claims', t.applicant1!, await withClaimMaterials(app, t.applicant1!, shortage()));
   expect(ok.status).toBe(201);
   expect(ok.body).toMatchObject({ kind: 'shortage_talent', amountYuan: 10000, status: 'unit_verification' });
@@ -95,30 +124,43 @@ test('a shortage-talent claim is refused with every failing reason, checked agai
 });
 
 test('a clawback recovers, cancels and blacklists; the person can claim nothing more', async () => {
-  const created = await post('/api/v1/nanxun/claims', t.applicant3!, await withClaimMaterials(app, t.applicant3!, {
-    kind: 'certificate',
-    employerOrgCode: 'NX-E-JGJX',
-    certificate: { number: 'ZC-1', level: 'junior', issuedOn: addDays(today(), -30), receivedOn: addDays(today(), -20) },
-  }));
+  const created = await post(
+    '/api/v1/nanxun/claims',
+    t.applicant3!,
+    await withClaimMaterials(app, t.applicant3!, {
+      kind: 'certificate',
+      employerOrgCode: 'NX-E-JGJX',
+      certificate: { number: 'ZC-1', level: 'junior', issuedOn: addDays(today(), -30), receivedOn: addDays(today(), -20) },
+    }),
+  );
   await decideAll(created.body.id, [
     ['unit_verification', 'unit.jgjx', { decision: 'approve' }],
     ['bureau_review', 'bureau1', { decision: 'approve' }],
   ]);
-  const pending = await post('/api/v1/nanxun/claims', t.applicant3!, await withClaimMaterials(app, t.applicant3!, {
-    kind: 'certificate',
-    employerOrgCode: 'NX-E-JGJX',
-    certificate: { number: 'ZC-2', level: 'intermediate', issuedOn: addDays(today(), -30), receivedOn: addDays(today(), -20) },
-  }));
+  const pending = await post(
+    '/api/v1/nanxun/claims',
+    t.applicant3!,
+    await withClaimMaterials(app, t.applicant3!, {
+      kind: 'certificate',
+      employerOrgCode: 'NX-E-JGJX',
+      certificate: { number: 'ZC-2', level: 'intermediate', issuedOn: addDays(today(), -30), receivedOn: addDays(today(), -20) },
+    }),
+  );
   expect(pending.status).toBe(201);
   const rr = await login(app, 'rereview.nxz');
-  const task = await eventually(async () => (await get('/api/v1/tasks?kind=rereview', rr)).body.find((x: { subject: { id: string } }) => x.subject.id === created.body.id), 'rereview');
+  const task = await eventually(
+    async () => (await get('/api/v1/tasks?kind=rereview', rr)).body.find((x: { subject: { id: string } }) => x.subject.id === created.body.id),
+    'rereview',
+  );
   await post(`/api/v1/tasks/${encodeURIComponent(task.id)}/decision`, rr, { decision: 'approve', amountYuan: 1000 });
 
   expect((await post(`/api/v1/nanxun/claims/${created.body.id}/clawback`, t['unit.jgjx']!, { reason: '证书系伪造' })).status).toBe(403);
   const cb = await post(`/api/v1/nanxun/claims/${created.body.id}/clawback`, t.bureau1!, { reason: '证书系伪造' });
   expect(cb.status).toBe(200);
   expect(cb.body).toMatchObject({ status: 'clawed_back', recoveredYuan: 1000, blacklisted: true, decidedBy: 'bureau1' });
-  expect(cb.body.affectedClaims.map((c: { applicationNo: string }) => c.applicationNo).sort()).toEqual([created.body.applicationNo, pending.body.applicationNo].sort());
+  expect(cb.body.affectedClaims.map((c: { applicationNo: string }) => c.applicationNo).sort()).toEqual(
+    [created.body.applicationNo, pending.body.applicationNo].sort(),
+  );
   expect((await post(`/api/v1/nanxun/claims/${created.body.id}/clawback`, t.bureau1!, { reason: 'again' })).body.code).toBe('ALREADY_CLAWED_BACK');
 
   const view = await get(`/api/v1/nanxun/claims/${created.body.id}`, t.applicant3!);
@@ -153,18 +195,31 @@ test('budgets: admin sets them per body and year; bad bodies and amounts are ref
 });
 
 test('a high-level talent claim submitted before the title is a year old waits for that day', async () => {
-  const reg = await request(app).post('/api/v1/auth/register').send({ username: 'gaogong', password: 'Lantern-Quiet-Harbor-71', name: '高工', idNumber: makeIdNumber('33050219800101333'), phone: '13600000000' });
+  const reg = await request(app)
+    .post('/api/v1/auth/register')
+    .send({ username: 'gaogong', password: 'Lantern-Quiet-Harbor-71', name: '高工', idNumber: makeIdNumber('33050219800101333'), phone: '13600000000' });
   expect(reg.status).toBe(201);
   const token = await login(app, 'gaogong', 'Lantern-Quiet-Harbor-71');
   const grantedOn = addMonths(today(), -6);
-  const r = await post('/api/v1/nanxun/claims', token, { kind: 'high_level', employerOrgCode: 'NX-E-JGJX', title: { level: 'professor', certificateNumber: 'ZG-1', grantedOn, socialSecurityMonths: 24 } });
+  const r = await post('/api/v1/nanxun/claims', token, {
+    kind: 'high_level',
+    employerOrgCode: 'NX-E-JGJX',
+    title: { level: 'professor', certificateNumber: 'ZG-1', grantedOn, socialSecurityMonths: 24 },
+  });
   expect(r.status).toBe(201);
   expect(r.body).toMatchObject({ kind: 'high_level', amountYuan: 30000, status: 'awaiting_eligibility' });
   expect(r.body.applicationNo).toMatch(/^NX-GC-/);
-  expect((await tdb.db.selectFrom('task').selectAll().where('subject_id', '=', r.body.id).execute())).toHaveLength(0);
-  const dup = await post('/api/v1/nanxun/claims', token, { kind: 'high_level', employerOrgCode: 'NX-E-JGJX', title: { level: 'professor', certificateNumber: 'ZG-1', grantedOn, socialSecurityMonths: 24 } });
+  expect(await tdb.db.selectFrom('task').selectAll().where('subject_id', '=', r.body.id).execute()).toHaveLength(0);
+  const dup = await post('/api/v1/nanxun/claims', token, {
+    kind: 'high_level',
+    employerOrgCode: 'NX-E-JGJX',
+    title: { level: 'professor', certificateNumber: 'ZG-1', grantedOn, socialSecurityMonths: 24 },
+  });
   expect(dup.body.code).toBe('DUPLICATE_CLAIM');
   // half a year later the title has been held a year: the unit verification opens
   await env.sleep(Date.parse(`${addMonths(grantedOn, 12)}T08:00:00+08:00`) - (await env.currentTimeMs()));
-  await eventually(() => tdb.db.selectFrom('task').selectAll().where('subject_id', '=', r.body.id).where('kind', '=', 'unit_verification').executeTakeFirst(), 'the unit verification');
+  await eventually(
+    () => tdb.db.selectFrom('task').selectAll().where('subject_id', '=', r.body.id).where('kind', '=', 'unit_verification').executeTakeFirst(),
+    'the unit verification',
+  );
 });

@@ -47,7 +47,9 @@ test('a payout retried after a crash between its write and its completion pays o
     const c = await startCertificateClaim(env.client, tdb.db, taskQueue, { level: 'junior' });
     const task = (k: string) => tdb.db.selectFrom('task').selectAll().where('id', '=', c.taskId(k)).executeTakeFirst();
     await eventually(() => task('unit_verification'), 'unit task');
-    await c.handle.executeUpdate(decideUpdate, { args: [{ taskId: c.taskId('unit_verification'), actor: await actor(tdb.db, 'unit.jgjx'), decision: 'approve' }] });
+    await c.handle.executeUpdate(decideUpdate, {
+      args: [{ taskId: c.taskId('unit_verification'), actor: await actor(tdb.db, 'unit.jgjx'), decision: 'approve' }],
+    });
     await c.handle.executeUpdate(decideUpdate, { args: [{ taskId: c.taskId('bureau_review'), actor: await actor(tdb.db, 'bureau1'), decision: 'approve' }] });
     const state = await c.handle.executeUpdate(decideUpdate, {
       args: [{ taskId: c.taskId('rereview'), actor: await actor(tdb.db, 'rereview.nxz'), decision: 'approve', fields: { amountYuan: 1000 } }],

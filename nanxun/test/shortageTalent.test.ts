@@ -66,7 +66,10 @@ test('three years: 3,000 + 3,000 + 4,000 through the yearly release, re-reviewed
   const releaseDay = addMonths(firstPaidOn, 12);
   const year2 = Number(releaseDay.slice(0, 4));
   const weekday = (d: string) => ![0, 6].includes(new Date(`${d}T00:00:00Z`).getUTCDay());
-  const holidays = [1, 2, 3].map((d) => addDays(releaseDay, d)).filter((d) => d.startsWith(String(year2)) && weekday(d)).map((date) => ({ date, name: '测试假日' }));
+  const holidays = [1, 2, 3]
+    .map((d) => addDays(releaseDay, d))
+    .filter((d) => d.startsWith(String(year2)) && weekday(d))
+    .map((date) => ({ date, name: '测试假日' }));
   let saturday = addDays(releaseDay, 4);
   while (new Date(`${saturday}T00:00:00Z`).getUTCDay() !== 6) saturday = addDays(saturday, 1);
   const workdays = saturday.startsWith(String(year2)) ? [{ date: saturday, name: '调休上班' }] : [];
@@ -74,8 +77,14 @@ test('three years: 3,000 + 3,000 + 4,000 through the yearly release, re-reviewed
   await loadCalendarYear(tdb.db, {
     year: year2,
     source: 'test notice',
-    holidays: [...existing.filter((d) => d.kind === 'holiday' && !workdays.some((w) => w.date === d.date)).map((d) => ({ date: d.date, name: d.name })), ...holidays.filter((h) => !existing.some((d) => d.date === h.date))],
-    workdays: [...existing.filter((d) => d.kind === 'workday' && !holidays.some((h) => h.date === d.date)).map((d) => ({ date: d.date, name: d.name })), ...workdays.filter((w) => !existing.some((d) => d.date === w.date))],
+    holidays: [
+      ...existing.filter((d) => d.kind === 'holiday' && !workdays.some((w) => w.date === d.date)).map((d) => ({ date: d.date, name: d.name })),
+      ...holidays.filter((h) => !existing.some((d) => d.date === h.date)),
+    ],
+    workdays: [
+      ...existing.filter((d) => d.kind === 'workday' && !holidays.some((h) => h.date === d.date)).map((d) => ({ date: d.date, name: d.name })),
+      ...workdays.filter((w) => !existing.some((d) => d.date === w.date)),
+    ],
     loadedBy: 'test',
   });
   await releaseOn(releaseDay);
@@ -143,7 +152,10 @@ test('a clawback while waiting for year 3 recovers both payments, cancels year 3
   expect(payouts.every((p) => p.recovered_at && p.recovery_reason === '社保缴纳证明系伪造')).toBe(true);
   expect((await instalments(c.id)).map((r) => r.status)).toEqual(['paid', 'paid', 'cancelled']);
   const person = (await claimRow(c.id)).applicant_id_number;
-  expect(await tdb.db.selectFrom('blacklist').selectAll().where('id_number', '=', person).executeTakeFirst()).toMatchObject({ decided_by: 'bureau1', reason: '社保缴纳证明系伪造' });
+  expect(await tdb.db.selectFrom('blacklist').selectAll().where('id_number', '=', person).executeTakeFirst()).toMatchObject({
+    decided_by: 'bureau1',
+    reason: '社保缴纳证明系伪造',
+  });
   // the year-3 release finds nothing to open
   await releaseOn(addMonths(shanghaiDate(payouts[0]!.paid_at), 24));
   await new Promise((r) => setTimeout(r, 1500));
@@ -164,11 +176,15 @@ test('a payout that would overdraw the fund waits, visibly, until the budget is 
   // a day later it tries again, and waits again without a second timeline row
   await env.sleep(25 * 3600_000);
   await new Promise((r) => setTimeout(r, 1000));
-  expect(await tdb.db.selectFrom('timeline').selectAll().where('subject_id', '=', c.id).where('event', '=', 'payout_awaiting_budget').execute()).toHaveLength(1);
+  expect(await tdb.db.selectFrom('timeline').selectAll().where('subject_id', '=', c.id).where('event', '=', 'payout_awaiting_budget').execute()).toHaveLength(
+    1,
+  );
   await tdb.db.updateTable('fund_budget').set({ budget_yuan: 50000 }).where('org_code', '=', 'NX-SCJGJ').where('year', '=', year).execute();
   await c.handle.signal('budgetChanged');
   await eventually(async () => ((await claimRow(c.id)).status === 'awaiting_next_instalment' ? true : null), 'the payout');
-  expect(await tdb.db.selectFrom('payout').select(['amount_yuan', 'fund_org_code']).where('claim_id', '=', c.id).execute()).toEqual([{ amount_yuan: 3000, fund_org_code: 'NX-SCJGJ' }]);
+  expect(await tdb.db.selectFrom('payout').select(['amount_yuan', 'fund_org_code']).where('claim_id', '=', c.id).execute()).toEqual([
+    { amount_yuan: 3000, fund_org_code: 'NX-SCJGJ' },
+  ]);
 });
 
 test('a claim brought over with its first instalment already paid waits for the second year', async () => {

@@ -23,7 +23,14 @@ export async function certificateClaimWorkflow(input: CertificateClaimInput): Pr
   const p = new ClaimProcess(input);
   const duplicate = await p.recordSubmission();
   if (duplicate) return duplicate;
-  const round = await p.reviewRound({ keyPrefix: '', yearNo: 1, rereviewOrgCode: input.rereviewOrgCode, level: input.level, amountYuan: input.amountYuan, announce: false });
+  const round = await p.reviewRound({
+    keyPrefix: '',
+    yearNo: 1,
+    rereviewOrgCode: input.rereviewOrgCode,
+    level: input.level,
+    amountYuan: input.amountYuan,
+    announce: false,
+  });
   if (!round.approved) return round.outcome;
   const paid = await p.pay(1, input.amountYuan, input.rereviewOrgCode, round.rereview.actor?.username ?? null);
   if (paid === 'clawed_back') return p.endClawedBack();

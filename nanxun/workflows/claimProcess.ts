@@ -3,7 +3,7 @@
  * (unit verification → 区应急管理局 preliminary review within 10 working days → re-review), the payout within the
  * fund's budget, and the reaction to a clawback. The claim workflows compose these.
  */
-import { allHandlersFinished, condition, patched, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+import { patched, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 import { DB_ACTIVITY, DB_LOCAL_ACTIVITY } from '../../platform/workflows/activityOptions';
 import type { ClaimActivities, ClaimStatusInput } from '../activities/claims';
 import type { PayoutActivities } from '../activities/payouts';
@@ -74,12 +74,22 @@ export class ClaimProcess {
     });
   }
 
-  async setStatus(status: string, stage: string, close?: { reason: string | null; event: string }, instalment?: { yearNo: number; status: 'in_review' }): Promise<void> {
+  async setStatus(
+    status: string,
+    stage: string,
+    close?: { reason: string | null; event: string },
+    instalment?: { yearNo: number; status: 'in_review' },
+  ): Promise<void> {
     await claims.setClaimStatus(this.statusChange(status, stage, close, instalment));
   }
 
   /** The workflow's status becomes `status`; returns the projection of it for the claim row. */
-  private statusChange(status: string, stage: string, close?: { reason: string | null; event: string }, instalment?: { yearNo: number; status: 'in_review' }): ClaimStatusInput {
+  private statusChange(
+    status: string,
+    stage: string,
+    close?: { reason: string | null; event: string },
+    instalment?: { yearNo: number; status: 'in_review' },
+  ): ClaimStatusInput {
     this.state.status = status;
     this.state.stage = stage;
     return {
@@ -156,7 +166,9 @@ export class ClaimProcess {
         subject: this.subject,
         check: check(s.kind),
         ...pauseHooks(s.kind),
-        ...(openWithAnnouncement ? { open: (open) => claimsLocal.openReleasedRound({ status: this.statusChange(s.kind, s.kind, undefined, instalment), open }) } : {}),
+        ...(openWithAnnouncement
+          ? { open: (open) => claimsLocal.openReleasedRound({ status: this.statusChange(s.kind, s.kind, undefined, instalment), open }) }
+          : {}),
       });
       if (this.clawback) return { approved: false, outcome: await this.endClawedBack() };
       if (last.decision !== 'approve') return { approved: false, outcome: await this.rejected(s.kind, last) };
@@ -172,7 +184,15 @@ export class ClaimProcess {
     await this.setStatus('payout', 'payout');
     if (!patched('payout-within-budget')) {
       // histories recorded before fund budgets
-      const r = await claims.recordPayout({ claimId: this.id.claimId, instalmentNo: yearNo, amountYuan, fundOrgCode, approvedBy, at: nowIso(), eventKey: this.tasks.eventKey(`payout-${yearNo}`) });
+      const r = await claims.recordPayout({
+        claimId: this.id.claimId,
+        instalmentNo: yearNo,
+        amountYuan,
+        fundOrgCode,
+        approvedBy,
+        at: nowIso(),
+        eventKey: this.tasks.eventKey(`payout-${yearNo}`),
+      });
       this.state.paidYuan += amountYuan;
       return { paidAt: r.paidAt };
     }

@@ -11,7 +11,13 @@ const acts = proxyActivities<ClawbackActivities>({
   retry: RETRY_UNTIL_DONE,
 });
 
-export async function clawbackWorkflow(input: { claimId: string; reason: string; by: string; byName: string; byOrg: string | null }): Promise<ClawbackSummary & { at: string }> {
+export async function clawbackWorkflow(input: {
+  claimId: string;
+  reason: string;
+  by: string;
+  byName: string;
+  byOrg: string | null;
+}): Promise<ClawbackSummary & { at: string }> {
   const at = new Date(Date.now()).toISOString();
   const summary = await acts.clawbackPerson({ ...input, at, eventKeyPrefix: workflowInfo().workflowId });
   await acts.signalClawback({ workflowIds: summary.personClaims.map((c) => c.workflowId), reason: input.reason, by: input.by });

@@ -1,8 +1,3 @@
-/**
- * Nanxun high-level talent reward (高层次人才奖励, seed 001 annex 3 二(五)): 副高 15,000, 正高 30,000 yuan once
- * the title certificate has been held for a year. A claim that arrives early waits out that year, durably.
- */
-import { condition } from '@temporalio/workflow';
 import { ClaimProcess, type ClaimOutcome } from './claimProcess';
 import type { SubmittedClaim } from '../claimRepository';
 import { startOfShanghaiDay } from '../../platform/calendar/workdays';
@@ -30,7 +25,14 @@ export async function highLevelClaimWorkflow(input: HighLevelClaimInput): Promis
     await p.tasks.waitFor(() => p.clawback != null, waitMs);
     if (p.clawback) return p.endClawedBack();
   }
-  const round = await p.reviewRound({ keyPrefix: '', yearNo: 1, rereviewOrgCode: input.rereviewOrgCode, level: input.level, amountYuan: input.amountYuan, announce: waitMs > 0 });
+  const round = await p.reviewRound({
+    keyPrefix: '',
+    yearNo: 1,
+    rereviewOrgCode: input.rereviewOrgCode,
+    level: input.level,
+    amountYuan: input.amountYuan,
+    announce: waitMs > 0,
+  });
   if (!round.approved) return round.outcome;
   const paid = await p.pay(1, input.amountYuan, input.rereviewOrgCode, round.rereview.actor?.username ?? null);
   if (paid === 'clawed_back') return p.endClawedBack();

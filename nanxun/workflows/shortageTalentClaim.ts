@@ -5,7 +5,7 @@
  * Years 2 and 3 wait, durably, for the yearly release (a Temporal Schedule runs it). If the unit does not confirm,
  * that instalment and the later ones are not paid and the claim ends; what was paid stays paid.
  */
-import { condition, patched, setHandler } from '@temporalio/workflow';
+import { patched, setHandler } from '@temporalio/workflow';
 import { ClaimProcess, type ClaimOutcome } from './claimProcess';
 import type { SubmittedClaim } from '../claimRepository';
 import { releaseInstalmentSignal } from '../messages';

@@ -43,9 +43,11 @@ export async function orgExists(exec: Exec, code: string): Promise<boolean> {
 }
 
 export async function listUsers(db: Kysely<Database>, q: { orgCode?: string; q?: string; role?: string; limit: number; offset: number }) {
-  let s = db.selectFrom('app_user').leftJoin('login_lockout as l', (j) =>
-    j.on(sql`l.username_key`, '=', sql`lower(app_user.username)`).on('l.unlocked_at', 'is', null).on('l.locked_until', '>', sql<Date>`now()`),
-  );
+  let s = db
+    .selectFrom('app_user')
+    .leftJoin('login_lockout as l', (j) =>
+      j.on(sql`l.username_key`, '=', sql`lower(app_user.username)`).on('l.unlocked_at', 'is', null).on('l.locked_until', '>', sql<Date>`now()`),
+    );
   if (q.orgCode) s = s.where('app_user.org_code', '=', q.orgCode);
   if (q.role) s = s.where(sql<boolean>`${q.role} = any(app_user.roles)`);
   if (q.q) {
@@ -103,7 +105,13 @@ export async function listDisputes(db: Kysely<Database>, state: 'open' | 'resolv
 }
 
 /** The bureau's decision: `winner` holds the identity, every other applicant account for it is flagged. */
-export async function resolveDisputeFor(trx: Transaction<Database>, disputeId: number, winnerUserId: number, by: string, reason: string): Promise<{ flagged: { id: number; username: string }[] }> {
+export async function resolveDisputeFor(
+  trx: Transaction<Database>,
+  disputeId: number,
+  winnerUserId: number,
+  by: string,
+  reason: string,
+): Promise<{ flagged: { id: number; username: string }[] }> {
   const d = await trx.selectFrom('identity_dispute').selectAll().where('id', '=', disputeId).forUpdate().executeTakeFirstOrThrow();
   const flagged = await trx
     .updateTable('app_user')

@@ -27,7 +27,10 @@ import {
 } from './views';
 import type { User } from '../../db/schema';
 
-type UserRow = Pick<User, 'username' | 'display_name' | 'roles' | 'org_code' | 'deactivated_at' | 'must_change_password' | 'identity_status' | 'is_demo' | 'created_at' | 'created_by'> & {
+type UserRow = Pick<
+  User,
+  'username' | 'display_name' | 'roles' | 'org_code' | 'deactivated_at' | 'must_change_password' | 'identity_status' | 'is_demo' | 'created_at' | 'created_by'
+> & {
   locked_until?: Date | null;
 };
 export const adminUserView = (u: UserRow): z.infer<typeof AdminUserView> => ({
@@ -46,7 +49,8 @@ export const adminUserView = (u: UserRow): z.infer<typeof AdminUserView> => ({
 
 const UsernameParam = z.object({ username: z.string().min(1).max(100) });
 const clientIp = (req: Request) => req.ip ?? null;
-const dayOrInstant = (v: string, end: boolean) => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? new Date(`${v}T00:00:00+08:00`).getTime() + (end ? 86_400_000 : 0) : Date.parse(v));
+const dayOrInstant = (v: string, end: boolean) =>
+  /^\d{4}-\d{2}-\d{2}$/.test(v) ? new Date(`${v}T00:00:00+08:00`).getTime() + (end ? 86_400_000 : 0) : Date.parse(v);
 
 export function accountAdminRoutes(deps: AppDeps & { sessions: SessionStore }): Router {
   const router = Router();
@@ -118,7 +122,13 @@ export function accountAdminRoutes(deps: AppDeps & { sessions: SessionStore }): 
     access: { roles: ['admin', 'auditor'] },
     responses: { 200: { description: 'current locks', schema: z.array(LockoutView) } },
     handler: async () =>
-      (await listLockouts(db)).map((l) => ({ username: l.username_key, lockedAt: iso(l.locked_at)!, lockedUntil: iso(l.locked_until)!, failures: l.failures, addresses: l.addresses })),
+      (await listLockouts(db)).map((l) => ({
+        username: l.username_key,
+        lockedAt: iso(l.locked_at)!,
+        lockedUntil: iso(l.locked_until)!,
+        failures: l.failures,
+        addresses: l.addresses,
+      })),
   });
 
   defineRoute(router, {

@@ -39,7 +39,14 @@ export async function createAccount(
   try {
     const user = await ctx.db.transaction().execute(async (trx) => {
       const u = await insertStaffUser(trx, { ...body, roles: [...new Set(body.roles)], passwordHash, createdBy: by.username });
-      await recordAudit(trx, { actor: by, action: 'user.created', targetType: 'user', targetId: u.username, clientIp, details: { roles: u.roles, orgCode: u.org_code, displayName: u.display_name } });
+      await recordAudit(trx, {
+        actor: by,
+        action: 'user.created',
+        targetType: 'user',
+        targetId: u.username,
+        clientIp,
+        details: { roles: u.roles, orgCode: u.org_code, displayName: u.display_name },
+      });
       return u;
     });
     return { user, oneTimePassword: otp };
@@ -64,7 +71,9 @@ export async function patchAccount(
 ): Promise<User> {
   const u = await target(ctx, username);
   if (u.id === by.userId && (patch.active === false || (patch.roles && !patch.roles.includes('admin')))) {
-    throw new Problem('VALIDATION_FAILED', 'you cannot deactivate your own account or remove your own admin role', { field: patch.active === false ? 'active' : 'roles' });
+    throw new Problem('VALIDATION_FAILED', 'you cannot deactivate your own account or remove your own admin role', {
+      field: patch.active === false ? 'active' : 'roles',
+    });
   }
   const roles = patch.roles ? [...new Set(patch.roles)] : undefined;
   const rolesChanged = !!roles && (roles.length !== u.roles.length || roles.some((r) => !u.roles.includes(r)));
@@ -76,7 +85,8 @@ export async function patchAccount(
       ...(activeChanged ? { deactivatedAt: patch.active ? null : new Date() } : {}),
     });
     let revoked = 0;
-    if (rolesChanged || (activeChanged && patch.active === false)) revoked = await revokeUserSessions(trx, u.id, rolesChanged ? 'roles changed' : 'deactivated');
+    if (rolesChanged || (activeChanged && patch.active === false))
+      revoked = await revokeUserSessions(trx, u.id, rolesChanged ? 'roles changed' : 'deactivated');
     const changes: Record<string, unknown> = {};
     if (rolesChanged) changes.roles = { from: u.roles, to: next.roles };
     if (activeChanged) changes.active = { from: !u.deactivated_at, to: patch.active };
@@ -96,7 +106,14 @@ export async function resetPassword(ctx: AdminContext, by: Actor, username: stri
   await ctx.db.transaction().execute(async (trx) => {
     await setPassword(trx, u.id, hash, true);
     const revoked = await revokeUserSessions(trx, u.id, 'password reset');
-    await recordAudit(trx, { actor: by, action: 'user.password_reset', targetType: 'user', targetId: u.username, clientIp, details: { sessionsRevoked: revoked } });
+    await recordAudit(trx, {
+      actor: by,
+      action: 'user.password_reset',
+      targetType: 'user',
+      targetId: u.username,
+      clientIp,
+      details: { sessionsRevoked: revoked },
+    });
   });
   ctx.sessions.forgetUser(u.id);
   return { user: u, oneTimePassword: otp };
@@ -141,8 +158,16 @@ export async function createExpertAccount(ctx: AdminContext, by: Actor, expertId
   const passwordHash = await hashPassword(otp);
   try {
     const user = await ctx.db.transaction().execute(async (trx) => {
-      const u = await insertStaffUser(trx, { username: name, displayName: `评审专家·${expert.name}`, orgCode: null, roles: ['expert'], passwordHash, createdBy: by.username });
-      if (!(await linkExpertAccount(trx, expertId, u.id))) throw new Problem('EXPERT_HAS_ACCOUNT', 'this expert already has an account; reset its password instead');
+      const u = await insertStaffUser(trx, {
+        username: name,
+        displayName: `评审专家·${expert.name}`,
+        orgCode: null,
+        roles: ['expert'],
+        passwordHash,
+        createdBy: by.username,
+      });
+      if (!(await linkExpertAccount(trx, expertId, u.id)))
+        throw new Problem('EXPERT_HAS_ACCOUNT', 'this expert already has an account; reset its password instead');
       await recordAudit(trx, { actor: by, action: 'expert.account_created', targetType: 'user', targetId: u.username, clientIp, details: { expertId } });
       return u;
     });

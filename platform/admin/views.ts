@@ -4,7 +4,12 @@ import { registry } from '../http/route';
 import { ROLES } from '../auth/authenticate';
 
 const Role = z.enum(ROLES);
-const Username = z.string().trim().min(3).max(50).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . -');
+const Username = z
+  .string()
+  .trim()
+  .min(3)
+  .max(50)
+  .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . -');
 
 export const CreateUserBody = registry.register(
   'CreateUserBody',
@@ -12,8 +17,18 @@ export const CreateUserBody = registry.register(
     .object({
       username: Username,
       displayName: z.string().trim().min(1).max(100),
-      orgCode: z.string().trim().min(1).max(50).nullable().openapi({ description: 'the organisation the account works for (null for experts and district-wide roles); 422 UNKNOWN_ORG if none' }),
-      roles: z.array(Role).min(1).max(ROLES.length).openapi({ description: `one or more of: ${ROLES.join(', ')}` }),
+      orgCode: z
+        .string()
+        .trim()
+        .min(1)
+        .max(50)
+        .nullable()
+        .openapi({ description: 'the organisation the account works for (null for experts and district-wide roles); 422 UNKNOWN_ORG if none' }),
+      roles: z
+        .array(Role)
+        .min(1)
+        .max(ROLES.length)
+        .openapi({ description: `one or more of: ${ROLES.join(', ')}` }),
     })
     .strict(),
 );
@@ -63,17 +78,27 @@ export const UserListQuery = z.object({
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
 
-export const UserPage = registry.register('UserPage', z.object({ items: z.array(AdminUserView), total: z.number().int(), limit: z.number().int(), offset: z.number().int() }));
+export const UserPage = registry.register(
+  'UserPage',
+  z.object({ items: z.array(AdminUserView), total: z.number().int(), limit: z.number().int(), offset: z.number().int() }),
+);
 
 export const AuditQuery = z.object({
   actor: z.string().max(100).optional(),
-  action: z.string().max(100).optional().openapi({ description: 'e.g. user.created, user.updated, user.deactivated, user.password_reset, account.locked, account.unlocked, identity.confirmed, identity.dispute_resolved, expert.account_created' }),
+  action: z.string().max(100).optional().openapi({
+    description:
+      'e.g. user.created, user.updated, user.deactivated, user.password_reset, account.locked, account.unlocked, identity.confirmed, identity.dispute_resolved, expert.account_created',
+  }),
   targetType: z.string().max(50).optional(),
   targetId: z.string().max(100).optional(),
   from: z.string().datetime({ offset: true }).or(z.string().date()).optional(),
   to: z.string().datetime({ offset: true }).or(z.string().date()).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
-  before: z.string().regex(/^\d{1,18}$/).optional().openapi({ description: 'id of the last entry of the previous page (entries come newest first)' }),
+  before: z
+    .string()
+    .regex(/^\d{1,18}$/)
+    .optional()
+    .openapi({ description: 'id of the last entry of the previous page (entries come newest first)' }),
 });
 
 export const AuditEntryView = registry.register(
@@ -121,5 +146,7 @@ export const DisputeView = registry.register(
 
 export const ResolveDisputeBody = registry.register(
   'ResolveDisputeBody',
-  z.object({ username: Username.openapi({ description: 'the account that holds the identity from now on' }), reason: z.string().trim().min(1).max(1000) }).strict(),
+  z
+    .object({ username: Username.openapi({ description: 'the account that holds the identity from now on' }), reason: z.string().trim().min(1).max(1000) })
+    .strict(),
 );

@@ -84,7 +84,12 @@ export function createTokenIssuer(secret: string, ttl = '8h'): TokenIssuer {
 }
 
 /** Opens a session for the user and signs its token (login, and tests/tools that act as a seeded user). */
-export async function issueToken(sessions: SessionStore, tokens: TokenIssuer, user: { id: number; username: string }, clientIp?: string | null): Promise<{ token: string; sessionId: string }> {
+export async function issueToken(
+  sessions: SessionStore,
+  tokens: TokenIssuer,
+  user: { id: number; username: string },
+  clientIp?: string | null,
+): Promise<{ token: string; sessionId: string }> {
   const { sessionId } = await sessions.create(user.id, clientIp);
   return { token: await tokens.sign({ sessionId, userId: user.id, username: user.username }), sessionId };
 }

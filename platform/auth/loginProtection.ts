@@ -66,7 +66,12 @@ export function createLoginGuard(db: Kysely<Database>, opts: { sleep?: (ms: numb
         });
       }
       const since = new Date(Date.now() - FAILURE_WINDOW_MS);
-      const { n } = await db.selectFrom('login_failure').select(sql<string>`count(*)`.as('n')).where('client_ip', '=', clientIp).where('at', '>', since).executeTakeFirstOrThrow();
+      const { n } = await db
+        .selectFrom('login_failure')
+        .select(sql<string>`count(*)`.as('n'))
+        .where('client_ip', '=', clientIp)
+        .where('at', '>', since)
+        .executeTakeFirstOrThrow();
       const excess = Number(n) - ADDRESS_FREE_FAILURES;
       if (excess > 0) await sleep(Math.min(ADDRESS_DELAY_MAX_MS, excess * ADDRESS_DELAY_STEP_MS));
     },
@@ -89,7 +94,9 @@ export function createLoginGuard(db: Kysely<Database>, opts: { sleep?: (ms: numb
         await trx
           .insertInto('login_lockout')
           .values({ username_key: key, locked_at: now, locked_until: until, failures, addresses })
-          .onConflict((oc) => oc.column('username_key').doUpdateSet({ locked_at: now, locked_until: until, failures, addresses, unlocked_at: null, unlocked_by: null }))
+          .onConflict((oc) =>
+            oc.column('username_key').doUpdateSet({ locked_at: now, locked_until: until, failures, addresses, unlocked_at: null, unlocked_by: null }),
+          )
           .execute();
         await recordAudit(trx, {
           actor: 'login-protection',
@@ -105,13 +112,21 @@ export function createLoginGuard(db: Kysely<Database>, opts: { sleep?: (ms: numb
     async succeeded(key) {
       await db.deleteFrom('login_failure').where('username_key', '=', key).execute();
       // old failures of any account are of no use any more
-      await db.deleteFrom('login_failure').where('at', '<', new Date(Date.now() - 24 * 3600_000)).execute();
+      await db
+        .deleteFrom('login_failure')
+        .where('at', '<', new Date(Date.now() - 24 * 3600_000))
+        .execute();
     },
   };
 }
 
 /** Lifts a lock (admin). Returns false when the account was not locked. */
-export async function unlockAccount(db: Kysely<Database>, username: string, by: { userId: number; username: string }, clientIp: string | null): Promise<boolean> {
+export async function unlockAccount(
+  db: Kysely<Database>,
+  username: string,
+  by: { userId: number; username: string },
+  clientIp: string | null,
+): Promise<boolean> {
   const key = usernameKey(username);
   return db.transaction().execute(async (trx) => {
     const now = new Date();
@@ -131,5 +146,11 @@ export async function unlockAccount(db: Kysely<Database>, username: string, by: 
 }
 
 export async function listLockouts(db: Kysely<Database>) {
-  return db.selectFrom('login_lockout').selectAll().where('unlocked_at', 'is', null).where('locked_until', '>', new Date()).orderBy('locked_at', 'desc').execute();
+  return db
+    .selectFrom('login_lockout')
+    .selectAll()
+    .where('unlocked_at', 'is', null)
+    .where('locked_until', '>', new Date())
+    .orderBy('locked_at', 'desc')
+    .execute();
 }

@@ -17,7 +17,10 @@ export function passwordWeakness(password: string, userInputs: (string | null | 
   if ([...password].length < MIN_PASSWORD_LENGTH) return `at least ${MIN_PASSWORD_LENGTH} characters`;
   if (password.trim() === '') return 'not only spaces';
   // zxcvbn is quadratic-ish in the length: the first 100 characters decide
-  const r = zxcvbn().check(password.slice(0, 100), userInputs.filter((x): x is string => !!x));
+  const r = zxcvbn().check(
+    password.slice(0, 100),
+    userInputs.filter((x): x is string => !!x),
+  );
   if (r.score < MIN_ZXCVBN_SCORE) return 'too easy to guess (a common password, a pattern or your own name)';
   return null;
 }

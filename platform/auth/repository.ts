@@ -14,12 +14,20 @@ export function findUserById(exec: Exec, id: number): Promise<User | undefined> 
 }
 
 export async function setPassword(exec: Exec, userId: number, passwordHash: string, mustChange: boolean): Promise<void> {
-  await exec.updateTable('app_user').set({ password_hash: passwordHash, must_change_password: mustChange, password_changed_at: new Date() }).where('id', '=', userId).execute();
+  await exec
+    .updateTable('app_user')
+    .set({ password_hash: passwordHash, must_change_password: mustChange, password_changed_at: new Date() })
+    .where('id', '=', userId)
+    .execute();
 }
 
 /** Revokes every live session of a user (optionally all but one); returns how many. */
 export async function revokeUserSessions(exec: Exec, userId: number, reason: string, exceptSessionId?: string): Promise<number> {
-  let q = exec.updateTable('auth_session').set({ revoked_at: new Date(), revoked_reason: reason }).where('user_id', '=', userId).where('revoked_at', 'is', null);
+  let q = exec
+    .updateTable('auth_session')
+    .set({ revoked_at: new Date(), revoked_reason: reason })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null);
   if (exceptSessionId) q = q.where('id', '<>', exceptSessionId);
   return (await q.returning('id').execute()).length;
 }

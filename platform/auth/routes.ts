@@ -113,7 +113,11 @@ export function authRoutes(deps: AppDeps & { sessions: SessionStore }): Router {
     responses: { 200: { description: 'the logged-in user, with their own ID number and phone', schema: MeView } },
     handler: async ({ req }) => {
       const a = actorOf(req);
-      const u = await db.selectFrom('app_user').select(['id_number', 'phone', 'must_change_password', 'identity_status']).where('id', '=', a.userId).executeTakeFirst();
+      const u = await db
+        .selectFrom('app_user')
+        .select(['id_number', 'phone', 'must_change_password', 'identity_status'])
+        .where('id', '=', a.userId)
+        .executeTakeFirst();
       return {
         username: a.username,
         displayName: a.displayName,
@@ -137,7 +141,15 @@ export function authRoutes(deps: AppDeps & { sessions: SessionStore }): Router {
     responses: {
       200: {
         description: 'demo accounts, all with the password "demo"',
-        schema: z.array(z.object({ username: z.string(), displayName: z.string(), roles: z.array(z.string()), orgCode: z.string().nullable(), orgName: z.string().nullable() })),
+        schema: z.array(
+          z.object({
+            username: z.string(),
+            displayName: z.string(),
+            roles: z.array(z.string()),
+            orgCode: z.string().nullable(),
+            orgName: z.string().nullable(),
+          }),
+        ),
       },
     },
     handler: async () => {

@@ -80,7 +80,10 @@ export function createSessionStore(db: Kysely<Database>, opts: { checkMs?: numbe
     async create(userId, clientIp) {
       const sessionId = randomBytes(18).toString('base64url');
       const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
-      await db.insertInto('auth_session').values({ id: sessionId, user_id: userId, expires_at: expiresAt, client_ip: clientIp ?? null }).execute();
+      await db
+        .insertInto('auth_session')
+        .values({ id: sessionId, user_id: userId, expires_at: expiresAt, client_ip: clientIp ?? null })
+        .execute();
       return { sessionId, expiresAt };
     },
     async resolve(sessionId, userId) {
@@ -113,21 +116,38 @@ export function createSessionStore(db: Kysely<Database>, opts: { checkMs?: numbe
         state = {
           sessionId,
           mustChangePassword: row.must_change_password,
-          actor: { userId: row.id, username: row.username, displayName: row.display_name, roles: row.roles, orgCode: row.org_code, idNumber: effectiveIdNumber(row) },
+          actor: {
+            userId: row.id,
+            username: row.username,
+            displayName: row.display_name,
+            roles: row.roles,
+            orgCode: row.org_code,
+            idNumber: effectiveIdNumber(row),
+          },
         };
       }
       remember(sessionId, userId, state);
       return state ? { ...state, actor: { ...state.actor, roles: [...state.actor.roles] } } : null;
     },
     async revoke(sessionId, reason) {
-      const r = await db.updateTable('auth_session').set({ revoked_at: new Date(), revoked_reason: reason }).where('id', '=', sessionId).where('revoked_at', 'is', null).returning('user_id').executeTakeFirst();
+      const r = await db
+        .updateTable('auth_session')
+        .set({ revoked_at: new Date(), revoked_reason: reason })
+        .where('id', '=', sessionId)
+        .where('revoked_at', 'is', null)
+        .returning('user_id')
+        .executeTakeFirst();
       const e = cache.get(sessionId);
       cache.delete(sessionId);
       if (r) forgetUser(r.user_id);
       else if (e) forgetUser(e.userId);
     },
     async revokeUser(userId, reason, exceptSessionId) {
-      let q = db.updateTable('auth_session').set({ revoked_at: new Date(), revoked_reason: reason }).where('user_id', '=', userId).where('revoked_at', 'is', null);
+      let q = db
+        .updateTable('auth_session')
+        .set({ revoked_at: new Date(), revoked_reason: reason })
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null);
       if (exceptSessionId) q = q.where('id', '<>', exceptSessionId);
       const rows = await q.returning('id').execute();
       forgetUser(userId);

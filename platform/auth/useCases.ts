@@ -41,25 +41,49 @@ export async function logout(ctx: AccountsContext, sessionId: string): Promise<v
   await ctx.sessions.revoke(sessionId, 'logout');
 }
 
-export async function register(ctx: AccountsContext, body: { username: string; password: string; name: string; idNumber: string; phone: string }, clientIp: string): Promise<User> {
+export async function register(
+  ctx: AccountsContext,
+  body: { username: string; password: string; name: string; idNumber: string; phone: string },
+  clientIp: string,
+): Promise<User> {
   assertStrongPassword(body.password, [body.username, body.name, body.phone]);
   const passwordHash = await hashPassword(body.password);
   try {
-    const { user, outcome } = await createApplicant(ctx.db, { username: body.username, passwordHash, name: body.name, idNumber: body.idNumber, phone: body.phone });
+    const { user, outcome } = await createApplicant(ctx.db, {
+      username: body.username,
+      passwordHash,
+      name: body.name,
+      idNumber: body.idNumber,
+      phone: body.phone,
+    });
     if (outcome !== 'sole_claimant') {
       // for the bureau's dispute list; the registrant is told nothing different
-      await recordAudit(ctx.db, { actor: { userId: user.id, username: user.username }, action: `identity.${outcome}`, targetType: 'user', targetId: user.username, clientIp });
+      await recordAudit(ctx.db, {
+        actor: { userId: user.id, username: user.username },
+        action: `identity.${outcome}`,
+        targetType: 'user',
+        targetId: user.username,
+        clientIp,
+      });
     }
     return user;
   } catch (err) {
     const e = err as { code?: string; constraint?: string };
-    if (e.code === '23505' && (e.constraint === 'app_user_username_ci' || e.constraint === 'app_user_username_key')) throw new Problem('USERNAME_TAKEN', 'this username is taken (usernames are compared regardless of case)');
+    if (e.code === '23505' && (e.constraint === 'app_user_username_ci' || e.constraint === 'app_user_username_key'))
+      throw new Problem('USERNAME_TAKEN', 'this username is taken (usernames are compared regardless of case)');
     throw err;
   }
 }
 
 /** Changes the caller's own password; ends every other session of the account. */
-export async function changePassword(ctx: AccountsContext, actor: { userId: number; username: string }, sessionId: string | undefined, oldPassword: string, newPassword: string, clientIp: string): Promise<void> {
+export async function changePassword(
+  ctx: AccountsContext,
+  actor: { userId: number; username: string },
+  sessionId: string | undefined,
+  oldPassword: string,
+  newPassword: string,
+  clientIp: string,
+): Promise<void> {
   const user = await findUserById(ctx.db, actor.userId);
   if (!user) throw new Problem('UNAUTHENTICATED');
   const key = accountKey(user.username, user);

@@ -4,5 +4,10 @@ import { registry } from '../http/route';
 
 export const ChangePasswordBody = registry.register(
   'ChangePasswordBody',
-  z.object({ oldPassword: z.string().min(1).max(200), newPassword: z.string().min(1).max(200).openapi({ description: 'at least 8 characters, not guessable (else 422 WEAK_PASSWORD)' }) }).strict(),
+  z
+    .object({
+      oldPassword: z.string().min(1).max(200),
+      newPassword: z.string().min(1).max(200).openapi({ description: 'at least 8 characters, not guessable (else 422 WEAK_PASSWORD)' }),
+    })
+    .strict(),
 );

@@ -5,12 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import { loadCalendar } from './calendarTable';
-import {
-  shanghaiDate,
-  endOfShanghaiDay,
-  workingDayDeadline,
-  workingDaysBetween,
-} from './workdays';
+import { shanghaiDate, endOfShanghaiDay, workingDayDeadline, workingDaysBetween } from './workdays';
 import { WARN_WORKING_DAYS_LEFT } from '../../nanxun/rules';
 
 export interface CalendarUsed {

@@ -17,7 +17,13 @@ import { startOfShanghaiDay } from './workdays';
 
 /** The workflows with an open task whose deadline the change may move (a superset: each task's own segment decides). */
 export async function workflowsToRecompute(db: Kysely<Database>, changedDates: readonly string[]): Promise<string[]> {
-  const provisional = await db.selectFrom('task').select('workflow_id').distinct().where('due_provisional', '=', true).where('state', 'in', ['open', 'paused']).execute();
+  const provisional = await db
+    .selectFrom('task')
+    .select('workflow_id')
+    .distinct()
+    .where('due_provisional', '=', true)
+    .where('state', 'in', ['open', 'paused'])
+    .execute();
   const ids = new Set(provisional.map((r) => r.workflow_id));
   if (changedDates.length) {
     const first = changedDates[0]!;

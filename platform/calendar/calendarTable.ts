@@ -43,7 +43,14 @@ export async function loadCalendarYear(
       ...input.workdays.map((d) => ({ date: d.date, year: input.year, kind: 'workday' as const, name: d.name })),
     ];
     if (rows.length) await trx.insertInto('calendar_day').values(rows).execute();
-    return { year: input.year, version, holidays: input.holidays.length, workdays: input.workdays.length, wasKnown: !!prev, changedDates: changedDates(before, rows) };
+    return {
+      year: input.year,
+      version,
+      holidays: input.holidays.length,
+      workdays: input.workdays.length,
+      wasKnown: !!prev,
+      changedDates: changedDates(before, rows),
+    };
   });
 }
 

@@ -76,14 +76,15 @@ export function adminRoutes(deps: AppDeps): Router {
     problems: ['VALIDATION_FAILED'],
     handler: async ({ req, params, body }) => {
       const actor = actorOf(req);
-      let input;
+      let input: NonNullable<ReturnType<typeof officialYearInput>>;
       if ('holidays' in body) {
         input = { year: params.year, source: body.source ?? `admin:${actor.username}`, holidays: body.holidays, workdays: body.workdays };
       } else {
-        input = officialYearInput(params.year);
-        if (!input) throw new Problem('VALIDATION_FAILED', `the chinese-days package has no data for ${params.year}; send the holidays and workdays`);
+        const official = officialYearInput(params.year);
+        if (!official) throw new Problem('VALIDATION_FAILED', `the chinese-days package has no data for ${params.year}; send the holidays and workdays`);
+        input = official;
       }
-      let loaded;
+      let loaded: Awaited<ReturnType<typeof loadCalendarYear>>;
       try {
         loaded = await loadCalendarYear(db, { ...input, loadedBy: actor.username });
       } catch (err) {

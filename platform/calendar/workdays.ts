@@ -217,12 +217,7 @@ function isWorkingDayNumber(z: number, idx: DayIndex): boolean {
  * Walks the days start+1, start+2, … calling `visit(z, working)` until it returns false
  * (or `end` is passed). Tracks which years were examined and whether any is unknown.
  */
-function walkDays(
-  start: number,
-  end: number,
-  cal: CalendarData,
-  visit: (z: number, working: boolean) => boolean,
-): { provisional: boolean; years: number[] } {
+function walkDays(start: number, end: number, cal: CalendarData, visit: (z: number, working: boolean) => boolean): { provisional: boolean; years: number[] } {
   const idx = dayIndex(cal);
   const years: number[] = [];
   let provisional = false;
@@ -258,11 +253,7 @@ export function isWorkingDay(date: string, cal: CalendarData): { working: boolea
 }
 
 /** N-th working day strictly after `from`; provisional if any day examined lies in a year not in knownYears. yearsUsed = sorted distinct years examined. n must be a positive integer (throw RangeError otherwise). */
-export function addWorkingDays(
-  from: string,
-  n: number,
-  cal: CalendarData,
-): { date: string; provisional: boolean; yearsUsed: number[] } {
+export function addWorkingDays(from: string, n: number, cal: CalendarData): { date: string; provisional: boolean; yearsUsed: number[] } {
   requireInteger(n, 'n');
   if (n < 1) throw new RangeError(`n must be a positive integer, got ${n}`);
   const start = toDayNumber(from, 'from date');
@@ -279,11 +270,7 @@ export function addWorkingDays(
 }
 
 /** number of working days d with fromExclusive < d <= toInclusive (0 if to <= from) */
-export function workingDaysBetween(
-  fromExclusive: string,
-  toInclusive: string,
-  cal: CalendarData,
-): { count: number; provisional: boolean } {
+export function workingDaysBetween(fromExclusive: string, toInclusive: string, cal: CalendarData): { count: number; provisional: boolean } {
   const start = toDayNumber(fromExclusive, 'from date');
   const end = toDayNumber(toInclusive, 'to date');
   let count = 0;

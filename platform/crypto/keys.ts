@@ -35,7 +35,7 @@ export class Keyring {
   constructor(readonly json: KeyFileJson) {
     for (const p of PURPOSES) {
       const s = json[p];
-      if (!s || !s.current || !s.keys?.[s.current]) throw new Error(`the key set has no current "${p}" key`);
+      if (!s?.current || !s.keys?.[s.current]) throw new Error(`the key set has no current "${p}" key`);
       const keys = new Map<string, Buffer>();
       for (const [id, b64] of Object.entries(s.keys)) {
         if (!/^[a-z0-9]{1,16}$/.test(id)) throw new Error(`bad key id "${id}" (${p})`);

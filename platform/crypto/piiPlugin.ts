@@ -104,18 +104,28 @@ class Writer extends OperationNodeTransformer {
     return { ...t, updates };
   }
 
-  protected override transformBinaryOperation(node: BinaryOperationNode, queryId?: Parameters<OperationNodeTransformer['transformNode']>[1]): BinaryOperationNode {
+  protected override transformBinaryOperation(
+    node: BinaryOperationNode,
+    queryId?: Parameters<OperationNodeTransformer['transformNode']>[1],
+  ): BinaryOperationNode {
     const t = super.transformBinaryOperation(node, queryId);
     const c = columnName(t.leftOperand);
     if (!c || !INDEXED_COLUMNS.has(c) || t.operator.kind !== 'OperatorNode') return t;
     const op = (t.operator as OperatorNode).operator;
     const r = t.rightOperand;
     const values: unknown[] | undefined =
-      r.kind === 'ValueNode' ? [(r as ValueNode).value] : r.kind === 'PrimitiveValueListNode' ? [...(r as PrimitiveValueListNode).values] : r.kind === 'ValueListNode' && (r as ValueListNode).values.every((n) => n.kind === 'ValueNode') ? (r as ValueListNode).values.map((n) => (n as ValueNode).value) : undefined;
-    if (!values || !values.every((v) => typeof v === 'string')) return t;
+      r.kind === 'ValueNode'
+        ? [(r as ValueNode).value]
+        : r.kind === 'PrimitiveValueListNode'
+          ? [...(r as PrimitiveValueListNode).values]
+          : r.kind === 'ValueListNode' && (r as ValueListNode).values.every((n) => n.kind === 'ValueNode')
+            ? (r as ValueListNode).values.map((n) => (n as ValueNode).value)
+            : undefined;
+    if (!values?.every((v) => typeof v === 'string')) return t;
     const all = (values as string[]).flatMap((v) => blindIndexes(v));
     if (op === '=' || op === 'in') return BinaryOperationNode.create(t.leftOperand, OperatorNode.create('in'), PrimitiveValueListNode.create(all));
-    if (op === '<>' || op === '!=' || op === 'not in') return BinaryOperationNode.create(t.leftOperand, OperatorNode.create('not in'), PrimitiveValueListNode.create(all));
+    if (op === '<>' || op === '!=' || op === 'not in')
+      return BinaryOperationNode.create(t.leftOperand, OperatorNode.create('not in'), PrimitiveValueListNode.create(all));
     throw new Error(`personal data column "${c}" supports only equality comparisons (piiPlugin), not "${op}"`);
   }
 }
@@ -158,7 +168,10 @@ export class PiiPlugin implements KyselyPlugin {
     if (node.kind === 'SelectQueryNode') {
       const q = node as SelectQueryNode;
       if (q.selections) node = { ...q, selections: q.selections.map(readCiphertexts) };
-    } else if ((node.kind === 'InsertQueryNode' || node.kind === 'UpdateQueryNode' || node.kind === 'DeleteQueryNode') && (node as { returning?: ReturningNode }).returning) {
+    } else if (
+      (node.kind === 'InsertQueryNode' || node.kind === 'UpdateQueryNode' || node.kind === 'DeleteQueryNode') &&
+      (node as { returning?: ReturningNode }).returning
+    ) {
       const ret = (node as { returning: ReturningNode }).returning;
       node = { ...node, returning: { ...ret, selections: ret.selections.map(readCiphertexts) } } as RootOperationNode;
     }

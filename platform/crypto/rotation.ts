@@ -27,7 +27,9 @@ export async function rotateStoredData(db: Kysely<any>, ring: Keyring): Promise<
   for (const t of PII_TABLES) {
     if (t.table === 'claim_view') continue; // rebuilt from the claims below
     const cols = [...t.indexed, ...t.indexed.map((c) => `${c}_enc`), ...t.encrypted];
-    const list = (await sql<Record<string, string | null>>`select ctid::text as ctid, ${sql.join(cols.map((c) => sql.ref(c)))} from ${sql.table(t.table)}`.execute(db)).rows;
+    const list = (
+      await sql<Record<string, string | null>>`select ctid::text as ctid, ${sql.join(cols.map((c) => sql.ref(c)))} from ${sql.table(t.table)}`.execute(db)
+    ).rows;
     for (const r of list) {
       const sets = [];
       for (const c of t.indexed) {
@@ -53,10 +55,18 @@ export async function rotateStoredData(db: Kysely<any>, ring: Keyring): Promise<
   // ballots still open: their private key wrapped under the current ballot key
   const kek = ring.current('ballot');
   let ballotKeys = 0;
-  const keys = (await sql<{ session_id: string; sealed_private_key: Buffer; kek_id: string }>`select session_id, sealed_private_key, kek_id from ballot_key where sealed_private_key is not null and kek_id <> ${kek.id}`.execute(db)).rows;
+  const keys = (
+    await sql<{
+      session_id: string;
+      sealed_private_key: Buffer;
+      kek_id: string;
+    }>`select session_id, sealed_private_key, kek_id from ballot_key where sealed_private_key is not null and kek_id <> ${kek.id}`.execute(db)
+  ).rows;
   for (const k of keys) {
     const priv = open(ring.get('ballot', k.kek_id), k.sealed_private_key, `ballot_key:${k.session_id}:${k.kek_id}`);
-    await sql`update ballot_key set sealed_private_key = ${seal(kek.key, priv, `ballot_key:${k.session_id}:${kek.id}`)}, kek_id = ${kek.id} where session_id = ${k.session_id} and kek_id = ${k.kek_id}`.execute(db);
+    await sql`update ballot_key set sealed_private_key = ${seal(kek.key, priv, `ballot_key:${k.session_id}:${kek.id}`)}, kek_id = ${kek.id} where session_id = ${k.session_id} and kek_id = ${k.kek_id}`.execute(
+      db,
+    );
     priv.fill(0);
     ballotKeys++;
   }
@@ -70,12 +80,26 @@ export async function countOutdated(db: Kysely<any>, ring: Keyring): Promise<num
   let n = 0;
   for (const t of PII_TABLES) {
     for (const c of t.indexed) {
-      n += (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(t.table)} where ${sql.ref(c)} is not null and (${sql.ref(c)} not like ${`${blind}.%`} or ${sql.ref(`${c}_enc`)} not like ${`pii1.${pii}.%`})`.execute(db)).rows[0]!.n;
+      n += (
+        await sql<{
+          n: number;
+        }>`select count(*)::int as n from ${sql.table(t.table)} where ${sql.ref(c)} is not null and (${sql.ref(c)} not like ${`${blind}.%`} or ${sql.ref(`${c}_enc`)} not like ${`pii1.${pii}.%`})`.execute(
+          db,
+        )
+      ).rows[0]!.n;
     }
     for (const c of t.encrypted) {
-      n += (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(t.table)} where ${sql.ref(c)} is not null and ${sql.ref(c)} not like ${`pii1.${pii}.%`}`.execute(db)).rows[0]!.n;
+      n += (
+        await sql<{
+          n: number;
+        }>`select count(*)::int as n from ${sql.table(t.table)} where ${sql.ref(c)} is not null and ${sql.ref(c)} not like ${`pii1.${pii}.%`}`.execute(db)
+      ).rows[0]!.n;
     }
   }
-  n += (await sql<{ n: number }>`select count(*)::int as n from ballot_key where sealed_private_key is not null and kek_id <> ${ring.current('ballot').id}`.execute(db)).rows[0]!.n;
+  n += (
+    await sql<{ n: number }>`select count(*)::int as n from ballot_key where sealed_private_key is not null and kek_id <> ${ring.current('ballot').id}`.execute(
+      db,
+    )
+  ).rows[0]!.n;
   return n;
 }

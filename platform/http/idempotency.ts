@@ -21,7 +21,12 @@ export function idempotencyRepository(db: Kysely<Database>) {
         .execute();
     },
     async remember(userId: number, key: string, response: unknown): Promise<void> {
-      await db.updateTable('idempotency').set({ status_code: 200, response: JSON.stringify(response) }).where('user_id', '=', userId).where('key', '=', key).execute();
+      await db
+        .updateTable('idempotency')
+        .set({ status_code: 200, response: JSON.stringify(response) })
+        .where('user_id', '=', userId)
+        .where('key', '=', key)
+        .execute();
     },
     async release(userId: number, key: string): Promise<void> {
       await db.deleteFrom('idempotency').where('user_id', '=', userId).where('key', '=', key).where('status_code', '=', IN_PROGRESS).execute();

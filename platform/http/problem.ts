@@ -56,7 +56,10 @@ export const ProblemCodes = {
   INVALID_CREDIT_CODE: { status: 422, title: 'The unified social credit code is not valid (GB 32100-2015)' },
   DUPLICATE_CREDIT_CODE: { status: 409, title: 'An organisation with this unified social credit code is already registered' },
   UNKNOWN_ORG: { status: 422, title: 'The town, regulator or other organisation named is not registered' },
-  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The media type of the body or file is not accepted here (CSV for imports; PDF, JPEG or PNG judged by content for materials)' },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    title: 'The media type of the body or file is not accepted here (CSV for imports; PDF, JPEG or PNG judged by content for materials)',
+  },
   INVALID_CSV: { status: 400, title: 'The body is not a CSV file with the expected header' },
   IMPORT_HAS_INVALID_ROWS: { status: 422, title: 'Some rows are not valid; nothing was imported' },
   DB_UNAVAILABLE: { status: 503, title: 'The database is unavailable' },
@@ -84,11 +87,9 @@ export class Problem extends Error {
 }
 
 export function zodProblem(err: ZodError): Problem {
-  return new Problem(
-    'VALIDATION_FAILED',
-    err.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '),
-    { errors: err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
-  );
+  return new Problem('VALIDATION_FAILED', err.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '), {
+    errors: err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+  });
 }
 
 /** Connection-level failures of Postgres: the API answers 503, never 500. */
@@ -113,7 +114,8 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') p = new Problem('VALIDATION_FAILED', 'unsupported body encoding');
     else if (isDbUnavailable(err)) p = new Problem('DB_UNAVAILABLE');
     // character_not_in_repertoire / untranslatable_character: input PostgreSQL cannot store
-    else if (['22021', '22P05'].includes((err as { code?: string })?.code ?? '')) p = new Problem('VALIDATION_FAILED', 'the text contains characters that cannot be stored');
+    else if (['22021', '22P05'].includes((err as { code?: string })?.code ?? ''))
+      p = new Problem('VALIDATION_FAILED', 'the text contains characters that cannot be stored');
     else {
       log.error({ err, reqId: (req as { id?: unknown }).id }, 'unhandled error');
       p = new Problem('INTERNAL', 'an internal error occurred; it has been logged');

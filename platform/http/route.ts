@@ -65,7 +65,10 @@ export function defineRoute<P extends ZodType = ZodType, Q extends ZodType = Zod
   }
   if (def.rawResponse) {
     const [status, r] = Object.entries(def.responses)[0]!;
-    responses[status] = { description: r.description, content: Object.fromEntries(def.rawResponse.map((t) => [t, { schema: { type: 'string', format: 'binary' } }])) };
+    responses[status] = {
+      description: r.description,
+      content: Object.fromEntries(def.rawResponse.map((t) => [t, { schema: { type: 'string', format: 'binary' } }])),
+    };
   }
   responses.default = {
     description: `problem+json error${def.problems?.length ? ` (${def.problems.join(', ')})` : ''}`,

@@ -22,7 +22,11 @@ export const IdNumber = z
   .refine(isValidIdNumber, 'not a valid 18-character resident ID number (check digit, birth date)')
   .openapi({ description: '居民身份证号码 (GB 11643-1999), check digit validated', example: '11010519491231002X' });
 
-export const Phone = z.string().trim().regex(/^[0-9+\-() ]{5,20}$/, 'a phone number').openapi({ example: '13800000000' });
+export const Phone = z
+  .string()
+  .trim()
+  .regex(/^[0-9+\-() ]{5,20}$/, 'a phone number')
+  .openapi({ example: '13800000000' });
 const Name = z.string().trim().min(1).max(50);
 
 export const LoginBody = registry.register('LoginBody', z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(200) }).strict());
@@ -44,7 +48,9 @@ export const MeView = registry.register(
   UserView.extend({
     idNumber: z.string().nullable().openapi({ description: "the user's own ID number, in full (only ever shown to the person)" }),
     phone: z.string().nullable(),
-    mustChangePassword: z.boolean().openapi({ description: 'a one-time password is in use: every route but POST /api/v1/auth/password answers 403 PASSWORD_CHANGE_REQUIRED' }),
+    mustChangePassword: z
+      .boolean()
+      .openapi({ description: 'a one-time password is in use: every route but POST /api/v1/auth/password answers 403 PASSWORD_CHANGE_REQUIRED' }),
     identityStatus: z
       .enum(['provisional', 'confirmed', 'rejected'])
       .nullable()
@@ -57,7 +63,9 @@ export const LoginResult = registry.register(
   z.object({
     token: z.string().openapi({ description: 'bearer token naming a server-side session (no roles, ID number or phone inside)' }),
     user: UserView,
-    mustChangePassword: z.boolean().openapi({ description: 'true after an administrator set a one-time password: change it with POST /api/v1/auth/password before anything else' }),
+    mustChangePassword: z
+      .boolean()
+      .openapi({ description: 'true after an administrator set a one-time password: change it with POST /api/v1/auth/password before anything else' }),
   }),
 );
 
@@ -65,7 +73,12 @@ export const RegisterBody = registry.register(
   'RegisterBody',
   z
     .object({
-      username: z.string().trim().min(3).max(50).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . -'),
+      username: z
+        .string()
+        .trim()
+        .min(3)
+        .max(50)
+        .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . -'),
       password: z.string().min(1).max(200).openapi({ description: 'at least 8 characters, not guessable (else 422 WEAK_PASSWORD)' }),
       name: Name,
       idNumber: IdNumber,
@@ -96,8 +109,14 @@ const claimCommon = {
   employerNatureOther: z.string().trim().max(100).optional(),
   employerAddress: z.string().trim().max(200).optional(),
   employerPhone: Phone.optional(),
-  declaration: z.boolean().optional().openapi({ description: '申请人声明: materials true, no similar award claimed elsewhere (submitting implies it; false is refused)' }),
-  materials: MaterialIds.optional().openapi({ description: 'uploaded materials (POST /api/v1/materials) to attach: certificate claims need id_card + certificate; shortage_talent also contract, social_insurance, tax (else 422 MATERIALS_MISSING)' }),
+  declaration: z
+    .boolean()
+    .optional()
+    .openapi({ description: '申请人声明: materials true, no similar award claimed elsewhere (submitting implies it; false is refused)' }),
+  materials: MaterialIds.optional().openapi({
+    description:
+      'uploaded materials (POST /api/v1/materials) to attach: certificate claims need id_card + certificate; shortage_talent also contract, social_insurance, tax (else 422 MATERIALS_MISSING)',
+  }),
 };
 
 export const EmploymentInput = z
@@ -112,7 +131,12 @@ export const EmploymentInput = z
 export const TitleInput = z
   .object({
     level: z.enum(TITLE_LEVELS).openapi({ description: 'senior 副高级 / professor 正高级' }),
-    certificateNumber: z.string().trim().min(1).max(64).openapi({ description: '职称证书编号 (for a title granted by the Zhejiang review: its verification code)' }),
+    certificateNumber: z
+      .string()
+      .trim()
+      .min(1)
+      .max(64)
+      .openapi({ description: '职称证书编号 (for a title granted by the Zhejiang review: its verification code)' }),
     grantedOn: DateString.openapi({ description: '取得职称证书日期' }),
     socialSecurityMonths: z.number().int().min(0).max(600),
   })
@@ -126,7 +150,11 @@ export const ClaimBody = registry.register(
         kind: z.literal('certificate').openapi({ description: '资格证书奖励' }),
         ...claimCommon,
         certificate: CertificateInput,
-        previousAwards: z.array(z.enum(CERTIFICATE_LEVELS)).max(3).optional().openapi({ description: '已申请奖励 (levels already awarded elsewhere in this programme)' }),
+        previousAwards: z
+          .array(z.enum(CERTIFICATE_LEVELS))
+          .max(3)
+          .optional()
+          .openapi({ description: '已申请奖励 (levels already awarded elsewhere in this programme)' }),
       })
       .strict(),
     z
@@ -189,15 +217,17 @@ export const DecisionBody = registry.register(
     .object({
       decision: z.enum(['approve', 'reject', 'request_supplement']),
       comment: z.string().trim().max(2000).optional(),
-      missingKinds: z
-        .array(z.enum(MATERIAL_KINDS))
-        .max(MATERIAL_KINDS.length)
-        .optional()
-        .openapi({ description: 'request_supplement: the materials the applicant must send (id_card, certificate, contract, social_insurance, tax, achievement, other)' }),
+      missingKinds: z.array(z.enum(MATERIAL_KINDS)).max(MATERIAL_KINDS.length).optional().openapi({
+        description: 'request_supplement: the materials the applicant must send (id_card, certificate, contract, social_insurance, tax, achievement, other)',
+      }),
       verdict: z.enum(UNIT_VERDICTS).optional().openapi({ description: 'unit_verification: 属实 true / 不属实 not_true / 暂无该证书信息 no_record' }),
       confirmedLevel: z.enum(CERTIFICATE_LEVELS).optional().openapi({ description: 'unit_verification: the level the unit confirms' }),
       amountYuan: z.number().int().positive().optional().openapi({ description: 'rereview: the amount approved' }),
-      applicationId: z.string().max(64).optional().openapi({ description: 'objection_investigation (approve = objection upheld): the publicised applicant it concerns, when the objector named none' }),
+      applicationId: z
+        .string()
+        .max(64)
+        .optional()
+        .openapi({ description: 'objection_investigation (approve = objection upheld): the publicised applicant it concerns, when the objector named none' }),
     })
     .strict(),
 );
@@ -210,7 +240,10 @@ export const SupplementBody = registry.register(
   z
     .object({
       comment: z.string().trim().max(2000).optional(),
-      changes: z.record(z.string(), z.union([z.string().max(500), z.number(), z.boolean()])).optional().openapi({ description: 'corrected form fields' }),
+      changes: z
+        .record(z.string(), z.union([z.string().max(500), z.number(), z.boolean()]))
+        .optional()
+        .openapi({ description: 'corrected form fields' }),
       materials: MaterialIds.optional().openapi({ description: 'new uploaded materials; they must cover the kinds the reviewer asked for (missingKinds)' }),
     })
     .strict(),
@@ -247,11 +280,29 @@ export const ClaimView = registry.register(
     closedAt: z.string().nullable(),
     closeReason: z.string().nullable(),
     timeline: z.array(TimelineEntryView),
-    instalments: z.array(z.object({ year: z.number().int(), amountYuan: z.number().int(), status: z.string(), dueOn: z.string().nullable().optional(), paidAt: z.string().nullable().optional(), recoveredAt: z.string().nullable().optional() })),
+    instalments: z.array(
+      z.object({
+        year: z.number().int(),
+        amountYuan: z.number().int(),
+        status: z.string(),
+        dueOn: z.string().nullable().optional(),
+        paidAt: z.string().nullable().optional(),
+        recoveredAt: z.string().nullable().optional(),
+      }),
+    ),
     nextInstalmentDueOn: z.string().nullable().openapi({ description: 'while awaiting_next_instalment: when the next instalment comes due' }),
     tasks: z.array(TaskView),
     materials: z
-      .array(z.object({ id: z.string(), kind: z.string(), fileName: z.string(), contentType: z.string(), size: z.number().int(), attachedAt: z.string().nullable() }))
+      .array(
+        z.object({
+          id: z.string(),
+          kind: z.string(),
+          fileName: z.string(),
+          contentType: z.string(),
+          size: z.number().int(),
+          attachedAt: z.string().nullable(),
+        }),
+      )
       .optional()
       .openapi({ description: 'the attached materials (GET /api/v1/materials/:id for the bytes)' }),
   }),
@@ -259,7 +310,11 @@ export const ClaimView = registry.register(
 
 export const ProgressQuery = z.object({
   applicationNo: z.string().trim().min(1).max(64),
-  idLast6: z.string().trim().regex(/^[0-9]{5}[0-9Xx]$/, 'the last 6 characters of the ID number').transform((s) => s.toUpperCase()),
+  idLast6: z
+    .string()
+    .trim()
+    .regex(/^[0-9]{5}[0-9Xx]$/, 'the last 6 characters of the ID number')
+    .transform((s) => s.toUpperCase()),
 });
 
 export const ProgressView = registry.register(

@@ -2,7 +2,13 @@
  * Maps what the Temporal client throws to problem+json: a validator's rejection keeps its stable code,
  * an unreachable server is 503 TEMPORAL_UNAVAILABLE.
  */
-import { WorkflowUpdateFailedError, WorkflowNotFoundError, WorkflowUpdateRPCTimeoutOrCancelledError, isGrpcServiceError, ServiceError } from '@temporalio/client';
+import {
+  WorkflowUpdateFailedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  isGrpcServiceError,
+  ServiceError,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { Problem, ProblemCodes, type ProblemCode } from './problem';
 
@@ -16,7 +22,8 @@ export function temporalProblem(err: unknown): Problem {
   }
   if (err instanceof WorkflowNotFoundError) return new Problem('TASK_ALREADY_DECIDED', 'the process has already ended');
   // the request's deadline (AppConfig.temporalDeadlineMs) passed while the update was being sent or awaited
-  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return new Problem('TEMPORAL_UNAVAILABLE', 'the workflow service did not answer in time; retry with the same Idempotency-Key');
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError)
+    return new Problem('TEMPORAL_UNAVAILABLE', 'the workflow service did not answer in time; retry with the same Idempotency-Key');
   if (isUnavailable(err)) return new Problem('TEMPORAL_UNAVAILABLE');
   throw err;
 }

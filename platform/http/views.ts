@@ -8,7 +8,12 @@ import { WARN_WORKING_DAYS_LEFT } from '../../nanxun/rules';
 export const iso = (d: Date | string | null | undefined): string | null => (d == null ? null : formatShanghai(new Date(d)));
 
 /** The inputs of a task's time-dependent fields (instants as Date or ISO string). */
-export type TaskClock = Pick<Task, 'state' | 'due_on'> & { due_at: Date | string | null; warn_at: Date | string | null; warned_at: Date | string | null; overdue_at: Date | string | null };
+export type TaskClock = Pick<Task, 'state' | 'due_on'> & {
+  due_at: Date | string | null;
+  warn_at: Date | string | null;
+  warned_at: Date | string | null;
+  overdue_at: Date | string | null;
+};
 
 /** workingDaysLeft / warning / overdue of a task now: they depend on the current time and the display calendar. */
 export function taskClock(t: TaskClock, cal: CalendarData | null, now = new Date()) {
@@ -19,7 +24,10 @@ export function taskClock(t: TaskClock, cal: CalendarData | null, now = new Date
     workingDaysLeft = today > t.due_on ? -workingDaysBetween(t.due_on, today, cal).count : workingDaysBetween(today, t.due_on, cal).count;
   }
   const overdue = open && (t.overdue_at != null || (t.due_at != null && now > new Date(t.due_at)));
-  const warning = open && !overdue && (t.warned_at != null || (t.warn_at != null && now >= new Date(t.warn_at)) || (workingDaysLeft != null && workingDaysLeft < WARN_WORKING_DAYS_LEFT));
+  const warning =
+    open &&
+    !overdue &&
+    (t.warned_at != null || (t.warn_at != null && now >= new Date(t.warn_at)) || (workingDaysLeft != null && workingDaysLeft < WARN_WORKING_DAYS_LEFT));
   return { workingDaysLeft, warning, overdue };
 }
 

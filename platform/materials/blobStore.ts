@@ -26,7 +26,11 @@ export class PostgresBlobStore implements BlobStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async put(sha256: string, content: Buffer): Promise<void> {
-    await this.db.insertInto('material_blob').values({ sha256, size: content.length, content }).onConflict((oc) => oc.column('sha256').doNothing()).execute();
+    await this.db
+      .insertInto('material_blob')
+      .values({ sha256, size: content.length, content })
+      .onConflict((oc) => oc.column('sha256').doNothing())
+      .execute();
   }
 
   async get(sha256: string): Promise<Buffer | null> {
@@ -56,7 +60,9 @@ export function signV4(
   const amzDate = now.toISOString().replace(/[:-]|\.\d{3}/g, '');
   const day = amzDate.slice(0, 8);
   const headers: Record<string, string> = { ...req.headers, host: req.url.host, 'x-amz-content-sha256': req.payloadHash, 'x-amz-date': amzDate };
-  const names = Object.keys(headers).map((h) => h.toLowerCase()).sort();
+  const names = Object.keys(headers)
+    .map((h) => h.toLowerCase())
+    .sort();
   const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v.trim()]));
   const canonicalHeaders = names.map((n) => `${n}:${lower[n]}\n`).join('');
   const signedHeaders = names.join(';');

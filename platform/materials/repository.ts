@@ -24,11 +24,23 @@ export async function findMaterial(db: Db, id: string): Promise<Material | undef
 
 export async function findMaterials(db: Db, ids: readonly string[]): Promise<Material[]> {
   if (!ids.length) return [];
-  return db.selectFrom('material').selectAll().where('id', 'in', [...ids]).execute();
+  return db
+    .selectFrom('material')
+    .selectAll()
+    .where('id', 'in', [...ids])
+    .execute();
 }
 
 export async function materialsOf(db: Db, subjectType: string, subjectId: string): Promise<Material[]> {
-  return db.selectFrom('material').selectAll().where('subject_type', '=', subjectType as MaterialSubjectType).where('subject_id', '=', subjectId).orderBy('attached_at').orderBy('created_at').orderBy('id').execute();
+  return db
+    .selectFrom('material')
+    .selectAll()
+    .where('subject_type', '=', subjectType as MaterialSubjectType)
+    .where('subject_id', '=', subjectId)
+    .orderBy('attached_at')
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
 }
 
 /** Bytes an account has uploaded and not attached yet. */
@@ -46,7 +58,14 @@ export async function unattachedBytes(db: Db, ownerUserId: number): Promise<numb
  * Attaches the owner's unattached materials to a subject, in the caller's transaction. Answers how many were
  * attached: fewer than asked means one was taken meanwhile (the caller refuses and rolls back).
  */
-export async function attachMaterials(trx: Db, ownerUserId: number, ids: readonly string[], subjectType: MaterialSubjectType, subjectId: string, at: Date): Promise<number> {
+export async function attachMaterials(
+  trx: Db,
+  ownerUserId: number,
+  ids: readonly string[],
+  subjectType: MaterialSubjectType,
+  subjectId: string,
+  at: Date,
+): Promise<number> {
   if (!ids.length) return 0;
   const rows = await trx
     .updateTable('material')
@@ -59,10 +78,21 @@ export async function attachMaterials(trx: Db, ownerUserId: number, ids: readonl
   return rows.length;
 }
 
-export async function recordAccess(db: Db, e: { materialId: string; subjectType: string | null; subjectId: string | null; userId: number; username: string; orgCode: string | null; via: string }): Promise<void> {
+export async function recordAccess(
+  db: Db,
+  e: { materialId: string; subjectType: string | null; subjectId: string | null; userId: number; username: string; orgCode: string | null; via: string },
+): Promise<void> {
   await db
     .insertInto('material_access')
-    .values({ material_id: e.materialId, subject_type: e.subjectType, subject_id: e.subjectId, user_id: e.userId, username: e.username, org_code: e.orgCode, via: e.via })
+    .values({
+      material_id: e.materialId,
+      subject_type: e.subjectType,
+      subject_id: e.subjectId,
+      user_id: e.userId,
+      username: e.username,
+      org_code: e.orgCode,
+      via: e.via,
+    })
     .execute();
 }
 
@@ -70,7 +100,15 @@ export async function accessesOf(db: Db, subjectType: string, subjectId: string)
   return db
     .selectFrom('material_access')
     .innerJoin('material', 'material.id', 'material_access.material_id')
-    .select(['material_access.material_id', 'material.kind', 'material.file_name', 'material_access.username', 'material_access.org_code', 'material_access.via', 'material_access.at'])
+    .select([
+      'material_access.material_id',
+      'material.kind',
+      'material.file_name',
+      'material_access.username',
+      'material_access.org_code',
+      'material_access.via',
+      'material_access.at',
+    ])
     .where('material_access.subject_type', '=', subjectType)
     .where('material_access.subject_id', '=', subjectId)
     .orderBy('material_access.at')
@@ -79,7 +117,10 @@ export async function accessesOf(db: Db, subjectType: string, subjectId: string)
 }
 
 /** The kinds a reviewer named when asking for supplements (the latest request of that task wins). */
-export async function recordRequest(db: Db, r: { taskId: string; subjectType: string; subjectId: string; kinds: string[]; requestedBy: string }): Promise<void> {
+export async function recordRequest(
+  db: Db,
+  r: { taskId: string; subjectType: string; subjectId: string; kinds: string[]; requestedBy: string },
+): Promise<void> {
   await db
     .insertInto('material_request')
     .values({ task_id: r.taskId, subject_type: r.subjectType, subject_id: r.subjectId, kinds: r.kinds, requested_by: r.requestedBy, requested_at: new Date() })
@@ -96,7 +137,12 @@ export async function requestOf(db: Db, taskId: string): Promise<{ kinds: string
  * Whether the actor has (or had) a task on the subject: the task's organisation and role, and not about
  * themselves (the rule of the inbox).
  */
-export async function hasTaskOn(db: Db, actor: { orgCode: string | null; roles: string[]; idNumber?: string | null }, subjectType: string, subjectId: string): Promise<boolean> {
+export async function hasTaskOn(
+  db: Db,
+  actor: { orgCode: string | null; roles: string[]; idNumber?: string | null },
+  subjectType: string,
+  subjectId: string,
+): Promise<boolean> {
   if (!actor.orgCode || !actor.roles.length) return false;
   const r = await db
     .selectFrom('task')

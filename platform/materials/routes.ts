@@ -11,8 +11,22 @@ import { blobStoreFromEnv, type BlobStore } from './blobStore';
 import { MATERIAL_KINDS, MAX_FILE_BYTES } from './requirements';
 import { contentDisposition, downloadMaterial, materialRepository, removeUnattached, uploadMaterial } from './useCases';
 
-export const MaterialCreated = z.object({ id: z.string(), kind: z.enum(MATERIAL_KINDS), fileName: z.string(), contentType: z.string(), size: z.number().int(), sha256: z.string() });
-export const MaterialListItem = z.object({ id: z.string(), kind: z.string(), fileName: z.string(), contentType: z.string(), size: z.number().int(), attachedAt: z.string().nullable() });
+export const MaterialCreated = z.object({
+  id: z.string(),
+  kind: z.enum(MATERIAL_KINDS),
+  fileName: z.string(),
+  contentType: z.string(),
+  size: z.number().int(),
+  sha256: z.string(),
+});
+export const MaterialListItem = z.object({
+  id: z.string(),
+  kind: z.string(),
+  fileName: z.string(),
+  contentType: z.string(),
+  size: z.number().int(),
+  attachedAt: z.string().nullable(),
+});
 
 /** multer in memory with limits; its refusals become problems (413 for a file too large, 400 otherwise). */
 function multipart(): RequestHandler {
@@ -26,8 +40,14 @@ function multipart(): RequestHandler {
     upload(req, res, (err: unknown) => {
       if (!err) return next();
       if (err instanceof multer.MulterError) {
-        if (err.code === 'LIMIT_FILE_SIZE') return next(new Problem('PAYLOAD_TOO_LARGE', `a file may have at most ${MAX_FILE_BYTES / 1024 / 1024} MB`, { maxBytes: MAX_FILE_BYTES }));
-        return next(new Problem('VALIDATION_FAILED', `malformed upload: ${err.code === 'LIMIT_UNEXPECTED_FILE' ? `one file, in the part named "file" (got "${err.field}")` : err.message}`));
+        if (err.code === 'LIMIT_FILE_SIZE')
+          return next(new Problem('PAYLOAD_TOO_LARGE', `a file may have at most ${MAX_FILE_BYTES / 1024 / 1024} MB`, { maxBytes: MAX_FILE_BYTES }));
+        return next(
+          new Problem(
+            'VALIDATION_FAILED',
+            `malformed upload: ${err.code === 'LIMIT_UNEXPECTED_FILE' ? `one file, in the part named "file" (got "${err.field}")` : err.message}`,
+          ),
+        );
       }
       next(new Problem('VALIDATION_FAILED', 'malformed multipart/form-data body'));
     });
@@ -49,7 +69,9 @@ export function materialRoutes(deps: AppDeps & { blobs?: BlobStore }): Router {
     body: z.object({ kind: z.enum(MATERIAL_KINDS) }),
     multipart: z.object({
       file: z.string().openapi({ type: 'string', format: 'binary', description: 'the file (PDF, JPEG or PNG)' }),
-      kind: z.enum(MATERIAL_KINDS).openapi({ description: 'id_card 身份证 / certificate 证书 / contract 劳动合同 / social_insurance 社保证明 / tax 个税证明 / achievement 业绩材料 / other' }),
+      kind: z.enum(MATERIAL_KINDS).openapi({
+        description: 'id_card 身份证 / certificate 证书 / contract 劳动合同 / social_insurance 社保证明 / tax 个税证明 / achievement 业绩材料 / other',
+      }),
     }),
     responses: { 201: { description: 'the stored material', schema: MaterialCreated } },
     problems: ['VALIDATION_FAILED', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE'],
@@ -66,7 +88,17 @@ export function materialRoutes(deps: AppDeps & { blobs?: BlobStore }): Router {
     responses: {
       200: {
         description: 'downloads, oldest first',
-        schema: z.array(z.object({ materialId: z.string(), kind: z.string(), fileName: z.string(), username: z.string(), orgCode: z.string().nullable(), via: z.string(), at: z.string() })),
+        schema: z.array(
+          z.object({
+            materialId: z.string(),
+            kind: z.string(),
+            fileName: z.string(),
+            username: z.string(),
+            orgCode: z.string().nullable(),
+            via: z.string(),
+            at: z.string(),
+          }),
+        ),
       },
     },
     handler: async ({ query }) =>

@@ -50,11 +50,14 @@ export interface UploadedFile {
 export async function uploadMaterial(db: Kysely<Database>, blobs: BlobStore, actor: Actor, kind: MaterialKind, file: UploadedFile | undefined) {
   if (!file) throw new Problem('VALIDATION_FAILED', 'send the file as the multipart/form-data part named "file"');
   if (file.size === 0 || file.buffer.length === 0) throw new Problem('VALIDATION_FAILED', 'the file is empty');
-  if (file.buffer.length > MAX_FILE_BYTES) throw new Problem('PAYLOAD_TOO_LARGE', `a file may have at most ${MAX_FILE_BYTES / 1024 / 1024} MB`, { maxBytes: MAX_FILE_BYTES });
+  if (file.buffer.length > MAX_FILE_BYTES)
+    throw new Problem('PAYLOAD_TOO_LARGE', `a file may have at most ${MAX_FILE_BYTES / 1024 / 1024} MB`, { maxBytes: MAX_FILE_BYTES });
   const contentType = sniffMediaType(file.buffer);
   if (!contentType) throw new Problem('UNSUPPORTED_MEDIA_TYPE', 'the content is not a PDF, JPEG or PNG file (judged by its bytes, not its name)');
   if ((await repo.unattachedBytes(db, actor.userId)) + file.buffer.length > MAX_UNATTACHED_BYTES) {
-    throw new Problem('PAYLOAD_TOO_LARGE', `at most ${MAX_UNATTACHED_BYTES / 1024 / 1024} MB of files may wait to be attached; submit or remove some first`, { maxBytes: MAX_UNATTACHED_BYTES });
+    throw new Problem('PAYLOAD_TOO_LARGE', `at most ${MAX_UNATTACHED_BYTES / 1024 / 1024} MB of files may wait to be attached; submit or remove some first`, {
+      maxBytes: MAX_UNATTACHED_BYTES,
+    });
   }
   const sha256 = sha256Hex(file.buffer);
   await blobs.put(sha256, file.buffer);
@@ -97,28 +100,47 @@ export async function planAttachment(
 ): Promise<AttachPlan> {
   const ids = [...new Set(input.ids ?? [])];
   const bad = ids.filter((id) => !UUID.test(id));
-  const found = await repo.findMaterials(db, ids.filter((id) => UUID.test(id)));
+  const found = await repo.findMaterials(
+    db,
+    ids.filter((id) => UUID.test(id)),
+  );
   const usable = found.filter((m) => m.owner_user_id === input.ownerUserId && m.subject_id == null);
   const unavailable = [...bad, ...ids.filter((id) => UUID.test(id) && !usable.some((m) => m.id === id))];
   if (unavailable.length) {
-    throw new Problem('MATERIAL_UNAVAILABLE', `not yours to attach (unknown, someone else's, or already attached): ${unavailable.join(', ')}`, { ids: unavailable });
+    throw new Problem('MATERIAL_UNAVAILABLE', `not yours to attach (unknown, someone else's, or already attached): ${unavailable.join(', ')}`, {
+      ids: unavailable,
+    });
   }
   const already = input.already ?? [];
-  const missing = missingKinds(input.required, [...already, ...usable].map((m) => m.kind));
+  const missing = missingKinds(
+    input.required,
+    [...already, ...usable].map((m) => m.kind),
+  );
   if (missing.length) {
-    throw new Problem('MATERIALS_MISSING', `missing materials: ${missing.map((k) => `${MATERIAL_KIND_LABELS[k as MaterialKind] ?? k} (${k})`).join(', ')}`, { missing });
+    throw new Problem('MATERIALS_MISSING', `missing materials: ${missing.map((k) => `${MATERIAL_KIND_LABELS[k as MaterialKind] ?? k} (${k})`).join(', ')}`, {
+      missing,
+    });
   }
   const all = [...already, ...usable];
-  if (all.length > MAX_SUBJECT_FILES) throw new Problem('PAYLOAD_TOO_LARGE', `at most ${MAX_SUBJECT_FILES} files per application`, { maxFiles: MAX_SUBJECT_FILES });
+  if (all.length > MAX_SUBJECT_FILES)
+    throw new Problem('PAYLOAD_TOO_LARGE', `at most ${MAX_SUBJECT_FILES} files per application`, { maxFiles: MAX_SUBJECT_FILES });
   const bytes = all.reduce((n, m) => n + m.size, 0);
   if (bytes > MAX_SUBJECT_BYTES) {
-    throw new Problem('PAYLOAD_TOO_LARGE', `the materials of one application may have at most ${MAX_SUBJECT_BYTES / 1024 / 1024} MB in all`, { maxBytes: MAX_SUBJECT_BYTES });
+    throw new Problem('PAYLOAD_TOO_LARGE', `the materials of one application may have at most ${MAX_SUBJECT_BYTES / 1024 / 1024} MB in all`, {
+      maxBytes: MAX_SUBJECT_BYTES,
+    });
   }
   return { subjectType: input.subjectType, ownerUserId: input.ownerUserId, ids };
 }
 
 /** The materials a new claim / title application needs, checked as planAttachment does. */
-export function planSubmission(db: Kysely<Database>, subjectType: MaterialSubjectType, kind: string, ownerUserId: number, ids: readonly string[] | undefined): Promise<AttachPlan> {
+export function planSubmission(
+  db: Kysely<Database>,
+  subjectType: MaterialSubjectType,
+  kind: string,
+  ownerUserId: number,
+  ids: readonly string[] | undefined,
+): Promise<AttachPlan> {
   return planAttachment(db, { subjectType, ownerUserId, ids, required: requiredKinds(subjectType, kind) });
 }
 
@@ -133,7 +155,8 @@ export async function readAccess(db: Kysely<Database>, actor: Actor, m: Material
   if (m.owner_user_id === actor.userId) return 'owner';
   if (!m.subject_type || !m.subject_id) return null;
   if (await repo.hasTaskOn(db, actor, m.subject_type, m.subject_id)) return 'task';
-  if (m.subject_type === 'title_application' && hasRole(actor, 'expert') && (await repo.isCommitteeExpertOf(db, actor.userId, m.subject_id))) return 'committee';
+  if (m.subject_type === 'title_application' && hasRole(actor, 'expert') && (await repo.isCommitteeExpertOf(db, actor.userId, m.subject_id)))
+    return 'committee';
   return null;
 }
 
@@ -150,7 +173,15 @@ export async function downloadMaterial(db: Kysely<Database>, blobs: BlobStore, a
   if (!m || !via) throw new Problem('NOT_FOUND', 'no such material');
   const content = await blobs.get(m.sha256);
   if (!content) throw new Error(`material ${m.id}: its content ${m.sha256} is missing from the ${blobs.name} store`);
-  await repo.recordAccess(db, { materialId: m.id, subjectType: m.subject_type, subjectId: m.subject_id, userId: actor.userId, username: actor.username, orgCode: actor.orgCode, via });
+  await repo.recordAccess(db, {
+    materialId: m.id,
+    subjectType: m.subject_type,
+    subjectId: m.subject_id,
+    userId: actor.userId,
+    username: actor.username,
+    orgCode: actor.orgCode,
+    via,
+  });
   return { material: m, content };
 }
 
@@ -165,25 +196,48 @@ export function contentDisposition(fileName: string, type: 'attachment' | 'inlin
  * The supplement of a claim: the new files must cover the kinds the reviewer named (missingKinds of the paused
  * task's request), they are attached to the claim in the same step.
  */
-export async function planSupplement(db: Kysely<Database>, input: { subjectType: MaterialSubjectType; subjectId: string; taskId: string; ownerUserId: number; ids: readonly string[] | undefined }): Promise<AttachPlan> {
+export async function planSupplement(
+  db: Kysely<Database>,
+  input: { subjectType: MaterialSubjectType; subjectId: string; taskId: string; ownerUserId: number; ids: readonly string[] | undefined },
+): Promise<AttachPlan> {
   const asked = await repo.requestOf(db, input.taskId);
   const existing = await repo.materialsOf(db, input.subjectType, input.subjectId);
   // the kinds asked for come as new files: those sent now, or attached since the request (an earlier attempt of
   // this supplement whose answer was lost)
   const sinceRequest = asked ? existing.filter((m) => m.attached_at && new Date(m.attached_at) >= asked.requestedAt) : [];
-  const plan = await planAttachment(db, { subjectType: input.subjectType, ownerUserId: input.ownerUserId, ids: input.ids, required: asked?.kinds ?? [], already: sinceRequest });
+  const plan = await planAttachment(db, {
+    subjectType: input.subjectType,
+    ownerUserId: input.ownerUserId,
+    ids: input.ids,
+    required: asked?.kinds ?? [],
+    already: sinceRequest,
+  });
   const fresh = await repo.findMaterials(db, plan.ids);
   const all = [...existing, ...fresh];
-  if (all.length > MAX_SUBJECT_FILES) throw new Problem('PAYLOAD_TOO_LARGE', `at most ${MAX_SUBJECT_FILES} files per application`, { maxFiles: MAX_SUBJECT_FILES });
+  if (all.length > MAX_SUBJECT_FILES)
+    throw new Problem('PAYLOAD_TOO_LARGE', `at most ${MAX_SUBJECT_FILES} files per application`, { maxFiles: MAX_SUBJECT_FILES });
   if (all.reduce((n, m) => n + m.size, 0) > MAX_SUBJECT_BYTES) {
-    throw new Problem('PAYLOAD_TOO_LARGE', `the materials of one application may have at most ${MAX_SUBJECT_BYTES / 1024 / 1024} MB in all`, { maxBytes: MAX_SUBJECT_BYTES });
+    throw new Problem('PAYLOAD_TOO_LARGE', `the materials of one application may have at most ${MAX_SUBJECT_BYTES / 1024 / 1024} MB in all`, {
+      maxBytes: MAX_SUBJECT_BYTES,
+    });
   }
   return plan;
 }
 
 /** Records the kinds a reviewer asks for (request_supplement); the timeline row of the request then names them. */
-export async function recordSupplementRequest(db: Kysely<Database>, task: { id: string; subject_type: string; subject_id: string }, kinds: readonly string[] | undefined, by: string): Promise<void> {
-  await repo.recordRequest(db, { taskId: task.id, subjectType: task.subject_type, subjectId: task.subject_id, kinds: [...new Set(kinds ?? [])], requestedBy: by });
+export async function recordSupplementRequest(
+  db: Kysely<Database>,
+  task: { id: string; subject_type: string; subject_id: string },
+  kinds: readonly string[] | undefined,
+  by: string,
+): Promise<void> {
+  await repo.recordRequest(db, {
+    taskId: task.id,
+    subjectType: task.subject_type,
+    subjectId: task.subject_id,
+    kinds: [...new Set(kinds ?? [])],
+    requestedBy: by,
+  });
 }
 
 export { repo as materialRepository };

@@ -1,4 +1,4 @@
-import { Kysely, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 /** Platform tables: organisations, users, calendar, the task inbox, the timeline, idempotency, sequences. */
 export async function up(db: Kysely<any>): Promise<void> {

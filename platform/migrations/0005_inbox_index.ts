@@ -1,4 +1,4 @@
-import { Kysely, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 /** The inbox's page and its count over open tasks, as index scans even with 100,000 tasks stored. */
 export async function up(db: Kysely<any>): Promise<void> {

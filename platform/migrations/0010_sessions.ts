@@ -1,4 +1,4 @@
-import { Kysely, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 /**
  * Server-side sessions (the bearer token names one; logout, a password or role change, or deactivation revokes
@@ -30,6 +30,12 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop index if exists app_user_username_ci`.execute(db);
-  await db.schema.alterTable('app_user').dropColumn('deactivated_at').dropColumn('must_change_password').dropColumn('password_changed_at').dropColumn('created_by').execute();
+  await db.schema
+    .alterTable('app_user')
+    .dropColumn('deactivated_at')
+    .dropColumn('must_change_password')
+    .dropColumn('password_changed_at')
+    .dropColumn('created_by')
+    .execute();
   await db.schema.dropTable('auth_session').ifExists().execute();
 }

@@ -1,4 +1,4 @@
-import { Kysely, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 /**
  * Failed logins only (never successful ones), keyed by the attempted username (lower-cased, so an unknown name

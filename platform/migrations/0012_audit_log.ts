@@ -1,4 +1,4 @@
-import { Kysely, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 /** The administrative audit trail (account creation, changes, resets, unlocks, identity disputes): append-only. */
 export async function up(db: Kysely<any>): Promise<void> {

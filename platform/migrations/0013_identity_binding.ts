@@ -1,4 +1,4 @@
-import { Kysely, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 /**
  * Identity binding (docs/security.md "Identity binding"): an applicant account is bound to the ID number it

@@ -1,4 +1,4 @@
-import { Kysely, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 /**
  * Every change that can end or alter a session — a session revoked, or an account's roles, organisation, active
@@ -38,7 +38,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       end loop;
       return null;
     end $$`.execute(db);
-  await sql`create trigger identity_dispute_notify after insert or update on identity_dispute for each row execute function notify_identity_dispute()`.execute(db);
+  await sql`create trigger identity_dispute_notify after insert or update on identity_dispute for each row execute function notify_identity_dispute()`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -1,4 +1,4 @@
-import { Kysely, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { blindIndex, isBlindIndex } from '../crypto/blindIndex';
 import { encryptPii, isCiphertext, PII_TABLES } from '../crypto/personalData';
 
@@ -19,10 +19,13 @@ export async function up(db: Kysely<any>): Promise<void> {
   for (const t of PII_TABLES) {
     if (t.table === 'claim_view') continue; // rebuilt from claim below
     const cols = [...t.indexed, ...t.encrypted];
-    const rows = (await sql<Record<string, string | null>>`select ctid::text as ctid, ${sql.join(cols.map((c) => sql.ref(c)))} from ${sql.table(t.table)}`.execute(db)).rows;
+    const rows = (
+      await sql<Record<string, string | null>>`select ctid::text as ctid, ${sql.join(cols.map((c) => sql.ref(c)))} from ${sql.table(t.table)}`.execute(db)
+    ).rows;
     for (const r of rows) {
       const sets = [];
-      for (const c of t.indexed) if (r[c] != null && !isBlindIndex(r[c])) sets.push(sql`${sql.ref(c)} = ${blindIndex(r[c]!)}`, sql`${sql.ref(`${c}_enc`)} = ${encryptPii(r[c]!)}`);
+      for (const c of t.indexed)
+        if (r[c] != null && !isBlindIndex(r[c])) sets.push(sql`${sql.ref(c)} = ${blindIndex(r[c]!)}`, sql`${sql.ref(`${c}_enc`)} = ${encryptPii(r[c]!)}`);
       for (const c of t.encrypted) if (r[c] != null && !isCiphertext(r[c])) sets.push(sql`${sql.ref(c)} = ${encryptPii(r[c]!)}`);
       if (sets.length) await sql`update ${sql.table(t.table)} set ${sql.join(sets)} where ctid = ${r.ctid}::tid`.execute(db);
     }
@@ -46,16 +49,27 @@ export async function encryptClaimView(db: Kysely<any>): Promise<void> {
   await fn('claim_view_build(text)', (s) => s.replace(`'idNumber', c.applicant_id_number,`, `'idNumber', c.applicant_id_number_enc,`));
   await fn('claim_view_refresh(text)', (s) =>
     s
-      .replace('insert into claim_view (claim_id, application_no, applicant_id_number, applicant_user_id,', 'insert into claim_view (claim_id, application_no, applicant_id_number, applicant_id_number_enc, applicant_user_id,')
-      .replace('select c.id, c.application_no, c.applicant_id_number, c.applicant_user_id,', 'select c.id, c.application_no, c.applicant_id_number, c.applicant_id_number_enc, c.applicant_user_id,')
-      .replace('applicant_id_number = c.applicant_id_number, applicant_user_id', 'applicant_id_number = c.applicant_id_number, applicant_id_number_enc = c.applicant_id_number_enc, applicant_user_id'),
+      .replace(
+        'insert into claim_view (claim_id, application_no, applicant_id_number, applicant_user_id,',
+        'insert into claim_view (claim_id, application_no, applicant_id_number, applicant_id_number_enc, applicant_user_id,',
+      )
+      .replace(
+        'select c.id, c.application_no, c.applicant_id_number, c.applicant_user_id,',
+        'select c.id, c.application_no, c.applicant_id_number, c.applicant_id_number_enc, c.applicant_user_id,',
+      )
+      .replace(
+        'applicant_id_number = c.applicant_id_number, applicant_user_id',
+        'applicant_id_number = c.applicant_id_number, applicant_id_number_enc = c.applicant_id_number_enc, applicant_user_id',
+      ),
   );
   await refreshClaimView(db);
 }
 
 /** Rebuilds every claim's projection from the claim (after its rows or the functions changed). */
 export async function refreshClaimView(db: Kysely<any>): Promise<void> {
-  await sql`update claim_view v set applicant_id_number = c.applicant_id_number, applicant_id_number_enc = c.applicant_id_number_enc, view = claim_view_build(c.id) from claim c where c.id = v.claim_id`.execute(db);
+  await sql`update claim_view v set applicant_id_number = c.applicant_id_number, applicant_id_number_enc = c.applicant_id_number_enc, view = claim_view_build(c.id) from claim c where c.id = v.claim_id`.execute(
+    db,
+  );
 }
 
 export async function down(): Promise<void> {

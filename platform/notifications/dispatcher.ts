@@ -12,7 +12,11 @@ import type { SmsSender } from './sms';
 
 export const SMS_MAX_ATTEMPTS = 10;
 
-export async function dispatchSmsOnce(db: Kysely<Database>, sender: SmsSender, opts: { batchSize?: number; now?: () => Date } = {}): Promise<{ sent: number; failed: number }> {
+export async function dispatchSmsOnce(
+  db: Kysely<Database>,
+  sender: SmsSender,
+  opts: { batchSize?: number; now?: () => Date } = {},
+): Promise<{ sent: number; failed: number }> {
   const now = opts.now ?? (() => new Date());
   return db.transaction().execute(async (trx) => {
     const rows = await trx
@@ -37,7 +41,12 @@ export async function dispatchSmsOnce(db: Kysely<Database>, sender: SmsSender, o
       }
       try {
         await sender.send({ to: r.phone, text: `【浙里审批】${r.title}：${r.body}`, idempotencyKey: r.id });
-        await trx.updateTable('notification').set({ sms_state: 'sent', sms_sent_at: now(), sms_error: null }).where('id', '=', r.id).where('sms_state', '=', 'pending').execute();
+        await trx
+          .updateTable('notification')
+          .set({ sms_state: 'sent', sms_sent_at: now(), sms_error: null })
+          .where('id', '=', r.id)
+          .where('sms_state', '=', 'pending')
+          .execute();
         sent++;
       } catch (err) {
         failed++;
@@ -53,7 +62,12 @@ export async function dispatchSmsOnce(db: Kysely<Database>, sender: SmsSender, o
 }
 
 /** Runs the dispatcher every `intervalMs` (and at once when a pass found a full batch) until stopped. */
-export function startSmsDispatcher(db: Kysely<Database>, sender: SmsSender, log: Pick<Logger, 'warn' | 'info'>, opts: { intervalMs?: number; batchSize?: number } = {}): { stop(): Promise<void> } {
+export function startSmsDispatcher(
+  db: Kysely<Database>,
+  sender: SmsSender,
+  log: Pick<Logger, 'warn' | 'info'>,
+  opts: { intervalMs?: number; batchSize?: number } = {},
+): { stop(): Promise<void> } {
   const interval = opts.intervalMs ?? 5_000;
   const batchSize = opts.batchSize ?? 100;
   let stopped = false;

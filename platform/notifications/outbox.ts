@@ -15,7 +15,14 @@ import type { Database } from '../../db/schema';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export type NotificationKind = 'task_arrived' | 'deadline_warning' | 'task_decided' | 'supplement_requested' | 'paid' | 'publicity_started' | 'objection_answered';
+export type NotificationKind =
+  | 'task_arrived'
+  | 'deadline_warning'
+  | 'task_decided'
+  | 'supplement_requested'
+  | 'paid'
+  | 'publicity_started'
+  | 'objection_answered';
 
 export type Recipients = { userIds: number[] } | { personIds: string[] } | { orgCode: string; role: string };
 
@@ -100,14 +107,18 @@ export interface TaskEventRef {
 
 /** A task opened: the clerks who can take it hear of it. */
 export function notifyTaskOpened(db: Db, task: TaskEventRef, e: { eventKey: string; at: string; dueOn: string | null }): Promise<number> {
-  return notify(db, { orgCode: task.orgCode, role: task.role }, {
-    eventKey: e.eventKey,
-    kind: 'task_arrived',
-    title: `新的待办：${taskName(task.kind)}`,
-    body: `${task.subjectRef} 的${taskName(task.kind)}已送达，请及时办理${e.dueOn ? `（${e.dueOn} 前办结）` : ''}。`,
-    subject: { type: task.subjectType, id: task.subjectId, ref: task.subjectRef },
-    at: e.at,
-  });
+  return notify(
+    db,
+    { orgCode: task.orgCode, role: task.role },
+    {
+      eventKey: e.eventKey,
+      kind: 'task_arrived',
+      title: `新的待办：${taskName(task.kind)}`,
+      body: `${task.subjectRef} 的${taskName(task.kind)}已送达，请及时办理${e.dueOn ? `（${e.dueOn} 前办结）` : ''}。`,
+      subject: { type: task.subjectType, id: task.subjectId, ref: task.subjectRef },
+      at: e.at,
+    },
+  );
 }
 
 /**
@@ -140,12 +151,16 @@ export function notifyTaskEvent(
         body: `您的申请 ${task.subjectRef} 在${taskName(task.kind)}环节需要补正材料${comment}。补正期间办理时限暂停。`,
       });
     case 'deadline_warning':
-      return notify(db, { orgCode: task.orgCode, role: task.role }, {
-        ...base,
-        kind: 'deadline_warning',
-        title: `办理期限将至：${taskName(task.kind)}`,
-        body: `${task.subjectRef} 的${taskName(task.kind)}将于 ${String(e.data?.dueOn ?? '')} 到期，请及时办理。`,
-      });
+      return notify(
+        db,
+        { orgCode: task.orgCode, role: task.role },
+        {
+          ...base,
+          kind: 'deadline_warning',
+          title: `办理期限将至：${taskName(task.kind)}`,
+          body: `${task.subjectRef} 的${taskName(task.kind)}将于 ${String(e.data?.dueOn ?? '')} 到期，请及时办理。`,
+        },
+      );
     default:
       return Promise.resolve(0);
   }
@@ -155,18 +170,25 @@ export function notifyTaskEvent(
 export async function notifyPaid(db: Db, p: { claimId: string; instalmentNo: number; amountYuan: number; eventKey: string; at: string }): Promise<number> {
   const claim = await db.selectFrom('claim').select(['applicant_user_id', 'application_no']).where('id', '=', p.claimId).executeTakeFirst();
   if (!claim?.applicant_user_id) return 0;
-  return notify(db, { userIds: [claim.applicant_user_id] }, {
-    eventKey: p.eventKey,
-    kind: 'paid',
-    title: `奖励金已发放：${p.amountYuan} 元`,
-    body: `您的申请 ${claim.application_no} 第 ${p.instalmentNo} 期奖励金 ${p.amountYuan} 元已发放。`,
-    subject: { type: 'nanxun_claim', id: p.claimId, ref: claim.application_no },
-    at: p.at,
-  });
+  return notify(
+    db,
+    { userIds: [claim.applicant_user_id] },
+    {
+      eventKey: p.eventKey,
+      kind: 'paid',
+      title: `奖励金已发放：${p.amountYuan} 元`,
+      body: `您的申请 ${claim.application_no} 第 ${p.instalmentNo} 期奖励金 ${p.amountYuan} 元已发放。`,
+      subject: { type: 'nanxun_claim', id: p.claimId, ref: claim.application_no },
+      at: p.at,
+    },
+  );
 }
 
 /** The applicants a notice is about: its subject's applicant and every entry naming an application. */
-async function noticePeople(db: Db, n: { subjectType: string; subjectId: string; entries: Record<string, unknown>[] }): Promise<{ userIds: number[]; personIds: string[] }> {
+async function noticePeople(
+  db: Db,
+  n: { subjectType: string; subjectId: string; entries: Record<string, unknown>[] },
+): Promise<{ userIds: number[]; personIds: string[] }> {
   const applicationIds = n.entries.map((e) => e.applicationId).filter((v): v is string => typeof v === 'string');
   if (n.subjectType === 'title_application') applicationIds.push(n.subjectId);
   const userIds: number[] = [];
@@ -187,22 +209,38 @@ async function noticePeople(db: Db, n: { subjectType: string; subjectId: string;
 /** A publicity started: every applicant it names hears of it, with its end. */
 export async function notifyPublicityStarted(
   db: Db,
-  n: { noticeId: string; title: string; subjectType: string; subjectId: string; entries: Record<string, unknown>[]; endsOn: string; eventKey: string; at: string },
+  n: {
+    noticeId: string;
+    title: string;
+    subjectType: string;
+    subjectId: string;
+    entries: Record<string, unknown>[];
+    endsOn: string;
+    eventKey: string;
+    at: string;
+  },
 ): Promise<number> {
   const people = await noticePeople(db, n);
   const ids = [...people.userIds, ...(people.personIds.length ? await recipientIds(db, { personIds: people.personIds }) : [])];
-  return notify(db, { userIds: ids }, {
-    eventKey: n.eventKey,
-    kind: 'publicity_started',
-    title: `公示开始：${n.title}`,
-    body: `${n.title}，公示至 ${n.endsOn}。公示期内可在“公示公告”中查看。`,
-    subject: { type: 'notice', id: n.noticeId, ref: n.title },
-    at: n.at,
-  });
+  return notify(
+    db,
+    { userIds: ids },
+    {
+      eventKey: n.eventKey,
+      kind: 'publicity_started',
+      title: `公示开始：${n.title}`,
+      body: `${n.title}，公示至 ${n.endsOn}。公示期内可在“公示公告”中查看。`,
+      subject: { type: 'notice', id: n.noticeId, ref: n.title },
+      at: n.at,
+    },
+  );
 }
 
 /** An objection was answered (upheld or dismissed): the applicant it concerns hears of the finding. */
-export async function notifyObjectionAnswered(db: Db, o: { objectionId: string; status: 'upheld' | 'dismissed'; finding: string | null; at: string }): Promise<number> {
+export async function notifyObjectionAnswered(
+  db: Db,
+  o: { objectionId: string; status: 'upheld' | 'dismissed'; finding: string | null; at: string },
+): Promise<number> {
   const row = await db
     .selectFrom('objection')
     .innerJoin('notice', 'notice.id', 'objection.notice_id')
@@ -212,7 +250,11 @@ export async function notifyObjectionAnswered(db: Db, o: { objectionId: string; 
   if (!row) return 0;
   const applicationId = row.application_id ?? (row.subject_type === 'title_application' ? row.subject_id : null);
   if (!applicationId) return 0;
-  const app = await db.selectFrom('zj_application').select(['id', 'application_no', 'applicant_user_id', 'applicant_id_number']).where('id', '=', applicationId).executeTakeFirst();
+  const app = await db
+    .selectFrom('zj_application')
+    .select(['id', 'application_no', 'applicant_user_id', 'applicant_id_number'])
+    .where('id', '=', applicationId)
+    .executeTakeFirst();
   if (!app) return 0;
   const to: Recipients = app.applicant_user_id ? { userIds: [app.applicant_user_id] } : { personIds: [app.applicant_id_number] };
   const verdict = o.status === 'upheld' ? '异议成立' : '异议不成立';

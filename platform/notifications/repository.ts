@@ -28,7 +28,12 @@ export async function listNotifications(db: Kysely<Database>, userId: number, op
 }
 
 export async function unreadCount(db: Kysely<Database>, userId: number): Promise<number> {
-  const r = await db.selectFrom('notification').select((eb) => eb.fn.countAll<string>().as('n')).where('recipient_user_id', '=', userId).where('read_at', 'is', null).executeTakeFirstOrThrow();
+  const r = await db
+    .selectFrom('notification')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('recipient_user_id', '=', userId)
+    .where('read_at', 'is', null)
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 

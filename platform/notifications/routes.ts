@@ -43,7 +43,7 @@ export function notificationRoutes(deps: AppDeps): Router {
   defineRoute(router, {
     method: 'get',
     path: '/api/v1/notifications/unread-count',
-    summary: 'How many of the caller\'s messages are unread (the console\'s badge)',
+    summary: "How many of the caller's messages are unread (the console's badge)",
     tags: ['notifications'],
     access: { roles: 'any' },
     responses: { 200: { description: 'the count', schema: z.object({ unread: z.number().int() }) } },
@@ -53,7 +53,7 @@ export function notificationRoutes(deps: AppDeps): Router {
   defineRoute(router, {
     method: 'post',
     path: '/api/v1/notifications/:id/read',
-    summary: 'Mark one of the caller\'s messages read (again: no change); someone else\'s is not found',
+    summary: "Mark one of the caller's messages read (again: no change); someone else's is not found",
     tags: ['notifications'],
     access: { roles: 'any' },
     params: z.object({ id: z.string().max(100) }),

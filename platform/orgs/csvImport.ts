@@ -14,7 +14,8 @@ export function decodeCsv(buf: Buffer): { text: string; encoding: CsvEncoding } 
   let bytes = buf;
   if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
   // binary files (spreadsheets, images, PDFs, UTF-16 text) carry NUL bytes; CSV text never does
-  if (bytes.includes(0)) throw new Problem('INVALID_CSV', 'the body is not CSV text (it contains NUL bytes: a binary file, or UTF-16); save it as CSV (UTF-8 or GBK)');
+  if (bytes.includes(0))
+    throw new Problem('INVALID_CSV', 'the body is not CSV text (it contains NUL bytes: a binary file, or UTF-16); save it as CSV (UTF-8 or GBK)');
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf-8' };
   } catch {
@@ -52,7 +53,12 @@ export function parseOrgCsv(text: string): { rows: CsvRow[]; ignoredColumns: str
   try {
     records = parse(text, {
       // with info: true each record comes as { record, info }
- info: true, relax_column_count: true, skip_empty_lines: true, trim: true, bom: true }) as unknown as typeof records;
+      info: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      trim: true,
+      bom: true,
+    }) as unknown as typeof records;
   } catch (e) {
     throw new Problem('INVALID_CSV', `the body is not valid CSV: ${(e as Error).message}`);
   }

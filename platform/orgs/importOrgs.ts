@@ -37,7 +37,17 @@ export interface ImportReport {
   rows: RowReport[];
 }
 
-const SAME_KEYS: (keyof OrgRecord)[] = ['name', 'creditCode', 'townCode', 'regulatorCode', 'certRereviewOrgCode', 'inDistrict', 'competentOrgCode', 'lowerCommitteeOrgCode', 'address'];
+const SAME_KEYS: (keyof OrgRecord)[] = [
+  'name',
+  'creditCode',
+  'townCode',
+  'regulatorCode',
+  'certRereviewOrgCode',
+  'inDistrict',
+  'competentOrgCode',
+  'lowerCommitteeOrgCode',
+  'address',
+];
 
 interface Planned {
   report: RowReport;
@@ -75,7 +85,8 @@ async function plan(db: Kysely<Database> | Transaction<Database>, refs: OrgRefs,
   return rows.map(({ row, input, columnCountMismatch }) => {
     const cc = input.creditCode ? normalizeCreditCode(input.creditCode) : null;
     const report: RowReport = { row, action: 'refused', code: null, name: input.name?.trim() || null, creditCode: cc, reasons: [] };
-    const refuse = (code: string, field: string, value?: string) => report.reasons.push({ code, field, ...(value !== undefined ? { value } : {}), message: ORG_REASON_ZH[code as keyof typeof ORG_REASON_ZH] ?? code });
+    const refuse = (code: string, field: string, value?: string) =>
+      report.reasons.push({ code, field, ...(value !== undefined ? { value } : {}), message: ORG_REASON_ZH[code as keyof typeof ORG_REASON_ZH] ?? code });
     if (columnCountMismatch) report.reasons.push({ code: 'COLUMN_COUNT', field: '(row)', message: '该行的列数与表头不一致' });
     if (cc && firstRowOf.has(cc)) refuse('DUPLICATE_IN_FILE', 'creditCode', String(firstRowOf.get(cc)));
     else if (cc) firstRowOf.set(cc, row);
@@ -86,7 +97,8 @@ async function plan(db: Kysely<Database> | Transaction<Database>, refs: OrgRefs,
       refuse('TYPE_MISMATCH', 'type', holder!.code);
     }
     const checked = checkOrgInput(before ? { ...input, type: before.type } : input, refs, before ? { self: holder!.code, existing: before } : {});
-    for (const r of checked.reasons) report.reasons.push({ code: r.code, field: r.field, ...(r.value !== undefined ? { value: r.value } : {}), message: ORG_REASON_ZH[r.code] });
+    for (const r of checked.reasons)
+      report.reasons.push({ code: r.code, field: r.field, ...(r.value !== undefined ? { value: r.value } : {}), message: ORG_REASON_ZH[r.code] });
     if (report.reasons.length || !checked.record) return { report };
     const record = checked.record;
     if (before) {
@@ -107,7 +119,13 @@ async function plan(db: Kysely<Database> | Transaction<Database>, refs: OrgRefs,
   });
 }
 
-export async function importOrgs(db: Kysely<Database>, actor: string, body: Buffer, opts: { dryRun: boolean; skipInvalid: boolean }, now = new Date()): Promise<ImportReport> {
+export async function importOrgs(
+  db: Kysely<Database>,
+  actor: string,
+  body: Buffer,
+  opts: { dryRun: boolean; skipInvalid: boolean },
+  now = new Date(),
+): Promise<ImportReport> {
   const { text, encoding } = decodeCsv(body);
   const { rows, ignoredColumns } = parseOrgCsv(text);
   const summarize = (planned: Planned[], imported: boolean, openClaimsNoted: number): ImportReport => {
@@ -123,7 +141,11 @@ export async function importOrgs(db: Kysely<Database>, actor: string, body: Buff
     const refused = planned.filter((p) => p.report.action === 'refused');
     if (refused.length && !opts.skipInvalid) {
       const report = summarize(planned, false, 0);
-      throw new Problem('IMPORT_HAS_INVALID_ROWS', `${refused.length} of ${planned.length} rows are not valid (first: row ${refused[0]!.report.row}); nothing was imported`, { report });
+      throw new Problem(
+        'IMPORT_HAS_INVALID_ROWS',
+        `${refused.length} of ${planned.length} rows are not valid (first: row ${refused[0]!.report.row}); nothing was imported`,
+        { report },
+      );
     }
     const writes = planned.filter((p) => p.record && p.report.action !== 'unchanged');
     const unnumbered = writes.filter((p) => !p.code);
@@ -132,13 +154,24 @@ export async function importOrgs(db: Kysely<Database>, actor: string, body: Buff
       p.code = newOrgCode(p.record!, () => numbers[i]!);
       p.report.code = p.code;
     });
-    await upsertOrgs(trx, writes.map((p) => ({ code: p.code!, record: p.record! })), actor, now);
-    const openClaimsNoted = await noteMoves(trx, writes.filter((p) => p.before).map((p) => ({ code: p.code!, before: p.before!, after: p.record! })), actor, now);
+    await upsertOrgs(
+      trx,
+      writes.map((p) => ({ code: p.code!, record: p.record! })),
+      actor,
+      now,
+    );
+    const openClaimsNoted = await noteMoves(
+      trx,
+      writes.filter((p) => p.before).map((p) => ({ code: p.code!, before: p.before!, after: p.record! })),
+      actor,
+      now,
+    );
     const report = summarize(planned, true, openClaimsNoted);
     await recordAudit(trx, {
       actor,
       action: 'org.import',
-      targetType: 'org', targetId: 'import',
+      targetType: 'org',
+      targetId: 'import',
       details: {
         counts: report.counts,
         encoding,

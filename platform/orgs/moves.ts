@@ -9,8 +9,18 @@ import type { OrgRecord } from './orgInput';
 import { openClaimsOf } from './repository';
 
 /** what a move means for the employer's open claims: each stays with its body, the note says where new ones go */
-export async function noteMoves(trx: Transaction<Database>, moves: { code: string; before: OrgRecord; after: OrgRecord }[], actor: string, at: Date): Promise<number> {
-  const moved = moves.filter((m) => m.before.certRereviewOrgCode !== m.after.certRereviewOrgCode || m.before.regulatorCode !== m.after.regulatorCode || m.before.townCode !== m.after.townCode);
+export async function noteMoves(
+  trx: Transaction<Database>,
+  moves: { code: string; before: OrgRecord; after: OrgRecord }[],
+  actor: string,
+  at: Date,
+): Promise<number> {
+  const moved = moves.filter(
+    (m) =>
+      m.before.certRereviewOrgCode !== m.after.certRereviewOrgCode ||
+      m.before.regulatorCode !== m.after.regulatorCode ||
+      m.before.townCode !== m.after.townCode,
+  );
   if (!moved.length) return 0;
   const byCode = new Map(moved.map((m) => [m.code, m]));
   const claims = await openClaimsOf(trx, [...byCode.keys()]);
@@ -18,7 +28,15 @@ export async function noteMoves(trx: Transaction<Database>, moves: { code: strin
   const codes = new Set<string>();
   for (const m of moved) for (const c of [m.before.townCode, m.before.regulatorCode, m.after.townCode, m.after.regulatorCode]) if (c) codes.add(c);
   for (const c of claims) codes.add(c.rereview_org_code);
-  const names = new Map((await trx.selectFrom('org').select(['code', 'name']).where('code', 'in', [...codes]).execute()).map((o) => [o.code, o.name]));
+  const names = new Map(
+    (
+      await trx
+        .selectFrom('org')
+        .select(['code', 'name'])
+        .where('code', 'in', [...codes])
+        .execute()
+    ).map((o) => [o.code, o.name]),
+  );
   const name = (c: string | null) => (c ? (names.get(c) ?? c) : '（无）');
   for (const c of claims) {
     const m = byCode.get(c.employer_org_code)!;
@@ -35,10 +53,15 @@ export async function noteMoves(trx: Transaction<Database>, moves: { code: strin
       comment:
         `申请人所在单位已改属${name(m.after.townCode)}、行业监管部门${name(m.after.regulatorCode)}（原属${name(m.before.townCode)}、${name(m.before.regulatorCode)}）。` +
         `本申请仍由${name(c.rereview_org_code)}复审；此后新提交的申请由${name(nextBody)}复审。`,
-      data: { employerOrgCode: m.code, before: { townCode: m.before.townCode, regulatorCode: m.before.regulatorCode }, after: { townCode: m.after.townCode, regulatorCode: m.after.regulatorCode }, rereviewOrgCode: c.rereview_org_code, newClaimsRereviewOrgCode: nextBody },
+      data: {
+        employerOrgCode: m.code,
+        before: { townCode: m.before.townCode, regulatorCode: m.before.regulatorCode },
+        after: { townCode: m.after.townCode, regulatorCode: m.after.regulatorCode },
+        rereviewOrgCode: c.rereview_org_code,
+        newClaimsRereviewOrgCode: nextBody,
+      },
       at: at.toISOString(),
     });
   }
   return claims.length;
 }
-

@@ -124,12 +124,25 @@ export interface Checked {
 const blank = (v: string | null | undefined) => (v == null || String(v).trim() === '' ? null : String(v).trim());
 
 const TYPE_ALIASES: Record<string, AdminOrgType> = {
-  enterprise: 'enterprise', 企业: 'enterprise',
-  institution: 'institution', 事业单位: 'institution',
-  competent_dept: 'competent_dept', 主管部门: 'competent_dept',
-  lower_committee: 'lower_committee', 下一级评审委员会: 'lower_committee', 评审委员会: 'lower_committee',
+  enterprise: 'enterprise',
+  企业: 'enterprise',
+  institution: 'institution',
+  事业单位: 'institution',
+  competent_dept: 'competent_dept',
+  主管部门: 'competent_dept',
+  lower_committee: 'lower_committee',
+  下一级评审委员会: 'lower_committee',
+  评审委员会: 'lower_committee',
 };
-const CERT_REREVIEW_ALIASES: Record<string, 'town' | 'regulator'> = { town: 'town', 镇: 'town', 镇街: 'town', 开发区: 'town', regulator: 'regulator', 监管部门: 'regulator', 行业监管部门: 'regulator' };
+const CERT_REREVIEW_ALIASES: Record<string, 'town' | 'regulator'> = {
+  town: 'town',
+  镇: 'town',
+  镇街: 'town',
+  开发区: 'town',
+  regulator: 'regulator',
+  监管部门: 'regulator',
+  行业监管部门: 'regulator',
+};
 
 /**
  * Checks one organisation. `self` is the code of the organisation being changed (its own credit code is no
@@ -167,7 +180,8 @@ export function checkOrgInput(input: OrgInput, refs: OrgRefs, opts: { self?: str
     }
   }
 
-  const pick = (field: keyof OrgInput, current: string | null | undefined) => (input[field] === undefined ? (current ?? null) : blank(input[field] as string | null));
+  const pick = (field: keyof OrgInput, current: string | null | undefined) =>
+    input[field] === undefined ? (current ?? null) : blank(input[field] as string | null);
   const townRef = pick('townCode', base?.townCode);
   const regulatorRef = pick('regulatorCode', base?.regulatorCode);
   const competentRef = pick('competentOrgCode', base?.competentOrgCode);
@@ -184,7 +198,10 @@ export function checkOrgInput(input: OrgInput, refs: OrgRefs, opts: { self?: str
   const competent = competentRef ? refs.resolve(competentRef, 'competent_dept') : undefined;
   const lower = lowerRef ? refs.resolve(lowerRef, 'lower_committee') : undefined;
   if (!employer && type && (townRef || regulatorRef || competentRef || lowerRef || certRaw)) {
-    reasons.push({ code: 'ROUTING_NOT_FOR_TYPE', field: townRef ? 'townCode' : regulatorRef ? 'regulatorCode' : competentRef ? 'competentOrgCode' : lowerRef ? 'lowerCommitteeOrgCode' : 'certRereviewBy' });
+    reasons.push({
+      code: 'ROUTING_NOT_FOR_TYPE',
+      field: townRef ? 'townCode' : regulatorRef ? 'regulatorCode' : competentRef ? 'competentOrgCode' : lowerRef ? 'lowerCommitteeOrgCode' : 'certRereviewBy',
+    });
   }
   if (employer) {
     if (townRef && !town) reasons.push({ code: 'UNKNOWN_TOWN', field: 'townCode', value: townRef });
@@ -195,7 +212,10 @@ export function checkOrgInput(input: OrgInput, refs: OrgRefs, opts: { self?: str
     // a Nanxun employer needs both its town/zone and its regulator (certificate re-review, shortage-talent re-review);
     // a unit outside Nanxun is there for the title review, which needs its competent department and lower committee
     if (nanxun ? !townRef || !regulatorRef : !competentRef || !lowerRef) {
-      reasons.push({ code: 'MISSING_ROUTING', field: nanxun ? (!townRef ? 'townCode' : 'regulatorCode') : !competentRef ? 'competentOrgCode' : 'lowerCommitteeOrgCode' });
+      reasons.push({
+        code: 'MISSING_ROUTING',
+        field: nanxun ? (!townRef ? 'townCode' : 'regulatorCode') : !competentRef ? 'competentOrgCode' : 'lowerCommitteeOrgCode',
+      });
     }
   }
   if (reasons.length || !type || !name) return { reasons };
@@ -203,7 +223,13 @@ export function checkOrgInput(input: OrgInput, refs: OrgRefs, opts: { self?: str
   const inDistrict = employer && !!town && !!regulator;
   let competentOrgCode = competent?.code ?? null;
   let lowerCommitteeOrgCode = lower?.code ?? null;
-  if (inDistrict && !competentOrgCode && !lowerCommitteeOrgCode && refs.byCode.has(NANXUN_TITLE_ROUTING.competentOrgCode) && refs.byCode.has(NANXUN_TITLE_ROUTING.lowerCommitteeOrgCode)) {
+  if (
+    inDistrict &&
+    !competentOrgCode &&
+    !lowerCommitteeOrgCode &&
+    refs.byCode.has(NANXUN_TITLE_ROUTING.competentOrgCode) &&
+    refs.byCode.has(NANXUN_TITLE_ROUTING.lowerCommitteeOrgCode)
+  ) {
     ({ competentOrgCode, lowerCommitteeOrgCode } = NANXUN_TITLE_ROUTING);
   }
   return {

@@ -49,7 +49,10 @@ export function toRecord(o: OrgDetail): OrgRecord {
   };
 }
 
-export async function listOrgs(db: Db, f: { types?: string[]; q?: string; active?: boolean; page: number; pageSize: number }): Promise<{ total: number; rows: OrgDetail[] }> {
+export async function listOrgs(
+  db: Db,
+  f: { types?: string[]; q?: string; active?: boolean; page: number; pageSize: number },
+): Promise<{ total: number; rows: OrgDetail[] }> {
   let q = detailQuery(db);
   if (f.types?.length) q = q.where('org.type', 'in', f.types as never[]);
   if (f.active !== undefined) q = q.where('org.active', '=', f.active);
@@ -57,8 +60,17 @@ export async function listOrgs(db: Db, f: { types?: string[]; q?: string; active
     const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     q = q.where((eb) => eb.or([eb('org.name', 'ilike', like), eb('org.code', 'ilike', like), eb('org.credit_code', 'ilike', like)]));
   }
-  const total = await q.clearSelect().select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
-  const rows = await q.orderBy('org.type').orderBy('org.name').orderBy('org.code').limit(f.pageSize).offset((f.page - 1) * f.pageSize).execute();
+  const total = await q
+    .clearSelect()
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
+  const rows = await q
+    .orderBy('org.type')
+    .orderBy('org.name')
+    .orderBy('org.code')
+    .limit(f.pageSize)
+    .offset((f.page - 1) * f.pageSize)
+    .execute();
   return { total: Number(total.n), rows: rows as OrgDetail[] };
 }
 
@@ -74,7 +86,12 @@ const CHUNK = 1000;
  * Writes organisations (new ones and changes to existing ones, by code) and their title-review routing, in chunks
  * of one statement each. Run inside the caller's transaction.
  */
-export async function upsertOrgs(trx: Transaction<Database>, rows: { code: string; record: OrgRecord; active?: boolean }[], actor: string, at: Date): Promise<void> {
+export async function upsertOrgs(
+  trx: Transaction<Database>,
+  rows: { code: string; record: OrgRecord; active?: boolean }[],
+  actor: string,
+  at: Date,
+): Promise<void> {
   for (let i = 0; i < rows.length; i += CHUNK) {
     const chunk = rows.slice(i, i + CHUNK);
     await trx
@@ -114,9 +131,14 @@ export async function upsertOrgs(trx: Transaction<Database>, rows: { code: strin
     if (routed.length) {
       await trx
         .insertInto('zj_unit')
-        .values(routed.map((c) => ({ org_code: c.code, competent_org_code: c.record.competentOrgCode!, lower_committee_org_code: c.record.lowerCommitteeOrgCode! })))
+        .values(
+          routed.map((c) => ({ org_code: c.code, competent_org_code: c.record.competentOrgCode!, lower_committee_org_code: c.record.lowerCommitteeOrgCode! })),
+        )
         .onConflict((oc) =>
-          oc.column('org_code').doUpdateSet((eb) => ({ competent_org_code: eb.ref('excluded.competent_org_code'), lower_committee_org_code: eb.ref('excluded.lower_committee_org_code') })),
+          oc.column('org_code').doUpdateSet((eb) => ({
+            competent_org_code: eb.ref('excluded.competent_org_code'),
+            lower_committee_org_code: eb.ref('excluded.lower_committee_org_code'),
+          })),
         )
         .execute();
     }

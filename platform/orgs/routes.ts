@@ -21,14 +21,24 @@ const OrgFields = {
   creditCode: z.string().trim().max(64).openapi({ description: '统一社会信用代码, 18 characters, GB 32100-2015 check character' }),
   townCode: optRef.openapi({ description: 'Nanxun employers: the town or zone (code or exact name)' }),
   regulatorCode: optRef.openapi({ description: 'Nanxun employers: the industry regulator (code or exact name)' }),
-  certRereviewBy: z.enum(['town', 'regulator']).nullable().optional().openapi({ description: 'who re-reviews certificate claims: the town/zone (default) or the regulator' }),
+  certRereviewBy: z
+    .enum(['town', 'regulator'])
+    .nullable()
+    .optional()
+    .openapi({ description: 'who re-reviews certificate claims: the town/zone (default) or the regulator' }),
   competentOrgCode: optRef.openapi({ description: 'title review: the competent department (主管部门); Nanxun employers default to 湖州市应急管理局' }),
   lowerCommitteeOrgCode: optRef.openapi({ description: 'title review: the lower-level committee (下一级评审委员会)' }),
   address: z.string().trim().max(200).nullable().optional(),
 };
 const CreateBody = z.object({ type: z.enum(ADMIN_ORG_TYPES), ...OrgFields, creditCode: OrgFields.creditCode.optional() });
 const PatchBody = z
-  .object({ ...OrgFields, creditCode: OrgFields.creditCode.optional(), name: OrgFields.name.optional(), type: z.string().max(40).optional(), active: z.boolean().optional() })
+  .object({
+    ...OrgFields,
+    creditCode: OrgFields.creditCode.optional(),
+    name: OrgFields.name.optional(),
+    type: z.string().max(40).optional(),
+    active: z.boolean().optional(),
+  })
   .strict();
 const OrgOut = z.object({
   code: z.string(),
@@ -48,7 +58,11 @@ const OrgOut = z.object({
   updatedAt: z.string().nullable(),
   updatedBy: z.string().nullable(),
 });
-const bool = (dflt: 'true' | 'false') => z.enum(['true', 'false']).default(dflt).transform((v) => v === 'true');
+const bool = (dflt: 'true' | 'false') =>
+  z
+    .enum(['true', 'false'])
+    .default(dflt)
+    .transform((v) => v === 'true');
 
 const CSV_TYPES = ['text/csv', 'application/csv', 'text/plain', 'application/vnd.ms-excel'];
 const rawCsv = express.raw({ type: () => true, limit: '20mb' });
@@ -56,7 +70,9 @@ const rawCsv = express.raw({ type: () => true, limit: '20mb' });
 /** the import's body is the CSV file itself: refused unless it says it is text, read as bytes (the encoding is detected) */
 function csvBody(req: Request, res: Response, next: NextFunction) {
   if (!req.is(CSV_TYPES)) {
-    return next(new Problem('UNSUPPORTED_MEDIA_TYPE', `send the CSV file as the body with Content-Type: text/csv (got ${req.headers['content-type'] ?? 'none'})`));
+    return next(
+      new Problem('UNSUPPORTED_MEDIA_TYPE', `send the CSV file as the body with Content-Type: text/csv (got ${req.headers['content-type'] ?? 'none'})`),
+    );
   }
   rawCsv(req, res, next);
 }
@@ -91,10 +107,24 @@ export function orgAdminRoutes(deps: AppDeps): Router {
       page: z.coerce.number().int().min(1).max(100_000).default(1),
       pageSize: z.coerce.number().int().min(1).max(200).default(20),
     }),
-    responses: { 200: { description: 'one page', schema: z.object({ items: z.array(OrgOut), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() }) } },
+    responses: {
+      200: {
+        description: 'one page',
+        schema: z.object({ items: z.array(OrgOut), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() }),
+      },
+    },
     handler: async ({ query }) => {
-      const types = query.type?.split(',').map((t) => t.trim()).filter(Boolean);
-      const { total, rows } = await listOrgs(db, { types, q: query.q || undefined, active: query.active === undefined ? undefined : query.active === 'true', page: query.page, pageSize: query.pageSize });
+      const types = query.type
+        ?.split(',')
+        .map((t) => t.trim())
+        .filter(Boolean);
+      const { total, rows } = await listOrgs(db, {
+        types,
+        q: query.q || undefined,
+        active: query.active === undefined ? undefined : query.active === 'true',
+        page: query.page,
+        pageSize: query.pageSize,
+      });
       return { items: rows.map(orgView), total, page: query.page, pageSize: query.pageSize };
     },
   });
@@ -123,7 +153,12 @@ export function orgAdminRoutes(deps: AppDeps): Router {
     access: admin,
     params: z.object({ code }),
     body: PatchBody,
-    responses: { 200: { description: 'the organisation; openClaimsNoted = open claims that got a timeline note about a move', schema: OrgOut.extend({ openClaimsNoted: z.number().int() }) } },
+    responses: {
+      200: {
+        description: 'the organisation; openClaimsNoted = open claims that got a timeline note about a move',
+        schema: OrgOut.extend({ openClaimsNoted: z.number().int() }),
+      },
+    },
     problems: ['NOT_FOUND', 'VALIDATION_FAILED', 'INVALID_CREDIT_CODE', 'DUPLICATE_CREDIT_CODE', 'UNKNOWN_ORG'],
     handler: async ({ req, params, body }) => updateOrg(db, actorOf(req).username, params.code, body),
   });
@@ -148,7 +183,16 @@ export function orgAdminRoutes(deps: AppDeps): Router {
           total: z.number().int(),
           counts: z.object({ created: z.number().int(), updated: z.number().int(), unchanged: z.number().int(), refused: z.number().int() }),
           openClaimsNoted: z.number().int(),
-          rows: z.array(z.object({ row: z.number().int(), action: z.enum(['created', 'updated', 'unchanged', 'refused']), code: z.string().nullable(), name: z.string().nullable(), creditCode: z.string().nullable(), reasons: z.array(z.object({ code: z.string(), field: z.string(), value: z.string().optional(), message: z.string() })) })),
+          rows: z.array(
+            z.object({
+              row: z.number().int(),
+              action: z.enum(['created', 'updated', 'unchanged', 'refused']),
+              code: z.string().nullable(),
+              name: z.string().nullable(),
+              creditCode: z.string().nullable(),
+              reasons: z.array(z.object({ code: z.string(), field: z.string(), value: z.string().optional(), message: z.string() })),
+            }),
+          ),
         }),
       },
     },

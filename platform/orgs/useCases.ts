@@ -48,10 +48,24 @@ const isUniqueViolation = (e: unknown) => (e as { code?: string })?.code === '23
 function problemOf(checked: Checked): Problem {
   const r = checked.reasons[0]!;
   const all = checked.reasons.map((x) => ({ ...x, message: ORG_REASON_ZH[x.code] }));
-  if (r.code === 'INVALID_CREDIT_CODE') return new Problem('INVALID_CREDIT_CODE', `${r.value} is not a valid unified social credit code (GB 32100-2015): ${r.fault}`, { fault: r.fault, message: CREDIT_CODE_FAULT_ZH[r.fault!], faults: all });
-  if (r.code === 'DUPLICATE_CREDIT_CODE') return new Problem('DUPLICATE_CREDIT_CODE', `this credit code is already registered as ${r.value}`, { existingCode: r.value, faults: all });
-  if (r.code.startsWith('UNKNOWN_') && r.code !== 'UNKNOWN_TYPE') return new Problem('UNKNOWN_ORG', `${r.field}: no ${r.code.slice(8).toLowerCase().replace('_', ' ')} ${r.value} is registered`, { field: r.field, value: r.value, faults: all });
-  return new Problem('VALIDATION_FAILED', checked.reasons.map((x) => `${x.field}: ${x.code}`).join('; '), { faults: all, errors: all.map((x) => ({ path: x.field, message: x.message })) });
+  if (r.code === 'INVALID_CREDIT_CODE')
+    return new Problem('INVALID_CREDIT_CODE', `${r.value} is not a valid unified social credit code (GB 32100-2015): ${r.fault}`, {
+      fault: r.fault,
+      message: CREDIT_CODE_FAULT_ZH[r.fault!],
+      faults: all,
+    });
+  if (r.code === 'DUPLICATE_CREDIT_CODE')
+    return new Problem('DUPLICATE_CREDIT_CODE', `this credit code is already registered as ${r.value}`, { existingCode: r.value, faults: all });
+  if (r.code.startsWith('UNKNOWN_') && r.code !== 'UNKNOWN_TYPE')
+    return new Problem('UNKNOWN_ORG', `${r.field}: no ${r.code.slice(8).toLowerCase().replace('_', ' ')} ${r.value} is registered`, {
+      field: r.field,
+      value: r.value,
+      faults: all,
+    });
+  return new Problem('VALIDATION_FAILED', checked.reasons.map((x) => `${x.field}: ${x.code}`).join('; '), {
+    faults: all,
+    errors: all.map((x) => ({ path: x.field, message: x.message })),
+  });
 }
 
 function uniqueCode(r: OrgRecord, refs: OrgRefs, taken: Set<string>, seq: () => number): string {
@@ -94,7 +108,8 @@ export async function updateOrg(db: Db, actor: string, code: string, patch: OrgP
       await lockOrgAdmin(trx);
       const current = await findOrg(trx, code, { forUpdate: true });
       if (!current) throw new Problem('NOT_FOUND', `no organisation ${code}`);
-      if (patch.type !== undefined && patch.type !== current.type) throw new Problem('VALIDATION_FAILED', 'the type of an organisation cannot be changed; create a new one');
+      if (patch.type !== undefined && patch.type !== current.type)
+        throw new Problem('VALIDATION_FAILED', 'the type of an organisation cannot be changed; create a new one');
       const { active, ...fields } = patch;
       const before = toRecord(current);
       let after = before;
@@ -107,7 +122,11 @@ export async function updateOrg(db: Db, actor: string, code: string, patch: OrgP
         if (fields.name !== undefined || fields.address !== undefined) {
           const name = fields.name === undefined ? current.name : String(fields.name).trim();
           if (!name || name.length > 100) throw new Problem('VALIDATION_FAILED', 'name: 1 to 100 characters');
-          await trx.updateTable('org').set({ name, address: fields.address === undefined ? current.address : fields.address?.trim() || null, updated_at: now, updated_by: actor }).where('code', '=', code).execute();
+          await trx
+            .updateTable('org')
+            .set({ name, address: fields.address === undefined ? current.address : fields.address?.trim() || null, updated_at: now, updated_by: actor })
+            .where('code', '=', code)
+            .execute();
           Object.assign(changes, { name, address: fields.address });
         }
       } else if (Object.values(fields).some((v) => v !== undefined)) {
@@ -118,7 +137,8 @@ export async function updateOrg(db: Db, actor: string, code: string, patch: OrgP
         openClaimsNoted = await noteMoves(trx, [{ code, before, after }], actor, now);
         for (const k of Object.keys(after) as (keyof OrgRecord)[]) if (after[k] !== before[k]) changes[k] = { from: before[k], to: after[k] };
       }
-      if (Object.keys(changes).length) await recordAudit(trx, { actor, action: 'org.update', targetType: 'org', targetId: code, details: { changes, openClaimsNoted } });
+      if (Object.keys(changes).length)
+        await recordAudit(trx, { actor, action: 'org.update', targetType: 'org', targetId: code, details: { changes, openClaimsNoted } });
       if (active !== undefined && active !== current.active) {
         await setOrgActive(trx, code, active, actor, now);
         await recordAudit(trx, { actor, action: active ? 'org.activate' : 'org.deactivate', targetType: 'org', targetId: code, details: { name: after.name } });

@@ -14,7 +14,13 @@ export function publicRoutes(deps: AppDeps): Router {
   // the last 6 ID characters are a weak secret: limit guessing
   router.use(
     '/api/v1/public/progress',
-    rateLimit({ windowMs: 60_000, limit: 60, standardHeaders: 'draft-8', legacyHeaders: false, handler: (_q, res) => sendProblem(res, new Problem('RATE_LIMITED')) }),
+    rateLimit({
+      windowMs: 60_000,
+      limit: 60,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      handler: (_q, res) => sendProblem(res, new Problem('RATE_LIMITED')),
+    }),
   );
 
   defineRoute(router, {
@@ -41,7 +47,7 @@ export function publicRoutes(deps: AppDeps): Router {
           .where('application_no', '=', query.applicationNo)
           .executeTakeFirst()
           .then((a) => a && { type: 'title_application', ...a, kind: `title_${a.kind}` }));
-      if (!subject || !subject.applicant_id_number.endsWith(query.idLast6)) throw new Problem('NOT_FOUND', 'no application matches that number and ID');
+      if (!subject?.applicant_id_number.endsWith(query.idLast6)) throw new Problem('NOT_FOUND', 'no application matches that number and ID');
       const timeline = await db
         .selectFrom('timeline')
         .select(['stage', 'org_code', 'event', 'decision', 'at'])
@@ -50,7 +56,10 @@ export function publicRoutes(deps: AppDeps): Router {
         .orderBy('at')
         .orderBy('id')
         .execute();
-      const names = await orgNames(db, timeline.map((t) => t.org_code));
+      const names = await orgNames(
+        db,
+        timeline.map((t) => t.org_code),
+      );
       return {
         applicationNo: subject.application_no,
         kind: subject.kind,
@@ -58,7 +67,13 @@ export function publicRoutes(deps: AppDeps): Router {
         stage: subject.stage,
         submittedOn: shanghaiDate(subject.submitted_at),
         // no names, comments or actors: only which body did what, when
-        timeline: timeline.map((t) => ({ stage: t.stage, orgName: t.org_code ? (names.get(t.org_code) ?? null) : null, event: t.event, decision: t.decision, at: iso(t.at)! })),
+        timeline: timeline.map((t) => ({
+          stage: t.stage,
+          orgName: t.org_code ? (names.get(t.org_code) ?? null) : null,
+          event: t.event,
+          decision: t.decision,
+          at: iso(t.at)!,
+        })),
       };
     },
   });

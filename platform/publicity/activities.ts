@@ -25,7 +25,12 @@ export interface NoticeSpec {
 export function createNoticeActivities(db: Kysely<Database>) {
   return {
     /** Publishes a notice (or, on retry, finds it); its end is the end of the N-th working day after today. */
-    async openNotice(input: { notice: NoticeSpec; at: string; eventKey: string; stage: string }): Promise<{ endsAt: string; endsOn: string; provisional: boolean }> {
+    async openNotice(input: {
+      notice: NoticeSpec;
+      at: string;
+      eventKey: string;
+      stage: string;
+    }): Promise<{ endsAt: string; endsOn: string; provisional: boolean }> {
       const n = input.notice;
       const existing = await db.selectFrom('notice').select(['ends_at', 'ends_on', 'ends_provisional']).where('id', '=', n.noticeId).executeTakeFirst();
       if (existing) return { endsAt: new Date(existing.ends_at).toISOString(), endsOn: existing.ends_on, provisional: existing.ends_provisional };
@@ -88,7 +93,13 @@ export function createNoticeActivities(db: Kysely<Database>) {
     },
 
     /** Links an objection to its investigation task, or records the finding. */
-    async setObjectionStatus(input: { objectionId: string; status: 'open' | 'upheld' | 'dismissed' | 'cancelled'; taskId?: string; finding?: string | null; at: string }): Promise<void> {
+    async setObjectionStatus(input: {
+      objectionId: string;
+      status: 'open' | 'upheld' | 'dismissed' | 'cancelled';
+      taskId?: string;
+      finding?: string | null;
+      at: string;
+    }): Promise<void> {
       await db.transaction().execute(async (trx) => {
         await trx
           .updateTable('objection')
@@ -99,7 +110,8 @@ export function createNoticeActivities(db: Kysely<Database>) {
           })
           .where('id', '=', input.objectionId)
           .execute();
-        if (input.status === 'upheld' || input.status === 'dismissed') await notifyObjectionAnswered(trx, { ...input, status: input.status, finding: input.finding ?? null });
+        if (input.status === 'upheld' || input.status === 'dismissed')
+          await notifyObjectionAnswered(trx, { ...input, status: input.status, finding: input.finding ?? null });
       });
     },
   };

@@ -4,7 +4,7 @@
  * `objection_investigation` task through HumanTasks, running concurrently. run() returns when the period has ended
  * and every investigation is decided (or when `stop()` says the subject ended another way).
  */
-import { ApplicationFailure, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import { DB_ACTIVITY } from '../workflows/activityOptions';
 import type { NoticeActivities } from './activities';
 import type { HumanTasks, StageOutcome } from '../tasks/humanTask';
@@ -117,11 +117,19 @@ export class Publicity {
         if (outcome.decision === 'approve') {
           upheld++;
           await acts.setObjectionStatus({ objectionId: o.objectionId, status: 'upheld', finding: outcome.comment, at: outcome.decidedAt });
-          const named = o.applicationId ?? (typeof outcome.fields.applicationId === 'string' ? outcome.fields.applicationId : null) ?? (r.entryIds.length === 1 ? r.entryIds[0]! : null);
+          const named =
+            o.applicationId ??
+            (typeof outcome.fields.applicationId === 'string' ? outcome.fields.applicationId : null) ??
+            (r.entryIds.length === 1 ? r.entryIds[0]! : null);
           await opts.onUpheld(named, outcome);
         } else {
           if (outcome.decision === 'reject') dismissed++;
-          await acts.setObjectionStatus({ objectionId: o.objectionId, status: outcome.decision === 'reject' ? 'dismissed' : 'cancelled', finding: outcome.comment, at: outcome.decidedAt });
+          await acts.setObjectionStatus({
+            objectionId: o.objectionId,
+            status: outcome.decision === 'reject' ? 'dismissed' : 'cancelled',
+            finding: outcome.comment,
+            at: outcome.decidedAt,
+          });
         }
         inFlight--;
         finished++;

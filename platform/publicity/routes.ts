@@ -65,9 +65,24 @@ function view(n: Notice, now = new Date()) {
 export function noticeRoutes(deps: AppDeps): Router {
   const router = Router();
   const { db, temporal } = deps;
-  const limited = rateLimit({ windowMs: 60_000, limit: 30, standardHeaders: 'draft-8', legacyHeaders: false, handler: (_q, res) => sendProblem(res, new Problem('RATE_LIMITED')) });
+  const limited = rateLimit({
+    windowMs: 60_000,
+    limit: 30,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_q, res) => sendProblem(res, new Problem('RATE_LIMITED')),
+  });
   router.post('/api/v1/public/notices/:id/objections', limited);
-  router.use('/api/v1/public/certificates', rateLimit({ windowMs: 60_000, limit: 120, standardHeaders: 'draft-8', legacyHeaders: false, handler: (_q, res) => sendProblem(res, new Problem('RATE_LIMITED')) }));
+  router.use(
+    '/api/v1/public/certificates',
+    rateLimit({
+      windowMs: 60_000,
+      limit: 120,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      handler: (_q, res) => sendProblem(res, new Problem('RATE_LIMITED')),
+    }),
+  );
 
   defineRoute(router, {
     method: 'get',
@@ -115,7 +130,12 @@ export function noticeRoutes(deps: AppDeps): Router {
     access: { public: true },
     params: z.object({ id: z.string().max(200) }),
     body: ObjectionBody,
-    responses: { 201: { description: 'the objection, under investigation', schema: z.object({ id: z.string(), noticeId: z.string(), status: z.literal('open'), taskId: z.string() }) } },
+    responses: {
+      201: {
+        description: 'the objection, under investigation',
+        schema: z.object({ id: z.string(), noticeId: z.string(), status: z.literal('open'), taskId: z.string() }),
+      },
+    },
     problems: ['NOT_FOUND', 'NOTICE_CLOSED', 'VALIDATION_FAILED'],
     handler: async ({ params, body }) => {
       const n = await db.selectFrom('notice').selectAll().where('id', '=', params.id).executeTakeFirst();

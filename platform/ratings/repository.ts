@@ -16,7 +16,15 @@ export async function findSubject(db: Kysely<Database>, type: RatingSubjectType,
     type === 'nanxun_claim'
       ? await db.selectFrom('claim').select(['id', 'applicant_user_id', 'applicant_id_number', 'closed_at']).where('id', '=', id).executeTakeFirst()
       : await db.selectFrom('zj_application').select(['id', 'applicant_user_id', 'applicant_id_number', 'closed_at']).where('id', '=', id).executeTakeFirst();
-  return row ? { type, id: row.id, applicantUserId: row.applicant_user_id, applicantIdNumber: row.applicant_id_number, closedAt: row.closed_at ? new Date(row.closed_at) : null } : undefined;
+  return row
+    ? {
+        type,
+        id: row.id,
+        applicantUserId: row.applicant_user_id,
+        applicantIdNumber: row.applicant_id_number,
+        closedAt: row.closed_at ? new Date(row.closed_at) : null,
+      }
+    : undefined;
 }
 
 /** The organisations that handled the subject: those whose task on it was decided (else any with a task on it). */
@@ -47,7 +55,18 @@ export async function insertRating(
 /** Ratings per handling organisation and month (Asia/Shanghai) of one year. */
 export async function ratingsByOrgAndMonth(db: Kysely<Database>, year: number) {
   const month = sql<string>`to_char(r.created_at at time zone interval '+08:00', 'YYYY-MM')`;
-  const { rows } = await sql<{ org_code: string; org_name: string | null; month: string; n: string; total: string; s1: string; s2: string; s3: string; s4: string; s5: string }>`
+  const { rows } = await sql<{
+    org_code: string;
+    org_name: string | null;
+    month: string;
+    n: string;
+    total: string;
+    s1: string;
+    s2: string;
+    s3: string;
+    s4: string;
+    s5: string;
+  }>`
     select o.code as org_code, coalesce(org.name, o.code) as org_name, ${month} as month,
            count(*) as n, sum(r.score) as total,
            count(*) filter (where r.score = 1) as s1, count(*) filter (where r.score = 2) as s2, count(*) filter (where r.score = 3) as s3,

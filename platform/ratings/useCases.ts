@@ -22,7 +22,14 @@ async function ownSubject(db: Kysely<Database>, actor: Actor, type: RatingSubjec
 }
 
 function ratingView(r: NonNullable<Awaited<ReturnType<typeof repo.findRating>>>) {
-  return { id: r.id, subject: { type: r.subject_type, id: r.subject_id }, score: r.score, comment: r.comment, orgCodes: r.org_codes, createdAt: iso(r.created_at)! };
+  return {
+    id: r.id,
+    subject: { type: r.subject_type, id: r.subject_id },
+    score: r.score,
+    comment: r.comment,
+    orgCodes: r.org_codes,
+    createdAt: iso(r.created_at)!,
+  };
 }
 
 export async function rate(db: Kysely<Database>, actor: Actor, input: { subject: { type: RatingSubjectType; id: string }; score: number; comment?: string }) {
@@ -30,7 +37,15 @@ export async function rate(db: Kysely<Database>, actor: Actor, input: { subject:
   if (!s.closedAt) throw new Problem('NOT_ENDED', 'the claim or application has not ended yet: rate it once it has');
   if (await repo.findRating(db, s.type, s.id)) throw new Problem('ALREADY_RATED');
   const orgCodes = await repo.handlingOrgs(db, s.type, s.id);
-  const inserted = await repo.insertRating(db, { id: randomUUID(), type: s.type, subjectId: s.id, userId: actor.userId, score: input.score, comment: input.comment?.trim() || null, orgCodes });
+  const inserted = await repo.insertRating(db, {
+    id: randomUUID(),
+    type: s.type,
+    subjectId: s.id,
+    userId: actor.userId,
+    score: input.score,
+    comment: input.comment?.trim() || null,
+    orgCodes,
+  });
   if (!inserted) throw new Problem('ALREADY_RATED');
   return ratingView((await repo.findRating(db, s.type, s.id))!);
 }

@@ -60,7 +60,18 @@ export function reportRoutes(deps: AppDeps): Router {
     responses: {
       200: {
         description: 'organisations',
-        schema: z.array(z.object({ code: z.string(), name: z.string(), type: z.string(), inDistrict: z.boolean(), townCode: z.string().nullable(), regulatorCode: z.string().nullable(), certRereviewOrgCode: z.string().nullable(), active: z.boolean() })),
+        schema: z.array(
+          z.object({
+            code: z.string(),
+            name: z.string(),
+            type: z.string(),
+            inDistrict: z.boolean(),
+            townCode: z.string().nullable(),
+            regulatorCode: z.string().nullable(),
+            certRereviewOrgCode: z.string().nullable(),
+            active: z.boolean(),
+          }),
+        ),
       },
     },
     handler: async ({ query }) => {
@@ -68,7 +79,16 @@ export function reportRoutes(deps: AppDeps): Router {
       if (query.type) q = q.where('type', 'in', query.type.split(',').map((t) => t.trim()) as never[]);
       if (query.includeInactive !== 'true') q = q.where('active', '=', true);
       const rows = await q.orderBy('type').orderBy('code').execute();
-      return rows.map((o) => ({ code: o.code, name: o.name, type: o.type, inDistrict: o.in_district, townCode: o.town_code, regulatorCode: o.regulator_code, certRereviewOrgCode: o.cert_rereview_org_code, active: o.active }));
+      return rows.map((o) => ({
+        code: o.code,
+        name: o.name,
+        type: o.type,
+        inDistrict: o.in_district,
+        townCode: o.town_code,
+        regulatorCode: o.regulator_code,
+        certRereviewOrgCode: o.cert_rereview_org_code,
+        active: o.active,
+      }));
     },
   });
 
@@ -107,7 +127,10 @@ export function reportRoutes(deps: AppDeps): Router {
         .orderBy('status')
         .orderBy('rereview_org_code')
         .execute();
-      const names = await orgNames(db, rows.map((r) => r.rereview_org_code));
+      const names = await orgNames(
+        db,
+        rows.map((r) => r.rereview_org_code),
+      );
       const out = rows.map((r) => ({
         kind: r.kind,
         status: r.status,
@@ -119,7 +142,21 @@ export function reportRoutes(deps: AppDeps): Router {
         paidYuan: Number(r.paid ?? 0),
       }));
       if (query.format === 'csv') {
-        return sendCsv(res, 'claims-by-stage.csv', [['kind', '类别'], ['status', '状态'], ['orgName', '复审单位'], ['orgCode', '单位代码'], ['count', '件数'], ['amountYuan', '申请金额(元)'], ['approvedYuan', '核定金额(元)'], ['paidYuan', '已发放(元)']], out);
+        return sendCsv(
+          res,
+          'claims-by-stage.csv',
+          [
+            ['kind', '类别'],
+            ['status', '状态'],
+            ['orgName', '复审单位'],
+            ['orgCode', '单位代码'],
+            ['count', '件数'],
+            ['amountYuan', '申请金额(元)'],
+            ['approvedYuan', '核定金额(元)'],
+            ['paidYuan', '已发放(元)'],
+          ],
+          out,
+        );
       }
       return out;
     },
@@ -152,7 +189,10 @@ export function reportRoutes(deps: AppDeps): Router {
         displayCalendar(db, year - 1, year + 1),
         db.selectFrom('task').selectAll().where('state', '=', 'open').where('due_at', 'is not', null).orderBy('due_at').limit(5000).execute(),
       ]);
-      const names = await orgNames(db, tasks.map((t) => t.org_code));
+      const names = await orgNames(
+        db,
+        tasks.map((t) => t.org_code),
+      );
       const out = tasks
         .map((t) => ({ t, v: taskView(t, cal) }))
         .filter(({ v }) => v.overdue || (query.includeWarning === 'true' && v.warning))
@@ -173,7 +213,16 @@ export function reportRoutes(deps: AppDeps): Router {
         return sendCsv(
           res,
           'overdue-tasks.csv',
-          [['subjectRef', '申请编号'], ['kind', '环节'], ['orgName', '承办单位'], ['createdAt', '收件时间'], ['dueOn', '办结期限'], ['workingDaysLeft', '剩余工作日'], ['overdue', '已逾期'], ['warning', '预警']],
+          [
+            ['subjectRef', '申请编号'],
+            ['kind', '环节'],
+            ['orgName', '承办单位'],
+            ['createdAt', '收件时间'],
+            ['dueOn', '办结期限'],
+            ['workingDaysLeft', '剩余工作日'],
+            ['overdue', '已逾期'],
+            ['warning', '预警'],
+          ],
           out,
         );
       }
@@ -188,7 +237,7 @@ export function reportRoutes(deps: AppDeps): Router {
     paidYuan: z.number().int(),
     paidCount: z.number().int(),
     recoveredYuan: z.number().int(),
-    pendingYuan: z.number().int().describe('every open claim\'s unpaid amount (approved or not)'),
+    pendingYuan: z.number().int().describe("every open claim's unpaid amount (approved or not)"),
     pendingCount: z.number().int(),
     approvedUnpaidYuan: z.number().int().describe('approved by the re-reviewing body, not yet paid (待发放)'),
     approvedUnpaidCount: z.number().int(),
@@ -235,7 +284,20 @@ export function reportRoutes(deps: AppDeps): Router {
       const row = (org: string, year: number) => {
         const k = key(org, year);
         if (!rows.has(k))
-          rows.set(k, { fundOrgCode: org, fundOrgName: org, year, paidYuan: 0, paidCount: 0, recoveredYuan: 0, pendingYuan: 0, pendingCount: 0, approvedUnpaidYuan: 0, approvedUnpaidCount: 0, underReviewYuan: 0, underReviewCount: 0 });
+          rows.set(k, {
+            fundOrgCode: org,
+            fundOrgName: org,
+            year,
+            paidYuan: 0,
+            paidCount: 0,
+            recoveredYuan: 0,
+            pendingYuan: 0,
+            pendingCount: 0,
+            approvedUnpaidYuan: 0,
+            approvedUnpaidCount: 0,
+            underReviewYuan: 0,
+            underReviewCount: 0,
+          });
         return rows.get(k)!;
       };
       for (const p of paid) {
@@ -253,7 +315,10 @@ export function reportRoutes(deps: AppDeps): Router {
         r.underReviewYuan += Number(p.review ?? 0);
         r.underReviewCount += Number(p.reviewN ?? 0);
       }
-      const names = await orgNames(db, [...rows.values()].map((r) => r.fundOrgCode));
+      const names = await orgNames(
+        db,
+        [...rows.values()].map((r) => r.fundOrgCode),
+      );
       const out = [...rows.values()]
         .map((r) => ({ ...r, fundOrgName: names.get(r.fundOrgCode) ?? r.fundOrgCode }))
         .sort((a, b) => b.year - a.year || a.fundOrgCode.localeCompare(b.fundOrgCode));
@@ -261,7 +326,20 @@ export function reportRoutes(deps: AppDeps): Router {
         return sendCsv(
           res,
           'funds.csv',
-          [['year', '年度'], ['fundOrgName', '专项经费单位'], ['fundOrgCode', '单位代码'], ['paidYuan', '已发放(元)'], ['paidCount', '发放笔数'], ['recoveredYuan', '已追回(元)'], ['approvedUnpaidYuan', '已核准待发放(元)'], ['approvedUnpaidCount', '待发放件数'], ['underReviewYuan', '审核中(元)'], ['underReviewCount', '审核中件数'], ['pendingYuan', '在办合计(元)'], ['pendingCount', '在办件数']],
+          [
+            ['year', '年度'],
+            ['fundOrgName', '专项经费单位'],
+            ['fundOrgCode', '单位代码'],
+            ['paidYuan', '已发放(元)'],
+            ['paidCount', '发放笔数'],
+            ['recoveredYuan', '已追回(元)'],
+            ['approvedUnpaidYuan', '已核准待发放(元)'],
+            ['approvedUnpaidCount', '待发放件数'],
+            ['underReviewYuan', '审核中(元)'],
+            ['underReviewCount', '审核中件数'],
+            ['pendingYuan', '在办合计(元)'],
+            ['pendingCount', '在办件数'],
+          ],
           out,
         );
       }
@@ -269,7 +347,15 @@ export function reportRoutes(deps: AppDeps): Router {
     },
   });
 
-  const SessionRow = z.object({ sessionId: z.string(), year: z.number().int().nullable(), level: z.string().nullable(), status: z.string().nullable(), applications: z.number().int(), passed: z.number().int(), failed: z.number().int() });
+  const SessionRow = z.object({
+    sessionId: z.string(),
+    year: z.number().int().nullable(),
+    level: z.string().nullable(),
+    status: z.string().nullable(),
+    applications: z.number().int(),
+    passed: z.number().int(),
+    failed: z.number().int(),
+  });
   defineRoute(router, {
     method: 'get',
     path: '/api/v1/reports/sessions',
@@ -281,7 +367,20 @@ export function reportRoutes(deps: AppDeps): Router {
     handler: async ({ res, query }) => {
       const out = await sessionOutcomes(db);
       if (query.format === 'csv') {
-        return sendCsv(res, 'sessions.csv', [['year', '年度'], ['level', '级别'], ['status', '状态'], ['applications', '申报人数'], ['passed', '通过'], ['failed', '未通过'], ['sessionId', '评审会编号']], out);
+        return sendCsv(
+          res,
+          'sessions.csv',
+          [
+            ['year', '年度'],
+            ['level', '级别'],
+            ['status', '状态'],
+            ['applications', '申报人数'],
+            ['passed', '通过'],
+            ['failed', '未通过'],
+            ['sessionId', '评审会编号'],
+          ],
+          out,
+        );
       }
       return out;
     },
@@ -294,8 +393,14 @@ export function reportRoutes(deps: AppDeps): Router {
  * Session outcomes from the title-review tables, if they exist: the title review is built separately, so this
  * reads whatever is there and answers [] when its tables are not (yet) migrated.
  */
-async function sessionOutcomes(db: AppDeps['db']): Promise<{ sessionId: string; year: number | null; level: string | null; status: string | null; applications: number; passed: number; failed: number }[]> {
-  const tables = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = current_schema() and table_name in ('review_session', 'zj_session', 'title_session', 'zj_application', 'title_application', 'review_application')`.execute(db);
+async function sessionOutcomes(
+  db: AppDeps['db'],
+): Promise<{ sessionId: string; year: number | null; level: string | null; status: string | null; applications: number; passed: number; failed: number }[]> {
+  const tables = await sql<{
+    table_name: string;
+  }>`select table_name from information_schema.tables where table_schema = current_schema() and table_name in ('review_session', 'zj_session', 'title_session', 'zj_application', 'title_application', 'review_application')`.execute(
+    db,
+  );
   const names = new Set(tables.rows.map((r) => r.table_name));
   const sessionTable = ['review_session', 'zj_session', 'title_session'].find((t) => names.has(t));
   const appTable = ['zj_application', 'title_application', 'review_application'].find((t) => names.has(t));

@@ -99,10 +99,22 @@ export function createTaskActivities(db: Kysely<Database>) {
     task: TaskRef,
     set: TaskUpdate,
     onlyFrom: TaskState[] | null,
-    e: { eventKey: string; at: string; actor: ActorRef; orgCode: string | null; event: string; decision?: string; comment?: string | null; data?: Record<string, unknown> },
+    e: {
+      eventKey: string;
+      at: string;
+      actor: ActorRef;
+      orgCode: string | null;
+      event: string;
+      decision?: string;
+      comment?: string | null;
+      data?: Record<string, unknown>;
+    },
   ): Promise<void> {
     await db.transaction().execute(async (trx) => {
-      let q = trx.updateTable('task').set({ ...set, updated_at: e.at }).where('id', '=', storedTaskId(task.taskId));
+      let q = trx
+        .updateTable('task')
+        .set({ ...set, updated_at: e.at })
+        .where('id', '=', storedTaskId(task.taskId));
       if (onlyFrom) q = q.where('state', 'in', onlyFrom);
       await q.execute();
       await insertTimeline(trx, {
@@ -169,7 +181,13 @@ export function createTaskActivities(db: Kysely<Database>) {
     },
 
     /** The reviewer asked for supplementary materials: the SLA clock stops; returns the working days left. */
-    async pauseTask(input: { task: TaskRef; at: string; actor: ActorRef; comment: string; eventKey: string }): Promise<{ remainingWorkingDays: number | null }> {
+    async pauseTask(input: {
+      task: TaskRef;
+      at: string;
+      actor: ActorRef;
+      comment: string;
+      eventKey: string;
+    }): Promise<{ remainingWorkingDays: number | null }> {
       const row = await db.selectFrom('task').select(['due_on']).where('id', '=', storedTaskId(input.task.taskId)).executeTakeFirstOrThrow();
       const remaining = row.due_on == null ? null : Math.max(0, (await workingDaysLeft(db, new Date(input.at), row.due_on)).count);
       await transition(input.task, { state: 'paused', paused_at: input.at, comment: input.comment }, null, {
@@ -214,7 +232,14 @@ export function createTaskActivities(db: Kysely<Database>) {
     }): Promise<void> {
       await transition(
         input.task,
-        { state: 'done', decided_at: input.at, decided_by: input.actor.username, decision: input.decision, comment: input.comment, decision_data: JSON.stringify(input.fields) },
+        {
+          state: 'done',
+          decided_at: input.at,
+          decided_by: input.actor.username,
+          decision: input.decision,
+          comment: input.comment,
+          decision_data: JSON.stringify(input.fields),
+        },
         ['open', 'paused'],
         { ...input, orgCode: input.task.orgCode, event: 'decided', data: input.fields },
       );

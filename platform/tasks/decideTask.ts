@@ -32,7 +32,9 @@ export async function decideTask(
   const keys = idempotencyRepository(db);
   const key = rawKey?.trim();
   if (key !== undefined && (key.length === 0 || key.length > 200)) throw new Problem('VALIDATION_FAILED', 'Idempotency-Key must be 1–200 characters');
-  const requestHash = createHash('sha256').update(JSON.stringify({ task: taskId, body })).digest('hex');
+  const requestHash = createHash('sha256')
+    .update(JSON.stringify({ task: taskId, body }))
+    .digest('hex');
   let reserved = false;
   if (key) {
     const prior = await keys.find(actor.userId, key);
@@ -58,7 +60,8 @@ export async function decideTask(
       const subject = await subjectState(deps, t);
       if (subject) return remember({ task: taskView(t, await calendar()), subject }, true, t.workflow_id);
     }
-    if (t.state === 'done' || t.state === 'cancelled') throw new Problem('TASK_ALREADY_DECIDED', `decided ${t.decision ?? t.state} by ${t.decided_by ?? 'the system'}`);
+    if (t.state === 'done' || t.state === 'cancelled')
+      throw new Problem('TASK_ALREADY_DECIDED', `decided ${t.decision ?? t.state} by ${t.decided_by ?? 'the system'}`);
     if (t.state === 'paused') throw new Problem('TASK_PAUSED');
 
     const { decision, comment, missingKinds, ...fields } = body;
@@ -84,7 +87,9 @@ export async function decideTask(
 /** the subject's committed status and stage, as a decision's answer shows them (claims and title applications) */
 async function subjectState(deps: Pick<AppDeps, 'db'>, t: Task): Promise<{ status: string; stage: string } | null> {
   const { db } = deps;
-  if (t.subject_type === 'nanxun_claim') return (await db.selectFrom('claim').select(['status', 'stage']).where('id', '=', t.subject_id).executeTakeFirst()) ?? null;
-  if (t.subject_type === 'title_application') return (await db.selectFrom('zj_application').select(['status', 'stage']).where('id', '=', t.subject_id).executeTakeFirst()) ?? null;
+  if (t.subject_type === 'nanxun_claim')
+    return (await db.selectFrom('claim').select(['status', 'stage']).where('id', '=', t.subject_id).executeTakeFirst()) ?? null;
+  if (t.subject_type === 'title_application')
+    return (await db.selectFrom('zj_application').select(['status', 'stage']).where('id', '=', t.subject_id).executeTakeFirst()) ?? null;
   return null;
 }

@@ -4,24 +4,21 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import { createHash } from 'node:crypto';
 import { defineRoute } from '../http/route';
 import { DecisionBody, DecisionResult, TaskQuery, TaskView } from '../http/schemas';
 import { Problem } from '../http/problem';
 import { actorOf, hasRole } from '../auth/authenticate';
-import { withTemporal } from '../http/temporalErrors';
 import { taskView } from '../http/views';
 import type { AppDeps } from '../http/deps';
 import type { Task } from '../../db/schema';
 import type { Actor } from './messages';
-import { decideUpdate } from './messages';
 import { displayCalendar } from '../calendar/calendarTable';
 import { shanghaiDate } from '../calendar/workdays';
 import { maskIdNumber } from '../identity/idNumber';
 import { titleSubjectSummary } from '../../titleReview/summary';
 import { normaliseTaskId } from './taskIds';
 import { decideTask } from './decideTask';
-import { canReadSubject, listMaterials, recordSupplementRequest } from '../materials/useCases';
+import { canReadSubject, listMaterials } from '../materials/useCases';
 import { MaterialListItem } from '../materials/routes';
 
 export { canDecide } from './access';
@@ -30,13 +27,13 @@ import { canDecide } from './access';
 /** An inbox row: the task, the applicant's name and what is applied for (fields added to the Task contract). */
 const InboxTask = TaskView.extend({
   applicantName: z.string().nullable().describe("the applicant's name"),
-  subjectKind: z.string().nullable().describe('a claim\'s kind (certificate, shortage_talent, high_level) or title_application'),
-  titleLevel: z.string().nullable().describe('a title application\'s level (senior, professor)'),
+  subjectKind: z.string().nullable().describe("a claim's kind (certificate, shortage_talent, high_level) or title_application"),
+  titleLevel: z.string().nullable().describe("a title application's level (senior, professor)"),
 });
 
 export function taskRoutes(deps: AppDeps): Router {
   const router = Router();
-  const { db, temporal } = deps;
+  const { db } = deps;
 
   const currentCalendar = async () => {
     const year = Number(shanghaiDate(new Date()).slice(0, 4));
@@ -72,7 +69,13 @@ export function taskRoutes(deps: AppDeps): Router {
         );
       }
       const [rows, total, cal] = await Promise.all([
-        q.selectAll().orderBy('opened_at', query.state === 'open' ? 'asc' : 'desc').orderBy('id').limit(query.limit).offset(query.offset).execute(),
+        q
+          .selectAll()
+          .orderBy('opened_at', query.state === 'open' ? 'asc' : 'desc')
+          .orderBy('id')
+          .limit(query.limit)
+          .offset(query.offset)
+          .execute(),
         q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirst(),
         currentCalendar(),
       ]);
@@ -113,7 +116,15 @@ export function taskRoutes(deps: AppDeps): Router {
     tags: ['tasks'],
     access: { roles: 'any' },
     params: z.object({ id: z.string().max(200) }),
-    responses: { 200: { description: 'the task', schema: TaskView.extend({ subjectSummary: z.record(z.string(), z.unknown()).nullable(), materials: z.array(MaterialListItem).openapi({ description: "the subject's materials, to the clerks whose task concerns it" }) }) } },
+    responses: {
+      200: {
+        description: 'the task',
+        schema: TaskView.extend({
+          subjectSummary: z.record(z.string(), z.unknown()).nullable(),
+          materials: z.array(MaterialListItem).openapi({ description: "the subject's materials, to the clerks whose task concerns it" }),
+        }),
+      },
+    },
     problems: ['NOT_FOUND', 'NOT_YOUR_TASK'],
     handler: async ({ req, params }) => {
       const viewer = actorOf(req);
@@ -130,7 +141,8 @@ export function taskRoutes(deps: AppDeps): Router {
             applicantName: c.applicant_name,
             // only the clerks who verify identity (employer, bureau) see the full number
             // (and only to the clerk who decides it: oversight roles see it masked)
-            applicantIdNumber: ['unit_verification', 'bureau_review'].includes(t.kind) && canDecide(viewer, t) ? c.applicant_id_number : maskIdNumber(c.applicant_id_number),
+            applicantIdNumber:
+              ['unit_verification', 'bureau_review'].includes(t.kind) && canDecide(viewer, t) ? c.applicant_id_number : maskIdNumber(c.applicant_id_number),
             employerOrgCode: c.employer_org_code,
             level: c.level,
             amountYuan: c.amount_yuan,
@@ -170,4 +182,3 @@ export function taskRoutes(deps: AppDeps): Router {
 
   return router;
 }
-

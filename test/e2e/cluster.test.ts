@@ -71,7 +71,17 @@ beforeAll(async () => {
   client = new Client({ connection });
   const users = await tdb.db
     .insertInto('app_user')
-    .values(Array.from({ length: 3 }, (_, i) => ({ username: `cluster${i}`, password_hash: 'x', display_name: `申请人${i}`, roles: ['applicant'], org_code: null, id_number: makeIdNumber(`33050319810${i + 1}15${200 + i}`), phone: '13800000000' })))
+    .values(
+      Array.from({ length: 3 }, (_, i) => ({
+        username: `cluster${i}`,
+        password_hash: 'x',
+        display_name: `申请人${i}`,
+        roles: ['applicant'],
+        org_code: null,
+        id_number: makeIdNumber(`33050319810${i + 1}15${200 + i}`),
+        phone: '13800000000',
+      })),
+    )
     .returningAll()
     .execute();
   const issuer = createTokenIssuer(JWT_SECRET);
@@ -105,7 +115,11 @@ const login = async (instance: number, username: string) => {
   return r.body.token as string;
 };
 const taskOf = (claimId: string, kind: string) =>
-  eventually(() => tdb.db.selectFrom('task').selectAll().where('subject_id', '=', claimId).where('kind', '=', kind).where('state', '=', 'open').executeTakeFirst(), `${kind} of ${claimId}`, 60_000);
+  eventually(
+    () => tdb.db.selectFrom('task').selectAll().where('subject_id', '=', claimId).where('kind', '=', kind).where('state', '=', 'open').executeTakeFirst(),
+    `${kind} of ${claimId}`,
+    60_000,
+  );
 /** a decision, retried with the same Idempotency-Key until it is answered 200 (a lost answer is answered again) */
 async function decide(instance: number, token: string, claimId: string, kind: string, body: object = { decision: 'approve' }) {
   const task = await taskOf(claimId, kind);
@@ -131,7 +145,10 @@ const payouts = async (ids: string[]) => tdb.db.selectFrom('payout').select('cla
 test('both API instances report the real server on PostgreSQL', async () => {
   for (const i of [0, 1]) {
     const h = await api(i, 'GET', '/healthz');
-    expect(h).toEqual({ status: 200, body: { status: 'ok', db: 'ok', temporal: { status: 'ok', serverVersion: TEMPORAL_SERVER_VERSION, persistence: 'postgres12', visibility: 'postgres12' } } });
+    expect(h).toEqual({
+      status: 200,
+      body: { status: 'ok', db: 'ok', temporal: { status: 'ok', serverVersion: TEMPORAL_SERVER_VERSION, persistence: 'postgres12', visibility: 'postgres12' } },
+    });
   }
 });
 
@@ -141,7 +158,10 @@ test('claims submitted on instance 1 and decided on instance 2; a worker killed 
   const applicantOf = new Map<string, string>();
   for (const [i, level] of ['junior', 'intermediate', 'senior', 'junior', 'intermediate', 'senior'].entries()) {
     const token = applicants[Math.floor(i / 3)]!;
-    const r = await api(0, 'POST', '/api/v1/nanxun/claims', token, { ...certificateClaimBody(level), materials: await uploadRequiredMaterials(cluster.apiUrls[0]!, token, 'nanxun_claim', 'certificate') });
+    const r = await api(0, 'POST', '/api/v1/nanxun/claims', token, {
+      ...certificateClaimBody(level),
+      materials: await uploadRequiredMaterials(cluster.apiUrls[0]!, token, 'nanxun_claim', 'certificate'),
+    });
     expect(r.status).toBe(201);
     ids.push(r.body.id);
     applicantOf.set(r.body.id, applicants[Math.floor(i / 3)]!);
@@ -160,7 +180,13 @@ test('claims submitted on instance 1 and decided on instance 2; a worker killed 
   // the kill fell mid-path: not every claim had been paid
   expect(paidAtKill).toBeLessThan(ids.length);
   await last;
-  await eventually(async () => (await payouts(ids)).length === ids.length && ((await tdb.db.selectFrom('claim').select('status').where('id', 'in', ids).execute()).every((c) => c.status === 'paid')), 'every claim paid', 120_000);
+  await eventually(
+    async () =>
+      (await payouts(ids)).length === ids.length &&
+      (await tdb.db.selectFrom('claim').select('status').where('id', 'in', ids).execute()).every((c) => c.status === 'paid'),
+    'every claim paid',
+    120_000,
+  );
   expect((await payouts(ids)).map((p) => p.claim_id).sort()).toEqual([...ids].sort());
   expect(survivor!.proc.exitCode).toBeNull();
   // the applicant sees the outcome on either instance
@@ -172,14 +198,24 @@ test('the Temporal server stopped mid-path: a decision answers 503 TEMPORAL_UNAV
   const unit = await login(1, 'unit.jgjx');
   const bureau = await login(0, 'bureau1');
   const rereview = await login(1, 'rereview.nxz');
-  const r = await api(0, 'POST', '/api/v1/nanxun/claims', applicant, { ...certificateClaimBody('senior'), materials: await uploadRequiredMaterials(cluster.apiUrls[0]!, applicant, 'nanxun_claim', 'certificate') });
+  const r = await api(0, 'POST', '/api/v1/nanxun/claims', applicant, {
+    ...certificateClaimBody('senior'),
+    materials: await uploadRequiredMaterials(cluster.apiUrls[0]!, applicant, 'nanxun_claim', 'certificate'),
+  });
   expect(r.status).toBe(201);
   const id = r.body.id as string;
   await decide(1, unit, id, 'unit_verification');
   const task = await taskOf(id, 'bureau_review');
 
   await cluster.temporal.stop();
-  const down = await api(0, 'POST', `/api/v1/tasks/${encodeURIComponent(task.id)}/decision`, bureau, { decision: 'approve' }, { 'Idempotency-Key': `down-${id}` });
+  const down = await api(
+    0,
+    'POST',
+    `/api/v1/tasks/${encodeURIComponent(task.id)}/decision`,
+    bureau,
+    { decision: 'approve' },
+    { 'Idempotency-Key': `down-${id}` },
+  );
   expect({ status: down.status, code: down.body?.code }).toEqual({ status: 503, code: 'TEMPORAL_UNAVAILABLE' });
   expect((await api(1, 'GET', '/healthz')).body).toMatchObject({ status: 'degraded', temporal: { status: 'unavailable' } });
   // reads are served meanwhile
@@ -188,7 +224,14 @@ test('the Temporal server stopped mid-path: a decision answers 503 TEMPORAL_UNAV
   await cluster.temporal.start();
   const retried = await eventually(
     async () => {
-      const res = await api(0, 'POST', `/api/v1/tasks/${encodeURIComponent(task.id)}/decision`, bureau, { decision: 'approve' }, { 'Idempotency-Key': `down-${id}` });
+      const res = await api(
+        0,
+        'POST',
+        `/api/v1/tasks/${encodeURIComponent(task.id)}/decision`,
+        bureau,
+        { decision: 'approve' },
+        { 'Idempotency-Key': `down-${id}` },
+      );
       if (res.status >= 500 && res.status !== 503) unexpected.push(`retry after the restart: ${res.status} ${JSON.stringify(res.body)}`);
       return res.status === 200 ? res : null;
     },
@@ -211,11 +254,32 @@ test('the yearly release Schedule exists on this server; a triggered run opens t
   expect(d.spec.timezone).toBe('Asia/Shanghai');
 
   // a shortage-talent claim whose first instalment was paid a year ago (paper records) waits for its second year
-  const c = await startShortageClaim(client, tdb.db, taskQueue, { applicant: 'applicant2', employer: 'NX-E-JGJX', importedFirstPaidOn: addMonths(shanghaiDate(new Date()), -12) });
-  await eventually(() => tdb.db.selectFrom('instalment').select('status').where('claim_id', '=', c.id).where('year_no', '=', 2).where('status', '=', 'scheduled').executeTakeFirst(), 'the second year scheduled', 60_000);
+  const c = await startShortageClaim(client, tdb.db, taskQueue, {
+    applicant: 'applicant2',
+    employer: 'NX-E-JGJX',
+    importedFirstPaidOn: addMonths(shanghaiDate(new Date()), -12),
+  });
+  await eventually(
+    () =>
+      tdb.db
+        .selectFrom('instalment')
+        .select('status')
+        .where('claim_id', '=', c.id)
+        .where('year_no', '=', 2)
+        .where('status', '=', 'scheduled')
+        .executeTakeFirst(),
+    'the second year scheduled',
+    60_000,
+  );
   await handle.trigger();
   const opened = await eventually(
-    () => tdb.db.selectFrom('task').selectAll().where('id', '=', `${claimWorkflowId(c.applicationNo)}/y2/unit_verification`).where('state', '=', 'open').executeTakeFirst(),
+    () =>
+      tdb.db
+        .selectFrom('task')
+        .selectAll()
+        .where('id', '=', `${claimWorkflowId(c.applicationNo)}/y2/unit_verification`)
+        .where('state', '=', 'open')
+        .executeTakeFirst(),
     'the second year opened by the scheduled release',
     90_000,
   );

@@ -20,7 +20,6 @@ let ports: { api: number; pg: number; temporal: number; ui: number };
 let child: ChildProcess | null = null;
 let output = '';
 
-
 function start(): ChildProcess {
   output = '';
   const c = spawn('npm', ['start'], {

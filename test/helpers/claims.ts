@@ -20,7 +20,10 @@ async function recorded(db: Kysely<Database>, claimId: string): Promise<void> {
 }
 
 /** A submission as the API builds it (nanxun/submitClaim.ts): the workflow records it as its first step. */
-function submission(applicant: { id: number; display_name: string; id_number: string | null; phone: string | null }, c: Pick<SubmittedClaim, 'applicationNo' | 'kind' | 'employerOrgCode' | 'level' | 'amountYuan' | 'rereviewOrgCode' | 'form' | 'instalmentsYuan'>): SubmittedClaim {
+function submission(
+  applicant: { id: number; display_name: string; id_number: string | null; phone: string | null },
+  c: Pick<SubmittedClaim, 'applicationNo' | 'kind' | 'employerOrgCode' | 'level' | 'amountYuan' | 'rereviewOrgCode' | 'form' | 'instalmentsYuan'>,
+): SubmittedClaim {
   return {
     ...c,
     id: randomUUID(),
@@ -42,7 +45,11 @@ export async function startCertificateClaim(
   taskQueue: string,
   opts: { level?: CertificateLevel; employer?: string; rereviewOrg?: string; applicant?: string } = {},
 ) {
-  const applicant = await db.selectFrom('app_user').selectAll().where('username', '=', opts.applicant ?? 'applicant1').executeTakeFirstOrThrow();
+  const applicant = await db
+    .selectFrom('app_user')
+    .selectAll()
+    .where('username', '=', opts.applicant ?? 'applicant1')
+    .executeTakeFirstOrThrow();
   const level = opts.level ?? 'intermediate';
   const applicationNo = `NX-ZS-TEST-${process.pid}-${++seq}-${Date.now() % 100000}`;
   const sub = submission(applicant, {
@@ -77,7 +84,12 @@ export async function actor(db: Kysely<Database>, username: string): Promise<Act
 }
 
 /** Starts a shortage-talent claim's workflow as the API does; it records the claim and its three instalments. */
-export async function startShortageClaim(client: Client, db: Kysely<Database>, taskQueue: string, opts: { applicant: string; employer: string; importedFirstPaidOn?: string }) {
+export async function startShortageClaim(
+  client: Client,
+  db: Kysely<Database>,
+  taskQueue: string,
+  opts: { applicant: string; employer: string; importedFirstPaidOn?: string },
+) {
   const applicant = await db.selectFrom('app_user').selectAll().where('username', '=', opts.applicant).executeTakeFirstOrThrow();
   const employer = await db.selectFrom('org').selectAll().where('code', '=', opts.employer).executeTakeFirstOrThrow();
   const applicationNo = `NX-JQ-TEST-${process.pid}-${++seq}-${Date.now() % 100000}`;

@@ -22,7 +22,15 @@ export async function newApplicant(db: Kysely<Database>, name: string): Promise<
   const username = `zjapp${process.pid}x${n}`;
   await db
     .insertInto('app_user')
-    .values({ username, password_hash: 'x', display_name: name, roles: ['applicant'], org_code: null, id_number: idNumber, phone: `1370000${String(n).padStart(4, '0')}` })
+    .values({
+      username,
+      password_hash: 'x',
+      display_name: name,
+      roles: ['applicant'],
+      org_code: null,
+      id_number: idNumber,
+      phone: `1370000${String(n).padStart(4, '0')}`,
+    })
     .execute();
   return { username, idNumber, token: await tokenFor(db, username) };
 }
@@ -32,7 +40,8 @@ export function client(app: Express) {
   return {
     post: (path: string, token: string | undefined, body: unknown = {}) => withAuth(request(app).post(path), token).send(body as object),
     get: (path: string, token?: string) => withAuth(request(app).get(path), token),
-    decide: (taskId: string, token: string, body: unknown) => withAuth(request(app).post(`/api/v1/tasks/${encodeURIComponent(taskId)}/decision`), token).send(body as object),
+    decide: (taskId: string, token: string, body: unknown) =>
+      withAuth(request(app).post(`/api/v1/tasks/${encodeURIComponent(taskId)}/decision`), token).send(body as object),
   };
 }
 

@@ -50,10 +50,16 @@ beforeAll(async () => {
   ({ stop: stopWorker } = await startWorker(env, db, taskQueue));
   app = testApp(db, env.client, taskQueue);
   const issuer = createTokenIssuer('test-secret-for-jest-only-0123456789');
-  for (const u of await db.selectFrom('app_user').selectAll().where('username', 'in', ['applicant1', 'applicant2', 'applicant3', 'unit.jgjx', 'bureau1', 'rereview.nxz']).execute()) {
+  for (const u of await db
+    .selectFrom('app_user')
+    .selectAll()
+    .where('username', 'in', ['applicant1', 'applicant2', 'applicant3', 'unit.jgjx', 'bureau1', 'rereview.nxz'])
+    .execute()) {
     tokens[u.username] = await tokenForUser(db, issuer, u);
   }
-  const reg = await request(app).post('/api/v1/auth/register').send({ username: 'outage4', password: 'Lantern-Quiet-Harbor-71', name: '赵四', idNumber: makeIdNumber('33050319850101777'), phone: '13900000004' });
+  const reg = await request(app)
+    .post('/api/v1/auth/register')
+    .send({ username: 'outage4', password: 'Lantern-Quiet-Harbor-71', name: '赵四', idNumber: makeIdNumber('33050319850101777'), phone: '13900000004' });
   expect(reg.status).toBe(201);
   const u = await db.selectFrom('app_user').selectAll().where('username', '=', 'outage4').executeTakeFirstOrThrow();
   tokens.outage4 = await tokenForUser(db, issuer, u);
@@ -67,16 +73,27 @@ afterAll(async () => {
 });
 
 const taskOf = (claimId: string, kind: string) =>
-  eventually(() => db.selectFrom('task').selectAll().where('subject_id', '=', claimId).where('kind', '=', kind).where('state', '=', 'open').executeTakeFirst(), `${kind} of ${claimId}`, 60_000);
+  eventually(
+    () => db.selectFrom('task').selectAll().where('subject_id', '=', claimId).where('kind', '=', kind).where('state', '=', 'open').executeTakeFirst(),
+    `${kind} of ${claimId}`,
+    60_000,
+  );
 const decide = (taskId: string, who: string, body: object, key: string) =>
-  request(app).post(`/api/v1/tasks/${encodeURIComponent(taskId)}/decision`).set(auth(tokens[who]!)).set('Idempotency-Key', key).send(body);
+  request(app)
+    .post(`/api/v1/tasks/${encodeURIComponent(taskId)}/decision`)
+    .set(auth(tokens[who]!))
+    .set('Idempotency-Key', key)
+    .send(body);
 
 test('a 30-second database outage while claims are decided and paid: 503s, retries, nothing lost or duplicated', async () => {
   // 12 claims, all waiting for re-review
   const claims: { id: string }[] = [];
   for (const a of ['applicant1', 'applicant2', 'applicant3', 'outage4']) {
     for (const level of ['junior', 'intermediate', 'senior']) {
-      const r = await request(app).post('/api/v1/nanxun/claims').set(auth(tokens[a]!)).send(await withClaimMaterials(app, tokens[a]!, certificateClaimBody(level)));
+      const r = await request(app)
+        .post('/api/v1/nanxun/claims')
+        .set(auth(tokens[a]!))
+        .send(await withClaimMaterials(app, tokens[a]!, certificateClaimBody(level)));
       expect(r.status).toBe(201);
       claims.push(r.body);
     }
@@ -111,7 +128,12 @@ test('a 30-second database outage while claims are decided and paid: 503s, retri
   };
   await probe('inbox', () => request(app).get('/api/v1/tasks').set(auth(tokens['rereview.nxz']!)));
   await probe('claim', () => request(app).get(`/api/v1/nanxun/claims/${claims[0]!.id}`).set(auth(tokens.applicant1!)));
-  await probe('decision', () => request(app).post(`/api/v1/tasks/${encodeURIComponent(secondHalf[0]!.task)}/decision`).set(auth(tokens['rereview.nxz']!)).send({ decision: 'approve' }));
+  await probe('decision', () =>
+    request(app)
+      .post(`/api/v1/tasks/${encodeURIComponent(secondHalf[0]!.task)}/decision`)
+      .set(auth(tokens['rereview.nxz']!))
+      .send({ decision: 'approve' }),
+  );
   await probe('submit', () => request(app).post('/api/v1/nanxun/claims').set(auth(tokens.outage4!)).send(certificateClaimBody('junior', 'NX-E-LSXC')));
   await probe('login', () => request(app).post('/api/v1/auth/login').send({ username: 'bureau1', password: 'demo' }));
   const health = await request(app).get('/healthz');
@@ -163,7 +185,12 @@ test('a 30-second database outage while claims are decided and paid: 503s, retri
   expect(new Set(payouts.map((p) => p.claim_id)).size).toBe(ids.length);
   const claimRows = await db.selectFrom('claim').select(['id', 'paid_yuan', 'amount_yuan']).where('id', 'in', ids).execute();
   for (const c of claimRows) expect(c.paid_yuan).toBe(c.amount_yuan);
-  const decided = await db.selectFrom('timeline').select(['subject_id', 'stage', 'event']).where('subject_id', 'in', ids).where('event', 'in', ['decided', 'paid']).execute();
+  const decided = await db
+    .selectFrom('timeline')
+    .select(['subject_id', 'stage', 'event'])
+    .where('subject_id', 'in', ids)
+    .where('event', 'in', ['decided', 'paid'])
+    .execute();
   const counts = new Map<string, number>();
   for (const d of decided) counts.set(`${d.subject_id}/${d.stage}/${d.event}`, (counts.get(`${d.subject_id}/${d.stage}/${d.event}`) ?? 0) + 1);
   expect(counts.size).toBe(ids.length * 4);
@@ -172,7 +199,17 @@ test('a 30-second database outage while claims are decided and paid: 503s, retri
   expect(tasks).toHaveLength(ids.length * 3);
   expect(tasks.every((t) => t.state === 'done')).toBe(true);
   // the rejected submission during the outage left nothing behind
-  expect(await db.selectFrom('claim').select('id').where('applicant_id_number', '=', makeIdNumber('33050319850101777')).where('level', '=', 'junior').where('employer_org_code', '=', 'NX-E-LSXC').execute()).toEqual([]);
+  expect(
+    await db
+      .selectFrom('claim')
+      .select('id')
+      .where('applicant_id_number', '=', makeIdNumber('33050319850101777'))
+      .where('level', '=', 'junior')
+      .where('employer_org_code', '=', 'NX-E-LSXC')
+      .execute(),
+  ).toEqual([]);
   // eslint-disable-next-line no-console
-  console.log(`db outage: ${outageSeconds.toFixed(1)} s down; probes ${JSON.stringify(probes.map((p) => [p.what, p.status, p.ms]))}; in-flight decisions ${JSON.stringify(first.map((r) => [r.status, r.ms]))}`);
+  console.log(
+    `db outage: ${outageSeconds.toFixed(1)} s down; probes ${JSON.stringify(probes.map((p) => [p.what, p.status, p.ms]))}; in-flight decisions ${JSON.stringify(first.map((r) => [r.status, r.ms]))}`,
+  );
 });

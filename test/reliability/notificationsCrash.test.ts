@@ -69,15 +69,26 @@ test(`SIGKILL the worker while ${CLAIMS} claims go to payment: every message exa
   const claims: { id: string; userId: number }[] = [];
   for (const u of users) {
     const t = await token(u);
-    const r = await request(app).post('/api/v1/nanxun/claims').set(auth(t)).send(await withClaimMaterials(app, t, certificateClaimBody('junior')));
+    const r = await request(app)
+      .post('/api/v1/nanxun/claims')
+      .set(auth(t))
+      .send(await withClaimMaterials(app, t, certificateClaimBody('junior')));
     expect(r.status).toBe(201);
     claims.push({ id: r.body.id, userId: u.id });
   }
   const decide = async (claimId: string, kind: string, who: keyof typeof clerks) => {
-    const task = await eventually(() => tdb.db.selectFrom('task').selectAll().where('subject_id', '=', claimId).where('kind', '=', kind).executeTakeFirst(), `${kind} of ${claimId}`, 180_000);
+    const task = await eventually(
+      () => tdb.db.selectFrom('task').selectAll().where('subject_id', '=', claimId).where('kind', '=', kind).executeTakeFirst(),
+      `${kind} of ${claimId}`,
+      180_000,
+    );
     await eventually(
       async () => {
-        const res = await request(app).post(`/api/v1/tasks/${encodeURIComponent(task.id)}/decision`).set(auth(clerks[who])).set('Idempotency-Key', `${kind}-${claimId}`).send({ decision: 'approve' });
+        const res = await request(app)
+          .post(`/api/v1/tasks/${encodeURIComponent(task.id)}/decision`)
+          .set(auth(clerks[who]))
+          .set('Idempotency-Key', `${kind}-${claimId}`)
+          .send({ decision: 'approve' });
         if (res.status === 200) return true;
         expect(res.status).not.toBe(500);
         return false;
@@ -103,12 +114,22 @@ test(`SIGKILL the worker while ${CLAIMS} claims go to payment: every message exa
   const second = await startWorkerProcess();
   await storm;
   const ids = claims.map((c) => c.id);
-  await eventually(async () => (await tdb.db.selectFrom('claim').select('id').where('id', 'in', ids).where('status', '=', 'paid').execute()).length === CLAIMS, 'every claim paid', 180_000);
+  await eventually(
+    async () => (await tdb.db.selectFrom('claim').select('id').where('id', 'in', ids).where('status', '=', 'paid').execute()).length === CLAIMS,
+    'every claim paid',
+    180_000,
+  );
 
   const rows = await tdb.db.selectFrom('notification').select(['recipient_user_id', 'subject_id', 'kind']).where('subject_id', 'in', ids).execute();
-  const count = (userId: number, subjectId: string, kind: string) => rows.filter((r) => r.recipient_user_id === userId && r.subject_id === subjectId && r.kind === kind).length;
+  const count = (userId: number, subjectId: string, kind: string) =>
+    rows.filter((r) => r.recipient_user_id === userId && r.subject_id === subjectId && r.kind === kind).length;
   const userIdOf = async (username: string) => (await tdb.db.selectFrom('app_user').select('id').where('username', '=', username).executeTakeFirstOrThrow()).id;
-  const clerkIds = { unit: await userIdOf('unit.jgjx'), bureau1: await userIdOf('bureau1'), bureau2: await userIdOf('bureau2'), rereview: await userIdOf('rereview.nxz') };
+  const clerkIds = {
+    unit: await userIdOf('unit.jgjx'),
+    bureau1: await userIdOf('bureau1'),
+    bureau2: await userIdOf('bureau2'),
+    rereview: await userIdOf('rereview.nxz'),
+  };
   const wrong: string[] = [];
   for (const c of claims) {
     const expected: [number, string, number][] = [

@@ -19,7 +19,6 @@ let tdb: TestDb;
 let app: Express;
 let connection: Connection;
 
-
 beforeAll(async () => {
   tdb = await freshDatabase();
   connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
@@ -91,18 +90,29 @@ function expect503(res: request.Response, code: string) {
 test('writes answer 503 TEMPORAL_UNAVAILABLE within the deadline and leave no claim behind', async () => {
   const applicant = await login(app, 'applicant1');
   const today = shanghaiDate(new Date());
-  const before = await tdb.db.selectFrom('claim').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const before = await tdb.db
+    .selectFrom('claim')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
   const materials = await claimMaterials(app, applicant, 'certificate');
   let t0 = Date.now();
   const submit = await request(app)
     .post('/api/v1/nanxun/claims')
     .set(auth(applicant))
-    .send({ kind: 'certificate', employerOrgCode: 'NX-E-JGJX', certificate: { number: 'T1', level: 'senior', issuedOn: addDays(today, -20), receivedOn: addDays(today, -10) }, materials });
+    .send({
+      kind: 'certificate',
+      employerOrgCode: 'NX-E-JGJX',
+      certificate: { number: 'T1', level: 'senior', issuedOn: addDays(today, -20), receivedOn: addDays(today, -10) },
+      materials,
+    });
   expect503(submit, 'TEMPORAL_UNAVAILABLE');
   // the materials were not taken by the claim that was not made: they can be attached to the next attempt
   expect(await tdb.db.selectFrom('material').select('subject_id').where('id', 'in', materials).execute()).toEqual([{ subject_id: null }, { subject_id: null }]);
   expect(Date.now() - t0).toBeLessThan(8000);
-  const after = await tdb.db.selectFrom('claim').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const after = await tdb.db
+    .selectFrom('claim')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
   expect(after.n).toBe(before.n);
   // the application-number sequence rolled back with the claim
   expect(await tdb.db.selectFrom('sequence').selectAll().where('name', 'like', 'claim-certificate-%').execute()).toEqual([]);
@@ -129,7 +139,9 @@ test('reads are served from Postgres; /healthz says which dependency is down', a
   const inbox = await request(app).get('/api/v1/tasks').set(auth(clerk));
   expect(inbox.status).toBe(200);
   expect(inbox.body.map((t: { subject: { id: string } }) => t.subject.id)).toContain('c-outage');
-  const task = await request(app).get(`/api/v1/tasks/${encodeURIComponent(inbox.body[0].id)}`).set(auth(clerk));
+  const task = await request(app)
+    .get(`/api/v1/tasks/${encodeURIComponent(inbox.body[0].id)}`)
+    .set(auth(clerk));
   expect(task.status).toBe(200);
   const t0 = Date.now();
   const health = await request(app).get('/healthz');

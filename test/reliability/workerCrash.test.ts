@@ -53,12 +53,14 @@ afterAll(async () => {
 
 async function pool<T>(items: T[], n: number, fn: (t: T, i: number) => Promise<void>) {
   let next = 0;
-  await Promise.all(Array.from({ length: n }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      await fn(items[i]!, i);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        await fn(items[i]!, i);
+      }
+    }),
+  );
 }
 
 test(`SIGKILL the worker with ${CLAIMS} claims in flight: every claim ends where it should, each payout once`, async () => {
@@ -88,7 +90,10 @@ test(`SIGKILL the worker with ${CLAIMS} claims in flight: every claim ends where
   const claims: { id: string; target: number }[] = [];
   const specs = Array.from({ length: CLAIMS }, (_, i) => ({ user: users[Math.floor(i / LEVELS.length)]!, level: LEVELS[i % LEVELS.length]! }));
   await pool(specs, 8, async ({ user, level }, i) => {
-    const r = await request(app).post('/api/v1/nanxun/claims').set(auth(await token(user))).send(await withClaimMaterials(app, await token(user), certificateClaimBody(level)));
+    const r = await request(app)
+      .post('/api/v1/nanxun/claims')
+      .set(auth(await token(user)))
+      .send(await withClaimMaterials(app, await token(user), certificateClaimBody(level)));
     expect(r.status).toBe(201);
     claims[i] = { id: r.body.id, target: i % 5 };
   });
@@ -102,7 +107,11 @@ test(`SIGKILL the worker with ${CLAIMS} claims in flight: every claim ends where
     const key = `${kind}-${claimId}`;
     await eventually(
       async () => {
-        const res = await request(app).post(`/api/v1/tasks/${encodeURIComponent(task.id)}/decision`).set(auth(clerks[who])).set('Idempotency-Key', key).send(body);
+        const res = await request(app)
+          .post(`/api/v1/tasks/${encodeURIComponent(task.id)}/decision`)
+          .set(auth(clerks[who]))
+          .set('Idempotency-Key', key)
+          .send(body);
         // a first attempt taken before its answer was lost with the worker is answered on retry (200), never 409
         if (res.status === 200) return true;
         expect(res.status).not.toBe(500);
@@ -149,15 +158,30 @@ test(`SIGKILL the worker with ${CLAIMS} claims in flight: every claim ends where
     180_000,
   );
   const payouts = await tdb.db.selectFrom('payout').select(['claim_id']).where('claim_id', 'in', ids).execute();
-  const paidIds = claims.filter((c) => c.target === 3).map((c) => c.id).sort();
+  const paidIds = claims
+    .filter((c) => c.target === 3)
+    .map((c) => c.id)
+    .sort();
   expect(payouts.map((p) => p.claim_id).sort()).toEqual(paidIds);
-  const events = await tdb.db.selectFrom('timeline').select(['subject_id', 'stage', 'event']).where('subject_id', 'in', ids).where('event', 'in', ['decided', 'paid', 'task_opened']).execute();
+  const events = await tdb.db
+    .selectFrom('timeline')
+    .select(['subject_id', 'stage', 'event'])
+    .where('subject_id', 'in', ids)
+    .where('event', 'in', ['decided', 'paid', 'task_opened'])
+    .execute();
   const seen = new Map<string, number>();
   for (const e of events) seen.set(`${e.subject_id}/${e.stage}/${e.event}`, (seen.get(`${e.subject_id}/${e.stage}/${e.event}`) ?? 0) + 1);
   expect([...seen.entries()].filter(([, n]) => n !== 1)).toEqual([]);
-  const openTasks = await tdb.db.selectFrom('task').select(['subject_id', 'kind', 'state']).where('subject_id', 'in', ids).where('state', '=', 'open').execute();
+  const openTasks = await tdb.db
+    .selectFrom('task')
+    .select(['subject_id', 'kind', 'state'])
+    .where('subject_id', 'in', ids)
+    .where('state', '=', 'open')
+    .execute();
   expect(openTasks).toHaveLength(claims.filter((c) => c.target <= 2).length);
   // eslint-disable-next-line no-console
-  console.log(`worker crash: ${CLAIMS} claims, worker killed with ${doneBefore.length} tasks decided, ${payouts.length} payouts after recovery (exactly one each)`);
+  console.log(
+    `worker crash: ${CLAIMS} claims, worker killed with ${doneBefore.length} tasks decided, ${payouts.length} payouts after recovery (exactly one each)`,
+  );
   second.proc.kill('SIGTERM');
 });

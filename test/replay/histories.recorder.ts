@@ -33,21 +33,41 @@ async function save(name: string, handle: { workflowId: string; fetchHistory(): 
   const sdk = (await import('@temporalio/worker/package.json')).version;
   fs.writeFileSync(
     file,
-    JSON.stringify({ workflowId: handle.workflowId, recordedAt: new Date().toISOString(), sdk, historyProtobufBase64: Buffer.from(history).toString('base64') }, null, 2) + '\n',
+    `${JSON.stringify(
+      { workflowId: handle.workflowId, recordedAt: new Date().toISOString(), sdk, historyProtobufBase64: Buffer.from(history).toString('base64') },
+      null,
+      2,
+    )}\n`,
   );
 }
 
 test('certificate claim: supplement pause, warning and escalation timers, payout', async () => {
   const c = await startCertificateClaim(env.client, tdb.db, taskQueue, { level: 'senior' });
   await eventually(() => tdb.db.selectFrom('task').select('id').where('id', '=', c.taskId('unit_verification')).executeTakeFirst(), 'unit task');
-  await c.handle.executeUpdate(decideUpdate, { args: [{ taskId: c.taskId('unit_verification'), actor: await actor(tdb.db, 'unit.jgjx'), decision: 'approve', fields: { verdict: 'true', confirmedLevel: 'senior' } }] });
-  await c.handle.executeUpdate(decideUpdate, { args: [{ taskId: c.taskId('bureau_review'), actor: await actor(tdb.db, 'bureau1'), decision: 'request_supplement', comment: '补充材料' }] });
+  await c.handle.executeUpdate(decideUpdate, {
+    args: [
+      {
+        taskId: c.taskId('unit_verification'),
+        actor: await actor(tdb.db, 'unit.jgjx'),
+        decision: 'approve',
+        fields: { verdict: 'true', confirmedLevel: 'senior' },
+      },
+    ],
+  });
+  await c.handle.executeUpdate(decideUpdate, {
+    args: [{ taskId: c.taskId('bureau_review'), actor: await actor(tdb.db, 'bureau1'), decision: 'request_supplement', comment: '补充材料' }],
+  });
   await env.sleep(3 * 24 * 3600_000);
   await c.handle.executeUpdate(resubmitUpdate, { args: [{ taskId: c.taskId('bureau_review'), actor: await actor(tdb.db, 'applicant1'), comment: '已补充' }] });
   await env.sleep(30 * 24 * 3600_000); // past the warning and the deadline
-  await eventually(() => tdb.db.selectFrom('task').select('id').where('id', '=', c.taskId('bureau_review')).where('overdue_at', 'is not', null).executeTakeFirst(), 'escalation');
+  await eventually(
+    () => tdb.db.selectFrom('task').select('id').where('id', '=', c.taskId('bureau_review')).where('overdue_at', 'is not', null).executeTakeFirst(),
+    'escalation',
+  );
   await c.handle.executeUpdate(decideUpdate, { args: [{ taskId: c.taskId('bureau_review'), actor: await actor(tdb.db, 'bureau1'), decision: 'approve' }] });
-  await c.handle.executeUpdate(decideUpdate, { args: [{ taskId: c.taskId('rereview'), actor: await actor(tdb.db, 'rereview.nxz'), decision: 'approve', fields: { amountYuan: 3000 } }] });
+  await c.handle.executeUpdate(decideUpdate, {
+    args: [{ taskId: c.taskId('rereview'), actor: await actor(tdb.db, 'rereview.nxz'), decision: 'approve', fields: { amountYuan: 3000 } }],
+  });
   await c.handle.result();
   await save('certificateClaimWorkflow-paid-after-supplement-and-escalation', c.handle);
 });
@@ -55,14 +75,28 @@ test('certificate claim: supplement pause, warning and escalation timers, payout
 test('certificate claim: rejected by the unit', async () => {
   const c = await startCertificateClaim(env.client, tdb.db, taskQueue, { applicant: 'applicant2' });
   await eventually(() => tdb.db.selectFrom('task').select('id').where('id', '=', c.taskId('unit_verification')).executeTakeFirst(), 'unit task');
-  await c.handle.executeUpdate(decideUpdate, { args: [{ taskId: c.taskId('unit_verification'), actor: await actor(tdb.db, 'unit.jgjx'), decision: 'reject', comment: '不属实', fields: { verdict: 'not_true' } }] });
+  await c.handle.executeUpdate(decideUpdate, {
+    args: [
+      {
+        taskId: c.taskId('unit_verification'),
+        actor: await actor(tdb.db, 'unit.jgjx'),
+        decision: 'reject',
+        comment: '不属实',
+        fields: { verdict: 'not_true' },
+      },
+    ],
+  });
   await c.handle.result();
   await save('certificateClaimWorkflow-rejected-by-unit', c.handle);
 });
 
 test('certificate claim paid within the fund budget (after the payout-within-budget patch)', async () => {
   const c = await startCertificateClaim(env.client, tdb.db, taskQueue, { applicant: 'applicant3', level: 'junior' });
-  for (const [k, u, f] of [['unit_verification', 'unit.jgjx', {}], ['bureau_review', 'bureau1', {}], ['rereview', 'rereview.nxz', { amountYuan: 1000 }]] as const) {
+  for (const [k, u, f] of [
+    ['unit_verification', 'unit.jgjx', {}],
+    ['bureau_review', 'bureau1', {}],
+    ['rereview', 'rereview.nxz', { amountYuan: 1000 }],
+  ] as const) {
     await eventually(() => tdb.db.selectFrom('task').select('id').where('id', '=', c.taskId(k)).executeTakeFirst(), k);
     await c.handle.executeUpdate(decideUpdate, { args: [{ taskId: c.taskId(k), actor: await actor(tdb.db, u), decision: 'approve', fields: f }] });
   }
@@ -73,8 +107,20 @@ test('certificate claim paid within the fund budget (after the payout-within-bud
 test('shortage talent: year 1, the release, year 2, clawback while waiting for year 3', async () => {
   const c = await startShortageClaim(env.client, tdb.db, taskQueue, { applicant: 'applicant1', employer: 'NX-E-LSXC' });
   const approve = async (prefix: string, amount: number) => {
-    for (const [k, u, f] of [['unit_verification', 'unit.lsxc', { verdict: 'true' }], ['bureau_review', 'bureau1', {}], ['rereview', 'rereview.fgjxj', { amountYuan: amount }]] as const) {
-      await eventually(() => tdb.db.selectFrom('task').select('id').where('id', '=', c.taskId(prefix + k)).executeTakeFirst(), k);
+    for (const [k, u, f] of [
+      ['unit_verification', 'unit.lsxc', { verdict: 'true' }],
+      ['bureau_review', 'bureau1', {}],
+      ['rereview', 'rereview.fgjxj', { amountYuan: amount }],
+    ] as const) {
+      await eventually(
+        () =>
+          tdb.db
+            .selectFrom('task')
+            .select('id')
+            .where('id', '=', c.taskId(prefix + k))
+            .executeTakeFirst(),
+        k,
+      );
       await c.handle.executeUpdate(decideUpdate, { args: [{ taskId: c.taskId(prefix + k), actor: await actor(tdb.db, u), decision: 'approve', fields: f }] });
     }
   };
@@ -100,17 +146,37 @@ test('shortage talent: year 1, the release, year 2, clawback while waiting for y
 test('shortage talent: three years paid, years 2 and 3 opened by the release (after the release-opens-locally patch)', async () => {
   const c = await startShortageClaim(env.client, tdb.db, taskQueue, { applicant: 'applicant2', employer: 'NX-E-SLJS' });
   const approve = async (prefix: string, amount: number) => {
-    for (const [k, u, f] of [['unit_verification', 'unit.sljs', { verdict: 'true' }], ['bureau_review', 'bureau1', {}], ['rereview', 'rereview.zjj', { amountYuan: amount }]] as const) {
-      await eventually(() => tdb.db.selectFrom('task').select('id').where('id', '=', c.taskId(prefix + k)).where('state', '=', 'open').executeTakeFirst(), prefix + k);
+    for (const [k, u, f] of [
+      ['unit_verification', 'unit.sljs', { verdict: 'true' }],
+      ['bureau_review', 'bureau1', {}],
+      ['rereview', 'rereview.zjj', { amountYuan: amount }],
+    ] as const) {
+      await eventually(
+        () =>
+          tdb.db
+            .selectFrom('task')
+            .select('id')
+            .where('id', '=', c.taskId(prefix + k))
+            .where('state', '=', 'open')
+            .executeTakeFirst(),
+        prefix + k,
+      );
       await c.handle.executeUpdate(decideUpdate, { args: [{ taskId: c.taskId(prefix + k), actor: await actor(tdb.db, u), decision: 'approve', fields: f }] });
     }
   };
   await approve('', 3000);
   const paid = await tdb.db.selectFrom('payout').select('paid_at').where('claim_id', '=', c.id).executeTakeFirstOrThrow();
-  for (const [yearNo, amount] of [[2, 3000], [3, 4000]] as const) {
+  for (const [yearNo, amount] of [
+    [2, 3000],
+    [3, 4000],
+  ] as const) {
     const due = addMonths(shanghaiDate(paid.paid_at), 12 * (yearNo - 1));
     await env.sleep(Date.parse(`${due}T10:00:00+08:00`) - (await env.currentTimeMs()));
-    const release = await env.client.workflow.start('instalmentReleaseWorkflow', { taskQueue, workflowId: `release-record-local-${due}`, args: [{ onDate: due }] });
+    const release = await env.client.workflow.start('instalmentReleaseWorkflow', {
+      taskQueue,
+      workflowId: `release-record-local-${due}`,
+      args: [{ onDate: due }],
+    });
     await untilClosed(release);
     await approve(`y${yearNo}/`, amount);
   }
@@ -125,15 +191,26 @@ test('shortage talent: year 1 paid on 12-03, the next 12-01 release opens year 2
   if (Date.parse(`${y}-12-03T10:00:00+08:00`) < now) y += 1;
   await env.sleep(Date.parse(`${y}-12-03T10:00:00+08:00`) - now);
   const c = await startShortageClaim(env.client, tdb.db, taskQueue, { applicant: 'applicant3', employer: 'NX-E-SLJS' });
-  for (const [k, u, f] of [['unit_verification', 'unit.sljs', { verdict: 'true' }], ['bureau_review', 'bureau1', {}], ['rereview', 'rereview.zjj', { amountYuan: 3000 }]] as const) {
+  for (const [k, u, f] of [
+    ['unit_verification', 'unit.sljs', { verdict: 'true' }],
+    ['bureau_review', 'bureau1', {}],
+    ['rereview', 'rereview.zjj', { amountYuan: 3000 }],
+  ] as const) {
     await eventually(() => tdb.db.selectFrom('task').select('id').where('id', '=', c.taskId(k)).where('state', '=', 'open').executeTakeFirst(), k);
     await c.handle.executeUpdate(decideUpdate, { args: [{ taskId: c.taskId(k), actor: await actor(tdb.db, u), decision: 'approve', fields: f }] });
   }
   const release = `${y + 1}-12-01`;
   await env.sleep(Date.parse(`${release}T10:00:00+08:00`) - (await env.currentTimeMs()));
-  const r = await env.client.workflow.start('instalmentReleaseWorkflow', { taskQueue, workflowId: `release-record-whole-year-${release}`, args: [{ onDate: release }] });
+  const r = await env.client.workflow.start('instalmentReleaseWorkflow', {
+    taskQueue,
+    workflowId: `release-record-whole-year-${release}`,
+    args: [{ onDate: release }],
+  });
   await untilClosed(r);
-  await eventually(() => tdb.db.selectFrom('task').select('id').where('id', '=', c.taskId('y2/unit_verification')).where('state', '=', 'open').executeTakeFirst(), 'year 2 opened');
+  await eventually(
+    () => tdb.db.selectFrom('task').select('id').where('id', '=', c.taskId('y2/unit_verification')).where('state', '=', 'open').executeTakeFirst(),
+    'year 2 opened',
+  );
   await save('instalmentReleaseWorkflow-opens-whole-year', r);
   await c.handle.terminate('recorded');
 });
@@ -146,20 +223,49 @@ test('high-level talent: an early claim waits out the year, then is rejected at 
   await tdb.db
     .insertInto('claim')
     .values({
-      id, application_no: applicationNo, kind: 'high_level', workflow_id: claimWorkflowId(applicationNo), applicant_user_id: u.id, applicant_name: u.display_name,
-      applicant_id_number: u.id_number!, applicant_phone: '', employer_org_code: 'NX-E-JGJX', position: null, employer_nature: null, level: 'senior',
-      amount_yuan: 15000, status: 'unit_verification', stage: 'unit_verification', rereview_org_code: 'NX-FGJXJ', form: '{}', submitted_at: now, updated_at: now,
+      id,
+      application_no: applicationNo,
+      kind: 'high_level',
+      workflow_id: claimWorkflowId(applicationNo),
+      applicant_user_id: u.id,
+      applicant_name: u.display_name,
+      applicant_id_number: u.id_number!,
+      applicant_phone: '',
+      employer_org_code: 'NX-E-JGJX',
+      position: null,
+      employer_nature: null,
+      level: 'senior',
+      amount_yuan: 15000,
+      status: 'unit_verification',
+      stage: 'unit_verification',
+      rereview_org_code: 'NX-FGJXJ',
+      form: '{}',
+      submitted_at: now,
+      updated_at: now,
     })
     .execute();
   const handle = await env.client.workflow.start('highLevelClaimWorkflow', {
     taskQueue,
     workflowId: claimWorkflowId(applicationNo),
-    args: [{ claimId: id, applicationNo, applicantIdNumber: u.id_number!, employerOrgCode: 'NX-E-JGJX', rereviewOrgCode: 'NX-FGJXJ', level: 'senior', amountYuan: 15000, eligibleOn: addMonths(shanghaiDate(now), 2) }],
+    args: [
+      {
+        claimId: id,
+        applicationNo,
+        applicantIdNumber: u.id_number!,
+        employerOrgCode: 'NX-E-JGJX',
+        rereviewOrgCode: 'NX-FGJXJ',
+        level: 'senior',
+        amountYuan: 15000,
+        eligibleOn: addMonths(shanghaiDate(now), 2),
+      },
+    ],
   });
   await env.sleep(70 * 24 * 3600_000);
   const taskId = `${claimWorkflowId(applicationNo)}/unit_verification`;
   await eventually(() => tdb.db.selectFrom('task').select('id').where('id', '=', taskId).executeTakeFirst(), 'unit task');
-  await handle.executeUpdate(decideUpdate, { args: [{ taskId, actor: await actor(tdb.db, 'unit.jgjx'), decision: 'reject', comment: '未在本单位缴纳社保', fields: { verdict: 'not_true' } }] });
+  await handle.executeUpdate(decideUpdate, {
+    args: [{ taskId, actor: await actor(tdb.db, 'unit.jgjx'), decision: 'reject', comment: '未在本单位缴纳社保', fields: { verdict: 'not_true' } }],
+  });
   await untilClosed(handle);
   await save('highLevelClaimWorkflow-waited-then-rejected', handle);
 });

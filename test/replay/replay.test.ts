@@ -9,7 +9,10 @@ import { temporal } from '@temporalio/proto';
 import * as workflows from '../../workflows';
 
 const dir = path.join(__dirname, '..', 'histories');
-const files = fs.readdirSync(dir).filter((f) => f.endsWith('.history.json')).sort();
+const files = fs
+  .readdirSync(dir)
+  .filter((f) => f.endsWith('.history.json'))
+  .sort();
 
 test('every workflow type has at least one recorded history', () => {
   for (const type of Object.keys(workflows)) {

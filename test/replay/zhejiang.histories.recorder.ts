@@ -43,10 +43,14 @@ async function save(name: string, workflowId: string) {
   const handle = env.client.workflow.getHandle(workflowId);
   const history = temporal.api.history.v1.History.encode(await handle.fetchHistory()).finish();
   const sdk = (await import('@temporalio/worker/package.json')).version;
-  fs.writeFileSync(file, JSON.stringify({ workflowId, recordedAt: new Date().toISOString(), sdk, historyProtobufBase64: Buffer.from(history).toString('base64') }, null, 2) + '\n');
+  fs.writeFileSync(
+    file,
+    `${JSON.stringify({ workflowId, recordedAt: new Date().toISOString(), sdk, historyProtobufBase64: Buffer.from(history).toString('base64') }, null, 2)}\n`,
+  );
 }
 
-const waitTask = (id: string) => eventually(() => tdb.db.selectFrom('task').select('id').where('id', '=', id).where('state', '=', 'open').executeTakeFirst(), id);
+const waitTask = (id: string) =>
+  eventually(() => tdb.db.selectFrom('task').select('id').where('id', '=', id).where('state', '=', 'open').executeTakeFirst(), id);
 async function decide(id: string, username: string, body: Record<string, unknown>) {
   await waitTask(id);
   const r = await api.decide(id, await tokenFor(tdb.db, username), body);
@@ -65,12 +69,38 @@ test('title review: a session from opening to certificates, with objections, a r
   const s = await api.post('/api/v1/zhejiang/sessions', office, { year, level: 'senior', meetingDate });
   const a = await newApplicant(tdb.db, '录制甲');
   const r = await newApplicant(tdb.db, '录制乙');
-  const A = (await api.post('/api/v1/zhejiang/applications', a.token, await withTitleMaterials(app, a.token, { sessionId: s.body.id, category: 'safety_science', channel: 'standard', employerOrgCode: 'NX-E-SLJS', commitment: true }))).body;
-  const R = (await api.post('/api/v1/zhejiang/applications', r.token, await withTitleMaterials(app, r.token, { sessionId: s.body.id, category: 'safety_science', channel: 'standard', employerOrgCode: 'NX-E-LSXC', commitment: true }))).body;
+  const A = (
+    await api.post(
+      '/api/v1/zhejiang/applications',
+      a.token,
+      await withTitleMaterials(app, a.token, {
+        sessionId: s.body.id,
+        category: 'safety_science',
+        channel: 'standard',
+        employerOrgCode: 'NX-E-SLJS',
+        commitment: true,
+      }),
+    )
+  ).body;
+  const R = (
+    await api.post(
+      '/api/v1/zhejiang/applications',
+      r.token,
+      await withTitleMaterials(app, r.token, {
+        sessionId: s.body.id,
+        category: 'safety_science',
+        channel: 'standard',
+        employerOrgCode: 'NX-E-LSXC',
+        commitment: true,
+      }),
+    )
+  ).body;
   const aw = titleApplicationWorkflowId(A.applicationNo);
   await decide(`${aw}/unit_recommendation`, 'unit.sljs', { decision: 'approve', comment: '同意推荐' });
   await decide(`${titleApplicationWorkflowId(R.applicationNo)}/unit_recommendation`, 'unit.lsxc', { decision: 'reject', comment: '业绩不足' });
-  const notice = (await api.get('/api/v1/public/notices?kind=unit_publicity')).body.find((n: { entries: { applicationId: string }[] }) => n.entries[0]!.applicationId === A.id);
+  const notice = (await api.get('/api/v1/public/notices?kind=unit_publicity')).body.find(
+    (n: { entries: { applicationId: string }[] }) => n.entries[0]!.applicationId === A.id,
+  );
   const o = await api.post(`/api/v1/public/notices/${encodeURIComponent(notice.id)}/objections`, undefined, { text: '请核实论文作者排名' });
   await decide(o.body.taskId, 'unit.sljs', { decision: 'reject', comment: '经核实无误，异议不成立' });
   await skipTo(new Date(notice.endsAt).getTime() + 60_000);
@@ -83,12 +113,26 @@ test('title review: a session from opening to certificates, with objections, a r
   const draw = await api.post(`/api/v1/zhejiang/sessions/${s.body.id}/committee`, office, { size: 17, seed: 'record-seed-0001' });
   if (draw.status !== 201) throw new Error(`draw: ${JSON.stringify(draw.body)}`);
   await skipTo(startOfShanghaiDay(meetingDate).getTime() + 9 * 3600_000);
-  await eventually(async () => (await tdb.db.selectFrom('zj_session').select('status').where('id', '=', s.body.id).executeTakeFirstOrThrow()).status === 'ready', 'ready');
+  await eventually(
+    async () => (await tdb.db.selectFrom('zj_session').select('status').where('id', '=', s.body.id).executeTakeFirstOrThrow()).status === 'ready',
+    'ready',
+  );
   const members = draw.body.members as { expertId: string; role: string }[];
   await api.post(`/api/v1/zhejiang/sessions/${s.body.id}/attendance`, office, { present: members.map((m) => m.expertId) });
   const tokenOf = async (id: string) =>
-    tokenFor(tdb.db, (await tdb.db.selectFrom('zj_expert').innerJoin('app_user', 'app_user.id', 'zj_expert.user_id').select('username').where('zj_expert.id', '=', id).executeTakeFirstOrThrow()).username);
-  for (const m of members) await api.post(`/api/v1/zhejiang/sessions/${s.body.id}/ballots`, await tokenOf(m.expertId), { votes: [{ applicationId: A.id, vote: 'yes' }] });
+    tokenFor(
+      tdb.db,
+      (
+        await tdb.db
+          .selectFrom('zj_expert')
+          .innerJoin('app_user', 'app_user.id', 'zj_expert.user_id')
+          .select('username')
+          .where('zj_expert.id', '=', id)
+          .executeTakeFirstOrThrow()
+      ).username,
+    );
+  for (const m of members)
+    await api.post(`/api/v1/zhejiang/sessions/${s.body.id}/ballots`, await tokenOf(m.expertId), { votes: [{ applicationId: A.id, vote: 'yes' }] });
   await api.post(`/api/v1/zhejiang/sessions/${s.body.id}/close-ballot`, await tokenOf(members.find((m) => m.role === 'chair')!.expertId));
   const results = await eventually(async () => (await api.get('/api/v1/public/notices?kind=results')).body[0], 'results notice');
   await skipTo(new Date(results.endsAt).getTime() + 60_000);

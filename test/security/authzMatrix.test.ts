@@ -43,9 +43,11 @@ const TASK_KIND_RULES: Record<string, { role: string }> = {
 /** Every declared route: which object-level case below covers it, or why role-level checks suffice. */
 const ROUTE_CASES: Record<string, string> = {
   'POST /api/v1/auth/login': 'role-level: public; failed-login lockout in personalData.test.ts and platform/auth/test/loginProtection.api.test.ts',
-  'POST /api/v1/auth/register': 'role-level: public; no ID oracle and identity binding in platform/auth/test/registration.api.test.ts and identityBinding.api.test.ts',
+  'POST /api/v1/auth/register':
+    'role-level: public; no ID oracle and identity binding in platform/auth/test/registration.api.test.ts and identityBinding.api.test.ts',
   'POST /api/v1/auth/logout': "role-level: any account; ends only the caller's own session (platform/auth/test/sessions.api.test.ts)",
-  'POST /api/v1/auth/password': "role-level: any account; changes only the caller's own password, the old one required (platform/admin/test/accounts.api.test.ts)",
+  'POST /api/v1/auth/password':
+    "role-level: any account; changes only the caller's own password, the old one required (platform/admin/test/accounts.api.test.ts)",
   'POST /api/v1/admin/users': 'role-level: admin only; accounts are administered district-wide, no object owner (platform/admin/test/accounts.api.test.ts)',
   'GET /api/v1/admin/users': 'role-level: admin and auditor; the account list (no ID numbers or phones)',
   'PATCH /api/v1/admin/users/:username': 'role-level: admin only; every change audited, sessions revoked (platform/auth/test/sessions.api.test.ts)',
@@ -55,7 +57,8 @@ const ROUTE_CASES: Record<string, string> = {
   'GET /api/v1/admin/audit': 'role-level: admin and auditor only (platform/admin/test/accounts.api.test.ts checks applicant and clerks are refused)',
   'GET /api/v1/admin/identity-disputes': 'role-level: the district bureau (which resolves them) and oversight roles; ID numbers masked',
   'POST /api/v1/admin/identity-disputes/:id/resolve': 'role-level: the district bureau and admin; audited (platform/auth/test/identityBinding.api.test.ts)',
-  'POST /api/v1/zhejiang/experts/:id/account': 'role-level: committee office only; the expert pool has no other owner (platform/admin/test/accounts.api.test.ts)',
+  'POST /api/v1/zhejiang/experts/:id/account':
+    'role-level: committee office only; the expert pool has no other owner (platform/admin/test/accounts.api.test.ts)',
   'GET /api/v1/auth/me': 'me',
   'GET /api/v1/dev/accounts': 'role-level: public in development mode only (404 otherwise: certificateClaim.api.test.ts)',
   'GET /api/v1/tasks': 'task inbox',
@@ -96,17 +99,21 @@ const ROUTE_CASES: Record<string, string> = {
   'GET /api/v1/zhejiang/sessions/:id/committee': 'role-level: the drawn committee is confidential to the committee office and oversight roles',
   'GET /api/v1/zhejiang/sessions/:id/ballot':
     'role-level: experts and the office; membership/presence flags, and an empty applicant list for an expert who is not on the committee, checked in titleReview/test/titleSession.test.ts',
-  'POST /api/v1/zhejiang/sessions/:id/ballots': 'role-level: experts; voting membership (NOT_A_VOTING_MEMBER) checked per expert in titleReview/test/titleSession.test.ts',
-  'POST /api/v1/zhejiang/sessions/:id/close-ballot': 'role-level: experts; only the presiding member (NOT_PRESIDING) checked in titleReview/test/titleSession.test.ts',
+  'POST /api/v1/zhejiang/sessions/:id/ballots':
+    'role-level: experts; voting membership (NOT_A_VOTING_MEMBER) checked per expert in titleReview/test/titleSession.test.ts',
+  'POST /api/v1/zhejiang/sessions/:id/close-ballot':
+    'role-level: experts; only the presiding member (NOT_PRESIDING) checked in titleReview/test/titleSession.test.ts',
   'POST /api/v1/zhejiang/experts': 'role-level: committee office only; the expert pool is reference data with no object owner',
   'GET /api/v1/zhejiang/experts': 'role-level: committee office and oversight roles; the expert pool, no object owner',
   'POST /api/v1/zhejiang/applications': 'title application submission identity',
   'GET /api/v1/zhejiang/applications': 'title application list',
   'GET /api/v1/zhejiang/applications/:id': 'subject view',
-  'POST /api/v1/zhejiang/applications/:id/misconduct': 'role-level: committee office only (one organisation, province-wide, involved in every application); irreversible, so not probed here',
+  'POST /api/v1/zhejiang/applications/:id/misconduct':
+    'role-level: committee office only (one organisation, province-wide, involved in every application); irreversible, so not probed here',
   'GET /api/v1/public/notices': 'role-level: public by design (公示 publicity notices)',
   'GET /api/v1/public/notices/:id': 'role-level: public by design (公示 publicity notice)',
-  'POST /api/v1/public/notices/:id/objections': 'role-level: public by design (anyone may object to a running notice; it only opens a task for the publisher and shows nothing)',
+  'POST /api/v1/public/notices/:id/objections':
+    'role-level: public by design (anyone may object to a running notice; it only opens a task for the publisher and shows nothing)',
   'GET /api/v1/public/certificates/:code': 'role-level: public by design (certificate verification, ID number masked)',
   // materials (申请材料) and service ratings (好差评)
   'POST /api/v1/materials': 'role-level: applicants upload into their own account; attaching checks ownership (platform/materials/test/materials.api.test.ts)',
@@ -117,12 +124,16 @@ const ROUTE_CASES: Record<string, string> = {
   'GET /api/v1/ratings/:type/:id': 'rating',
   'GET /api/v1/reports/ratings': 'role-level: rating aggregates per organisation and month for the bureau, office and oversight roles (no personal data)',
   // the message centre (消息): every query is scoped to the caller as recipient
-  'GET /api/v1/notifications': "role-level: any account; only the caller's own messages (recipient = caller in the query), checked in platform/notifications/test/notifications.test.ts",
+  'GET /api/v1/notifications':
+    "role-level: any account; only the caller's own messages (recipient = caller in the query), checked in platform/notifications/test/notifications.test.ts",
   'GET /api/v1/notifications/unread-count': "role-level: any account; the caller's own count",
-  'POST /api/v1/zhejiang/applications/:id/supplement': "role-level: applicants; only the application's own applicant (ID number) may answer — anyone else gets 404 (titleReview/test/titleSupplement.test.ts)",
+  'POST /api/v1/zhejiang/applications/:id/supplement':
+    "role-level: applicants; only the application's own applicant (ID number) may answer — anyone else gets 404 (titleReview/test/titleSupplement.test.ts)",
   'GET /api/v1/nanxun/application-periods': 'role-level: public by design (the published application periods are a public notice)',
-  'POST /api/v1/nanxun/application-periods': 'role-level: bureau reviewers only (one organisation, the district bureau, publishes the period); reference data with no object owner',
-  'POST /api/v1/notifications/:id/read': "role-level: any account; someone else's message answers 404 and stays unread (platform/notifications/test/notifications.test.ts)",
+  'POST /api/v1/nanxun/application-periods':
+    'role-level: bureau reviewers only (one organisation, the district bureau, publishes the period); reference data with no object owner',
+  'POST /api/v1/notifications/:id/read':
+    "role-level: any account; someone else's message answers 404 and stays unread (platform/notifications/test/notifications.test.ts)",
 };
 
 type Verdict = 'allow' | 'deny';
@@ -247,7 +258,8 @@ test('claim list: nobody is shown a claim they may not see, everybody every clai
     for (const s of w.subjects.filter((x) => x.type === 'nanxun_claim')) {
       cells++;
       const expected = maySee(a, s);
-      if (listed.has(s.id) !== expected) mismatches.push({ cell: `${a.username} list ∋ ${s.ref}`, expected: expected ? 'allow' : 'deny', actual: expected ? 'deny' : 'allow', status: 200 });
+      if (listed.has(s.id) !== expected)
+        mismatches.push({ cell: `${a.username} list ∋ ${s.ref}`, expected: expected ? 'allow' : 'deny', actual: expected ? 'deny' : 'allow', status: 200 });
     }
   });
   assertNoMismatch('claim list');
@@ -263,7 +275,13 @@ test('title application list: nobody is shown an application they may not see, e
     for (const s of apps) {
       cells++;
       const expected = maySee(a, s);
-      if (listed.has(s.id) !== expected) mismatches.push({ cell: `${a.username} title list ∋ ${s.ref}`, expected: expected ? 'allow' : 'deny', actual: expected ? 'deny' : 'allow', status: 200 });
+      if (listed.has(s.id) !== expected)
+        mismatches.push({
+          cell: `${a.username} title list ∋ ${s.ref}`,
+          expected: expected ? 'allow' : 'deny',
+          actual: expected ? 'deny' : 'allow',
+          status: 200,
+        });
     }
   });
   assertNoMismatch('title application list');
@@ -272,14 +290,29 @@ test('title application list: nobody is shown an application they may not see, e
 test('title application submission: always for your own identity', async () => {
   const session = await w.tdb.db.selectFrom('zj_session').select('id').executeTakeFirstOrThrow();
   const applicants = w.accounts.filter((a) => a.roles.includes('applicant'));
-  const people = await w.tdb.db.selectFrom('app_user').select(['username', 'display_name', 'id_number', 'phone']).where('username', 'in', applicants.map((a) => a.username)).execute();
+  const people = await w.tdb.db
+    .selectFrom('app_user')
+    .select(['username', 'display_name', 'id_number', 'phone'])
+    .where(
+      'username',
+      'in',
+      applicants.map((a) => a.username),
+    )
+    .execute();
   const before = await w.tdb.db.selectFrom('zj_application').select('id').execute();
   for (const a of applicants) {
     for (const p of people.filter((x) => x.username !== a.username)) {
       const res = await request(w.app)
         .post('/api/v1/zhejiang/applications')
         .set(auth(a.token))
-        .send({ sessionId: session.id, category: 'safety_science', channel: 'standard', employerOrgCode: 'NX-E-JGJX', commitment: true, applicant: { name: p.display_name, idNumber: p.id_number, phone: p.phone ?? '13800000000' } });
+        .send({
+          sessionId: session.id,
+          category: 'safety_science',
+          channel: 'standard',
+          employerOrgCode: 'NX-E-JGJX',
+          commitment: true,
+          applicant: { name: p.display_name, idNumber: p.id_number, phone: p.phone ?? '13800000000' },
+        });
       record(`${a.username} applies for a title as ${p.username}`, 'deny', res);
       expect(res.body.code).toBe('IDENTITY_MISMATCH');
     }
@@ -300,7 +333,13 @@ test('fund report: the district bureau and oversight roles see every re-reviewin
     for (const code of bodies) {
       cells++;
       const expected = districtWide || a.orgCode === code;
-      if (listed.has(code) !== expected) mismatches.push({ cell: `${a.username} fund report ∋ ${code}`, expected: expected ? 'allow' : 'deny', actual: expected ? 'deny' : 'allow', status: 200 });
+      if (listed.has(code) !== expected)
+        mismatches.push({
+          cell: `${a.username} fund report ∋ ${code}`,
+          expected: expected ? 'allow' : 'deny',
+          actual: expected ? 'deny' : 'allow',
+          status: 200,
+        });
     }
   });
   assertNoMismatch('fund report');
@@ -315,7 +354,8 @@ test('task inbox: only your organisation’s tasks of your role, never one about
     for (const { task, subject } of tasks) {
       cells++;
       const expected = mayDecide(a, task, subject);
-      if (listed.has(task.id) !== expected) mismatches.push({ cell: `${a.username} inbox ∋ ${task.id}`, expected: expected ? 'allow' : 'deny', actual: expected ? 'deny' : 'allow', status: 200 });
+      if (listed.has(task.id) !== expected)
+        mismatches.push({ cell: `${a.username} inbox ∋ ${task.id}`, expected: expected ? 'allow' : 'deny', actual: expected ? 'deny' : 'allow', status: 200 });
     }
   });
   assertNoMismatch('task inbox');
@@ -331,11 +371,16 @@ test('task view and decision: every account × every task of every kind and stat
   const before = tasks.map(({ task }) => [task.id, task.state, task.decision]);
   const probes = w.accounts.flatMap((a) => tasks.map((t) => ({ a, ...t })));
   await inBatches(probes, async ({ a, task, subject }) => {
-    const view = await request(w.app).get(`/api/v1/tasks/${encodeURIComponent(task.id)}`).set(auth(a.token));
+    const view = await request(w.app)
+      .get(`/api/v1/tasks/${encodeURIComponent(task.id)}`)
+      .set(auth(a.token));
     record(`${a.username} GET task ${task.id}`, mayDecide(a, task, subject) || oversight(a) ? 'allow' : 'deny', view);
     // a probe decision that passes authorisation is refused by the workflow's kind check (reject needs a comment),
     // so it changes nothing; one that does not pass must be refused before that
-    const decide = await request(w.app).post(`/api/v1/tasks/${encodeURIComponent(task.id)}/decision`).set(auth(a.token)).send({ decision: 'reject' });
+    const decide = await request(w.app)
+      .post(`/api/v1/tasks/${encodeURIComponent(task.id)}/decision`)
+      .set(auth(a.token))
+      .send({ decision: 'reject' });
     const cell = `${a.username} POST decision ${task.id} (${task.state})`;
     record(cell, mayDecide(a, task, subject) ? 'allow' : 'deny', decide);
     if (mayDecide(a, task, subject)) {
@@ -373,7 +418,15 @@ test('supplementary materials: only the applicant whose claim it is', async () =
 
 test('material download: the uploader, and the clerks whose task concerns the claim or application; 404 to anyone else; removal only by the uploader, never once attached', async () => {
   const tasks = await allTasks();
-  const materials = await w.tdb.db.selectFrom('material').selectAll().where('subject_id', 'in', w.subjects.map((s) => s.id)).execute();
+  const materials = await w.tdb.db
+    .selectFrom('material')
+    .selectAll()
+    .where(
+      'subject_id',
+      'in',
+      w.subjects.map((s) => s.id),
+    )
+    .execute();
   expect(new Set(materials.map((m) => m.subject_id)).size).toBe(w.subjects.length);
   const hasTask = (a: Account, s: Subject) => tasks.some((t) => t.subject.id === s.id && mayDecide(a, t.task, s));
   const probes = w.accounts.flatMap((a) => materials.map((m) => ({ a, m, s: w.subjects.find((x) => x.id === m.subject_id)! })));
@@ -386,14 +439,27 @@ test('material download: the uploader, and the clerks whose task concerns the cl
     record(`${a.username} DELETE material ${m.kind} of ${s.ref}`, a.username === s.owner ? 'allow' : 'deny', del);
     if (a.username === s.owner) expect(del.body.code).toBe('MATERIAL_UNAVAILABLE');
   });
-  expect(await w.tdb.db.selectFrom('material').select('id').where('subject_id', 'in', w.subjects.map((s) => s.id)).execute()).toHaveLength(materials.length);
+  expect(
+    await w.tdb.db
+      .selectFrom('material')
+      .select('id')
+      .where(
+        'subject_id',
+        'in',
+        w.subjects.map((s) => s.id),
+      )
+      .execute(),
+  ).toHaveLength(materials.length);
   assertNoMismatch('material download');
 });
 
 test('rating: only the applicant whose claim or application it is (none has ended: 422 NOT_ENDED for them, 404 to anyone else)', async () => {
   const probes = w.accounts.filter((a) => a.roles.includes('applicant')).flatMap((a) => w.subjects.map((s) => ({ a, s })));
   await inBatches(probes, async ({ a, s }) => {
-    const res = await request(w.app).post('/api/v1/ratings').set(auth(a.token)).send({ subject: { type: s.type, id: s.id }, score: 5 });
+    const res = await request(w.app)
+      .post('/api/v1/ratings')
+      .set(auth(a.token))
+      .send({ subject: { type: s.type, id: s.id }, score: 5 });
     record(`${a.username} rates ${s.ref} (owner ${s.owner})`, isOwner(a, s) ? 'allow' : 'deny', res);
     expect(res.body.code).toBe(isOwner(a, s) ? 'NOT_ENDED' : 'NOT_FOUND');
     const mine = await request(w.app).get(`/api/v1/ratings/${s.type}/${s.id}`).set(auth(a.token));
@@ -405,7 +471,15 @@ test('rating: only the applicant whose claim or application it is (none has ende
 
 test('claim submission: always for your own identity', async () => {
   const applicants = w.accounts.filter((a) => a.roles.includes('applicant'));
-  const people = await w.tdb.db.selectFrom('app_user').select(['username', 'display_name', 'id_number', 'phone']).where('username', 'in', applicants.map((a) => a.username)).execute();
+  const people = await w.tdb.db
+    .selectFrom('app_user')
+    .select(['username', 'display_name', 'id_number', 'phone'])
+    .where(
+      'username',
+      'in',
+      applicants.map((a) => a.username),
+    )
+    .execute();
   const before = await w.tdb.db.selectFrom('claim').select('id').execute();
   for (const a of applicants) {
     for (const p of people.filter((x) => x.username !== a.username)) {
@@ -424,7 +498,10 @@ test('claim submission: always for your own identity', async () => {
 test('public progress: the application number with another person’s ID digits shows nothing', async () => {
   for (const s of w.subjects) {
     for (const a of w.accounts.filter((x) => x.idNumber)) {
-      const res = await request(w.app).get('/api/v1/public/progress').set('X-Forwarded-For', `10.9.${cells % 250}.${(cells >> 8) % 250}`).query({ applicationNo: s.ref, idLast6: a.idNumber!.slice(-6) });
+      const res = await request(w.app)
+        .get('/api/v1/public/progress')
+        .set('X-Forwarded-For', `10.9.${cells % 250}.${(cells >> 8) % 250}`)
+        .query({ applicationNo: s.ref, idLast6: a.idNumber!.slice(-6) });
       const own = a.idNumber!.slice(-6) === ownerOf(s).idNumber!.slice(-6);
       record(`progress ${s.ref} with ${a.username}'s digits`, own ? 'allow' : 'deny', res);
     }

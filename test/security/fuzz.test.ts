@@ -34,25 +34,42 @@ beforeAll(async () => {
   // accounts of their own for the account routes (a fuzzed logout, password change or reset only affects them)
   const demoHash = (await w.tdb.db.selectFrom('app_user').select('password_hash').where('username', '=', 'admin').executeTakeFirstOrThrow()).password_hash;
   for (const username of ['fuzz.logout', 'fuzz.password', 'fuzz.target']) {
-    await w.tdb.db.insertInto('app_user').values({ username, password_hash: demoHash, display_name: username, roles: ['unit_verifier'], org_code: 'NX-E-JGJX', id_number: null, phone: null }).execute();
+    await w.tdb.db
+      .insertInto('app_user')
+      .values({ username, password_hash: demoHash, display_name: username, roles: ['unit_verifier'], org_code: 'NX-E-JGJX', id_number: null, phone: null })
+      .execute();
     zjTokens[username] = await tokenFor(w.tdb.db, username);
   }
   // a 2031 senior session (accepting) and one application in it by applicant3: fuzzed requests then go through
   // all validation and are refused by the state checks behind it (SESSION_EXISTS, SESSION_STATE, DUPLICATE_APPLICATION…)
-  const s = await request(w.app).post('/api/v1/zhejiang/sessions').set(auth(zjTokens.office1!)).send({ year: 2031, level: 'senior', meetingDate: '2031-06-10' });
+  const s = await request(w.app)
+    .post('/api/v1/zhejiang/sessions')
+    .set(auth(zjTokens.office1!))
+    .send({ year: 2031, level: 'senior', meetingDate: '2031-06-10' });
   if (s.status !== 201) throw new Error(`session: ${s.status} ${JSON.stringify(s.body)}`);
   fx.session = s.body.id;
   const a = await request(w.app)
     .post('/api/v1/zhejiang/applications')
     .set(auth(zjTokens.applicant3!))
-    .send(await withTitleMaterials(w.app, zjTokens.applicant3!, { sessionId: fx.session, category: 'safety_science', channel: 'standard', employerOrgCode: 'NX-E-JGJX', commitment: true }));
+    .send(
+      await withTitleMaterials(w.app, zjTokens.applicant3!, {
+        sessionId: fx.session,
+        category: 'safety_science',
+        channel: 'standard',
+        employerOrgCode: 'NX-E-JGJX',
+        commitment: true,
+      }),
+    );
   if (a.status !== 201) throw new Error(`application: ${a.status} ${JSON.stringify(a.body)}`);
   fx.application = a.body.id;
   // an attached material (its owner may not remove it) for DELETE /api/v1/materials/:id
   fx.material = (await w.tdb.db.selectFrom('material').select('id').where('subject_id', '=', fx.application!).executeTakeFirstOrThrow()).id;
   // nothing may still be written in the background when the fuzzing (and its before/after hashes) starts
   await w.env.client.workflow.getHandle(titleSessionWorkflowId(2031, 'senior')).executeUpdate(settledStateUpdate);
-  await eventually(() => w.tdb.db.selectFrom('task').select('id').where('subject_id', '=', fx.application!).where('kind', '=', 'unit_recommendation').executeTakeFirst(), 'unit_recommendation task');
+  await eventually(
+    () => w.tdb.db.selectFrom('task').select('id').where('subject_id', '=', fx.application!).where('kind', '=', 'unit_recommendation').executeTakeFirst(),
+    'unit_recommendation task',
+  );
 }, 240_000);
 afterAll(async () => {
   await w?.stop();
@@ -60,9 +77,38 @@ afterAll(async () => {
 
 /** Tables a refused request must not change. */
 const TABLES = [
-  'claim', 'task', 'timeline', 'payout', 'app_user', 'idempotency', 'calendar_day', 'calendar_year', 'sequence', 'blacklist', 'instalment', 'fund_budget', 'org',
-  'zj_unit', 'zj_expert', 'zj_session', 'zj_application', 'zj_committee_draw', 'zj_committee_member', 'ballot_voter', 'ballot_vote', 'ballot_paper', 'ballot_key', 'notice', 'objection', 'title_grant', 'title_ban',
-  'material', 'material_blob', 'material_access', 'material_request', 'rating',
+  'claim',
+  'task',
+  'timeline',
+  'payout',
+  'app_user',
+  'idempotency',
+  'calendar_day',
+  'calendar_year',
+  'sequence',
+  'blacklist',
+  'instalment',
+  'fund_budget',
+  'org',
+  'zj_unit',
+  'zj_expert',
+  'zj_session',
+  'zj_application',
+  'zj_committee_draw',
+  'zj_committee_member',
+  'ballot_voter',
+  'ballot_vote',
+  'ballot_paper',
+  'ballot_key',
+  'notice',
+  'objection',
+  'title_grant',
+  'title_ban',
+  'material',
+  'material_blob',
+  'material_access',
+  'material_request',
+  'rating',
 ];
 async function snapshot(): Promise<string> {
   const existing = await sql<{ t: string }>`select tablename as t from pg_tables where schemaname = 'public'`.execute(w.tdb.db);
@@ -84,6 +130,7 @@ const HOSTILE_STRINGS = [
   '<script>alert(1)</script>',
   '"><img src=x onerror=alert(1)>',
   '{{7*7}}',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a log4shell payload, sent as text on purpose
   '${jndi:ldap://x}',
   '../../../../etc/passwd',
   '\u0000',
@@ -137,8 +184,14 @@ function pathsOf(obj: unknown, prefix = ''): string[] {
 /** A valid template with 1–3 fields replaced by hostile values, extra keys added, or something else entirely. */
 function bodies(template: Record<string, unknown>) {
   const paths = [...pathsOf(template), 'extra', '__proto__', 'constructor.prototype.polluted'];
-  const mutated = fc.array(fc.tuple(fc.constantFrom(...paths), hostileValue), { minLength: 1, maxLength: 3 }).map((ms) => ms.reduce((b, [p, v]) => setPath(b, p, v), template));
-  return fc.oneof({ weight: 6, arbitrary: mutated }, { weight: 1, arbitrary: fc.anything({ maxDepth: 3 }) }, { weight: 1, arbitrary: fc.constantFrom<unknown>(null, [], '', 0, 'x') });
+  const mutated = fc
+    .array(fc.tuple(fc.constantFrom(...paths), hostileValue), { minLength: 1, maxLength: 3 })
+    .map((ms) => ms.reduce((b, [p, v]) => setPath(b, p, v), template));
+  return fc.oneof(
+    { weight: 6, arbitrary: mutated },
+    { weight: 1, arbitrary: fc.anything({ maxDepth: 3 }) },
+    { weight: 1, arbitrary: fc.constantFrom<unknown>(null, [], '', 0, 'x') },
+  );
 }
 const rawBodies = fc.oneof(
   fc.constantFrom('{"kind":', '{', '[', 'null', '"x"', '{"a":1}{"b":2}', '\u0000', '{"__proto__":{"admin":true}}', `{"x":"${'a'.repeat(200_000)}"}`, '1e999'),
@@ -149,7 +202,15 @@ function expectWellFormed(res: request.Response, what: string) {
   if (res.status >= 500) throw new Error(`${what}: ${res.status} ${res.text.slice(0, 500)}`);
   if (res.status >= 400) {
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.body).toEqual(expect.objectContaining({ type: expect.any(String), title: expect.any(String), status: res.status, detail: expect.any(String), code: expect.any(String) }));
+    expect(res.body).toEqual(
+      expect.objectContaining({
+        type: expect.any(String),
+        title: expect.any(String),
+        status: res.status,
+        detail: expect.any(String),
+        code: expect.any(String),
+      }),
+    );
     expect(Object.keys(ProblemCodes)).toContain(res.body.code);
   }
 }
@@ -182,17 +243,33 @@ const taskIds = async () => (await w.tdb.db.selectFrom('task').select('id').orde
 /** a session step: mostly the real session (@session), else unknown and hostile ids */
 const sessionPath = (step: string) =>
   fc
-    .oneof({ weight: 3, arbitrary: fc.constant('@session') }, { weight: 1, arbitrary: fc.constantFrom('x', '%00', "'%20OR%201=1") }, { weight: 1, arbitrary: fc.string({ maxLength: 120 }).map(safeEncode) })
+    .oneof(
+      { weight: 3, arbitrary: fc.constant('@session') },
+      { weight: 1, arbitrary: fc.constantFrom('x', '%00', "'%20OR%201=1") },
+      { weight: 1, arbitrary: fc.string({ maxLength: 120 }).map(safeEncode) },
+    )
     .map((id) => `/api/v1/zhejiang/sessions/${id}/${step}`);
 
 const WRITE_ENDPOINTS: Endpoint[] = [
-  { method: 'post', route: '/api/v1/auth/login', as: () => null, path: fc.constant('/api/v1/auth/login'), template: () => ({ username: 'applicant1', password: 'demo' }) },
+  {
+    method: 'post',
+    route: '/api/v1/auth/login',
+    as: () => null,
+    path: fc.constant('/api/v1/auth/login'),
+    template: () => ({ username: 'applicant1', password: 'demo' }),
+  },
   {
     method: 'post',
     route: '/api/v1/auth/register',
     as: () => null,
     path: fc.constant('/api/v1/auth/register'),
-    template: () => ({ username: `fuzz${Math.floor(Math.random() * 1e9)}`, password: 'Lantern-Quiet-Harbor-71', name: '测试', idNumber: '11010519491231002X', phone: '13800000000' }),
+    template: () => ({
+      username: `fuzz${Math.floor(Math.random() * 1e9)}`,
+      password: 'Lantern-Quiet-Harbor-71',
+      name: '测试',
+      idNumber: '11010519491231002X',
+      phone: '13800000000',
+    }),
   },
   { method: 'post', route: '/api/v1/auth/logout', as: () => zjTokens['fuzz.logout']!, path: fc.constant('/api/v1/auth/logout'), template: () => ({}) },
   {
@@ -213,14 +290,18 @@ const WRITE_ENDPOINTS: Endpoint[] = [
     method: 'patch',
     route: '/api/v1/admin/users/:username',
     as: () => w.byName.admin!.token,
-    path: fc.oneof(fc.constant('fuzz.target'), fc.constantFrom('x', '%00', "'%20OR%201=1"), fc.string({ maxLength: 120 }).map(safeEncode)).map((u) => `/api/v1/admin/users/${u}`),
+    path: fc
+      .oneof(fc.constant('fuzz.target'), fc.constantFrom('x', '%00', "'%20OR%201=1"), fc.string({ maxLength: 120 }).map(safeEncode))
+      .map((u) => `/api/v1/admin/users/${u}`),
     template: () => ({ roles: ['unit_verifier'], active: true, displayName: '模糊目标' }),
   },
   {
     method: 'post',
     route: '/api/v1/admin/users/:username/reset-password',
     as: () => w.byName.admin!.token,
-    path: fc.oneof(fc.constant('fuzz.target'), fc.constantFrom('x', '%00', "'%20OR%201=1"), fc.string({ maxLength: 120 }).map(safeEncode)).map((u) => `/api/v1/admin/users/${u}/reset-password`),
+    path: fc
+      .oneof(fc.constant('fuzz.target'), fc.constantFrom('x', '%00', "'%20OR%201=1"), fc.string({ maxLength: 120 }).map(safeEncode))
+      .map((u) => `/api/v1/admin/users/${u}/reset-password`),
     template: () => ({}),
   },
   {
@@ -234,22 +315,34 @@ const WRITE_ENDPOINTS: Endpoint[] = [
     method: 'post',
     route: '/api/v1/admin/identity-disputes/:id/resolve',
     as: () => w.byName.bureau1!.token,
-    path: fc.oneof(fc.constantFrom('1', '0', '-1', '99999999999', "'%20OR%201=1"), fc.string({ maxLength: 60 }).map(safeEncode)).map((id) => `/api/v1/admin/identity-disputes/${id}/resolve`),
+    path: fc
+      .oneof(fc.constantFrom('1', '0', '-1', '99999999999', "'%20OR%201=1"), fc.string({ maxLength: 60 }).map(safeEncode))
+      .map((id) => `/api/v1/admin/identity-disputes/${id}/resolve`),
     template: () => ({ username: 'applicant1', reason: '核对原件' }),
   },
   {
     method: 'post',
     route: '/api/v1/zhejiang/experts/:id/account',
     as: () => zjTokens.office1!,
-    path: fc.oneof(fc.constantFrom('x', '%00', "'%20OR%201=1"), fc.string({ maxLength: 60 }).map(safeEncode)).map((id) => `/api/v1/zhejiang/experts/${id}/account`),
+    path: fc
+      .oneof(fc.constantFrom('x', '%00', "'%20OR%201=1"), fc.string({ maxLength: 60 }).map(safeEncode))
+      .map((id) => `/api/v1/zhejiang/experts/${id}/account`),
     template: () => ({ username: `fuzz.e${Math.floor(Math.random() * 1e9)}` }),
   },
-  { method: 'post', route: '/api/v1/nanxun/claims', as: () => w.byName.applicant3!.token, path: fc.constant('/api/v1/nanxun/claims'), template: () => certificateClaimBody('junior') },
+  {
+    method: 'post',
+    route: '/api/v1/nanxun/claims',
+    as: () => w.byName.applicant3!.token,
+    path: fc.constant('/api/v1/nanxun/claims'),
+    template: () => certificateClaimBody('junior'),
+  },
   {
     method: 'post',
     route: '/api/v1/tasks/:id/decision',
     as: () => w.byName['unit.jgjx']!.token,
-    path: fc.oneof(fc.constantFrom('x', '%00', '..%2F..', "'%20OR%201=1"), fc.string({ maxLength: 300 }).map(safeEncode)).map((id) => `/api/v1/tasks/${id}/decision`),
+    path: fc
+      .oneof(fc.constantFrom('x', '%00', '..%2F..', "'%20OR%201=1"), fc.string({ maxLength: 300 }).map(safeEncode))
+      .map((id) => `/api/v1/tasks/${id}/decision`),
     template: () => ({ decision: 'approve', verdict: 'true', comment: 'ok', confirmedLevel: 'junior', amountYuan: 1000 }),
   },
   {
@@ -263,7 +356,13 @@ const WRITE_ENDPOINTS: Endpoint[] = [
     method: 'put',
     route: '/api/v1/admin/calendar/:year',
     as: () => w.byName.admin!.token,
-    path: fc.oneof(fc.constantFrom('2031', '2032'), fc.constantFrom('-1', '0', '99999999999', '2031.5', 'NaN', '1e4', '%00'), fc.string({ maxLength: 20 }).map(safeEncode)).map((y) => `/api/v1/admin/calendar/${y}`),
+    path: fc
+      .oneof(
+        fc.constantFrom('2031', '2032'),
+        fc.constantFrom('-1', '0', '99999999999', '2031.5', 'NaN', '1e4', '%00'),
+        fc.string({ maxLength: 20 }).map(safeEncode),
+      )
+      .map((y) => `/api/v1/admin/calendar/${y}`),
     template: () => ({ holidays: [{ date: '2031-01-01', name: '元旦' }], workdays: [{ date: '2031-01-04', name: '元旦' }] }),
   },
   {
@@ -271,7 +370,9 @@ const WRITE_ENDPOINTS: Endpoint[] = [
     route: '/api/v1/nanxun/claims/:id/clawback',
     as: () => w.byName.bureau1!.token,
     // fuzzed ids only: a valid body on a real claim would claw it back
-    path: fc.oneof(fc.constantFrom('x', '%00', "'%20OR%201=1"), fc.string({ maxLength: 100 }).map(safeEncode)).map((id) => `/api/v1/nanxun/claims/${id}/clawback`),
+    path: fc
+      .oneof(fc.constantFrom('x', '%00', "'%20OR%201=1"), fc.string({ maxLength: 100 }).map(safeEncode))
+      .map((id) => `/api/v1/nanxun/claims/${id}/clawback`),
     template: () => ({ reason: '骗取奖励' }),
   },
   {
@@ -286,7 +387,10 @@ const WRITE_ENDPOINTS: Endpoint[] = [
     route: '/api/v1/nanxun/funds/:orgCode/budgets/:year',
     as: () => w.byName.admin!.token,
     path: fc
-      .tuple(fc.oneof(fc.constantFrom('NX-T-NXZ', 'NX-E-JGJX'), fc.string({ maxLength: 80 }).map(safeEncode)), fc.oneof(fc.constantFrom('2031', '-1', 'NaN', '1e4'), fc.string({ maxLength: 10 }).map(safeEncode)))
+      .tuple(
+        fc.oneof(fc.constantFrom('NX-T-NXZ', 'NX-E-JGJX'), fc.string({ maxLength: 80 }).map(safeEncode)),
+        fc.oneof(fc.constantFrom('2031', '-1', 'NaN', '1e4'), fc.string({ maxLength: 10 }).map(safeEncode)),
+      )
       .map(([o, y]) => `/api/v1/nanxun/funds/${o}/budgets/${y}`),
     template: () => ({ budgetYuan: 100000 }),
   },
@@ -338,7 +442,15 @@ const WRITE_ENDPOINTS: Endpoint[] = [
     as: () => zjTokens.office1!,
     path: fc.constant('/api/v1/zhejiang/experts'),
     // eligible, but the account named is not an expert: refused with VALIDATION_FAILED as the last check
-    template: () => ({ name: '模糊测试专家', specialty: 'safety_science', title: 'senior', titleSince: '2010-01-01', orgName: '浙江大学', pool: 'senior', username: 'applicant1' }),
+    template: () => ({
+      name: '模糊测试专家',
+      specialty: 'safety_science',
+      title: 'senior',
+      titleSince: '2010-01-01',
+      orgName: '浙江大学',
+      pool: 'senior',
+      username: 'applicant1',
+    }),
   },
   {
     method: 'post',
@@ -346,14 +458,23 @@ const WRITE_ENDPOINTS: Endpoint[] = [
     as: () => zjTokens.applicant3!,
     path: fc.constant('/api/v1/zhejiang/applications'),
     // applicant3 already applied in this session (beforeAll): DUPLICATE_APPLICATION after all checks
-    template: () => ({ sessionId: fx.session!, category: 'safety_science', channel: 'standard', employerOrgCode: 'NX-E-JGJX', commitment: true, materials: { papers: ['论文一'], score: 80 } }),
+    template: () => ({
+      sessionId: fx.session!,
+      category: 'safety_science',
+      channel: 'standard',
+      employerOrgCode: 'NX-E-JGJX',
+      commitment: true,
+      materials: { papers: ['论文一'], score: 80 },
+    }),
   },
   {
     method: 'post',
     route: '/api/v1/zhejiang/applications/:id/misconduct',
     as: () => zjTokens.office1!,
     // fuzzed and unknown ids only: a valid body on a real application would withdraw it and ban the person
-    path: fc.oneof(fc.constantFrom('x', 'ZJ-GJ-2031-999999', '%00', "'%20OR%201=1"), fc.string({ maxLength: 120 }).map(safeEncode)).map((id) => `/api/v1/zhejiang/applications/${id}/misconduct`),
+    path: fc
+      .oneof(fc.constantFrom('x', 'ZJ-GJ-2031-999999', '%00', "'%20OR%201=1"), fc.string({ maxLength: 120 }).map(safeEncode))
+      .map((id) => `/api/v1/zhejiang/applications/${id}/misconduct`),
     template: () => ({ reason: '提供虚假申报材料（第十七条）' }),
   },
   {
@@ -361,7 +482,9 @@ const WRITE_ENDPOINTS: Endpoint[] = [
     route: '/api/v1/public/notices/:id/objections',
     as: () => null,
     // no running notice exists in this world (it needs a unit recommendation first): unknown and fuzzed ids
-    path: fc.oneof(fc.constantFrom('x', '00000000-0000-0000-0000-000000000000', '%00', "'%20OR%201=1"), fc.string({ maxLength: 220 }).map(safeEncode)).map((id) => `/api/v1/public/notices/${id}/objections`),
+    path: fc
+      .oneof(fc.constantFrom('x', '00000000-0000-0000-0000-000000000000', '%00', "'%20OR%201=1"), fc.string({ maxLength: 220 }).map(safeEncode))
+      .map((id) => `/api/v1/public/notices/${id}/objections`),
     template: () => ({ text: '该申报人的业绩材料与实际不符，请核查。', contact: '13800000000', applicationId: fx.application! }),
   },
   // ---- organisation administration ------------------------------------------------------------------------------
@@ -371,13 +494,27 @@ const WRITE_ENDPOINTS: Endpoint[] = [
     as: () => w.byName.admin!.token,
     path: fc.constant('/api/v1/admin/orgs'),
     // valid: the first accepted one registers the enterprise, the rest are DUPLICATE_CREDIT_CODE
-    template: () => ({ type: 'enterprise', name: '模糊测试企业有限公司', creditCode: '91330100716105852F', townCode: 'NX-T-NXZ', regulatorCode: 'NX-FGJXJ', certRereviewBy: 'town', address: '南浔镇' }),
+    template: () => ({
+      type: 'enterprise',
+      name: '模糊测试企业有限公司',
+      creditCode: '91330100716105852F',
+      townCode: 'NX-T-NXZ',
+      regulatorCode: 'NX-FGJXJ',
+      certRereviewBy: 'town',
+      address: '南浔镇',
+    }),
   },
   {
     method: 'patch',
     route: '/api/v1/admin/orgs/:code',
     as: () => w.byName.admin!.token,
-    path: fc.oneof({ weight: 3, arbitrary: fc.constant('NX-E-LSXC') }, { weight: 1, arbitrary: fc.constantFrom('x', '%00', "'%20OR%201=1") }, { weight: 1, arbitrary: fc.string({ maxLength: 80 }).map(safeEncode) }).map((c) => `/api/v1/admin/orgs/${c}`),
+    path: fc
+      .oneof(
+        { weight: 3, arbitrary: fc.constant('NX-E-LSXC') },
+        { weight: 1, arbitrary: fc.constantFrom('x', '%00', "'%20OR%201=1") },
+        { weight: 1, arbitrary: fc.string({ maxLength: 80 }).map(safeEncode) },
+      )
+      .map((c) => `/api/v1/admin/orgs/${c}`),
     template: () => ({ name: '湖州练市新材料股份有限公司', townCode: 'NX-T-LSZ', regulatorCode: 'NX-FGJXJ', certRereviewBy: 'town' }),
   },
   {
@@ -392,14 +529,26 @@ const WRITE_ENDPOINTS: Endpoint[] = [
 
 test('organisation import: hostile CSV text is refused whole or reported per row, never a 5xx, never half written', async () => {
   const admin = w.byName.admin!.token;
-  const cell = fc.oneof(fc.constantFrom<string>(...HOSTILE_STRINGS.filter((s) => s.length < 500)), fc.string({ maxLength: 40 }), fc.constantFrom('91330100716105852F', '91330100716105852E', 'NX-T-NXZ', '南浔镇', 'enterprise', ''));
+  const cell = fc.oneof(
+    fc.constantFrom<string>(...HOSTILE_STRINGS.filter((s) => s.length < 500)),
+    fc.string({ maxLength: 40 }),
+    fc.constantFrom('91330100716105852F', '91330100716105852E', 'NX-T-NXZ', '南浔镇', 'enterprise', ''),
+  );
   const csv = fc
-    .tuple(fc.constantFrom('name,creditCode,townCode,regulatorCode', '名称,统一社会信用代码', 'type,name,creditCode', 'x,y'), fc.array(fc.array(cell, { minLength: 1, maxLength: 5 }), { maxLength: 8 }))
+    .tuple(
+      fc.constantFrom('name,creditCode,townCode,regulatorCode', '名称,统一社会信用代码', 'type,name,creditCode', 'x,y'),
+      fc.array(fc.array(cell, { minLength: 1, maxLength: 5 }), { maxLength: 8 }),
+    )
     .map(([head, rows]) => [head, ...rows.map((r) => r.map((c) => `"${c.replace(/"/g, '""')}"`).join(','))].join('\n'));
   await fc.assert(
     fc.asyncProperty(csv, fc.constantFrom('text/csv', 'text/plain'), async (text, type) => {
       const before = await snapshot();
-      const res = await request(w.app).post('/api/v1/admin/orgs/import?dryRun=false').set(auth(admin)).set('X-Forwarded-For', nextIp()).set('content-type', type).send(Buffer.from(text));
+      const res = await request(w.app)
+        .post('/api/v1/admin/orgs/import?dryRun=false')
+        .set(auth(admin))
+        .set('X-Forwarded-For', nextIp())
+        .set('content-type', type)
+        .send(Buffer.from(text));
       expectWellFormed(res, `import ${text.slice(0, 200)}`);
       if (res.status >= 400) expect(await snapshot()).toBe(before);
     }),
@@ -420,7 +569,9 @@ WRITE_ENDPOINTS.push(
     method: 'delete',
     route: '/api/v1/materials/:id',
     as: () => zjTokens.applicant3!,
-    path: fc.oneof(fc.constant('@material'), fc.constantFrom('x', '00000000-0000-0000-0000-000000000000', '%00'), fc.string({ maxLength: 120 }).map(safeEncode)).map((id) => `/api/v1/materials/${id}`),
+    path: fc
+      .oneof(fc.constant('@material'), fc.constantFrom('x', '00000000-0000-0000-0000-000000000000', '%00'), fc.string({ maxLength: 120 }).map(safeEncode))
+      .map((id) => `/api/v1/materials/${id}`),
     template: () => ({}),
   },
   {
@@ -435,7 +586,15 @@ WRITE_ENDPOINTS.push(
 
 test('multipart uploads: hostile files, names and fields give no 5xx; a refusal stores nothing; only PDF/JPEG/PNG content is accepted', async () => {
   const token = w.byName.applicant3!.token;
-  const heads = [Buffer.from('%PDF-1.7\n'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('GIF89a'), Buffer.from('<svg onload=alert(1)>'), Buffer.from('PK\x03\x04'), Buffer.alloc(0)];
+  const heads = [
+    Buffer.from('%PDF-1.7\n'),
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    Buffer.from([0xff, 0xd8, 0xff, 0xe0]),
+    Buffer.from('GIF89a'),
+    Buffer.from('<svg onload=alert(1)>'),
+    Buffer.from('PK\x03\x04'),
+    Buffer.alloc(0),
+  ];
   await fc.assert(
     fc.asyncProperty(
       fc.constantFrom(...heads),
@@ -501,15 +660,21 @@ describe.each(WRITE_ENDPOINTS.map((e) => [`${e.method.toUpperCase()} ${e.route}`
 
   test('raw and mistyped bodies: no 5xx, problem+json, nothing changes', async () => {
     await fc.assert(
-      fc.asyncProperty(rawBodies, fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=utf-16', 'application/xml'), async (raw, type) => {
-        const before = await snapshot();
-        let req = request(w.app)[e.method](e.route.replace(':id', 'x').replace(':year', '2031').replace(':orgCode', 'NX-T-NXZ')).set('X-Forwarded-For', nextIp());
-        const token = e.as();
-        if (token) req = req.set(auth(token));
-        const res = await req.set('content-type', type).send(raw);
-        expectWellFormed(res, `${e.method} ${e.route} raw ${type} ${raw.slice(0, 100)}`);
-        if (res.status >= 400) expect(await snapshot()).toBe(before);
-      }),
+      fc.asyncProperty(
+        rawBodies,
+        fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=utf-16', 'application/xml'),
+        async (raw, type) => {
+          const before = await snapshot();
+          let req = request(w.app)
+            [e.method](e.route.replace(':id', 'x').replace(':year', '2031').replace(':orgCode', 'NX-T-NXZ'))
+            .set('X-Forwarded-For', nextIp());
+          const token = e.as();
+          if (token) req = req.set(auth(token));
+          const res = await req.set('content-type', type).send(raw);
+          expectWellFormed(res, `${e.method} ${e.route} raw ${type} ${raw.slice(0, 100)}`);
+          if (res.status >= 400) expect(await snapshot()).toBe(before);
+        },
+      ),
       { numRuns: Math.ceil(RUNS / 2), endOnFailure: true },
     );
   });
@@ -519,7 +684,11 @@ test('reads with free input (ids, queries): no 5xx, problem+json', async () => {
   const token = w.byName.bureau1!.token;
   await fc.assert(
     fc.asyncProperty(
-      fc.oneof(fc.constantFrom<string>(...HOSTILE_STRINGS.filter((s) => s.length < 1000)), fc.string({ maxLength: 100 }), fc.string({ unit: 'binary', maxLength: 50 })),
+      fc.oneof(
+        fc.constantFrom<string>(...HOSTILE_STRINGS.filter((s) => s.length < 1000)),
+        fc.string({ maxLength: 100 }),
+        fc.string({ unit: 'binary', maxLength: 50 }),
+      ),
       fc.constantFrom('claim', 'claimList', 'task', 'taskList', 'progress'),
       async (s, which) => {
         const q = safeEncode(s);
@@ -544,9 +713,15 @@ test('regression: NUL characters in free text are refused at once (they were a 5
   const clerk = w.byName[task.role === 'unit_verifier' ? 'unit.jgjx' : task.role === 'bureau_reviewer' ? 'bureau1' : 'rereview.nxz']!;
   const before = await snapshot();
   const t0 = Date.now();
-  const decision = await request(w.app).post(`/api/v1/tasks/${encodeURIComponent(task.id)}/decision`).set(auth(clerk.token)).send({ decision: 'approve', comment: 'a\u0000b' });
+  const decision = await request(w.app)
+    .post(`/api/v1/tasks/${encodeURIComponent(task.id)}/decision`)
+    .set(auth(clerk.token))
+    .send({ decision: 'approve', comment: 'a\u0000b' });
   expect({ status: decision.status, code: decision.body.code }).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
-  const claim = await request(w.app).post('/api/v1/nanxun/claims').set(auth(w.byName.applicant3!.token)).send({ ...certificateClaimBody('senior'), position: 'x\u0000' });
+  const claim = await request(w.app)
+    .post('/api/v1/nanxun/claims')
+    .set(auth(w.byName.applicant3!.token))
+    .send({ ...certificateClaimBody('senior'), position: 'x\u0000' });
   expect({ status: claim.status, code: claim.body.code }).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
   const query = await request(w.app).get('/api/v1/tasks?q=%00').set(auth(clerk.token));
   expect(query.status).toBe(400);

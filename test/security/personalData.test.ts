@@ -59,9 +59,20 @@ function mayReadFullId(viewer: Account, owner: Account, s: Subject | undefined, 
 test('responses: a full ID number only where the viewer needs it', async () => {
   const people = w.accounts.filter((a) => a.idNumber);
   const viewers = w.accounts.filter(
-    (a) => !a.orgCode || ['NX-E-JGJX', 'NX-E-LSXC', 'NX-YJGLJ', 'NX-T-NXZ', 'NX-T-LSZ', 'ZJ-YJT-RSC'].includes(a.orgCode) || a.roles.some((r) => ['admin', 'auditor'].includes(r)),
+    (a) =>
+      !a.orgCode ||
+      ['NX-E-JGJX', 'NX-E-LSXC', 'NX-YJGLJ', 'NX-T-NXZ', 'NX-T-LSZ', 'ZJ-YJT-RSC'].includes(a.orgCode) ||
+      a.roles.some((r) => ['admin', 'auditor'].includes(r)),
   );
-  const tasks = await w.tdb.db.selectFrom('task').selectAll().where('subject_id', 'in', w.subjects.map((s) => s.id)).execute();
+  const tasks = await w.tdb.db
+    .selectFrom('task')
+    .selectAll()
+    .where(
+      'subject_id',
+      'in',
+      w.subjects.map((s) => s.id),
+    )
+    .execute();
   const leaks: string[] = [];
   let checked = 0;
   const scan = (viewer: Account, path: string, body: unknown, allowed: (owner: Account) => boolean) => {
@@ -76,13 +87,21 @@ test('responses: a full ID number only where the viewer needs it', async () => {
       const s = w.subjects.find((x) => x.id === t.subject_id)!;
       scan(v, `task ${t.id}`, await get(`/api/v1/tasks/${encodeURIComponent(t.id)}`), (o) => mayReadFullId(v, o, s, 'task', t.kind));
     }
-    for (const path of ['/api/v1/nanxun/claims', '/api/v1/tasks?state=all', '/api/v1/auth/me', '/api/v1/reports/overdue-tasks', '/api/v1/reports/claims-by-stage']) {
+    for (const path of [
+      '/api/v1/nanxun/claims',
+      '/api/v1/tasks?state=all',
+      '/api/v1/auth/me',
+      '/api/v1/reports/overdue-tasks',
+      '/api/v1/reports/claims-by-stage',
+    ]) {
       scan(v, path, await get(path), (o) => mayReadFullId(v, o, undefined, 'other'));
     }
   }
   for (const s of w.subjects) {
     const owner = w.byName[s.owner]!;
-    const res = await request(w.app).get('/api/v1/public/progress').query({ applicationNo: s.ref, idLast6: owner.idNumber!.slice(-6) });
+    const res = await request(w.app)
+      .get('/api/v1/public/progress')
+      .query({ applicationNo: s.ref, idLast6: owner.idNumber!.slice(-6) });
     expect(res.status).toBe(200);
     scan(owner, 'public progress', res.body, () => false);
   }
@@ -96,23 +115,41 @@ test('responses: a full ID number only where the viewer needs it', async () => {
 test('logs: structured JSON with request ids, and no password, token or full ID number', async () => {
   const password = 'Pw-Very-Secret-9183';
   const idNumber = makeIdNumber('33050319880808123');
-  const reg = await request(app).post('/api/v1/auth/register').set('X-Request-Id', 'req-register-1').send({ username: 'logwatch', password, name: '日志测试', idNumber, phone: '13911112222' });
+  const reg = await request(app)
+    .post('/api/v1/auth/register')
+    .set('X-Request-Id', 'req-register-1')
+    .send({ username: 'logwatch', password, name: '日志测试', idNumber, phone: '13911112222' });
   expect(reg.status).toBe(201);
   const login = await request(app).post('/api/v1/auth/login').send({ username: 'logwatch', password });
   const token = login.body.token as string;
   expect(token).toBeTruthy();
-  await request(app).post('/api/v1/auth/login').send({ username: 'logwatch', password: `${password}-wrong` });
+  await request(app)
+    .post('/api/v1/auth/login')
+    .send({ username: 'logwatch', password: `${password}-wrong` });
   await request(app).post('/api/v1/auth/login').send({ username: password, password });
-  const claim = await request(app).post('/api/v1/nanxun/claims').set(auth(token)).send(await withClaimMaterials(app, token, { ...certificateClaimBody('junior'), applicant: { name: '日志测试', idNumber, phone: '13911112222' } }));
+  const claim = await request(app)
+    .post('/api/v1/nanxun/claims')
+    .set(auth(token))
+    .send(await withClaimMaterials(app, token, { ...certificateClaimBody('junior'), applicant: { name: '日志测试', idNumber, phone: '13911112222' } }));
   expect(claim.status).toBe(201);
   const task = await openTaskOf(w, claim.body.id, 'unit_verification');
   const clerk = w.byName['unit.jgjx']!.token;
-  expect((await request(app).post(`/api/v1/tasks/${encodeURIComponent(task.id)}/decision`).set(auth(clerk)).set('Idempotency-Key', 'log-1').send({ decision: 'approve' })).status).toBe(200);
+  expect(
+    (
+      await request(app)
+        .post(`/api/v1/tasks/${encodeURIComponent(task.id)}/decision`)
+        .set(auth(clerk))
+        .set('Idempotency-Key', 'log-1')
+        .send({ decision: 'approve' })
+    ).status,
+  ).toBe(200);
   // a clerk searching by ID number puts it in the URL
   await request(app).get(`/api/v1/tasks?q=${idNumber}`).set(auth(clerk));
   await request(app).get(`/api/v1/nanxun/claims?q=${idNumber}`).set(auth(token));
   await request(app).get(`/api/v1/nanxun/claims/${claim.body.id}`).set(auth(token));
-  await request(app).get('/api/v1/public/progress').query({ applicationNo: claim.body.applicationNo, idLast6: idNumber.slice(-6) });
+  await request(app)
+    .get('/api/v1/public/progress')
+    .query({ applicationNo: claim.body.applicationNo, idLast6: idNumber.slice(-6) });
   await request(app).get('/api/v1/nanxun/claims/nope').set('Authorization', `Bearer ${token}x`);
   await new Promise((r) => setTimeout(r, 200));
 
@@ -121,12 +158,27 @@ test('logs: structured JSON with request ids, and no password, token or full ID 
   const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
   const requests = entries.filter((e) => e.req);
   expect(requests.length).toBeGreaterThanOrEqual(9);
-  for (const e of requests) expect(e).toEqual(expect.objectContaining({ req: expect.objectContaining({ id: expect.any(String) }), responseTime: expect.any(Number), level: expect.any(Number), time: expect.any(Number) }));
+  for (const e of requests)
+    expect(e).toEqual(
+      expect.objectContaining({
+        req: expect.objectContaining({ id: expect.any(String) }),
+        responseTime: expect.any(Number),
+        level: expect.any(Number),
+        time: expect.any(Number),
+      }),
+    );
   expect(entries.some((e) => (e.req as { id?: string } | undefined)?.id === 'req-register-1')).toBe(true);
   // the decision and the submission name their workflow
   expect(requests.filter((e) => typeof e.workflowId === 'string' && (e.workflowId as string).length > 0).length).toBeGreaterThanOrEqual(2);
 
-  const secrets = [password, token, token.split('.')[2]!, w.byName['unit.jgjx']!.token.split('.')[2]!, idNumber, ...w.accounts.filter((a) => a.idNumber).map((a) => a.idNumber!)];
+  const secrets = [
+    password,
+    token,
+    token.split('.')[2]!,
+    w.byName['unit.jgjx']!.token.split('.')[2]!,
+    idNumber,
+    ...w.accounts.filter((a) => a.idNumber).map((a) => a.idNumber!),
+  ];
   const found = secrets.filter((s) => logged.includes(s));
   expect(found).toEqual([]);
   // the ID number searched for is there, masked
@@ -164,9 +216,23 @@ test('request size: a body over 100 kB is 413 problem+json and changes nothing',
 });
 
 test('login: failures lock the account (429 ACCOUNT_LOCKED problem+json, Retry-After) whatever the address; other accounts and successful logins unaffected', async () => {
-  const fresh = createApp({ db: w.tdb.db, temporal: w.env.client, tokens: createTokenIssuer(SECRET), log: createLogger({ level: 'silent', name: 'x', destination: new Writable({ write: (_c, _e, cb) => cb() }) }), config: { devMode: true, taskQueue: w.taskQueue } });
+  const fresh = createApp({
+    db: w.tdb.db,
+    temporal: w.env.client,
+    tokens: createTokenIssuer(SECRET),
+    log: createLogger({ level: 'silent', name: 'x', destination: new Writable({ write: (_c, _e, cb) => cb() }) }),
+    config: { devMode: true, taskQueue: w.taskQueue },
+  });
   const statuses: number[] = [];
-  for (let i = 0; i < 22; i++) statuses.push((await request(fresh).post('/api/v1/auth/login').set('X-Forwarded-For', `10.1.0.${i % 4}`).send({ username: 'applicant3', password: `guess-${i}` })).status);
+  for (let i = 0; i < 22; i++)
+    statuses.push(
+      (
+        await request(fresh)
+          .post('/api/v1/auth/login')
+          .set('X-Forwarded-For', `10.1.0.${i % 4}`)
+          .send({ username: 'applicant3', password: `guess-${i}` })
+      ).status,
+    );
   expect(statuses.slice(0, 5).every((s) => s === 401)).toBe(true);
   expect(statuses.slice(5).every((s) => s === 429)).toBe(true);
   const limited = await request(fresh).post('/api/v1/auth/login').set('X-Forwarded-For', '10.1.2.3').send({ username: 'applicant3', password: 'demo' });
@@ -180,7 +246,9 @@ test('login: failures lock the account (429 ACCOUNT_LOCKED problem+json, Retry-A
 
 test('metrics: Prometheus text with route templates and task gauges; loopback only, or a bearer token when METRICS_TOKEN is set', async () => {
   const t = await w.tdb.db.selectFrom('task').select('id').executeTakeFirstOrThrow();
-  await request(w.app).get(`/api/v1/tasks/${encodeURIComponent(t.id)}`).set(auth(w.byName.bureau1!.token));
+  await request(w.app)
+    .get(`/api/v1/tasks/${encodeURIComponent(t.id)}`)
+    .set(auth(w.byName.bureau1!.token));
   const res = await request(w.app).get('/metrics');
   expect(res.status).toBe(200);
   expect(res.text).toMatch(/http_request_duration_seconds_bucket\{[^}]*route="\/api\/v1\/tasks\/:id"/);
@@ -190,7 +258,13 @@ test('metrics: Prometheus text with route templates and task gauges; loopback on
   expect(res.text).not.toMatch(/NX-ZS-|nanxun-claim-/);
   process.env.METRICS_TOKEN = 'scrape-secret';
   try {
-    const guarded = createApp({ db: w.tdb.db, temporal: w.env.client, tokens: createTokenIssuer(SECRET), log: createLogger({ level: 'silent', name: 'x', destination: new Writable({ write: (_c, _e, cb) => cb() }) }), config: { devMode: true, taskQueue: w.taskQueue } });
+    const guarded = createApp({
+      db: w.tdb.db,
+      temporal: w.env.client,
+      tokens: createTokenIssuer(SECRET),
+      log: createLogger({ level: 'silent', name: 'x', destination: new Writable({ write: (_c, _e, cb) => cb() }) }),
+      config: { devMode: true, taskQueue: w.taskQueue },
+    });
     expect((await request(guarded).get('/metrics')).status).toBe(404);
     expect((await request(guarded).get('/metrics').set('Authorization', 'Bearer scrape-secret')).status).toBe(200);
   } finally {

@@ -90,13 +90,23 @@ export async function buildWorld(opts: { subjects?: boolean } = {}): Promise<Wor
 
 export async function openTaskOf(w: World, subjectId: string, kind: string): Promise<Task> {
   return eventually(
-    () => w.tdb.db.selectFrom('task').selectAll().where('subject_id', '=', subjectId).where('kind', '=', kind).where('state', 'in', ['open', 'paused']).executeTakeFirst(),
+    () =>
+      w.tdb.db
+        .selectFrom('task')
+        .selectAll()
+        .where('subject_id', '=', subjectId)
+        .where('kind', '=', kind)
+        .where('state', 'in', ['open', 'paused'])
+        .executeTakeFirst(),
     `${kind} task of ${subjectId}`,
   );
 }
 
 export async function decideAs(w: World, username: string, taskId: string, body: object): Promise<request.Response> {
-  const res = await request(w.app).post(`/api/v1/tasks/${encodeURIComponent(taskId)}/decision`).set(auth(w.byName[username]!.token)).send(body);
+  const res = await request(w.app)
+    .post(`/api/v1/tasks/${encodeURIComponent(taskId)}/decision`)
+    .set(auth(w.byName[username]!.token))
+    .send(body);
   if (res.status !== 200) throw new Error(`decision by ${username} on ${taskId}: ${res.status} ${JSON.stringify(res.body)}`);
   return res;
 }
@@ -119,7 +129,10 @@ export function certificateClaimBody(level: string, employerOrgCode = 'NX-E-JGJX
 async function buildCertificateClaims(w: World): Promise<Subject[]> {
   const submit = async (username: string, level: string, employer: string) => {
     const token = w.byName[username]!.token;
-    const res = await request(w.app).post('/api/v1/nanxun/claims').set(auth(token)).send(await withClaimMaterials(w.app, token, certificateClaimBody(level, employer)));
+    const res = await request(w.app)
+      .post('/api/v1/nanxun/claims')
+      .set(auth(token))
+      .send(await withClaimMaterials(w.app, token, certificateClaimBody(level, employer)));
     if (res.status !== 201) throw new Error(`claim by ${username}: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body as { id: string; applicationNo: string };
   };
@@ -163,13 +176,25 @@ export const ZJ_HRSS = 'ZJ-RST';
  */
 async function buildTitleApplications(w: World): Promise<Subject[]> {
   const year = Number(shanghaiDate(new Date()).slice(0, 4)) + 2;
-  const session = await request(w.app).post('/api/v1/zhejiang/sessions').set(auth(w.byName.office1!.token)).send({ year, level: 'senior', meetingDate: `${year}-06-10` });
+  const session = await request(w.app)
+    .post('/api/v1/zhejiang/sessions')
+    .set(auth(w.byName.office1!.token))
+    .send({ year, level: 'senior', meetingDate: `${year}-06-10` });
   if (session.status !== 201) throw new Error(`session: ${session.status} ${JSON.stringify(session.body)}`);
   const apply = async (username: string, employer: string) => {
     const res = await request(w.app)
       .post('/api/v1/zhejiang/applications')
       .set(auth(w.byName[username]!.token))
-      .send(await withTitleMaterials(w.app, w.byName[username]!.token, { sessionId: session.body.id, category: 'safety_science', channel: 'standard', employerOrgCode: employer, commitment: true, materials: { achievements: 'matrix fixture' } }));
+      .send(
+        await withTitleMaterials(w.app, w.byName[username]!.token, {
+          sessionId: session.body.id,
+          category: 'safety_science',
+          channel: 'standard',
+          employerOrgCode: employer,
+          commitment: true,
+          materials: { achievements: 'matrix fixture' },
+        }),
+      );
     if (res.status !== 201) throw new Error(`title application by ${username}: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body as { id: string; applicationNo: string };
   };
@@ -191,7 +216,9 @@ async function buildTitleApplications(w: World): Promise<Subject[]> {
     () => w.tdb.db.selectFrom('notice').select('id').where('kind', '=', 'unit_publicity').where('subject_id', '=', objected.id).executeTakeFirst(),
     `unit publicity notice of ${objected.applicationNo}`,
   );
-  const objection = await request(w.app).post(`/api/v1/public/notices/${encodeURIComponent(notice.id)}/objections`).send({ text: '申报材料中的业绩与实际不符（矩阵测试）', applicationId: objected.id });
+  const objection = await request(w.app)
+    .post(`/api/v1/public/notices/${encodeURIComponent(notice.id)}/objections`)
+    .send({ text: '申报材料中的业绩与实际不符（矩阵测试）', applicationId: objected.id });
   if (objection.status !== 201) throw new Error(`objection: ${objection.status} ${JSON.stringify(objection.body)}`);
   await openTaskOf(w, objected.id, 'objection_investigation');
   return [subject(atUnit, 'applicant1', 'NX-E-JGJX', 'HZ-YJJ', 'HZ-ZJPW'), subject(objected, 'applicant2', 'ZJ-E-HZAK', 'HGZ-YJJ', 'HGZ-ZJPW')];

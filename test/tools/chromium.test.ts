@@ -23,7 +23,9 @@ test('CHROMIUM_PATH comes first, and a wrong one is named', async () => {
   const mine = exe(path.join(dir, 'custom', 'my-chrome'));
   const onPath = exe(path.join(dir, 'bin', 'chromium'));
   await expect(findChromium({ env: { CHROMIUM_PATH: mine, PATH: path.dirname(onPath) }, isRoot: false })).resolves.toBe(mine);
-  await expect(findChromium({ env: { CHROMIUM_PATH: path.join(dir, 'nope'), PATH: path.dirname(onPath) }, isRoot: false })).rejects.toThrow(`CHROMIUM_PATH=${path.join(dir, 'nope')}`);
+  await expect(findChromium({ env: { CHROMIUM_PATH: path.join(dir, 'nope'), PATH: path.dirname(onPath) }, isRoot: false })).rejects.toThrow(
+    `CHROMIUM_PATH=${path.join(dir, 'nope')}`,
+  );
 });
 
 test('then chromium (or chromium-browser, google-chrome) on PATH; a non-executable file is skipped', async () => {

@@ -26,10 +26,14 @@ test('nothing available: the error names every way to provide the server', async
   process.env.GO = path.join(empty, 'no-go-here');
   delete process.env.TEMPORAL_SERVER_PATH;
   delete process.env.TEMPORAL_SQL_TOOL_PATH;
-  const err = await locateTemporalServer(() => undefined).then(() => null, (e: Error) => e);
+  const err = await locateTemporalServer(() => undefined).then(
+    () => null,
+    (e: Error) => e,
+  );
   fs.rmSync(empty, { recursive: true, force: true });
   expect(err?.message).toContain(`v${TEMPORAL_SERVER_VERSION} is not available`);
-  for (const way of ['TEMPORAL_SERVER_PATH', 'TEMPORAL_SQL_TOOL_PATH', path.join(empty, `v${TEMPORAL_SERVER_VERSION}`), 'go install', 'https://go.dev/dl']) expect(err?.message).toContain(way);
+  for (const way of ['TEMPORAL_SERVER_PATH', 'TEMPORAL_SQL_TOOL_PATH', path.join(empty, `v${TEMPORAL_SERVER_VERSION}`), 'go install', 'https://go.dev/dl'])
+    expect(err?.message).toContain(way);
 });
 
 test('explicit paths are used as given, with the schema directory named beside them', async () => {
@@ -45,7 +49,12 @@ test('explicit paths are used as given, with the schema directory named beside t
   process.env.TEMPORAL_SQL_TOOL_PATH = exe('my-sql-tool');
   process.env.TEMPORAL_SERVER_SCHEMA_DIR = path.join(dir, 'schema');
   const found = await locateTemporalServer(() => undefined);
-  expect(found).toMatchObject({ source: 'env', server: path.join(dir, 'my-server'), sqlTool: path.join(dir, 'my-sql-tool'), schemaDir: path.join(dir, 'schema') });
+  expect(found).toMatchObject({
+    source: 'env',
+    server: path.join(dir, 'my-server'),
+    sqlTool: path.join(dir, 'my-sql-tool'),
+    schemaDir: path.join(dir, 'schema'),
+  });
   // a path that is not an executable is refused, not used
   process.env.TEMPORAL_SQL_TOOL_PATH = path.join(dir, 'missing');
   process.env.GO = path.join(dir, 'no-go-here');

@@ -1,4 +1,4 @@
-import { Kysely, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 /**
  * Zhejiang senior-title review: units' routing, expert pools, sessions, applications, the committee and its draws,

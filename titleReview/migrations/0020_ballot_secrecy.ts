@@ -1,4 +1,4 @@
-import { Kysely, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 /**
  * The secret ballot, safe against whoever reads the database files, WAL, replicas or backups (docs/security.md,
@@ -32,7 +32,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     begin
       raise exception 'ballot papers are append-only: % refused', tg_op using errcode = 'P0001';
     end $$`.execute(db);
-  await sql`create trigger ballot_paper_append_only before update or delete on ballot_paper for each row execute function ballot_paper_append_only()`.execute(db);
+  await sql`create trigger ballot_paper_append_only before update or delete on ballot_paper for each row execute function ballot_paper_append_only()`.execute(
+    db,
+  );
   await db.schema.alterTable('ballot_voter').addColumn('token_hash', 'bytea').execute();
 }
 

@@ -2,10 +2,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { sql } from 'kysely';
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
-import { WorkflowIdReusePolicy, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
-import { defineRoute, registry } from '../../platform/http/route';
-import { ApplicantInput, DateString } from '../../platform/http/schemas';
+import { WorkflowIdReusePolicy, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { defineRoute } from '../../platform/http/route';
 import { Problem } from '../../platform/http/problem';
 import { actorOf, hasRole } from '../../platform/auth/authenticate';
 import { withTemporal } from '../../platform/http/temporalErrors';
@@ -13,50 +11,18 @@ import { iso, taskView, timelineView } from '../../platform/http/views';
 import { orgNames } from '../../platform/orgs/orgNames';
 import type { AppDeps } from '../../platform/http/deps';
 import type { Actor } from '../../platform/tasks/messages';
-import { settledStateUpdate } from '../../platform/tasks/messages';
-import {
-  closeBallotUpdate,
-  drawCommitteeUpdate,
-  moveMeetingUpdate,
-  recordAttendanceUpdate,
-  recordInterviewUpdate,
-  resubmitPlanUpdate,
-  startPreReviewUpdate,
-} from '../workflows/messages';
-import type { TitleApplicationInput } from '../workflows/titleApplication';
-import type { TitleSessionInput } from '../workflows/titleSession';
 import type { TitleMisconductInput } from '../workflows/titleMisconduct';
-import type { ZjApplication, ZjSession } from '../schema';
-import {
-  activeBan,
-  channelAllowed,
-  COMMITTEE_OFFICE_ORG,
-  EXPERT_TITLES,
-  expertEligibility,
-  latestApprovalDay,
-  MIN_POOL_SIZE,
-  misconductWorkflowId,
-  TITLE_CATEGORIES,
-  TITLE_CHANNELS,
-  TITLE_LEVELS,
-  titleApplicationNo,
-  titleApplicationWorkflowId,
-  titleSessionWorkflowId,
-  VOTES,
-  type TitleLevel,
-} from '../rules';
-import { drawCommittee, DRAW_ALGORITHM, type DrawApplicant, type DrawMember, type PoolExpert } from '../committeeDraw';
-import { maskIdNumber } from '../../platform/identity/idNumber';
+import type { ZjApplication } from '../schema';
+import { misconductWorkflowId } from '../rules';
 import { shanghaiDate } from '../../platform/calendar/workdays';
-import { loadCalendar } from '../../platform/calendar/calendarTable';
 import { submitApplication } from '../submitApplication';
 import { listMaterials } from '../../platform/materials/useCases';
-import { titleContext, Level, Category, Id, Reason, SessionBody, SessionViewSchema, ExpertBody, ExpertView, ApplicationBody, ApplicationCreated, BallotBody, ResultRow, mask, canSeeApplication } from './shared';
+import { titleContext, Id, Reason, ApplicationBody, ApplicationCreated, mask, canSeeApplication } from './shared';
 
 export function titleApplicationRoutes(deps: AppDeps): Router {
   const router = Router();
   const { db, temporal, config } = deps;
-  const { calendar, latestApproval, loadSession, sessionCall, sessionView, expertOf } = titleContext(deps);
+  const { calendar } = titleContext(deps);
 
   // ---- applications ---------------------------------------------------------------------------------------------
   defineRoute(router, {
@@ -96,7 +62,18 @@ export function titleApplicationRoutes(deps: AppDeps): Router {
       if (query.sessionId) q = q.where('session_id', '=', query.sessionId);
       if (query.status) q = q.where('status', '=', query.status);
       const rows = await q.orderBy('submitted_at', 'desc').limit(500).execute();
-      return rows.map((a) => ({ id: a.id, applicationNo: a.application_no, sessionId: a.session_id, level: a.level, category: a.category, channel: a.channel, status: a.status, stage: a.stage, applicantName: a.applicant_name, submittedAt: iso(a.submitted_at)! }));
+      return rows.map((a) => ({
+        id: a.id,
+        applicationNo: a.application_no,
+        sessionId: a.session_id,
+        level: a.level,
+        category: a.category,
+        channel: a.channel,
+        status: a.status,
+        stage: a.stage,
+        applicantName: a.applicant_name,
+        submittedAt: iso(a.submitted_at)!,
+      }));
     },
   });
 
@@ -124,9 +101,20 @@ export function titleApplicationRoutes(deps: AppDeps): Router {
       const a = await loadVisibleApplication(actor, params.id);
       const [session, timeline, tasks, grant, ban] = await Promise.all([
         db.selectFrom('zj_session').selectAll().where('id', '=', a.session_id).executeTakeFirstOrThrow(),
-        db.selectFrom('timeline').selectAll().where('subject_type', '=', 'title_application').where('subject_id', '=', a.id).orderBy('at').orderBy('id').execute(),
+        db
+          .selectFrom('timeline')
+          .selectAll()
+          .where('subject_type', '=', 'title_application')
+          .where('subject_id', '=', a.id)
+          .orderBy('at')
+          .orderBy('id')
+          .execute(),
         db.selectFrom('task').selectAll().where('subject_type', '=', 'title_application').where('subject_id', '=', a.id).orderBy('opened_at').execute(),
-        db.selectFrom('title_grant').select(['certificate_code', sql<string>`granted_on::text`.as('granted_on'), 'revoked_at', 'revoked_reason']).where('application_id', '=', a.id).executeTakeFirst(),
+        db
+          .selectFrom('title_grant')
+          .select(['certificate_code', sql<string>`granted_on::text`.as('granted_on'), 'revoked_at', 'revoked_reason'])
+          .where('application_id', '=', a.id)
+          .executeTakeFirst(),
         db.selectFrom('title_ban').select(['from_year', 'to_year']).where('application_id', '=', a.id).executeTakeFirst(),
       ]);
       const names = await orgNames(db, [a.employer_org_code, a.competent_org_code, a.lower_committee_org_code, ...timeline.map((t) => t.org_code)]);
@@ -155,7 +143,9 @@ export function titleApplicationRoutes(deps: AppDeps): Router {
         interview: a.interview ? { recorded: true, ...(hasRole(actor, 'committee_office', 'admin', 'auditor') ? a.interview : {}) } : null,
         // the count of the whole committee only: nobody's individual vote exists to be shown
         result: a.result,
-        certificate: grant ? { code: grant.certificate_code, grantedOn: grant.granted_on, revokedAt: iso(grant.revoked_at), revokedReason: grant.revoked_reason } : null,
+        certificate: grant
+          ? { code: grant.certificate_code, grantedOn: grant.granted_on, revokedAt: iso(grant.revoked_at), revokedReason: grant.revoked_reason }
+          : null,
         ban: ban ? { fromYear: ban.from_year, toYear: ban.to_year } : null,
         timeline: timeline.map((t) => timelineView(t, names)),
         tasks: tasks.map((t) => taskView(t, cal)),
@@ -171,27 +161,53 @@ export function titleApplicationRoutes(deps: AppDeps): Router {
     access: { roles: ['committee_office'] },
     params: Id,
     body: z.object({ reason: Reason }).strict(),
-    responses: { 200: { description: 'the decision', schema: z.object({ applicationId: z.string(), status: z.literal('withdrawn'), ban: z.object({ fromYear: z.number().int(), toYear: z.number().int() }), revokedCertificate: z.string().nullable() }) } },
+    responses: {
+      200: {
+        description: 'the decision',
+        schema: z.object({
+          applicationId: z.string(),
+          status: z.literal('withdrawn'),
+          ban: z.object({ fromYear: z.number().int(), toYear: z.number().int() }),
+          revokedCertificate: z.string().nullable(),
+        }),
+      },
+    },
     problems: ['NOT_FOUND', 'ALREADY_WITHDRAWN'],
     handler: async ({ req, params, body }) => {
       const actor = actorOf(req);
       const a = await loadVisibleApplication(actor, params.id);
       if (a.status === 'withdrawn') throw new Problem('ALREADY_WITHDRAWN');
       const session = await db.selectFrom('zj_session').select('workflow_id').where('id', '=', a.session_id).executeTakeFirstOrThrow();
-      const input: TitleMisconductInput = { applicationId: a.id, reason: body.reason, decidedBy: actor.username, applicationWorkflowId: a.workflow_id, sessionWorkflowId: session.workflow_id };
+      const input: TitleMisconductInput = {
+        applicationId: a.id,
+        reason: body.reason,
+        decidedBy: actor.username,
+        applicationWorkflowId: a.workflow_id,
+        sessionWorkflowId: session.workflow_id,
+      };
       const out = await withTemporal(async () => {
         try {
-          const h = await temporal.workflow.start('titleMisconductWorkflow', { taskQueue: config.taskQueue, workflowId: misconductWorkflowId(a.id), args: [input], workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE });
+          const h = await temporal.workflow.start('titleMisconductWorkflow', {
+            taskQueue: config.taskQueue,
+            workflowId: misconductWorkflowId(a.id),
+            args: [input],
+            workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+          });
           return (await h.result()) as { banFromYear: number; banToYear: number; revokedCertificate: string | null };
         } catch (err) {
-          if (err instanceof WorkflowExecutionAlreadyStartedError) throw new Problem('ALREADY_WITHDRAWN', 'a misconduct decision on this application is already recorded');
+          if (err instanceof WorkflowExecutionAlreadyStartedError)
+            throw new Problem('ALREADY_WITHDRAWN', 'a misconduct decision on this application is already recorded');
           throw err;
         }
       });
-      return { applicationId: a.id, status: 'withdrawn' as const, ban: { fromYear: out.banFromYear, toYear: out.banToYear }, revokedCertificate: out.revokedCertificate };
+      return {
+        applicationId: a.id,
+        status: 'withdrawn' as const,
+        ban: { fromYear: out.banFromYear, toYear: out.banToYear },
+        revokedCertificate: out.revokedCertificate,
+      };
     },
   });
-
 
   return router;
 }

@@ -1,61 +1,18 @@
 /** The secret ballot: the ballot paper, casting a ballot, closing the ballot. */
 import { Router } from 'express';
 import { z } from 'zod';
-import { sql } from 'kysely';
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
-import { WorkflowIdReusePolicy, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
-import { defineRoute, registry } from '../../platform/http/route';
-import { ApplicantInput, DateString } from '../../platform/http/schemas';
+import { defineRoute } from '../../platform/http/route';
 import { Problem } from '../../platform/http/problem';
 import { actorOf, hasRole } from '../../platform/auth/authenticate';
-import { withTemporal } from '../../platform/http/temporalErrors';
-import { iso, taskView, timelineView } from '../../platform/http/views';
-import { orgNames } from '../../platform/orgs/orgNames';
 import type { AppDeps } from '../../platform/http/deps';
-import type { Actor } from '../../platform/tasks/messages';
-import { settledStateUpdate } from '../../platform/tasks/messages';
-import {
-  closeBallotUpdate,
-  drawCommitteeUpdate,
-  moveMeetingUpdate,
-  recordAttendanceUpdate,
-  recordInterviewUpdate,
-  resubmitPlanUpdate,
-  startPreReviewUpdate,
-} from '../workflows/messages';
-import type { TitleApplicationInput } from '../workflows/titleApplication';
-import type { TitleSessionInput } from '../workflows/titleSession';
-import type { TitleMisconductInput } from '../workflows/titleMisconduct';
-import type { ZjApplication, ZjSession } from '../schema';
-import {
-  activeBan,
-  channelAllowed,
-  COMMITTEE_OFFICE_ORG,
-  EXPERT_TITLES,
-  expertEligibility,
-  latestApprovalDay,
-  MIN_POOL_SIZE,
-  misconductWorkflowId,
-  TITLE_CATEGORIES,
-  TITLE_CHANNELS,
-  TITLE_LEVELS,
-  titleApplicationNo,
-  titleApplicationWorkflowId,
-  titleSessionWorkflowId,
-  VOTES,
-  type TitleLevel,
-} from '../rules';
-import { drawCommittee, DRAW_ALGORITHM, type DrawApplicant, type DrawMember, type PoolExpert } from '../committeeDraw';
-import { maskIdNumber } from '../../platform/identity/idNumber';
-import { shanghaiDate } from '../../platform/calendar/workdays';
-import { loadCalendar } from '../../platform/calendar/calendarTable';
+import { closeBallotUpdate } from '../workflows/messages';
 import { castBallot } from '../ballotBox';
-import { titleContext, Level, Category, Id, Reason, SessionBody, SessionViewSchema, ExpertBody, ExpertView, ApplicationBody, ApplicationCreated, BallotBody, ResultRow, mask, canSeeApplication } from './shared';
+import { titleContext, Id, BallotBody, ResultRow } from './shared';
 
 export function titleBallotRoutes(deps: AppDeps): Router {
   const router = Router();
-  const { db, temporal, config } = deps;
-  const { calendar, latestApproval, loadSession, sessionCall, sessionView, expertOf } = titleContext(deps);
+  const { db } = deps;
+  const { loadSession, sessionCall, expertOf } = titleContext(deps);
 
   // ---- the secret ballot ----------------------------------------------------------------------------------------
   defineRoute(router, {
@@ -84,9 +41,17 @@ export function titleBallotRoutes(deps: AppDeps): Router {
       const actor = actorOf(req);
       const s = await loadSession(params.id);
       const expert = await expertOf(actor);
-      const m = expert ? await db.selectFrom('zj_committee_member').selectAll().where('session_id', '=', s.id).where('expert_id', '=', expert.id).executeTakeFirst() : undefined;
-      const voted = expert ? await db.selectFrom('ballot_voter').select('expert_id').where('session_id', '=', s.id).where('expert_id', '=', expert.id).executeTakeFirst() : undefined;
-      const cast = await db.selectFrom('ballot_voter').select((eb) => eb.fn.countAll<string>().as('n')).where('session_id', '=', s.id).executeTakeFirstOrThrow();
+      const m = expert
+        ? await db.selectFrom('zj_committee_member').selectAll().where('session_id', '=', s.id).where('expert_id', '=', expert.id).executeTakeFirst()
+        : undefined;
+      const voted = expert
+        ? await db.selectFrom('ballot_voter').select('expert_id').where('session_id', '=', s.id).where('expert_id', '=', expert.id).executeTakeFirst()
+        : undefined;
+      const cast = await db
+        .selectFrom('ballot_voter')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('session_id', '=', s.id)
+        .executeTakeFirstOrThrow();
       const items = await db
         .selectFrom('zj_application')
         .innerJoin('org', 'org.code', 'zj_application.employer_org_code')
@@ -104,7 +69,10 @@ export function titleBallotRoutes(deps: AppDeps): Router {
         ballotsCast: Number(cast.n),
         attending: s.attending,
         // the applicants are shown to the session's committee members and the office only, not to every expert
-        applicants: m || hasRole(actor, 'committee_office') ? items.map((i) => ({ applicationId: i.id, applicationNo: i.application_no, name: i.applicant_name, category: i.category, employer: i.employer })) : [],
+        applicants:
+          m || hasRole(actor, 'committee_office')
+            ? items.map((i) => ({ applicationId: i.id, applicationNo: i.application_no, name: i.applicant_name, category: i.category, employer: i.employer }))
+            : [],
       };
     },
   });
@@ -143,11 +111,17 @@ export function titleBallotRoutes(deps: AppDeps): Router {
       const expert = await expertOf(actor);
       if (!expert) throw new Problem('NOT_PRESIDING', 'your account is not an expert of the pool');
       const r = await sessionCall(s, (h) => h.executeUpdate(closeBallotUpdate, { args: [{ actor, expertId: expert.id }] }));
-      const apps = new Map((await db.selectFrom('zj_application').select(['id', 'application_no', 'applicant_name']).where('session_id', '=', s.id).execute()).map((a) => [a.id, a]));
-      return { results: r.results.map((x) => ({ ...x, applicationNo: apps.get(x.applicationId)?.application_no, name: apps.get(x.applicationId)?.applicant_name })) };
+      const apps = new Map(
+        (await db.selectFrom('zj_application').select(['id', 'application_no', 'applicant_name']).where('session_id', '=', s.id).execute()).map((a) => [
+          a.id,
+          a,
+        ]),
+      );
+      return {
+        results: r.results.map((x) => ({ ...x, applicationNo: apps.get(x.applicationId)?.application_no, name: apps.get(x.applicationId)?.applicant_name })),
+      };
     },
   });
-
 
   return router;
 }

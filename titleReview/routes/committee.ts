@@ -1,60 +1,21 @@
 /** The executive committee: the random draw and its reproducible record. */
 import { Router } from 'express';
 import { z } from 'zod';
-import { sql } from 'kysely';
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
-import { WorkflowIdReusePolicy, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
-import { defineRoute, registry } from '../../platform/http/route';
-import { ApplicantInput, DateString } from '../../platform/http/schemas';
+import { randomBytes } from 'node:crypto';
+import { defineRoute } from '../../platform/http/route';
 import { Problem } from '../../platform/http/problem';
-import { actorOf, hasRole } from '../../platform/auth/authenticate';
-import { withTemporal } from '../../platform/http/temporalErrors';
-import { iso, taskView, timelineView } from '../../platform/http/views';
-import { orgNames } from '../../platform/orgs/orgNames';
+import { actorOf } from '../../platform/auth/authenticate';
+import { iso } from '../../platform/http/views';
 import type { AppDeps } from '../../platform/http/deps';
-import type { Actor } from '../../platform/tasks/messages';
-import { settledStateUpdate } from '../../platform/tasks/messages';
-import {
-  closeBallotUpdate,
-  drawCommitteeUpdate,
-  moveMeetingUpdate,
-  recordAttendanceUpdate,
-  recordInterviewUpdate,
-  resubmitPlanUpdate,
-  startPreReviewUpdate,
-} from '../workflows/messages';
-import type { TitleApplicationInput } from '../workflows/titleApplication';
-import type { TitleSessionInput } from '../workflows/titleSession';
-import type { TitleMisconductInput } from '../workflows/titleMisconduct';
-import type { ZjApplication, ZjSession } from '../schema';
-import {
-  activeBan,
-  channelAllowed,
-  COMMITTEE_OFFICE_ORG,
-  EXPERT_TITLES,
-  expertEligibility,
-  latestApprovalDay,
-  MIN_POOL_SIZE,
-  misconductWorkflowId,
-  TITLE_CATEGORIES,
-  TITLE_CHANNELS,
-  TITLE_LEVELS,
-  titleApplicationNo,
-  titleApplicationWorkflowId,
-  titleSessionWorkflowId,
-  VOTES,
-  type TitleLevel,
-} from '../rules';
+import { drawCommitteeUpdate } from '../workflows/messages';
+import { expertEligibility, MIN_POOL_SIZE } from '../rules';
 import { drawCommittee, DRAW_ALGORITHM, type DrawApplicant, type DrawMember, type PoolExpert } from '../committeeDraw';
-import { maskIdNumber } from '../../platform/identity/idNumber';
-import { shanghaiDate } from '../../platform/calendar/workdays';
-import { loadCalendar } from '../../platform/calendar/calendarTable';
-import { titleContext, Level, Category, Id, Reason, SessionBody, SessionViewSchema, ExpertBody, ExpertView, ApplicationBody, ApplicationCreated, BallotBody, ResultRow, mask, canSeeApplication } from './shared';
+import { titleContext, Id } from './shared';
 
 export function titleCommitteeRoutes(deps: AppDeps): Router {
   const router = Router();
-  const { db, temporal, config } = deps;
-  const { calendar, latestApproval, loadSession, sessionCall, sessionView, expertOf } = titleContext(deps);
+  const { db } = deps;
+  const { loadSession, sessionCall } = titleContext(deps);
 
   // ---- committee ------------------------------------------------------------------------------------------------
   const MemberView = z.object({ expertId: z.string(), name: z.string().optional(), subgroup: z.string(), role: z.enum(['chair', 'vice_chair', 'member']) });
@@ -69,20 +30,46 @@ export function titleCommitteeRoutes(deps: AppDeps): Router {
     body: z
       .object({
         seed: z.string().trim().min(8).max(128).optional().openapi({ description: 'default: 128 random bits' }),
-        size: z.number().int().min(17).max(60).default(19).openapi({ description: 'members to draw (≥ 17; draw a few more than 17 so an absence still leaves a quorum)' }),
+        size: z
+          .number()
+          .int()
+          .min(17)
+          .max(60)
+          .default(19)
+          .openapi({ description: 'members to draw (≥ 17; draw a few more than 17 so an absence still leaves a quorum)' }),
         reason: z.string().trim().max(500).optional().openapi({ description: 'required for a new draw when a committee exists' }),
       })
       .strict(),
-    responses: { 201: { description: 'the committee', schema: z.object({ drawNo: z.number().int(), algorithm: z.string(), seed: z.string(), poolSize: z.number().int(), members: z.array(MemberView) }) } },
+    responses: {
+      201: {
+        description: 'the committee',
+        schema: z.object({ drawNo: z.number().int(), algorithm: z.string(), seed: z.string(), poolSize: z.number().int(), members: z.array(MemberView) }),
+      },
+    },
     problems: ['POOL_TOO_SMALL', 'SESSION_STATE'],
     handler: async ({ req, params, body }) => {
       const s = await loadSession(params.id);
       const pool = await db.selectFrom('zj_expert').select(['title', 'title_since']).where('pool', '=', s.level).where('active', '=', true).execute();
       const eligible = pool.filter((e) => expertEligibility(s.level, { title: e.title, titleSince: e.title_since }, s.meeting_date).eligible).length;
-      if (eligible < MIN_POOL_SIZE) throw new Problem('POOL_TOO_SMALL', `the ${s.level} pool has ${eligible} eligible experts; at least ${MIN_POOL_SIZE} are required`, { eligible });
+      if (eligible < MIN_POOL_SIZE)
+        throw new Problem('POOL_TOO_SMALL', `the ${s.level} pool has ${eligible} eligible experts; at least ${MIN_POOL_SIZE} are required`, { eligible });
       const seed = body.seed ?? randomBytes(16).toString('hex');
-      const r = await sessionCall(s, (h) => h.executeUpdate(drawCommitteeUpdate, { args: [{ actor: actorOf(req), seed, size: body.size, reason: body.reason ?? null }] }));
-      const names = new Map((await db.selectFrom('zj_expert').select(['id', 'name']).where('id', 'in', r.members.map((m) => m.expertId)).execute()).map((e) => [e.id, e.name]));
+      const r = await sessionCall(s, (h) =>
+        h.executeUpdate(drawCommitteeUpdate, { args: [{ actor: actorOf(req), seed, size: body.size, reason: body.reason ?? null }] }),
+      );
+      const names = new Map(
+        (
+          await db
+            .selectFrom('zj_expert')
+            .select(['id', 'name'])
+            .where(
+              'id',
+              'in',
+              r.members.map((m) => m.expertId),
+            )
+            .execute()
+        ).map((e) => [e.id, e.name]),
+      );
       return { ...r, members: r.members.map((m) => ({ ...m, name: names.get(m.expertId) })) };
     },
   });
@@ -147,7 +134,6 @@ export function titleCommitteeRoutes(deps: AppDeps): Router {
       };
     },
   });
-
 
   return router;
 }

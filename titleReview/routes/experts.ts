@@ -1,61 +1,19 @@
 /** The expert pools. */
 import { Router } from 'express';
 import { z } from 'zod';
-import { sql } from 'kysely';
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
-import { WorkflowIdReusePolicy, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
-import { defineRoute, registry } from '../../platform/http/route';
-import { ApplicantInput, DateString } from '../../platform/http/schemas';
+import { randomBytes } from 'node:crypto';
+import { defineRoute } from '../../platform/http/route';
 import { Problem } from '../../platform/http/problem';
-import { actorOf, hasRole } from '../../platform/auth/authenticate';
-import { withTemporal } from '../../platform/http/temporalErrors';
-import { iso, taskView, timelineView } from '../../platform/http/views';
-import { orgNames } from '../../platform/orgs/orgNames';
+import { actorOf } from '../../platform/auth/authenticate';
 import type { AppDeps } from '../../platform/http/deps';
-import type { Actor } from '../../platform/tasks/messages';
-import { settledStateUpdate } from '../../platform/tasks/messages';
-import {
-  closeBallotUpdate,
-  drawCommitteeUpdate,
-  moveMeetingUpdate,
-  recordAttendanceUpdate,
-  recordInterviewUpdate,
-  resubmitPlanUpdate,
-  startPreReviewUpdate,
-} from '../workflows/messages';
-import type { TitleApplicationInput } from '../workflows/titleApplication';
-import type { TitleSessionInput } from '../workflows/titleSession';
-import type { TitleMisconductInput } from '../workflows/titleMisconduct';
-import type { ZjApplication, ZjSession } from '../schema';
-import {
-  activeBan,
-  channelAllowed,
-  COMMITTEE_OFFICE_ORG,
-  EXPERT_TITLES,
-  expertEligibility,
-  latestApprovalDay,
-  MIN_POOL_SIZE,
-  misconductWorkflowId,
-  TITLE_CATEGORIES,
-  TITLE_CHANNELS,
-  TITLE_LEVELS,
-  titleApplicationNo,
-  titleApplicationWorkflowId,
-  titleSessionWorkflowId,
-  VOTES,
-  type TitleLevel,
-} from '../rules';
-import { drawCommittee, DRAW_ALGORITHM, type DrawApplicant, type DrawMember, type PoolExpert } from '../committeeDraw';
-import { maskIdNumber } from '../../platform/identity/idNumber';
+import { expertEligibility, type TitleLevel } from '../rules';
 import { shanghaiDate } from '../../platform/calendar/workdays';
-import { loadCalendar } from '../../platform/calendar/calendarTable';
 import { insertExpert } from '../repository';
-import { titleContext, Level, Category, Id, Reason, SessionBody, SessionViewSchema, ExpertBody, ExpertView, ApplicationBody, ApplicationCreated, BallotBody, ResultRow, mask, canSeeApplication } from './shared';
+import { Level, Category, ExpertBody, ExpertView } from './shared';
 
 export function titleExpertRoutes(deps: AppDeps): Router {
   const router = Router();
-  const { db, temporal, config } = deps;
-  const { calendar, latestApproval, loadSession, sessionCall, sessionView, expertOf } = titleContext(deps);
+  const { db } = deps;
 
   // ---- expert pools ---------------------------------------------------------------------------------------------
   defineRoute(router, {
@@ -76,13 +34,34 @@ export function titleExpertRoutes(deps: AppDeps): Router {
       let userId: number | null = null;
       if (body.username) {
         const u = await db.selectFrom('app_user').select(['id', 'roles']).where('username', '=', body.username).executeTakeFirst();
-        if (!u || !u.roles.includes('expert')) throw new Problem('VALIDATION_FAILED', `no expert account ${body.username}`);
+        if (!u?.roles.includes('expert')) throw new Problem('VALIDATION_FAILED', `no expert account ${body.username}`);
         userId = u.id;
       }
       const id = `EXP-${pool === 'senior' ? 'S' : 'P'}-${randomBytes(4).toString('hex').toUpperCase()}`;
-      const added = await insertExpert(db, { id, pool, name: body.name, specialty: body.specialty, title: body.title, title_since: body.titleSince, org_name: body.orgName, user_id: userId, added_by: actor.username });
+      const added = await insertExpert(db, {
+        id,
+        pool,
+        name: body.name,
+        specialty: body.specialty,
+        title: body.title,
+        title_since: body.titleSince,
+        org_name: body.orgName,
+        user_id: userId,
+        added_by: actor.username,
+      });
       if (!added) throw new Problem('VALIDATION_FAILED', 'that account is already linked to an expert');
-      return { id, pool, name: body.name, specialty: body.specialty, title: body.title, titleSince: body.titleSince, orgName: body.orgName, username: body.username ?? null, eligible: true, ineligibleReason: null };
+      return {
+        id,
+        pool,
+        name: body.name,
+        specialty: body.specialty,
+        title: body.title,
+        titleSince: body.titleSince,
+        orgName: body.orgName,
+        username: body.username ?? null,
+        eligible: true,
+        ineligibleReason: null,
+      };
     },
   });
 
@@ -95,17 +74,32 @@ export function titleExpertRoutes(deps: AppDeps): Router {
     query: z.object({ pool: Level.optional(), specialty: Category.optional() }),
     responses: { 200: { description: 'experts', schema: z.array(ExpertView) } },
     handler: async ({ query }) => {
-      let q = db.selectFrom('zj_expert').leftJoin('app_user', 'app_user.id', 'zj_expert.user_id').selectAll('zj_expert').select('app_user.username').where('active', '=', true);
+      let q = db
+        .selectFrom('zj_expert')
+        .leftJoin('app_user', 'app_user.id', 'zj_expert.user_id')
+        .selectAll('zj_expert')
+        .select('app_user.username')
+        .where('active', '=', true);
       if (query.pool) q = q.where('pool', '=', query.pool);
       if (query.specialty) q = q.where('specialty', '=', query.specialty);
       const today = shanghaiDate(new Date());
       return (await q.orderBy('zj_expert.id').execute()).map((e) => {
         const el = expertEligibility(e.pool, { title: e.title, titleSince: e.title_since }, today);
-        return { id: e.id, pool: e.pool, name: e.name, specialty: e.specialty, title: e.title, titleSince: e.title_since, orgName: e.org_name, username: e.username ?? null, eligible: el.eligible, ineligibleReason: el.reason ?? null };
+        return {
+          id: e.id,
+          pool: e.pool,
+          name: e.name,
+          specialty: e.specialty,
+          title: e.title,
+          titleSince: e.title_since,
+          orgName: e.org_name,
+          username: e.username ?? null,
+          eligible: el.eligible,
+          ineligibleReason: el.reason ?? null,
+        };
       });
     },
   });
-
 
   return router;
 }

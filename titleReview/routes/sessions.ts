@@ -1,61 +1,24 @@
 /** Review sessions: opening one, reading it, and the office steps that are Updates of the session workflow. */
 import { Router } from 'express';
 import { z } from 'zod';
-import { sql } from 'kysely';
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
-import { WorkflowIdReusePolicy, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
-import { defineRoute, registry } from '../../platform/http/route';
-import { ApplicantInput, DateString } from '../../platform/http/schemas';
+import { defineRoute } from '../../platform/http/route';
+import { DateString } from '../../platform/http/schemas';
 import { Problem } from '../../platform/http/problem';
-import { actorOf, hasRole } from '../../platform/auth/authenticate';
-import { withTemporal } from '../../platform/http/temporalErrors';
-import { iso, taskView, timelineView } from '../../platform/http/views';
+import { actorOf } from '../../platform/auth/authenticate';
+import { iso, timelineView } from '../../platform/http/views';
 import { orgNames } from '../../platform/orgs/orgNames';
 import type { AppDeps } from '../../platform/http/deps';
 import type { Actor } from '../../platform/tasks/messages';
-import { settledStateUpdate } from '../../platform/tasks/messages';
-import {
-  closeBallotUpdate,
-  drawCommitteeUpdate,
-  moveMeetingUpdate,
-  recordAttendanceUpdate,
-  recordInterviewUpdate,
-  resubmitPlanUpdate,
-  startPreReviewUpdate,
-} from '../workflows/messages';
-import type { TitleApplicationInput } from '../workflows/titleApplication';
-import type { TitleSessionInput } from '../workflows/titleSession';
-import type { TitleMisconductInput } from '../workflows/titleMisconduct';
-import type { ZjApplication, ZjSession } from '../schema';
-import {
-  activeBan,
-  channelAllowed,
-  COMMITTEE_OFFICE_ORG,
-  EXPERT_TITLES,
-  expertEligibility,
-  latestApprovalDay,
-  MIN_POOL_SIZE,
-  misconductWorkflowId,
-  TITLE_CATEGORIES,
-  TITLE_CHANNELS,
-  TITLE_LEVELS,
-  titleApplicationNo,
-  titleApplicationWorkflowId,
-  titleSessionWorkflowId,
-  VOTES,
-  type TitleLevel,
-} from '../rules';
-import { drawCommittee, DRAW_ALGORITHM, type DrawApplicant, type DrawMember, type PoolExpert } from '../committeeDraw';
-import { maskIdNumber } from '../../platform/identity/idNumber';
+import { moveMeetingUpdate, recordAttendanceUpdate, recordInterviewUpdate, resubmitPlanUpdate, startPreReviewUpdate } from '../workflows/messages';
+import type { ZjSession } from '../schema';
 import { shanghaiDate } from '../../platform/calendar/workdays';
-import { loadCalendar } from '../../platform/calendar/calendarTable';
 import { openSession } from '../openSession';
-import { titleContext, Level, Category, Id, Reason, SessionBody, SessionViewSchema, ExpertBody, ExpertView, ApplicationBody, ApplicationCreated, BallotBody, ResultRow, mask, canSeeApplication } from './shared';
+import { titleContext, Level, Id, Reason, SessionBody, SessionViewSchema, ResultRow } from './shared';
 
 export function titleSessionRoutes(deps: AppDeps): Router {
   const router = Router();
-  const { db, temporal, config } = deps;
-  const { calendar, latestApproval, loadSession, sessionCall, sessionView, expertOf } = titleContext(deps);
+  const { db } = deps;
+  const { latestApproval, loadSession, sessionCall, sessionView } = titleContext(deps);
 
   // ---- sessions -------------------------------------------------------------------------------------------------
   defineRoute(router, {
@@ -69,10 +32,13 @@ export function titleSessionRoutes(deps: AppDeps): Router {
     problems: ['SESSION_EXISTS', 'MEETING_TOO_SOON', 'VALIDATION_FAILED'],
     handler: async ({ req, body }) => {
       const actor = actorOf(req);
-      if (Number(body.meetingDate.slice(0, 4)) !== body.year) throw new Problem('VALIDATION_FAILED', `the meeting of the ${body.year} session is held in ${body.year}`);
+      if (Number(body.meetingDate.slice(0, 4)) !== body.year)
+        throw new Problem('VALIDATION_FAILED', `the meeting of the ${body.year} session is held in ${body.year}`);
       const latest = await latestApproval(body.meetingDate);
       if (latest < shanghaiDate(new Date())) {
-        throw new Problem('MEETING_TOO_SOON', `a meeting on ${body.meetingDate} needs the HRSS approval by ${latest}, which has passed; choose a later date`, { latestApprovalOn: latest });
+        throw new Problem('MEETING_TOO_SOON', `a meeting on ${body.meetingDate} needs the HRSS approval by ${latest}, which has passed; choose a later date`, {
+          latestApprovalOn: latest,
+        });
       }
       const { id } = await openSession(deps, actor, body);
       return { id, year: body.year, level: body.level, meetingDate: body.meetingDate, latestApprovalOn: latest, status: 'accepting' };
@@ -92,7 +58,16 @@ export function titleSessionRoutes(deps: AppDeps): Router {
       if (query.year) q = q.where('year', '=', query.year);
       if (query.level) q = q.where('level', '=', query.level);
       const rows = await q.orderBy('year', 'desc').orderBy('level').execute();
-      return Promise.all(rows.map(async (s) => ({ id: s.id, year: s.year, level: s.level, meetingDate: s.meeting_date, latestApprovalOn: await latestApproval(s.meeting_date), status: s.status })));
+      return Promise.all(
+        rows.map(async (s) => ({
+          id: s.id,
+          year: s.year,
+          level: s.level,
+          meetingDate: s.meeting_date,
+          latestApprovalOn: await latestApproval(s.meeting_date),
+          status: s.status,
+        })),
+      );
     },
   });
 
@@ -103,18 +78,46 @@ export function titleSessionRoutes(deps: AppDeps): Router {
     tags: ['zhejiang'],
     access: { roles: 'any' },
     params: Id,
-    responses: { 200: { description: 'the session', schema: SessionViewSchema.extend({ applications: z.record(z.string(), z.number()), notices: z.array(z.object({ id: z.string(), kind: z.string(), title: z.string(), endsOn: z.string() })), attending: z.number().nullable(), committeeDrawn: z.boolean().describe('a committee has been drawn (GET …/committee answers 200)'), ballotOpenedAt: z.string().nullable(), ballotClosedAt: z.string().nullable(), results: z.array(ResultRow).nullable(), timeline: z.array(z.unknown()) }) } },
+    responses: {
+      200: {
+        description: 'the session',
+        schema: SessionViewSchema.extend({
+          applications: z.record(z.string(), z.number()),
+          notices: z.array(z.object({ id: z.string(), kind: z.string(), title: z.string(), endsOn: z.string() })),
+          attending: z.number().nullable(),
+          committeeDrawn: z.boolean().describe('a committee has been drawn (GET …/committee answers 200)'),
+          ballotOpenedAt: z.string().nullable(),
+          ballotClosedAt: z.string().nullable(),
+          results: z.array(ResultRow).nullable(),
+          timeline: z.array(z.unknown()),
+        }),
+      },
+    },
     problems: ['NOT_FOUND'],
     handler: async ({ params }) => {
       const s = await loadSession(params.id);
       const [counts, notices, timeline, apps, draw] = await Promise.all([
-        db.selectFrom('zj_application').select(['status', (eb) => eb.fn.countAll<string>().as('n')]).where('session_id', '=', s.id).groupBy('status').execute(),
-        db.selectFrom('notice').select(['id', 'kind', 'title', 'ends_on']).where('subject_type', '=', 'title_session').where('subject_id', '=', s.id).orderBy('starts_at').execute(),
+        db
+          .selectFrom('zj_application')
+          .select(['status', (eb) => eb.fn.countAll<string>().as('n')])
+          .where('session_id', '=', s.id)
+          .groupBy('status')
+          .execute(),
+        db
+          .selectFrom('notice')
+          .select(['id', 'kind', 'title', 'ends_on'])
+          .where('subject_type', '=', 'title_session')
+          .where('subject_id', '=', s.id)
+          .orderBy('starts_at')
+          .execute(),
         db.selectFrom('timeline').selectAll().where('subject_type', '=', 'title_session').where('subject_id', '=', s.id).orderBy('at').orderBy('id').execute(),
         db.selectFrom('zj_application').select(['id', 'application_no', 'applicant_name']).where('session_id', '=', s.id).execute(),
         db.selectFrom('zj_committee_draw').select('draw_no').where('session_id', '=', s.id).limit(1).executeTakeFirst(),
       ]);
-      const names = await orgNames(db, timeline.map((t) => t.org_code));
+      const names = await orgNames(
+        db,
+        timeline.map((t) => t.org_code),
+      );
       const byId = new Map(apps.map((a) => [a.id, a]));
       const stored = s.results as { results: { applicationId: string; yes: number; no: number; abstain: number; attending: number; passed: boolean }[] } | null;
       return {
@@ -125,7 +128,9 @@ export function titleSessionRoutes(deps: AppDeps): Router {
         committeeDrawn: draw !== undefined,
         ballotOpenedAt: iso(s.ballot_opened_at),
         ballotClosedAt: iso(s.ballot_closed_at),
-        results: stored ? stored.results.map((r) => ({ ...r, applicationNo: byId.get(r.applicationId)?.application_no, name: byId.get(r.applicationId)?.applicant_name })) : null,
+        results: stored
+          ? stored.results.map((r) => ({ ...r, applicationNo: byId.get(r.applicationId)?.application_no, name: byId.get(r.applicationId)?.applicant_name }))
+          : null,
         timeline: timeline.map((t) => timelineView(t, names)),
       };
     },
@@ -156,7 +161,9 @@ export function titleSessionRoutes(deps: AppDeps): Router {
     async (s, actor) => {
       const latest = await latestApproval(s.meeting_date);
       if (s.status === 'accepting' && latest < shanghaiDate(new Date())) {
-        throw new Problem('MEETING_TOO_SOON', `the plan had to be approved by ${latest} for the meeting on ${s.meeting_date}; move the meeting date first`, { latestApprovalOn: latest });
+        throw new Problem('MEETING_TOO_SOON', `the plan had to be approved by ${latest} for the meeting on ${s.meeting_date}; move the meeting date first`, {
+          latestApprovalOn: latest,
+        });
       }
       return sessionCall(s, (h) => h.executeUpdate(startPreReviewUpdate, { args: [{ actor }] }));
     },
@@ -194,7 +201,6 @@ export function titleSessionRoutes(deps: AppDeps): Router {
     (s, actor, b) => sessionCall(s, (h) => h.executeUpdate(recordInterviewUpdate, { args: [{ actor, applicationId: b.applicationId, summary: b.summary }] })),
     ['SESSION_STATE'],
   );
-
 
   return router;
 }

@@ -1,56 +1,15 @@
-/**
- * What the title-review routes share: request/response schemas, who may see an application, and the per-app
- * helpers (the calendar, a session's row and workflow, the expert behind an account).
- */
-import { Router } from 'express';
 import { z } from 'zod';
-import { sql } from 'kysely';
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
-import { WorkflowIdReusePolicy, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
-import { defineRoute, registry } from '../../platform/http/route';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { registry } from '../../platform/http/route';
 import { ApplicantInput, DateString } from '../../platform/http/schemas';
 import { Problem } from '../../platform/http/problem';
-import { actorOf, hasRole } from '../../platform/auth/authenticate';
+import { hasRole } from '../../platform/auth/authenticate';
 import { withTemporal } from '../../platform/http/temporalErrors';
-import { iso, taskView, timelineView } from '../../platform/http/views';
-import { orgNames } from '../../platform/orgs/orgNames';
 import type { AppDeps } from '../../platform/http/deps';
 import type { Actor } from '../../platform/tasks/messages';
-import { settledStateUpdate } from '../../platform/tasks/messages';
-import {
-  closeBallotUpdate,
-  drawCommitteeUpdate,
-  moveMeetingUpdate,
-  recordAttendanceUpdate,
-  recordInterviewUpdate,
-  resubmitPlanUpdate,
-  startPreReviewUpdate,
-} from '../workflows/messages';
-import type { TitleApplicationInput } from '../workflows/titleApplication';
-import type { TitleSessionInput } from '../workflows/titleSession';
-import type { TitleMisconductInput } from '../workflows/titleMisconduct';
 import type { ZjApplication, ZjSession } from '../schema';
-import {
-  activeBan,
-  channelAllowed,
-  COMMITTEE_OFFICE_ORG,
-  EXPERT_TITLES,
-  expertEligibility,
-  latestApprovalDay,
-  MIN_POOL_SIZE,
-  misconductWorkflowId,
-  TITLE_CATEGORIES,
-  TITLE_CHANNELS,
-  TITLE_LEVELS,
-  titleApplicationNo,
-  titleApplicationWorkflowId,
-  titleSessionWorkflowId,
-  VOTES,
-  type TitleLevel,
-} from '../rules';
-import { drawCommittee, DRAW_ALGORITHM, type DrawApplicant, type DrawMember, type PoolExpert } from '../committeeDraw';
+import { COMMITTEE_OFFICE_ORG, EXPERT_TITLES, latestApprovalDay, TITLE_CATEGORIES, TITLE_CHANNELS, TITLE_LEVELS, VOTES } from '../rules';
 import { maskIdNumber } from '../../platform/identity/idNumber';
-import { shanghaiDate } from '../../platform/calendar/workdays';
 import { loadCalendar } from '../../platform/calendar/calendarTable';
 
 export const Level = z.enum(TITLE_LEVELS).openapi({ description: 'senior = 高级工程师, professor = 正高级工程师' });
@@ -112,14 +71,33 @@ export const ApplicationBody = registry.register(
       materials: z
         .union([z.array(z.string().trim().min(1).max(64)).max(40), z.record(z.string(), z.unknown())])
         .optional()
-        .openapi({ description: 'the uploaded materials to attach ([id…], POST /api/v1/materials; at least one achievement), or the free-form description (achievements, score, papers…) with the ids in `files`' }),
+        .openapi({
+          description:
+            'the uploaded materials to attach ([id…], POST /api/v1/materials; at least one achievement), or the free-form description (achievements, score, papers…) with the ids in `files`',
+        }),
     })
     .strict(),
 );
-export const ApplicationCreated = z.object({ id: z.string(), applicationNo: z.string(), sessionId: z.string(), level: z.string(), category: z.string(), channel: z.string(), status: z.string(), stage: z.string() });
+export const ApplicationCreated = z.object({
+  id: z.string(),
+  applicationNo: z.string(),
+  sessionId: z.string(),
+  level: z.string(),
+  category: z.string(),
+  channel: z.string(),
+  status: z.string(),
+  stage: z.string(),
+});
 export const BallotBody = registry.register(
   'BallotBody',
-  z.object({ votes: z.array(z.object({ applicationId: z.string().min(1).max(100), vote: z.enum(VOTES) }).strict()).min(1).max(500) }).strict(),
+  z
+    .object({
+      votes: z
+        .array(z.object({ applicationId: z.string().min(1).max(100), vote: z.enum(VOTES) }).strict())
+        .min(1)
+        .max(500),
+    })
+    .strict(),
 );
 export const ResultRow = z.object({
   applicationId: z.string(),
@@ -146,7 +124,6 @@ export function canSeeApplication(actor: Actor, a: ZjApplication): boolean {
   return actor.orgCode != null && involved.includes(actor.orgCode) && !actor.roles.every((r) => r === 'applicant');
 }
 
-
 /** Helpers bound to the app's database and Temporal client. */
 export function titleContext(deps: AppDeps) {
   const { db, temporal } = deps;
@@ -165,19 +142,18 @@ export function titleContext(deps: AppDeps) {
 
   /** an Update to a session workflow; a finished session answers SESSION_STATE */
   async function sessionCall<T>(s: ZjSession, fn: (h: ReturnType<typeof temporal.workflow.getHandle>) => Promise<T>): Promise<T> {
-    try {
-      return await withTemporal(() =>
-        fn(temporal.workflow.getHandle(s.workflow_id)).catch((err) => {
-          if (err instanceof WorkflowNotFoundError) throw new Problem('SESSION_STATE', `the session is ${s.status}`);
-          throw err;
-        }),
-      );
-    } catch (err) {
-      throw err;
-    }
+    return await withTemporal(() =>
+      fn(temporal.workflow.getHandle(s.workflow_id)).catch((err) => {
+        if (err instanceof WorkflowNotFoundError) throw new Problem('SESSION_STATE', `the session is ${s.status}`);
+        throw err;
+      }),
+    );
   }
 
-  async function sessionView(s: ZjSession, v?: { status: string; stage: string; ballotOpen: boolean; openTaskIds: string[]; meetingDate: string; latestApprovalOn: string | null }) {
+  async function sessionView(
+    s: ZjSession,
+    v?: { status: string; stage: string; ballotOpen: boolean; openTaskIds: string[]; meetingDate: string; latestApprovalOn: string | null },
+  ) {
     const fresh = await loadSession(s.id);
     return {
       id: fresh.id,

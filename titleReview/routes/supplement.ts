@@ -36,10 +36,18 @@ export function titleSupplementRoutes(deps: AppDeps): Router {
         : undefined;
       // not telling a stranger whether an application exists
       if (!app || !actor.idNumber || app.applicant_id_number !== actor.idNumber) throw new Problem('NOT_FOUND', 'no such application');
-      const paused = await db.selectFrom('task').selectAll().where('subject_type', '=', 'title_application').where('subject_id', '=', app.id).where('state', '=', 'paused').executeTakeFirst();
+      const paused = await db
+        .selectFrom('task')
+        .selectAll()
+        .where('subject_type', '=', 'title_application')
+        .where('subject_id', '=', app.id)
+        .where('state', '=', 'paused')
+        .executeTakeFirst();
       if (!paused) throw new Problem('TASK_NOT_PAUSED', 'no reviewer is waiting for materials on this application');
       const state = await withTemporal(() =>
-        temporal.workflow.getHandle(paused.workflow_id).executeUpdate(resubmitUpdate, { args: [{ taskId: paused.id, actor, comment: body.comment, changes: body.changes }] }),
+        temporal.workflow
+          .getHandle(paused.workflow_id)
+          .executeUpdate(resubmitUpdate, { args: [{ taskId: paused.id, actor, comment: body.comment, changes: body.changes }] }),
       );
       const task = await db.selectFrom('task').selectAll().where('id', '=', paused.id).executeTakeFirstOrThrow();
       const year = Number(shanghaiDate(new Date()).slice(0, 4));

@@ -28,7 +28,8 @@ beforeAll(async () => {
   api = client(app);
   await sql`create extension if not exists pageinspect`.execute(tdb.db);
   // the attacker's best case: no vacuum ever removes an old row version
-  for (const t of ['ballot_vote', 'ballot_voter', 'ballot_paper', 'ballot_key']) await sql`alter table ${sql.table(t)} set (autovacuum_enabled = false)`.execute(tdb.db);
+  for (const t of ['ballot_vote', 'ballot_voter', 'ballot_paper', 'ballot_key'])
+    await sql`alter table ${sql.table(t)} set (autovacuum_enabled = false)`.execute(tdb.db);
 });
 afterAll(async () => {
   await tdb?.drop();
@@ -49,15 +50,69 @@ const BALLOTS: V[][] = [
 async function openSession(db: Kysely<Database>, year: number): Promise<{ sessionId: string; apps: string[] }> {
   const sessionId = `ZJS-T-${year}`;
   const now = new Date().toISOString();
-  await db.insertInto('zj_session').values({ id: sessionId, year, level: 'senior', meeting_date: `${year}-11-20`, status: 'balloting', workflow_id: `wf-${sessionId}`, plan: null, ballot_opened_at: now, ballot_closed_at: null, attending: 5, results: null, created_by: 'test', created_at: now, updated_at: now }).execute();
-  await db.insertInto('zj_committee_member').values(EXPERTS.map((e, i) => ({ session_id: sessionId, expert_id: e, subgroup: 'production_management', role: i === 0 ? ('chair' as const) : ('member' as const), present: true }))).execute();
+  await db
+    .insertInto('zj_session')
+    .values({
+      id: sessionId,
+      year,
+      level: 'senior',
+      meeting_date: `${year}-11-20`,
+      status: 'balloting',
+      workflow_id: `wf-${sessionId}`,
+      plan: null,
+      ballot_opened_at: now,
+      ballot_closed_at: null,
+      attending: 5,
+      results: null,
+      created_by: 'test',
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  await db
+    .insertInto('zj_committee_member')
+    .values(
+      EXPERTS.map((e, i) => ({
+        session_id: sessionId,
+        expert_id: e,
+        subgroup: 'production_management',
+        role: i === 0 ? ('chair' as const) : ('member' as const),
+        present: true,
+      })),
+    )
+    .execute();
   const apps: string[] = [];
   for (let i = 0; i < 3; i++) {
     const id = `ZJA-T-${year}-${i}`;
     apps.push(id);
     await db
       .insertInto('zj_application')
-      .values({ id, application_no: `T${year}${i}`, session_id: sessionId, level: 'senior', category: 'production_management', channel: 'standard', workflow_id: `wf-${id}`, applicant_user_id: null, applicant_name: `申报人${i}`, applicant_id_number: `330102198001011${String(year).slice(-2)}${i}`, applicant_phone: '13700000000', employer_org_code: 'NX-E-JGJX', competent_org_code: 'HZ-YJJ', lower_committee_org_code: null, materials: '{}', commitment_at: now, status: 'balloting', stage: 'meeting', interview: null, result: null, submitted_at: now, updated_at: now, closed_at: null, close_reason: null })
+      .values({
+        id,
+        application_no: `T${year}${i}`,
+        session_id: sessionId,
+        level: 'senior',
+        category: 'production_management',
+        channel: 'standard',
+        workflow_id: `wf-${id}`,
+        applicant_user_id: null,
+        applicant_name: `申报人${i}`,
+        applicant_id_number: `330102198001011${String(year).slice(-2)}${i}`,
+        applicant_phone: '13700000000',
+        employer_org_code: 'NX-E-JGJX',
+        competent_org_code: 'HZ-YJJ',
+        lower_committee_org_code: null,
+        materials: '{}',
+        commitment_at: now,
+        status: 'balloting',
+        stage: 'meeting',
+        interview: null,
+        result: null,
+        submitted_at: now,
+        updated_at: now,
+        closed_at: null,
+        close_reason: null,
+      })
       .execute();
   }
   return { sessionId, apps: apps.sort() };
@@ -96,7 +151,10 @@ async function pageAttack(sessionId: string, apps: string[]): Promise<Map<string
     const rest = [...box];
     for (const p of previous) rest.splice(rest.indexOf(p), rest.indexOf(p) >= 0 ? 1 : 0);
     previous = box;
-    out.set(v.expert, rest.sort().map((x) => x.split('=')[1]!));
+    out.set(
+      v.expert,
+      rest.sort().map((x) => x.split('=')[1]!),
+    );
   }
   return out;
 }
@@ -111,7 +169,10 @@ test('the page-level attack rebuilds every vote of the old ballot box (the contr
       await trx.insertInto('ballot_voter').values({ session_id: sessionId, expert_id: EXPERTS[i]!, token_hash: null }).execute();
       const box = await trx.deleteFrom('ballot_vote').where('session_id', '=', sessionId).returning(['application_id', 'vote']).execute();
       const all = [...box, ...apps.map((a, j) => ({ application_id: a, vote: BALLOTS[i]![j]! }))].sort(() => Math.random() - 0.5);
-      await trx.insertInto('ballot_vote').values(all.map((v) => ({ session_id: sessionId, application_id: v.application_id, vote: v.vote }))).execute();
+      await trx
+        .insertInto('ballot_vote')
+        .values(all.map((v) => ({ session_id: sessionId, application_id: v.application_id, vote: v.vote })))
+        .execute();
     });
   }
   const rebuilt = await pageAttack(sessionId, apps);
@@ -126,7 +187,9 @@ test('ballots cast through the API: the attack gets nothing, the key is never in
   // expert 5's first attempt fails after its paper committed and before it was marked as having voted
   await sql`create function fail_once() returns trigger language plpgsql as $$ begin raise exception 'simulated crash'; end $$`.execute(tdb.db);
   await sql`create trigger fail_once before insert on ballot_voter for each row execute function fail_once()`.execute(tdb.db);
-  const failed = await api.post(`/api/v1/zhejiang/sessions/${sessionId}/ballots`, await token(EXPERTS[4]!), { votes: apps.map((a) => ({ applicationId: a, vote: 'yes' })) });
+  const failed = await api.post(`/api/v1/zhejiang/sessions/${sessionId}/ballots`, await token(EXPERTS[4]!), {
+    votes: apps.map((a) => ({ applicationId: a, vote: 'yes' })),
+  });
   expect(failed.status).toBe(500);
   await sql`drop trigger fail_once on ballot_voter`.execute(tdb.db);
   expect(await tdb.db.selectFrom('ballot_paper').select('id').where('session_id', '=', sessionId).execute()).toHaveLength(1);
@@ -161,12 +224,36 @@ test('ballots cast through the API: the attack gets nothing, the key is never in
 
   // the count: the failed attempt's paper is not counted, each of the five once
   const acts = createZhejiangActivities(tdb.db);
-  const results = await acts.zjCloseBallot({ sessionId, applicationIds: apps, attending: 5, closedBy: 'expert01', at: new Date().toISOString(), eventKey: `close-${sessionId}` });
-  const want = apps.map((a, j) => ({ applicationId: a, yes: BALLOTS.filter((b) => b[j] === 'yes').length, no: BALLOTS.filter((b) => b[j] === 'no').length, abstain: BALLOTS.filter((b) => b[j] === 'abstain').length }));
+  const results = await acts.zjCloseBallot({
+    sessionId,
+    applicationIds: apps,
+    attending: 5,
+    closedBy: 'expert01',
+    at: new Date().toISOString(),
+    eventKey: `close-${sessionId}`,
+  });
+  const want = apps.map((a, j) => ({
+    applicationId: a,
+    yes: BALLOTS.filter((b) => b[j] === 'yes').length,
+    no: BALLOTS.filter((b) => b[j] === 'no').length,
+    abstain: BALLOTS.filter((b) => b[j] === 'abstain').length,
+  }));
   for (const w of want) expect(results.find((r) => r.applicationId === w.applicationId)).toMatchObject(w);
   // after the count the wrapped key is gone; a retry gives the recorded totals; voting is refused
-  expect(await tdb.db.selectFrom('ballot_key').select(['sealed_private_key', 'kek_id']).where('session_id', '=', sessionId).executeTakeFirstOrThrow()).toEqual({ sealed_private_key: null, kek_id: null });
-  expect(await acts.zjCloseBallot({ sessionId, applicationIds: apps, attending: 5, closedBy: 'expert01', at: new Date().toISOString(), eventKey: `close-${sessionId}` })).toEqual(results);
+  expect(await tdb.db.selectFrom('ballot_key').select(['sealed_private_key', 'kek_id']).where('session_id', '=', sessionId).executeTakeFirstOrThrow()).toEqual({
+    sealed_private_key: null,
+    kek_id: null,
+  });
+  expect(
+    await acts.zjCloseBallot({
+      sessionId,
+      applicationIds: apps,
+      attending: 5,
+      closedBy: 'expert01',
+      at: new Date().toISOString(),
+      eventKey: `close-${sessionId}`,
+    }),
+  ).toEqual(results);
   expectProblem(await api.post(`/api/v1/zhejiang/sessions/${sessionId}/ballots`, await token(EXPERTS[1]!), { votes: votes(1) }), 409, 'BALLOT_CLOSED');
   // and the attack after the close still gets nothing
   expect((await pageAttack(sessionId, apps)).size).toBe(0);
@@ -190,7 +277,13 @@ async function allPages(): Promise<Buffer> {
 test('a paper is the same size whoever votes and however', async () => {
   const { encodePaper } = await import('../ballotBox');
   const ids = [randomUUID(), randomUUID(), randomUUID()];
-  const a = encodePaper(Buffer.alloc(32, 1), ids.map((applicationId) => ({ applicationId, vote: 'yes' as const })));
-  const b = encodePaper(Buffer.alloc(32, 2), ids.map((applicationId) => ({ applicationId, vote: 'abstain' as const })));
+  const a = encodePaper(
+    Buffer.alloc(32, 1),
+    ids.map((applicationId) => ({ applicationId, vote: 'yes' as const })),
+  );
+  const b = encodePaper(
+    Buffer.alloc(32, 2),
+    ids.map((applicationId) => ({ applicationId, vote: 'abstain' as const })),
+  );
   expect(a.length).toBe(b.length);
 });

@@ -100,7 +100,10 @@ test('ballot: two thirds of those attending, abstentions are not yes', () => {
 
 test('pool eligibility, channels, ban years and the HRSS lead time', () => {
   expect(expertEligibility('senior', { title: 'senior', titleSince: '2021-11-23' }, '2026-11-23').eligible).toBe(true);
-  expect(expertEligibility('senior', { title: 'senior', titleSince: '2021-11-24' }, '2026-11-23')).toEqual({ eligible: false, reason: 'SENIOR_TITLE_UNDER_5_YEARS' });
+  expect(expertEligibility('senior', { title: 'senior', titleSince: '2021-11-24' }, '2026-11-23')).toEqual({
+    eligible: false,
+    reason: 'SENIOR_TITLE_UNDER_5_YEARS',
+  });
   expect(expertEligibility('professor', { title: 'senior', titleSince: '2000-01-01' }, '2026-11-23').reason).toBe('TITLE_TOO_LOW');
   expect(expertEligibility('professor', { title: 'professor', titleSince: '2023-11-23' }, '2026-11-23').eligible).toBe(true);
   expect(expertEligibility('professor', { title: 'professor', titleSince: '2024-01-01' }, '2026-11-23').eligible).toBe(false);

@@ -34,11 +34,34 @@ afterAll(async () => {
 });
 
 test('expert pools: eligibility is enforced, a pool below 50 eligible experts cannot be drawn from', async () => {
-  const tooRecent = await api.post('/api/v1/zhejiang/experts', office, { name: '新晋专家', specialty: 'safety_science', title: 'senior', titleSince: addDays(shanghaiDate(new Date()), -365 * 4), orgName: '浙江大学' });
+  const tooRecent = await api.post('/api/v1/zhejiang/experts', office, {
+    name: '新晋专家',
+    specialty: 'safety_science',
+    title: 'senior',
+    titleSince: addDays(shanghaiDate(new Date()), -365 * 4),
+    orgName: '浙江大学',
+  });
   expectProblem(tooRecent, 422, 'NOT_ELIGIBLE');
   expect(tooRecent.body.reasons).toEqual(['SENIOR_TITLE_UNDER_5_YEARS']);
-  expectProblem(await api.post('/api/v1/zhejiang/experts', office, { name: '副高专家', specialty: 'safety_science', title: 'senior', titleSince: '2000-01-01', orgName: '浙江大学', pool: 'professor' }), 422, 'NOT_ELIGIBLE');
-  const ok = await api.post('/api/v1/zhejiang/experts', office, { name: '资深专家', specialty: 'technical_service', title: 'professor', titleSince: '2015-03-01', orgName: '浙江工业大学' });
+  expectProblem(
+    await api.post('/api/v1/zhejiang/experts', office, {
+      name: '副高专家',
+      specialty: 'safety_science',
+      title: 'senior',
+      titleSince: '2000-01-01',
+      orgName: '浙江大学',
+      pool: 'professor',
+    }),
+    422,
+    'NOT_ELIGIBLE',
+  );
+  const ok = await api.post('/api/v1/zhejiang/experts', office, {
+    name: '资深专家',
+    specialty: 'technical_service',
+    title: 'professor',
+    titleSince: '2015-03-01',
+    orgName: '浙江工业大学',
+  });
   expect(ok.status).toBe(201);
   expect(ok.body).toMatchObject({ pool: 'professor', eligible: true });
   const list = await api.get('/api/v1/zhejiang/experts?pool=professor', office);
@@ -58,30 +81,72 @@ test('expert pools: eligibility is enforced, a pool below 50 eligible experts ca
 
 test('sessions: meeting too soon, one per level and year; applications: unknown employer, banned person', async () => {
   const soon = addDays(shanghaiDate(new Date()), 7);
-  expectProblem(await api.post('/api/v1/zhejiang/sessions', office, { year: Number(soon.slice(0, 4)), level: 'senior', meetingDate: soon }), 422, 'MEETING_TOO_SOON');
+  expectProblem(
+    await api.post('/api/v1/zhejiang/sessions', office, { year: Number(soon.slice(0, 4)), level: 'senior', meetingDate: soon }),
+    422,
+    'MEETING_TOO_SOON',
+  );
   expectProblem(await api.post('/api/v1/zhejiang/sessions', office, { year: 2031, level: 'senior', meetingDate: '2032-01-10' }), 400, 'VALIDATION_FAILED');
-  expectProblem(await api.post('/api/v1/zhejiang/sessions', await tokenFor(tdb.db, 'hrss1'), { year: 2031, level: 'senior', meetingDate: '2031-06-10' }), 403, 'FORBIDDEN');
+  expectProblem(
+    await api.post('/api/v1/zhejiang/sessions', await tokenFor(tdb.db, 'hrss1'), { year: 2031, level: 'senior', meetingDate: '2031-06-10' }),
+    403,
+    'FORBIDDEN',
+  );
   const s = await api.post('/api/v1/zhejiang/sessions', office, { year: 2031, level: 'senior', meetingDate: '2031-06-10' });
   expect(s.status).toBe(201);
   const p = await newApplicant(tdb.db, '冯被禁');
-  await tdb.db.insertInto('title_ban').values({ id_number: p.idNumber, from_year: 2029, to_year: 2031, reason: '第十七条', decided_by: 'office1', decided_at: new Date() }).execute();
-  const r = await api.post('/api/v1/zhejiang/applications', p.token, { sessionId: s.body.id, category: 'safety_science', channel: 'standard', employerOrgCode: 'NX-E-NOPE', commitment: true });
+  await tdb.db
+    .insertInto('title_ban')
+    .values({ id_number: p.idNumber, from_year: 2029, to_year: 2031, reason: '第十七条', decided_by: 'office1', decided_at: new Date() })
+    .execute();
+  const r = await api.post('/api/v1/zhejiang/applications', p.token, {
+    sessionId: s.body.id,
+    category: 'safety_science',
+    channel: 'standard',
+    employerOrgCode: 'NX-E-NOPE',
+    commitment: true,
+  });
   expectProblem(r, 422, 'NOT_ELIGIBLE');
   expect(r.body).toMatchObject({ reasons: ['UNKNOWN_EMPLOYER', 'BANNED'], banEndsYear: 2031 });
-  expectProblem(await api.post('/api/v1/zhejiang/applications', p.token, { sessionId: 'nope', category: 'safety_science', channel: 'standard', employerOrgCode: 'NX-E-JGJX', commitment: true }), 404, 'NOT_FOUND');
+  expectProblem(
+    await api.post('/api/v1/zhejiang/applications', p.token, {
+      sessionId: 'nope',
+      category: 'safety_science',
+      channel: 'standard',
+      employerOrgCode: 'NX-E-JGJX',
+      commitment: true,
+    }),
+    404,
+    'NOT_FOUND',
+  );
   expectProblem(await api.post(`/api/v1/zhejiang/sessions/${s.body.id}/attendance`, office, { present: ['x'] }), 409, 'SESSION_STATE');
   expectProblem(await api.post(`/api/v1/zhejiang/sessions/${s.body.id}/pre-review`, office, {}), 409, 'SESSION_STATE'); // nobody qualified
-  expectProblem(await api.post(`/api/v1/zhejiang/sessions/${s.body.id}/ballots`, await tokenFor(tdb.db, 'expert01'), { votes: [{ applicationId: 'x', vote: 'yes' }] }), 403, 'NOT_A_VOTING_MEMBER');
+  expectProblem(
+    await api.post(`/api/v1/zhejiang/sessions/${s.body.id}/ballots`, await tokenFor(tdb.db, 'expert01'), { votes: [{ applicationId: 'x', vote: 'yes' }] }),
+    403,
+    'NOT_A_VOTING_MEMBER',
+  );
   expectProblem(await api.post('/api/v1/public/notices/nope/objections', undefined, { text: '没有这个公示' }), 404, 'NOT_FOUND');
 });
 
 test('an application task shows its subject in the inbox, masked to clerks who do not verify identity', async () => {
   const s = (await api.get('/api/v1/zhejiang/sessions?year=2031', office)).body[0];
   const p = await newApplicant(tdb.db, '陈收件');
-  const a = await api.post('/api/v1/zhejiang/applications', p.token, await withTitleMaterials(app, p.token, { sessionId: s.id, category: 'technical_service', channel: 'landmark', employerOrgCode: 'NX-E-JGJX', commitment: true, materials: { landmark: '主持国家重点研发计划项目' } }));
+  const a = await api.post(
+    '/api/v1/zhejiang/applications',
+    p.token,
+    await withTitleMaterials(app, p.token, {
+      sessionId: s.id,
+      category: 'technical_service',
+      channel: 'landmark',
+      employerOrgCode: 'NX-E-JGJX',
+      commitment: true,
+      materials: { landmark: '主持国家重点研发计划项目' },
+    }),
+  );
   expect(a.status).toBe(201);
   const unit = await tokenFor(tdb.db, 'unit.jgjx');
-  const inbox = await api.get('/api/v1/tasks?kind=unit_recommendation&q=' + encodeURIComponent('陈收件'), unit);
+  const inbox = await api.get(`/api/v1/tasks?kind=unit_recommendation&q=${encodeURIComponent('陈收件')}`, unit);
   expect(inbox.body).toHaveLength(1);
   const taskId = `${titleApplicationWorkflowId(a.body.applicationNo)}~unit_recommendation`;
   expect(inbox.body[0].id).toBe(taskId);
@@ -96,7 +161,13 @@ test('an application task shows its subject in the inbox, masked to clerks who d
   expect(JSON.stringify(progress.body)).not.toContain('陈收件');
   expectProblem(await api.get(`/api/v1/public/progress?applicationNo=${encodeURIComponent(a.body.applicationNo)}&idLast6=000000`), 404, 'NOT_FOUND');
   const openapi = await api.get('/api/v1/openapi.json');
-  for (const path of ['/api/v1/zhejiang/sessions/{id}/ballots', '/api/v1/zhejiang/sessions/{id}/committee', '/api/v1/public/notices/{id}/objections', '/api/v1/public/certificates/{code}', '/api/v1/zhejiang/applications/{id}/misconduct']) {
+  for (const path of [
+    '/api/v1/zhejiang/sessions/{id}/ballots',
+    '/api/v1/zhejiang/sessions/{id}/committee',
+    '/api/v1/public/notices/{id}/objections',
+    '/api/v1/public/certificates/{code}',
+    '/api/v1/zhejiang/applications/{id}/misconduct',
+  ]) {
     expect(openapi.body.paths[path]).toBeDefined();
   }
 });

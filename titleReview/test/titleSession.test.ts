@@ -31,7 +31,8 @@ beforeAll(async () => {
   ({ stop: stopWorker } = await startWorker(env, tdb.db, taskQueue));
   app = testApp(tdb.db, env.client, taskQueue);
   api = client(app);
-  for (const u of ['office1', 'hrss1', 'dept1', 'dept2', 'lower1', 'lower2', 'unit.jgjx', 'unit.lsxc', 'unit.sljs', 'unit.lhwl', 'unit.hzak', 'unit.hzsj']) t[u] = await tokenFor(tdb.db, u);
+  for (const u of ['office1', 'hrss1', 'dept1', 'dept2', 'lower1', 'lower2', 'unit.jgjx', 'unit.lsxc', 'unit.sljs', 'unit.lhwl', 'unit.hzak', 'unit.hzsj'])
+    t[u] = await tokenFor(tdb.db, u);
 });
 afterAll(async () => {
   await stopWorker?.();
@@ -43,7 +44,10 @@ const app_ = (id: string) => tdb.db.selectFrom('zj_application').selectAll().whe
 const taskOf = (applicationNo: string, key: string) => storedTaskId(`${titleApplicationWorkflowId(applicationNo)}/${key}`);
 
 async function waitTask(taskId: string) {
-  return eventually(() => tdb.db.selectFrom('task').selectAll().where('id', '=', storedTaskId(taskId)).where('state', '=', 'open').executeTakeFirst(), `task ${taskId}`);
+  return eventually(
+    () => tdb.db.selectFrom('task').selectAll().where('id', '=', storedTaskId(taskId)).where('state', '=', 'open').executeTakeFirst(),
+    `task ${taskId}`,
+  );
 }
 async function approve(taskId: string, token: string, extra: Record<string, unknown> = {}) {
   await waitTask(taskId);
@@ -82,7 +86,11 @@ test('a whole review year, from opening the sessions to certificates, misconduct
     P: await newApplicant(tdb.db, '吴教授'),
   };
   const apply = async (who: keyof typeof people, body: Record<string, unknown>) =>
-    api.post('/api/v1/zhejiang/applications', people[who].token, await withTitleMaterials(app, people[who].token, { commitment: true, channel: 'standard', ...body }));
+    api.post(
+      '/api/v1/zhejiang/applications',
+      people[who].token,
+      await withTitleMaterials(app, people[who].token, { commitment: true, channel: 'standard', ...body }),
+    );
   const created: Record<string, { id: string; applicationNo: string }> = {};
   for (const [who, body] of [
     ['A', { sessionId: S, category: 'production_management', employerOrgCode: 'NX-E-JGJX' }],
@@ -100,11 +108,24 @@ test('a whole review year, from opening the sessions to certificates, misconduct
   // refusals: a second application, the scored channel at professor level, another person's identity, no commitment
   expectProblem(await apply('A', { sessionId: S, category: 'production_management', employerOrgCode: 'NX-E-JGJX' }), 409, 'DUPLICATE_APPLICATION');
   const other = await newApplicant(tdb.db, '郑其他');
-  const scored = await api.post('/api/v1/zhejiang/applications', other.token, { sessionId: P, category: 'safety_science', channel: 'scored', employerOrgCode: 'ZJ-E-HZSJ', commitment: false });
+  const scored = await api.post('/api/v1/zhejiang/applications', other.token, {
+    sessionId: P,
+    category: 'safety_science',
+    channel: 'scored',
+    employerOrgCode: 'ZJ-E-HZSJ',
+    commitment: false,
+  });
   expectProblem(scored, 422, 'NOT_ELIGIBLE');
   expect(scored.body.reasons).toEqual(expect.arrayContaining(['CHANNEL_NOT_ALLOWED', 'COMMITMENT_REQUIRED']));
   expectProblem(
-    await api.post('/api/v1/zhejiang/applications', other.token, { sessionId: S, category: 'safety_science', channel: 'standard', employerOrgCode: 'NX-E-JGJX', commitment: true, applicant: { name: '赵安全', idNumber: people.A.idNumber, phone: '13800000000' } }),
+    await api.post('/api/v1/zhejiang/applications', other.token, {
+      sessionId: S,
+      category: 'safety_science',
+      channel: 'standard',
+      employerOrgCode: 'NX-E-JGJX',
+      commitment: true,
+      applicant: { name: '赵安全', idNumber: people.A.idNumber, phone: '13800000000' },
+    }),
     422,
     'IDENTITY_MISMATCH',
   );
@@ -115,7 +136,9 @@ test('a whole review year, from opening the sessions to certificates, misconduct
   await waitTask(taskOf(created.A!.applicationNo, 'unit_recommendation'));
   expectProblem(await api.decide(taskOf(created.A!.applicationNo, 'unit_recommendation'), t['unit.lsxc']!, { decision: 'approve' }), 403, 'NOT_YOUR_TASK');
   for (const who of Object.keys(created)) {
-    const r = await approve(taskOf(created[who]!.applicationNo, 'unit_recommendation'), t[unitOf[who]!]!, { comment: '经考核，材料真实，政治表现、廉洁自律、道德品行良好，同意推荐' });
+    const r = await approve(taskOf(created[who]!.applicationNo, 'unit_recommendation'), t[unitOf[who]!]!, {
+      comment: '经考核，材料真实，政治表现、廉洁自律、道德品行良好，同意推荐',
+    });
     expect(r.subject).toMatchObject({ status: 'unit_publicity' });
   }
   const notices = await api.get('/api/v1/public/notices?kind=unit_publicity&current=true');
@@ -125,7 +148,10 @@ test('a whole review year, from opening the sessions to certificates, misconduct
   expect(nx).toMatchObject({ kind: 'unit_publicity', open: true, workingDays: 5 });
   expect(JSON.stringify(nx)).not.toContain(people.X.idNumber);
   // an objection to X is upheld by X's unit; one to A is dismissed
-  const ox = await api.post(`/api/v1/public/notices/${encodeURIComponent(nx.id)}/objections`, undefined, { text: '申报人业绩材料中的项目并非本人主持', contact: '匿名' });
+  const ox = await api.post(`/api/v1/public/notices/${encodeURIComponent(nx.id)}/objections`, undefined, {
+    text: '申报人业绩材料中的项目并非本人主持',
+    contact: '匿名',
+  });
   expect(ox.status).toBe(201);
   const oa = await api.post(`/api/v1/public/notices/${encodeURIComponent(noticeOf('A').id)}/objections`, undefined, { text: '对申报人的论文有疑问，请核实' });
   expect(oa.status).toBe(201);
@@ -145,7 +171,11 @@ test('a whole review year, from opening the sessions to certificates, misconduct
   expect((await app_(created.A!.id)).status).toBe('unit_publicity');
   await skipTo(endA + 60_000);
   await eventually(async () => (await app_(created.A!.id)).status === 'competent_dept_review', 'A at the competent department');
-  expectProblem(await api.post(`/api/v1/public/notices/${encodeURIComponent(noticeOf('A').id)}/objections`, undefined, { text: '迟到的异议内容' }), 409, 'NOTICE_CLOSED');
+  expectProblem(
+    await api.post(`/api/v1/public/notices/${encodeURIComponent(noticeOf('A').id)}/objections`, undefined, { text: '迟到的异议内容' }),
+    409,
+    'NOTICE_CLOSED',
+  );
 
   // ---- 4. competent department → lower committee (senior only) → qualification review ------------------------------
   const deptOf: Record<string, string> = { A: 'dept1', B: 'dept1', C: 'dept2', D: 'dept1', P: 'dept2' };
@@ -162,7 +192,9 @@ test('a whole review year, from opening the sessions to certificates, misconduct
     const q = await approve(taskOf(no, 'qualification_review'), t.office1!);
     expect(q.subject.status).toBe('qualified');
   }
-  expect(await tdb.db.selectFrom('task').select('id').where('id', '=', taskOf(created.P!.applicationNo, 'lower_committee_recommendation')).executeTakeFirst()).toBeUndefined();
+  expect(
+    await tdb.db.selectFrom('task').select('id').where('id', '=', taskOf(created.P!.applicationNo, 'lower_committee_recommendation')).executeTakeFirst(),
+  ).toBeUndefined();
 
   // ---- 5. pre-review publicity + the plan to 省人力社保厅 ----------------------------------------------------------
   const S_WF = titleSessionWorkflowId(year, 'senior');
@@ -188,7 +220,8 @@ test('a whole review year, from opening the sessions to certificates, misconduct
   expect(committee.body).toMatchObject({ seed: 'zj-senior-seed-0001', reproduced: true, size: 19 });
   const pool = new Map((committee.body.poolSnapshot as { id: string; orgName: string }[]).map((e) => [e.id, e]));
   for (const m of draw.body.members as { expertId: string; subgroup: string }[]) {
-    if (m.subgroup === 'production_management') expect(['浙江南浔精工机械有限公司', '杭州安科安全技术服务有限公司']).not.toContain(pool.get(m.expertId)!.orgName);
+    if (m.subgroup === 'production_management')
+      expect(['浙江南浔精工机械有限公司', '杭州安科安全技术服务有限公司']).not.toContain(pool.get(m.expertId)!.orgName);
   }
   expect(new Set((draw.body.members as { subgroup: string }[]).map((m) => m.subgroup))).toEqual(new Set(['production_management', 'technical_service']));
   // two office clerks draw the professor committee at the same moment (each giving a reason, as a redraw needs):
@@ -201,10 +234,20 @@ test('a whole review year, from opening the sessions to certificates, misconduct
   const pdraw = draws.find((d) => d.body.drawNo === 2)!; // the later draw is the committee
 
   // no meeting before the pre-review publicity has ended and before the meeting day
-  expectProblem(await api.post(`/api/v1/zhejiang/sessions/${S}/attendance`, t.office1, { present: draw.body.members.map((m: { expertId: string }) => m.expertId) }), 409, 'SESSION_STATE');
+  expectProblem(
+    await api.post(`/api/v1/zhejiang/sessions/${S}/attendance`, t.office1, { present: draw.body.members.map((m: { expertId: string }) => m.expertId) }),
+    409,
+    'SESSION_STATE',
+  );
   await skipTo(startOfShanghaiDay(meetingDate).getTime() + 9 * 3600_000);
-  await eventually(async () => (await tdb.db.selectFrom('zj_session').select('status').where('id', '=', S).executeTakeFirstOrThrow()).status === 'ready', 'senior session ready');
-  await eventually(async () => (await tdb.db.selectFrom('zj_session').select('status').where('id', '=', P).executeTakeFirstOrThrow()).status === 'ready', 'professor session ready');
+  await eventually(
+    async () => (await tdb.db.selectFrom('zj_session').select('status').where('id', '=', S).executeTakeFirstOrThrow()).status === 'ready',
+    'senior session ready',
+  );
+  await eventually(
+    async () => (await tdb.db.selectFrom('zj_session').select('status').where('id', '=', P).executeTakeFirstOrThrow()).status === 'ready',
+    'professor session ready',
+  );
 
   // ---- 7. the senior meeting: attendance, secret ballot, close ---------------------------------------------------
   const members = draw.body.members as { expertId: string; role: string }[];
@@ -217,22 +260,42 @@ test('a whole review year, from opening the sessions to certificates, misconduct
   expect(att.body).toMatchObject({ status: 'balloting', ballotOpen: true });
 
   const userOf = async (expertId: string) =>
-    tokenFor(tdb.db, (await tdb.db.selectFrom('zj_expert').innerJoin('app_user', 'app_user.id', 'zj_expert.user_id').select('username').where('zj_expert.id', '=', expertId).executeTakeFirstOrThrow()).username);
+    tokenFor(
+      tdb.db,
+      (
+        await tdb.db
+          .selectFrom('zj_expert')
+          .innerJoin('app_user', 'app_user.id', 'zj_expert.user_id')
+          .select('username')
+          .where('zj_expert.id', '=', expertId)
+          .executeTakeFirstOrThrow()
+      ).username,
+    );
   const paper = await api.get(`/api/v1/zhejiang/sessions/${S}/ballot`, await userOf(present[0]!));
   expect(paper.body).toMatchObject({ open: true, member: true, present: true, voted: false });
-  expect(paper.body.applicants.map((a: { applicationId: string }) => a.applicationId).sort()).toEqual([created.A!.id, created.B!.id, created.C!.id, created.D!.id].sort());
+  expect(paper.body.applicants.map((a: { applicationId: string }) => a.applicationId).sort()).toEqual(
+    [created.A!.id, created.B!.id, created.C!.id, created.D!.id].sort(),
+  );
   // an expert who is not on this committee sees no applicants on the paper
   const outsider = await tdb.db
     .selectFrom('zj_expert')
     .select('zj_expert.id')
     .where('zj_expert.user_id', 'is not', null)
-    .where('zj_expert.id', 'not in', members.map((m) => m.expertId))
+    .where(
+      'zj_expert.id',
+      'not in',
+      members.map((m) => m.expertId),
+    )
     .executeTakeFirstOrThrow();
   const outsiderPaper = await api.get(`/api/v1/zhejiang/sessions/${S}/ballot`, await userOf(outsider.id));
   expect(outsiderPaper.body).toMatchObject({ member: false, applicants: [] });
 
   // the absent member may not vote
-  expectProblem(await api.post(`/api/v1/zhejiang/sessions/${S}/ballots`, await userOf(absent[0]!), { votes: [{ applicationId: created.A!.id, vote: 'yes' }] }), 403, 'NOT_A_VOTING_MEMBER');
+  expectProblem(
+    await api.post(`/api/v1/zhejiang/sessions/${S}/ballots`, await userOf(absent[0]!), { votes: [{ applicationId: created.A!.id, vote: 'yes' }] }),
+    403,
+    'NOT_A_VOTING_MEMBER',
+  );
   const nonPresiding = present.find((id) => members.find((m) => m.expertId === id)!.role === 'member')!;
   const latecomer = present.filter((id) => members.find((m) => m.expertId === id)!.role === 'member').at(-1)!;
   const voters = present.filter((id) => id !== latecomer); // 16 of the 17 attending vote before the ballot closes
@@ -278,7 +341,10 @@ test('a whole review year, from opening the sessions to certificates, misconduct
   expect(patt.body).toMatchObject({ status: 'interviews', ballotOpen: false });
   const pvote = { votes: [{ applicationId: created.P!.id, vote: 'yes' }] };
   expectProblem(await api.post(`/api/v1/zhejiang/sessions/${P}/ballots`, await userOf(pmembers[0]!), pvote), 409, 'BALLOT_CLOSED');
-  const iv = await api.post(`/api/v1/zhejiang/sessions/${P}/interviews`, t.office1, { applicationId: created.P!.id, summary: '答辩陈述清晰，回答专家提问准确' });
+  const iv = await api.post(`/api/v1/zhejiang/sessions/${P}/interviews`, t.office1, {
+    applicationId: created.P!.id,
+    summary: '答辩陈述清晰，回答专家提问准确',
+  });
   expect(iv.body).toMatchObject({ status: 'balloting', ballotOpen: true });
   for (const id of pmembers) expect((await api.post(`/api/v1/zhejiang/sessions/${P}/ballots`, await userOf(id), pvote)).status).toBe(201);
   const pchair = (pdraw.body.members as { expertId: string; role: string }[]).find((m) => m.role === 'chair')!.expertId;
@@ -291,22 +357,36 @@ test('a whole review year, from opening the sessions to certificates, misconduct
     return r.body.find((n: { title: string; entries: { applicationId: string }[] }) => n.entries.some((e) => e.applicationId === created.C!.id));
   }, 'the results notice');
   expect(results.entries.map((e: { applicationId: string }) => e.applicationId).sort()).toEqual([created.A!.id, created.C!.id, created.D!.id].sort());
-  const oc = await api.post(`/api/v1/public/notices/${encodeURIComponent(results.id)}/objections`, undefined, { text: '孙管理的量化赋分中获奖证书系伪造', applicationId: created.C!.id });
+  const oc = await api.post(`/api/v1/public/notices/${encodeURIComponent(results.id)}/objections`, undefined, {
+    text: '孙管理的量化赋分中获奖证书系伪造',
+    applicationId: created.C!.id,
+  });
   expect(oc.status).toBe(201);
   const investigation = await waitTask(oc.body.taskId);
   expect(investigation).toMatchObject({ kind: 'objection_investigation', org_code: 'ZJ-YJT-RSC', subject_id: created.C!.id });
   await approve(oc.body.taskId, t.office1!, { comment: '经调查核实，获奖证书不实，撤销其评审通过结果' });
   await eventually(async () => (await app_(created.C!.id)).status === 'overturned', 'C overturned');
 
-  const resultsEnd = Math.max(new Date(results.endsAt).getTime(), ...(await api.get('/api/v1/public/notices?kind=results')).body.map((n: { endsAt: string }) => new Date(n.endsAt).getTime()));
+  const resultsEnd = Math.max(
+    new Date(results.endsAt).getTime(),
+    ...(await api.get('/api/v1/public/notices?kind=results')).body.map((n: { endsAt: string }) => new Date(n.endsAt).getTime()),
+  );
   await skipTo(resultsEnd + 60_000);
 
   // ---- 10. certificates, verified; C has none ------------------------------------------------------------------
   for (const who of ['A', 'D', 'P']) await eventually(async () => (await app_(created[who]!.id)).status === 'certified', `${who} certified`);
-  await eventually(async () => (await tdb.db.selectFrom('zj_session').select('status').where('id', '=', S).executeTakeFirstOrThrow()).status === 'completed', 'session completed');
+  await eventually(
+    async () => (await tdb.db.selectFrom('zj_session').select('status').where('id', '=', S).executeTakeFirstOrThrow()).status === 'completed',
+    'session completed',
+  );
   const grants = await tdb.db.selectFrom('title_grant').selectAll().execute();
   expect(grants.map((g) => g.application_id).sort()).toEqual([created.A!.id, created.D!.id, created.P!.id].sort());
-  expect(grants.find((g) => g.application_id === created.P!.id)).toMatchObject({ level: 'professor', id_number: people.P.idNumber, category: 'safety_science', revoked_at: null });
+  expect(grants.find((g) => g.application_id === created.P!.id)).toMatchObject({
+    level: 'professor',
+    id_number: people.P.idNumber,
+    category: 'safety_science',
+    revoked_at: null,
+  });
   const dGrant = grants.find((g) => g.application_id === created.D!.id)!;
   const verify = await api.get(`/api/v1/public/certificates/${dGrant.certificate_code}`);
   expect(verify.body).toMatchObject({ valid: true, status: 'valid', name: '李违纪', level: 'senior', revokedAt: null });
@@ -314,10 +394,16 @@ test('a whole review year, from opening the sessions to certificates, misconduct
   expect((await api.get('/api/v1/public/certificates/ZJAQ-NOPE-000000')).status).toBe(404);
 
   // ---- 11. misconduct: D's title revoked, D banned from next year for 3 years -------------------------------------
-  const mis = await api.post(`/api/v1/zhejiang/applications/${created.D!.id}/misconduct`, t.office1, { reason: '申报材料中的业绩证明系伪造（评价条件第十七条）' });
+  const mis = await api.post(`/api/v1/zhejiang/applications/${created.D!.id}/misconduct`, t.office1, {
+    reason: '申报材料中的业绩证明系伪造（评价条件第十七条）',
+  });
   expect(mis.status).toBe(200);
   const decisionYear = Number(shanghaiDate(await env.currentTimeMs()).slice(0, 4));
-  expect(mis.body).toMatchObject({ status: 'withdrawn', ban: { fromYear: decisionYear + 1, toYear: decisionYear + 3 }, revokedCertificate: dGrant.certificate_code });
+  expect(mis.body).toMatchObject({
+    status: 'withdrawn',
+    ban: { fromYear: decisionYear + 1, toYear: decisionYear + 3 },
+    revokedCertificate: dGrant.certificate_code,
+  });
   expectProblem(await api.post(`/api/v1/zhejiang/applications/${created.D!.id}/misconduct`, t.office1, { reason: 'again' }), 409, 'ALREADY_WITHDRAWN');
   const revoked = await api.get(`/api/v1/public/certificates/${dGrant.certificate_code}`);
   expect(revoked.body).toMatchObject({ valid: false, status: 'revoked', revokedReason: expect.stringContaining('伪造') });
@@ -328,7 +414,17 @@ test('a whole review year, from opening the sessions to certificates, misconduct
   const employer = await tdb.db.selectFrom('org').selectAll().where('code', '=', 'NX-E-JGJX').executeTakeFirstOrThrow();
   const skippedToday = shanghaiDate(await env.currentTimeMs());
   const highLevel = (who: 'P' | 'D', g: typeof pGrant, level: 'senior' | 'professor') =>
-    planClaim(tdb.db, { kind: 'high_level', employerOrgCode: employer.code, title: { level, certificateNumber: g.certificate_code, grantedOn: grantedOn(g), socialSecurityMonths: 24 } }, people[who].idNumber, employer, skippedToday);
+    planClaim(
+      tdb.db,
+      {
+        kind: 'high_level',
+        employerOrgCode: employer.code,
+        title: { level, certificateNumber: g.certificate_code, grantedOn: grantedOn(g), socialSecurityMonths: 24 },
+      },
+      people[who].idNumber,
+      employer,
+      skippedToday,
+    );
   const pPlan = await highLevel('P', pGrant, 'professor');
   expect(pPlan).toMatchObject({ reasons: [], amountYuan: 30000, form: { titleRecord: { verified: true } } });
   expect((await highLevel('D', dGrant, 'senior')).reasons).toContain('TITLE_REVOKED');
@@ -341,24 +437,61 @@ test('a whole review year, from opening the sessions to certificates, misconduct
   const nextYear = decisionYear + 1;
   const s2 = await api.post('/api/v1/zhejiang/sessions', t.office1, { year: nextYear, level: 'senior', meetingDate: `${nextYear}-11-20` });
   expect(s2.status).toBe(201);
-  const banned = await api.post('/api/v1/zhejiang/applications', people.D.token, { sessionId: s2.body.id, category: 'technical_service', channel: 'standard', employerOrgCode: 'NX-E-SLJS', commitment: true });
+  const banned = await api.post('/api/v1/zhejiang/applications', people.D.token, {
+    sessionId: s2.body.id,
+    category: 'technical_service',
+    channel: 'standard',
+    employerOrgCode: 'NX-E-SLJS',
+    commitment: true,
+  });
   expectProblem(banned, 422, 'NOT_ELIGIBLE');
   expect(banned.body).toMatchObject({ reasons: ['BANNED'], banEndsYear: decisionYear + 3 });
   const later = decisionYear + 4;
   const s5 = await api.post('/api/v1/zhejiang/sessions', t.office1, { year: later, level: 'senior', meetingDate: `${later}-11-19` });
   expect(s5.status).toBe(201);
-  const ok = await api.post('/api/v1/zhejiang/applications', people.D.token, await withTitleMaterials(app, people.D.token, { sessionId: s5.body.id, category: 'technical_service', channel: 'standard', employerOrgCode: 'NX-E-SLJS', commitment: true }));
+  const ok = await api.post(
+    '/api/v1/zhejiang/applications',
+    people.D.token,
+    await withTitleMaterials(app, people.D.token, {
+      sessionId: s5.body.id,
+      category: 'technical_service',
+      channel: 'standard',
+      employerOrgCode: 'NX-E-SLJS',
+      commitment: true,
+    }),
+  );
   expect(ok.status).toBe(201);
 
   // every step is on the timeline in Postgres
-  const tl = (await tdb.db.selectFrom('timeline').select(['event']).where('subject_type', '=', 'title_session').where('subject_id', '=', S).orderBy('id').execute()).map((e) => e.event);
-  for (const e of ['pre_review_started', 'publicity_opened', 'plan_approved', 'committee_drawn', 'attendance_recorded', 'ballot_opened', 'ballot_closed', 'results_announced', 'completed']) expect(tl).toContain(e);
+  const tl = (
+    await tdb.db.selectFrom('timeline').select(['event']).where('subject_type', '=', 'title_session').where('subject_id', '=', S).orderBy('id').execute()
+  ).map((e) => e.event);
+  for (const e of [
+    'pre_review_started',
+    'publicity_opened',
+    'plan_approved',
+    'committee_drawn',
+    'attendance_recorded',
+    'ballot_opened',
+    'ballot_closed',
+    'results_announced',
+    'completed',
+  ])
+    expect(tl).toContain(e);
 });
 
 /** What a dump of the ballot tables shows (rows in physical order, as pg_dump writes them): sealed papers only. */
 async function expectSecretBallot(sessionId: string, voters: number, applicants: number) {
   const cols = async (table: string) =>
-    (await tdb.db.selectFrom('information_schema.columns' as never).select('column_name' as never).where('table_name' as never, '=', table as never).execute()).map((r) => (r as { column_name: string }).column_name).sort();
+    (
+      await tdb.db
+        .selectFrom('information_schema.columns' as never)
+        .select('column_name' as never)
+        .where('table_name' as never, '=', table as never)
+        .execute()
+    )
+      .map((r) => (r as { column_name: string }).column_name)
+      .sort();
   const voterCols = await cols('ballot_voter');
   const paperCols = await cols('ballot_paper');
   expect(voterCols).toEqual(['expert_id', 'session_id', 'token_hash']);
@@ -366,7 +499,8 @@ async function expectSecretBallot(sessionId: string, voters: number, applicants:
   // the only column the two share is the session: no join key, no time, no sequence
   expect(voterCols.filter((c) => paperCols.includes(c))).toEqual(['session_id']);
   const { sql } = await import('kysely');
-  const papers = (await sql<{ id: string; sealed: Buffer }>`select id, sealed from ballot_paper where session_id = ${sessionId} order by ctid`.execute(tdb.db)).rows;
+  const papers = (await sql<{ id: string; sealed: Buffer }>`select id, sealed from ballot_paper where session_id = ${sessionId} order by ctid`.execute(tdb.db))
+    .rows;
   const voterRows = (await sql<{ expert_id: string }>`select expert_id from ballot_voter where session_id = ${sessionId} order by ctid`.execute(tdb.db)).rows;
   expect(voterRows).toHaveLength(voters);
   expect(papers).toHaveLength(voters);
@@ -386,7 +520,10 @@ async function expectHistoryWithoutVotes(workflowId: string, voterIds: string[],
   const payloads: string[] = [];
   const walk = (o: unknown): void => {
     if (!o || typeof o !== 'object') return;
-    if (Array.isArray(o)) return o.forEach(walk);
+    if (Array.isArray(o)) {
+      for (const x of o) walk(x);
+      return;
+    }
     const rec = o as Record<string, unknown>;
     if (rec.data instanceof Uint8Array && rec.metadata) payloads.push(Buffer.from(rec.data).toString('utf8'));
     for (const v of Object.values(rec)) walk(v);

@@ -39,7 +39,14 @@ test('补正 on the competent department and qualification reviews; a late appli
 
   const submit = async (name: string) => {
     const p = await newApplicant(tdb.db, name);
-    const a = await api.post('/api/v1/zhejiang/applications', p.token, { sessionId: s.body.id, category: 'technical_service', channel: 'landmark', employerOrgCode: 'NX-E-JGJX', commitment: true, materials: { landmark: '主持国家重点研发计划项目' } });
+    const a = await api.post('/api/v1/zhejiang/applications', p.token, {
+      sessionId: s.body.id,
+      category: 'technical_service',
+      channel: 'landmark',
+      employerOrgCode: 'NX-E-JGJX',
+      commitment: true,
+      materials: { landmark: '主持国家重点研发计划项目' },
+    });
     expect(a.status).toBe(201);
     const taskId = (kind: string) => `${titleApplicationWorkflowId(a.body.applicationNo)}/${kind}`;
     await eventually(() => taskRow(taskId('unit_recommendation')), 'unit task');
@@ -51,20 +58,26 @@ test('补正 on the competent department and qualification reviews; a late appli
   // messages (platform/notifications): the unit publicity naming the applicant, and the answer to an objection about them
   const notices = await api.get('/api/v1/public/notices?kind=unit_publicity&current=true');
   const notice = notices.body.find((n: { entries: { applicationId: string }[] }) => n.entries[0]!.applicationId === first.id);
-  const objection = await api.post(`/api/v1/public/notices/${encodeURIComponent(notice.id)}/objections`, undefined, { text: '对申报人的业绩材料有疑问，请核实' });
+  const objection = await api.post(`/api/v1/public/notices/${encodeURIComponent(notice.id)}/objections`, undefined, {
+    text: '对申报人的业绩材料有疑问，请核实',
+  });
   expect(objection.status).toBe(201);
   await eventually(() => taskRow(objection.body.taskId), 'the investigation');
   expect((await api.decide(objection.body.taskId, unit, { decision: 'reject', comment: '经核实业绩属实，异议不成立' })).status).toBe(200);
-  const messagesOf = async (token: string) => (await api.get('/api/v1/notifications', token)).body as { kind: string; title: string; body: string; subject: { id: string } }[];
+  const messagesOf = async (token: string) =>
+    (await api.get('/api/v1/notifications', token)).body as { kind: string; title: string; body: string; subject: { id: string } }[];
   await eventually(async () => (await messagesOf(first.token)).some((m) => m.kind === 'objection_answered'), 'the objection answer');
   const firstMessages = await messagesOf(first.token);
   expect(firstMessages.filter((m) => m.kind === 'publicity_started')).toHaveLength(1);
-  expect(firstMessages.filter((m) => m.kind === 'objection_answered')).toEqual([expect.objectContaining({ title: '关于您的异议已答复：异议不成立', subject: expect.objectContaining({ id: first.id }) })]);
+  expect(firstMessages.filter((m) => m.kind === 'objection_answered')).toEqual([
+    expect.objectContaining({ title: '关于您的异议已答复：异议不成立', subject: expect.objectContaining({ id: first.id }) }),
+  ]);
   expect(firstMessages.find((m) => m.kind === 'objection_answered')!.body).toContain('经核实业绩属实');
   expect((await messagesOf(late.token)).filter((m) => m.kind === 'objection_answered')).toEqual([]);
   // the unit's internal publicity (5 working days) runs out: both reach the competent department
   await env.sleep(10 * 24 * 3600_000);
-  for (const x of [first, late]) await eventually(async () => (await taskRow(x.taskId('competent_dept_review')))?.state === 'open', 'competent department task');
+  for (const x of [first, late])
+    await eventually(async () => (await taskRow(x.taskId('competent_dept_review')))?.state === 'open', 'competent department task');
 
   // the department asks for materials: the task pauses and the applicant sees it
   expectProblem(await api.decide(first.taskId('competent_dept_review'), dept, { decision: 'request_supplement' }), 422, 'INVALID_DECISION');

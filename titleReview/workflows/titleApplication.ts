@@ -13,7 +13,16 @@ import type { ZhejiangActivities } from '../activities';
 import { HumanTasks, type StageOutcome } from '../../platform/tasks/humanTask';
 import { Publicity } from '../../platform/publicity/publicity';
 import { sessionClosedSignal, withdrawnSignal } from './messages';
-import { checkTitleDecision, TITLE_SUPPLEMENT_KINDS, COMMITTEE_OFFICE_ORG, PUBLICITY_WORKING_DAYS, TITLE_CATEGORY_ZH, TITLE_LEVEL_ZH, type TitleCategory, type TitleLevel } from '../rules';
+import {
+  checkTitleDecision,
+  TITLE_SUPPLEMENT_KINDS,
+  COMMITTEE_OFFICE_ORG,
+  PUBLICITY_WORKING_DAYS,
+  TITLE_CATEGORY_ZH,
+  TITLE_LEVEL_ZH,
+  type TitleCategory,
+  type TitleLevel,
+} from '../rules';
 
 const zj = proxyActivities<ZhejiangActivities>(DB_ACTIVITY);
 const submissions = proxyLocalActivities<TitleSubmissionActivities>(DB_LOCAL_ACTIVITY);
@@ -137,7 +146,17 @@ export async function titleApplicationWorkflow(input: TitleApplicationInput): Pr
     subject,
     orgCode: input.employerOrgCode,
     workingDays: PUBLICITY_WORKING_DAYS,
-    entries: [{ applicationId: input.applicationId, applicationNo: input.applicationNo, name: input.applicantName, employer: input.employerName, level: input.level, category: input.category, channel: input.channel }],
+    entries: [
+      {
+        applicationId: input.applicationId,
+        applicationNo: input.applicationNo,
+        name: input.applicantName,
+        employer: input.employerName,
+        level: input.level,
+        category: input.category,
+        channel: input.channel,
+      },
+    ],
     entrySubjects: new Map([[input.applicationId, subject]]),
     investigator: { role: 'unit_verifier', orgCode: input.employerOrgCode },
     onUpheld: async (_id, o) => {

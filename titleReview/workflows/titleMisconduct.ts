@@ -23,7 +23,13 @@ export interface TitleMisconductInput {
 export async function titleMisconductWorkflow(input: TitleMisconductInput) {
   const { workflowId } = workflowInfo();
   const at = new Date(Date.now()).toISOString();
-  const r = await acts.zjRecordMisconduct({ applicationId: input.applicationId, reason: input.reason, decidedBy: input.decidedBy, at, eventKey: `${workflowId}/misconduct` });
+  const r = await acts.zjRecordMisconduct({
+    applicationId: input.applicationId,
+    reason: input.reason,
+    decidedBy: input.decidedBy,
+    at,
+    eventKey: `${workflowId}/misconduct`,
+  });
   await acts.openNotice({
     notice: {
       noticeId: `${workflowId}--notice`,
@@ -40,7 +46,7 @@ export async function titleMisconductWorkflow(input: TitleMisconductInput) {
           employer: r.employerName,
           level: r.level,
           levelName: TITLE_LEVEL_ZH[r.level as TitleLevel],
-          decision: '申报材料退回，取消当年评审资格' + (r.revokedCertificate ? '，撤销已取得的任职资格' : ''),
+          decision: `申报材料退回，取消当年评审资格${r.revokedCertificate ? '，撤销已取得的任职资格' : ''}`,
           banFromYear: r.fromYear,
           banToYear: r.toYear,
           revokedCertificate: r.revokedCertificate,
@@ -54,7 +60,10 @@ export async function titleMisconductWorkflow(input: TitleMisconductInput) {
   });
   for (const [wf, send] of [
     [input.applicationWorkflowId, () => getExternalWorkflowHandle(input.applicationWorkflowId).signal(withdrawnSignal, { reason: input.reason })],
-    [input.sessionWorkflowId, () => getExternalWorkflowHandle(input.sessionWorkflowId).signal(applicationWithdrawnSignal, { applicationId: input.applicationId, reason: input.reason })],
+    [
+      input.sessionWorkflowId,
+      () => getExternalWorkflowHandle(input.sessionWorkflowId).signal(applicationWithdrawnSignal, { applicationId: input.applicationId, reason: input.reason }),
+    ],
   ] as const) {
     try {
       await send();

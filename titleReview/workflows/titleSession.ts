@@ -158,7 +158,10 @@ export async function titleSessionWorkflow(input: TitleSessionInput): Promise<{ 
     async (_req) => {
       const sch = await schedule(s.meetingDate);
       if (sch.workingDaysLeft < 0) {
-        fail(ZjRejection.MEETING_TOO_SOON, `the plan must be approved by ${sch.latestApprovalOn} (10 working days before the meeting on ${s.meetingDate}); move the meeting date`);
+        fail(
+          ZjRejection.MEETING_TOO_SOON,
+          `the plan must be approved by ${sch.latestApprovalOn} (10 working days before the meeting on ${s.meetingDate}); move the meeting date`,
+        );
       }
       const qualified = await zj.zjListQualified({ sessionId: input.sessionId });
       if (!qualified.length) fail(ZjRejection.SESSION_STATE, 'no application has passed the qualification review yet');
@@ -190,7 +193,10 @@ export async function titleSessionWorkflow(input: TitleSessionInput): Promise<{ 
       const sch = await schedule(meetingDate);
       const mustBeBy = s.approvedOn ?? shanghaiDate(Date.now());
       if (sch.latestApprovalOn < mustBeBy) {
-        fail(ZjRejection.MEETING_TOO_SOON, `a meeting on ${meetingDate} needs the approval by ${sch.latestApprovalOn}; ${s.approvedOn ? `it was given on ${s.approvedOn}` : 'that day has passed'}`);
+        fail(
+          ZjRejection.MEETING_TOO_SOON,
+          `a meeting on ${meetingDate} needs the approval by ${sch.latestApprovalOn}; ${s.approvedOn ? `it was given on ${s.approvedOn}` : 'that day has passed'}`,
+        );
       }
       const from = s.meetingDate;
       s.meetingDate = meetingDate;
@@ -211,7 +217,8 @@ export async function titleSessionWorkflow(input: TitleSessionInput): Promise<{ 
       return view();
     },
     ({ meetingDate }) => {
-      if (!['accepting', 'pre_review', 'ready'].includes(s.phase)) fail(ZjRejection.SESSION_STATE, `the meeting date cannot move once the meeting has started (${status()})`);
+      if (!['accepting', 'pre_review', 'ready'].includes(s.phase))
+        fail(ZjRejection.SESSION_STATE, `the meeting date cannot move once the meeting has started (${status()})`);
       if (!isValidDate(meetingDate) || meetingDate <= shanghaiDate(Date.now())) fail(ZjRejection.VALIDATION_FAILED, 'meetingDate must be a date after today');
     },
   );
@@ -243,7 +250,8 @@ export async function titleSessionWorkflow(input: TitleSessionInput): Promise<{ 
       return { drawNo, algorithm: r.algorithm, seed, poolSize: pool.length, members: r.members };
     },
     ({ size, reason }) => {
-      if (!['pre_review', 'ready'].includes(s.phase)) fail(ZjRejection.SESSION_STATE, `the committee is drawn after the pre-review publicity starts and before the meeting (${status()})`);
+      if (!['pre_review', 'ready'].includes(s.phase))
+        fail(ZjRejection.SESSION_STATE, `the committee is drawn after the pre-review publicity starts and before the meeting (${status()})`);
       if (s.committee && !reason?.trim()) fail(ZjRejection.VALIDATION_FAILED, 'a committee was already drawn: a new draw needs a reason (every draw is kept)');
       if (!Number.isInteger(size) || size < MIN_COMMITTEE) fail(ZjRejection.VALIDATION_FAILED, `the committee needs at least ${MIN_COMMITTEE} members`);
     },
@@ -263,7 +271,12 @@ export async function titleSessionWorkflow(input: TitleSessionInput): Promise<{ 
     },
     ({ present }) => {
       if (s.phase !== 'ready' || s.issue) {
-        fail(ZjRejection.SESSION_STATE, s.phase === 'pre_review' || s.issue ? `no meeting without the approved plan and the end of the pre-review publicity (${status()})` : `attendance is recorded once, at the meeting (${status()})`);
+        fail(
+          ZjRejection.SESSION_STATE,
+          s.phase === 'pre_review' || s.issue
+            ? `no meeting without the approved plan and the end of the pre-review publicity (${status()})`
+            : `attendance is recorded once, at the meeting (${status()})`,
+        );
       }
       if (!s.committee) fail(ZjRejection.SESSION_STATE, 'the committee has not been drawn');
       if (Date.now() < startOfShanghaiDay(s.meetingDate).getTime()) fail(ZjRejection.SESSION_STATE, `the meeting is on ${s.meetingDate}`);
@@ -287,7 +300,8 @@ export async function titleSessionWorkflow(input: TitleSessionInput): Promise<{ 
     },
     ({ applicationId, summary }) => {
       if (input.level !== 'professor') fail(ZjRejection.SESSION_STATE, 'interview defences are part of the professor-level review only');
-      if (!['ready', 'meeting', 'interviews'].includes(s.phase)) fail(ZjRejection.SESSION_STATE, `interviews are recorded at the meeting, before the ballot (${status()})`);
+      if (!['ready', 'meeting', 'interviews'].includes(s.phase))
+        fail(ZjRejection.SESSION_STATE, `interviews are recorded at the meeting, before the ballot (${status()})`);
       const a = apps.get(applicationId);
       if (!a || a.out) fail(ZjRejection.VALIDATION_FAILED, 'no such applicant in this session');
       if (!summary?.trim()) fail(ZjRejection.VALIDATION_FAILED, 'the interview record needs a summary');
@@ -313,7 +327,10 @@ export async function titleSessionWorkflow(input: TitleSessionInput): Promise<{ 
         const a = apps.get(r.applicationId)!;
         a.passed = r.passed;
         if (!r.passed) a.out = 'failed';
-        await setApp(a, r.passed ? 'passed' : 'failed', 'meeting', { close: r.passed ? undefined : `未获得出席委员三分之二以上赞成票（赞成 ${r.yes}/出席 ${r.attending}）`, result: r });
+        await setApp(a, r.passed ? 'passed' : 'failed', 'meeting', {
+          close: r.passed ? undefined : `未获得出席委员三分之二以上赞成票（赞成 ${r.yes}/出席 ${r.attending}）`,
+          result: r,
+        });
       }
       s.results = results;
       s.phase = 'results_publicity';
@@ -333,10 +350,27 @@ export async function titleSessionWorkflow(input: TitleSessionInput): Promise<{ 
   if (input.record) await submissions.zjRecordSession(input.record);
   await waitFor(() => s.phase !== 'accepting');
 
-  const entry = (a: App) => ({ applicationId: a.id, applicationNo: a.applicationNo, name: a.name, employer: a.employerName, category: a.category, categoryName: TITLE_CATEGORY_ZH[a.category], level: input.level, channel: a.channel });
+  const entry = (a: App) => ({
+    applicationId: a.id,
+    applicationNo: a.applicationNo,
+    name: a.name,
+    employer: a.employerName,
+    category: a.category,
+    categoryName: TITLE_CATEGORY_ZH[a.category],
+    level: input.level,
+    channel: a.channel,
+  });
 
   /** A session-wide publicity (评前公示 / 结果公示) of `list`; an upheld objection takes that applicant out. */
-  function sessionPublicity(p: { key: string; kind: string; titleSuffix: string; stage: string; list: App[]; out: string; closeReason: (comment: string) => string }) {
+  function sessionPublicity(p: {
+    key: string;
+    kind: string;
+    titleSuffix: string;
+    stage: string;
+    list: App[];
+    out: string;
+    closeReason: (comment: string) => string;
+  }) {
     return publicity.run({
       key: p.key,
       kind: p.kind,
@@ -397,7 +431,10 @@ export async function titleSessionWorkflow(input: TitleSessionInput): Promise<{ 
         if (Date.now() > deadline) {
           if (s.issue !== 'meeting_date_must_move') {
             s.issue = 'meeting_date_must_move';
-            await project('approval_deadline_missed', `省人力社保厅未能在评审会议（${s.meetingDate}）前10个工作日（${s.latestApprovalOn}）核准，须调整评审会议日期`);
+            await project(
+              'approval_deadline_missed',
+              `省人力社保厅未能在评审会议（${s.meetingDate}）前10个工作日（${s.latestApprovalOn}）核准，须调整评审会议日期`,
+            );
           }
           const moves = s.meetingMoves;
           await waitFor(() => outcome != null || s.meetingMoves !== moves);

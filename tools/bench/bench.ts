@@ -41,7 +41,15 @@ import { uploadRequiredMaterials } from '../../platform/materials/httpClient';
 const SHORT = process.argv.includes('--short') || process.env.BENCH_SHORT === '1';
 const N = SHORT
   ? { ceiling: 60, pipeline: 30, reads: 300, inboxTasks: 100_000, inboxReads: 150, orgImport: 1_000, release: Number(process.env.BENCH_RELEASE_N ?? 300) }
-  : { ceiling: 600, pipeline: 300, reads: 2_000, inboxTasks: 100_000, inboxReads: 500, orgImport: 10_000, release: Number(process.env.BENCH_RELEASE_N ?? 10_000) };
+  : {
+      ceiling: 600,
+      pipeline: 300,
+      reads: 2_000,
+      inboxTasks: 100_000,
+      inboxReads: 500,
+      orgImport: 10_000,
+      release: Number(process.env.BENCH_RELEASE_N ?? 10_000),
+    };
 const CONCURRENCY = 24;
 const argEngine = process.argv.indexOf('--engine');
 const ENGINE = (argEngine >= 0 ? process.argv[argEngine + 1] : process.env.BENCH_ENGINE) ?? 'dev';
@@ -68,12 +76,21 @@ async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zj-bench-'));
   fs.chmodSync(dir, 0o755);
   const stops: (() => Promise<unknown>)[] = [];
-  const results: Record<string, unknown> = { short: SHORT, engine: ENGINE, cpus: os.cpus().length, node: process.version, at: new Date().toISOString(), sizes: N };
+  const results: Record<string, unknown> = {
+    short: SHORT,
+    engine: ENGINE,
+    cpus: os.cpus().length,
+    node: process.version,
+    at: new Date().toISOString(),
+    sizes: N,
+  };
   try {
     Runtime.install({ logger: new DefaultLogger('ERROR') });
     const pgPort = await freePort();
     const tPort = await freePort();
-    say(`starting PostgreSQL (:${pgPort}) and ${ENGINE === 'dev' ? `the Temporal dev server (:${tPort})` : 'the production topology (real Temporal server, 2 workers, 2 APIs)'} in ${dir}`);
+    say(
+      `starting PostgreSQL (:${pgPort}) and ${ENGINE === 'dev' ? `the Temporal dev server (:${tPort})` : 'the production topology (real Temporal server, 2 workers, 2 APIs)'} in ${dir}`,
+    );
     let cluster: RunningCluster | null = null;
     const [pg, temporal] = await Promise.all([
       startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: pgPort }),
@@ -109,7 +126,10 @@ async function main() {
     await seedDemoAccounts(db);
     const nc = await NativeConnection.connect({ address: temporalAddress });
     const connection = await Connection.connect({ address: temporalAddress });
-    stops.unshift(() => nc.close(), () => connection.close());
+    stops.unshift(
+      () => nc.close(),
+      () => connection.close(),
+    );
     const client = new Client({ connection });
 
     // ---- 1. the raw ceiling -------------------------------------------------------------------------
@@ -128,9 +148,17 @@ async function main() {
       for (let s = 0; s < 3; s++) await h.executeUpdate(benchDecide, { args: ['approve'] });
       await h.result();
     };
-    await pool(Array.from({ length: SHORT ? 8 : 20 }, (_, i) => `warm-${i}`), CONCURRENCY, (id) => ceilingOne(id));
+    await pool(
+      Array.from({ length: SHORT ? 8 : 20 }, (_, i) => `warm-${i}`),
+      CONCURRENCY,
+      (id) => ceilingOne(id),
+    );
     let t0 = performance.now();
-    await pool(Array.from({ length: N.ceiling }, (_, i) => `ceiling-${i}`), CONCURRENCY, (id) => ceilingOne(id));
+    await pool(
+      Array.from({ length: N.ceiling }, (_, i) => `ceiling-${i}`),
+      CONCURRENCY,
+      (id) => ceilingOne(id),
+    );
     const ceiling = N.ceiling / ((performance.now() - t0) / 1000);
     results.ceiling = { workflowsPerSecond: round(ceiling), workflows: N.ceiling, concurrency: CONCURRENCY };
     say(`ceiling: ${round(ceiling)} workflows/s`);
@@ -162,7 +190,13 @@ async function main() {
       const apiPort = await freePort();
       const server = http.createServer(app);
       await new Promise<void>((r) => server.listen(apiPort, '127.0.0.1', () => r()));
-      stops.unshift(() => new Promise((r) => { server.closeAllConnections(); server.close(() => r(undefined)); }));
+      stops.unshift(
+        () =>
+          new Promise((r) => {
+            server.closeAllConnections();
+            server.close(() => r(undefined));
+          }),
+      );
       bases = [`http://127.0.0.1:${apiPort}`];
     }
     const base = bases[0]!;
@@ -210,14 +244,25 @@ async function main() {
           return await postOnce(p, token, body, key);
         } catch (err) {
           const m = err instanceof Error ? err.message : '';
-          const again = / 503 /.test(m) ? (retried503++, true) : / 404 .*no such task/.test(m) ? (retried404++, true) : false;
+          let again = false;
+          if (/ 503 /.test(m)) {
+            retried503++;
+            again = true;
+          } else if (/ 404 .*no such task/.test(m)) {
+            retried404++;
+            again = true;
+          }
           if (!again || Date.now() > deadline) throw err;
           await new Promise((r) => setTimeout(r, 250));
         }
       }
     };
     const postOnce = async (p: string, token: string, body: unknown, key: string) => {
-      const r = await fetch(`${bases[turn++ % bases.length]}${p}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(body) });
+      const r = await fetch(`${bases[turn++ % bases.length]}${p}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': key },
+        body: JSON.stringify(body),
+      });
       const json = (await r.json()) as Record<string, unknown>;
       if (r.status >= 300) throw new Error(`${p}: ${r.status} ${JSON.stringify(json)}`);
       return json;
@@ -238,16 +283,30 @@ async function main() {
       // an answer replayed from Postgres after a 503 may predate the payout: the claim counts once it is paid
       for (const until = Date.now() + 180_000; ['rereview', 'payout'].includes(status) && Date.now() < until; ) {
         await new Promise((r) => setTimeout(r, 250));
-        status = (await db.selectFrom('claim').select('status').where('id', '=', created.id as string).executeTakeFirstOrThrow()).status;
+        status = (
+          await db
+            .selectFrom('claim')
+            .select('status')
+            .where('id', '=', created.id as string)
+            .executeTakeFirstOrThrow()
+        ).status;
       }
       if (status !== 'paid') throw new Error(`claim ${created.id} ended ${status}`);
       return created.id as string;
     };
     say(`pipeline: ${N.pipeline} claims over HTTP (submit + 3 decisions + payout), ${CONCURRENCY} at a time`);
     const warmIds: string[] = [];
-    await pool(Array.from({ length: WARM }, (_, i) => N.pipeline + i), CONCURRENCY, async (i) => void (warmIds[i - N.pipeline] = await claimOne(i)));
+    await pool(
+      Array.from({ length: WARM }, (_, i) => N.pipeline + i),
+      CONCURRENCY,
+      async (i) => void (warmIds[i - N.pipeline] = await claimOne(i)),
+    );
     t0 = performance.now();
-    await pool(Array.from({ length: N.pipeline }, (_, i) => i), CONCURRENCY, async (i) => void (await claimOne(i)));
+    await pool(
+      Array.from({ length: N.pipeline }, (_, i) => i),
+      CONCURRENCY,
+      async (i) => void (await claimOne(i)),
+    );
     const pipeline = N.pipeline / ((performance.now() - t0) / 1000);
     results.pipeline = { claimsPerSecond: round(pipeline), claims: N.pipeline, ratioToCeiling: round(pipeline / ceiling, 3), target: '>= 0.40' };
     say(`pipeline: ${round(pipeline)} claims/s = ${round((100 * pipeline) / ceiling, 1)} % of the ceiling`);
@@ -255,7 +314,11 @@ async function main() {
       // the same pipeline with one worker process left
       await cluster.workers[1]!.stop();
       t0 = performance.now();
-      await pool(Array.from({ length: N.pipeline }, (_, i) => ONE_WORKER_AT + i), CONCURRENCY, async (i) => void (await claimOne(i)));
+      await pool(
+        Array.from({ length: N.pipeline }, (_, i) => ONE_WORKER_AT + i),
+        CONCURRENCY,
+        async (i) => void (await claimOne(i)),
+      );
       const oneWorker = N.pipeline / ((performance.now() - t0) / 1000);
       (results.pipeline as Record<string, unknown>).oneWorker = { claimsPerSecond: round(oneWorker), ratioToCeiling: round(oneWorker / ceiling, 3) };
       say(`pipeline with one worker process: ${round(oneWorker)} claims/s = ${round((100 * oneWorker) / ceiling, 1)} % of the ceiling`);
@@ -296,7 +359,13 @@ async function main() {
     const barePort = await freePort();
     const bareServer = http.createServer(bare);
     await new Promise<void>((r) => bareServer.listen(barePort, '127.0.0.1', () => r()));
-    stops.unshift(() => new Promise((r) => { bareServer.closeAllConnections(); bareServer.close(() => r(undefined)); }));
+    stops.unshift(
+      () =>
+        new Promise((r) => {
+          bareServer.closeAllConnections();
+          bareServer.close(() => r(undefined));
+        }),
+    );
     const claimId = warmIds[0]!;
     const ownerToken = applicantTokens[Math.floor(N.pipeline / 3)]!;
     const readUrl = `${base}/api/v1/nanxun/claims/${claimId}`;
@@ -339,8 +408,20 @@ async function main() {
     const inboxUrl = `${base}/api/v1/tasks?state=open`;
     await timed(inboxUrl, { authorization: `Bearer ${clerk.bureau}` }, 20);
     const inboxMs = await timed(inboxUrl, { authorization: `Bearer ${clerk.bureau}` }, N.inboxReads);
-    const openForBureau = await db.selectFrom('task').select((eb) => eb.fn.countAll<string>().as('n')).where('org_code', '=', 'NX-YJGLJ').where('state', '=', 'open').executeTakeFirstOrThrow();
-    results.inbox = { tasksStored: N.inboxTasks, openForBureau: Number(openForBureau.n), p50: round(pct(inboxMs, 50)), p99: round(pct(inboxMs, 99)), requests: N.inboxReads, target: 'p99 <= 50 ms' };
+    const openForBureau = await db
+      .selectFrom('task')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('org_code', '=', 'NX-YJGLJ')
+      .where('state', '=', 'open')
+      .executeTakeFirstOrThrow();
+    results.inbox = {
+      tasksStored: N.inboxTasks,
+      openForBureau: Number(openForBureau.n),
+      p50: round(pct(inboxMs, 50)),
+      p99: round(pct(inboxMs, 99)),
+      requests: N.inboxReads,
+      target: 'p99 <= 50 ms',
+    };
     say(`inbox: p50 ${round(pct(inboxMs, 50))} ms, p99 ${round(pct(inboxMs, 99))} ms`);
 
     // ---- 4b. the organisation CSV import (dry run, then the import in one transaction) ----------------------
@@ -348,7 +429,12 @@ async function main() {
 
     // ---- 5. the yearly release of 10,000 due instalments ------------------------------------------------
     const rel = await benchRelease({ db, databaseUrl: pg.url, dir, port: await freePort(), n: N.release, say, temporalAddress: cluster?.temporal.address });
-    results.release = { ...rel, value: rel.seconds, note: `${rel.seconds} s until all ${rel.instalments} tasks open (${rel.released} released; setup ${rel.setupSeconds} s; ${cluster ? 'the real server on PostgreSQL' : 'in-memory Temporal'})`, target: '<= 120 s' };
+    results.release = {
+      ...rel,
+      value: rel.seconds,
+      note: `${rel.seconds} s until all ${rel.instalments} tasks open (${rel.released} released; setup ${rel.setupSeconds} s; ${cluster ? 'the real server on PostgreSQL' : 'in-memory Temporal'})`,
+      target: '<= 120 s',
+    };
 
     // ---- 6. worker memory with open workflows: the release row's worker process, read from /proc --------------
     results.workerMemory = {
@@ -369,25 +455,64 @@ async function main() {
   const r = results as Record<string, any>;
   const rows: [string, string, string, string][] = [
     ['raw ceiling (4 updates + 11 no-op activities)', `${r.ceiling.workflowsPerSecond} workflows/s`, '', ''],
-    ['certificate-claim pipeline over HTTP', `${r.pipeline.claimsPerSecond} claims/s`, `${round(r.pipeline.ratioToCeiling * 100, 1)} % of ceiling`, `>= 40 % ${r.pipeline.ratioToCeiling >= 0.4 ? 'OK' : 'MISSED'}`],
-    ...(r.pipeline.oneWorker ? [['  the same with one worker process', `${r.pipeline.oneWorker.claimsPerSecond} claims/s`, `${round(r.pipeline.oneWorker.ratioToCeiling * 100, 1)} % of ceiling`, ''] as [string, string, string, string]] : []),
-    ['POST decision p50 / p99 (ms)', `${r.decision.decision.p50} / ${r.decision.decision.p99}`, `no-op Update ${r.decision.noopUpdate.p50} / ${r.decision.noopUpdate.p99}`, ''],
+    [
+      'certificate-claim pipeline over HTTP',
+      `${r.pipeline.claimsPerSecond} claims/s`,
+      `${round(r.pipeline.ratioToCeiling * 100, 1)} % of ceiling`,
+      `>= 40 % ${r.pipeline.ratioToCeiling >= 0.4 ? 'OK' : 'MISSED'}`,
+    ],
+    ...(r.pipeline.oneWorker
+      ? [
+          [
+            '  the same with one worker process',
+            `${r.pipeline.oneWorker.claimsPerSecond} claims/s`,
+            `${round(r.pipeline.oneWorker.ratioToCeiling * 100, 1)} % of ceiling`,
+            '',
+          ] as [string, string, string, string],
+        ]
+      : []),
+    [
+      'POST decision p50 / p99 (ms)',
+      `${r.decision.decision.p50} / ${r.decision.decision.p99}`,
+      `no-op Update ${r.decision.noopUpdate.p50} / ${r.decision.noopUpdate.p99}`,
+      '',
+    ],
     ['  decision ÷ no-op Update', `p50 ${r.decision.ratioP50}× p99 ${r.decision.ratioP99}×`, '', `<= 2× ${r.decision.ratioP50 <= 2 ? 'OK' : 'MISSED'}`],
     ['GET claim p50 / p99 (ms)', `${r.claimRead.claim.p50} / ${r.claimRead.claim.p99}`, `bare ${r.claimRead.bare.p50} / ${r.claimRead.bare.p99}`, ''],
     ['  claim read ÷ bare route', `p50 ${r.claimRead.ratioP50}× p99 ${r.claimRead.ratioP99}×`, '', `<= 1.5× ${r.claimRead.ratioP50 <= 1.5 ? 'OK' : 'MISSED'}`],
-    [`task inbox, ${r.inbox.tasksStored} tasks stored (ms)`, `p50 ${r.inbox.p50} / p99 ${r.inbox.p99}`, `${r.inbox.openForBureau} open for the bureau`, `p99 <= 50 ms ${r.inbox.p99 <= 50 ? 'OK' : 'MISSED'}`],
-    [`organisation CSV import, ${r.orgImport.rows} rows (s)`, `dry run ${r.orgImport.dryRunSeconds} / import ${r.orgImport.importSeconds}`, '', `< 60 s ${r.orgImport.importSeconds < 60 && r.orgImport.dryRunSeconds < 60 ? 'OK' : 'MISSED'}`],
+    [
+      `task inbox, ${r.inbox.tasksStored} tasks stored (ms)`,
+      `p50 ${r.inbox.p50} / p99 ${r.inbox.p99}`,
+      `${r.inbox.openForBureau} open for the bureau`,
+      `p99 <= 50 ms ${r.inbox.p99 <= 50 ? 'OK' : 'MISSED'}`,
+    ],
+    [
+      `organisation CSV import, ${r.orgImport.rows} rows (s)`,
+      `dry run ${r.orgImport.dryRunSeconds} / import ${r.orgImport.importSeconds}`,
+      '',
+      `< 60 s ${r.orgImport.importSeconds < 60 && r.orgImport.dryRunSeconds < 60 ? 'OK' : 'MISSED'}`,
+    ],
     [`yearly release of ${r.release.instalments} instalments`, r.release.note, '', '<= 120 s (10,000)'],
-    [`worker memory, ${r.workerMemory.openWorkflows} open workflows`, `RSS ${r.workerMemory.openRssMb} MB`, `idle ${r.workerMemory.idleRssMb} MB, ${r.workerMemory.kbPerWorkflow} KB per workflow`, ''],
+    [
+      `worker memory, ${r.workerMemory.openWorkflows} open workflows`,
+      `RSS ${r.workerMemory.openRssMb} MB`,
+      `idle ${r.workerMemory.idleRssMb} MB, ${r.workerMemory.kbPerWorkflow} KB per workflow`,
+      '',
+    ],
   ];
   const w = [0, 1, 2, 3].map((i) => Math.max(...rows.map((x) => x[i]!.length)));
-  console.log(`\nbenchmark (${SHORT ? 'short' : 'full'} mode, ${ENGINE === 'server' ? `real Temporal server v${(r.server as { version: string }).version} on PostgreSQL, 2 workers, 2 APIs` : 'Temporal dev server'}, ${os.cpus().length} CPUs, ${results.seconds} s)`);
+  console.log(
+    `\nbenchmark (${SHORT ? 'short' : 'full'} mode, ${ENGINE === 'server' ? `real Temporal server v${(r.server as { version: string }).version} on PostgreSQL, 2 workers, 2 APIs` : 'Temporal dev server'}, ${os.cpus().length} CPUs, ${results.seconds} s)`,
+  );
   for (const row of rows) console.log(`  ${row.map((c, i) => c.padEnd(w[i]!)).join('  │  ')}`);
   const outDir = path.join(ROOT, 'bench-results');
   fs.mkdirSync(outDir, { recursive: true });
   const outFile = ENGINE === 'server' ? 'bench-server.json' : 'bench.json';
   fs.writeFileSync(path.join(outDir, outFile), `${JSON.stringify(results, null, 2)}\n`);
-  if (r.retried503 || r.retried404) console.log(`  (retried: ${r.retried503} answers 503 TEMPORAL_UNAVAILABLE, with their Idempotency-Key; ${r.retried404} decisions on a task not open yet: a loaded machine)`);
+  if (r.retried503 || r.retried404)
+    console.log(
+      `  (retried: ${r.retried503} answers 503 TEMPORAL_UNAVAILABLE, with their Idempotency-Key; ${r.retried404} decisions on a task not open yet: a loaded machine)`,
+    );
   console.log(`\nwritten to bench-results/${outFile}`);
 }
 

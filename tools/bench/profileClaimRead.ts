@@ -41,8 +41,6 @@ const SECRET = 'bench-secret-0123456789abcdef0123456789';
 const say = (m: string) => console.log(`[profile] ${m}`);
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
-
-
 async function micro(n: number, fn: () => unknown): Promise<number> {
   for (let i = 0; i < 200; i++) await fn();
   const t0 = performance.now();
@@ -70,47 +68,114 @@ async function main() {
     await db
       .insertInto('claim')
       .values({
-        id, application_no: applicationNo, kind: 'certificate', workflow_id: wf, applicant_user_id: u.id, applicant_name: u.display_name,
-        applicant_id_number: u.id_number!, applicant_phone: u.phone ?? '', employer_org_code: 'NX-E-JGJX', position: null, employer_nature: null,
-        level: 'junior', amount_yuan: 1000, status: 'paid', stage: 'payout', rereview_org_code: 'NX-T-NXZ',
+        id,
+        application_no: applicationNo,
+        kind: 'certificate',
+        workflow_id: wf,
+        applicant_user_id: u.id,
+        applicant_name: u.display_name,
+        applicant_id_number: u.id_number!,
+        applicant_phone: u.phone ?? '',
+        employer_org_code: 'NX-E-JGJX',
+        position: null,
+        employer_nature: null,
+        level: 'junior',
+        amount_yuan: 1000,
+        status: 'paid',
+        stage: 'payout',
+        rereview_org_code: 'NX-T-NXZ',
         form: JSON.stringify({ kind: 'certificate', certificate: { number: 'B1', level: 'junior', issuedOn: '2026-10-01', receivedOn: '2026-10-10' } }),
-        submitted_at: t(0), updated_at: t(9), closed_at: t(9),
+        submitted_at: t(0),
+        updated_at: t(9),
+        closed_at: t(9),
       })
       .execute();
-    await db.insertInto('instalment').values({ claim_id: id, year_no: 1, amount_yuan: 1000, status: 'paid', workflow_id: wf, paid_at: t(9), updated_at: t(9) }).execute();
-    const stages = [['unit_verification', 'NX-E-JGJX', 'unit_verifier', 'unit.jgjx'], ['bureau_review', 'NX-YJGLJ', 'bureau_reviewer', 'bureau1'], ['rereview', 'NX-T-NXZ', 'rereviewer', 'rereview.nxz']] as const;
+    await db
+      .insertInto('instalment')
+      .values({ claim_id: id, year_no: 1, amount_yuan: 1000, status: 'paid', workflow_id: wf, paid_at: t(9), updated_at: t(9) })
+      .execute();
+    const stages = [
+      ['unit_verification', 'NX-E-JGJX', 'unit_verifier', 'unit.jgjx'],
+      ['bureau_review', 'NX-YJGLJ', 'bureau_reviewer', 'bureau1'],
+      ['rereview', 'NX-T-NXZ', 'rereviewer', 'rereview.nxz'],
+    ] as const;
     const cal = JSON.stringify({ years: [{ year: 2026, version: 1, source: 'chinese-days' }], provisional: false });
     for (const [i, [kind, org, role, who]] of stages.entries()) {
       await db
         .insertInto('task')
         .values({
-          id: `${wf}/${kind}`, kind, state: 'done', subject_type: 'nanxun_claim', subject_id: id, subject_ref: applicationNo, workflow_id: wf,
-          org_code: org, role, subject_person_id: u.id_number, opened_at: t(1 + 2 * i), sla_working_days: 5, due_on: '2026-12-31',
-          due_at: '2026-12-31T15:59:59.999Z', warn_at: '2026-12-29T16:00:00.000Z', due_calendar: cal, decided_at: t(2 + 2 * i), decided_by: who,
-          decision: 'approve', comment: null, decision_data: JSON.stringify({}), updated_at: t(2 + 2 * i),
+          id: `${wf}/${kind}`,
+          kind,
+          state: 'done',
+          subject_type: 'nanxun_claim',
+          subject_id: id,
+          subject_ref: applicationNo,
+          workflow_id: wf,
+          org_code: org,
+          role,
+          subject_person_id: u.id_number,
+          opened_at: t(1 + 2 * i),
+          sla_working_days: 5,
+          due_on: '2026-12-31',
+          due_at: '2026-12-31T15:59:59.999Z',
+          warn_at: '2026-12-29T16:00:00.000Z',
+          due_calendar: cal,
+          decided_at: t(2 + 2 * i),
+          decided_by: who,
+          decision: 'approve',
+          comment: null,
+          decision_data: JSON.stringify({}),
+          updated_at: t(2 + 2 * i),
         })
         .execute();
       for (const [j, event] of (['task_opened', 'decided'] as const).entries()) {
         await db
           .insertInto('timeline')
           .values({
-            event_key: `${wf}/${kind}/${event}`, subject_type: 'nanxun_claim', subject_id: id, stage: kind, org_code: org,
-            actor: j ? who : 'system', actor_name: j ? who : '系统', event, decision: j ? 'approve' : null, comment: null,
-            data: JSON.stringify(j ? { taskId: `${wf}/${kind}` } : { taskId: `${wf}/${kind}`, kind, dueOn: '2026-12-31', dueProvisional: false }), at: t(1 + 2 * i + j),
+            event_key: `${wf}/${kind}/${event}`,
+            subject_type: 'nanxun_claim',
+            subject_id: id,
+            stage: kind,
+            org_code: org,
+            actor: j ? who : 'system',
+            actor_name: j ? who : '系统',
+            event,
+            decision: j ? 'approve' : null,
+            comment: null,
+            data: JSON.stringify(j ? { taskId: `${wf}/${kind}` } : { taskId: `${wf}/${kind}`, kind, dueOn: '2026-12-31', dueProvisional: false }),
+            at: t(1 + 2 * i + j),
           })
           .execute();
       }
     }
-    const p = await db.insertInto('payout').values({ claim_id: id, instalment_no: 1, amount_yuan: 1000, fund_org_code: 'NX-T-NXZ', fund_year: 2026, paid_at: t(9), approved_by: 'rereview.nxz' }).returning('id').executeTakeFirstOrThrow();
+    const p = await db
+      .insertInto('payout')
+      .values({ claim_id: id, instalment_no: 1, amount_yuan: 1000, fund_org_code: 'NX-T-NXZ', fund_year: 2026, paid_at: t(9), approved_by: 'rereview.nxz' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     for (const [k, ev] of ['submitted', 'paid', 'closed_paid', 'notice'].entries()) {
       await db
         .insertInto('timeline')
-        .values({ event_key: `${wf}/${ev}`, subject_type: 'nanxun_claim', subject_id: id, stage: 'payout', org_code: k === 1 ? 'NX-T-NXZ' : null, actor: 'system', actor_name: '系统', event: ev, decision: null, comment: k === 1 ? '发放奖励金 1000 元（第 1 期）' : null, data: JSON.stringify({ instalmentNo: 1, amountYuan: 1000, payoutId: p.id }), at: t(8 + k / 10) })
+        .values({
+          event_key: `${wf}/${ev}`,
+          subject_type: 'nanxun_claim',
+          subject_id: id,
+          stage: 'payout',
+          org_code: k === 1 ? 'NX-T-NXZ' : null,
+          actor: 'system',
+          actor_name: '系统',
+          event: ev,
+          decision: null,
+          comment: k === 1 ? '发放奖励金 1000 元（第 1 期）' : null,
+          data: JSON.stringify({ instalmentNo: 1, amountYuan: 1000, payoutId: p.id }),
+          at: t(8 + k / 10),
+        })
         .execute();
     }
     await sql`analyze`.execute(db);
 
-    const hasProjection = (await sql<{ n: number }>`select count(*)::int as n from information_schema.tables where table_name = 'claim_view'`.execute(db)).rows[0]!.n > 0;
+    const hasProjection =
+      (await sql<{ n: number }>`select count(*)::int as n from information_schema.tables where table_name = 'claim_view'`.execute(db)).rows[0]!.n > 0;
     // ---- the apps ----------------------------------------------------------------------------------------
     const issuer = createTokenIssuer(SECRET);
     const token = await tokenForUser(db, issuer, u);
@@ -140,7 +205,8 @@ async function main() {
       return app;
     };
     const rows: [string, string, Record<string, string>][] = [];
-    const add = async (name: string, app: express.Express, urlPath: string, headers: Record<string, string> = {}) => rows.push([name, `${await listen(app)}${urlPath}`, headers]);
+    const add = async (name: string, app: express.Express, urlPath: string, headers: Record<string, string> = {}) =>
+      rows.push([name, `${await listen(app)}${urlPath}`, headers]);
     const bearer = { authorization: `Bearer ${token}` };
     await add('bare (the bench: select * from claim)', bareWith(), `/bare/claims/${id}`);
     await add('bare + helmet', bareWith(helmet()), `/bare/claims/${id}`);
@@ -162,7 +228,7 @@ async function main() {
     if (process.env.PROFILE_ONLY === 'real') rows.splice(0, rows.length - 2);
     if (process.env.PROFILE_ONLY === 'short') rows.splice(1, rows.length - 3 - (hasProjection ? 1 : 0));
     const results: Record<string, { p50: number; p99: number; mean: number }> = {};
-    for (const [name, url, headers] of rows) await timed(url, headers, 100); // warm-up, every row
+    for (const [_name, url, headers] of rows) await timed(url, headers, 100); // warm-up, every row
     // interleaved rounds, so load from other processes hits every row alike
     for (const t of serverMs.values()) t.length = 0;
     const samples = new Map<string, number[]>(rows.map(([n]) => [n, []]));
@@ -177,13 +243,18 @@ async function main() {
       const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
       results[name] = { p50: r2(pct(xs, 50)), p99: r2(pct(xs, 99)), mean: r2(mean) };
       const server = serverMs.get(new URL(rows.find(([n]) => n === name)![1]).origin)!;
-      say(`  ${name.padEnd(44)} p50 ${r2(pct(xs, 50)).toFixed(2).padStart(6)}  p99 ${r2(pct(xs, 99)).toFixed(2).padStart(6)}  mean ${r2(mean).toFixed(2).padStart(6)}   p50 ÷ bare ${r2(pct(xs, 50) / pct(bare, 50))}×   server-side p50 ${r2(pct(server, 50)).toFixed(2)}`);
+      say(
+        `  ${name.padEnd(44)} p50 ${r2(pct(xs, 50)).toFixed(2).padStart(6)}  p99 ${r2(pct(xs, 99)).toFixed(2).padStart(6)}  mean ${r2(mean).toFixed(2).padStart(6)}   p50 ÷ bare ${r2(pct(xs, 50) / pct(bare, 50))}×   server-side p50 ${r2(pct(server, 50)).toFixed(2)}`,
+      );
     }
 
     // ---- in-process, no HTTP ---------------------------------------------------------------------------
     const secretBytes = new TextEncoder().encode(SECRET);
     const secretKey = webcrypto.subtle.importKey('raw', secretBytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
-    const realRes = await fetch(rows.find(([n]) => n.startsWith('real route, logger silent'))?.[1] ?? `${await listen(real(pino({ level: 'silent' })))}/api/v1/nanxun/claims/${id}`, { headers: bearer });
+    const realRes = await fetch(
+      rows.find(([n]) => n.startsWith('real route, logger silent'))?.[1] ?? `${await listen(real(pino({ level: 'silent' })))}/api/v1/nanxun/claims/${id}`,
+      { headers: bearer },
+    );
     const body = await realRes.json();
     const bareRow = await db.selectFrom('claim').selectAll().where('id', '=', id).executeTakeFirst();
     const us: Record<string, number> = {
@@ -227,10 +298,27 @@ async function main() {
       const transition = () =>
         db.transaction().execute(async (trx) => {
           const i = 1 + (k++ % COPIES);
-          await trx.updateTable('task').set({ comment: `c${i}`, updated_at: new Date() }).where('id', '=', `copy-${i}/rereview`).execute();
+          await trx
+            .updateTable('task')
+            .set({ comment: `c${i}`, updated_at: new Date() })
+            .where('id', '=', `copy-${i}/rereview`)
+            .execute();
           await trx
             .insertInto('timeline')
-            .values({ event_key: `copy-${i}/w${k}`, subject_type: 'nanxun_claim', subject_id: `copy-${i}`, stage: 'rereview', org_code: 'NX-T-NXZ', actor: 'system', actor_name: '系统', event: 'deadline_warning', decision: null, comment: null, data: JSON.stringify({ dueOn: '2026-12-31' }), at: new Date() })
+            .values({
+              event_key: `copy-${i}/w${k}`,
+              subject_type: 'nanxun_claim',
+              subject_id: `copy-${i}`,
+              stage: 'rereview',
+              org_code: 'NX-T-NXZ',
+              actor: 'system',
+              actor_name: '系统',
+              event: 'deadline_warning',
+              decision: null,
+              comment: null,
+              data: JSON.stringify({ dueOn: '2026-12-31' }),
+              at: new Date(),
+            })
             .execute();
         });
       us['task transition tx, projection triggers on'] = await micro(500, transition);
@@ -246,8 +334,16 @@ async function main() {
     for (const [k, v] of Object.entries(us)) say(`  ${k.padEnd(48)} ${r2(v).toFixed(1).padStart(8)}`);
     say(`response sizes: claim view ${JSON.stringify(body).length} B, bare row ${JSON.stringify(bareRow).length} B`);
     fs.mkdirSync('bench-results', { recursive: true });
-    fs.writeFileSync('bench-results/profileClaimRead.json', `${JSON.stringify({ at: new Date().toISOString(), n: N, http: results, microUs: us, loadavg: os.loadavg() }, null, 2)}\n`);
-    say(`load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+    fs.writeFileSync(
+      'bench-results/profileClaimRead.json',
+      `${JSON.stringify({ at: new Date().toISOString(), n: N, http: results, microUs: us, loadavg: os.loadavg() }, null, 2)}\n`,
+    );
+    say(
+      `load average ${os
+        .loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')}`,
+    );
   } finally {
     for (const s of servers) {
       s.closeAllConnections();

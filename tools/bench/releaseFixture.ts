@@ -63,7 +63,15 @@ async function startWorkerProcess(env: Record<string, string>, logFile: string):
 }
 
 /** `temporalAddress`: run on that server (the real server of `--engine server`) instead of an in-memory dev server */
-export async function benchRelease(opts: { db: Kysely<Database>; databaseUrl: string; dir: string; port: number; n: number; say: (m: string) => void; temporalAddress?: string }) {
+export async function benchRelease(opts: {
+  db: Kysely<Database>;
+  databaseUrl: string;
+  dir: string;
+  port: number;
+  n: number;
+  say: (m: string) => void;
+  temporalAddress?: string;
+}) {
   const { db, n, say } = opts;
   const temporal = opts.temporalAddress
     ? { address: opts.temporalAddress, stop: async () => undefined }
@@ -71,7 +79,10 @@ export async function benchRelease(opts: { db: Kysely<Database>; databaseUrl: st
   const connection = await Connection.connect({ address: temporal.address });
   const client = new Client({ connection });
   const taskQueue = 'bench-release';
-  const worker = await startWorkerProcess({ DATABASE_URL: opts.databaseUrl, TEMPORAL_ADDRESS: temporal.address, TASK_QUEUE: taskQueue }, path.join(opts.dir, 'bench-worker.log'));
+  const worker = await startWorkerProcess(
+    { DATABASE_URL: opts.databaseUrl, TEMPORAL_ADDRESS: temporal.address, TASK_QUEUE: taskQueue },
+    path.join(opts.dir, 'bench-worker.log'),
+  );
   const memory = { idleMb: rssMb(worker.child.pid!), waitingMb: NaN, openMb: NaN };
   try {
     const today = shanghaiDate(new Date());
@@ -80,11 +91,34 @@ export async function benchRelease(opts: { db: Kysely<Database>; databaseUrl: st
     // one enterprise per claim: each is its employer's first intermediate engineer brought in
     const rows = Array.from({ length: n }, (_, i) => {
       const no = String(i + 1).padStart(6, '0');
-      return { i, id: randomUUID(), applicationNo: `NX-JQ-BENCH-${no}`, org: `BENCH-E-${no}`, idNumber: makeIdNumber(`3305031985${String(100000 + i).slice(-6).padStart(7, '0')}`.slice(0, 17)) };
+      return {
+        i,
+        id: randomUUID(),
+        applicationNo: `NX-JQ-BENCH-${no}`,
+        org: `BENCH-E-${no}`,
+        idNumber: makeIdNumber(
+          `3305031985${String(100000 + i)
+            .slice(-6)
+            .padStart(7, '0')}`.slice(0, 17),
+        ),
+      };
     });
     for (let k = 0; k < rows.length; k += 1000) {
       const chunk = rows.slice(k, k + 1000);
-      await db.insertInto('org').values(chunk.map((r) => ({ code: r.org, name: `基准企业${r.i}`, type: 'enterprise' as const, in_district: true, town_code: 'NX-T-NXZ', regulator_code: 'NX-FGJXJ', cert_rereview_org_code: 'NX-T-NXZ' }))).execute();
+      await db
+        .insertInto('org')
+        .values(
+          chunk.map((r) => ({
+            code: r.org,
+            name: `基准企业${r.i}`,
+            type: 'enterprise' as const,
+            in_district: true,
+            town_code: 'NX-T-NXZ',
+            regulator_code: 'NX-FGJXJ',
+            cert_rereview_org_code: 'NX-T-NXZ',
+          })),
+        )
+        .execute();
       await db
         .insertInto('claim')
         .values(
@@ -139,13 +173,33 @@ export async function benchRelease(opts: { db: Kysely<Database>; databaseUrl: st
           await client.workflow.start('shortageTalentClaimWorkflow', {
             taskQueue,
             workflowId: claimWorkflowId(r.applicationNo),
-            args: [{ claimId: r.id, applicationNo: r.applicationNo, applicantIdNumber: r.idNumber, employerOrgCode: r.org, rereviewOrgCode: 'NX-FGJXJ', instalmentsYuan: [3000, 3000, 4000], importedFirstPayment: { paidOn } }],
+            args: [
+              {
+                claimId: r.id,
+                applicationNo: r.applicationNo,
+                applicantIdNumber: r.idNumber,
+                employerOrgCode: r.org,
+                rereviewOrgCode: 'NX-FGJXJ',
+                instalmentsYuan: [3000, 3000, 4000],
+                importedFirstPayment: { paidOn },
+              },
+            ],
           });
         }
       }),
     );
     const scheduled = async () =>
-      Number((await db.selectFrom('instalment').select((eb) => eb.fn.countAll<string>().as('c')).where('year_no', '=', 2).where('status', '=', 'scheduled').where('claim_id', 'in', db.selectFrom('claim').select('id').where('application_no', 'like', 'NX-JQ-BENCH-%')).executeTakeFirstOrThrow()).c);
+      Number(
+        (
+          await db
+            .selectFrom('instalment')
+            .select((eb) => eb.fn.countAll<string>().as('c'))
+            .where('year_no', '=', 2)
+            .where('status', '=', 'scheduled')
+            .where('claim_id', 'in', db.selectFrom('claim').select('id').where('application_no', 'like', 'NX-JQ-BENCH-%'))
+            .executeTakeFirstOrThrow()
+        ).c,
+      );
     while ((await scheduled()) < n) await new Promise((r) => setTimeout(r, 500));
     const setupSeconds = (Date.now() - tSetup) / 1000;
     memory.waitingMb = rssMb(worker.child.pid!);
@@ -154,7 +208,13 @@ export async function benchRelease(opts: { db: Kysely<Database>; databaseUrl: st
     const t0 = Date.now();
     const release = await client.workflow.start('instalmentReleaseWorkflow', { taskQueue, workflowId: `bench-release-${today}`, args: [{ onDate: today }] });
     const opened = async () =>
-      Number((await sql<{ c: string }>`select count(*) as c from task where kind = 'unit_verification' and id like 'nanxun-claim-NX-JQ-BENCH-%/y2/unit_verification'`.execute(db)).rows[0]!.c);
+      Number(
+        (
+          await sql<{
+            c: string;
+          }>`select count(*) as c from task where kind = 'unit_verification' and id like 'nanxun-claim-NX-JQ-BENCH-%/y2/unit_verification'`.execute(db)
+        ).rows[0]!.c,
+      );
     // when the release workflow has signalled every claim, as against when their tasks are open
     let signalledSeconds = NaN;
     const released = release.result().then((r: { opened: number }) => {
@@ -166,9 +226,18 @@ export async function benchRelease(opts: { db: Kysely<Database>; databaseUrl: st
     const seconds = (Date.now() - t0) / 1000;
     memory.openMb = rssMb(worker.child.pid!);
     const result = await released;
-    say(`release: ${result.opened} instalments released (all signalled after ${signalledSeconds.toFixed(1)} s), all ${n} unit verifications open after ${seconds.toFixed(1)} s`);
+    say(
+      `release: ${result.opened} instalments released (all signalled after ${signalledSeconds.toFixed(1)} s), all ${n} unit verifications open after ${seconds.toFixed(1)} s`,
+    );
     say(`worker memory: RSS ${memory.idleMb} MB idle, ${memory.waitingMb} MB with ${n} workflows waiting, ${memory.openMb} MB with ${n} open tasks`);
-    return { instalments: n, released: result.opened, seconds: Math.round(seconds * 10) / 10, signalledSeconds: Math.round(signalledSeconds * 10) / 10, setupSeconds: Math.round(setupSeconds * 10) / 10, memory };
+    return {
+      instalments: n,
+      released: result.opened,
+      seconds: Math.round(seconds * 10) / 10,
+      signalledSeconds: Math.round(signalledSeconds * 10) / 10,
+      setupSeconds: Math.round(setupSeconds * 10) / 10,
+      memory,
+    };
   } finally {
     await worker.stop();
     await connection.close();

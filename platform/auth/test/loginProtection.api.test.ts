@@ -22,7 +22,17 @@ test('25 clerks behind one NAT address all log in (twice each), even after a few
   const names = Array.from({ length: 25 }, (_, i) => `nat.clerk${i}`);
   await w.tdb.db
     .insertInto('app_user')
-    .values(names.map((username, i) => ({ username, password_hash: hash, display_name: `经办人${i}`, roles: ['unit_verifier'], org_code: 'NX-E-JGJX', id_number: null, phone: null })))
+    .values(
+      names.map((username, i) => ({
+        username,
+        password_hash: hash,
+        display_name: `经办人${i}`,
+        roles: ['unit_verifier'],
+        org_code: 'NX-E-JGJX',
+        id_number: null,
+        phone: null,
+      })),
+    )
     .execute();
   const NAT = '203.0.113.7';
   // three of them mistype their password once first
@@ -63,7 +73,12 @@ test('30 wrong passwords on one account from 3 addresses: locked (429 ACCOUNT_LO
   const admin = (await loginAs(w.app, 'admin')).body.token as string;
   const audit = await request(w.app).get('/api/v1/admin/audit?action=account.locked').set(bearer(admin));
   expect(audit.status).toBe(200);
-  expect(audit.body[0]).toMatchObject({ actor: 'login-protection', action: 'account.locked', target: { type: 'user', id: 'unit.lsxc' }, details: { failures: 5 } });
+  expect(audit.body[0]).toMatchObject({
+    actor: 'login-protection',
+    action: 'account.locked',
+    target: { type: 'user', id: 'unit.lsxc' },
+    details: { failures: 5 },
+  });
   expect([...audit.body[0].details.addresses].sort()).toEqual(addresses.slice(0, 3).sort());
   const locks = await request(w.app).get('/api/v1/admin/lockouts').set(bearer(admin));
   expect(locks.body).toEqual([expect.objectContaining({ username: 'unit.lsxc', failures: 5 })]);

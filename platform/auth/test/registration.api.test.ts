@@ -21,7 +21,14 @@ const register = (over: Record<string, unknown> = {}, ip = `10.20.0.${++n}`) =>
   request(w.app)
     .post('/api/v1/auth/register')
     .set('X-Forwarded-For', ip)
-    .send({ username: `reg${n}`, password: GOOD_PASSWORD, name: '周一', idNumber: makeIdNumber(`3305031990010${String(100 + n).slice(-3)}1`), phone: '13700000001', ...over });
+    .send({
+      username: `reg${n}`,
+      password: GOOD_PASSWORD,
+      name: '周一',
+      idNumber: makeIdNumber(`3305031990010${String(100 + n).slice(-3)}1`),
+      phone: '13700000001',
+      ...over,
+    });
 
 test.each([
   ['12345678', 'digits in order'],
@@ -56,7 +63,10 @@ test('usernames are unique regardless of case, and login is case-insensitive', a
   expect((await loginAs(w.app, 'Admin')).status).toBe(200);
   // the database refuses a case-variant too, whoever inserts it
   await expect(
-    w.tdb.db.insertInto('app_user').values({ username: 'LI.MING', password_hash: 'x', display_name: 'x', roles: ['applicant'], org_code: null, id_number: null, phone: null }).execute(),
+    w.tdb.db
+      .insertInto('app_user')
+      .values({ username: 'LI.MING', password_hash: 'x', display_name: 'x', roles: ['applicant'], org_code: null, id_number: null, phone: null })
+      .execute(),
   ).rejects.toMatchObject({ code: '23505' });
 });
 

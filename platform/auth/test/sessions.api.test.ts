@@ -77,10 +77,20 @@ test('API processes that listen for account changes refuse a revoked token at on
   await new Promise((r) => setTimeout(r, 200)); // the notification travels after the commit
   expect((await me(token, c)).status).toBe(401);
   // a role change made through the first process: the others see it at once too
-  expect((await request(w.app).patch('/api/v1/admin/users/unit.jgjx').set(bearer(admin)).send({ roles: ['unit_verifier', 'auditor'] })).status).toBe(200);
+  expect(
+    (
+      await request(w.app)
+        .patch('/api/v1/admin/users/unit.jgjx')
+        .set(bearer(admin))
+        .send({ roles: ['unit_verifier', 'auditor'] })
+    ).status,
+  ).toBe(200);
   await new Promise((r) => setTimeout(r, 200));
   for (const p of [b, c]) expect((await me(clerk, p)).status).toBe(401);
-  const back = await request(w.app).patch('/api/v1/admin/users/unit.jgjx').set(bearer(admin)).send({ roles: ['unit_verifier'] });
+  const back = await request(w.app)
+    .patch('/api/v1/admin/users/unit.jgjx')
+    .set(bearer(admin))
+    .send({ roles: ['unit_verifier'] });
   expect(back.status).toBe(200);
 });
 
@@ -88,7 +98,10 @@ test("a role change ends the user's sessions at once; a new login has the new ro
   const admin = (await loginAs(w.app, 'admin')).body.token as string;
   const token = (await loginAs(w.app, 'bureau2')).body.token as string;
   expect((await request(w.app).get('/api/v1/tasks').set(bearer(token))).status).toBe(200);
-  const patched = await request(w.app).patch('/api/v1/admin/users/bureau2').set(bearer(admin)).send({ roles: ['auditor'] });
+  const patched = await request(w.app)
+    .patch('/api/v1/admin/users/bureau2')
+    .set(bearer(admin))
+    .send({ roles: ['auditor'] });
   expect(patched.status).toBe(200);
   expect(patched.body.roles).toEqual(['auditor']);
   const refused = await request(w.app).get('/api/v1/tasks').set(bearer(token));

@@ -26,7 +26,19 @@ useTimeSkippingTestbed('calchange', (t) => {
 const task = (id: string) => tdb.db.selectFrom('task').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
 test('changedDates: the days whose kind differs between two versions of a year', () => {
-  expect(changedDates([{ date: '2027-10-01', kind: 'holiday' }, { date: '2027-10-09', kind: 'workday' }], [{ date: '2027-10-01', kind: 'holiday' }, { date: '2027-11-15', kind: 'holiday' }, { date: '2027-10-09', kind: 'holiday' }])).toEqual(['2027-10-09', '2027-11-15']);
+  expect(
+    changedDates(
+      [
+        { date: '2027-10-01', kind: 'holiday' },
+        { date: '2027-10-09', kind: 'workday' },
+      ],
+      [
+        { date: '2027-10-01', kind: 'holiday' },
+        { date: '2027-11-15', kind: 'holiday' },
+        { date: '2027-10-09', kind: 'holiday' },
+      ],
+    ),
+  ).toEqual(['2027-10-09', '2027-11-15']);
 });
 
 test('declaring a holiday in a known year moves an open deadline on known data, shown on the timeline', async () => {
@@ -34,13 +46,22 @@ test('declaring a holiday in a known year moves an open deadline on known data, 
   const year = Math.max(2027, Number(shanghaiDate(await env.currentTimeMs()).slice(0, 4)) + 1);
   let opening = `${year}-11-09`;
   while (new Date(`${opening}T00:00:00Z`).getUTCDay() !== 2) opening = addDays(opening, 1);
-  const known = (await tdb.db.selectFrom('calendar_year').select('year').where('year', 'in', [year, year + 1]).execute()).map((r) => r.year);
-  for (const y of [year, year + 1]) if (!known.includes(y)) await loadCalendarYear(tdb.db, { year: y, source: 'test: weekends only', holidays: [], workdays: [], loadedBy: 'test' });
+  const known = (
+    await tdb.db
+      .selectFrom('calendar_year')
+      .select('year')
+      .where('year', 'in', [year, year + 1])
+      .execute()
+  ).map((r) => r.year);
+  for (const y of [year, year + 1])
+    if (!known.includes(y)) await loadCalendarYear(tdb.db, { year: y, source: 'test: weekends only', holidays: [], workdays: [], loadedBy: 'test' });
   await env.sleep(Date.parse(`${opening}T10:00:00+08:00`) - (await env.currentTimeMs()));
 
   const c = await startCertificateClaim(env.client, tdb.db, taskQueue);
   await eventually(() => task(c.taskId('unit_verification')), 'unit task');
-  await c.handle.executeUpdate(decideUpdate, { args: [{ taskId: c.taskId('unit_verification'), actor: await actor(tdb.db, 'unit.jgjx'), decision: 'approve' }] });
+  await c.handle.executeUpdate(decideUpdate, {
+    args: [{ taskId: c.taskId('unit_verification'), actor: await actor(tdb.db, 'unit.jgjx'), decision: 'approve' }],
+  });
   const before = await task(c.taskId('bureau_review'));
   const { cal } = await loadCalendar(tdb.db, year, year + 1);
   expect(before.due_provisional).toBe(false);
@@ -50,7 +71,10 @@ test('declaring a holiday in a known year moves an open deadline on known data, 
   // the next Monday is declared a holiday: the year's data is reloaded through the admin route
   const monday = addDays(opening, 6);
   const admin = await login(app, 'admin');
-  const current = (await request(app).get(`/api/v1/admin/calendar/${year}`).set(auth(admin))).body as { holidays: { date: string; name: string }[]; workdays: { date: string; name: string }[] };
+  const current = (await request(app).get(`/api/v1/admin/calendar/${year}`).set(auth(admin))).body as {
+    holidays: { date: string; name: string }[];
+    workdays: { date: string; name: string }[];
+  };
   const put = await request(app)
     .put(`/api/v1/admin/calendar/${year}`)
     .set(auth(admin))
@@ -64,8 +88,13 @@ test('declaring a holiday in a known year moves an open deadline on known data, 
   }, 'the moved deadline');
   expect(after.due_on).toBe(addDays(before.due_on!, 1)); // one working day more: Tuesday → Wednesday
   if (year === 2027) expect(after.due_on).toBe('2027-11-24');
-  expect(after.due_calendar).toMatchObject({ provisional: false, years: expect.arrayContaining([expect.objectContaining({ year, source: 'test: amended notice' })]) });
-  const timeline = await request(app).get(`/api/v1/nanxun/claims/${c.id}`).set(auth(await login(app, 'bureau1')));
+  expect(after.due_calendar).toMatchObject({
+    provisional: false,
+    years: expect.arrayContaining([expect.objectContaining({ year, source: 'test: amended notice' })]),
+  });
+  const timeline = await request(app)
+    .get(`/api/v1/nanxun/claims/${c.id}`)
+    .set(auth(await login(app, 'bureau1')));
   expect(timeline.status).toBe(200);
   const rows = await tdb.db.selectFrom('timeline').selectAll().where('subject_id', '=', c.id).where('event', '=', 'deadline_recomputed').execute();
   expect(rows).toHaveLength(1);
@@ -79,6 +108,10 @@ test('declaring a holiday in a known year moves an open deadline on known data, 
   const put2 = await request(app)
     .put(`/api/v1/admin/calendar/${year}`)
     .set(auth(admin))
-    .send({ source: 'test: amended notice 2', holidays: [...current.holidays, { date: monday, name: '临时假日' }, { date: later, name: '另一假日' }], workdays: current.workdays });
+    .send({
+      source: 'test: amended notice 2',
+      holidays: [...current.holidays, { date: monday, name: '临时假日' }, { date: later, name: '另一假日' }],
+      workdays: current.workdays,
+    });
   expect(put2.body).toMatchObject({ changedDates: [later], recomputing: 0 });
 });

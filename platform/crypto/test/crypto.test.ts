@@ -97,7 +97,12 @@ describe('the query plugin', () => {
   const { PiiPlugin } = require('../piiPlugin') as typeof import('../piiPlugin');
   const { blindIndex } = require('../blindIndex') as typeof import('../blindIndex');
   const db = new Kysely<any>({
-    dialect: { createAdapter: () => new PostgresAdapter(), createDriver: () => new DummyDriver(), createIntrospector: (d) => new PostgresIntrospector(d), createQueryCompiler: () => new PostgresQueryCompiler() },
+    dialect: {
+      createAdapter: () => new PostgresAdapter(),
+      createDriver: () => new DummyDriver(),
+      createIntrospector: (d) => new PostgresIntrospector(d),
+      createQueryCompiler: () => new PostgresQueryCompiler(),
+    },
     plugins: [new PiiPlugin()],
   });
   const ID = '330102198001011234';
@@ -116,6 +121,11 @@ describe('the query plugin', () => {
     expect(q.sql).toMatch(/select "id_number_enc" as "id_number" from "blacklist" where "id_number" in \(\$1\)/);
     expect(q.parameters).toEqual([blindIndex(ID)]);
     expect(() => db.selectFrom('claim').selectAll().where('applicant_id_number', 'like', '%1234').compile()).toThrow(/only equality/);
-    expect(() => db.updateTable('app_user').set((eb: any) => ({ id_number: eb.ref('username') })).compile()).toThrow(/must be written with a value/);
+    expect(() =>
+      db
+        .updateTable('app_user')
+        .set((eb: any) => ({ id_number: eb.ref('username') }))
+        .compile(),
+    ).toThrow(/must be written with a value/);
   });
 });

@@ -66,7 +66,8 @@ async function rawPages(): Promise<Buffer> {
       from pg_class c join pg_namespace n on n.oid = c.relnamespace
      where n.nspname in ('public', 'pg_toast') and c.relkind in ('r', 't', 'i') and c.relam in (0, 2, 403) and pg_relation_size(c.oid) > 0`.execute(tdb.db);
   const out: Buffer[] = [];
-  for (const r of rels.rows) for (let i = 0; i < r.pages; i++) out.push((await sql<{ p: Buffer }>`select get_raw_page(${r.oid}::regclass::text, ${i}) as p`.execute(tdb.db)).rows[0]!.p);
+  for (const r of rels.rows)
+    for (let i = 0; i < r.pages; i++) out.push((await sql<{ p: Buffer }>`select get_raw_page(${r.oid}::regclass::text, ${i}) as p`.execute(tdb.db)).rows[0]!.p);
   return Buffer.concat(out);
 }
 
@@ -89,29 +90,51 @@ async function expectReadableAndFound(token: string, claimId: string) {
   const me = await request(app).get('/api/v1/auth/me').set(auth(token));
   expect(me.body).toMatchObject({ idNumber: NEW_ID, phone: NEW_PHONE });
   const applicant1 = demoAccounts().find((a) => a.username === 'applicant1')!;
-  const view = await request(app).get(`/api/v1/nanxun/claims/${claimId}`).set(auth(await login(app, 'applicant1')));
+  const view = await request(app)
+    .get(`/api/v1/nanxun/claims/${claimId}`)
+    .set(auth(await login(app, 'applicant1')));
   expect(view.status).toBe(200);
   expect(view.body.applicant).toMatchObject({ idNumber: applicant1.idNumber, phone: applicant1.phone });
   // equality lookups on the blind indexes: one registration per ID (also typed with a lower-case x), the blacklist, bans
-  const again = await request(app).post('/api/v1/auth/register').send({ username: `dup${Date.now()}`, password: 'longenough-pass', name: '王重复', idNumber: NEW_ID.toLowerCase(), phone: '13900000000' });
+  const again = await request(app)
+    .post('/api/v1/auth/register')
+    .send({ username: `dup${Date.now()}`, password: 'longenough-pass', name: '王重复', idNumber: NEW_ID.toLowerCase(), phone: '13900000000' });
   expect({ status: again.status, code: again.body.code }).toEqual({ status: 409, code: 'ALREADY_REGISTERED' });
-  expect(await tdb.db.selectFrom('blacklist').select('id_number').where('id_number', '=', BLACKLISTED_ID).executeTakeFirst()).toEqual({ id_number: BLACKLISTED_ID });
-  expect(await tdb.db.selectFrom('title_ban').select(['id_number', 'from_year']).where('id_number', '=', BANNED_ID).execute()).toEqual([{ id_number: BANNED_ID, from_year: 2030 }]);
+  expect(await tdb.db.selectFrom('blacklist').select('id_number').where('id_number', '=', BLACKLISTED_ID).executeTakeFirst()).toEqual({
+    id_number: BLACKLISTED_ID,
+  });
+  expect(await tdb.db.selectFrom('title_ban').select(['id_number', 'from_year']).where('id_number', '=', BANNED_ID).execute()).toEqual([
+    { id_number: BANNED_ID, from_year: 2030 },
+  ]);
   expect(await tdb.db.selectFrom('blacklist').select('id_number').where('id_number', '=', NEW_ID).executeTakeFirst()).toBeUndefined();
 }
 
 test('no ID number or phone in clear in a dump or on any page; shown and found through the API; then rotated', async () => {
-  const reg = await request(app).post('/api/v1/auth/register').send({ username: 'piiuser1', password: 'longenough-pass', name: '王加密', idNumber: NEW_ID, phone: NEW_PHONE });
+  const reg = await request(app)
+    .post('/api/v1/auth/register')
+    .send({ username: 'piiuser1', password: 'longenough-pass', name: '王加密', idNumber: NEW_ID, phone: NEW_PHONE });
   expect(reg.status).toBe(201);
   const token = await login(app, 'piiuser1', 'longenough-pass');
   const claim = await startCertificateClaim(env.client, tdb.db, taskQueue, { applicant: 'applicant1' });
   await eventually(() => tdb.db.selectFrom('task').select('id').where('subject_id', '=', claim.id).executeTakeFirst(), 'the claim task');
   const now = new Date();
-  await tdb.db.insertInto('blacklist').values({ id_number: BLACKLISTED_ID, reason: '骗取奖励', source_claim_id: claim.id, decided_by: 'test', decided_at: now }).execute();
-  await tdb.db.insertInto('title_ban').values({ id_number: BANNED_ID, from_year: 2030, to_year: 2032, reason: '材料造假', decided_by: 'test', decided_at: now, application_id: null }).execute();
+  await tdb.db
+    .insertInto('blacklist')
+    .values({ id_number: BLACKLISTED_ID, reason: '骗取奖励', source_claim_id: claim.id, decided_by: 'test', decided_at: now })
+    .execute();
+  await tdb.db
+    .insertInto('title_ban')
+    .values({ id_number: BANNED_ID, from_year: 2030, to_year: 2032, reason: '材料造假', decided_by: 'test', decided_at: now, application_id: null })
+    .execute();
 
   // stored: blind indexes and ciphertexts only
-  const raw = (await sql<{ id_number: string; id_number_enc: string; phone: string }>`select id_number, id_number_enc, phone from app_user where username = 'piiuser1'`.execute(tdb.db)).rows[0]!;
+  const raw = (
+    await sql<{
+      id_number: string;
+      id_number_enc: string;
+      phone: string;
+    }>`select id_number, id_number_enc, phone from app_user where username = 'piiuser1'`.execute(tdb.db)
+  ).rows[0]!;
   expect(raw.id_number).toMatch(/^[a-z0-9]+\.[0-9a-f]{32}$/);
   expect(isCiphertext(raw.id_number_enc) && isCiphertext(raw.phone)).toBe(true);
 
@@ -126,7 +149,9 @@ test('no ID number or phone in clear in a dump or on any page; shown and found t
   expect(report.rows).toBeGreaterThan(50);
   expect(report.remaining).toBe(0);
   resetKeyring(new Keyring(retireOldVersions(rotated)));
-  const after = (await sql<{ id_number: string; id_number_enc: string }>`select id_number, id_number_enc from app_user where username = 'piiuser1'`.execute(tdb.db)).rows[0]!;
+  const after = (
+    await sql<{ id_number: string; id_number_enc: string }>`select id_number, id_number_enc from app_user where username = 'piiuser1'`.execute(tdb.db)
+  ).rows[0]!;
   expect(after.id_number.startsWith(`${rotated.blind.current}.`)).toBe(true);
   expect(after.id_number_enc.startsWith(`pii1.${rotated.pii.current}.`)).toBe(true);
   await expectReadableAndFound(token, claim.id);
@@ -142,7 +167,10 @@ test('npm run rotate-keys (the command) adds key versions and re-encrypts; --ret
   const file = path.join(dir, 'keys.json');
   fs.writeFileSync(file, JSON.stringify(keyring().json), { mode: 0o600 });
   const run = (...args: string[]) =>
-    promisify(execFile)(process.execPath, ['--import', 'tsx', 'tools/rotateKeys.ts', ...args], { env: { ...process.env, KEYS_FILE: file, DATABASE_URL: tdb.url, PII_KEYS: '' }, cwd: process.cwd() });
+    promisify(execFile)(process.execPath, ['--import', 'tsx', 'tools/rotateKeys.ts', ...args], {
+      env: { ...process.env, KEYS_FILE: file, DATABASE_URL: tdb.url, PII_KEYS: '' },
+      cwd: process.cwd(),
+    });
   const first = await run();
   expect(first.stdout).toMatch(/re-encrypted \d+ values in \d+ rows, re-wrapped \d+ ballot keys; 0 values not under the current keys/);
   const written = JSON.parse(fs.readFileSync(file, 'utf8'));

@@ -1,4 +1,4 @@
-import { Kysely, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 /**
  * Materials (申请材料): uploaded files, stored content-addressed (sha256) and deduplicated; who may read them;

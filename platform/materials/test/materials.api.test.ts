@@ -41,14 +41,23 @@ const claimBody = (level: string, materials?: string[], kind = 'certificate') =>
   ...(kind === 'shortage_talent' ? { employment: { since: addDays(today(), -400), contractYears: 5, socialSecurityMonths: 13, firstIntroduction: true } } : {}),
   ...(materials ? { materials } : {}),
 });
-const upload = (token: string, kind: string, file: Buffer, name: string) => request(app).post('/api/v1/materials').set(auth(token)).field('kind', kind).attach('file', file, name);
-const download = (token: string, id: string) => request(app).get(`/api/v1/materials/${id}`).set(auth(token)).buffer(true).parse((res, cb) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-});
+const upload = (token: string, kind: string, file: Buffer, name: string) =>
+  request(app).post('/api/v1/materials').set(auth(token)).field('kind', kind).attach('file', file, name);
+const download = (token: string, id: string) =>
+  request(app)
+    .get(`/api/v1/materials/${id}`)
+    .set(auth(token))
+    .buffer(true)
+    .parse((res, cb) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
 const taskOf = (token: string, claimId: string) =>
-  eventually(async () => (await request(app).get('/api/v1/tasks').set(auth(token))).body.find((x: { subject: { id: string } }) => x.subject.id === claimId), 'the task');
+  eventually(
+    async () => (await request(app).get('/api/v1/tasks').set(auth(token))).body.find((x: { subject: { id: string } }) => x.subject.id === claimId),
+    'the task',
+  );
 
 test('uploads are judged by their bytes and size: a text file named x.pdf is 415, too large 413, empty 400', async () => {
   expectProblem(await upload(t.applicant1!, 'certificate', Buffer.from('just some text, not a PDF\n'), 'x.pdf'), 415, 'UNSUPPORTED_MEDIA_TYPE');
@@ -68,7 +77,13 @@ test('uploads are judged by their bytes and size: a text file named x.pdf is 415
   // the name says PDF, the bytes PNG: it is stored as what it is
   const png = await upload(t.applicant1!, 'id_card', SAMPLE_PNG, '身份证.pdf');
   expect(png.status).toBe(201);
-  expect(png.body).toMatchObject({ kind: 'id_card', fileName: '身份证.pdf', contentType: 'image/png', size: SAMPLE_PNG.length, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+  expect(png.body).toMatchObject({
+    kind: 'id_card',
+    fileName: '身份证.pdf',
+    contentType: 'image/png',
+    size: SAMPLE_PNG.length,
+    sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+  });
   const jpeg = await upload(t.applicant1!, 'id_card', SAMPLE_JPEG, 'id.jpg');
   expect(jpeg.body.contentType).toBe('image/jpeg');
   // the same content uploaded twice (by two people) is stored once
@@ -92,20 +107,29 @@ test('uploads are judged by their bytes and size: a text file named x.pdf is 415
   expectProblem(await request(app).get(`/api/v1/materials/${jpeg.body.id}`).set(auth(t.applicant1!)), 404, 'NOT_FOUND');
 });
 
-test('a claim without its materials is refused with the list of what is missing; another applicant\'s file cannot be attached', async () => {
+test("a claim without its materials is refused with the list of what is missing; another applicant's file cannot be attached", async () => {
   const none = await request(app).post('/api/v1/nanxun/claims').set(auth(t.applicant3!)).send(claimBody('junior'));
   expectProblem(none, 422, 'MATERIALS_MISSING');
   expect(none.body.missing).toEqual(['id_card', 'certificate']);
   const [idCard] = await uploadKinds(app, t.applicant3!, ['id_card']);
-  const partial = await request(app).post('/api/v1/nanxun/claims').set(auth(t.applicant3!)).send(claimBody('junior', [idCard!]));
+  const partial = await request(app)
+    .post('/api/v1/nanxun/claims')
+    .set(auth(t.applicant3!))
+    .send(claimBody('junior', [idCard!]));
   expectProblem(partial, 422, 'MATERIALS_MISSING');
   expect(partial.body.missing).toEqual(['certificate']);
-  const shortage = await request(app).post('/api/v1/nanxun/claims').set(auth(t.applicant3!)).send(claimBody('intermediate', [idCard!], 'shortage_talent'));
+  const shortage = await request(app)
+    .post('/api/v1/nanxun/claims')
+    .set(auth(t.applicant3!))
+    .send(claimBody('intermediate', [idCard!], 'shortage_talent'));
   expectProblem(shortage, 422, 'MATERIALS_MISSING');
   expect(shortage.body.missing).toEqual(['certificate', 'contract', 'social_insurance', 'tax']);
   // applicant2's certificate copy is not applicant3's to attach
   const [theirs] = await uploadKinds(app, t.applicant2!, ['certificate']);
-  const stolen = await request(app).post('/api/v1/nanxun/claims').set(auth(t.applicant3!)).send(claimBody('junior', [idCard!, theirs!]));
+  const stolen = await request(app)
+    .post('/api/v1/nanxun/claims')
+    .set(auth(t.applicant3!))
+    .send(claimBody('junior', [idCard!, theirs!]));
   expectProblem(stolen, 422, 'MATERIAL_UNAVAILABLE');
   expect(stolen.body.ids).toEqual([theirs]);
   // none of the refusals left a claim behind or took the materials
@@ -129,7 +153,9 @@ test('the unit verifier of the claim reads its materials (audited), a clerk of a
 
   const unitTask = await taskOf(t['unit.jgjx']!, claimId);
   // the task page lists them to the clerk whose task it is
-  const page = await request(app).get(`/api/v1/tasks/${encodeURIComponent(unitTask.id)}`).set(auth(t['unit.jgjx']!));
+  const page = await request(app)
+    .get(`/api/v1/tasks/${encodeURIComponent(unitTask.id)}`)
+    .set(auth(t['unit.jgjx']!));
   expect(page.body.materials.map((m: { kind: string }) => m.kind)).toEqual(['id_card', 'certificate']);
   const got = await download(t['unit.jgjx']!, ids[1]!);
   expect(got.status).toBe(200);
@@ -143,7 +169,11 @@ test('the unit verifier of the claim reads its materials (audited), a clerk of a
   const audit = await request(app).get('/api/v1/materials/audit').query({ subjectType: 'nanxun_claim', subjectId: claimId }).set(auth(t.auditor!));
   expect(audit.status).toBe(200);
   expect(audit.body).toEqual([expect.objectContaining({ materialId: ids[1], kind: 'certificate', username: 'unit.jgjx', orgCode: 'NX-E-JGJX', via: 'task' })]);
-  expectProblem(await request(app).get('/api/v1/materials/audit').query({ subjectType: 'nanxun_claim', subjectId: claimId }).set(auth(t['unit.jgjx']!)), 403, 'FORBIDDEN');
+  expectProblem(
+    await request(app).get('/api/v1/materials/audit').query({ subjectType: 'nanxun_claim', subjectId: claimId }).set(auth(t['unit.jgjx']!)),
+    403,
+    'FORBIDDEN',
+  );
 
   // the copy is illegible: the unit asks for a new certificate copy
   const asked = await request(app)
@@ -158,10 +188,16 @@ test('the unit verifier of the claim reads its materials (audited), a clerk of a
   expectProblem(empty, 422, 'MATERIALS_MISSING');
   expect(empty.body.missing).toEqual(['certificate']);
   const [fresh] = await uploadKinds(app, t.applicant1!, ['certificate']);
-  const answered = await request(app).post(`/api/v1/nanxun/claims/${claimId}/supplement`).set(auth(t.applicant1!)).send({ comment: '已重新上传', materials: [fresh] });
+  const answered = await request(app)
+    .post(`/api/v1/nanxun/claims/${claimId}/supplement`)
+    .set(auth(t.applicant1!))
+    .send({ comment: '已重新上传', materials: [fresh] });
   expect(answered.status).toBe(200);
   // the clerk decides; the decision's timeline entry lists the materials it saw (the new copy included)
-  const approved = await request(app).post(`/api/v1/tasks/${encodeURIComponent(unitTask.id)}/decision`).set(auth(t['unit.jgjx']!)).send({ decision: 'approve', verdict: 'true', comment: '原件已核' });
+  const approved = await request(app)
+    .post(`/api/v1/tasks/${encodeURIComponent(unitTask.id)}/decision`)
+    .set(auth(t['unit.jgjx']!))
+    .send({ decision: 'approve', verdict: 'true', comment: '原件已核' });
   expect(approved.status).toBe(200);
   const after = await request(app).get(`/api/v1/nanxun/claims/${claimId}`).set(auth(t.applicant1!));
   expect(after.body.materials.map((m: { id: string }) => m.id)).toEqual([...ids, fresh]);
@@ -186,7 +222,14 @@ test('per application at most 50 MB in all (413)', async () => {
     ids.push((await uploadMaterial(app, token, i === 0 ? 'id_card' : 'certificate', body)).id);
   }
   expectProblem(await request(app).post('/api/v1/nanxun/claims').set(auth(token)).send(claimBody('junior', ids)), 413, 'PAYLOAD_TOO_LARGE');
-  expect((await request(app).post('/api/v1/nanxun/claims').set(auth(token)).send(claimBody('junior', ids.slice(0, 5)))).status).toBe(201);
+  expect(
+    (
+      await request(app)
+        .post('/api/v1/nanxun/claims')
+        .set(auth(token))
+        .send(claimBody('junior', ids.slice(0, 5)))
+    ).status,
+  ).toBe(201);
 });
 
 test('a title application needs at least one achievement file; the file goes with it and its read lists it', async () => {
@@ -195,17 +238,32 @@ test('a title application needs at least one achievement file; the file goes wit
   expect(session.status).toBe(201);
   const { token } = await newApplicant(tdb.db, '严业绩');
   const body = { sessionId: session.body.id, category: 'safety_science', channel: 'standard', employerOrgCode: 'NX-E-JGJX', commitment: true };
-  const none = await request(app).post('/api/v1/zhejiang/applications').set(auth(token)).send({ ...body, materials: { summary: '主持完成双重预防机制建设' } });
+  const none = await request(app)
+    .post('/api/v1/zhejiang/applications')
+    .set(auth(token))
+    .send({ ...body, materials: { summary: '主持完成双重预防机制建设' } });
   expectProblem(none, 422, 'MATERIALS_MISSING');
   expect(none.body.missing).toEqual(['achievement']);
   const [idCard] = await uploadKinds(app, token, ['id_card']);
-  expect((await request(app).post('/api/v1/zhejiang/applications').set(auth(token)).send({ ...body, materials: [idCard] })).body.missing).toEqual(['achievement']);
+  expect(
+    (
+      await request(app)
+        .post('/api/v1/zhejiang/applications')
+        .set(auth(token))
+        .send({ ...body, materials: [idCard] })
+    ).body.missing,
+  ).toEqual(['achievement']);
   const [achievement] = await uploadKinds(app, token, ['achievement']);
-  const created = await request(app).post('/api/v1/zhejiang/applications').set(auth(token)).send({ ...body, materials: { summary: '主持完成双重预防机制建设', files: [achievement] } });
+  const created = await request(app)
+    .post('/api/v1/zhejiang/applications')
+    .set(auth(token))
+    .send({ ...body, materials: { summary: '主持完成双重预防机制建设', files: [achievement] } });
   expect(created.status).toBe(201);
   const read = await request(app).get(`/api/v1/zhejiang/applications/${created.body.id}`).set(auth(token));
   expect(read.body.materials).toEqual({ summary: '主持完成双重预防机制建设', files: [achievement] });
-  expect(read.body.materialFiles).toEqual([expect.objectContaining({ id: achievement, kind: 'achievement', fileName: expect.any(String), size: expect.any(Number) })]);
+  expect(read.body.materialFiles).toEqual([
+    expect.objectContaining({ id: achievement, kind: 'achievement', fileName: expect.any(String), size: expect.any(Number) }),
+  ]);
   // the employer's clerk, whose unit recommendation it is, reads it; another enterprise's clerk does not
   await eventually(() => tdb.db.selectFrom('task').select('id').where('subject_id', '=', created.body.id).executeTakeFirst(), 'unit recommendation');
   expect((await download(t['unit.jgjx']!, achievement!)).status).toBe(200);

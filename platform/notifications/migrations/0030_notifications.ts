@@ -1,4 +1,4 @@
-import { Kysely, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 /**
  * The message centre (消息) and its SMS outbox in one table: a row is written in the same transaction as the change

@@ -29,7 +29,14 @@ useTimeSkippingTestbed('notify', (t) => {
 
 const userId = async (username: string) => (await tdb.db.selectFrom('app_user').select('id').where('username', '=', username).executeTakeFirstOrThrow()).id;
 const messages = async (username: string, subjectId: string) =>
-  tdb.db.selectFrom('notification').selectAll().where('recipient_user_id', '=', await userId(username)).where('subject_id', '=', subjectId).orderBy('created_at').orderBy('kind').execute();
+  tdb.db
+    .selectFrom('notification')
+    .selectAll()
+    .where('recipient_user_id', '=', await userId(username))
+    .where('subject_id', '=', subjectId)
+    .orderBy('created_at')
+    .orderBy('kind')
+    .execute();
 const task = (id: string) => tdb.db.selectFrom('task').selectAll().where('id', '=', id).where('state', '=', 'open').executeTakeFirst();
 
 test('a claim from submission to payment: every message once, to the right people; the owner reads them', async () => {
@@ -70,7 +77,12 @@ test('a claim from submission to payment: every message once, to the right peopl
   const ofClaim = unread.body.filter((n: { subject: { id: string } | null }) => n.subject?.id === c.id);
   expect(ofClaim).toHaveLength(5);
   const paidMessage = ofClaim.find((n: { kind: string }) => n.kind === 'paid');
-  expect(paidMessage).toMatchObject({ title: '奖励金已发放：2000 元', subject: { type: 'nanxun_claim', id: c.id, ref: c.applicationNo }, readAt: null, createdAt: expect.any(String) });
+  expect(paidMessage).toMatchObject({
+    title: '奖励金已发放：2000 元',
+    subject: { type: 'nanxun_claim', id: c.id, ref: c.applicationNo },
+    readAt: null,
+    createdAt: expect.any(String),
+  });
   expect(unread.headers['x-unread-count']).toBe(String(unread.body.length));
   const paid = paidMessage.id as string;
   // someone else's message is not found for them, and stays unread
@@ -95,7 +107,13 @@ test('a claim from submission to payment: every message once, to the right peopl
   const pending = await tdb.db.selectFrom('notification').select('id').where('sms_state', '=', 'pending').execute();
   expect(pending).toEqual([]);
   expect(new Set(sent.map((m) => m.idempotencyKey)).size).toBe(sent.length);
-  const withPhone = await tdb.db.selectFrom('notification').innerJoin('app_user', 'app_user.id', 'notification.recipient_user_id').select('notification.id').where('app_user.phone', 'is not', null).where('app_user.phone', '<>', '').execute();
+  const withPhone = await tdb.db
+    .selectFrom('notification')
+    .innerJoin('app_user', 'app_user.id', 'notification.recipient_user_id')
+    .select('notification.id')
+    .where('app_user.phone', 'is not', null)
+    .where('app_user.phone', '<>', '')
+    .execute();
   expect(sent.map((m) => m.idempotencyKey).sort()).toEqual(withPhone.map((r) => r.id).sort());
   expect((await dispatchSmsOnce(tdb.db, sender)).sent).toBe(0);
 });
@@ -139,10 +157,29 @@ test('projections retried after a crash (each activity run twice) write each mes
     await tasks.markTaskWarned({ task: ref, at, dueOn: '2030-01-01', eventKey: 'k/warn' });
     await tasks.pauseTask({ task: ref, at, actor: clerk, comment: '补正', eventKey: 'k/pause' });
     await tasks.completeTask({ task: ref, at, actor: clerk, decision: 'approve', comment: null, fields: {}, eventKey: 'k/decide' });
-    const paid = await createPayoutActivities(tdb.db).payWithinBudget({ claimId: c.id, instalmentNo: 1, amountYuan: 1000, fundOrgCode: 'NX-T-NXZ', approvedBy: 'x', at, eventKey: 'k/pay', waitingEventKey: 'k/wait' });
+    const paid = await createPayoutActivities(tdb.db).payWithinBudget({
+      claimId: c.id,
+      instalmentNo: 1,
+      amountYuan: 1000,
+      fundOrgCode: 'NX-T-NXZ',
+      approvedBy: 'x',
+      at,
+      eventKey: 'k/pay',
+      waitingEventKey: 'k/wait',
+    });
     expect(paid.paid).toBe(true);
     await createNoticeActivities(tdb.db).openNotice({
-      notice: { noticeId: `n-${c.id}`, kind: 'test', title: '测试公示', subjectType: 'nanxun_claim', subjectId: c.id, workflowId: c.handle.workflowId, orgCode: 'NX-YJGLJ', entries: [], workingDays: 5 },
+      notice: {
+        noticeId: `n-${c.id}`,
+        kind: 'test',
+        title: '测试公示',
+        subjectType: 'nanxun_claim',
+        subjectId: c.id,
+        workflowId: c.handle.workflowId,
+        orgCode: 'NX-YJGLJ',
+        entries: [],
+        workingDays: 5,
+      },
       at,
       eventKey: 'k/notice',
       stage: 'publicity',
@@ -150,7 +187,12 @@ test('projections retried after a crash (each activity run twice) write each mes
   }
   const count = async (username: string) => (await messages(username, c.id)).map((m) => m.kind);
   expect((await count('applicant2')).sort()).toEqual(['paid', 'supplement_requested', 'task_decided'].sort());
-  const publicity = await tdb.db.selectFrom('notification').select('kind').where('recipient_user_id', '=', await userId('applicant2')).where('subject_id', '=', `n-${c.id}`).execute();
+  const publicity = await tdb.db
+    .selectFrom('notification')
+    .select('kind')
+    .where('recipient_user_id', '=', await userId('applicant2'))
+    .where('subject_id', '=', `n-${c.id}`)
+    .execute();
   expect(publicity).toEqual([{ kind: 'publicity_started' }]);
   // the unit clerk's arrival came from the workflow; the bureau's from the replayed opening, once
   expect((await count('bureau2')).sort()).toEqual(['deadline_warning', 'task_arrived']);

@@ -30,5 +30,12 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop sequence if exists org_code_seq`.execute(db);
   await sql`drop index if exists org_type_name`.execute(db);
   await sql`drop index if exists org_credit_code`.execute(db);
-  await db.schema.alterTable('org').dropColumn('credit_code').dropColumn('address').dropColumn('active').dropColumn('updated_at').dropColumn('updated_by').execute();
+  await db.schema
+    .alterTable('org')
+    .dropColumn('credit_code')
+    .dropColumn('address')
+    .dropColumn('active')
+    .dropColumn('updated_at')
+    .dropColumn('updated_by')
+    .execute();
 }

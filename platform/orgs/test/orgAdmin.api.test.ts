@@ -25,8 +25,16 @@ useTimeSkippingTestbed('orgs', (tb) => {
   app = testApp(tb.tdb.db, tb.env.client, tb.taskQueue);
 });
 
-const post = (path: string, token: string, body: unknown) => request(app).post(path).set(auth(token)).send(body as object);
-const patch = (path: string, token: string, body: unknown) => request(app).patch(path).set(auth(token)).send(body as object);
+const post = (path: string, token: string, body: unknown) =>
+  request(app)
+    .post(path)
+    .set(auth(token))
+    .send(body as object);
+const patch = (path: string, token: string, body: unknown) =>
+  request(app)
+    .patch(path)
+    .set(auth(token))
+    .send(body as object);
 const get = (path: string, token: string) => request(app).get(path).set(auth(token));
 const decide = (taskId: string, token: string, body: unknown) => post(`/api/v1/tasks/${encodeURIComponent(taskId)}/decision`, token, body);
 function expectProblem(res: request.Response, status: number, code: string) {
@@ -42,7 +50,10 @@ const claimBody = (employerOrgCode: string) => ({
   certificate: { number: `ZA${Math.floor(Math.random() * 1e8)}`, level: 'junior', issuedOn: addDays(today(), -40), receivedOn: addDays(today(), -30) },
 });
 async function taskOf(token: string, kind: string, claimId: string) {
-  return eventually(async () => (await get(`/api/v1/tasks?kind=${kind}`, token)).body.find((x: { subject: { id: string } }) => x.subject.id === claimId), `${kind} task of ${claimId}`);
+  return eventually(
+    async () => (await get(`/api/v1/tasks?kind=${kind}`, token)).body.find((x: { subject: { id: string } }) => x.subject.id === claimId),
+    `${kind} task of ${claimId}`,
+  );
 }
 async function inboxHas(token: string, kind: string, claimId: string) {
   return (await get(`/api/v1/tasks?kind=${kind}`, token)).body.some((x: { subject: { id: string } }) => x.subject.id === claimId);
@@ -52,7 +63,14 @@ test('an enterprise registered by the admin: its verifier gets the claim, then t
   const db = t.tdb.db;
   const admin = await tokenFor(db, 'admin');
   const cc = makeCreditCode('91330503MA2H7K3P1');
-  const body = { type: 'enterprise', name: '湖州和孚智能装备有限公司', creditCode: cc, townCode: 'NX-T-HFZ', regulatorCode: 'NX-FGJXJ', address: '南浔区和孚镇工业园区8号' };
+  const body = {
+    type: 'enterprise',
+    name: '湖州和孚智能装备有限公司',
+    creditCode: cc,
+    townCode: 'NX-T-HFZ',
+    regulatorCode: 'NX-FGJXJ',
+    address: '南浔区和孚镇工业园区8号',
+  };
 
   // refused: a wrong check character, an unknown town, a non-admin
   const wrong = await post('/api/v1/admin/orgs', admin, { ...body, creditCode: cc.slice(0, 17) + (cc.endsWith('1') ? '2' : '1') });
@@ -67,20 +85,42 @@ test('an enterprise registered by the admin: its verifier gets the claim, then t
 
   const created = await post('/api/v1/admin/orgs', admin, body);
   expect(created.status).toBe(201);
-  expect(created.body).toMatchObject({ type: 'enterprise', name: body.name, creditCode: cc, inDistrict: true, townCode: 'NX-T-HFZ', regulatorCode: 'NX-FGJXJ', certRereviewOrgCode: 'NX-T-HFZ', certRereviewBy: 'town', competentOrgCode: 'HZ-YJJ', lowerCommitteeOrgCode: 'HZ-ZJPW', active: true });
+  expect(created.body).toMatchObject({
+    type: 'enterprise',
+    name: body.name,
+    creditCode: cc,
+    inDistrict: true,
+    townCode: 'NX-T-HFZ',
+    regulatorCode: 'NX-FGJXJ',
+    certRereviewOrgCode: 'NX-T-HFZ',
+    certRereviewBy: 'town',
+    competentOrgCode: 'HZ-YJJ',
+    lowerCommitteeOrgCode: 'HZ-ZJPW',
+    active: true,
+  });
   const code = created.body.code as string;
   const dup = await post('/api/v1/admin/orgs', admin, { ...body, name: '另一家公司', creditCode: cc.toLowerCase() });
   expectProblem(dup, 409, 'DUPLICATE_CREDIT_CODE');
   expect(dup.body.existingCode).toBe(code);
-  expect((await db.selectFrom('audit_log').selectAll().where('target_type', '=', 'org').where('target_id', '=', code).execute()).map((a) => [a.actor_username, a.action])).toEqual([['admin', 'org.create']]);
+  expect(
+    (await db.selectFrom('audit_log').selectAll().where('target_type', '=', 'org').where('target_id', '=', code).execute()).map((a) => [
+      a.actor_username,
+      a.action,
+    ]),
+  ).toEqual([['admin', 'org.create']]);
 
   // searchable by name and by credit code
   const found = await get(`/api/v1/admin/orgs?q=${encodeURIComponent('和孚智能')}`, admin);
   expect(found.body).toMatchObject({ total: 1, items: [{ code }] });
-  expect((await get(`/api/v1/admin/orgs?q=${cc.slice(4, 14)}&type=enterprise,institution`, admin)).body.items.map((o: { code: string }) => o.code)).toEqual([code]);
+  expect((await get(`/api/v1/admin/orgs?q=${cc.slice(4, 14)}&type=enterprise,institution`, admin)).body.items.map((o: { code: string }) => o.code)).toEqual([
+    code,
+  ]);
 
   // its unit verifier (inserted directly: see the header) and an applicant
-  await db.insertInto('app_user').values({ username: 'unit.hfzn', password_hash: await hashPassword('demo'), display_name: '和孚智能·审核员', roles: ['unit_verifier'], org_code: code }).execute();
+  await db
+    .insertInto('app_user')
+    .values({ username: 'unit.hfzn', password_hash: await hashPassword('demo'), display_name: '和孚智能·审核员', roles: ['unit_verifier'], org_code: code })
+    .execute();
   const verifier = await tokenFor(db, 'unit.hfzn');
   const applicant = await tokenFor(db, 'applicant1');
   const bureau = await tokenFor(db, 'bureau1');
@@ -111,20 +151,37 @@ test('an enterprise registered by the admin: its verifier gets the claim, then t
   const paid = await decide(rr.id, hfz, { decision: 'approve', amountYuan: 1000 });
   expect(paid.body.subject).toEqual({ status: 'paid', stage: 'payout' });
 
-  const second = await post('/api/v1/nanxun/claims', await tokenFor(db, 'applicant2'), await withClaimMaterials(app, await tokenFor(db, 'applicant2'), claimBody(code)));
+  const second = await post(
+    '/api/v1/nanxun/claims',
+    await tokenFor(db, 'applicant2'),
+    await withClaimMaterials(app, await tokenFor(db, 'applicant2'), claimBody(code)),
+  );
   expect(second.status).toBe(201);
-  expect((await db.selectFrom('claim').select('rereview_org_code').where('id', '=', second.body.id).executeTakeFirstOrThrow()).rereview_org_code).toBe('NX-T-SLN');
+  expect((await db.selectFrom('claim').select('rereview_org_code').where('id', '=', second.body.id).executeTakeFirstOrThrow()).rereview_org_code).toBe(
+    'NX-T-SLN',
+  );
   const uv2 = await taskOf(verifier, 'unit_verification', second.body.id);
 
   // deactivated: no new claims; the open one still finishes its step
   const off = await patch(`/api/v1/admin/orgs/${code}`, admin, { active: false });
   expect(off.body.active).toBe(false);
-  const refused = await post('/api/v1/nanxun/claims', await tokenFor(db, 'applicant3'), await withClaimMaterials(app, await tokenFor(db, 'applicant3'), claimBody(code)));
+  const refused = await post(
+    '/api/v1/nanxun/claims',
+    await tokenFor(db, 'applicant3'),
+    await withClaimMaterials(app, await tokenFor(db, 'applicant3'), claimBody(code)),
+  );
   expectProblem(refused, 422, 'NOT_ELIGIBLE');
   expect(refused.body.reasons).toContain('EMPLOYER_INACTIVE');
-  expect((await decide(uv2.id, verifier, { decision: 'approve', verdict: 'true', confirmedLevel: 'junior' })).body.subject).toEqual({ status: 'bureau_review', stage: 'bureau_review' });
+  expect((await decide(uv2.id, verifier, { decision: 'approve', verdict: 'true', confirmedLevel: 'junior' })).body.subject).toEqual({
+    status: 'bureau_review',
+    stage: 'bureau_review',
+  });
   expect((await request(app).get('/api/v1/orgs?type=enterprise')).body.some((o: { code: string }) => o.code === code)).toBe(false);
-  expect((await db.selectFrom('audit_log').select('action').where('target_type', '=', 'org').where('target_id', '=', code).orderBy('id').execute()).map((a) => a.action)).toEqual(['org.create', 'org.update', 'org.deactivate']);
+  expect(
+    (await db.selectFrom('audit_log').select('action').where('target_type', '=', 'org').where('target_id', '=', code).orderBy('id').execute()).map(
+      (a) => a.action,
+    ),
+  ).toEqual(['org.create', 'org.update', 'org.deactivate']);
   // the seeded bodies are renamed at most: not moved, not deactivated
   expectProblem(await patch('/api/v1/admin/orgs/NX-T-SLN', admin, { active: false }), 400, 'VALIDATION_FAILED');
   expectProblem(await patch('/api/v1/admin/orgs/NX-T-SLN', admin, { townCode: 'NX-T-NXZ' }), 400, 'VALIDATION_FAILED');
@@ -140,9 +197,29 @@ test('title review: a competent department, a lower committee and a unit outside
   expect(lower.status).toBe(201);
   expect(lower.body.code).toMatch(/^ZJ-LC-\d{6}$/);
   // an outside unit needs its competent department and lower committee
-  expectProblem(await post('/api/v1/admin/orgs', admin, { type: 'institution', name: '宁波市安全生产科学研究院', creditCode: makeCreditCode('12330200MB0D1E2F3') }), 400, 'VALIDATION_FAILED');
-  expectProblem(await post('/api/v1/admin/orgs', admin, { type: 'institution', name: '宁波市安全生产科学研究院', creditCode: makeCreditCode('12330200MB0D1E2F3'), competentOrgCode: 'NX-T-LSZ', lowerCommitteeOrgCode: lower.body.code }), 422, 'UNKNOWN_ORG');
-  const unit = await post('/api/v1/admin/orgs', admin, { type: 'institution', name: '宁波市安全生产科学研究院', creditCode: makeCreditCode('12330200MB0D1E2F3'), competentOrgCode: dept.body.code, lowerCommitteeOrgCode: '宁波市安全工程专业中级工程师评审委员会' });
+  expectProblem(
+    await post('/api/v1/admin/orgs', admin, { type: 'institution', name: '宁波市安全生产科学研究院', creditCode: makeCreditCode('12330200MB0D1E2F3') }),
+    400,
+    'VALIDATION_FAILED',
+  );
+  expectProblem(
+    await post('/api/v1/admin/orgs', admin, {
+      type: 'institution',
+      name: '宁波市安全生产科学研究院',
+      creditCode: makeCreditCode('12330200MB0D1E2F3'),
+      competentOrgCode: 'NX-T-LSZ',
+      lowerCommitteeOrgCode: lower.body.code,
+    }),
+    422,
+    'UNKNOWN_ORG',
+  );
+  const unit = await post('/api/v1/admin/orgs', admin, {
+    type: 'institution',
+    name: '宁波市安全生产科学研究院',
+    creditCode: makeCreditCode('12330200MB0D1E2F3'),
+    competentOrgCode: dept.body.code,
+    lowerCommitteeOrgCode: '宁波市安全工程专业中级工程师评审委员会',
+  });
   expect(unit.status).toBe(201);
   expect(unit.body).toMatchObject({ inDistrict: false, townCode: null, competentOrgCode: dept.body.code, lowerCommitteeOrgCode: lower.body.code });
 
@@ -150,21 +227,51 @@ test('title review: a competent department, a lower committee and a unit outside
   const s = await post('/api/v1/zhejiang/sessions', office, { year: 2031, level: 'senior', meetingDate: '2031-06-10' });
   expect(s.status).toBe(201);
   const p = await newApplicant(db, '宁波申报人');
-  const a = await post('/api/v1/zhejiang/applications', p.token, await withTitleMaterials(app, p.token, { sessionId: s.body.id, category: 'safety_science', channel: 'standard', employerOrgCode: unit.body.code, commitment: true }));
+  const a = await post(
+    '/api/v1/zhejiang/applications',
+    p.token,
+    await withTitleMaterials(app, p.token, {
+      sessionId: s.body.id,
+      category: 'safety_science',
+      channel: 'standard',
+      employerOrgCode: unit.body.code,
+      commitment: true,
+    }),
+  );
   expect(a.status).toBe(201);
-  expect(await db.selectFrom('zj_application').select(['employer_org_code', 'competent_org_code', 'lower_committee_org_code']).where('id', '=', a.body.id).executeTakeFirstOrThrow()).toEqual({
+  expect(
+    await db
+      .selectFrom('zj_application')
+      .select(['employer_org_code', 'competent_org_code', 'lower_committee_org_code'])
+      .where('id', '=', a.body.id)
+      .executeTakeFirstOrThrow(),
+  ).toEqual({
     employer_org_code: unit.body.code,
     competent_org_code: dept.body.code,
     lower_committee_org_code: lower.body.code,
   });
   // a unit outside Nanxun is no employer for a Nanxun claim
-  const nx = await post('/api/v1/nanxun/claims', await tokenFor(db, 'applicant3'), await withClaimMaterials(app, await tokenFor(db, 'applicant3'), claimBody(unit.body.code)));
+  const nx = await post(
+    '/api/v1/nanxun/claims',
+    await tokenFor(db, 'applicant3'),
+    await withClaimMaterials(app, await tokenFor(db, 'applicant3'), claimBody(unit.body.code)),
+  );
   expectProblem(nx, 422, 'NOT_ELIGIBLE');
   expect(nx.body.reasons).toContain('EMPLOYER_NOT_IN_DISTRICT');
   // deactivated: no new title applications
   await patch(`/api/v1/admin/orgs/${unit.body.code}`, admin, { active: false });
   const p2 = await newApplicant(db, '宁波申报人二');
-  const refused = await post('/api/v1/zhejiang/applications', p2.token, await withTitleMaterials(app, p2.token, { sessionId: s.body.id, category: 'safety_science', channel: 'standard', employerOrgCode: unit.body.code, commitment: true }));
+  const refused = await post(
+    '/api/v1/zhejiang/applications',
+    p2.token,
+    await withTitleMaterials(app, p2.token, {
+      sessionId: s.body.id,
+      category: 'safety_science',
+      channel: 'standard',
+      employerOrgCode: unit.body.code,
+      commitment: true,
+    }),
+  );
   expectProblem(refused, 422, 'NOT_ELIGIBLE');
   expect(refused.body.reasons).toEqual(['EMPLOYER_INACTIVE']);
 });

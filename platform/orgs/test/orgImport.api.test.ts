@@ -28,17 +28,32 @@ afterAll(async () => {
 });
 
 const importCsv = (body: Buffer | string, query: string, contentType = 'text/csv; charset=utf-8', token = admin) =>
-  request(app).post(`/api/v1/admin/orgs/import?${query}`).set(auth(token)).set('content-type', contentType).send(Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8'));
+  request(app)
+    .post(`/api/v1/admin/orgs/import?${query}`)
+    .set(auth(token))
+    .set('content-type', contentType)
+    .send(Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8'));
 function expectProblem(res: request.Response, status: number, code: string) {
   expect({ status: res.status, code: res.body.code }).toEqual({ status, code });
   expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
 }
-const orgCount = async () => Number((await tdb.db.selectFrom('org').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+const orgCount = async () =>
+  Number(
+    (
+      await tdb.db
+        .selectFrom('org')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 const cc = (n: number) => makeCreditCode(`91330503MA2C${String(n).padStart(5, '0')}`);
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 test('a mixed UTF-8 (BOM) file: dry run report row by row, refused as a whole, then imported with skipInvalid', async () => {
-  const existing = await request(app).post('/api/v1/admin/orgs').set(auth(admin)).send({ type: 'enterprise', name: '湖州旧馆纺织有限公司', creditCode: cc(1), townCode: 'NX-T-JGZ', regulatorCode: 'NX-FGJXJ' });
+  const existing = await request(app)
+    .post('/api/v1/admin/orgs')
+    .set(auth(admin))
+    .send({ type: 'enterprise', name: '湖州旧馆纺织有限公司', creditCode: cc(1), townCode: 'NX-T-JGZ', regulatorCode: 'NX-FGJXJ' });
   expect(existing.status).toBe(201);
   const csv = [
     'type,name,creditCode,townCode,regulatorCode,certRereviewBy,address',
@@ -92,7 +107,11 @@ test('a mixed UTF-8 (BOM) file: dry run report row by row, refused as a whole, t
 });
 
 test('a GBK file with Chinese headers (as Excel saves it) is read as GBK', async () => {
-  const csv = ['类型,单位名称,统一社会信用代码,所属镇（开发区）,行业监管部门,地址', `企业,湖州练市智造有限公司,${cc(20)},练市镇,南浔区住房和城乡建设局,练市镇花园路9号`, `事业单位,练市镇安全生产服务中心,${makeCreditCode('12330503MB0000020')},NX-T-LSZ,NX-ZJJ,`].join('\n');
+  const csv = [
+    '类型,单位名称,统一社会信用代码,所属镇（开发区）,行业监管部门,地址',
+    `企业,湖州练市智造有限公司,${cc(20)},练市镇,南浔区住房和城乡建设局,练市镇花园路9号`,
+    `事业单位,练市镇安全生产服务中心,${makeCreditCode('12330503MB0000020')},NX-T-LSZ,NX-ZJJ,`,
+  ].join('\n');
   const gbk = iconv.encode(csv, 'gbk');
   expect(() => new TextDecoder('utf-8', { fatal: true }).decode(gbk)).toThrow();
   const dry = await importCsv(gbk, 'dryRun=true', 'text/csv');
@@ -101,7 +120,11 @@ test('a GBK file with Chinese headers (as Excel saves it) is read as GBK', async
   expect(dry.body.rows.map((r: { name: string }) => r.name)).toEqual(['湖州练市智造有限公司', '练市镇安全生产服务中心']);
   const done = await importCsv(gbk, 'dryRun=false', 'text/csv');
   expect(done.body).toMatchObject({ imported: true, counts: { created: 2 } });
-  expect(await tdb.db.selectFrom('org').select(['name', 'address', 'regulator_code']).where('credit_code', '=', cc(20)).executeTakeFirstOrThrow()).toEqual({ name: '湖州练市智造有限公司', address: '练市镇花园路9号', regulator_code: 'NX-ZJJ' });
+  expect(await tdb.db.selectFrom('org').select(['name', 'address', 'regulator_code']).where('credit_code', '=', cc(20)).executeTakeFirstOrThrow()).toEqual({
+    name: '湖州练市智造有限公司',
+    address: '练市镇花园路9号',
+    regulator_code: 'NX-ZJJ',
+  });
 });
 
 test('a body that is not CSV is refused with a problem, and nothing changes', async () => {
@@ -124,13 +147,22 @@ test('never half done: a failure while writing row 1,500 of 2,000 leaves none of
   expect(dry.body.counts).toMatchObject({ created: 2000, refused: 0 });
   const before = await orgCount();
   // the database refuses one row in the middle (as a constraint or a lost connection would)
-  await sql`create function refuse_row() returns trigger language plpgsql as $$ begin if new.name = '批量企业1500' then raise exception 'simulated failure'; end if; return new; end $$`.execute(tdb.db);
+  await sql`create function refuse_row() returns trigger language plpgsql as $$ begin if new.name = '批量企业1500' then raise exception 'simulated failure'; end if; return new; end $$`.execute(
+    tdb.db,
+  );
   await sql`create trigger refuse_row before insert on org for each row execute function refuse_row()`.execute(tdb.db);
   const failed = await importCsv(csv, 'dryRun=false');
   expect(failed.status).toBe(500);
   expect(failed.headers['content-type']).toMatch(/application\/problem\+json/);
   expect(await orgCount()).toBe(before);
-  expect(await tdb.db.selectFrom('audit_log').select('id').where('action', '=', 'org.import').where('details', '@>', sql<string>`'{"counts":{"created":2000}}'::jsonb`).execute()).toEqual([]);
+  expect(
+    await tdb.db
+      .selectFrom('audit_log')
+      .select('id')
+      .where('action', '=', 'org.import')
+      .where('details', '@>', sql<string>`'{"counts":{"created":2000}}'::jsonb`)
+      .execute(),
+  ).toEqual([]);
   await sql`drop trigger refuse_row on org`.execute(tdb.db);
   const ok = await importCsv(csv, 'dryRun=false');
   expect(ok.body).toMatchObject({ imported: true, counts: { created: 2000 } });

@@ -1,4 +1,4 @@
-import { Kysely, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 /** Service ratings (好差评, 国办发〔2019〕51号): one per ended claim or title application, by its applicant. */
 export async function up(db: Kysely<any>): Promise<void> {

@@ -31,10 +31,15 @@ test('a deadline in an unknown year is provisional and is recomputed when that y
 
   const c = await startCertificateClaim(env.client, tdb.db, taskQueue);
   await eventually(() => task(c.taskId('unit_verification')), 'unit task');
-  await c.handle.executeUpdate(decideUpdate, { args: [{ taskId: c.taskId('unit_verification'), actor: await actor(tdb.db, 'unit.jgjx'), decision: 'approve' }] });
+  await c.handle.executeUpdate(decideUpdate, {
+    args: [{ taskId: c.taskId('unit_verification'), actor: await actor(tdb.db, 'unit.jgjx'), decision: 'approve' }],
+  });
   const before = await task(c.taskId('bureau_review'));
   expect(before.due_provisional).toBe(true);
-  expect(before.due_calendar).toMatchObject({ provisional: true, years: expect.arrayContaining([expect.objectContaining({ year: unknownYear, version: null })]) });
+  expect(before.due_calendar).toMatchObject({
+    provisional: true,
+    years: expect.arrayContaining([expect.objectContaining({ year: unknownYear, version: null })]),
+  });
   expect(before.due_on!.startsWith(`${unknownYear}-01-`)).toBe(true);
 
   // the State Council notice for the new year is published: New Year's Day 01-01..01-03 plus two weekday holidays
@@ -47,7 +52,15 @@ test('a deadline in an unknown year is provisional and is recomputed when that y
     return t.due_provisional ? null : t;
   }, 'the recomputed deadline');
   expect(after.due_on! > before.due_on!).toBe(true);
-  expect(after.due_calendar).toMatchObject({ provisional: false, years: expect.arrayContaining([expect.objectContaining({ year: unknownYear, version: 1, source: 'test notice' })]) });
-  const recomputed = await tdb.db.selectFrom('timeline').selectAll().where('subject_id', '=', c.id).where('event', '=', 'deadline_recomputed').executeTakeFirstOrThrow();
+  expect(after.due_calendar).toMatchObject({
+    provisional: false,
+    years: expect.arrayContaining([expect.objectContaining({ year: unknownYear, version: 1, source: 'test notice' })]),
+  });
+  const recomputed = await tdb.db
+    .selectFrom('timeline')
+    .selectAll()
+    .where('subject_id', '=', c.id)
+    .where('event', '=', 'deadline_recomputed')
+    .executeTakeFirstOrThrow();
   expect(recomputed.data).toMatchObject({ from: before.due_on, to: after.due_on, provisional: false });
 });
