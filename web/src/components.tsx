@@ -212,7 +212,7 @@ export function OpinionsView({ claim }: { claim: Claim }) {
           <Space wrap size={4}>
             <Tag color={e.decision === 'approve' ? 'green' : e.decision === 'reject' ? 'red' : 'orange'}>{decisionAt(e.stage, e.decision)}</Tag>
             <span>{e.orgName}</span>
-            <span>{e.actorName}</span>
+            <span>{actorShown(e)}</span>
             <Typography.Text type="secondary">{fmt(e.at)}</Typography.Text>
           </Space>
           {e.comment && <div>{e.comment}</div>}

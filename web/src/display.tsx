@@ -14,6 +14,13 @@ const KEY = 'zj.largeText';
 const BASE: ThemeConfig['token'] = {
   colorPrimary: '#0958d9',
   colorLink: '#0958d9',
+  // hovered and pressed buttons and links keep the contrast (antd derives lighter shades by default)
+  colorPrimaryHover: '#003eb3',
+  colorPrimaryActive: '#002c8c',
+  colorLinkHover: '#003eb3',
+  colorLinkActive: '#002c8c',
+  colorErrorHover: '#a8071a',
+  colorErrorActive: '#820014',
   colorError: '#cf1322',
   colorSuccess: '#237804',
   colorWarning: '#ad6800',

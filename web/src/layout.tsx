@@ -141,9 +141,20 @@ export function PublicLayout({ children }: { children: ReactNode }) {
           <SafetyCertificateOutlined /> {screens.md ? '政务服务 · 办件公开' : '办件公开'}
         </Link>
         {/* white on the red bar: antd's dark menu text (65 % white) is below 4.5:1 there */}
-        <ConfigProvider theme={{ components: { Menu: { darkItemColor: '#fff', darkItemHoverColor: '#fff', darkItemSelectedColor: '#fff', darkItemBg: 'transparent', darkItemSelectedBg: '#8c0e13', darkPopupBg: '#8c0e13' } } }}>
-          <Menu theme="dark" mode="horizontal" selectedKeys={items.filter((i) => loc.pathname.startsWith(i.key)).map((i) => i.key)} items={items} style={{ flex: 1, minWidth: 0, background: 'transparent' }} />
-        </ConfigProvider>
+        {screens.md ? (
+          <ConfigProvider theme={{ components: { Menu: { darkItemColor: '#fff', darkItemHoverColor: '#fff', darkItemSelectedColor: '#fff', darkItemBg: 'transparent', darkItemSelectedBg: '#8c0e13', darkPopupBg: '#8c0e13' } } }}>
+            <Menu theme="dark" mode="horizontal" selectedKeys={items.filter((i) => loc.pathname.startsWith(i.key)).map((i) => i.key)} items={items} style={{ flex: 1, minWidth: 0, background: 'transparent' }} />
+          </ConfigProvider>
+        ) : (
+          // on a phone three plain links: antd's overflowing menu hides items with aria-hidden yet keeps them focusable
+          <nav aria-label="公开服务" className="public-nav" style={{ flex: 1, minWidth: 0, display: 'flex', gap: 10, overflowX: 'auto' }}>
+            {items.map((i) => (
+              <span key={i.key} aria-current={loc.pathname.startsWith(i.key) ? 'page' : undefined} style={{ whiteSpace: 'nowrap', fontWeight: loc.pathname.startsWith(i.key) ? 600 : 400 }}>
+                {i.label}
+              </span>
+            ))}
+          </nav>
+        )}
         <LargeTextToggle />
         <Link to={user ? '/' : '/login'} style={{ color: '#fff', whiteSpace: 'nowrap' }}>
           {user ? <Tag color="gold">进入工作台</Tag> : '登录'}

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { chooseEmployer, confirmDialog, decideInBrowser, openConfirmation, pickDate, reloadUntil, screenshot, attachMaterials } from './system';
 import { useSkippingJourney, type SkippingSystem } from './skippingSystem';
+import { printedPages } from './pdf';
 import { demoAccounts } from '../../db/seed';
 import { shanghaiDate } from '../../platform/calendar/workdays';
 
@@ -195,6 +196,8 @@ test('the shortage-talent claim: the form checks as the API does, the first year
   await desk.getByText('附件2-2').first().waitFor();
   await desk.getByText('湖州菱湖物流运输有限公司').first().waitFor();
   await screenshot(desk, 'claims-12-print-form-2-2');
+  // one A4 sheet per copy
+  expect(await printedPages(desk, '10mm')).toBe(3);
 
   // the bureau's reports: the chart, and the funds table exported as CSV
   const bureau = await person('bureau1');

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SCREENSHOTS, chooseEmployer, confirmDialog, decideInBrowser, launchBrowser, loginAs, newContext, openConfirmation, pickDate, screenshot, startSystem, type RunningSystem, attachMaterials, reloadUntil, SAMPLE_PDF, SAMPLE_PNG } from './system';
 import { demoAccounts } from '../../db/seed';
+import { printedPages } from './pdf';
 
 jest.setTimeout(600_000);
 
@@ -178,6 +179,9 @@ test('certificate claim: applicant submits, three clerks decide in the browser, 
   expect(await applicant.locator('.paper').count()).toBe(3);
   await applicant.getByText('第三联　申请人所在单位存档').waitFor();
   await screenshot(applicant, '12-print-form-2-1');
+  // one A4 sheet per copy, with 10 mm margins or none
+  expect(await printedPages(applicant, '10mm')).toBe(3);
+  expect(await printedPages(applicant, '0')).toBe(3);
 
   // the same progress on a phone
   const phoneCtx = await newContext(browser, sys.base, { mobile: true });

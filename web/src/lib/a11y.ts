@@ -4,6 +4,7 @@
  *   and not where a screen reader looks): it is moved to the Select's combobox input.
  * - a Radio.Group is a plain <div>: it gets role="radiogroup" (where `aria-required` is allowed) and the name of its
  *   form label; a Checkbox.Group gets role="group".
+ * - a table's row-selection checkbox has no label: it is named after its row's first cell.
  * One MutationObserver on the document keeps every page repaired as antd renders.
  */
 function repair(root: ParentNode): void {
@@ -12,6 +13,17 @@ function repair(root: ParentNode): void {
     sel.removeAttribute('aria-required');
     const input = sel.querySelector('input');
     if (input && req) input.setAttribute('aria-required', req);
+  });
+  // a table's row-selection checkboxes are named after their row (全选 in the header)
+  root.querySelectorAll<HTMLInputElement>('.ant-table-selection-column input[type="checkbox"]:not([aria-label])').forEach((box) => {
+    const row = box.closest('tr');
+    if (!row) return;
+    if (row.closest('thead')) {
+      box.setAttribute('aria-label', '全选');
+      return;
+    }
+    const cell = [...row.querySelectorAll('td')].find((td) => !td.classList.contains('ant-table-selection-column') && td.textContent?.trim());
+    box.setAttribute('aria-label', `选择：${cell?.textContent?.trim() ?? ''}`);
   });
   root.querySelectorAll<HTMLElement>('.ant-radio-group:not([role])').forEach((g) => {
     g.setAttribute('role', 'radiogroup');

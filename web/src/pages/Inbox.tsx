@@ -111,7 +111,7 @@ export function InboxPage() {
           loading={list.loading}
           dataSource={rows}
           pagination={{ pageSize: 20, hideOnSinglePage: true }}
-          scroll={{ x: 1040 }}
+          scroll={{ x: 1120 }}
           locale={{ emptyText: state === 'open' ? '暂无待办任务' : '暂无任务' }}
           rowClassName={(t) => (t.overdue ? 'row-overdue' : '')}
           onRow={(t) => ({ 'data-task-row': t.subject.ref, 'data-subject-type': subjectType(t) }) as HTMLAttributes<HTMLElement>}
@@ -119,6 +119,7 @@ export function InboxPage() {
             {
               title: '申请编号',
               dataIndex: ['subject', 'ref'],
+              width: 180,
               sorter: (a, b) => a.subject.ref.localeCompare(b.subject.ref),
               render: (ref: string, t) => (
                 <Link to={`/tasks/${encodeURIComponent(t.id)}`} data-testid="task-link" data-ref={ref} className="nowrap">
@@ -129,6 +130,7 @@ export function InboxPage() {
             {
               title: '申请人',
               dataIndex: 'applicantName',
+              width: 100,
               sorter: (a, b) => (a.applicantName ?? '').localeCompare(b.applicantName ?? '', 'zh-CN'),
               render: (n: string | null) => <span className="nowrap" data-testid="task-applicant">{n ?? '—'}</span>,
             },

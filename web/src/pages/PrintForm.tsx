@@ -4,6 +4,7 @@ import { PrinterOutlined } from '@ant-design/icons';
 import { api, type Claim, type TimelineEntry } from '../lib/api';
 import { useLoad } from '../lib/hooks';
 import { errorText, level as levelLabel } from '../lib/labels';
+import { actorShown } from '../components';
 import { dayjs, TZ, fmtDate } from '../lib/time';
 
 const box = (on: boolean) => (on ? '☑' : '□');
@@ -24,7 +25,7 @@ function Opinion({ e, title, children }: { e?: TimelineEntry; title: string; chi
         <div className="opinion">{children}</div>
         {e?.comment && <div>意见：{e.comment}</div>}
         <div className="sign">
-          经办人：{e?.actorName ?? '　　　　'}　　单位（盖章）：{e?.orgName ?? '　　　　　　'}
+          经办人：{(e && actorShown(e)) || '　　　　'}　　单位（盖章）：{e?.orgName ?? '　　　　　　'}
           <br />
           {dateCn(e?.at)}
         </div>
