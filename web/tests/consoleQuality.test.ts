@@ -6,6 +6,7 @@
  * and the larger-text mode. Every screen saved is checked with axe-core (a11y.ts); other pages visited are checked
  * with checkA11y directly.
  */
+import { uploadRequiredMaterials } from '../../platform/materials/httpClient';
 import type { Page } from 'playwright-core';
 import { chooseEmployer, confirmDialog, decideInBrowser, openConfirmation, pickDate, reloadUntil, screenshot } from './system';
 import { checkA11y } from './a11y';
@@ -32,6 +33,10 @@ async function apiAs(username: string) {
   const login = await fetch(`${sys.base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': at }, body: JSON.stringify({ username, password: 'demo' }) });
   const { token } = (await login.json()) as { token: string };
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    // a claim carries the materials its form requires (附件2-1 / 附件2-2), uploaded first
+    if (method === 'POST' && path === '/nanxun/claims' && body && typeof body === 'object' && !('materials' in body)) {
+      body = { ...body, materials: await uploadRequiredMaterials(sys.base, token, 'nanxun_claim', String((body as { kind?: string }).kind ?? 'certificate')) };
+    }
     const res = await fetch(`${sys.base}/api/v1${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'x-forwarded-for': at }, body: body === undefined ? undefined : JSON.stringify(body) });
     const json = (await res.json()) as T;
     if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(json)}`);
