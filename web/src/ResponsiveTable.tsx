@@ -25,7 +25,8 @@ export function ResponsiveTable<T extends object>(props: TableProps<T>) {
   if (props.loading && !data.length) return <Card loading size="small" />;
   const empty = props.locale?.emptyText;
   if (!data.length) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={typeof empty === 'function' ? empty() : (empty ?? '暂无数据')} />;
-  const keyOf = (r: T, i: number): Key => (typeof props.rowKey === 'function' ? props.rowKey(r, i) : (valueAt(r, props.rowKey ?? 'key') as Key | undefined) ?? i);
+  const keyOf = (r: T, i: number): Key =>
+    typeof props.rowKey === 'function' ? props.rowKey(r, i) : ((valueAt(r, props.rowKey ?? 'key') as Key | undefined) ?? i);
   return (
     <div className="table-cards" role="list">
       {data.map((r, i) => {
@@ -37,7 +38,11 @@ export function ResponsiveTable<T extends object>(props: TableProps<T>) {
               {columns.map((c, j) => {
                 const v = valueAt(r, c.dataIndex);
                 const shown = c.render ? c.render(v, r, i) : v;
-                const content = (shown && typeof shown === 'object' && 'children' in (shown as object) && !('$$typeof' in (shown as object)) ? (shown as { children: ReactNode }).children : shown) as ReactNode;
+                const content = (
+                  shown && typeof shown === 'object' && 'children' in (shown as object) && !('$$typeof' in (shown as object))
+                    ? (shown as { children: ReactNode }).children
+                    : shown
+                ) as ReactNode;
                 return (
                   <div className="table-card-field" key={String(c.key ?? c.dataIndex ?? j)}>
                     <dt>{c.title as ReactNode}</dt>

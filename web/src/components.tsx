@@ -2,13 +2,26 @@ import { useEffect, type HTMLAttributes, type ReactNode } from 'react';
 import { Descriptions, Empty, Space, Steps, Tag, Timeline, Tooltip, Typography } from 'antd';
 import { ClockCircleOutlined, ExclamationCircleOutlined, WarningOutlined } from '@ant-design/icons';
 import type { Claim, Task, TimelineEntry } from './lib/api';
-import { CLAIM_STATUS_COLOR, EMPLOYER_NATURE, TASK_STATE_COLOR, claimKind, claimStatus, decision, event, level, stage, taskKind, taskState } from './lib/labels';
+import {
+  CLAIM_STATUS_COLOR,
+  EMPLOYER_NATURE,
+  TASK_STATE_COLOR,
+  claimKind,
+  claimStatus,
+  decision,
+  event,
+  level,
+  stage,
+  taskKind,
+  taskState,
+} from './lib/labels';
 import { fmt, fmtDate, yuan } from './lib/time';
 import { MATERIAL_KIND } from './materials';
 
 /** The unit's approve/reject reads 属实 / 不属实 on the form; every other stage 核准 / 不核准. */
 export function decisionAt(stageCode: string | null | undefined, d: string | null | undefined): string {
-  if ((stageCode === 'unit_verification' || stageCode === 'instalment_verification') && (d === 'approve' || d === 'reject')) return d === 'approve' ? '属实' : '不属实';
+  if ((stageCode === 'unit_verification' || stageCode === 'instalment_verification') && (d === 'approve' || d === 'reject'))
+    return d === 'approve' ? '属实' : '不属实';
   return decision(d);
 }
 
@@ -18,7 +31,11 @@ export const uid = (): string =>
     : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${Math.random().toString(36).slice(2)}`;
 
 export function ClaimStatusTag({ status }: { status: string }) {
-  return <Tag color={CLAIM_STATUS_COLOR[status] ?? 'default'} data-testid="claim-status">{claimStatus(status)}</Tag>;
+  return (
+    <Tag color={CLAIM_STATUS_COLOR[status] ?? 'default'} data-testid="claim-status">
+      {claimStatus(status)}
+    </Tag>
+  );
 }
 
 export function TaskStateTag({ state }: { state: string }) {
@@ -52,7 +69,9 @@ export function DueMark({ task }: { task: Pick<Task, 'state' | 'dueOn' | 'dueAt'
           即将到期 · 剩 {left ?? '?'} 个工作日
         </Tag>
       ) : (
-        <Tag color="blue" icon={<ClockCircleOutlined />}>剩 {left ?? '?'} 个工作日</Tag>
+        <Tag color="blue" icon={<ClockCircleOutlined />}>
+          剩 {left ?? '?'} 个工作日
+        </Tag>
       )}
       {prov}
     </Space>
@@ -77,7 +96,13 @@ export const SYSTEM_ACTOR = 'system';
 export function TimelineView({ entries }: { entries: TimelineEntry[] }) {
   if (!entries.length) return <Empty description="暂无记录" />;
   const color = (e: TimelineEntry) =>
-    e.event === 'escalated_overdue' || e.decision === 'reject' || e.event === 'rejected' ? 'red' : e.event === 'deadline_warning' || e.event === 'supplement_requested' ? 'orange' : e.event === 'paid' || e.event === 'closed_paid' ? 'green' : 'blue';
+    e.event === 'escalated_overdue' || e.decision === 'reject' || e.event === 'rejected'
+      ? 'red'
+      : e.event === 'deadline_warning' || e.event === 'supplement_requested'
+        ? 'orange'
+        : e.event === 'paid' || e.event === 'closed_paid'
+          ? 'green'
+          : 'blue';
   return (
     <Timeline
       items={entries.map((e, i) => ({
@@ -88,16 +113,21 @@ export function TimelineView({ entries }: { entries: TimelineEntry[] }) {
             <Space wrap size={4}>
               <Typography.Text strong>{stage(e.stage)}</Typography.Text>
               <span>{event(e.event)}</span>
-              {e.decision && <Tag color={e.decision === 'approve' ? 'green' : e.decision === 'reject' ? 'red' : 'orange'}>{decisionAt(e.stage, e.decision)}</Tag>}
+              {e.decision && (
+                <Tag color={e.decision === 'approve' ? 'green' : e.decision === 'reject' ? 'red' : 'orange'}>{decisionAt(e.stage, e.decision)}</Tag>
+              )}
             </Space>
             <div style={{ color: '#595959', fontSize: 13 }} data-testid="timeline-who">
               {[fmt(e.at), e.orgName, actorShown(e)].filter(Boolean).join(' · ')}
             </div>
             {e.comment && <div style={{ marginTop: 2 }}>{isOpinion(e) ? `意见：${e.comment}` : e.comment}</div>}
-            {Array.isArray(e.details?.missingKinds) && <div style={{ marginTop: 2 }}>需补交：{(e.details!.missingKinds as string[]).map((k) => MATERIAL_KIND[k] ?? k).join('、')}</div>}
+            {Array.isArray(e.details?.missingKinds) && (
+              <div style={{ marginTop: 2 }}>需补交：{(e.details!.missingKinds as string[]).map((k) => MATERIAL_KIND[k] ?? k).join('、')}</div>
+            )}
             {Array.isArray(e.details?.materials) && (
               <div style={{ marginTop: 2, color: '#666', fontSize: 13 }} data-testid="timeline-materials">
-                办理时材料：{(e.details!.materials as { kind: string }[]).length} 份（{[...new Set((e.details!.materials as { kind: string }[]).map((m) => MATERIAL_KIND[m.kind] ?? m.kind))].join('、')}）
+                办理时材料：{(e.details!.materials as { kind: string }[]).length} 份（
+                {[...new Set((e.details!.materials as { kind: string }[]).map((m) => MATERIAL_KIND[m.kind] ?? m.kind))].join('、')}）
               </div>
             )}
           </div>
@@ -121,7 +151,8 @@ export function ClaimSteps({ claim, direction }: { claim: Claim; direction?: 'ho
   const finished = ['paid', 'completed', 'awaiting_next_instalment'].includes(claim.status);
   const currentIdx = finished ? NANXUN_STEPS.length : Math.max(0, NANXUN_STEPS.indexOf(claim.stage as (typeof NANXUN_STEPS)[number]));
   const rejected = claim.status === 'rejected' || claim.status === 'clawed_back';
-  const latest = (kind: string) => [...claim.tasks].reverse().find((t) => t.kind === kind || (kind === 'unit_verification' && t.kind === 'instalment_verification'));
+  const latest = (kind: string) =>
+    [...claim.tasks].reverse().find((t) => t.kind === kind || (kind === 'unit_verification' && t.kind === 'instalment_verification'));
   const paidAt = claim.instalments.find((i) => i.paidAt)?.paidAt;
 
   const items = NANXUN_STEPS.map((s, i) => {
@@ -147,8 +178,8 @@ export function ClaimSteps({ claim, direction }: { claim: Claim; direction?: 'ho
       status,
       description: (
         <div style={{ fontSize: 12 }}>
-          {lines.filter(Boolean).map((l, k) => (
-            <div key={k}>{l}</div>
+          {lines.filter(Boolean).map((l) => (
+            <div key={l}>{l}</div>
           ))}
         </div>
       ),
@@ -165,20 +196,36 @@ export function ClaimFormDescriptions({ claim, column }: { claim: Claim; column?
     previousAwards?: string[];
     declaration?: { accepted?: boolean; at?: string };
   };
-  const nature = f.employerNature ? `${EMPLOYER_NATURE[String(f.employerNature)] ?? f.employerNature}${f.employerNatureOther ? `（${String(f.employerNatureOther)}）` : ''}` : '—';
+  const nature = f.employerNature
+    ? `${EMPLOYER_NATURE[String(f.employerNature)] ?? f.employerNature}${f.employerNatureOther ? `（${String(f.employerNatureOther)}）` : ''}`
+    : '—';
   return (
     <Descriptions bordered size="small" column={column ?? { xs: 1, sm: 1, md: 1, lg: 1, xl: 2, xxl: 2 }}>
-      <Descriptions.Item label="申请编号"><span className="nowrap">{claim.applicationNo}</span></Descriptions.Item>
+      <Descriptions.Item label="申请编号">
+        <span className="nowrap">{claim.applicationNo}</span>
+      </Descriptions.Item>
       <Descriptions.Item label="申请类别">{claimKind(claim.kind)}</Descriptions.Item>
       <Descriptions.Item label="姓名">{claim.applicant.name}</Descriptions.Item>
-      <Descriptions.Item label="身份证号码"><span className="nowrap" data-testid="detail-id-number">{claim.applicant.idNumber}</span></Descriptions.Item>
+      <Descriptions.Item label="身份证号码">
+        <span className="nowrap" data-testid="detail-id-number">
+          {claim.applicant.idNumber}
+        </span>
+      </Descriptions.Item>
       <Descriptions.Item label="工作单位">{claim.employer.name}</Descriptions.Item>
       <Descriptions.Item label="职务">{String(f.position ?? '—')}</Descriptions.Item>
       <Descriptions.Item label="单位性质">{nature}</Descriptions.Item>
       <Descriptions.Item label="工作单位地址">{String(f.employerAddress ?? '—')}</Descriptions.Item>
-      <Descriptions.Item label="单位电话"><span className="nowrap">{String(f.employerPhone ?? '—')}</span></Descriptions.Item>
-      <Descriptions.Item label="手机号码"><span className="nowrap" data-testid="detail-phone">{claim.applicant.phone || '—'}</span></Descriptions.Item>
-      <Descriptions.Item label="证书编号"><span className="nowrap">{f.certificate?.number ?? '—'}</span></Descriptions.Item>
+      <Descriptions.Item label="单位电话">
+        <span className="nowrap">{String(f.employerPhone ?? '—')}</span>
+      </Descriptions.Item>
+      <Descriptions.Item label="手机号码">
+        <span className="nowrap" data-testid="detail-phone">
+          {claim.applicant.phone || '—'}
+        </span>
+      </Descriptions.Item>
+      <Descriptions.Item label="证书编号">
+        <span className="nowrap">{f.certificate?.number ?? '—'}</span>
+      </Descriptions.Item>
       <Descriptions.Item label="证书级别">{level(f.certificate?.level ?? String(f.level ?? ''))}</Descriptions.Item>
       <Descriptions.Item label="发证日期">{fmtDate(f.certificate?.issuedOn)}</Descriptions.Item>
       <Descriptions.Item label="领取日期">{fmtDate(f.certificate?.receivedOn)}</Descriptions.Item>
@@ -190,7 +237,9 @@ export function ClaimFormDescriptions({ claim, column }: { claim: Claim; column?
           <Descriptions.Item label="企业首次引入">{f.employment.firstIntroduction ? '是' : '否'}</Descriptions.Item>
         </>
       )}
-      <Descriptions.Item label="已申请奖励">{f.previousAwards?.length ? f.previousAwards.map((l) => `已申请${level(l)}奖励`).join('、') : '无申请任何奖励'}</Descriptions.Item>
+      <Descriptions.Item label="已申请奖励">
+        {f.previousAwards?.length ? f.previousAwards.map((l) => `已申请${level(l)}奖励`).join('、') : '无申请任何奖励'}
+      </Descriptions.Item>
       <Descriptions.Item label="申请金额">{yuan(claim.amountYuan)}</Descriptions.Item>
       <Descriptions.Item label="申请人声明" span={2}>
         {f.declaration?.accepted ? `已声明所填内容及资料属实，未向其他部门申请过同类奖励（${fmt(f.declaration.at)}）` : '—'}
@@ -207,8 +256,8 @@ export function OpinionsView({ claim }: { claim: Claim }) {
   if (!decided.length) return <Typography.Text type="secondary">尚无审核意见</Typography.Text>;
   return (
     <Descriptions bordered size="small" column={1}>
-      {decided.map((e, i) => (
-        <Descriptions.Item key={i} label={`${stage(e.stage)}意见`}>
+      {decided.map((e) => (
+        <Descriptions.Item key={`${e.stage}-${e.at}`} label={`${stage(e.stage)}意见`}>
           <Space wrap size={4}>
             <Tag color={e.decision === 'approve' ? 'green' : e.decision === 'reject' ? 'red' : 'orange'}>{decisionAt(e.stage, e.decision)}</Tag>
             <span>{e.orgName}</span>

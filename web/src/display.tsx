@@ -56,7 +56,9 @@ export function DisplayProvider({ children }: { children: ReactNode }) {
     document.documentElement.classList.toggle('large-text', large);
   }, [large]);
   const theme = useMemo<ThemeConfig>(
-    () => ({ token: { ...BASE, ...(large ? { fontSize: 18, fontSizeSM: 16, fontSizeLG: 20, controlHeight: 40, controlHeightSM: 32, controlHeightLG: 48 } : {}) } }),
+    () => ({
+      token: { ...BASE, ...(large ? { fontSize: 18, fontSizeSM: 16, fontSizeLG: 20, controlHeight: 40, controlHeightSM: 32, controlHeightLG: 48 } : {}) },
+    }),
     [large],
   );
   const value = useMemo(() => ({ large, setLarge }), [large, setLarge]);

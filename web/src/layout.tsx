@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router-dom';
-import { Button, ConfigProvider, Layout, Menu, Dropdown, Avatar, Space, Typography, Grid, Tag, Badge } from 'antd';
+import { Button, ConfigProvider, Layout, Menu, Dropdown, Avatar, Space, Grid, Tag, Badge } from 'antd';
 import type { MenuProps } from 'antd';
 import {
   InboxOutlined,
@@ -64,18 +64,39 @@ export function ConsoleLayout({ children }: { children: ReactNode }) {
   if (has('expert')) items.push({ key: '/zhejiang/ballots', icon: <CheckSquareOutlined />, label: <Link to="/zhejiang/ballots">评审投票</Link> });
   if (has('admin', 'auditor')) items.push({ key: '/admin/orgs', icon: <ApartmentOutlined />, label: <Link to="/admin/orgs">单位管理</Link> });
   if (has('admin')) items.push({ key: '/admin/accounts', icon: <IdcardOutlined />, label: <Link to="/admin/accounts">账号管理</Link> });
-  if (has('bureau_reviewer', 'admin')) items.push({ key: '/nanxun/application-periods', icon: <CalendarOutlined />, label: <Link to="/nanxun/application-periods">集中申请期</Link> });
+  if (has('bureau_reviewer', 'admin'))
+    items.push({ key: '/nanxun/application-periods', icon: <CalendarOutlined />, label: <Link to="/nanxun/application-periods">集中申请期</Link> });
   if (has(...REPORT_ROLES)) items.push({ key: '/reports', icon: <BarChartOutlined />, label: <Link to="/reports">统计报表</Link> });
   items.push(
     { key: '/public/progress', icon: <GlobalOutlined />, label: <Link to="/public/progress">进度查询（公开）</Link> },
     { key: '/public/notices', icon: <NotificationOutlined />, label: <Link to="/public/notices">公示公告</Link> },
   );
-  const selected = items.map((i) => i.key).filter((k) => loc.pathname === k || loc.pathname.startsWith(`${k}/`)).sort((a, b) => b.length - a.length)[0];
+  const selected = items
+    .map((i) => i.key)
+    .filter((k) => loc.pathname === k || loc.pathname.startsWith(`${k}/`))
+    .sort((a, b) => b.length - a.length)[0];
 
   const userMenu: MenuProps['items'] = [
-    { key: 'who', disabled: true, label: <span>{user?.orgName ?? '个人用户'}<br />{user?.roles.map(role).join('、')}</span> },
+    {
+      key: 'who',
+      disabled: true,
+      label: (
+        <span>
+          {user?.orgName ?? '个人用户'}
+          <br />
+          {user?.roles.map(role).join('、')}
+        </span>
+      ),
+    },
     { type: 'divider' },
-    { key: 'logout', icon: <LogoutOutlined />, label: '退出登录', onClick: () => { void logout().then(() => nav('/login')); } },
+    {
+      key: 'logout',
+      icon: <LogoutOutlined />,
+      label: '退出登录',
+      onClick: () => {
+        void logout().then(() => nav('/login'));
+      },
+    },
     { key: 'password', icon: <LockOutlined />, label: '修改密码', onClick: () => nav('/change-password') },
   ];
 
@@ -83,22 +104,51 @@ export function ConsoleLayout({ children }: { children: ReactNode }) {
     <Layout style={{ minHeight: '100vh' }}>
       <Header style={{ display: 'flex', alignItems: 'center', gap: 12, padding: mobile ? '0 12px' : '0 24px', background: '#001529' }} className="no-print">
         {mobile && (
-          <Button type="text" icon={<MenuOutlined style={{ color: '#fff', fontSize: 18 }} />} onClick={() => setCollapsed(!collapsed)} aria-label="菜单" aria-expanded={!collapsed} data-testid="menu-toggle" />
+          <Button
+            type="text"
+            icon={<MenuOutlined style={{ color: '#fff', fontSize: 18 }} />}
+            onClick={() => setCollapsed(!collapsed)}
+            aria-label="菜单"
+            aria-expanded={!collapsed}
+            data-testid="menu-toggle"
+          />
         )}
         <Link to="/" className="app-brand" style={{ flex: 1, minWidth: 0 }}>
           <SafetyCertificateOutlined /> {mobile ? '人才激励审批' : '安全生产人才激励与职称评审 · 审批系统'}
         </Link>
         <LargeTextToggle />
-        <Link to="/notifications" data-testid="notifications-link" aria-label={unread ? `消息，${unread} 条未读` : '消息，没有未读'} style={{ color: '#fff', display: 'inline-flex', alignItems: 'center' }}>
+        <Link
+          to="/notifications"
+          data-testid="notifications-link"
+          aria-label={unread ? `消息，${unread} 条未读` : '消息，没有未读'}
+          style={{ color: '#fff', display: 'inline-flex', alignItems: 'center' }}
+        >
           <Badge count={unread} size="small" overflowCount={99} aria-hidden>
             <BellOutlined style={{ color: '#fff', fontSize: 18 }} aria-hidden />
           </Badge>
           {!mobile && <span style={{ marginLeft: 6 }}>消息</span>}
         </Link>
         <Dropdown menu={{ items: userMenu }} placement="bottomRight" trigger={['click']}>
-          <Space style={{ color: '#fff', cursor: 'pointer' }} data-testid="user-menu" role="button" tabIndex={0} aria-label={`用户菜单：${user?.displayName ?? ''}`}>
+          <Space
+            style={{ color: '#fff', cursor: 'pointer' }}
+            data-testid="user-menu"
+            role="button"
+            tabIndex={0}
+            aria-label={`用户菜单：${user?.displayName ?? ''}`}
+          >
             <Avatar size="small" icon={<UserOutlined />} style={{ background: '#1677ff' }} />
-            <span style={{ color: '#fff', maxWidth: mobile ? 96 : 300, display: 'inline-block', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', verticalAlign: 'middle', lineHeight: '64px' }}>
+            <span
+              style={{
+                color: '#fff',
+                maxWidth: mobile ? 96 : 300,
+                display: 'inline-block',
+                overflow: 'hidden',
+                textOverflow: 'ellipsis',
+                whiteSpace: 'nowrap',
+                verticalAlign: 'middle',
+                lineHeight: '64px',
+              }}
+            >
               {user?.displayName}
             </span>
           </Space>
@@ -117,7 +167,13 @@ export function ConsoleLayout({ children }: { children: ReactNode }) {
           className="no-print"
           style={mobile ? { position: 'absolute', zIndex: 10, height: '100%' } : undefined}
         >
-          <Menu mode="inline" selectedKeys={selected ? [selected] : []} items={items} onClick={() => mobile && setCollapsed(true)} style={{ height: '100%', borderRight: 0 }} />
+          <Menu
+            mode="inline"
+            selectedKeys={selected ? [selected] : []}
+            items={items}
+            onClick={() => mobile && setCollapsed(true)}
+            style={{ height: '100%', borderRight: 0 }}
+          />
         </Sider>
         <Content className="app-content">{children}</Content>
       </Layout>
@@ -142,14 +198,37 @@ export function PublicLayout({ children }: { children: ReactNode }) {
         </Link>
         {/* white on the red bar: antd's dark menu text (65 % white) is below 4.5:1 there */}
         {screens.md ? (
-          <ConfigProvider theme={{ components: { Menu: { darkItemColor: '#fff', darkItemHoverColor: '#fff', darkItemSelectedColor: '#fff', darkItemBg: 'transparent', darkItemSelectedBg: '#8c0e13', darkPopupBg: '#8c0e13' } } }}>
-            <Menu theme="dark" mode="horizontal" selectedKeys={items.filter((i) => loc.pathname.startsWith(i.key)).map((i) => i.key)} items={items} style={{ flex: 1, minWidth: 0, background: 'transparent' }} />
+          <ConfigProvider
+            theme={{
+              components: {
+                Menu: {
+                  darkItemColor: '#fff',
+                  darkItemHoverColor: '#fff',
+                  darkItemSelectedColor: '#fff',
+                  darkItemBg: 'transparent',
+                  darkItemSelectedBg: '#8c0e13',
+                  darkPopupBg: '#8c0e13',
+                },
+              },
+            }}
+          >
+            <Menu
+              theme="dark"
+              mode="horizontal"
+              selectedKeys={items.filter((i) => loc.pathname.startsWith(i.key)).map((i) => i.key)}
+              items={items}
+              style={{ flex: 1, minWidth: 0, background: 'transparent' }}
+            />
           </ConfigProvider>
         ) : (
           // on a phone three plain links: antd's overflowing menu hides items with aria-hidden yet keeps them focusable
           <nav aria-label="公开服务" className="public-nav" style={{ flex: 1, minWidth: 0, display: 'flex', gap: 10, overflowX: 'auto' }}>
             {items.map((i) => (
-              <span key={i.key} aria-current={loc.pathname.startsWith(i.key) ? 'page' : undefined} style={{ whiteSpace: 'nowrap', fontWeight: loc.pathname.startsWith(i.key) ? 600 : 400 }}>
+              <span
+                key={i.key}
+                aria-current={loc.pathname.startsWith(i.key) ? 'page' : undefined}
+                style={{ whiteSpace: 'nowrap', fontWeight: loc.pathname.startsWith(i.key) ? 600 : 400 }}
+              >
                 {i.label}
               </span>
             ))}

@@ -83,15 +83,40 @@ export async function openMaterial(m: MaterialItem, download = false): Promise<v
 }
 
 function Thumb({ item, preview }: { item: MaterialItem; preview?: string }) {
-  if (item.contentType.startsWith('image/') && preview) return <img src={preview} alt={`${MATERIAL_KIND[item.kind] ?? item.kind}预览：${item.fileName}`} style={{ width: 48, height: 48, objectFit: 'cover', borderRadius: 4, border: '1px solid #eee' }} />;
-  return <FilePdfOutlined style={{ fontSize: 36, color: item.contentType === 'application/pdf' ? '#cf1322' : '#999' }} aria-label={item.contentType === 'application/pdf' ? 'PDF 文件' : '图片文件'} role="img" />;
+  if (item.contentType.startsWith('image/') && preview)
+    return (
+      <img
+        src={preview}
+        alt={`${MATERIAL_KIND[item.kind] ?? item.kind}预览：${item.fileName}`}
+        style={{ width: 48, height: 48, objectFit: 'cover', borderRadius: 4, border: '1px solid #eee' }}
+      />
+    );
+  return (
+    <FilePdfOutlined
+      style={{ fontSize: 36, color: item.contentType === 'application/pdf' ? '#cf1322' : '#999' }}
+      aria-label={item.contentType === 'application/pdf' ? 'PDF 文件' : '图片文件'}
+      role="img"
+    />
+  );
 }
 
 /**
  * Upload per kind, each file shown with a preview and removable before the form is submitted. `value` is what the
  * submission will attach (its ids go into `materials`).
  */
-export function MaterialUploader({ kinds, optional = ['other'], value, onChange, showMissing }: { kinds: string[]; optional?: string[]; value: MaterialItem[]; onChange: (v: MaterialItem[]) => void; showMissing?: boolean }) {
+export function MaterialUploader({
+  kinds,
+  optional = ['other'],
+  value,
+  onChange,
+  showMissing,
+}: {
+  kinds: string[];
+  optional?: string[];
+  value: MaterialItem[];
+  onChange: (v: MaterialItem[]) => void;
+  showMissing?: boolean;
+}) {
   const { message } = App.useApp();
   const [busy, setBusy] = useState<string>();
   const [error, setError] = useState<string>();
@@ -99,7 +124,12 @@ export function MaterialUploader({ kinds, optional = ['other'], value, onChange,
   const inputs = useRef(new Map<string, HTMLInputElement | null>());
   const latest = useRef(value);
   latest.current = value;
-  useEffect(() => () => previews.current.forEach((u) => URL.revokeObjectURL(u)), []);
+  useEffect(
+    () => () => {
+      for (const u of previews.current.values()) URL.revokeObjectURL(u);
+    },
+    [],
+  );
 
   const pick = async (kind: string, files: FileList | null) => {
     if (!files?.length) return;
@@ -146,7 +176,11 @@ export function MaterialUploader({ kinds, optional = ['other'], value, onChange,
           <div key={kind} style={{ border: '1px dashed #d9d9d9', borderRadius: 6, padding: 8 }}>
             <Space wrap style={{ width: '100%', justifyContent: 'space-between' }}>
               <span>
-                {required && <span style={{ color: '#cf1322' }} aria-hidden="true">* </span>}
+                {required && (
+                  <span style={{ color: '#cf1322' }} aria-hidden="true">
+                    *{' '}
+                  </span>
+                )}
                 {label}
                 {required ? '' : '（可选）'}
               </span>
@@ -162,7 +196,13 @@ export function MaterialUploader({ kinds, optional = ['other'], value, onChange,
                 style={{ display: 'none' }}
                 onChange={(e) => void pick(kind, e.target.files)}
               />
-              <Button size="small" icon={<UploadOutlined />} loading={busy === kind} onClick={() => inputs.current.get(kind)?.click()} aria-label={`上传${label}${required ? '（必传）' : ''}`}>
+              <Button
+                size="small"
+                icon={<UploadOutlined />}
+                loading={busy === kind}
+                onClick={() => inputs.current.get(kind)?.click()}
+                aria-label={`上传${label}${required ? '（必传）' : ''}`}
+              >
                 上传
               </Button>
             </Space>
@@ -173,7 +213,9 @@ export function MaterialUploader({ kinds, optional = ['other'], value, onChange,
                 renderItem={(f) => (
                   <List.Item
                     data-testid={`material-${kind}`}
-                    actions={[<Button key="rm" size="small" type="text" danger icon={<DeleteOutlined />} aria-label={`删除 ${f.fileName}`} onClick={() => remove(f)} />]}
+                    actions={[
+                      <Button key="rm" size="small" type="text" danger icon={<DeleteOutlined />} aria-label={`删除 ${f.fileName}`} onClick={() => remove(f)} />,
+                    ]}
                   >
                     <List.Item.Meta avatar={<Thumb item={f} preview={previews.current.get(f.id)} />} title={f.fileName} description={sizeText(f.size)} />
                   </List.Item>
@@ -183,7 +225,9 @@ export function MaterialUploader({ kinds, optional = ['other'], value, onChange,
           </div>
         );
       })}
-      {showMissing && missing.length > 0 && <Alert type="warning" showIcon message={`尚缺材料：${missing.map((k) => MATERIAL_KIND[k] ?? k).join('、')}`} data-testid="materials-missing" />}
+      {showMissing && missing.length > 0 && (
+        <Alert type="warning" showIcon message={`尚缺材料：${missing.map((k) => MATERIAL_KIND[k] ?? k).join('、')}`} data-testid="materials-missing" />
+      )}
       {error && <Alert type="error" showIcon message={error} data-testid="material-error" />}
     </Space>
   );
@@ -267,7 +311,11 @@ export function RatingCard({ subjectType, subjectId }: { subjectType: 'nanxun_cl
     setBusy(true);
     setError(undefined);
     try {
-      const r = await api.post<RatingView>('/ratings', { subject: { type: subjectType, id: subjectId }, score, ...(comment.trim() ? { comment: comment.trim() } : {}) });
+      const r = await api.post<RatingView>('/ratings', {
+        subject: { type: subjectType, id: subjectId },
+        score,
+        ...(comment.trim() ? { comment: comment.trim() } : {}),
+      });
       setRating(r);
       message.success('评价已提交');
     } catch (e) {
@@ -284,7 +332,14 @@ export function RatingCard({ subjectType, subjectId }: { subjectType: 'nanxun_cl
         <span>{SCORE_TEXT[score]}</span>
       </Space>
       <label htmlFor={`rating-comment-${subjectId}`}>评价内容（可选）</label>
-      <Input.TextArea id={`rating-comment-${subjectId}`} rows={2} maxLength={500} value={comment} onChange={(e) => setComment(e.target.value)} data-testid="rating-comment" />
+      <Input.TextArea
+        id={`rating-comment-${subjectId}`}
+        rows={2}
+        maxLength={500}
+        value={comment}
+        onChange={(e) => setComment(e.target.value)}
+        data-testid="rating-comment"
+      />
       {error && <Alert type="error" showIcon message={error} />}
       <Button type="primary" disabled={!score} loading={busy} onClick={() => void submit()} data-testid="rating-submit">
         提交评价

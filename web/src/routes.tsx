@@ -17,7 +17,8 @@ import { ApplicationPeriodsPage } from './pages/ApplicationPeriods';
 // pages with heavy dependencies (charts) or used by few people load on demand
 const ReportsPage = lazy(() => import('./pages/Reports').then((m) => ({ default: m.ReportsPage })));
 const PrintFormPage = lazy(() => import('./pages/PrintForm').then((m) => ({ default: m.PrintFormPage })));
-const zj = <K extends keyof typeof import('./pages/titleReview')>(k: K) => lazy(() => import('./pages/titleReview').then((m) => ({ default: m[k] as () => JSX.Element })));
+const zj = <K extends keyof typeof import('./pages/titleReview')>(k: K) =>
+  lazy(() => import('./pages/titleReview').then((m) => ({ default: m[k] as () => JSX.Element })));
 const OrgsPage = lazy(() => import('./pages/Orgs').then((m) => ({ default: m.OrgsPage })));
 const OrgImportPage = lazy(() => import('./pages/OrgImport').then((m) => ({ default: m.OrgImportPage })));
 const AccountsPage = lazy(() => import('./pages/Accounts').then((m) => ({ default: m.AccountsPage })));
@@ -56,37 +57,44 @@ const p = (el: ReactNode) => <PublicLayout>{el}</PublicLayout>;
 export function AppRoutes() {
   return (
     <Suspense fallback={<Skeleton active style={{ padding: 24 }} />}>
-    <Routes>
-      <Route path="/" element={<Home />} />
-      <Route path="/login" element={<LoginPage />} />
-      <Route path="/register" element={<RegisterPage />} />
-      <Route path="/change-password" element={<ChangePasswordPage />} />
-      <Route path="/tasks" element={c(<InboxPage />)} />
-      <Route path="/tasks/:id" element={c(<TaskPage />)} />
-      <Route path="/claims" element={c(<ClaimSearchPage />)} />
-      <Route path="/claims/:id" element={c(<ClaimDetailPage />)} />
-      <Route path="/claims/:id/print" element={<RequireLogin><PrintFormPage /></RequireLogin>} />
-      <Route path="/my/claims" element={c(<MyClaimsPage />, ['applicant'])} />
-      <Route path="/my/claims/new" element={c(<ClaimFormPage />, ['applicant'])} />
-      <Route path="/notifications" element={c(<NotificationsPage />)} />
-      <Route path="/nanxun/application-periods" element={c(<ApplicationPeriodsPage />, ['bureau_reviewer', 'admin'])} />
-      <Route path="/reports" element={c(<ReportsPage />, ['bureau_reviewer', 'admin', 'auditor', 'committee_office'])} />
-      <Route path="/zhejiang/sessions" element={c(<SessionsPage />, ['committee_office', 'admin', 'auditor'])} />
-      <Route path="/zhejiang/sessions/:id" element={c(<SessionDetailPage />, ['committee_office', 'admin', 'auditor', 'expert'])} />
-      <Route path="/zhejiang/experts" element={c(<ExpertsPage />, ['committee_office', 'admin', 'auditor'])} />
-      <Route path="/zhejiang/ballots" element={c(<BallotListPage />, ['expert'])} />
-      <Route path="/zhejiang/ballots/:sessionId" element={c(<BallotPage />, ['expert'])} />
-      <Route path="/zhejiang/apply" element={c(<TitleApplyPage />, ['applicant'])} />
-      <Route path="/zhejiang/applications/:id" element={c(<TitleApplicationPage />)} />
-      <Route path="/admin/orgs" element={c(<OrgsPage />, ['admin', 'auditor'])} />
-      <Route path="/admin/orgs/import" element={c(<OrgImportPage />, ['admin'])} />
-      <Route path="/admin/accounts" element={c(<AccountsPage />, ['admin'])} />
-      <Route path="/public/progress" element={p(<PublicProgressPage />)} />
-      <Route path="/public/notices" element={p(<PublicNoticesPage />)} />
-      <Route path="/public/certificates" element={p(<CertificateVerifyPage />)} />
-      <Route path="/public/certificates/:code" element={p(<CertificateVerifyPage />)} />
-      <Route path="*" element={<Result status="404" title="页面不存在" extra={<Button href="/">返回首页</Button>} />} />
-    </Routes>
+      <Routes>
+        <Route path="/" element={<Home />} />
+        <Route path="/login" element={<LoginPage />} />
+        <Route path="/register" element={<RegisterPage />} />
+        <Route path="/change-password" element={<ChangePasswordPage />} />
+        <Route path="/tasks" element={c(<InboxPage />)} />
+        <Route path="/tasks/:id" element={c(<TaskPage />)} />
+        <Route path="/claims" element={c(<ClaimSearchPage />)} />
+        <Route path="/claims/:id" element={c(<ClaimDetailPage />)} />
+        <Route
+          path="/claims/:id/print"
+          element={
+            <RequireLogin>
+              <PrintFormPage />
+            </RequireLogin>
+          }
+        />
+        <Route path="/my/claims" element={c(<MyClaimsPage />, ['applicant'])} />
+        <Route path="/my/claims/new" element={c(<ClaimFormPage />, ['applicant'])} />
+        <Route path="/notifications" element={c(<NotificationsPage />)} />
+        <Route path="/nanxun/application-periods" element={c(<ApplicationPeriodsPage />, ['bureau_reviewer', 'admin'])} />
+        <Route path="/reports" element={c(<ReportsPage />, ['bureau_reviewer', 'admin', 'auditor', 'committee_office'])} />
+        <Route path="/zhejiang/sessions" element={c(<SessionsPage />, ['committee_office', 'admin', 'auditor'])} />
+        <Route path="/zhejiang/sessions/:id" element={c(<SessionDetailPage />, ['committee_office', 'admin', 'auditor', 'expert'])} />
+        <Route path="/zhejiang/experts" element={c(<ExpertsPage />, ['committee_office', 'admin', 'auditor'])} />
+        <Route path="/zhejiang/ballots" element={c(<BallotListPage />, ['expert'])} />
+        <Route path="/zhejiang/ballots/:sessionId" element={c(<BallotPage />, ['expert'])} />
+        <Route path="/zhejiang/apply" element={c(<TitleApplyPage />, ['applicant'])} />
+        <Route path="/zhejiang/applications/:id" element={c(<TitleApplicationPage />)} />
+        <Route path="/admin/orgs" element={c(<OrgsPage />, ['admin', 'auditor'])} />
+        <Route path="/admin/orgs/import" element={c(<OrgImportPage />, ['admin'])} />
+        <Route path="/admin/accounts" element={c(<AccountsPage />, ['admin'])} />
+        <Route path="/public/progress" element={p(<PublicProgressPage />)} />
+        <Route path="/public/notices" element={p(<PublicNoticesPage />)} />
+        <Route path="/public/certificates" element={p(<CertificateVerifyPage />)} />
+        <Route path="/public/certificates/:code" element={p(<CertificateVerifyPage />)} />
+        <Route path="*" element={<Result status="404" title="页面不存在" extra={<Button href="/">返回首页</Button>} />} />
+      </Routes>
     </Suspense>
   );
 }

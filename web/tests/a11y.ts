@@ -36,7 +36,9 @@ export async function axeScan(page: Page): Promise<AxeResult> {
   // antd's animations (modals, messages) settle first: a half-faded element has a half colour
   await page.waitForTimeout(300);
   await page
-    .evaluate(() => Promise.race([Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))), new Promise((r) => setTimeout(r, 2000))]))
+    .evaluate(() =>
+      Promise.race([Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))), new Promise((r) => setTimeout(r, 2000))]),
+    )
     .catch(() => undefined);
   const loaded = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe !== 'undefined');
   if (!loaded) await page.evaluate(AXE_SOURCE);
@@ -44,8 +46,18 @@ export async function axeScan(page: Page): Promise<AxeResult> {
     const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<AxeResult> } }).axe;
     // the transient toasts (antd message) fade in and out on their own timer: a scan that meets one mid-fade measures
     // a half colour, so they are left out (their text is the theme's normal text colour)
-    const r = await axe.run({ exclude: [['.ant-message']] }, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'best-practice'] }, resultTypes: ['violations'] });
-    return { violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) })) };
+    const r = await axe.run(
+      { exclude: [['.ant-message']] },
+      { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'best-practice'] }, resultTypes: ['violations'] },
+    );
+    return {
+      violations: r.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
+      })),
+    };
   });
 }
 
@@ -73,7 +85,9 @@ export async function checkA11y(page: Page, name: string): Promise<A11yFinding[]
   }
   const failing = findings.filter((f) => FAILING.has(f.impact));
   if (failing.length) {
-    const lines = failing.map((f) => `  [${f.impact}] ${f.rule} (${f.help}): ${f.targets.slice(0, 5).join(' | ')}${f.targets.length > 5 ? ` … ${f.targets.length} elements` : ''}`);
+    const lines = failing.map(
+      (f) => `  [${f.impact}] ${f.rule} (${f.help}): ${f.targets.slice(0, 5).join(' | ')}${f.targets.length > 5 ? ` … ${f.targets.length} elements` : ''}`,
+    );
     throw new Error(`accessibility (axe-core, WCAG 2.0 AA) on ${name} (${url}):\n${lines.join('\n')}`);
   }
   return findings;

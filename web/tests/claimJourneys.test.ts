@@ -24,10 +24,8 @@ beforeAll(() => {
 });
 const person = (username: string, opts: { mobile?: boolean } = {}) => crowd.person(username, opts);
 
-
 /** the business day as the server's clock sees it (this file skips no time) */
 const daysAgo = async (n: number) => shanghaiDate((await sys.env.currentTimeMs()) - n * 86_400_000);
-
 
 /** submits the filled form, confirms the amount shown, and returns the new application number */
 async function confirmAndSubmit(page: Page, amountText: string): Promise<string> {
@@ -39,7 +37,6 @@ async function confirmAndSubmit(page: Page, amountText: string): Promise<string>
   await no.waitFor();
   return (await no.textContent())!.trim();
 }
-
 
 test('the bureau asks for supplementary materials, the applicant answers them, the bureau approves', async () => {
   const applicant = await person('applicant3');

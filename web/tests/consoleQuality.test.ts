@@ -8,7 +8,7 @@
  */
 import { uploadRequiredMaterials } from '../../platform/materials/httpClient';
 import type { Page } from 'playwright-core';
-import { chooseEmployer, confirmDialog, decideInBrowser, openConfirmation, pickDate, reloadUntil, screenshot } from './system';
+import { confirmDialog, decideInBrowser, openConfirmation, reloadUntil, screenshot } from './system';
 import { checkA11y } from './a11y';
 import { printedPages } from './pdf';
 import { useSkippingJourney, type SkippingSystem } from './skippingSystem';
@@ -30,14 +30,22 @@ let ip = 0;
 /** set-up through the API (what the page under test shows is then checked in the browser) */
 async function apiAs(username: string) {
   const at = `10.99.0.${++ip}`;
-  const login = await fetch(`${sys.base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': at }, body: JSON.stringify({ username, password: 'demo' }) });
+  const login = await fetch(`${sys.base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': at },
+    body: JSON.stringify({ username, password: 'demo' }),
+  });
   const { token } = (await login.json()) as { token: string };
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     // a claim carries the materials its form requires (附件2-1 / 附件2-2), uploaded first
     if (method === 'POST' && path === '/nanxun/claims' && body && typeof body === 'object' && !('materials' in body)) {
       body = { ...body, materials: await uploadRequiredMaterials(sys.base, token, 'nanxun_claim', String((body as { kind?: string }).kind ?? 'certificate')) };
     }
-    const res = await fetch(`${sys.base}/api/v1${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'x-forwarded-for': at }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(`${sys.base}/api/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'x-forwarded-for': at },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const json = (await res.json()) as T;
     if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(json)}`);
     return json;
@@ -61,7 +69,7 @@ const brokenTexts = (page: Page, selector: string) =>
 
 /** Latin words on the page outside codes and numbers (an English sentence or a raw key) */
 const englishOn = async (page: Page, selector = 'main') => {
-  const text = (await page.locator(selector).first().innerText()).replace(/NX-[A-Z]{2}-\d{4}-\d{6}|[A-Z]{2}-[A-Z0-9-]+\d|demo|CSV|\d/g, '');
+  const text = ((await page.locator(selector).first().textContent()) ?? '').replace(/NX-[A-Z]{2}-\d{4}-\d{6}|[A-Z]{2}-[A-Z0-9-]+\d|demo|CSV|\d/g, '');
   return text.match(/[A-Za-z]{3,}/g) ?? [];
 };
 
@@ -76,7 +84,13 @@ test('login: labelled fields, a wrong password is called wrong, role tags are wh
   await error.waitFor();
   expect((await error.textContent())?.trim()).toBe('用户名或密码错误');
   // every role tag in the demo list shows its whole text
-  const cut = await page.locator('.ant-table-row .ant-tag').evaluateAll((tags) => tags.filter((t) => t.scrollWidth > t.clientWidth + 1 || t.getBoundingClientRect().right > (t.closest('td')?.getBoundingClientRect().right ?? Infinity) + 1).map((t) => t.textContent));
+  const cut = await page
+    .locator('.ant-table-row .ant-tag')
+    .evaluateAll((tags) =>
+      tags
+        .filter((t) => t.scrollWidth > t.clientWidth + 1 || t.getBoundingClientRect().right > (t.closest('td')?.getBoundingClientRect().right ?? Infinity) + 1)
+        .map((t) => t.textContent),
+    );
   expect(cut).toEqual([]);
   await screenshot(page, 'quality-01-login-refused');
 });
@@ -87,21 +101,35 @@ test('a clerk’s inbox, task, refusal, timeline, reports, printouts, phone and 
   const a2 = await apiAs('applicant2');
   const a3 = await apiAs('applicant3');
   const cert = await a1<{ applicationNo: string; id: string }>('POST', '/nanxun/claims', {
-    kind: 'certificate', employerOrgCode: 'NX-E-JGJX', position: '安全主管', employerNature: 'production', employerAddress: '湖州市南浔区南浔镇工业园区88号', employerPhone: '0572-3012345',
+    kind: 'certificate',
+    employerOrgCode: 'NX-E-JGJX',
+    position: '安全主管',
+    employerNature: 'production',
+    employerAddress: '湖州市南浔区南浔镇工业园区88号',
+    employerPhone: '0572-3012345',
     certificate: { number: 'ZA2026000123', level: 'intermediate', issuedOn: await daysAgo(40), receivedOn: await daysAgo(30) },
   });
   const shortage = await a2<{ applicationNo: string; id: string }>('POST', '/nanxun/claims', {
-    kind: 'shortage_talent', employerOrgCode: 'NX-E-JGJX', position: '安全员', employerNature: 'production',
+    kind: 'shortage_talent',
+    employerOrgCode: 'NX-E-JGJX',
+    position: '安全员',
+    employerNature: 'production',
     certificate: { number: 'AQ-ZJ-2025-004321', level: 'intermediate', issuedOn: await daysAgo(400), receivedOn: await daysAgo(60) },
     employment: { since: await daysAgo(500), contractYears: 5, socialSecurityMonths: 16, firstIntroduction: true },
   });
   // 李娜's senior claim at 双林建设 is rejected by the bureau: its 3,000 yuan were never approved
   const rejected = await a3<{ applicationNo: string }>('POST', '/nanxun/claims', {
-    kind: 'certificate', employerOrgCode: 'NX-E-SLJS', employerNature: 'production',
+    kind: 'certificate',
+    employerOrgCode: 'NX-E-SLJS',
+    employerNature: 'production',
     certificate: { number: 'AQ-2026-000999', level: 'senior', issuedOn: await daysAgo(40), receivedOn: await daysAgo(30) },
   });
   const sl = await apiAs('unit.sljs');
-  await sl('POST', `/tasks/${taskId(rejected.applicationNo, 'unit_verification')}/decision`, { decision: 'approve', verdict: 'true', confirmedLevel: 'senior' });
+  await sl('POST', `/tasks/${taskId(rejected.applicationNo, 'unit_verification')}/decision`, {
+    decision: 'approve',
+    verdict: 'true',
+    confirmedLevel: 'senior',
+  });
   const b = await apiAs('bureau1');
   await b('POST', `/tasks/${taskId(rejected.applicationNo, 'bureau_review')}/decision`, { decision: 'reject', comment: '已有同级别奖励记录' });
 
@@ -137,13 +165,23 @@ test('a clerk’s inbox, task, refusal, timeline, reports, printouts, phone and 
   await screenshot(unit, 'quality-03-task-1366');
   // the API refuses with its English detail (here: made to, as a proxy or a newer server might): the clerk reads Chinese
   await unit.route('**/api/v1/tasks/*/decision', (route) =>
-    route.fulfill({ status: 400, contentType: 'application/problem+json', body: JSON.stringify({ type: 'about:blank', title: 'Bad Request', status: 400, code: 'VALIDATION_FAILED', detail: 'confirmedLevel: Invalid enum value. Expected junior | intermediate | senior' }) }),
+    route.fulfill({
+      status: 400,
+      contentType: 'application/problem+json',
+      body: JSON.stringify({
+        type: 'about:blank',
+        title: 'Bad Request',
+        status: 400,
+        code: 'VALIDATION_FAILED',
+        detail: 'confirmedLevel: Invalid enum value. Expected junior | intermediate | senior',
+      }),
+    }),
   );
   await openConfirmation(unit, 'decision-submit');
   await confirmDialog(unit, '确认提交');
   const refusal = unit.getByTestId('decision-error');
   await refusal.waitFor();
-  expect(await refusal.innerText()).toContain('填写内容有误');
+  expect(await refusal.textContent()).toContain('填写内容有误');
   expect(await englishOn(unit, '[data-testid="decision-error"]')).toEqual([]);
   await screenshot(unit, 'quality-04-refusal-in-chinese');
   await unit.unroute('**/api/v1/tasks/*/decision');
@@ -163,7 +201,7 @@ test('a clerk’s inbox, task, refusal, timeline, reports, printouts, phone and 
   expect(unitLine!.split('浙江南浔精工机械有限公司').length - 1).toBe(1);
   const paidItem = applicant.locator('.ant-timeline-item').filter({ hasText: '奖励已发放' });
   await paidItem.first().waitFor();
-  expect(await paidItem.first().innerText()).not.toContain('意见：');
+  expect(await paidItem.first().textContent()).not.toContain('意见：');
   await screenshot(applicant, 'quality-08-claim-timeline');
 
   // ---- printouts: one A4 sheet per copy (一式三份 = 3 pages), with 10 mm margins and without ----
@@ -185,7 +223,7 @@ test('a clerk’s inbox, task, refusal, timeline, reports, printouts, phone and 
   await bureau.goto('/reports');
   await bureau.getByRole('heading', { level: 1, name: '统计报表' }).waitFor();
   await bureau.getByTestId('chart-stage').locator('canvas').waitFor();
-  const stat = async (id: string) => (await bureau.getByTestId(id).locator('.ant-statistic-content').innerText()).replace(/\s/g, '');
+  const stat = async (id: string) => ((await bureau.getByTestId(id).locator('.ant-statistic-content').textContent()) ?? '').replace(/\s/g, '');
   await reloadUntil(bureau, () => bureau.getByTestId('stat-paid').getByText('2,000'), 'the paid total');
   expect(await stat('stat-approved-unpaid')).toBe('¥0');
   // under review: the shortage claim's first year (3,000) at unit verification

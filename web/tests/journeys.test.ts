@@ -6,7 +6,24 @@
 import type { Browser } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
-import { SCREENSHOTS, chooseEmployer, confirmDialog, decideInBrowser, launchBrowser, loginAs, newContext, openConfirmation, pickDate, screenshot, startSystem, type RunningSystem, attachMaterials, reloadUntil, SAMPLE_PDF, SAMPLE_PNG } from './system';
+import {
+  SCREENSHOTS,
+  chooseEmployer,
+  confirmDialog,
+  decideInBrowser,
+  launchBrowser,
+  loginAs,
+  newContext,
+  openConfirmation,
+  pickDate,
+  screenshot,
+  startSystem,
+  type RunningSystem,
+  attachMaterials,
+  reloadUntil,
+  SAMPLE_PDF,
+  SAMPLE_PNG,
+} from './system';
 import { demoAccounts } from '../../db/seed';
 import { printedPages } from './pdf';
 
@@ -167,7 +184,8 @@ test('certificate claim: applicant submits, three clerks decide in the browser, 
   await applicant.getByTestId('claim-done').waitFor();
   await expect(applicant.getByTestId('paid-yuan').textContent()).resolves.toBe('¥1,000 元');
   const steps = applicant.getByTestId('claim-steps');
-  for (const text of ['单位审核', '区应急管理局初审', '复审', '发放', '湖州菱湖物流运输有限公司', '南浔区应急管理局', '菱湖镇']) await steps.getByText(text).first().waitFor();
+  for (const text of ['单位审核', '区应急管理局初审', '复审', '发放', '湖州菱湖物流运输有限公司', '南浔区应急管理局', '菱湖镇'])
+    await steps.getByText(text).first().waitFor();
   // instants in Asia/Shanghai, YYYY-MM-DD HH:mm, though the browser is in Berlin
   const stepsText = (await steps.textContent()) ?? '';
   expect(stepsText).toMatch(new RegExp(`${today()} \\d{2}:\\d{2}`));
@@ -294,7 +312,7 @@ test('the console is served with its own CSP and deep links; API 404s stay probl
   expect(index.headers.get('content-type')).toContain('text/html');
   const csp = index.headers.get('content-security-policy') ?? '';
   expect(csp).toContain("script-src 'self'");
-  expect(csp).not.toContain('unsafe-inline\' \'self\'; script');
+  expect(csp).not.toContain("unsafe-inline' 'self'; script");
   expect(await index.text()).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
   const api404 = await fetch(`${sys.base}/api/v1/no-such-thing`);
   expect(api404.status).toBe(404);

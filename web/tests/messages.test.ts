@@ -46,7 +46,12 @@ test('an unread message is announced in the header and read on the 消息 page; 
       employerOrgCode: 'NX-E-JGJX',
       position: '安全主管',
       employerNature: 'production',
-      certificate: { number: `ZM${Date.now() % 1e8}`, level: 'senior', issuedOn: shanghai(Date.now() - 40 * 86_400_000), receivedOn: shanghai(Date.now() - 30 * 86_400_000) },
+      certificate: {
+        number: `ZM${Date.now() % 1e8}`,
+        level: 'senior',
+        issuedOn: shanghai(Date.now() - 40 * 86_400_000),
+        receivedOn: shanghai(Date.now() - 30 * 86_400_000),
+      },
       materials: await uploadRequiredMaterials(sys.base, applicantToken, 'nanxun_claim', 'certificate'),
     },
   });
@@ -54,7 +59,11 @@ test('an unread message is announced in the header and read on the 消息 page; 
   const unit = await tokenOf('unit.jgjx');
   const taskId = encodeURIComponent(`nanxun-claim-${claim.body.applicationNo}/unit_verification`);
   for (let i = 0; ; i++) {
-    const r = await apiCall(`/tasks/${taskId}/decision`, { method: 'POST', token: unit, body: { decision: 'approve', verdict: 'true', confirmedLevel: 'senior' } });
+    const r = await apiCall(`/tasks/${taskId}/decision`, {
+      method: 'POST',
+      token: unit,
+      body: { decision: 'approve', verdict: 'true', confirmedLevel: 'senior' },
+    });
     if (r.status === 200) break;
     if (i > 60) throw new Error(`decision: ${r.status} ${JSON.stringify(r.body)}`);
     await new Promise((res) => setTimeout(res, 500));
@@ -69,14 +78,20 @@ test('an unread message is announced in the header and read on the 消息 page; 
   await loginAs(page, 'applicant1');
   const bell = page.getByTestId('notifications-link');
   await expect(bell.getAttribute('aria-label')).resolves.toMatch(/消息/);
-  await page.waitForFunction((n) => document.querySelector('[data-testid="notifications-link"]')?.getAttribute('aria-label') === `消息，${n} 条未读`, unreadBefore);
+  await page.waitForFunction(
+    (n) => document.querySelector('[data-testid="notifications-link"]')?.getAttribute('aria-label') === `消息，${n} 条未读`,
+    unreadBefore,
+  );
   await bell.click();
   await page.waitForURL((u) => u.pathname === '/notifications');
   const item = page.getByTestId('notification').filter({ hasText: claim.body.applicationNo }).first();
   await item.waitFor();
   await screenshot(page, 'messages-unread');
   await item.getByRole('button', { name: /标为已读/ }).click();
-  await page.waitForFunction((n) => document.querySelector('[data-testid="notifications-link"]')?.getAttribute('aria-label') === (n === 0 ? '消息，没有未读' : `消息，${n} 条未读`), unreadBefore - 1);
+  await page.waitForFunction(
+    (n) => document.querySelector('[data-testid="notifications-link"]')?.getAttribute('aria-label') === (n === 0 ? '消息，没有未读' : `消息，${n} 条未读`),
+    unreadBefore - 1,
+  );
   expect((await apiCall('/notifications/unread-count', { token: applicantToken })).body.unread).toBe(unreadBefore - 1);
 
   // the bureau publishes this year's concentrated application period
@@ -101,6 +116,9 @@ test('an unread message is announced in the header and read on the 消息 page; 
 
   // the applicant's form shows it
   await page.goto('/my/claims/new');
-  await page.getByTestId('application-period').filter({ hasText: `${startsOn} 至 ${endsOn}` }).waitFor();
+  await page
+    .getByTestId('application-period')
+    .filter({ hasText: `${startsOn} 至 ${endsOn}` })
+    .waitFor();
   expect(errors).toEqual([]);
 });

@@ -86,7 +86,11 @@ test('admin registers an enterprise (a wrong credit code refused), its unit veri
 
   // the import: one valid row, one with a wrong credit code
   const good = makeCreditCode('91330503MA2J8Q6W2');
-  const csv = ['名称,统一社会信用代码,所属镇（开发区）,行业监管部门', `湖州双林导入测试有限公司,${good},双林镇,NX-FGJXJ`, `校验位错误的公司,${wrong},双林镇,NX-FGJXJ`].join('\r\n');
+  const csv = [
+    '名称,统一社会信用代码,所属镇（开发区）,行业监管部门',
+    `湖州双林导入测试有限公司,${good},双林镇,NX-FGJXJ`,
+    `校验位错误的公司,${wrong},双林镇,NX-FGJXJ`,
+  ].join('\r\n');
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'zj-orgs-')), '单位导入.csv');
   fs.writeFileSync(file, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(csv)]));
   await page.goto('/admin/orgs/import');

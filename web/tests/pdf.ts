@@ -12,7 +12,9 @@ export function pdfPageCount(pdf: Buffer): number {
 export async function printedPages(page: Page, margin?: string): Promise<number> {
   await page.emulateMedia({ media: 'print' });
   try {
-    const pdf = await page.pdf(margin === undefined ? { format: 'A4', preferCSSPageSize: true } : { format: 'A4', margin: { top: margin, bottom: margin, left: margin, right: margin } });
+    const pdf = await page.pdf(
+      margin === undefined ? { format: 'A4', preferCSSPageSize: true } : { format: 'A4', margin: { top: margin, bottom: margin, left: margin, right: margin } },
+    );
     return pdfPageCount(pdf);
   } finally {
     await page.emulateMedia({ media: 'screen' });

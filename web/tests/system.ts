@@ -93,7 +93,16 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: await findChromium({ log: (m) => console.log(m) }),
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
   });
 }
 
@@ -277,7 +286,13 @@ export function people(browser: Browser, base: () => string) {
 /** Reloads until `what` is visible: another person's step (or a skipped-to time) changed the page. */
 export async function reloadUntil(page: Page, locate: () => Locator, what: string): Promise<void> {
   for (let i = 0; i < 40; i++) {
-    if (await locate().first().isVisible().catch(() => false)) return;
+    if (
+      await locate()
+        .first()
+        .isVisible()
+        .catch(() => false)
+    )
+      return;
     await page.waitForTimeout(500);
     await page.reload();
     await page.waitForLoadState('networkidle');
@@ -286,13 +301,17 @@ export async function reloadUntil(page: Page, locate: () => Locator, what: strin
 }
 
 /** A minimal PDF and a 1×1 PNG for the upload fields (the server judges files by their bytes). */
-export const SAMPLE_PDF = Buffer.from('%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n2 0 obj <</Type /Pages /Kids [] /Count 0>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n');
+export const SAMPLE_PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n2 0 obj <</Type /Pages /Kids [] /Count 0>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n',
+);
 export const SAMPLE_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 
 /** Uploads one PDF per kind in a form's 申请材料 fields and waits until each is listed. */
 export async function attachMaterials(page: Page, kinds: string[]): Promise<void> {
   for (const kind of kinds) {
-    await page.getByTestId(`upload-${kind}`).setInputFiles({ name: `${kind}.pdf`, mimeType: 'application/pdf', buffer: Buffer.concat([SAMPLE_PDF, Buffer.from(`% ${kind} ${Date.now()}\n`)]) });
+    await page
+      .getByTestId(`upload-${kind}`)
+      .setInputFiles({ name: `${kind}.pdf`, mimeType: 'application/pdf', buffer: Buffer.concat([SAMPLE_PDF, Buffer.from(`% ${kind} ${Date.now()}\n`)]) });
     await page.getByTestId(`material-${kind}`).first().waitFor();
   }
 }

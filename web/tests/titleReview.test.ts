@@ -28,13 +28,15 @@ beforeAll(() => {
 });
 const person = (username: string, opts: { mobile?: boolean } = {}) => crowd.person(username, opts);
 
-
 const db = () => sys.tdb.db;
 const openTask = (taskId: string) =>
-  eventually(() => db().selectFrom('task').select('id').where('id', '=', taskId.replaceAll('/', '~')).where('state', '=', 'open').executeTakeFirst(), `task ${taskId}`, 60_000);
+  eventually(
+    () => db().selectFrom('task').select('id').where('id', '=', taskId.replaceAll('/', '~')).where('state', '=', 'open').executeTakeFirst(),
+    `task ${taskId}`,
+    60_000,
+  );
 const sessionStatus = async (id: string) => (await db().selectFrom('zj_session').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
 const appStatus = async (id: string) => (await db().selectFrom('zj_application').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
-
 
 test('a senior title session in the browser, from opening it to a verified certificate', async () => {
   const { cal } = await loadCalendar(db(), 2025, 2030);
@@ -55,7 +57,10 @@ test('a senior title session in the browser, from opening it to a verified certi
   await office.getByLabel('高级工程师', { exact: true }).check();
   await pickDate(office, 'meetingDate', meetingDate, { submit: false });
   await expect(office.locator('#meetingDate').inputValue()).resolves.toBe(meetingDate);
-  await office.locator('.ant-modal').getByRole('button', { name: named('创建') }).click();
+  await office
+    .locator('.ant-modal')
+    .getByRole('button', { name: named('创建') })
+    .click();
   await office.waitForURL(/\/zhejiang\/sessions\/[^/]+$/);
   const sessionId = decodeURIComponent(new URL(office.url()).pathname.split('/').pop()!);
   await office.getByTestId('session-status').filter({ hasText: '受理申报' }).waitFor();
@@ -84,7 +89,11 @@ test('a senior title session in the browser, from opening it to a verified certi
   };
   await addExpert('沈新专家', `${year - 3}-05-01`);
   await office.getByText('不符合申请条件：高级评审专家须取得高级职称满5年').waitFor();
-  await office.locator('.ant-modal').filter({ hasText: '添加评审专家' }).getByRole('button', { name: named('取消') }).click();
+  await office
+    .locator('.ant-modal')
+    .filter({ hasText: '添加评审专家' })
+    .getByRole('button', { name: named('取消') })
+    .click();
   await addExpert('陈明', '2012-05-01', 'expert1');
   await office.getByText('已加入专家库').waitFor();
   await office.getByTestId('expert-search').fill('陈明');
@@ -96,7 +105,10 @@ test('a senior title session in the browser, from opening it to a verified certi
     const p = await person(username);
     await p.goto('/zhejiang/apply');
     await p.locator('#sessionId').click();
-    await p.locator('.ant-select-item-option').filter({ hasText: `${year}年度高级工程师评审` }).click();
+    await p
+      .locator('.ant-select-item-option')
+      .filter({ hasText: `${year}年度高级工程师评审` })
+      .click();
     await p.getByLabel(category, { exact: true }).check();
     await chooseEmployer(p, employer.slice(2, 6), employer);
     await p.locator('#summary').fill(summary);
@@ -120,11 +132,17 @@ test('a senior title session in the browser, from opening it to a verified certi
 
   // ---- the units recommend; the materials are publicised in the unit for 5 working days ---------------------------
   const task = (no: string, key: string) => `${titleApplicationWorkflowId(no)}/${key}`;
-  for (const [who, unit] of [[A, 'unit.jgjx'], [B, 'unit.lsxc']] as const) {
+  for (const [who, unit] of [
+    [A, 'unit.jgjx'],
+    [B, 'unit.lsxc'],
+  ] as const) {
     await openTask(task(who.no, 'unit_recommendation'));
     const p = await person(unit);
     await decideInBrowser(p, who.no, `zj-05-unit-recommendation-${unit}`, async (tp) => {
-      await tp.getByTestId('title-subject').getByText(who === A ? '张伟' : '王芳').waitFor();
+      await tp
+        .getByTestId('title-subject')
+        .getByText(who === A ? '张伟' : '王芳')
+        .waitFor();
       await tp.getByText('同意推荐（材料真实，政治表现、廉洁自律、道德品行良好）').waitFor();
       // title-review steps take no request for supplements
       expect(await tp.getByText('要求补正材料').count()).toBe(0);
@@ -174,14 +192,25 @@ test('a senior title session in the browser, from opening it to a verified certi
   await openConfirmation(unitB, 'decision-submit');
   await confirmDialog(unitB, '确认提交');
   await unitB.waitForURL((u) => u.pathname === '/tasks');
-  await eventually(async () => (await db().selectFrom('objection').select('status').where('task_id', '=', objectionTask.id).executeTakeFirstOrThrow()).status === 'dismissed', 'objection dismissed');
+  await eventually(
+    async () => (await db().selectFrom('objection').select('status').where('task_id', '=', objectionTask.id).executeTakeFirstOrThrow()).status === 'dismissed',
+    'objection dismissed',
+  );
 
   // ---- the unit publicity runs its 5 working days (skipped, not shortened) ----------------------------------------
-  const unitNoticeEnd = await db().selectFrom('notice').select((eb) => eb.fn.max('ends_at').as('end')).where('kind', '=', 'unit_publicity').executeTakeFirstOrThrow();
+  const unitNoticeEnd = await db()
+    .selectFrom('notice')
+    .select((eb) => eb.fn.max('ends_at').as('end'))
+    .where('kind', '=', 'unit_publicity')
+    .executeTakeFirstOrThrow();
   await sys.skipTo(new Date(unitNoticeEnd.end as unknown as string).getTime() + 60_000);
 
   // ---- competent department → lower committee → qualification review --------------------------------------------
-  for (const [key, user] of [['competent_dept_review', 'dept1'], ['lower_committee_recommendation', 'lower1'], ['qualification_review', 'office1']] as const) {
+  for (const [key, user] of [
+    ['competent_dept_review', 'dept1'],
+    ['lower_committee_recommendation', 'lower1'],
+    ['qualification_review', 'office1'],
+  ] as const) {
     const p = user === 'office1' ? office : await person(user);
     for (const who of [A, B]) {
       await openTask(task(who.no, key));
@@ -269,7 +298,10 @@ test('a senior title session in the browser, from opening it to a verified certi
     expect(await p.getByTestId('ballot-submit').isDisabled()).toBe(true);
     await p.getByTestId(`vote-${A.no}`).getByText('赞成').click();
     expect(await p.getByTestId('ballot-submit').isDisabled()).toBe(true);
-    await p.getByTestId(`vote-${B.no}`).getByText(i < 11 ? '赞成' : '反对').click();
+    await p
+      .getByTestId(`vote-${B.no}`)
+      .getByText(i < 11 ? '赞成' : '反对')
+      .click();
     let second: Page | undefined;
     if (i === 0) {
       // the same expert has the ballot open in a second tab too
@@ -302,7 +334,17 @@ test('a senior title session in the browser, from opening it to a verified certi
     if (m !== chair && i > 1) await p.context().close();
   }
   void first;
-  expect(Number((await db().selectFrom('ballot_voter').select((eb) => eb.fn.countAll<string>().as('n')).where('session_id', '=', sessionId).executeTakeFirstOrThrow()).n)).toBe(17);
+  expect(
+    Number(
+      (
+        await db()
+          .selectFrom('ballot_voter')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('session_id', '=', sessionId)
+          .executeTakeFirstOrThrow()
+      ).n,
+    ),
+  ).toBe(17);
 
   // ---- the chair closes the ballot; the tallies are shown -------------------------------------------------------
   const chairPage = await person(chair.username);
@@ -324,12 +366,19 @@ test('a senior title session in the browser, from opening it to a verified certi
 
   // ---- the results publicity on the public page; after its 5 working days the certificate ---------------------------
   await pub.goto('/public/notices');
-  const resultsNotice = pub.locator('.ant-collapse-item').filter({ hasText: `${year}年度浙江省安全工程专业` }).filter({ hasText: '结果公示' });
+  const resultsNotice = pub
+    .locator('.ant-collapse-item')
+    .filter({ hasText: `${year}年度浙江省安全工程专业` })
+    .filter({ hasText: '结果公示' });
   await resultsNotice.getByText('公示中').waitFor();
   await resultsNotice.getByText('张伟').waitFor();
   expect(await resultsNotice.getByText('王芳').count()).toBe(0);
   await screenshot(pub, 'zj-16-results-publicity-phone');
-  const resultsEnd = await db().selectFrom('notice').select((eb) => eb.fn.max('ends_at').as('end')).where('kind', '=', 'results').executeTakeFirstOrThrow();
+  const resultsEnd = await db()
+    .selectFrom('notice')
+    .select((eb) => eb.fn.max('ends_at').as('end'))
+    .where('kind', '=', 'results')
+    .executeTakeFirstOrThrow();
   await sys.skipTo(new Date(resultsEnd.end as unknown as string).getTime() + 60_000);
   await eventually(async () => (await appStatus(A.id)) === 'certified', 'A certified', 60_000);
 
@@ -354,7 +403,13 @@ test('a senior title session in the browser, from opening it to a verified certi
 
   // ---- misconduct found later (recorded through the API): the public notice and the revoked certificate read in words,
   // never a raw key (decision, banFromYear, levelName…) and never a column twice ---------------------------------------
-  const officeLogin = (await (await fetch(`${sys.base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '10.98.0.1' }, body: JSON.stringify({ username: 'office1', password: 'demo' }) })).json()) as { token: string };
+  const officeLogin = (await (
+    await fetch(`${sys.base}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '10.98.0.1' },
+      body: JSON.stringify({ username: 'office1', password: 'demo' }),
+    })
+  ).json()) as { token: string };
   const misconduct = await fetch(`${sys.base}/api/v1/zhejiang/applications/${encodeURIComponent(A.id)}/misconduct`, {
     method: 'POST',
     headers: { authorization: `Bearer ${officeLogin.token}`, 'content-type': 'application/json', 'x-forwarded-for': '10.98.0.1' },
@@ -368,7 +423,10 @@ test('a senior title session in the browser, from opening it to a verified certi
   expect(heads.filter((h) => !/^[\u4e00-\u9fff（）]+$/.test(h))).toEqual([]);
   expect(new Set(heads).size).toBe(heads.length);
   for (const h of ['姓名', '评审级别', '处理决定', '禁止申报期']) expect(heads).toContain(h);
-  await misconductNotice.getByText(/^\d{4}年至\d{4}年$/).first().waitFor();
+  await misconductNotice
+    .getByText(/^\d{4}年至\d{4}年$/)
+    .first()
+    .waitFor();
   await screenshot(pub, 'zj-19-misconduct-notice-phone');
   await pub.goto(`/public/certificates/${encodeURIComponent(code)}`);
   await pub.getByTestId('certificate-verdict').filter({ hasText: '证书不在有效状态' }).waitFor();

@@ -106,12 +106,12 @@ export async function request<T>(method: string, path: string, body?: unknown, o
     const err = new ApiError(res.status, String(p.code ?? `HTTP_${res.status}`), String(p.detail ?? p.title ?? res.statusText), p);
     if (res.status === 401 && token && !opts.anonymous && !path.startsWith('/auth/login')) {
       session.clear();
-      unauthListeners.forEach((l) => l());
+      for (const l of unauthListeners) l();
     }
     if (res.status === 403 && p.code === 'PASSWORD_CHANGE_REQUIRED') {
       const u = session.user();
       if (u && token && !u.mustChangePassword) session.save(token, { ...u, mustChangePassword: true });
-      passwordChangeListeners.forEach((l) => l());
+      for (const l of passwordChangeListeners) l();
     }
     throw err;
   }
@@ -124,7 +124,8 @@ export const api = {
   put: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('PUT', path, body ?? {}, opts),
   patch: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('PATCH', path, body ?? {}, opts),
   /** a file as the body, sent as it is (e.g. a CSV with Content-Type text/csv) */
-  upload: <T>(path: string, file: Blob, contentType: string, opts?: RequestOptions) => request<T>('POST', path, file, { ...opts, headers: { ...(opts?.headers ?? {}), 'Content-Type': contentType } }),
+  upload: <T>(path: string, file: Blob, contentType: string, opts?: RequestOptions) =>
+    request<T>('POST', path, file, { ...opts, headers: { ...(opts?.headers ?? {}), 'Content-Type': contentType } }),
   delete: <T>(path: string, opts?: RequestOptions) => request<T>('DELETE', path, undefined, opts),
 };
 

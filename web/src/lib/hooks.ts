@@ -22,7 +22,7 @@ export function useLoad<T>(fn: () => Promise<T>, deps: unknown[]): { data: T | u
         setLoading(false);
       },
     );
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // biome-ignore lint/correctness/useExhaustiveDependencies: the caller names what the load depends on
   }, deps);
   useEffect(run, [run]);
   return { data, error, loading, reload: run };

@@ -276,7 +276,15 @@ export const ERROR: Record<string, string> = {
   NOT_ENDED: '办结后才能评价',
 };
 
-const MATERIAL_KIND_TEXT: Record<string, string> = { id_card: '身份证复印件', certificate: '证书复印件', contract: '劳动合同', social_insurance: '社保缴纳证明', tax: '个人所得税缴纳证明', achievement: '业绩材料', other: '其他材料' };
+const MATERIAL_KIND_TEXT: Record<string, string> = {
+  id_card: '身份证复印件',
+  certificate: '证书复印件',
+  contract: '劳动合同',
+  social_insurance: '社保缴纳证明',
+  tax: '个人所得税缴纳证明',
+  achievement: '业绩材料',
+  other: '其他材料',
+};
 
 const CHINESE = /[\u4e00-\u9fff]/;
 
@@ -290,7 +298,8 @@ export function errorText(err: unknown): string {
     const chineseDetail = e.detail && CHINESE.test(e.detail) ? e.detail : undefined;
     const base = ERROR[e.code] ?? chineseDetail ?? '操作未能完成，请稍后重试';
     const missing = (e as { body?: { missing?: unknown } }).body?.missing;
-    if (e.code === 'MATERIALS_MISSING' && Array.isArray(missing)) return `${base}，尚缺：${missing.map((k) => MATERIAL_KIND_TEXT[String(k)] ?? '其他材料').join('、')}`;
+    if (e.code === 'MATERIALS_MISSING' && Array.isArray(missing))
+      return `${base}，尚缺：${missing.map((k) => MATERIAL_KIND_TEXT[String(k)] ?? '其他材料').join('、')}`;
     const reasons = (e.reasons ?? []).map((r) => INELIGIBLE[r]).filter(Boolean);
     if (reasons.length) return `${base}：${reasons.join('；')}`;
     if (chineseDetail && ERROR[e.code] && chineseDetail !== ERROR[e.code]) return `${base}（${chineseDetail}）`;

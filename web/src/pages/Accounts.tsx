@@ -9,7 +9,18 @@ import { useLoad } from '../lib/hooks';
 import { errorText, ROLE } from '../lib/labels';
 
 /** roles an admin grants (applicants register themselves) */
-const GRANTABLE = ['unit_verifier', 'bureau_reviewer', 'rereviewer', 'competent_dept', 'lower_committee', 'committee_office', 'hrss_approver', 'expert', 'admin', 'auditor'];
+const GRANTABLE = [
+  'unit_verifier',
+  'bureau_reviewer',
+  'rereviewer',
+  'competent_dept',
+  'lower_committee',
+  'committee_office',
+  'hrss_approver',
+  'expert',
+  'admin',
+  'auditor',
+];
 
 /** the one-time password, whatever the accounts API calls the field */
 function oneTimePasswordOf(r: Record<string, unknown>): string | null {
@@ -19,11 +30,23 @@ function oneTimePasswordOf(r: Record<string, unknown>): string | null {
 
 function OneTimePassword({ shown, onClose }: { shown: { username: string; password: string } | null; onClose: () => void }) {
   return (
-    <Modal title="一次性密码" open={!!shown} onOk={onClose} onCancel={onClose} okText="我已记下" cancelButtonProps={{ style: { display: 'none' } }} maskClosable={false}>
+    <Modal
+      title="一次性密码"
+      open={!!shown}
+      onOk={onClose}
+      onCancel={onClose}
+      okText="我已记下"
+      cancelButtonProps={{ style: { display: 'none' } }}
+      maskClosable={false}
+    >
       {shown ? (
         <Space direction="vertical">
-          <Typography.Text>账号 <b>{shown.username}</b> 的一次性密码（只显示这一次，请当面或通过安全渠道交给本人；首次登录须修改密码）：</Typography.Text>
-          <Typography.Text copyable code style={{ fontSize: 18 }} data-testid="one-time-password">{shown.password}</Typography.Text>
+          <Typography.Text>
+            账号 <b>{shown.username}</b> 的一次性密码（只显示这一次，请当面或通过安全渠道交给本人；首次登录须修改密码）：
+          </Typography.Text>
+          <Typography.Text copyable code style={{ fontSize: 18 }} data-testid="one-time-password">
+            {shown.password}
+          </Typography.Text>
         </Space>
       ) : null}
     </Modal>
@@ -86,8 +109,25 @@ export function AccountsPage() {
   };
   const orgOptions = (orgs.data ?? []).filter((o) => o.active !== false).map((o) => ({ value: o.code, label: `${o.name}（${o.code}）` }));
   return (
-    <Card title="账号管理" extra={<Button type="primary" onClick={() => setCreating(true)} data-testid="user-new">新建账号</Button>}>
-      <Input.Search aria-label="按用户名或姓名查找账号" placeholder="用户名或姓名" allowClear enterButton="查找" onSearch={(v) => { setQ(v.trim()); setPage(1); }} style={{ maxWidth: 340, marginBottom: 12 }} />
+    <Card
+      title="账号管理"
+      extra={
+        <Button type="primary" onClick={() => setCreating(true)} data-testid="user-new">
+          新建账号
+        </Button>
+      }
+    >
+      <Input.Search
+        aria-label="按用户名或姓名查找账号"
+        placeholder="用户名或姓名"
+        allowClear
+        enterButton="查找"
+        onSearch={(v) => {
+          setQ(v.trim());
+          setPage(1);
+        }}
+        style={{ maxWidth: 340, marginBottom: 12 }}
+      />
       {list.error ? <Alert type="error" showIcon message={errorText(list.error)} style={{ marginBottom: 12 }} /> : null}
       <Table<AdminUser>
         rowKey="username"
@@ -101,21 +141,54 @@ export function AccountsPage() {
           { title: '姓名', dataIndex: 'displayName' },
           { title: '所属单位', dataIndex: 'orgCode', render: (c: string | null, u) => u.orgName ?? (c ? (orgName.get(c) ?? c) : '—') },
           { title: '角色', dataIndex: 'roles', render: (rs: string[]) => rs.map((r) => <Tag key={r}>{ROLE[r] ?? r}</Tag>) },
-          { title: '状态', dataIndex: 'active', render: (a?: boolean, u?: AdminUser) => (a === false ? <Tag>已停用</Tag> : u?.mustChangePassword ? <Tag color="orange">待修改初始密码</Tag> : <Tag color="green">正常</Tag>) },
+          {
+            title: '状态',
+            dataIndex: 'active',
+            render: (a?: boolean, u?: AdminUser) =>
+              a === false ? <Tag>已停用</Tag> : u?.mustChangePassword ? <Tag color="orange">待修改初始密码</Tag> : <Tag color="green">正常</Tag>,
+          },
           {
             title: '操作',
             key: 'ops',
             render: (_: unknown, u) => (
               <Space wrap>
-                <Button size="small" type="link" onClick={() => { setRolesOf(u); rolesForm.setFieldsValue({ roles: u.roles }); }} aria-label={`修改 ${u.username} 的角色`}>角色</Button>
-                <Popconfirm title={`重置 ${u.username} 的密码？`} description="将生成新的一次性密码，原密码和登录状态失效。" okText="重置" cancelText="取消" onConfirm={() => reset(u)}>
-                  <Button size="small" type="link" aria-label={`重置 ${u.username} 的密码`}>重置密码</Button>
+                <Button
+                  size="small"
+                  type="link"
+                  onClick={() => {
+                    setRolesOf(u);
+                    rolesForm.setFieldsValue({ roles: u.roles });
+                  }}
+                  aria-label={`修改 ${u.username} 的角色`}
+                >
+                  角色
+                </Button>
+                <Popconfirm
+                  title={`重置 ${u.username} 的密码？`}
+                  description="将生成新的一次性密码，原密码和登录状态失效。"
+                  okText="重置"
+                  cancelText="取消"
+                  onConfirm={() => reset(u)}
+                >
+                  <Button size="small" type="link" aria-label={`重置 ${u.username} 的密码`}>
+                    重置密码
+                  </Button>
                 </Popconfirm>
                 {u.active === false ? (
-                  <Button size="small" type="link" onClick={() => patch(u, { active: true }, `已启用 ${u.username}`)} aria-label={`启用 ${u.username}`}>启用</Button>
+                  <Button size="small" type="link" onClick={() => patch(u, { active: true }, `已启用 ${u.username}`)} aria-label={`启用 ${u.username}`}>
+                    启用
+                  </Button>
                 ) : (
-                  <Popconfirm title={`停用 ${u.username}？`} description="停用后该账号立即退出登录且不能再登录。" okText="停用" cancelText="取消" onConfirm={() => patch(u, { active: false }, `已停用 ${u.username}`)}>
-                    <Button size="small" type="link" danger aria-label={`停用 ${u.username}`}>停用</Button>
+                  <Popconfirm
+                    title={`停用 ${u.username}？`}
+                    description="停用后该账号立即退出登录且不能再登录。"
+                    okText="停用"
+                    cancelText="取消"
+                    onConfirm={() => patch(u, { active: false }, `已停用 ${u.username}`)}
+                  >
+                    <Button size="small" type="link" danger aria-label={`停用 ${u.username}`}>
+                      停用
+                    </Button>
                   </Popconfirm>
                 )}
               </Space>
@@ -123,9 +196,25 @@ export function AccountsPage() {
           },
         ]}
       />
-      <Modal title="新建账号" open={creating} onCancel={() => setCreating(false)} onOk={() => form.submit()} confirmLoading={busy} okText="创建" cancelText="取消" destroyOnHidden>
+      <Modal
+        title="新建账号"
+        open={creating}
+        onCancel={() => setCreating(false)}
+        onOk={() => form.submit()}
+        confirmLoading={busy}
+        okText="创建"
+        cancelText="取消"
+        destroyOnHidden
+      >
         <Form form={form} name="user" layout="vertical" onFinish={create} preserve={false}>
-          <Form.Item name="username" label="用户名" rules={[{ required: true, message: '请填写用户名' }, { pattern: /^[A-Za-z0-9._-]{3,40}$/, message: '3–40位字母、数字、点、下划线或短横线' }]}>
+          <Form.Item
+            name="username"
+            label="用户名"
+            rules={[
+              { required: true, message: '请填写用户名' },
+              { pattern: /^[A-Za-z0-9._-]{3,40}$/, message: '3–40位字母、数字、点、下划线或短横线' },
+            ]}
+          >
             <Input autoComplete="off" />
           </Form.Item>
           <Form.Item name="displayName" label="姓名（显示名）" rules={[{ required: true, message: '请填写姓名' }, { max: 60 }]}>
@@ -139,8 +228,22 @@ export function AccountsPage() {
           </Form.Item>
         </Form>
       </Modal>
-      <Modal title={rolesOf ? `修改角色：${rolesOf.username}` : ''} open={!!rolesOf} onCancel={() => setRolesOf(null)} onOk={() => rolesForm.submit()} okText="保存" cancelText="取消">
-        <Form form={rolesForm} name="roles" layout="vertical" onFinish={async (v: { roles: string[] }) => { if (rolesOf && (await patch(rolesOf, { roles: v.roles }, '角色已修改，该账号需重新登录'))) setRolesOf(null); }}>
+      <Modal
+        title={rolesOf ? `修改角色：${rolesOf.username}` : ''}
+        open={!!rolesOf}
+        onCancel={() => setRolesOf(null)}
+        onOk={() => rolesForm.submit()}
+        okText="保存"
+        cancelText="取消"
+      >
+        <Form
+          form={rolesForm}
+          name="roles"
+          layout="vertical"
+          onFinish={async (v: { roles: string[] }) => {
+            if (rolesOf && (await patch(rolesOf, { roles: v.roles }, '角色已修改，该账号需重新登录'))) setRolesOf(null);
+          }}
+        >
           <Form.Item name="roles" label="角色" rules={[{ required: true, message: '请至少选择一个角色' }]}>
             <Checkbox.Group options={GRANTABLE.map((r) => ({ value: r, label: ROLE[r] ?? r }))} />
           </Form.Item>

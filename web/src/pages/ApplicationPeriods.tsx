@@ -44,7 +44,13 @@ export function ApplicationPeriodsPage() {
         “证书奖励金集中申请时间为证书领取后的6个月内，具体时间以区应急管理局每年发布的公告为准。”发布后：当年的证书奖励申请须在申请期内提交，且证书须在申请期截止日前6个月内领取。
       </Typography.Paragraph>
       {has('bureau_reviewer') && (
-        <Form form={form} layout="inline" onFinish={submit} initialValues={{ year: Number(todayShanghai().slice(0, 4)) }} style={{ marginBottom: 16, rowGap: 8 }}>
+        <Form
+          form={form}
+          layout="inline"
+          onFinish={submit}
+          initialValues={{ year: Number(todayShanghai().slice(0, 4)) }}
+          style={{ marginBottom: 16, rowGap: 8 }}
+        >
           <Form.Item name="year" label="年度" rules={[{ required: true, message: '请填写年度' }]}>
             <InputNumber min={2019} max={2100} aria-label="年度" />
           </Form.Item>

@@ -48,7 +48,10 @@ export function ChangePasswordPage() {
               name="newPassword"
               label="新密码"
               extra="至少8位；不能是常见密码、简单规律（如 12345678）或与用户名、姓名相同。"
-              rules={[{ required: true, message: '请输入新密码' }, { min: 8, message: '密码至少8位' }]}
+              rules={[
+                { required: true, message: '请输入新密码' },
+                { min: 8, message: '密码至少8位' },
+              ]}
             >
               <Input.Password autoComplete="new-password" id="new-password" />
             </Form.Item>
@@ -58,7 +61,11 @@ export function ChangePasswordPage() {
               dependencies={['newPassword']}
               rules={[
                 { required: true, message: '请再次输入新密码' },
-                ({ getFieldValue }) => ({ validator: async (_, v) => { if (v && v !== getFieldValue('newPassword')) throw new Error('两次输入的密码不一致'); } }),
+                ({ getFieldValue }) => ({
+                  validator: async (_, v) => {
+                    if (v && v !== getFieldValue('newPassword')) throw new Error('两次输入的密码不一致');
+                  },
+                }),
               ]}
             >
               <Input.Password autoComplete="new-password" id="confirm-password" />
@@ -67,11 +74,7 @@ export function ChangePasswordPage() {
               <Button type="primary" htmlType="submit" loading={busy}>
                 修改密码
               </Button>
-              {forced ? (
-                <Button onClick={() => void logout().then(() => nav('/login'))}>退出登录</Button>
-              ) : (
-                <Button onClick={() => nav(-1)}>取消</Button>
-              )}
+              {forced ? <Button onClick={() => void logout().then(() => nav('/login'))}>退出登录</Button> : <Button onClick={() => nav(-1)}>取消</Button>}
             </Space>
           </Form>
         </Card>

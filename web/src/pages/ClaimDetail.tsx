@@ -1,6 +1,6 @@
 import { useState, type HTMLAttributes } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { Alert, App, Button, Card, Col, Form, Input, Result, Row, Skeleton, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Form, Input, Result, Row, Skeleton, Space, Tag, Typography } from 'antd';
 import { PrinterOutlined } from '@ant-design/icons';
 import { api, type Claim } from '../lib/api';
 import { useLoad, useIsMobile } from '../lib/hooks';
@@ -21,7 +21,15 @@ const INSTALMENT_STATUS: Record<string, string> = {
   cancelled: '不再发放',
   recovered: '已追回',
 };
-const INSTALMENT_COLOR: Record<string, string> = { paid: 'green', in_review: 'processing', released: 'processing', pending: 'blue', scheduled: 'blue', awaiting_budget: 'gold', recovered: 'magenta' };
+const INSTALMENT_COLOR: Record<string, string> = {
+  paid: 'green',
+  in_review: 'processing',
+  released: 'processing',
+  pending: 'blue',
+  scheduled: 'blue',
+  awaiting_budget: 'gold',
+  recovered: 'magenta',
+};
 
 function NextStep({ claim }: { claim: Claim }) {
   const open = claim.tasks.find((t) => t.state === 'open');
@@ -39,17 +47,29 @@ function NextStep({ claim }: { claim: Claim }) {
       />
     );
   }
-  if (claim.status === 'paid' || claim.status === 'completed') return <Alert type="success" showIcon message={`奖励已发放 ${yuan(claim.paidYuan)}，本申请已办结。`} data-testid="claim-done" />;
+  if (claim.status === 'paid' || claim.status === 'completed')
+    return <Alert type="success" showIcon message={`奖励已发放 ${yuan(claim.paidYuan)}，本申请已办结。`} data-testid="claim-done" />;
   if (claim.status === 'rejected') return <Alert type="error" showIcon message="申请未予核准" description={claim.closeReason ?? undefined} />;
   if (claim.status === 'clawed_back') return <Alert type="error" showIcon message="已全额追回奖励" description={claim.closeReason ?? undefined} />;
   if (open) {
-    const org = open.kind === 'unit_verification' ? claim.employer.name : open.kind === 'bureau_review' ? '南浔区应急管理局' : open.kind === 'rereview' ? claim.rereviewOrg.name : open.orgCode;
+    const org =
+      open.kind === 'unit_verification'
+        ? claim.employer.name
+        : open.kind === 'bureau_review'
+          ? '南浔区应急管理局'
+          : open.kind === 'rereview'
+            ? claim.rereviewOrg.name
+            : open.orgCode;
     return (
       <Alert
         type={open.overdue ? 'warning' : 'info'}
         showIcon
         message={`下一步：${org} ${taskKind(open.kind)}`}
-        description={open.dueOn ? `应于 ${fmtDate(open.dueOn)} 前办结${open.workingDaysLeft != null ? `（剩 ${open.workingDaysLeft} 个工作日）` : ''}${open.overdue ? '，已逾期，系统已催办' : ''}` : `${fmt(open.createdAt)} 收件`}
+        description={
+          open.dueOn
+            ? `应于 ${fmtDate(open.dueOn)} 前办结${open.workingDaysLeft != null ? `（剩 ${open.workingDaysLeft} 个工作日）` : ''}${open.overdue ? '，已逾期，系统已催办' : ''}`
+            : `${fmt(open.createdAt)} 收件`
+        }
       />
     );
   }
@@ -167,7 +187,8 @@ export function ClaimDetailPage() {
             <Card size="small" title={c.instalments.length > 1 ? `奖励发放（分${c.instalments.length}年）` : '奖励发放'} data-testid="instalment-plan">
               {c.instalments.length > 1 && (
                 <Typography.Paragraph type="secondary" style={{ fontSize: 13 }}>
-                  {c.instalments.map((i) => `第${i.year}年 ${yuan(i.amountYuan)}`).join('，')}。第二、三年的奖励在上一期发放满一年后，经单位核实（仍在合同期内、社保个税正常缴纳）、区应急管理局初审和行业主管部门复审后发放；离职或单位不予确认的，该期及以后各期不再发放。
+                  {c.instalments.map((i) => `第${i.year}年 ${yuan(i.amountYuan)}`).join('，')}
+                  。第二、三年的奖励在上一期发放满一年后，经单位核实（仍在合同期内、社保个税正常缴纳）、区应急管理局初审和行业主管部门复审后发放；离职或单位不予确认的，该期及以后各期不再发放。
                 </Typography.Paragraph>
               )}
               <ResponsiveTable
@@ -180,8 +201,16 @@ export function ClaimDetailPage() {
                 columns={[
                   { title: '期次', dataIndex: 'year', render: (y: number) => (c.instalments.length > 1 ? `第${y}年` : `第${y}期`) },
                   { title: '金额', dataIndex: 'amountYuan', render: (n: number) => yuan(n) },
-                  { title: '状态', dataIndex: 'status', render: (st: string) => <Tag color={INSTALMENT_COLOR[st] ?? 'default'}>{INSTALMENT_STATUS[st] ?? st}</Tag> },
-                  { title: '预计核实日期', dataIndex: 'dueOn', render: (v: string | null | undefined, i) => (i.status === 'paid' ? '—' : v ? fmtDate(v) : i.year > 1 ? '上一期发放满一年' : '—') },
+                  {
+                    title: '状态',
+                    dataIndex: 'status',
+                    render: (st: string) => <Tag color={INSTALMENT_COLOR[st] ?? 'default'}>{INSTALMENT_STATUS[st] ?? st}</Tag>,
+                  },
+                  {
+                    title: '预计核实日期',
+                    dataIndex: 'dueOn',
+                    render: (v: string | null | undefined, i) => (i.status === 'paid' ? '—' : v ? fmtDate(v) : i.year > 1 ? '上一期发放满一年' : '—'),
+                  },
                   { title: '发放时间', dataIndex: 'paidAt', render: (v: string | null) => fmt(v) },
                 ]}
               />

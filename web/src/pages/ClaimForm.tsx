@@ -1,6 +1,28 @@
 import { useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
-import { Alert, App, Button, Card, Checkbox, Col, DatePicker, Descriptions, Divider, Form, Input, InputNumber, Radio, Result, Row, Select, Space, Statistic, Switch, Tabs, Typography } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Checkbox,
+  Col,
+  DatePicker,
+  Descriptions,
+  Divider,
+  Form,
+  Input,
+  InputNumber,
+  Radio,
+  Result,
+  Row,
+  Select,
+  Space,
+  Statistic,
+  Switch,
+  Tabs,
+  Typography,
+} from 'antd';
 import type { Dayjs } from 'dayjs';
 import { api, ApiError, type Org } from '../lib/api';
 import type { ApplicationPeriod } from './ApplicationPeriods';
@@ -85,7 +107,12 @@ export function ClaimFormPage() {
     if (v.employerPhone?.trim()) body.employerPhone = v.employerPhone.trim();
     if (v.previousAwards?.length) body.previousAwards = v.previousAwards;
     if (kind === 'shortage_talent') {
-      body.employment = { since: d(v.since), contractYears: v.contractYears, socialSecurityMonths: v.socialSecurityMonths, firstIntroduction: !!v.firstIntroduction };
+      body.employment = {
+        since: d(v.since),
+        contractYears: v.contractYears,
+        socialSecurityMonths: v.socialSecurityMonths,
+        firstIntroduction: !!v.firstIntroduction,
+      };
     }
     return body;
   };
@@ -111,7 +138,10 @@ export function ClaimFormPage() {
           <Descriptions.Item label="工作单位">{employer?.name ?? v.employerOrgCode}</Descriptions.Item>
           <Descriptions.Item label="证书">{`${levelLabel(v.level)} · ${v.certNumber}`}</Descriptions.Item>
           <Descriptions.Item label="发证 / 领取">{`${d(v.issuedOn)} / ${d(v.receivedOn)}`}</Descriptions.Item>
-          <Descriptions.Item label="申请材料">{`${files.length} 份（${Object.keys(MATERIAL_KIND).filter((k) => files.some((f) => f.kind === k)).map((k) => MATERIAL_KIND[k]).join('、')}）`}</Descriptions.Item>
+          <Descriptions.Item label="申请材料">{`${files.length} 份（${Object.keys(MATERIAL_KIND)
+            .filter((k) => files.some((f) => f.kind === k))
+            .map((k) => MATERIAL_KIND[k])
+            .join('、')}）`}</Descriptions.Item>
           <Descriptions.Item label="申请金额">
             <b style={{ color: '#cf1322' }}>{yuan(amount)}</b>
             {kind === 'shortage_talent' ? '（分三年：3,000 / 3,000 / 4,000 元）' : ''}
@@ -131,7 +161,14 @@ export function ClaimFormPage() {
           if (e instanceof ApiError && e.fieldErrors.length) {
             form.setFields(
               e.fieldErrors
-                .map((fe) => ({ path: fe.path, name: fe.path.replace(/^certificate\.number$/, 'certNumber').replace(/^certificate\./, '').replace(/^employment\./, '').replace(/^applicant\./, '') }))
+                .map((fe) => ({
+                  path: fe.path,
+                  name: fe.path
+                    .replace(/^certificate\.number$/, 'certNumber')
+                    .replace(/^certificate\./, '')
+                    .replace(/^employment\./, '')
+                    .replace(/^applicant\./, ''),
+                }))
                 .filter((x) => !!form.getFieldInstance(x.name as never))
                 .map((x) => ({ name: x.name as never, errors: ['填写有误，请核对'] })),
             );
@@ -151,7 +188,8 @@ export function ClaimFormPage() {
           title="申请已提交"
           subTitle={
             <span>
-              申请编号 <b data-testid="created-application-no">{created.applicationNo}</b>，申请金额 {yuan(created.amountYuan)}。已送所在单位审核，请留意办理进度。
+              申请编号 <b data-testid="created-application-no">{created.applicationNo}</b>，申请金额 {yuan(created.amountYuan)}
+              。已送所在单位审核，请留意办理进度。
             </span>
           }
           extra={[
@@ -213,7 +251,9 @@ export function ClaimFormPage() {
         initialValues={{ level: kind === 'shortage_talent' ? 'intermediate' : undefined, employerNature: 'production', firstIntroduction: true }}
         scrollToFirstError
       >
-        <Divider orientation="left" plain>证书持有人情况</Divider>
+        <Divider orientation="left" plain>
+          证书持有人情况
+        </Divider>
         <Row gutter={16}>
           <Col xs={24} md={12}>
             <Form.Item label="姓名" htmlFor="holderName">
@@ -225,13 +265,28 @@ export function ClaimFormPage() {
               name="idNumber"
               label="身份证号码"
               extra="须为本人实名注册的身份证号"
-              rules={[{ required: true, whitespace: true, message: '请输入身份证号码' }, { validator: async (_, v?: string) => { const p = v?.trim() ? idNumberProblem(v.trim()) : null; if (p) throw new Error(p); } }]}
+              rules={[
+                { required: true, whitespace: true, message: '请输入身份证号码' },
+                {
+                  validator: async (_, v?: string) => {
+                    const p = v?.trim() ? idNumberProblem(v.trim()) : null;
+                    if (p) throw new Error(p);
+                  },
+                },
+              ]}
             >
               <Input maxLength={18} data-testid="id-number" />
             </Form.Item>
           </Col>
           <Col xs={24} md={12}>
-            <Form.Item name="phone" label="联系电话（手机）" rules={[{ required: true, whitespace: true, message: '请输入联系电话' }, { pattern: /^[0-9+\-() ]{5,20}$/, message: '电话号码格式不正确' }]}>
+            <Form.Item
+              name="phone"
+              label="联系电话（手机）"
+              rules={[
+                { required: true, whitespace: true, message: '请输入联系电话' },
+                { pattern: /^[0-9+\-() ]{5,20}$/, message: '电话号码格式不正确' },
+              ]}
+            >
               <Input data-testid="phone" />
             </Form.Item>
           </Col>
@@ -268,7 +323,9 @@ export function ClaimFormPage() {
             </Form.Item>
           </Col>
         </Row>
-        <Divider orientation="left" plain>证书信息</Divider>
+        <Divider orientation="left" plain>
+          证书信息
+        </Divider>
         <Row gutter={16}>
           <Col xs={24} md={12}>
             <Form.Item name="certNumber" label="证书编号" rules={[{ required: true, whitespace: true, message: '请输入证书编号' }, { max: 64 }]}>
@@ -281,10 +338,19 @@ export function ClaimFormPage() {
               label="证书级别"
               rules={[
                 { required: true, message: '请选择证书级别' },
-                { validator: async (_, v) => { if (kind === 'shortage_talent' && v && v !== 'intermediate') throw new Error('紧缺人才奖励仅限中级注册安全工程师'); } },
+                {
+                  validator: async (_, v) => {
+                    if (kind === 'shortage_talent' && v && v !== 'intermediate') throw new Error('紧缺人才奖励仅限中级注册安全工程师');
+                  },
+                },
               ]}
             >
-              <Radio.Group optionType="button" buttonStyle="solid" options={Object.entries(LEVEL).map(([value, label]) => ({ value, label: `${label}（${LEVEL_AMOUNT[value]?.toLocaleString()}元）` }))} data-testid="level-radio" />
+              <Radio.Group
+                optionType="button"
+                buttonStyle="solid"
+                options={Object.entries(LEVEL).map(([value, label]) => ({ value, label: `${label}（${LEVEL_AMOUNT[value]?.toLocaleString()}元）` }))}
+                data-testid="level-radio"
+              />
             </Form.Item>
           </Col>
           <Col xs={24} md={12}>
@@ -293,7 +359,11 @@ export function ClaimFormPage() {
               label="发证日期"
               rules={[
                 { required: true, message: '请选择发证日期' },
-                { validator: async (_, v?: Dayjs) => { if (v && d(v)! < '2019-01-01') throw new Error('证书须为2019年起取得'); } },
+                {
+                  validator: async (_, v?: Dayjs) => {
+                    if (v && d(v)! < '2019-01-01') throw new Error('证书须为2019年起取得');
+                  },
+                },
               ]}
             >
               <DatePicker style={{ width: '100%' }} disabledDate={(x) => x.format('YYYY-MM-DD') > today} data-testid="issued-on" />
@@ -319,8 +389,10 @@ export function ClaimFormPage() {
                     const issued = d(getFieldValue('issuedOn') as Dayjs | undefined);
                     if (issued && d(v)! < issued) throw new Error('领取日期不能早于发证日期');
                     if (d(v)! > today) throw new Error('领取日期不能晚于今天');
-                    if (kind === 'certificate' && period && d(v)! < period.receivedFrom) throw new Error(`本年度集中申请期受理 ${period.receivedFrom} 及以后领取的证书`);
-                    if (kind === 'certificate' && !period && windowEnd(d(v)!) < today) throw new Error(`已超过证书领取后6个月的申请期限（${windowEnd(d(v)!)}）`);
+                    if (kind === 'certificate' && period && d(v)! < period.receivedFrom)
+                      throw new Error(`本年度集中申请期受理 ${period.receivedFrom} 及以后领取的证书`);
+                    if (kind === 'certificate' && !period && windowEnd(d(v)!) < today)
+                      throw new Error(`已超过证书领取后6个月的申请期限（${windowEnd(d(v)!)}）`);
                   },
                 }),
               ]}
@@ -331,7 +403,9 @@ export function ClaimFormPage() {
         </Row>
         {kind === 'shortage_talent' && (
           <>
-            <Divider orientation="left" plain>引进与劳动合同</Divider>
+            <Divider orientation="left" plain>
+              引进与劳动合同
+            </Divider>
             <Row gutter={16}>
               <Col xs={24} md={12}>
                 <Form.Item
@@ -340,31 +414,63 @@ export function ClaimFormPage() {
                   rules={[
                     { required: true, message: '请选择入职日期' },
                     // as the API counts it: a full year of contributions needs a full year in the job
-                    { validator: async (_, v?: Dayjs) => { if (v && v.add(12, 'month').format('YYYY-MM-DD') > today) throw new Error(`入职不满一年（满一年之日为 ${v.add(12, 'month').format('YYYY-MM-DD')}），社保和个税缴纳不足12个月`); } },
+                    {
+                      validator: async (_, v?: Dayjs) => {
+                        if (v && v.add(12, 'month').format('YYYY-MM-DD') > today)
+                          throw new Error(`入职不满一年（满一年之日为 ${v.add(12, 'month').format('YYYY-MM-DD')}），社保和个税缴纳不足12个月`);
+                      },
+                    },
                   ]}
                 >
                   <DatePicker style={{ width: '100%' }} disabledDate={(x) => x.format('YYYY-MM-DD') > today} />
                 </Form.Item>
               </Col>
               <Col xs={24} md={12}>
-                <Form.Item name="contractYears" label="劳动合同期限（年）" rules={[{ required: true, message: '请填写' }, { type: 'number', min: 3, message: '合同期限须3年及以上' }]}>
+                <Form.Item
+                  name="contractYears"
+                  label="劳动合同期限（年）"
+                  rules={[
+                    { required: true, message: '请填写' },
+                    { type: 'number', min: 3, message: '合同期限须3年及以上' },
+                  ]}
+                >
                   <InputNumber min={0} max={50} precision={0} style={{ width: '100%' }} />
                 </Form.Item>
               </Col>
               <Col xs={24} md={12}>
-                <Form.Item name="socialSecurityMonths" label="已缴纳社保和个税（月）" rules={[{ required: true, message: '请填写' }, { type: 'number', min: 12, message: '须缴纳满一年（12个月）' }]}>
+                <Form.Item
+                  name="socialSecurityMonths"
+                  label="已缴纳社保和个税（月）"
+                  rules={[
+                    { required: true, message: '请填写' },
+                    { type: 'number', min: 12, message: '须缴纳满一年（12个月）' },
+                  ]}
+                >
                   <InputNumber min={0} max={600} precision={0} style={{ width: '100%' }} />
                 </Form.Item>
               </Col>
               <Col xs={24} md={12}>
-                <Form.Item name="firstIntroduction" label="企业首次引入" valuePropName="checked" rules={[{ validator: async (_, v) => { if (!v) throw new Error('紧缺人才奖励仅限企业首次引入'); } }]}>
+                <Form.Item
+                  name="firstIntroduction"
+                  label="企业首次引入"
+                  valuePropName="checked"
+                  rules={[
+                    {
+                      validator: async (_, v) => {
+                        if (!v) throw new Error('紧缺人才奖励仅限企业首次引入');
+                      },
+                    },
+                  ]}
+                >
                   <Switch checkedChildren="是" unCheckedChildren="否" />
                 </Form.Item>
               </Col>
             </Row>
           </>
         )}
-        <Divider orientation="left" plain>申请材料</Divider>
+        <Divider orientation="left" plain>
+          申请材料
+        </Divider>
         <Typography.Paragraph type="secondary" style={{ fontSize: 13 }}>
           {kind === 'certificate'
             ? '请上传身份证和注册安全工程师职业资格证书的复印件（扫描件或照片），单位审核时将与原件核对。'
@@ -380,7 +486,9 @@ export function ClaimFormPage() {
           }}
           showMissing={triedSubmit}
         />
-        <Divider orientation="left" plain>申请情况</Divider>
+        <Divider orientation="left" plain>
+          申请情况
+        </Divider>
         {kind === 'certificate' && (
           <Form.Item name="previousAwards" label="已申请奖励（未勾选即“无申请任何奖励”）">
             <Checkbox.Group options={Object.entries(LEVEL).map(([value, label]) => ({ value, label: `已申请${label}职称奖励` }))} />
@@ -393,7 +501,13 @@ export function ClaimFormPage() {
         <Form.Item
           name="declaration"
           valuePropName="checked"
-          rules={[{ validator: async (_, v) => { if (!v) throw new Error('请阅读并同意申请人声明'); } }]}
+          rules={[
+            {
+              validator: async (_, v) => {
+                if (!v) throw new Error('请阅读并同意申请人声明');
+              },
+            },
+          ]}
         >
           <Checkbox data-testid="declaration">
             申请人声明：本人所填写的内容及提供的资料均属真实，没有向其他部门申请过同类证书补贴或奖励。

@@ -18,7 +18,10 @@ export const SUBJECT_TYPE: Record<string, string> = {
   title_senior: '高级工程师职称评审',
   title_professor: '正高级工程师职称评审',
 };
-const subjectType = (t: Task): string => (t.subjectKind === 'title_application' ? `title_${t.titleLevel ?? 'senior'}` : (t.subjectKind ?? (t.subject.type.includes('title') ? 'title_senior' : 'certificate')));
+const subjectType = (t: Task): string =>
+  t.subjectKind === 'title_application'
+    ? `title_${t.titleLevel ?? 'senior'}`
+    : (t.subjectKind ?? (t.subject.type.includes('title') ? 'title_senior' : 'certificate'));
 const subjectTypeLabel = (code: string): string => SUBJECT_TYPE[code] ?? '其他事项';
 
 export function InboxPage() {
@@ -49,17 +52,26 @@ export function InboxPage() {
   return (
     <Space direction="vertical" size={16} style={{ width: '100%' }}>
       <PageTitle title="待办任务">
-        待办任务 <Typography.Text type="secondary" style={{ fontSize: 14, fontWeight: 400 }}>{user?.orgName}</Typography.Text>
+        待办任务{' '}
+        <Typography.Text type="secondary" style={{ fontSize: 14, fontWeight: 400 }}>
+          {user?.orgName}
+        </Typography.Text>
       </PageTitle>
       <Row gutter={[12, 12]}>
         <Col xs={8} md={6}>
-          <Card size="small"><Statistic title="待办" value={openTasks.length} /></Card>
+          <Card size="small">
+            <Statistic title="待办" value={openTasks.length} />
+          </Card>
         </Col>
         <Col xs={8} md={6}>
-          <Card size="small"><Statistic title="即将到期" value={openTasks.filter((t) => t.warning).length} valueStyle={{ color: '#ad6800' }} /></Card>
+          <Card size="small">
+            <Statistic title="即将到期" value={openTasks.filter((t) => t.warning).length} valueStyle={{ color: '#ad6800' }} />
+          </Card>
         </Col>
         <Col xs={8} md={6}>
-          <Card size="small"><Statistic title="已逾期" value={openTasks.filter((t) => t.overdue).length} valueStyle={{ color: '#cf1322' }} /></Card>
+          <Card size="small">
+            <Statistic title="已逾期" value={openTasks.filter((t) => t.overdue).length} valueStyle={{ color: '#cf1322' }} />
+          </Card>
         </Col>
       </Row>
       <Card size="small">
@@ -102,7 +114,9 @@ export function InboxPage() {
             style={{ width: 240 }}
             data-testid="task-search"
           />
-          <Button icon={<ReloadOutlined />} onClick={list.reload}>刷新</Button>
+          <Button icon={<ReloadOutlined />} onClick={list.reload}>
+            刷新
+          </Button>
         </Space>
         {list.error ? <Alert type="error" showIcon message={errorText(list.error)} /> : null}
         <ResponsiveTable<Task>
@@ -132,15 +146,28 @@ export function InboxPage() {
               dataIndex: 'applicantName',
               width: 100,
               sorter: (a, b) => (a.applicantName ?? '').localeCompare(b.applicantName ?? '', 'zh-CN'),
-              render: (n: string | null) => <span className="nowrap" data-testid="task-applicant">{n ?? '—'}</span>,
+              render: (n: string | null) => (
+                <span className="nowrap" data-testid="task-applicant">
+                  {n ?? '—'}
+                </span>
+              ),
             },
             {
               title: '类型',
               key: 'type',
               sorter: (a, b) => subjectTypeLabel(subjectType(a)).localeCompare(subjectTypeLabel(subjectType(b)), 'zh-CN'),
-              render: (_: unknown, t) => <Tag color={subjectType(t).startsWith('title') ? 'purple' : 'blue'} data-testid="task-type">{subjectTypeLabel(subjectType(t))}</Tag>,
+              render: (_: unknown, t) => (
+                <Tag color={subjectType(t).startsWith('title') ? 'purple' : 'blue'} data-testid="task-type">
+                  {subjectTypeLabel(subjectType(t))}
+                </Tag>
+              ),
             },
-            { title: '环节', dataIndex: 'kind', render: (k: string) => <span className="nowrap">{taskKind(k)}</span>, sorter: (a, b) => taskKind(a.kind).localeCompare(taskKind(b.kind), 'zh-CN') },
+            {
+              title: '环节',
+              dataIndex: 'kind',
+              render: (k: string) => <span className="nowrap">{taskKind(k)}</span>,
+              sorter: (a, b) => taskKind(a.kind).localeCompare(taskKind(b.kind), 'zh-CN'),
+            },
             { title: '状态', dataIndex: 'state', render: (s: string) => <TaskStateTag state={s} /> },
             {
               title: '收件日期',
@@ -149,7 +176,12 @@ export function InboxPage() {
               sorter: (a, b) => a.createdAt.localeCompare(b.createdAt),
               defaultSortOrder: state === 'open' ? 'ascend' : undefined,
             },
-            { title: '办结期限', dataIndex: 'dueOn', render: (d: string | null) => <span className="nowrap">{fmtDate(d)}</span>, sorter: (a, b) => (a.dueOn ?? '9999').localeCompare(b.dueOn ?? '9999') },
+            {
+              title: '办结期限',
+              dataIndex: 'dueOn',
+              render: (d: string | null) => <span className="nowrap">{fmtDate(d)}</span>,
+              sorter: (a, b) => (a.dueOn ?? '9999').localeCompare(b.dueOn ?? '9999'),
+            },
             {
               title: '剩余时间',
               key: 'due',
@@ -161,7 +193,11 @@ export function InboxPage() {
               key: 'op',
               fixed: 'right',
               width: 72,
-              render: (_: unknown, t) => <Link to={`/tasks/${encodeURIComponent(t.id)}`} aria-label={`${t.state === 'open' ? '办理' : '查看'} ${t.subject.ref}`}>{t.state === 'open' ? '办理' : '查看'}</Link>,
+              render: (_: unknown, t) => (
+                <Link to={`/tasks/${encodeURIComponent(t.id)}`} aria-label={`${t.state === 'open' ? '办理' : '查看'} ${t.subject.ref}`}>
+                  {t.state === 'open' ? '办理' : '查看'}
+                </Link>
+              ),
             },
           ]}
         />

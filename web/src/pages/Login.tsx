@@ -11,7 +11,9 @@ import { LargeTextToggle } from '../display';
 
 function Shell({ children, wide }: { children: React.ReactNode; wide?: boolean }) {
   return (
-    <main style={{ minHeight: '100vh', background: 'linear-gradient(180deg,#c8161d 0,#c8161d 180px,#f0f2f5 180px)', padding: '24px 12px', boxSizing: 'border-box' }}>
+    <main
+      style={{ minHeight: '100vh', background: 'linear-gradient(180deg,#c8161d 0,#c8161d 180px,#f0f2f5 180px)', padding: '24px 12px', boxSizing: 'border-box' }}
+    >
       <div style={{ maxWidth: wide ? 1040 : 440, margin: '0 auto' }}>
         <div style={{ textAlign: 'right' }}>
           <LargeTextToggle />
@@ -47,7 +49,7 @@ export function LoginPage() {
     try {
       const u = await login(username, password);
       const next = params.get('next');
-      nav(next && next.startsWith('/') && !next.startsWith('//') ? next : homeFor(u), { replace: true });
+      nav(next?.startsWith('/') && !next.startsWith('//') ? next : homeFor(u), { replace: true });
     } catch (e) {
       // a refused login is a wrong user name or password (an expired session is not what happened here)
       setError(e instanceof ApiError && e.code === 'UNAUTHENTICATED' ? '用户名或密码错误' : errorText(e));
@@ -75,24 +77,51 @@ export function LoginPage() {
               </Button>
             </Form>
             <div style={{ marginTop: 16, textAlign: 'center' }}>
-              申请人还没有账号？<Link to="/register" className="text-link">实名注册</Link>
+              申请人还没有账号？
+              <Link to="/register" className="text-link">
+                实名注册
+              </Link>
             </div>
           </Card>
         </Col>
         {accounts.length > 0 && (
           <Col xs={24} md={14}>
-            <Card title={<span>演示账号 <Tag color="orange">开发模式</Tag></span>} extra={<Typography.Text type="secondary">密码均为 demo，点击即可登录</Typography.Text>} styles={{ body: { padding: 0 } }}>
+            <Card
+              title={
+                <span>
+                  演示账号 <Tag color="orange">开发模式</Tag>
+                </span>
+              }
+              extra={<Typography.Text type="secondary">密码均为 demo，点击即可登录</Typography.Text>}
+              styles={{ body: { padding: 0 } }}
+            >
               <Table<DemoAccount>
                 size="small"
                 rowKey="username"
                 dataSource={accounts}
                 pagination={false}
                 scroll={{ y: 420 }}
-                onRow={(a) => ({ onClick: () => void go(a.username, 'demo'), style: { cursor: 'pointer' }, 'data-username': a.username } as React.HTMLAttributes<HTMLElement>)}
+                onRow={(a) =>
+                  ({
+                    onClick: () => void go(a.username, 'demo'),
+                    style: { cursor: 'pointer' },
+                    'data-username': a.username,
+                  }) as React.HTMLAttributes<HTMLElement>
+                }
                 columns={[
                   { title: '账号', dataIndex: 'username', width: 150, render: (u: string) => <Typography.Link>{u}</Typography.Link> },
                   { title: '姓名 / 岗位', dataIndex: 'displayName' },
-                  { title: '角色', dataIndex: 'roles', width: 150, render: (r: string[]) => r.map((x) => <Tag key={x} style={{ whiteSpace: 'normal', marginBlock: 2 }}>{role(x)}</Tag>) },
+                  {
+                    title: '角色',
+                    dataIndex: 'roles',
+                    width: 150,
+                    render: (r: string[]) =>
+                      r.map((x) => (
+                        <Tag key={x} style={{ whiteSpace: 'normal', marginBlock: 2 }}>
+                          {role(x)}
+                        </Tag>
+                      )),
+                  },
                 ]}
               />
             </Card>
@@ -126,7 +155,12 @@ export function RegisterPage() {
   return (
     <Shell>
       <Card title="申请人实名注册">
-        <Alert type="info" showIcon message="申请均以本人身份提交。身份以单位核验身份证原件为准：若他人冒用您的身份证号注册，您仍可注册，经单位核验后本账号即为您本人的账号。" style={{ marginBottom: 16 }} />
+        <Alert
+          type="info"
+          showIcon
+          message="申请均以本人身份提交。身份以单位核验身份证原件为准：若他人冒用您的身份证号注册，您仍可注册，经单位核验后本账号即为您本人的账号。"
+          style={{ marginBottom: 16 }}
+        />
         {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
         <Form layout="vertical" onFinish={submit}>
           <Form.Item name="name" label="姓名" rules={[{ required: true, message: '请输入姓名' }, { max: 50 }]}>
@@ -136,17 +170,46 @@ export function RegisterPage() {
             name="idNumber"
             label="居民身份证号"
             normalize={(v: string) => v?.toUpperCase()}
-            rules={[{ required: true, message: '请输入身份证号' }, { validator: async (_, v: string) => { const p = v ? idNumberProblem(v) : null; if (p) throw new Error(p); } }]}
+            rules={[
+              { required: true, message: '请输入身份证号' },
+              {
+                validator: async (_, v: string) => {
+                  const p = v ? idNumberProblem(v) : null;
+                  if (p) throw new Error(p);
+                },
+              },
+            ]}
           >
             <Input maxLength={18} />
           </Form.Item>
-          <Form.Item name="phone" label="手机号码" rules={[{ required: true, message: '请输入手机号码' }, { pattern: /^[0-9+\-() ]{5,20}$/, message: '电话号码格式不正确' }]}>
+          <Form.Item
+            name="phone"
+            label="手机号码"
+            rules={[
+              { required: true, message: '请输入手机号码' },
+              { pattern: /^[0-9+\-() ]{5,20}$/, message: '电话号码格式不正确' },
+            ]}
+          >
             <Input />
           </Form.Item>
-          <Form.Item name="username" label="用户名" rules={[{ required: true, message: '请输入用户名' }, { pattern: /^[A-Za-z0-9_.-]{3,50}$/, message: '3–50位字母、数字或 _ . -' }]}>
+          <Form.Item
+            name="username"
+            label="用户名"
+            rules={[
+              { required: true, message: '请输入用户名' },
+              { pattern: /^[A-Za-z0-9_.-]{3,50}$/, message: '3–50位字母、数字或 _ . -' },
+            ]}
+          >
             <Input autoComplete="username" />
           </Form.Item>
-          <Form.Item name="password" label="密码" rules={[{ required: true, message: '请输入密码' }, { min: 8, message: '密码至少8位' }]}>
+          <Form.Item
+            name="password"
+            label="密码"
+            rules={[
+              { required: true, message: '请输入密码' },
+              { min: 8, message: '密码至少8位' },
+            ]}
+          >
             <Input.Password autoComplete="new-password" />
           </Form.Item>
           <Button type="primary" htmlType="submit" block loading={busy}>
@@ -154,7 +217,10 @@ export function RegisterPage() {
           </Button>
         </Form>
         <div style={{ marginTop: 16, textAlign: 'center' }}>
-          已有账号？<Link to="/login" className="text-link">登录</Link>
+          已有账号？
+          <Link to="/login" className="text-link">
+            登录
+          </Link>
         </div>
       </Card>
     </Shell>

@@ -44,7 +44,20 @@ export function NotificationsPage() {
     reload();
   };
   return (
-    <Card title={<h1 style={{ fontSize: 18, margin: 0 }}>消息</h1>} extra={<Segmented aria-label="显示哪些消息" value={filter} onChange={(v) => setFilter(v as 'unread' | 'all')} options={[{ label: '未读', value: 'unread' }, { label: '全部', value: 'all' }]} />}>
+    <Card
+      title={<h1 style={{ fontSize: 18, margin: 0 }}>消息</h1>}
+      extra={
+        <Segmented
+          aria-label="显示哪些消息"
+          value={filter}
+          onChange={(v) => setFilter(v as 'unread' | 'all')}
+          options={[
+            { label: '未读', value: 'unread' },
+            { label: '全部', value: 'all' },
+          ]}
+        />
+      }
+    >
       {error ? <Alert type="error" showIcon message="消息加载失败" description={String((error as Error).message ?? error)} /> : null}
       <List
         loading={loading}

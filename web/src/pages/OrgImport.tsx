@@ -35,7 +35,8 @@ export function OrgImportPage() {
     try {
       const r = await api.upload<ImportReport>('/admin/orgs/import', file, 'text/csv', { query: { dryRun, skipInvalid } });
       setReport(r);
-      if (!dryRun) message.success(`导入完成：新增 ${r.counts.created}，更新 ${r.counts.updated}${r.counts.refused ? `，跳过有误 ${r.counts.refused} 行` : ''}`);
+      if (!dryRun)
+        message.success(`导入完成：新增 ${r.counts.created}，更新 ${r.counts.updated}${r.counts.refused ? `，跳过有误 ${r.counts.refused} 行` : ''}`);
     } catch (e) {
       if (e instanceof ApiError && e.code === 'IMPORT_HAS_INVALID_ROWS' && e.body.report) setReport(e.body.report as ImportReport);
       setError(errorText(e));
@@ -61,13 +62,29 @@ export function OrgImportPage() {
             id="org-import-file"
             type="file"
             accept=".csv,text/csv"
-            onChange={(e) => { setFile(e.target.files?.[0] ?? null); setReport(null); setError(null); }}
+            onChange={(e) => {
+              setFile(e.target.files?.[0] ?? null);
+              setReport(null);
+              setError(null);
+            }}
             data-testid="org-import-file"
           />
-          <Checkbox checked={skipInvalid} onChange={(e) => setSkipInvalid(e.target.checked)} data-testid="org-import-skip">跳过有误的行，只导入正确的行</Checkbox>
+          <Checkbox checked={skipInvalid} onChange={(e) => setSkipInvalid(e.target.checked)} data-testid="org-import-skip">
+            跳过有误的行，只导入正确的行
+          </Checkbox>
           <Space wrap>
-            <Button onClick={() => send(true)} disabled={!file} loading={busy === 'dry'} data-testid="org-import-dry">试导入（不保存）</Button>
-            <Button type="primary" onClick={() => send(false)} disabled={!file || !report || (refused > 0 && !skipInvalid)} loading={busy === 'real'} data-testid="org-import-run">正式导入</Button>
+            <Button onClick={() => send(true)} disabled={!file} loading={busy === 'dry'} data-testid="org-import-dry">
+              试导入（不保存）
+            </Button>
+            <Button
+              type="primary"
+              onClick={() => send(false)}
+              disabled={!file || !report || (refused > 0 && !skipInvalid)}
+              loading={busy === 'real'}
+              data-testid="org-import-run"
+            >
+              正式导入
+            </Button>
           </Space>
         </Space>
       </Card>
@@ -75,15 +92,31 @@ export function OrgImportPage() {
       {report ? (
         <Card title={report.dryRun ? '试导入结果（未保存）' : report.imported ? '导入结果（已保存）' : '导入结果（未保存）'} data-testid="org-import-report">
           <Row gutter={12} style={{ marginBottom: 12 }}>
-            <Col xs={12} md={4}><Statistic title="总行数" value={report.total} /></Col>
-            <Col xs={12} md={4}><Statistic title="新增" value={report.counts.created} valueStyle={{ color: '#3f8600' }} /></Col>
-            <Col xs={12} md={4}><Statistic title="更新" value={report.counts.updated} /></Col>
-            <Col xs={12} md={4}><Statistic title="无变化" value={report.counts.unchanged} /></Col>
-            <Col xs={12} md={4}><Statistic title="有误" value={refused} valueStyle={{ color: refused ? '#cf1322' : undefined }} /></Col>
-            <Col xs={12} md={4}><Statistic title="文件编码" value={report.encoding === 'gbk' ? 'GBK' : 'UTF-8'} /></Col>
+            <Col xs={12} md={4}>
+              <Statistic title="总行数" value={report.total} />
+            </Col>
+            <Col xs={12} md={4}>
+              <Statistic title="新增" value={report.counts.created} valueStyle={{ color: '#3f8600' }} />
+            </Col>
+            <Col xs={12} md={4}>
+              <Statistic title="更新" value={report.counts.updated} />
+            </Col>
+            <Col xs={12} md={4}>
+              <Statistic title="无变化" value={report.counts.unchanged} />
+            </Col>
+            <Col xs={12} md={4}>
+              <Statistic title="有误" value={refused} valueStyle={{ color: refused ? '#cf1322' : undefined }} />
+            </Col>
+            <Col xs={12} md={4}>
+              <Statistic title="文件编码" value={report.encoding === 'gbk' ? 'GBK' : 'UTF-8'} />
+            </Col>
           </Row>
-          {report.ignoredColumns.length ? <Alert type="warning" showIcon message={`未识别的列已忽略：${report.ignoredColumns.join('、')}`} style={{ marginBottom: 12 }} /> : null}
-          {report.dryRun && refused > 0 && !skipInvalid ? <Alert type="warning" showIcon message={`有 ${refused} 行有误：请修改文件后重新试导入，或勾选“跳过有误的行”。`} style={{ marginBottom: 12 }} /> : null}
+          {report.ignoredColumns.length ? (
+            <Alert type="warning" showIcon message={`未识别的列已忽略：${report.ignoredColumns.join('、')}`} style={{ marginBottom: 12 }} />
+          ) : null}
+          {report.dryRun && refused > 0 && !skipInvalid ? (
+            <Alert type="warning" showIcon message={`有 ${refused} 行有误：请修改文件后重新试导入，或勾选“跳过有误的行”。`} style={{ marginBottom: 12 }} />
+          ) : null}
           <Table<ImportRow>
             rowKey="row"
             size="small"
@@ -93,11 +126,25 @@ export function OrgImportPage() {
             rowClassName={(r) => (r.action === 'refused' ? 'import-row-refused' : '')}
             columns={[
               { title: '行号', dataIndex: 'row', width: 70 },
-              { title: '结果', dataIndex: 'action', width: 90, render: (a: ImportRow['action']) => <Tag color={ACTION[a].color}>{ACTION[a].text}</Tag>, filters: Object.entries(ACTION).map(([value, v]) => ({ value, text: v.text })), onFilter: (v, r) => r.action === v },
+              {
+                title: '结果',
+                dataIndex: 'action',
+                width: 90,
+                render: (a: ImportRow['action']) => <Tag color={ACTION[a].color}>{ACTION[a].text}</Tag>,
+                filters: Object.entries(ACTION).map(([value, v]) => ({ value, text: v.text })),
+                onFilter: (v, r) => r.action === v,
+              },
               { title: '单位名称', dataIndex: 'name', render: (n: string | null) => n ?? '—' },
               { title: '统一社会信用代码', dataIndex: 'creditCode', render: (c: string | null) => c ?? '—' },
               { title: '单位代码', dataIndex: 'code', render: (c: string | null) => c ?? '—', responsive: ['md'] },
-              { title: '问题', key: 'reasons', render: (_: unknown, r) => (r.reasons.length ? r.reasons.map((x) => `${x.message}${x.code === 'DUPLICATE_IN_FILE' ? `（第${x.value}行）` : x.value ? `（${x.value}）` : ''}`).join('；') : '—') },
+              {
+                title: '问题',
+                key: 'reasons',
+                render: (_: unknown, r) =>
+                  r.reasons.length
+                    ? r.reasons.map((x) => `${x.message}${x.code === 'DUPLICATE_IN_FILE' ? `（第${x.value}行）` : x.value ? `（${x.value}）` : ''}`).join('；')
+                    : '—',
+              },
             ]}
           />
         </Card>

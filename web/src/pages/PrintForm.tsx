@@ -35,7 +35,11 @@ function Opinion({ e, title, children }: { e?: TimelineEntry; title: string; chi
 }
 
 function Paper({ c, copy }: { c: Claim; copy: string }) {
-  const f = c.form as Record<string, unknown> & { certificate?: { number?: string; level?: string; issuedOn?: string }; previousAwards?: string[]; declaration?: { at?: string } };
+  const f = c.form as Record<string, unknown> & {
+    certificate?: { number?: string; level?: string; issuedOn?: string };
+    previousAwards?: string[];
+    declaration?: { at?: string };
+  };
   const lvl = f.certificate?.level ?? String(f.level ?? '');
   const decided = (stage: string) => [...c.timeline].reverse().find((e) => e.stage === stage && e.event === 'decided');
   const unit = decided('unit_verification');
@@ -45,7 +49,17 @@ function Paper({ c, copy }: { c: Claim; copy: string }) {
   const nature = String(f.employerNature ?? '');
   const unitTrue = unit?.decision === 'approve';
   const unitVerdict = unit ? (unitTrue ? 'true' : (unit.comment ?? '').includes('暂无') ? 'no_record' : 'not_true') : '';
-  const amounts: [string, number][] = shortage ? [['第一年奖励', 3000], ['第二年奖励', 3000], ['第三年奖励', 4000]] : [['初级职称', 1000], ['中级职称', 2000], ['高级职称', 3000]];
+  const amounts: [string, number][] = shortage
+    ? [
+        ['第一年奖励', 3000],
+        ['第二年奖励', 3000],
+        ['第三年奖励', 4000],
+      ]
+    : [
+        ['初级职称', 1000],
+        ['中级职称', 2000],
+        ['高级职称', 3000],
+      ];
   return (
     <div className="paper print-page">
       <div className="copy-mark">{copy}</div>
@@ -58,7 +72,9 @@ function Paper({ c, copy }: { c: Claim; copy: string }) {
       <table>
         <tbody>
           <tr>
-            <td className="label" rowSpan={5}>证书持有人情况</td>
+            <td className="label" rowSpan={5}>
+              证书持有人情况
+            </td>
             <td className="label">姓名</td>
             <td>{c.applicant.name}</td>
             <td>身份证号码：{c.applicant.idNumber}</td>
@@ -71,7 +87,8 @@ function Paper({ c, copy }: { c: Claim; copy: string }) {
           <tr>
             <td className="label">单位性质</td>
             <td colSpan={2}>
-              生产经营单位{box(nature === 'production')}　政府部门{box(nature === 'government')}　其他{box(nature === 'other')}（{String(f.employerNatureOther ?? '　　')}）
+              生产经营单位{box(nature === 'production')}　政府部门{box(nature === 'government')}　其他{box(nature === 'other')}（
+              {String(f.employerNatureOther ?? '　　')}）
             </td>
           </tr>
           <tr>
@@ -85,7 +102,9 @@ function Paper({ c, copy }: { c: Claim; copy: string }) {
           </tr>
           <tr>
             <td className="label">证书编号</td>
-            <td colSpan={2}>{f.certificate?.number ?? ''}（{levelLabel(lvl)}）</td>
+            <td colSpan={2}>
+              {f.certificate?.number ?? ''}（{levelLabel(lvl)}）
+            </td>
             <td>发证日期：{fmtDate(f.certificate?.issuedOn)}</td>
           </tr>
           <tr>
@@ -93,7 +112,11 @@ function Paper({ c, copy }: { c: Claim; copy: string }) {
               申请人声明：本人所填写的内容及提供的资料均属真实，没有向其他部门申请过同类证书补贴或奖励。
               <br />
               <small>
-                （重要提醒：{shortage ? '紧缺人才奖励只能申请一次' : '1、每个级别的注册安全工程师资格证书奖励只能申请一次，申请人利用同一级别证书向相关部门重复申请同类证书补贴或奖励的，按骗取财政资金处理；2、'}申请人弄虚作假、骗取奖励，除追回有关款项，不得再申领奖励，并按程序移交司法机关依法追究有关责任人员的法律责任。）
+                （重要提醒：
+                {shortage
+                  ? '紧缺人才奖励只能申请一次'
+                  : '1、每个级别的注册安全工程师资格证书奖励只能申请一次，申请人利用同一级别证书向相关部门重复申请同类证书补贴或奖励的，按骗取财政资金处理；2、'}
+                申请人弄虚作假、骗取奖励，除追回有关款项，不得再申领奖励，并按程序移交司法机关依法追究有关责任人员的法律责任。）
               </small>
               <div className="sign">
                 申请人签字：{c.applicant.name}（网上申报确认）　{dateCn(f.declaration?.at ?? c.submittedAt)}
@@ -101,7 +124,9 @@ function Paper({ c, copy }: { c: Claim; copy: string }) {
             </td>
           </tr>
           <tr>
-            <td className="label" rowSpan={2}>申请情况</td>
+            <td className="label" rowSpan={2}>
+              申请情况
+            </td>
             <td className="label">{shortage ? '申请奖励' : '已申请奖励'}</td>
             <td colSpan={2}>
               {shortage
@@ -130,12 +155,14 @@ function Paper({ c, copy }: { c: Claim; copy: string }) {
             {!shortage && (
               <>
                 <br />
-                级别属{box(unitTrue && lvl === 'junior')}初级职称，{box(unitTrue && lvl === 'intermediate')}中级职称，{box(unitTrue && lvl === 'senior')}高级职称。
+                级别属{box(unitTrue && lvl === 'junior')}初级职称，{box(unitTrue && lvl === 'intermediate')}中级职称，{box(unitTrue && lvl === 'senior')}
+                高级职称。
               </>
             )}
           </Opinion>
           <Opinion e={bureau} title="区应急管理局初审意见">
-            予以{box(bureau?.decision === 'approve')}核准，{box(bureau?.decision === 'reject')}不核准{shortage ? '。' : '（申请人已有同类同级别证书的补贴或奖励记录）。'}
+            予以{box(bureau?.decision === 'approve')}核准，{box(bureau?.decision === 'reject')}不核准
+            {shortage ? '。' : '（申请人已有同类同级别证书的补贴或奖励记录）。'}
           </Opinion>
           <Opinion e={rere} title="行业监管部门及各镇（开发区）复审意见">
             予以{box(rere?.decision === 'approve')}核准，{box(rere?.decision === 'reject')}不核准。
@@ -158,7 +185,9 @@ export function PrintFormPage() {
   if (claim.error || !claim.data) return <Result status="404" title="未找到该申请" subTitle={errorText(claim.error)} />;
   return (
     <main className="print-root" style={{ background: '#e9e9e9', minHeight: '100vh', padding: '16px 0' }}>
-      <h1 className="sr-only">{claim.data.kind === 'shortage_talent' ? '附件2-2' : '附件2-1'} 打印 · {claim.data.applicationNo}</h1>
+      <h1 className="sr-only">
+        {claim.data.kind === 'shortage_talent' ? '附件2-2' : '附件2-1'} 打印 · {claim.data.applicationNo}
+      </h1>
       <Space className="no-print" style={{ display: 'flex', justifyContent: 'center', marginBottom: 16 }}>
         <Button type="primary" icon={<PrinterOutlined />} onClick={() => window.print()}>
           打印（一式三份）

@@ -9,10 +9,52 @@ import { fmt, fmtDate, yuan } from '../lib/time';
 import { PageTitle } from '../components';
 import { SESSION_STATUS } from './titleReview/shared';
 
-interface ByStage { kind: string; status: string; orgCode: string; orgName: string; count: number; amountYuan: number; approvedYuan: number; paidYuan: number }
-interface Overdue { id: string; kind: string; orgCode: string; orgName: string; subjectRef: string; createdAt: string; dueAt: string | null; dueOn: string | null; workingDaysLeft: number | null; warning: boolean; overdue: boolean }
-interface Fund { fundOrgCode: string; fundOrgName: string; year: number; paidYuan: number; paidCount: number; recoveredYuan: number; pendingYuan: number; pendingCount: number; approvedUnpaidYuan: number; approvedUnpaidCount: number; underReviewYuan: number; underReviewCount: number }
-interface SessionRow { sessionId: string; year: number | null; level: string | null; status: string | null; applications: number; passed: number; failed: number }
+interface ByStage {
+  kind: string;
+  status: string;
+  orgCode: string;
+  orgName: string;
+  count: number;
+  amountYuan: number;
+  approvedYuan: number;
+  paidYuan: number;
+}
+interface Overdue {
+  id: string;
+  kind: string;
+  orgCode: string;
+  orgName: string;
+  subjectRef: string;
+  createdAt: string;
+  dueAt: string | null;
+  dueOn: string | null;
+  workingDaysLeft: number | null;
+  warning: boolean;
+  overdue: boolean;
+}
+interface Fund {
+  fundOrgCode: string;
+  fundOrgName: string;
+  year: number;
+  paidYuan: number;
+  paidCount: number;
+  recoveredYuan: number;
+  pendingYuan: number;
+  pendingCount: number;
+  approvedUnpaidYuan: number;
+  approvedUnpaidCount: number;
+  underReviewYuan: number;
+  underReviewCount: number;
+}
+interface SessionRow {
+  sessionId: string;
+  year: number | null;
+  level: string | null;
+  status: string | null;
+  applications: number;
+  passed: number;
+  failed: number;
+}
 
 function Export({ path, name }: { path: string; name: string }) {
   const { message } = App.useApp();
@@ -41,7 +83,13 @@ export function ReportsPage() {
       grid: { left: 8, right: 16, top: 32, bottom: 40, containLabel: true },
       xAxis: { type: 'category', data: statuses.map(claimStatus), axisLabel: { interval: 0, rotate: statuses.length > 4 ? 20 : 0 } },
       yAxis: { type: 'value', minInterval: 1, name: '件' },
-      series: orgs.map((o) => ({ name: o, type: 'bar', stack: 'total', barMaxWidth: 56, data: statuses.map((s) => rows.filter((r) => r.orgName === o && r.status === s).reduce((a, r) => a + r.count, 0)) })),
+      series: orgs.map((o) => ({
+        name: o,
+        type: 'bar',
+        stack: 'total',
+        barMaxWidth: 56,
+        data: statuses.map((s) => rows.filter((r) => r.orgName === o && r.status === s).reduce((a, r) => a + r.count, 0)),
+      })),
     };
   }, [rows]);
 
@@ -74,11 +122,31 @@ export function ReportsPage() {
     <Space direction="vertical" size={16} style={{ width: '100%' }}>
       <PageTitle>统计报表</PageTitle>
       <Row gutter={[12, 12]}>
-        <Col xs={12} md={8} xl={4}><Card size="small"><Statistic title="申请总数" value={total} suffix="件" /></Card></Col>
-        <Col xs={12} md={8} xl={4}><Card size="small"><Statistic title="逾期任务" value={overdueN} valueStyle={{ color: overdueN ? '#cf1322' : undefined }} suffix="件" /></Card></Col>
-        <Col xs={12} md={8} xl={5}><Card size="small" data-testid="stat-paid"><Statistic title="已发放" value={paid} prefix="¥" groupSeparator="," /></Card></Col>
-        <Col xs={12} md={12} xl={5}><Card size="small" data-testid="stat-approved-unpaid"><Statistic title="已核准待发放" value={approvedUnpaid} prefix="¥" groupSeparator="," /></Card></Col>
-        <Col xs={24} md={12} xl={6}><Card size="small" data-testid="stat-under-review"><Statistic title="审核中（尚未核准）" value={underReview} prefix="¥" groupSeparator="," /></Card></Col>
+        <Col xs={12} md={8} xl={4}>
+          <Card size="small">
+            <Statistic title="申请总数" value={total} suffix="件" />
+          </Card>
+        </Col>
+        <Col xs={12} md={8} xl={4}>
+          <Card size="small">
+            <Statistic title="逾期任务" value={overdueN} valueStyle={{ color: overdueN ? '#cf1322' : undefined }} suffix="件" />
+          </Card>
+        </Col>
+        <Col xs={12} md={8} xl={5}>
+          <Card size="small" data-testid="stat-paid">
+            <Statistic title="已发放" value={paid} prefix="¥" groupSeparator="," />
+          </Card>
+        </Col>
+        <Col xs={12} md={12} xl={5}>
+          <Card size="small" data-testid="stat-approved-unpaid">
+            <Statistic title="已核准待发放" value={approvedUnpaid} prefix="¥" groupSeparator="," />
+          </Card>
+        </Col>
+        <Col xs={24} md={12} xl={6}>
+          <Card size="small" data-testid="stat-under-review">
+            <Statistic title="审核中（尚未核准）" value={underReview} prefix="¥" groupSeparator="," />
+          </Card>
+        </Col>
       </Row>
       <Card size="small">
         <Tabs
@@ -90,7 +158,9 @@ export function ReportsPage() {
                 <>
                   {byStage.error ? <Alert type="error" showIcon message={errorText(byStage.error)} /> : null}
                   {rows.length ? <Chart option={stageChart} testId="chart-stage" /> : <Empty description="暂无申请" />}
-                  <Space style={{ margin: '12px 0' }}><Export path="/reports/claims-by-stage" name="申请按环节和单位统计.csv" /></Space>
+                  <Space style={{ margin: '12px 0' }}>
+                    <Export path="/reports/claims-by-stage" name="申请按环节和单位统计.csv" />
+                  </Space>
                   <Table<ByStage>
                     size="small"
                     rowKey={(r) => `${r.kind}-${r.status}-${r.orgCode}`}
@@ -116,7 +186,9 @@ export function ReportsPage() {
               label: '逾期与预警',
               children: (
                 <>
-                  <Space style={{ marginBottom: 12 }}><Export path="/reports/overdue-tasks" name="逾期任务.csv" /></Space>
+                  <Space style={{ marginBottom: 12 }}>
+                    <Export path="/reports/overdue-tasks" name="逾期任务.csv" />
+                  </Space>
                   {overdue.error ? <Alert type="error" showIcon message={errorText(overdue.error)} /> : null}
                   <Table<Overdue>
                     size="small"
@@ -131,7 +203,12 @@ export function ReportsPage() {
                       { title: '承办单位', dataIndex: 'orgName' },
                       { title: '收件时间', dataIndex: 'createdAt', render: fmt },
                       { title: '办结期限', dataIndex: 'dueOn', render: fmtDate },
-                      { title: '标记', key: 'm', render: (_: unknown, t) => (t.overdue ? <Tag color="error">已逾期 · 催办</Tag> : <Tag color="warning">即将到期（剩 {t.workingDaysLeft} 个工作日）</Tag>) },
+                      {
+                        title: '标记',
+                        key: 'm',
+                        render: (_: unknown, t) =>
+                          t.overdue ? <Tag color="error">已逾期 · 催办</Tag> : <Tag color="warning">即将到期（剩 {t.workingDaysLeft} 个工作日）</Tag>,
+                      },
                     ]}
                   />
                 </>
@@ -143,8 +220,14 @@ export function ReportsPage() {
               children: (
                 <>
                   {funds.error ? <Alert type="error" showIcon message={errorText(funds.error)} /> : null}
-                  {fundRows.length ? <Chart option={fundChart} height={Math.max(240, fundRows.length * 44 + 80)} testId="chart-funds" /> : <Empty description="暂无发放记录" />}
-                  <Space style={{ margin: '12px 0' }}><Export path="/reports/funds" name="专项经费发放统计.csv" /></Space>
+                  {fundRows.length ? (
+                    <Chart option={fundChart} height={Math.max(240, fundRows.length * 44 + 80)} testId="chart-funds" />
+                  ) : (
+                    <Empty description="暂无发放记录" />
+                  )}
+                  <Space style={{ margin: '12px 0' }}>
+                    <Export path="/reports/funds" name="专项经费发放统计.csv" />
+                  </Space>
                   <Table<Fund>
                     size="small"
                     rowKey={(r) => `${r.fundOrgCode}-${r.year}`}
@@ -171,7 +254,9 @@ export function ReportsPage() {
               label: '职称评审结果',
               children: (
                 <>
-                  <Space style={{ marginBottom: 12 }}><Export path="/reports/sessions" name="评审会结果.csv" /></Space>
+                  <Space style={{ marginBottom: 12 }}>
+                    <Export path="/reports/sessions" name="评审会结果.csv" />
+                  </Space>
                   <Table<SessionRow>
                     size="small"
                     rowKey="sessionId"
@@ -180,7 +265,11 @@ export function ReportsPage() {
                     locale={{ emptyText: '暂无评审会' }}
                     columns={[
                       { title: '年度', dataIndex: 'year' },
-                      { title: '级别', dataIndex: 'level', render: (l: string) => ({ senior: '高级工程师', professor: '正高级工程师' } as Record<string, string>)[l] ?? l },
+                      {
+                        title: '级别',
+                        dataIndex: 'level',
+                        render: (l: string) => (({ senior: '高级工程师', professor: '正高级工程师' }) as Record<string, string>)[l] ?? l,
+                      },
                       { title: '状态', dataIndex: 'status', render: (s: string | null) => SESSION_STATUS[s ?? ''] ?? '—' },
                       { title: '申报人数', dataIndex: 'applications' },
                       { title: '通过', dataIndex: 'passed' },

@@ -91,9 +91,7 @@ function TitleSubject({ summary }: { summary: Record<string, unknown> }) {
   const apps = summary.applications as Record<string, number> | undefined;
   return (
     <Space direction="vertical" size={12} style={{ width: '100%' }}>
-      {objection && (
-        <Alert type="warning" showIcon message="公示期间收到的异议" description={<span data-testid="objection-text">{objection.text}</span>} />
-      )}
+      {objection && <Alert type="warning" showIcon message="公示期间收到的异议" description={<span data-testid="objection-text">{objection.text}</span>} />}
       <Descriptions bordered size="small" column={1} data-testid="title-subject">
         {Object.entries(SUMMARY_LABEL)
           .filter(([k]) => summary[k] !== undefined)
@@ -104,7 +102,13 @@ function TitleSubject({ summary }: { summary: Record<string, unknown> }) {
           ))}
         {employer?.name && <Descriptions.Item label="工作单位">{employer.name}</Descriptions.Item>}
         {typeof materials.summary === 'string' && <Descriptions.Item label="主要业绩摘要">{materials.summary}</Descriptions.Item>}
-        {apps && <Descriptions.Item label="申报人员">{Object.entries(apps).map(([st, n]) => `${STAGE[st] ?? '其他'} ${n} 人`).join('；')}</Descriptions.Item>}
+        {apps && (
+          <Descriptions.Item label="申报人员">
+            {Object.entries(apps)
+              .map(([st, n]) => `${STAGE[st] ?? '其他'} ${n} 人`)
+              .join('；')}
+          </Descriptions.Item>
+        )}
       </Descriptions>
     </Space>
   );
@@ -135,7 +139,12 @@ export function TaskPage() {
   const amount = Number(current?.amountYuan ?? c?.amountYuan ?? summary.amountYuan ?? LEVEL_AMOUNT[claimLevel] ?? 0);
 
   const initial = useMemo<DecisionForm>(
-    () => (t?.kind === 'unit_verification' ? { decision: 'approve', verdict: 'true', confirmedLevel: claimLevel || undefined } : t?.kind === 'rereview' ? { decision: 'approve', amountYuan: amount || undefined } : { decision: 'approve' }),
+    () =>
+      t?.kind === 'unit_verification'
+        ? { decision: 'approve', verdict: 'true', confirmedLevel: claimLevel || undefined }
+        : t?.kind === 'rereview'
+          ? { decision: 'approve', amountYuan: amount || undefined }
+          : { decision: 'approve' },
     [t?.kind, claimLevel, amount],
   );
 
@@ -177,8 +186,12 @@ export function TaskPage() {
         setBusy(true);
         setError(undefined);
         try {
-          const r = await api.post<{ task: Task; subject: { status: string; stage: string } }>(`/tasks/${encodeURIComponent(t.id)}/decision`, body, { headers: { 'Idempotency-Key': idemKey.current } });
-          message.success(`已提交。当前状态：${CLAIM_STATUS[r.subject.status] ? claimStatus(r.subject.status) : (STAGE[r.subject.status] ?? SESSION_PHASE[r.subject.status] ?? "已更新")}`);
+          const r = await api.post<{ task: Task; subject: { status: string; stage: string } }>(`/tasks/${encodeURIComponent(t.id)}/decision`, body, {
+            headers: { 'Idempotency-Key': idemKey.current },
+          });
+          message.success(
+            `已提交。当前状态：${CLAIM_STATUS[r.subject.status] ? claimStatus(r.subject.status) : (STAGE[r.subject.status] ?? SESSION_PHASE[r.subject.status] ?? '已更新')}`,
+          );
           nav('/tasks');
         } catch (e) {
           setError(errorText(e));
@@ -192,7 +205,8 @@ export function TaskPage() {
 
   const isUnit = t.kind === 'unit_verification';
   const titleWords = t.subject.type === 'nanxun_claim' ? undefined : TITLE_DECISIONS[t.kind];
-  const needComment = decisionValue === 'reject' || decisionValue === 'request_supplement' || (isUnit && verdict && verdict !== 'true') || t.kind === 'objection_investigation';
+  const needComment =
+    decisionValue === 'reject' || decisionValue === 'request_supplement' || (isUnit && verdict && verdict !== 'true') || t.kind === 'objection_investigation';
 
   return (
     <Space direction="vertical" size={16} style={{ width: '100%' }}>
@@ -260,21 +274,34 @@ export function TaskPage() {
                         已收到申请人身份证复印件、《中华人民共和国注册安全工程师职业资格证书》复印件，并与原件核对。
                       </Typography.Paragraph>
                       <Form.Item name="decision" label="办理方式">
-                        <Radio.Group optionType="button" options={[{ value: 'approve', label: '出具核实意见' }, { value: 'request_supplement', label: '要求补正材料' }]} />
+                        <Radio.Group
+                          optionType="button"
+                          options={[
+                            { value: 'approve', label: '出具核实意见' },
+                            { value: 'request_supplement', label: '要求补正材料' },
+                          ]}
+                        />
                       </Form.Item>
                       {decisionValue !== 'request_supplement' && (
                         <>
                           <Form.Item name="verdict" label="申请人资料" rules={[{ required: true }]}>
                             <Radio.Group>
                               <Space direction="vertical">
-                                <Radio value="true" data-testid="verdict-true">属实</Radio>
+                                <Radio value="true" data-testid="verdict-true">
+                                  属实
+                                </Radio>
                                 <Radio value="not_true">不属实</Radio>
                                 <Radio value="no_record">暂无该证书信息</Radio>
                               </Space>
                             </Radio.Group>
                           </Form.Item>
                           {verdict === 'true' && (
-                            <Form.Item name="confirmedLevel" label="级别属" rules={[{ required: true, message: '请确认证书级别' }]} extra={claimLevel && `申请人填报：${level(claimLevel)}`}>
+                            <Form.Item
+                              name="confirmedLevel"
+                              label="级别属"
+                              rules={[{ required: true, message: '请确认证书级别' }]}
+                              extra={claimLevel && `申请人填报：${level(claimLevel)}`}
+                            >
                               <Select options={Object.entries(LEVEL).map(([value, label]) => ({ value, label: `${label}职称` }))} />
                             </Form.Item>
                           )}
@@ -285,10 +312,16 @@ export function TaskPage() {
                     <Form.Item name="decision" label={t.kind === 'objection_investigation' ? '调查结论' : '审核结论'} rules={[{ required: true }]}>
                       <Radio.Group>
                         <Space direction="vertical">
-                          <Radio value="approve" data-testid="decision-approve">{titleWords[0]}</Radio>
-                          <Radio value="reject" data-testid="decision-reject">{titleWords[1]}</Radio>
+                          <Radio value="approve" data-testid="decision-approve">
+                            {titleWords[0]}
+                          </Radio>
+                          <Radio value="reject" data-testid="decision-reject">
+                            {titleWords[1]}
+                          </Radio>
                           {TITLE_SUPPLEMENT_KINDS.includes(t.kind) && (
-                            <Radio value="request_supplement" data-testid="decision-supplement">要求补正材料（暂停办理时限）</Radio>
+                            <Radio value="request_supplement" data-testid="decision-supplement">
+                              要求补正材料（暂停办理时限）
+                            </Radio>
                           )}
                         </Space>
                       </Radio.Group>
@@ -297,29 +330,65 @@ export function TaskPage() {
                     <Form.Item name="decision" label="审核结论" rules={[{ required: true }]}>
                       <Radio.Group>
                         <Space direction="vertical">
-                          <Radio value="approve" data-testid="decision-approve">予以核准</Radio>
-                          <Radio value="reject" data-testid="decision-reject">不予核准</Radio>
-                          <Radio value="request_supplement" data-testid="decision-supplement">要求补正材料</Radio>
+                          <Radio value="approve" data-testid="decision-approve">
+                            予以核准
+                          </Radio>
+                          <Radio value="reject" data-testid="decision-reject">
+                            不予核准
+                          </Radio>
+                          <Radio value="request_supplement" data-testid="decision-supplement">
+                            要求补正材料
+                          </Radio>
                         </Space>
                       </Radio.Group>
                     </Form.Item>
                   )}
                   {t.kind === 'rereview' && decisionValue === 'approve' && (
-                    <Form.Item name="amountYuan" label="同意申领金额（元）" rules={[{ required: true, message: '请填写金额' }]} extra={current ? `第${current.year}年奖励：${yuan(amount)}（共${c!.instalments.length}年 ${yuan(c!.amountYuan)}）` : `按${level(claimLevel)}标准：${yuan(amount)}`}>
+                    <Form.Item
+                      name="amountYuan"
+                      label="同意申领金额（元）"
+                      rules={[{ required: true, message: '请填写金额' }]}
+                      extra={
+                        current
+                          ? `第${current.year}年奖励：${yuan(amount)}（共${c!.instalments.length}年 ${yuan(c!.amountYuan)}）`
+                          : `按${level(claimLevel)}标准：${yuan(amount)}`
+                      }
+                    >
                       <InputNumber min={1} step={1000} precision={0} style={{ width: '100%' }} addonAfter="元" />
                     </Form.Item>
                   )}
- {decisionValue === 'request_supplement' && (
+                  {decisionValue === 'request_supplement' && (
                     <Form.Item name="missingKinds" label="需补交的文件" extra="申请人须按所选类别上传新文件">
-                      <Select mode="multiple" allowClear aria-label="需补交的文件" data-testid="missing-kinds" options={Object.entries(MATERIAL_KIND).map(([value, label]) => ({ value, label }))} />
+                      <Select
+                        mode="multiple"
+                        allowClear
+                        aria-label="需补交的文件"
+                        data-testid="missing-kinds"
+                        options={Object.entries(MATERIAL_KIND).map(([value, label]) => ({ value, label }))}
+                      />
                     </Form.Item>
                   )}
                   <Form.Item
                     name="comment"
                     label={decisionValue === 'request_supplement' ? '需补正的材料' : t.kind === 'objection_investigation' ? '调查核实情况' : '意见'}
-                    rules={[{ required: !!needComment, message: decisionValue === 'request_supplement' ? '请写明需要补正的材料' : t.kind === 'objection_investigation' ? '请写明调查核实情况' : '请填写理由' }, { max: 2000 }]}
+                    rules={[
+                      {
+                        required: !!needComment,
+                        message:
+                          decisionValue === 'request_supplement'
+                            ? '请写明需要补正的材料'
+                            : t.kind === 'objection_investigation'
+                              ? '请写明调查核实情况'
+                              : '请填写理由',
+                      },
+                      { max: 2000 },
+                    ]}
                   >
-                    <Input.TextArea rows={3} placeholder={t.kind === 'bureau_review' ? '如：申请人已有同类同级别证书的补贴或奖励记录' : '审核意见'} data-testid="decision-comment" />
+                    <Input.TextArea
+                      rows={3}
+                      placeholder={t.kind === 'bureau_review' ? '如：申请人已有同类同级别证书的补贴或奖励记录' : '审核意见'}
+                      data-testid="decision-comment"
+                    />
                   </Form.Item>
                   {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} data-testid="decision-error" />}
                   <Button type="primary" htmlType="submit" block loading={busy} data-testid="decision-submit">
@@ -329,7 +398,12 @@ export function TaskPage() {
               ) : t.state === 'paused' ? (
                 <Alert type="warning" showIcon message="已要求申请人补正材料，补正后任务自动恢复，办理时限继续计算。" />
               ) : (
-                <Alert type="success" showIcon message={`已办理：${decisionLabel(t.decision)}${t.decidedBy ? `（${t.decidedBy}）` : ''}`} description={t.comment} />
+                <Alert
+                  type="success"
+                  showIcon
+                  message={`已办理：${decisionLabel(t.decision)}${t.decidedBy ? `（${t.decidedBy}）` : ''}`}
+                  description={t.comment}
+                />
               )}
             </Card>
             <Card size="small" title="申请材料" data-testid="task-materials">

@@ -5,7 +5,7 @@ import { Alert, App, Button, Card, List, Radio, Result, Space, Tag, Typography }
 import { api, ApiError } from '../../lib/api';
 import { useLoad } from '../../lib/hooks';
 import { CATEGORY, errorText } from '../../lib/labels';
-import { VOTE, Session, BallotPaper, TallyRow, notOpen, NotOpen, sessionLabel, TallyTable } from './shared';
+import { VOTE, type Session, type BallotPaper, type TallyRow, notOpen, NotOpen, sessionLabel, TallyTable } from './shared';
 import { PageTitle } from '../../components';
 
 export function BallotPage() {
@@ -36,7 +36,9 @@ export function BallotPage() {
       onOk: async () => {
         setError(undefined);
         try {
-          await api.post(`/zhejiang/sessions/${encodeURIComponent(sessionId)}/ballots`, { votes: apps.map((a) => ({ applicationId: a.applicationId, vote: votes[a.applicationId] })) });
+          await api.post(`/zhejiang/sessions/${encodeURIComponent(sessionId)}/ballots`, {
+            votes: apps.map((a) => ({ applicationId: a.applicationId, vote: votes[a.applicationId] })),
+          });
           setDone(true);
           message.success('选票已提交');
           paper.reload();
@@ -68,9 +70,18 @@ export function BallotPage() {
       <Card title={<PageTitle style={{ whiteSpace: 'normal' }}>{`${sessionLabel(session)} · 无记名投票`}</PageTitle>}>
         <Space wrap style={{ marginBottom: 12 }}>
           {status}
-          {p.open ? <Button onClick={close} data-testid="close-ballot">结束投票（主任委员）</Button> : null}
+          {p.open ? (
+            <Button onClick={close} data-testid="close-ballot">
+              结束投票（主任委员）
+            </Button>
+          ) : null}
         </Space>
-        <Alert type="info" showIcon style={{ marginBottom: 12 }} message={`请对每位申报人选择赞成、反对或弃权，一次提交。赞成票达到出席委员三分之二以上为通过。不得委托投票或补投。${p.attending ? `出席 ${p.attending} 人，已投 ${p.ballotsCast ?? 0} 票。` : ''}`} />
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginBottom: 12 }}
+          message={`请对每位申报人选择赞成、反对或弃权，一次提交。赞成票达到出席委员三分之二以上为通过。不得委托投票或补投。${p.attending ? `出席 ${p.attending} 人，已投 ${p.ballotsCast ?? 0} 票。` : ''}`}
+        />
         {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} data-testid="ballot-error" />}
         {!p.member ? (
           <Result status="info" title="您不是本次评审会的委员" />
@@ -99,7 +110,14 @@ export function BallotPage() {
                       {a.employer ? ` · ${a.employer}` : ''}
                     </Typography.Text>
                   </div>
-                  <Radio.Group data-testid={`vote-${a.applicationNo}`} value={votes[a.applicationId]} onChange={(e) => setVotes({ ...votes, [a.applicationId]: e.target.value as string })} optionType="button" buttonStyle="solid" options={Object.entries(VOTE).map(([value, label]) => ({ value, label }))} />
+                  <Radio.Group
+                    data-testid={`vote-${a.applicationNo}`}
+                    value={votes[a.applicationId]}
+                    onChange={(e) => setVotes({ ...votes, [a.applicationId]: e.target.value as string })}
+                    optionType="button"
+                    buttonStyle="solid"
+                    options={Object.entries(VOTE).map(([value, label]) => ({ value, label }))}
+                  />
                 </List.Item>
               )}
             />
@@ -107,7 +125,9 @@ export function BallotPage() {
               <Button type="primary" disabled={!all} onClick={submit} data-testid="ballot-submit">
                 提交选票
               </Button>
-              {!all && apps.length > 0 && <Typography.Text type="secondary">还有 {apps.filter((a) => !votes[a.applicationId]).length} 人未表决</Typography.Text>}
+              {!all && apps.length > 0 && (
+                <Typography.Text type="secondary">还有 {apps.filter((a) => !votes[a.applicationId]).length} 人未表决</Typography.Text>
+              )}
             </Space>
           </>
         )}

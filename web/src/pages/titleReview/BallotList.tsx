@@ -5,7 +5,7 @@ import { api } from '../../lib/api';
 import { useLoad } from '../../lib/hooks';
 import { errorText } from '../../lib/labels';
 import { fmtDate } from '../../lib/time';
-import { SESSION_STATUS, Session, notOpen, NotOpen, sessionLabel } from './shared';
+import { SESSION_STATUS, type Session, notOpen, NotOpen, sessionLabel } from './shared';
 import { PageTitle } from '../../components';
 
 export function BallotListPage() {
@@ -23,7 +23,11 @@ export function BallotListPage() {
           { title: '评审会', key: 'n', render: (_: unknown, s) => sessionLabel(s) },
           { title: '会议日期', dataIndex: 'meetingDate', render: fmtDate },
           { title: '状态', dataIndex: 'status', render: (s: string) => <Tag color="blue">{SESSION_STATUS[s] ?? s}</Tag> },
-          { title: <span className="sr-only">操作</span>, key: 'go', render: (_: unknown, s) => <Link to={`/zhejiang/ballots/${encodeURIComponent(s.id)}`}>进入投票</Link> },
+          {
+            title: <span className="sr-only">操作</span>,
+            key: 'go',
+            render: (_: unknown, s) => <Link to={`/zhejiang/ballots/${encodeURIComponent(s.id)}`}>进入投票</Link>,
+          },
         ]}
       />
     </Card>

@@ -7,7 +7,7 @@ import { api } from '../../lib/api';
 import { useLoad } from '../../lib/hooks';
 import { TITLE_LEVEL, errorText } from '../../lib/labels';
 import { fmtDate } from '../../lib/time';
-import { SESSION_STATUS, Session, notOpen, NotOpen, sessionLabel } from './shared';
+import { SESSION_STATUS, type Session, notOpen, NotOpen, sessionLabel } from './shared';
 import { PageTitle } from '../../components';
 
 // ---------------- committee office: sessions ----------------
@@ -33,7 +33,14 @@ export function SessionsPage() {
   };
   if (list.error && notOpen(list.error)) return <NotOpen what="评审会" />;
   return (
-    <Card title={<PageTitle>职称评审会</PageTitle>} extra={<Button type="primary" onClick={() => setOpen(true)}>新建评审会</Button>}>
+    <Card
+      title={<PageTitle>职称评审会</PageTitle>}
+      extra={
+        <Button type="primary" onClick={() => setOpen(true)}>
+          新建评审会
+        </Button>
+      }
+    >
       {list.error ? <Alert type="error" showIcon message={errorText(list.error)} /> : null}
       <Table<Session>
         rowKey="id"
@@ -56,7 +63,12 @@ export function SessionsPage() {
           <Form.Item name="level" label="级别" rules={[{ required: true }]}>
             <Radio.Group options={Object.entries(TITLE_LEVEL).map(([value, label]) => ({ value, label }))} />
           </Form.Item>
-          <Form.Item name="meetingDate" label="评审会议日期" rules={[{ required: true, message: '请选择会议日期' }]} extra="方案须在会议10个工作日前报省人力社保厅批准">
+          <Form.Item
+            name="meetingDate"
+            label="评审会议日期"
+            rules={[{ required: true, message: '请选择会议日期' }]}
+            extra="方案须在会议10个工作日前报省人力社保厅批准"
+          >
             <DatePicker style={{ width: '100%' }} />
           </Form.Item>
         </Form>

@@ -25,17 +25,38 @@ export function TitleApplicationPage() {
     <Space direction="vertical" size={16} style={{ width: '100%' }}>
       <Card title={<PageTitle>{`职称申报 ${String(d.applicationNo ?? d.id)}`}</PageTitle>}>
         <Descriptions bordered size="small" column={{ xs: 1, md: 2 }}>
-          <Descriptions.Item label="状态"><span data-testid="title-status">{stageLabel(String(d.status ?? ''))}</span></Descriptions.Item>
+          <Descriptions.Item label="状态">
+            <span data-testid="title-status">{stageLabel(String(d.status ?? ''))}</span>
+          </Descriptions.Item>
           <Descriptions.Item label="当前环节">{stageLabel(String(d.stage ?? ''))}</Descriptions.Item>
           <Descriptions.Item label="级别">{TITLE_LEVEL[String(d.level)] ?? String(d.level ?? '—')}</Descriptions.Item>
           <Descriptions.Item label="专业">{CATEGORY[String(d.category)] ?? String(d.category ?? '—')}</Descriptions.Item>
           <Descriptions.Item label="渠道">{CHANNEL[String(d.channel)] ?? String(d.channel ?? '—')}</Descriptions.Item>
           <Descriptions.Item label="提交时间">{fmt(d.submittedAt as string | undefined)}</Descriptions.Item>
-          {result && <Descriptions.Item label="评审结果"><span data-testid="title-result">{result.passed === true ? <Tag color="green">通过</Tag> : result.passed === false ? <Tag color="red">未通过</Tag> : String(result.outcome ?? '—')}{result.attending ? `赞成 ${result.yes} / 出席 ${result.attending}` : ''}</span></Descriptions.Item>}
+          {result && (
+            <Descriptions.Item label="评审结果">
+              <span data-testid="title-result">
+                {result.passed === true ? (
+                  <Tag color="green">通过</Tag>
+                ) : result.passed === false ? (
+                  <Tag color="red">未通过</Tag>
+                ) : (
+                  String(result.outcome ?? '—')
+                )}
+                {result.attending ? `赞成 ${result.yes} / 出席 ${result.attending}` : ''}
+              </span>
+            </Descriptions.Item>
+          )}
           {cert ? (
             <Descriptions.Item label="电子证书">
-              <Link to={`/public/certificates/${encodeURIComponent(cert.code)}`} data-testid="certificate-link">{cert.code}</Link>
-              {cert.revokedAt ? <Tag color="red" style={{ marginLeft: 8 }}>已撤销</Tag> : null}
+              <Link to={`/public/certificates/${encodeURIComponent(cert.code)}`} data-testid="certificate-link">
+                {cert.code}
+              </Link>
+              {cert.revokedAt ? (
+                <Tag color="red" style={{ marginLeft: 8 }}>
+                  已撤销
+                </Tag>
+              ) : null}
             </Descriptions.Item>
           ) : null}
           {d.closeReason ? <Descriptions.Item label="说明">{String(d.closeReason)}</Descriptions.Item> : null}

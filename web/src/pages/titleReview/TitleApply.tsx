@@ -7,7 +7,7 @@ import { useLoad } from '../../lib/hooks';
 import { CATEGORY, CHANNEL, errorText } from '../../lib/labels';
 import { fmtDate } from '../../lib/time';
 import type { Org } from '../../lib/api';
-import { Session, notOpen, NotOpen, sessionLabel } from './shared';
+import { type Session, notOpen, NotOpen, sessionLabel } from './shared';
 import { PageTitle } from '../../components';
 import { MATERIAL_KIND, MaterialUploader, REQUIRED_KINDS, missingOf, type MaterialItem } from '../../materials';
 
@@ -59,7 +59,13 @@ export function TitleApplyPage() {
     <Card title={<PageTitle>安全工程专业高级 / 正高级工程师职称申报</PageTitle>}>
       <Form form={form} layout="vertical" onFinish={submit} initialValues={{ channel: 'standard', category: 'safety_science' }} style={{ maxWidth: 640 }}>
         <Form.Item name="sessionId" label="评审会" rules={[{ required: true, message: '请选择评审会' }]}>
-          <Select loading={sessions.loading} options={(sessions.data ?? []).filter((s) => s.status === 'accepting').map((s) => ({ value: s.id, label: `${sessionLabel(s)}（会议 ${fmtDate(s.meetingDate)}）` }))} notFoundContent="暂无受理中的评审会" />
+          <Select
+            loading={sessions.loading}
+            options={(sessions.data ?? [])
+              .filter((s) => s.status === 'accepting')
+              .map((s) => ({ value: s.id, label: `${sessionLabel(s)}（会议 ${fmtDate(s.meetingDate)}）` }))}
+            notFoundContent="暂无受理中的评审会"
+          />
         </Form.Item>
         <Form.Item name="category" label="评审专业类别" rules={[{ required: true }]}>
           <Radio.Group options={Object.entries(CATEGORY).map(([value, label]) => ({ value, label }))} />
@@ -67,7 +73,14 @@ export function TitleApplyPage() {
         <Form.Item
           name="channel"
           label="申报渠道"
-          rules={[{ required: true }, { validator: async (_, v) => { if (v === 'scored' && chosen?.level === 'professor') throw new Error('量化赋分达标渠道仅适用于高级工程师'); } }]}
+          rules={[
+            { required: true },
+            {
+              validator: async (_, v) => {
+                if (v === 'scored' && chosen?.level === 'professor') throw new Error('量化赋分达标渠道仅适用于高级工程师');
+              },
+            },
+          ]}
         >
           <Radio.Group options={Object.entries(CHANNEL).map(([value, label]) => ({ value, label }))} />
         </Form.Item>
@@ -88,11 +101,23 @@ export function TitleApplyPage() {
             showMissing={triedSubmit}
           />
         </Form.Item>
-        <Form.Item name="commitment" valuePropName="checked" rules={[{ validator: async (_, v) => { if (!v) throw new Error('须承诺所提交材料真实'); } }]}>
+        <Form.Item
+          name="commitment"
+          valuePropName="checked"
+          rules={[
+            {
+              validator: async (_, v) => {
+                if (!v) throw new Error('须承诺所提交材料真实');
+              },
+            },
+          ]}
+        >
           <Checkbox>本人承诺所提交的全部申报材料真实、准确，如有弄虚作假，自愿接受取消评审资格、3年内不得申报等处理。</Checkbox>
         </Form.Item>
         {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} />}
-        <Button type="primary" htmlType="submit">提交申报</Button>
+        <Button type="primary" htmlType="submit">
+          提交申报
+        </Button>
       </Form>
     </Card>
   );
