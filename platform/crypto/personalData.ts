@@ -24,6 +24,7 @@ export const PII_TABLES: { table: string; indexed: string[]; encrypted: string[]
   { table: 'title_grant', indexed: ['id_number'], encrypted: [] },
   { table: 'title_ban', indexed: ['id_number'], encrypted: [] },
   { table: 'task', indexed: ['subject_person_id'], encrypted: [] },
+  { table: 'identity_dispute', indexed: ['id_number'], encrypted: [] },
 ];
 
 const PREFIX = 'pii1';

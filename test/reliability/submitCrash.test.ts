@@ -9,6 +9,9 @@ import { devServerEnv, eventually, startWorker, uniqueTaskQueue } from '../helpe
 import { freshDatabase, type TestDb } from '../helpers/db';
 import { spawnTs } from '../helpers/processes';
 import { certificateClaimBody } from '../security/world';
+import { claimMaterials } from '../helpers/materials';
+import { testApp } from '../helpers/app';
+import { tokenFor } from '../helpers/zhejiang';
 
 jest.setTimeout(180_000);
 
@@ -34,7 +37,10 @@ test('the API dies right after starting the workflow: the claim is recorded by i
     DATABASE_URL: tdb.url,
     TASK_QUEUE: taskQueue,
     USERNAME: 'applicant2',
-    BODY: JSON.stringify(certificateClaimBody('senior')),
+    BODY: JSON.stringify({
+      ...certificateClaimBody('senior'),
+      materials: await claimMaterials(testApp(tdb.db, env.client, taskQueue), await tokenFor(tdb.db, 'applicant2')),
+    }),
     DIE_AT: 'after_workflow_start',
   });
   const [, workflowId] = (await child.waitFor(/STARTED (\S+)/, 120_000)) as RegExpMatchArray;

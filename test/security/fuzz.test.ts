@@ -582,6 +582,31 @@ WRITE_ENDPOINTS.push(
     // applicant2's claim is paused, not ended: NOT_ENDED after all checks
     template: () => ({ subject: { type: 'nanxun_claim', id: w.subjects.find((s) => s.owner === 'applicant2')!.id }, score: 5, comment: '办理高效' }),
   },
+  {
+    method: 'post',
+    route: '/api/v1/notifications/:id/read',
+    as: () => w.byName.applicant1!.token,
+    path: fc
+      .oneof(fc.constantFrom('x', '00000000-0000-0000-0000-000000000000', '%00', '1'), fc.string({ maxLength: 120 }).map(safeEncode))
+      .map((id) => `/api/v1/notifications/${id}/read`),
+    template: () => ({}),
+  },
+  {
+    method: 'post',
+    route: '/api/v1/nanxun/application-periods',
+    as: () => w.byName.bureau1!.token,
+    path: fc.constant('/api/v1/nanxun/application-periods'),
+    template: () => ({ year: 2031, startsOn: '2031-03-01', endsOn: '2031-05-31' }),
+  },
+  {
+    method: 'post',
+    route: '/api/v1/zhejiang/applications/:id/supplement',
+    as: () => w.byName.applicant1!.token,
+    path: fc
+      .oneof(fc.constantFrom('x', '00000000-0000-0000-0000-000000000000', '%00'), fc.string({ maxLength: 120 }).map(safeEncode))
+      .map((id) => `/api/v1/zhejiang/applications/${id}/supplement`),
+    template: () => ({ comment: '已补正' }),
+  },
 );
 
 test('multipart uploads: hostile files, names and fields give no 5xx; a refusal stores nothing; only PDF/JPEG/PNG content is accepted', async () => {

@@ -6,6 +6,7 @@
  * - an application still in progress when the session's pre-review publicity starts is refused at once with a reason
  *   the applicant sees (its open task cancelled), instead of being carried on and deferred silently.
  */
+import { withTitleMaterials } from '../../test/helpers/materials';
 import type { Express } from 'express';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { eventually, useTimeSkippingTestbed } from '../../test/helpers/temporal';
@@ -39,14 +40,18 @@ test('补正 on the competent department and qualification reviews; a late appli
 
   const submit = async (name: string) => {
     const p = await newApplicant(tdb.db, name);
-    const a = await api.post('/api/v1/zhejiang/applications', p.token, {
-      sessionId: s.body.id,
-      category: 'technical_service',
-      channel: 'landmark',
-      employerOrgCode: 'NX-E-JGJX',
-      commitment: true,
-      materials: { landmark: '主持国家重点研发计划项目' },
-    });
+    const a = await api.post(
+      '/api/v1/zhejiang/applications',
+      p.token,
+      await withTitleMaterials(app, p.token, {
+        sessionId: s.body.id,
+        category: 'technical_service',
+        channel: 'landmark',
+        employerOrgCode: 'NX-E-JGJX',
+        commitment: true,
+        materials: { landmark: '主持国家重点研发计划项目' },
+      }),
+    );
     expect(a.status).toBe(201);
     const taskId = (kind: string) => `${titleApplicationWorkflowId(a.body.applicationNo)}/${kind}`;
     await eventually(() => taskRow(taskId('unit_recommendation')), 'unit task');
