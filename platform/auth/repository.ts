@@ -74,7 +74,12 @@ export async function createApplicant(
       .returningAll()
       .executeTakeFirstOrThrow();
     if (outcome !== 'sole_claimant') {
-      await sql`insert into identity_dispute (id_number) values (${v.idNumber}) on conflict (id_number) where resolved_at is null do nothing`.execute(trx);
+      // through Kysely, so the PII plugin stores the blind index and the ciphertext (platform/crypto), never the number
+      await trx
+        .insertInto('identity_dispute')
+        .values({ id_number: v.idNumber })
+        .onConflict((oc) => oc.column('id_number').where('resolved_at', 'is', null).doNothing())
+        .execute();
     }
     return { user, outcome };
   });

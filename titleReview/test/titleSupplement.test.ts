@@ -53,7 +53,7 @@ test('补正 on the competent department and qualification reviews; a late appli
       }),
     );
     expect(a.status).toBe(201);
-    const taskId = (kind: string) => `${titleApplicationWorkflowId(a.body.applicationNo)}/${kind}`;
+    const taskId = (kind: string) => `${titleApplicationWorkflowId(a.body.applicationNo)}~${kind}`;
     await eventually(() => taskRow(taskId('unit_recommendation')), 'unit task');
     expect((await api.decide(taskId('unit_recommendation'), unit, { decision: 'approve' })).status).toBe(200);
     return { ...p, id: a.body.id as string, taskId };
