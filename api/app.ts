@@ -1,3 +1,5 @@
+import { MAX_URL_LENGTH } from '../platform/http/limits';
+import { refuseDeepJson } from '../platform/http/jsonDepth';
 import { notificationRoutes } from '../platform/notifications/routes';
 import { applicationPeriodRoutes } from '../nanxun/routes/applicationPeriods';
 import { titleSupplementRoutes } from '../titleReview/routes/supplement';
@@ -63,6 +65,9 @@ export function createApp(given: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(helmet());
+  app.use((req, _res, next) =>
+    next(req.url.length > MAX_URL_LENGTH ? new Problem('URI_TOO_LONG', `URLs are at most ${MAX_URL_LENGTH} characters`) : undefined),
+  );
   const metrics = createApiMetrics(deps.db, { token: process.env.METRICS_TOKEN || undefined });
   app.use(metrics.middleware);
   app.get('/metrics', metrics.handler);
@@ -91,7 +96,7 @@ export function createApp(given: AppDeps): Express {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
-  app.use(express.json({ limit: '100kb' }));
+  app.use(express.json({ limit: '100kb', verify: refuseDeepJson }));
   app.use(authenticate(deps.tokens, deps.sessions));
   // PostgreSQL text cannot hold NUL: refuse it at the door (otherwise a decision comment with one would be a
   // poison activity that retries for ever, and a claim field a 500)

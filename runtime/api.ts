@@ -12,6 +12,7 @@
  *
  * SIGINT/SIGTERM: stop accepting connections, let in-flight requests finish (at most 10 s), close, exit 0.
  */
+import { MAX_HEADER_BYTES } from '../platform/http/limits';
 import http from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { readConfig } from './config';
@@ -79,7 +80,8 @@ async function main(): Promise<number> {
     const sessions = createSessionStore(db);
     stopListening = await sessions.listenForChanges(databaseUrl, log);
     const app = createApp({ db, temporal, tokens: createTokenIssuer(secret), sessions, log, config: { devMode: cfg.devMode, taskQueue: cfg.taskQueue } });
-    const s = http.createServer(app);
+    // room for a long URL to reach the app, which answers it 414 problem+json (Node's own limit answers a bare 431)
+    const s = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, app);
     server = s;
     await new Promise<void>((resolve, reject) => {
       s.once('error', reject);

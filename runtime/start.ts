@@ -3,6 +3,8 @@
  * demo data, the worker and the API. Ctrl-C stops everything; the next start keeps all data.
  * DATABASE_URL / TEMPORAL_ADDRESS switch to external servers, and then nothing embedded starts.
  */
+import { MAX_HEADER_BYTES } from '../platform/http/limits';
+import http from 'node:http';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import { Connection, Client } from '@temporalio/client';
@@ -64,7 +66,7 @@ async function main() {
   });
   await consoleBuilt;
   const server: Server = await new Promise((resolve) => {
-    const s = app.listen(cfg.apiPort, '0.0.0.0', () => resolve(s));
+    const s = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, app).listen(cfg.apiPort, '0.0.0.0', () => resolve(s));
   });
 
   const base = `http://localhost:${cfg.apiPort}`;

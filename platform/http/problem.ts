@@ -53,6 +53,7 @@ export const ProblemCodes = {
   NOTICE_CLOSED: { status: 409, title: 'The publicity period has ended' },
   ALREADY_WITHDRAWN: { status: 409, title: 'The application has already been withdrawn' },
   // organisation administration
+  URI_TOO_LONG: { status: 414, title: 'The URL is too long' },
   INVALID_CREDIT_CODE: { status: 422, title: 'The unified social credit code is not valid (GB 32100-2015)' },
   DUPLICATE_CREDIT_CODE: { status: 409, title: 'An organisation with this unified social credit code is already registered' },
   UNKNOWN_ORG: { status: 422, title: 'The town, regulator or other organisation named is not registered' },
@@ -112,6 +113,15 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     else if (err?.type === 'entity.parse.failed') p = new Problem('VALIDATION_FAILED', 'the body is not valid JSON');
     else if (err?.type === 'entity.too.large') p = new Problem('PAYLOAD_TOO_LARGE');
     else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') p = new Problem('VALIDATION_FAILED', 'unsupported body encoding');
+    // a body whose Content-Encoding lies (gzip that is not gzip), a malformed percent-encoding in the path, a JSON
+    // document nested deeper than JSON_MAX_DEPTH: the client's fault, answered 400 like any other malformed request
+    else if (err instanceof URIError) p = new Problem('VALIDATION_FAILED', 'the path is not valid percent-encoding');
+    else if (err instanceof RangeError && /call stack/i.test(err.message)) p = new Problem('VALIDATION_FAILED', `the JSON body is nested too deeply`);
+    else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500 && err.expose !== false)
+      p = new Problem(
+        err.status === 413 ? 'PAYLOAD_TOO_LARGE' : err.status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'VALIDATION_FAILED',
+        'the request body could not be read',
+      );
     else if (isDbUnavailable(err)) p = new Problem('DB_UNAVAILABLE');
     // character_not_in_repertoire / untranslatable_character: input PostgreSQL cannot store
     else if (['22021', '22P05'].includes((err as { code?: string })?.code ?? ''))
