@@ -81,7 +81,7 @@ export function createApp(given: AppDeps): Express {
       },
       // never log credentials or bodies (passwords, ID numbers)
       serializers: {
-        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.replace(/idLast6=[^&]*/g, 'idLast6=***') }),
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.replace(/(idLast6|q)=[^&]*/g, '$1=***') }),
       },
       redact: ['req.headers.authorization', 'req.headers.cookie'],
       // routes that act on a workflow put its id in res.locals, so the request line names it

@@ -92,7 +92,10 @@ export function createApiMetrics(db: Kysely<Database>, opts: { token?: string; d
     },
     handler: async (req, res) => {
       const token = opts.token;
-      const allowed = token ? req.headers.authorization === `Bearer ${token}` : LOOPBACK.has(req.socket.remoteAddress ?? '');
+      // without a token only a direct loopback client: a request that came through a (same-host) reverse proxy carries
+      // its forwarding headers and is refused, so a proxy never exposes the metrics
+      const proxied = req.headers['x-forwarded-for'] !== undefined || req.headers.forwarded !== undefined || req.headers['x-real-ip'] !== undefined;
+      const allowed = token ? req.headers.authorization === `Bearer ${token}` : !proxied && LOOPBACK.has(req.socket.remoteAddress ?? '');
       if (!allowed) return sendProblem(res, new Problem('NOT_FOUND', 'no such route'));
       try {
         await Promise.race([collectFromDb(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 3000).unref())]);

@@ -146,6 +146,10 @@ test('logs: structured JSON with request ids, and no password, token or full ID 
   // a clerk searching by ID number puts it in the URL
   await request(app).get(`/api/v1/tasks?q=${idNumber}`).set(auth(clerk));
   await request(app).get(`/api/v1/nanxun/claims?q=${idNumber}`).set(auth(token));
+  // and by a person's name
+  await request(app)
+    .get(`/api/v1/nanxun/claims?q=${encodeURIComponent('张伟')}`)
+    .set(auth(token));
   await request(app).get(`/api/v1/nanxun/claims/${claim.body.id}`).set(auth(token));
   await request(app)
     .get('/api/v1/public/progress')
@@ -153,6 +157,8 @@ test('logs: structured JSON with request ids, and no password, token or full ID 
   await request(app).get('/api/v1/nanxun/claims/nope').set('Authorization', `Bearer ${token}x`);
   await new Promise((r) => setTimeout(r, 200));
 
+  expect(logged).not.toContain(encodeURIComponent('张伟'));
+  expect(logged).not.toContain('q=%E5');
   const lines = logged.trim().split('\n');
   expect(lines.length).toBeGreaterThan(8);
   const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -182,7 +188,8 @@ test('logs: structured JSON with request ids, and no password, token or full ID 
   const found = secrets.filter((s) => logged.includes(s));
   expect(found).toEqual([]);
   // the ID number searched for is there, masked
-  expect(logged).toContain(`${idNumber.slice(0, 6)}********${idNumber.slice(14)}`);
+  // search terms (an ID number, a name) are not kept at all: the request line keeps `q=***`
+  expect(logged).toContain('/api/v1/tasks?q=***');
 });
 
 test('headers: security headers on every answer, no caching of API answers, no framework banner', async () => {
@@ -256,6 +263,8 @@ test('metrics: Prometheus text with route templates and task gauges; loopback on
   expect(res.text).toMatch(/zj_tasks_paused\{kind="bureau_review"\} 1/);
   expect(res.text).toMatch(/zj_payouts_count \d+/);
   expect(res.text).not.toMatch(/NX-ZS-|nanxun-claim-/);
+  // through a same-host reverse proxy (forwarding headers) the loopback address proves nothing: refused
+  expect((await request(w.app).get('/metrics').set('X-Forwarded-For', '203.0.113.9')).status).toBe(404);
   process.env.METRICS_TOKEN = 'scrape-secret';
   try {
     const guarded = createApp({
