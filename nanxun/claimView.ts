@@ -19,6 +19,7 @@ import type { ClaimView } from '../platform/http/schemas';
 import { iso, taskClock, taskView, timelineView } from '../platform/http/views';
 import { BUREAU_ORG_CODE } from './rules';
 import { maskIdNumber } from '../platform/identity/idNumber';
+import { maskPhone } from '../platform/identity/phone';
 import { shanghaiDate, type CalendarData } from '../platform/calendar/workdays';
 import { displayCalendar } from '../platform/calendar/calendarTable';
 
@@ -45,6 +46,16 @@ export function idNumberFor(actor: Actor, claim: Pick<Claim, 'applicant_id_numbe
   const own = actor.idNumber === claim.applicant_id_number;
   const verifier = actor.orgCode === claim.employer_org_code || actor.orgCode === BUREAU_ORG_CODE;
   return own || verifier ? claim.applicant_id_number : maskIdNumber(claim.applicant_id_number);
+}
+
+/**
+ * The phone number in full only for the person and the clerks who must contact them (employer, bureau); the
+ * re-reviewing body, oversight roles and everyone else see it masked.
+ */
+export function phoneFor(actor: Actor, claim: Pick<Claim, 'applicant_id_number' | 'employer_org_code'>, phone: string): string {
+  const own = actor.idNumber === claim.applicant_id_number;
+  const contacts = actor.orgCode === claim.employer_org_code || actor.orgCode === BUREAU_ORG_CODE;
+  return own || contacts ? phone : (maskPhone(phone) ?? '');
 }
 
 /** The claim (by id or application number) from its projection: one row of one table. */
@@ -195,7 +206,7 @@ export function presentClaimView(
   const { clocks, ...view } = stored;
   return {
     ...view,
-    applicant: { ...view.applicant, idNumber: idNumberFor(actor, access) },
+    applicant: { ...view.applicant, idNumber: idNumberFor(actor, access), phone: phoneFor(actor, access, view.applicant.phone) },
     tasks: view.tasks.map((t) => {
       const c = t.state === 'open' ? clocks[t.id] : undefined;
       return c

@@ -1,4 +1,5 @@
 /** Title applications: submitting, listing, reading, and the misconduct decision. */
+import { maskPhone } from '../../platform/identity/phone';
 import { Router } from 'express';
 import { z } from 'zod';
 import { sql } from 'kysely';
@@ -130,7 +131,12 @@ export function titleApplicationRoutes(deps: AppDeps): Router {
         channel: a.channel,
         status: a.status,
         stage: a.stage,
-        applicant: { name: a.applicant_name, idNumber: mask(actor, a), phone: a.applicant_phone },
+        // the phone in full only where the ID number is (the person, the employer, the committee office)
+        applicant: {
+          name: a.applicant_name,
+          idNumber: mask(actor, a),
+          phone: mask(actor, a) === a.applicant_id_number ? a.applicant_phone : maskPhone(a.applicant_phone),
+        },
         employer: org(a.employer_org_code),
         competentOrg: org(a.competent_org_code),
         lowerCommitteeOrg: org(a.lower_committee_org_code),
