@@ -417,7 +417,11 @@ test('a senior title session in the browser, from opening it to a verified certi
   });
   expect(misconduct.status).toBeLessThan(300);
   await pub.goto('/public/notices');
-  const misconductNotice = pub.locator('.ant-collapse-item').filter({ hasText: '职称评审违纪处理结果公示：张伟' });
+  // the notice whose own header names it (an enclosing group of notices contains the same text)
+  const misconductNotice = pub
+    .locator('.ant-collapse-item')
+    .filter({ has: pub.locator(':scope > .ant-collapse-header', { hasText: '职称评审违纪处理结果公示：张伟' }) })
+    .first();
   await reloadUntil(pub, () => misconductNotice.getByText('禁止申报期'), 'the misconduct notice');
   const heads = (await misconductNotice.locator('th').allInnerTexts()).map((h) => h.trim()).filter(Boolean);
   expect(heads.filter((h) => !/^[\u4e00-\u9fff（）]+$/.test(h))).toEqual([]);
