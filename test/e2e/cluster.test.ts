@@ -277,7 +277,7 @@ test('the yearly release Schedule exists on this server; a triggered run opens t
       tdb.db
         .selectFrom('task')
         .selectAll()
-        .where('id', '=', `${claimWorkflowId(c.applicationNo)}/y2/unit_verification`)
+        .where('id', '=', `${claimWorkflowId(c.applicationNo)}~y2~unit_verification`)
         .where('state', '=', 'open')
         .executeTakeFirst(),
     'the second year opened by the scheduled release',

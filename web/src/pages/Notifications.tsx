@@ -85,7 +85,7 @@ export function NotificationsPage() {
               <List.Item.Meta
                 title={
                   <Space wrap>
-                    {!n.readAt ? <Badge status="processing" aria-label="未读" /> : null}
+                    {!n.readAt ? <Badge status="processing" text="未读" /> : null}
                     <Tag color={kind.color}>{kind.label}</Tag>
                     <Typography.Text strong={!n.readAt}>{n.title}</Typography.Text>
                   </Space>
