@@ -98,9 +98,18 @@ export function keyFilePath(): string {
   return process.env.KEYS_FILE ? path.resolve(process.env.KEYS_FILE) : path.resolve(process.env.DATA_DIR ?? '.data', 'keys', 'keys.json');
 }
 
+/**
+ * The key file's own folder is 0700; the folders above it keep the default mode (a 0700 `.data` would lock the
+ * embedded PostgreSQL, which runs as its own user, out of `.data/pg`).
+ */
+function ensureKeyDir(file: string): void {
+  fs.mkdirSync(path.dirname(path.dirname(file)), { recursive: true });
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+}
+
 /** Writes the key file atomically with mode 0600. */
 export function writeKeyFile(file: string, json: KeyFileJson): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  ensureKeyDir(file);
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   fs.writeFileSync(tmp, `${JSON.stringify(json, null, 2)}\n`, { mode: 0o600 });
   fs.renameSync(tmp, file);
@@ -120,7 +129,7 @@ export function loadKeyring(env: NodeJS.ProcessEnv = process.env): Keyring {
     throw new Error(`no data-protection keys: set PII_KEYS or provide the key file ${file} (see docs/security.md)`);
   }
   // first start in development: create it, once even if several processes race (link fails if it exists)
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  ensureKeyDir(file);
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   fs.writeFileSync(tmp, `${JSON.stringify(generateKeyFile(), null, 2)}\n`, { mode: 0o600 });
   try {
