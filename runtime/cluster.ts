@@ -5,6 +5,7 @@
  * worker processes (runtime/worker.ts) and M API processes (runtime/api.ts), each a process of its own with its log
  * under <dataDir>/logs. stop() stops them in order: APIs, workers, Temporal, PostgreSQL.
  */
+import { keyFilePath } from '../platform/crypto/keys';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -237,6 +238,8 @@ export async function startCluster(o: ClusterOptions): Promise<RunningCluster> {
       TASK_QUEUE: o.taskQueue,
       JWT_SECRET: o.jwtSecret,
       DATA_DIR: path.resolve(o.dataDir),
+      // the data-protection keys this launcher seeded the database with (else each child would look under its DATA_DIR)
+      ...(o.env?.PII_KEYS || process.env.PII_KEYS ? {} : { KEYS_FILE: o.env?.KEYS_FILE ?? keyFilePath() }),
     };
     // a worker is ready once the server sees it poll the task queue (its identity is pid@host)
     const probe = await Connection.connect({ address: temporal.address });
