@@ -2,6 +2,7 @@
  * The claim's own rows: the application number sequence, the claim as submitted and its instalments. Every write of
  * these goes through here (the claim workflow's first activity records the submission; the API never writes it).
  */
+import { nextSequenceValue } from '../platform/sequences';
 import { type Insertable, type Kysely, sql } from 'kysely';
 import type { ClaimTable, Database } from '../db/schema';
 import { DUPLICATE_CONSTRAINTS } from './claimPlans';
@@ -41,13 +42,7 @@ export class DuplicateClaimError extends Error {
 
 /** The next application number's sequence value for `kind` in `year` (its own short transaction; gaps are possible). */
 export async function nextClaimSequence(db: Kysely<Database>, kind: ClaimKind, year: number): Promise<number> {
-  const seq = await db
-    .insertInto('sequence')
-    .values({ name: `claim-${kind}-${year}`, value: 1 })
-    .onConflict((oc) => oc.column('name').doUpdateSet({ value: sql`sequence.value + 1` }))
-    .returning('value')
-    .executeTakeFirstOrThrow();
-  return seq.value;
+  return nextSequenceValue(db, `claim-${kind}-${year}`);
 }
 
 /**

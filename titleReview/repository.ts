@@ -2,6 +2,7 @@
  * The title review's own rows written on behalf of people (sessions, applications, the expert pool, the ballot box is
  * titleReview/ballotBox.ts). The workflows' projections of their state are in titleReview/activities.ts; nothing else writes these.
  */
+import { nextSequenceValue } from '../platform/sequences';
 import { type Insertable, type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema';
 import type { ZjApplicationTable, ZjExpertTable, ZjSessionTable } from './schema';
@@ -44,13 +45,7 @@ export interface SubmittedApplication {
 export class DuplicateApplicationError extends Error {}
 
 export async function nextTitleSequence(db: Kysely<Database>, level: TitleLevel, year: number): Promise<number> {
-  const seq = await db
-    .insertInto('sequence')
-    .values({ name: `zj-${level}-${year}`, value: 1 })
-    .onConflict((oc) => oc.column('name').doUpdateSet({ value: sql`sequence.value + 1` }))
-    .returning('value')
-    .executeTakeFirstOrThrow();
-  return seq.value;
+  return nextSequenceValue(db, `zj-${level}-${year}`);
 }
 
 /** Records an opened session (idempotent: a retried step finds it there). */
