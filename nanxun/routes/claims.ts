@@ -12,7 +12,9 @@ import { withTemporal } from '../../platform/http/temporalErrors';
 import { taskView, iso } from '../../platform/http/views';
 import { calendarFor, presentClaimView, projectedClaimView } from '../claimView';
 import type { AppDeps } from '../../platform/http/deps';
-import type { Claim } from '../../db/schema';
+import type { Kysely } from 'kysely';
+import type { Claim, Database } from '../../db/schema';
+import { orgHasReached, reachedByOrg } from '../../platform/tasks/reach';
 import type { Actor } from '../../platform/tasks/messages';
 import { resubmitUpdate } from '../../platform/tasks/messages';
 import { BUREAU_ORG_CODE } from '../rules';
@@ -21,16 +23,22 @@ import { shanghaiDate } from '../../platform/calendar/workdays';
 import { displayCalendar } from '../../platform/calendar/calendarTable';
 import { attachPlanned, listMaterials, planSupplement } from '../../platform/materials/useCases';
 
-/** Staff of an organisation involved in the claim (or oversight roles) may see it. */
-export function canSeeClaim(
+/**
+ * Who sees a claim: the applicant; the admin and the auditor; staff of the employer and of the district bureau from
+ * submission on; the re-reviewing town or regulator only from its own stage on (data minimisation: a task of theirs
+ * on the claim).
+ */
+export async function canSeeClaim(
+  db: Kysely<Database>,
   actor: Actor,
-  claim: Pick<Claim, 'applicant_id_number' | 'applicant_user_id' | 'employer_org_code' | 'rereview_org_code'>,
-): boolean {
+  claim: Pick<Claim, 'id' | 'applicant_id_number' | 'applicant_user_id' | 'employer_org_code'>,
+): Promise<boolean> {
   if (actor.idNumber && actor.idNumber === claim.applicant_id_number) return true;
   if (claim.applicant_user_id != null && actor.userId === claim.applicant_user_id) return true;
   if (hasRole(actor, 'admin', 'auditor')) return true;
-  const involved = [claim.employer_org_code, BUREAU_ORG_CODE, claim.rereview_org_code];
-  return actor.orgCode != null && involved.includes(actor.orgCode) && !actor.roles.every((r) => r === 'applicant');
+  if (actor.orgCode == null || actor.roles.every((r) => r === 'applicant')) return false;
+  if (actor.orgCode === claim.employer_org_code || actor.orgCode === BUREAU_ORG_CODE) return true;
+  return orgHasReached(db, actor.orgCode, 'nanxun_claim', claim.id);
 }
 
 export function claimRoutes(deps: AppDeps): Router {
@@ -100,9 +108,8 @@ export function claimRoutes(deps: AppDeps): Router {
           eb.or([
             eb('applicant_id_number', '=', actor.idNumber ?? '-'),
             eb('applicant_user_id', '=', actor.userId),
-            eb('applicant_user_id', '=', actor.userId),
             ...(actor.orgCode && !actor.roles.every((r) => r === 'applicant')
-              ? [eb('employer_org_code', '=', actor.orgCode), eb('rereview_org_code', '=', actor.orgCode)]
+              ? [eb('employer_org_code', '=', actor.orgCode), reachedByOrg(actor.orgCode, 'nanxun_claim', 'claim.id')]
               : []),
           ]),
         );
@@ -131,7 +138,7 @@ export function claimRoutes(deps: AppDeps): Router {
       .where((eb) => eb.or([eb('id', '=', idOrNo), eb('application_no', '=', idOrNo)]))
       .executeTakeFirst();
     // not telling a stranger whether a claim exists
-    if (!claim || !canSeeClaim(actor, claim)) throw new Problem('NOT_FOUND', 'no such claim');
+    if (!claim || !(await canSeeClaim(db, actor, claim))) throw new Problem('NOT_FOUND', 'no such claim');
     return claim;
   }
 
@@ -149,7 +156,7 @@ export function claimRoutes(deps: AppDeps): Router {
       // one row: the projection kept by the database (0006_claim_view), plus what depends on the viewer and the time
       const found = await projectedClaimView(db, params.id);
       // not telling a stranger whether a claim exists
-      if (!found || !canSeeClaim(actor, found.access)) throw new Problem('NOT_FOUND', 'no such claim');
+      if (!found || !(await canSeeClaim(db, actor, found.access))) throw new Problem('NOT_FOUND', 'no such claim');
       const now = new Date();
       return {
         ...presentClaimView(found.view, found.access, actor, await calendarFor(db, found.view, now), now),

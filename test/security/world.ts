@@ -136,12 +136,13 @@ async function buildCertificateClaims(w: World): Promise<Subject[]> {
     if (res.status !== 201) throw new Error(`claim by ${username}: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body as { id: string; applicationNo: string };
   };
-  const subject = (c: { id: string; applicationNo: string }, owner: string, employer: string, town: string): Subject => ({
+  // the re-reviewing town sees a claim from its own stage on (data minimisation), the employer and the bureau from submission
+  const subject = (c: { id: string; applicationNo: string }, owner: string, employer: string, town: string, reachedRereview: boolean): Subject => ({
     type: 'nanxun_claim',
     id: c.id,
     ref: c.applicationNo,
     owner,
-    involvedOrgs: [employer, 'NX-YJGLJ', town],
+    involvedOrgs: reachedRereview ? [employer, 'NX-YJGLJ', town] : [employer, 'NX-YJGLJ'],
     viewPath: `/api/v1/nanxun/claims/${c.id}`,
     orgs: { unit_verifier: employer, bureau_reviewer: 'NX-YJGLJ', rereviewer: town },
   });
@@ -157,10 +158,10 @@ async function buildCertificateClaims(w: World): Promise<Subject[]> {
   await decideAs(w, 'bureau1', (await openTaskOf(w, paused.id, 'bureau_review')).id, { decision: 'request_supplement', comment: '请补充劳动合同' });
   await openTaskOf(w, atRereview.id, 'rereview');
   return [
-    subject(atUnit, 'applicant1', 'NX-E-JGJX', 'NX-T-NXZ'),
-    subject(atBureau, 'applicant1', 'NX-E-JGJX', 'NX-T-NXZ'),
-    subject(atRereview, 'applicant1', 'NX-E-JGJX', 'NX-T-NXZ'),
-    subject(paused, 'applicant2', 'NX-E-LSXC', 'NX-T-LSZ'),
+    subject(atUnit, 'applicant1', 'NX-E-JGJX', 'NX-T-NXZ', false),
+    subject(atBureau, 'applicant1', 'NX-E-JGJX', 'NX-T-NXZ', false),
+    subject(atRereview, 'applicant1', 'NX-E-JGJX', 'NX-T-NXZ', true),
+    subject(paused, 'applicant2', 'NX-E-LSXC', 'NX-T-LSZ', false),
   ];
 }
 
@@ -203,9 +204,9 @@ async function buildTitleApplications(w: World): Promise<Subject[]> {
     id: a.id,
     ref: a.applicationNo,
     owner,
-    // the employer, the competent department, the lower committee, the committee office, and the HRSS that approves
-    // the session's plan and grants the titles
-    involvedOrgs: [employer, dept, lower, ZJ_COMMITTEE_OFFICE, ZJ_HRSS],
+    // the employer, the committee office, and the HRSS that approves the session's plan and grants the titles; the
+    // competent department and the lower committee only from their own stage on, which neither application has reached
+    involvedOrgs: [employer, ZJ_COMMITTEE_OFFICE, ZJ_HRSS],
     viewPath: `/api/v1/zhejiang/applications/${a.id}`,
     orgs: { unit_verifier: employer, competent_dept: dept, lower_committee: lower, committee_office: ZJ_COMMITTEE_OFFICE },
   });

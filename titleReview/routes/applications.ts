@@ -19,6 +19,7 @@ import { shanghaiDate } from '../../platform/calendar/workdays';
 import { submitApplication } from '../submitApplication';
 import { listMaterials } from '../../platform/materials/useCases';
 import { titleContext, Id, Reason, ApplicationBody, ApplicationCreated, mask, canSeeApplication } from './shared';
+import { reachedByOrg } from '../../platform/tasks/reach';
 
 export function titleApplicationRoutes(deps: AppDeps): Router {
   const router = Router();
@@ -55,7 +56,7 @@ export function titleApplicationRoutes(deps: AppDeps): Router {
             eb('applicant_id_number', '=', actor.idNumber ?? '-'),
             eb('applicant_user_id', '=', actor.userId),
             ...(actor.orgCode && !actor.roles.every((r) => r === 'applicant')
-              ? [eb('employer_org_code', '=', actor.orgCode), eb('competent_org_code', '=', actor.orgCode), eb('lower_committee_org_code', '=', actor.orgCode)]
+              ? [eb('employer_org_code', '=', actor.orgCode), reachedByOrg(actor.orgCode, 'title_application', 'zj_application.id')]
               : []),
           ]),
         );
@@ -84,7 +85,7 @@ export function titleApplicationRoutes(deps: AppDeps): Router {
       .selectAll()
       .where((eb) => eb.or([eb('id', '=', idOrNo), eb('application_no', '=', idOrNo)]))
       .executeTakeFirst();
-    if (!a || !canSeeApplication(actor, a)) throw new Problem('NOT_FOUND', 'no such application');
+    if (!a || !(await canSeeApplication(db, actor, a))) throw new Problem('NOT_FOUND', 'no such application');
     return a;
   }
 

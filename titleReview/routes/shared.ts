@@ -11,6 +11,9 @@ import type { ZjApplication, ZjSession } from '../schema';
 import { COMMITTEE_OFFICE_ORG, EXPERT_TITLES, latestApprovalDay, TITLE_CATEGORIES, TITLE_CHANNELS, TITLE_LEVELS, VOTES } from '../rules';
 import { maskIdNumber } from '../../platform/identity/idNumber';
 import { loadCalendar } from '../../platform/calendar/calendarTable';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema';
+import { orgHasReached } from '../../platform/tasks/reach';
 
 export const Level = z.enum(TITLE_LEVELS).openapi({ description: 'senior = 高级工程师, professor = 正高级工程师' });
 export const Category = z.enum(TITLE_CATEGORIES).openapi({ description: '安全科学应用 / 安全技术服务 / 安全生产管理' });
@@ -116,12 +119,18 @@ export function mask(actor: Actor, a: ZjApplication): string {
   return own || verifier ? a.applicant_id_number : maskIdNumber(a.applicant_id_number);
 }
 
-export function canSeeApplication(actor: Actor, a: ZjApplication): boolean {
+/**
+ * Who sees an application: the applicant; the oversight roles, the committee office and the approving HRSS; staff of
+ * the employer from submission on; the competent department and the lower committee only from their own stage on
+ * (data minimisation: a task of theirs on the application).
+ */
+export async function canSeeApplication(db: Kysely<Database>, actor: Actor, a: ZjApplication): Promise<boolean> {
   if (actor.idNumber && actor.idNumber === a.applicant_id_number && actor.roles.includes('applicant')) return true;
   if (a.applicant_user_id != null && actor.userId === a.applicant_user_id) return true;
   if (hasRole(actor, 'admin', 'auditor', 'committee_office', 'hrss_approver')) return true;
-  const involved = [a.employer_org_code, a.competent_org_code, a.lower_committee_org_code];
-  return actor.orgCode != null && involved.includes(actor.orgCode) && !actor.roles.every((r) => r === 'applicant');
+  if (actor.orgCode == null || actor.roles.every((r) => r === 'applicant')) return false;
+  if (actor.orgCode === a.employer_org_code) return true;
+  return orgHasReached(db, actor.orgCode, 'title_application', a.id);
 }
 
 /** Helpers bound to the app's database and Temporal client. */

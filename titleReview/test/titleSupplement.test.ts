@@ -79,10 +79,17 @@ test('补正 on the competent department and qualification reviews; a late appli
   ]);
   expect(firstMessages.find((m) => m.kind === 'objection_answered')!.body).toContain('经核实业绩属实');
   expect((await messagesOf(late.token)).filter((m) => m.kind === 'objection_answered')).toEqual([]);
+  // data minimisation: the competent department does not see an application before its own stage
+  const deptSees = async (id: string) => ({
+    view: (await api.get(`/api/v1/zhejiang/applications/${id}`, dept)).status,
+    listed: ((await api.get('/api/v1/zhejiang/applications', dept)).body as { id: string }[]).some((a) => a.id === id),
+  });
+  expect(await deptSees(first.id)).toEqual({ view: 404, listed: false });
   // the unit's internal publicity (5 working days) runs out: both reach the competent department
   await env.sleep(10 * 24 * 3600_000);
   for (const x of [first, late])
     await eventually(async () => (await taskRow(x.taskId('competent_dept_review')))?.state === 'open', 'competent department task');
+  expect(await deptSees(first.id)).toEqual({ view: 200, listed: true });
 
   // the department asks for materials: the task pauses and the applicant sees it
   expectProblem(await api.decide(first.taskId('competent_dept_review'), dept, { decision: 'request_supplement' }), 422, 'INVALID_DECISION');

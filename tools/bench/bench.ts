@@ -17,12 +17,11 @@ import express from 'express';
 import pino from 'pino';
 import { sql } from 'kysely';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime, DefaultLogger, Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { startEmbeddedPostgres } from '../../runtime/embeddedPostgres';
 import { startTemporalDevServer } from '../../runtime/temporalDevServer';
 import { freePort } from '../ports';
 import { createAppWorker } from '../../runtime/workerFactory';
-import { ROOT } from '../../runtime/config';
 import { createDb } from '../../db/connection';
 import { migrateToLatest } from '../../db/migrator';
 import { seedDemoAccounts, seedReferenceData } from '../../db/seed';
@@ -37,6 +36,10 @@ import { shanghaiDate, addDays } from '../../platform/calendar/workdays';
 import { startCluster, type RunningCluster } from '../../runtime/cluster';
 import { freeTemporalPorts } from '../temporalServerProcess';
 import { uploadRequiredMaterials } from '../../platform/materials/httpClient';
+import { retryingPoster } from './retryingPoster';
+import { report } from './report';
+import { measureCeiling } from './ceiling';
+import { pool } from './pool';
 
 const SHORT = process.argv.includes('--short') || process.env.BENCH_SHORT === '1';
 const N = SHORT
@@ -52,25 +55,14 @@ const N = SHORT
     };
 const CONCURRENCY = 24;
 const argEngine = process.argv.indexOf('--engine');
-const ENGINE = (argEngine >= 0 ? process.argv[argEngine + 1] : process.env.BENCH_ENGINE) ?? 'dev';
-if (ENGINE !== 'dev' && ENGINE !== 'server') throw new Error(`--engine must be dev or server, got ${ENGINE}`);
+const ENGINE_ARG = (argEngine >= 0 ? process.argv[argEngine + 1] : process.env.BENCH_ENGINE) ?? 'dev';
+if (ENGINE_ARG !== 'dev' && ENGINE_ARG !== 'server') throw new Error(`--engine must be dev or server, got ${ENGINE_ARG}`);
+const ENGINE: 'dev' | 'server' = ENGINE_ARG;
 /** the decision-latency row: sequential decisions timed one by one, and as many no-op Update round trips */
 const DECISIONS = SHORT ? 40 : 200;
 const BENCH_SECRET = 'bench-secret-0123456789abcdef0123456789';
 
 const say = (m: string) => console.log(`[bench] ${m}`);
-async function pool<T>(items: T[], n: number, fn: (t: T, i: number) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: n }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        await fn(items[i]!, i);
-      }
-    }),
-  );
-}
-
 async function main() {
   const t00 = Date.now();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zj-bench-'));
@@ -134,46 +126,11 @@ async function main() {
 
     // ---- 1. the raw ceiling -------------------------------------------------------------------------
     say('ceiling: bench workflow with the claim’s 4 updates and 11 activities (no-ops), no HTTP, no SQL');
-    const ceilingWorker = await Worker.create({
-      connection: nc,
-      taskQueue: 'bench-ceiling',
-      workflowsPath: require.resolve('./ceilingWorkflow'),
-      activities: { noop: async () => undefined },
-    });
-    const ceilingRun = ceilingWorker.run();
-    const { benchDecide, benchSettled, benchNoop } = await import('./ceilingWorkflow');
-    const ceilingOne = async (id: string) => {
-      const h = await client.workflow.start('ceilingWorkflow', { taskQueue: 'bench-ceiling', workflowId: id });
-      await h.executeUpdate(benchSettled);
-      for (let s = 0; s < 3; s++) await h.executeUpdate(benchDecide, { args: ['approve'] });
-      await h.result();
-    };
-    await pool(
-      Array.from({ length: SHORT ? 8 : 20 }, (_, i) => `warm-${i}`),
-      CONCURRENCY,
-      (id) => ceilingOne(id),
-    );
-    let t0 = performance.now();
-    await pool(
-      Array.from({ length: N.ceiling }, (_, i) => `ceiling-${i}`),
-      CONCURRENCY,
-      (id) => ceilingOne(id),
-    );
-    const ceiling = N.ceiling / ((performance.now() - t0) / 1000);
+    const measured = await measureCeiling({ nc, client, n: N.ceiling, warm: SHORT ? 8 : 20, concurrency: CONCURRENCY, noopUpdates: DECISIONS });
+    const ceiling = measured.workflowsPerSecond;
+    const noopMs = measured.noopMs;
     results.ceiling = { workflowsPerSecond: round(ceiling), workflows: N.ceiling, concurrency: CONCURRENCY };
     say(`ceiling: ${round(ceiling)} workflows/s`);
-    // the round trip of an Update that does nothing, on the same server, one at a time
-    const noopHandle = await client.workflow.start('ceilingWorkflow', { taskQueue: 'bench-ceiling', workflowId: 'bench-noop-update' });
-    for (let i = 0; i < 10; i++) await noopHandle.executeUpdate(benchNoop);
-    const noopMs: number[] = [];
-    for (let i = 0; i < DECISIONS; i++) {
-      const t = performance.now();
-      await noopHandle.executeUpdate(benchNoop);
-      noopMs.push(performance.now() - t);
-    }
-    await noopHandle.terminate('bench: measured');
-    ceilingWorker.shutdown();
-    await ceilingRun;
 
     // ---- 2. the certificate-claim pipeline over HTTP -------------------------------------------------
     const issuer = createTokenIssuer(BENCH_SECRET);
@@ -227,54 +184,19 @@ async function main() {
       .execute();
     const applicantTokens = await Promise.all(users.map((u) => tokenForUser(db, issuer, u)));
     const today = shanghaiDate(new Date());
-    // the HTTP rows alternate between the API instances (one in the dev engine's bench process)
-    // a 503 (Temporal slower than the API's 15 s deadline on a loaded machine) is retried with the same
-    // Idempotency-Key, as the contract tells clients to; a decision on a task not open yet (404: the previous decision
-    // was answered from Postgres on such a retry before the workflow settled) is tried again, as a clerk would find it
-    // in the inbox a moment later. The time spent counts; the retries are reported.
-    let turn = 0;
-    let retried503 = 0;
-    let retried404 = 0;
-    let keySeq = 0;
-    const post = async (p: string, token: string, body: unknown) => {
-      const key = `bench-${process.pid}-${++keySeq}`;
-      const deadline = Date.now() + 180_000;
-      for (;;) {
-        try {
-          return await postOnce(p, token, body, key);
-        } catch (err) {
-          const m = err instanceof Error ? err.message : '';
-          let again = false;
-          if (/ 503 /.test(m)) {
-            retried503++;
-            again = true;
-          } else if (/ 404 .*no such task/.test(m)) {
-            retried404++;
-            again = true;
-          }
-          if (!again || Date.now() > deadline) throw err;
-          await new Promise((r) => setTimeout(r, 250));
-        }
-      }
-    };
-    const postOnce = async (p: string, token: string, body: unknown, key: string) => {
-      const r = await fetch(`${bases[turn++ % bases.length]}${p}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': key },
-        body: JSON.stringify(body),
-      });
-      const json = (await r.json()) as Record<string, unknown>;
-      if (r.status >= 300) throw new Error(`${p}: ${r.status} ${JSON.stringify(json)}`);
-      return json;
-    };
+    const poster = retryingPoster(bases);
+    const post = poster.post;
     const levels = ['junior', 'intermediate', 'senior'];
-    const claimOne = async (i: number) => {
-      const created = await post('/api/v1/nanxun/claims', applicantTokens[Math.floor(i / 3)]!, {
+    // a certificate claim as an applicant submits it: the required materials uploaded first
+    const submitClaim = async (i: number, prefix: string) =>
+      post('/api/v1/nanxun/claims', applicantTokens[Math.floor(i / 3)]!, {
         kind: 'certificate',
         employerOrgCode: 'NX-E-JGJX',
-        certificate: { number: `B${i}`, level: levels[i % 3], issuedOn: addDays(today, -40), receivedOn: addDays(today, -30) },
+        certificate: { number: `${prefix}${i}`, level: levels[i % 3], issuedOn: addDays(today, -40), receivedOn: addDays(today, -30) },
         materials: await uploadRequiredMaterials(base, applicantTokens[Math.floor(i / 3)]!, 'nanxun_claim', 'certificate'),
       });
+    const claimOne = async (i: number) => {
+      const created = await submitClaim(i, 'B');
       const wf = claimWorkflowId(created.applicationNo as string);
       await post(`/api/v1/tasks/${encodeURIComponent(`${wf}/unit_verification`)}/decision`, clerk.unit, { decision: 'approve' });
       await post(`/api/v1/tasks/${encodeURIComponent(`${wf}/bureau_review`)}/decision`, clerk.bureau, { decision: 'approve' });
@@ -301,7 +223,7 @@ async function main() {
       CONCURRENCY,
       async (i) => void (warmIds[i - N.pipeline] = await claimOne(i)),
     );
-    t0 = performance.now();
+    let t0 = performance.now();
     await pool(
       Array.from({ length: N.pipeline }, (_, i) => i),
       CONCURRENCY,
@@ -329,11 +251,7 @@ async function main() {
     const decisionMs: number[] = [];
     for (let k = 0; k < DECISIONS; k++) {
       const i = DECISIONS_AT + k;
-      const created = await post('/api/v1/nanxun/claims', applicantTokens[Math.floor(i / 3)]!, {
-        kind: 'certificate',
-        employerOrgCode: 'NX-E-JGJX',
-        certificate: { number: `D${i}`, level: levels[i % 3], issuedOn: addDays(today, -40), receivedOn: addDays(today, -30) },
-      });
+      const created = await submitClaim(i, 'D');
       const wf = claimWorkflowId(created.applicationNo as string);
       const t = performance.now();
       await post(`/api/v1/tasks/${encodeURIComponent(`${wf}/unit_verification`)}/decision`, clerk.unit, { decision: 'approve' });
@@ -347,8 +265,8 @@ async function main() {
       decisions: DECISIONS,
       target: '<= 2',
     };
-    results.retried503 = retried503;
-    results.retried404 = retried404;
+    results.retried503 = poster.retried503;
+    results.retried404 = poster.retried404;
     say(`decision: p50 ${round(pct(decisionMs, 50))} ms vs a no-op Update ${round(pct(noopMs, 50))} ms`);
 
     // ---- 3. claim read vs a bare route ---------------------------------------------------------------
@@ -452,68 +370,7 @@ async function main() {
 
   // ---- report ------------------------------------------------------------------------------------------
   results.seconds = round((Date.now() - t00) / 1000, 1);
-  const r = results as Record<string, any>;
-  const rows: [string, string, string, string][] = [
-    ['raw ceiling (4 updates + 11 no-op activities)', `${r.ceiling.workflowsPerSecond} workflows/s`, '', ''],
-    [
-      'certificate-claim pipeline over HTTP',
-      `${r.pipeline.claimsPerSecond} claims/s`,
-      `${round(r.pipeline.ratioToCeiling * 100, 1)} % of ceiling`,
-      `>= 40 % ${r.pipeline.ratioToCeiling >= 0.4 ? 'OK' : 'MISSED'}`,
-    ],
-    ...(r.pipeline.oneWorker
-      ? [
-          [
-            '  the same with one worker process',
-            `${r.pipeline.oneWorker.claimsPerSecond} claims/s`,
-            `${round(r.pipeline.oneWorker.ratioToCeiling * 100, 1)} % of ceiling`,
-            '',
-          ] as [string, string, string, string],
-        ]
-      : []),
-    [
-      'POST decision p50 / p99 (ms)',
-      `${r.decision.decision.p50} / ${r.decision.decision.p99}`,
-      `no-op Update ${r.decision.noopUpdate.p50} / ${r.decision.noopUpdate.p99}`,
-      '',
-    ],
-    ['  decision ÷ no-op Update', `p50 ${r.decision.ratioP50}× p99 ${r.decision.ratioP99}×`, '', `<= 2× ${r.decision.ratioP50 <= 2 ? 'OK' : 'MISSED'}`],
-    ['GET claim p50 / p99 (ms)', `${r.claimRead.claim.p50} / ${r.claimRead.claim.p99}`, `bare ${r.claimRead.bare.p50} / ${r.claimRead.bare.p99}`, ''],
-    ['  claim read ÷ bare route', `p50 ${r.claimRead.ratioP50}× p99 ${r.claimRead.ratioP99}×`, '', `<= 1.5× ${r.claimRead.ratioP50 <= 1.5 ? 'OK' : 'MISSED'}`],
-    [
-      `task inbox, ${r.inbox.tasksStored} tasks stored (ms)`,
-      `p50 ${r.inbox.p50} / p99 ${r.inbox.p99}`,
-      `${r.inbox.openForBureau} open for the bureau`,
-      `p99 <= 50 ms ${r.inbox.p99 <= 50 ? 'OK' : 'MISSED'}`,
-    ],
-    [
-      `organisation CSV import, ${r.orgImport.rows} rows (s)`,
-      `dry run ${r.orgImport.dryRunSeconds} / import ${r.orgImport.importSeconds}`,
-      '',
-      `< 60 s ${r.orgImport.importSeconds < 60 && r.orgImport.dryRunSeconds < 60 ? 'OK' : 'MISSED'}`,
-    ],
-    [`yearly release of ${r.release.instalments} instalments`, r.release.note, '', '<= 120 s (10,000)'],
-    [
-      `worker memory, ${r.workerMemory.openWorkflows} open workflows`,
-      `RSS ${r.workerMemory.openRssMb} MB`,
-      `idle ${r.workerMemory.idleRssMb} MB, ${r.workerMemory.kbPerWorkflow} KB per workflow`,
-      '',
-    ],
-  ];
-  const w = [0, 1, 2, 3].map((i) => Math.max(...rows.map((x) => x[i]!.length)));
-  console.log(
-    `\nbenchmark (${SHORT ? 'short' : 'full'} mode, ${ENGINE === 'server' ? `real Temporal server v${(r.server as { version: string }).version} on PostgreSQL, 2 workers, 2 APIs` : 'Temporal dev server'}, ${os.cpus().length} CPUs, ${results.seconds} s)`,
-  );
-  for (const row of rows) console.log(`  ${row.map((c, i) => c.padEnd(w[i]!)).join('  │  ')}`);
-  const outDir = path.join(ROOT, 'bench-results');
-  fs.mkdirSync(outDir, { recursive: true });
-  const outFile = ENGINE === 'server' ? 'bench-server.json' : 'bench.json';
-  fs.writeFileSync(path.join(outDir, outFile), `${JSON.stringify(results, null, 2)}\n`);
-  if (r.retried503 || r.retried404)
-    console.log(
-      `  (retried: ${r.retried503} answers 503 TEMPORAL_UNAVAILABLE, with their Idempotency-Key; ${r.retried404} decisions on a task not open yet: a loaded machine)`,
-    );
-  console.log(`\nwritten to bench-results/${outFile}`);
+  report(results, { short: SHORT, engine: ENGINE });
 }
 
 main().then(
