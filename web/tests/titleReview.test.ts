@@ -423,7 +423,8 @@ test('a senior title session in the browser, from opening it to a verified certi
     .filter({ has: pub.locator(':scope > .ant-collapse-header', { hasText: '职称评审违纪处理结果公示：张伟' }) })
     .first();
   await reloadUntil(pub, () => misconductNotice.getByText('禁止申报期'), 'the misconduct notice');
-  const heads = (await misconductNotice.locator('th').allInnerTexts()).map((h) => h.trim()).filter(Boolean);
+  // the column headers a reader (or a screen reader) gets: Ant Design's hidden measuring row repeats them as th
+  const heads = (await misconductNotice.getByRole('columnheader').allInnerTexts()).map((h) => h.trim()).filter(Boolean);
   expect(heads.filter((h) => !/^[\u4e00-\u9fff（）]+$/.test(h))).toEqual([]);
   expect(new Set(heads).size).toBe(heads.length);
   for (const h of ['姓名', '评审级别', '处理决定', '禁止申报期']) expect(heads).toContain(h);
