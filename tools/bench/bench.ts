@@ -198,9 +198,9 @@ async function main() {
     const claimOne = async (i: number) => {
       const created = await submitClaim(i, 'B');
       const wf = claimWorkflowId(created.applicationNo as string);
-      await post(`/api/v1/tasks/${encodeURIComponent(`${wf}/unit_verification`)}/decision`, clerk.unit, { decision: 'approve' });
-      await post(`/api/v1/tasks/${encodeURIComponent(`${wf}/bureau_review`)}/decision`, clerk.bureau, { decision: 'approve' });
-      const last = await post(`/api/v1/tasks/${encodeURIComponent(`${wf}/rereview`)}/decision`, clerk.rereview, { decision: 'approve' });
+      await post(`/api/v1/tasks/${wf}~unit_verification/decision`, clerk.unit, { decision: 'approve' });
+      await post(`/api/v1/tasks/${wf}~bureau_review/decision`, clerk.bureau, { decision: 'approve' });
+      const last = await post(`/api/v1/tasks/${wf}~rereview/decision`, clerk.rereview, { decision: 'approve' });
       let status = (last.subject as { status: string }).status;
       // an answer replayed from Postgres after a 503 may predate the payout: the claim counts once it is paid
       for (const until = Date.now() + 180_000; ['rereview', 'payout'].includes(status) && Date.now() < until; ) {
@@ -254,7 +254,7 @@ async function main() {
       const created = await submitClaim(i, 'D');
       const wf = claimWorkflowId(created.applicationNo as string);
       const t = performance.now();
-      await post(`/api/v1/tasks/${encodeURIComponent(`${wf}/unit_verification`)}/decision`, clerk.unit, { decision: 'approve' });
+      await post(`/api/v1/tasks/${wf}~unit_verification/decision`, clerk.unit, { decision: 'approve' });
       decisionMs.push(performance.now() - t);
     }
     results.decision = {

@@ -212,7 +212,7 @@ export async function benchRelease(opts: {
         (
           await sql<{
             c: string;
-          }>`select count(*) as c from task where kind = 'unit_verification' and id like 'nanxun-claim-NX-JQ-BENCH-%/y2/unit_verification'`.execute(db)
+          }>`select count(*) as c from task where kind = 'unit_verification' and id like 'nanxun-claim-NX-JQ-BENCH-%~y2~unit_verification'`.execute(db)
         ).rows[0]!.c,
       );
     // when the release workflow has signalled every claim, as against when their tasks are open
@@ -222,7 +222,8 @@ export async function benchRelease(opts: {
       return r;
     });
     released.catch(() => undefined); // awaited below
-    while ((await opened()) < n) await new Promise((r) => setTimeout(r, 250));
+    for (const giveUp = Date.now() + 900_000; (await opened()) < n; await new Promise((r) => setTimeout(r, 250)))
+      if (Date.now() > giveUp) throw new Error(`release: only ${await opened()} of ${n} unit verifications open after 15 minutes`);
     const seconds = (Date.now() - t0) / 1000;
     memory.openMb = rssMb(worker.child.pid!);
     const result = await released;
