@@ -7,7 +7,7 @@ import { patched, proxyActivities, proxyLocalActivities, setHandler } from '@tem
 import { DB_ACTIVITY, DB_LOCAL_ACTIVITY } from '../../platform/workflows/activityOptions';
 import type { ClaimActivities, ClaimStatusInput } from '../activities/claims';
 import type { PayoutActivities } from '../activities/payouts';
-import { HumanTasks, type StageOutcome } from '../../platform/tasks/humanTask';
+import { DECISION_PATH_LOCAL, HumanTasks, type StageOutcome } from '../../platform/tasks/humanTask';
 import { budgetChangedSignal, clawbackSignal } from '../messages';
 import { BUREAU_ORG_CODE, BUREAU_REVIEW_WORKING_DAYS, checkClaimDecision } from '../rules';
 import type { SubmittedClaim } from '../claimRepository';
@@ -80,7 +80,8 @@ export class ClaimProcess {
     close?: { reason: string | null; event: string },
     instalment?: { yearNo: number; status: 'in_review' },
   ): Promise<void> {
-    await claims.setClaimStatus(this.statusChange(status, stage, close, instalment));
+    // on a clerk's path (between a decision and the next task): local, like the task writes around it
+    await (patched(DECISION_PATH_LOCAL) ? claimsLocal : claims).setClaimStatus(this.statusChange(status, stage, close, instalment));
   }
 
   /** The workflow's status becomes `status`; returns the projection of it for the claim row. */

@@ -8,9 +8,18 @@
  * resubmits (`resubmit` Update); the task then resumes with the working days that were left.
  * Updates return the subject's state once the workflow has taken the decision and settled.
  */
-import { allHandlersFinished, ApplicationFailure, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
-import { DB_ACTIVITY } from '../workflows/activityOptions';
+import { DB_ACTIVITY, DB_LOCAL_ACTIVITY } from '../workflows/activityOptions';
 import type { TaskActivities, TaskRef, ActorRef, OpenTaskInput } from './activities';
 import type { Deadline } from '../calendar/activities';
 import { recomputesOnCalendarChange } from './deadlineMoves';
@@ -28,6 +37,18 @@ import {
 import { storedTaskId, workflowTaskId } from './taskIds';
 
 const acts = proxyActivities<TaskActivities>(DB_ACTIVITY);
+const localActs = proxyLocalActivities<TaskActivities>(DB_LOCAL_ACTIVITY);
+
+/**
+ * The patch under which the writes on a clerk's path — closing, pausing and resuming a task, opening the next one,
+ * the subject's status in between — run as local activities, inside the workflow task that took the decision: the
+ * clerk's answer waits for no server round trip between them (docs/performance.md, "a clerk's decision"). Histories
+ * recorded before it ran them as activities and replay so. Workflows use the same patch for their status writes.
+ */
+export const DECISION_PATH_LOCAL = 'decision-path-local';
+
+/** The task writes as this workflow run makes them: local activities, or activities in histories from before. */
+export const taskWrites = (): TaskActivities => (patched(DECISION_PATH_LOCAL) ? localActs : acts);
 
 export interface StageSpec {
   /** unique within the workflow run, e.g. "bureau_review" or "y2/unit_verification" */
@@ -204,7 +225,12 @@ export class HumanTasks {
     };
     this.open.set(ref.taskId, t);
     const openedAt = nowIso();
-    const { deadline } = await (spec.open ?? acts.openTask)({ task: ref, at: openedAt, slaWorkingDays: spec.slaWorkingDays, eventKey: this.eventKey('open') });
+    const { deadline } = await (spec.open ?? taskWrites().openTask)({
+      task: ref,
+      at: openedAt,
+      slaWorkingDays: spec.slaWorkingDays,
+      eventKey: this.eventKey('open'),
+    });
     this.setDeadline(t, deadline, openedAt, spec.slaWorkingDays);
     this.settle();
 
@@ -227,7 +253,7 @@ export class HumanTasks {
         const at = nowIso();
         const comment = input.comment?.trim() || null;
         if (input.decision === 'request_supplement') {
-          const { remainingWorkingDays } = await acts.pauseTask({
+          const { remainingWorkingDays } = await taskWrites().pauseTask({
             task: ref,
             at,
             actor: actorRef(input.actor),
@@ -242,7 +268,7 @@ export class HumanTasks {
           this.settle();
           continue;
         }
-        await acts.completeTask({
+        await taskWrites().completeTask({
           task: ref,
           at,
           actor: actorRef(input.actor),
@@ -260,7 +286,7 @@ export class HumanTasks {
       if (t.resubmission) {
         const { input, ticket } = t.resubmission;
         const at = nowIso();
-        const { deadline: resumed } = await acts.resumeTask({
+        const { deadline: resumed } = await taskWrites().resumeTask({
           task: ref,
           at,
           remainingWorkingDays: t.remaining,

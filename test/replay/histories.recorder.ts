@@ -104,6 +104,22 @@ test('certificate claim paid within the fund budget (after the payout-within-bud
   await save('certificateClaimWorkflow-paid-within-budget', c.handle);
 });
 
+test('certificate claim: a supplement and three approvals on the local decision path (after the decision-path-local patch)', async () => {
+  const c = await startCertificateClaim(env.client, tdb.db, taskQueue, { applicant: 'applicant2', level: 'intermediate' });
+  const decide = async (k: string, u: string, decision: string, fields: Record<string, unknown> = {}, comment?: string) => {
+    await eventually(() => tdb.db.selectFrom('task').select('id').where('id', '=', c.taskId(k)).executeTakeFirst(), k);
+    await c.handle.executeUpdate(decideUpdate, { args: [{ taskId: c.taskId(k), actor: await actor(tdb.db, u), decision, fields, comment }] });
+  };
+  await decide('unit_verification', 'unit.jgjx', 'approve');
+  await decide('bureau_review', 'bureau1', 'request_supplement', {}, '请补充证书原件扫描件');
+  await env.sleep(2 * 24 * 3600_000);
+  await c.handle.executeUpdate(resubmitUpdate, { args: [{ taskId: c.taskId('bureau_review'), actor: await actor(tdb.db, 'applicant2'), comment: '已补充' }] });
+  await decide('bureau_review', 'bureau1', 'approve');
+  await decide('rereview', 'rereview.nxz', 'approve', { amountYuan: 2000 });
+  await untilClosed(c.handle);
+  await save('certificateClaimWorkflow-paid-after-supplement-decision-path-local', c.handle);
+});
+
 test('shortage talent: year 1, the release, year 2, clawback while waiting for year 3', async () => {
   const c = await startShortageClaim(env.client, tdb.db, taskQueue, { applicant: 'applicant1', employer: 'NX-E-LSXC' });
   const approve = async (prefix: string, amount: number) => {

@@ -10,7 +10,7 @@ import { DB_ACTIVITY, DB_LOCAL_ACTIVITY } from '../../platform/workflows/activit
 import type { TitleSubmissionActivities } from '../submissionActivities';
 import type { SubmittedApplication } from '../repository';
 import type { ZhejiangActivities } from '../activities';
-import { HumanTasks, type StageOutcome } from '../../platform/tasks/humanTask';
+import { DECISION_PATH_LOCAL, HumanTasks, type StageOutcome } from '../../platform/tasks/humanTask';
 import { Publicity } from '../../platform/publicity/publicity';
 import { sessionClosedSignal, withdrawnSignal } from './messages';
 import {
@@ -25,6 +25,7 @@ import {
 } from '../rules';
 
 const zj = proxyActivities<ZhejiangActivities>(DB_ACTIVITY);
+const zjLocal = proxyLocalActivities<ZhejiangActivities>(DB_LOCAL_ACTIVITY);
 const submissions = proxyLocalActivities<TitleSubmissionActivities>(DB_LOCAL_ACTIVITY);
 
 export interface TitleApplicationInput {
@@ -77,7 +78,8 @@ export async function titleApplicationWorkflow(input: TitleApplicationInput): Pr
   async function setStatus(status: string, stage: string, close?: { reason: string | null; event: string }) {
     state.status = status;
     state.stage = stage;
-    await zj.zjSetApplicationStatus({
+    // on a clerk's path (between a decision and the next task): local, like the task writes around it
+    await (patched(DECISION_PATH_LOCAL) ? zjLocal : zj).zjSetApplicationStatus({
       applicationId: input.applicationId,
       status,
       stage,
