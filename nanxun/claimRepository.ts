@@ -3,7 +3,7 @@
  * these goes through here (the claim workflow's first activity records the submission; the API never writes it).
  */
 import { nextSequenceValue } from '../platform/sequences';
-import { type Insertable, type Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { ClaimTable, Database } from '../db/schema';
 import { DUPLICATE_CONSTRAINTS } from './claimPlans';
 import { attachMaterials } from '../platform/materials/repository';

@@ -3,7 +3,7 @@
  * titleReview/ballotBox.ts). The workflows' projections of their state are in titleReview/activities.ts; nothing else writes these.
  */
 import { nextSequenceValue } from '../platform/sequences';
-import { type Insertable, type Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import type { ZjApplicationTable, ZjExpertTable, ZjSessionTable } from './schema';
 import type { TitleLevel } from './rules';
