@@ -125,7 +125,7 @@ async function main() {
     const client = new Client({ connection });
 
     // ---- 1. the raw ceiling -------------------------------------------------------------------------
-    say('ceiling: bench workflow with the claim’s 4 updates and 11 activities (no-ops), no HTTP, no SQL');
+    say('ceiling: bench workflow with the claim’s 4 updates and 11 activities (no-ops, 10 of them local as in the claim), no HTTP, no SQL');
     const measured = await measureCeiling({ nc, client, n: N.ceiling, warm: SHORT ? 8 : 20, concurrency: CONCURRENCY, noopUpdates: DECISIONS });
     const ceiling = measured.workflowsPerSecond;
     const noopMs = measured.noopMs;

@@ -1,9 +1,10 @@
 /**
- * Bench-only workflow (never registered by the app worker): the same number of Updates and activities as a
- * certificate claim (a settledState Update + three decide Updates; 11 activities: open/complete per task, four
- * status projections, one payout) with no-op activities — no HTTP, no SQL. Its throughput is the raw ceiling.
+ * Bench-only workflow (never registered by the app worker): the same Updates and activities as a certificate claim
+ * (a settledState Update + three decide Updates; 11 activities: open/complete per task and four status projections
+ * as local activities, as the claim runs them since the decision-path-local patch, and one payout activity) with
+ * no-op activities — no HTTP, no SQL. Its throughput is the raw ceiling.
  */
-import { condition, defineUpdate, proxyActivities, setHandler, allHandlersFinished } from '@temporalio/workflow';
+import { condition, defineUpdate, proxyActivities, proxyLocalActivities, setHandler, allHandlersFinished } from '@temporalio/workflow';
 
 export const benchDecide = defineUpdate<string, [string]>('benchDecide');
 export const benchSettled = defineUpdate<string, []>('benchSettled');
@@ -11,6 +12,7 @@ export const benchSettled = defineUpdate<string, []>('benchSettled');
 export const benchNoop = defineUpdate<string, []>('benchNoop');
 
 const acts = proxyActivities<{ noop(step: string): Promise<void> }>({ startToCloseTimeout: '30 seconds' });
+const local = proxyLocalActivities<{ noop(step: string): Promise<void> }>({ startToCloseTimeout: '30 seconds' });
 
 export async function ceilingWorkflow(): Promise<string> {
   let stage = 0;
@@ -29,14 +31,14 @@ export async function ceilingWorkflow(): Promise<string> {
   });
   for (let s = 0; s < 3; s++) {
     stage = s;
-    await acts.noop('openTask');
+    await local.noop('openTask');
     settled = s;
     await condition(() => decided >= s);
-    await acts.noop('completeTask');
-    await acts.noop('setStatus');
+    await local.noop('completeTask');
+    await local.noop('setStatus');
   }
   await acts.noop('payout');
-  await acts.noop('setStatus');
+  await local.noop('setStatus');
   settled = 3;
   await condition(allHandlersFinished);
   return 'paid';
