@@ -158,10 +158,9 @@ export function claimRoutes(deps: AppDeps): Router {
       // not telling a stranger whether a claim exists
       if (!found || !(await canSeeClaim(db, actor, found.access))) throw new Problem('NOT_FOUND', 'no such claim');
       const now = new Date();
-      return {
-        ...presentClaimView(found.view, found.access, actor, await calendarFor(db, found.view, now), now),
-        materials: await listMaterials(db, 'nanxun_claim', found.access.id),
-      };
+      // the two reads that depend on the claim, side by side
+      const [calendar, materials] = await Promise.all([calendarFor(db, found.view, now), listMaterials(db, 'nanxun_claim', found.access.id)]);
+      return { ...presentClaimView(found.view, found.access, actor, calendar, now), materials };
     },
   });
 
