@@ -17,6 +17,7 @@ import { ROOT } from './config';
 import { prepareDatabase } from './services';
 import { createDb } from '../db/connection';
 import { startTemporalServer, stopLeftoverTemporalServer, type RunningTemporalServer, type TemporalServerPorts } from '../tools/temporalServerProcess';
+import { stopPid } from './leftoverProcess';
 
 export interface ClusterOptions {
   dataDir: string;
@@ -134,21 +135,6 @@ function spawnProcess(
 }
 
 const pidsFile = (dataDir: string) => path.join(dataDir, 'cluster.pids');
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function stopPid(pid: number, signal: NodeJS.Signals): Promise<void> {
-  process.kill(pid, signal);
-  for (let i = 0; i < 150 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
-  if (alive(pid)) process.kill(pid, 'SIGKILL');
-}
 
 /**
  * Worker and API processes, the Temporal server and the embedded PostgreSQL, left running by a launcher that was killed outright

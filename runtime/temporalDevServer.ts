@@ -8,6 +8,7 @@ import path from 'node:path';
 import net from 'node:net';
 import { findTemporalCli } from '../tools/temporalBinaries';
 import { freePort } from '../tools/ports';
+import { stopLeftoverFromPidFile } from './leftoverProcess';
 
 export interface RunningTemporal {
   address: string;
@@ -46,31 +47,6 @@ export function portInUse(port: number, host = '127.0.0.1'): Promise<boolean> {
   });
 }
 
-/** A server left running by a start that was killed outright (SIGKILL) would hold the port: stop it. */
-async function stopLeftover(pidFile: string, log?: (m: string) => void): Promise<void> {
-  if (!fs.existsSync(pidFile)) return;
-  const pid = Number(fs.readFileSync(pidFile, 'utf8'));
-  fs.rmSync(pidFile, { force: true });
-  let cmdline = '';
-  try {
-    cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-  } catch {
-    return; // not running
-  }
-  if (!cmdline.includes('start-dev')) return;
-  log?.(`stopping the Temporal server left running by an earlier start (pid ${pid})`);
-  process.kill(pid, 'SIGTERM');
-  for (let i = 0; i < 100; i++) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  process.kill(pid, 'SIGKILL');
-}
-
 /** the last lines of a log, for an error message (the log may live in a temporary directory that is removed) */
 function tail(file: string, lines = 30): string {
   try {
@@ -92,7 +68,8 @@ export async function startTemporalDevServer(opts: {
   const cli = await findTemporalCli({ log: opts.log });
   fs.mkdirSync(opts.dataDir, { recursive: true });
   const pidFile = path.join(opts.dataDir, 'temporal.pid');
-  await stopLeftover(pidFile, opts.log);
+  // a server left running by a start that was killed outright (SIGKILL) would hold the port
+  await stopLeftoverFromPidFile(pidFile, 'start-dev', 'the Temporal server', opts.log);
   if (await portInUse(opts.port)) throw new Error(`port ${opts.port} is in use: stop what holds it, or set TEMPORAL_PORT or TEMPORAL_ADDRESS`);
   const dbFile = path.join(opts.dataDir, 'temporal.db');
   // start-dev also serves an HTTP API and a /metrics endpoint, each on "a random free port" the kernel picks from the

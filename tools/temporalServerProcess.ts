@@ -14,6 +14,7 @@ import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { findTemporalServer, type TemporalServerBinaries } from './temporalServer';
 import { freePort } from './ports';
+import { stopLeftoverFromPidFile } from '../runtime/leftoverProcess';
 
 const run = promisify(execFile);
 
@@ -228,28 +229,7 @@ async function waitFrontend(address: string, child: ChildProcess, logFile: strin
  */
 export async function stopLeftoverTemporalServer(dataDir: string, log: (m: string) => void = () => undefined): Promise<void> {
   const root = path.resolve(dataDir);
-  const pidFile = path.join(root, 'temporal-server.pid');
-  if (!fs.existsSync(pidFile)) return;
-  const pid = Number(fs.readFileSync(pidFile, 'utf8'));
-  fs.rmSync(pidFile, { force: true });
-  let cmdline = '';
-  try {
-    cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-  } catch {
-    return; // not running
-  }
-  if (!cmdline.includes(root)) return; // the pid now belongs to something else
-  log(`stopping the Temporal server left running by an earlier start (pid ${pid})`);
-  process.kill(pid, 'SIGTERM');
-  for (let i = 0; i < 150; i++) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  process.kill(pid, 'SIGKILL');
+  await stopLeftoverFromPidFile(path.join(root, 'temporal-server.pid'), root, 'the Temporal server', log);
 }
 
 export async function startTemporalServer(o: TemporalServerOptions): Promise<RunningTemporalServer> {
