@@ -7,7 +7,7 @@ import { patched, proxyActivities, proxyLocalActivities, setHandler } from '@tem
 import { DB_ACTIVITY, DB_LOCAL_ACTIVITY } from '../../platform/workflows/activityOptions';
 import type { ClaimActivities, ClaimStatusInput } from '../activities/claims';
 import type { PayoutActivities } from '../activities/payouts';
-import { DECISION_PATH_LOCAL, HumanTasks, type StageOutcome } from '../../platform/tasks/humanTask';
+import { HumanTasks, onDecisionPath, type StageOutcome } from '../../platform/tasks/humanTask';
 import { budgetChangedSignal, clawbackSignal } from '../messages';
 import { BUREAU_ORG_CODE, BUREAU_REVIEW_WORKING_DAYS, checkClaimDecision } from '../rules';
 import type { SubmittedClaim } from '../claimRepository';
@@ -81,7 +81,7 @@ export class ClaimProcess {
     instalment?: { yearNo: number; status: 'in_review' },
   ): Promise<void> {
     // on a clerk's path (between a decision and the next task): local, like the task writes around it
-    await (patched(DECISION_PATH_LOCAL) ? claimsLocal : claims).setClaimStatus(this.statusChange(status, stage, close, instalment));
+    await onDecisionPath(claimsLocal, claims).setClaimStatus(this.statusChange(status, stage, close, instalment));
   }
 
   /** The workflow's status becomes `status`; returns the projection of it for the claim row. */

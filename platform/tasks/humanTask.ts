@@ -45,10 +45,15 @@ const localActs = proxyLocalActivities<TaskActivities>(DB_LOCAL_ACTIVITY);
  * clerk's answer waits for no server round trip between them (docs/performance.md, "a clerk's decision"). Histories
  * recorded before it ran them as activities and replay so. Workflows use the same patch for their status writes.
  */
-export const DECISION_PATH_LOCAL = 'decision-path-local';
+const DECISION_PATH_LOCAL = 'decision-path-local';
+
+/** Of two proxies of the same activities, the one a write on a clerk's path uses: local since the patch. */
+export function onDecisionPath<T>(local: T, regular: T): T {
+  return patched(DECISION_PATH_LOCAL) ? local : regular;
+}
 
 /** The task writes as this workflow run makes them: local activities, or activities in histories from before. */
-export const taskWrites = (): TaskActivities => (patched(DECISION_PATH_LOCAL) ? localActs : acts);
+const taskWrites = (): TaskActivities => onDecisionPath(localActs, acts);
 
 export interface StageSpec {
   /** unique within the workflow run, e.g. "bureau_review" or "y2/unit_verification" */

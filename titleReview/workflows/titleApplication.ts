@@ -10,7 +10,7 @@ import { DB_ACTIVITY, DB_LOCAL_ACTIVITY } from '../../platform/workflows/activit
 import type { TitleSubmissionActivities } from '../submissionActivities';
 import type { SubmittedApplication } from '../repository';
 import type { ZhejiangActivities } from '../activities';
-import { DECISION_PATH_LOCAL, HumanTasks, type StageOutcome } from '../../platform/tasks/humanTask';
+import { HumanTasks, onDecisionPath, type StageOutcome } from '../../platform/tasks/humanTask';
 import { Publicity } from '../../platform/publicity/publicity';
 import { sessionClosedSignal, withdrawnSignal } from './messages';
 import {
@@ -79,7 +79,7 @@ export async function titleApplicationWorkflow(input: TitleApplicationInput): Pr
     state.status = status;
     state.stage = stage;
     // on a clerk's path (between a decision and the next task): local, like the task writes around it
-    await (patched(DECISION_PATH_LOCAL) ? zjLocal : zj).zjSetApplicationStatus({
+    await onDecisionPath(zjLocal, zj).zjSetApplicationStatus({
       applicationId: input.applicationId,
       status,
       stage,
