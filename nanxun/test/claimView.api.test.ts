@@ -6,10 +6,9 @@
  */
 import request from 'supertest';
 import type { Express } from 'express';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { sql } from 'kysely';
-import { timeSkippingEnv, startWorker, uniqueTaskQueue, eventually } from '../../test/helpers/temporal';
-import { freshDatabase, type TestDb } from '../../test/helpers/db';
+import { useTimeSkippingTestbed, eventually } from '../../test/helpers/temporal';
+import type { TestDb } from '../../test/helpers/db';
 import { testApp, login, auth } from '../../test/helpers/app';
 import { actor } from '../../test/helpers/claims';
 import { shanghaiDate, addMonths } from '../../platform/calendar/workdays';
@@ -20,23 +19,16 @@ import { listMaterials } from '../../platform/materials/useCases';
 import { installTimelineDetails } from '../../platform/materials/migrations/0025_materials';
 import { encryptClaimView } from '../../platform/migrations/0021_personal_data_encryption';
 
-let env: TestWorkflowEnvironment;
 let tdb: TestDb;
 let app: Express;
-let stopWorker: () => Promise<void>;
 const t: Record<string, string> = {};
 
-beforeAll(async () => {
-  [env, tdb] = await Promise.all([timeSkippingEnv(), freshDatabase()]);
-  const taskQueue = uniqueTaskQueue('claimview');
-  ({ stop: stopWorker } = await startWorker(env, tdb.db, taskQueue));
-  app = testApp(tdb.db, env.client, taskQueue);
-  for (const u of ['applicant1', 'unit.lhwl', 'bureau1', 'rereview.jtj']) t[u] = await login(app, u);
+useTimeSkippingTestbed('claimview', (bed) => {
+  tdb = bed.tdb;
+  app = testApp(bed.tdb.db, bed.env.client, bed.taskQueue);
 });
-afterAll(async () => {
-  await stopWorker?.();
-  await env?.teardown();
-  await tdb?.drop();
+beforeAll(async () => {
+  for (const u of ['applicant1', 'unit.lhwl', 'bureau1', 'rereview.jtj']) t[u] = await login(app, u);
 });
 
 const today = () => shanghaiDate(new Date());

@@ -4,8 +4,8 @@
 import request from 'supertest';
 import type { Express } from 'express';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { timeSkippingEnv, startWorker, uniqueTaskQueue, eventually } from '../../test/helpers/temporal';
-import { freshDatabase, type TestDb } from '../../test/helpers/db';
+import { useTimeSkippingTestbed, eventually } from '../../test/helpers/temporal';
+import type { TestDb } from '../../test/helpers/db';
 import { testApp, login, auth } from '../../test/helpers/app';
 import { makeIdNumber } from '../../platform/identity/idNumber';
 import { shanghaiDate, addMonths, addDays } from '../../platform/calendar/workdays';
@@ -14,14 +14,13 @@ import { withClaimMaterials } from '../../test/helpers/materials';
 let env: TestWorkflowEnvironment;
 let tdb: TestDb;
 let app: Express;
-let stopWorker: () => Promise<void>;
 const t: Record<string, string> = {};
 
+useTimeSkippingTestbed('rewards', (bed) => {
+  ({ env, tdb } = bed);
+  app = testApp(bed.tdb.db, bed.env.client, bed.taskQueue);
+});
 beforeAll(async () => {
-  [env, tdb] = await Promise.all([timeSkippingEnv(), freshDatabase()]);
-  const taskQueue = uniqueTaskQueue('rewards');
-  ({ stop: stopWorker } = await startWorker(env, tdb.db, taskQueue));
-  app = testApp(tdb.db, env.client, taskQueue);
   for (const u of [
     'applicant1',
     'applicant2',
@@ -36,11 +35,6 @@ beforeAll(async () => {
     'auditor',
   ])
     t[u] = await login(app, u);
-});
-afterAll(async () => {
-  await stopWorker?.();
-  await env?.teardown();
-  await tdb?.drop();
 });
 
 const today = () => shanghaiDate(new Date());

@@ -5,32 +5,24 @@
  */
 import request from 'supertest';
 import type { Express } from 'express';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { timeSkippingEnv, startWorker, uniqueTaskQueue, eventually } from '../../../test/helpers/temporal';
-import { freshDatabase, type TestDb } from '../../../test/helpers/db';
+import { useTimeSkippingTestbed, eventually } from '../../../test/helpers/temporal';
+import type { TestDb } from '../../../test/helpers/db';
 import { testApp, login, auth } from '../../../test/helpers/app';
 import { expectProblem, newApplicant } from '../../../test/helpers/zhejiang';
 import { claimMaterials, SAMPLE_JPEG, SAMPLE_PDF, SAMPLE_PNG, uploadKinds, uploadMaterial } from '../../../test/helpers/materials';
 import { shanghaiDate, addDays } from '../../calendar/workdays';
 import { MAX_FILE_BYTES } from '../requirements';
 
-let env: TestWorkflowEnvironment;
 let tdb: TestDb;
 let app: Express;
-let stopWorker: () => Promise<void>;
 const t: Record<string, string> = {};
 
-beforeAll(async () => {
-  [env, tdb] = await Promise.all([timeSkippingEnv(), freshDatabase()]);
-  const taskQueue = uniqueTaskQueue('materials');
-  ({ stop: stopWorker } = await startWorker(env, tdb.db, taskQueue));
-  app = testApp(tdb.db, env.client, taskQueue);
-  for (const u of ['applicant1', 'applicant2', 'applicant3', 'unit.jgjx', 'unit.lsxc', 'bureau1', 'rereview.nxz', 'auditor']) t[u] = await login(app, u);
+useTimeSkippingTestbed('materials', (bed) => {
+  tdb = bed.tdb;
+  app = testApp(bed.tdb.db, bed.env.client, bed.taskQueue);
 });
-afterAll(async () => {
-  await stopWorker?.();
-  await env?.teardown();
-  await tdb?.drop();
+beforeAll(async () => {
+  for (const u of ['applicant1', 'applicant2', 'applicant3', 'unit.jgjx', 'unit.lsxc', 'bureau1', 'rereview.nxz', 'auditor']) t[u] = await login(app, u);
 });
 
 const today = () => shanghaiDate(new Date());

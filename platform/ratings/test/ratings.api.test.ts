@@ -4,31 +4,23 @@
  */
 import request from 'supertest';
 import type { Express } from 'express';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { timeSkippingEnv, startWorker, uniqueTaskQueue, eventually } from '../../../test/helpers/temporal';
-import { freshDatabase, type TestDb } from '../../../test/helpers/db';
+import { useTimeSkippingTestbed, eventually } from '../../../test/helpers/temporal';
+import type { TestDb } from '../../../test/helpers/db';
 import { testApp, login, auth } from '../../../test/helpers/app';
 import { expectProblem } from '../../../test/helpers/zhejiang';
 import { claimMaterials } from '../../../test/helpers/materials';
 import { shanghaiDate, addDays } from '../../calendar/workdays';
 
-let env: TestWorkflowEnvironment;
 let tdb: TestDb;
 let app: Express;
-let stopWorker: () => Promise<void>;
 const t: Record<string, string> = {};
 
-beforeAll(async () => {
-  [env, tdb] = await Promise.all([timeSkippingEnv(), freshDatabase()]);
-  const taskQueue = uniqueTaskQueue('ratings');
-  ({ stop: stopWorker } = await startWorker(env, tdb.db, taskQueue));
-  app = testApp(tdb.db, env.client, taskQueue);
-  for (const u of ['applicant1', 'applicant2', 'unit.jgjx', 'bureau1', 'auditor']) t[u] = await login(app, u);
+useTimeSkippingTestbed('ratings', (bed) => {
+  tdb = bed.tdb;
+  app = testApp(bed.tdb.db, bed.env.client, bed.taskQueue);
 });
-afterAll(async () => {
-  await stopWorker?.();
-  await env?.teardown();
-  await tdb?.drop();
+beforeAll(async () => {
+  for (const u of ['applicant1', 'applicant2', 'unit.jgjx', 'bureau1', 'auditor']) t[u] = await login(app, u);
 });
 
 const today = () => shanghaiDate(new Date());
