@@ -8,7 +8,7 @@
  */
 import { uploadRequiredMaterials } from '../../platform/materials/httpClient';
 import type { Page } from 'playwright-core';
-import { confirmDialog, decideInBrowser, openConfirmation, reloadUntil, screenshot } from './system';
+import { chooseOption, confirmDialog, decideInBrowser, openConfirmation, reloadUntil, screenshot } from './system';
 import { checkA11y } from './a11y';
 import { printedPages } from './pdf';
 import { useSkippingJourney, type SkippingSystem } from './skippingSystem';
@@ -149,8 +149,7 @@ test('a clerk’s inbox, task, refusal, timeline, reports, printouts, phone and 
   await unit.locator('thead th').filter({ hasText: '申请人' }).click();
   const names = () => unit.getByTestId('task-applicant').allInnerTexts();
   expect(await names()).toEqual(['王芳', '张伟']);
-  await unit.getByTestId('task-type-filter').click();
-  await unit.locator('.ant-select-item-option').filter({ hasText: '紧缺人才奖励' }).click();
+  await chooseOption(unit, unit.getByTestId('task-type-filter'), '紧缺人才奖励');
   await unit.waitForURL((u) => u.searchParams.get('type') === 'shortage_talent');
   expect(await names()).toEqual(['王芳']);
   await screenshot(unit, 'quality-02-unit-inbox-filtered');

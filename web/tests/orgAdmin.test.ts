@@ -7,7 +7,7 @@ import type { Browser } from 'playwright-core';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SCREENSHOTS, launchBrowser, loginAs, newContext, screenshot, startSystem, type RunningSystem } from './system';
+import { SCREENSHOTS, chooseOption, launchBrowser, loginAs, newContext, screenshot, startSystem, type RunningSystem } from './system';
 import { makeCreditCode } from '../../platform/orgs/creditCode';
 
 jest.setTimeout(600_000);
@@ -46,12 +46,8 @@ test('admin registers an enterprise (a wrong credit code refused), its unit veri
   expect(await page.getByRole('dialog').isVisible()).toBe(true); // nothing was saved: the form is still open
 
   await page.getByLabel('统一社会信用代码', { exact: true }).fill(cc);
-  await page.getByLabel('所属镇（开发区）', { exact: true }).click();
-  await page.getByLabel('所属镇（开发区）', { exact: true }).fill('菱湖');
-  await page.locator('.ant-select-item-option').filter({ hasText: '菱湖镇' }).click();
-  await page.getByLabel('行业监管部门', { exact: true }).click();
-  await page.getByLabel('行业监管部门', { exact: true }).fill('交通');
-  await page.locator('.ant-select-item-option').filter({ hasText: '交通运输局' }).click();
+  await chooseOption(page, page.getByLabel('所属镇（开发区）', { exact: true }), '菱湖镇', '菱湖');
+  await chooseOption(page, page.getByLabel('行业监管部门', { exact: true }), '交通运输局', '交通');
   await page.getByLabel('地址', { exact: true }).fill('南浔区菱湖镇测试路1号');
   await page.getByRole('button', { name: /保\s*存/ }).click();
   await page.getByText(/已登记：湖州菱湖浏览器测试有限公司/).waitFor();
@@ -71,9 +67,7 @@ test('admin registers an enterprise (a wrong credit code refused), its unit veri
     await page.getByTestId('user-new').click();
     await page.getByLabel('用户名', { exact: true }).fill('unit.lhllq');
     await page.getByLabel('姓名（显示名）').fill('菱湖浏览器测试·审核员');
-    await page.getByLabel('所属单位', { exact: true }).click();
-    await page.getByLabel('所属单位', { exact: true }).fill('浏览器测试');
-    await page.locator('.ant-select-item-option').filter({ hasText: '湖州菱湖浏览器测试有限公司' }).click();
+    await chooseOption(page, page.getByLabel('所属单位', { exact: true }), '湖州菱湖浏览器测试有限公司', '浏览器测试');
     await page.getByLabel('单位审核员').check();
     await page.getByRole('button', { name: /创\s*建/ }).click();
     const otp = await page.getByTestId('one-time-password').textContent();

@@ -143,11 +143,30 @@ export async function openConfirmation(page: Page, submit: string | Locator): Pr
   }
 }
 
+/**
+ * Chooses `option` in an Ant Design select as a person does: opens it, types `search` when given, clicks the option
+ * in the open list, and looks that the field now shows it, trying again when it does not (on a loaded machine a click
+ * can land while the list is still sliding open and select nothing).
+ */
+export async function chooseOption(page: Page, field: Locator, option: string, search?: string): Promise<void> {
+  const select = field.locator('xpath=ancestor-or-self::*[contains(concat(" ", normalize-space(@class), " "), " ant-select ")][1]');
+  for (let attempt = 1; ; attempt++) {
+    await field.click();
+    if (search !== undefined) await field.fill(search);
+    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: option }).first().click();
+    try {
+      await select.locator('.ant-select-selection-item').filter({ hasText: option }).first().waitFor({ timeout: 5_000 });
+      return;
+    } catch (e) {
+      if (attempt >= 4) throw new Error(`the select did not take "${option}" after ${attempt} tries: ${String(e)}`);
+      await page.keyboard.press('Escape');
+    }
+  }
+}
+
 /** Chooses the employer in a form's searchable 工作单位 select. */
 export async function chooseEmployer(page: Page, search: string, name: string): Promise<void> {
-  await page.locator('#employerOrgCode').click();
-  await page.locator('#employerOrgCode').fill(search);
-  await page.locator('.ant-select-item-option').filter({ hasText: name }).click();
+  await chooseOption(page, page.locator('#employerOrgCode'), name, search);
 }
 
 /** The clerk opens the task (by its subject's reference) from the inbox, checks what the page shows, and decides. */

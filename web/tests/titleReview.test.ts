@@ -9,7 +9,18 @@
  * Every human step is a click in the browser; the test only skips time between stages (never a policy period).
  */
 import type { Page } from 'playwright-core';
-import { chooseEmployer, confirmDialog, decideInBrowser, named, openConfirmation, pickDate, reloadUntil, screenshot, attachMaterials } from './system';
+import {
+  chooseEmployer,
+  chooseOption,
+  confirmDialog,
+  decideInBrowser,
+  named,
+  openConfirmation,
+  pickDate,
+  reloadUntil,
+  screenshot,
+  attachMaterials,
+} from './system';
 import { useSkippingJourney, type SkippingSystem } from './skippingSystem';
 import { eventually } from '../../test/helpers/temporal';
 import { loadCalendar } from '../../platform/calendar/calendarTable';
@@ -104,11 +115,7 @@ test('a senior title session in the browser, from opening it to a verified certi
   const declare = async (username: string, employer: string, category: string, summary: string) => {
     const p = await person(username);
     await p.goto('/zhejiang/apply');
-    await p.locator('#sessionId').click();
-    await p
-      .locator('.ant-select-item-option')
-      .filter({ hasText: `${year}年度高级工程师评审` })
-      .click();
+    await chooseOption(p, p.locator('#sessionId'), `${year}年度高级工程师评审`);
     await p.getByLabel(category, { exact: true }).check();
     await chooseEmployer(p, employer.slice(2, 6), employer);
     await p.locator('#summary').fill(summary);
