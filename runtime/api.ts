@@ -18,10 +18,9 @@ import { Client, Connection } from '@temporalio/client';
 import { readConfig } from './config';
 import { jwtSecret } from './services';
 import { createLogger } from './logger';
-import { errorMessage, redactUrl, requireEnv, seedSerialised, waitForDatabase } from './processSupport';
+import { errorMessage, migrateWhenReachable, redactUrl, requireEnv, seedSerialised } from './processSupport';
 import { checkedConfig, exitWith, handleStopSignals, runUntilStopped } from './processLifecycle';
 import { createDb } from '../db/connection';
-import { migrateToLatest } from '../db/migrator';
 import { createApp } from '../api/app';
 import { createTokenIssuer } from '../platform/auth/authenticate';
 import { createSessionStore } from '../platform/auth/sessions';
@@ -54,9 +53,7 @@ async function main(): Promise<number> {
   };
   return runUntilStopped({ name: 'api', log, stop, close }, async () => {
     log.info({ database: redactUrl(databaseUrl), temporal: temporalAddress, namespace: cfg.namespace, devMode: cfg.devMode }, 'api starting');
-    await waitForDatabase(db, { log, timeoutMs: STARTUP_WAIT_MS, signal: stop.signal });
-    const applied = await migrateToLatest(db);
-    log.info({ applied }, applied.length ? 'migrations applied' : 'database schema up to date');
+    await migrateWhenReachable(db, { log, timeoutMs: STARTUP_WAIT_MS, signal: stop.signal });
     const seeded = await seedSerialised(db, { demoAccounts: cfg.devMode });
     if (seeded.calendarYears.length) log.info({ years: seeded.calendarYears }, 'calendar loaded');
     if (seeded.demoAccountsCreated) log.info({ created: seeded.demoAccountsCreated }, 'demo accounts created (password "demo")');

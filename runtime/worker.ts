@@ -22,10 +22,9 @@ import { createAppWorker } from './workerFactory';
 import { temporalMetricsTelemetry } from './telemetry';
 import { Client, Connection } from '@temporalio/client';
 import { ensureInstalmentReleaseSchedule, releaseDateFromEnv, INSTALMENT_RELEASE_SCHEDULE_ID } from './schedules';
-import { redactUrl, requireEnv, retryWithBackoff, temporalLoggerFor, waitForDatabase } from './processSupport';
+import { migrateWhenReachable, redactUrl, requireEnv, retryWithBackoff, temporalLoggerFor } from './processSupport';
 import { checkedConfig, exitWith, handleStopSignals, runUntilStopped } from './processLifecycle';
 import { createDb } from '../db/connection';
-import { migrateToLatest } from '../db/migrator';
 import { smsSenderFromEnv } from '../platform/notifications/sms';
 import { startSmsDispatcher } from '../platform/notifications/dispatcher';
 
@@ -63,9 +62,7 @@ async function main(): Promise<number> {
   };
   return runUntilStopped({ name: 'worker', log, stop, close }, async () => {
     log.info({ database: redactUrl(databaseUrl), temporal: temporalAddress, namespace: cfg.namespace, taskQueue: cfg.taskQueue }, 'worker starting');
-    await waitForDatabase(db, { log, timeoutMs: STARTUP_WAIT_MS, signal: stop.signal });
-    const applied = await migrateToLatest(db);
-    log.info({ applied }, applied.length ? 'migrations applied' : 'database schema up to date');
+    await migrateWhenReachable(db, { log, timeoutMs: STARTUP_WAIT_MS, signal: stop.signal });
 
     connection = await retryWithBackoff('Temporal', () => NativeConnection.connect({ address: temporalAddress }), {
       log,
