@@ -18,9 +18,9 @@ import { Client, Connection } from '@temporalio/client';
 import { readConfig } from './config';
 import { jwtSecret } from './services';
 import { createLogger } from './logger';
-import { errorMessage, redactUrl, requireEnv, seedSerialised, waitForDatabase } from './processSupport';
+import { errorMessage, migrateWhenReachable, redactUrl, requireEnv, seedSerialised } from './processSupport';
+import { checkedConfig, exitWith, handleStopSignals, runUntilStopped } from './processLifecycle';
 import { createDb } from '../db/connection';
-import { migrateToLatest } from '../db/migrator';
 import { createApp } from '../api/app';
 import { createTokenIssuer } from '../platform/auth/authenticate';
 import { createSessionStore } from '../platform/auth/sessions';
@@ -31,49 +31,33 @@ const DRAIN_MS = 10_000;
 async function main(): Promise<number> {
   const cfg = readConfig();
   const log = createLogger({ level: cfg.logLevel, name: 'zj-approvals-api' });
-  let secret: string;
-  try {
+  const secret = checkedConfig(log, () => {
     requireEnv(['DATABASE_URL', 'TEMPORAL_ADDRESS'], 'api');
-    secret = jwtSecret(cfg);
-  } catch (err) {
-    log.fatal(errorMessage(err));
-    log.flush();
-    return 2;
-  }
+    return jwtSecret(cfg);
+  });
+  if (secret === null) return 2;
   const databaseUrl = cfg.databaseUrl!;
   const temporalAddress = cfg.temporalAddress!;
 
-  const abort = new AbortController();
-  let stopping = false;
+  const stop = handleStopSignals(log, { secondSignal: 'second signal: exiting at once' });
   let server: http.Server | undefined;
-  let resolveStopped!: () => void;
-  const stopped = new Promise<void>((r) => (resolveStopped = r));
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      log.warn({ signal }, 'second signal: exiting at once');
-      log.flush();
-      process.exit(1);
-    }
-    stopping = true;
-    log.info({ signal }, 'stopping');
-    abort.abort();
-    resolveStopped();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
 
   const db = createDb(databaseUrl);
   const connection = Connection.lazy({ address: temporalAddress });
   let stopListening: (() => Promise<void>) | undefined;
-  try {
+  const close = async () => {
+    if (server?.listening) server.closeAllConnections();
+    await connection.close().catch(() => undefined);
+    await stopListening?.().catch(() => undefined);
+    await db.destroy().catch(() => undefined);
+  };
+  return runUntilStopped({ name: 'api', log, stop, close }, async () => {
     log.info({ database: redactUrl(databaseUrl), temporal: temporalAddress, namespace: cfg.namespace, devMode: cfg.devMode }, 'api starting');
-    await waitForDatabase(db, { log, timeoutMs: STARTUP_WAIT_MS, signal: abort.signal });
-    const applied = await migrateToLatest(db);
-    log.info({ applied }, applied.length ? 'migrations applied' : 'database schema up to date');
+    await migrateWhenReachable(db, { log, timeoutMs: STARTUP_WAIT_MS, signal: stop.signal });
     const seeded = await seedSerialised(db, { demoAccounts: cfg.devMode });
     if (seeded.calendarYears.length) log.info({ years: seeded.calendarYears }, 'calendar loaded');
     if (seeded.demoAccountsCreated) log.info({ created: seeded.demoAccountsCreated }, 'demo accounts created (password "demo")');
-    if (stopping) return 0;
+    if (stop.stopping) return 0;
 
     const temporal = new Client({ connection, namespace: cfg.namespace });
     // sessions: a logout or account change made through any API process is seen here at once (LISTEN)
@@ -100,7 +84,7 @@ async function main(): Promise<number> {
         (err) => log.warn({ temporal: temporalAddress, err: errorMessage(err) }, 'Temporal not reachable yet; the API serves reads and reconnects by itself'),
       );
 
-    await stopped;
+    await stop.stopped;
     const drained = new Promise<void>((resolve) => s.close(() => resolve()));
     s.closeIdleConnections();
     const force = setTimeout(() => s.closeAllConnections(), DRAIN_MS);
@@ -108,26 +92,7 @@ async function main(): Promise<number> {
     clearTimeout(force);
     log.info('api stopped');
     return 0;
-  } catch (err) {
-    if (stopping) {
-      log.info('stopped during startup');
-      return 0;
-    }
-    log.fatal({ err }, `api failed: ${errorMessage(err)}`);
-    return 1;
-  } finally {
-    if (server?.listening) server.closeAllConnections();
-    await connection.close().catch(() => undefined);
-    await stopListening?.().catch(() => undefined);
-    await db.destroy().catch(() => undefined);
-    log.flush();
-  }
+  });
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error('api failed:', err);
-    process.exit(1);
-  },
-);
+exitWith('api', main);

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { Logger as TemporalLogger, LogLevel, LogMetadata } from '@temporalio/common';
 import type { Database } from '../db/schema';
 import { seedDemoAccounts, seedReferenceData } from '../db/seed';
+import { migrateToLatest } from '../db/migrator';
 
 const EXAMPLES: Record<string, string> = {
   DATABASE_URL: 'postgres://user:password@host:5432/approvals',
@@ -76,6 +77,13 @@ export function errorMessage(err: unknown): string {
 
 export function waitForDatabase(db: Kysely<Database>, opts: { log: Logger; timeoutMs: number; signal?: AbortSignal }): Promise<unknown> {
   return retryWithBackoff('PostgreSQL', () => sql`select 1`.execute(db), opts);
+}
+
+/** Waits for PostgreSQL as waitForDatabase does, brings its schema up to date and logs which migrations that applied. */
+export async function migrateWhenReachable(db: Kysely<Database>, opts: { log: Logger; timeoutMs: number; signal?: AbortSignal }): Promise<void> {
+  await waitForDatabase(db, opts);
+  const applied = await migrateToLatest(db);
+  opts.log.info({ applied }, applied.length ? 'migrations applied' : 'database schema up to date');
 }
 
 /**

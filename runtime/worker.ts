@@ -22,9 +22,9 @@ import { createAppWorker } from './workerFactory';
 import { temporalMetricsTelemetry } from './telemetry';
 import { Client, Connection } from '@temporalio/client';
 import { ensureInstalmentReleaseSchedule, releaseDateFromEnv, INSTALMENT_RELEASE_SCHEDULE_ID } from './schedules';
-import { errorMessage, redactUrl, requireEnv, retryWithBackoff, temporalLoggerFor, waitForDatabase } from './processSupport';
+import { migrateWhenReachable, redactUrl, requireEnv, retryWithBackoff, temporalLoggerFor } from './processSupport';
+import { checkedConfig, exitWith, handleStopSignals, runUntilStopped } from './processLifecycle';
 import { createDb } from '../db/connection';
-import { migrateToLatest } from '../db/migrator';
 import { smsSenderFromEnv } from '../platform/notifications/sms';
 import { startSmsDispatcher } from '../platform/notifications/dispatcher';
 
@@ -33,32 +33,17 @@ const STARTUP_WAIT_MS = 60_000;
 async function main(): Promise<number> {
   const cfg = readConfig();
   const log = createLogger({ level: cfg.logLevel, name: 'zj-approvals-worker' });
-  try {
-    requireEnv(['DATABASE_URL', 'TEMPORAL_ADDRESS'], 'worker');
-  } catch (err) {
-    log.fatal(errorMessage(err));
-    log.flush();
-    return 2;
-  }
+  if (checkedConfig(log, () => requireEnv(['DATABASE_URL', 'TEMPORAL_ADDRESS'], 'worker')) === null) return 2;
   const databaseUrl = cfg.databaseUrl!;
   const temporalAddress = cfg.temporalAddress!;
 
-  const abort = new AbortController();
   let worker: Worker | undefined;
-  let stopping = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      log.warn({ signal }, 'second signal: exiting without waiting for in-flight tasks');
-      log.flush();
-      process.exit(1);
-    }
-    stopping = true;
-    log.info({ signal }, 'stopping');
-    abort.abort();
-    if (worker?.getState() === 'RUNNING') worker.shutdown();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const stop = handleStopSignals(log, {
+    secondSignal: 'second signal: exiting without waiting for in-flight tasks',
+    onStop: () => {
+      if (worker?.getState() === 'RUNNING') worker.shutdown();
+    },
+  });
 
   // our own handlers decide when to shut down (the SDK's default ones would not cover the startup phase)
   const { bindAddress: metricsAddress, ...temporalMetrics } = await temporalMetricsTelemetry((m) => log.warn(m));
@@ -71,16 +56,18 @@ async function main(): Promise<number> {
 
   const db = createDb(databaseUrl);
   let connection: NativeConnection | undefined;
-  try {
+  const close = async () => {
+    await connection?.close().catch(() => undefined);
+    await db.destroy().catch(() => undefined);
+  };
+  return runUntilStopped({ name: 'worker', log, stop, close }, async () => {
     log.info({ database: redactUrl(databaseUrl), temporal: temporalAddress, namespace: cfg.namespace, taskQueue: cfg.taskQueue }, 'worker starting');
-    await waitForDatabase(db, { log, timeoutMs: STARTUP_WAIT_MS, signal: abort.signal });
-    const applied = await migrateToLatest(db);
-    log.info({ applied }, applied.length ? 'migrations applied' : 'database schema up to date');
+    await migrateWhenReachable(db, { log, timeoutMs: STARTUP_WAIT_MS, signal: stop.signal });
 
     connection = await retryWithBackoff('Temporal', () => NativeConnection.connect({ address: temporalAddress }), {
       log,
       timeoutMs: STARTUP_WAIT_MS,
-      signal: abort.signal,
+      signal: stop.signal,
     });
     // WORKFLOW_BUNDLE_PATH: a prebuilt workflow bundle (start:cluster builds it once for all its workers)
     worker = await createAppWorker({
@@ -107,30 +94,13 @@ async function main(): Promise<number> {
       'instalment release schedule',
     );
     await scheduleClient.connection.close();
-    if (stopping)
+    if (stop.stopping)
       worker.shutdown(); // a signal arrived while the workflow bundle was being built
     else log.info({ namespace: cfg.namespace, taskQueue: cfg.taskQueue }, 'worker polling');
     await running;
     log.info('worker stopped');
     return 0;
-  } catch (err) {
-    if (stopping) {
-      log.info('stopped during startup');
-      return 0;
-    }
-    log.fatal({ err }, `worker failed: ${errorMessage(err)}`);
-    return 1;
-  } finally {
-    await connection?.close().catch(() => undefined);
-    await db.destroy().catch(() => undefined);
-    log.flush();
-  }
+  });
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error('worker failed:', err);
-    process.exit(1);
-  },
-);
+exitWith('worker', main);

@@ -14,6 +14,17 @@ export async function tokenFor(db: Kysely<Database>, username: string): Promise<
   return tokenForUser(db, issuer, { id: a.userId, username: a.username });
 }
 
+/** A token for the account of a committee expert (zj_expert.user_id), by the expert's id. */
+export async function expertToken(db: Kysely<Database>, expertId: string): Promise<string> {
+  const expert = await db
+    .selectFrom('zj_expert')
+    .innerJoin('app_user', 'app_user.id', 'zj_expert.user_id')
+    .select('username')
+    .where('zj_expert.id', '=', expertId)
+    .executeTakeFirstOrThrow();
+  return tokenFor(db, expert.username);
+}
+
 let seq = 0;
 /** A registered applicant (as POST /auth/register creates one), with a token. */
 export async function newApplicant(db: Kysely<Database>, name: string): Promise<{ username: string; idNumber: string; token: string }> {

@@ -12,6 +12,7 @@ import { temporal } from '@temporalio/proto';
 import { eventually, untilClosed, useTimeSkippingTestbed } from '../helpers/temporal';
 import type { TestDb } from '../helpers/db';
 import { startCertificateClaim, startShortageClaim, actor } from '../helpers/claims';
+import { decideClaimTask } from '../helpers/claimTasks';
 import { shanghaiDate, addMonths } from '../../platform/calendar/workdays';
 import { randomUUID } from 'node:crypto';
 import { claimWorkflowId } from '../../nanxun/rules';
@@ -43,17 +44,14 @@ async function save(name: string, handle: { workflowId: string; fetchHistory(): 
 
 test('certificate claim: supplement pause, warning and escalation timers, payout', async () => {
   const c = await startCertificateClaim(env.client, tdb.db, taskQueue, { level: 'senior' });
-  await eventually(() => tdb.db.selectFrom('task').select('id').where('id', '=', c.taskId('unit_verification')).executeTakeFirst(), 'unit task');
-  await c.handle.executeUpdate(decideUpdate, {
-    args: [
-      {
-        taskId: c.taskId('unit_verification'),
-        actor: await actor(tdb.db, 'unit.jgjx'),
-        decision: 'approve',
-        fields: { verdict: 'true', confirmedLevel: 'senior' },
-      },
-    ],
-  });
+  await decideClaimTask(
+    tdb.db,
+    c,
+    'unit_verification',
+    'unit.jgjx',
+    { decision: 'approve', fields: { verdict: 'true', confirmedLevel: 'senior' } },
+    { what: 'unit task' },
+  );
   await c.handle.executeUpdate(decideUpdate, {
     args: [{ taskId: c.taskId('bureau_review'), actor: await actor(tdb.db, 'bureau1'), decision: 'request_supplement', comment: '补充材料' }],
   });
@@ -74,18 +72,14 @@ test('certificate claim: supplement pause, warning and escalation timers, payout
 
 test('certificate claim: rejected by the unit', async () => {
   const c = await startCertificateClaim(env.client, tdb.db, taskQueue, { applicant: 'applicant2' });
-  await eventually(() => tdb.db.selectFrom('task').select('id').where('id', '=', c.taskId('unit_verification')).executeTakeFirst(), 'unit task');
-  await c.handle.executeUpdate(decideUpdate, {
-    args: [
-      {
-        taskId: c.taskId('unit_verification'),
-        actor: await actor(tdb.db, 'unit.jgjx'),
-        decision: 'reject',
-        comment: '不属实',
-        fields: { verdict: 'not_true' },
-      },
-    ],
-  });
+  await decideClaimTask(
+    tdb.db,
+    c,
+    'unit_verification',
+    'unit.jgjx',
+    { decision: 'reject', comment: '不属实', fields: { verdict: 'not_true' } },
+    { what: 'unit task' },
+  );
   await c.handle.result();
   await save('certificateClaimWorkflow-rejected-by-unit', c.handle);
 });
@@ -97,8 +91,7 @@ test('certificate claim paid within the fund budget (after the payout-within-bud
     ['bureau_review', 'bureau1', {}],
     ['rereview', 'rereview.nxz', { amountYuan: 1000 }],
   ] as const) {
-    await eventually(() => tdb.db.selectFrom('task').select('id').where('id', '=', c.taskId(k)).executeTakeFirst(), k);
-    await c.handle.executeUpdate(decideUpdate, { args: [{ taskId: c.taskId(k), actor: await actor(tdb.db, u), decision: 'approve', fields: f }] });
+    await decideClaimTask(tdb.db, c, k, u, { decision: 'approve', fields: f });
   }
   await untilClosed(c.handle);
   await save('certificateClaimWorkflow-paid-within-budget', c.handle);
@@ -106,10 +99,8 @@ test('certificate claim paid within the fund budget (after the payout-within-bud
 
 test('certificate claim: a supplement and three approvals on the local decision path (after the decision-path-local patch)', async () => {
   const c = await startCertificateClaim(env.client, tdb.db, taskQueue, { applicant: 'applicant2', level: 'intermediate' });
-  const decide = async (k: string, u: string, decision: string, fields: Record<string, unknown> = {}, comment?: string) => {
-    await eventually(() => tdb.db.selectFrom('task').select('id').where('id', '=', c.taskId(k)).executeTakeFirst(), k);
-    await c.handle.executeUpdate(decideUpdate, { args: [{ taskId: c.taskId(k), actor: await actor(tdb.db, u), decision, fields, comment }] });
-  };
+  const decide = (k: string, u: string, decision: string, fields: Record<string, unknown> = {}, comment?: string) =>
+    decideClaimTask(tdb.db, c, k, u, { decision, fields, comment });
   await decide('unit_verification', 'unit.jgjx', 'approve');
   await decide('bureau_review', 'bureau1', 'request_supplement', {}, '请补充证书原件扫描件');
   await env.sleep(2 * 24 * 3600_000);
@@ -128,16 +119,7 @@ test('shortage talent: year 1, the release, year 2, clawback while waiting for y
       ['bureau_review', 'bureau1', {}],
       ['rereview', 'rereview.fgjxj', { amountYuan: amount }],
     ] as const) {
-      await eventually(
-        () =>
-          tdb.db
-            .selectFrom('task')
-            .select('id')
-            .where('id', '=', c.taskId(prefix + k))
-            .executeTakeFirst(),
-        k,
-      );
-      await c.handle.executeUpdate(decideUpdate, { args: [{ taskId: c.taskId(prefix + k), actor: await actor(tdb.db, u), decision: 'approve', fields: f }] });
+      await decideClaimTask(tdb.db, c, prefix + k, u, { decision: 'approve', fields: f }, { what: k });
     }
   };
   await approve('', 3000);
@@ -167,17 +149,7 @@ test('shortage talent: three years paid, years 2 and 3 opened by the release (af
       ['bureau_review', 'bureau1', {}],
       ['rereview', 'rereview.zjj', { amountYuan: amount }],
     ] as const) {
-      await eventually(
-        () =>
-          tdb.db
-            .selectFrom('task')
-            .select('id')
-            .where('id', '=', c.taskId(prefix + k))
-            .where('state', '=', 'open')
-            .executeTakeFirst(),
-        prefix + k,
-      );
-      await c.handle.executeUpdate(decideUpdate, { args: [{ taskId: c.taskId(prefix + k), actor: await actor(tdb.db, u), decision: 'approve', fields: f }] });
+      await decideClaimTask(tdb.db, c, prefix + k, u, { decision: 'approve', fields: f }, { open: true });
     }
   };
   await approve('', 3000);
@@ -212,8 +184,7 @@ test('shortage talent: year 1 paid on 12-03, the next 12-01 release opens year 2
     ['bureau_review', 'bureau1', {}],
     ['rereview', 'rereview.zjj', { amountYuan: 3000 }],
   ] as const) {
-    await eventually(() => tdb.db.selectFrom('task').select('id').where('id', '=', c.taskId(k)).where('state', '=', 'open').executeTakeFirst(), k);
-    await c.handle.executeUpdate(decideUpdate, { args: [{ taskId: c.taskId(k), actor: await actor(tdb.db, u), decision: 'approve', fields: f }] });
+    await decideClaimTask(tdb.db, c, k, u, { decision: 'approve', fields: f }, { open: true });
   }
   const release = `${y + 1}-12-01`;
   await env.sleep(Date.parse(`${release}T10:00:00+08:00`) - (await env.currentTimeMs()));

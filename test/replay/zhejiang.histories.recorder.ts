@@ -12,7 +12,7 @@ import { temporal } from '@temporalio/proto';
 import { timeSkippingEnv, startWorker, uniqueTaskQueue, eventually } from '../helpers/temporal';
 import { freshDatabase, type TestDb } from '../helpers/db';
 import { testApp } from '../helpers/app';
-import { client, newApplicant, tokenFor } from '../helpers/zhejiang';
+import { client, expertToken, newApplicant, tokenFor } from '../helpers/zhejiang';
 import { loadCalendar } from '../../platform/calendar/calendarTable';
 import { addWorkingDays, shanghaiDate, startOfShanghaiDay } from '../../platform/calendar/workdays';
 import { misconductWorkflowId, titleApplicationWorkflowId, titleSessionWorkflowId } from '../../titleReview/rules';
@@ -121,18 +121,7 @@ test('title review: a session from opening to certificates, with objections, a r
   );
   const members = draw.body.members as { expertId: string; role: string }[];
   await api.post(`/api/v1/zhejiang/sessions/${s.body.id}/attendance`, office, { present: members.map((m) => m.expertId) });
-  const tokenOf = async (id: string) =>
-    tokenFor(
-      tdb.db,
-      (
-        await tdb.db
-          .selectFrom('zj_expert')
-          .innerJoin('app_user', 'app_user.id', 'zj_expert.user_id')
-          .select('username')
-          .where('zj_expert.id', '=', id)
-          .executeTakeFirstOrThrow()
-      ).username,
-    );
+  const tokenOf = (id: string) => expertToken(tdb.db, id);
   for (const m of members)
     await api.post(`/api/v1/zhejiang/sessions/${s.body.id}/ballots`, await tokenOf(m.expertId), { votes: [{ applicationId: A.id, vote: 'yes' }] });
   await api.post(`/api/v1/zhejiang/sessions/${s.body.id}/close-ballot`, await tokenOf(members.find((m) => m.role === 'chair')!.expertId));

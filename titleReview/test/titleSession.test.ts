@@ -11,7 +11,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { timeSkippingEnv, startWorker, uniqueTaskQueue, eventually } from '../../test/helpers/temporal';
 import { freshDatabase, type TestDb } from '../../test/helpers/db';
 import { testApp } from '../../test/helpers/app';
-import { client, expectProblem, newApplicant, tokenFor } from '../../test/helpers/zhejiang';
+import { client, expectProblem, expertToken, newApplicant, tokenFor } from '../../test/helpers/zhejiang';
 import { loadCalendar } from '../../platform/calendar/calendarTable';
 import { planClaim } from '../../nanxun/claimPlans';
 import { addWorkingDays, shanghaiDate, startOfShanghaiDay } from '../../platform/calendar/workdays';
@@ -259,18 +259,7 @@ test('a whole review year, from opening the sessions to certificates, misconduct
   expect(att.status).toBe(200);
   expect(att.body).toMatchObject({ status: 'balloting', ballotOpen: true });
 
-  const userOf = async (expertId: string) =>
-    tokenFor(
-      tdb.db,
-      (
-        await tdb.db
-          .selectFrom('zj_expert')
-          .innerJoin('app_user', 'app_user.id', 'zj_expert.user_id')
-          .select('username')
-          .where('zj_expert.id', '=', expertId)
-          .executeTakeFirstOrThrow()
-      ).username,
-    );
+  const userOf = (expertId: string) => expertToken(tdb.db, expertId);
   const paper = await api.get(`/api/v1/zhejiang/sessions/${S}/ballot`, await userOf(present[0]!));
   expect(paper.body).toMatchObject({ open: true, member: true, present: true, voted: false });
   expect(paper.body.applicants.map((a: { applicationId: string }) => a.applicationId).sort()).toEqual(
