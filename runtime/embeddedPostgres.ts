@@ -39,8 +39,13 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
   });
   if (!fs.existsSync(path.join(databaseDir, 'PG_VERSION'))) {
     fs.mkdirSync(path.dirname(databaseDir), { recursive: true });
-    // the unprivileged postgres user must be able to reach the data directory
-    if (isRoot) fs.chmodSync(path.dirname(databaseDir), 0o755);
+    // the unprivileged postgres user must be able to reach the data directory: read and search bits are added to
+    // its parent, none taken away (a parent such as /tmp keeps its 1777, which postgres needs for its socket)
+    if (isRoot) {
+      const parent = path.dirname(databaseDir);
+      const mode = fs.statSync(parent).mode & 0o7777;
+      if ((mode & 0o055) !== 0o055) fs.chmodSync(parent, mode | 0o055);
+    }
     await pg.initialise().catch(failed('initdb'));
   }
   // a stale pid file from a killed run would stop postgres from starting

@@ -17,6 +17,7 @@ import { shanghaiDate, addMonths } from '../../platform/calendar/workdays';
 import { randomUUID } from 'node:crypto';
 import { claimWorkflowId } from '../../nanxun/rules';
 import { decideUpdate, resubmitUpdate } from '../../platform/tasks/messages';
+import { storedTaskId } from '../../platform/tasks/taskIds';
 
 let env: TestWorkflowEnvironment;
 let tdb: TestDb;
@@ -248,7 +249,7 @@ test('high-level talent: an early claim waits out the year, then is rejected at 
     ],
   });
   await env.sleep(70 * 24 * 3600_000);
-  const taskId = `${claimWorkflowId(applicationNo)}/unit_verification`;
+  const taskId = storedTaskId(`${claimWorkflowId(applicationNo)}/unit_verification`);
   await eventually(() => tdb.db.selectFrom('task').select('id').where('id', '=', taskId).executeTakeFirst(), 'unit task');
   await handle.executeUpdate(decideUpdate, {
     args: [{ taskId, actor: await actor(tdb.db, 'unit.jgjx'), decision: 'reject', comment: '未在本单位缴纳社保', fields: { verdict: 'not_true' } }],
