@@ -1,7 +1,7 @@
 /** Schemas of the administration routes (validation and the OpenAPI document). */
 import { z } from 'zod';
 import { registry } from '../http/route';
-import { ROLES } from '../auth/authenticate';
+import { ROLES } from '../auth/roles';
 
 const Role = z.enum(ROLES);
 const Username = z

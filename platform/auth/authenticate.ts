@@ -9,21 +9,7 @@ import type { Actor } from '../tasks/messages';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import { createSessionStore, sessionEnded, type SessionStore } from './sessions';
-
-export const ROLES = [
-  'applicant',
-  'unit_verifier',
-  'bureau_reviewer',
-  'rereviewer',
-  'competent_dept',
-  'lower_committee',
-  'committee_office',
-  'hrss_approver',
-  'expert',
-  'admin',
-  'auditor',
-] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from './roles';
 
 /** What a token says: which session, of which user. Never roles, organisation, ID number or phone (those are
  * read from the session's account, so a change takes effect at once and the token leaks no personal data). */

@@ -7,7 +7,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { defineRoute } from '../http/route';
 import type { AppDeps } from '../http/deps';
-import type { Role } from '../auth/authenticate';
+import type { Role } from '../auth/roles';
 import { sendCsv } from './csv';
 import { CLAIMS_BY_STAGE_CSV, ClaimsByStage, claimsByStage } from './claimsByStage';
 import { OVERDUE_TASKS_CSV, OverdueRow, overdueTasks } from './overdueTasks';

@@ -8,24 +8,17 @@
 import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { chooseEmployer, confirmDialog, decideInBrowser, openConfirmation, pickDate, reloadUntil, screenshot, attachMaterials } from './system';
-import { useSkippingJourney, type SkippingSystem } from './skippingSystem';
+import { useSkippingJourney } from './skippingSystem';
 import { printedPages } from './pdf';
 import { demoAccounts } from '../../db/seed';
 import { shanghaiDate } from '../../platform/calendar/workdays';
 
 jest.setTimeout(400_000);
 
-const journey = useSkippingJourney('claims');
-let sys: SkippingSystem;
-let crowd: ReturnType<typeof journey.crowd>;
-beforeAll(() => {
-  sys = journey.sys();
-  crowd = journey.crowd();
-});
-const person = (username: string, opts: { mobile?: boolean } = {}) => crowd.person(username, opts);
+const { sys, crowd, person } = useSkippingJourney('claims');
 
 /** the business day as the server's clock sees it (this file skips no time) */
-const daysAgo = async (n: number) => shanghaiDate((await sys.env.currentTimeMs()) - n * 86_400_000);
+const daysAgo = async (n: number) => shanghaiDate((await sys().env.currentTimeMs()) - n * 86_400_000);
 
 /** submits the filled form, confirms the amount shown, and returns the new application number */
 async function confirmAndSubmit(page: Page, amountText: string): Promise<string> {
@@ -95,7 +88,7 @@ test('the bureau asks for supplementary materials, the applicant answers them, t
   const timeline = (await applicant.locator('body').textContent()) ?? '';
   for (const text of ['要求补正材料', '已补正材料', '材料已补齐，予以核准']) expect(timeline).toContain(text);
   await screenshot(applicant, 'claims-05-after-supplement-approved');
-  expect(crowd.pageErrors).toEqual([]);
+  expect(crowd().pageErrors).toEqual([]);
 });
 
 test('the shortage-talent claim: the form checks as the API does, the first year is paid, the three-year plan is shown', async () => {
@@ -174,7 +167,7 @@ test('the shortage-talent claim: the form checks as the API does, the first year
   // the claim page: year 1 paid, years 2 and 3 planned, the next verification dated one year after the payout
   await reloadUntil(applicant, () => applicant.getByTestId('awaiting-next'), 'year 1 paid');
   await applicant.getByTestId('awaiting-next').getByText('已发放 ¥3,000 元，第2年 ¥3,000 元 待发放').waitFor();
-  const today = shanghaiDate(await sys.env.currentTimeMs());
+  const today = shanghaiDate(await sys().env.currentTimeMs());
   const anniversary = `${Number(today.slice(0, 4)) + 1}${today.slice(4)}`;
   await applicant.getByTestId('awaiting-next').getByText(`${anniversary} 起随年度统一发放开始核实`).waitFor();
   await expect(row(1).allTextContents()).resolves.toEqual(['第1年', '¥3,000 元', '已发放', '—', expect.stringMatching(new RegExp(`^${today} \\d{2}:\\d{2}$`))]);
@@ -210,5 +203,5 @@ test('the shortage-talent claim: the form checks as the API does, the first year
   expect(csv).toContain('南浔区交通运输局');
   expect(csv.split('\n').find((l) => l.includes('南浔区交通运输局'))).toContain('3000');
   await screenshot(bureau, 'claims-13-reports-funds');
-  expect(crowd.pageErrors).toEqual([]);
+  expect(crowd().pageErrors).toEqual([]);
 });

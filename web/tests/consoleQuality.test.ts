@@ -11,26 +11,19 @@ import type { Page } from 'playwright-core';
 import { chooseOption, confirmDialog, decideInBrowser, openConfirmation, reloadUntil, screenshot } from './system';
 import { checkA11y } from './a11y';
 import { printedPages } from './pdf';
-import { useSkippingJourney, type SkippingSystem } from './skippingSystem';
+import { useSkippingJourney } from './skippingSystem';
 import { shanghaiDate } from '../../platform/calendar/workdays';
 
 jest.setTimeout(500_000);
 
-const journey = useSkippingJourney('quality');
-let sys: SkippingSystem;
-let crowd: ReturnType<typeof journey.crowd>;
-beforeAll(() => {
-  sys = journey.sys();
-  crowd = journey.crowd();
-});
-const person = (username: string, opts: { mobile?: boolean } = {}) => crowd.person(username, opts);
-const daysAgo = async (n: number) => shanghaiDate((await sys.env.currentTimeMs()) - n * 86_400_000);
+const { sys, crowd, person } = useSkippingJourney('quality');
+const daysAgo = async (n: number) => shanghaiDate((await sys().env.currentTimeMs()) - n * 86_400_000);
 
 let ip = 0;
 /** set-up through the API (what the page under test shows is then checked in the browser) */
 async function apiAs(username: string) {
   const at = `10.99.0.${++ip}`;
-  const login = await fetch(`${sys.base}/api/v1/auth/login`, {
+  const login = await fetch(`${sys().base}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-forwarded-for': at },
     body: JSON.stringify({ username, password: 'demo' }),
@@ -39,9 +32,12 @@ async function apiAs(username: string) {
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     // a claim carries the materials its form requires (附件2-1 / 附件2-2), uploaded first
     if (method === 'POST' && path === '/nanxun/claims' && body && typeof body === 'object' && !('materials' in body)) {
-      body = { ...body, materials: await uploadRequiredMaterials(sys.base, token, 'nanxun_claim', String((body as { kind?: string }).kind ?? 'certificate')) };
+      body = {
+        ...body,
+        materials: await uploadRequiredMaterials(sys().base, token, 'nanxun_claim', String((body as { kind?: string }).kind ?? 'certificate')),
+      };
     }
-    const res = await fetch(`${sys.base}/api/v1${path}`, {
+    const res = await fetch(`${sys().base}/api/v1${path}`, {
       method,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'x-forwarded-for': at },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -74,7 +70,7 @@ const englishOn = async (page: Page, selector = 'main') => {
 };
 
 test('login: labelled fields, a wrong password is called wrong, role tags are whole', async () => {
-  const page = await crowd.device('visitor');
+  const page = await crowd().device('visitor');
   await page.goto('/login');
   await page.locator('[data-username="bureau1"]').waitFor();
   await page.getByLabel('用户名').fill('bureau1');
@@ -143,7 +139,7 @@ test('a clerk’s inbox, task, refusal, timeline, reports, printouts, phone and 
   for (const text of ['王芳', '紧缺人才奖励']) await shortRow.getByText(text, { exact: true }).first().waitFor();
   const headers = await unit.locator('thead th').allInnerTexts();
   for (const h of ['申请编号', '申请人', '类型', '环节', '收件日期', '办结期限', '剩余时间']) expect(headers.map((x) => x.trim())).toContain(h);
-  const today = shanghaiDate(await sys.env.currentTimeMs());
+  const today = shanghaiDate(await sys().env.currentTimeMs());
   await certRow.getByText(today).first().waitFor();
   // sorted by applicant name (王芳 before 张伟 in pinyin order), then filtered to the shortage-talent claims
   await unit.locator('thead th').filter({ hasText: '申请人' }).click();
@@ -256,5 +252,5 @@ test('a clerk’s inbox, task, refusal, timeline, reports, printouts, phone and 
   await screenshot(applicant, 'quality-11-large-text');
   await applicant.getByTestId('large-text-toggle').click();
 
-  expect(crowd.pageErrors).toEqual([]);
+  expect(crowd().pageErrors).toEqual([]);
 });

@@ -3,22 +3,15 @@
  * bureau and the town clerk each decide their task in the console, the applicant sees it paid; a clerk of another
  * town cannot see the task; the public progress lookup works. Screenshots go to test-results/screenshots/.
  */
-import type { Browser } from 'playwright-core';
-import fs from 'node:fs';
-import path from 'node:path';
 import {
-  SCREENSHOTS,
   chooseEmployer,
   confirmDialog,
   decideInBrowser,
-  launchBrowser,
   loginAs,
-  newContext,
   openConfirmation,
   pickDate,
   screenshot,
-  startSystem,
-  type RunningSystem,
+  useRunningSystem,
   attachMaterials,
   reloadUntil,
   SAMPLE_PDF,
@@ -29,29 +22,13 @@ import { printedPages } from './pdf';
 
 jest.setTimeout(600_000);
 
-let sys: RunningSystem;
-let browser: Browser;
+const { sys, context } = useRunningSystem('web-npm-start.log');
 
 const today = () => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(new Date());
 const daysAgo = (n: number) => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(new Date(Date.now() - n * 86_400_000));
 
-beforeAll(async () => {
-  sys = await startSystem();
-  browser = await launchBrowser();
-}, 300_000);
-
-afterAll(async () => {
-  await browser?.close().catch(() => undefined);
-  if (sys) {
-    // what npm start printed, for a failed run
-    fs.mkdirSync(path.dirname(SCREENSHOTS), { recursive: true });
-    fs.writeFileSync(path.join(path.dirname(SCREENSHOTS), 'web-npm-start.log'), sys.output());
-    await sys.stop();
-  }
-});
-
 test('certificate claim: applicant submits, three clerks decide in the browser, applicant sees it paid; the public lookup works', async () => {
-  const applicantCtx = await newContext(browser, sys.base);
+  const applicantCtx = await context();
   const applicant = await applicantCtx.newPage();
   const consoleErrors: string[] = [];
   applicant.on('pageerror', (e) => consoleErrors.push(String(e)));
@@ -97,7 +74,7 @@ test('certificate claim: applicant submits, three clerks decide in the browser, 
   await applicant.getByText('下一步：湖州菱湖物流运输有限公司 单位审核').waitFor();
 
   // 1. the employer's verifier: 属实, level confirmed
-  const unitCtx = await newContext(browser, sys.base);
+  const unitCtx = await context();
   const unit = await unitCtx.newPage();
   await loginAs(unit, 'unit.lhwl');
   await screenshot(unit, '04-inbox-unit');
@@ -109,7 +86,7 @@ test('certificate claim: applicant submits, three clerks decide in the browser, 
   await unitCtx.close();
 
   // 2. the bureau's preliminary review within 10 working days: the due date and working days left are shown
-  const bureauCtx = await newContext(browser, sys.base);
+  const bureauCtx = await context();
   const bureau = await bureauCtx.newPage();
   await loginAs(bureau, 'bureau1');
   await bureau.goto('/tasks');
@@ -135,7 +112,7 @@ test('certificate claim: applicant submits, three clerks decide in the browser, 
 
   // 3. a clerk of another town sees neither the task in the inbox nor the task page
   const townTaskUrl = await (async () => {
-    const ctx = await newContext(browser, sys.base);
+    const ctx = await context();
     const p = await ctx.newPage();
     await loginAs(p, 'rereview.lhz');
     await p.goto('/tasks');
@@ -145,7 +122,7 @@ test('certificate claim: applicant submits, three clerks decide in the browser, 
     await ctx.close();
     return href;
   })();
-  const otherCtx = await newContext(browser, sys.base);
+  const otherCtx = await context();
   const other = await otherCtx.newPage();
   await loginAs(other, 'rereview.nxz');
   await other.goto('/tasks');
@@ -160,7 +137,7 @@ test('certificate claim: applicant submits, three clerks decide in the browser, 
   await otherCtx.close();
 
   // 4. the town (菱湖镇) re-reviews and confirms the amount
-  const townCtx = await newContext(browser, sys.base);
+  const townCtx = await context();
   const town = await townCtx.newPage();
   await loginAs(town, 'rereview.lhz');
   await decideInBrowser(town, applicationNo, '09-task-rereview', async (p) => {
@@ -202,7 +179,7 @@ test('certificate claim: applicant submits, three clerks decide in the browser, 
   expect(await printedPages(applicant, '0')).toBe(3);
 
   // the same progress on a phone
-  const phoneCtx = await newContext(browser, sys.base, { mobile: true });
+  const phoneCtx = await context({ mobile: true });
   const phone = await phoneCtx.newPage();
   await loginAs(phone, 'applicant1');
   await phone.goto('/my/claims');
@@ -214,7 +191,7 @@ test('certificate claim: applicant submits, three clerks decide in the browser, 
 
   // the public progress lookup: application number + last 6 ID characters, no login, no personal data
   const idNumber = demoAccounts().find((a) => a.username === 'applicant1')!.idNumber;
-  const publicCtx = await newContext(browser, sys.base, { mobile: true });
+  const publicCtx = await context({ mobile: true });
   const pub = await publicCtx.newPage();
   await pub.goto('/public/progress');
   await pub.getByTestId('public-application-no').fill(applicationNo);
@@ -244,7 +221,7 @@ test('certificate claim: applicant submits, three clerks decide in the browser, 
 });
 
 test('materials and rating: uploads with preview and removal, the unit clerk opens and downloads them, the applicant rates the ended claim', async () => {
-  const ctx = await newContext(browser, sys.base);
+  const ctx = await context();
   const applicant = await ctx.newPage();
   const errors: string[] = [];
   applicant.on('pageerror', (e) => errors.push(String(e)));
@@ -275,7 +252,7 @@ test('materials and rating: uploads with preview and removal, the unit clerk ope
   const no = (await applicant.getByTestId('created-application-no').textContent())!.trim();
 
   // the unit's verifier sees both files on the task, downloads the certificate, and finds no record of it
-  const unitCtx = await newContext(browser, sys.base);
+  const unitCtx = await context();
   const unit = await unitCtx.newPage();
   await loginAs(unit, 'unit.jgjx');
   await decideInBrowser(unit, no, '21-task-materials', async (p) => {
@@ -307,20 +284,20 @@ test('materials and rating: uploads with preview and removal, the unit clerk ope
 });
 
 test('the console is served with its own CSP and deep links; API 404s stay problem+json', async () => {
-  const index = await fetch(`${sys.base}/tasks/some-task`);
+  const index = await fetch(`${sys().base}/tasks/some-task`);
   expect(index.status).toBe(200);
   expect(index.headers.get('content-type')).toContain('text/html');
   const csp = index.headers.get('content-security-policy') ?? '';
   expect(csp).toContain("script-src 'self'");
   expect(csp).not.toContain("unsafe-inline' 'self'; script");
   expect(await index.text()).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
-  const api404 = await fetch(`${sys.base}/api/v1/no-such-thing`);
+  const api404 = await fetch(`${sys().base}/api/v1/no-such-thing`);
   expect(api404.status).toBe(404);
   expect(api404.headers.get('content-type')).toContain('application/problem+json');
 });
 
 test('the committee office, the expert and the public pages open without errors', async () => {
-  const ctx = await newContext(browser, sys.base);
+  const ctx = await context();
   const page = await ctx.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));

@@ -5,27 +5,16 @@
  * public notices and the applicant's claim form then show.
  */
 import { uploadRequiredMaterials } from '../../platform/materials/httpClient';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, loginAs, newContext, screenshot, startSystem, type RunningSystem } from './system';
+import { loginAs, screenshot, useRunningSystem } from './system';
 
 jest.setTimeout(600_000);
 
-let sys: RunningSystem;
-let browser: Browser;
-
-beforeAll(async () => {
-  sys = await startSystem();
-  browser = await launchBrowser();
-}, 300_000);
-afterAll(async () => {
-  await browser?.close().catch(() => undefined);
-  await sys?.stop();
-});
+const { sys, context } = useRunningSystem('web-npm-start-messages.log');
 
 const shanghai = (ms: number) => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(new Date(ms));
 
 async function apiCall(path: string, opts: { method?: string; token?: string; body?: unknown } = {}) {
-  const res = await fetch(`${sys.base}/api/v1${path}`, {
+  const res = await fetch(`${sys().base}/api/v1${path}`, {
     method: opts.method ?? 'GET',
     headers: { 'content-type': 'application/json', ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}) },
     body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
@@ -52,7 +41,7 @@ test('an unread message is announced in the header and read on the 消息 page; 
         issuedOn: shanghai(Date.now() - 40 * 86_400_000),
         receivedOn: shanghai(Date.now() - 30 * 86_400_000),
       },
-      materials: await uploadRequiredMaterials(sys.base, applicantToken, 'nanxun_claim', 'certificate'),
+      materials: await uploadRequiredMaterials(sys().base, applicantToken, 'nanxun_claim', 'certificate'),
     },
   });
   expect(claim.status).toBe(201);
@@ -71,7 +60,7 @@ test('an unread message is announced in the header and read on the 消息 page; 
   const unreadBefore = (await apiCall('/notifications/unread-count', { token: applicantToken })).body.unread as number;
   expect(unreadBefore).toBeGreaterThan(0);
 
-  const ctx = await newContext(browser, sys.base);
+  const ctx = await context();
   const page = await ctx.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -98,7 +87,7 @@ test('an unread message is announced in the header and read on the 消息 page; 
   const year = Number(today.slice(0, 4));
   const startsOn = shanghai(Date.now() - 10 * 86_400_000) < `${year}-01-01` ? `${year}-01-01` : shanghai(Date.now() - 10 * 86_400_000);
   const endsOn = shanghai(Date.now() + 20 * 86_400_000) > `${year}-12-31` ? `${year}-12-31` : shanghai(Date.now() + 20 * 86_400_000);
-  const bctx = await newContext(browser, sys.base);
+  const bctx = await context();
   const bureau = await bctx.newPage();
   await loginAs(bureau, 'bureau1');
   await bureau.goto('/nanxun/application-periods');

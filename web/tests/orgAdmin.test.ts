@@ -3,32 +3,18 @@
  * code is refused on screen first), finds it in the list, creates its unit verifier (when the accounts API is in
  * this build), and imports a small CSV: the dry run's report row by row, the real import only of the valid rows.
  */
-import type { Browser } from 'playwright-core';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SCREENSHOTS, chooseOption, launchBrowser, loginAs, newContext, screenshot, startSystem, type RunningSystem } from './system';
+import { chooseOption, loginAs, screenshot, useRunningSystem } from './system';
 import { makeCreditCode } from '../../platform/orgs/creditCode';
 
 jest.setTimeout(600_000);
 
-let sys: RunningSystem;
-let browser: Browser;
-beforeAll(async () => {
-  sys = await startSystem();
-  browser = await launchBrowser();
-}, 300_000);
-afterAll(async () => {
-  await browser?.close().catch(() => undefined);
-  if (sys) {
-    fs.mkdirSync(path.dirname(SCREENSHOTS), { recursive: true });
-    fs.writeFileSync(path.join(path.dirname(SCREENSHOTS), 'web-npm-start-orgs.log'), sys.output());
-    await sys.stop();
-  }
-});
+const { sys, context } = useRunningSystem('web-npm-start-orgs.log');
 
 test('admin registers an enterprise (a wrong credit code refused), its unit verifier, and imports a CSV after a dry run', async () => {
-  const ctx = await newContext(browser, sys.base);
+  const ctx = await context();
   const page = await ctx.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -61,7 +47,7 @@ test('admin registers an enterprise (a wrong credit code refused), its unit veri
   await screenshot(page, 'orgs-02-registered');
 
   // its unit verifier: through the accounts API when this build has it (it is built on another branch)
-  const openapi = (await (await fetch(`${sys.base}/api/v1/openapi.json`)).json()) as { paths: Record<string, unknown> };
+  const openapi = (await (await fetch(`${sys().base}/api/v1/openapi.json`)).json()) as { paths: Record<string, unknown> };
   if (openapi.paths['/api/v1/admin/users']) {
     await page.goto('/admin/accounts');
     await page.getByTestId('user-new').click();

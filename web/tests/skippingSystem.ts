@@ -13,8 +13,7 @@ import { timeSkippingEnv, startWorker, uniqueTaskQueue } from '../../test/helper
 import { freshDatabase, type TestDb } from '../../test/helpers/db';
 import { testApp } from '../../test/helpers/app';
 import { ensureConsoleBuilt } from '../../tools/buildWeb';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, people } from './system';
+import { useJourney, type Journey } from './system';
 
 export interface SkippingSystem {
   base: string;
@@ -50,22 +49,7 @@ export async function startSkippingSystem(): Promise<SkippingSystem> {
   };
 }
 
-/**
- * The set-up of a journey file on this harness: the system and Chromium started before the file's tests, the
- * people's last screens saved and everything stopped after them.
- */
-export function useSkippingJourney(prefix: string): { sys: () => SkippingSystem; crowd: () => ReturnType<typeof people> } {
-  let sys: SkippingSystem | undefined;
-  let browser: Browser | undefined;
-  let crowd: ReturnType<typeof people> | undefined;
-  beforeAll(async () => {
-    [sys, browser] = await Promise.all([startSkippingSystem(), launchBrowser()]);
-    crowd = people(browser, () => sys!.base);
-  }, 300_000);
-  afterAll(async () => {
-    await crowd?.lastScreens(prefix);
-    await browser?.close().catch(() => undefined);
-    await sys?.stop();
-  });
-  return { sys: () => sys!, crowd: () => crowd! };
+/** The set-up of a journey file on this harness (useJourney); the people's last screens are saved as `<screens>-last-N`. */
+export function useSkippingJourney(screens: string): Journey<SkippingSystem> {
+  return useJourney(startSkippingSystem, { screens });
 }

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { SCREENSHOTS } from '../../test/helpers/npmStart';
+import { SCREENSHOTS, startSystem, type RunningSystem } from '../../test/helpers/npmStart';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { findChromium } from '../../tools/chromium';
 import { checkA11y } from './a11y';
@@ -224,6 +224,71 @@ export function people(browser: Browser, base: () => string) {
       for (const ctx of contexts) for (const page of ctx.pages()) await screenshot(page, `${prefix}-last-${++i}`, { a11y: false }).catch(() => undefined);
     },
   };
+}
+
+type People = ReturnType<typeof people>;
+
+/** What a journey runs against: where its console is, and how it is stopped. */
+export interface JourneySystem {
+  base: string;
+  stop(): Promise<void>;
+}
+
+/** A journey file's system, Chromium and people: getters, for the file's tests and its hooks after useJourney's. */
+export interface Journey<S extends JourneySystem> {
+  sys: () => S;
+  browser: () => Browser;
+  /** a new device at the system's console (newContext) */
+  context: (opts?: { mobile?: boolean }) => Promise<BrowserContext>;
+  /** the journey's people, each at their own device (people) */
+  crowd: () => People;
+  /** a person of the crowd, logged in through the login form */
+  person: (username: string, opts?: { mobile?: boolean }) => Promise<Page>;
+}
+
+/**
+ * The set-up of a journey file: the system (`start`) and Chromium are started before the file's tests; after them
+ * the people's last screens are saved (`<screens>-last-N`), Chromium is closed, `beforeStop` runs and the system
+ * is stopped. Whatever did start is stopped even when the other failed to.
+ */
+export function useJourney<S extends JourneySystem>(start: () => Promise<S>, opts: { screens: string; beforeStop?: (sys: S) => void }): Journey<S> {
+  let sys: S | undefined;
+  let browser: Browser | undefined;
+  let crowd: People | undefined;
+  beforeAll(async () => {
+    const started = await Promise.allSettled([start().then((s) => (sys = s)), launchBrowser().then((b) => (browser = b))]);
+    for (const r of started) if (r.status === 'rejected') throw r.reason;
+    crowd = people(browser!, () => sys!.base);
+  }, 300_000);
+  afterAll(async () => {
+    await crowd?.lastScreens(opts.screens);
+    await browser?.close().catch(() => undefined);
+    if (sys) {
+      opts.beforeStop?.(sys);
+      await sys.stop();
+    }
+  });
+  return {
+    sys: () => sys!,
+    browser: () => browser!,
+    context: (o = {}) => newContext(browser!, sys!.base, o),
+    crowd: () => crowd!,
+    person: (username, o = {}) => crowd!.person(username, o),
+  };
+}
+
+/**
+ * A journey against `npm start` (startSystem): useJourney, and what npm start printed written to
+ * test-results/`logName` before it is stopped (for a failed run).
+ */
+export function useRunningSystem(logName: string): Journey<RunningSystem> {
+  return useJourney(startSystem, {
+    screens: path.basename(logName, '.log'),
+    beforeStop(sys) {
+      fs.mkdirSync(path.dirname(SCREENSHOTS), { recursive: true });
+      fs.writeFileSync(path.join(path.dirname(SCREENSHOTS), logName), sys.output());
+    },
+  });
 }
 
 /** Reloads until `what` is visible: another person's step (or a skipped-to time) changed the page. */

@@ -21,7 +21,7 @@ import {
   screenshot,
   attachMaterials,
 } from './system';
-import { useSkippingJourney, type SkippingSystem } from './skippingSystem';
+import { useSkippingJourney } from './skippingSystem';
 import { eventually } from '../../test/helpers/temporal';
 import { loadCalendar } from '../../platform/calendar/calendarTable';
 import { addWorkingDays, shanghaiDate, startOfShanghaiDay } from '../../platform/calendar/workdays';
@@ -30,16 +30,9 @@ import { demoAccounts } from '../../db/seed';
 
 jest.setTimeout(600_000);
 
-const journey = useSkippingJourney('zj');
-let sys: SkippingSystem;
-let crowd: ReturnType<typeof journey.crowd>;
-beforeAll(() => {
-  sys = journey.sys();
-  crowd = journey.crowd();
-});
-const person = (username: string, opts: { mobile?: boolean } = {}) => crowd.person(username, opts);
+const { sys, crowd, person } = useSkippingJourney('zj');
 
-const db = () => sys.tdb.db;
+const db = () => sys().tdb.db;
 const openTask = (taskId: string) =>
   eventually(
     () => db().selectFrom('task').select('id').where('id', '=', taskId.replaceAll('/', '~')).where('state', '=', 'open').executeTakeFirst(),
@@ -51,7 +44,7 @@ const appStatus = async (id: string) => (await db().selectFrom('zj_application')
 
 test('a senior title session in the browser, from opening it to a verified certificate', async () => {
   const { cal } = await loadCalendar(db(), 2025, 2030);
-  const today = shanghaiDate(await sys.env.currentTimeMs());
+  const today = shanghaiDate(await sys().env.currentTimeMs());
   const meetingDate = addWorkingDays(today, 25, cal).date;
   const year = Number(meetingDate.slice(0, 4));
 
@@ -159,7 +152,7 @@ test('a senior title session in the browser, from opening it to a verified certi
   await eventually(async () => (await appStatus(A.id)) === 'unit_publicity' && (await appStatus(B.id)) === 'unit_publicity', 'both in the unit publicity');
 
   // the public sees the unit publicity and files an objection against 王芳 (no login)
-  const pub = await crowd.device('public', { mobile: true });
+  const pub = await crowd().device('public', { mobile: true });
   await pub.goto('/public/notices');
   const bNotice = pub.locator('.ant-collapse-item').filter({ hasText: '职称申报材料单位内部公示：王芳' });
   await bNotice.getByText('公示中').waitFor();
@@ -210,7 +203,7 @@ test('a senior title session in the browser, from opening it to a verified certi
     .select((eb) => eb.fn.max('ends_at').as('end'))
     .where('kind', '=', 'unit_publicity')
     .executeTakeFirstOrThrow();
-  await sys.skipTo(new Date(unitNoticeEnd.end as unknown as string).getTime() + 60_000);
+  await sys().skipTo(new Date(unitNoticeEnd.end as unknown as string).getTime() + 60_000);
 
   // ---- competent department → lower committee → qualification review --------------------------------------------
   for (const [key, user] of [
@@ -254,7 +247,7 @@ test('a senior title session in the browser, from opening it to a verified certi
   await screenshot(office, 'zj-10-committee-drawn');
 
   // ---- the meeting day (after the pre-review publicity and with the 10 working days' lead time) --------------------
-  await sys.skipTo(startOfShanghaiDay(meetingDate).getTime() + 9 * 3600_000);
+  await sys().skipTo(startOfShanghaiDay(meetingDate).getTime() + 9 * 3600_000);
   await eventually(async () => (await sessionStatus(sessionId)) === 'ready', 'session ready', 60_000);
   await office.reload();
   await office.getByTestId('session-status').filter({ hasText: '待开会' }).waitFor();
@@ -386,7 +379,7 @@ test('a senior title session in the browser, from opening it to a verified certi
     .select((eb) => eb.fn.max('ends_at').as('end'))
     .where('kind', '=', 'results')
     .executeTakeFirstOrThrow();
-  await sys.skipTo(new Date(resultsEnd.end as unknown as string).getTime() + 60_000);
+  await sys().skipTo(new Date(resultsEnd.end as unknown as string).getTime() + 60_000);
   await eventually(async () => (await appStatus(A.id)) === 'certified', 'A certified', 60_000);
 
   await reloadUntil(A.page, () => A.page.getByTestId('title-status').filter({ hasText: '已颁发电子证书' }), 'the certificate');
@@ -411,13 +404,13 @@ test('a senior title session in the browser, from opening it to a verified certi
   // ---- misconduct found later (recorded through the API): the public notice and the revoked certificate read in words,
   // never a raw key (decision, banFromYear, levelName…) and never a column twice ---------------------------------------
   const officeLogin = (await (
-    await fetch(`${sys.base}/api/v1/auth/login`, {
+    await fetch(`${sys().base}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-forwarded-for': '10.98.0.1' },
       body: JSON.stringify({ username: 'office1', password: 'demo' }),
     })
   ).json()) as { token: string };
-  const misconduct = await fetch(`${sys.base}/api/v1/zhejiang/applications/${encodeURIComponent(A.id)}/misconduct`, {
+  const misconduct = await fetch(`${sys().base}/api/v1/zhejiang/applications/${encodeURIComponent(A.id)}/misconduct`, {
     method: 'POST',
     headers: { authorization: `Bearer ${officeLogin.token}`, 'content-type': 'application/json', 'x-forwarded-for': '10.98.0.1' },
     body: JSON.stringify({ reason: '业绩材料弄虚作假' }),
@@ -448,5 +441,5 @@ test('a senior title session in the browser, from opening it to a verified certi
   await pub.getByText('已撤销', { exact: true }).waitFor();
   await screenshot(pub, 'zj-20-certificate-revoked-phone');
 
-  expect(crowd.pageErrors).toEqual([]);
+  expect(crowd().pageErrors).toEqual([]);
 });

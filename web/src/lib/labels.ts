@@ -1,4 +1,5 @@
 /** Chinese terms as the seeds use them. Unknown codes fall back to the code itself. */
+import type { Role } from '../../../platform/auth/roles';
 
 const pick = (m: Record<string, string>) => (code: string | null | undefined) => (code == null ? '—' : (m[code] ?? code));
 
@@ -184,6 +185,7 @@ export const EVENT: Record<string, string> = {
 };
 export const event = pick(EVENT);
 
+/** every role the API knows (platform/auth/roles.ts), each with its name */
 export const ROLE: Record<string, string> = {
   applicant: '申请人',
   unit_verifier: '单位审核员',
@@ -196,7 +198,7 @@ export const ROLE: Record<string, string> = {
   expert: '评审专家',
   admin: '系统管理员',
   auditor: '审计员',
-};
+} satisfies Record<Role, string>;
 export const role = pick(ROLE);
 
 export const EMPLOYER_NATURE: Record<string, string> = { production: '生产经营单位', government: '政府部门', other: '其他' };

@@ -7,20 +7,10 @@ import { Alert, App, Button, Card, Checkbox, Form, Input, Modal, Popconfirm, Sel
 import { api, type AdminUser, type Org, type Page } from '../lib/api';
 import { useLoad } from '../lib/hooks';
 import { errorText, ROLE } from '../lib/labels';
+import { ROLES } from '../../../platform/auth/roles';
 
-/** roles an admin grants (applicants register themselves) */
-const GRANTABLE = [
-  'unit_verifier',
-  'bureau_reviewer',
-  'rereviewer',
-  'competent_dept',
-  'lower_committee',
-  'committee_office',
-  'hrss_approver',
-  'expert',
-  'admin',
-  'auditor',
-];
+/** the roles an admin grants, as checkboxes (applicants register themselves) */
+const GRANTABLE = ROLES.filter((r) => r !== 'applicant').map((r) => ({ value: r, label: ROLE[r] ?? r }));
 
 /** the one-time password, whatever the accounts API calls the field */
 function oneTimePasswordOf(r: Record<string, unknown>): string | null {
@@ -224,7 +214,7 @@ export function AccountsPage() {
             <Select allowClear showSearch optionFilterProp="label" options={orgOptions} />
           </Form.Item>
           <Form.Item name="roles" label="角色" rules={[{ required: true, message: '请至少选择一个角色' }]}>
-            <Checkbox.Group options={GRANTABLE.map((r) => ({ value: r, label: ROLE[r] ?? r }))} />
+            <Checkbox.Group options={GRANTABLE} />
           </Form.Item>
         </Form>
       </Modal>
@@ -245,7 +235,7 @@ export function AccountsPage() {
           }}
         >
           <Form.Item name="roles" label="角色" rules={[{ required: true, message: '请至少选择一个角色' }]}>
-            <Checkbox.Group options={GRANTABLE.map((r) => ({ value: r, label: ROLE[r] ?? r }))} />
+            <Checkbox.Group options={GRANTABLE} />
           </Form.Item>
         </Form>
       </Modal>

@@ -1,0 +1,18 @@
+/**
+ * The roles an account can hold: the one list the API checks (authenticate.ts, the admin accounts API's schema),
+ * the seeds are tested against and the console offers. No imports, so the console (web/) can import it as it is.
+ */
+export const ROLES = [
+  'applicant',
+  'unit_verifier',
+  'bureau_reviewer',
+  'rereviewer',
+  'competent_dept',
+  'lower_committee',
+  'committee_office',
+  'hrss_approver',
+  'expert',
+  'admin',
+  'auditor',
+] as const;
+export type Role = (typeof ROLES)[number];
