@@ -3,7 +3,7 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { Deadline } from '../../platform/calendar/activities';
-import { insertOpenedTask, openTaskDeadline, type OpenTaskInput } from '../../platform/tasks/activities';
+import { insertOpenedTask, openTaskDeadline, writeCarriedDecisions, type OpenTaskInput } from '../../platform/tasks/activities';
 import type { Database } from '../../db/schema';
 import { insertTimeline, SYSTEM_ACTOR } from '../../platform/timeline/timeline';
 import { insertPayout, updateInstalment, type PayoutInput } from './payouts';
@@ -94,6 +94,21 @@ export function createClaimActivities(db: Kysely<Database>) {
     async openReleasedRound(input: { status: ClaimStatusInput; open: OpenTaskInput }): Promise<{ deadline: Deadline | null }> {
       const deadline = await openTaskDeadline(db, input.open);
       await db.transaction().execute(async (trx) => {
+        await applyClaimStatus(trx, input.status);
+        await insertOpenedTask(trx, input.open, deadline);
+      });
+      return { deadline };
+    },
+
+    /**
+     * A review stage begins (since the decision-path-one-write patch): the decision that ended the previous stage,
+     * the claim's new status and the stage's task, in one transaction — the one local activity between a clerk's
+     * decision and its answer.
+     */
+    async openStage(input: { status: ClaimStatusInput; open: OpenTaskInput }): Promise<{ deadline: Deadline | null }> {
+      const deadline = await openTaskDeadline(db, input.open);
+      await db.transaction().execute(async (trx) => {
+        await writeCarriedDecisions(trx, input.open);
         await applyClaimStatus(trx, input.status);
         await insertOpenedTask(trx, input.open, deadline);
       });

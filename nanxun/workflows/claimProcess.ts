@@ -15,6 +15,8 @@ import type { SubmittedClaim } from '../claimRepository';
 const claims = proxyActivities<ClaimActivities>(DB_ACTIVITY);
 const claimsLocal = proxyLocalActivities<ClaimActivities>(DB_LOCAL_ACTIVITY);
 const payouts = proxyActivities<PayoutActivities>(DB_ACTIVITY);
+/** the patch under which a decision, the claim's next status and the next task are written in one local activity */
+const DECISION_PATH_ONE_WRITE = 'decision-path-one-write';
 
 export interface ClaimIdentity {
   claimId: string;
@@ -151,12 +153,15 @@ export class ClaimProcess {
       { kind: 'bureau_review', role: 'bureau_reviewer', orgCode: BUREAU_ORG_CODE, sla: BUREAU_REVIEW_WORKING_DAYS },
       { kind: 'rereview', role: 'rereviewer', orgCode: r.rereviewOrgCode, sla: null },
     ] as const;
+    // a clerk's decision, the claim's next status and the next task: one write, one local activity
+    const oneWrite = patched(DECISION_PATH_ONE_WRITE);
     let last: StageOutcome | null = null;
     for (const [i, s] of stages.entries()) {
       const instalment = r.yearNo > 1 && i === 0 ? { yearNo: r.yearNo, status: 'in_review' as const } : undefined;
       // released rounds write the announcement and the opened task together, in one local activity
       const openWithAnnouncement = i === 0 && r.announce && !!r.openLocally;
-      if ((i > 0 || r.announce) && !openWithAnnouncement) await this.setStatus(s.kind, s.kind, undefined, instalment);
+      const openWithDecision = i > 0 && oneWrite;
+      if ((i > 0 || r.announce) && !openWithAnnouncement && !openWithDecision) await this.setStatus(s.kind, s.kind, undefined, instalment);
       last = await this.tasks.run({
         key: `${r.keyPrefix}${s.kind}`,
         kind: s.kind,
@@ -170,7 +175,12 @@ export class ClaimProcess {
         ...(openWithAnnouncement
           ? { open: (open) => claimsLocal.openReleasedRound({ status: this.statusChange(s.kind, s.kind, undefined, instalment), open }) }
           : {}),
+        ...(openWithDecision ? { open: (open) => claimsLocal.openStage({ status: this.statusChange(s.kind, s.kind), open }) } : {}),
+        // the next stage's opening writes this decision; any other way on writes it first (flush below)
+        writeDecisionWithNext: oneWrite && i < stages.length - 1,
       });
+      const next = !this.clawback && last.decision === 'approve' && i < stages.length - 1;
+      if (!next) await this.tasks.flush();
       if (this.clawback) return { approved: false, outcome: await this.endClawedBack() };
       if (last.decision !== 'approve') return { approved: false, outcome: await this.rejected(s.kind, last) };
     }

@@ -50,6 +50,11 @@ export interface OpenTaskInput {
   at: string;
   slaWorkingDays: number | null;
   eventKey: string;
+  /**
+   * the decisions that led here, written first in the same transaction (since the decision-path-one-write patch:
+   * a clerk's decision, the subject's new status and the next task are one write)
+   */
+  closes?: CompleteTaskInput[];
 }
 
 /** The deadline a task opened at `input.at` gets from the calendar table (none without an SLA). */
@@ -93,51 +98,85 @@ export async function insertOpenedTask(trx: Transaction<Database>, input: OpenTa
   await notifyTaskOpened(trx, task, { eventKey: input.eventKey, at, dueOn: deadline?.dueOn ?? null });
 }
 
-export function createTaskActivities(db: Kysely<Database>) {
-  /** One task transition: the task row changes and its timeline row is written, in one transaction, once. */
-  async function transition(
-    task: TaskRef,
-    set: TaskUpdate,
-    onlyFrom: TaskState[] | null,
-    e: {
-      eventKey: string;
-      at: string;
-      actor: ActorRef;
-      orgCode: string | null;
-      event: string;
-      decision?: string;
-      comment?: string | null;
-      data?: Record<string, unknown>;
+interface TransitionEvent {
+  eventKey: string;
+  at: string;
+  actor: ActorRef;
+  orgCode: string | null;
+  event: string;
+  decision?: string;
+  comment?: string | null;
+  data?: Record<string, unknown>;
+}
+
+/** One task transition inside the caller's transaction: the task row changes and its timeline row is written, once. */
+async function writeTransition(trx: Transaction<Database>, task: TaskRef, set: TaskUpdate, onlyFrom: TaskState[] | null, e: TransitionEvent): Promise<void> {
+  let q = trx
+    .updateTable('task')
+    .set({ ...set, updated_at: e.at })
+    .where('id', '=', storedTaskId(task.taskId));
+  if (onlyFrom) q = q.where('state', 'in', onlyFrom);
+  await q.execute();
+  await insertTimeline(trx, {
+    ...timelineBase(task),
+    eventKey: e.eventKey,
+    orgCode: e.orgCode,
+    actor: e.actor.username,
+    actorName: e.actor.displayName,
+    event: e.event,
+    decision: e.decision ?? null,
+    comment: e.comment ?? null,
+    data: { taskId: storedTaskId(task.taskId), ...e.data },
+    at: e.at,
+  });
+  await notifyTaskEvent(trx, task, e);
+}
+
+/** A clerk's decision as written: the task is done, the timeline says who, which organisation, what and when. */
+export interface CompleteTaskInput {
+  task: TaskRef;
+  at: string;
+  actor: ActorRef;
+  decision: string;
+  comment: string | null;
+  fields: Record<string, unknown>;
+  eventKey: string;
+}
+
+/** The decisions an opening carries (OpenTaskInput.closes), inside the caller's transaction, before anything else. */
+export async function writeCarriedDecisions(trx: Transaction<Database>, input: OpenTaskInput): Promise<void> {
+  for (const close of input.closes ?? []) await writeCompletion(trx, close);
+}
+
+function writeCompletion(trx: Transaction<Database>, input: CompleteTaskInput): Promise<void> {
+  return writeTransition(
+    trx,
+    input.task,
+    {
+      state: 'done',
+      decided_at: input.at,
+      decided_by: input.actor.username,
+      decision: input.decision,
+      comment: input.comment,
+      decision_data: JSON.stringify(input.fields),
     },
-  ): Promise<void> {
-    await db.transaction().execute(async (trx) => {
-      let q = trx
-        .updateTable('task')
-        .set({ ...set, updated_at: e.at })
-        .where('id', '=', storedTaskId(task.taskId));
-      if (onlyFrom) q = q.where('state', 'in', onlyFrom);
-      await q.execute();
-      await insertTimeline(trx, {
-        ...timelineBase(task),
-        eventKey: e.eventKey,
-        orgCode: e.orgCode,
-        actor: e.actor.username,
-        actorName: e.actor.displayName,
-        event: e.event,
-        decision: e.decision ?? null,
-        comment: e.comment ?? null,
-        data: { taskId: storedTaskId(task.taskId), ...e.data },
-        at: e.at,
-      });
-      await notifyTaskEvent(trx, task, e);
-    });
-  }
+    ['open', 'paused'],
+    { ...input, orgCode: input.task.orgCode, event: 'decided', data: input.fields },
+  );
+}
+
+export function createTaskActivities(db: Kysely<Database>) {
+  const transition = (task: TaskRef, set: TaskUpdate, onlyFrom: TaskState[] | null, e: TransitionEvent): Promise<void> =>
+    db.transaction().execute((trx) => writeTransition(trx, task, set, onlyFrom, e));
 
   return {
     /** Opens (or, on retry, finds) a task; computes its deadline from the calendar table. */
     async openTask(input: OpenTaskInput): Promise<{ deadline: Deadline | null }> {
       const deadline = await openTaskDeadline(db, input);
-      await db.transaction().execute((trx) => insertOpenedTask(trx, input, deadline));
+      await db.transaction().execute(async (trx) => {
+        await writeCarriedDecisions(trx, input);
+        await insertOpenedTask(trx, input, deadline);
+      });
       return { deadline };
     },
 
@@ -221,28 +260,8 @@ export function createTaskActivities(db: Kysely<Database>) {
     },
 
     /** Records a clerk's decision: the task is done, the timeline says who, which organisation, what and when. */
-    async completeTask(input: {
-      task: TaskRef;
-      at: string;
-      actor: ActorRef;
-      decision: string;
-      comment: string | null;
-      fields: Record<string, unknown>;
-      eventKey: string;
-    }): Promise<void> {
-      await transition(
-        input.task,
-        {
-          state: 'done',
-          decided_at: input.at,
-          decided_by: input.actor.username,
-          decision: input.decision,
-          comment: input.comment,
-          decision_data: JSON.stringify(input.fields),
-        },
-        ['open', 'paused'],
-        { ...input, orgCode: input.task.orgCode, event: 'decided', data: input.fields },
-      );
+    async completeTask(input: CompleteTaskInput): Promise<void> {
+      await db.transaction().execute((trx) => writeCompletion(trx, input));
     },
 
     /** Cancels an open task (the subject ended another way, e.g. a clawback). */

@@ -20,7 +20,8 @@ import {
 } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
 import { DB_ACTIVITY, DB_LOCAL_ACTIVITY } from '../workflows/activityOptions';
-import type { TaskActivities, TaskRef, ActorRef, OpenTaskInput } from './activities';
+import type { TaskActivities, TaskRef, ActorRef, CompleteTaskInput } from './activities';
+import type { OpenTask, StageOutcome, StageSpec } from './stageSpec';
 import type { Deadline } from '../calendar/activities';
 import { recomputesOnCalendarChange } from './deadlineMoves';
 import {
@@ -55,51 +56,7 @@ export function onDecisionPath<T>(local: T, regular: T): T {
 /** The task writes as this workflow run makes them: local activities, or activities in histories from before. */
 const taskWrites = (): TaskActivities => onDecisionPath(localActs, acts);
 
-export interface StageSpec {
-  /** unique within the workflow run, e.g. "bureau_review" or "y2/unit_verification" */
-  key: string;
-  kind: string;
-  role: string;
-  orgCode: string;
-  /** stage name shown on the subject's timeline */
-  stage: string;
-  slaWorkingDays: number | null;
-  subject: { type: string; id: string; ref: string; personId: string | null };
-  /** pure, deterministic kind-specific check of a decision */
-  check(decision: string, fields: Record<string, unknown>): { ok: boolean; message?: string };
-  allowSupplement?: boolean;
-  onPaused?: () => Promise<void>;
-  onResumed?: () => Promise<void>;
-  /**
-   * how the opening is written, when not by the openTask activity: a caller may write it together with its own
-   * projection in one local activity (no server round trip); callers decide it behind a patch
-   */
-  open?: (input: OpenTaskInput) => Promise<{ deadline: Deadline | null }>;
-}
-
-export interface StageOutcome {
-  decision: string;
-  comment: string | null;
-  fields: Record<string, unknown>;
-  actor: ActorRef | null;
-  decidedAt: string;
-}
-
-interface OpenTask {
-  spec: StageSpec;
-  ref: TaskRef;
-  state: 'open' | 'paused';
-  pending: { input: DecisionInput; ticket: number } | null;
-  resubmission: { input: ResubmitInput; ticket: number } | null;
-  cancelled: string | null;
-  recalc: boolean;
-  deadline: Deadline | null;
-  /** the running SLA segment: its start and its length in working days */
-  segment: { start: string; days: number } | null;
-  remaining: number | null;
-  warned: boolean;
-  overdue: boolean;
-}
+export type { StageSpec, StageOutcome } from './stageSpec';
 
 function reject(type: string, message: string): never {
   throw ApplicationFailure.create({ type, message, nonRetryable: true });
@@ -119,6 +76,8 @@ export class HumanTasks {
   private settledTicket = 0;
   private settledCount = 0;
   private eventSeq = 0;
+  /** decisions taken and not written yet (writeDecisionWithNext): the next opening or flush() writes them */
+  private unwritten: CompleteTaskInput[] = [];
 
   constructor(private readonly snapshot: () => { status: string; stage: string }) {
     setHandler(
@@ -164,6 +123,7 @@ export class HumanTasks {
    * `condition()` itself would leave the clerk waiting until the deadline (lint forbids it outside this file).
    */
   async waitFor(pred: () => boolean, timeout?: Duration): Promise<boolean> {
+    await this.flush();
     this.settle();
     if (timeout === undefined) {
       await condition(pred);
@@ -174,6 +134,7 @@ export class HumanTasks {
 
   /** Before the workflow returns: every decision reports its result and every running handler finishes. */
   async finish(): Promise<void> {
+    await this.flush();
     this.settle();
     await condition(allHandlersFinished);
   }
@@ -183,8 +144,14 @@ export class HumanTasks {
    * publicity that is itself a wait). Waits go through waitFor(), which settles by itself.
    */
   settle(): void {
+    if (this.unwritten.length > 0) throw new Error('a decision would be reported before it is written: flush() first');
     this.settledTicket = this.processedTicket;
     this.settledCount++;
+  }
+
+  /** Writes the decisions left for the next opening (writeDecisionWithNext) when none follows. */
+  async flush(): Promise<void> {
+    for (const close of this.unwritten.splice(0)) await taskWrites().completeTask(close);
   }
 
   state(): SubjectState {
@@ -230,11 +197,13 @@ export class HumanTasks {
     };
     this.open.set(ref.taskId, t);
     const openedAt = nowIso();
+    const closes = this.unwritten.splice(0);
     const { deadline } = await (spec.open ?? taskWrites().openTask)({
       task: ref,
       at: openedAt,
       slaWorkingDays: spec.slaWorkingDays,
       eventKey: this.eventKey('open'),
+      ...(closes.length > 0 ? { closes } : {}),
     });
     this.setDeadline(t, deadline, openedAt, spec.slaWorkingDays);
     this.settle();
@@ -273,7 +242,7 @@ export class HumanTasks {
           this.settle();
           continue;
         }
-        await taskWrites().completeTask({
+        const close: CompleteTaskInput = {
           task: ref,
           at,
           actor: actorRef(input.actor),
@@ -281,7 +250,9 @@ export class HumanTasks {
           comment,
           fields: input.fields ?? {},
           eventKey: this.eventKey('decide'),
-        });
+        };
+        if (spec.writeDecisionWithNext) this.unwritten.push(close);
+        else await taskWrites().completeTask(close);
         this.open.delete(ref.taskId);
         this.decided.add(ref.taskId);
         this.processedTicket = Math.max(this.processedTicket, ticket);

@@ -112,6 +112,28 @@ test('certificate claim: a supplement and three approvals on the local decision 
   await save('certificateClaimWorkflow-paid-after-supplement-decision-path-local', c.handle);
 });
 
+test('certificate claim: a supplement and three approvals, each decision written with the next stage (after the decision-path-one-write patch)', async () => {
+  const c = await startCertificateClaim(env.client, tdb.db, taskQueue, { applicant: 'applicant2', level: 'intermediate' });
+  const decide = (k: string, u: string, decision: string, fields: Record<string, unknown> = {}, comment?: string) =>
+    decideClaimTask(tdb.db, c, k, u, { decision, fields, comment }, { open: true });
+  await decide('unit_verification', 'unit.jgjx', 'approve');
+  await decide('bureau_review', 'bureau1', 'request_supplement', {}, '请补充证书原件扫描件');
+  await env.sleep(2 * 24 * 3600_000);
+  await c.handle.executeUpdate(resubmitUpdate, { args: [{ taskId: c.taskId('bureau_review'), actor: await actor(tdb.db, 'applicant2'), comment: '已补充' }] });
+  await decide('bureau_review', 'bureau1', 'approve');
+  await decide('rereview', 'rereview.nxz', 'approve', { amountYuan: 2000 });
+  await untilClosed(c.handle);
+  await save('certificateClaimWorkflow-paid-after-supplement-decision-path-one-write', c.handle);
+});
+
+test('certificate claim: approved by the unit, rejected by the bureau (after the decision-path-one-write patch)', async () => {
+  const c = await startCertificateClaim(env.client, tdb.db, taskQueue, { applicant: 'applicant3', level: 'junior' });
+  await decideClaimTask(tdb.db, c, 'unit_verification', 'unit.jgjx', { decision: 'approve', fields: {} }, { open: true });
+  await decideClaimTask(tdb.db, c, 'bureau_review', 'bureau1', { decision: 'reject', comment: '证书取得时间不在申请期内', fields: {} }, { open: true });
+  await untilClosed(c.handle);
+  await save('certificateClaimWorkflow-rejected-by-bureau-decision-path-one-write', c.handle);
+});
+
 test('shortage talent: year 1, the release, year 2, clawback while waiting for year 3', async () => {
   const c = await startShortageClaim(env.client, tdb.db, taskQueue, { applicant: 'applicant1', employer: 'NX-E-LSXC' });
   const approve = async (prefix: string, amount: number) => {
@@ -172,6 +194,7 @@ test('shortage talent: three years paid, years 2 and 3 opened by the release (af
   expect(await untilClosed(c.handle)).toBe('COMPLETED');
   expect(await c.handle.result()).toMatchObject({ status: 'completed', paidYuan: 10000 });
   await save('shortageTalentClaimWorkflow-three-years-release-opens-locally', c.handle);
+  await save('shortageTalentClaimWorkflow-three-years-decision-path-one-write', c.handle);
 });
 
 test('shortage talent: year 1 paid on 12-03, the next 12-01 release opens year 2 (after the release-opens-whole-year patch)', async () => {
