@@ -9,8 +9,10 @@ export async function loadCalendar(
   fromYear: number,
   toYear: number,
 ): Promise<{ cal: CalendarData; versions: Map<number, { version: number; source: string }> }> {
-  const years = await db.selectFrom('calendar_year').selectAll().where('year', '>=', fromYear).where('year', '<=', toYear).execute();
-  const days = await db.selectFrom('calendar_day').selectAll().where('year', '>=', fromYear).where('year', '<=', toYear).execute();
+  const [years, days] = await Promise.all([
+    db.selectFrom('calendar_year').selectAll().where('year', '>=', fromYear).where('year', '<=', toYear).execute(),
+    db.selectFrom('calendar_day').selectAll().where('year', '>=', fromYear).where('year', '<=', toYear).execute(),
+  ]);
   const cal = makeCalendar({
     knownYears: years.map((y) => y.year),
     holidays: days.filter((d) => d.kind === 'holiday').map((d) => [d.date, d.name] as [string, string]),
