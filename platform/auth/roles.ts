@@ -16,3 +16,6 @@ export const ROLES = [
   'auditor',
 ] as const;
 export type Role = (typeof ROLES)[number];
+
+/** Who reads the statistical reports (统计报表): the reports API lets them in, the console shows them the menu. */
+export const REPORT_ROLES: readonly Role[] = ['bureau_reviewer', 'admin', 'auditor', 'committee_office'];

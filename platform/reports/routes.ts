@@ -7,14 +7,13 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { defineRoute } from '../http/route';
 import type { AppDeps } from '../http/deps';
-import type { Role } from '../auth/roles';
+import { REPORT_ROLES } from '../auth/roles';
 import { sendCsv } from './csv';
 import { CLAIMS_BY_STAGE_CSV, ClaimsByStage, claimsByStage } from './claimsByStage';
 import { OVERDUE_TASKS_CSV, OverdueRow, overdueTasks } from './overdueTasks';
 import { FUNDS_CSV, FundRow, fundReport } from './funds';
 import { SESSIONS_CSV, SessionRow, sessionOutcomes } from './sessions';
 
-const REPORT_ROLES: readonly Role[] = ['bureau_reviewer', 'admin', 'auditor', 'committee_office'];
 const Format = z.object({ format: z.enum(['json', 'csv']).default('json') });
 
 export function reportRoutes(deps: AppDeps): Router {

@@ -53,7 +53,7 @@ export function useAuth(): AuthState {
 }
 
 export const CLERK_ROLES = ['unit_verifier', 'bureau_reviewer', 'rereviewer', 'competent_dept', 'lower_committee', 'committee_office', 'hrss_approver'];
-export const REPORT_ROLES = ['bureau_reviewer', 'admin', 'auditor', 'committee_office'];
+export { REPORT_ROLES } from '../../platform/auth/roles';
 
 /** Where a user lands after logging in. */
 export function homeFor(user: User): string {
