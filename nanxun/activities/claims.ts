@@ -67,6 +67,16 @@ async function applyClaimStatus(trx: Transaction<Database>, input: ClaimStatusIn
 }
 
 export function createClaimActivities(db: Kysely<Database>) {
+  async function openStage(input: { status: ClaimStatusInput; open: OpenTaskInput }): Promise<{ deadline: Deadline | null }> {
+    const deadline = await openTaskDeadline(db, input.open);
+    await db.transaction().execute(async (trx) => {
+      await writeCarriedDecisions(trx, input.open);
+      await applyClaimStatus(trx, input.status);
+      await insertOpenedTask(trx, input.open, deadline);
+    });
+    return { deadline };
+  }
+
   return {
     /**
      * The claim workflow's first step: the claim as submitted becomes its row (idempotent). A duplicate that the
@@ -88,32 +98,18 @@ export function createClaimActivities(db: Kysely<Database>) {
     },
 
     /**
-     * A later year's round begins: the claim's status and instalment say so and the year's first task opens, in one
-     * transaction (one local activity in the workflow task that the yearly release started).
-     */
-    async openReleasedRound(input: { status: ClaimStatusInput; open: OpenTaskInput }): Promise<{ deadline: Deadline | null }> {
-      const deadline = await openTaskDeadline(db, input.open);
-      await db.transaction().execute(async (trx) => {
-        await applyClaimStatus(trx, input.status);
-        await insertOpenedTask(trx, input.open, deadline);
-      });
-      return { deadline };
-    },
-
-    /**
-     * A review stage begins (since the decision-path-one-write patch): the decision that ended the previous stage,
+     * A review stage begins: the decision that ended the previous stage (since the decision-path-one-write patch),
      * the claim's new status and the stage's task, in one transaction — the one local activity between a clerk's
      * decision and its answer.
      */
-    async openStage(input: { status: ClaimStatusInput; open: OpenTaskInput }): Promise<{ deadline: Deadline | null }> {
-      const deadline = await openTaskDeadline(db, input.open);
-      await db.transaction().execute(async (trx) => {
-        await writeCarriedDecisions(trx, input.open);
-        await applyClaimStatus(trx, input.status);
-        await insertOpenedTask(trx, input.open, deadline);
-      });
-      return { deadline };
-    },
+    openStage,
+
+    /**
+     * A later year's round begins: the claim's status and instalment say so and the year's first task opens, in one
+     * transaction (one local activity in the workflow task that the yearly release started). The same write as
+     * openStage (no decision comes before it), under the name recorded histories call.
+     */
+    openReleasedRound: openStage,
 
     /** The original payout activity (histories recorded before fund budgets replay against it). */
     async recordPayout(input: PayoutInput): Promise<{ payoutId: string; paidAt: string; alreadyPaid: boolean }> {

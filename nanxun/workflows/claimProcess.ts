@@ -161,7 +161,9 @@ export class ClaimProcess {
       // released rounds write the announcement and the opened task together, in one local activity
       const openWithAnnouncement = i === 0 && r.announce && !!r.openLocally;
       const openWithDecision = i > 0 && oneWrite;
-      if ((i > 0 || r.announce) && !openWithAnnouncement && !openWithDecision) await this.setStatus(s.kind, s.kind, undefined, instalment);
+      // the status and the opened task in one local activity (activity names as recorded histories call them)
+      const openWith = openWithAnnouncement ? claimsLocal.openReleasedRound : openWithDecision ? claimsLocal.openStage : null;
+      if ((i > 0 || r.announce) && !openWith) await this.setStatus(s.kind, s.kind, undefined, instalment);
       last = await this.tasks.run({
         key: `${r.keyPrefix}${s.kind}`,
         kind: s.kind,
@@ -172,10 +174,7 @@ export class ClaimProcess {
         subject: this.subject,
         check: check(s.kind),
         ...pauseHooks(s.kind),
-        ...(openWithAnnouncement
-          ? { open: (open) => claimsLocal.openReleasedRound({ status: this.statusChange(s.kind, s.kind, undefined, instalment), open }) }
-          : {}),
-        ...(openWithDecision ? { open: (open) => claimsLocal.openStage({ status: this.statusChange(s.kind, s.kind), open }) } : {}),
+        ...(openWith ? { open: (open) => openWith({ status: this.statusChange(s.kind, s.kind, undefined, instalment), open }) } : {}),
         // the next stage's opening writes this decision; any other way on writes it first (flush below)
         writeDecisionWithNext: oneWrite && i < stages.length - 1,
       });
