@@ -98,20 +98,8 @@ test('certificate claim paid within the fund budget (after the payout-within-bud
   await save('certificateClaimWorkflow-paid-within-budget', c.handle);
 });
 
-test('certificate claim: a supplement and three approvals on the local decision path (after the decision-path-local patch)', async () => {
-  const c = await startCertificateClaim(env.client, tdb.db, taskQueue, { applicant: 'applicant2', level: 'intermediate' });
-  const decide = (k: string, u: string, decision: string, fields: Record<string, unknown> = {}, comment?: string) =>
-    decideClaimTask(tdb.db, c, k, u, { decision, fields, comment });
-  await decide('unit_verification', 'unit.jgjx', 'approve');
-  await decide('bureau_review', 'bureau1', 'request_supplement', {}, '请补充证书原件扫描件');
-  await env.sleep(2 * 24 * 3600_000);
-  await c.handle.executeUpdate(resubmitUpdate, { args: [{ taskId: c.taskId('bureau_review'), actor: await actor(tdb.db, 'applicant2'), comment: '已补充' }] });
-  await decide('bureau_review', 'bureau1', 'approve');
-  await decide('rereview', 'rereview.nxz', 'approve', { amountYuan: 2000 });
-  await untilClosed(c.handle);
-  await save('certificateClaimWorkflow-paid-after-supplement-decision-path-local', c.handle);
-});
-
+// recorded as certificateClaimWorkflow-paid-after-supplement-decision-path-local before the decision-path-one-write
+// patch, as …-decision-path-one-write after it (the code records only the newest path)
 test('certificate claim: a supplement and three approvals, each decision written with the next stage (after the decision-path-one-write patch)', async () => {
   const c = await startCertificateClaim(env.client, tdb.db, taskQueue, { applicant: 'applicant2', level: 'intermediate' });
   const decide = (k: string, u: string, decision: string, fields: Record<string, unknown> = {}, comment?: string) =>
@@ -164,7 +152,7 @@ test('shortage talent: year 1, the release, year 2, clawback while waiting for y
   await save('clawbackWorkflow-during-wait', clawback);
 });
 
-test('shortage talent: three years paid, years 2 and 3 opened by the release (after the release-opens-locally patch)', async () => {
+test('shortage talent: three years paid, years 2 and 3 opened by the release (after the release-opens-locally and decision-path-one-write patches)', async () => {
   const c = await startShortageClaim(env.client, tdb.db, taskQueue, { applicant: 'applicant2', employer: 'NX-E-SLJS' });
   const approve = async (prefix: string, amount: number) => {
     for (const [k, u, f] of [
@@ -193,7 +181,7 @@ test('shortage talent: three years paid, years 2 and 3 opened by the release (af
   }
   expect(await untilClosed(c.handle)).toBe('COMPLETED');
   expect(await c.handle.result()).toMatchObject({ status: 'completed', paidYuan: 10000 });
-  await save('shortageTalentClaimWorkflow-three-years-release-opens-locally', c.handle);
+  // recorded as …-release-opens-locally before the decision-path-one-write patch
   await save('shortageTalentClaimWorkflow-three-years-decision-path-one-write', c.handle);
 });
 
