@@ -2,79 +2,21 @@
  * `npm start` as a person runs it: embedded Postgres, the Temporal dev server with its UI, worker and API;
  * a claim advances; Ctrl-C stops everything; the next start keeps the data and the running workflow.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { portInUse } from '../../runtime/temporalDevServer';
-import { freePort } from '../../tools/ports';
 import { Client, Connection } from '@temporalio/client';
 import { shanghaiDate, addDays } from '../../platform/calendar/workdays';
 import { uploadRequiredMaterials } from '../../platform/materials/httpClient';
+import { freeStartPorts, newDataDir, spawnNpmStart, stopNpmStart, waitHealthy, type NpmStart, type StartPorts } from '../helpers/npmStart';
 
 jest.setTimeout(240_000);
 
-const root = path.resolve(__dirname, '..', '..');
 let dataDir: string;
-let ports: { api: number; pg: number; temporal: number; ui: number };
-let child: ChildProcess | null = null;
-let output = '';
-
-function start(): ChildProcess {
-  output = '';
-  const c = spawn('npm', ['start'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      DATA_DIR: dataDir,
-      PORT: String(ports.api),
-      PG_PORT: String(ports.pg),
-      TEMPORAL_PORT: String(ports.temporal),
-      TEMPORAL_UI_PORT: String(ports.ui),
-      DATABASE_URL: '',
-      TEMPORAL_ADDRESS: '',
-      NODE_ENV: 'development',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  c.stdout!.on('data', (d) => (output += d));
-  c.stderr!.on('data', (d) => (output += d));
-  return c;
-}
-
-async function stop(c: ChildProcess): Promise<number | null> {
-  if (c.exitCode !== null || c.signalCode !== null) return c.exitCode;
-  const exited = new Promise<number | null>((resolve) => c.once('exit', (code) => resolve(code)));
-  // Ctrl-C reaches the whole foreground process group
-  process.kill(-c.pid!, 'SIGINT');
-  const timer = setTimeout(() => {
-    try {
-      process.kill(-c.pid!, 'SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }, 30_000);
-  const code = await exited;
-  clearTimeout(timer);
-  return code;
-}
+let ports: StartPorts;
+let running: NpmStart | null = null;
+const start = () => (running = spawnNpmStart(dataDir, ports));
 
 const base = () => `http://127.0.0.1:${ports.api}`;
-async function waitHealthy(timeoutMs: number): Promise<number> {
-  const t0 = Date.now();
-  for (;;) {
-    try {
-      const r = await fetch(`${base()}/healthz`);
-      if (r.status === 200) return Date.now() - t0;
-    } catch {
-      /* not up yet */
-    }
-    if (child && child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}; output:\n${output}`);
-    if (Date.now() - t0 > timeoutMs) throw new Error(`not healthy after ${timeoutMs} ms; output:\n${output}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
 async function api(method: string, p: string, token?: string, body?: unknown) {
   const r = await fetch(`${base()}${p}`, {
     method,
@@ -86,25 +28,24 @@ async function api(method: string, p: string, token?: string, body?: unknown) {
 const login = async (u: string) => (await api('POST', '/api/v1/auth/login', undefined, { username: u, password: 'demo' })).body.token as string;
 
 beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zj-e2e-'));
-  fs.chmodSync(dataDir, 0o755);
-  const [api, pg, temporal, ui] = [await freePort(), await freePort(), await freePort(), await freePort()];
-  ports = { api, pg, temporal, ui };
+  dataDir = newDataDir('zj-e2e-');
+  ports = await freeStartPorts();
 });
 
 afterAll(async () => {
-  if (child) await stop(child);
+  if (running) await stopNpmStart(running.child);
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 test('npm start serves a healthy system, and a second start keeps the data and the running workflows', async () => {
-  child = start();
-  const ms = await waitHealthy(90_000);
+  const first = start();
+  const ms = await waitHealthy(base(), first, 90_000);
   expect(ms).toBeLessThan(90_000);
-  for (const where of [`localhost:${ports.api}/api/v1`, `127.0.0.1:${ports.ui}`, 'Temporal Web UI', 'PostgreSQL', dataDir]) expect(output).toContain(where);
+  for (const where of [`localhost:${ports.api}/api/v1`, `127.0.0.1:${ports.ui}`, 'Temporal Web UI', 'PostgreSQL', dataDir])
+    expect(first.output()).toContain(where);
   expect((await fetch(`http://127.0.0.1:${ports.ui}/`)).status).toBe(200);
   // the yearly instalment release Schedule exists (and shows in the Temporal UI)
-  expect(output).toContain('nanxun-instalment-release-yearly');
+  expect(first.output()).toContain('nanxun-instalment-release-yearly');
   const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
   const schedule = await new Client({ connection }).schedule.getHandle('nanxun-instalment-release-yearly').describe();
   expect(schedule.action).toMatchObject({ workflowType: 'instalmentReleaseWorkflow' });
@@ -124,15 +65,14 @@ test('npm start serves a healthy system, and a second start keeps the data and t
   const t = tasks.body.find((x: any) => x.subject.id === created.body.id);
   expect((await api('POST', `/api/v1/tasks/${encodeURIComponent(t.id)}/decision`, unit, { decision: 'approve' })).body.subject.status).toBe('bureau_review');
 
-  await stop(child);
-  child = null;
-  expect(output).toContain('[start] stopped.');
+  await stopNpmStart(first.child);
+  expect(first.output()).toContain('[start] stopped.');
   expect(await portInUse(ports.api)).toBe(false);
   expect(await portInUse(ports.pg)).toBe(false);
 
-  child = start();
-  await waitHealthy(90_000);
-  expect(output).not.toContain('demo accounts created');
+  const second = start();
+  await waitHealthy(base(), second, 90_000);
+  expect(second.output()).not.toContain('demo accounts created');
   const bureau = await login('bureau1');
   const claim = await api('GET', `/api/v1/nanxun/claims/${created.body.id}`, bureau);
   expect(claim.body.status).toBe('bureau_review');
