@@ -17,6 +17,7 @@ import { makeIdNumber } from '../../platform/identity/idNumber';
 import { freePort } from '../../tools/ports';
 import { certificateClaimBody } from '../security/world';
 import { withClaimMaterials } from '../helpers/materials';
+import { pool } from '../../tools/bench/pool';
 
 jest.setTimeout(420_000);
 const CLAIMS = Number(process.env.CRASH_CLAIMS ?? 240);
@@ -50,18 +51,6 @@ afterAll(async () => {
   await env?.teardown();
   await tdb?.drop();
 });
-
-async function pool<T>(items: T[], n: number, fn: (t: T, i: number) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: n }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        await fn(items[i]!, i);
-      }
-    }),
-  );
-}
 
 test(`SIGKILL the worker with ${CLAIMS} claims in flight: every claim ends where it should, each payout once`, async () => {
   const first = await startWorkerProcess(await freePort());
