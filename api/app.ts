@@ -6,6 +6,7 @@ import { titleSupplementRoutes } from '../titleReview/routes/supplement';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
+import { requestForLog } from '../platform/http/logRedaction';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
@@ -81,9 +82,9 @@ export function createApp(given: AppDeps): Express {
       },
       // never log credentials or bodies (passwords, ID numbers)
       serializers: {
-        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.replace(/(idLast6|q)=[^&]*/g, '$1=***') }),
+        req: requestForLog,
       },
-      redact: ['req.headers.authorization', 'req.headers.cookie'],
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'req.query.access_token', 'req.headers["x-codec-token"]'],
       // routes that act on a workflow put its id in res.locals, so the request line names it
       customProps: (_req, res) => {
         const workflowId = (res as unknown as { locals?: { workflowId?: string } }).locals?.workflowId;

@@ -24,6 +24,7 @@ import { createDb } from '../db/connection';
 import { createApp } from '../api/app';
 import { createTokenIssuer } from '../platform/auth/authenticate';
 import { createSessionStore } from '../platform/auth/sessions';
+import { dataConverter } from '../platform/crypto/payloadCodec';
 
 const STARTUP_WAIT_MS = 60_000;
 const DRAIN_MS = 10_000;
@@ -59,7 +60,7 @@ async function main(): Promise<number> {
     if (seeded.demoAccountsCreated) log.info({ created: seeded.demoAccountsCreated }, 'demo accounts created (password "demo")');
     if (stop.stopping) return 0;
 
-    const temporal = new Client({ connection, namespace: cfg.namespace });
+    const temporal = new Client({ connection, namespace: cfg.namespace, dataConverter: dataConverter() });
     // sessions: a logout or account change made through any API process is seen here at once (LISTEN)
     const sessions = createSessionStore(db);
     stopListening = await sessions.listenForChanges(databaseUrl, log);

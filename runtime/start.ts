@@ -21,6 +21,7 @@ import { createApp } from '../api/app';
 import { createTokenIssuer } from '../platform/auth/authenticate';
 import { createSessionStore } from '../platform/auth/sessions';
 import { ensureConsoleBuilt } from '../tools/buildWeb';
+import { dataConverter } from '../platform/crypto/payloadCodec';
 
 async function main() {
   const cfg = readConfig();
@@ -51,7 +52,7 @@ async function main() {
   const smsDispatcher = sms ? startSmsDispatcher(services.db, sms, log) : null;
 
   const connection = await Connection.connect({ address: services.temporalAddress });
-  const temporal = new Client({ connection, namespace: cfg.namespace });
+  const temporal = new Client({ connection, namespace: cfg.namespace, dataConverter: dataConverter() });
   const releaseDate = releaseDateFromEnv();
   await ensureInstalmentReleaseSchedule(temporal, { taskQueue: cfg.taskQueue, ...releaseDate });
   const sessions = createSessionStore(services.db);

@@ -27,6 +27,7 @@ import { checkedConfig, exitWith, handleStopSignals, runUntilStopped } from './p
 import { createDb } from '../db/connection';
 import { smsSenderFromEnv } from '../platform/notifications/sms';
 import { startSmsDispatcher } from '../platform/notifications/dispatcher';
+import { dataConverter } from '../platform/crypto/payloadCodec';
 
 const STARTUP_WAIT_MS = 60_000;
 
@@ -85,7 +86,11 @@ async function main(): Promise<number> {
     const stopDispatcher = () => dispatcher?.stop();
     running.then(stopDispatcher, stopDispatcher).catch(() => undefined);
     // the yearly instalment release Schedule, created (or brought up to date) idempotently
-    const scheduleClient = new Client({ connection: await Connection.connect({ address: temporalAddress }), namespace: cfg.namespace });
+    const scheduleClient = new Client({
+      connection: await Connection.connect({ address: temporalAddress }),
+      namespace: cfg.namespace,
+      dataConverter: dataConverter(),
+    });
     log.info(
       {
         schedule: INSTALMENT_RELEASE_SCHEDULE_ID,

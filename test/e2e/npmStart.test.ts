@@ -8,6 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { shanghaiDate, addDays } from '../../platform/calendar/workdays';
 import { uploadRequiredMaterials } from '../../platform/materials/httpClient';
 import { freeStartPorts, newDataDir, spawnNpmStart, stopNpmStart, waitHealthy, type NpmStart, type StartPorts } from '../helpers/npmStart';
+import { dataConverter } from '../../platform/crypto/payloadCodec';
 
 jest.setTimeout(240_000);
 
@@ -47,7 +48,7 @@ test('npm start serves a healthy system, and a second start keeps the data and t
   // the yearly instalment release Schedule exists (and shows in the Temporal UI)
   expect(first.output()).toContain('nanxun-instalment-release-yearly');
   const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
-  const schedule = await new Client({ connection }).schedule.getHandle('nanxun-instalment-release-yearly').describe();
+  const schedule = await new Client({ connection, dataConverter: dataConverter() }).schedule.getHandle('nanxun-instalment-release-yearly').describe();
   expect(schedule.action).toMatchObject({ workflowType: 'instalmentReleaseWorkflow' });
   await connection.close();
 
