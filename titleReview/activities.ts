@@ -12,6 +12,7 @@ import { insertTimeline, SYSTEM_ACTOR } from '../platform/timeline/timeline';
 import { loadCalendar } from '../platform/calendar/calendarTable';
 import { endOfShanghaiDay, shanghaiDate, workingDaysBetween } from '../platform/calendar/workdays';
 import { latestApprovalDay, type TitleCategory } from './rules';
+import { personRef } from '../platform/identity/personRef';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -208,7 +209,7 @@ export function createZhejiangActivities(db: Kysely<Database>) {
         id: r.id,
         applicationNo: r.application_no,
         name: r.applicant_name,
-        idNumber: r.applicant_id_number,
+        idNumber: personRef(r.applicant_id_number), // a reference, never the number (personRef.ts)
         category: r.category as TitleCategory,
         channel: r.channel,
         employerOrgCode: r.employer_org_code,

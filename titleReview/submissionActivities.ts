@@ -5,6 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { DuplicateApplicationError, recordOpenedSession, recordSubmittedApplication, type OpenedSession, type SubmittedApplication } from './repository';
+import { unsealFromWorkflow } from '../platform/identity/personRef';
 
 export function createTitleSubmissionActivities(db: Kysely<Database>) {
   return {
@@ -13,7 +14,11 @@ export function createTitleSubmissionActivities(db: Kysely<Database>) {
     },
     async zjRecordApplication(application: SubmittedApplication): Promise<{ recorded: true } | { duplicate: string }> {
       try {
-        await recordSubmittedApplication(db, application);
+        await recordSubmittedApplication(db, {
+          ...application,
+          applicantIdNumber: unsealFromWorkflow(application.applicantIdNumber),
+          applicantPhone: unsealFromWorkflow(application.applicantPhone),
+        });
         return { recorded: true };
       } catch (err) {
         if (err instanceof DuplicateApplicationError) return { duplicate: err.message };

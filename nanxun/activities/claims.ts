@@ -8,6 +8,7 @@ import type { Database } from '../../db/schema';
 import { insertTimeline, SYSTEM_ACTOR } from '../../platform/timeline/timeline';
 import { insertPayout, updateInstalment, type PayoutInput } from './payouts';
 import { DuplicateClaimError, recordSubmittedClaim, type SubmittedClaim } from '../claimRepository';
+import { unsealFromWorkflow } from '../../platform/identity/personRef';
 
 export interface ClaimStatusInput {
   claimId: string;
@@ -84,7 +85,11 @@ export function createClaimActivities(db: Kysely<Database>) {
      */
     async recordSubmittedClaim(claim: SubmittedClaim): Promise<{ recorded: true } | { duplicate: string }> {
       try {
-        await recordSubmittedClaim(db, claim);
+        await recordSubmittedClaim(db, {
+          ...claim,
+          applicantIdNumber: unsealFromWorkflow(claim.applicantIdNumber),
+          applicantPhone: unsealFromWorkflow(claim.applicantPhone),
+        });
         return { recorded: true };
       } catch (err) {
         if (err instanceof DuplicateClaimError) return { duplicate: err.message };

@@ -27,6 +27,8 @@ import { recomputesOnCalendarChange } from './deadlineMoves';
 import {
   calendarChangedSignal,
   decideUpdate,
+  isPersonReference,
+  isSubjectPerson,
   resubmitUpdate,
   settledStateUpdate,
   UpdateRejection,
@@ -337,7 +339,7 @@ export class HumanTasks {
     if (!a.roles.includes(t.spec.role) || a.orgCode !== t.spec.orgCode) {
       reject(UpdateRejection.NOT_YOUR_TASK, `this task belongs to ${t.spec.orgCode} (${t.spec.role})`);
     }
-    if (a.idNumber && a.idNumber === t.spec.subject.personId) {
+    if (isSubjectPerson(a, t.spec.subject.personId)) {
       reject(UpdateRejection.NOT_YOUR_TASK, 'a clerk never decides a task about their own application');
     }
     if (input.decision === 'request_supplement' && t.spec.allowSupplement === false) {
@@ -351,7 +353,10 @@ export class HumanTasks {
     const t = this.open.get(workflowTaskId(input.taskId));
     if (!t) reject(UpdateRejection.TASK_NOT_FOUND, 'no such task waiting for materials');
     if (t.state !== 'paused' || t.resubmission) reject(UpdateRejection.TASK_NOT_PAUSED, 'this task is not waiting for materials');
-    if (!input.actor.idNumber || input.actor.idNumber !== t.spec.subject.personId) {
+    // a workflow started before person references holds the applicant's ID number, which Updates no longer carry:
+    // there the API's own check (the claim's or application's applicant) is the one that applies
+    const legacySubject = !!t.spec.subject.personId && !isPersonReference(t.spec.subject.personId);
+    if (!legacySubject && !isSubjectPerson(input.actor, t.spec.subject.personId)) {
       reject(UpdateRejection.NOT_YOUR_TASK, 'only the applicant can supply the materials');
     }
   }
