@@ -25,12 +25,14 @@ import { createApp } from '../api/app';
 import { createTokenIssuer } from '../platform/auth/authenticate';
 import { createSessionStore } from '../platform/auth/sessions';
 import { dataConverter } from '../platform/crypto/payloadCodec';
+import { OWNER_ONLY_UMASK } from './dataDir';
 
 const STARTUP_WAIT_MS = 60_000;
 const DRAIN_MS = 10_000;
 
 async function main(): Promise<number> {
   const cfg = readConfig();
+  process.umask(OWNER_ONLY_UMASK); // whatever it writes (logs, a generated key file) is its owner's only
   const log = createLogger({ level: cfg.logLevel, name: 'zj-approvals-api' });
   const secret = checkedConfig(log, () => {
     requireEnv(['DATABASE_URL', 'TEMPORAL_ADDRESS'], 'api');

@@ -39,12 +39,12 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
   });
   if (!fs.existsSync(path.join(databaseDir, 'PG_VERSION'))) {
     fs.mkdirSync(path.dirname(databaseDir), { recursive: true });
-    // the unprivileged postgres user must be able to reach the data directory: read and search bits are added to
-    // its parent, none taken away (a parent such as /tmp keeps its 1777, which postgres needs for its socket)
+    // the unprivileged postgres user must be able to reach the data directory: the search bit is added to its
+    // parent (never read: runtime/dataDir.ts), none taken away (a parent such as /tmp keeps its 1777)
     if (isRoot) {
       const parent = path.dirname(databaseDir);
       const mode = fs.statSync(parent).mode & 0o7777;
-      if ((mode & 0o055) !== 0o055) fs.chmodSync(parent, mode | 0o055);
+      if ((mode & 0o011) !== 0o011) fs.chmodSync(parent, mode | 0o011);
     }
     await pg.initialise().catch(failed('initdb'));
   }

@@ -22,9 +22,12 @@ import { createTokenIssuer } from '../platform/auth/authenticate';
 import { createSessionStore } from '../platform/auth/sessions';
 import { ensureConsoleBuilt } from '../tools/buildWeb';
 import { dataConverter } from '../platform/crypto/payloadCodec';
+import { protectDataDir } from './dataDir';
 
 async function main() {
   const cfg = readConfig();
+  // owner-only files under .data (SQLite, logs, keys, Postgres), also for every child process started below
+  protectDataDir(cfg.dataDir);
   const say = (m: string) => console.log(`[start] ${m}`);
   const logFile = path.join(cfg.dataDir, 'logs', 'app.log');
   const log = createLogger({ level: cfg.logLevel, file: logFile, name: 'zj-approvals' });

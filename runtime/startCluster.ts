@@ -24,6 +24,7 @@ import { portsFrom } from '../tools/temporalServerProcess';
 import { TEMPORAL_SERVER_VERSION } from '../tools/temporalServer';
 import { ensureConsoleBuilt } from '../tools/buildWeb';
 import { startCluster, stopLeftoverClusterProcesses } from './cluster';
+import { protectDataDir } from './dataDir';
 
 function int(name: string, dflt: number, min = 1, max = 65535): number {
   const v = process.env[name];
@@ -37,6 +38,9 @@ async function main() {
   const say = (m: string) => console.log(`[cluster] ${m}`);
   const cfg = readConfig();
   const dataDir = path.resolve(process.env.CLUSTER_DATA_DIR ?? path.join(cfg.dataDir, 'cluster'));
+  // owner-only files under the data folders, also for every child process (runtime/dataDir.ts)
+  if (!process.env.CLUSTER_DATA_DIR) protectDataDir(cfg.dataDir);
+  protectDataDir(dataDir);
   const pgPort = int('CLUSTER_PG_PORT', 5533);
   const temporalPorts = portsFrom(int('CLUSTER_TEMPORAL_PORT', 7333, 1, 65525));
   const workers = int('CLUSTER_WORKERS', 2, 1, 16);

@@ -16,7 +16,8 @@ export function testApp(db: Kysely<Database>, temporal: Client, taskQueue: strin
   return createApp({
     db,
     temporal: new Client({
-      connection: temporal.connection, namespace: temporal.options.namespace,
+      connection: temporal.connection,
+      namespace: temporal.options.namespace,
       ...(opts.plainPayloads ? {} : { dataConverter: dataConverter() }),
     }),
     tokens: createTokenIssuer('test-secret-for-jest-only-0123456789'),

@@ -183,7 +183,8 @@ export function titleSessionRoutes(deps: AppDeps): Router {
     '/api/v1/zhejiang/sessions/:id/meeting-date',
     'Move the meeting date (the approval must still come 10 working days before it)',
     z.object({ meetingDate: DateString, reason: Reason }).strict(),
-    (s, actor, b) => sessionCall(s, (h) => h.executeUpdate(moveMeetingUpdate, { args: [{ actor: workflowActor(actor), meetingDate: b.meetingDate, reason: b.reason }] })),
+    (s, actor, b) =>
+      sessionCall(s, (h) => h.executeUpdate(moveMeetingUpdate, { args: [{ actor: workflowActor(actor), meetingDate: b.meetingDate, reason: b.reason }] })),
     ['SESSION_STATE', 'MEETING_TOO_SOON'],
   );
 
@@ -199,7 +200,10 @@ export function titleSessionRoutes(deps: AppDeps): Router {
     '/api/v1/zhejiang/sessions/:id/interviews',
     'Record the interview defence (面试答辩) of a professor-level applicant; the ballot opens when all are recorded',
     z.object({ applicationId: z.string().min(1).max(100), summary: Reason }).strict(),
-    (s, actor, b) => sessionCall(s, (h) => h.executeUpdate(recordInterviewUpdate, { args: [{ actor: workflowActor(actor), applicationId: b.applicationId, summary: b.summary }] })),
+    (s, actor, b) =>
+      sessionCall(s, (h) =>
+        h.executeUpdate(recordInterviewUpdate, { args: [{ actor: workflowActor(actor), applicationId: b.applicationId, summary: b.summary }] }),
+      ),
     ['SESSION_STATE'],
   );
 

@@ -67,7 +67,11 @@ async function main() {
         return out;
       },
     };
-    const client = new Client({ connection: await Connection.connect({ address: dev.address }), interceptors: { workflow: [timing] }, dataConverter: dataConverter() });
+    const client = new Client({
+      connection: await Connection.connect({ address: dev.address }),
+      interceptors: { workflow: [timing] },
+      dataConverter: dataConverter(),
+    });
     const plain = new Client({ connection: client.connection, dataConverter: dataConverter() });
     const { noopMs } = await measureCeiling({ nc, client: plain, n: 20, warm: 5, concurrency: 4, noopUpdates: N });
 
