@@ -44,6 +44,7 @@ import { accountAdminRoutes } from '../platform/admin/routes';
 import { expertAccountRoutes } from '../titleReview/expertAccounts';
 import { materialRoutes } from '../platform/materials/routes';
 import { ratingRoutes } from '../platform/ratings/routes';
+import { codecRoutes, codecSessionRoutes } from '../platform/codec/routes';
 
 async function within<T>(ms: number, p: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -97,6 +98,8 @@ export function createApp(given: AppDeps): Express {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
+  // the codec endpoint: its own body limit, CORS for the Temporal Web UI and its own admin check (cookie or bearer)
+  app.use(codecRoutes(deps));
   app.use(express.json({ limit: '100kb', verify: refuseDeepJson }));
   app.use(authenticate(deps.tokens, deps.sessions));
   // PostgreSQL text cannot hold NUL: refuse it at the door (otherwise a decision comment with one would be a
@@ -153,6 +156,7 @@ export function createApp(given: AppDeps): Express {
   app.use(notificationRoutes(deps));
   app.use(applicationPeriodRoutes(deps));
   app.use(titleSupplementRoutes(deps));
+  app.use(codecSessionRoutes(deps));
 
   const openapi = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

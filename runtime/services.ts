@@ -55,6 +55,8 @@ export async function startServices(cfg: RuntimeConfig, say: (m: string) => void
         port: cfg.temporalPort,
         uiPort: cfg.temporalUiPort,
         namespace: cfg.namespace,
+        // the UI shows payloads decoded by the API's codec endpoint to an admin (docs/security.md)
+        uiCodecEndpoint: codecEndpoint(cfg),
         log: (m) => say(`  ${m}`),
       });
       stops.push(t.stop);
@@ -104,4 +106,21 @@ export function jwtSecret(cfg: RuntimeConfig): string {
     fs.writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
   }
   return fs.readFileSync(file, 'utf8').trim();
+}
+
+/**
+ * Where the Web UI of `npm start` decodes payloads: the API's codec endpoint, on `localhost` like the console and
+ * the UI, so the admin's codec cookie (SameSite=Strict) reaches it from the UI's page.
+ */
+export function codecEndpoint(cfg: RuntimeConfig): string {
+  return `http://localhost:${cfg.apiPort}/api/v1/codec`;
+}
+
+/** The Web UI's origins the codec endpoint answers (CORS): `npm start`'s UI, plus CODEC_CORS_ORIGINS. */
+export function codecOrigins(cfg: RuntimeConfig): string[] {
+  const extra = (process.env.CODEC_CORS_ORIGINS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return [`http://localhost:${cfg.temporalUiPort}`, `http://127.0.0.1:${cfg.temporalUiPort}`, ...extra];
 }
