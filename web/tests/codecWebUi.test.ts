@@ -69,7 +69,7 @@ test('the Web UI shows an admin the decoded payloads through the codec endpoint;
   // the input card shows the decoded input: its fields, the applicant as a reference (never the ID number)
   await page.getByText('"amountYuan"').first().waitFor({ timeout: 120_000 });
   expect(await page.getByText('"employerOrgCode"').count()).toBeGreaterThan(0);
-  expect(await page.locator('body').innerText()).not.toMatch(/"applicantIdNumber":\s*"\d{17}[\dX]"/);
+  expect(await page.locator('body').textContent()).not.toMatch(/"applicantIdNumber":\s*"\d{17}[\dX]"/);
   await screenshot(page, 'codec-01-admin-sees-decoded', { a11y: false });
 
   // a browser without the admin's cookie: the same page, no decoded input
