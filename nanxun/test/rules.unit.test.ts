@@ -18,10 +18,9 @@ import {
   releaseDueBy,
   SHORTAGE_INSTALMENTS_YUAN,
   shortageIneligibility,
-  WARN_WORKING_DAYS_LEFT,
 } from '../rules';
 import { officialCalendar } from '../../platform/calendar/calendarSource';
-import { addDays, formatShanghai, workingDayDeadline } from '../../platform/calendar/workdays';
+import { addDays, formatShanghai, WARN_WORKING_DAYS_LEFT, workingDayDeadline } from '../../platform/calendar/workdays';
 
 describe('amounts (激励内容第1、4、5项)', () => {
   test('certificate reward: 初级 1000, 中级 2000, 高级 3000 yuan, whole yuan', () => {
