@@ -10,7 +10,18 @@ type ClaimFacts = Pick<
   Claim,
   'id' | 'application_no' | 'kind' | 'status' | 'stage' | 'applicant_name' | 'applicant_user_id' | 'applicant_id_number' | 'submitted_at' | 'closed_at'
 >;
-const FACTS = ['id', 'application_no', 'kind', 'status', 'stage', 'applicant_name', 'applicant_user_id', 'applicant_id_number', 'submitted_at', 'closed_at'] as const;
+const FACTS = [
+  'id',
+  'application_no',
+  'kind',
+  'status',
+  'stage',
+  'applicant_name',
+  'applicant_user_id',
+  'applicant_id_number',
+  'submitted_at',
+  'closed_at',
+] as const;
 
 function facts(c: ClaimFacts): SubjectFacts {
   return {
@@ -36,13 +47,29 @@ export const claimSubjects: SubjectProvider = {
   type: CLAIM_SUBJECT,
   async find(db: Db, ids) {
     if (!ids.length) return [];
-    return (await db.selectFrom('claim').select(FACTS).where('id', 'in', [...ids]).execute()).map(facts);
+    return (
+      await db
+        .selectFrom('claim')
+        .select(FACTS)
+        .where('id', 'in', [...ids])
+        .execute()
+    ).map(facts);
   },
   async findByReference(db: Db, reference) {
     const c = await db.selectFrom('claim').select(FACTS).where('application_no', '=', reference).executeTakeFirst();
     return c && facts(c);
   },
   requiredMaterials: claimMaterialKinds,
+  async countByApplicants(db: Db, userIds) {
+    if (!userIds.length) return new Map();
+    const rows = await db
+      .selectFrom('claim')
+      .select(['applicant_user_id', (eb) => eb.fn.countAll<string>().as('n')])
+      .where('applicant_user_id', 'in', [...userIds])
+      .groupBy('applicant_user_id')
+      .execute();
+    return new Map(rows.map((r) => [r.applicant_user_id!, Number(r.n)]));
+  },
   idsByApplicantName: (db: Db, like) => db.selectFrom('claim').select('id').where('applicant_name', 'like', like) as never,
   async taskSummary(db: Db, t, _viewer, viewerDecides) {
     const c = await db.selectFrom('claim').selectAll().where('id', '=', t.subject_id).executeTakeFirst();

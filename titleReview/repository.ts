@@ -120,3 +120,30 @@ export async function insertExpert(db: Kysely<Database>, e: Insertable<ZjExpertT
     throw err;
   }
 }
+
+export function findExpert(db: Kysely<Database>, expertId: string) {
+  return db.selectFrom('zj_expert').selectAll().where('id', '=', expertId).executeTakeFirst();
+}
+
+/** Links the expert to their new login; false if the expert has one already. */
+export async function linkExpertAccount(exec: Kysely<Database>, expertId: string, userId: number): Promise<boolean> {
+  const r = await exec.updateTable('zj_expert').set({ user_id: userId }).where('id', '=', expertId).where('user_id', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** An employer's title-review routing (zj_unit), inserted or replaced. */
+export async function upsertUnitRouting(
+  trx: Kysely<Database>,
+  rows: readonly { orgCode: string; competentOrgCode: string; lowerCommitteeOrgCode: string }[],
+): Promise<void> {
+  await trx
+    .insertInto('zj_unit')
+    .values(rows.map((r) => ({ org_code: r.orgCode, competent_org_code: r.competentOrgCode, lower_committee_org_code: r.lowerCommitteeOrgCode })))
+    .onConflict((oc) =>
+      oc.column('org_code').doUpdateSet((eb) => ({
+        competent_org_code: eb.ref('excluded.competent_org_code'),
+        lower_committee_org_code: eb.ref('excluded.lower_committee_org_code'),
+      })),
+    )
+    .execute();
+}

@@ -7,7 +7,18 @@ import { titleSubjectSummary } from './summary';
 export const APPLICATION_SUBJECT = 'title_application';
 export const SESSION_SUBJECT = 'title_session';
 
-const FACTS = ['id', 'application_no', 'level', 'status', 'stage', 'applicant_name', 'applicant_user_id', 'applicant_id_number', 'submitted_at', 'closed_at'] as const;
+const FACTS = [
+  'id',
+  'application_no',
+  'level',
+  'status',
+  'stage',
+  'applicant_name',
+  'applicant_user_id',
+  'applicant_id_number',
+  'submitted_at',
+  'closed_at',
+] as const;
 type ApplicationFacts = Pick<ZjApplication, (typeof FACTS)[number]>;
 
 function facts(a: ApplicationFacts): SubjectFacts {
@@ -32,13 +43,29 @@ export const applicationSubjects: SubjectProvider = {
   type: APPLICATION_SUBJECT,
   async find(db: Db, ids) {
     if (!ids.length) return [];
-    return (await db.selectFrom('zj_application').select(FACTS).where('id', 'in', [...ids]).execute()).map(facts);
+    return (
+      await db
+        .selectFrom('zj_application')
+        .select(FACTS)
+        .where('id', 'in', [...ids])
+        .execute()
+    ).map(facts);
   },
   async findByReference(db: Db, reference) {
     const a = await db.selectFrom('zj_application').select(FACTS).where('application_no', '=', reference).executeTakeFirst();
     return a && facts(a);
   },
   requiredMaterials: applicationMaterialKinds,
+  async countByApplicants(db: Db, userIds) {
+    if (!userIds.length) return new Map();
+    const rows = await db
+      .selectFrom('zj_application')
+      .select(['applicant_user_id', (eb) => eb.fn.countAll<string>().as('n')])
+      .where('applicant_user_id', 'in', [...userIds])
+      .groupBy('applicant_user_id')
+      .execute();
+    return new Map(rows.map((r) => [r.applicant_user_id!, Number(r.n)]));
+  },
   idsByApplicantName: (db: Db, like) => db.selectFrom('zj_application').select('id').where('applicant_name', 'like', like) as never,
   taskSummary: (db: Db, t, viewer) => titleSubjectSummary(db, t, viewer),
   /** the experts of the committee of the application's session read its materials */

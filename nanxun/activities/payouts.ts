@@ -6,7 +6,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema';
 import { insertTimeline, SYSTEM_ACTOR } from '../../platform/timeline/timeline';
 import { shanghaiDate } from '../../platform/calendar/workdays';
-import { notifyPaid } from '../../platform/notifications/outbox';
+import { notifyPaid } from '../notifications';
 
 /** The update of one instalment of a claim (the rows are keyed by claim and year). */
 export function updateInstalment(db: Kysely<Database> | Transaction<Database>, claimId: string, yearNo: number) {

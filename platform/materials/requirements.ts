@@ -30,7 +30,6 @@ export const MATERIAL_KIND_LABELS: Record<MaterialKind, string> = {
   other: '其他材料',
 };
 
-
 /** The required kinds not among `present`, in the order the form lists them. */
 export function missingKinds(required: readonly string[], present: readonly string[]): string[] {
   const have = new Set(present);

@@ -27,8 +27,11 @@ import { canDecide } from './access';
 /** An inbox row: the task, the applicant's name and what is applied for (fields added to the Task contract). */
 const InboxTask = TaskView.extend({
   applicantName: z.string().nullable().describe("the applicant's name"),
-  subjectKind: z.string().nullable().describe("what is applied for: a claim's kind (certificate, shortage_talent, high_level), title_application, or another domain's kind"),
-  titleLevel: z.string().nullable().describe("the level applied for, where the subject has one (a title application: senior, professor)"),
+  subjectKind: z
+    .string()
+    .nullable()
+    .describe("what is applied for: a claim's kind (certificate, shortage_talent, high_level), title_application, or another domain's kind"),
+  titleLevel: z.string().nullable().describe('the level applied for, where the subject has one (a title application: senior, professor)'),
 });
 
 export function taskRoutes(deps: AppDeps): Router {
@@ -121,7 +124,8 @@ export function taskRoutes(deps: AppDeps): Router {
       const provider = subjectProvider(t.subject_type);
       const subjectSummary = (await provider?.taskSummary?.(db, t, viewer, canDecide(viewer, t))) ?? null;
       // materials belong to subjects with an applicant (claims, applications), not to a session
-      const materials = provider?.find && (await canReadSubject(db, viewer, t.subject_type, t.subject_id)) ? await listMaterials(db, t.subject_type, t.subject_id) : [];
+      const materials =
+        provider?.find && (await canReadSubject(db, viewer, t.subject_type, t.subject_id)) ? await listMaterials(db, t.subject_type, t.subject_id) : [];
       return { ...taskView(t, await currentCalendar()), subjectSummary, materials };
     },
   });

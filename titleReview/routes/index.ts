@@ -7,12 +7,23 @@ import { titleBallotRoutes } from './ballots';
 import { titleExpertRoutes } from './experts';
 import { titleApplicationRoutes } from './applications';
 import { titleSupplementRoutes } from './supplement';
+import { titleCertificateRoutes } from './certificates';
 import { expertAccountRoutes } from '../expertAccounts';
 
 export { canSeeApplication } from './shared';
 
 export function titleReviewRoutes(deps: RouterDeps): Router {
   const router = Router();
-  for (const routes of [titleSessionRoutes, titleCommitteeRoutes, titleBallotRoutes, titleExpertRoutes, titleApplicationRoutes, titleSupplementRoutes, expertAccountRoutes]) router.use(routes(deps));
+  for (const routes of [
+    titleSessionRoutes,
+    titleCommitteeRoutes,
+    titleBallotRoutes,
+    titleExpertRoutes,
+    titleApplicationRoutes,
+    titleSupplementRoutes,
+    expertAccountRoutes,
+    titleCertificateRoutes,
+  ])
+    router.use(routes(deps));
   return router;
 }
