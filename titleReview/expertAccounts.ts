@@ -14,7 +14,7 @@ import { hashPassword } from '../platform/auth/passwords';
 import { recordAudit } from '../platform/admin/audit';
 import { insertStaffUser } from '../platform/admin/repository';
 import { oneTimePassword, uniqueViolation, type AdminContext } from '../platform/admin/useCases';
-import { findExpert, linkExpertAccount } from './repository';
+import { findExpert, linkExpertToUser } from './repositories/experts';
 import { adminUserView } from '../platform/admin/routes';
 import { UserWithPassword } from '../platform/admin/views';
 
@@ -73,7 +73,7 @@ export async function createExpertAccount(ctx: AdminContext, by: Actor, expertId
         passwordHash,
         createdBy: by.username,
       });
-      if (!(await linkExpertAccount(trx, expertId, u.id)))
+      if (!(await linkExpertToUser(trx, expertId, u.id)))
         throw new Problem('EXPERT_HAS_ACCOUNT', 'this expert already has an account; reset its password instead');
       await recordAudit(trx, { actor: by, action: 'expert.account_created', targetType: 'user', targetId: u.username, clientIp, details: { expertId } });
       return u;

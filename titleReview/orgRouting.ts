@@ -4,7 +4,7 @@
  */
 import type { Db, OrgRouting } from '../platform/plugins/domainPlugin';
 import type { OrgRecord } from '../platform/orgs/orgInput';
-import { upsertUnitRouting } from './repository';
+import { upsertUnitRouting } from './repositories/units';
 
 export async function readUnitRouting(db: Db, codes: readonly string[]): Promise<Map<string, OrgRouting>> {
   const out = new Map<string, OrgRouting>();
