@@ -19,6 +19,9 @@ export interface AppConfig {
   codecOrigins?: string[];
 }
 
+/** The dependencies once createApp has filled in the defaults: what routers receive. */
+export type RouterDeps = AppDeps & { sessions: SessionStore };
+
 export interface AppDeps {
   db: Kysely<Database>;
   temporal: Client;
