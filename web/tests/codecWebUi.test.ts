@@ -5,7 +5,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, screenshot, startSystem, type RunningSystem } from './system';
-import { uploadRequiredMaterials } from '../../platform/materials/httpClient';
+import { uploadClaimMaterials } from '../../nanxun/materialsClient';
 import { addDays, shanghaiDate } from '../../platform/calendar/workdays';
 
 jest.setTimeout(600_000);
@@ -54,7 +54,7 @@ test('the Web UI shows an admin the decoded payloads through the codec endpoint;
     kind: 'certificate',
     employerOrgCode: 'NX-E-LHWL',
     certificate: { number: certificateNo, level: 'junior', issuedOn: addDays(today, -20), receivedOn: addDays(today, -10) },
-    materials: await uploadRequiredMaterials(api(), applicant, 'nanxun_claim', 'certificate'),
+    materials: await uploadClaimMaterials(api(), applicant, 'certificate'),
   });
   expect(created.status).toBe(201);
   const admin = await login('admin');
