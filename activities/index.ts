@@ -6,7 +6,7 @@ import { createPayoutActivities } from '../nanxun/activities/payouts';
 import { createInstalmentActivities } from '../nanxun/activities/instalments';
 import { createClawbackActivities } from '../nanxun/activities/clawback';
 import { createNoticeActivities } from '../platform/publicity/activities';
-import { createZhejiangActivities } from '../titleReview/activities';
+import { createTitleReviewActivities } from '../titleReview/activities';
 import { createTitleSubmissionActivities } from '../titleReview/submissionActivities';
 import { installDomains } from '../platform/plugins/registry';
 import { DOMAINS } from '../domains';
@@ -21,7 +21,7 @@ export function createActivities(db: Kysely<Database>) {
     ...createInstalmentActivities(db),
     ...createClawbackActivities(db),
     ...createNoticeActivities(db),
-    ...createZhejiangActivities(db),
+    ...createTitleReviewActivities(db),
     ...createTitleSubmissionActivities(db),
   };
 }
