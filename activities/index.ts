@@ -8,6 +8,12 @@ import { createClawbackActivities } from '../nanxun/activities/clawback';
 import { createNoticeActivities } from '../platform/publicity/activities';
 import { createZhejiangActivities } from '../titleReview/activities';
 import { createTitleSubmissionActivities } from '../titleReview/submissionActivities';
+import { createReconciliationActivities } from '../platform/reconciliation/activities';
+import { nanxunReconciler } from '../nanxun/reconciliation';
+import { titleReviewReconciler } from '../titleReview/reconciliation';
+
+/** Each domain's part of the reconciliation (platform/reconciliation/reconciler.ts). */
+export const reconcilers = [nanxunReconciler, titleReviewReconciler];
 
 /** Every activity the worker registers, bound to one database. */
 export function createActivities(db: Kysely<Database>) {
@@ -20,6 +26,7 @@ export function createActivities(db: Kysely<Database>) {
     ...createNoticeActivities(db),
     ...createZhejiangActivities(db),
     ...createTitleSubmissionActivities(db),
+    ...createReconciliationActivities(db, reconcilers),
   };
 }
 

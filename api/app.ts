@@ -43,6 +43,7 @@ import { accountAdminRoutes } from '../platform/admin/routes';
 import { expertAccountRoutes } from '../titleReview/expertAccounts';
 import { materialRoutes } from '../platform/materials/routes';
 import { ratingRoutes } from '../platform/ratings/routes';
+import { reconciliationRoutes } from '../platform/reconciliation/routes';
 
 async function within<T>(ms: number, p: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -145,6 +146,7 @@ export function createApp(given: AppDeps): Express {
   app.use(titleReviewRoutes(deps));
   app.use(noticeRoutes(deps));
   app.use(orgAdminRoutes(deps));
+  app.use(reconciliationRoutes(deps));
   app.use(accountAdminRoutes(deps));
   app.use(expertAccountRoutes(deps));
   app.use(materialRoutes(deps));

@@ -107,3 +107,23 @@ export async function recordSubmittedClaim(db: Kysely<Database>, c: SubmittedCla
 export function findClaimByWorkflowId(db: Kysely<Database>, workflowId: string) {
   return db.selectFrom('claim').select(['id', 'status', 'stage']).where('workflow_id', '=', workflowId).executeTakeFirst();
 }
+
+/**
+ * The reconciliation (nanxun/reconciliation.ts) sets the claim's status to the one its workflow holds: still running,
+ * the claim is open again; ended, it is closed. Payouts are never touched here.
+ */
+export async function repairClaimStatus(
+  db: Kysely<Database>,
+  r: { claimId: string; status: string; stage: string; running: boolean; at: string },
+): Promise<void> {
+  await db
+    .updateTable('claim')
+    .set({
+      status: r.status,
+      stage: r.stage,
+      updated_at: r.at,
+      ...(r.running ? { closed_at: null, close_reason: null } : {}),
+    })
+    .where('id', '=', r.claimId)
+    .execute();
+}

@@ -120,3 +120,15 @@ export async function insertExpert(db: Kysely<Database>, e: Insertable<ZjExpertT
     throw err;
   }
 }
+
+/** The reconciliation (titleReview/reconciliation.ts) sets an application's status to the one its workflow holds. */
+export async function repairApplicationStatus(
+  db: Kysely<Database>,
+  r: { applicationId: string; status: string; stage: string; running: boolean; at: string },
+): Promise<void> {
+  await db
+    .updateTable('zj_application')
+    .set({ status: r.status, stage: r.stage, updated_at: r.at, ...(r.running ? { closed_at: null, close_reason: null } : {}) })
+    .where('id', '=', r.applicationId)
+    .execute();
+}

@@ -6,3 +6,4 @@ export { clawbackWorkflow } from '../nanxun/workflows/clawback';
 export { titleApplicationWorkflow } from '../titleReview/workflows/titleApplication';
 export { titleSessionWorkflow } from '../titleReview/workflows/titleSession';
 export { titleMisconductWorkflow } from '../titleReview/workflows/titleMisconduct';
+export { reconciliationWorkflow } from '../platform/reconciliation/workflow';
