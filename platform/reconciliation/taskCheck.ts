@@ -1,7 +1,7 @@
 /** The inbox part of the reconciliation (platform-owned rows): each task row against the workflow's own tasks. */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
-import { cancelTaskNotInWorkflow, closeTaskAsDecided, insertTaskFromWorkflow, reopenTask, taskRowsOf } from '../tasks/taskRepairRepository';
+import { removeTaskNotInWorkflow, closeTaskAsDecided, insertTaskFromWorkflow, reopenTask, taskRowsOf } from '../tasks/taskRepairRepository';
 import type { Finding, WorkflowUnderCheck } from './reconciler';
 
 const OPEN = new Set(['open', 'paused']);
@@ -43,7 +43,7 @@ export async function reconcileTasks(db: Kysely<Database>, w: WorkflowUnderCheck
       await closeTaskAsDecided(db, row, d, w.runId, w.at);
       found('decision_missing', row, { taskId: row.id, rowState: row.state, workflowDecision: d.decision, decidedBy: d.actor?.username ?? null });
     } else {
-      await cancelTaskNotInWorkflow(db, row, w.runId, w.at);
+      await removeTaskNotInWorkflow(db, row, w.runId, w.at);
       found('task_not_in_workflow', row, { taskId: row.id, rowState: row.state });
     }
   }

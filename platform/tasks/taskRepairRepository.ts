@@ -102,10 +102,13 @@ export async function closeTaskAsDecided(db: Kysely<Database>, row: TaskRow, d: 
   });
 }
 
-/** The workflow never opened this task (or no longer has it): the inbox row is cancelled, not left for a clerk. */
-export async function cancelTaskNotInWorkflow(db: Kysely<Database>, row: TaskRow, runId: string, at: string): Promise<void> {
+/**
+ * The workflow never opened this task (its store came back from before the opening): the row is removed, so that
+ * the workflow's own opening, when it comes, writes it afresh (an opening finds an existing row and keeps it).
+ */
+export async function removeTaskNotInWorkflow(db: Kysely<Database>, row: TaskRow, runId: string, at: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('task').set({ state: 'cancelled', updated_at: at }).where('id', '=', row.id).execute();
-    await insertTimeline(trx, note(row, runId, row.id, at, '数据恢复后对账：流程中无此待办，已撤销', { from: row.state }));
+    await trx.deleteFrom('task').where('id', '=', row.id).where('state', 'in', ['open', 'paused']).execute();
+    await insertTimeline(trx, note(row, runId, row.id, at, '数据恢复后对账：流程中尚无此待办，已从待办列表移除', { from: row.state }));
   });
 }

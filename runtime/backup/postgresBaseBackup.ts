@@ -120,7 +120,9 @@ export function restoreBaseBackup(opts: {
       '',
       '# written by npm run restore: replay the archived WAL (ignored once recovery has ended: recovery.signal is gone)',
       `restore_command = 'cp "${archive}/%f" "%p"'`,
-      ...(opts.targetTime ? [`recovery_target_time = '${new Date(opts.targetTime).toISOString()}'`, `recovery_target_action = 'promote'`] : []),
+      ...(opts.targetTime
+        ? [`recovery_target_time = '${new Date(opts.targetTime).toISOString().replace('T', ' ').replace('Z', '+00')}'`, `recovery_target_action = 'promote'`]
+        : []),
       '',
     ];
     fs.appendFileSync(path.join(opts.dataDir, 'postgresql.auto.conf'), settings.join('\n'));

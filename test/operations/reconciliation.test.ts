@@ -104,7 +104,7 @@ test('rows ahead of and behind their workflows are repaired from the workflows; 
 
   // A: back at the bureau, the re-review the workflow never opened is off the inbox
   expect(await taskState(a.taskId('bureau_review'))).toMatchObject({ state: 'open', decision: null });
-  expect(await taskState(aRereview)).toMatchObject({ state: 'cancelled' });
+  expect(await taskState(aRereview)).toBeUndefined();
   expect((await claimStatus(a.id)).status).toBe('bureau_review');
   // B: the bureau's decision as the workflow took it, the re-review open in the inbox
   expect(await taskState(b.taskId('bureau_review'))).toMatchObject({ state: 'done', decision: 'approve', decided_by: 'bureau1' });
