@@ -20,6 +20,8 @@ import { claimRoutes } from '../nanxun/routes/claims';
 import { publicRoutes } from '../platform/progress/routes';
 import { adminRoutes } from '../platform/calendar/routes';
 import { createApiMetrics } from './metrics';
+import { reconciliationFamilies, taskFamilies } from '../platform/metrics/gaugeFamilies';
+import { nanxunMetricFamilies } from '../nanxun/metrics';
 import { nanxunActionRoutes } from '../nanxun/routes/actions';
 import { fundRoutes } from '../nanxun/routes/funds';
 import { reportRoutes } from '../platform/reports/routes';
@@ -69,7 +71,15 @@ export function createApp(given: AppDeps): Express {
   app.use((req, _res, next) =>
     next(req.url.length > MAX_URL_LENGTH ? new Problem('URI_TOO_LONG', `URLs are at most ${MAX_URL_LENGTH} characters`) : undefined),
   );
-  const metrics = createApiMetrics(deps.db, { token: process.env.METRICS_TOKEN || undefined });
+  const metrics = createApiMetrics(deps.db, {
+    token: process.env.METRICS_TOKEN || undefined,
+    families: [...taskFamilies, ...reconciliationFamilies, ...nanxunMetricFamilies],
+    temporalUp: () =>
+      deps.temporal.workflowService
+        .getSystemInfo({})
+        .then(() => true)
+        .catch(() => false),
+  });
   app.use(metrics.middleware);
   app.get('/metrics', metrics.handler);
   app.use(

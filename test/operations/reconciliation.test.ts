@@ -120,6 +120,9 @@ test('rows ahead of and behind their workflows are repaired from the workflows; 
   const person = report.body.items.filter((f: { needsPerson: boolean }) => f.needsPerson);
   expect(person).toEqual([expect.objectContaining({ kind: 'payout_ahead_of_workflow', subjectId: c.id, repaired: false })]);
   expect(person[0].detail).toMatchObject({ recordedYuan: 1000, workflowYuan: 0 });
+  // and on /metrics, for the alert ZjReconciliationNeedsPerson
+  const metrics = await request(app).get('/metrics');
+  expect(metrics.text).toContain('zj_reconciliation_findings{kind="payout_ahead_of_workflow",needs_person="true"} 1');
 
   // the re-reviewer approves C again: the recorded payout is found, not paid a second time
   await approve(c, 'rereview', 'rereview.nxz', { amountYuan: 1000 });
