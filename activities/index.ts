@@ -8,15 +8,13 @@ import { createClawbackActivities } from '../nanxun/activities/clawback';
 import { createNoticeActivities } from '../platform/publicity/activities';
 import { createZhejiangActivities } from '../titleReview/activities';
 import { createTitleSubmissionActivities } from '../titleReview/submissionActivities';
+import { installDomains } from '../platform/plugins/registry';
+import { DOMAINS } from '../domains';
 import { createReconciliationActivities } from '../platform/reconciliation/activities';
-import { nanxunReconciler } from '../nanxun/reconciliation';
-import { titleReviewReconciler } from '../titleReview/reconciliation';
 
-/** Each domain's part of the reconciliation (platform/reconciliation/reconciler.ts). */
-export const reconcilers = [nanxunReconciler, titleReviewReconciler];
-
-/** Every activity the worker registers, bound to one database. */
+/** Every activity the worker registers, bound to one database; installs the domains the kernel's activities ask. */
 export function createActivities(db: Kysely<Database>) {
+  installDomains(DOMAINS);
   return {
     ...createTaskActivities(db),
     ...createClaimActivities(db),
@@ -26,7 +24,7 @@ export function createActivities(db: Kysely<Database>) {
     ...createNoticeActivities(db),
     ...createZhejiangActivities(db),
     ...createTitleSubmissionActivities(db),
-    ...createReconciliationActivities(db, reconcilers),
+    ...createReconciliationActivities(db),
   };
 }
 

@@ -12,12 +12,17 @@ import { workflowsWithOpenTasks } from '../tasks/taskRepairRepository';
 import type { Finding, SubjectReconciler } from './reconciler';
 import { finishRun, recordFindings, startRun, type RunSummary } from './repository';
 import { reconcileTasks } from './taskCheck';
+import { reconcilers } from '../plugins/registry';
 
 const CONCURRENCY = 8;
 
-export function createReconciliationActivities(db: Kysely<Database>, reconcilers: readonly SubjectReconciler[]) {
-  const byType = new Map<string, SubjectReconciler>();
-  for (const r of reconcilers) for (const t of r.workflowTypes) byType.set(t, r);
+/** The domains' reconcilers come from the plugin registry (installed by activities/index.ts) when a run starts. */
+export function createReconciliationActivities(db: Kysely<Database>) {
+  const byTypeOf = () => {
+    const m = new Map<string, SubjectReconciler>();
+    for (const r of reconcilers()) for (const t of r.workflowTypes) m.set(t, r);
+    return m;
+  };
 
   async function checkOne(workflowId: string, runId: string, at: string): Promise<Finding[]> {
     const handle = Context.current().client.workflow.getHandle(workflowId);
@@ -40,7 +45,7 @@ export function createReconciliationActivities(db: Kysely<Database>, reconcilers
         },
       ];
     }
-    const domain = byType.get(type);
+    const domain = byTypeOf().get(type);
     if (!domain) return [];
     const snapshot = await handle.query(subjectSnapshotQuery);
     const w = { workflowId, workflowType: type, running, snapshot, runId, at };
@@ -55,12 +60,13 @@ export function createReconciliationActivities(db: Kysely<Database>, reconcilers
     /** Every workflow to check: those running (Temporal's view) and those the rows consider unfinished. */
     async listReconciliationTargets(): Promise<string[]> {
       const ids = new Set<string>();
+      const byType = byTypeOf();
       for await (const w of Context.current().client.workflow.list({ query: 'ExecutionStatus = "Running"' })) {
         if (byType.has(w.type)) ids.add(w.workflowId);
         Context.current().heartbeat();
       }
       for (const id of await workflowsWithOpenTasks(db)) ids.add(id);
-      for (const r of reconcilers) for (const id of await r.unfinishedWorkflowIds(db)) ids.add(id);
+      for (const r of reconcilers()) for (const id of await r.unfinishedWorkflowIds(db)) ids.add(id);
       return [...ids].sort();
     },
 
