@@ -140,5 +140,6 @@ export async function repairClaimStatus(
       ...(r.running ? { closed_at: null, close_reason: null } : {}),
     })
     .where('id', '=', r.claimId)
+    .where('status', '<>', 'clawed_back')
     .execute();
 }

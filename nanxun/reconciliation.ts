@@ -20,7 +20,9 @@ async function reconcileClaim(db: Kysely<Database>, w: WorkflowUnderCheck): Prom
   }
   const findings: Finding[] = [];
   const closedInRows = claim.closed_at != null;
-  if (claim.status !== w.snapshot.status || (w.running && closedInRows)) {
+  // a clawback is final (the clawback workflow writes it; the claim's workflow may not have taken the signal yet)
+  const final = claim.status === 'clawed_back';
+  if (!final && (claim.status !== w.snapshot.status || (w.running && closedInRows))) {
     await repairClaimStatus(db, { claimId: claim.id, status: w.snapshot.status, stage: w.snapshot.stage, running: w.running, at: w.at });
     findings.push({
       ...subject,

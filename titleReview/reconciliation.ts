@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import type { Finding, SubjectReconciler, WorkflowUnderCheck } from '../platform/reconciliation/reconciler';
 import { repairApplicationStatus } from './repository';
+import { FINAL } from './activities';
 
 async function reconcileApplication(db: Kysely<Database>, w: WorkflowUnderCheck): Promise<Finding[]> {
   if (w.workflowType !== 'titleApplicationWorkflow') return [];
@@ -15,6 +16,7 @@ async function reconcileApplication(db: Kysely<Database>, w: WorkflowUnderCheck)
     if (w.snapshot.status === 'duplicate') return [];
     return [{ ...subject, kind: 'subject_missing', detail: { workflowStatus: w.snapshot.status }, repaired: false, needsPerson: true }];
   }
+  if (FINAL.includes(app.status)) return []; // a withdrawal is never overwritten (as zjSetApplicationStatus)
   if (app.status === w.snapshot.status && !(w.running && app.closed_at != null)) return [];
   await repairApplicationStatus(db, { applicationId: app.id, status: w.snapshot.status, stage: w.snapshot.stage, running: w.running, at: w.at });
   return [

@@ -130,5 +130,6 @@ export async function repairApplicationStatus(
     .updateTable('zj_application')
     .set({ status: r.status, stage: r.stage, updated_at: r.at, ...(r.running ? { closed_at: null, close_reason: null } : {}) })
     .where('id', '=', r.applicationId)
+    .where('status', '<>', 'withdrawn')
     .execute();
 }

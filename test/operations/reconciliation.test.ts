@@ -57,7 +57,12 @@ test('rows ahead of and behind their workflows are repaired from the workflows; 
   await approve(c, 'bureau_review', 'bureau1');
   await eventually(() => taskState(c.taskId('rereview')), 'C rereview task');
 
+  // D: clawed back by the clawback workflow; its own workflow has not taken the signal (a clawback is final)
+  const d = await startCertificateClaim(env.client, tdb.db, taskQueue, { applicant: 'applicant1', level: 'senior' });
+  await eventually(() => taskState(d.taskId('unit_verification')), 'D unit task');
+
   const now = new Date().toISOString();
+  await tdb.db.updateTable('claim').set({ status: 'clawed_back' }).where('id', '=', d.id).execute();
   await tdb.db
     .updateTable('task')
     .set({ state: 'done', decision: 'approve', decided_by: 'bureau1', decided_at: now })
@@ -106,6 +111,7 @@ test('rows ahead of and behind their workflows are repaired from the workflows; 
   expect(await taskState(a.taskId('bureau_review'))).toMatchObject({ state: 'open', decision: null });
   expect(await taskState(aRereview)).toBeUndefined();
   expect((await claimStatus(a.id)).status).toBe('bureau_review');
+  expect((await claimStatus(d.id)).status).toBe('clawed_back');
   // B: the bureau's decision as the workflow took it, the re-review open in the inbox
   expect(await taskState(b.taskId('bureau_review'))).toMatchObject({ state: 'done', decision: 'approve', decided_by: 'bureau1' });
   expect(await taskState(b.taskId('rereview'))).toMatchObject({ state: 'open' });
