@@ -18,6 +18,7 @@ export const nanxunPlugin: DomainPlugin = {
     { table: 'claim_view', indexed: ['applicant_id_number'], encrypted: [], projection: true },
     { table: 'blacklist', indexed: ['id_number'], encrypted: [] },
   ],
+  taskKinds: { unit_verification: '单位审核', bureau_review: '初审', rereview: '复审', clawback_review: '追回审核' },
   decisionFields: claimDecisionFields,
   routes: nanxunRoutes,
   orgs: { employerMoved: claimMovesNoted },

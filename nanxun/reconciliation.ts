@@ -7,7 +7,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import type { Finding, SubjectReconciler, WorkflowUnderCheck } from '../platform/reconciliation/reconciler';
-import { repairClaimStatus } from './claimRepository';
+import { repairClaimStatus } from './repositories/claims';
 
 export const CLAIM_WORKFLOW_TYPES = ['certificateClaimWorkflow', 'shortageTalentClaimWorkflow', 'highLevelClaimWorkflow'] as const;
 

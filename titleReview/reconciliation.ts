@@ -5,8 +5,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import type { Finding, SubjectReconciler, WorkflowUnderCheck } from '../platform/reconciliation/reconciler';
-import { repairApplicationStatus } from './repository';
-import { FINAL } from './activities';
+import { repairApplicationStatus } from './repositories/applications';
+import { FINAL } from './repositories/applications';
 
 async function reconcileApplication(db: Kysely<Database>, w: WorkflowUnderCheck): Promise<Finding[]> {
   if (w.workflowType !== 'titleApplicationWorkflow') return [];

@@ -10,7 +10,7 @@ import type { PayoutActivities } from '../activities/payouts';
 import { HumanTasks, onDecisionPath, type StageOutcome } from '../../platform/tasks/humanTask';
 import { budgetChangedSignal, clawbackSignal } from '../messages';
 import { BUREAU_ORG_CODE, BUREAU_REVIEW_WORKING_DAYS, checkClaimDecision } from '../rules';
-import type { SubmittedClaim } from '../claimRepository';
+import type { SubmittedClaim } from '../repositories/claims';
 
 const claims = proxyActivities<ClaimActivities>(DB_ACTIVITY);
 const claimsLocal = proxyLocalActivities<ClaimActivities>(DB_LOCAL_ACTIVITY);
