@@ -8,6 +8,7 @@ import { nanxunRoutes } from './routes';
 import { claimMovesNoted } from './orgMoves';
 import { nanxunReconciler } from './reconciliation';
 import { nanxunMetricFamilies } from './metrics';
+import { claimKeyRotation } from './keyRotation';
 
 export const nanxunPlugin: DomainPlugin = {
   name: 'nanxun',
@@ -24,4 +25,5 @@ export const nanxunPlugin: DomainPlugin = {
   orgs: { employerMoved: claimMovesNoted },
   reconciler: nanxunReconciler,
   metrics: nanxunMetricFamilies,
+  keyRotation: claimKeyRotation,
 };

@@ -5,6 +5,7 @@ import { sessionsReport } from './reports/sessions';
 import { titleReviewRoutes } from './routes';
 import { titleReviewReconciler } from './reconciliation';
 import { readUnitRouting, writeUnitRouting } from './orgRouting';
+import { ballotKeyRotation } from './keyRotation';
 
 export const titleReviewPlugin: DomainPlugin = {
   name: 'titleReview',
@@ -25,6 +26,7 @@ export const titleReviewPlugin: DomainPlugin = {
   routes: titleReviewRoutes,
   reconciler: titleReviewReconciler,
   orgs: { routing: { read: readUnitRouting, write: writeUnitRouting } },
+  keyRotation: ballotKeyRotation,
   // a misconduct notice publishes a decision: it takes no objections
   noticeKinds: { misconduct: { takesObjections: false } },
 };
