@@ -23,6 +23,7 @@ import { createSessionStore } from '../platform/auth/sessions';
 import { ensureConsoleBuilt } from '../tools/buildWeb';
 import { dataConverter } from '../platform/crypto/payloadCodec';
 import { protectDataDir } from './dataDir';
+import { reconcileIfRestored } from './reconcileAfterRestore';
 
 async function main() {
   const cfg = readConfig();
@@ -58,6 +59,7 @@ async function main() {
   const temporal = new Client({ connection, namespace: cfg.namespace, dataConverter: dataConverter() });
   const releaseDate = releaseDateFromEnv();
   await ensureInstalmentReleaseSchedule(temporal, { taskQueue: cfg.taskQueue, ...releaseDate });
+  await reconcileIfRestored(temporal, cfg.dataDir, cfg.taskQueue, say);
   const sessions = createSessionStore(services.db);
   const stopListening = await sessions.listenForChanges(services.databaseUrl, log);
   const app = createApp({
