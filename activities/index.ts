@@ -5,6 +5,7 @@ import { createClaimActivities } from '../nanxun/activities/claims';
 import { createPayoutActivities } from '../nanxun/activities/payouts';
 import { createInstalmentActivities } from '../nanxun/activities/instalments';
 import { createClawbackActivities } from '../nanxun/activities/clawback';
+import { createNanxunPolicyActivities } from '../nanxun/activities/policy';
 import { createNoticeActivities } from '../platform/publicity/activities';
 import { createZhejiangActivities } from '../titleReview/activities';
 import { createTitleSubmissionActivities } from '../titleReview/submissionActivities';
@@ -17,6 +18,7 @@ export function createActivities(db: Kysely<Database>) {
     ...createPayoutActivities(db),
     ...createInstalmentActivities(db),
     ...createClawbackActivities(db),
+    ...createNanxunPolicyActivities(db),
     ...createNoticeActivities(db),
     ...createZhejiangActivities(db),
     ...createTitleSubmissionActivities(db),

@@ -27,6 +27,9 @@ import { titleReviewRoutes } from '../titleReview/routes';
 import { noticeRoutes } from '../platform/publicity/routes';
 import { consoleRoutes } from './console';
 import { orgAdminRoutes } from '../platform/orgs/routes';
+import { policyRoutes } from '../platform/policy/routes';
+import { nanxunPolicyDomain } from '../nanxun/policy/domain';
+import { titlePolicyDomain } from '../titleReview/policy/domain';
 
 /** getClusterInfo; a server without it (the time-skipping test server) is described by getSystemInfo alone */
 async function temporalEngine(svc: AppDeps['temporal']['connection']['workflowService']) {
@@ -152,6 +155,7 @@ export function createApp(given: AppDeps): Express {
   app.use(notificationRoutes(deps));
   app.use(applicationPeriodRoutes(deps));
   app.use(titleSupplementRoutes(deps));
+  app.use(policyRoutes(deps, [nanxunPolicyDomain, titlePolicyDomain]));
 
   const openapi = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

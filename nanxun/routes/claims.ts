@@ -21,6 +21,7 @@ import { BUREAU_ORG_CODE } from '../rules';
 import { submitClaim } from '../submitClaim';
 import { shanghaiDate } from '../../platform/calendar/workdays';
 import { displayCalendar } from '../../platform/calendar/calendarTable';
+import { claimPolicyBasis } from '../policy/claimBasis';
 import { attachPlanned, listMaterials, planSupplement } from '../../platform/materials/useCases';
 
 /**
@@ -159,8 +160,15 @@ export function claimRoutes(deps: AppDeps): Router {
       if (!found || !(await canSeeClaim(db, actor, found.access))) throw new Problem('NOT_FOUND', 'no such claim');
       const now = new Date();
       // the two reads that depend on the claim, side by side
-      const [calendar, materials] = await Promise.all([calendarFor(db, found.view, now), listMaterials(db, 'nanxun_claim', found.access.id)]);
-      return { ...presentClaimView(found.view, found.access, actor, calendar, now), materials };
+      const [calendar, materials, basis] = await Promise.all([
+        calendarFor(db, found.view, now),
+        listMaterials(db, 'nanxun_claim', found.access.id),
+        claimPolicyBasis(db, found.access.id),
+      ]);
+      const view = presentClaimView(found.view, found.access, actor, calendar, now);
+      // the basis of the amount and of each deadline (实体从旧 / 程序从新), read beside the projection like materials
+      const tasks = view.tasks.map((t) => ({ ...t, policy: (basis.tasks.get(t.id) as typeof t.policy) ?? null }));
+      return { ...view, tasks, policy: basis.policy, materials };
     },
   });
 

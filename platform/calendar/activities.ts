@@ -6,7 +6,9 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import { loadCalendar } from './calendarTable';
 import { shanghaiDate, endOfShanghaiDay, workingDayDeadline, workingDaysBetween } from './workdays';
-import { WARN_WORKING_DAYS_LEFT } from '../../nanxun/rules';
+
+/** Working days left at which a task warns when its policy names no number (the policies' editions set their own). */
+export const DEFAULT_WARN_WORKING_DAYS = 2;
 
 export interface CalendarUsed {
   years: { year: number; version: number | null; source: string | null }[];
@@ -32,7 +34,12 @@ function usedFrom(yearsUsed: number[], provisional: boolean, versions: Map<numbe
  * Deadline of a period of `days` working days opened at `openedAt` (DOMAIN §0: the opening day does not count;
  * due at 24:00 of the N-th working day). `days` = 0 (a period used up before a pause) is due at the end of the day it resumes.
  */
-export async function computeDeadline(db: Kysely<Database>, openedAt: Date, days: number): Promise<Deadline> {
+export async function computeDeadline(
+  db: Kysely<Database>,
+  openedAt: Date,
+  days: number,
+  warnWorkingDaysLeft: number = DEFAULT_WARN_WORKING_DAYS,
+): Promise<Deadline> {
   const year = Number(shanghaiDate(openedAt).slice(0, 4));
   // a year of working days is at most ~250; two calendar years ahead covers any SLA this system uses
   const { cal, versions } = await loadCalendar(db, year, year + 2);
@@ -47,7 +54,7 @@ export async function computeDeadline(db: Kysely<Database>, openedAt: Date, days
       calendar: usedFrom([year], !known, versions),
     };
   }
-  const d = workingDayDeadline(openedAt, days, cal, WARN_WORKING_DAYS_LEFT);
+  const d = workingDayDeadline(openedAt, days, cal, warnWorkingDaysLeft);
   return {
     dueOn: d.dueOn,
     dueAt: d.dueAt.toISOString(),

@@ -180,6 +180,11 @@ export const ClaimCreated = registry.register(
   z.object({ id: z.string(), applicationNo: z.string(), kind: z.string(), status: z.string(), stage: z.string(), amountYuan: z.number().int() }),
 );
 
+/** The policy edition and clause an amount or a deadline comes from (platform/policy). */
+export const PolicyBasisView = z
+  .object({ editionId: z.string(), title: z.string(), parameter: z.string(), clause: z.string(), basis: z.string() })
+  .openapi({ description: '依据: the edition and clause, e.g. 依据《…》二、激励内容（一），2019版' });
+
 export const TaskView = registry.register(
   'Task',
   z.object({
@@ -193,6 +198,7 @@ export const TaskView = registry.register(
     dueOn: z.string().nullable(),
     dueProvisional: z.boolean(),
     dueCalendar: z.unknown().nullable(),
+    policy: PolicyBasisView.nullable().optional(),
     workingDaysLeft: z.number().int().nullable(),
     warning: z.boolean(),
     overdue: z.boolean(),
@@ -291,6 +297,7 @@ export const ClaimView = registry.register(
       }),
     ),
     nextInstalmentDueOn: z.string().nullable().openapi({ description: 'while awaiting_next_instalment: when the next instalment comes due' }),
+    policy: PolicyBasisView.nullable().optional().openapi({ description: 'the edition the claim was submitted under and the clause of its amount (实体从旧)' }),
     tasks: z.array(TaskView),
     materials: z
       .array(

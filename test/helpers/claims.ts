@@ -4,7 +4,10 @@ import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import type { Actor } from '../../platform/tasks/messages';
-import { CERTIFICATE_REWARD_YUAN, claimWorkflowId, type CertificateLevel } from '../../nanxun/rules';
+import { claimWorkflowId, type CertificateLevel } from '../../nanxun/rules';
+import { nanxunFirstTerms } from './policy';
+
+const CERTIFICATE_REWARD_YUAN = nanxunFirstTerms.certificateRewardYuan;
 import type { CertificateClaimInput } from '../../nanxun/workflows/certificateClaim';
 import type { SubmittedClaim } from '../../nanxun/claimRepository';
 
