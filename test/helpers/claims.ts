@@ -5,9 +5,9 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import type { Actor } from '../../platform/tasks/messages';
 import { claimWorkflowId, type CertificateLevel } from '../../nanxun/rules';
-import { nanxunFirstTerms } from './policy';
-
-const CERTIFICATE_REWARD_YUAN = nanxunFirstTerms.certificateRewardYuan;
+import { nanxunFirstEdition } from './policy';
+import { nanxunTerms } from '../../nanxun/policy/terms';
+import type { PolicyEdition } from '../../platform/policy/edition';
 import type { CertificateClaimInput } from '../../nanxun/workflows/certificateClaim';
 import type { SubmittedClaim } from '../../nanxun/claimRepository';
 
@@ -25,7 +25,7 @@ async function recorded(db: Kysely<Database>, claimId: string): Promise<void> {
 /** A submission as the API builds it (nanxun/submitClaim.ts): the workflow records it as its first step. */
 function submission(
   applicant: { id: number; display_name: string; id_number: string | null; phone: string | null },
-  c: Pick<SubmittedClaim, 'applicationNo' | 'kind' | 'employerOrgCode' | 'level' | 'amountYuan' | 'rereviewOrgCode' | 'form' | 'instalmentsYuan'>,
+  c: Pick<SubmittedClaim, 'applicationNo' | 'kind' | 'employerOrgCode' | 'level' | 'amountYuan' | 'rereviewOrgCode' | 'form' | 'instalmentsYuan' | 'policyEditionId'>,
 ): SubmittedClaim {
   return {
     ...c,
@@ -46,8 +46,17 @@ export async function startCertificateClaim(
   client: Client,
   db: Kysely<Database>,
   taskQueue: string,
-  opts: { level?: CertificateLevel; employer?: string; rereviewOrg?: string; applicant?: string } = {},
+  opts: {
+    level?: CertificateLevel;
+    employer?: string;
+    rereviewOrg?: string;
+    applicant?: string;
+    /** the edition the API found in force at submission (its amounts apply); default: the first edition */
+    edition?: PolicyEdition;
+  } = {},
 ) {
+  const edition = opts.edition ?? nanxunFirstEdition;
+  const CERTIFICATE_REWARD_YUAN = nanxunTerms(edition).certificateRewardYuan;
   const applicant = await db
     .selectFrom('app_user')
     .selectAll()
@@ -64,6 +73,7 @@ export async function startCertificateClaim(
     rereviewOrgCode: opts.rereviewOrg ?? 'NX-T-NXZ',
     form: { certificate: { number: 'X', level, issuedOn: '2026-09-01', receivedOn: '2026-09-10' } },
     instalmentsYuan: [CERTIFICATE_REWARD_YUAN[level]],
+    policyEditionId: edition.id,
   });
   const input: CertificateClaimInput = {
     claimId: sub.id,
@@ -91,8 +101,10 @@ export async function startShortageClaim(
   client: Client,
   db: Kysely<Database>,
   taskQueue: string,
-  opts: { applicant: string; employer: string; importedFirstPaidOn?: string },
+  opts: { applicant: string; employer: string; importedFirstPaidOn?: string; edition?: PolicyEdition },
 ) {
+  const edition = opts.edition ?? nanxunFirstEdition;
+  const plan = nanxunTerms(edition).shortageInstalmentsYuan;
   const applicant = await db.selectFrom('app_user').selectAll().where('username', '=', opts.applicant).executeTakeFirstOrThrow();
   const employer = await db.selectFrom('org').selectAll().where('code', '=', opts.employer).executeTakeFirstOrThrow();
   const applicationNo = `NX-JQ-TEST-${process.pid}-${++seq}-${Date.now() % 100000}`;
@@ -101,10 +113,11 @@ export async function startShortageClaim(
     kind: 'shortage_talent',
     employerOrgCode: employer.code,
     level: 'intermediate',
-    amountYuan: 10000,
+    amountYuan: plan.reduce((a, b) => a + b, 0),
     rereviewOrgCode: employer.regulator_code!,
     form: {},
-    instalmentsYuan: [3000, 3000, 4000],
+    instalmentsYuan: plan,
+    policyEditionId: edition.id,
   });
   const { id, workflowId } = sub;
   const handle = await client.workflow.start('shortageTalentClaimWorkflow', {
@@ -117,7 +130,7 @@ export async function startShortageClaim(
         applicantIdNumber: applicant.id_number!,
         employerOrgCode: employer.code,
         rereviewOrgCode: employer.regulator_code!,
-        instalmentsYuan: [3000, 3000, 4000],
+        instalmentsYuan: plan,
         ...(opts.importedFirstPaidOn ? { importedFirstPayment: { paidOn: opts.importedFirstPaidOn } } : {}),
         submission: sub,
       },
