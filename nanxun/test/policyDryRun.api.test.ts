@@ -98,7 +98,10 @@ test('the dry run lists exactly the stages still to open, per claim; publication
     expect([r.status, r.body.code]).toEqual([status, code]);
   };
   await refused(edition({}, { effectiveFrom: shanghaiDate(new Date()) }), 422, 'RETROACTIVE_EDITION');
-  await refused(edition({}, { basedOn: undefined }), 409, 'OVERLAPPING_EDITION');
+  // a whole new edition (every parameter, based on none) overlapping the one in force
+  const allParameters = Object.fromEntries(Object.entries(nanxunFirstEdition.parameters).map(([n, p]) => [n, p.value]));
+  await refused(edition(allParameters, { basedOn: undefined }), 409, 'OVERLAPPING_EDITION');
+  await refused(edition({}, { basedOn: undefined }), 400, 'VALIDATION_FAILED'); // nothing to take the other parameters from
   await refused(edition({ certificateRewardIntermediate: 2500 }), 422, 'UNKNOWN_PARAMETER');
   const bureau = await login(app, 'bureau1');
   expect((await request(app).post('/api/v1/admin/policies').set(auth(bureau)).send(edition({}))).status).toBe(403);
