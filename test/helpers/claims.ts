@@ -25,7 +25,10 @@ async function recorded(db: Kysely<Database>, claimId: string): Promise<void> {
 /** A submission as the API builds it (nanxun/submitClaim.ts): the workflow records it as its first step. */
 function submission(
   applicant: { id: number; display_name: string; id_number: string | null; phone: string | null },
-  c: Pick<SubmittedClaim, 'applicationNo' | 'kind' | 'employerOrgCode' | 'level' | 'amountYuan' | 'rereviewOrgCode' | 'form' | 'instalmentsYuan' | 'policyEditionId'>,
+  c: Pick<
+    SubmittedClaim,
+    'applicationNo' | 'kind' | 'employerOrgCode' | 'level' | 'amountYuan' | 'rereviewOrgCode' | 'form' | 'instalmentsYuan' | 'policyEditionId'
+  >,
 ): SubmittedClaim {
   return {
     ...c,
