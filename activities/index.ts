@@ -9,9 +9,12 @@ import { createNanxunPolicyActivities } from '../nanxun/activities/policy';
 import { createNoticeActivities } from '../platform/publicity/activities';
 import { createZhejiangActivities } from '../titleReview/activities';
 import { createTitleSubmissionActivities } from '../titleReview/submissionActivities';
+import { installDomains } from '../platform/plugins/registry';
+import { DOMAINS } from '../domains';
 
-/** Every activity the worker registers, bound to one database. */
+/** Every activity the worker registers, bound to one database; installs the domains the kernel's activities ask. */
 export function createActivities(db: Kysely<Database>) {
+  installDomains(DOMAINS);
   return {
     ...createTaskActivities(db),
     ...createClaimActivities(db),

@@ -5,7 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import type { Database, Org } from '../db/schema';
-import type { ClaimBody } from '../platform/http/schemas';
+import type { ClaimBody } from './schemas';
 import { claimAmounts, certificateIneligibility, highLevelEligibleOn, highLevelIneligibility, shortageIneligibility, type ClaimKind } from './rules';
 import { shanghaiDate } from '../platform/calendar/workdays';
 import { periodForYear } from './applicationPeriods';

@@ -110,3 +110,18 @@ export async function recordSubmittedClaim(db: Kysely<Database>, c: SubmittedCla
 export function findClaimByWorkflowId(db: Kysely<Database>, workflowId: string) {
   return db.selectFrom('claim').select(['id', 'status', 'stage']).where('workflow_id', '=', workflowId).executeTakeFirst();
 }
+
+/** claims still under way (their re-review body is fixed; an employer's move puts a note on them) */
+export const OPEN_CLAIM_STATUSES = ['unit_verification', 'bureau_review', 'rereview', 'payout', 'awaiting_next_instalment'] as const;
+
+/** open claims of these employers, with the body each was routed to */
+export async function openClaimsOf(db: Kysely<Database>, employerCodes: string[]) {
+  if (!employerCodes.length) return [];
+  return db
+    .selectFrom('claim')
+    .select(['id', 'application_no', 'kind', 'stage', 'status', 'employer_org_code', 'rereview_org_code'])
+    .where('employer_org_code', 'in', employerCodes)
+    .where('status', 'in', [...OPEN_CLAIM_STATUSES])
+    .orderBy('submitted_at')
+    .execute();
+}

@@ -6,9 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import { loadCalendar } from './calendarTable';
 import { shanghaiDate, endOfShanghaiDay, workingDayDeadline, workingDaysBetween } from './workdays';
-
-/** Working days left at which a task warns when its policy names no number (the policies' editions set their own). */
-export const DEFAULT_WARN_WORKING_DAYS = 2;
+import { WARN_WORKING_DAYS_LEFT } from './workdays';
 
 export interface CalendarUsed {
   years: { year: number; version: number | null; source: string | null }[];
@@ -38,7 +36,7 @@ export async function computeDeadline(
   db: Kysely<Database>,
   openedAt: Date,
   days: number,
-  warnWorkingDaysLeft: number = DEFAULT_WARN_WORKING_DAYS,
+  warnWorkingDaysLeft: number = WARN_WORKING_DAYS_LEFT,
 ): Promise<Deadline> {
   const year = Number(shanghaiDate(openedAt).slice(0, 4));
   // a year of working days is at most ~250; two calendar years ahead covers any SLA this system uses

@@ -3,7 +3,7 @@
  */
 import type { Task, TimelineRow } from '../../db/schema';
 import { formatShanghai, workingDaysBetween, shanghaiDate, type CalendarData } from '../calendar/workdays';
-import { DEFAULT_WARN_WORKING_DAYS } from '../calendar/activities';
+import { WARN_WORKING_DAYS_LEFT } from '../calendar/workdays';
 
 /** The basis of a deadline as the task records it (platform/policy basisText). */
 export interface PolicyBasis {
@@ -40,7 +40,7 @@ export function taskClock(t: TaskClock, cal: CalendarData | null, now = new Date
     !overdue &&
     (t.warned_at != null ||
       (t.warn_at != null && now >= new Date(t.warn_at)) ||
-      (workingDaysLeft != null && workingDaysLeft < (t.warn_working_days ?? DEFAULT_WARN_WORKING_DAYS)));
+      (workingDaysLeft != null && workingDaysLeft < (t.warn_working_days ?? WARN_WORKING_DAYS_LEFT)));
   return { workingDaysLeft, warning, overdue };
 }
 

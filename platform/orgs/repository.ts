@@ -8,9 +8,6 @@ import { OrgRefs, type OrgRecord } from './orgInput';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** Nanxun claims still under way (their re-review body is fixed; a move puts a note on them) */
-export const OPEN_CLAIM_STATUSES = ['unit_verification', 'bureau_review', 'rereview', 'payout', 'awaiting_next_instalment'] as const;
-
 export async function loadRefs(db: Db): Promise<OrgRefs> {
   const rows = await db.selectFrom('org').select(['code', 'name', 'type', 'credit_code', 'active']).execute();
   return new OrgRefs(rows.map((r) => ({ code: r.code, name: r.name, type: r.type, creditCode: r.credit_code, active: r.active })));
@@ -147,16 +144,4 @@ export async function upsertOrgs(
 
 export async function setOrgActive(trx: Transaction<Database>, code: string, active: boolean, actor: string, at: Date): Promise<void> {
   await trx.updateTable('org').set({ active, updated_at: at, updated_by: actor }).where('code', '=', code).execute();
-}
-
-/** open claims of these employers, with the body each was routed to */
-export async function openClaimsOf(db: Db, employerCodes: string[]) {
-  if (!employerCodes.length) return [];
-  return db
-    .selectFrom('claim')
-    .select(['id', 'application_no', 'kind', 'stage', 'status', 'employer_org_code', 'rereview_org_code'])
-    .where('employer_org_code', 'in', employerCodes)
-    .where('status', 'in', [...OPEN_CLAIM_STATUSES])
-    .orderBy('submitted_at')
-    .execute();
 }

@@ -9,6 +9,7 @@ import { Problem } from '../http/problem';
 import { actorOf } from '../auth/authenticate';
 import type { AppDeps } from '../http/deps';
 import type { PolicyDomain } from './domain';
+import { policyDomains } from '../plugins/registry';
 import { dryRunEdition, findEdition, listEditions, publishEdition } from './service';
 import { editionSummary, editionView } from './views';
 
@@ -47,9 +48,11 @@ const Affected = z.object({
   change: z.string(),
 });
 
-export function policyRoutes(deps: AppDeps, domains: readonly PolicyDomain[]): Router {
+/** The editions' routes; the policies are those of the installed domains (platform/plugins), read per request. */
+export function policyRoutes(deps: Pick<AppDeps, 'db'>): Router {
   const router = Router();
   const { db } = deps;
+  const domains = (): readonly PolicyDomain[] => policyDomains();
 
   defineRoute(router, {
     method: 'get',
@@ -99,7 +102,7 @@ export function policyRoutes(deps: AppDeps, domains: readonly PolicyDomain[]): R
     problems: ['RETROACTIVE_EDITION', 'OVERLAPPING_EDITION', 'UNKNOWN_PARAMETER', 'VALIDATION_FAILED'],
     handler: async ({ req, body }) => {
       const now = new Date();
-      const r = await dryRunEdition(db, domains, body, actorOf(req).username, now);
+      const r = await dryRunEdition(db, domains(), body, actorOf(req).username, now);
       return { affected: r.affected, unaffected: r.unaffected, notes: r.notes, edition: editionView(r.edition, [r.edition], now) };
     },
   });
@@ -115,7 +118,7 @@ export function policyRoutes(deps: AppDeps, domains: readonly PolicyDomain[]): R
     problems: ['RETROACTIVE_EDITION', 'OVERLAPPING_EDITION', 'UNKNOWN_PARAMETER', 'VALIDATION_FAILED'],
     handler: async ({ req, body }) => {
       const now = new Date();
-      const e = await publishEdition(db, domains, body, actorOf(req), now, req.ip ?? null);
+      const e = await publishEdition(db, domains(), body, actorOf(req), now, req.ip ?? null);
       const all = await listEditions(db, e.policy);
       return editionView(e, all, now);
     },

@@ -4,7 +4,7 @@
  * each claim's view names the edition (and clause) its amount and its bureau review's deadline come from.
  */
 import { shanghaiDate, addDays } from '../../platform/calendar/workdays';
-import { uploadRequiredMaterials } from '../../platform/materials/httpClient';
+import { uploadClaimMaterials } from '../../nanxun/materialsClient';
 import { startSystem, type RunningSystem } from '../helpers/npmStart';
 
 jest.setTimeout(400_000);
@@ -34,7 +34,7 @@ async function submit(applicant: string, number: string) {
     kind: 'certificate',
     employerOrgCode: 'NX-E-LHWL',
     certificate: { number, level: 'intermediate', issuedOn: addDays(today, -20), receivedOn: addDays(today, -10) },
-    materials: await uploadRequiredMaterials(sys.base, token, 'nanxun_claim', 'certificate'),
+    materials: await uploadClaimMaterials(sys.base, token, 'certificate'),
   });
   expect(r.status).toBe(201);
   return { ...r.body, token };
