@@ -5,6 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import { findEdition } from '../../platform/policy/repository';
+import type { PolicyBasis } from '../../platform/http/views';
 import { amountParameter, policyBasis } from './terms';
 
 export async function claimPolicyBasis(db: Kysely<Database>, claimId: string) {
@@ -18,4 +19,10 @@ export async function claimPolicyBasis(db: Kysely<Database>, claimId: string) {
     policy: edition ? policyBasis(edition, amountParameter(claim.kind, claim.level)) : null,
     tasks: new Map(tasks.map((t) => [t.id, t.policy])),
   };
+}
+
+/** The claim view with the basis of its amount and of each task's deadline, as the claim read answers. */
+export function withPolicyBasis<V extends { tasks: { id: string }[] }>(view: V, basis: Awaited<ReturnType<typeof claimPolicyBasis>>) {
+  const tasks = view.tasks.map((t) => ({ ...t, policy: (basis.tasks.get(t.id) as PolicyBasis | undefined) ?? null }));
+  return { ...view, tasks, policy: basis.policy };
 }

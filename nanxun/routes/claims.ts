@@ -22,7 +22,7 @@ import { BUREAU_ORG_CODE } from '../rules';
 import { submitClaim } from '../submitClaim';
 import { shanghaiDate } from '../../platform/calendar/workdays';
 import { displayCalendar } from '../../platform/calendar/calendarTable';
-import { claimPolicyBasis } from '../policy/claimBasis';
+import { claimPolicyBasis, withPolicyBasis } from '../policy/claimBasis';
 import { attachPlanned, listMaterials, planSupplement } from '../../platform/materials/useCases';
 
 /**
@@ -166,10 +166,8 @@ export function claimRoutes(deps: AppDeps): Router {
         listMaterials(db, 'nanxun_claim', found.access.id),
         claimPolicyBasis(db, found.access.id),
       ]);
-      const view = presentClaimView(found.view, found.access, actor, calendar, now);
       // the basis of the amount and of each deadline (实体从旧 / 程序从新), read beside the projection like materials
-      const tasks = view.tasks.map((t) => ({ ...t, policy: (basis.tasks.get(t.id) as typeof t.policy) ?? null }));
-      return { ...view, tasks, policy: basis.policy, materials };
+      return { ...withPolicyBasis(presentClaimView(found.view, found.access, actor, calendar, now), basis), materials };
     },
   });
 

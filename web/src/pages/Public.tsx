@@ -214,7 +214,6 @@ export function PublicNoticesPage() {
     .map((e) => ({ value: String(e.applicationId), label: [e.name, e.employer, e.applicationNo].filter(Boolean).join(' · ') }));
   return (
     <Space direction="vertical" size={16} style={{ width: '100%' }}>
-      <PolicyEditionsCard />
       <Card title={<PageTitle>公示公告</PageTitle>}>
         {notices.error && !notFound ? <Alert type="error" showIcon message={errorText(notices.error)} /> : null}
         {!notices.loading && !list.length ? <Empty description="暂无公示" /> : null}
@@ -294,6 +293,7 @@ export function PublicNoticesPage() {
           </Form>
         </Modal>
       </Card>
+      <PolicyEditionsCard />
     </Space>
   );
 }
