@@ -3,10 +3,31 @@
  * publication refusals (retroactive, overlapping), parameter merging and the rules taking two editions.
  */
 import { basisText, editionAt, editionStatus, effectiveEnd, mergeParameters, normaliseInstant, publicationRefusal, type PolicyEdition } from '../edition';
-import { nanxunFirstEdition, nanxunFirstTerms } from '../../../test/helpers/policy';
-import { NANXUN_PARAMETERS } from '../../../nanxun/policy/parameters';
-import { nanxunTerms } from '../../../nanxun/policy/terms';
-import { certificateIneligibility, claimAmounts, shortageIneligibility } from '../../../nanxun/rules';
+import { positiveInt, type ParameterSchema } from '../edition';
+
+/** A policy of this test's own (the kernel knows no domain): an amount and a working-day period. */
+const SCHEMA: ParameterSchema = {
+  'rewardYuan.intermediate': { kind: 'substantive', clause: '二、激励内容（一）', meaning: '中级奖励', check: positiveInt },
+  reviewWorkingDays: { kind: 'procedural', clause: '三、激励兑现（一）', meaning: '初审时限', check: positiveInt },
+};
+const nanxunFirstEdition: PolicyEdition = {
+  id: 'nanxun-talent-2019-01-01',
+  policy: 'nanxun-talent',
+  title: '南浔区注册安全工程师引育八条激励办法',
+  documentNo: '征求意见稿',
+  issuer: '湖州市南浔区',
+  effectiveFrom: normaliseInstant('2019-01-01'),
+  effectiveTo: null,
+  basedOn: null,
+  parameters: {
+    'rewardYuan.intermediate': { value: 2000, kind: 'substantive', clause: '二、激励内容（一）资格证书奖励：获得中级职业资格证书的，给予2000元奖励' },
+    reviewWorkingDays: { value: 10, kind: 'procedural', clause: '三、激励兑现（一）：10个工作日内完成初审' },
+  },
+  publishedBy: 'test',
+  publishedAt: normaliseInstant('2019-01-01'),
+  reason: 'test',
+};
+const NANXUN_PARAMETERS = SCHEMA;
 
 const at = (s: string) => new Date(normaliseInstant(s));
 const first = nanxunFirstEdition;
@@ -31,7 +52,7 @@ test('a date is 00:00 in Asia/Shanghai; an instant is kept', () => {
 });
 
 test('the edition in force at an instant: the new one from its first moment, the old one until then', () => {
-  const e2027 = next({ 'certificateRewardYuan.intermediate': 2500, bureauReviewWorkingDays: 7 }, '2027-07-01');
+  const e2027 = next({ 'rewardYuan.intermediate': 2500, reviewWorkingDays: 7 }, '2027-07-01');
   const all = [first, e2027];
   expect(editionAt(all, 'nanxun-talent', at('2027-06-30T23:59:59.999+08:00'))?.id).toBe(first.id);
   expect(editionAt(all, 'nanxun-talent', at('2027-07-01'))?.id).toBe(e2027.id);
@@ -74,43 +95,14 @@ test('publication: retroactive refused, overlaps refused unless the new edition 
 });
 
 test('parameters: unknown names refused, values checked, unchanged ones carried over with their clauses', () => {
-  expect(mergeParameters(NANXUN_PARAMETERS, first.parameters, { certificateRewardIntermediate: 2500 })).toEqual({
-    problem: { code: 'UNKNOWN_PARAMETER', names: ['certificateRewardIntermediate'] },
+  expect(mergeParameters(NANXUN_PARAMETERS, first.parameters, { rewardIntermediate: 2500 })).toEqual({
+    problem: { code: 'UNKNOWN_PARAMETER', names: ['rewardIntermediate'] },
   });
-  expect(mergeParameters(NANXUN_PARAMETERS, first.parameters, { bureauReviewWorkingDays: 0 })).toMatchObject({ problem: { code: 'VALIDATION_FAILED' } });
-  const e = next({ 'certificateRewardYuan.intermediate': 2500 }, '2027-07-01');
-  expect(e.parameters['certificateRewardYuan.intermediate']).toMatchObject({ value: 2500, kind: 'substantive' });
-  expect(e.parameters.bureauReviewWorkingDays).toEqual(first.parameters.bureauReviewWorkingDays);
-  expect(basisText(first, 'certificateRewardYuan.intermediate')).toBe(
+  expect(mergeParameters(NANXUN_PARAMETERS, first.parameters, { reviewWorkingDays: 0 })).toMatchObject({ problem: { code: 'VALIDATION_FAILED' } });
+  const e = next({ 'rewardYuan.intermediate': 2500 }, '2027-07-01');
+  expect(e.parameters['rewardYuan.intermediate']).toMatchObject({ value: 2500, kind: 'substantive' });
+  expect(e.parameters.reviewWorkingDays).toEqual(first.parameters.reviewWorkingDays);
+  expect(basisText(first, 'rewardYuan.intermediate')).toBe(
     '依据《南浔区注册安全工程师引育八条激励办法》二、激励内容（一）资格证书奖励：获得中级职业资格证书的，给予2000元奖励，2019版',
   );
-});
-
-test('the rules take the edition: amounts, the instalment plan and the thresholds of two editions', () => {
-  const later = nanxunTerms(
-    next(
-      { 'certificateRewardYuan.intermediate': 2500, shortageInstalmentsYuan: [4000, 3000, 3000], certificateWindowMonths: 12, shortageMinContractYears: 2 },
-      '2027-07-01',
-    ),
-  );
-  expect(claimAmounts('certificate', 'intermediate', nanxunFirstTerms)).toEqual({ amountYuan: 2000, instalmentsYuan: [2000] });
-  expect(claimAmounts('certificate', 'intermediate', later)).toEqual({ amountYuan: 2500, instalmentsYuan: [2500] });
-  expect(claimAmounts('shortage_talent', 'intermediate', nanxunFirstTerms)).toEqual({ amountYuan: 10000, instalmentsYuan: [3000, 3000, 4000] });
-  expect(claimAmounts('shortage_talent', 'intermediate', later).instalmentsYuan).toEqual([4000, 3000, 3000]);
-  const cert = { issuedOn: '2027-01-05', receivedOn: '2027-01-10', submittedOn: '2027-10-01', employerInDistrict: true, blacklisted: false };
-  expect(certificateIneligibility(cert, nanxunFirstTerms)).toEqual(['WINDOW_EXPIRED']); // 6 months
-  expect(certificateIneligibility(cert, later)).toEqual([]); // 12 months
-  const shortage = {
-    level: 'intermediate',
-    contractYears: 2,
-    socialSecurityMonths: 14,
-    employedSince: '2026-01-01',
-    submittedOn: '2027-08-01',
-    firstIntroductionDeclared: true,
-    employerHasEarlierShortageClaim: false,
-    employerInDistrict: true,
-    blacklisted: false,
-  };
-  expect(shortageIneligibility(shortage, nanxunFirstTerms)).toEqual(['CONTRACT_TOO_SHORT']);
-  expect(shortageIneligibility(shortage, later)).toEqual([]);
 });
