@@ -1,6 +1,7 @@
 /**
- * The title review's rules as the policy-edition service sees them. Its workflows do not read editions yet (they
- * still run with the values of the first edition, docs/policy.md): the dry run says so instead of listing cases.
+ * The title review's rules as the policy-edition service sees them. The pass fraction and the ban are read from the
+ * edition each application was submitted under; the procedural sizes and periods are not read from editions yet (the
+ * session workflows hold the first edition's values, docs/policy.md): the dry run says so instead of listing cases.
  */
 import type { PolicyDomain } from '../../platform/policy/domain';
 import { TITLE_PARAMETERS, TITLE_POLICY } from './parameters';
@@ -19,7 +20,10 @@ export const titlePolicyDomain: PolicyDomain = {
     return {
       affected: [],
       unaffected: Number(open?.n ?? 0),
-      notes: ['the title review workflows read the first edition’s values: a new edition is recorded and shown, and applies once they read editions'],
+      notes: [
+        'passFraction, banYears: none for open applications (实体从旧); applications submitted from its date',
+        'minPoolSize, minCommittee, minSubgroup, publicityWorkingDays, hrssLeadWorkingDays: not yet read from editions by the session workflows (they keep the first edition’s values)',
+      ],
     };
   },
 };
