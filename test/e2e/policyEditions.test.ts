@@ -40,10 +40,12 @@ async function submit(applicant: string, number: string) {
   return { ...r.body, token };
 }
 
-async function decideOpenTask(username: string, claimId: string, body: object) {
+async function decideOpenTask(username: string, claimId: string, body: object, check?: (task: any) => void) {
   const token = await login(username);
   for (let i = 0; i < 100; i++) {
     const t = (await api('GET', '/api/v1/tasks', token)).body.find((x: any) => x.subject.id === claimId);
+    // the task page shows what the clerk acts on, with the basis of its deadline
+    if (t && check) check((await api('GET', `/api/v1/tasks/${encodeURIComponent(t.id)}`, token)).body);
     if (t) return api('POST', `/api/v1/tasks/${encodeURIComponent(t.id)}/decision`, token, body);
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -52,7 +54,9 @@ async function decideOpenTask(username: string, claimId: string, body: object) {
 
 async function payThrough(claim: { id: string; amountYuan: number }) {
   await decideOpenTask('unit.lhwl', claim.id, { decision: 'approve' });
-  await decideOpenTask('bureau1', claim.id, { decision: 'approve' });
+  await decideOpenTask('bureau1', claim.id, { decision: 'approve' }, (task) =>
+    expect(task.policy).toMatchObject({ parameter: 'bureauReviewWorkingDays', basis: expect.stringContaining('10个工作日') }),
+  );
   expect((await decideOpenTask('rereview.lhz', claim.id, { decision: 'approve', amountYuan: claim.amountYuan })).body.subject.status).toBe('paid');
 }
 
