@@ -7,7 +7,7 @@ import { createInstalmentActivities } from '../nanxun/activities/instalments';
 import { createClawbackActivities } from '../nanxun/activities/clawback';
 import { createNanxunPolicyActivities } from '../nanxun/activities/policy';
 import { createNoticeActivities } from '../platform/publicity/activities';
-import { createZhejiangActivities } from '../titleReview/activities';
+import { createTitleReviewActivities } from '../titleReview/activities';
 import { createTitleSubmissionActivities } from '../titleReview/submissionActivities';
 import { installDomains } from '../platform/plugins/registry';
 import { DOMAINS } from '../domains';
@@ -23,7 +23,7 @@ export function createActivities(db: Kysely<Database>) {
     ...createClawbackActivities(db),
     ...createNanxunPolicyActivities(db),
     ...createNoticeActivities(db),
-    ...createZhejiangActivities(db),
+    ...createTitleReviewActivities(db),
     ...createTitleSubmissionActivities(db),
   };
 }

@@ -4,7 +4,7 @@
  */
 import type { EmployerMove, Db } from '../platform/plugins/domainPlugin';
 import { insertTimeline } from '../platform/timeline/timeline';
-import { openClaimsOf } from './claimRepository';
+import { openClaimsOf } from './repositories/claims';
 
 /** what a move means for the employer's open claims: each stays with its body, the note says where new ones go */
 export async function claimMovesNoted(trx: Db, moved: readonly EmployerMove[], actor: string, at: Date): Promise<number> {

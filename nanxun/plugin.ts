@@ -6,6 +6,7 @@ import { fundsReport } from './reports/funds';
 import { claimDecisionFields } from './schemas';
 import { nanxunRoutes } from './routes';
 import { claimMovesNoted } from './orgMoves';
+import { claimKeyRotation } from './keyRotation';
 
 import { nanxunPolicyDomain } from './policy/domain';
 
@@ -18,8 +19,10 @@ export const nanxunPlugin: DomainPlugin = {
     { table: 'claim_view', indexed: ['applicant_id_number'], encrypted: [], projection: true },
     { table: 'blacklist', indexed: ['id_number'], encrypted: [] },
   ],
+  taskKinds: { unit_verification: '单位审核', bureau_review: '初审', rereview: '复审', clawback_review: '追回审核' },
   decisionFields: claimDecisionFields,
   routes: nanxunRoutes,
   orgs: { employerMoved: claimMovesNoted },
+  keyRotation: claimKeyRotation,
   policy: nanxunPolicyDomain,
 };

@@ -60,6 +60,16 @@ export const claimSubjects: SubjectProvider = {
     return c && facts(c);
   },
   requiredMaterials: claimMaterialKinds,
+  async countByApplicants(db: Db, userIds) {
+    if (!userIds.length) return new Map();
+    const rows = await db
+      .selectFrom('claim')
+      .select(['applicant_user_id', (eb) => eb.fn.countAll<string>().as('n')])
+      .where('applicant_user_id', 'in', [...userIds])
+      .groupBy('applicant_user_id')
+      .execute();
+    return new Map(rows.map((r) => [r.applicant_user_id!, Number(r.n)]));
+  },
   idsByApplicantName: (db: Db, like) => db.selectFrom('claim').select('id').where('applicant_name', 'like', like) as never,
   async taskSummary(db: Db, t, _viewer, viewerDecides) {
     const c = await db.selectFrom('claim').selectAll().where('id', '=', t.subject_id).executeTakeFirst();

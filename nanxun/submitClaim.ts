@@ -16,10 +16,10 @@ import { EMPLOYER_TYPES } from '../platform/orgs/orgInput';
 import { planSubmission } from '../platform/materials/useCases';
 import { claimWorkflowId, formatApplicationNo } from './rules';
 import { planClaim, type ClaimBodyT } from './claimPlans';
+import { findClaimByWorkflowId, nextClaimSequence, type SubmittedClaim } from './repositories/claims';
 import { editionInForce } from '../platform/policy/service';
 import { NANXUN_POLICY } from './policy/parameters';
 import { amountParameter, nanxunTerms, policyBasis } from './policy/terms';
-import { findClaimByWorkflowId, nextClaimSequence, type SubmittedClaim } from './claimRepository';
 
 export interface SubmitClaimResult {
   id: string;

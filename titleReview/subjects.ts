@@ -1,6 +1,6 @@
 /** The title application and the review session as subjects of the kernel (inbox, task page, progress, ratings). */
 import type { Db, SubjectFacts, SubjectProvider } from '../platform/plugins/domainPlugin';
-import type { ZjApplication } from './schema';
+import type { TitleApplication } from './schema';
 import { applicationMaterialKinds } from './materials';
 import { titleSubjectSummary } from './summary';
 
@@ -19,7 +19,7 @@ const FACTS = [
   'submitted_at',
   'closed_at',
 ] as const;
-type ApplicationFacts = Pick<ZjApplication, (typeof FACTS)[number]>;
+type ApplicationFacts = Pick<TitleApplication, (typeof FACTS)[number]>;
 
 function facts(a: ApplicationFacts): SubjectFacts {
   return {
@@ -56,6 +56,16 @@ export const applicationSubjects: SubjectProvider = {
     return a && facts(a);
   },
   requiredMaterials: applicationMaterialKinds,
+  async countByApplicants(db: Db, userIds) {
+    if (!userIds.length) return new Map();
+    const rows = await db
+      .selectFrom('zj_application')
+      .select(['applicant_user_id', (eb) => eb.fn.countAll<string>().as('n')])
+      .where('applicant_user_id', 'in', [...userIds])
+      .groupBy('applicant_user_id')
+      .execute();
+    return new Map(rows.map((r) => [r.applicant_user_id!, Number(r.n)]));
+  },
   idsByApplicantName: (db: Db, like) => db.selectFrom('zj_application').select('id').where('applicant_name', 'like', like) as never,
   taskSummary: (db: Db, t, viewer) => titleSubjectSummary(db, t, viewer),
   /** the experts of the committee of the application's session read its materials */

@@ -13,6 +13,7 @@ import type { Actor } from '../tasks/messages';
 import type { RouterDeps } from '../http/deps';
 import type { CsvColumns } from '../reports/csv';
 import type { OrgRecord } from '../orgs/orgInput';
+import type { Keyring } from '../crypto/keys';
 
 export type Db = Kysely<Database>;
 
@@ -49,6 +50,8 @@ export interface SubjectProvider {
   idsByApplicantName?(db: Db, like: string): SelectQueryBuilder<Database, never, { id: string }>;
   /** what the task page shows of the subject to this viewer (`viewerDecides`: the viewer may decide the task) */
   taskSummary?(db: Db, task: Task, viewer: Actor, viewerDecides: boolean): Promise<Record<string, unknown> | null>;
+  /** how many subjects each of these accounts applied for */
+  countByApplicants?(db: Db, userIds: readonly number[]): Promise<Map<number, number>>;
   /** the kinds of material a subject of this kind (e.g. a claim's kind) needs, each at least once */
   requiredMaterials?(kind: string): string[];
   /** readers beyond the applicant and the bodies that had a task on it (e.g. the committee's experts) */
@@ -85,10 +88,26 @@ export interface EmployerMove {
   after: OrgRecord;
 }
 
+/** The routing a process keeps of an organisation beside the kernel's org row (column → value). */
+export type OrgRouting = { competent_org_code?: string | null; lower_committee_org_code?: string | null };
+
 /** What an employer's organisational change means for a domain's open cases. */
 export interface OrgHooks {
+  /** the routing this process keeps of organisations (read with every org detail, written with every upsert) */
+  routing?: {
+    read(db: Db, codes: readonly string[]): Promise<Map<string, OrgRouting>>;
+    write(trx: Db, rows: readonly { code: string; record: OrgRecord }[]): Promise<void>;
+  };
   /** employers moved (inside the move's transaction): note it on their open cases; answers how many were noted */
   employerMoved?(trx: Db, moves: readonly EmployerMove[], actor: string, at: Date): Promise<number>;
+}
+
+/** What key rotation (platform/crypto/rotation.ts) asks of a domain beyond its personal-data columns. */
+export interface KeyRotationHooks {
+  /** rebuilds projections of rotated data and re-wraps the domain's own keys; answers how many keys it re-wrapped */
+  rotate(db: Kysely<any>, ring: Keyring): Promise<number>;
+  /** how many of the domain's own keys are not under the current key versions */
+  outdated(db: Kysely<any>, ring: Keyring): Promise<number>;
 }
 
 export interface DomainPlugin {
@@ -97,11 +116,16 @@ export interface DomainPlugin {
   subjects: readonly SubjectProvider[];
   reports?: readonly ReportDefinition[];
   personalData?: readonly PersonalDataTable[];
+  /** the names (中文) of this domain's task kinds, as messages and the console show them */
+  taskKinds?: Record<string, string>;
+  /** the kinds of publicity notice this domain publishes that differ from the default (which takes objections) */
+  noticeKinds?: Record<string, { takesObjections: boolean }>;
   /** extra fields of a decision (POST /tasks/:id/decision) that this domain's tasks take */
   decisionFields?: Record<string, ZodType>;
   /** the domain's one router (mounted once by api/app.ts) */
   routes?(deps: RouterDeps): Router;
   orgs?: OrgHooks;
+  keyRotation?: KeyRotationHooks;
   /** the domain's policy: its parameters (each with kind and clause) and the dry run of a new edition (platform/policy) */
   policy?: PolicyDomain;
 }

@@ -9,7 +9,7 @@ import { nanxunFirstEdition } from './policy';
 import { nanxunTerms } from '../../nanxun/policy/terms';
 import type { PolicyEdition } from '../../platform/policy/edition';
 import type { CertificateClaimInput } from '../../nanxun/workflows/certificateClaim';
-import type { SubmittedClaim } from '../../nanxun/claimRepository';
+import type { SubmittedClaim } from '../../nanxun/repositories/claims';
 
 let seq = 0;
 

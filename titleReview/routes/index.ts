@@ -7,6 +7,7 @@ import { titleBallotRoutes } from './ballots';
 import { titleExpertRoutes } from './experts';
 import { titleApplicationRoutes } from './applications';
 import { titleSupplementRoutes } from './supplement';
+import { titleCertificateRoutes } from './certificates';
 import { expertAccountRoutes } from '../expertAccounts';
 
 export { canSeeApplication } from './shared';
@@ -21,6 +22,7 @@ export function titleReviewRoutes(deps: RouterDeps): Router {
     titleApplicationRoutes,
     titleSupplementRoutes,
     expertAccountRoutes,
+    titleCertificateRoutes,
   ])
     router.use(routes(deps));
   return router;
