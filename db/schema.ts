@@ -189,7 +189,7 @@ export interface InstalmentTable {
   updated_at: Timestamp;
 }
 
-/** The read projection of a claim (0006_claim_view), rebuilt by triggers; api/claimView.ts reads it. */
+/** The read projection of a claim (0006_claim_view), rebuilt by triggers; nanxun/claimView.ts reads it. */
 export interface ClaimViewTable {
   claim_id: string;
   application_no: string;

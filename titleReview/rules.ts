@@ -81,8 +81,9 @@ export function activeBan<T extends BanRow>(bans: T[], sessionYear: number): T |
 
 /** 获得出席委员三分之二以上赞成票的方为通过: yes × 3 ≥ attending × 2 (the edition's fraction); abstentions are not yes. */
 export function ballotPassed(yes: number, attending: number, terms: Pick<TitleTerms, 'passFraction'>): boolean {
+  // 出席会议专家不得少于17人: below the quorum no ballot counts (the meeting refuses it before; the rule says so too)
   const [n, d] = terms.passFraction;
-  return attending > 0 && yes * d >= attending * n;
+  return attending >= MIN_COMMITTEE && yes * d >= attending * n;
 }
 
 export const VOTES = ['yes', 'no', 'abstain'] as const;

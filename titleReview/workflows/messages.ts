@@ -1,6 +1,6 @@
 /**
  * Messages of the Zhejiang title-review workflows, shared with the API (it imports only these definitions).
- * Rejections use ApplicationFailure types that are ProblemCodes (api/problem.ts), so the API keeps the code.
+ * Rejections use ApplicationFailure types that are ProblemCodes (platform/http/problem.ts), so the API keeps the code.
  */
 import { defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../../platform/tasks/messages';
