@@ -19,6 +19,8 @@ import * as m0031 from '../nanxun/migrations/0031_application_periods';
 import * as m0020 from '../titleReview/migrations/0020_ballot_secrecy';
 import * as m0021 from '../platform/migrations/0021_personal_data_encryption';
 import * as m0036 from '../platform/migrations/0036_identity_dispute_encryption';
+import * as m0045 from '../platform/materials/migrations/0045_sealed_materials';
+import * as m0046 from '../platform/auth/migrations/0046_address_lockout';
 
 /** Migrations are imported statically so they work the same under tsx, Jest and a bundle. */
 const migrations: Record<string, Migration> = {
@@ -42,6 +44,8 @@ const migrations: Record<string, Migration> = {
   '0020_ballot_secrecy': m0020,
   '0021_personal_data_encryption': m0021,
   '0036_identity_dispute_encryption': m0036,
+  '0045_sealed_materials': m0045,
+  '0046_address_lockout': m0046,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -259,11 +259,13 @@ export interface Database {
   auth_session: AccountTables['auth_session'];
   login_failure: AccountTables['login_failure'];
   login_lockout: AccountTables['login_lockout'];
+  login_account_state: AccountTables['login_account_state'];
   audit_log: AccountTables['audit_log'];
   identity_dispute: AccountTables['identity_dispute'];
   // materials (0025_materials)
   material_blob: MaterialTables['material_blob'];
   material: MaterialTables['material'];
+  material_content: MaterialTables['material_content'];
   material_access: MaterialTables['material_access'];
   material_request: MaterialTables['material_request'];
   // service ratings (0026_ratings)

@@ -10,16 +10,22 @@ import { blindIndex } from './blindIndex';
 import { decryptPii, encryptPii, isCiphertext, keyIdOf, PII_TABLES } from './personalData';
 import { open, seal } from './sm4';
 import { refreshClaimView } from '../migrations/0021_personal_data_encryption';
+import { blobStoreFromEnv, type BlobStore } from '../materials/blobStore';
+import { rewrapContentKeys, sealPlainMaterials } from '../materials/sealedContent';
 
 export interface RotationReport {
   rows: number;
   values: number;
   ballotKeys: number;
+  /** materials: data keys re-wrapped under the current `pii` key, plain (pre-0045) files sealed, plain files missing */
+  materialKeys: number;
+  materialsSealed: number;
+  materialsMissing: number;
   /** values still readable only with a non-current key (should be 0 after a run) */
   remaining: number;
 }
 
-export async function rotateStoredData(db: Kysely<any>, ring: Keyring): Promise<RotationReport> {
+export async function rotateStoredData(db: Kysely<any>, ring: Keyring, blobs: BlobStore = blobStoreFromEnv(db)): Promise<RotationReport> {
   const pii = ring.current('pii').id;
   const blind = ring.current('blind').id;
   let rows = 0;
@@ -70,7 +76,9 @@ export async function rotateStoredData(db: Kysely<any>, ring: Keyring): Promise<
     priv.fill(0);
     ballotKeys++;
   }
-  return { rows, values, ballotKeys, remaining: await countOutdated(db, ring) };
+  const { sealed: materialsSealed, missing: materialsMissing } = await sealPlainMaterials(db, blobs, ring);
+  const materialKeys = await rewrapContentKeys(db, ring);
+  return { rows, values, ballotKeys, materialKeys, materialsSealed, materialsMissing, remaining: await countOutdated(db, ring) };
 }
 
 /** How many stored values are not under the current keys (0 means old versions can be retired). */
@@ -101,5 +109,6 @@ export async function countOutdated(db: Kysely<any>, ring: Keyring): Promise<num
       db,
     )
   ).rows[0]!.n;
+  n += (await sql<{ n: number }>`select count(*)::int as n from material_content where kek_id <> ${ring.current('pii').id}`.execute(db)).rows[0]!.n;
   return n;
 }

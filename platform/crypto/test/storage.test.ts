@@ -176,7 +176,9 @@ test('npm run rotate-keys (the command) adds key versions and re-encrypts; --ret
       cwd: process.cwd(),
     });
   const first = await run();
-  expect(first.stdout).toMatch(/re-encrypted \d+ values in \d+ rows, re-wrapped \d+ ballot keys; 0 values not under the current keys/);
+  expect(first.stdout).toMatch(
+    /re-encrypted \d+ values in \d+ rows, re-wrapped \d+ ballot keys and \d+ material keys, sealed \d+ plain materials; 0 values not under the current keys/,
+  );
   const written = JSON.parse(fs.readFileSync(file, 'utf8'));
   expect(Object.keys(written.pii.keys)).toHaveLength(Object.keys(keyring().json.pii.keys).length + 1);
   const row = (await sql<{ id_number_enc: string }>`select id_number_enc from app_user where username = 'applicant1'`.execute(tdb.db)).rows[0]!;
