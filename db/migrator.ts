@@ -21,6 +21,7 @@ import * as m0021 from '../platform/migrations/0021_personal_data_encryption';
 import * as m0036 from '../platform/migrations/0036_identity_dispute_encryption';
 import * as m0045 from '../platform/materials/migrations/0045_sealed_materials';
 import * as m0046 from '../platform/auth/migrations/0046_address_lockout';
+import * as m0047 from '../nanxun/migrations/0047_application_period_versions';
 
 /** Migrations are imported statically so they work the same under tsx, Jest and a bundle. */
 const migrations: Record<string, Migration> = {
@@ -46,6 +47,7 @@ const migrations: Record<string, Migration> = {
   '0036_identity_dispute_encryption': m0036,
   '0045_sealed_materials': m0045,
   '0046_address_lockout': m0046,
+  '0047_application_period_versions': m0047,
 };
 
 class StaticProvider implements MigrationProvider {

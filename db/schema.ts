@@ -274,6 +274,7 @@ export interface Database {
   notification: NotificationTables['notification'];
   // the bureau's yearly certificate application period (0031_application_periods)
   nanxun_application_period: ApplicationPeriodTable;
+  nanxun_application_period_version: ApplicationPeriodVersionTable;
 }
 
 export interface ApplicationPeriodTable {
@@ -282,6 +283,18 @@ export interface ApplicationPeriodTable {
   starts_on: ColumnType<string, string, string>;
   ends_on: ColumnType<string, string, string>;
   notice_id: string;
+  published_by: string;
+  published_at: Timestamp;
+  /** the newest version's number (the row is its projection, migration 0047) */
+  version: number;
+}
+
+/** Every publication or correction of a year's period (append-only). */
+export interface ApplicationPeriodVersionTable {
+  year: number;
+  version: number;
+  starts_on: ColumnType<string, string, string>;
+  ends_on: ColumnType<string, string, string>;
   published_by: string;
   published_at: Timestamp;
 }

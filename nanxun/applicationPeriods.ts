@@ -8,16 +8,21 @@
  * the year's notice gathers the certificates received in the six months it closes. In a year with no published
  * period the plain rule applies: submitted within 6 months of receipt.
  *
- * Publishing writes the period and a public notice (GET /api/v1/public/notices, kind application_period) in one
- * transaction; publishing the same year again replaces both (the notice keeps its id).
+ * Publishing writes a new version of the year's period (nanxun_application_period_version, append-only; the current
+ * row is its projection, migration 0047), an audit entry (application_period.published / .corrected, with what
+ * changed) and the public notice (GET /api/v1/public/notices, kind application_period) in one transaction;
+ * publishing the same year again is a correction: a new version, the notice updated (it keeps its id), the earlier
+ * versions kept (GET /api/v1/nanxun/application-periods/:year/versions).
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { recordAudit } from '../platform/admin/audit';
 import type { Database } from '../db/schema';
 import { BUREAU_ORG_CODE, CERTIFICATE_WINDOW_MONTHS } from './rules';
 import { addMonths, endOfShanghaiDay } from '../platform/calendar/workdays';
 
 export interface ApplicationPeriod {
   year: number;
+  version: number;
   startsOn: string;
   endsOn: string;
   noticeId: string;
@@ -34,6 +39,7 @@ export const periodReceivedFrom = (endsOn: string) => addMonths(endsOn, -CERTIFI
 
 function toView(r: {
   year: number;
+  version: number;
   starts_on: string | Date;
   ends_on: string | Date;
   notice_id: string;
@@ -43,6 +49,7 @@ function toView(r: {
   const d = (v: string | Date) => (typeof v === 'string' ? v : v.toISOString().slice(0, 10));
   return {
     year: r.year,
+    version: r.version,
     startsOn: d(r.starts_on),
     endsOn: d(r.ends_on),
     noticeId: r.notice_id,
@@ -60,9 +67,15 @@ export async function listPeriods(db: Kysely<Database>): Promise<ApplicationPeri
   return (await db.selectFrom('nanxun_application_period').selectAll().orderBy('year', 'desc').execute()).map(toView);
 }
 
+/** Every version of a year's period, oldest first. */
+export async function periodVersions(db: Kysely<Database>, year: number): Promise<ApplicationPeriod[]> {
+  const rows = await db.selectFrom('nanxun_application_period_version').selectAll().where('year', '=', year).orderBy('version').execute();
+  return rows.map((r) => toView({ ...r, notice_id: periodNoticeId(r.year) }));
+}
+
 export async function publishPeriod(
   db: Kysely<Database>,
-  input: { year: number; startsOn: string; endsOn: string; by: string; at: Date },
+  input: { year: number; startsOn: string; endsOn: string; by: { userId: number; username: string }; at: Date; clientIp?: string | null },
 ): Promise<ApplicationPeriod> {
   const noticeId = periodNoticeId(input.year);
   const receivedFrom = periodReceivedFrom(input.endsOn);
@@ -75,12 +88,28 @@ export async function publishPeriod(
     basis: SEED_QUOTE,
   };
   await db.transaction().execute(async (trx) => {
-    const row = { starts_on: input.startsOn, ends_on: input.endsOn, notice_id: noticeId, published_by: input.by, published_at: input.at };
+    // one publication of a year at a time: each gets the next version number
+    await sql`select pg_advisory_xact_lock(hashtext('nanxun_application_period'), ${input.year})`.execute(trx);
+    const prev = await trx.selectFrom('nanxun_application_period').selectAll().where('year', '=', input.year).executeTakeFirst();
+    const version = (prev?.version ?? 0) + 1;
     await trx
-      .insertInto('nanxun_application_period')
-      .values({ year: input.year, ...row })
-      .onConflict((oc) => oc.column('year').doUpdateSet(row))
+      .insertInto('nanxun_application_period_version')
+      .values({ year: input.year, version, starts_on: input.startsOn, ends_on: input.endsOn, published_by: input.by.username, published_at: input.at })
       .execute();
+    const was = prev ? toView(prev) : null;
+    await recordAudit(trx, {
+      actor: input.by,
+      action: prev ? 'application_period.corrected' : 'application_period.published',
+      targetType: 'nanxun_application_period',
+      targetId: String(input.year),
+      clientIp: input.clientIp ?? null,
+      details: {
+        version,
+        startsOn: input.startsOn,
+        endsOn: input.endsOn,
+        ...(was ? { was: { version: was.version, startsOn: was.startsOn, endsOn: was.endsOn } } : {}),
+      },
+    });
     const notice = {
       kind: 'application_period',
       title: `南浔区${input.year}年度安全工程师证书奖励金集中申请公告`,

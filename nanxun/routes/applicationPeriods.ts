@@ -9,10 +9,11 @@ import { Problem } from '../../platform/http/problem';
 import { DateString } from '../../platform/http/schemas';
 import { actorOf } from '../../platform/auth/authenticate';
 import type { AppDeps } from '../../platform/http/deps';
-import { listPeriods, periodReceivedFrom, publishPeriod } from '../applicationPeriods';
+import { listPeriods, periodReceivedFrom, periodVersions, publishPeriod } from '../applicationPeriods';
 
 const PeriodSchema = z.object({
   year: z.number().int(),
+  version: z.number().int().openapi({ description: '1 when first published, +1 per correction (earlier versions: GET …/:year/versions)' }),
   startsOn: z.string(),
   endsOn: z.string(),
   receivedFrom: z.string().openapi({ description: 'certificates received on or after this day (6 months before endsOn) may apply in the period' }),
@@ -40,7 +41,7 @@ export function applicationPeriodRoutes(deps: AppDeps): Router {
   defineRoute(router, {
     method: 'post',
     path: '/api/v1/nanxun/application-periods',
-    summary: "Publish (or correct) a year's concentrated application period for certificate rewards; it becomes a public notice",
+    summary: "Publish (or correct: a new version) a year's concentrated application period for certificate rewards; audited; it becomes a public notice",
     tags: ['nanxun'],
     access: { roles: ['bureau_reviewer'] },
     body: z.object({ year: z.number().int().min(2019).max(2100), startsOn: DateString, endsOn: DateString }).strict(),
@@ -51,8 +52,22 @@ export function applicationPeriodRoutes(deps: AppDeps): Router {
         throw new Problem('VALIDATION_FAILED', `the period must lie within ${body.year}`);
       }
       if (body.startsOn > body.endsOn) throw new Problem('VALIDATION_FAILED', 'startsOn must not be after endsOn');
-      return withReceivedFrom(await publishPeriod(db, { ...body, by: actorOf(req).username, at: new Date() }));
+      const actor = actorOf(req);
+      return withReceivedFrom(
+        await publishPeriod(db, { ...body, by: { userId: actor.userId, username: actor.username }, at: new Date(), clientIp: req.ip ?? null }),
+      );
     },
+  });
+
+  defineRoute(router, {
+    method: 'get',
+    path: '/api/v1/nanxun/application-periods/:year/versions',
+    summary: "Every published version of a year's application period, oldest first (a correction never overwrites the earlier one)",
+    tags: ['nanxun'],
+    access: { public: true },
+    params: z.object({ year: z.coerce.number().int().min(2019).max(2100) }),
+    responses: { 200: { description: 'the versions', schema: z.array(PeriodSchema) } },
+    handler: async ({ params }) => (await periodVersions(db, params.year)).map(withReceivedFrom),
   });
   return router;
 }

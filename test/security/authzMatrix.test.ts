@@ -134,6 +134,8 @@ const ROUTE_CASES: Record<string, string> = {
   'POST /api/v1/zhejiang/applications/:id/supplement':
     "role-level: applicants; only the application's own applicant (ID number) may answer — anyone else gets 404 (titleReview/test/titleSupplement.test.ts)",
   'GET /api/v1/nanxun/application-periods': 'role-level: public by design (the published application periods are a public notice)',
+  'GET /api/v1/nanxun/application-periods/:year/versions':
+    'role-level: public by design (every published version of a public notice; nanxun/test/applicationPeriod.api.test.ts)',
   'POST /api/v1/nanxun/application-periods':
     'role-level: bureau reviewers only (one organisation, the district bureau, publishes the period); reference data with no object owner',
   'POST /api/v1/notifications/:id/read':
