@@ -22,6 +22,7 @@ import * as m0036 from '../platform/migrations/0036_identity_dispute_encryption'
 import * as m0045 from '../platform/materials/migrations/0045_sealed_materials';
 import * as m0046 from '../platform/auth/migrations/0046_address_lockout';
 import * as m0047 from '../nanxun/migrations/0047_application_period_versions';
+import * as m0048 from '../titleReview/migrations/0048_ballot_private_key';
 
 /** Migrations are imported statically so they work the same under tsx, Jest and a bundle. */
 const migrations: Record<string, Migration> = {
@@ -48,6 +49,7 @@ const migrations: Record<string, Migration> = {
   '0045_sealed_materials': m0045,
   '0046_address_lockout': m0046,
   '0047_application_period_versions': m0047,
+  '0048_ballot_private_key': m0048,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -250,6 +250,7 @@ export interface Database {
   ballot_voter: ZhejiangTables['ballot_voter'];
   ballot_vote: ZhejiangTables['ballot_vote'];
   ballot_key: ZhejiangTables['ballot_key'];
+  ballot_private_key: ZhejiangTables['ballot_private_key'];
   ballot_paper: ZhejiangTables['ballot_paper'];
   notice: ZhejiangTables['notice'];
   objection: ZhejiangTables['objection'];

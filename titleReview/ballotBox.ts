@@ -3,8 +3,10 @@
  * public key and written as a fixed-size paper with a random id in its own transaction; the voter is marked in a
  * LATER transaction with only SM3(token) of the random token sealed inside the paper. The API answers 201 only once
  * both have committed. Nothing shared is ever updated while the ballot is open; at the close the papers are opened
- * with the private key (wrapped by a `ballot` key kept outside the database), only papers whose token a voter row
- * carries are counted, the votes are shuffled and only the totals are recorded; the wrapped private key is erased.
+ * with the private key (wrapped by a key of the BALLOT key set, BALLOT_KEYS, kept outside the database and apart from
+ * the PII keys the API and worker operators hold), only papers whose token a voter row carries are counted, the votes
+ * are shuffled and only the totals are recorded; the wrapped private key's row is deleted, and the close then
+ * rewrites its table (eraseClosedBallotKeys) so no dead row version keeps it.
  *
  * The workflow never sees a vote: casting does not go through Temporal, and the count activity returns totals.
  */
@@ -13,7 +15,8 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema';
 import { Problem } from '../platform/http/problem';
 import { eciesDecrypt, eciesEncrypt, generateSm2KeyPair } from '../platform/crypto/ecies';
-import { keyring } from '../platform/crypto/keys';
+import { ballotKek, ballotKeyring } from '../platform/crypto/keys';
+import { sql } from 'kysely';
 import { open, seal, sm3 } from '../platform/crypto/sm4';
 
 export type Vote = 'yes' | 'no' | 'abstain';
@@ -30,17 +33,19 @@ export async function ensureBallotKey(db: Kysely<Database> | Transaction<Databas
   const found = await db.selectFrom('ballot_key').select('public_key').where('session_id', '=', sessionId).executeTakeFirst();
   if (found) return found.public_key;
   const pair = generateSm2KeyPair();
-  const kek = keyring().current('ballot');
-  await db
+  const kek = ballotKeyring().current('ballot');
+  const made = await db
     .insertInto('ballot_key')
-    .values({
-      session_id: sessionId,
-      public_key: pair.publicKey,
-      sealed_private_key: seal(kek.key, pair.privateKey, keyAad(sessionId, kek.id)),
-      kek_id: kek.id,
-    })
+    .values({ session_id: sessionId, public_key: pair.publicKey, sealed_private_key: null, kek_id: null })
     .onConflict((oc) => oc.column('session_id').doNothing())
-    .execute();
+    .returning('session_id')
+    .executeTakeFirst();
+  if (made) {
+    await db
+      .insertInto('ballot_private_key')
+      .values({ session_id: sessionId, sealed: seal(kek.key, pair.privateKey, keyAad(sessionId, kek.id)), kek_id: kek.id })
+      .execute();
+  }
   pair.privateKey.fill(0);
   return (await db.selectFrom('ballot_key').select('public_key').where('session_id', '=', sessionId).executeTakeFirstOrThrow()).public_key;
 }
@@ -142,8 +147,11 @@ export async function openBallotBox(
   votes.push(...legacy);
   let papers = 0;
   const k = await trx.selectFrom('ballot_key').selectAll().where('session_id', '=', sessionId).executeTakeFirst();
-  if (k?.sealed_private_key && k.kek_id) {
-    const privateKey = open(keyring().get('ballot', k.kek_id), k.sealed_private_key, keyAad(sessionId, k.kek_id));
+  const own = await trx.selectFrom('ballot_private_key').selectAll().where('session_id', '=', sessionId).executeTakeFirst();
+  // a key wrapped before migration 0048 is still in ballot_key
+  const wrapped = own ? { sealed: own.sealed, kekId: own.kek_id } : k?.sealed_private_key && k.kek_id ? { sealed: k.sealed_private_key, kekId: k.kek_id } : null;
+  if (wrapped) {
+    const privateKey = open(ballotKek(wrapped.kekId), wrapped.sealed, keyAad(sessionId, wrapped.kekId));
     try {
       const hashes = new Set(
         (await trx.selectFrom('ballot_voter').select('token_hash').where('session_id', '=', sessionId).where('token_hash', 'is not', null).execute()).map((r) =>
@@ -161,12 +169,9 @@ export async function openBallotBox(
     } finally {
       privateKey.fill(0);
     }
-    await trx.updateTable('ballot_key').set({ sealed_private_key: null, kek_id: null }).where('session_id', '=', sessionId).execute();
-  } else if (
-    k &&
-    !k.sealed_private_key &&
-    (await trx.selectFrom('ballot_paper').select('id').where('session_id', '=', sessionId).limit(1).executeTakeFirst())
-  ) {
+    await trx.deleteFrom('ballot_private_key').where('session_id', '=', sessionId).execute();
+    if (k?.sealed_private_key) await trx.updateTable('ballot_key').set({ sealed_private_key: null, kek_id: null }).where('session_id', '=', sessionId).execute();
+  } else if (k && (await trx.selectFrom('ballot_paper').select('id').where('session_id', '=', sessionId).limit(1).executeTakeFirst())) {
     throw new Error(`the ballot of session ${sessionId} was already opened: its key is erased`);
   }
   for (let i = votes.length - 1; i > 0; i--) {
@@ -174,4 +179,14 @@ export async function openBallotBox(
     [votes[i], votes[j]] = [votes[j]!, votes[i]!];
   }
   return { votes, papers };
+}
+
+/**
+ * After the closing transaction has committed: rewrites the tables that held the closed sessions' wrapped private
+ * keys (VACUUM FULL: a new file with the live rows only, the old one unlinked), so no dead row version of an erased
+ * key stays on any page of the database. Needs the table owner's right (or MAINTAIN, PostgreSQL 17+).
+ */
+export async function eraseClosedBallotKeys(db: Kysely<Database>): Promise<void> {
+  await sql`vacuum full ballot_private_key`.execute(db);
+  await sql`vacuum full ballot_key`.execute(db);
 }

@@ -1,11 +1,12 @@
 /**
  * Key rotation (`npm run rotate-keys`, tools/rotateKeys.ts): re-encrypts every personal-data ciphertext and
- * recomputes every blind index that is not under the key set's current versions, and re-wraps the private keys of
- * ballots still open under the current `ballot` key. Idempotent and restartable: each row is rewritten on its own,
+ * recomputes every blind index that is not under the key set's current versions, re-wraps the private keys of
+ * ballots still open under the current key of the BALLOT key set (BALLOT_KEYS), re-wraps the data keys of stored
+ * materials and seals materials stored in plain before migration 0045. Idempotent and restartable: each row is rewritten on its own,
  * rows already under the current keys are skipped. Raw SQL (the rows are read and written as stored).
  */
 import { sql, type Kysely } from 'kysely';
-import type { Keyring } from './keys';
+import { ballotKek, ballotKeyring, type Keyring } from './keys';
 import { blindIndex } from './blindIndex';
 import { decryptPii, encryptPii, isCiphertext, keyIdOf, PII_TABLES } from './personalData';
 import { open, seal } from './sm4';
@@ -58,19 +59,18 @@ export async function rotateStoredData(db: Kysely<any>, ring: Keyring, blobs: Bl
     }
   }
   await refreshClaimView(db);
-  // ballots still open: their private key wrapped under the current ballot key
-  const kek = ring.current('ballot');
+  // ballots still open: their private key wrapped under the current key of the BALLOT key set (those wrapped by a
+  // `ballot` key of the data key set, from before the sets were separated, move to the ballot set here)
+  const kek = ballotKeyring().current('ballot');
   let ballotKeys = 0;
   const keys = (
-    await sql<{
-      session_id: string;
-      sealed_private_key: Buffer;
-      kek_id: string;
-    }>`select session_id, sealed_private_key, kek_id from ballot_key where sealed_private_key is not null and kek_id <> ${kek.id}`.execute(db)
+    await sql<{ session_id: string; sealed: Buffer; kek_id: string }>`select session_id, sealed, kek_id from ballot_private_key where kek_id <> ${kek.id}`.execute(
+      db,
+    )
   ).rows;
   for (const k of keys) {
-    const priv = open(ring.get('ballot', k.kek_id), k.sealed_private_key, `ballot_key:${k.session_id}:${k.kek_id}`);
-    await sql`update ballot_key set sealed_private_key = ${seal(kek.key, priv, `ballot_key:${k.session_id}:${kek.id}`)}, kek_id = ${kek.id} where session_id = ${k.session_id} and kek_id = ${k.kek_id}`.execute(
+    const priv = open(ballotKek(k.kek_id), k.sealed, `ballot_key:${k.session_id}:${k.kek_id}`);
+    await sql`update ballot_private_key set sealed = ${seal(kek.key, priv, `ballot_key:${k.session_id}:${kek.id}`)}, kek_id = ${kek.id} where session_id = ${k.session_id} and kek_id = ${k.kek_id}`.execute(
       db,
     );
     priv.fill(0);
@@ -104,11 +104,8 @@ export async function countOutdated(db: Kysely<any>, ring: Keyring): Promise<num
       ).rows[0]!.n;
     }
   }
-  n += (
-    await sql<{ n: number }>`select count(*)::int as n from ballot_key where sealed_private_key is not null and kek_id <> ${ring.current('ballot').id}`.execute(
-      db,
-    )
-  ).rows[0]!.n;
+  n += (await sql<{ n: number }>`select count(*)::int as n from ballot_private_key where kek_id <> ${ballotKeyring().current('ballot').id}`.execute(db)).rows[0]!
+    .n;
   n += (await sql<{ n: number }>`select count(*)::int as n from material_content where kek_id <> ${ring.current('pii').id}`.execute(db)).rows[0]!.n;
   return n;
 }

@@ -227,7 +227,7 @@ test('a file stored in plain before stays readable; the key rotation seals it an
     if (blobsBefore.has(r.address)) expect(Buffer.compare(blobsBefore.get(r.address)!, Buffer.from(r.content))).toBe(0);
   }
   const kek = (await tdb.db.selectFrom('material_content').select('kek_id').distinct().execute()).map((r) => r.kek_id);
-  expect(kek).toEqual([rotated.pii.current]);
+  expect(kek).toEqual([rotated.pii!.current]);
   // with only the new key versions left, the old file and a sealed one both read
   resetKeyring(new Keyring(retireOldVersions(rotated)));
   const after = await download('applicant1', id);
