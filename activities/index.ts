@@ -6,11 +6,14 @@ import { createPayoutActivities } from '../nanxun/activities/payouts';
 import { createInstalmentActivities } from '../nanxun/activities/instalments';
 import { createClawbackActivities } from '../nanxun/activities/clawback';
 import { createNoticeActivities } from '../platform/publicity/activities';
-import { createZhejiangActivities } from '../titleReview/activities';
+import { createTitleReviewActivities } from '../titleReview/activities';
 import { createTitleSubmissionActivities } from '../titleReview/submissionActivities';
+import { installDomains } from '../platform/plugins/registry';
+import { DOMAINS } from '../domains';
 
-/** Every activity the worker registers, bound to one database. */
+/** Every activity the worker registers, bound to one database; installs the domains the kernel's activities ask. */
 export function createActivities(db: Kysely<Database>) {
+  installDomains(DOMAINS);
   return {
     ...createTaskActivities(db),
     ...createClaimActivities(db),
@@ -18,7 +21,7 @@ export function createActivities(db: Kysely<Database>) {
     ...createInstalmentActivities(db),
     ...createClawbackActivities(db),
     ...createNoticeActivities(db),
-    ...createZhejiangActivities(db),
+    ...createTitleReviewActivities(db),
     ...createTitleSubmissionActivities(db),
   };
 }

@@ -14,11 +14,13 @@
  * publishing the same year again is a correction: a new version, the notice updated (it keeps its id), the earlier
  * versions kept (GET /api/v1/nanxun/application-periods/:year/versions).
  */
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { recordAudit } from '../platform/admin/audit';
 import type { Database } from '../db/schema';
 import { BUREAU_ORG_CODE, CERTIFICATE_WINDOW_MONTHS } from './rules';
 import { addMonths, endOfShanghaiDay } from '../platform/calendar/workdays';
+import { upsertNotice } from '../platform/publicity/noticeRepository';
+import { insertApplicationPeriodVersion, lockPeriodYear } from './repositories/applicationPeriods';
 
 export interface ApplicationPeriod {
   year: number;
@@ -89,13 +91,17 @@ export async function publishPeriod(
   };
   await db.transaction().execute(async (trx) => {
     // one publication of a year at a time: each gets the next version number
-    await sql`select pg_advisory_xact_lock(hashtext('nanxun_application_period'), ${input.year})`.execute(trx);
+    await lockPeriodYear(trx, input.year);
     const prev = await trx.selectFrom('nanxun_application_period').selectAll().where('year', '=', input.year).executeTakeFirst();
     const version = (prev?.version ?? 0) + 1;
-    await trx
-      .insertInto('nanxun_application_period_version')
-      .values({ year: input.year, version, starts_on: input.startsOn, ends_on: input.endsOn, published_by: input.by.username, published_at: input.at })
-      .execute();
+    await insertApplicationPeriodVersion(trx, {
+      year: input.year,
+      version,
+      startsOn: input.startsOn,
+      endsOn: input.endsOn,
+      publishedBy: input.by.username,
+      publishedAt: input.at,
+    });
     const was = prev ? toView(prev) : null;
     await recordAudit(trx, {
       actor: input.by,
@@ -110,7 +116,7 @@ export async function publishPeriod(
         ...(was ? { was: { version: was.version, startsOn: was.startsOn, endsOn: was.endsOn } } : {}),
       },
     });
-    const notice = {
+    await upsertNotice(trx, noticeId, {
       kind: 'application_period',
       title: `南浔区${input.year}年度安全工程师证书奖励金集中申请公告`,
       subject_type: 'nanxun_application_period',
@@ -122,12 +128,7 @@ export async function publishPeriod(
       ends_on: input.endsOn,
       working_days: 0,
       entries: JSON.stringify([entry]),
-    };
-    await trx
-      .insertInto('notice')
-      .values({ id: noticeId, ...notice })
-      .onConflict((oc) => oc.column('id').doUpdateSet({ ...notice, closed_at: null }))
-      .execute();
+    });
   });
   return (await periodForYear(db, input.year))!;
 }

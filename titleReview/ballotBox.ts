@@ -16,8 +16,8 @@ import type { Database } from '../db/schema';
 import { Problem } from '../platform/http/problem';
 import { eciesDecrypt, eciesEncrypt, generateSm2KeyPair } from '../platform/crypto/ecies';
 import { ballotKek, ballotKeyring } from '../platform/crypto/keys';
-import { sql } from 'kysely';
 import { open, seal, sm3 } from '../platform/crypto/sm4';
+import { eraseBallotPrivateKey, insertBallotKey, insertBallotPaper, insertBallotVoter, rewriteBallotKeyTables } from './repositories/ballots';
 
 export type Vote = 'yes' | 'no' | 'abstain';
 const VOTE_CODE: Record<Vote, string> = { yes: 'y', no: 'n', abstain: 'a' };
@@ -34,18 +34,12 @@ export async function ensureBallotKey(db: Kysely<Database> | Transaction<Databas
   if (found) return found.public_key;
   const pair = generateSm2KeyPair();
   const kek = ballotKeyring().current('ballot');
-  const made = await db
-    .insertInto('ballot_key')
-    .values({ session_id: sessionId, public_key: pair.publicKey, sealed_private_key: null, kek_id: null })
-    .onConflict((oc) => oc.column('session_id').doNothing())
-    .returning('session_id')
-    .executeTakeFirst();
-  if (made) {
-    await db
-      .insertInto('ballot_private_key')
-      .values({ session_id: sessionId, sealed: seal(kek.key, pair.privateKey, keyAad(sessionId, kek.id)), kek_id: kek.id })
-      .execute();
-  }
+  await insertBallotKey(db, {
+    sessionId,
+    publicKey: pair.publicKey,
+    sealedPrivateKey: seal(kek.key, pair.privateKey, keyAad(sessionId, kek.id)),
+    kekId: kek.id,
+  });
   pair.privateKey.fill(0);
   return (await db.selectFrom('ballot_key').select('public_key').where('session_id', '=', sessionId).executeTakeFirstOrThrow()).public_key;
 }
@@ -114,15 +108,12 @@ export async function castBallot(
   const token = randomBytes(32);
   const sealed = eciesEncrypt(publicKey, encodePaper(token, input.votes), paperAad(input.sessionId));
   // transaction 1: the paper, alone (its own transaction id; nothing in it names the voter)
-  await db.insertInto('ballot_paper').values({ id: randomUUID(), session_id: input.sessionId, sealed }).execute();
+  await insertBallotPaper(db, { id: randomUUID(), sessionId: input.sessionId, sealed });
   // transaction 2: the voter, with the hash of the token that makes that paper count
   try {
     await db.transaction().execute(async (trx) => {
       await checkOpen(trx, true);
-      await trx
-        .insertInto('ballot_voter')
-        .values({ session_id: input.sessionId, expert_id: input.expertId, token_hash: sm3(token) })
-        .execute();
+      await insertBallotVoter(trx, { sessionId: input.sessionId, expertId: input.expertId, tokenHash: sm3(token) });
     });
   } catch (err) {
     const e = err as { code?: string; constraint?: string };
@@ -149,7 +140,11 @@ export async function openBallotBox(
   const k = await trx.selectFrom('ballot_key').selectAll().where('session_id', '=', sessionId).executeTakeFirst();
   const own = await trx.selectFrom('ballot_private_key').selectAll().where('session_id', '=', sessionId).executeTakeFirst();
   // a key wrapped before migration 0048 is still in ballot_key
-  const wrapped = own ? { sealed: own.sealed, kekId: own.kek_id } : k?.sealed_private_key && k.kek_id ? { sealed: k.sealed_private_key, kekId: k.kek_id } : null;
+  const wrapped = own
+    ? { sealed: own.sealed, kekId: own.kek_id }
+    : k?.sealed_private_key && k.kek_id
+      ? { sealed: k.sealed_private_key, kekId: k.kek_id }
+      : null;
   if (wrapped) {
     const privateKey = open(ballotKek(wrapped.kekId), wrapped.sealed, keyAad(sessionId, wrapped.kekId));
     try {
@@ -169,8 +164,7 @@ export async function openBallotBox(
     } finally {
       privateKey.fill(0);
     }
-    await trx.deleteFrom('ballot_private_key').where('session_id', '=', sessionId).execute();
-    if (k?.sealed_private_key) await trx.updateTable('ballot_key').set({ sealed_private_key: null, kek_id: null }).where('session_id', '=', sessionId).execute();
+    await eraseBallotPrivateKey(trx, sessionId);
   } else if (k && (await trx.selectFrom('ballot_paper').select('id').where('session_id', '=', sessionId).limit(1).executeTakeFirst())) {
     throw new Error(`the ballot of session ${sessionId} was already opened: its key is erased`);
   }
@@ -181,12 +175,7 @@ export async function openBallotBox(
   return { votes, papers };
 }
 
-/**
- * After the closing transaction has committed: rewrites the tables that held the closed sessions' wrapped private
- * keys (VACUUM FULL: a new file with the live rows only, the old one unlinked), so no dead row version of an erased
- * key stays on any page of the database. Needs the table owner's right (or MAINTAIN, PostgreSQL 17+).
- */
+/** After the closing transaction has committed: no dead row version of the erased key stays (repositories/ballots.ts). */
 export async function eraseClosedBallotKeys(db: Kysely<Database>): Promise<void> {
-  await sql`vacuum full ballot_private_key`.execute(db);
-  await sql`vacuum full ballot_key`.execute(db);
+  await rewriteBallotKeyTables(db);
 }

@@ -150,9 +150,7 @@ export function loadKeyring(env: NodeJS.ProcessEnv = process.env): Keyring {
 }
 
 export function ballotKeyFilePath(): string {
-  return process.env.BALLOT_KEYS_FILE
-    ? path.resolve(process.env.BALLOT_KEYS_FILE)
-    : path.resolve(process.env.DATA_DIR ?? '.data', 'keys', 'ballot-keys.json');
+  return process.env.BALLOT_KEYS_FILE ? path.resolve(process.env.BALLOT_KEYS_FILE) : path.resolve(process.env.DATA_DIR ?? '.data', 'keys', 'ballot-keys.json');
 }
 
 /** Loads the ballot key set: `BALLOT_KEYS`, else its own file; generates the file outside production. */

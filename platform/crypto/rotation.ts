@@ -1,16 +1,17 @@
 /**
  * Key rotation (`npm run rotate-keys`, tools/rotateKeys.ts): re-encrypts every personal-data ciphertext and
- * recomputes every blind index that is not under the key set's current versions, re-wraps the private keys of
- * ballots still open under the current key of the BALLOT key set (BALLOT_KEYS), re-wraps the data keys of stored
- * materials and seals materials stored in plain before migration 0045. Idempotent and restartable: each row is rewritten on its own,
+ * recomputes every blind index that is not under the key set's current versions (the kernel's tables and every
+ * installed domain's, DomainPlugin.personalData); re-wraps the data keys of stored materials and seals materials
+ * stored in plain before migration 0045; each domain then rebuilds its projections and re-wraps keys of its own
+ * (DomainPlugin.keyRotation: the title review's open ballots under the current key of the BALLOT key set).
+ * Idempotent and restartable: each row is rewritten on its own,
  * rows already under the current keys are skipped. Raw SQL (the rows are read and written as stored).
  */
 import { sql, type Kysely } from 'kysely';
-import { ballotKek, ballotKeyring, type Keyring } from './keys';
+import type { Keyring } from './keys';
 import { blindIndex } from './blindIndex';
-import { decryptPii, encryptPii, isCiphertext, keyIdOf, PII_TABLES } from './personalData';
-import { open, seal } from './sm4';
-import { refreshClaimView } from '../migrations/0021_personal_data_encryption';
+import { decryptPii, encryptPii, isCiphertext, keyIdOf, piiTables } from './personalData';
+import { domains } from '../plugins/registry';
 import { blobStoreFromEnv, type BlobStore } from '../materials/blobStore';
 import { rewrapContentKeys, sealPlainMaterials } from '../materials/sealedContent';
 
@@ -31,8 +32,8 @@ export async function rotateStoredData(db: Kysely<any>, ring: Keyring, blobs: Bl
   const blind = ring.current('blind').id;
   let rows = 0;
   let values = 0;
-  for (const t of PII_TABLES) {
-    if (t.table === 'claim_view') continue; // rebuilt from the claims below
+  for (const t of piiTables()) {
+    if (t.projection) continue; // rebuilt by its domain below
     const cols = [...t.indexed, ...t.indexed.map((c) => `${c}_enc`), ...t.encrypted];
     const list = (
       await sql<Record<string, string | null>>`select ctid::text as ctid, ${sql.join(cols.map((c) => sql.ref(c)))} from ${sql.table(t.table)}`.execute(db)
@@ -58,26 +59,11 @@ export async function rotateStoredData(db: Kysely<any>, ring: Keyring, blobs: Bl
       }
     }
   }
-  await refreshClaimView(db);
-  // ballots still open: their private key wrapped under the current key of the BALLOT key set (those wrapped by a
-  // `ballot` key of the data key set, from before the sets were separated, move to the ballot set here)
-  const kek = ballotKeyring().current('ballot');
-  let ballotKeys = 0;
-  const keys = (
-    await sql<{ session_id: string; sealed: Buffer; kek_id: string }>`select session_id, sealed, kek_id from ballot_private_key where kek_id <> ${kek.id}`.execute(
-      db,
-    )
-  ).rows;
-  for (const k of keys) {
-    const priv = open(ballotKek(k.kek_id), k.sealed, `ballot_key:${k.session_id}:${k.kek_id}`);
-    await sql`update ballot_private_key set sealed = ${seal(kek.key, priv, `ballot_key:${k.session_id}:${kek.id}`)}, kek_id = ${kek.id} where session_id = ${k.session_id} and kek_id = ${k.kek_id}`.execute(
-      db,
-    );
-    priv.fill(0);
-    ballotKeys++;
-  }
   const { sealed: materialsSealed, missing: materialsMissing } = await sealPlainMaterials(db, blobs, ring);
   const materialKeys = await rewrapContentKeys(db, ring);
+  // each domain rebuilds its projections and re-wraps its own keys (e.g. the open ballots' private keys)
+  let ballotKeys = 0;
+  for (const d of domains()) ballotKeys += (await d.keyRotation?.rotate(db, ring)) ?? 0;
   return { rows, values, ballotKeys, materialKeys, materialsSealed, materialsMissing, remaining: await countOutdated(db, ring) };
 }
 
@@ -86,7 +72,7 @@ export async function countOutdated(db: Kysely<any>, ring: Keyring): Promise<num
   const pii = ring.current('pii').id;
   const blind = ring.current('blind').id;
   let n = 0;
-  for (const t of PII_TABLES) {
+  for (const t of piiTables()) {
     for (const c of t.indexed) {
       n += (
         await sql<{
@@ -104,8 +90,7 @@ export async function countOutdated(db: Kysely<any>, ring: Keyring): Promise<num
       ).rows[0]!.n;
     }
   }
-  n += (await sql<{ n: number }>`select count(*)::int as n from ballot_private_key where kek_id <> ${ballotKeyring().current('ballot').id}`.execute(db)).rows[0]!
-    .n;
+  for (const d of domains()) n += (await d.keyRotation?.outdated(db, ring)) ?? 0;
   n += (await sql<{ n: number }>`select count(*)::int as n from material_content where kek_id <> ${ring.current('pii').id}`.execute(db)).rows[0]!.n;
   return n;
 }

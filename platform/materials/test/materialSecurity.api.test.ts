@@ -15,7 +15,7 @@ import { createApp } from '../../../api/app';
 import { createTokenIssuer } from '../../auth/authenticate';
 import { freshDatabase, type TestDb } from '../../../test/helpers/db';
 import { auth, login } from '../../../test/helpers/app';
-import { expectProblem } from '../../../test/helpers/zhejiang';
+import { expectProblem } from '../../../test/helpers/titleReview';
 import { SAMPLE_PDF, SAMPLE_PNG } from '../../../test/helpers/materials';
 import { addKeyVersions, keyring, Keyring, resetKeyring, retireOldVersions } from '../../crypto/keys';
 import { rotateStoredData } from '../../crypto/rotation';
