@@ -18,6 +18,7 @@ import * as m0030 from '../platform/notifications/migrations/0030_notifications'
 import * as m0031 from '../nanxun/migrations/0031_application_periods';
 import * as m0020 from '../titleReview/migrations/0020_ballot_secrecy';
 import * as m0021 from '../platform/migrations/0021_personal_data_encryption';
+import * as m0058 from '../platform/reconciliation/migrations/0058_reconciliation';
 import * as m0036 from '../platform/migrations/0036_identity_dispute_encryption';
 import * as m0045 from '../platform/materials/migrations/0045_sealed_materials';
 import * as m0046 from '../platform/auth/migrations/0046_address_lockout';
@@ -50,6 +51,7 @@ const migrations: Record<string, Migration> = {
   '0046_address_lockout': m0046,
   '0047_application_period_versions': m0047,
   '0048_ballot_private_key': m0048,
+  '0058_reconciliation': m0058,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -58,6 +58,8 @@ const ROUTE_CASES: Record<string, string> = {
   'GET /api/v1/admin/lockouts': 'role-level: security_admin and auditor; current login lockouts',
   'POST /api/v1/admin/lockouts/:username/unlock': 'role-level: security_admin only; audited (platform/auth/test/loginProtection.api.test.ts)',
   'GET /api/v1/admin/audit': 'role-level: the audit administrator (auditor) only (accounts.api.test.ts checks the other administrators and clerks are refused)',
+  'POST /api/v1/admin/reconciliations': 'role-level: admin only; starts a district-wide reconciliation run (test/operations/reconciliation.test.ts)',
+  'GET /api/v1/admin/reconciliations/:id': 'role-level: admin and auditor; a run and its findings: workflow ids, statuses, amounts, no personal data',
   'GET /api/v1/admin/identity-disputes': 'role-level: the district bureau (which resolves them) and oversight roles; ID numbers masked',
   'POST /api/v1/admin/identity-disputes/:id/resolve':
     'role-level: the district bureau and security_admin; audited (platform/auth/test/identityBinding.api.test.ts)',
