@@ -15,6 +15,10 @@ import { createSessionStore } from '../platform/auth/sessions';
 import { errorHandler, Problem } from '../platform/http/problem';
 import { registry } from '../platform/http/route';
 import { authRoutes } from '../platform/auth/routes';
+import { federationRoutes } from '../platform/auth/federation/routes';
+import { federationAdminRoutes } from '../platform/auth/federation/adminRoutes';
+import { enterpriseVerifierRoutes } from '../platform/auth/federation/verifierRoutes';
+import { standInRoutes } from '../platform/auth/federation/standIns';
 import { taskRoutes } from '../platform/tasks/routes';
 import { claimRoutes } from '../nanxun/routes/claims';
 import { publicRoutes } from '../platform/progress/routes';
@@ -97,6 +101,9 @@ export function createApp(given: AppDeps): Express {
     next();
   });
   app.use(express.json({ limit: '100kb', verify: refuseDeepJson }));
+  // the 浙里办 / 浙政钉 stand-ins: development mode only, never in production; before authenticate (their user-info
+  // call carries the stand-in's own bearer token, not ours)
+  if (deps.config.devMode && deps.config.standIns !== false) app.use(standInRoutes(deps.db));
   app.use(authenticate(deps.tokens, deps.sessions));
   // PostgreSQL text cannot hold NUL: refuse it at the door (otherwise a decision comment with one would be a
   // poison activity that retries for ever, and a claim field a 500)
@@ -135,6 +142,9 @@ export function createApp(given: AppDeps): Express {
   });
 
   app.use(authRoutes(deps));
+  app.use(federationRoutes(deps));
+  app.use(federationAdminRoutes(deps));
+  app.use(enterpriseVerifierRoutes(deps));
   app.use(taskRoutes(deps));
   app.use(claimRoutes(deps));
   app.use(publicRoutes(deps));

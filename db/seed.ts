@@ -10,6 +10,7 @@ import { officialYears } from '../platform/calendar/calendarSource';
 import { makeIdNumber } from '../platform/identity/idNumber';
 import { makeCreditCode } from '../platform/orgs/creditCode';
 import { hashPassword } from '../platform/auth/passwords';
+import { seedDemoFederatedIdentities } from '../platform/auth/federation/demo';
 import { BUREAU_ORG_CODE } from '../nanxun/rules';
 import { seedZhejiangDemo, seedZhejiangReference, zhejiangDemoAccounts } from '../titleReview/seed';
 
@@ -189,6 +190,7 @@ export async function seedDemoAccounts(db: Kysely<Database>): Promise<{ created:
       .execute();
   }
   await seedZhejiangDemo(db);
+  await seedDemoFederatedIdentities(db);
   return { created: missing.length };
 }
 
