@@ -81,5 +81,6 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`alter table identity_dispute drop constraint if exists identity_dispute_resolution_check`.execute(db);
   await sql`alter table identity_dispute add constraint identity_dispute_resolution_check
     check (resolution in ('verified_by_unit','bureau_decision'))`.execute(db);
-  for (const t of ['login_policy', 'auth_link_ticket', 'auth_exchange_code', 'auth_flow', 'federated_identity']) await db.schema.dropTable(t).ifExists().execute();
+  for (const t of ['login_policy', 'auth_link_ticket', 'auth_exchange_code', 'auth_flow', 'federated_identity'])
+    await db.schema.dropTable(t).ifExists().execute();
 }

@@ -38,8 +38,7 @@ export interface ProviderAdapter {
   identify(c: CallbackInput): Promise<ProviderIdentity>;
 }
 
-export const unavailable = (p: ProviderConfig, why: string) =>
-  new Problem('IDP_UNAVAILABLE', `${p.name} (${p.id}): ${why}`, { provider: p.id });
+export const unavailable = (p: ProviderConfig, why: string) => new Problem('IDP_UNAVAILABLE', `${p.name} (${p.id}): ${why}`, { provider: p.id });
 export const refused = (p: ProviderConfig, why: string) => new Problem('IDP_REFUSED', `${p.name} (${p.id}): ${why}`, { provider: p.id });
 
 /** a dotted path into a JSON document */

@@ -33,7 +33,13 @@ export function federationAdminRoutes(deps: AppDeps & { sessions: SessionStore }
       200: {
         description: 'per role',
         schema: z.array(
-          z.object({ role: z.string(), passwordLogin: z.boolean(), isDefault: z.boolean(), updatedAt: z.string().nullable(), updatedBy: z.string().nullable() }),
+          z.object({
+            role: z.string(),
+            passwordLogin: z.boolean(),
+            isDefault: z.boolean(),
+            updatedAt: z.string().nullable(),
+            updatedBy: z.string().nullable(),
+          }),
         ),
       },
     },
@@ -103,7 +109,14 @@ export function federationAdminRoutes(deps: AppDeps & { sessions: SessionStore }
       if (!u) throw new Problem('NOT_FOUND', `no account ${params.username}`);
       await db.transaction().execute(async (trx) => {
         if (!(await unlinkIdentity(trx, params.provider, u.id))) throw new Problem('NOT_FOUND', `${u.username} has no ${params.provider} identity`);
-        await recordAudit(trx, { actor: by, action: 'identity.unlinked', targetType: 'user', targetId: u.username, clientIp: clientIp(req), details: { provider: params.provider } });
+        await recordAudit(trx, {
+          actor: by,
+          action: 'identity.unlinked',
+          targetType: 'user',
+          targetId: u.username,
+          clientIp: clientIp(req),
+          details: { provider: params.provider },
+        });
       });
       await deps.sessions.revokeUser(u.id, 'provider identity unlinked');
       return undefined;
@@ -125,8 +138,14 @@ export async function linkAccountIdentity(
   const u = await findUserByUsername(deps.db, username);
   if (!u) throw new Problem('NOT_FOUND', `no account ${username}`);
   await deps.db.transaction().execute(async (trx) => {
-    const other = await trx.selectFrom('federated_identity').select('user_id').where('provider', '=', provider).where('subject', '=', subject).executeTakeFirst();
-    if (other && other.user_id !== u.id) throw new Problem('VALIDATION_FAILED', `${provider} identity ${subject} is linked to another account`, { field: 'subject' });
+    const other = await trx
+      .selectFrom('federated_identity')
+      .select('user_id')
+      .where('provider', '=', provider)
+      .where('subject', '=', subject)
+      .executeTakeFirst();
+    if (other && other.user_id !== u.id)
+      throw new Problem('VALIDATION_FAILED', `${provider} identity ${subject} is linked to another account`, { field: 'subject' });
     await linkIdentity(trx, provider, subject, u.id, by.username);
     await recordAudit(trx, { actor: by, action: 'identity.linked', targetType: 'user', targetId: u.username, clientIp, details: { provider, subject } });
   });

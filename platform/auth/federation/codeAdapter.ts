@@ -9,7 +9,8 @@ import { clientSecret, type CodeProviderConfig } from './providers';
 
 type Vars = Record<string, string | undefined>;
 
-const fill = (template: string, vars: Vars) => template.replace(/\$\{(\w+)\}/g, (_m, k: string) => vars[k] ?? '');
+/** `{name}` placeholders are replaced by the variable (empty when unset: the parameter is then left out) */
+const fill = (template: string, vars: Vars) => template.replace(/\{(\w+)\}/g, (_m, k: string) => vars[k] ?? '');
 
 function fillParams(params: Record<string, string>, vars: Vars): Record<string, string> {
   const out: Record<string, string> = {};

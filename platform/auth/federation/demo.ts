@@ -5,7 +5,8 @@ import type { Database } from '../../../db/schema';
 import { CLERK_ROLES } from '../roles';
 
 /** a stable 8-digit 浙政钉 account id for a demo username */
-export const demoZzdAccountId = (username: string) => String((parseInt(createHash('sha256').update(username).digest('hex').slice(0, 8), 16) % 90_000_000) + 10_000_000);
+export const demoZzdAccountId = (username: string) =>
+  String((parseInt(createHash('sha256').update(username).digest('hex').slice(0, 8), 16) % 90_000_000) + 10_000_000);
 
 export async function seedDemoFederatedIdentities(db: Kysely<Database>, provider = 'zzd'): Promise<number> {
   const clerks = await db

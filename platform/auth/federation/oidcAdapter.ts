@@ -21,7 +21,8 @@ const UNUSABLE = new Set([
 
 export function classify(p: OidcProviderConfig, err: unknown): Error {
   const e = err as { name?: string; code?: string; status?: number; error?: string; message?: string; cause?: { code?: string } };
-  if (err instanceof TypeError || e?.name === 'TimeoutError' || e?.name === 'AbortError') return unavailable(p, 'it cannot be reached');
+  if (err instanceof TypeError || e?.name === 'TimeoutError' || e?.name === 'AbortError' || e?.cause instanceof TypeError)
+    return unavailable(p, 'it cannot be reached');
   if (err instanceof oidc.AuthorizationResponseError) return refused(p, `the sign-in was not approved (${e.error ?? 'error'})`);
   if (err instanceof oidc.ResponseBodyError)
     return (e.status ?? 400) >= 500 ? unavailable(p, `it answered ${e.status}`) : refused(p, `the code was refused (${e.error ?? e.status})`);
@@ -44,7 +45,9 @@ export function createOidcAdapter(p: OidcProviderConfig): ProviderAdapter {
       });
     return discovered.catch((err) => {
       discovered = undefined;
-      throw classify(p, err);
+      // a provider whose discovery fails (unreachable, or not answering valid metadata) cannot be used: never the
+      // person's fault
+      throw unavailable(p, `its discovery document could not be read (${(err as { code?: string })?.code ?? (err as Error)?.name ?? 'error'})`);
     });
   };
 

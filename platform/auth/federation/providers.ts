@@ -12,7 +12,7 @@ import { z } from 'zod';
 
 export type Audience = 'applicant' | 'enterprise' | 'clerk';
 
-/** `${name}` placeholders: code, clientId, clientSecret, redirectUri, state, nonce, accessToken, loginHint */
+/** `{name}` placeholders: code, clientId, clientSecret, redirectUri, state, nonce, accessToken, loginHint */
 const Params = z.record(z.string(), z.string());
 /** dotted paths into the provider's JSON answer (e.g. `content.data.accountId`) */
 const Fields = z
@@ -32,7 +32,10 @@ const Common = {
   audience: z.enum(['applicant', 'enterprise', 'clerk']),
   clientId: z.string().min(1),
   /** the environment variable holding the client secret (never the secret itself) */
-  clientSecretEnv: z.string().regex(/^[A-Z][A-Z0-9_]*$/).optional(),
+  clientSecretEnv: z
+    .string()
+    .regex(/^[A-Z][A-Z0-9_]*$/)
+    .optional(),
   /** where the console offers the provider's own logout after ours (optional) */
   logoutUrl: z.string().optional(),
   /** seconds each call to the provider may take (default 5) */
@@ -112,16 +115,22 @@ export function standInProviders(): ProviderConfig[] {
       authorizeUrl: '/dev-idp/zlb/authorize',
       authorizeParams: {
         response_type: 'code',
-        client_id: '${clientId}',
-        redirect_uri: '${redirectUri}',
-        state: '${state}',
+        client_id: '{clientId}',
+        redirect_uri: '{redirectUri}',
+        state: '{state}',
         scope: kind,
-        login_hint: '${loginHint}',
+        login_hint: '{loginHint}',
       },
       token: {
         url: '/dev-idp/zlb/token',
         method: 'POST',
-        params: { grant_type: 'authorization_code', code: '${code}', client_id: '${clientId}', client_secret: '${clientSecret}', redirect_uri: '${redirectUri}' },
+        params: {
+          grant_type: 'authorization_code',
+          code: '{code}',
+          client_id: '{clientId}',
+          client_secret: '{clientSecret}',
+          redirect_uri: '{redirectUri}',
+        },
         accessTokenPath: 'access_token',
       },
       userInfo: { url: '/dev-idp/zlb/userinfo', method: 'GET', bearer: true, successPath: 'result', successValue: '0' },
@@ -147,24 +156,24 @@ export function standInProviders(): ProviderConfig[] {
       authorizeUrl: '/dev-idp/zzd/oauth2/auth.htm',
       authorizeParams: {
         response_type: 'code',
-        client_id: '${clientId}',
-        redirect_uri: '${redirectUri}',
+        client_id: '{clientId}',
+        redirect_uri: '{redirectUri}',
         scope: 'get_user_info',
         authType: 'QRCODE',
-        state: '${state}',
-        login_hint: '${loginHint}',
+        state: '{state}',
+        login_hint: '{loginHint}',
       },
       token: {
         url: '/dev-idp/zzd/gettoken.json',
         method: 'GET',
-        params: { appkey: '${clientId}', appsecret: '${clientSecret}' },
+        params: { appkey: '{clientId}', appsecret: '{clientSecret}' },
         successPath: 'success',
         accessTokenPath: 'content.data.accessToken',
       },
       userInfo: {
         url: '/dev-idp/zzd/rpc/oauth2/getuserinfo_bycode.json',
         method: 'POST',
-        params: { access_token: '${accessToken}', code: '${code}' },
+        params: { access_token: '{accessToken}', code: '{code}' },
         successPath: 'success',
         dataPath: 'content.data',
       },

@@ -97,13 +97,23 @@ export function federationRoutes(deps: AppDeps & { sessions: SessionStore }, set
     tags: ['auth'],
     access: { public: true },
     params: ProviderId,
-    query: z.record(z.string(), z.string().max(2000)),
+    // what providers answer on the redirect (OAuth2 / OIDC: code, state, iss, error; 浙里办: ticket); the rest is dropped
+    query: z.object({
+      code: z.string().max(2000).optional(),
+      state: z.string().max(500).optional(),
+      iss: z.string().max(500).optional(),
+      ticket: z.string().max(2000).optional(),
+      authCode: z.string().max(2000).optional(),
+      error: z.string().max(200).optional(),
+      error_description: z.string().max(1000).optional(),
+    }),
     responses: { 302: { description: 'to the console' } },
     problems: ['SIGN_IN_EXPIRED', 'IDP_REFUSED', 'IDP_UNAVAILABLE', 'NOT_LINKED', 'ENTERPRISE_NOT_REGISTERED', 'UNKNOWN_PROVIDER'],
     handler: async ({ req, res, params, query }) => {
       const binding = cookie(req, BINDING_COOKIE);
       res.clearCookie(BINDING_COOKIE, { path: '/api/v1/auth/providers' });
-      const { location } = await finishSignIn(ctx, params.id, query, binding, req.ip ?? null);
+      const answered = Object.fromEntries(Object.entries(query).filter((e): e is [string, string] => typeof e[1] === 'string'));
+      const { location } = await finishSignIn(ctx, params.id, answered, binding, req.ip ?? null);
       res.redirect(302, location);
     },
   });

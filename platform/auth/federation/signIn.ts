@@ -161,7 +161,7 @@ async function resolveAccount(
     if (!creditCode || !/^[0-9A-HJ-NPQRTUWXY]{18}$/.test(creditCode)) throw unavailable(p, 'the answer carries no valid unified social credit code');
     return ctx.db.transaction().execute(async (trx) => {
       const org = await repo.findOrgByCreditCode(trx, creditCode);
-      if (!org || org.type !== 'enterprise' || !org.active)
+      if (org?.type !== 'enterprise' || !org.active)
         throw new Problem('ENTERPRISE_NOT_REGISTERED', `the enterprise ${creditCode} is not registered here or is deactivated: ask the bureau to register it`, {
           creditCode,
         });

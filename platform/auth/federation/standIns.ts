@@ -110,7 +110,10 @@ export function standInRoutes(db: Kysely<Database>): Router {
       .where('f.provider', '=', 'zzd')
       .where('f.subject', '=', accountId)
       .executeTakeFirst();
-    return { kind: 'zzd', fields: { accountId, lastName: known?.display_name ?? '未登记人员', nickNameCn: known?.display_name ?? '未登记人员', tenantId: '196729' } };
+    return {
+      kind: 'zzd',
+      fields: { accountId, lastName: known?.display_name ?? '未登记人员', nickNameCn: known?.display_name ?? '未登记人员', tenantId: '196729' },
+    };
   }
 
   function approve(res: Response, redirectUri: string, state: string, identity: StandInIdentity, clientId: string): void {
@@ -158,7 +161,13 @@ export function standInRoutes(db: Kysely<Database>): Router {
       return esc(`${u.pathname}${u.search}`);
     };
     if (kind === 'legal') {
-      const orgs = await db.selectFrom('org').select(['name', 'credit_code']).where('type', '=', 'enterprise').where('credit_code', 'is not', null).orderBy('name').execute();
+      const orgs = await db
+        .selectFrom('org')
+        .select(['name', 'credit_code'])
+        .where('type', '=', 'enterprise')
+        .where('credit_code', 'is not', null)
+        .orderBy('name')
+        .execute();
       return page(
         res,
         '浙里办 · 法人登录',
@@ -177,7 +186,10 @@ export function standInRoutes(db: Kysely<Database>): Router {
       '浙里办 · 个人登录',
       `<ul>${demo
         .filter((d) => d.id_number)
-        .map((d) => `<li><a data-testid="zlb-identity" data-hint="${esc(d.id_number!)}" href="${link(d.id_number!)}">${esc(d.display_name)}（${esc(d.id_number!.slice(0, 6))}…）</a></li>`)
+        .map(
+          (d) =>
+            `<li><a data-testid="zlb-identity" data-hint="${esc(d.id_number!)}" href="${link(d.id_number!)}">${esc(d.display_name)}（${esc(d.id_number!.slice(0, 6))}…）</a></li>`,
+        )
         .join('')}</ul><p>其他身份：在地址中加上 login_hint=身份证号。</p>`,
     );
   });
@@ -268,7 +280,8 @@ export function standInRoutes(db: Kysely<Database>): Router {
     const t = tokens.get(str(b.access_token));
     if (!t || t.identity || t.exp < Date.now()) return void res.json({ success: false, content: { success: false, responseMessage: 'access_token 无效' } });
     const c = codes.get(str(b.code));
-    if (!c || c.exp < Date.now() || c.identity.kind !== 'zzd') return void res.json({ success: false, content: { success: false, responseMessage: 'code 无效' } });
+    if (!c || c.exp < Date.now() || c.identity.kind !== 'zzd')
+      return void res.json({ success: false, content: { success: false, responseMessage: 'code 无效' } });
     codes.delete(str(b.code));
     res.json({ success: true, content: { success: true, data: c.identity.fields } });
   });

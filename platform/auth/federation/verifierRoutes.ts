@@ -16,6 +16,7 @@ import { isValidIdNumber, maskIdNumber, normalizeIdNumber } from '../../identity
 import { actorOf } from '../authenticate';
 import { findUserByUsername } from '../repository';
 import type { SessionStore } from '../sessions';
+import type { User } from '../../../db/schema';
 import { accountsWithIdNumber, findOrg, hasPassword, insertFederatedUser, lockIdentity, setRolesAndOrg } from './repository';
 
 const Verifier = z.object({ username: z.string(), displayName: z.string(), idNumber: z.string(), active: z.boolean(), signsInWithPassword: z.boolean() });
@@ -27,7 +28,7 @@ export function enterpriseVerifierRoutes(deps: AppDeps & { sessions: SessionStor
   const enterpriseOf = async (req: Request) => {
     const a = actorOf(req);
     const org = a.orgCode ? await findOrg(db, a.orgCode) : undefined;
-    if (!org || org.type !== 'enterprise' || !org.active) throw new Problem('ENTERPRISE_NOT_REGISTERED', 'your enterprise is not registered here or is deactivated');
+    if (org?.type !== 'enterprise' || !org.active) throw new Problem('ENTERPRISE_NOT_REGISTERED', 'your enterprise is not registered here or is deactivated');
     return { actor: a, org };
   };
 
@@ -74,10 +75,12 @@ export function enterpriseVerifierRoutes(deps: AppDeps & { sessions: SessionStor
         await lockIdentity(trx, idNumber);
         const holders = (await accountsWithIdNumber(trx, idNumber)).filter((u) => u.identity_status !== 'provisional');
         const holder = holders[0];
-        let u;
+        let u: User;
         if (holder) {
           if (holder.org_code && holder.org_code !== org.code)
-            throw new Problem('ALREADY_REGISTERED', 'this person already works for another organisation here; they are designated there', { field: 'idNumber' });
+            throw new Problem('ALREADY_REGISTERED', 'this person already works for another organisation here; they are designated there', {
+              field: 'idNumber',
+            });
           if (!holder.roles.includes('unit_verifier')) await setRolesAndOrg(trx, holder.id, [...holder.roles, 'unit_verifier'], org.code);
           else if (!holder.org_code) await setRolesAndOrg(trx, holder.id, holder.roles, org.code);
           u = { ...holder, roles: holder.roles.includes('unit_verifier') ? holder.roles : [...holder.roles, 'unit_verifier'] };
@@ -104,7 +107,13 @@ export function enterpriseVerifierRoutes(deps: AppDeps & { sessions: SessionStor
         return u;
       });
       deps.sessions.forgetUser(user.id);
-      return { username: user.username, displayName: user.display_name, idNumber: maskIdNumber(idNumber), active: !user.deactivated_at, signsInWithPassword: hasPassword(user) };
+      return {
+        username: user.username,
+        displayName: user.display_name,
+        idNumber: maskIdNumber(idNumber),
+        active: !user.deactivated_at,
+        signsInWithPassword: hasPassword(user),
+      };
     },
   });
 
@@ -120,11 +129,19 @@ export function enterpriseVerifierRoutes(deps: AppDeps & { sessions: SessionStor
     handler: async ({ req, params }) => {
       const { actor, org } = await enterpriseOf(req);
       const u = await findUserByUsername(db, params.username);
-      if (!u || u.org_code !== org.code || !u.roles.includes('unit_verifier')) throw new Problem('NOT_FOUND', `${params.username} is not a verifier of your enterprise`);
+      if (!u || u.org_code !== org.code || !u.roles.includes('unit_verifier'))
+        throw new Problem('NOT_FOUND', `${params.username} is not a verifier of your enterprise`);
       const roles = u.roles.filter((r) => r !== 'unit_verifier');
       await db.transaction().execute(async (trx) => {
         await setRolesAndOrg(trx, u.id, roles, roles.length ? u.org_code : null);
-        await recordAudit(trx, { actor, action: 'enterprise.verifier_withdrawn', targetType: 'user', targetId: u.username, clientIp: clientIp(req), details: { org: org.code } });
+        await recordAudit(trx, {
+          actor,
+          action: 'enterprise.verifier_withdrawn',
+          targetType: 'user',
+          targetId: u.username,
+          clientIp: clientIp(req),
+          details: { org: org.code },
+        });
       });
       await deps.sessions.revokeUser(u.id, 'verifier designation withdrawn');
       return undefined;

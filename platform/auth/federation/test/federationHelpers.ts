@@ -21,7 +21,14 @@ export async function listen(app: express.Express | http.RequestListener): Promi
   const server = http.createServer(app as http.RequestListener);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, close: () => new Promise((r) => server.close(() => r())) };
+  return {
+    url,
+    close: () =>
+      new Promise((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
+  };
 }
 
 /** the stand-in providers with their URLs on `base` (and optionally the token / user-info calls elsewhere) */
@@ -105,6 +112,13 @@ export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 export async function counts(tdb: TestDb) {
   const n = async (t: 'app_user' | 'federated_identity' | 'auth_exchange_code' | 'identity_dispute') =>
-    Number((await tdb.db.selectFrom(t).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await tdb.db
+          .selectFrom(t)
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   return { users: await n('app_user'), links: await n('federated_identity'), codes: await n('auth_exchange_code'), disputes: await n('identity_dispute') };
 }

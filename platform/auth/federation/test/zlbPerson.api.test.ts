@@ -22,7 +22,7 @@ afterAll(async () => {
 
 const me = async (token: string) => (await request(w.app).get('/api/v1/auth/me').set(bearer(token))).body;
 let seq = 0;
-const newId = () => makeIdNumber(`3305031990010${String(100 + ++seq).padStart(4, '0')}`);
+const newId = () => makeIdNumber(`33050319900101${String(100 + ++seq).padStart(3, '0')}`);
 const GOOD_PASSWORD = 'Tide-Lantern-4827';
 const register = (username: string, idNumber: string) =>
   request(w.app).post('/api/v1/auth/register').send({ username, password: GOOD_PASSWORD, name: '郑真', idNumber, phone: '13611112222' });
@@ -60,7 +60,11 @@ test('the callback lands on the console with a one-time code that works once, wi
 
   // a code older than 60 s is refused (its expiry moved back, as the clock would)
   const r2 = await walk(w.app, 'zlb-person', newId());
-  await w.tdb.db.updateTable('auth_exchange_code').set({ expires_at: new Date(Date.now() - 1000) }).where('used_at', 'is', null).execute();
+  await w.tdb.db
+    .updateTable('auth_exchange_code')
+    .set({ expires_at: new Date(Date.now() - 1000) })
+    .where('used_at', 'is', null)
+    .execute();
   expect((await exchange(w.app, r2.fragment!.get('code')!)).body.code).toBe('SIGN_IN_EXPIRED');
 });
 
