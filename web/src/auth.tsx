@@ -4,6 +4,8 @@ import { api, onPasswordChangeRequired, onUnauthenticated, session, type User } 
 interface AuthState {
   user: User | null;
   login(username: string, password: string): Promise<User>;
+  /** a session obtained otherwise (federated sign-in: POST /auth/exchange or /auth/link) */
+  adopt(token: string, user: User, mustChangePassword?: boolean): User;
   /** ends the session on the server (POST /auth/logout), then forgets it here */
   logout(): Promise<void>;
   /** POST /auth/password; clears the one-time-password flag */
@@ -24,6 +26,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setUser(u);
     return u;
   }, []);
+  const adopt = useCallback((token: string, user: User, mustChangePassword?: boolean) => {
+    const u = { ...user, mustChangePassword: !!mustChangePassword };
+    session.save(token, u);
+    setUser(u);
+    return u;
+  }, []);
   const logout = useCallback(async () => {
     if (session.token()) await api.post('/auth/logout').catch(() => undefined);
     session.clear();
@@ -40,8 +48,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     }
   }, []);
   const value = useMemo<AuthState>(
-    () => ({ user, login, logout, changePassword, has: (...roles) => !!user && roles.some((r) => user.roles.includes(r)) }),
-    [user, login, logout, changePassword],
+    () => ({ user, login, adopt, logout, changePassword, has: (...roles) => !!user && roles.some((r) => user.roles.includes(r)) }),
+    [user, login, adopt, logout, changePassword],
   );
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }
@@ -64,5 +72,6 @@ export function homeFor(user: User): string {
   if (r.includes('committee_office')) return '/tasks';
   if (r.some((x) => CLERK_ROLES.includes(x))) return '/tasks';
   if (r.includes('admin') || r.includes('auditor')) return '/reports';
+  if (r.includes('legal_person')) return '/enterprise/verifiers';
   return '/public/progress';
 }

@@ -286,4 +286,5 @@ export interface DemoAccount {
   roles: string[];
   orgCode: string | null;
   orgName: string | null;
+  zzdAccountId?: string | null;
 }
