@@ -35,6 +35,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const logout = useCallback(async () => {
     if (session.token()) await api.post('/auth/logout').catch(() => undefined);
     session.clear();
+    const provider = localStorage.getItem('zj.provider');
+    localStorage.removeItem('zj.provider');
+    if (provider) sessionStorage.setItem('zj.providerLogout', provider);
     setUser(null);
   }, []);
   const changePassword = useCallback(async (oldPassword: string, newPassword: string) => {

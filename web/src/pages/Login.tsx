@@ -39,6 +39,7 @@ interface Provider {
   id: string;
   name: string;
   audience: 'applicant' | 'enterprise' | 'clerk';
+  logoutUrl: string | null;
 }
 
 /** 浙里办登录 (个人 / 法人) and 浙政钉扫码登录: plain links, the browser goes to the provider and back */
@@ -96,6 +97,8 @@ export function LoginPage() {
   const next = params.get('next');
   const startUrl = (id: string) =>
     `/api/v1/auth/providers/${id}/start${next?.startsWith('/') && !next.startsWith('//') ? `?returnTo=${encodeURIComponent(next)}` : ''}`;
+  const [loggedOutOf] = useState(() => sessionStorage.getItem('zj.providerLogout'));
+  const providerLogout = (providers.data ?? []).find((p) => p.id === loggedOutOf && p.logoutUrl);
   const accounts = demo.data ?? [];
   return (
     <Shell wide={accounts.length > 0}>
@@ -103,6 +106,21 @@ export function LoginPage() {
         <Col xs={24} md={accounts.length ? 10 : 24}>
           <Card title="用户登录">
             {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} data-testid="login-error" />}
+            {providerLogout && (
+              <Alert
+                type="info"
+                showIcon
+                style={{ marginBottom: 16 }}
+                message={
+                  <span>
+                    已退出本系统。
+                    <a href={providerLogout.logoutUrl!} onClick={() => sessionStorage.removeItem('zj.providerLogout')}>
+                      同时退出{providerLogout.name}
+                    </a>
+                  </span>
+                }
+              />
+            )}
             {clerkPasswordOff && (
               <Alert
                 type="info"

@@ -25,6 +25,9 @@ export function SignInCallbackPage() {
 
   const finish = (r: SignedIn) => {
     const u = adopt(r.token, r.user, r.mustChangePassword);
+    // which provider this session came from: after logout the login page offers that provider's logout
+    const provider = params.get('provider');
+    if (provider) localStorage.setItem('zj.provider', provider);
     nav(returnTo?.startsWith('/') && !returnTo.startsWith('//') && returnTo !== '/' ? returnTo : homeFor(u), { replace: true });
   };
 
