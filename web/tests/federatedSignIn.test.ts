@@ -18,7 +18,8 @@ const { sys, context } = useSkippingJourney('federated');
 const daysAgo = async (n: number) => shanghaiDate((await sys().env.currentTimeMs()) - n * 86_400_000);
 const newPage = async (): Promise<Page> => (await context()).newPage();
 /** the page left the login pages (the console's own start page for the account) */
-const signedIn = (page: Page) => page.waitForURL((u) => !u.pathname.startsWith('/login') && !u.pathname.startsWith('/dev-idp') && !u.pathname.startsWith('/api'));
+const signedIn = (page: Page) =>
+  page.waitForURL((u) => !u.pathname.startsWith('/login') && !u.pathname.startsWith('/dev-idp') && !u.pathname.startsWith('/api'));
 
 test('applicant, legal person, verifier and clerk sign in through the stand-ins; password login off refuses bureau1', async () => {
   // the applicant: 浙里办登录（个人）, picks their identity at the stand-in, proves their registered account

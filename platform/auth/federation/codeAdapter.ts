@@ -23,11 +23,7 @@ function fillParams(params: Record<string, string>, vars: Vars): Record<string, 
 
 export function createCodeAdapter(p: CodeProviderConfig, selfUrl: string | undefined): ProviderAdapter {
   // a provider URL given as a path (the stand-ins) is on this server: as configured, else as the callback names it
-  async function call(
-    step: 'token' | 'user information',
-    c: CodeProviderConfig['token'] | CodeProviderConfig['userInfo'],
-    vars: Vars,
-  ) {
+  async function call(step: 'token' | 'user information', c: CodeProviderConfig['token'] | CodeProviderConfig['userInfo'], vars: Vars) {
     const params = fillParams(c.params, vars);
     const url = new URL(c.url, selfUrl ?? new URL(vars.redirectUri!).origin);
     const headers: Record<string, string> = { Accept: 'application/json' };
