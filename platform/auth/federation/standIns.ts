@@ -12,7 +12,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import express, { Router, type Request, type Response } from 'express';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../../db/schema';
 import { isValidIdNumber, makeIdNumber, normalizeIdNumber } from '../../identity/idNumber';
 import { clientSecret, DEV_CLIENT_ID, DEV_CLIENT_SECRET_ENV, standInProviders } from './providers';
@@ -178,7 +178,7 @@ export function standInRoutes(db: Kysely<Database>): Router {
       .selectFrom('app_user')
       .select(['display_name', 'id_number'])
       .where('is_demo', '=', true)
-      .where('roles', '@>', ['applicant'])
+      .where(sql<boolean>`'applicant' = any(roles)`)
       .orderBy('id')
       .execute();
     return page(
