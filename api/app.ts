@@ -1,8 +1,6 @@
 import { MAX_URL_LENGTH } from '../platform/http/limits';
 import { refuseDeepJson } from '../platform/http/jsonDepth';
 import { notificationRoutes } from '../platform/notifications/routes';
-import { applicationPeriodRoutes } from '../nanxun/routes/applicationPeriods';
-import { titleSupplementRoutes } from '../titleReview/routes/supplement';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
@@ -20,17 +18,16 @@ import { federationAdminRoutes } from '../platform/auth/federation/adminRoutes';
 import { enterpriseVerifierRoutes } from '../platform/auth/federation/verifierRoutes';
 import { standInRoutes } from '../platform/auth/federation/standIns';
 import { taskRoutes } from '../platform/tasks/routes';
-import { claimRoutes } from '../nanxun/routes/claims';
-import { publicRoutes } from '../platform/progress/routes';
-import { adminRoutes } from '../platform/calendar/routes';
+import { progressRoutes } from '../platform/progress/routes';
+import { calendarRoutes } from '../platform/calendar/routes';
 import { createApiMetrics } from './metrics';
-import { nanxunActionRoutes } from '../nanxun/routes/actions';
-import { fundRoutes } from '../nanxun/routes/funds';
+import { reconciliationFamilies, taskFamilies } from '../platform/metrics/gaugeFamilies';
 import { reportRoutes } from '../platform/reports/routes';
-import { titleReviewRoutes } from '../titleReview/routes';
 import { noticeRoutes } from '../platform/publicity/routes';
 import { consoleRoutes } from './console';
 import { orgAdminRoutes } from '../platform/orgs/routes';
+import { domains, installDomains } from '../platform/plugins/registry';
+import { DOMAINS } from '../domains';
 
 /** getClusterInfo; a server without it (the time-skipping test server) is described by getSystemInfo alone */
 async function temporalEngine(svc: AppDeps['temporal']['connection']['workflowService']) {
@@ -44,9 +41,9 @@ async function temporalEngine(svc: AppDeps['temporal']['connection']['workflowSe
   }
 }
 import { accountAdminRoutes } from '../platform/admin/routes';
-import { expertAccountRoutes } from '../titleReview/expertAccounts';
 import { materialRoutes } from '../platform/materials/routes';
 import { ratingRoutes } from '../platform/ratings/routes';
+import { reconciliationRoutes } from '../platform/reconciliation/routes';
 
 async function within<T>(ms: number, p: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -64,6 +61,7 @@ function hasNul(v: unknown, depth = 0): boolean {
 }
 
 export function createApp(given: AppDeps): Express {
+  installDomains(DOMAINS);
   const deps = { ...given, sessions: given.sessions ?? createSessionStore(given.db) };
   const app = express();
   app.disable('x-powered-by');
@@ -72,7 +70,15 @@ export function createApp(given: AppDeps): Express {
   app.use((req, _res, next) =>
     next(req.url.length > MAX_URL_LENGTH ? new Problem('URI_TOO_LONG', `URLs are at most ${MAX_URL_LENGTH} characters`) : undefined),
   );
-  const metrics = createApiMetrics(deps.db, { token: process.env.METRICS_TOKEN || undefined });
+  const metrics = createApiMetrics(deps.db, {
+    token: process.env.METRICS_TOKEN || undefined,
+    families: [...taskFamilies, ...reconciliationFamilies, ...domains().flatMap((d) => d.metrics ?? [])],
+    temporalUp: () =>
+      deps.temporal.workflowService
+        .getSystemInfo({})
+        .then(() => true)
+        .catch(() => false),
+  });
   app.use(metrics.middleware);
   app.get('/metrics', metrics.handler);
   app.use(
@@ -141,27 +147,26 @@ export function createApp(given: AppDeps): Express {
     void deps.temporal.connection.withDeadline(Date.now() + temporalDeadlineMs, async () => next());
   });
 
-  app.use(authRoutes(deps));
-  app.use(federationRoutes(deps));
-  app.use(federationAdminRoutes(deps));
-  app.use(enterpriseVerifierRoutes(deps));
-  app.use(taskRoutes(deps));
-  app.use(claimRoutes(deps));
-  app.use(publicRoutes(deps));
-  app.use(adminRoutes(deps));
-  app.use(nanxunActionRoutes(deps));
-  app.use(fundRoutes(deps));
-  app.use(reportRoutes(deps));
-  app.use(titleReviewRoutes(deps));
-  app.use(noticeRoutes(deps));
-  app.use(orgAdminRoutes(deps));
-  app.use(accountAdminRoutes(deps));
-  app.use(expertAccountRoutes(deps));
-  app.use(materialRoutes(deps));
-  app.use(ratingRoutes(deps));
-  app.use(notificationRoutes(deps));
-  app.use(applicationPeriodRoutes(deps));
-  app.use(titleSupplementRoutes(deps));
+  // the kernel's routes, then each installed domain's one router
+  for (const routes of [
+    authRoutes,
+    federationRoutes,
+    federationAdminRoutes,
+    enterpriseVerifierRoutes,
+    taskRoutes,
+    progressRoutes,
+    calendarRoutes,
+    reportRoutes,
+    noticeRoutes,
+    orgAdminRoutes,
+    reconciliationRoutes,
+    accountAdminRoutes,
+    materialRoutes,
+    ratingRoutes,
+    notificationRoutes,
+  ])
+    app.use(routes(deps));
+  for (const d of domains()) if (d.routes) app.use(d.routes(deps));
 
   const openapi = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

@@ -22,6 +22,9 @@ export interface AppConfig {
   standIns?: boolean;
 }
 
+/** The dependencies once createApp has filled in the defaults: what routers receive. */
+export type RouterDeps = AppDeps & { sessions: SessionStore };
+
 export interface AppDeps {
   db: Kysely<Database>;
   temporal: Client;

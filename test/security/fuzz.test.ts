@@ -14,7 +14,7 @@ import { auth } from '../helpers/app';
 import { declaredRoutes } from '../../platform/http/route';
 import { ProblemCodes } from '../../platform/http/problem';
 import { buildWorld, certificateClaimBody, type World } from './world';
-import { tokenFor } from '../helpers/zhejiang';
+import { tokenFor } from '../helpers/titleReview';
 import { eventually } from '../helpers/temporal';
 import { titleSessionWorkflowId } from '../../titleReview/rules';
 import { settledStateUpdate } from '../../platform/tasks/messages';
@@ -278,6 +278,13 @@ const WRITE_ENDPOINTS: Endpoint[] = [
     as: () => zjTokens['fuzz.password']!,
     path: fc.constant('/api/v1/auth/password'),
     template: () => ({ oldPassword: 'demo', newPassword: 'Lantern-Quiet-Harbor-71' }),
+  },
+  {
+    method: 'post',
+    route: '/api/v1/admin/reconciliations',
+    as: () => w.byName.admin!.token,
+    path: fc.constant('/api/v1/admin/reconciliations'),
+    template: () => ({ reason: '模糊测试' }),
   },
   {
     method: 'post',

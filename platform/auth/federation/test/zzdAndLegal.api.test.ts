@@ -8,7 +8,7 @@
 import request from 'supertest';
 import express from 'express';
 import { makeIdNumber } from '../../../identity/idNumber';
-import { demoZzdAccountId } from '../demo';
+import { demoZzdAccountId } from '../seed';
 import { bearer, counts, exchange, federationWorld, listen, providersAt, signIn, walk } from './federationHelpers';
 
 jest.setTimeout(120_000);
