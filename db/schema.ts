@@ -273,6 +273,11 @@ export interface Database {
   login_account_state: AccountTables['login_account_state'];
   audit_log: AccountTables['audit_log'];
   identity_dispute: AccountTables['identity_dispute'];
+  federated_identity: AccountTables['federated_identity'];
+  auth_flow: AccountTables['auth_flow'];
+  auth_exchange_code: AccountTables['auth_exchange_code'];
+  auth_link_ticket: AccountTables['auth_link_ticket'];
+  login_policy: AccountTables['login_policy'];
   // materials (0025_materials)
   material_blob: MaterialTables['material_blob'];
   material: MaterialTables['material'];

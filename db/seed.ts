@@ -10,6 +10,7 @@ import { officialYears } from '../platform/calendar/calendarSource';
 import { makeIdNumber } from '../platform/identity/idNumber';
 import { makeCreditCode } from '../platform/orgs/creditCode';
 import { hashPassword } from '../platform/auth/passwords';
+import { seedDemoFederatedIdentities } from '../platform/auth/federation/seed';
 import { BUREAU_ORG_CODE } from '../nanxun/rules';
 import { seedTitleReviewDemo, seedTitleReviewReference, titleReviewDemoAccounts } from '../titleReview/seed';
 
@@ -191,6 +192,7 @@ export async function seedDemoAccounts(db: Kysely<Database>): Promise<{ created:
       .execute();
   }
   await seedTitleReviewDemo(db);
+  await seedDemoFederatedIdentities(db);
   return { created: missing.length };
 }
 

@@ -42,6 +42,11 @@ const OWNERS: Record<Owner, string[]> = {
     'reconciliation_finding',
     // policy editions (platform/policy/repository.ts): the domains declare their parameters, the kernel keeps the editions
     'policy_edition',
+    'federated_identity',
+    'auth_flow',
+    'auth_exchange_code',
+    'auth_link_ticket',
+    'login_policy',
   ],
   nanxun: ['claim', 'claim_view', 'payout', 'instalment', 'blacklist', 'fund_budget', 'nanxun_application_period', 'nanxun_application_period_version'],
   titleReview: [

@@ -45,7 +45,15 @@ export async function createApplicant(
   db: Kysely<Database>,
   v: { username: string; passwordHash: string; name: string; idNumber: string; phone: string },
 ): Promise<{ user: User; outcome: IdentityOutcome }> {
-  return db.transaction().execute(async (trx) => {
+  return db.transaction().execute((trx) => insertApplicant(trx, v));
+}
+
+/** createApplicant inside the caller's transaction (federated sign-in links the new account in the same one). */
+export async function insertApplicant(
+  trx: Transaction<Database>,
+  v: { username: string; passwordHash: string; name: string; idNumber: string; phone: string | null },
+): Promise<{ user: User; outcome: IdentityOutcome }> {
+  {
     // registrations for one ID number are serialised (the check and the insert below see each other)
     await sql`select pg_advisory_xact_lock(hashtext('identity'), hashtext(${v.idNumber}))`.execute(trx);
     const others = await trx
@@ -82,5 +90,5 @@ export async function createApplicant(
         .execute();
     }
     return { user, outcome };
-  });
+  }
 }

@@ -17,6 +17,7 @@ export const ROLES = [
   'admin',
   'security_admin',
   'auditor',
+  'legal_person',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -41,7 +42,12 @@ export const ROLE_ORG_TYPES: Record<Role, readonly (string | null)[]> = {
   admin: [null, 'bureau'],
   security_admin: [null, 'bureau'],
   auditor: [null, 'bureau'],
+  // the enterprise's legal person (浙里办 法人), who designates its unit verifiers
+  legal_person: ['enterprise'],
 };
 
 /** Who reads the statistical reports (统计报表): the reports API lets them in, the console shows them the menu. */
 export const REPORT_ROLES: readonly Role[] = ['bureau_reviewer', 'admin', 'auditor', 'committee_office'];
+
+/** Civil servants' roles: they sign in with 浙政钉; in production password login is off for them by default. */
+export const CLERK_ROLES: readonly Role[] = ['bureau_reviewer', 'rereviewer', 'competent_dept', 'lower_committee', 'committee_office', 'hrss_approver'];

@@ -173,6 +173,7 @@ export function authRoutes(deps: AppDeps & { sessions: SessionStore }): Router {
             roles: z.array(z.string()),
             orgCode: z.string().nullable(),
             orgName: z.string().nullable(),
+            zzdAccountId: z.string().nullable().openapi({ description: "the account's 浙政钉 account id (the stand-in's login_hint)" }),
           }),
         ),
       },
@@ -182,11 +183,19 @@ export function authRoutes(deps: AppDeps & { sessions: SessionStore }): Router {
       const rows = await db
         .selectFrom('app_user')
         .leftJoin('org', 'org.code', 'app_user.org_code')
-        .select(['app_user.username', 'app_user.display_name', 'app_user.roles', 'app_user.org_code', 'org.name'])
+        .leftJoin('federated_identity as f', (j) => j.onRef('f.user_id', '=', 'app_user.id').on('f.provider', '=', 'zzd'))
+        .select(['app_user.username', 'app_user.display_name', 'app_user.roles', 'app_user.org_code', 'org.name', 'f.subject'])
         .where('app_user.is_demo', '=', true)
         .orderBy('app_user.id')
         .execute();
-      return rows.map((r) => ({ username: r.username, displayName: r.display_name, roles: r.roles, orgCode: r.org_code, orgName: r.name }));
+      return rows.map((r) => ({
+        username: r.username,
+        displayName: r.display_name,
+        roles: r.roles,
+        orgCode: r.org_code,
+        orgName: r.name,
+        zzdAccountId: r.subject ?? null,
+      }));
     },
   });
 

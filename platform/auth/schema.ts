@@ -53,7 +53,7 @@ export interface IdentityDisputeTable {
   resolved_at: Timestamp | null;
   resolved_by: string | null;
   winner_user_id: number | null;
-  resolution: 'verified_by_unit' | 'bureau_decision' | null;
+  resolution: 'verified_by_unit' | 'bureau_decision' | 'provincial_identity' | null;
   reason: string | null;
 }
 
@@ -64,6 +64,58 @@ export interface LoginAccountStateTable {
   last_success_at: Timestamp | null;
 }
 
+export interface FederatedIdentityTable {
+  provider: string;
+  subject: string;
+  user_id: number;
+  created_at: DefaultTimestamp;
+  created_by: string | null;
+  last_sign_in_at: Timestamp | null;
+}
+
+export interface AuthFlowTable {
+  state_hash: string;
+  provider: string;
+  nonce: string;
+  code_verifier: string;
+  binding_hash: string;
+  redirect_uri: string;
+  return_to: string;
+  created_at: DefaultTimestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface AuthExchangeCodeTable {
+  code_hash: string;
+  user_id: number;
+  provider: string;
+  client_ip: string | null;
+  created_at: DefaultTimestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface AuthLinkTicketTable {
+  ticket_hash: string;
+  provider: string;
+  subject: string;
+  id_number: string;
+  display_name: string;
+  phone: string | null;
+  return_to: string;
+  created_at: DefaultTimestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface LoginPolicyTable {
+  role: string;
+  password_login: boolean;
+  updated_at: DefaultTimestamp;
+  updated_by: string;
+}
+
 export interface AccountTables {
   auth_session: AuthSessionTable;
   login_failure: LoginFailureTable;
@@ -71,4 +123,9 @@ export interface AccountTables {
   login_account_state: LoginAccountStateTable;
   audit_log: AuditLogTable;
   identity_dispute: IdentityDisputeTable;
+  federated_identity: FederatedIdentityTable;
+  auth_flow: AuthFlowTable;
+  auth_exchange_code: AuthExchangeCodeTable;
+  auth_link_ticket: AuthLinkTicketTable;
+  login_policy: LoginPolicyTable;
 }

@@ -9,6 +9,7 @@ import { accountKey, type LoginGuard } from './loginProtection';
 import { assertStrongPassword } from './passwordPolicy';
 import { createApplicant, findUserById, findUserByUsername, revokeUserSessions, setPassword } from './repository';
 import { recordAudit } from '../admin/audit';
+import { assertPasswordLoginAllowed } from './federation/loginPolicy';
 
 /** verified when the username is unknown, so the answer takes as long as for a known one */
 const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
@@ -33,6 +34,7 @@ export async function login(ctx: AccountsContext, username: string, password: st
   if (user.is_demo && !ctx.devMode) throw new Problem('UNAUTHENTICATED', 'demo accounts are refused outside development mode');
   if (user.deactivated_at) throw new Problem('UNAUTHENTICATED', 'this account is deactivated; ask an administrator');
   await ctx.guard.succeeded(key, clientIp);
+  await assertPasswordLoginAllowed(ctx.db, ctx.devMode, user.roles);
   const { token } = await issueToken(ctx.sessions, ctx.tokens, user, clientIp);
   return { token, user };
 }

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../../db/schema';
 import type { TokenIssuer } from '../auth/authenticate';
 import type { SessionStore } from '../auth/sessions';
+import type { FederationSettings } from '../auth/federation/providers';
 
 export interface AppConfig {
   /** development mode: demo accounts may log in and /api/v1/dev/* is served */
@@ -17,6 +18,10 @@ export interface AppConfig {
   temporalDeadlineMs?: number;
   /** the Temporal Web UI origins the codec endpoint answers with CORS (platform/codec/routes.ts) */
   codecOrigins?: string[];
+  /** identity providers, redirect allow-list (default: from the environment, auth/federation/providers.ts) */
+  federation?: FederationSettings;
+  /** serve the 浙里办 / 浙政钉 stand-ins under /dev-idp/… (development mode only; default true there) */
+  standIns?: boolean;
 }
 
 /** The dependencies once createApp has filled in the defaults: what routers receive. */

@@ -149,6 +149,22 @@ const ROUTE_CASES: Record<string, string> = {
   'POST /api/v1/admin/policies/dry-run': 'role-level: admin only; reads the open claims to say which stages an edition would touch, writes nothing',
   'POST /api/v1/admin/policies':
     'role-level: admin only; policy editions are district-wide reference data with no object owner, each publication audited (nanxun/test/policyDryRun.api.test.ts)',
+  // federated sign-in (platform/auth/federation/test/)
+  'GET /api/v1/auth/providers': 'role-level: public; the configured providers (names, audiences), no secrets',
+  'GET /api/v1/auth/providers/:id/start': 'role-level: public; starts a sign-in (state, nonce, PKCE, browser binding) in zlbPerson.api.test.ts',
+  'GET /api/v1/auth/providers/:id/callback':
+    'role-level: public; only a flow this server started in this browser, once (wrong state, replay, other browser: zlbPerson.api.test.ts)',
+  'POST /api/v1/auth/exchange': 'role-level: public; a one-time code, 60 s, once (zlbPerson.api.test.ts)',
+  'POST /api/v1/auth/link': "role-level: public; a link ticket plus the existing account's password (zlbPerson.api.test.ts)",
+  'GET /api/v1/auth/password-login': 'role-level: public; which roles may log in with a password (no personal data)',
+  'GET /api/v1/admin/login-policy': 'role-level: security administrator and auditor; password login per role',
+  'PUT /api/v1/admin/login-policy/:role': 'role-level: security administrator only (三员分立); audited (zzdAndLegal.api.test.ts)',
+  'GET /api/v1/admin/users/:username/identities': 'role-level: security administrator and auditor; provider identities of an account',
+  'PUT /api/v1/admin/users/:username/identities/:provider': 'role-level: security administrator only (三员分立); audited (zzdAndLegal.api.test.ts)',
+  'DELETE /api/v1/admin/users/:username/identities/:provider': 'role-level: security administrator only (三员分立); audited, sessions end',
+  'GET /api/v1/enterprise/verifiers': "role-level: legal persons; only their own enterprise's verifiers (org from the session)",
+  'POST /api/v1/enterprise/verifiers': 'role-level: legal persons; designates for their own enterprise only (zzdAndLegal.api.test.ts)',
+  'DELETE /api/v1/enterprise/verifiers/:username': "role-level: legal persons; another enterprise's verifier is 404 (zzdAndLegal.api.test.ts)",
   'POST /api/v1/notifications/:id/read':
     "role-level: any account; someone else's message answers 404 and stays unread (platform/notifications/test/notifications.test.ts)",
 };

@@ -4,6 +4,8 @@ import { api, onPasswordChangeRequired, onUnauthenticated, session, type User } 
 interface AuthState {
   user: User | null;
   login(username: string, password: string): Promise<User>;
+  /** a session obtained otherwise (federated sign-in: POST /auth/exchange or /auth/link) */
+  adopt(token: string, user: User, mustChangePassword?: boolean): User;
   /** ends the session on the server (POST /auth/logout), then forgets it here */
   logout(): Promise<void>;
   /** POST /auth/password; clears the one-time-password flag */
@@ -24,9 +26,18 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setUser(u);
     return u;
   }, []);
+  const adopt = useCallback((token: string, user: User, mustChangePassword?: boolean) => {
+    const u = { ...user, mustChangePassword: !!mustChangePassword };
+    session.save(token, u);
+    setUser(u);
+    return u;
+  }, []);
   const logout = useCallback(async () => {
     if (session.token()) await api.post('/auth/logout').catch(() => undefined);
     session.clear();
+    const provider = localStorage.getItem('zj.provider');
+    localStorage.removeItem('zj.provider');
+    if (provider) sessionStorage.setItem('zj.providerLogout', provider);
     setUser(null);
   }, []);
   const changePassword = useCallback(async (oldPassword: string, newPassword: string) => {
@@ -40,8 +51,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     }
   }, []);
   const value = useMemo<AuthState>(
-    () => ({ user, login, logout, changePassword, has: (...roles) => !!user && roles.some((r) => user.roles.includes(r)) }),
-    [user, login, logout, changePassword],
+    () => ({ user, login, adopt, logout, changePassword, has: (...roles) => !!user && roles.some((r) => user.roles.includes(r)) }),
+    [user, login, adopt, logout, changePassword],
   );
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }
@@ -65,5 +76,6 @@ export function homeFor(user: User): string {
   if (r.some((x) => CLERK_ROLES.includes(x))) return '/tasks';
   if (r.includes('admin') || r.includes('auditor')) return '/reports';
   if (r.includes('security_admin')) return '/admin/accounts';
+  if (r.includes('legal_person')) return '/enterprise/verifiers';
   return '/public/progress';
 }

@@ -1,4 +1,6 @@
 import { lazy, Suspense, type ReactNode } from 'react';
+import { SignInCallbackPage } from './pages/SignInCallback';
+import { EnterpriseVerifiersPage } from './pages/EnterpriseVerifiers';
 import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { Result, Button, Skeleton } from 'antd';
 import { homeFor, useAuth } from './auth';
@@ -61,6 +63,8 @@ export function AppRoutes() {
       <Routes>
         <Route path="/" element={<Home />} />
         <Route path="/login" element={<LoginPage />} />
+        <Route path="/login/callback" element={<SignInCallbackPage />} />
+        <Route path="/enterprise/verifiers" element={c(<EnterpriseVerifiersPage />, ['legal_person'])} />
         <Route path="/register" element={<RegisterPage />} />
         <Route path="/change-password" element={<ChangePasswordPage />} />
         <Route path="/tasks" element={c(<InboxPage />)} />

@@ -315,4 +315,5 @@ export interface DemoAccount {
   roles: string[];
   orgCode: string | null;
   orgName: string | null;
+  zzdAccountId?: string | null;
 }

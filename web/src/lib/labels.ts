@@ -199,6 +199,7 @@ export const ROLE: Record<string, string> = {
   admin: '系统管理员',
   security_admin: '安全管理员',
   auditor: '审计管理员',
+  legal_person: '企业法人',
 } satisfies Record<Role, string>;
 export const role = pick(ROLE);
 
@@ -231,6 +232,12 @@ export const INELIGIBLE: Record<string, string> = {
 
 /** A problem+json answer in words a clerk understands. */
 export const ERROR: Record<string, string> = {
+  PASSWORD_LOGIN_DISABLED: '您的岗位已关闭密码登录，请使用浙政钉扫码登录',
+  SIGN_IN_EXPIRED: '登录已过期或已使用，请重新登录',
+  IDP_UNAVAILABLE: '统一身份认证平台暂时无法访问，请稍后再试',
+  IDP_REFUSED: '统一身份认证平台未确认本次登录',
+  NOT_LINKED: '该浙政钉账号尚未关联本系统账号，请联系本单位系统管理员',
+  ENTERPRISE_NOT_REGISTERED: '该企业尚未在本系统登记或已停用，请联系区应急管理局',
   UNAUTHENTICATED: '登录已过期，请重新登录',
   FORBIDDEN: '当前角色无权进行此操作',
   NOT_YOUR_TASK: '该任务不属于您的单位，或与您本人有关',

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { App, Alert, Button, Card, Col, Form, Input, Row, Table, Tag, Typography, Space } from 'antd';
 import { LockOutlined, UserOutlined } from '@ant-design/icons';
-import { homeFor, useAuth } from '../auth';
+import { CLERK_ROLES, homeFor, useAuth } from '../auth';
 import { api, ApiError, type DemoAccount } from '../lib/api';
 import { useLoad } from '../lib/hooks';
 import { errorText, role } from '../lib/labels';
@@ -35,6 +35,38 @@ function Shell({ children, wide }: { children: React.ReactNode; wide?: boolean }
   );
 }
 
+interface Provider {
+  id: string;
+  name: string;
+  audience: 'applicant' | 'enterprise' | 'clerk';
+  logoutUrl: string | null;
+}
+
+/** 浙里办登录 (个人 / 法人) and 浙政钉扫码登录: plain links, the browser goes to the provider and back */
+function FederatedButtons({ providers, startUrl }: { providers: Provider[]; startUrl: (id: string) => string }) {
+  if (!providers.length) return null;
+  const label = (p: Provider) =>
+    p.audience === 'applicant'
+      ? `${p.name.startsWith('浙里办') ? '浙里办登录' : p.name}（个人）`
+      : p.audience === 'enterprise'
+        ? `${p.name.startsWith('浙里办') ? '浙里办登录' : p.name}（法人）`
+        : p.id === 'zzd'
+          ? '浙政钉扫码登录'
+          : `${p.name}登录`;
+  return (
+    <div style={{ marginTop: 16 }} data-testid="federated-login">
+      <Typography.Text type="secondary">或使用统一身份认证</Typography.Text>
+      <Space direction="vertical" style={{ width: '100%', marginTop: 8 }}>
+        {providers.map((p) => (
+          <Button key={p.id} block href={startUrl(p.id)} data-testid={`provider-${p.id}`}>
+            {label(p)}
+          </Button>
+        ))}
+      </Space>
+    </div>
+  );
+}
+
 export function LoginPage() {
   const { login } = useAuth();
   const nav = useNavigate();
@@ -53,11 +85,20 @@ export function LoginPage() {
     } catch (e) {
       // a refused login is a wrong user name or password (an expired session is not what happened here)
       setError(e instanceof ApiError && e.code === 'UNAUTHENTICATED' ? '用户名或密码错误' : errorText(e));
+      if (e instanceof ApiError && e.code === 'PASSWORD_LOGIN_DISABLED') setError('您的岗位已关闭密码登录，请使用浙政钉扫码登录');
     } finally {
       setBusy(false);
     }
   };
 
+  const providers = useLoad(() => api.get<Provider[]>('/auth/providers', { anonymous: true }).catch(() => [] as Provider[]), []);
+  const policy = useLoad(() => api.get<{ role: string; passwordLogin: boolean }[]>('/auth/password-login', { anonymous: true }).catch(() => []), []);
+  const clerkPasswordOff = (policy.data ?? []).some((p) => CLERK_ROLES.includes(p.role) && !p.passwordLogin);
+  const next = params.get('next');
+  const startUrl = (id: string) =>
+    `/api/v1/auth/providers/${id}/start${next?.startsWith('/') && !next.startsWith('//') ? `?returnTo=${encodeURIComponent(next)}` : ''}`;
+  const [loggedOutOf] = useState(() => sessionStorage.getItem('zj.providerLogout'));
+  const providerLogout = (providers.data ?? []).find((p) => p.id === loggedOutOf && p.logoutUrl);
   const accounts = demo.data ?? [];
   return (
     <Shell wide={accounts.length > 0}>
@@ -65,6 +106,30 @@ export function LoginPage() {
         <Col xs={24} md={accounts.length ? 10 : 24}>
           <Card title="用户登录">
             {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} data-testid="login-error" />}
+            {providerLogout && (
+              <Alert
+                type="info"
+                showIcon
+                style={{ marginBottom: 16 }}
+                message={
+                  <span>
+                    已退出本系统。
+                    <a href={providerLogout.logoutUrl!} onClick={() => sessionStorage.removeItem('zj.providerLogout')}>
+                      同时退出{providerLogout.name}
+                    </a>
+                  </span>
+                }
+              />
+            )}
+            {clerkPasswordOff && (
+              <Alert
+                type="info"
+                showIcon
+                style={{ marginBottom: 16 }}
+                data-testid="clerk-password-off"
+                message="机关工作人员的密码登录已关闭，请使用下方“浙政钉扫码登录”；密码登录仅供其他账号使用。"
+              />
+            )}
             <Form layout="vertical" onFinish={(v: { username: string; password: string }) => go(v.username, v.password)} requiredMark={false}>
               <Form.Item name="username" label="用户名" htmlFor="login-username" rules={[{ required: true, message: '请输入用户名' }]}>
                 <Input prefix={<UserOutlined />} autoComplete="username" id="login-username" size="large" />
@@ -76,6 +141,7 @@ export function LoginPage() {
                 登 录
               </Button>
             </Form>
+            <FederatedButtons providers={providers.data ?? []} startUrl={startUrl} />
             <div style={{ marginTop: 16, textAlign: 'center' }}>
               申请人还没有账号？
               <Link to="/register" className="text-link">
