@@ -109,8 +109,10 @@ test('pool eligibility, channels, ban years and the HRSS lead time', () => {
   expect(expertEligibility('professor', { title: 'professor', titleSince: '2024-01-01' }, '2026-11-23').eligible).toBe(false);
   expect(channelAllowed('professor', 'scored')).toBe(false);
   expect(channelAllowed('senior', 'scored')).toBe(true);
-  expect(banYears(2026)).toEqual({ fromYear: 2027, toYear: 2029 });
-  const bans = [{ from_year: 2027, to_year: 2029 }];
+  // the record says what is refused: the decision year (当年申报无效) and the three years after it
+  expect(banYears(2026)).toEqual({ fromYear: 2026, toYear: 2029 });
+  const bans = [{ from_year: 2026, to_year: 2029 }];
+  expect(activeBan(bans, 2025)).toBeUndefined();
   expect(activeBan(bans, 2026)).toBeDefined(); // the year's review is cancelled
   expect(activeBan(bans, 2027)).toBeDefined();
   expect(activeBan(bans, 2029)).toBeDefined();
