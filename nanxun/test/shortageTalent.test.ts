@@ -9,6 +9,7 @@ import { decideUpdate } from '../../platform/tasks/messages';
 import { loadCalendar, loadCalendarYear } from '../../platform/calendar/calendarTable';
 import { addDays, addWorkingDays, shanghaiDate, startOfShanghaiDay } from '../../platform/calendar/workdays';
 import { addMonths } from '../../platform/calendar/workdays';
+import { claimsByStage } from '../../platform/reports/claimsByStage';
 
 let env: TestWorkflowEnvironment;
 let tdb: TestDb;
@@ -122,11 +123,17 @@ test('the person left in year 2: that instalment and the next are not paid; year
   const due = (await instalments(c.id))[1]!.due_on!;
   await releaseOn(due);
   const s = await decide(c, 'y2/unit_verification', 'unit.lsxc', 'reject', { verdict: 'not_true' }, '申请人已于本年度离职，社保停缴');
-  expect(s.status).toBe('rejected');
-  expect(await c.handle.result()).toMatchObject({ status: 'rejected', paidYuan: 3000, reason: '申请人已于本年度离职，社保停缴' });
-  expect(await claimRow(c.id)).toMatchObject({ status: 'rejected', paid_yuan: 3000, close_reason: '申请人已于本年度离职，社保停缴' });
+  // not "rejected" (不予核准): year 1 was approved and paid, and stays paid; the claim is terminated (已终止)
+  expect(s.status).toBe('terminated');
+  expect(await c.handle.result()).toMatchObject({ status: 'terminated', paidYuan: 3000, reason: '申请人已于本年度离职，社保停缴' });
+  expect(await claimRow(c.id)).toMatchObject({ status: 'terminated', paid_yuan: 3000, close_reason: '申请人已于本年度离职，社保停缴' });
   expect((await instalments(c.id)).map((r) => r.status)).toEqual(['paid', 'cancelled', 'cancelled']);
   expect(await tdb.db.selectFrom('payout').select('amount_yuan').where('claim_id', '=', c.id).execute()).toEqual([{ amount_yuan: 3000 }]);
+  const ended = await tdb.db.selectFrom('timeline').select(['event', 'comment']).where('subject_id', '=', c.id).where('event', 'in', ['rejected', 'terminated']).execute();
+  expect(ended).toEqual([{ event: 'terminated', comment: '申请人已于本年度离职，社保停缴' }]);
+  // the reports count it as closed, with only the paid 3,000 approved
+  const byStage = (await claimsByStage(tdb.db)).find((r) => r.status === 'terminated' && r.orgCode === 'NX-FGJXJ');
+  expect(byStage).toMatchObject({ kind: 'shortage_talent', count: 1, amountYuan: 10000, approvedYuan: 3000, paidYuan: 3000 });
 });
 
 test('a clawback while waiting for year 3 recovers both payments, cancels year 3 and blacklists the person', async () => {

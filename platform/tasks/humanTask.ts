@@ -34,6 +34,7 @@ import {
   type DecisionInput,
   type ResubmitInput,
   type SubjectState,
+  type SubjectNotice,
 } from './messages';
 import { storedTaskId, workflowTaskId } from './taskIds';
 
@@ -79,7 +80,7 @@ export class HumanTasks {
   /** decisions taken and not written yet (writeDecisionWithNext): the next opening or flush() writes them */
   private unwritten: CompleteTaskInput[] = [];
 
-  constructor(private readonly snapshot: () => { status: string; stage: string }) {
+  constructor(private readonly snapshot: () => { status: string; stage: string; notice?: SubjectNotice }) {
     setHandler(
       decideUpdate,
       async (input) => {

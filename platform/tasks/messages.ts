@@ -36,6 +36,14 @@ export interface SubjectState {
   status: string;
   stage: string;
   openTaskIds: string[];
+  /** what the decider must be told beyond the status: the decision took effect differently than it reads */
+  notice?: SubjectNotice;
+}
+
+/** A note to the person who decided (e.g. an approval that came too late and what happens now); stable code */
+export interface SubjectNotice {
+  code: string;
+  message: string;
 }
 
 export const decideUpdate = defineUpdate<SubjectState, [DecisionInput]>('decide');

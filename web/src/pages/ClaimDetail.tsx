@@ -49,6 +49,16 @@ function NextStep({ claim }: { claim: Claim }) {
   }
   if (claim.status === 'paid' || claim.status === 'completed')
     return <Alert type="success" showIcon message={`奖励已发放 ${yuan(claim.paidYuan)}，本申请已办结。`} data-testid="claim-done" />;
+  if (claim.status === 'terminated')
+    return (
+      <Alert
+        type="warning"
+        showIcon
+        data-testid="claim-terminated"
+        message={`已终止：已发放 ${yuan(claim.paidYuan)}（共 ${yuan(claim.amountYuan)}），已发部分不追回，后续各期不再发放`}
+        description={claim.closeReason ?? undefined}
+      />
+    );
   if (claim.status === 'rejected') return <Alert type="error" showIcon message="申请未予核准" description={claim.closeReason ?? undefined} />;
   if (claim.status === 'clawed_back') return <Alert type="error" showIcon message="已全额追回奖励" description={claim.closeReason ?? undefined} />;
   if (open) {
