@@ -161,6 +161,10 @@ test('the projection equals the live view after every stage of a shortage-talent
   }, 'year 1 paid, year 2 scheduled');
   v = await expectCurrent(id);
   expect(v).toMatchObject({ paidYuan: 3000, nextInstalmentDueOn: addMonths(today(), 12) });
+  // what the applicant sees: the yearly release (12-01) of the year it falls due, which pays it — not the
+  // anniversary, which may fall after that payment (2027-12-07 is paid by the 2027-12-01 release)
+  const seen = (await get(`/api/v1/nanxun/claims/${id}`, t.applicant1!)).body;
+  expect(seen).toMatchObject({ nextInstalmentDueOn: addMonths(today(), 12), nextInstalmentReleaseOn: `${addMonths(today(), 12).slice(0, 4)}-12-01` });
   expect(v.instalments[0]).toMatchObject({ status: 'paid', paidAt: expect.stringMatching(/\+08:00$/), recoveredAt: null });
   expect(v.tasks.map((x) => x.state)).toEqual(['done', 'done', 'done']);
 

@@ -129,7 +129,12 @@ test('the person left in year 2: that instalment and the next are not paid; year
   expect(await claimRow(c.id)).toMatchObject({ status: 'terminated', paid_yuan: 3000, close_reason: '申请人已于本年度离职，社保停缴' });
   expect((await instalments(c.id)).map((r) => r.status)).toEqual(['paid', 'cancelled', 'cancelled']);
   expect(await tdb.db.selectFrom('payout').select('amount_yuan').where('claim_id', '=', c.id).execute()).toEqual([{ amount_yuan: 3000 }]);
-  const ended = await tdb.db.selectFrom('timeline').select(['event', 'comment']).where('subject_id', '=', c.id).where('event', 'in', ['rejected', 'terminated']).execute();
+  const ended = await tdb.db
+    .selectFrom('timeline')
+    .select(['event', 'comment'])
+    .where('subject_id', '=', c.id)
+    .where('event', 'in', ['rejected', 'terminated'])
+    .execute();
   expect(ended).toEqual([{ event: 'terminated', comment: '申请人已于本年度离职，社保停缴' }]);
   // the reports count it as closed, with only the paid 3,000 approved
   const byStage = (await claimsByStage(tdb.db)).find((r) => r.status === 'terminated' && r.orgCode === 'NX-FGJXJ');

@@ -197,7 +197,11 @@ test('shortage talent: year 1 paid, year 2 refused by the unit (the holder left)
   const paid = await tdb.db.selectFrom('payout').select('paid_at').where('claim_id', '=', c.id).executeTakeFirstOrThrow();
   const due = addMonths(shanghaiDate(paid.paid_at), 12);
   await env.sleep(Date.parse(`${due}T10:00:00+08:00`) - (await env.currentTimeMs()));
-  const release = await env.client.workflow.start('instalmentReleaseWorkflow', { taskQueue, workflowId: `release-record-terminated-${due}`, args: [{ onDate: due }] });
+  const release = await env.client.workflow.start('instalmentReleaseWorkflow', {
+    taskQueue,
+    workflowId: `release-record-terminated-${due}`,
+    args: [{ onDate: due }],
+  });
   await untilClosed(release);
   await decideClaimTask(
     tdb.db,

@@ -43,7 +43,13 @@ function NextStep({ claim }: { claim: Claim }) {
         showIcon
         data-testid="awaiting-next"
         message={`已发放 ${yuan(claim.paidYuan)}${next ? `，第${next.year}年 ${yuan(next.amountYuan)} 待发放` : ''}`}
-        description={claim.nextInstalmentDueOn ? `${fmtDate(claim.nextInstalmentDueOn)} 起随年度统一发放开始核实` : undefined}
+        description={
+          claim.nextInstalmentReleaseOn
+            ? `${fmtDate(claim.nextInstalmentReleaseOn)} 年度统一发放时开始核实并发放${claim.nextInstalmentDueOn ? `（依据：首期发放满一年之日 ${fmtDate(claim.nextInstalmentDueOn)}）` : ''}`
+            : claim.nextInstalmentDueOn
+              ? `${fmtDate(claim.nextInstalmentDueOn)} 起随年度统一发放开始核实`
+              : undefined
+        }
       />
     );
   }
