@@ -8,7 +8,7 @@ import request from 'supertest';
 import type { Express } from 'express';
 import { sql } from 'kysely';
 import { useTimeSkippingTestbed, eventually } from '../../test/helpers/temporal';
-import type { TestDb } from '../../test/helpers/db';
+import { untilWaitingForLock, type TestDb } from '../../test/helpers/db';
 import { testApp, login, auth } from '../../test/helpers/app';
 import { actor } from '../../test/helpers/claims';
 import { shanghaiDate, addMonths } from '../../platform/calendar/workdays';
@@ -221,7 +221,7 @@ test('the projection equals the live view after every stage of a shortage-talent
     second = tdb.db.transaction().execute(async (trx) => {
       await trx.updateTable('payout').set({ paid_at: '2026-01-08T00:00:00.000Z' }).where('claim_id', '=', id).execute();
     });
-    await new Promise((r) => setTimeout(r, 300)); // the second is now waiting at its commit
+    await untilWaitingForLock(tdb.db, 'the second waiting at its commit'); // then the first commits
   });
   await second;
   v = await expectCurrent(id);
@@ -269,7 +269,7 @@ test('the projection equals the live view after every stage of a shortage-talent
         })
         .execute();
     });
-    await new Promise((r) => setTimeout(r, 300));
+    await untilWaitingForLock(tdb.db, 'the first rows waiting for the uncommitted claim');
   });
   await task;
   expect((await expectCurrent(earlyId, 'none')).timeline.map((e) => e.event)).toEqual(['task_opened']);

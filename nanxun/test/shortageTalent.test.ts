@@ -2,6 +2,7 @@
  * The shortage-talent reward over three years on the time-skipping server: no year is shortened, time is skipped.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Client } from '@temporalio/client';
 import { eventually, untilClosed, useTimeSkippingTestbed } from '../../test/helpers/temporal';
 import type { TestDb } from '../../test/helpers/db';
 import { startShortageClaim, actor } from '../../test/helpers/claims';
@@ -37,7 +38,15 @@ async function approveYear(c: Claim, prefix: string, unit: string, regulatorCler
 async function releaseOn(date: string) {
   await env.sleep(Date.parse(`${date}T10:00:00+08:00`) - (await env.currentTimeMs()));
   // started, not awaited: awaiting a result would let the test server skip time under the running claims
-  await env.client.workflow.start('instalmentReleaseWorkflow', { taskQueue, workflowId: `release-${date}-${Math.random()}`, args: [{ onDate: date }] });
+  return env.client.workflow.start('instalmentReleaseWorkflow', { taskQueue, workflowId: `release-${date}-${Math.random()}`, args: [{ onDate: date }] });
+}
+
+/** Runs a release and waits until it has ended (polled, so time is not skipped meanwhile): it opened `opened`. */
+async function releaseEnded(date: string): Promise<{ opened: number }> {
+  const r = await releaseOn(date);
+  await untilClosed(r);
+  // read through a plain client: the time-skipping one would let time jump while it waits for a result
+  return new Client({ connection: env.client.connection, namespace: env.client.options.namespace }).workflow.getHandle(r.workflowId).result();
 }
 
 test('three years: 3,000 + 3,000 + 4,000 through the yearly release, re-reviewed by the industry regulator', async () => {
@@ -58,8 +67,8 @@ test('three years: 3,000 + 3,000 + 4,000 through the yearly release, re-reviewed
   expect(await claimRow(c.id)).toMatchObject({ status: 'awaiting_next_instalment', paid_yuan: 3000 });
 
   // a release in the year of the first payment opens nothing (year 2 falls due in the next year)
-  await releaseOn(addDays(`${Number(firstPaidOn.slice(0, 4)) + 1}-01-01`, -1));
-  await new Promise((r) => setTimeout(r, 1500));
+  // (the release has ended, so "nothing opened" is its answer, not a guess about how fast the machine is)
+  expect(await releaseEnded(addDays(`${Number(firstPaidOn.slice(0, 4)) + 1}-01-01`, -1))).toMatchObject({ opened: 0 });
   expect((await instalments(c.id))[1]!.status).toBe('scheduled');
   expect(await task(c.taskId('y2/unit_verification'))).toBeUndefined();
 
@@ -169,8 +178,7 @@ test('a clawback while waiting for year 3 recovers both payments, cancels year 3
     reason: '社保缴纳证明系伪造',
   });
   // the year-3 release finds nothing to open
-  await releaseOn(addMonths(shanghaiDate(payouts[0]!.paid_at), 24));
-  await new Promise((r) => setTimeout(r, 1500));
+  expect(await releaseEnded(addMonths(shanghaiDate(payouts[0]!.paid_at), 24))).toMatchObject({ opened: 0 });
   expect(await task(c.taskId('y3/unit_verification'))).toBeUndefined();
   void startOfShanghaiDay;
 });

@@ -93,7 +93,14 @@ export function AppRoutes() {
         <Route path="/public/notices" element={p(<PublicNoticesPage />)} />
         <Route path="/public/certificates" element={p(<CertificateVerifyPage />)} />
         <Route path="/public/certificates/:code" element={p(<CertificateVerifyPage />)} />
-        <Route path="*" element={<Result status="404" title="页面不存在" extra={<Button href="/">返回首页</Button>} />} />
+        <Route
+          path="*"
+          element={
+            <main>
+              <Result status="404" title={<h1>页面不存在</h1>} extra={<Button href="/">返回首页</Button>} />
+            </main>
+          }
+        />
       </Routes>
     </Suspense>
   );
