@@ -11,6 +11,7 @@ import { loadCalendar, loadCalendarYear } from '../../platform/calendar/calendar
 import { addDays, addWorkingDays, shanghaiDate, startOfShanghaiDay } from '../../platform/calendar/workdays';
 import { addMonths } from '../../platform/calendar/workdays';
 import { claimsByStage } from '../../platform/reports/claimsByStage';
+import { newApplicant } from '../../test/helpers/zhejiang';
 
 let env: TestWorkflowEnvironment;
 let tdb: TestDb;
@@ -208,7 +209,9 @@ test('a payout that would overdraw the fund waits, visibly, until the budget is 
 });
 
 test('a claim brought over with its first instalment already paid waits for the second year', async () => {
-  const c = await startShortageClaim(env.client, tdb.db, taskQueue, { applicant: 'applicant2', employer: 'NX-E-LHWL', importedFirstPaidOn: '2026-03-10' });
+  // a person of its own: applicant2's terminated claim (paid 3,000) is their one shortage-talent reward, ever
+  const person = await newApplicant(tdb.db, '林转入');
+  const c = await startShortageClaim(env.client, tdb.db, taskQueue, { applicant: person.username, employer: 'NX-E-LHWL', importedFirstPaidOn: '2026-03-10' });
   const rows = await eventually(async () => {
     const r = await instalments(c.id);
     return r[1]!.status === 'scheduled' ? r : null;
