@@ -69,7 +69,7 @@ test('an unread message is announced in the header and read on the 消息 page; 
   // its name is its content, which holds the visible text (消息 and the count; WCAG 2.5.3), not a label that differs
   expect(await bell.getAttribute('aria-label')).toBeNull();
   await page.waitForFunction((n) => document.querySelector('[data-testid="notifications-link"]')?.textContent === `消息${n} 条未读`, unreadBefore);
-  await page.getByRole('link', { name: `消息${unreadBefore} 条未读` }).waitFor();
+  await page.getByRole('link', { name: new RegExp(`^消息\\s*${unreadBefore}\\s*条未读$`) }).waitFor();
   await screenshot(page, 'messages-unread-badge');
   await bell.click();
   await page.waitForURL((u) => u.pathname === '/notifications');

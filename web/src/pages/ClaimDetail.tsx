@@ -104,7 +104,7 @@ export function ClaimDetailPage() {
   const [files, setFiles] = useState<MaterialItem[]>([]);
   const c = claim.data;
   if (claim.loading && !c) return <Skeleton active />;
-  if (claim.error || !c) return <Result status="404" title="未找到该申请" subTitle={errorText(claim.error)} />;
+  if (claim.error || !c) return <Result status="404" title={<h1>未找到该申请</h1>} subTitle={errorText(claim.error)} />;
   const paused = c.tasks.find((t) => t.state === 'paused');
   const request = paused ? [...c.timeline].reverse().find((e) => e.event === 'supplement_requested') : undefined;
   const isApplicant = has('applicant');

@@ -56,7 +56,8 @@ export function TaskPage() {
   }, [t?.kind, amount, form]);
 
   if (task.loading && !t) return <Skeleton active />;
-  if (task.error || !t) return <Result status="warning" title="无法打开此任务" subTitle={errorText(task.error)} extra={<Link to="/tasks">返回待办</Link>} />;
+  if (task.error || !t)
+    return <Result status="warning" title={<h1>无法打开此任务</h1>} subTitle={errorText(task.error)} extra={<Link to="/tasks">返回待办</Link>} />;
 
   const submit = async (v: DecisionForm) => {
     const body = decisionBody(t, v);
