@@ -8,9 +8,12 @@ import { createClawbackActivities } from '../nanxun/activities/clawback';
 import { createNoticeActivities } from '../platform/publicity/activities';
 import { createZhejiangActivities } from '../titleReview/activities';
 import { createTitleSubmissionActivities } from '../titleReview/submissionActivities';
+import { installDomains } from '../platform/plugins/registry';
+import { DOMAINS } from '../domains';
 
-/** Every activity the worker registers, bound to one database. */
+/** Every activity the worker registers, bound to one database; installs the domains the kernel's activities ask. */
 export function createActivities(db: Kysely<Database>) {
+  installDomains(DOMAINS);
   return {
     ...createTaskActivities(db),
     ...createClaimActivities(db),

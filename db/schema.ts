@@ -4,6 +4,7 @@ import type { AccountTables } from '../platform/auth/schema';
 import type { MaterialTables } from '../platform/materials/schema';
 import type { RatingTable } from '../platform/ratings/schema';
 import type { NotificationTables } from '../platform/notifications/schema';
+import type { PublicityTables } from '../platform/publicity/schema';
 
 /** A timestamptz column: read as Date, written as Date or ISO string. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -251,10 +252,11 @@ export interface Database {
   ballot_vote: ZhejiangTables['ballot_vote'];
   ballot_key: ZhejiangTables['ballot_key'];
   ballot_paper: ZhejiangTables['ballot_paper'];
-  notice: ZhejiangTables['notice'];
-  objection: ZhejiangTables['objection'];
   title_grant: ZhejiangTables['title_grant'];
   title_ban: ZhejiangTables['title_ban'];
+  // publicity notices and objections (the kernel's; created by 0004)
+  notice: PublicityTables['notice'];
+  objection: PublicityTables['objection'];
   // accounts, sessions, login protection, audit trail, identity disputes (0010–0013)
   auth_session: AccountTables['auth_session'];
   login_failure: AccountTables['login_failure'];

@@ -2,6 +2,7 @@
  * Pure rules of the Zhejiang senior-title review (seed 004 三(三), 四; DOMAIN.md §2).
  * No I/O: used by the API for clear refusals and by workflows (deterministically).
  */
+import { checkInvestigation } from '../platform/publicity/rules';
 import { addDays, workingDaysBetween, type CalendarData } from '../platform/calendar/workdays';
 
 export const TITLE_LEVELS = ['senior', 'professor'] as const;
@@ -152,14 +153,7 @@ export function checkTitleDecision(
   }
   if (decision !== 'approve' && decision !== 'reject') return { ok: false, message: 'decision must be approve or reject' };
   if (decision === 'reject' && !comment) return { ok: false, message: 'a rejection needs a comment giving the reason' };
-  if (kind === 'objection_investigation') {
-    if (!comment) return { ok: false, message: 'an investigation needs its finding in the comment' };
-    if (decision === 'approve' && ctx.entryIds && ctx.entryIds.length > 1 && !ctx.objectionEntryId) {
-      const a = fields.applicationId;
-      if (typeof a !== 'string' || !ctx.entryIds.includes(a)) {
-        return { ok: false, message: 'the objection names no applicant: give applicationId of the publicised applicant it concerns' };
-      }
-    }
-  }
+  // the kernel's publicity checks its investigations (platform/publicity/rules.ts)
+  if (kind === 'objection_investigation') return checkInvestigation(decision, fields, ctx);
   return { ok: true };
 }

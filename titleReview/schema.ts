@@ -117,36 +117,6 @@ export interface BallotVoteTable {
   vote: 'yes' | 'no' | 'abstain';
 }
 
-export interface NoticeTable {
-  id: string;
-  kind: string;
-  title: string;
-  subject_type: string;
-  subject_id: string;
-  workflow_id: string | null;
-  org_code: string | null;
-  starts_at: Timestamp;
-  ends_at: Timestamp;
-  ends_on: string;
-  ends_provisional: Generated<boolean>;
-  working_days: number;
-  entries: Json<unknown[]>;
-  closed_at: Timestamp | null;
-}
-
-export interface ObjectionTable {
-  id: string;
-  notice_id: string;
-  application_id: string | null;
-  text: string;
-  contact: string | null;
-  filed_at: Timestamp;
-  status: 'open' | 'upheld' | 'dismissed' | 'cancelled';
-  task_id: string | null;
-  finding: string | null;
-  decided_at: Timestamp | null;
-}
-
 export interface TitleGrantTable {
   id: Generated<string>;
   id_number: string;
@@ -184,8 +154,6 @@ export interface ZhejiangTables {
   ballot_vote: BallotVoteTable;
   ballot_key: BallotKeyTable;
   ballot_paper: BallotPaperTable;
-  notice: NoticeTable;
-  objection: ObjectionTable;
   title_grant: TitleGrantTable;
   title_ban: TitleBanTable;
 }
@@ -193,4 +161,3 @@ export interface ZhejiangTables {
 export type ZjSession = Selectable<ZjSessionTable>;
 export type ZjApplication = Selectable<ZjApplicationTable>;
 export type ZjExpert = Selectable<ZjExpertTable>;
-export type Notice = Selectable<NoticeTable>;

@@ -10,7 +10,7 @@ import { decideUpdate } from '../../platform/tasks/messages';
 import { loadCalendar, loadCalendarYear } from '../../platform/calendar/calendarTable';
 import { addDays, addWorkingDays, shanghaiDate, startOfShanghaiDay } from '../../platform/calendar/workdays';
 import { addMonths } from '../../platform/calendar/workdays';
-import { claimsByStage } from '../../platform/reports/claimsByStage';
+import { claimsByStage } from '../reports/claimsByStage';
 import { newApplicant } from '../../test/helpers/zhejiang';
 
 let env: TestWorkflowEnvironment;

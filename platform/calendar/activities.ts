@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import { loadCalendar } from './calendarTable';
 import { shanghaiDate, endOfShanghaiDay, workingDayDeadline, workingDaysBetween } from './workdays';
-import { WARN_WORKING_DAYS_LEFT } from '../../nanxun/rules';
+import { WARN_WORKING_DAYS_LEFT } from './workdays';
 
 export interface CalendarUsed {
   years: { year: number; version: number | null; source: string | null }[];

@@ -32,6 +32,9 @@ export function workflowNow(deps: Pick<AppDeps, 'workflowClock'>): Promise<Date>
   return (deps.workflowClock ?? wallClock)();
 }
 
+/** The dependencies once createApp has filled in the defaults: what routers receive. */
+export type RouterDeps = AppDeps & { sessions: SessionStore };
+
 export interface AppDeps {
   db: Kysely<Database>;
   temporal: Client;

@@ -7,15 +7,7 @@ import type { Actor } from '../../platform/tasks/messages';
 import type { TallyRow } from '../rules';
 import type { DrawMember } from '../committeeDraw';
 
-export interface ObjectionInput {
-  objectionId: string;
-  noticeId: string;
-  /** the publicised applicant the objection is about, if the objector named one */
-  applicationId: string | null;
-}
-
-/** An objection to a running publicity notice: opens an investigation task; refused (NOTICE_CLOSED) once the period ended. */
-export const fileObjectionUpdate = defineUpdate<{ taskId: string }, [ObjectionInput]>('fileObjection');
+export { fileObjectionUpdate, type ObjectionInput } from '../../platform/publicity/messages';
 
 /** The application was withdrawn for misconduct: its open tasks are cancelled and it ends. */
 export const withdrawnSignal = defineSignal<[{ reason: string }]>('withdrawn');

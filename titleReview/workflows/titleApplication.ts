@@ -8,7 +8,7 @@
 import { patched, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 import { DB_ACTIVITY, DB_LOCAL_ACTIVITY } from '../../platform/workflows/activityOptions';
 import type { TitleSubmissionActivities } from '../submissionActivities';
-import type { SubmittedApplication } from '../repository';
+import type { SubmittedApplication } from '../repositories/applications';
 import type { ZhejiangActivities } from '../activities';
 import { HumanTasks, onDecisionPath, type StageOutcome } from '../../platform/tasks/humanTask';
 import { Publicity } from '../../platform/publicity/publicity';

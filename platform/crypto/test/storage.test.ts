@@ -20,6 +20,8 @@ import { zhejiangDemoAccounts } from '../../../titleReview/seed';
 import { makeIdNumber } from '../../identity/idNumber';
 import { addKeyVersions, keyring, Keyring, resetKeyring, retireOldVersions } from '../keys';
 import { rotateStoredData } from '../rotation';
+import { installDomains } from '../../plugins/registry';
+import { DOMAINS } from '../../../domains';
 import { isCiphertext } from '../personalData';
 
 let env: TestWorkflowEnvironment;
@@ -149,6 +151,7 @@ test('no ID number or phone in clear in a dump or on any page; shown and found t
   const before = keyring().json;
   const rotated = addKeyVersions(before);
   resetKeyring(new Keyring(rotated));
+  installDomains(DOMAINS);
   const report = await rotateStoredData(tdb.db, new Keyring(rotated));
   expect(report.rows).toBeGreaterThan(50);
   expect(report.remaining).toBe(0);
