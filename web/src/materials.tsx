@@ -2,12 +2,13 @@
  * 申请材料 in the console: uploading with a preview (image thumbnail / PDF icon, removable before submitting), the
  * materials pane of a claim, application or task (list, open, download), and the service rating (好差评).
  */
-import { type ReactNode, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Alert, App, Button, Empty, Input, List, Rate, Space, Tag, Typography } from 'antd';
 import { DeleteOutlined, DownloadOutlined, EyeOutlined, FilePdfOutlined, UploadOutlined } from '@ant-design/icons';
 import { api, ApiError, session } from './lib/api';
 import { errorText } from './lib/labels';
 import { fmt } from './lib/time';
+import { ListRow } from './ListRow';
 
 export interface MaterialItem {
   id: string;
@@ -217,7 +218,7 @@ export function MaterialUploader({
                       <Button key="rm" size="small" type="text" danger icon={<DeleteOutlined />} aria-label={`删除 ${f.fileName}`} onClick={() => remove(f)} />,
                     ]}
                   >
-                    <FileRow avatar={<Thumb item={f} preview={previews.current.get(f.id)} />} title={f.fileName} description={sizeText(f.size)} />
+                    <ListRow avatar={<Thumb item={f} preview={previews.current.get(f.id)} />} title={f.fileName} description={sizeText(f.size)} />
                   </List.Item>
                 )}
               />
@@ -230,22 +231,6 @@ export function MaterialUploader({
       )}
       {error && <Alert type="error" showIcon message={error} data-testid="material-error" />}
     </Space>
-  );
-}
-
-/**
- * A file in a list: thumbnail, name, size. Not List.Item.Meta, whose title is an <h4>: a file name is not a heading
- * (on the claim form, confirmation and task pages it sat under no <h3>, and headings must not skip levels).
- */
-function FileRow({ avatar, title, description }: { avatar: ReactNode; title: ReactNode; description: ReactNode }) {
-  return (
-    <div className="file-row">
-      <div className="file-row-avatar">{avatar}</div>
-      <div className="file-row-body">
-        <div className="file-row-title">{title}</div>
-        <div className="file-row-description">{description}</div>
-      </div>
-    </div>
   );
 }
 
@@ -270,7 +255,7 @@ export function MaterialsPane({ materials }: { materials: MaterialItem[] | undef
             </Button>,
           ]}
         >
-          <FileRow
+          <ListRow
             avatar={<Thumb item={m} />}
             title={
               <Space wrap size={4}>
