@@ -223,9 +223,19 @@ export function ClaimDetailPage() {
                     render: (st: string) => <Tag color={INSTALMENT_COLOR[st] ?? 'default'}>{INSTALMENT_STATUS[st] ?? st}</Tag>,
                   },
                   {
-                    title: '预计核实日期',
+                    title: '预计核实发放',
                     dataIndex: 'dueOn',
-                    render: (v: string | null | undefined, i) => (i.status === 'paid' ? '—' : v ? fmtDate(v) : i.year > 1 ? '上一期发放满一年' : '—'),
+                    // the yearly release that pays it, not the anniversary it is based on (which may come after it)
+                    render: (v: string | null | undefined, i) =>
+                      i.status === 'paid'
+                        ? '—'
+                        : v && v === c.nextInstalmentDueOn && c.nextInstalmentReleaseOn
+                          ? fmtDate(c.nextInstalmentReleaseOn)
+                          : v
+                            ? fmtDate(v)
+                            : i.year > 1
+                              ? '上一期发放满一年'
+                              : '—',
                   },
                   { title: '发放时间', dataIndex: 'paidAt', render: (v: string | null) => fmt(v) },
                 ]}
