@@ -11,7 +11,7 @@ import { loadCalendar, loadCalendarYear } from '../../platform/calendar/calendar
 import { addDays, addWorkingDays, shanghaiDate, startOfShanghaiDay } from '../../platform/calendar/workdays';
 import { addMonths } from '../../platform/calendar/workdays';
 import { claimsByStage } from '../reports/claimsByStage';
-import { newApplicant } from '../../test/helpers/zhejiang';
+import { newApplicant } from '../../test/helpers/titleReview';
 
 let env: TestWorkflowEnvironment;
 let tdb: TestDb;

@@ -8,7 +8,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { useTimeSkippingTestbed } from '../../test/helpers/temporal';
 import type { TestDb } from '../../test/helpers/db';
 import { skippedClock, testApp } from '../../test/helpers/app';
-import { client, expectProblem, newApplicant, tokenFor } from '../../test/helpers/zhejiang';
+import { client, expectProblem, newApplicant, tokenFor } from '../../test/helpers/titleReview';
 import { withTitleMaterials } from '../../test/helpers/materials';
 import { loadCalendar } from '../../platform/calendar/calendarTable';
 import { addMonths, addWorkingDays, shanghaiDate } from '../../platform/calendar/workdays';

@@ -16,7 +16,7 @@ import { freshDatabase, type TestDb } from '../../../test/helpers/db';
 import { testApp, login, auth } from '../../../test/helpers/app';
 import { startCertificateClaim } from '../../../test/helpers/claims';
 import { demoAccounts } from '../../../db/seed';
-import { zhejiangDemoAccounts } from '../../../titleReview/seed';
+import { titleReviewDemoAccounts } from '../../../titleReview/seed';
 import { makeIdNumber } from '../../identity/idNumber';
 import { addKeyVersions, keyring, Keyring, resetKeyring, retireOldVersions } from '../keys';
 import { rotateStoredData } from '../rotation';
@@ -74,7 +74,7 @@ async function rawPages(): Promise<Buffer> {
 }
 
 function needles(): string[] {
-  const all = [...demoAccounts(), ...zhejiangDemoAccounts()].flatMap((a) => [a.idNumber, a.phone]);
+  const all = [...demoAccounts(), ...titleReviewDemoAccounts()].flatMap((a) => [a.idNumber, a.phone]);
   return [...new Set([...all, NEW_ID, NEW_PHONE, BANNED_ID, BLACKLISTED_ID])];
 }
 
