@@ -1,9 +1,11 @@
+import type { PolicyEditionTable } from '../platform/policy/schema';
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { TitleReviewTables } from '../titleReview/schema';
 import type { AccountTables } from '../platform/auth/schema';
 import type { MaterialTables } from '../platform/materials/schema';
 import type { RatingTable } from '../platform/ratings/schema';
 import type { NotificationTables } from '../platform/notifications/schema';
+import type { ReconciliationTables } from '../platform/reconciliation/schema';
 import type { PublicityTables } from '../platform/publicity/schema';
 
 /** A timestamptz column: read as Date, written as Date or ISO string. */
@@ -100,6 +102,8 @@ export interface ClaimTable {
   updated_at: Timestamp;
   closed_at: Timestamp | null;
   close_reason: string | null;
+  /** the policy edition it was submitted under (0066_nanxun_policy_editions); null for claims from before editions */
+  policy_edition_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export type TaskState = 'open' | 'paused' | 'done' | 'cancelled';
@@ -134,6 +138,10 @@ export interface TaskTable {
   comment: string | null;
   decision_data: Json<unknown> | null;
   updated_at: Timestamp;
+  /** the policy basis of its deadline { editionId, title, parameter, clause, basis } (0065_policy_editions) */
+  policy: ColumnType<unknown, string | null | undefined, string | null>;
+  /** warning days of its deadline, from the procedural edition (null: the platform default) */
+  warn_working_days: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface TimelineTable {
@@ -274,6 +282,11 @@ export interface Database {
   notification: NotificationTables['notification'];
   // the bureau's yearly certificate application period (0031_application_periods)
   nanxun_application_period: ApplicationPeriodTable;
+  // the reconciliation of the projection with the workflows (0058_reconciliation)
+  reconciliation_run: ReconciliationTables['reconciliation_run'];
+  reconciliation_finding: ReconciliationTables['reconciliation_finding'];
+  // policy editions (0065_policy_editions)
+  policy_edition: PolicyEditionTable;
 }
 
 export interface ApplicationPeriodTable {

@@ -6,7 +6,11 @@ import { fundsReport } from './reports/funds';
 import { claimDecisionFields } from './schemas';
 import { nanxunRoutes } from './routes';
 import { claimMovesNoted } from './orgMoves';
+import { nanxunReconciler } from './reconciliation';
+import { nanxunMetricFamilies } from './metrics';
 import { claimKeyRotation } from './keyRotation';
+
+import { nanxunPolicyDomain } from './policy/domain';
 
 export const nanxunPlugin: DomainPlugin = {
   name: 'nanxun',
@@ -21,5 +25,8 @@ export const nanxunPlugin: DomainPlugin = {
   decisionFields: claimDecisionFields,
   routes: nanxunRoutes,
   orgs: { employerMoved: claimMovesNoted },
+  reconciler: nanxunReconciler,
+  metrics: nanxunMetricFamilies,
   keyRotation: claimKeyRotation,
+  policy: nanxunPolicyDomain,
 };

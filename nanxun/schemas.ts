@@ -1,7 +1,7 @@
 /** Request and response schemas of the Nanxun claims: they validate and generate the OpenAPI document. */
 import { z } from 'zod';
 import { registry } from '../platform/http/route';
-import { ApplicantInput, DateString, MaterialIds, Phone, TaskView, TimelineEntryView } from '../platform/http/schemas';
+import { ApplicantInput, DateString, MaterialIds, Phone, PolicyBasisView, TaskView, TimelineEntryView } from '../platform/http/schemas';
 import { CERTIFICATE_LEVELS, UNIT_VERDICTS } from './rules';
 import { TITLE_LEVELS } from '../titleReview/rules';
 
@@ -129,6 +129,7 @@ export const ClaimView = registry.register(
       .string()
       .nullable()
       .openapi({ description: 'while awaiting_next_instalment: the yearly release (INSTALMENT_RELEASE_DATE) that opens and pays the next instalment' }),
+    policy: PolicyBasisView.nullable().optional().openapi({ description: 'the edition the claim was submitted under and the clause of its amount (实体从旧)' }),
     tasks: z.array(TaskView),
     materials: z
       .array(

@@ -17,6 +17,10 @@ import { planSubmission } from '../platform/materials/useCases';
 import { claimWorkflowId, formatApplicationNo } from './rules';
 import { planClaim, type ClaimBodyT } from './claimPlans';
 import { findClaimByWorkflowId, nextClaimSequence, type SubmittedClaim } from './repositories/claims';
+import { personRef, sealForWorkflow } from '../platform/identity/personRef';
+import { editionInForce } from '../platform/policy/service';
+import { NANXUN_POLICY } from './policy/parameters';
+import { amountParameter, nanxunTerms, policyBasis } from './policy/terms';
 
 export interface SubmitClaimResult {
   id: string;
@@ -26,6 +30,8 @@ export interface SubmitClaimResult {
   stage: string;
   amountYuan: number;
   workflowId: string;
+  /** the edition and clause the amount comes from */
+  policy: ReturnType<typeof policyBasis>;
 }
 
 /** Fault-injection points for the crash tests (never set in production). */
@@ -53,7 +59,9 @@ export async function submitClaim(
   }
   // the eligibility (the 6-month window) is decided at the instant the workflow records as the submission
   const now = await workflowNow(deps);
-  const plan = await planClaim(db, body, user.id_number, employer, shanghaiDate(now));
+  // 实体从旧: eligibility and amounts are those of the edition in force now (none → 422 POLICY_NOT_IN_FORCE)
+  const edition = await editionInForce(db, NANXUN_POLICY, now);
+  const plan = await planClaim(db, body, user.id_number, employer, shanghaiDate(now), nanxunTerms(edition));
   const reasons = [...plan.reasons];
   if (body.declaration === false) reasons.push('DECLARATION_REFUSED');
   if (!plan.rereviewOrgCode) reasons.push('NO_REREVIEW_BODY');
@@ -76,8 +84,9 @@ export async function submitClaim(
     workflowId,
     applicantUserId: user.id,
     applicantName: user.display_name,
-    applicantIdNumber: user.id_number,
-    applicantPhone: body.applicant?.phone ?? user.phone ?? '',
+    // sealed: the workflow only carries them to the activity that records the row (personRef.ts)
+    applicantIdNumber: sealForWorkflow(user.id_number),
+    applicantPhone: sealForWorkflow(body.applicant?.phone ?? user.phone ?? ''),
     employerOrgCode: employer.code,
     position: body.position ?? null,
     employerNature: body.employerNature ?? null,
@@ -86,13 +95,14 @@ export async function submitClaim(
     rereviewOrgCode: plan.rereviewOrgCode!,
     form: plan.form,
     instalmentsYuan: plan.instalmentsYuan,
+    policyEditionId: edition.id,
     submittedAt: now.toISOString(),
     materialIds: materials.ids,
   };
   const input = {
     claimId: submission.id,
     applicationNo,
-    applicantIdNumber: user.id_number,
+    applicantIdNumber: personRef(user.id_number), // a reference: the workflow recognises the person, never sees the number
     employerOrgCode: employer.code,
     rereviewOrgCode: plan.rereviewOrgCode!,
     ...plan.workflowExtra,
@@ -114,7 +124,8 @@ export async function submitClaim(
   if (state?.status === 'duplicate' || (!state && (await endedAsDuplicate(deps, handle.workflowId)))) {
     throw new Problem('DUPLICATE_CLAIM', 'a claim that excludes this one was recorded for you at the same moment');
   }
-  const base = { id: submission.id, applicationNo, kind: plan.kind, amountYuan: plan.amountYuan, workflowId };
+  const policy = policyBasis(edition, amountParameter(plan.kind, plan.level));
+  const base = { id: submission.id, applicationNo, kind: plan.kind, amountYuan: plan.amountYuan, workflowId, policy };
   return state ? { ...base, status: state.status, stage: state.stage } : { ...base, status: 'unit_verification', stage: 'unit_verification' };
 }
 

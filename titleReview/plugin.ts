@@ -3,8 +3,11 @@ import type { DomainPlugin } from '../platform/plugins/domainPlugin';
 import { applicationSubjects, sessionSubjects } from './subjects';
 import { sessionsReport } from './reports/sessions';
 import { titleReviewRoutes } from './routes';
+import { titleReviewReconciler } from './reconciliation';
 import { readUnitRouting, writeUnitRouting } from './orgRouting';
 import { ballotKeyRotation } from './keyRotation';
+
+import { titlePolicyDomain } from './policy/domain';
 
 export const titleReviewPlugin: DomainPlugin = {
   name: 'titleReview',
@@ -23,8 +26,10 @@ export const titleReviewPlugin: DomainPlugin = {
     hrss_approval: '人社厅审批',
   },
   routes: titleReviewRoutes,
+  reconciler: titleReviewReconciler,
   orgs: { routing: { read: readUnitRouting, write: writeUnitRouting } },
   keyRotation: ballotKeyRotation,
   // a misconduct notice publishes a decision: it takes no objections
   noticeKinds: { misconduct: { takesObjections: false } },
+  policy: titlePolicyDomain,
 };

@@ -31,6 +31,8 @@ export interface SubmittedClaim {
   rereviewOrgCode: string;
   form: Record<string, unknown>;
   instalmentsYuan: number[];
+  /** the policy edition in force when it was submitted: its substantive terms (amounts, plan) apply (实体从旧) */
+  policyEditionId?: string;
   submittedAt: string;
   /** uploaded materials (申请材料) the submission attaches, checked by the API before the workflow started */
   materialIds?: string[];
@@ -77,6 +79,7 @@ export async function recordSubmittedClaim(db: Kysely<Database>, c: SubmittedCla
         form: JSON.stringify(c.form),
         submitted_at: c.submittedAt,
         updated_at: c.submittedAt,
+        policy_edition_id: c.policyEditionId ?? null,
       };
       const inserted = await trx
         .insertInto('claim')
@@ -155,5 +158,26 @@ export async function openClaimsOf(db: Kysely<Database>, employerCodes: string[]
     .where('employer_org_code', 'in', employerCodes)
     .where('status', 'in', [...OPEN_CLAIM_STATUSES])
     .orderBy('submitted_at')
+    .execute();
+}
+
+/**
+ * The reconciliation (nanxun/reconciliation.ts) sets the claim's status to the one its workflow holds: still running,
+ * the claim is open again; ended, it is closed. Payouts are never touched here.
+ */
+export async function repairClaimStatus(
+  db: Kysely<Database>,
+  r: { claimId: string; status: string; stage: string; running: boolean; at: string },
+): Promise<void> {
+  await db
+    .updateTable('claim')
+    .set({
+      status: r.status,
+      stage: r.stage,
+      updated_at: r.at,
+      ...(r.running ? { closed_at: null, close_reason: null } : {}),
+    })
+    .where('id', '=', r.claimId)
+    .where('status', '<>', 'clawed_back')
     .execute();
 }

@@ -3,6 +3,7 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Client } from '@temporalio/client';
+import { dataConverter } from '../../platform/crypto/payloadCodec';
 import { eventually, untilClosed, useTimeSkippingTestbed } from '../../test/helpers/temporal';
 import type { TestDb } from '../../test/helpers/db';
 import { startShortageClaim, actor } from '../../test/helpers/claims';
@@ -47,7 +48,9 @@ async function releaseEnded(date: string): Promise<{ opened: number }> {
   const r = await releaseOn(date);
   await untilClosed(r);
   // read through a plain client: the time-skipping one would let time jump while it waits for a result
-  return new Client({ connection: env.client.connection, namespace: env.client.options.namespace }).workflow.getHandle(r.workflowId).result();
+  return new Client({ connection: env.client.connection, namespace: env.client.options.namespace, dataConverter: dataConverter() }).workflow
+    .getHandle(r.workflowId)
+    .result();
 }
 
 test('three years: 3,000 + 3,000 + 4,000 through the yearly release, re-reviewed by the industry regulator', async () => {

@@ -1,3 +1,4 @@
+import type { PolicyDomain } from '../policy/domain';
 /**
  * What a domain (a public process: Nanxun claims, the title review, a third one) tells the kernel about itself.
  * The kernel knows no domain: everything it needs of a subject, a report or a table of personal data comes from
@@ -10,6 +11,8 @@ import type { ZodType } from 'zod';
 import type { Database, Task } from '../../db/schema';
 import type { Actor } from '../tasks/messages';
 import type { RouterDeps } from '../http/deps';
+import type { SubjectReconciler } from '../reconciliation/reconciler';
+import type { GaugeFamily } from '../metrics/gaugeFamilies';
 import type { CsvColumns } from '../reports/csv';
 import type { OrgRecord } from '../orgs/orgInput';
 import type { Keyring } from '../crypto/keys';
@@ -124,5 +127,11 @@ export interface DomainPlugin {
   /** the domain's one router (mounted once by api/app.ts) */
   routes?(deps: RouterDeps): Router;
   orgs?: OrgHooks;
+  /** the domain's part of the reconciliation of the projection with the workflows (platform/reconciliation) */
+  reconciler?: SubjectReconciler;
+  /** the domain's business metrics on /metrics (platform/metrics/gaugeFamilies.ts) */
+  metrics?: readonly GaugeFamily[];
   keyRotation?: KeyRotationHooks;
+  /** the domain's policy: its parameters (each with kind and clause) and the dry run of a new edition (platform/policy) */
+  policy?: PolicyDomain;
 }

@@ -13,15 +13,25 @@ export const skippedClock =
   (env: { currentTimeMs(): Promise<number> }): WorkflowClock =>
   async () =>
     new Date(await env.currentTimeMs());
+import { dataConverter } from '../../platform/crypto/payloadCodec';
 
 /**
  * The real app. Its Temporal client is a plain one on the test server's connection: the time-skipping wrapper
  * would let time jump whenever the API awaits a workflow result; in these tests time moves only on env.sleep().
  */
-export function testApp(db: Kysely<Database>, temporal: Client, taskQueue: string, opts: { devMode?: boolean; workflowClock?: WorkflowClock } = {}): Express {
+export function testApp(
+  db: Kysely<Database>,
+  temporal: Client,
+  taskQueue: string,
+  opts: { devMode?: boolean; plainPayloads?: boolean; workflowClock?: WorkflowClock } = {},
+): Express {
   return createApp({
     db,
-    temporal: new Client({ connection: temporal.connection, namespace: temporal.options.namespace }),
+    temporal: new Client({
+      connection: temporal.connection,
+      namespace: temporal.options.namespace,
+      ...(opts.plainPayloads ? {} : { dataConverter: dataConverter() }),
+    }),
     ...(opts.workflowClock ? { workflowClock: opts.workflowClock } : {}),
     tokens: createTokenIssuer('test-secret-for-jest-only-0123456789'),
     log: pino({ level: 'silent' }),

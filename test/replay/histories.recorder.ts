@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
-import { eventually, untilClosed, useTimeSkippingTestbed } from '../helpers/temporal';
+import { devServerEnv, eventually, startWorker, uniqueTaskQueue, untilClosed, useTimeSkippingTestbed } from '../helpers/temporal';
 import type { TestDb } from '../helpers/db';
 import { startCertificateClaim, startShortageClaim, actor } from '../helpers/claims';
 import { decideClaimTask } from '../helpers/claimTasks';
@@ -23,7 +23,8 @@ let env: TestWorkflowEnvironment;
 let tdb: TestDb;
 let taskQueue: string;
 const dir = path.join(__dirname, '..', 'histories');
-useTimeSkippingTestbed('record', (t) => ({ env, tdb, taskQueue } = t));
+// plain payloads: the recorded files must replay on any machine, whatever its keys
+useTimeSkippingTestbed('record', (t) => ({ env, tdb, taskQueue } = t), { plainPayloads: true });
 
 // Histories are stored in the protobuf binary encoding: this SDK install carries two copies of protobufjs,
 // which breaks its proto3-JSON helpers (historyToJSON: "type must be a Type").
@@ -99,7 +100,8 @@ test('certificate claim paid within the fund budget (after the payout-within-bud
 });
 
 // recorded as certificateClaimWorkflow-paid-after-supplement-decision-path-local before the decision-path-one-write
-// patch, as …-decision-path-one-write after it (the code records only the newest path)
+// patch, as …-decision-path-one-write after it, as …-policy-editions after the policy-editions patch (the bureau
+// review's terms from the edition in force when it opens; the code records only the newest path)
 test('certificate claim: a supplement and three approvals, each decision written with the next stage (after the decision-path-one-write patch)', async () => {
   const c = await startCertificateClaim(env.client, tdb.db, taskQueue, { applicant: 'applicant2', level: 'intermediate' });
   const decide = (k: string, u: string, decision: string, fields: Record<string, unknown> = {}, comment?: string) =>
@@ -111,7 +113,7 @@ test('certificate claim: a supplement and three approvals, each decision written
   await decide('bureau_review', 'bureau1', 'approve');
   await decide('rereview', 'rereview.nxz', 'approve', { amountYuan: 2000 });
   await untilClosed(c.handle);
-  await save('certificateClaimWorkflow-paid-after-supplement-decision-path-one-write', c.handle);
+  await save('certificateClaimWorkflow-paid-after-supplement-policy-editions', c.handle);
 });
 
 test('certificate claim: approved by the unit, rejected by the bureau (after the decision-path-one-write patch)', async () => {
@@ -181,8 +183,9 @@ test('shortage talent: three years paid, years 2 and 3 opened by the release (af
   }
   expect(await untilClosed(c.handle)).toBe('COMPLETED');
   expect(await c.handle.result()).toMatchObject({ status: 'completed', paidYuan: 10000 });
-  // recorded as …-release-opens-locally before the decision-path-one-write patch
-  await save('shortageTalentClaimWorkflow-three-years-decision-path-one-write', c.handle);
+  // recorded as …-release-opens-locally before the decision-path-one-write patch, …-decision-path-one-write before
+  // the policy-editions patch (each year's bureau review reads the edition in force when it opens)
+  await save('shortageTalentClaimWorkflow-three-years-policy-editions', c.handle);
 });
 
 test('shortage talent: year 1 paid, year 2 refused by the unit (the holder left): terminated, not rejected (after the terminated-after-payment patch)', async () => {
@@ -298,4 +301,30 @@ test('high-level talent: an early claim waits out the year, then is rejected at 
   });
   await untilClosed(handle);
   await save('highLevelClaimWorkflow-waited-then-rejected', handle);
+});
+
+// the reconciliation lists workflows (visibility), which the time-skipping server does not serve: a dev server
+test('reconciliation: one claim whose inbox row is ahead of its workflow, repaired', async () => {
+  const dev = await devServerEnv();
+  const q = uniqueTaskQueue('record-reconcile');
+  const { stop } = await startWorker(dev, tdb.db, q);
+  try {
+    const c = await startCertificateClaim(dev.client, tdb.db, q, { applicant: 'applicant1', level: 'junior' });
+    await eventually(() => tdb.db.selectFrom('task').select('id').where('id', '=', c.taskId('unit_verification')).executeTakeFirst(), 'unit task');
+    await tdb.db
+      .updateTable('task')
+      .set({ state: 'done', decision: 'approve', decided_by: 'unit.jgjx' })
+      .where('id', '=', c.taskId('unit_verification'))
+      .execute();
+    const handle = await dev.client.workflow.start('reconciliationWorkflow', {
+      taskQueue: q,
+      workflowId: `reconciliation-recorded-${Date.now()}`,
+      args: [{ reason: 'recorded history' }],
+    });
+    await untilClosed(handle);
+    await save('reconciliationWorkflow-repairs-one-task', handle);
+  } finally {
+    await stop();
+    await dev.teardown();
+  }
 });
