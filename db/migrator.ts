@@ -24,6 +24,7 @@ import * as m0045 from '../platform/materials/migrations/0045_sealed_materials';
 import * as m0046 from '../platform/auth/migrations/0046_address_lockout';
 import * as m0047 from '../nanxun/migrations/0047_application_period_versions';
 import * as m0048 from '../titleReview/migrations/0048_ballot_private_key';
+import * as m0060 from '../titleReview/migrations/0060_ban_from_decision_year';
 import * as m0065 from '../platform/policy/migrations/0065_policy_editions';
 import * as m0066 from '../nanxun/migrations/0066_nanxun_policy_editions';
 import * as m0067 from '../titleReview/migrations/0067_title_policy_editions';
@@ -56,6 +57,7 @@ const migrations: Record<string, Migration> = {
   '0047_application_period_versions': m0047,
   '0048_ballot_private_key': m0048,
   '0050_federated_sign_in': m0050,
+  '0060_ban_from_decision_year': m0060,
   '0058_reconciliation': m0058,
   '0065_policy_editions': m0065,
   '0066_nanxun_policy_editions': m0066,

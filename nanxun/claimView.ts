@@ -22,6 +22,7 @@ import { maskIdNumber } from '../platform/identity/idNumber';
 import { maskPhone } from '../platform/identity/phone';
 import { shanghaiDate, type CalendarData } from '../platform/calendar/workdays';
 import { displayCalendar } from '../platform/calendar/calendarTable';
+import { instalmentReleaseOn } from './releaseDate';
 
 /** The claim columns that decide who may see it and who sees the full ID number. */
 export type ClaimAccess = Pick<Claim, 'id' | 'applicant_id_number' | 'applicant_user_id' | 'employer_org_code' | 'rereview_org_code'>;
@@ -39,7 +40,7 @@ export interface StoredTaskClock {
  * The claim as the API shows it, except: applicant.idNumber is the full number, and each task has
  * workingDaysLeft null, warning false, overdue false; `clocks` has what is needed to compute those for open tasks.
  */
-export type StoredClaimView = z.infer<typeof ClaimView> & { clocks: Record<string, StoredTaskClock> };
+export type StoredClaimView = Omit<z.infer<typeof ClaimView>, 'nextInstalmentReleaseOn'> & { clocks: Record<string, StoredTaskClock> };
 
 /** The full ID number only for the person and the clerks who verify it (employer, bureau). */
 export function idNumberFor(actor: Actor, claim: Pick<Claim, 'applicant_id_number' | 'employer_org_code'>): string {
@@ -210,6 +211,8 @@ export function presentClaimView(
   const { clocks, ...view } = stored;
   return {
     ...view,
+    // paid after the yearly release of the year it falls due, not on the anniversary (which stays as its basis)
+    nextInstalmentReleaseOn: view.nextInstalmentDueOn ? instalmentReleaseOn(view.nextInstalmentDueOn) : null,
     applicant: { ...view.applicant, idNumber: idNumberFor(actor, access), phone: phoneFor(actor, access, view.applicant.phone) },
     tasks: view.tasks.map((t) => {
       const c = t.state === 'open' ? clocks[t.id] : undefined;

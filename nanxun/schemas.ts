@@ -121,7 +121,14 @@ export const ClaimView = registry.register(
         recoveredAt: z.string().nullable().optional(),
       }),
     ),
-    nextInstalmentDueOn: z.string().nullable().openapi({ description: 'while awaiting_next_instalment: when the next instalment comes due' }),
+    nextInstalmentDueOn: z
+      .string()
+      .nullable()
+      .openapi({ description: 'while awaiting_next_instalment: the anniversary of the first payment the next instalment is based on' }),
+    nextInstalmentReleaseOn: z
+      .string()
+      .nullable()
+      .openapi({ description: 'while awaiting_next_instalment: the yearly release (INSTALMENT_RELEASE_DATE) that opens and pays the next instalment' }),
     policy: PolicyBasisView.nullable().optional().openapi({ description: 'the edition the claim was submitted under and the clause of its amount (实体从旧)' }),
     tasks: z.array(TaskView),
     materials: z

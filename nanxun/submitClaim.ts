@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowIdReusePolicy } from '@temporalio/client';
 import { Problem } from '../platform/http/problem';
 import { withTemporal } from '../platform/http/temporalErrors';
-import type { AppDeps } from '../platform/http/deps';
+import { workflowNow, type AppDeps } from '../platform/http/deps';
 import type { Actor } from '../platform/tasks/messages';
 import { settledStateUpdate } from '../platform/tasks/messages';
 import { shanghaiDate } from '../platform/calendar/workdays';
@@ -40,7 +40,7 @@ export interface SubmitHooks {
 }
 
 export async function submitClaim(
-  deps: Pick<AppDeps, 'db' | 'temporal' | 'config' | 'log'>,
+  deps: Pick<AppDeps, 'db' | 'temporal' | 'config' | 'log' | 'workflowClock'>,
   actor: Actor,
   body: ClaimBodyT,
   hooks: SubmitHooks = {},
@@ -57,7 +57,8 @@ export async function submitClaim(
   if (!employer || !EMPLOYER_TYPES.includes(employer.type)) {
     throw new Problem('NOT_ELIGIBLE', `no employer ${body.employerOrgCode} is registered`, { reasons: ['UNKNOWN_EMPLOYER'] });
   }
-  const now = new Date();
+  // the eligibility (the 6-month window) is decided at the instant the workflow records as the submission
+  const now = await workflowNow(deps);
   // 实体从旧: eligibility and amounts are those of the edition in force now (none → 422 POLICY_NOT_IN_FORCE)
   const edition = await editionInForce(db, NANXUN_POLICY, now);
   const plan = await planClaim(db, body, user.id_number, employer, shanghaiDate(now), nanxunTerms(edition));

@@ -7,15 +7,7 @@ import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@tem
 
 export const INSTALMENT_RELEASE_SCHEDULE_ID = 'nanxun-instalment-release-yearly';
 
-export function releaseDateFromEnv(value = process.env.INSTALMENT_RELEASE_DATE ?? '12-01'): { month: number; dayOfMonth: number } {
-  const m = /^(\d{2})-(\d{2})$/.exec(value);
-  const month = Number(m?.[1]);
-  const dayOfMonth = Number(m?.[2]);
-  if (!m || month < 1 || month > 12 || dayOfMonth < 1 || dayOfMonth > 28) {
-    throw new Error(`INSTALMENT_RELEASE_DATE must be MM-DD with a day from 01 to 28 (it must exist every year), got ${value}`);
-  }
-  return { month, dayOfMonth };
-}
+export { releaseDateFromEnv } from '../nanxun/releaseDate';
 
 const MONTHS = ['JANUARY', 'FEBRUARY', 'MARCH', 'APRIL', 'MAY', 'JUNE', 'JULY', 'AUGUST', 'SEPTEMBER', 'OCTOBER', 'NOVEMBER', 'DECEMBER'] as const;
 

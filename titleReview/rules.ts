@@ -67,16 +67,18 @@ export interface BanRow {
 }
 
 /**
- * A misconduct decision in `decisionYear` cancels that year's review (取消当年评审资格) and bars applications
- * for the 3 years from the next year (从次年起3年内不得申报).
+ * A misconduct decision in `decisionYear` cancels that year's review (当年申报无效, 取消当年评审资格) and bars
+ * applications for the 3 years from the next year (从次年起3年内不得申报). The ban is recorded as what it refuses:
+ * the decision year plus the three years (2027 → 2027–2030), so the record, the notice and the refusals agree
+ * (rows recorded as the three years alone were moved by migration 0060).
  */
 export function banYears(decisionYear: number, terms: Pick<TitleTerms, 'banYears'>): { fromYear: number; toYear: number } {
-  return { fromYear: decisionYear + 1, toYear: decisionYear + terms.banYears };
+  return { fromYear: decisionYear, toYear: decisionYear + terms.banYears };
 }
 
-/** The ban that bars an application to a session of `sessionYear`, if any (the decision year itself included). */
+/** The ban that bars an application to a session of `sessionYear`, if any. */
 export function activeBan<T extends BanRow>(bans: T[], sessionYear: number): T | undefined {
-  return bans.find((b) => sessionYear >= b.from_year - 1 && sessionYear <= b.to_year);
+  return bans.find((b) => sessionYear >= b.from_year && sessionYear <= b.to_year);
 }
 
 /** 获得出席委员三分之二以上赞成票的方为通过: yes × 3 ≥ attending × 2 (the edition's fraction); abstentions are not yes. */

@@ -8,6 +8,8 @@ import type { ReportDefinition } from '../../platform/plugins/domainPlugin';
 
 /** statuses in which a body has approved the claim's amount (核定): a rejected or still reviewed claim has none */
 const APPROVED_STATUSES = ['payout', 'paid', 'awaiting_next_instalment', 'completed', 'clawed_back'];
+/** statuses in which only what was paid had been approved: a later year refused (terminated) */
+const APPROVED_AS_PAID_STATUSES = ['terminated'];
 
 export const ClaimsByStage = z.object({
   kind: z.string(),
@@ -40,7 +42,11 @@ export async function claimsByStage(db: AppDeps['db']): Promise<z.infer<typeof C
       'rereview_org_code',
       eb.fn.countAll<string>().as('n'),
       eb.fn.sum<string>('amount_yuan').as('amount'),
-      eb.fn.sum<string>(sql`case when status in (${sql.join(APPROVED_STATUSES)}) then amount_yuan else 0 end`).as('approved'),
+      eb.fn
+        .sum<string>(
+          sql`case when status in (${sql.join(APPROVED_STATUSES)}) then amount_yuan when status in (${sql.join(APPROVED_AS_PAID_STATUSES)}) then paid_yuan else 0 end`,
+        )
+        .as('approved'),
       eb.fn.sum<string>('paid_yuan').as('paid'),
     ])
     .groupBy(['kind', 'status', 'rereview_org_code'])

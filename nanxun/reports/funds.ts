@@ -7,7 +7,7 @@ import type { CsvColumns } from '../../platform/reports/csv';
 import type { ReportDefinition } from '../../platform/plugins/domainPlugin';
 
 /** Open (not closed) claim statuses: their amount is pending. */
-const CLOSED_STATUSES = ['paid', 'completed', 'rejected', 'clawed_back'];
+const CLOSED_STATUSES = ['paid', 'completed', 'rejected', 'clawed_back', 'terminated'];
 /** statuses in which the claim is still being reviewed: its money is neither approved nor paid */
 const REVIEW_STATUSES = ['unit_verification', 'bureau_review', 'rereview'];
 /** the money a claim is about now: the instalment under review or awaiting payment, else what is left unpaid */

@@ -8,7 +8,7 @@ import request from 'supertest';
 import type { Express } from 'express';
 import { sql } from 'kysely';
 import { useTimeSkippingTestbed, eventually } from '../../test/helpers/temporal';
-import type { TestDb } from '../../test/helpers/db';
+import { untilWaitingForLock, type TestDb } from '../../test/helpers/db';
 import { testApp, login, auth } from '../../test/helpers/app';
 import { actor } from '../../test/helpers/claims';
 import { shanghaiDate, addMonths } from '../../platform/calendar/workdays';
@@ -166,6 +166,10 @@ test('the projection equals the live view after every stage of a shortage-talent
   }, 'year 1 paid, year 2 scheduled');
   v = await expectCurrent(id);
   expect(v).toMatchObject({ paidYuan: 3000, nextInstalmentDueOn: addMonths(today(), 12) });
+  // what the applicant sees: the yearly release (12-01) of the year it falls due, which pays it — not the
+  // anniversary, which may fall after that payment (2027-12-07 is paid by the 2027-12-01 release)
+  const seen = (await get(`/api/v1/nanxun/claims/${id}`, t.applicant1!)).body;
+  expect(seen).toMatchObject({ nextInstalmentDueOn: addMonths(today(), 12), nextInstalmentReleaseOn: `${addMonths(today(), 12).slice(0, 4)}-12-01` });
   expect(v.instalments[0]).toMatchObject({ status: 'paid', paidAt: expect.stringMatching(/\+08:00$/), recoveredAt: null });
   expect(v.tasks.map((x) => x.state)).toEqual(['done', 'done', 'done']);
 
@@ -222,7 +226,7 @@ test('the projection equals the live view after every stage of a shortage-talent
     second = tdb.db.transaction().execute(async (trx) => {
       await trx.updateTable('payout').set({ paid_at: '2026-01-08T00:00:00.000Z' }).where('claim_id', '=', id).execute();
     });
-    await new Promise((r) => setTimeout(r, 300)); // the second is now waiting at its commit
+    await untilWaitingForLock(tdb.db, 'the second waiting at its commit'); // then the first commits
   });
   await second;
   v = await expectCurrent(id);
@@ -270,7 +274,7 @@ test('the projection equals the live view after every stage of a shortage-talent
         })
         .execute();
     });
-    await new Promise((r) => setTimeout(r, 300));
+    await untilWaitingForLock(tdb.db, 'the first rows waiting for the uncommitted claim');
   });
   await task;
   expect((await expectCurrent(earlyId, 'none')).timeline.map((e) => e.event)).toEqual(['task_opened']);

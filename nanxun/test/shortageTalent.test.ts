@@ -2,6 +2,8 @@
  * The shortage-talent reward over three years on the time-skipping server: no year is shortened, time is skipped.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Client } from '@temporalio/client';
+import { dataConverter } from '../../platform/crypto/payloadCodec';
 import { eventually, untilClosed, useTimeSkippingTestbed } from '../../test/helpers/temporal';
 import type { TestDb } from '../../test/helpers/db';
 import { startShortageClaim, actor } from '../../test/helpers/claims';
@@ -9,6 +11,8 @@ import { decideUpdate } from '../../platform/tasks/messages';
 import { loadCalendar, loadCalendarYear } from '../../platform/calendar/calendarTable';
 import { addDays, addWorkingDays, shanghaiDate, startOfShanghaiDay } from '../../platform/calendar/workdays';
 import { addMonths } from '../../platform/calendar/workdays';
+import { claimsByStage } from '../reports/claimsByStage';
+import { newApplicant } from '../../test/helpers/titleReview';
 
 let env: TestWorkflowEnvironment;
 let tdb: TestDb;
@@ -36,7 +40,17 @@ async function approveYear(c: Claim, prefix: string, unit: string, regulatorCler
 async function releaseOn(date: string) {
   await env.sleep(Date.parse(`${date}T10:00:00+08:00`) - (await env.currentTimeMs()));
   // started, not awaited: awaiting a result would let the test server skip time under the running claims
-  await env.client.workflow.start('instalmentReleaseWorkflow', { taskQueue, workflowId: `release-${date}-${Math.random()}`, args: [{ onDate: date }] });
+  return env.client.workflow.start('instalmentReleaseWorkflow', { taskQueue, workflowId: `release-${date}-${Math.random()}`, args: [{ onDate: date }] });
+}
+
+/** Runs a release and waits until it has ended (polled, so time is not skipped meanwhile): it opened `opened`. */
+async function releaseEnded(date: string): Promise<{ opened: number }> {
+  const r = await releaseOn(date);
+  await untilClosed(r);
+  // read through a plain client: the time-skipping one would let time jump while it waits for a result
+  return new Client({ connection: env.client.connection, namespace: env.client.options.namespace, dataConverter: dataConverter() }).workflow
+    .getHandle(r.workflowId)
+    .result();
 }
 
 test('three years: 3,000 + 3,000 + 4,000 through the yearly release, re-reviewed by the industry regulator', async () => {
@@ -57,8 +71,8 @@ test('three years: 3,000 + 3,000 + 4,000 through the yearly release, re-reviewed
   expect(await claimRow(c.id)).toMatchObject({ status: 'awaiting_next_instalment', paid_yuan: 3000 });
 
   // a release in the year of the first payment opens nothing (year 2 falls due in the next year)
-  await releaseOn(addDays(`${Number(firstPaidOn.slice(0, 4)) + 1}-01-01`, -1));
-  await new Promise((r) => setTimeout(r, 1500));
+  // (the release has ended, so "nothing opened" is its answer, not a guess about how fast the machine is)
+  expect(await releaseEnded(addDays(`${Number(firstPaidOn.slice(0, 4)) + 1}-01-01`, -1))).toMatchObject({ opened: 0 });
   expect((await instalments(c.id))[1]!.status).toBe('scheduled');
   expect(await task(c.taskId('y2/unit_verification'))).toBeUndefined();
 
@@ -122,11 +136,22 @@ test('the person left in year 2: that instalment and the next are not paid; year
   const due = (await instalments(c.id))[1]!.due_on!;
   await releaseOn(due);
   const s = await decide(c, 'y2/unit_verification', 'unit.lsxc', 'reject', { verdict: 'not_true' }, '申请人已于本年度离职，社保停缴');
-  expect(s.status).toBe('rejected');
-  expect(await c.handle.result()).toMatchObject({ status: 'rejected', paidYuan: 3000, reason: '申请人已于本年度离职，社保停缴' });
-  expect(await claimRow(c.id)).toMatchObject({ status: 'rejected', paid_yuan: 3000, close_reason: '申请人已于本年度离职，社保停缴' });
+  // not "rejected" (不予核准): year 1 was approved and paid, and stays paid; the claim is terminated (已终止)
+  expect(s.status).toBe('terminated');
+  expect(await c.handle.result()).toMatchObject({ status: 'terminated', paidYuan: 3000, reason: '申请人已于本年度离职，社保停缴' });
+  expect(await claimRow(c.id)).toMatchObject({ status: 'terminated', paid_yuan: 3000, close_reason: '申请人已于本年度离职，社保停缴' });
   expect((await instalments(c.id)).map((r) => r.status)).toEqual(['paid', 'cancelled', 'cancelled']);
   expect(await tdb.db.selectFrom('payout').select('amount_yuan').where('claim_id', '=', c.id).execute()).toEqual([{ amount_yuan: 3000 }]);
+  const ended = await tdb.db
+    .selectFrom('timeline')
+    .select(['event', 'comment'])
+    .where('subject_id', '=', c.id)
+    .where('event', 'in', ['rejected', 'terminated'])
+    .execute();
+  expect(ended).toEqual([{ event: 'terminated', comment: '申请人已于本年度离职，社保停缴' }]);
+  // the reports count it as closed, with only the paid 3,000 approved
+  const byStage = (await claimsByStage(tdb.db)).find((r) => r.status === 'terminated' && r.orgCode === 'NX-FGJXJ');
+  expect(byStage).toMatchObject({ kind: 'shortage_talent', count: 1, amountYuan: 10000, approvedYuan: 3000, paidYuan: 3000 });
 });
 
 test('a clawback while waiting for year 3 recovers both payments, cancels year 3 and blacklists the person', async () => {
@@ -157,8 +182,7 @@ test('a clawback while waiting for year 3 recovers both payments, cancels year 3
     reason: '社保缴纳证明系伪造',
   });
   // the year-3 release finds nothing to open
-  await releaseOn(addMonths(shanghaiDate(payouts[0]!.paid_at), 24));
-  await new Promise((r) => setTimeout(r, 1500));
+  expect(await releaseEnded(addMonths(shanghaiDate(payouts[0]!.paid_at), 24))).toMatchObject({ opened: 0 });
   expect(await task(c.taskId('y3/unit_verification'))).toBeUndefined();
   void startOfShanghaiDay;
 });
@@ -188,7 +212,9 @@ test('a payout that would overdraw the fund waits, visibly, until the budget is 
 });
 
 test('a claim brought over with its first instalment already paid waits for the second year', async () => {
-  const c = await startShortageClaim(env.client, tdb.db, taskQueue, { applicant: 'applicant2', employer: 'NX-E-LHWL', importedFirstPaidOn: '2026-03-10' });
+  // a person of its own: applicant2's terminated claim (paid 3,000) is their one shortage-talent reward, ever
+  const person = await newApplicant(tdb.db, '林转入');
+  const c = await startShortageClaim(env.client, tdb.db, taskQueue, { applicant: person.username, employer: 'NX-E-LHWL', importedFirstPaidOn: '2026-03-10' });
   const rows = await eventually(async () => {
     const r = await instalments(c.id);
     return r[1]!.status === 'scheduled' ? r : null;

@@ -26,6 +26,8 @@ const POLICY_EDITIONS = 'policy-editions';
 const BUREAU_REVIEW_WORKING_DAYS_BEFORE_EDITIONS = 10;
 /** the patch under which a decision, the claim's next status and the next task are written in one local activity */
 const DECISION_PATH_ONE_WRITE = 'decision-path-one-write';
+/** the patch under which a claim refused after an instalment was paid ends `terminated`, not `rejected` */
+const TERMINATED_AFTER_PAYMENT = 'terminated-after-payment';
 
 export interface ClaimIdentity {
   claimId: string;
@@ -41,7 +43,8 @@ export interface ClaimIdentity {
 }
 
 export interface ClaimOutcome {
-  status: 'paid' | 'completed' | 'rejected' | 'clawed_back';
+  /** `terminated`: a later year was refused after earlier instalments were paid (those stay paid) */
+  status: 'paid' | 'completed' | 'rejected' | 'clawed_back' | 'terminated';
   paidYuan: number;
   reason: string | null;
 }
@@ -146,6 +149,12 @@ export class ClaimProcess {
 
   private async rejected(stage: string, o: StageOutcome): Promise<ClaimOutcome> {
     const reason = o.comment ?? (o.fields.verdict ? `verdict: ${String(o.fields.verdict)}` : 'rejected');
+    // a later year refused (the holder left, contributions stopped): what was paid stays paid, the claim ends
+    // terminated (已终止) rather than rejected (不予核准), which it never was
+    if (this.state.paidYuan > 0 && patched(TERMINATED_AFTER_PAYMENT)) {
+      await this.setStatus('terminated', stage, { reason, event: 'terminated' });
+      return this.finish({ status: 'terminated', paidYuan: this.state.paidYuan, reason });
+    }
     await this.setStatus('rejected', stage, { reason, event: 'rejected' });
     return this.finish({ status: 'rejected', paidYuan: this.state.paidYuan, reason });
   }

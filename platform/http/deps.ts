@@ -24,12 +24,29 @@ export interface AppConfig {
   standIns?: boolean;
 }
 
+/**
+ * The clock the workflows run on, for the API's own time-dependent decisions (a claim's 6-month window, a meeting
+ * too soon for the HRSS approval, whether a notice is still running), so they agree with the workflows' periods:
+ * in production the wall clock (which the Temporal server uses too); on the time-skipping test server its skipped
+ * time (test/helpers/app.ts). The instant a decision was taken against is what the workflow then records.
+ */
+export type WorkflowClock = () => Promise<Date>;
+
+const wallClock: WorkflowClock = async () => new Date();
+
+/** The deps' workflow clock (the wall clock unless one is given). */
+export function workflowNow(deps: Pick<AppDeps, 'workflowClock'>): Promise<Date> {
+  return (deps.workflowClock ?? wallClock)();
+}
+
 /** The dependencies once createApp has filled in the defaults: what routers receive. */
 export type RouterDeps = AppDeps & { sessions: SessionStore };
 
 export interface AppDeps {
   db: Kysely<Database>;
   temporal: Client;
+  /** see WorkflowClock; the wall clock when not given */
+  workflowClock?: WorkflowClock;
   tokens: TokenIssuer;
   /** server-side sessions (createApp makes one over `db` when not given) */
   sessions?: SessionStore;

@@ -151,7 +151,14 @@ export type DecisionInputBody = {
   missingKinds?: string[];
 } & Record<string, unknown>;
 
-export const SubjectStateView = z.object({ status: z.string(), stage: z.string() });
+export const SubjectStateView = z.object({
+  status: z.string(),
+  stage: z.string(),
+  notice: z
+    .object({ code: z.string(), message: z.string() })
+    .optional()
+    .openapi({ description: 'what the decider must be told beyond the status, e.g. APPROVAL_TOO_LATE: the approval came after the latest allowed day' }),
+});
 export const DecisionResult = registry.register('DecisionResult', z.object({ task: TaskView, subject: SubjectStateView }));
 
 export const SupplementBody = registry.register(

@@ -10,7 +10,7 @@ import { defineRoute, registry } from '../http/route';
 import { Problem, sendProblem } from '../http/problem';
 import { withTemporal } from '../http/temporalErrors';
 import { iso } from '../http/views';
-import type { AppDeps } from '../http/deps';
+import { workflowNow, type AppDeps } from '../http/deps';
 import type { Notice } from './schema';
 import { fileObjectionUpdate } from './messages';
 import { domains } from '../plugins/registry';
@@ -53,7 +53,8 @@ function takesObjections(kind: string): boolean {
   return true;
 }
 
-function view(n: Notice, now = new Date()) {
+/** `now` from the workflows' clock: a period is over when it is over in workflow time (deps.workflowClock) */
+function view(n: Notice, now: Date) {
   const open = n.closed_at == null && new Date(n.ends_at) > now;
   return {
     id: n.id,
@@ -97,9 +98,10 @@ export function noticeRoutes(deps: AppDeps): Router {
     handler: async ({ query }) => {
       let q = db.selectFrom('notice').selectAll();
       if (query.kind) q = q.where('kind', '=', query.kind);
-      if (query.current === 'true') q = q.where('closed_at', 'is', null).where('ends_at', '>', new Date());
+      const now = await workflowNow(deps);
+      if (query.current === 'true') q = q.where('closed_at', 'is', null).where('ends_at', '>', now);
       const rows = await q.orderBy('starts_at', 'desc').orderBy('id').limit(query.limit).offset(query.offset).execute();
-      return rows.map((n) => view(n));
+      return rows.map((n) => view(n, now));
     },
   });
 
@@ -115,7 +117,7 @@ export function noticeRoutes(deps: AppDeps): Router {
     handler: async ({ params }) => {
       const n = await db.selectFrom('notice').selectAll().where('id', '=', params.id).executeTakeFirst();
       if (!n) throw new Problem('NOT_FOUND', 'no such notice');
-      return view(n);
+      return view(n, await workflowNow(deps));
     },
   });
 
@@ -137,7 +139,7 @@ export function noticeRoutes(deps: AppDeps): Router {
     handler: async ({ params, body }) => {
       const n = await db.selectFrom('notice').selectAll().where('id', '=', params.id).executeTakeFirst();
       if (!n) throw new Problem('NOT_FOUND', 'no such notice');
-      const v = view(n);
+      const v = view(n, await workflowNow(deps));
       if (!v.open) throw new Problem('NOTICE_CLOSED', `the publicity period ended on ${n.ends_on}`);
       if (!v.acceptsObjections || !n.workflow_id) throw new Problem('NOTICE_CLOSED', 'this notice publishes a decision and takes no objections');
       const entryIds = v.entries.map((e) => e.applicationId).filter((x): x is string => typeof x === 'string');

@@ -77,7 +77,8 @@ export async function decideTask(
       }),
     );
     const [decided, cal] = await Promise.all([db.selectFrom('task').selectAll().where('id', '=', t.id).executeTakeFirstOrThrow(), calendar()]);
-    return remember({ task: taskView(decided, cal), subject: { status: state.status, stage: state.stage } }, false, t.workflow_id);
+    const subject = { status: state.status, stage: state.stage, ...(state.notice ? { notice: state.notice } : {}) };
+    return remember({ task: taskView(decided, cal), subject }, false, t.workflow_id);
   } catch (err) {
     // a refusal is final and frees the key; an unknown outcome (503) keeps it reserved for the retry
     if (key && err instanceof Problem && err.status !== 503) await keys.release(actor.userId, key);

@@ -36,6 +36,7 @@ import {
   type DecisionInput,
   type ResubmitInput,
   type SubjectState,
+  type SubjectNotice,
 } from './messages';
 import { storedTaskId, workflowTaskId } from './taskIds';
 
@@ -85,7 +86,7 @@ export class HumanTasks {
   private readonly decisions: DecidedTaskSnapshot[] = [];
   private facts: () => Record<string, unknown> = () => ({});
 
-  constructor(private readonly snapshot: () => { status: string; stage: string }) {
+  constructor(private readonly snapshot: () => { status: string; stage: string; notice?: SubjectNotice }) {
     setHandler(
       decideUpdate,
       async (input) => {

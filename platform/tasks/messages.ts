@@ -52,6 +52,14 @@ export interface SubjectState {
   status: string;
   stage: string;
   openTaskIds: string[];
+  /** what the decider must be told beyond the status: the decision took effect differently than it reads */
+  notice?: SubjectNotice;
+}
+
+/** A note to the person who decided (e.g. an approval that came too late and what happens now); stable code */
+export interface SubjectNotice {
+  code: string;
+  message: string;
 }
 
 /** A task the workflow has open, as the workflow holds it (the reconciliation compares the inbox row with it). */

@@ -1,8 +1,8 @@
 /**
  * The production topology (runtime/cluster.ts, as `npm run start:cluster` runs it): the real Temporal server v1.29 on
  * PostgreSQL, two worker processes (runtime/worker.ts) and two API processes (runtime/api.ts). A claim submitted on
- * one API instance is decided on the other; a worker killed with SIGKILL mid-path leaves the other to finish (one
- * payout per claim); the Temporal server stopped mid-path makes a decision answer 503 TEMPORAL_UNAVAILABLE, and the
+ * one API instance is decided on the other; a worker killed with SIGKILL mid-path (every claim held at its re-review
+ * until the worker that last ran one of them is dead) leaves the other to finish (one payout per claim); the Temporal server stopped mid-path makes a decision answer 503 TEMPORAL_UNAVAILABLE, and the
  * same decision succeeds once it is back, nothing lost; the yearly release Schedule exists on this server and a
  * triggered run opens the due instalments.
  *
@@ -141,6 +141,8 @@ const unexpected: string[] = [];
 afterEach(() => {
   expect(unexpected.splice(0)).toEqual([]);
 });
+const applicationNoOf = async (id: string) =>
+  (await tdb.db.selectFrom('claim').select('application_no').where('id', '=', id).executeTakeFirstOrThrow()).application_no;
 const payouts = async (ids: string[]) => tdb.db.selectFrom('payout').select('claim_id').where('claim_id', 'in', ids).execute();
 
 test('both API instances report the real server on PostgreSQL', async () => {
@@ -171,16 +173,26 @@ test('claims submitted on instance 1 and decided on instance 2; a worker killed 
     expect((await decide(1, clerks.unit, id, 'unit_verification')).body.subject.status).toBe('bureau_review');
     expect((await decide(1, clerks.bureau, id, 'bureau_review')).body.subject.status).toBe('rereview');
   }
-  // the last decisions (each ending in a payout) are sent at once; one worker dies while they are being handled
-  const last = Promise.all(ids.map((id) => decide(1, clerks.rereview, id, 'rereview')));
-  await new Promise((r) => setTimeout(r, 300));
-  const [victim, survivor] = cluster.workers;
+  // Every claim is held at its re-review (open, undecided) until a worker is dead: the kill falls mid-path by
+  // construction, not by racing the machine. The worker killed is the one that last ran the first claim's workflow
+  // (its cache holds that claim), so at least one claim must be taken over by the other worker.
+  for (const id of ids) await taskOf(id, 'rereview');
+  const lastWorkerOf = async (id: string) => {
+    const history = await client.workflow.getHandle(claimWorkflowId(await applicationNoOf(id))).fetchHistory();
+    let identity: string | null = null;
+    for (const e of history.events ?? []) identity = e.workflowTaskCompletedEventAttributes?.identity ?? identity;
+    return identity;
+  };
+  const holder = await lastWorkerOf(ids[0]!);
+  const victim = cluster.workers.find((w) => holder === `${w.proc.pid}@${os.hostname()}`);
+  expect(victim).toBeDefined();
+  const survivor = cluster.workers.find((w) => w !== victim)!;
   victim!.proc.kill('SIGKILL');
-  const paidAtKill = (await payouts(ids)).length;
   expect(await victim!.exited).toBeNull();
-  // the kill fell mid-path: not every claim had been paid
-  expect(paidAtKill).toBeLessThan(ids.length);
-  await last;
+  // nothing was paid before the kill: every claim was still waiting for its re-review
+  expect(await payouts(ids)).toEqual([]);
+  // now the re-reviews (each ending in a payout), sent at once, are handled by the survivor alone
+  await Promise.all(ids.map((id) => decide(1, clerks.rereview, id, 'rereview')));
   await eventually(
     async () =>
       (await payouts(ids)).length === ids.length &&
@@ -188,8 +200,10 @@ test('claims submitted on instance 1 and decided on instance 2; a worker killed 
     'every claim paid',
     120_000,
   );
+  // the first claim, last run by the dead worker, was finished by the survivor
+  expect(await lastWorkerOf(ids[0]!)).toBe(`${survivor.proc.pid}@${os.hostname()}`);
   expect((await payouts(ids)).map((p) => p.claim_id).sort()).toEqual([...ids].sort());
-  expect(survivor!.proc.exitCode).toBeNull();
+  expect(survivor.proc.exitCode).toBeNull();
   // the applicant sees the outcome on either instance
   expect((await api(0, 'GET', `/api/v1/nanxun/claims/${ids[0]}`, applicantOf.get(ids[0]!))).body.status).toBe('paid');
 });

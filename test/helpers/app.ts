@@ -6,13 +6,25 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import { createApp } from '../../api/app';
 import { createTokenIssuer } from '../../platform/auth/authenticate';
+import type { WorkflowClock } from '../../platform/http/deps';
+
+/** The time-skipping test server's clock (its skipped time), which its workflows run on. */
+export const skippedClock =
+  (env: { currentTimeMs(): Promise<number> }): WorkflowClock =>
+  async () =>
+    new Date(await env.currentTimeMs());
 import { dataConverter } from '../../platform/crypto/payloadCodec';
 
 /**
  * The real app. Its Temporal client is a plain one on the test server's connection: the time-skipping wrapper
  * would let time jump whenever the API awaits a workflow result; in these tests time moves only on env.sleep().
  */
-export function testApp(db: Kysely<Database>, temporal: Client, taskQueue: string, opts: { devMode?: boolean; plainPayloads?: boolean } = {}): Express {
+export function testApp(
+  db: Kysely<Database>,
+  temporal: Client,
+  taskQueue: string,
+  opts: { devMode?: boolean; plainPayloads?: boolean; workflowClock?: WorkflowClock } = {},
+): Express {
   return createApp({
     db,
     temporal: new Client({
@@ -20,6 +32,7 @@ export function testApp(db: Kysely<Database>, temporal: Client, taskQueue: strin
       namespace: temporal.options.namespace,
       ...(opts.plainPayloads ? {} : { dataConverter: dataConverter() }),
     }),
+    ...(opts.workflowClock ? { workflowClock: opts.workflowClock } : {}),
     tokens: createTokenIssuer('test-secret-for-jest-only-0123456789'),
     log: pino({ level: 'silent' }),
     config: { devMode: opts.devMode ?? true, taskQueue },

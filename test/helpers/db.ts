@@ -33,3 +33,19 @@ export async function freshDatabase(): Promise<TestDb> {
     },
   };
 }
+
+/**
+ * Resolves once another session of this database waits for a lock: a test that needs "the second transaction is
+ * now waiting for the first" states that order instead of sleeping and hoping the machine was fast enough.
+ */
+export async function untilWaitingForLock(db: Kysely<Database>, what = 'a transaction waiting for a lock'): Promise<void> {
+  const { sql } = await import('kysely');
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const r = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+      where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`.execute(db);
+    if ((r.rows[0]?.n ?? 0) > 0) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((res) => setTimeout(res, 20));
+  }
+}

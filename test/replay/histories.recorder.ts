@@ -188,6 +188,37 @@ test('shortage talent: three years paid, years 2 and 3 opened by the release (af
   await save('shortageTalentClaimWorkflow-three-years-policy-editions', c.handle);
 });
 
+test('shortage talent: year 1 paid, year 2 refused by the unit (the holder left): terminated, not rejected (after the terminated-after-payment patch)', async () => {
+  const c = await startShortageClaim(env.client, tdb.db, taskQueue, { applicant: 'applicant1', employer: 'NX-E-SLJS' });
+  for (const [k, u, f] of [
+    ['unit_verification', 'unit.sljs', { verdict: 'true' }],
+    ['bureau_review', 'bureau1', {}],
+    ['rereview', 'rereview.zjj', { amountYuan: 3000 }],
+  ] as const) {
+    await decideClaimTask(tdb.db, c, k, u, { decision: 'approve', fields: f }, { open: true });
+  }
+  const paid = await tdb.db.selectFrom('payout').select('paid_at').where('claim_id', '=', c.id).executeTakeFirstOrThrow();
+  const due = addMonths(shanghaiDate(paid.paid_at), 12);
+  await env.sleep(Date.parse(`${due}T10:00:00+08:00`) - (await env.currentTimeMs()));
+  const release = await env.client.workflow.start('instalmentReleaseWorkflow', {
+    taskQueue,
+    workflowId: `release-record-terminated-${due}`,
+    args: [{ onDate: due }],
+  });
+  await untilClosed(release);
+  await decideClaimTask(
+    tdb.db,
+    c,
+    'y2/unit_verification',
+    'unit.sljs',
+    { decision: 'reject', fields: { verdict: 'not_true' }, comment: '申请人已离职' },
+    { open: true },
+  );
+  expect(await untilClosed(c.handle)).toBe('COMPLETED');
+  expect(await c.handle.result()).toMatchObject({ status: 'terminated', paidYuan: 3000 });
+  await save('shortageTalentClaimWorkflow-terminated-after-year-one', c.handle);
+});
+
 test('shortage talent: year 1 paid on 12-03, the next 12-01 release opens year 2 (after the release-opens-whole-year patch)', async () => {
   const now = await env.currentTimeMs();
   let y = Number(shanghaiDate(now).slice(0, 4));

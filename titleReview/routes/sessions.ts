@@ -7,7 +7,7 @@ import { Problem } from '../../platform/http/problem';
 import { actorOf } from '../../platform/auth/authenticate';
 import { iso, timelineView } from '../../platform/http/views';
 import { orgNames } from '../../platform/orgs/orgNames';
-import type { AppDeps } from '../../platform/http/deps';
+import { workflowNow, type AppDeps } from '../../platform/http/deps';
 import type { Actor } from '../../platform/tasks/messages';
 import { moveMeetingUpdate, recordAttendanceUpdate, recordInterviewUpdate, resubmitPlanUpdate, startPreReviewUpdate } from '../workflows/messages';
 import type { TitleSession } from '../schema';
@@ -36,7 +36,7 @@ export function titleSessionRoutes(deps: AppDeps): Router {
       if (Number(body.meetingDate.slice(0, 4)) !== body.year)
         throw new Problem('VALIDATION_FAILED', `the meeting of the ${body.year} session is held in ${body.year}`);
       const latest = await latestApproval(body.meetingDate);
-      if (latest < shanghaiDate(new Date())) {
+      if (latest < shanghaiDate(await workflowNow(deps))) {
         throw new Problem('MEETING_TOO_SOON', `a meeting on ${body.meetingDate} needs the HRSS approval by ${latest}, which has passed; choose a later date`, {
           latestApprovalOn: latest,
         });
@@ -167,7 +167,7 @@ export function titleSessionRoutes(deps: AppDeps): Router {
     z.object({}).strict(),
     async (s, actor) => {
       const latest = await latestApproval(s.meeting_date);
-      if (s.status === 'accepting' && latest < shanghaiDate(new Date())) {
+      if (s.status === 'accepting' && latest < shanghaiDate(await workflowNow(deps))) {
         throw new Problem('MEETING_TOO_SOON', `the plan had to be approved by ${latest} for the meeting on ${s.meeting_date}; move the meeting date first`, {
           latestApprovalOn: latest,
         });

@@ -126,9 +126,9 @@ describe('sizes: pool ≥ 50, committee ≥ 17, subgroups ≥ 3 (三(三)2-3, �
 });
 
 describe('the ban: 取消当年评审资格，并从次年起3年内不得申报 (四(四)2)', () => {
-  test('a decision in 2026 bars 2027, 2028 and 2029', () => {
+  test('a decision in 2026 bars 2027, 2028 and 2029, and voids 2026: recorded as 2026–2029, the years refused', () => {
     expect(BAN_YEARS).toBe(3);
-    expect(banYears(2026, terms)).toEqual({ fromYear: 2027, toYear: 2029 });
+    expect(banYears(2026, terms)).toEqual({ fromYear: 2026, toYear: 2029 });
   });
 
   test.each([
@@ -139,13 +139,13 @@ describe('the ban: 取消当年评审资格，并从次年起3年内不得申报
     [2029, true],
     [2030, false],
   ])('session year %i barred: %s', (year, barred) => {
-    const ban = { from_year: 2027, to_year: 2029 };
+    const ban = { from_year: 2026, to_year: 2029 };
     expect(activeBan([ban], year)).toBe(barred ? ban : undefined);
   });
 
   test('with two bans, the one covering the year is named', () => {
-    const old = { from_year: 2020, to_year: 2022 };
-    const recent = { from_year: 2027, to_year: 2029 };
+    const old = { from_year: 2019, to_year: 2022 };
+    const recent = { from_year: 2026, to_year: 2029 };
     expect(activeBan([old, recent], 2021)).toBe(old);
     expect(activeBan([old, recent], 2028)).toBe(recent);
     expect(activeBan([old, recent], 2024)).toBeUndefined();

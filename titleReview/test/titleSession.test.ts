@@ -392,7 +392,7 @@ test('a whole review year, from opening the sessions to certificates, misconduct
   const decisionYear = Number(shanghaiDate(await env.currentTimeMs()).slice(0, 4));
   expect(mis.body).toMatchObject({
     status: 'withdrawn',
-    ban: { fromYear: decisionYear + 1, toYear: decisionYear + 3 },
+    ban: { fromYear: decisionYear, toYear: decisionYear + 3 },
     revokedCertificate: dGrant.certificate_code,
   });
   expectProblem(await api.post(`/api/v1/zhejiang/applications/${created.D!.id}/misconduct`, t.office1, { reason: 'again' }), 409, 'ALREADY_WITHDRAWN');
@@ -423,7 +423,7 @@ test('a whole review year, from opening the sessions to certificates, misconduct
   // someone else presenting P's certificate code
   expect((await highLevel('D', pGrant, 'professor')).reasons).toContain('TITLE_RECORD_MISMATCH');
   const mnotice = (await api.get('/api/v1/public/notices?kind=misconduct')).body[0];
-  expect(mnotice.entries[0]).toMatchObject({ name: '李违纪', banFromYear: decisionYear + 1, banToYear: decisionYear + 3 });
+  expect(mnotice.entries[0]).toMatchObject({ name: '李违纪', banFromYear: decisionYear, banToYear: decisionYear + 3 });
 
   // the next year: refused (BANNED, with the year the ban ends); four years later: accepted
   const nextYear = decisionYear + 1;

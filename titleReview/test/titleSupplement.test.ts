@@ -14,8 +14,8 @@ import type { TestDb } from '../../test/helpers/db';
 import { testApp } from '../../test/helpers/app';
 import { client, expectProblem, newApplicant, tokenFor } from '../../test/helpers/titleReview';
 import { loadCalendar } from '../../platform/calendar/calendarTable';
-import { addWorkingDays, shanghaiDate } from '../../platform/calendar/workdays';
-import { titleApplicationWorkflowId } from '../rules';
+import { addDays, addWorkingDays, shanghaiDate } from '../../platform/calendar/workdays';
+import { titleApplicationWorkflowId, titleSessionWorkflowId } from '../rules';
 
 let env: TestWorkflowEnvironment;
 let tdb: TestDb;
@@ -131,4 +131,21 @@ test('补正 on the competent department and qualification reviews; a late appli
   const lateMessages = (await messagesOf(late.token)).filter((m) => m.title === '职称申报未能参加本年度评审');
   expect(lateMessages).toHaveLength(1);
   expect(lateMessages[0]!.body).toContain('评前公示已于');
+
+  // 省人力社保厅 approves after the latest allowed day: the answer (and so the task page) says it came too late,
+  // that the approval is kept and that the meeting date must move; the session says the same
+  const latest = pre.body.latestApprovalOn as string;
+  const hrssTask = `${titleSessionWorkflowId(s.body.year, 'professor')}~hrss_approval~1`;
+  await eventually(async () => (await taskRow(hrssTask))?.state === 'open' || null, 'the HRSS approval task');
+  await env.sleep(Date.parse(`${addDays(latest, 1)}T10:00:00+08:00`) - (await env.currentTimeMs()));
+  const hrss = await tokenFor(tdb.db, 'hrss1');
+  const tooLate = await api.decide(hrssTask, hrss, { decision: 'approve', comment: '同意' });
+  expect(tooLate.status).toBe(200);
+  expect(tooLate.body.subject).toMatchObject({
+    status: 'meeting_date_must_move',
+    notice: { code: 'APPROVAL_TOO_LATE', message: expect.stringContaining(latest) },
+  });
+  expect(tooLate.body.subject.notice.message).toContain('改期后本次核准即生效');
+  const session = await api.get(`/api/v1/zhejiang/sessions/${s.body.id}`, office);
+  expect(session.body.status).toBe('meeting_date_must_move');
 });

@@ -150,7 +150,7 @@ export function ClaimSteps({ claim, direction }: { claim: Claim; direction?: 'ho
   const titles: Record<string, string> = { unit_verification: '单位审核', bureau_review: '区应急管理局初审', rereview: '复审', payout: '发放' };
   const finished = ['paid', 'completed', 'awaiting_next_instalment'].includes(claim.status);
   const currentIdx = finished ? NANXUN_STEPS.length : Math.max(0, NANXUN_STEPS.indexOf(claim.stage as (typeof NANXUN_STEPS)[number]));
-  const rejected = claim.status === 'rejected' || claim.status === 'clawed_back';
+  const rejected = claim.status === 'rejected' || claim.status === 'clawed_back' || claim.status === 'terminated';
   const latest = (kind: string) =>
     [...claim.tasks].reverse().find((t) => t.kind === kind || (kind === 'unit_verification' && t.kind === 'instalment_verification'));
   const paidAt = claim.instalments.find((i) => i.paidAt)?.paidAt;

@@ -14,7 +14,8 @@ installA11yRepairs();
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <DisplayProvider>
-      <AntApp>
+      {/* toasts inside a labelled region (a landmark), not loose in <body> */}
+      <AntApp message={{ getContainer: () => document.getElementById('toasts') ?? document.body }}>
         <AuthProvider>
           <BrowserRouter>
             <AppRoutes />

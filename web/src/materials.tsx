@@ -8,6 +8,7 @@ import { DeleteOutlined, DownloadOutlined, EyeOutlined, FilePdfOutlined, UploadO
 import { api, ApiError, session } from './lib/api';
 import { errorText } from './lib/labels';
 import { fmt } from './lib/time';
+import { ListRow } from './ListRow';
 
 export interface MaterialItem {
   id: string;
@@ -217,7 +218,7 @@ export function MaterialUploader({
                       <Button key="rm" size="small" type="text" danger icon={<DeleteOutlined />} aria-label={`删除 ${f.fileName}`} onClick={() => remove(f)} />,
                     ]}
                   >
-                    <List.Item.Meta avatar={<Thumb item={f} preview={previews.current.get(f.id)} />} title={f.fileName} description={sizeText(f.size)} />
+                    <ListRow avatar={<Thumb item={f} preview={previews.current.get(f.id)} />} title={f.fileName} description={sizeText(f.size)} />
                   </List.Item>
                 )}
               />
@@ -254,7 +255,7 @@ export function MaterialsPane({ materials }: { materials: MaterialItem[] | undef
             </Button>,
           ]}
         >
-          <List.Item.Meta
+          <ListRow
             avatar={<Thumb item={m} />}
             title={
               <Space wrap size={4}>

@@ -40,7 +40,7 @@ function RequireLogin({ children, roles }: { children: ReactNode; roles?: string
   // a one-time password is in use: nothing else until it is changed (the API refuses with PASSWORD_CHANGE_REQUIRED)
   if (user.mustChangePassword) return <Navigate to="/change-password" replace />;
   if (roles && !roles.some((r) => user.roles.includes(r))) {
-    return <Result status="403" title="无权访问" subTitle="当前账号的角色不能使用此功能。" extra={<Button href="/">返回首页</Button>} />;
+    return <Result status="403" title={<h1>无权访问</h1>} subTitle="当前账号的角色不能使用此功能。" extra={<Button href="/">返回首页</Button>} />;
   }
   return <>{children}</>;
 }
@@ -99,7 +99,14 @@ export function AppRoutes() {
         <Route path="/public/notices" element={p(<PublicNoticesPage />)} />
         <Route path="/public/certificates" element={p(<CertificateVerifyPage />)} />
         <Route path="/public/certificates/:code" element={p(<CertificateVerifyPage />)} />
-        <Route path="*" element={<Result status="404" title="页面不存在" extra={<Button href="/">返回首页</Button>} />} />
+        <Route
+          path="*"
+          element={
+            <main>
+              <Result status="404" title={<h1>页面不存在</h1>} extra={<Button href="/">返回首页</Button>} />
+            </main>
+          }
+        />
       </Routes>
     </Suspense>
   );

@@ -169,9 +169,11 @@ test('the shortage-talent claim: the form checks as the API does, the first year
   await applicant.getByTestId('awaiting-next').getByText('已发放 ¥3,000 元，第2年 ¥3,000 元 待发放').waitFor();
   const today = shanghaiDate(await sys().env.currentTimeMs());
   const anniversary = `${Number(today.slice(0, 4)) + 1}${today.slice(4)}`;
-  await applicant.getByTestId('awaiting-next').getByText(`${anniversary} 起随年度统一发放开始核实`).waitFor();
+  // the applicant sees the yearly release (12-01) that pays year 2, the anniversary only as its basis
+  const release = `${Number(today.slice(0, 4)) + 1}-12-01`;
+  await applicant.getByTestId('awaiting-next').getByText(`${release} 年度统一发放时开始核实并发放（依据：首期发放满一年之日 ${anniversary}）`).waitFor();
   await expect(row(1).allTextContents()).resolves.toEqual(['第1年', '¥3,000 元', '已发放', '—', expect.stringMatching(new RegExp(`^${today} \\d{2}:\\d{2}$`))]);
-  await expect(row(2).allTextContents()).resolves.toEqual(['第2年', '¥3,000 元', '未到期', anniversary, '—']);
+  await expect(row(2).allTextContents()).resolves.toEqual(['第2年', '¥3,000 元', '未到期', release, '—']);
   await expect(row(3).allTextContents()).resolves.toEqual(['第3年', '¥4,000 元', '未到期', '上一期发放满一年', '—']);
   await expect(applicant.getByTestId('paid-yuan').textContent()).resolves.toBe('¥3,000 元');
   await screenshot(applicant, 'claims-11-shortage-plan-phone');

@@ -246,10 +246,13 @@ test('materials and rating: uploads with preview and removal, the unit clerk ope
   await applicant.getByRole('button', { name: '删除 id.png' }).click();
   await applicant.getByTestId('material-id_card').waitFor({ state: 'detached' });
   await attachMaterials(applicant, ['id_card']);
+  // the confirmation after uploads (the upload toasts and the file list on the page behind it are checked too)
   const confirm = await openConfirmation(applicant, 'claim-submit');
   await confirm.getByText('2 份（身份证复印件、证书复印件）').waitFor();
+  await screenshot(applicant, '20b-claim-confirm-after-upload');
   await confirmDialog(applicant, '确认提交');
   const no = (await applicant.getByTestId('created-application-no').textContent())!.trim();
+  await screenshot(applicant, '20c-claim-submitted-after-upload');
 
   // the unit's verifier sees both files on the task, downloads the certificate, and finds no record of it
   const unitCtx = await context();
@@ -316,6 +319,12 @@ test('the committee office, the expert and the public pages open without errors'
   await loginAs(page, 'expert1');
   await page.goto('/zhejiang/ballots');
   await page.getByText('我的评审会').waitFor();
+  // an expert with no meeting: the empty table says so, legibly
+  await page.getByText('暂无需要参加的评审会').waitFor();
+  await screenshot(page, '19-expert-no-meeting');
+  await page.goto('/no-such-page');
+  await page.getByRole('heading', { level: 1, name: '页面不存在' }).waitFor();
+  await screenshot(page, '19b-not-found');
   expect(errors).toEqual([]);
   await ctx.close();
 });

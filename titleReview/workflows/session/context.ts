@@ -11,7 +11,7 @@ import { HumanTasks } from '../../../platform/tasks/humanTask';
 import { serialisedUpdates } from '../../../platform/workflows/serialisedUpdates';
 import { Publicity } from '../../../platform/publicity/publicity';
 import type { SessionView } from '../messages';
-import { initialState, nowIso, type App, type TitleSessionInput } from './state';
+import { approvalNotice, initialState, nowIso, type App, type TitleSessionInput } from './state';
 
 export const zj = proxyActivities<TitleReviewActivities>(DB_ACTIVITY);
 export const submissions = proxyLocalActivities<TitleSubmissionActivities>(DB_LOCAL_ACTIVITY);
@@ -24,7 +24,7 @@ export function createSessionContext(input: TitleSessionInput) {
   /** the office's, the approver's and the chair's Updates change the session one at a time */
   const setSerialisedHandler = serialisedUpdates();
   const status = () => s.issue ?? s.phase;
-  const tasks = new HumanTasks(() => ({ status: status(), stage: s.phase }));
+  const tasks = new HumanTasks(() => ({ status: status(), stage: s.phase, ...approvalNotice(s) }));
   const publicity = new Publicity(tasks);
   const subject = { type: 'title_session', id: input.sessionId, ref: `ZJ-${input.year}-${input.level}`, personId: null };
   const view = (): SessionView => ({

@@ -66,3 +66,21 @@ export const nowIso = () => new Date(Date.now()).toISOString();
 export function fail(type: string, message: string): never {
   throw ApplicationFailure.create({ type, message, nonRetryable: true });
 }
+
+/**
+ * What the HRSS approver is told when their approval came after the latest allowed day (10 working days before the
+ * meeting): the approval is kept, the meeting date must move, and the approval takes effect once it has moved.
+ * Part of the state every Update answers with (the decision's answer and the task page show it).
+ */
+export function approvalNotice(s: SessionState): { notice?: { code: string; message: string } } {
+  if (s.issue !== 'meeting_date_must_move' || !s.approvedOn || !s.latestApprovalOn || s.approvedOn <= s.latestApprovalOn) return {};
+  return {
+    notice: {
+      code: 'APPROVAL_TOO_LATE',
+      message:
+        `核准晚于期限：评审会议（${s.meetingDate}）的评审工作方案须于会前10个工作日（${s.latestApprovalOn}）前核准，` +
+        `本次核准日期为 ${s.approvedOn}。核准已记录，但会议不能按原日期召开：评审委员会办公室须将会议改期` +
+        `（新日期的最迟核准日不早于 ${s.approvedOn}），改期后本次核准即生效，无需重新审批。`,
+    },
+  };
+}

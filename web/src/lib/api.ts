@@ -229,6 +229,8 @@ export interface Claim {
   timeline: TimelineEntry[];
   instalments: { year: number; amountYuan: number; status: string; dueOn?: string | null; paidAt?: string | null }[];
   nextInstalmentDueOn?: string | null;
+  /** the yearly release that opens and pays the next instalment */
+  nextInstalmentReleaseOn?: string | null;
   policy?: PolicyBasis | null;
   tasks: Task[];
   materials?: { id: string; kind: string; fileName: string; contentType: string; size: number; attachedAt?: string | null }[];

@@ -13,6 +13,7 @@ export const CLAIM_STATUS: Record<string, string> = {
   completed: '已办结',
   rejected: '不予核准',
   clawed_back: '已追回',
+  terminated: '已终止（已发部分不追回）',
   cancelled: '已撤销',
 };
 export const claimStatus = pick(CLAIM_STATUS);
@@ -27,6 +28,7 @@ export const CLAIM_STATUS_COLOR: Record<string, string> = {
   completed: 'success',
   rejected: 'error',
   clawed_back: 'magenta',
+  terminated: 'warning',
 };
 
 export const CLAIM_KIND: Record<string, string> = {
@@ -71,6 +73,7 @@ export const STAGE: Record<string, string> = {
   completed: '已办结',
   rejected: '不予核准',
   clawed_back: '已追回',
+  terminated: '已终止',
   awaiting_next_instalment: '等待下一期',
   unit_recommendation: '单位推荐',
   competent_dept_review: '主管部门审核',
@@ -146,6 +149,7 @@ export const EVENT: Record<string, string> = {
   rejected: '不予核准',
   closed_paid: '办结（已发放）',
   clawed_back: '全额追回',
+  terminated: '终止发放（已发部分不追回）',
   blacklisted: '列入黑名单',
   instalment_released: '下一期开始核实',
   payout_awaiting_budget: '等待专项经费预算',

@@ -43,12 +43,28 @@ function NextStep({ claim }: { claim: Claim }) {
         showIcon
         data-testid="awaiting-next"
         message={`已发放 ${yuan(claim.paidYuan)}${next ? `，第${next.year}年 ${yuan(next.amountYuan)} 待发放` : ''}`}
-        description={claim.nextInstalmentDueOn ? `${fmtDate(claim.nextInstalmentDueOn)} 起随年度统一发放开始核实` : undefined}
+        description={
+          claim.nextInstalmentReleaseOn
+            ? `${fmtDate(claim.nextInstalmentReleaseOn)} 年度统一发放时开始核实并发放${claim.nextInstalmentDueOn ? `（依据：首期发放满一年之日 ${fmtDate(claim.nextInstalmentDueOn)}）` : ''}`
+            : claim.nextInstalmentDueOn
+              ? `${fmtDate(claim.nextInstalmentDueOn)} 起随年度统一发放开始核实`
+              : undefined
+        }
       />
     );
   }
   if (claim.status === 'paid' || claim.status === 'completed')
     return <Alert type="success" showIcon message={`奖励已发放 ${yuan(claim.paidYuan)}，本申请已办结。`} data-testid="claim-done" />;
+  if (claim.status === 'terminated')
+    return (
+      <Alert
+        type="warning"
+        showIcon
+        data-testid="claim-terminated"
+        message={`已终止：已发放 ${yuan(claim.paidYuan)}（共 ${yuan(claim.amountYuan)}），已发部分不追回，后续各期不再发放`}
+        description={claim.closeReason ?? undefined}
+      />
+    );
   if (claim.status === 'rejected') return <Alert type="error" showIcon message="申请未予核准" description={claim.closeReason ?? undefined} />;
   if (claim.status === 'clawed_back') return <Alert type="error" showIcon message="已全额追回奖励" description={claim.closeReason ?? undefined} />;
   if (open) {
@@ -88,7 +104,7 @@ export function ClaimDetailPage() {
   const [files, setFiles] = useState<MaterialItem[]>([]);
   const c = claim.data;
   if (claim.loading && !c) return <Skeleton active />;
-  if (claim.error || !c) return <Result status="404" title="未找到该申请" subTitle={errorText(claim.error)} />;
+  if (claim.error || !c) return <Result status="404" title={<h1>未找到该申请</h1>} subTitle={errorText(claim.error)} />;
   const paused = c.tasks.find((t) => t.state === 'paused');
   const request = paused ? [...c.timeline].reverse().find((e) => e.event === 'supplement_requested') : undefined;
   const isApplicant = has('applicant');
@@ -212,9 +228,19 @@ export function ClaimDetailPage() {
                     render: (st: string) => <Tag color={INSTALMENT_COLOR[st] ?? 'default'}>{INSTALMENT_STATUS[st] ?? st}</Tag>,
                   },
                   {
-                    title: '预计核实日期',
+                    title: '预计核实发放',
                     dataIndex: 'dueOn',
-                    render: (v: string | null | undefined, i) => (i.status === 'paid' ? '—' : v ? fmtDate(v) : i.year > 1 ? '上一期发放满一年' : '—'),
+                    // the yearly release that pays it, not the anniversary it is based on (which may come after it)
+                    render: (v: string | null | undefined, i) =>
+                      i.status === 'paid'
+                        ? '—'
+                        : v && v === c.nextInstalmentDueOn && c.nextInstalmentReleaseOn
+                          ? fmtDate(c.nextInstalmentReleaseOn)
+                          : v
+                            ? fmtDate(v)
+                            : i.year > 1
+                              ? '上一期发放满一年'
+                              : '—',
                   },
                   { title: '发放时间', dataIndex: 'paidAt', render: (v: string | null) => fmt(v) },
                 ]}

@@ -7,6 +7,7 @@ import { useLoad } from '../lib/hooks';
 import { CLAIM_STATUS, claimKind, errorText, stage } from '../lib/labels';
 import { fmt, yuan } from '../lib/time';
 import { ClaimStatusTag, PageTitle } from '../components';
+import { ListRow } from '../ListRow';
 
 interface TitleApp {
   id: string;
@@ -48,7 +49,7 @@ export function MyClaimsPage() {
               data-testid="my-claim"
               data-application-no={c.applicationNo}
             >
-              <List.Item.Meta
+              <ListRow
                 title={
                   <Space wrap>
                     <Link to={`/claims/${encodeURIComponent(c.id)}`}>{c.applicationNo}</Link>
@@ -73,7 +74,7 @@ export function MyClaimsPage() {
                   </Link>,
                 ]}
               >
-                <List.Item.Meta
+                <ListRow
                   title={a.applicationNo}
                   description={`${({ senior: '高级工程师', professor: '正高级工程师' } as Record<string, string>)[a.level] ?? a.level} · ${stage(a.stage)} · 提交于 ${fmt(a.submittedAt)}`}
                 />

@@ -1,5 +1,6 @@
 /** 消息: the caller's notifications (GET /api/v1/notifications), newest first; opening one marks it read. */
 import { useState } from 'react';
+import { ListRow } from '../ListRow';
 import { Link } from 'react-router-dom';
 import { Alert, Badge, Button, Card, List, Segmented, Space, Tag, Typography } from 'antd';
 import { api } from '../lib/api';
@@ -82,7 +83,7 @@ export function NotificationsPage() {
                 ) : null,
               ].filter(Boolean)}
             >
-              <List.Item.Meta
+              <ListRow
                 title={
                   <Space wrap>
                     {!n.readAt ? <Badge status="processing" text="未读" /> : null}

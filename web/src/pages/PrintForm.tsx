@@ -190,7 +190,7 @@ export function PrintFormPage() {
   const { id = '' } = useParams();
   const claim = useLoad(() => api.get<Claim>(`/nanxun/claims/${encodeURIComponent(id)}`), [id]);
   if (claim.loading && !claim.data) return <Skeleton active style={{ padding: 24 }} />;
-  if (claim.error || !claim.data) return <Result status="404" title="未找到该申请" subTitle={errorText(claim.error)} />;
+  if (claim.error || !claim.data) return <Result status="404" title={<h1>未找到该申请</h1>} subTitle={errorText(claim.error)} />;
   return (
     <main className="print-root" style={{ background: '#e9e9e9', minHeight: '100vh', padding: '16px 0' }}>
       <h1 className="sr-only">

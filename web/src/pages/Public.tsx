@@ -24,7 +24,7 @@ const STEP_TITLE: Record<string, string> = { unit_verification: '单位审核', 
 function PublicSteps({ p }: { p: Progress }) {
   const done = ['paid', 'completed', 'awaiting_next_instalment'].includes(p.status);
   const cur = done ? STEPS.length : Math.max(0, STEPS.indexOf(p.stage));
-  const failed = p.status === 'rejected' || p.status === 'clawed_back';
+  const failed = p.status === 'rejected' || p.status === 'clawed_back' || p.status === 'terminated';
   return (
     <Steps
       size="small"

@@ -26,6 +26,8 @@ export function TaskPage() {
   const [form] = Form.useForm<DecisionForm>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
+  /** what the workflow told the decider beyond the status (e.g. an approval that came too late): stays on the page */
+  const [notice, setNotice] = useState<{ code: string; message: string }>();
   const idemKey = useRef(uid());
   const decisionValue = Form.useWatch('decision', form);
   const verdict = Form.useWatch('verdict', form);
@@ -54,7 +56,8 @@ export function TaskPage() {
   }, [t?.kind, amount, form]);
 
   if (task.loading && !t) return <Skeleton active />;
-  if (task.error || !t) return <Result status="warning" title="无法打开此任务" subTitle={errorText(task.error)} extra={<Link to="/tasks">返回待办</Link>} />;
+  if (task.error || !t)
+    return <Result status="warning" title={<h1>无法打开此任务</h1>} subTitle={errorText(task.error)} extra={<Link to="/tasks">返回待办</Link>} />;
 
   const submit = async (v: DecisionForm) => {
     const body = decisionBody(t, v);
@@ -77,9 +80,17 @@ export function TaskPage() {
         setBusy(true);
         setError(undefined);
         try {
-          const r = await api.post<{ task: Task; subject: { status: string; stage: string } }>(`/tasks/${encodeURIComponent(t.id)}/decision`, body, {
-            headers: { 'Idempotency-Key': idemKey.current },
-          });
+          const r = await api.post<{ task: Task; subject: { status: string; stage: string; notice?: { code: string; message: string } } }>(
+            `/tasks/${encodeURIComponent(t.id)}/decision`,
+            body,
+            { headers: { 'Idempotency-Key': idemKey.current } },
+          );
+          if (r.subject.notice) {
+            // not a toast that disappears: the decider must read what happens now
+            setNotice(r.subject.notice);
+            task.reload();
+            return;
+          }
           message.success(
             `已提交。当前状态：${CLAIM_STATUS[r.subject.status] ? claimStatus(r.subject.status) : (STAGE[r.subject.status] ?? SESSION_PHASE[r.subject.status] ?? '已更新')}`,
           );
@@ -97,6 +108,21 @@ export function TaskPage() {
   return (
     <Space direction="vertical" size={16} style={{ width: '100%' }}>
       <TaskHeader t={t} c={c} />
+      {notice ? (
+        <Alert
+          type="warning"
+          showIcon
+          role="alert"
+          data-testid="decision-notice"
+          message={notice.code === 'APPROVAL_TOO_LATE' ? '已提交，但核准晚于期限' : '已提交'}
+          description={
+            <>
+              <p>{notice.message}</p>
+              <Link to="/tasks">返回待办</Link>
+            </>
+          }
+        />
+      ) : null}
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={15}>
           <Space direction="vertical" size={16} style={{ width: '100%' }}>

@@ -9,7 +9,7 @@ export function ClaimSubmitted({ created }: { created: { id: string; application
     <Card>
       <Result
         status="success"
-        title="申请已提交"
+        title={<h1>申请已提交</h1>}
         subTitle={
           <span>
             申请编号 <b data-testid="created-application-no">{created.applicationNo}</b>，申请金额 {yuan(created.amountYuan)}

@@ -20,7 +20,7 @@ export function BallotPage() {
   if ((s.loading && !s.data) || (paper.loading && !paper.data)) return <Card loading />;
   if (s.error || paper.error) {
     const e = s.error ?? paper.error;
-    return notOpen(e) ? <NotOpen what="评审投票" /> : <Result status="warning" title="无法打开投票" subTitle={errorText(e)} />;
+    return notOpen(e) ? <NotOpen what="评审投票" /> : <Result status="warning" title={<h1>无法打开投票</h1>} subTitle={errorText(e)} />;
   }
   const session = s.data!;
   const p = paper.data!;

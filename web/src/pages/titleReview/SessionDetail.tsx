@@ -64,7 +64,7 @@ export function SessionDetailPage() {
   if (s.loading && !session) return <Card loading />;
   if (s.error) {
     if (notOpen(s.error)) return <NotOpen what="评审会" />;
-    return <Result status="warning" title="无法打开评审会" subTitle={errorText(s.error)} />;
+    return <Result status="warning" title={<h1>无法打开评审会</h1>} subTitle={errorText(s.error)} />;
   }
   if (!session) return null;
   return (

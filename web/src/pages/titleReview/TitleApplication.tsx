@@ -17,7 +17,7 @@ export function TitleApplicationPage() {
   const { has } = useAuth();
   const a = useLoad(() => api.get<Record<string, unknown> & { timeline?: TimelineEntry[] }>(`/zhejiang/applications/${encodeURIComponent(id)}`), [id]);
   if (a.loading && !a.data) return <Card loading />;
-  if (a.error) return notOpen(a.error) ? <NotOpen what="职称申报" /> : <Result status="404" title="未找到该申报" subTitle={errorText(a.error)} />;
+  if (a.error) return notOpen(a.error) ? <NotOpen what="职称申报" /> : <Result status="404" title={<h1>未找到该申报</h1>} subTitle={errorText(a.error)} />;
   const d = a.data!;
   const result = d.result as { yes?: number; no?: number; abstain?: number; attending?: number; passed?: boolean; outcome?: string } | null | undefined;
   const cert = d.certificate as { code: string; grantedOn: string; revokedAt: string | null } | null | undefined;

@@ -87,7 +87,7 @@ export interface TallyRow {
 export const notOpen = (e: unknown) => e instanceof ApiError && e.status === 404 && e.code === 'NOT_FOUND' && /route/i.test(e.detail);
 
 export function NotOpen({ what }: { what: string }) {
-  return <Result status="info" title={`${what}功能尚未开通`} subTitle="职称评审模块正在部署，开通后此页面自动可用。" />;
+  return <Result status="info" title={<h1>{`${what}功能尚未开通`}</h1>} subTitle="职称评审模块正在部署，开通后此页面自动可用。" />;
 }
 
 export function sessionLabel(s: Pick<Session, 'year' | 'level'>) {
