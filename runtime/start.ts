@@ -3,11 +3,15 @@
  * demo data, the worker and the API. Ctrl-C stops everything; the next start keeps all data.
  * DATABASE_URL / TEMPORAL_ADDRESS switch to external servers, and then nothing embedded starts.
  */
+// first: tracing hooks http, express and pg as they load
+import './tracingFirst';
 import { MAX_HEADER_BYTES } from '../platform/http/limits';
 import http from 'node:http';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import { Connection, Client } from '@temporalio/client';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
+import { activeTracing } from './tracing';
 import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { readConfig } from './config';
 import { startServices, jwtSecret } from './services';
@@ -52,7 +56,12 @@ async function main() {
   const smsDispatcher = sms ? startSmsDispatcher(services.db, sms, log) : null;
 
   const connection = await Connection.connect({ address: services.temporalAddress });
-  const temporal = new Client({ connection, namespace: cfg.namespace });
+  const tracing = activeTracing();
+  const temporal = new Client({
+    connection,
+    namespace: cfg.namespace,
+    ...(tracing ? { interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } } : {}),
+  });
   const releaseDate = releaseDateFromEnv();
   await ensureInstalmentReleaseSchedule(temporal, { taskQueue: cfg.taskQueue, ...releaseDate });
   await reconcileIfRestored(temporal, cfg.dataDir, cfg.taskQueue, say);
@@ -83,6 +92,7 @@ async function main() {
   Temporal Web UI  ${services.temporalUi ?? '(external server: see its own UI)'}
   Schedule         ${INSTALMENT_RELEASE_SCHEDULE_ID}: instalment release every ${String(releaseDate.month).padStart(2, '0')}-${String(releaseDate.dayOfMonth).padStart(2, '0')} 09:00 Asia/Shanghai
   Logs             ${logFile}
+  Traces           ${tracing ? [tracing.file, tracing.settings.otlp ? 'OTLP' : null].filter(Boolean).join(' and ') : 'off'}
   Ctrl-C stops everything; data is kept for the next start.
 `);
 
@@ -100,6 +110,7 @@ async function main() {
     await connection.close().catch(() => undefined);
     await stopListening().catch(() => undefined);
     await services.stop();
+    await tracing?.shutdown().catch(() => undefined);
     log.flush();
     say('stopped.');
     process.exit(0);

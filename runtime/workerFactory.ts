@@ -4,6 +4,27 @@ import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/w
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { createActivities } from '../activities';
+import { OpenTelemetryActivityInboundInterceptor, makeWorkflowExporter } from '@temporalio/interceptors-opentelemetry';
+import { activeTracing } from './tracing';
+
+/** with tracing on (runtime/tracing.ts): spans for workflows, their Updates and activities, in the request's trace */
+function tracingOptions(prebuiltBundle: boolean): Partial<WorkerOptions> {
+  const tracing = activeTracing();
+  if (!tracing) return {};
+  return {
+    sinks: { exporter: makeWorkflowExporter(tracing.workflowSpanProcessor as never, tracing.resource as never) },
+    interceptors: {
+      // a prebuilt bundle must have been built with workflowBundleInterceptorModules()
+      ...(prebuiltBundle ? {} : { workflowModules: workflowBundleInterceptorModules() }),
+      activity: [(ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx) })],
+    },
+  };
+}
+
+/** the workflow interceptor modules a bundle for a tracing worker needs */
+export function workflowBundleInterceptorModules(): string[] {
+  return [require.resolve('../platform/tracing/workflowInterceptors')];
+}
 
 /**
  * Memory one cached workflow takes in the worker, as measured by `npm run bench` (the worker-memory row: about
@@ -56,6 +77,7 @@ export async function createAppWorker(opts: {
     activities: createActivities(opts.db),
     ...(opts.workflowBundlePath ? { workflowBundle: { codePath: opts.workflowBundlePath } } : { workflowsPath: require.resolve('../workflows') }),
     ...workerTuning(),
+    ...tracingOptions(!!opts.workflowBundlePath),
     ...opts.extra,
   });
 }
