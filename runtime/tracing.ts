@@ -126,6 +126,11 @@ class WorkflowSpanAdapter implements SpanProcessor {
   async shutdown(): Promise<void> {}
 }
 
+/** The workflow interceptor modules a workflow bundle for a tracing worker needs (bundleWorkflowCode's workflowInterceptorModules). */
+export function workflowBundleInterceptorModules(): string[] {
+  return [require.resolve('../platform/tracing/workflowInterceptors')];
+}
+
 export interface Tracing {
   settings: TracingSettings;
   file: string | null;

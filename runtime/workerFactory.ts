@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { createActivities } from '../activities';
 import { OpenTelemetryActivityInboundInterceptor, makeWorkflowExporter } from '@temporalio/interceptors-opentelemetry';
-import { activeTracing } from './tracing';
+import { activeTracing, workflowBundleInterceptorModules } from './tracing';
 
 /** with tracing on (runtime/tracing.ts): spans for workflows, their Updates and activities, in the request's trace */
 function tracingOptions(prebuiltBundle: boolean): Partial<WorkerOptions> {
@@ -19,11 +19,6 @@ function tracingOptions(prebuiltBundle: boolean): Partial<WorkerOptions> {
       activity: [(ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx) })],
     },
   };
-}
-
-/** the workflow interceptor modules a bundle for a tracing worker needs */
-export function workflowBundleInterceptorModules(): string[] {
-  return [require.resolve('../platform/tracing/workflowInterceptors')];
 }
 
 /**
