@@ -17,6 +17,10 @@ import { planSubmission } from '../platform/materials/useCases';
 import { claimWorkflowId, formatApplicationNo } from './rules';
 import { planClaim, type ClaimBodyT } from './claimPlans';
 import { findClaimByWorkflowId, nextClaimSequence, type SubmittedClaim } from './repositories/claims';
+import { personRef, sealForWorkflow } from '../platform/identity/personRef';
+import { editionInForce } from '../platform/policy/service';
+import { NANXUN_POLICY } from './policy/parameters';
+import { amountParameter, nanxunTerms, policyBasis } from './policy/terms';
 
 export interface SubmitClaimResult {
   id: string;
@@ -26,6 +30,8 @@ export interface SubmitClaimResult {
   stage: string;
   amountYuan: number;
   workflowId: string;
+  /** the edition and clause the amount comes from */
+  policy: ReturnType<typeof policyBasis>;
 }
 
 /** Fault-injection points for the crash tests (never set in production). */
@@ -52,7 +58,9 @@ export async function submitClaim(
     throw new Problem('NOT_ELIGIBLE', `no employer ${body.employerOrgCode} is registered`, { reasons: ['UNKNOWN_EMPLOYER'] });
   }
   const now = new Date();
-  const plan = await planClaim(db, body, user.id_number, employer, shanghaiDate(now));
+  // 实体从旧: eligibility and amounts are those of the edition in force now (none → 422 POLICY_NOT_IN_FORCE)
+  const edition = await editionInForce(db, NANXUN_POLICY, now);
+  const plan = await planClaim(db, body, user.id_number, employer, shanghaiDate(now), nanxunTerms(edition));
   const reasons = [...plan.reasons];
   if (body.declaration === false) reasons.push('DECLARATION_REFUSED');
   if (!plan.rereviewOrgCode) reasons.push('NO_REREVIEW_BODY');
@@ -75,8 +83,9 @@ export async function submitClaim(
     workflowId,
     applicantUserId: user.id,
     applicantName: user.display_name,
-    applicantIdNumber: user.id_number,
-    applicantPhone: body.applicant?.phone ?? user.phone ?? '',
+    // sealed: the workflow only carries them to the activity that records the row (personRef.ts)
+    applicantIdNumber: sealForWorkflow(user.id_number),
+    applicantPhone: sealForWorkflow(body.applicant?.phone ?? user.phone ?? ''),
     employerOrgCode: employer.code,
     position: body.position ?? null,
     employerNature: body.employerNature ?? null,
@@ -85,13 +94,14 @@ export async function submitClaim(
     rereviewOrgCode: plan.rereviewOrgCode!,
     form: plan.form,
     instalmentsYuan: plan.instalmentsYuan,
+    policyEditionId: edition.id,
     submittedAt: now.toISOString(),
     materialIds: materials.ids,
   };
   const input = {
     claimId: submission.id,
     applicationNo,
-    applicantIdNumber: user.id_number,
+    applicantIdNumber: personRef(user.id_number), // a reference: the workflow recognises the person, never sees the number
     employerOrgCode: employer.code,
     rereviewOrgCode: plan.rereviewOrgCode!,
     ...plan.workflowExtra,
@@ -113,7 +123,8 @@ export async function submitClaim(
   if (state?.status === 'duplicate' || (!state && (await endedAsDuplicate(deps, handle.workflowId)))) {
     throw new Problem('DUPLICATE_CLAIM', 'a claim that excludes this one was recorded for you at the same moment');
   }
-  const base = { id: submission.id, applicationNo, kind: plan.kind, amountYuan: plan.amountYuan, workflowId };
+  const policy = policyBasis(edition, amountParameter(plan.kind, plan.level));
+  const base = { id: submission.id, applicationNo, kind: plan.kind, amountYuan: plan.amountYuan, workflowId, policy };
   return state ? { ...base, status: state.status, stage: state.stage } : { ...base, status: 'unit_verification', stage: 'unit_verification' };
 }
 

@@ -4,9 +4,13 @@ import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import type { Actor } from '../../platform/tasks/messages';
-import { CERTIFICATE_REWARD_YUAN, claimWorkflowId, type CertificateLevel } from '../../nanxun/rules';
+import { claimWorkflowId, type CertificateLevel } from '../../nanxun/rules';
+import { nanxunFirstEdition } from './policy';
+import { nanxunTerms } from '../../nanxun/policy/terms';
+import type { PolicyEdition } from '../../platform/policy/edition';
 import type { CertificateClaimInput } from '../../nanxun/workflows/certificateClaim';
 import type { SubmittedClaim } from '../../nanxun/repositories/claims';
+import { personRef, sealForWorkflow, workflowActor } from '../../platform/identity/personRef';
 
 let seq = 0;
 
@@ -22,7 +26,10 @@ async function recorded(db: Kysely<Database>, claimId: string): Promise<void> {
 /** A submission as the API builds it (nanxun/submitClaim.ts): the workflow records it as its first step. */
 function submission(
   applicant: { id: number; display_name: string; id_number: string | null; phone: string | null },
-  c: Pick<SubmittedClaim, 'applicationNo' | 'kind' | 'employerOrgCode' | 'level' | 'amountYuan' | 'rereviewOrgCode' | 'form' | 'instalmentsYuan'>,
+  c: Pick<
+    SubmittedClaim,
+    'applicationNo' | 'kind' | 'employerOrgCode' | 'level' | 'amountYuan' | 'rereviewOrgCode' | 'form' | 'instalmentsYuan' | 'policyEditionId'
+  >,
 ): SubmittedClaim {
   return {
     ...c,
@@ -30,8 +37,8 @@ function submission(
     workflowId: claimWorkflowId(c.applicationNo),
     applicantUserId: applicant.id,
     applicantName: applicant.display_name,
-    applicantIdNumber: applicant.id_number!,
-    applicantPhone: applicant.phone ?? '',
+    applicantIdNumber: sealForWorkflow(applicant.id_number!),
+    applicantPhone: sealForWorkflow(applicant.phone ?? ''),
     position: null,
     employerNature: null,
     submittedAt: new Date().toISOString(),
@@ -43,8 +50,17 @@ export async function startCertificateClaim(
   client: Client,
   db: Kysely<Database>,
   taskQueue: string,
-  opts: { level?: CertificateLevel; employer?: string; rereviewOrg?: string; applicant?: string } = {},
+  opts: {
+    level?: CertificateLevel;
+    employer?: string;
+    rereviewOrg?: string;
+    applicant?: string;
+    /** the edition the API found in force at submission (its amounts apply); default: the first edition */
+    edition?: PolicyEdition;
+  } = {},
 ) {
+  const edition = opts.edition ?? nanxunFirstEdition;
+  const CERTIFICATE_REWARD_YUAN = nanxunTerms(edition).certificateRewardYuan;
   const applicant = await db
     .selectFrom('app_user')
     .selectAll()
@@ -61,11 +77,12 @@ export async function startCertificateClaim(
     rereviewOrgCode: opts.rereviewOrg ?? 'NX-T-NXZ',
     form: { certificate: { number: 'X', level, issuedOn: '2026-09-01', receivedOn: '2026-09-10' } },
     instalmentsYuan: [CERTIFICATE_REWARD_YUAN[level]],
+    policyEditionId: edition.id,
   });
   const input: CertificateClaimInput = {
     claimId: sub.id,
     applicationNo,
-    applicantIdNumber: applicant.id_number!,
+    applicantIdNumber: personRef(applicant.id_number!),
     employerOrgCode: sub.employerOrgCode,
     rereviewOrgCode: sub.rereviewOrgCode,
     level,
@@ -80,7 +97,7 @@ export async function startCertificateClaim(
 /** The acting clerk as the API would pass it, from a seeded demo account. */
 export async function actor(db: Kysely<Database>, username: string): Promise<Actor> {
   const u = await db.selectFrom('app_user').selectAll().where('username', '=', username).executeTakeFirstOrThrow();
-  return { userId: u.id, username: u.username, displayName: u.display_name, roles: u.roles, orgCode: u.org_code, idNumber: u.id_number };
+  return workflowActor({ userId: u.id, username: u.username, displayName: u.display_name, roles: u.roles, orgCode: u.org_code, idNumber: u.id_number });
 }
 
 /** Starts a shortage-talent claim's workflow as the API does; it records the claim and its three instalments. */
@@ -88,8 +105,10 @@ export async function startShortageClaim(
   client: Client,
   db: Kysely<Database>,
   taskQueue: string,
-  opts: { applicant: string; employer: string; importedFirstPaidOn?: string },
+  opts: { applicant: string; employer: string; importedFirstPaidOn?: string; edition?: PolicyEdition },
 ) {
+  const edition = opts.edition ?? nanxunFirstEdition;
+  const plan = nanxunTerms(edition).shortageInstalmentsYuan;
   const applicant = await db.selectFrom('app_user').selectAll().where('username', '=', opts.applicant).executeTakeFirstOrThrow();
   const employer = await db.selectFrom('org').selectAll().where('code', '=', opts.employer).executeTakeFirstOrThrow();
   const applicationNo = `NX-JQ-TEST-${process.pid}-${++seq}-${Date.now() % 100000}`;
@@ -98,10 +117,11 @@ export async function startShortageClaim(
     kind: 'shortage_talent',
     employerOrgCode: employer.code,
     level: 'intermediate',
-    amountYuan: 10000,
+    amountYuan: plan.reduce((a, b) => a + b, 0),
     rereviewOrgCode: employer.regulator_code!,
     form: {},
-    instalmentsYuan: [3000, 3000, 4000],
+    instalmentsYuan: plan,
+    policyEditionId: edition.id,
   });
   const { id, workflowId } = sub;
   const handle = await client.workflow.start('shortageTalentClaimWorkflow', {
@@ -111,10 +131,10 @@ export async function startShortageClaim(
       {
         claimId: id,
         applicationNo,
-        applicantIdNumber: applicant.id_number!,
+        applicantIdNumber: personRef(applicant.id_number!),
         employerOrgCode: employer.code,
         rereviewOrgCode: employer.regulator_code!,
-        instalmentsYuan: [3000, 3000, 4000],
+        instalmentsYuan: plan,
         ...(opts.importedFirstPaidOn ? { importedFirstPayment: { paidOn: opts.importedFirstPaidOn } } : {}),
         submission: sub,
       },

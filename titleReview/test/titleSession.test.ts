@@ -1,3 +1,4 @@
+import { nanxunFirstTerms } from '../../test/helpers/policy';
 import { storedTaskId } from '../../platform/tasks/taskIds';
 /**
  * A whole Zhejiang title-review year on the time-skipping server, driven over HTTP by every role: two levels, two
@@ -17,6 +18,7 @@ import { planClaim } from '../../nanxun/claimPlans';
 import { addWorkingDays, shanghaiDate, startOfShanghaiDay } from '../../platform/calendar/workdays';
 import { titleApplicationWorkflowId, titleSessionWorkflowId } from '../rules';
 import { withTitleMaterials } from '../../test/helpers/materials';
+import { decodedHistory } from '../../test/helpers/history';
 
 let env: TestWorkflowEnvironment;
 let tdb: TestDb;
@@ -413,6 +415,7 @@ test('a whole review year, from opening the sessions to certificates, misconduct
       people[who].idNumber,
       employer,
       skippedToday,
+      nanxunFirstTerms,
     );
   const pPlan = await highLevel('P', pGrant, 'professor');
   expect(pPlan).toMatchObject({ reasons: [], amountYuan: 30000, form: { titleRecord: { verified: true } } });
@@ -505,7 +508,7 @@ async function expectSecretBallot(sessionId: string, voters: number, applicants:
 
 /** Every payload of the workflow's history, decoded: none pairs a voter with a vote; the count is there as totals. */
 async function expectHistoryWithoutVotes(workflowId: string, voterIds: string[], tallyOfOne: { yes: number }) {
-  const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+  const history = await decodedHistory(await env.client.workflow.getHandle(workflowId).fetchHistory());
   const payloads: string[] = [];
   const walk = (o: unknown): void => {
     if (!o || typeof o !== 'object') return;
