@@ -12,9 +12,13 @@
  *
  * SIGINT/SIGTERM: stop accepting connections, let in-flight requests finish (at most 10 s), close, exit 0.
  */
+// first: tracing hooks http, express and pg as they load
+import './tracingFirst';
 import { MAX_HEADER_BYTES } from '../platform/http/limits';
 import http from 'node:http';
 import { Client, Connection } from '@temporalio/client';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
+import { activeTracing } from './tracing';
 import { readConfig } from './config';
 import { jwtSecret } from './services';
 import { createLogger } from './logger';
@@ -54,6 +58,9 @@ async function main(): Promise<number> {
     await connection.close().catch(() => undefined);
     await stopListening?.().catch(() => undefined);
     await db.destroy().catch(() => undefined);
+    await activeTracing()
+      ?.shutdown()
+      .catch(() => undefined);
   };
   return runUntilStopped({ name: 'api', log, stop, close }, async () => {
     log.info({ database: redactUrl(databaseUrl), temporal: temporalAddress, namespace: cfg.namespace, devMode: cfg.devMode }, 'api starting');
@@ -63,7 +70,15 @@ async function main(): Promise<number> {
     if (seeded.demoAccountsCreated) log.info({ created: seeded.demoAccountsCreated }, 'demo accounts created (password "demo")');
     if (stop.stopping) return 0;
 
-    const temporal = new Client({ connection, namespace: cfg.namespace, dataConverter: dataConverter() });
+    // with tracing on, the client's calls (start, Update) carry the request's trace context to the workflow
+    const tracing = activeTracing();
+    const temporal = new Client({
+      connection,
+      namespace: cfg.namespace,
+      dataConverter: dataConverter(),
+      ...(tracing ? { interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } } : {}),
+    });
+    if (tracing) log.info({ file: tracing.file, otlp: tracing.settings.otlp }, 'tracing on');
     // sessions: a logout or account change made through any API process is seen here at once (LISTEN)
     const sessions = createSessionStore(db);
     stopListening = await sessions.listenForChanges(databaseUrl, log);

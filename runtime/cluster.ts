@@ -14,6 +14,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { Connection } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
 import { ROOT } from './config';
+import { tracingSettings, workflowBundleInterceptorModules } from './tracing';
 import { prepareDatabase } from './services';
 import { createDb } from '../db/connection';
 import { startTemporalServer, stopLeftoverTemporalServer, type RunningTemporalServer, type TemporalServerPorts } from '../tools/temporalServerProcess';
@@ -203,6 +204,8 @@ export async function startCluster(o: ClusterOptions): Promise<RunningCluster> {
       ? Promise.resolve()
       : bundleWorkflowCode({
           workflowsPath: require.resolve('../workflows'),
+          // the workers trace (runtime/tracing.ts) with the same environment: their workflows' spans need these
+          ...(tracingSettings() ? { workflowInterceptorModules: workflowBundleInterceptorModules() } : {}),
           logger: { info() {}, warn() {}, error() {}, debug() {}, trace() {}, log() {} } as never,
         }).then(({ code }) => fs.writeFileSync(bundlePath, code));
     bundled.catch(() => undefined);

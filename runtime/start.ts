@@ -3,11 +3,15 @@
  * demo data, the worker and the API. Ctrl-C stops everything; the next start keeps all data.
  * DATABASE_URL / TEMPORAL_ADDRESS switch to external servers, and then nothing embedded starts.
  */
+// first: tracing hooks http, express and pg as they load
+import './tracingFirst';
 import { MAX_HEADER_BYTES } from '../platform/http/limits';
 import http from 'node:http';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import { Connection, Client } from '@temporalio/client';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
+import { activeTracing } from './tracing';
 import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { readConfig } from './config';
 import { startServices, jwtSecret, codecEndpoint, codecOrigins } from './services';
@@ -56,7 +60,13 @@ async function main() {
   const smsDispatcher = sms ? startSmsDispatcher(services.db, sms, log) : null;
 
   const connection = await Connection.connect({ address: services.temporalAddress });
-  const temporal = new Client({ connection, namespace: cfg.namespace, dataConverter: dataConverter() });
+  const tracing = activeTracing();
+  const temporal = new Client({
+    connection,
+    namespace: cfg.namespace,
+    dataConverter: dataConverter(),
+    ...(tracing ? { interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } } : {}),
+  });
   const releaseDate = releaseDateFromEnv();
   await ensureInstalmentReleaseSchedule(temporal, { taskQueue: cfg.taskQueue, ...releaseDate });
   await reconcileIfRestored(temporal, cfg.dataDir, cfg.taskQueue, say);
@@ -87,6 +97,7 @@ async function main() {
   Temporal Web UI  ${services.temporalUi ? `${services.temporalUi}  (127.0.0.1:${cfg.temporalUiPort}; payloads are encrypted: an admin sees them decoded through ${codecEndpoint(cfg)}, docs/security.md)` : '(external server: see its own UI)'}
   Schedule         ${INSTALMENT_RELEASE_SCHEDULE_ID}: instalment release every ${String(releaseDate.month).padStart(2, '0')}-${String(releaseDate.dayOfMonth).padStart(2, '0')} 09:00 Asia/Shanghai
   Logs             ${logFile}
+  Traces           ${tracing ? [tracing.file, tracing.settings.otlp ? 'OTLP' : null].filter(Boolean).join(' and ') : 'off'}
   Ctrl-C stops everything; data is kept for the next start.
 `);
 
@@ -104,6 +115,7 @@ async function main() {
     await connection.close().catch(() => undefined);
     await stopListening().catch(() => undefined);
     await services.stop();
+    await tracing?.shutdown().catch(() => undefined);
     log.flush();
     say('stopped.');
     process.exit(0);

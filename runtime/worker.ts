@@ -15,10 +15,13 @@
  * SIGINT/SIGTERM: stop polling, let in-flight tasks finish (up to 20 s; compose gives 30 s), close the
  * connections and exit 0. A second signal exits at once.
  */
+// first: tracing hooks http, express and pg as they load
+import './tracingFirst';
 import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { readConfig } from './config';
 import { createLogger } from './logger';
 import { createAppWorker } from './workerFactory';
+import { activeTracing } from './tracing';
 import { temporalMetricsTelemetry } from './telemetry';
 import { Client, Connection } from '@temporalio/client';
 import { ensureInstalmentReleaseSchedule, releaseDateFromEnv, INSTALMENT_RELEASE_SCHEDULE_ID } from './schedules';
@@ -62,6 +65,9 @@ async function main(): Promise<number> {
   const close = async () => {
     await connection?.close().catch(() => undefined);
     await db.destroy().catch(() => undefined);
+    await activeTracing()
+      ?.shutdown()
+      .catch(() => undefined);
   };
   return runUntilStopped({ name: 'worker', log, stop, close }, async () => {
     log.info({ database: redactUrl(databaseUrl), temporal: temporalAddress, namespace: cfg.namespace, taskQueue: cfg.taskQueue }, 'worker starting');
@@ -82,6 +88,8 @@ async function main(): Promise<number> {
       extra: { shutdownGraceTime: '20s' },
     });
     const running = worker.run();
+    const tracing = activeTracing();
+    if (tracing) log.info({ file: tracing.file, otlp: tracing.settings.otlp }, 'tracing on');
     // the notification outbox feeds the SMS sender (SMS_PROVIDER: log by default, none to disable)
     const sms = smsSenderFromEnv(log);
     const dispatcher = sms ? startSmsDispatcher(db, sms, log) : null;

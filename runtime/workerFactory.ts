@@ -5,6 +5,22 @@ import { dataConverter } from '../platform/crypto/payloadCodec';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { createActivities } from '../activities';
+import { OpenTelemetryActivityInboundInterceptor, makeWorkflowExporter } from '@temporalio/interceptors-opentelemetry';
+import { activeTracing, workflowBundleInterceptorModules } from './tracing';
+
+/** with tracing on (runtime/tracing.ts): spans for workflows, their Updates and activities, in the request's trace */
+function tracingOptions(prebuiltBundle: boolean): Partial<WorkerOptions> {
+  const tracing = activeTracing();
+  if (!tracing) return {};
+  return {
+    sinks: { exporter: makeWorkflowExporter(tracing.workflowSpanProcessor as never, tracing.resource as never) },
+    interceptors: {
+      // a prebuilt bundle must have been built with workflowBundleInterceptorModules()
+      ...(prebuiltBundle ? {} : { workflowModules: workflowBundleInterceptorModules() }),
+      activity: [(ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx) })],
+    },
+  };
+}
 
 /**
  * Memory one cached workflow takes in the worker, as measured by `npm run bench` (the worker-memory row: about
@@ -58,6 +74,7 @@ export async function createAppWorker(opts: {
     ...(opts.workflowBundlePath ? { workflowBundle: { codePath: opts.workflowBundlePath } } : { workflowsPath: require.resolve('../workflows') }),
     dataConverter: dataConverter(),
     ...workerTuning(),
+    ...tracingOptions(!!opts.workflowBundlePath),
     ...opts.extra,
   });
 }
