@@ -113,6 +113,8 @@ function copyModuleFiles(modDir: string, dest: string): void {
 }
 
 async function goInstall(go: string, dir: string, log: Log): Promise<TemporalServerBinaries> {
+  // on a machine that never built the server the cache root does not exist yet (mkdtemp would fail with ENOENT)
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
   const gobin = fs.mkdtempSync(path.join(path.dirname(dir), `.build-v${TEMPORAL_SERVER_VERSION}-`));
   try {
     log(`building the Temporal server v${TEMPORAL_SERVER_VERSION} with ${go} (go install; about 4-5 minutes the first time, cached in ${dir})…`);
