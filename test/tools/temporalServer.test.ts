@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { locateTemporalServer, TEMPORAL_SERVER_VERSION, temporalServerCacheDir } from '../../tools/temporalServer';
+import { locateTemporalServer, TEMPORAL_SERVER_VERSION, TEMPORAL_UPGRADE_PATH, temporalServerCacheDir } from '../../tools/temporalServer';
 
 const saved = { ...process.env };
 afterEach(() => {
@@ -15,9 +15,18 @@ afterEach(() => {
   }
 });
 
-test('docker-compose.yml runs the pinned server version', () => {
+test('docker-compose.yml runs the pinned server version, its schema set up by the same release, the end of the upgrade walk', () => {
   const compose = fs.readFileSync(path.join(__dirname, '..', '..', 'docker-compose.yml'), 'utf8');
-  expect(compose).toContain(`image: temporalio/auto-setup:${TEMPORAL_SERVER_VERSION}\n`);
+  const temporalImages = [...compose.matchAll(/image: (temporalio\/(?!ui:)[a-z-]+):(\S+)\n/g)].map((m) => `${m[1]}:${m[2]}`);
+  expect(temporalImages.sort()).toEqual(
+    [
+      `temporalio/admin-tools:${TEMPORAL_SERVER_VERSION}`,
+      `temporalio/admin-tools:${TEMPORAL_SERVER_VERSION}`,
+      `temporalio/server:${TEMPORAL_SERVER_VERSION}`,
+    ].sort(),
+  );
+  expect(TEMPORAL_UPGRADE_PATH.at(-1)).toBe(TEMPORAL_SERVER_VERSION);
+  expect(TEMPORAL_UPGRADE_PATH[0]).toBe('1.29.1');
 });
 
 test('nothing available: the error names every way to provide the server', async () => {
