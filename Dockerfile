@@ -15,6 +15,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force
 
 COPY tsconfig.json ./
+COPY domains.ts ./
 COPY api ./api
 COPY activities ./activities
 COPY workflows ./workflows

@@ -1,8 +1,6 @@
 import { MAX_URL_LENGTH } from '../platform/http/limits';
 import { refuseDeepJson } from '../platform/http/jsonDepth';
 import { notificationRoutes } from '../platform/notifications/routes';
-import { applicationPeriodRoutes } from '../nanxun/routes/applicationPeriods';
-import { titleSupplementRoutes } from '../titleReview/routes/supplement';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
@@ -16,17 +14,15 @@ import { errorHandler, Problem } from '../platform/http/problem';
 import { registry } from '../platform/http/route';
 import { authRoutes } from '../platform/auth/routes';
 import { taskRoutes } from '../platform/tasks/routes';
-import { claimRoutes } from '../nanxun/routes/claims';
-import { publicRoutes } from '../platform/progress/routes';
-import { adminRoutes } from '../platform/calendar/routes';
+import { progressRoutes } from '../platform/progress/routes';
+import { calendarRoutes } from '../platform/calendar/routes';
 import { createApiMetrics } from './metrics';
-import { nanxunActionRoutes } from '../nanxun/routes/actions';
-import { fundRoutes } from '../nanxun/routes/funds';
 import { reportRoutes } from '../platform/reports/routes';
-import { titleReviewRoutes } from '../titleReview/routes';
 import { noticeRoutes } from '../platform/publicity/routes';
 import { consoleRoutes } from './console';
 import { orgAdminRoutes } from '../platform/orgs/routes';
+import { domains, installDomains } from '../platform/plugins/registry';
+import { DOMAINS } from '../domains';
 
 /** getClusterInfo; a server without it (the time-skipping test server) is described by getSystemInfo alone */
 async function temporalEngine(svc: AppDeps['temporal']['connection']['workflowService']) {
@@ -40,7 +36,6 @@ async function temporalEngine(svc: AppDeps['temporal']['connection']['workflowSe
   }
 }
 import { accountAdminRoutes } from '../platform/admin/routes';
-import { expertAccountRoutes } from '../titleReview/expertAccounts';
 import { materialRoutes } from '../platform/materials/routes';
 import { ratingRoutes } from '../platform/ratings/routes';
 
@@ -60,6 +55,7 @@ function hasNul(v: unknown, depth = 0): boolean {
 }
 
 export function createApp(given: AppDeps): Express {
+  installDomains(DOMAINS);
   const deps = { ...given, sessions: given.sessions ?? createSessionStore(given.db) };
   const app = express();
   app.disable('x-powered-by');
@@ -134,24 +130,22 @@ export function createApp(given: AppDeps): Express {
     void deps.temporal.connection.withDeadline(Date.now() + temporalDeadlineMs, async () => next());
   });
 
-  app.use(authRoutes(deps));
-  app.use(taskRoutes(deps));
-  app.use(claimRoutes(deps));
-  app.use(publicRoutes(deps));
-  app.use(adminRoutes(deps));
-  app.use(nanxunActionRoutes(deps));
-  app.use(fundRoutes(deps));
-  app.use(reportRoutes(deps));
-  app.use(titleReviewRoutes(deps));
-  app.use(noticeRoutes(deps));
-  app.use(orgAdminRoutes(deps));
-  app.use(accountAdminRoutes(deps));
-  app.use(expertAccountRoutes(deps));
-  app.use(materialRoutes(deps));
-  app.use(ratingRoutes(deps));
-  app.use(notificationRoutes(deps));
-  app.use(applicationPeriodRoutes(deps));
-  app.use(titleSupplementRoutes(deps));
+  // the kernel's routes, then each installed domain's one router
+  for (const routes of [
+    authRoutes,
+    taskRoutes,
+    progressRoutes,
+    calendarRoutes,
+    reportRoutes,
+    noticeRoutes,
+    orgAdminRoutes,
+    accountAdminRoutes,
+    materialRoutes,
+    ratingRoutes,
+    notificationRoutes,
+  ])
+    app.use(routes(deps));
+  for (const d of domains()) if (d.routes) app.use(d.routes(deps));
 
   const openapi = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

@@ -15,6 +15,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { BUREAU_ORG_CODE, CERTIFICATE_WINDOW_MONTHS } from './rules';
 import { addMonths, endOfShanghaiDay } from '../platform/calendar/workdays';
+import { upsertNotice } from '../platform/publicity/noticeRepository';
+import { upsertApplicationPeriod } from './repositories/applicationPeriods';
 
 export interface ApplicationPeriod {
   year: number;
@@ -75,13 +77,15 @@ export async function publishPeriod(
     basis: SEED_QUOTE,
   };
   await db.transaction().execute(async (trx) => {
-    const row = { starts_on: input.startsOn, ends_on: input.endsOn, notice_id: noticeId, published_by: input.by, published_at: input.at };
-    await trx
-      .insertInto('nanxun_application_period')
-      .values({ year: input.year, ...row })
-      .onConflict((oc) => oc.column('year').doUpdateSet(row))
-      .execute();
-    const notice = {
+    await upsertApplicationPeriod(trx, {
+      year: input.year,
+      startsOn: input.startsOn,
+      endsOn: input.endsOn,
+      noticeId,
+      publishedBy: input.by,
+      publishedAt: input.at,
+    });
+    await upsertNotice(trx, noticeId, {
       kind: 'application_period',
       title: `南浔区${input.year}年度安全工程师证书奖励金集中申请公告`,
       subject_type: 'nanxun_application_period',
@@ -93,12 +97,7 @@ export async function publishPeriod(
       ends_on: input.endsOn,
       working_days: 0,
       entries: JSON.stringify([entry]),
-    };
-    await trx
-      .insertInto('notice')
-      .values({ id: noticeId, ...notice })
-      .onConflict((oc) => oc.column('id').doUpdateSet({ ...notice, closed_at: null }))
-      .execute();
+    });
   });
   return (await periodForYear(db, input.year))!;
 }

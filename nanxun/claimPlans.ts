@@ -5,7 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import type { Database, Org } from '../db/schema';
-import type { ClaimBody } from '../platform/http/schemas';
+import type { ClaimBody } from './schemas';
 import {
   CERTIFICATE_REWARD_YUAN,
   HIGH_LEVEL_REWARD_YUAN,

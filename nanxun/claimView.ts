@@ -15,7 +15,7 @@ import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { z } from 'zod';
 import type { Claim, Database, Instalment, Payout, Task, TimelineRow } from '../db/schema';
 import type { Actor } from '../platform/tasks/messages';
-import type { ClaimView } from '../platform/http/schemas';
+import type { ClaimView } from './schemas';
 import { iso, taskClock, taskView, timelineView } from '../platform/http/views';
 import { BUREAU_ORG_CODE } from './rules';
 import { maskIdNumber } from '../platform/identity/idNumber';

@@ -21,8 +21,6 @@ export const LEVEL_LABEL_ZH: Record<CertificateLevel, string> = { junior: '初�
 export const CERTIFICATE_WINDOW_MONTHS = 6;
 /** 区应急管理局在10个工作日内完成初审 */
 export const BUREAU_REVIEW_WORKING_DAYS = 10;
-/** a task shows a warning when this many working days are left */
-export const WARN_WORKING_DAYS_LEFT = 2;
 
 export const BUREAU_ORG_CODE = 'NX-YJGLJ';
 

@@ -16,7 +16,7 @@ import { EMPLOYER_TYPES } from '../platform/orgs/orgInput';
 import { planSubmission } from '../platform/materials/useCases';
 import { claimWorkflowId, formatApplicationNo } from './rules';
 import { planClaim, type ClaimBodyT } from './claimPlans';
-import { findClaimByWorkflowId, nextClaimSequence, type SubmittedClaim } from './claimRepository';
+import { findClaimByWorkflowId, nextClaimSequence, type SubmittedClaim } from './repositories/claims';
 
 export interface SubmitClaimResult {
   id: string;

@@ -12,11 +12,12 @@ import { insertTimeline, SYSTEM_ACTOR } from '../platform/timeline/timeline';
 import { loadCalendar } from '../platform/calendar/calendarTable';
 import { endOfShanghaiDay, shanghaiDate, workingDaysBetween } from '../platform/calendar/workdays';
 import { latestApprovalDay, type TitleCategory } from './rules';
+import { setApplicationStatus, setQualificationOutcome } from './repositories/applications';
+import { setSessionStatus } from './repositories/sessions';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** statuses that end an application; nothing may overwrite a withdrawal */
-export const FINAL = ['withdrawn'];
+export { FINAL } from './repositories/applications';
 
 export interface SessionApplication {
   id: string;
@@ -60,7 +61,7 @@ export async function appTimeline(
   });
 }
 
-export function createZhejiangActivities(db: Kysely<Database>) {
+export function createTitleReviewActivities(db: Kysely<Database>) {
   return {
     ...createTitleMeetingActivities(db),
     ...createTitleOutcomeActivities(db),
@@ -77,19 +78,8 @@ export function createZhejiangActivities(db: Kysely<Database>) {
       data?: Record<string, unknown>;
     }): Promise<void> {
       await db.transaction().execute(async (trx) => {
-        const r = await trx
-          .updateTable('zj_application')
-          .set({
-            status: input.status,
-            stage: input.stage,
-            updated_at: input.at,
-            ...(input.close ? { closed_at: input.at, close_reason: input.close.reason } : {}),
-            ...(input.data?.result ? { result: JSON.stringify(input.data.result) } : {}),
-          })
-          .where('id', '=', input.applicationId)
-          .where('status', 'not in', FINAL)
-          .executeTakeFirst();
-        if (input.event && input.eventKey && Number(r.numUpdatedRows) > 0) {
+        const changed = await setApplicationStatus(trx, { ...input, result: input.data?.result });
+        if (input.event && input.eventKey && changed) {
           await appTimeline(trx, {
             applicationId: input.applicationId,
             eventKey: input.eventKey,
@@ -114,11 +104,7 @@ export function createZhejiangActivities(db: Kysely<Database>) {
         const inSession = session.status === 'accepting';
         const status = inSession ? 'qualified' : 'deferred';
         const reason = inSession ? null : '资格审查通过时本年度评审已进入评前公示，请参加下一年度评审';
-        await trx
-          .updateTable('zj_application')
-          .set({ status, stage: 'qualification_review', updated_at: input.at, ...(inSession ? {} : { closed_at: input.at, close_reason: reason }) })
-          .where('id', '=', input.applicationId)
-          .execute();
+        await setQualificationOutcome(trx, { applicationId: input.applicationId, status, reason, at: input.at });
         await appTimeline(trx, {
           applicationId: input.applicationId,
           eventKey: input.eventKey,
@@ -143,16 +129,7 @@ export function createZhejiangActivities(db: Kysely<Database>) {
       meetingDate?: string;
     }): Promise<void> {
       await db.transaction().execute(async (trx) => {
-        await trx
-          .updateTable('zj_session')
-          .set({
-            status: input.status,
-            updated_at: input.at,
-            ...(input.plan ? { plan: JSON.stringify(input.plan) } : {}),
-            ...(input.meetingDate ? { meeting_date: input.meetingDate } : {}),
-          })
-          .where('id', '=', input.sessionId)
-          .execute();
+        await setSessionStatus(trx, input);
         if (input.event && input.eventKey) {
           await insertTimeline(trx, {
             eventKey: input.eventKey,
@@ -219,4 +196,4 @@ export function createZhejiangActivities(db: Kysely<Database>) {
   };
 }
 
-export type ZhejiangActivities = ReturnType<typeof createZhejiangActivities>;
+export type TitleReviewActivities = ReturnType<typeof createTitleReviewActivities>;

@@ -15,6 +15,7 @@ import { Problem } from '../platform/http/problem';
 import { eciesDecrypt, eciesEncrypt, generateSm2KeyPair } from '../platform/crypto/ecies';
 import { keyring } from '../platform/crypto/keys';
 import { open, seal, sm3 } from '../platform/crypto/sm4';
+import { eraseBallotPrivateKey, insertBallotKey, insertBallotPaper, insertBallotVoter } from './repositories/ballots';
 
 export type Vote = 'yes' | 'no' | 'abstain';
 const VOTE_CODE: Record<Vote, string> = { yes: 'y', no: 'n', abstain: 'a' };
@@ -31,16 +32,12 @@ export async function ensureBallotKey(db: Kysely<Database> | Transaction<Databas
   if (found) return found.public_key;
   const pair = generateSm2KeyPair();
   const kek = keyring().current('ballot');
-  await db
-    .insertInto('ballot_key')
-    .values({
-      session_id: sessionId,
-      public_key: pair.publicKey,
-      sealed_private_key: seal(kek.key, pair.privateKey, keyAad(sessionId, kek.id)),
-      kek_id: kek.id,
-    })
-    .onConflict((oc) => oc.column('session_id').doNothing())
-    .execute();
+  await insertBallotKey(db, {
+    sessionId,
+    publicKey: pair.publicKey,
+    sealedPrivateKey: seal(kek.key, pair.privateKey, keyAad(sessionId, kek.id)),
+    kekId: kek.id,
+  });
   pair.privateKey.fill(0);
   return (await db.selectFrom('ballot_key').select('public_key').where('session_id', '=', sessionId).executeTakeFirstOrThrow()).public_key;
 }
@@ -109,15 +106,12 @@ export async function castBallot(
   const token = randomBytes(32);
   const sealed = eciesEncrypt(publicKey, encodePaper(token, input.votes), paperAad(input.sessionId));
   // transaction 1: the paper, alone (its own transaction id; nothing in it names the voter)
-  await db.insertInto('ballot_paper').values({ id: randomUUID(), session_id: input.sessionId, sealed }).execute();
+  await insertBallotPaper(db, { id: randomUUID(), sessionId: input.sessionId, sealed });
   // transaction 2: the voter, with the hash of the token that makes that paper count
   try {
     await db.transaction().execute(async (trx) => {
       await checkOpen(trx, true);
-      await trx
-        .insertInto('ballot_voter')
-        .values({ session_id: input.sessionId, expert_id: input.expertId, token_hash: sm3(token) })
-        .execute();
+      await insertBallotVoter(trx, { sessionId: input.sessionId, expertId: input.expertId, tokenHash: sm3(token) });
     });
   } catch (err) {
     const e = err as { code?: string; constraint?: string };
@@ -161,7 +155,7 @@ export async function openBallotBox(
     } finally {
       privateKey.fill(0);
     }
-    await trx.updateTable('ballot_key').set({ sealed_private_key: null, kek_id: null }).where('session_id', '=', sessionId).execute();
+    await eraseBallotPrivateKey(trx, sessionId);
   } else if (
     k &&
     !k.sealed_private_key &&

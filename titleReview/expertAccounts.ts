@@ -8,7 +8,13 @@ import { defineRoute } from '../platform/http/route';
 import { actorOf } from '../platform/auth/authenticate';
 import type { AppDeps } from '../platform/http/deps';
 import type { SessionStore } from '../platform/auth/sessions';
-import { createExpertAccount } from '../platform/admin/useCases';
+import type { Actor } from '../platform/tasks/messages';
+import { Problem } from '../platform/http/problem';
+import { hashPassword } from '../platform/auth/passwords';
+import { recordAudit } from '../platform/admin/audit';
+import { insertStaffUser } from '../platform/admin/repository';
+import { oneTimePassword, uniqueViolation, type AdminContext } from '../platform/admin/useCases';
+import { findExpert, linkExpertToUser } from './repositories/experts';
 import { adminUserView } from '../platform/admin/routes';
 import { UserWithPassword } from '../platform/admin/views';
 
@@ -47,4 +53,34 @@ export function expertAccountRoutes(deps: AppDeps & { sessions: SessionStore }):
     },
   });
   return router;
+}
+
+/** The committee office gives an expert of the pool their own login (role expert), to vote with. */
+export async function createExpertAccount(ctx: AdminContext, by: Actor, expertId: string, username: string | undefined, clientIp: string | null) {
+  const expert = await findExpert(ctx.db, expertId);
+  if (!expert) throw new Problem('NOT_FOUND', `no expert ${expertId}`);
+  if (expert.user_id != null) throw new Problem('EXPERT_HAS_ACCOUNT', 'this expert already has an account; reset its password instead');
+  const name = username ?? `expert.${expertId.toLowerCase()}`;
+  const otp = oneTimePassword();
+  const passwordHash = await hashPassword(otp);
+  try {
+    const user = await ctx.db.transaction().execute(async (trx) => {
+      const u = await insertStaffUser(trx, {
+        username: name,
+        displayName: `评审专家·${expert.name}`,
+        orgCode: null,
+        roles: ['expert'],
+        passwordHash,
+        createdBy: by.username,
+      });
+      if (!(await linkExpertToUser(trx, expertId, u.id)))
+        throw new Problem('EXPERT_HAS_ACCOUNT', 'this expert already has an account; reset its password instead');
+      await recordAudit(trx, { actor: by, action: 'expert.account_created', targetType: 'user', targetId: u.username, clientIp, details: { expertId } });
+      return u;
+    });
+    return { user, oneTimePassword: otp };
+  } catch (err) {
+    if (uniqueViolation(err)) throw new Problem('USERNAME_TAKEN', 'this username is taken (usernames are compared regardless of case)', { field: 'username' });
+    throw err;
+  }
 }

@@ -5,7 +5,10 @@ import { ensureBallotKey, openBallotBox } from './ballotBox';
 import { expertEligibility, tally, type TallyRow, type TitleCategory, type TitleLevel } from './rules';
 import type { PoolExpert } from './committeeDraw';
 
-import { appTimeline, FINAL } from './activities';
+import { appTimeline } from './activities';
+import { markApplicationsBalloting, recordInterview } from './repositories/applications';
+import { insertCommitteeDraw, recordMemberAttendance, replaceCommitteeMembers } from './repositories/committee';
+import { closeSessionBallot, openSessionBallot, recordSessionAttendance, recordSessionResults } from './repositories/sessions';
 
 export function createTitleMeetingActivities(db: Kysely<Database>) {
   return {
@@ -32,29 +35,9 @@ export function createTitleMeetingActivities(db: Kysely<Database>) {
       eventKey: string;
     }): Promise<void> {
       await db.transaction().execute(async (trx) => {
-        const inserted = await trx
-          .insertInto('zj_committee_draw')
-          .values({
-            session_id: input.sessionId,
-            draw_no: input.drawNo,
-            algorithm: input.algorithm,
-            seed: input.seed,
-            size: input.size,
-            pool_snapshot: JSON.stringify(input.pool),
-            applicants_snapshot: JSON.stringify(input.applicants),
-            members: JSON.stringify(input.members),
-            reason: input.reason,
-            drawn_by: input.drawnBy,
-            drawn_at: input.at,
-          })
-          .onConflict((oc) => oc.columns(['session_id', 'draw_no']).doNothing())
-          .executeTakeFirst();
-        if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return; // a retry: already saved
-        await trx.deleteFrom('zj_committee_member').where('session_id', '=', input.sessionId).execute();
-        await trx
-          .insertInto('zj_committee_member')
-          .values(input.members.map((m) => ({ session_id: input.sessionId, expert_id: m.expertId, subgroup: m.subgroup, role: m.role, present: null })))
-          .execute();
+        const inserted = await insertCommitteeDraw(trx, input);
+        if (!inserted) return; // a retry: already saved
+        await replaceCommitteeMembers(trx, input);
         await insertTimeline(trx, {
           eventKey: input.eventKey,
           subjectType: 'title_session',
@@ -72,18 +55,8 @@ export function createTitleMeetingActivities(db: Kysely<Database>) {
 
     async zjRecordAttendance(input: { sessionId: string; present: string[]; by: string; at: string; eventKey: string }): Promise<void> {
       await db.transaction().execute(async (trx) => {
-        await trx.updateTable('zj_committee_member').set({ present: false }).where('session_id', '=', input.sessionId).execute();
-        await trx
-          .updateTable('zj_committee_member')
-          .set({ present: true })
-          .where('session_id', '=', input.sessionId)
-          .where('expert_id', 'in', input.present)
-          .execute();
-        await trx
-          .updateTable('zj_session')
-          .set({ attending: input.present.length, status: 'meeting', updated_at: input.at })
-          .where('id', '=', input.sessionId)
-          .execute();
+        await recordMemberAttendance(trx, input);
+        await recordSessionAttendance(trx, { sessionId: input.sessionId, attending: input.present.length, at: input.at });
         await insertTimeline(trx, {
           eventKey: input.eventKey,
           subjectType: 'title_session',
@@ -101,11 +74,7 @@ export function createTitleMeetingActivities(db: Kysely<Database>) {
 
     async zjRecordInterview(input: { applicationId: string; summary: string; by: string; at: string; eventKey: string }): Promise<void> {
       await db.transaction().execute(async (trx) => {
-        await trx
-          .updateTable('zj_application')
-          .set({ interview: JSON.stringify({ summary: input.summary, recordedBy: input.by, recordedAt: input.at }), updated_at: input.at })
-          .where('id', '=', input.applicationId)
-          .execute();
+        await recordInterview(trx, input);
         await appTimeline(trx, {
           applicationId: input.applicationId,
           eventKey: input.eventKey,
@@ -122,20 +91,10 @@ export function createTitleMeetingActivities(db: Kysely<Database>) {
     /** Opens the secret ballot on these applications. */
     async zjOpenBallot(input: { sessionId: string; applicationIds: string[]; at: string; eventKey: string }): Promise<void> {
       await db.transaction().execute(async (trx) => {
-        await trx
-          .updateTable('zj_session')
-          .set({ ballot_opened_at: input.at, status: 'balloting', updated_at: input.at })
-          .where('id', '=', input.sessionId)
-          .where('ballot_opened_at', 'is', null)
-          .execute();
+        await openSessionBallot(trx, input);
         await ensureBallotKey(trx, input.sessionId); // the key pair papers are sealed to (ballotBox.ts)
         if (input.applicationIds.length) {
-          await trx
-            .updateTable('zj_application')
-            .set({ status: 'balloting', stage: 'meeting', updated_at: input.at })
-            .where('id', 'in', input.applicationIds)
-            .where('status', 'not in', FINAL)
-            .execute();
+          await markApplicationsBalloting(trx, input);
         }
         await insertTimeline(trx, {
           eventKey: input.eventKey,
@@ -173,12 +132,7 @@ export function createTitleMeetingActivities(db: Kysely<Database>) {
           .executeTakeFirstOrThrow();
         // a retry after the count committed: the papers' key is erased, the recorded totals are the count
         if (locked.ballot_closed_at && locked.results) return (locked.results as { results: TallyRow[] }).results;
-        await trx
-          .updateTable('zj_session')
-          .set({ ballot_closed_at: input.at, updated_at: input.at })
-          .where('id', '=', input.sessionId)
-          .where('ballot_closed_at', 'is', null)
-          .execute();
+        await closeSessionBallot(trx, input);
         const { votes } = await openBallotBox(trx, input.sessionId);
         const voters = await trx
           .selectFrom('ballot_voter')
@@ -186,11 +140,7 @@ export function createTitleMeetingActivities(db: Kysely<Database>) {
           .where('session_id', '=', input.sessionId)
           .executeTakeFirstOrThrow();
         const results = tally(input.applicationIds, votes, input.attending);
-        await trx
-          .updateTable('zj_session')
-          .set({ results: JSON.stringify({ results, ballotsCast: Number(voters.n), attending: input.attending }) })
-          .where('id', '=', input.sessionId)
-          .execute();
+        await recordSessionResults(trx, { sessionId: input.sessionId, results: { results, ballotsCast: Number(voters.n), attending: input.attending } });
         await insertTimeline(trx, {
           eventKey: input.eventKey,
           subjectType: 'title_session',

@@ -4,7 +4,10 @@ import type { Database } from '../db/schema';
 import { shanghaiDate } from '../platform/calendar/workdays';
 import { banYears, type TitleLevel } from './rules';
 
-import { appTimeline, FINAL } from './activities';
+import { appTimeline } from './activities';
+import { cancelOpenObjectionsAbout } from '../platform/publicity/objectionRepository';
+import { markApplicationCertified, withdrawApplicationForMisconduct } from './repositories/applications';
+import { insertTitleBan, insertTitleGrant, revokeTitleGrant } from './repositories/grants';
 
 export function createTitleOutcomeActivities(db: Kysely<Database>) {
   return {
@@ -13,27 +16,18 @@ export function createTitleOutcomeActivities(db: Kysely<Database>) {
       return db.transaction().execute(async (trx) => {
         const app = await trx.selectFrom('zj_application').selectAll().where('id', '=', input.applicationId).executeTakeFirstOrThrow();
         const code = `ZJAQ-${app.level === 'senior' ? 'G' : 'Z'}${shanghaiDate(new Date(input.at)).slice(0, 4)}-${randomBytes(6).toString('hex').toUpperCase()}`;
-        await trx
-          .insertInto('title_grant')
-          .values({
-            id_number: app.applicant_id_number,
-            name: app.applicant_name,
-            level: app.level as TitleLevel,
-            category: app.category,
-            granted_on: shanghaiDate(new Date(input.at)),
-            certificate_code: code,
-            session_id: app.session_id,
-            application_id: app.id,
-          })
-          .onConflict((oc) => oc.column('application_id').doNothing())
-          .execute();
+        await insertTitleGrant(trx, {
+          idNumber: app.applicant_id_number,
+          name: app.applicant_name,
+          level: app.level as TitleLevel,
+          category: app.category,
+          grantedOn: shanghaiDate(new Date(input.at)),
+          certificateCode: code,
+          sessionId: app.session_id,
+          applicationId: app.id,
+        });
         const grant = await trx.selectFrom('title_grant').select('certificate_code').where('application_id', '=', app.id).executeTakeFirstOrThrow();
-        await trx
-          .updateTable('zj_application')
-          .set({ status: 'certified', stage: 'certificate', updated_at: input.at, closed_at: input.at })
-          .where('id', '=', app.id)
-          .where('status', 'not in', FINAL)
-          .execute();
+        await markApplicationCertified(trx, { applicationId: app.id, at: input.at });
         await appTimeline(trx, {
           applicationId: app.id,
           eventKey: input.eventKey,
@@ -71,40 +65,21 @@ export function createTitleOutcomeActivities(db: Kysely<Database>) {
           .forUpdate()
           .executeTakeFirstOrThrow();
         const { fromYear, toYear } = banYears(Number(shanghaiDate(new Date(input.at)).slice(0, 4)));
-        await trx
-          .insertInto('title_ban')
-          .values({
-            id_number: app.applicant_id_number,
-            from_year: fromYear,
-            to_year: toYear,
-            reason: input.reason,
-            decided_by: input.decidedBy,
-            decided_at: input.at,
-            application_id: app.id,
-          })
-          .onConflict((oc) => oc.column('application_id').doNothing())
-          .execute();
+        await insertTitleBan(trx, {
+          idNumber: app.applicant_id_number,
+          fromYear,
+          toYear,
+          reason: input.reason,
+          decidedBy: input.decidedBy,
+          decidedAt: input.at,
+          applicationId: app.id,
+        });
         const ban = await trx.selectFrom('title_ban').select(['from_year', 'to_year']).where('application_id', '=', app.id).executeTakeFirstOrThrow();
-        const revoked = await trx
-          .updateTable('title_grant')
-          .set({ revoked_at: input.at, revoked_reason: input.reason })
-          .where('application_id', '=', app.id)
-          .where('revoked_at', 'is', null)
-          .returning('certificate_code')
-          .executeTakeFirst();
+        const revoked = await revokeTitleGrant(trx, { applicationId: app.id, reason: input.reason, at: input.at });
         const grant = await trx.selectFrom('title_grant').select('certificate_code').where('application_id', '=', app.id).executeTakeFirst();
-        await trx
-          .updateTable('zj_application')
-          .set({ status: 'withdrawn', updated_at: input.at, closed_at: input.at, close_reason: `违纪（第十七条）：${input.reason}` })
-          .where('id', '=', app.id)
-          .execute();
+        await withdrawApplicationForMisconduct(trx, { applicationId: app.id, reason: input.reason, at: input.at });
         // an open objection about it is moot
-        await trx
-          .updateTable('objection')
-          .set({ status: 'cancelled', decided_at: input.at })
-          .where('application_id', '=', app.id)
-          .where('status', '=', 'open')
-          .execute();
+        await cancelOpenObjectionsAbout(trx, { applicationId: app.id, at: input.at });
         await appTimeline(trx, {
           applicationId: app.id,
           eventKey: input.eventKey,

@@ -2,6 +2,7 @@
  * Pure rules of the Zhejiang senior-title review (seed 004 三(三), 四; DOMAIN.md §2).
  * No I/O: used by the API for clear refusals and by workflows (deterministically).
  */
+import { checkInvestigation } from '../platform/publicity/rules';
 import { addDays, workingDaysBetween, type CalendarData } from '../platform/calendar/workdays';
 
 export const TITLE_LEVELS = ['senior', 'professor'] as const;
@@ -81,7 +82,8 @@ export function activeBan<T extends BanRow>(bans: T[], sessionYear: number): T |
 
 /** 获得出席委员三分之二以上赞成票的方为通过: yes × 3 ≥ attending × 2; abstentions are not yes. */
 export function ballotPassed(yes: number, attending: number): boolean {
-  return attending > 0 && yes * 3 >= attending * 2;
+  // 出席会议专家不得少于17人: below the quorum no ballot counts (the meeting refuses it before; the rule says so too)
+  return attending >= MIN_COMMITTEE && yes * 3 >= attending * 2;
 }
 
 export const VOTES = ['yes', 'no', 'abstain'] as const;
@@ -150,14 +152,7 @@ export function checkTitleDecision(
   }
   if (decision !== 'approve' && decision !== 'reject') return { ok: false, message: 'decision must be approve or reject' };
   if (decision === 'reject' && !comment) return { ok: false, message: 'a rejection needs a comment giving the reason' };
-  if (kind === 'objection_investigation') {
-    if (!comment) return { ok: false, message: 'an investigation needs its finding in the comment' };
-    if (decision === 'approve' && ctx.entryIds && ctx.entryIds.length > 1 && !ctx.objectionEntryId) {
-      const a = fields.applicationId;
-      if (typeof a !== 'string' || !ctx.entryIds.includes(a)) {
-        return { ok: false, message: 'the objection names no applicant: give applicationId of the publicised applicant it concerns' };
-      }
-    }
-  }
+  // the kernel's publicity checks its investigations (platform/publicity/rules.ts)
+  if (kind === 'objection_investigation') return checkInvestigation(decision, fields, ctx);
   return { ok: true };
 }

@@ -4,7 +4,8 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
-import { DuplicateApplicationError, recordOpenedSession, recordSubmittedApplication, type OpenedSession, type SubmittedApplication } from './repository';
+import { DuplicateApplicationError, recordSubmittedApplication, type SubmittedApplication } from './repositories/applications';
+import { recordOpenedSession, type OpenedSession } from './repositories/sessions';
 
 export function createTitleSubmissionActivities(db: Kysely<Database>) {
   return {

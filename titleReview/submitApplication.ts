@@ -13,7 +13,7 @@ import { settledStateUpdate, type Actor } from '../platform/tasks/messages';
 import { EMPLOYER_TYPES } from '../platform/orgs/orgInput';
 import { materialIdsOf, materialNotesOf, planSubmission } from '../platform/materials/useCases';
 import { activeBan, channelAllowed, titleApplicationNo, titleApplicationWorkflowId } from './rules';
-import { nextTitleSequence, type SubmittedApplication } from './repository';
+import { nextTitleSequence, type SubmittedApplication } from './repositories/applications';
 import type { TitleApplicationInput } from './workflows/titleApplication';
 import type { ApplicationBody } from './routes/shared';
 

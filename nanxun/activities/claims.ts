@@ -6,8 +6,9 @@ import type { Deadline } from '../../platform/calendar/activities';
 import { insertOpenedTask, openTaskDeadline, writeCarriedDecisions, type OpenTaskInput } from '../../platform/tasks/activities';
 import type { Database } from '../../db/schema';
 import { insertTimeline, SYSTEM_ACTOR } from '../../platform/timeline/timeline';
-import { insertPayout, updateInstalment, type PayoutInput } from './payouts';
-import { DuplicateClaimError, recordSubmittedClaim, type SubmittedClaim } from '../claimRepository';
+import { insertPayout, type PayoutInput } from './payouts';
+import { DuplicateClaimError, recordSubmittedClaim, setClaimStatus, type SubmittedClaim } from '../repositories/claims';
+import { cancelUnpaidInstalments, scheduleInstalment, setInstalmentRoundStatus } from '../repositories/instalments';
 
 export interface ClaimStatusInput {
   claimId: string;
@@ -25,31 +26,12 @@ export interface ClaimStatusInput {
 /** Projects a claim workflow's status to the claim row (and its instalment), inside the caller's transaction. */
 async function applyClaimStatus(trx: Transaction<Database>, input: ClaimStatusInput): Promise<void> {
   if (input.instalment) {
-    await updateInstalment(trx, input.claimId, input.instalment.yearNo)
-      .set({ status: input.instalment.status, updated_at: input.at })
-      .where('status', 'not in', ['paid', 'cancelled'])
-      .execute();
+    await setInstalmentRoundStatus(trx, { claimId: input.claimId, yearNo: input.instalment.yearNo, status: input.instalment.status, at: input.at });
   }
   if (input.closed) {
-    await trx
-      .updateTable('instalment')
-      .set({ status: 'cancelled', cancelled_reason: input.closeReason ?? input.status, updated_at: input.at })
-      .where('claim_id', '=', input.claimId)
-      .where('status', 'not in', ['paid', 'cancelled'])
-      .execute();
+    await cancelUnpaidInstalments(trx, { claimId: input.claimId, reason: input.closeReason ?? input.status, at: input.at });
   }
-  await trx
-    .updateTable('claim')
-    .set({
-      status: input.status,
-      stage: input.stage,
-      updated_at: input.at,
-      ...(input.closed ? { closed_at: input.at, close_reason: input.closeReason ?? null } : {}),
-    })
-    .where('id', '=', input.claimId)
-    // a clawback is final: a workflow still finishing a step cannot overwrite it
-    .where((eb) => (input.status === 'clawed_back' ? eb.lit(true) : eb('status', '<>', 'clawed_back')))
-    .execute();
+  await setClaimStatus(trx, input);
   if (input.eventKey && input.event) {
     await insertTimeline(trx, {
       eventKey: input.eventKey,
@@ -118,10 +100,7 @@ export function createClaimActivities(db: Kysely<Database>) {
 
     /** An instalment of a later year comes due on `dueOn`: the yearly release will open it. */
     async scheduleInstalment(input: { claimId: string; yearNo: number; dueOn: string; at: string }): Promise<void> {
-      await updateInstalment(db, input.claimId, input.yearNo)
-        .set({ status: 'scheduled', due_on: input.dueOn, updated_at: input.at })
-        .where('status', '=', 'pending')
-        .execute();
+      await scheduleInstalment(db, input);
     },
   };
 }

@@ -7,6 +7,10 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import { insertTimeline } from '../../platform/timeline/timeline';
 import { clawbackSignal } from '../messages';
+import { addToBlacklist } from '../repositories/blacklist';
+import { markClaimClawedBack } from '../repositories/claims';
+import { cancelUnpaidInstalmentsOfClaims } from '../repositories/instalments';
+import { recoverPayouts } from '../repositories/payouts';
 
 export interface ClawbackSummary {
   personClaims: { claimId: string; applicationNo: string; workflowId: string; previousStatus: string }[];
@@ -28,11 +32,7 @@ export function createClawbackActivities(db: Kysely<Database>) {
       return db.transaction().execute(async (trx) => {
         const source = await trx.selectFrom('claim').select(['applicant_id_number']).where('id', '=', input.claimId).executeTakeFirstOrThrow();
         const person = source.applicant_id_number;
-        await trx
-          .insertInto('blacklist')
-          .values({ id_number: person, reason: input.reason, source_claim_id: input.claimId, decided_by: input.by, decided_at: input.at })
-          .onConflict((oc) => oc.column('id_number').doNothing())
-          .execute();
+        await addToBlacklist(trx, { idNumber: person, reason: input.reason, sourceClaimId: input.claimId, decidedBy: input.by, decidedAt: input.at });
         const claims = await trx
           .selectFrom('claim')
           .select(['id', 'application_no', 'workflow_id', 'status'])
@@ -40,27 +40,11 @@ export function createClawbackActivities(db: Kysely<Database>) {
           .forUpdate()
           .execute();
         const ids = claims.map((c) => c.id);
-        const recovered = await trx
-          .updateTable('payout')
-          .set({ recovered_at: input.at, recovery_reason: input.reason })
-          .where('claim_id', 'in', ids)
-          .where('recovered_at', 'is', null)
-          .returning(['amount_yuan'])
-          .execute();
-        const cancelled = await trx
-          .updateTable('instalment')
-          .set({ status: 'cancelled', cancelled_reason: `追回：${input.reason}`, updated_at: input.at })
-          .where('claim_id', 'in', ids)
-          .where('status', 'not in', ['paid', 'cancelled'])
-          .returning(['claim_id'])
-          .execute();
+        const recovered = await recoverPayouts(trx, { claimIds: ids, reason: input.reason, at: input.at });
+        const cancelled = await cancelUnpaidInstalmentsOfClaims(trx, { claimIds: ids, reason: `追回：${input.reason}`, at: input.at });
         const affected = claims.filter((c) => c.status !== 'rejected');
         for (const c of affected) {
-          await trx
-            .updateTable('claim')
-            .set({ status: 'clawed_back', closed_at: input.at, close_reason: input.reason, updated_at: input.at })
-            .where('id', '=', c.id)
-            .execute();
+          await markClaimClawedBack(trx, { claimId: c.id, reason: input.reason, at: input.at });
           await insertTimeline(trx, {
             eventKey: `${input.eventKeyPrefix}/${c.id}`,
             subjectType: 'nanxun_claim',

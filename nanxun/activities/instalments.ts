@@ -7,6 +7,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import { releaseInstalmentSignal } from '../messages';
+import { recordReleaseOutcome } from '../repositories/instalments';
 
 /** signals in flight at once (RELEASE_SIGNAL_CONCURRENCY): the release is paced by how fast the server takes them */
 const SIGNAL_CONCURRENCY = signalConcurrency(process.env.RELEASE_SIGNAL_CONCURRENCY);
@@ -64,12 +65,7 @@ export function createInstalmentActivities(db: Kysely<Database>) {
         ] as const) {
           const group = byOutcome(outcome);
           if (!group.length) continue;
-          await db
-            .updateTable('instalment')
-            .set({ ...set, release_id: input.releaseId, updated_at: input.at })
-            .where('status', '=', 'scheduled')
-            .where((eb) => eb.or(group.map((g) => eb.and([eb('claim_id', '=', g.claim_id), eb('year_no', '=', g.year_no)]))))
-            .execute();
+          await recordReleaseOutcome(db, { instalments: group, set, releaseId: input.releaseId, at: input.at });
         }
         released += byOutcome('released').length;
         ended += byOutcome('ended').length;

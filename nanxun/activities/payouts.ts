@@ -2,16 +2,14 @@
  * Payouts against the re-reviewing body's fund, exactly once per claim and instalment, never overdrawing
  * the fund's yearly budget, never to a claim that was clawed back.
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema';
 import { insertTimeline, SYSTEM_ACTOR } from '../../platform/timeline/timeline';
 import { shanghaiDate } from '../../platform/calendar/workdays';
-import { notifyPaid } from '../../platform/notifications/outbox';
-
-/** The update of one instalment of a claim (the rows are keyed by claim and year). */
-export function updateInstalment(db: Kysely<Database> | Transaction<Database>, claimId: string, yearNo: number) {
-  return db.updateTable('instalment').where('claim_id', '=', claimId).where('year_no', '=', yearNo);
-}
+import { notifyPaid } from '../notifications';
+import { recomputePaidYuan } from '../repositories/claims';
+import { markInstalmentAwaitingBudget, markInstalmentPaid } from '../repositories/instalments';
+import { insertPayoutOnce } from '../repositories/payouts';
 
 export interface PayoutInput {
   claimId: string;
@@ -26,20 +24,15 @@ export interface PayoutInput {
 /** Inserts the payment (or finds the one a previous attempt made) and updates the derived totals. */
 export async function insertPayout(trx: Transaction<Database>, input: PayoutInput): Promise<{ payoutId: string; paidAt: string; alreadyPaid: boolean }> {
   if (!Number.isInteger(input.amountYuan) || input.amountYuan <= 0) throw new Error('payout amount must be a positive whole number of yuan');
-  const inserted = await trx
-    .insertInto('payout')
-    .values({
-      claim_id: input.claimId,
-      instalment_no: input.instalmentNo,
-      amount_yuan: input.amountYuan,
-      fund_org_code: input.fundOrgCode,
-      fund_year: Number(shanghaiDate(new Date(input.at)).slice(0, 4)),
-      paid_at: input.at,
-      approved_by: input.approvedBy,
-    })
-    .onConflict((oc) => oc.constraint('payout_once_per_instalment').doNothing())
-    .returning(['id', 'paid_at'])
-    .executeTakeFirst();
+  const inserted = await insertPayoutOnce(trx, {
+    claimId: input.claimId,
+    instalmentNo: input.instalmentNo,
+    amountYuan: input.amountYuan,
+    fundOrgCode: input.fundOrgCode,
+    fundYear: Number(shanghaiDate(new Date(input.at)).slice(0, 4)),
+    paidAt: input.at,
+    approvedBy: input.approvedBy,
+  });
   const row =
     inserted ??
     (await trx
@@ -49,15 +42,8 @@ export async function insertPayout(trx: Transaction<Database>, input: PayoutInpu
       .where('instalment_no', '=', input.instalmentNo)
       .executeTakeFirstOrThrow());
   // paid_yuan is derived from the payouts, so recomputing it is idempotent
-  await trx
-    .updateTable('claim')
-    .set({
-      paid_yuan: sql<number>`(select coalesce(sum(amount_yuan), 0)::int from payout where claim_id = ${input.claimId})`,
-      updated_at: input.at,
-    })
-    .where('id', '=', input.claimId)
-    .execute();
-  await updateInstalment(trx, input.claimId, input.instalmentNo).set({ status: 'paid', paid_at: row.paid_at, updated_at: input.at }).execute();
+  await recomputePaidYuan(trx, { claimId: input.claimId, at: input.at });
+  await markInstalmentPaid(trx, { claimId: input.claimId, yearNo: input.instalmentNo, paidAt: row.paid_at, at: input.at });
   await insertTimeline(trx, {
     eventKey: input.eventKey,
     subjectType: 'nanxun_claim',
@@ -113,7 +99,7 @@ export function createPayoutActivities(db: Kysely<Database>) {
             .executeTakeFirstOrThrow();
           const spentYuan = Number(spent.s);
           if (spentYuan + input.amountYuan > budget.budget_yuan) {
-            await updateInstalment(trx, input.claimId, input.instalmentNo).set({ status: 'awaiting_budget', updated_at: input.at }).execute();
+            await markInstalmentAwaitingBudget(trx, { claimId: input.claimId, yearNo: input.instalmentNo, at: input.at });
             await insertTimeline(trx, {
               eventKey: input.waitingEventKey,
               subjectType: 'nanxun_claim',

@@ -5,7 +5,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { defineRoute } from '../../platform/http/route';
-import { ClaimBody, ClaimCreated, ClaimView, SupplementBody, DecisionResult } from '../../platform/http/schemas';
+import { SupplementBody, DecisionResult } from '../../platform/http/schemas';
+import { ClaimBody, ClaimCreated, ClaimView } from '../schemas';
 import { Problem } from '../../platform/http/problem';
 import { actorOf, hasRole } from '../../platform/auth/authenticate';
 import { withTemporal } from '../../platform/http/temporalErrors';

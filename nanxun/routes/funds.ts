@@ -2,7 +2,7 @@
  * Fund budgets of the re-reviewing bodies (专项经费), and the report of budget, paid, pending and recovered
  * amounts per body and year.
  */
-import { setFundBudget } from '../fundRepository';
+import { setFundBudget } from '../repositories/funds';
 import { Router } from 'express';
 import { z } from 'zod';
 import { sql } from 'kysely';

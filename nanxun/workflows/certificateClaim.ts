@@ -4,7 +4,7 @@
  * responsible for the employer (town/zone or industry regulator) → payout from that body's fund.
  */
 import { ClaimProcess, type ClaimOutcome } from './claimProcess';
-import type { SubmittedClaim } from '../claimRepository';
+import type { SubmittedClaim } from '../repositories/claims';
 
 export type { ClaimOutcome } from './claimProcess';
 

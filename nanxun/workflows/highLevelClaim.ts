@@ -1,5 +1,5 @@
 import { ClaimProcess, type ClaimOutcome } from './claimProcess';
-import type { SubmittedClaim } from '../claimRepository';
+import type { SubmittedClaim } from '../repositories/claims';
 import { startOfShanghaiDay } from '../../platform/calendar/workdays';
 
 export interface HighLevelClaimInput {

@@ -7,7 +7,7 @@
  */
 import { patched, setHandler } from '@temporalio/workflow';
 import { ClaimProcess, type ClaimOutcome } from './claimProcess';
-import type { SubmittedClaim } from '../claimRepository';
+import type { SubmittedClaim } from '../repositories/claims';
 import { releaseInstalmentSignal } from '../messages';
 import { instalmentDueOn } from '../rules';
 import { shanghaiDate } from '../../platform/calendar/workdays';

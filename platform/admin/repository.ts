@@ -1,4 +1,5 @@
 /** SQL for account administration and identity disputes (all writes of platform/admin). */
+import { subjectProviders } from '../plugins/registry';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, User } from '../../db/schema';
 
@@ -85,23 +86,27 @@ export async function listDisputes(db: Kysely<Database>, state: 'open' | 'resolv
   const claimants = ids.length
     ? await db
         .selectFrom('app_user')
-        .select([
-          'id',
-          'username',
-          'display_name',
-          'identity_status',
-          'id_number',
-          'created_at',
-          'deactivated_at',
-          sql<string>`(select count(*) from claim c where c.applicant_user_id = app_user.id)`.as('claims'),
-          sql<string>`(select count(*) from zj_application a where a.applicant_user_id = app_user.id)`.as('applications'),
-        ])
+        .select(['id', 'username', 'display_name', 'identity_status', 'id_number', 'created_at', 'deactivated_at'])
         .where('id_number', 'in', ids)
         .where(sql<boolean>`'applicant' = any(roles)`)
         .orderBy('created_at')
         .execute()
     : [];
-  return disputes.map((d) => ({ dispute: d, claimants: claimants.filter((c) => c.id_number === d.id_number) }));
+  // how many cases each account has in every installed domain (the bureau weighs them when deciding)
+  const counts = await Promise.all(
+    subjectProviders().map(
+      async (p) =>
+        [
+          p.type,
+          (await p.countByApplicants?.(
+            db,
+            claimants.map((c) => c.id),
+          )) ?? new Map(),
+        ] as const,
+    ),
+  );
+  const withCases = claimants.map((c) => ({ ...c, cases: Object.fromEntries(counts.map(([type, m]) => [type, m.get(c.id) ?? 0])) as Record<string, number> }));
+  return disputes.map((d) => ({ dispute: d, claimants: withCases.filter((c) => c.id_number === d.id_number) }));
 }
 
 /** The bureau's decision: `winner` holds the identity, every other applicant account for it is flagged. */
@@ -130,9 +135,4 @@ export async function resolveDisputeFor(
     .where('resolved_at', 'is', null)
     .execute();
   return { flagged };
-}
-
-export async function linkExpertAccount(exec: Exec, expertId: string, userId: number): Promise<boolean> {
-  const r = await exec.updateTable('zj_expert').set({ user_id: userId }).where('id', '=', expertId).where('user_id', 'is', null).executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
 }

@@ -197,8 +197,10 @@ export function accountAdminRoutes(deps: AppDeps & { sessions: SessionStore }): 
           identityStatus: c.identity_status,
           registeredAt: iso(c.created_at as unknown as Date)!,
           active: !c.deactivated_at,
-          claims: Number(c.claims),
-          applications: Number(c.applications),
+          cases: c.cases,
+          // kept from the first version of this view (docs/CONVENTIONS.md, kept names)
+          claims: c.cases.nanxun_claim ?? 0,
+          applications: c.cases.title_application ?? 0,
         })),
       }));
     },

@@ -13,7 +13,7 @@ import type { SessionStore } from '../auth/sessions';
 import { findUserByUsername, revokeUserSessions, setPassword } from '../auth/repository';
 import { unlockAccount } from '../auth/loginProtection';
 import { recordAudit } from './audit';
-import { insertStaffUser, linkExpertAccount, orgExists, resolveDisputeFor, updateUser } from './repository';
+import { insertStaffUser, orgExists, resolveDisputeFor, updateUser } from './repository';
 
 export interface AdminContext {
   db: Kysely<Database>;
@@ -25,7 +25,7 @@ export function oneTimePassword(): string {
   return randomBytes(12).toString('base64url');
 }
 
-const uniqueViolation = (err: unknown) => (err as { code?: string }).code === '23505';
+export const uniqueViolation = (err: unknown) => (err as { code?: string }).code === '23505';
 
 export async function createAccount(
   ctx: AdminContext,
@@ -146,34 +146,4 @@ export async function resolveDispute(ctx: AdminContext, by: Actor, disputeId: nu
   });
   for (const id of [winner.id, ...flagged.map((f) => f.id)]) ctx.sessions.forgetUser(id);
   return { winner, flagged };
-}
-
-/** The committee office gives an expert of the pool their own login (role expert), to vote with. */
-export async function createExpertAccount(ctx: AdminContext, by: Actor, expertId: string, username: string | undefined, clientIp: string | null) {
-  const expert = await ctx.db.selectFrom('zj_expert').selectAll().where('id', '=', expertId).executeTakeFirst();
-  if (!expert) throw new Problem('NOT_FOUND', `no expert ${expertId}`);
-  if (expert.user_id != null) throw new Problem('EXPERT_HAS_ACCOUNT', 'this expert already has an account; reset its password instead');
-  const name = username ?? `expert.${expertId.toLowerCase()}`;
-  const otp = oneTimePassword();
-  const passwordHash = await hashPassword(otp);
-  try {
-    const user = await ctx.db.transaction().execute(async (trx) => {
-      const u = await insertStaffUser(trx, {
-        username: name,
-        displayName: `评审专家·${expert.name}`,
-        orgCode: null,
-        roles: ['expert'],
-        passwordHash,
-        createdBy: by.username,
-      });
-      if (!(await linkExpertAccount(trx, expertId, u.id)))
-        throw new Problem('EXPERT_HAS_ACCOUNT', 'this expert already has an account; reset its password instead');
-      await recordAudit(trx, { actor: by, action: 'expert.account_created', targetType: 'user', targetId: u.username, clientIp, details: { expertId } });
-      return u;
-    });
-    return { user, oneTimePassword: otp };
-  } catch (err) {
-    if (uniqueViolation(err)) throw new Problem('USERNAME_TAKEN', 'this username is taken (usernames are compared regardless of case)', { field: 'username' });
-    throw err;
-  }
 }

@@ -1,12 +1,12 @@
 /**
- * The one place working-day deadlines are computed: the pure arithmetic of domain/workdays
+ * The one place working-day deadlines are computed: the pure arithmetic of platform/calendar/workdays.ts
  * over the calendar table, recording which calendar data (year, version, source) was used.
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import { loadCalendar } from './calendarTable';
 import { shanghaiDate, endOfShanghaiDay, workingDayDeadline, workingDaysBetween } from './workdays';
-import { WARN_WORKING_DAYS_LEFT } from '../../nanxun/rules';
+import { WARN_WORKING_DAYS_LEFT } from './workdays';
 
 export interface CalendarUsed {
   years: { year: number; version: number | null; source: string | null }[];

@@ -12,7 +12,7 @@ import type { AppDeps } from '../http/deps';
 import { clearDisplayCalendar, loadCalendarYear, officialYearInput } from './calendarTable';
 import { recomputeAfterCalendarChange } from './calendarChange';
 
-export function adminRoutes(deps: AppDeps): Router {
+export function calendarRoutes(deps: AppDeps): Router {
   const router = Router();
   const { db } = deps;
   const Year = z.object({ year: z.coerce.number().int().min(2000).max(2100) });

@@ -14,6 +14,9 @@
  *    result touching that year is marked `provisional`.
  */
 
+/** a task shows a warning when fewer than this many working days are left (every process; docs/CONVENTIONS.md) */
+export const WARN_WORKING_DAYS_LEFT = 2;
+
 export interface CalendarData {
   /** years for which official data is loaded */
   knownYears: ReadonlySet<number>;

@@ -17,6 +17,9 @@ export interface AppConfig {
   temporalDeadlineMs?: number;
 }
 
+/** The dependencies once createApp has filled in the defaults: what routers receive. */
+export type RouterDeps = AppDeps & { sessions: SessionStore };
+
 export interface AppDeps {
   db: Kysely<Database>;
   temporal: Client;

@@ -3,7 +3,7 @@
  */
 import type { Task, TimelineRow } from '../../db/schema';
 import { formatShanghai, workingDaysBetween, shanghaiDate, type CalendarData } from '../calendar/workdays';
-import { WARN_WORKING_DAYS_LEFT } from '../../nanxun/rules';
+import { WARN_WORKING_DAYS_LEFT } from '../calendar/workdays';
 
 export const iso = (d: Date | string | null | undefined): string | null => (d == null ? null : formatShanghai(new Date(d)));
 

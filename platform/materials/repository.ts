@@ -156,17 +156,3 @@ export async function hasTaskOn(
     .executeTakeFirst();
   return !!r;
 }
-
-/** Whether the expert account sits on the committee of the session the title application is in. */
-export async function isCommitteeExpertOf(db: Db, userId: number, applicationId: string): Promise<boolean> {
-  const r = await db
-    .selectFrom('zj_application')
-    .innerJoin('zj_committee_member', 'zj_committee_member.session_id', 'zj_application.session_id')
-    .innerJoin('zj_expert', 'zj_expert.id', 'zj_committee_member.expert_id')
-    .select('zj_application.id')
-    .where('zj_application.id', '=', applicationId)
-    .where('zj_expert.user_id', '=', userId)
-    .limit(1)
-    .executeTakeFirst();
-  return !!r;
-}

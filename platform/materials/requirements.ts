@@ -1,11 +1,6 @@
 /**
- * Which materials each application needs, from the forms:
- * - 附件2-1 (certificate claim): the unit checks the ID card copy and the certificate copy against the originals.
- * - 附件2-2 (shortage talent): in addition the labour contract and a full year's proof of social insurance and of
- *   individual income tax.
- * - a title application (职称申报) is a file of achievements: at least one.
- * A high-level talent claim (高层次人才) needs none here yet (its form is not one of those).
- * Pure: no I/O.
+ * The kinds of material any process may ask for, limits, and checks of a file's content. Which kinds a subject
+ * needs is its domain's (SubjectProvider.requiredMaterials). Pure: no I/O.
  */
 export const MATERIAL_KINDS = ['id_card', 'certificate', 'contract', 'social_insurance', 'tax', 'achievement', 'other'] as const;
 export type MaterialKind = (typeof MATERIAL_KINDS)[number];
@@ -13,7 +8,8 @@ export type MaterialKind = (typeof MATERIAL_KINDS)[number];
 export const MATERIAL_MEDIA_TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const;
 export type MaterialMediaType = (typeof MATERIAL_MEDIA_TYPES)[number];
 
-export type MaterialSubjectType = 'nanxun_claim' | 'title_application';
+/** a subject type of an installed domain (platform/plugins) */
+export type MaterialSubjectType = string;
 
 /** 10 MB per file, 50 MB per claim or application (everything attached to it). */
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
@@ -33,14 +29,6 @@ export const MATERIAL_KIND_LABELS: Record<MaterialKind, string> = {
   achievement: '业绩材料',
   other: '其他材料',
 };
-
-/** The kinds a subject must have (each at least once). */
-export function requiredKinds(subjectType: MaterialSubjectType, kind: string): MaterialKind[] {
-  if (subjectType === 'title_application') return ['achievement'];
-  if (kind === 'certificate') return ['id_card', 'certificate'];
-  if (kind === 'shortage_talent') return ['id_card', 'certificate', 'contract', 'social_insurance', 'tax'];
-  return [];
-}
 
 /** The required kinds not among `present`, in the order the form lists them. */
 export function missingKinds(required: readonly string[], present: readonly string[]): string[] {

@@ -84,7 +84,7 @@ export function materialRoutes(deps: AppDeps & { blobs?: BlobStore }): Router {
     summary: 'Who downloaded the materials of a claim or title application, when, from which organisation',
     tags: ['materials'],
     access: { roles: ['admin', 'auditor'] },
-    query: z.object({ subjectType: z.enum(['nanxun_claim', 'title_application']), subjectId: z.string().min(1).max(64) }),
+    query: z.object({ subjectType: z.string().min(1).max(64), subjectId: z.string().min(1).max(64) }),
     responses: {
       200: {
         description: 'downloads, oldest first',

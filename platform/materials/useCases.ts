@@ -3,12 +3,12 @@
  * supplement (ownership, required kinds, size per subject), and read (owner, or the clerks and experts whose
  * task concerns the subject; every download audited).
  */
+import { subjectProvider } from '../plugins/registry';
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema';
 import { Problem } from '../http/problem';
 import { iso } from '../http/views';
-import { hasRole } from '../auth/authenticate';
 import type { Actor } from '../tasks/messages';
 import type { BlobStore } from './blobStore';
 import { sha256Hex } from './blobStore';
@@ -22,7 +22,6 @@ import {
   MAX_UNATTACHED_BYTES,
   cleanFileName,
   missingKinds,
-  requiredKinds,
   sniffMediaType,
   type MaterialKind,
   type MaterialSubjectType,
@@ -141,7 +140,7 @@ export function planSubmission(
   ownerUserId: number,
   ids: readonly string[] | undefined,
 ): Promise<AttachPlan> {
-  return planAttachment(db, { subjectType, ownerUserId, ids, required: requiredKinds(subjectType, kind) });
+  return planAttachment(db, { subjectType, ownerUserId, ids, required: subjectProvider(subjectType)?.requiredMaterials?.(kind) ?? [] });
 }
 
 /** Attaches a checked plan inside the submission's transaction: a material taken meanwhile refuses (rolls back). */
@@ -155,15 +154,14 @@ export async function readAccess(db: Kysely<Database>, actor: Actor, m: Material
   if (m.owner_user_id === actor.userId) return 'owner';
   if (!m.subject_type || !m.subject_id) return null;
   if (await repo.hasTaskOn(db, actor, m.subject_type, m.subject_id)) return 'task';
-  if (m.subject_type === 'title_application' && hasRole(actor, 'expert') && (await repo.isCommitteeExpertOf(db, actor.userId, m.subject_id)))
-    return 'committee';
+  if (await subjectProvider(m.subject_type)?.extraReader?.(db, actor, m.subject_id)) return 'committee';
   return null;
 }
 
 /** Whether the actor may read a subject's materials (the same rule, for listing them on a task page). */
 export async function canReadSubject(db: Kysely<Database>, actor: Actor, subjectType: MaterialSubjectType, subjectId: string): Promise<boolean> {
   if (await repo.hasTaskOn(db, actor, subjectType, subjectId)) return true;
-  return subjectType === 'title_application' && hasRole(actor, 'expert') && repo.isCommitteeExpertOf(db, actor.userId, subjectId);
+  return (await subjectProvider(subjectType)?.extraReader?.(db, actor, subjectId)) ?? false;
 }
 
 /** The bytes for a reader (404 to anyone else: not telling whether it exists); the download is audited first. */

@@ -12,6 +12,7 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema';
+import { domains, findSubjects } from '../plugins/registry';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -35,20 +36,16 @@ export interface NotificationEvent {
   at: string;
 }
 
-const TASK_KIND_ZH: Record<string, string> = {
-  unit_verification: '单位审核',
-  bureau_review: '初审',
-  rereview: '复审',
-  unit_recommendation: '单位推荐',
-  competent_dept_review: '主管部门审核',
-  lower_committee_recommendation: '下一级评委会推荐',
-  qualification_review: '资格审查',
-  hrss_approval: '人社厅审批',
-  objection_investigation: '异议调查',
-  clawback_review: '追回审核',
-};
+/** the kernel's own task kinds; each domain names its own (DomainPlugin.taskKinds) */
+const KERNEL_TASK_KINDS: Record<string, string> = { objection_investigation: '异议调查' };
 const DECISION_ZH: Record<string, string> = { approve: '通过', reject: '不通过', return: '退回' };
-const taskName = (kind: string) => TASK_KIND_ZH[kind] ?? kind;
+function taskName(kind: string): string {
+  for (const d of domains()) {
+    const label = d.taskKinds?.[kind];
+    if (label) return label;
+  }
+  return KERNEL_TASK_KINDS[kind] ?? kind;
+}
 
 async function recipientIds(db: Db, to: Recipients): Promise<number[]> {
   if ('userIds' in to) return [...new Set(to.userIds)];
@@ -166,42 +163,19 @@ export function notifyTaskEvent(
   }
 }
 
-/** Money paid: the claim's applicant hears of it. */
-export async function notifyPaid(db: Db, p: { claimId: string; instalmentNo: number; amountYuan: number; eventKey: string; at: string }): Promise<number> {
-  const claim = await db.selectFrom('claim').select(['applicant_user_id', 'application_no']).where('id', '=', p.claimId).executeTakeFirst();
-  if (!claim?.applicant_user_id) return 0;
-  return notify(
-    db,
-    { userIds: [claim.applicant_user_id] },
-    {
-      eventKey: p.eventKey,
-      kind: 'paid',
-      title: `奖励金已发放：${p.amountYuan} 元`,
-      body: `您的申请 ${claim.application_no} 第 ${p.instalmentNo} 期奖励金 ${p.amountYuan} 元已发放。`,
-      subject: { type: 'nanxun_claim', id: p.claimId, ref: claim.application_no },
-      at: p.at,
-    },
-  );
-}
-
 /** The applicants a notice is about: its subject's applicant and every entry naming an application. */
 async function noticePeople(
   db: Db,
   n: { subjectType: string; subjectId: string; entries: Record<string, unknown>[] },
 ): Promise<{ userIds: number[]; personIds: string[] }> {
-  const applicationIds = n.entries.map((e) => e.applicationId).filter((v): v is string => typeof v === 'string');
-  if (n.subjectType === 'title_application') applicationIds.push(n.subjectId);
+  const ids = n.entries.map((e) => e.applicationId).filter((v): v is string => typeof v === 'string');
+  ids.push(n.subjectId);
   const userIds: number[] = [];
   const personIds: string[] = [];
-  if (applicationIds.length) {
-    for (const a of await db.selectFrom('zj_application').select(['applicant_user_id', 'applicant_id_number']).where('id', 'in', applicationIds).execute()) {
-      if (a.applicant_user_id) userIds.push(a.applicant_user_id);
-      else personIds.push(a.applicant_id_number);
-    }
-  }
-  if (n.subjectType === 'nanxun_claim') {
-    const c = await db.selectFrom('claim').select('applicant_user_id').where('id', '=', n.subjectId).executeTakeFirst();
-    if (c?.applicant_user_id) userIds.push(c.applicant_user_id);
+  // the subjects of any installed domain (a session or a period has no applicant: it is not found)
+  for (const s of (await findSubjects(db as Kysely<Database>, ids)).values()) {
+    if (s.applicantUserId) userIds.push(s.applicantUserId);
+    else personIds.push(s.applicantIdNumber);
   }
   return { userIds, personIds };
 }
@@ -248,22 +222,18 @@ export async function notifyObjectionAnswered(
     .where('objection.id', '=', o.objectionId)
     .executeTakeFirst();
   if (!row) return 0;
-  const applicationId = row.application_id ?? (row.subject_type === 'title_application' ? row.subject_id : null);
-  if (!applicationId) return 0;
-  const app = await db
-    .selectFrom('zj_application')
-    .select(['id', 'application_no', 'applicant_user_id', 'applicant_id_number'])
-    .where('id', '=', applicationId)
-    .executeTakeFirst();
+  // the entry the objection named, else the notice's own subject when that has an applicant
+  const found = await findSubjects(db as Kysely<Database>, [row.application_id ?? row.subject_id]);
+  const app = found.get(row.application_id ?? row.subject_id);
   if (!app) return 0;
-  const to: Recipients = app.applicant_user_id ? { userIds: [app.applicant_user_id] } : { personIds: [app.applicant_id_number] };
+  const to: Recipients = app.applicantUserId ? { userIds: [app.applicantUserId] } : { personIds: [app.applicantIdNumber] };
   const verdict = o.status === 'upheld' ? '异议成立' : '异议不成立';
   return notify(db, to, {
     eventKey: `objection/${o.objectionId}/${o.status}`,
     kind: 'objection_answered',
     title: `关于您的异议已答复：${verdict}`,
-    body: `${row.title}期间针对您的申请 ${app.application_no} 的异议，调查结论：${verdict}${o.finding ? `（${o.finding}）` : ''}。`,
-    subject: { type: 'title_application', id: app.id, ref: app.application_no },
+    body: `${row.title}期间针对您的申请 ${app.reference} 的异议，调查结论：${verdict}${o.finding ? `（${o.finding}）` : ''}。`,
+    subject: { type: app.type, id: app.id, ref: app.reference },
     at: o.at,
   });
 }

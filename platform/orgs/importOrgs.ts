@@ -11,7 +11,7 @@ import { recordAudit } from '../admin/audit';
 import { decodeCsv, parseOrgCsv, type CsvEncoding } from './csvImport';
 import { checkOrgInput, normalizeOrgType, newOrgCode, ORG_REASON_ZH, type OrgRecord, type OrgRefs } from './orgInput';
 import { normalizeCreditCode } from './creditCode';
-import { loadRefs, nextOrgNumbers, toRecord, upsertOrgs, type OrgDetail } from './repository';
+import { loadRefs, nextOrgNumbers, toRecord, upsertOrgs, withRouting } from './repository';
 import { noteMoves } from './moves';
 
 export type RowAction = 'created' | 'updated' | 'unchanged' | 'refused';
@@ -59,14 +59,15 @@ interface Planned {
 async function existingRecords(db: Kysely<Database> | Transaction<Database>, codes: string[]): Promise<Map<string, OrgRecord>> {
   const out = new Map<string, OrgRecord>();
   for (let i = 0; i < codes.length; i += 5000) {
-    const rows = await db
-      .selectFrom('org')
-      .leftJoin('zj_unit', 'zj_unit.org_code', 'org.code')
-      .selectAll('org')
-      .select(['zj_unit.competent_org_code', 'zj_unit.lower_committee_org_code'])
-      .where('org.code', 'in', codes.slice(i, i + 5000))
-      .execute();
-    for (const r of rows) out.set(r.code, toRecord(r as OrgDetail));
+    const rows = await withRouting(
+      db,
+      await db
+        .selectFrom('org')
+        .selectAll()
+        .where('code', 'in', codes.slice(i, i + 5000))
+        .execute(),
+    );
+    for (const r of rows) out.set(r.code, toRecord(r));
   }
   return out;
 }

@@ -1,15 +1,15 @@
 /**
- * All SQL of the organisation administration: reading the reference data once, writing organisations and their
- * title-review routing (zj_unit) in batches, and the open claims an employer's move concerns.
+ * All SQL of the organisation administration: reading the reference data once, writing organisations in batches.
+ * A process that keeps its own routing of an employer (the title review's competent department and lower
+ * committee) reads and writes it through its OrgHooks.routing (platform/plugins).
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, Org } from '../../db/schema';
 import { OrgRefs, type OrgRecord } from './orgInput';
+import { domains } from '../plugins/registry';
+import type { OrgRouting } from '../plugins/domainPlugin';
 
 type Db = Kysely<Database> | Transaction<Database>;
-
-/** Nanxun claims still under way (their re-review body is fixed; a move puts a note on them) */
-export const OPEN_CLAIM_STATUSES = ['unit_verification', 'bureau_review', 'rereview', 'payout', 'awaiting_next_instalment'] as const;
 
 export async function loadRefs(db: Db): Promise<OrgRefs> {
   const rows = await db.selectFrom('org').select(['code', 'name', 'type', 'credit_code', 'active']).execute();
@@ -22,16 +22,28 @@ export interface OrgDetail extends Org {
 }
 
 function detailQuery(db: Db) {
-  return db
-    .selectFrom('org')
-    .leftJoin('zj_unit', 'zj_unit.org_code', 'org.code')
-    .selectAll('org')
-    .select(['zj_unit.competent_org_code', 'zj_unit.lower_committee_org_code']);
+  return db.selectFrom('org').selectAll('org');
+}
+
+/** the organisations with the routing every installed process keeps of them */
+export async function withRouting(db: Db, rows: Org[]): Promise<OrgDetail[]> {
+  const routing = new Map<string, OrgRouting>();
+  for (const d of domains()) {
+    const m = rows.length
+      ? await d.orgs?.routing?.read(
+          db as Kysely<Database>,
+          rows.map((r) => r.code),
+        )
+      : undefined;
+    for (const [code, r] of m ?? []) routing.set(code, { ...routing.get(code), ...r });
+  }
+  return rows.map((r) => ({ competent_org_code: null, lower_committee_org_code: null, ...r, ...routing.get(r.code) }));
 }
 
 export async function findOrg(db: Db, code: string, opts: { forUpdate?: boolean } = {}): Promise<OrgDetail | undefined> {
   if (opts.forUpdate) await db.selectFrom('org').select('code').where('code', '=', code).forUpdate().execute();
-  return (await detailQuery(db).where('org.code', '=', code).executeTakeFirst()) as OrgDetail | undefined;
+  const row = await detailQuery(db).where('org.code', '=', code).executeTakeFirst();
+  return row ? (await withRouting(db, [row]))[0] : undefined;
 }
 
 export function toRecord(o: OrgDetail): OrgRecord {
@@ -71,7 +83,7 @@ export async function listOrgs(
     .limit(f.pageSize)
     .offset((f.page - 1) * f.pageSize)
     .execute();
-  return { total: Number(total.n), rows: rows as OrgDetail[] };
+  return { total: Number(total.n), rows: await withRouting(db, rows) };
 }
 
 export async function nextOrgNumbers(db: Db, n: number): Promise<number[]> {
@@ -127,36 +139,10 @@ export async function upsertOrgs(
         })),
       )
       .execute();
-    const routed = chunk.filter((c) => c.record.competentOrgCode && c.record.lowerCommitteeOrgCode);
-    if (routed.length) {
-      await trx
-        .insertInto('zj_unit')
-        .values(
-          routed.map((c) => ({ org_code: c.code, competent_org_code: c.record.competentOrgCode!, lower_committee_org_code: c.record.lowerCommitteeOrgCode! })),
-        )
-        .onConflict((oc) =>
-          oc.column('org_code').doUpdateSet((eb) => ({
-            competent_org_code: eb.ref('excluded.competent_org_code'),
-            lower_committee_org_code: eb.ref('excluded.lower_committee_org_code'),
-          })),
-        )
-        .execute();
-    }
+    for (const d of domains()) await d.orgs?.routing?.write(trx as Kysely<Database>, chunk);
   }
 }
 
 export async function setOrgActive(trx: Transaction<Database>, code: string, active: boolean, actor: string, at: Date): Promise<void> {
   await trx.updateTable('org').set({ active, updated_at: at, updated_by: actor }).where('code', '=', code).execute();
-}
-
-/** open claims of these employers, with the body each was routed to */
-export async function openClaimsOf(db: Db, employerCodes: string[]) {
-  if (!employerCodes.length) return [];
-  return db
-    .selectFrom('claim')
-    .select(['id', 'application_no', 'kind', 'stage', 'status', 'employer_org_code', 'rereview_org_code'])
-    .where('employer_org_code', 'in', employerCodes)
-    .where('status', 'in', [...OPEN_CLAIM_STATUSES])
-    .orderBy('submitted_at')
-    .execute();
 }

@@ -7,8 +7,9 @@ import { iso } from '../http/views';
 import { orgNames } from '../orgs/orgNames';
 import type { AppDeps } from '../http/deps';
 import { shanghaiDate } from '../calendar/workdays';
+import { findSubjectByReference } from '../plugins/registry';
 
-export function publicRoutes(deps: AppDeps): Router {
+export function progressRoutes(deps: AppDeps): Router {
   const router = Router();
   const { db } = deps;
   // the last 6 ID characters are a weak secret: limit guessing
@@ -33,21 +34,9 @@ export function publicRoutes(deps: AppDeps): Router {
     responses: { 200: { description: 'stage and timeline', schema: ProgressView } },
     problems: ['NOT_FOUND', 'VALIDATION_FAILED'],
     handler: async ({ query }) => {
-      // a Nanxun claim or a Zhejiang title application, by its number
-      const claim = await db
-        .selectFrom('claim')
-        .select(['id', 'application_no', 'kind', 'status', 'stage', 'submitted_at', 'applicant_id_number'])
-        .where('application_no', '=', query.applicationNo)
-        .executeTakeFirst();
-      const subject =
-        (claim && { type: 'nanxun_claim', ...claim }) ||
-        (await db
-          .selectFrom('zj_application')
-          .select(['id', 'application_no', 'level as kind', 'status', 'stage', 'submitted_at', 'applicant_id_number'])
-          .where('application_no', '=', query.applicationNo)
-          .executeTakeFirst()
-          .then((a) => a && { type: 'title_application', ...a, kind: `title_${a.kind}` }));
-      if (!subject?.applicant_id_number.endsWith(query.idLast6)) throw new Problem('NOT_FOUND', 'no application matches that number and ID');
+      // a subject of any installed domain, by its number
+      const subject = await findSubjectByReference(db, query.applicationNo);
+      if (!subject?.applicantIdNumber.endsWith(query.idLast6)) throw new Problem('NOT_FOUND', 'no application matches that number and ID');
       const timeline = await db
         .selectFrom('timeline')
         .select(['stage', 'org_code', 'event', 'decision', 'at'])
@@ -61,11 +50,11 @@ export function publicRoutes(deps: AppDeps): Router {
         timeline.map((t) => t.org_code),
       );
       return {
-        applicationNo: subject.application_no,
+        applicationNo: subject.reference,
         kind: subject.kind,
         status: subject.status,
         stage: subject.stage,
-        submittedOn: shanghaiDate(subject.submitted_at),
+        submittedOn: shanghaiDate(subject.submittedAt),
         // no names, comments or actors: only which body did what, when
         timeline: timeline.map((t) => ({
           stage: t.stage,

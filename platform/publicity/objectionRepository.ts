@@ -1,5 +1,5 @@
 /** Objections to a publicity notice, as filed by the public (their investigation is written by the workflow). */
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema';
 
 export async function insertObjection(
@@ -15,4 +15,14 @@ export async function insertObjection(
 /** Removes an objection the notice's workflow did not take (never one linked to an investigation). */
 export async function withdrawUntakenObjection(db: Kysely<Database>, id: string): Promise<void> {
   await db.deleteFrom('objection').where('id', '=', id).where('task_id', 'is', null).execute();
+}
+
+/** The application an open objection is about was withdrawn: the objection is moot (cancelled). */
+export async function cancelOpenObjectionsAbout(db: Kysely<Database> | Transaction<Database>, input: { applicationId: string; at: string }): Promise<void> {
+  await db
+    .updateTable('objection')
+    .set({ status: 'cancelled', decided_at: input.at })
+    .where('application_id', '=', input.applicationId)
+    .where('status', '=', 'open')
+    .execute();
 }

@@ -8,8 +8,8 @@ import { ApplicationFailure, proxyActivities, setHandler, workflowInfo } from '@
 import { DB_ACTIVITY } from '../workflows/activityOptions';
 import type { NoticeActivities } from './activities';
 import type { HumanTasks, StageOutcome } from '../tasks/humanTask';
-import { fileObjectionUpdate, ZjRejection, type ObjectionInput } from '../../titleReview/workflows/messages';
-import { checkTitleDecision } from '../../titleReview/rules';
+import { fileObjectionUpdate, PublicityRejection, type ObjectionInput } from './messages';
+import { checkInvestigation } from './rules';
 
 const acts = proxyActivities<NoticeActivities>(DB_ACTIVITY);
 
@@ -63,8 +63,10 @@ export class Publicity {
       {
         validator: (o) => {
           const r = this.running.get(o.noticeId);
-          if (!r || r.closed || Date.now() >= r.endsAt) reject(ZjRejection.NOTICE_CLOSED, 'the publicity period has ended; objections are no longer accepted');
-          if (o.applicationId && !r.entryIds.includes(o.applicationId)) reject(ZjRejection.VALIDATION_FAILED, 'applicationId is not an entry of this notice');
+          if (!r || r.closed || Date.now() >= r.endsAt)
+            reject(PublicityRejection.NOTICE_CLOSED, 'the publicity period has ended; objections are no longer accepted');
+          if (o.applicationId && !r.entryIds.includes(o.applicationId))
+            reject(PublicityRejection.VALIDATION_FAILED, 'applicationId is not an entry of this notice');
         },
       },
     );
@@ -112,7 +114,7 @@ export class Publicity {
           slaWorkingDays: null,
           subject,
           allowSupplement: false,
-          check: (d, f) => checkTitleDecision('objection_investigation', d, f, { entryIds: r.entryIds, objectionEntryId: o.applicationId }),
+          check: (d, f) => checkInvestigation(d, f, { entryIds: r.entryIds, objectionEntryId: o.applicationId }),
         });
         if (outcome.decision === 'approve') {
           upheld++;

@@ -1,21 +1,19 @@
 /**
- * Public (no login): publicity notices, objections to a running notice (they become investigation tasks in the
- * publishing workflow), and verification of electronic title certificates.
+ * Public (no login): publicity notices of every installed domain, and objections to a running notice (they become
+ * investigation tasks in the publishing workflow).
  */
 import { Router } from 'express';
 import rateLimit from 'express-rate-limit';
 import { z } from 'zod';
-import { sql } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import { defineRoute, registry } from '../http/route';
 import { Problem, sendProblem } from '../http/problem';
 import { withTemporal } from '../http/temporalErrors';
 import { iso } from '../http/views';
 import type { AppDeps } from '../http/deps';
-import type { Notice } from '../../titleReview/schema';
-import { fileObjectionUpdate } from '../../titleReview/workflows/messages';
-import { maskIdNumber } from '../identity/idNumber';
-import { TITLE_CATEGORY_ZH, TITLE_LEVEL_ZH, type TitleCategory, type TitleLevel } from '../../titleReview/rules';
+import type { Notice } from './schema';
+import { fileObjectionUpdate } from './messages';
+import { domains } from '../plugins/registry';
 import { storedTaskId } from '../tasks/taskIds';
 import { insertObjection, withdrawUntakenObjection } from './objectionRepository';
 
@@ -46,6 +44,15 @@ const ObjectionBody = registry.register(
     .strict(),
 );
 
+/** whether notices of this kind take objections (a domain says so of its kinds; by default they do) */
+function takesObjections(kind: string): boolean {
+  for (const d of domains()) {
+    const k = d.noticeKinds?.[kind];
+    if (k) return k.takesObjections;
+  }
+  return true;
+}
+
 function view(n: Notice, now = new Date()) {
   const open = n.closed_at == null && new Date(n.ends_at) > now;
   return {
@@ -57,7 +64,7 @@ function view(n: Notice, now = new Date()) {
     endsOn: n.ends_on,
     workingDays: n.working_days,
     open,
-    acceptsObjections: open && n.kind !== 'misconduct' && n.workflow_id != null,
+    acceptsObjections: open && n.workflow_id != null && takesObjections(n.kind),
     entries: n.entries as Record<string, unknown>[],
   };
 }
@@ -73,16 +80,6 @@ export function noticeRoutes(deps: AppDeps): Router {
     handler: (_q, res) => sendProblem(res, new Problem('RATE_LIMITED')),
   });
   router.post('/api/v1/public/notices/:id/objections', limited);
-  router.use(
-    '/api/v1/public/certificates',
-    rateLimit({
-      windowMs: 60_000,
-      limit: 120,
-      standardHeaders: 'draft-8',
-      legacyHeaders: false,
-      handler: (_q, res) => sendProblem(res, new Problem('RATE_LIMITED')),
-    }),
-  );
 
   defineRoute(router, {
     method: 'get',
@@ -160,60 +157,6 @@ export function noticeRoutes(deps: AppDeps): Router {
         throw err;
       });
       return { id, noticeId: n.id, status: 'open' as const, taskId: storedTaskId(taken.taskId) };
-    },
-  });
-
-  defineRoute(router, {
-    method: 'get',
-    path: '/api/v1/public/certificates/:code',
-    summary: 'Verify an electronic title certificate (valid, or revoked and why)',
-    tags: ['public'],
-    access: { public: true },
-    params: z.object({ code: z.string().trim().min(4).max(64) }),
-    responses: {
-      200: {
-        description: 'the certificate',
-        schema: z.object({
-          code: z.string(),
-          valid: z.boolean(),
-          status: z.enum(['valid', 'revoked']),
-          name: z.string(),
-          idNumber: z.string().openapi({ description: 'masked' }),
-          level: z.string(),
-          levelName: z.string(),
-          category: z.string(),
-          categoryName: z.string(),
-          grantedOn: z.string(),
-          issuer: z.string(),
-          revokedAt: z.string().nullable(),
-          revokedReason: z.string().nullable(),
-        }),
-      },
-    },
-    problems: ['NOT_FOUND'],
-    handler: async ({ params }) => {
-      const g = await db
-        .selectFrom('title_grant')
-        .select(['certificate_code', 'name', 'id_number', 'level', 'category', sql<string>`granted_on::text`.as('granted_on'), 'revoked_at', 'revoked_reason'])
-        .where('certificate_code', '=', params.code.toUpperCase())
-        .executeTakeFirst();
-      if (!g) throw new Problem('NOT_FOUND', 'no certificate has this verification code');
-      const valid = g.revoked_at == null;
-      return {
-        code: g.certificate_code,
-        valid,
-        status: valid ? ('valid' as const) : ('revoked' as const),
-        name: g.name,
-        idNumber: maskIdNumber(g.id_number),
-        level: g.level,
-        levelName: TITLE_LEVEL_ZH[g.level as TitleLevel],
-        category: g.category,
-        categoryName: TITLE_CATEGORY_ZH[g.category as TitleCategory] ?? g.category,
-        grantedOn: g.granted_on,
-        issuer: '浙江省人力资源和社会保障厅、浙江省应急管理厅（监制）',
-        revokedAt: iso(g.revoked_at),
-        revokedReason: g.revoked_reason,
-      };
     },
   });
 

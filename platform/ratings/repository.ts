@@ -2,6 +2,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import type { RatingSubjectType } from './schema';
+import { findSubject as findAnySubject } from '../plugins/registry';
 
 export interface RatedSubject {
   type: RatingSubjectType;
@@ -12,19 +13,8 @@ export interface RatedSubject {
 }
 
 export async function findSubject(db: Kysely<Database>, type: RatingSubjectType, id: string): Promise<RatedSubject | undefined> {
-  const row =
-    type === 'nanxun_claim'
-      ? await db.selectFrom('claim').select(['id', 'applicant_user_id', 'applicant_id_number', 'closed_at']).where('id', '=', id).executeTakeFirst()
-      : await db.selectFrom('zj_application').select(['id', 'applicant_user_id', 'applicant_id_number', 'closed_at']).where('id', '=', id).executeTakeFirst();
-  return row
-    ? {
-        type,
-        id: row.id,
-        applicantUserId: row.applicant_user_id,
-        applicantIdNumber: row.applicant_id_number,
-        closedAt: row.closed_at ? new Date(row.closed_at) : null,
-      }
-    : undefined;
+  const s = await findAnySubject(db, type, id);
+  return s ? { type, id: s.id, applicantUserId: s.applicantUserId, applicantIdNumber: s.applicantIdNumber, closedAt: s.closedAt } : undefined;
 }
 
 /** The organisations that handled the subject: those whose task on it was decided (else any with a task on it). */

@@ -6,7 +6,11 @@ import { actorOf } from '../auth/authenticate';
 import type { AppDeps } from '../http/deps';
 import { myRating, rate, ratingReport } from './useCases';
 
-const SubjectType = z.enum(['nanxun_claim', 'title_application']);
+const SubjectType = z
+  .string()
+  .min(1)
+  .max(64)
+  .openapi({ description: 'the subject type: nanxun_claim, title_application, or that of another installed domain' });
 const RatingView = z.object({
   id: z.string(),
   subject: z.object({ type: SubjectType, id: z.string() }),

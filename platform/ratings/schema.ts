@@ -1,6 +1,7 @@
 import type { ColumnType } from 'kysely';
 
-export type RatingSubjectType = 'nanxun_claim' | 'title_application';
+/** a subject type of an installed domain (platform/plugins): a claim, an application */
+export type RatingSubjectType = string;
 
 export interface RatingTable {
   id: string;

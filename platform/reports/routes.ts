@@ -1,7 +1,8 @@
 /**
  * Reports for the bureau, the committee office and oversight (JSON, or CSV with `?format=csv` for Excel),
  * and the organisation list the console's forms need. Read-only projections of Postgres: each report's query
- * and CSV columns are in its own module (claimsByStage.ts, overdueTasks.ts, funds.ts, sessions.ts).
+ * and CSV columns are in its own module (overdueTasks.ts here; each domain's in its reports/ folder, installed through
+ * platform/plugins).
  */
 import { Router } from 'express';
 import { z } from 'zod';
@@ -9,10 +10,8 @@ import { defineRoute } from '../http/route';
 import type { AppDeps } from '../http/deps';
 import { REPORT_ROLES } from '../auth/roles';
 import { sendCsv } from './csv';
-import { CLAIMS_BY_STAGE_CSV, ClaimsByStage, claimsByStage } from './claimsByStage';
 import { OVERDUE_TASKS_CSV, OverdueRow, overdueTasks } from './overdueTasks';
-import { FUNDS_CSV, FundRow, fundReport } from './funds';
-import { SESSIONS_CSV, SessionRow, sessionOutcomes } from './sessions';
+import { reportDefinitions } from '../plugins/registry';
 
 const Format = z.object({ format: z.enum(['json', 'csv']).default('json') });
 
@@ -67,20 +66,6 @@ export function reportRoutes(deps: AppDeps): Router {
 
   defineRoute(router, {
     method: 'get',
-    path: '/api/v1/reports/claims-by-stage',
-    summary: 'Nanxun claims by kind, status and re-reviewing organisation (the fund that pays)',
-    tags: ['reports'],
-    access: { roles: REPORT_ROLES },
-    query: Format,
-    responses: { 200: { description: 'counts and amounts (CSV with format=csv)', schema: z.array(ClaimsByStage) } },
-    handler: async ({ res, query }) => {
-      const out = await claimsByStage(db);
-      return query.format === 'csv' ? sendCsv(res, 'claims-by-stage.csv', CLAIMS_BY_STAGE_CSV, out) : out;
-    },
-  });
-
-  defineRoute(router, {
-    method: 'get',
     path: '/api/v1/reports/overdue-tasks',
     summary: 'Open tasks that are overdue (逾期) or near their deadline (预警), every organisation',
     tags: ['reports'],
@@ -93,33 +78,22 @@ export function reportRoutes(deps: AppDeps): Router {
     },
   });
 
-  defineRoute(router, {
-    method: 'get',
-    path: '/api/v1/reports/funds',
-    summary: 'Amounts paid, recovered and pending per special fund (re-reviewing body) and year',
-    tags: ['reports'],
-    access: { roles: REPORT_ROLES },
-    query: Format,
-    responses: { 200: { description: 'per fund and year (CSV with format=csv)', schema: z.array(FundRow) } },
-    handler: async ({ res, query }) => {
-      const out = await fundReport(db);
-      return query.format === 'csv' ? sendCsv(res, 'funds.csv', FUNDS_CSV, out) : out;
-    },
-  });
-
-  defineRoute(router, {
-    method: 'get',
-    path: '/api/v1/reports/sessions',
-    summary: 'Zhejiang title-review sessions and their outcomes (empty until the title review is installed)',
-    tags: ['reports'],
-    access: { roles: REPORT_ROLES },
-    query: Format,
-    responses: { 200: { description: 'per session (CSV with format=csv)', schema: z.array(SessionRow) } },
-    handler: async ({ res, query }) => {
-      const out = await sessionOutcomes(db);
-      return query.format === 'csv' ? sendCsv(res, 'sessions.csv', SESSIONS_CSV, out) : out;
-    },
-  });
+  // each installed domain's reports (platform/plugins), at /api/v1/reports/<path>
+  for (const r of reportDefinitions()) {
+    defineRoute(router, {
+      method: 'get',
+      path: `/api/v1/reports/${r.path}`,
+      summary: r.summary,
+      tags: ['reports'],
+      access: { roles: REPORT_ROLES },
+      query: Format,
+      responses: { 200: { description: 'rows (CSV with format=csv)', schema: z.array(r.row) } },
+      handler: async ({ res, query }) => {
+        const out = await r.run(db);
+        return query.format === 'csv' ? sendCsv(res, `${r.path}.csv`, r.csv, out) : out;
+      },
+    });
+  }
 
   return router;
 }

@@ -4,17 +4,17 @@
  * (the request deadline, a crash) answers with the committed state instead of a conflict.
  */
 import { createHash } from 'node:crypto';
-import type { z } from 'zod';
 import { Problem } from '../http/problem';
 import { withTemporal } from '../http/temporalErrors';
 import { taskView } from '../http/views';
 import { IN_PROGRESS, idempotencyRepository } from '../http/idempotency';
 import type { AppDeps } from '../http/deps';
-import type { DecisionBody } from '../http/schemas';
+import type { DecisionInputBody } from '../http/schemas';
 import type { Task } from '../../db/schema';
 import { decideUpdate, type Actor } from './messages';
 import { normaliseTaskId } from './taskIds';
 import { canDecide } from './access';
+import { findSubject } from '../plugins/registry';
 import { recordSupplementRequest } from '../materials/useCases';
 import { displayCalendar } from '../calendar/calendarTable';
 import { shanghaiDate } from '../calendar/workdays';
@@ -25,7 +25,7 @@ export async function decideTask(
   deps: Pick<AppDeps, 'db' | 'temporal'>,
   actor: Actor,
   taskId: string,
-  body: z.infer<typeof DecisionBody>,
+  body: DecisionInputBody,
   rawKey: string | undefined,
 ): Promise<DecideOutcome> {
   const { db, temporal } = deps;
@@ -84,12 +84,8 @@ export async function decideTask(
   }
 }
 
-/** the subject's committed status and stage, as a decision's answer shows them (claims and title applications) */
+/** the subject's committed status and stage, as a decision's answer shows them */
 async function subjectState(deps: Pick<AppDeps, 'db'>, t: Task): Promise<{ status: string; stage: string } | null> {
-  const { db } = deps;
-  if (t.subject_type === 'nanxun_claim')
-    return (await db.selectFrom('claim').select(['status', 'stage']).where('id', '=', t.subject_id).executeTakeFirst()) ?? null;
-  if (t.subject_type === 'title_application')
-    return (await db.selectFrom('zj_application').select(['status', 'stage']).where('id', '=', t.subject_id).executeTakeFirst()) ?? null;
-  return null;
+  const s = await findSubject(deps.db, t.subject_type, t.subject_id);
+  return s ? { status: s.status, stage: s.stage } : null;
 }

@@ -24,12 +24,12 @@ import type { TaskActivities, TaskRef, ActorRef, CompleteTaskInput } from './act
 import type { OpenTask, StageOutcome, StageSpec } from './stageSpec';
 import type { Deadline } from '../calendar/activities';
 import { recomputesOnCalendarChange } from './deadlineMoves';
+import { decisionRefusal, nextTimerMs, resubmitRefusal, timerAlerts } from './humanTaskRules';
 import {
   calendarChangedSignal,
   decideUpdate,
   resubmitUpdate,
   settledStateUpdate,
-  UpdateRejection,
   type Actor,
   type DecisionInput,
   type ResubmitInput,
@@ -150,7 +150,7 @@ export class HumanTasks {
   }
 
   /** Writes the decisions left for the next opening (writeDecisionWithNext) when none follows. */
-  async flush(): Promise<void> {
+  private async flush(): Promise<void> {
     for (const close of this.unwritten.splice(0)) await taskWrites().completeTask(close);
   }
 
@@ -210,7 +210,7 @@ export class HumanTasks {
 
     for (;;) {
       const wake = () => t.pending != null || t.resubmission != null || t.cancelled != null || t.recalc;
-      const timeout = this.nextTimerMs(t);
+      const timeout = nextTimerMs(t, Date.now());
       if (timeout === undefined) await condition(wake);
       else await condition(wake, timeout);
 
@@ -251,13 +251,19 @@ export class HumanTasks {
           fields: input.fields ?? {},
           eventKey: this.eventKey('decide'),
         };
-        if (spec.writeDecisionWithNext) this.unwritten.push(close);
-        else await taskWrites().completeTask(close);
+        const outcome: StageOutcome = { decision: input.decision, comment, fields: input.fields ?? {}, actor: actorRef(input.actor), decidedAt: at };
+        if (!spec.writeDecisionWithNext) await taskWrites().completeTask(close);
         this.open.delete(ref.taskId);
         this.decided.add(ref.taskId);
         this.processedTicket = Math.max(this.processedTicket, ticket);
+        if (spec.writeDecisionWithNext) {
+          this.unwritten.push(close);
+          // no opening follows this decision: it is written now, before the caller moves on
+          const carried = typeof spec.writeDecisionWithNext === 'function' ? spec.writeDecisionWithNext(outcome) : true;
+          if (!carried) await this.flush();
+        }
         // the caller moves on; its next settle point reports this decision's result
-        return { decision: input.decision, comment, fields: input.fields ?? {}, actor: actorRef(input.actor), decidedAt: at };
+        return outcome;
       }
       if (t.resubmission) {
         const { input, ticket } = t.resubmission;
@@ -296,16 +302,14 @@ export class HumanTasks {
         continue;
       }
       // a timer fired: warning and/or escalation; neither decides anything
-      if (t.state === 'open' && t.deadline) {
-        const now = Date.now();
-        if (!t.warned && now >= Date.parse(t.deadline.warnAt)) {
-          await acts.markTaskWarned({ task: ref, at: nowIso(), dueOn: t.deadline.dueOn, eventKey: this.eventKey('warn') });
-          t.warned = true;
-        }
-        if (!t.overdue && now > Date.parse(t.deadline.dueAt)) {
-          await acts.markTaskOverdue({ task: ref, at: nowIso(), dueOn: t.deadline.dueOn, eventKey: this.eventKey('overdue') });
-          t.overdue = true;
-        }
+      const alerts = timerAlerts(t, Date.now());
+      if (alerts.warn && t.deadline) {
+        await acts.markTaskWarned({ task: ref, at: nowIso(), dueOn: t.deadline.dueOn, eventKey: this.eventKey('warn') });
+        t.warned = true;
+      }
+      if (alerts.overdue && t.deadline) {
+        await acts.markTaskOverdue({ task: ref, at: nowIso(), dueOn: t.deadline.dueOn, eventKey: this.eventKey('overdue') });
+        t.overdue = true;
       }
     }
   }
@@ -315,44 +319,14 @@ export class HumanTasks {
     t.segment = deadline && days != null ? { start, days } : null;
   }
 
-  private nextTimerMs(t: OpenTask): number | undefined {
-    if (t.state !== 'open' || !t.deadline) return undefined;
-    const targets: number[] = [];
-    if (!t.warned) targets.push(Date.parse(t.deadline.warnAt));
-    if (!t.overdue) targets.push(Date.parse(t.deadline.dueAt) + 1);
-    if (targets.length === 0) return undefined;
-    return Math.max(1, Math.min(...targets) - Date.now());
-  }
-
   private validateDecision(input: DecisionInput): void {
     const id = workflowTaskId(input.taskId);
-    const t = this.open.get(id);
-    if (!t) {
-      if (this.decided.has(id)) reject(UpdateRejection.TASK_ALREADY_DECIDED, 'this task has already been decided');
-      reject(UpdateRejection.TASK_NOT_FOUND, 'no such open task in this process');
-    }
-    if (t.pending) reject(UpdateRejection.TASK_ALREADY_DECIDED, 'another decision on this task is being recorded');
-    if (t.state === 'paused') reject(UpdateRejection.TASK_PAUSED, 'the task is waiting for the applicant to supply materials');
-    const a = input.actor;
-    if (!a.roles.includes(t.spec.role) || a.orgCode !== t.spec.orgCode) {
-      reject(UpdateRejection.NOT_YOUR_TASK, `this task belongs to ${t.spec.orgCode} (${t.spec.role})`);
-    }
-    if (a.idNumber && a.idNumber === t.spec.subject.personId) {
-      reject(UpdateRejection.NOT_YOUR_TASK, 'a clerk never decides a task about their own application');
-    }
-    if (input.decision === 'request_supplement' && t.spec.allowSupplement === false) {
-      reject(UpdateRejection.INVALID_DECISION, 'this task cannot ask for supplementary materials');
-    }
-    const check = t.spec.check(input.decision, { ...(input.fields ?? {}), comment: input.comment });
-    if (!check.ok) reject(UpdateRejection.INVALID_DECISION, check.message ?? 'invalid decision');
+    const refusal = decisionRefusal(this.open.get(id), this.decided.has(id), input);
+    if (refusal) reject(refusal.type, refusal.message);
   }
 
   private validateResubmit(input: ResubmitInput): void {
-    const t = this.open.get(workflowTaskId(input.taskId));
-    if (!t) reject(UpdateRejection.TASK_NOT_FOUND, 'no such task waiting for materials');
-    if (t.state !== 'paused' || t.resubmission) reject(UpdateRejection.TASK_NOT_PAUSED, 'this task is not waiting for materials');
-    if (!input.actor.idNumber || input.actor.idNumber !== t.spec.subject.personId) {
-      reject(UpdateRejection.NOT_YOUR_TASK, 'only the applicant can supply the materials');
-    }
+    const refusal = resubmitRefusal(this.open.get(workflowTaskId(input.taskId)), input);
+    if (refusal) reject(refusal.type, refusal.message);
   }
 }

@@ -7,7 +7,8 @@
 import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { Database } from '../../db/schema';
 
-export type SubjectType = 'nanxun_claim' | 'title_application';
+/** a subject type of an installed domain (platform/plugins) */
+export type SubjectType = string;
 
 /** Whether the organisation has had a task on the subject (any state). */
 export async function orgHasReached(db: Kysely<Database>, orgCode: string, subjectType: SubjectType, subjectId: string): Promise<boolean> {
@@ -23,6 +24,6 @@ export async function orgHasReached(db: Kysely<Database>, orgCode: string, subje
 }
 
 /** The same, as a condition on a list query over the subject's table. */
-export function reachedByOrg(orgCode: string, subjectType: SubjectType, idColumn: 'claim.id' | 'zj_application.id'): RawBuilder<SqlBool> {
+export function reachedByOrg(orgCode: string, subjectType: SubjectType, idColumn: string): RawBuilder<SqlBool> {
   return sql<SqlBool>`exists (select 1 from task where task.subject_type = ${subjectType} and task.org_code = ${orgCode} and task.subject_id = ${sql.ref(idColumn)})`;
 }

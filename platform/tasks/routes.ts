@@ -5,7 +5,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { defineRoute } from '../http/route';
-import { DecisionBody, DecisionResult, TaskQuery, TaskView } from '../http/schemas';
+import { DecisionResult, TaskQuery, TaskView, type DecisionInputBody } from '../http/schemas';
+import { decisionBodySchema } from './decisionBody';
 import { Problem } from '../http/problem';
 import { actorOf, hasRole } from '../auth/authenticate';
 import { taskView } from '../http/views';
@@ -14,8 +15,7 @@ import type { Task } from '../../db/schema';
 import type { Actor } from './messages';
 import { displayCalendar } from '../calendar/calendarTable';
 import { shanghaiDate } from '../calendar/workdays';
-import { maskIdNumber } from '../identity/idNumber';
-import { titleSubjectSummary } from '../../titleReview/summary';
+import { findSubjects, subjectProvider, subjectProviders } from '../plugins/registry';
 import { normaliseTaskId } from './taskIds';
 import { decideTask } from './decideTask';
 import { canReadSubject, listMaterials } from '../materials/useCases';
@@ -27,8 +27,11 @@ import { canDecide } from './access';
 /** An inbox row: the task, the applicant's name and what is applied for (fields added to the Task contract). */
 const InboxTask = TaskView.extend({
   applicantName: z.string().nullable().describe("the applicant's name"),
-  subjectKind: z.string().nullable().describe("a claim's kind (certificate, shortage_talent, high_level) or title_application"),
-  titleLevel: z.string().nullable().describe("a title application's level (senior, professor)"),
+  subjectKind: z
+    .string()
+    .nullable()
+    .describe("what is applied for: a claim's kind (certificate, shortage_talent, high_level), title_application, or another domain's kind"),
+  titleLevel: z.string().nullable().describe('the level applied for, where the subject has one (a title application: senior, professor)'),
 });
 
 export function taskRoutes(deps: AppDeps): Router {
@@ -60,13 +63,8 @@ export function taskRoutes(deps: AppDeps): Router {
       if (query.kind) q = q.where('kind', '=', query.kind);
       if (query.q) {
         const like = `%${query.q.replace(/[%_\\]/g, '\\$&')}%`;
-        q = q.where((eb) =>
-          eb.or([
-            eb('subject_ref', '=', query.q!),
-            eb('subject_id', 'in', eb.selectFrom('claim').select('id').where('applicant_name', 'like', like)),
-            eb('subject_id', 'in', eb.selectFrom('zj_application').select('id').where('applicant_name', 'like', like)),
-          ]),
-        );
+        const byName = subjectProviders().flatMap((p) => (p.idsByApplicantName ? [p.idsByApplicantName(db, like)] : []));
+        q = q.where((eb) => eb.or([eb('subject_ref', '=', query.q!), ...byName.map((ids) => eb('subject_id', 'in', ids))]));
       }
       const [rows, total, cal] = await Promise.all([
         q
@@ -91,14 +89,8 @@ export function taskRoutes(deps: AppDeps): Router {
    */
   async function inboxSubjects(ids: string[]): Promise<Map<string, { applicantName: string; subjectKind: string; titleLevel: string | null }>> {
     const out = new Map<string, { applicantName: string; subjectKind: string; titleLevel: string | null }>();
-    const unique = [...new Set(ids)];
-    if (!unique.length) return out;
-    const [claims, applications] = await Promise.all([
-      db.selectFrom('claim').select(['id', 'applicant_name', 'kind']).where('id', 'in', unique).execute(),
-      db.selectFrom('zj_application').select(['id', 'applicant_name', 'level']).where('id', 'in', unique).execute(),
-    ]);
-    for (const c of claims) out.set(c.id, { applicantName: c.applicant_name, subjectKind: c.kind, titleLevel: null });
-    for (const a of applications) out.set(a.id, { applicantName: a.applicant_name, subjectKind: 'title_application', titleLevel: a.level });
+    for (const s of (await findSubjects(db, ids)).values())
+      out.set(s.id, { applicantName: s.applicantName, subjectKind: s.level ? s.type : s.kind, titleLevel: s.level });
     return out;
   }
 
@@ -129,30 +121,11 @@ export function taskRoutes(deps: AppDeps): Router {
     handler: async ({ req, params }) => {
       const viewer = actorOf(req);
       const t = await visibleTask(viewer, params.id);
-      let subjectSummary: Record<string, unknown> | null = null;
-      if (t.subject_type === 'nanxun_claim') {
-        const c = await db.selectFrom('claim').selectAll().where('id', '=', t.subject_id).executeTakeFirst();
-        if (c) {
-          subjectSummary = {
-            applicationNo: c.application_no,
-            kind: c.kind,
-            status: c.status,
-            stage: c.stage,
-            applicantName: c.applicant_name,
-            // only the clerks who verify identity (employer, bureau) see the full number
-            // (and only to the clerk who decides it: oversight roles see it masked)
-            applicantIdNumber:
-              ['unit_verification', 'bureau_review'].includes(t.kind) && canDecide(viewer, t) ? c.applicant_id_number : maskIdNumber(c.applicant_id_number),
-            employerOrgCode: c.employer_org_code,
-            level: c.level,
-            amountYuan: c.amount_yuan,
-            form: c.form,
-          };
-        }
-      }
-      if (!subjectSummary) subjectSummary = await titleSubjectSummary(db, t, viewer);
-      const subjectType = t.subject_type === 'nanxun_claim' || t.subject_type === 'title_application' ? t.subject_type : null;
-      const materials = subjectType && (await canReadSubject(db, viewer, subjectType, t.subject_id)) ? await listMaterials(db, subjectType, t.subject_id) : [];
+      const provider = subjectProvider(t.subject_type);
+      const subjectSummary = (await provider?.taskSummary?.(db, t, viewer, canDecide(viewer, t))) ?? null;
+      // materials belong to subjects with an applicant (claims, applications), not to a session
+      const materials =
+        provider?.find && (await canReadSubject(db, viewer, t.subject_type, t.subject_id)) ? await listMaterials(db, t.subject_type, t.subject_id) : [];
       return { ...taskView(t, await currentCalendar()), subjectSummary, materials };
     },
   });
@@ -164,11 +137,11 @@ export function taskRoutes(deps: AppDeps): Router {
     tags: ['tasks'],
     access: { roles: 'any' },
     params: z.object({ id: z.string().max(200) }),
-    body: DecisionBody,
+    body: decisionBodySchema(),
     responses: { 200: { description: 'the decided task and its subject after the decision took effect', schema: DecisionResult } },
     problems: ['NOT_YOUR_TASK', 'TASK_ALREADY_DECIDED', 'TASK_PAUSED', 'INVALID_DECISION', 'IDEMPOTENCY_KEY_REUSED', 'TEMPORAL_UNAVAILABLE'],
     handler: async ({ req, res, params, body }) => {
-      const out = await decideTask(deps, actorOf(req), params.id, body, req.header('Idempotency-Key'));
+      const out = await decideTask(deps, actorOf(req), params.id, body as DecisionInputBody, req.header('Idempotency-Key'));
       if ('replay' in out) {
         res.setHeader('Idempotent-Replayed', 'true');
         res.status(out.replay.status).json(out.replay.body);

@@ -18,7 +18,7 @@ import { Client, Connection } from '@temporalio/client';
 import { freshDatabase, type TestDb } from '../helpers/db';
 import { eventually } from '../helpers/temporal';
 import { startShortageClaim } from '../helpers/claims';
-import { uploadRequiredMaterials } from '../../platform/materials/httpClient';
+import { uploadClaimMaterials } from '../../nanxun/materialsClient';
 import { certificateClaimBody } from '../security/world';
 import { startCluster, type RunningCluster } from '../../runtime/cluster';
 import { freeTemporalPorts } from '../../tools/temporalServerProcess';
@@ -160,7 +160,7 @@ test('claims submitted on instance 1 and decided on instance 2; a worker killed 
     const token = applicants[Math.floor(i / 3)]!;
     const r = await api(0, 'POST', '/api/v1/nanxun/claims', token, {
       ...certificateClaimBody(level),
-      materials: await uploadRequiredMaterials(cluster.apiUrls[0]!, token, 'nanxun_claim', 'certificate'),
+      materials: await uploadClaimMaterials(cluster.apiUrls[0]!, token, 'certificate'),
     });
     expect(r.status).toBe(201);
     ids.push(r.body.id);
@@ -200,7 +200,7 @@ test('the Temporal server stopped mid-path: a decision answers 503 TEMPORAL_UNAV
   const rereview = await login(1, 'rereview.nxz');
   const r = await api(0, 'POST', '/api/v1/nanxun/claims', applicant, {
     ...certificateClaimBody('senior'),
-    materials: await uploadRequiredMaterials(cluster.apiUrls[0]!, applicant, 'nanxun_claim', 'certificate'),
+    materials: await uploadClaimMaterials(cluster.apiUrls[0]!, applicant, 'certificate'),
   });
   expect(r.status).toBe(201);
   const id = r.body.id as string;

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import { portInUse } from '../../runtime/temporalDevServer';
 import { Client, Connection } from '@temporalio/client';
 import { shanghaiDate, addDays } from '../../platform/calendar/workdays';
-import { uploadRequiredMaterials } from '../../platform/materials/httpClient';
+import { uploadClaimMaterials } from '../../nanxun/materialsClient';
 import { freeStartPorts, newDataDir, spawnNpmStart, stopNpmStart, waitHealthy, type NpmStart, type StartPorts } from '../helpers/npmStart';
 
 jest.setTimeout(240_000);
@@ -57,7 +57,7 @@ test('npm start serves a healthy system, and a second start keeps the data and t
     kind: 'certificate',
     employerOrgCode: 'NX-E-LHWL',
     certificate: { number: 'E2E-1', level: 'junior', issuedOn: addDays(today, -20), receivedOn: addDays(today, -10) },
-    materials: await uploadRequiredMaterials(base(), applicant, 'nanxun_claim', 'certificate'),
+    materials: await uploadClaimMaterials(base(), applicant, 'certificate'),
   });
   expect(created.status).toBe(201);
   const unit = await login('unit.lhwl');

@@ -6,7 +6,7 @@ import type { Database } from '../../db/schema';
 import type { Actor } from '../../platform/tasks/messages';
 import { CERTIFICATE_REWARD_YUAN, claimWorkflowId, type CertificateLevel } from '../../nanxun/rules';
 import type { CertificateClaimInput } from '../../nanxun/workflows/certificateClaim';
-import type { SubmittedClaim } from '../../nanxun/claimRepository';
+import type { SubmittedClaim } from '../../nanxun/repositories/claims';
 
 let seq = 0;
 

@@ -4,7 +4,8 @@
  */
 import request from 'supertest';
 import type { Express } from 'express';
-import { requiredKinds } from '../../platform/materials/requirements';
+import { claimMaterialKinds } from '../../nanxun/materials';
+import { applicationMaterialKinds } from '../../titleReview/materials';
 
 /** A minimal PDF (its magic number is what the server checks). */
 export const SAMPLE_PDF = Buffer.from(
@@ -38,12 +39,12 @@ export async function uploadKinds(app: Express, token: string, kinds: readonly s
 
 /** Uploads what a Nanxun claim of this kind needs (附件2-1 / 附件2-2); answers the ids for its `materials`. */
 export function claimMaterials(app: Express, token: string, kind: string = 'certificate'): Promise<string[]> {
-  return uploadKinds(app, token, requiredKinds('nanxun_claim', kind));
+  return uploadKinds(app, token, claimMaterialKinds(kind));
 }
 
 /** Uploads an achievement file for a title application; answers the ids for its `materials`. */
 export function titleMaterials(app: Express, token: string): Promise<string[]> {
-  return uploadKinds(app, token, requiredKinds('title_application', 'senior'));
+  return uploadKinds(app, token, applicationMaterialKinds());
 }
 
 /** The claim body with the materials its kind needs, uploaded by `token` (for tests that submit claims). */

@@ -8,7 +8,7 @@ import { actorOf } from '../../platform/auth/authenticate';
 import type { AppDeps } from '../../platform/http/deps';
 import { expertEligibility, type TitleLevel } from '../rules';
 import { shanghaiDate } from '../../platform/calendar/workdays';
-import { insertExpert } from '../repository';
+import { insertExpert } from '../repositories/experts';
 import { Level, Category, ExpertBody, ExpertView } from './shared';
 
 export function titleExpertRoutes(deps: AppDeps): Router {

@@ -1,21 +1,13 @@
 /**
  * Messages of the Zhejiang title-review workflows, shared with the API (it imports only these definitions).
- * Rejections use ApplicationFailure types that are ProblemCodes (api/problem.ts), so the API keeps the code.
+ * Rejections use ApplicationFailure types that are ProblemCodes (platform/http/problem.ts), so the API keeps the code.
  */
 import { defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../../platform/tasks/messages';
 import type { TallyRow } from '../rules';
 import type { DrawMember } from '../committeeDraw';
 
-export interface ObjectionInput {
-  objectionId: string;
-  noticeId: string;
-  /** the publicised applicant the objection is about, if the objector named one */
-  applicationId: string | null;
-}
-
-/** An objection to a running publicity notice: opens an investigation task; refused (NOTICE_CLOSED) once the period ended. */
-export const fileObjectionUpdate = defineUpdate<{ taskId: string }, [ObjectionInput]>('fileObjection');
+export { fileObjectionUpdate, type ObjectionInput } from '../../platform/publicity/messages';
 
 /** The application was withdrawn for misconduct: its open tasks are cancelled and it ends. */
 export const withdrawnSignal = defineSignal<[{ reason: string }]>('withdrawn');
@@ -56,7 +48,7 @@ export const recordInterviewUpdate = defineUpdate<SessionView, [{ actor: Actor; 
 /** Closes the secret ballot; `expertId` is the acting expert (the API maps the account to it). Returns the count. */
 export const closeBallotUpdate = defineUpdate<{ results: TallyRow[] }, [{ actor: Actor; expertId: string }]>('closeBallot');
 
-export const ZjRejection = {
+export const TitleRejection = {
   SESSION_STATE: 'SESSION_STATE',
   NOTICE_CLOSED: 'NOTICE_CLOSED',
   MEETING_TOO_SOON: 'MEETING_TOO_SOON',

@@ -35,7 +35,7 @@ import { makeIdNumber } from '../../platform/identity/idNumber';
 import { shanghaiDate, addDays } from '../../platform/calendar/workdays';
 import { startCluster, type RunningCluster } from '../../runtime/cluster';
 import { freeTemporalPorts } from '../temporalServerProcess';
-import { uploadRequiredMaterials } from '../../platform/materials/httpClient';
+import { uploadClaimMaterials } from '../../nanxun/materialsClient';
 import { retryingPoster } from './retryingPoster';
 import { report } from './report';
 import { measureCeiling } from './ceiling';
@@ -193,7 +193,7 @@ async function main() {
         kind: 'certificate',
         employerOrgCode: 'NX-E-JGJX',
         certificate: { number: `${prefix}${i}`, level: levels[i % 3], issuedOn: addDays(today, -40), receivedOn: addDays(today, -30) },
-        materials: await uploadRequiredMaterials(base, applicantTokens[Math.floor(i / 3)]!, 'nanxun_claim', 'certificate'),
+        materials: await uploadClaimMaterials(base, applicantTokens[Math.floor(i / 3)]!, 'certificate'),
       });
     const claimOne = async (i: number) => {
       const created = await submitClaim(i, 'B');

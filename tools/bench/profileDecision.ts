@@ -29,7 +29,7 @@ import { createApp } from '../../api/app';
 import { createTokenIssuer, tokenForUser } from '../../platform/auth/authenticate';
 import { claimWorkflowId } from '../../nanxun/rules';
 import { shanghaiDate, addDays } from '../../platform/calendar/workdays';
-import { uploadRequiredMaterials } from '../../platform/materials/httpClient';
+import { uploadClaimMaterials } from '../../nanxun/materialsClient';
 import { makeIdNumber } from '../../platform/identity/idNumber';
 import { measureCeiling } from './ceiling';
 import { pct } from './timing';
@@ -129,7 +129,7 @@ async function main() {
         kind: 'certificate',
         employerOrgCode: 'NX-E-JGJX',
         certificate: { number: `P${k}`, level: levels[k % 3], issuedOn: addDays(today, -40), receivedOn: addDays(today, -30) },
-        materials: await uploadRequiredMaterials(base, who, 'nanxun_claim', 'certificate'),
+        materials: await uploadClaimMaterials(base, who, 'certificate'),
       });
       const wf = claimWorkflowId(created.applicationNo as string);
       await waitForTask(db, `${wf}~unit_verification`);

@@ -6,7 +6,7 @@
  * and the larger-text mode. Every screen saved is checked with axe-core (a11y.ts); other pages visited are checked
  * with checkA11y directly.
  */
-import { uploadRequiredMaterials } from '../../platform/materials/httpClient';
+import { uploadClaimMaterials } from '../../nanxun/materialsClient';
 import type { Page } from 'playwright-core';
 import { chooseOption, confirmDialog, decideInBrowser, openConfirmation, reloadUntil, screenshot } from './system';
 import { checkA11y } from './a11y';
@@ -34,7 +34,7 @@ async function apiAs(username: string) {
     if (method === 'POST' && path === '/nanxun/claims' && body && typeof body === 'object' && !('materials' in body)) {
       body = {
         ...body,
-        materials: await uploadRequiredMaterials(sys().base, token, 'nanxun_claim', String((body as { kind?: string }).kind ?? 'certificate')),
+        materials: await uploadClaimMaterials(sys().base, token, String((body as { kind?: string }).kind ?? 'certificate')),
       };
     }
     const res = await fetch(`${sys().base}/api/v1${path}`, {

@@ -4,7 +4,7 @@
  * many), reading it lowers the count; the bureau publishes the year's concentrated application period, which the
  * public notices and the applicant's claim form then show.
  */
-import { uploadRequiredMaterials } from '../../platform/materials/httpClient';
+import { uploadClaimMaterials } from '../../nanxun/materialsClient';
 import { loginAs, screenshot, useRunningSystem } from './system';
 
 jest.setTimeout(600_000);
@@ -41,7 +41,7 @@ test('an unread message is announced in the header and read on the 消息 page; 
         issuedOn: shanghai(Date.now() - 40 * 86_400_000),
         receivedOn: shanghai(Date.now() - 30 * 86_400_000),
       },
-      materials: await uploadRequiredMaterials(sys().base, applicantToken, 'nanxun_claim', 'certificate'),
+      materials: await uploadClaimMaterials(sys().base, applicantToken, 'certificate'),
     },
   });
   expect(claim.status).toBe(201);

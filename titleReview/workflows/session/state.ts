@@ -3,7 +3,7 @@
  * Workflow code: imports only @temporalio/workflow and pure modules.
  */
 import { ApplicationFailure } from '@temporalio/workflow';
-import type { OpenedSession } from '../../repository';
+import type { OpenedSession } from '../../repositories/sessions';
 import type { SessionApplication } from '../../activities';
 import type { DrawMember } from '../../committeeDraw';
 import type { TallyRow, TitleLevel } from '../../rules';

@@ -1,13 +1,13 @@
 /**
  * Uploading materials over plain fetch (multipart/form-data), for launch checks and the benchmark that drive a
- * running server: the files a claim or title application needs, as `materials` ids.
+ * running server: the files a claim needs, as `materials` ids.
  */
-import { requiredKinds, type MaterialSubjectType } from './requirements';
+import { claimMaterialKinds } from './materials';
 
-/** Uploads one small PDF per required kind; answers their ids. */
-export async function uploadRequiredMaterials(baseUrl: string, token: string, subjectType: MaterialSubjectType, kind: string): Promise<string[]> {
+/** Uploads one small PDF per kind a claim of this kind needs; answers their ids. */
+export async function uploadClaimMaterials(baseUrl: string, token: string, kind: string): Promise<string[]> {
   const ids: string[] = [];
-  for (const k of requiredKinds(subjectType, kind)) {
+  for (const k of claimMaterialKinds(kind)) {
     const form = new FormData();
     form.append('kind', k);
     form.append('file', new Blob([`%PDF-1.4\n% ${k} ${Date.now()} ${Math.random()}\n%%EOF\n`], { type: 'application/pdf' }), `${k}.pdf`);

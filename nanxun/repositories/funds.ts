@@ -1,6 +1,6 @@
 /** The re-reviewing bodies' yearly fund budgets. */
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema';
+import type { Database } from '../../db/schema';
 
 export async function setFundBudget(db: Kysely<Database>, b: { orgCode: string; year: number; budgetYuan: number; setBy: string; at: Date }): Promise<void> {
   await db

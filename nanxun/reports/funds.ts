@@ -1,9 +1,10 @@
 /** Report: amounts paid, recovered and pending per special fund (the re-reviewing body) and year. */
 import { z } from 'zod';
 import { sql } from 'kysely';
-import { orgNames } from '../orgs/orgNames';
-import type { AppDeps } from '../http/deps';
-import type { CsvColumns } from './csv';
+import { orgNames } from '../../platform/orgs/orgNames';
+import type { AppDeps } from '../../platform/http/deps';
+import type { CsvColumns } from '../../platform/reports/csv';
+import type { ReportDefinition } from '../../platform/plugins/domainPlugin';
 
 /** Open (not closed) claim statuses: their amount is pending. */
 const CLOSED_STATUSES = ['paid', 'completed', 'rejected', 'clawed_back'];
@@ -114,3 +115,11 @@ export async function fundReport(db: AppDeps['db']): Promise<z.infer<typeof Fund
     .map((r) => ({ ...r, fundOrgName: names.get(r.fundOrgCode) ?? r.fundOrgCode }))
     .sort((a, b) => b.year - a.year || a.fundOrgCode.localeCompare(b.fundOrgCode));
 }
+
+export const fundsReport: ReportDefinition = {
+  path: 'funds',
+  summary: 'Amounts paid, recovered and pending per special fund (re-reviewing body) and year',
+  row: FundRow,
+  csv: FUNDS_CSV,
+  run: (db) => fundReport(db),
+};

@@ -1,13 +1,17 @@
 /**
- * The claim's own rows: the application number sequence, the claim as submitted and its instalments. Every write of
- * these goes through here (the claim workflow's first activity records the submission; the API never writes it).
+ * The claim's own rows: the application number sequence, the claim as submitted (with its instalment plan,
+ * nanxun/repositories/instalments.ts), its status and its derived totals. Every write of the claim row goes through
+ * here (the claim workflow's first activity records the submission; the API never writes it).
  */
-import { nextSequenceValue } from '../platform/sequences';
-import type { Insertable, Kysely } from 'kysely';
-import type { ClaimTable, Database } from '../db/schema';
-import { DUPLICATE_CONSTRAINTS } from './claimPlans';
-import { attachMaterials } from '../platform/materials/repository';
-import type { ClaimKind } from './rules';
+import { nextSequenceValue } from '../../platform/sequences';
+import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
+import type { ClaimTable, Database } from '../../db/schema';
+import { DUPLICATE_CONSTRAINTS } from '../claimPlans';
+import { attachMaterials } from '../../platform/materials/repository';
+import type { ClaimKind } from '../rules';
+import { insertInstalmentPlan } from './instalments';
+
+type Db = Kysely<Database> | Transaction<Database>;
 
 /** A claim as the applicant submitted it, carried in the workflow's input until the workflow records it. */
 export interface SubmittedClaim {
@@ -83,19 +87,7 @@ export async function recordSubmittedClaim(db: Kysely<Database>, c: SubmittedCla
       if (!inserted) return; // recorded by an earlier attempt
       // a material attached elsewhere meanwhile stays where it is: the unit can ask for it again
       await attachMaterials(trx, c.applicantUserId, c.materialIds ?? [], 'nanxun_claim', c.id, new Date(c.submittedAt));
-      await trx
-        .insertInto('instalment')
-        .values(
-          c.instalmentsYuan.map((amount, i) => ({
-            claim_id: c.id,
-            year_no: i + 1,
-            amount_yuan: amount,
-            status: i === 0 ? ('in_review' as const) : ('pending' as const),
-            workflow_id: c.workflowId,
-            updated_at: c.submittedAt,
-          })),
-        )
-        .execute();
+      await insertInstalmentPlan(trx, { claimId: c.id, workflowId: c.workflowId, instalmentsYuan: c.instalmentsYuan, submittedAt: c.submittedAt });
     });
   } catch (err) {
     const e = err as { code?: string; constraint?: string };
@@ -104,6 +96,64 @@ export async function recordSubmittedClaim(db: Kysely<Database>, c: SubmittedCla
   }
 }
 
+/**
+ * The workflow's status of the claim; a closing status records when and why. A clawback is final: a workflow still
+ * finishing a step cannot overwrite it.
+ */
+export async function setClaimStatus(
+  db: Db,
+  input: { claimId: string; status: string; stage: string; at: string; closed?: boolean; closeReason?: string | null },
+): Promise<void> {
+  await db
+    .updateTable('claim')
+    .set({
+      status: input.status,
+      stage: input.stage,
+      updated_at: input.at,
+      ...(input.closed ? { closed_at: input.at, close_reason: input.closeReason ?? null } : {}),
+    })
+    .where('id', '=', input.claimId)
+    // a clawback is final: a workflow still finishing a step cannot overwrite it
+    .where((eb) => (input.status === 'clawed_back' ? eb.lit(true) : eb('status', '<>', 'clawed_back')))
+    .execute();
+}
+
+/** 弄虚作假: the claim is clawed back (closed, with the reason). */
+export async function markClaimClawedBack(db: Db, input: { claimId: string; reason: string; at: string }): Promise<void> {
+  await db
+    .updateTable('claim')
+    .set({ status: 'clawed_back', closed_at: input.at, close_reason: input.reason, updated_at: input.at })
+    .where('id', '=', input.claimId)
+    .execute();
+}
+
+/** paid_yuan is derived from the payouts, so recomputing it is idempotent. */
+export async function recomputePaidYuan(db: Db, input: { claimId: string; at: string }): Promise<void> {
+  await db
+    .updateTable('claim')
+    .set({
+      paid_yuan: sql<number>`(select coalesce(sum(amount_yuan), 0)::int from payout where claim_id = ${input.claimId})`,
+      updated_at: input.at,
+    })
+    .where('id', '=', input.claimId)
+    .execute();
+}
+
 export function findClaimByWorkflowId(db: Kysely<Database>, workflowId: string) {
   return db.selectFrom('claim').select(['id', 'status', 'stage']).where('workflow_id', '=', workflowId).executeTakeFirst();
+}
+
+/** claims still under way (their re-review body is fixed; an employer's move puts a note on them) */
+export const OPEN_CLAIM_STATUSES = ['unit_verification', 'bureau_review', 'rereview', 'payout', 'awaiting_next_instalment'] as const;
+
+/** open claims of these employers, with the body each was routed to */
+export async function openClaimsOf(db: Kysely<Database>, employerCodes: string[]) {
+  if (!employerCodes.length) return [];
+  return db
+    .selectFrom('claim')
+    .select(['id', 'application_no', 'kind', 'stage', 'status', 'employer_org_code', 'rereview_org_code'])
+    .where('employer_org_code', 'in', employerCodes)
+    .where('status', 'in', [...OPEN_CLAIM_STATUSES])
+    .orderBy('submitted_at')
+    .execute();
 }

@@ -1,9 +1,10 @@
 /** Report: Nanxun claims by kind, status and re-reviewing organisation (the fund that pays). */
 import { z } from 'zod';
 import { sql } from 'kysely';
-import { orgNames } from '../orgs/orgNames';
-import type { AppDeps } from '../http/deps';
-import type { CsvColumns } from './csv';
+import { orgNames } from '../../platform/orgs/orgNames';
+import type { AppDeps } from '../../platform/http/deps';
+import type { CsvColumns } from '../../platform/reports/csv';
+import type { ReportDefinition } from '../../platform/plugins/domainPlugin';
 
 /** statuses in which a body has approved the claim's amount (核定): a rejected or still reviewed claim has none */
 const APPROVED_STATUSES = ['payout', 'paid', 'awaiting_next_instalment', 'completed', 'clawed_back'];
@@ -62,3 +63,11 @@ export async function claimsByStage(db: AppDeps['db']): Promise<z.infer<typeof C
     paidYuan: Number(r.paid ?? 0),
   }));
 }
+
+export const claimsByStageReport: ReportDefinition = {
+  path: 'claims-by-stage',
+  summary: 'Nanxun claims by kind, status and re-reviewing organisation (the fund that pays)',
+  row: ClaimsByStage,
+  csv: CLAIMS_BY_STAGE_CSV,
+  run: (db) => claimsByStage(db),
+};

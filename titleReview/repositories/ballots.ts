@@ -1,0 +1,44 @@
+/**
+ * The secret ballot's rows (docs/security.md, "The ballot scheme"): the session's key pair, the sealed papers and the
+ * voters. The scheme itself (sealing, the two transactions, the count) is titleReview/ballotBox.ts, which calls these.
+ */
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../../db/schema';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** The session's key pair, once (a concurrent first ballot keeps the first). */
+export async function insertBallotKey(db: Db, k: { sessionId: string; publicKey: Buffer; sealedPrivateKey: Buffer; kekId: string }): Promise<void> {
+  await db
+    .insertInto('ballot_key')
+    .values({
+      session_id: k.sessionId,
+      public_key: k.publicKey,
+      sealed_private_key: k.sealedPrivateKey,
+      kek_id: k.kekId,
+    })
+    .onConflict((oc) => oc.column('session_id').doNothing())
+    .execute();
+}
+
+/** The count is made: the wrapped private key is erased, so no paper can be opened again. */
+export async function eraseBallotPrivateKey(db: Db, sessionId: string): Promise<void> {
+  await db.updateTable('ballot_key').set({ sealed_private_key: null, kek_id: null }).where('session_id', '=', sessionId).execute();
+}
+
+/** A sealed paper, in a transaction of its own (nothing in it names the voter). */
+export async function insertBallotPaper(db: Db, p: { id: string; sessionId: string; sealed: Buffer }): Promise<void> {
+  await db.insertInto('ballot_paper').values({ id: p.id, session_id: p.sessionId, sealed: p.sealed }).execute();
+}
+
+/** The voter has voted, with the hash of the token that makes their paper count (unique `ballot_voter_once`). */
+export async function insertBallotVoter(db: Db, v: { sessionId: string; expertId: string; tokenHash: Buffer }): Promise<void> {
+  await db.insertInto('ballot_voter').values({ session_id: v.sessionId, expert_id: v.expertId, token_hash: v.tokenHash }).execute();
+}
+
+/** Key rotation: an open ballot's private key, re-wrapped under the current `ballot` key (raw SQL: the row as stored). */
+export async function rewrapBallotKey(db: Kysely<any>, k: { sessionId: string; fromKekId: string; toKekId: string; sealed: Buffer }): Promise<void> {
+  await sql`update ballot_key set sealed_private_key = ${k.sealed}, kek_id = ${k.toKekId} where session_id = ${k.sessionId} and kek_id = ${k.fromKekId}`.execute(
+    db,
+  );
+}
