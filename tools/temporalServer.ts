@@ -28,7 +28,7 @@ const run = promisify(execFile);
  * `temporal-sql-tool update-schema` before each new binary starts): `npm run upgrade:cluster` and `npm run
  * drill:upgrade` (tools/upgradeTemporalServer.ts). The last one is the pinned version.
  */
-export const TEMPORAL_UPGRADE_PATH = ['1.29.1', '1.30.9', '1.31.5', '1.32.2'] as const;
+export const TEMPORAL_UPGRADE_PATH = ['1.29.1', '1.30.9', '1.31.2', '1.32.2'] as const;
 /** The Temporal server release the project runs on (also docker-compose.yml's temporalio/auto-setup tag). */
 export const TEMPORAL_SERVER_VERSION = '1.32.2';
 const MODULE = 'go.temporal.io/server';

@@ -62,7 +62,7 @@ export interface RunningTemporalServer {
   upgradeTo(version: string): Promise<void>;
 }
 
-/** 1.31.5 → 1031: releases compare by major and minor (a patch needs no schema step of its own). */
+/** 1.31.2 → 1031: releases compare by major and minor (a patch needs no schema step of its own). */
 export const minorOf = (version: string): number => {
   const [major, minor] = version.split('.').map(Number);
   return major! * 1000 + minor!;
