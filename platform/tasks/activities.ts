@@ -9,6 +9,7 @@ import { computeDeadline, workingDaysLeft, type Deadline } from '../calendar/act
 import { insertTimeline, SYSTEM_ACTOR } from '../timeline/timeline';
 import { storedTaskId } from './taskIds';
 import { notifyTaskEvent, notifyTaskOpened } from '../notifications/outbox';
+import { idNumberOfPerson } from '../identity/personRef';
 
 export interface TaskRef {
   taskId: string;
@@ -77,7 +78,7 @@ export async function insertOpenedTask(trx: Transaction<Database>, input: OpenTa
       workflow_id: task.workflowId,
       org_code: task.orgCode,
       role: task.role,
-      subject_person_id: task.subjectPersonId,
+      subject_person_id: await idNumberOfPerson(trx, task.subjectPersonId),
       opened_at: at,
       sla_working_days: input.slaWorkingDays,
       ...deadlineColumns(deadline),

@@ -1,8 +1,10 @@
 /**
  * Messages shared by the workflows and the API (the API imports only these definitions).
  */
-import { defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CalendarChange } from './deadlineMoves';
+import type { TaskRef } from './activities';
+import type { Deadline } from '../calendar/activities';
 
 /** Who is acting, as authenticated by the API. */
 export interface Actor {
@@ -11,8 +13,22 @@ export interface Actor {
   displayName: string;
   roles: string[];
   orgCode: string | null;
+  /** In the API only: Updates carry null here (platform/identity/personRef.ts `workflowActor`); histories recorded
+   * before carry the clerk's ID number. */
   idNumber: string | null;
+  /** the person's references (blind indexes of the ID number under each key version), as Updates carry them */
+  personRefs?: string[];
 }
+
+/** Whether the actor is the person a subject is about (`personId`: a person reference, or an ID number in
+ * workflows started before references). Pure: used by workflow validators. */
+export function isSubjectPerson(actor: Actor, personId: string | null): boolean {
+  if (!personId) return false;
+  if (actor.personRefs?.includes(personId)) return true;
+  return !!actor.idNumber && actor.idNumber === personId;
+}
+/** A person reference has the shape of a blind index (`<key id>.<32 hex>`); an ID number never does. */
+export const isPersonReference = (v: string | null): boolean => !!v && /^[a-z0-9]{1,16}\.[0-9a-f]{32}$/.test(v);
 
 export interface DecisionInput {
   taskId: string;
@@ -38,6 +54,34 @@ export interface SubjectState {
   openTaskIds: string[];
 }
 
+/** A task the workflow has open, as the workflow holds it (the reconciliation compares the inbox row with it). */
+export interface OpenTaskSnapshot {
+  task: TaskRef;
+  state: 'open' | 'paused';
+  openedAt: string;
+  slaWorkingDays: number | null;
+  deadline: Deadline | null;
+}
+
+/** A task the workflow has decided (or cancelled), as the workflow took it. */
+export interface DecidedTaskSnapshot {
+  taskId: string;
+  decision: string;
+  comment: string | null;
+  fields: Record<string, unknown>;
+  actor: { username: string; displayName: string; orgCode: string | null } | null;
+  decidedAt: string;
+}
+
+/** What a running workflow holds about its subject: read by the reconciliation (a query, no history event). */
+export interface SubjectSnapshot extends SubjectState {
+  openTasks: OpenTaskSnapshot[];
+  decidedTasks: DecidedTaskSnapshot[];
+  /** domain facts the domain's reconciliation compares (e.g. a claim's paid amount) */
+  facts: Record<string, unknown>;
+}
+
+export const subjectSnapshotQuery = defineQuery<SubjectSnapshot>('subjectSnapshot');
 export const decideUpdate = defineUpdate<SubjectState, [DecisionInput]>('decide');
 export const resubmitUpdate = defineUpdate<SubjectState, [ResubmitInput]>('resubmit');
 /** returns the subject's state once the workflow has settled (its first task is open, or it ended) */

@@ -1,6 +1,6 @@
 /**
  * `npm run drill:deploy` (also part of `npm test`): deploying a new worker build while claims are in flight, the
- * `patched()` discipline (docs/operations.md, "Deploying new code"). Claims are started on build A (today's
+ * `patched()` discipline (docs/operations.md, "Deploy: new code"). Claims are started on build A (today's
  * workflow bundle) and left waiting at every stage; build B (test/drills/deployBuildB: the certificate claim changed
  * behind `patched()`) starts polling the same task queue, build A is stopped, and every claim is decided and
  * completes on B — the claims A started keep their old path (no patch marker in their histories), claims started on
