@@ -20,6 +20,7 @@ import { decideClaimTask } from '../helpers/claimTasks';
 import { spawnTs, type Child } from '../helpers/processes';
 import { CERTIFICATE_REWARD_YUAN, type CertificateLevel } from '../../nanxun/rules';
 import { BUILD_B_PATCH } from './deployBuildB/workflows';
+import { dataConverter } from '../../platform/crypto/payloadCodec';
 
 jest.setTimeout(600_000);
 
@@ -176,7 +177,9 @@ test('claims started on build A complete on build B after A is stopped; the reco
     const history = temporal.api.history.v1.History.decode(Buffer.from(r.historyProtobufBase64, 'base64'));
     await Worker.runReplayHistory({ workflowBundle: { codePath: buildB } }, history, r.workflowId);
   }
-  for (const c of all) await Worker.runReplayHistory({ workflowBundle: { codePath: buildB } }, await c.handle.fetchHistory(), c.handle.workflowId);
+  // the drill's own histories carry encrypted payloads (platform/crypto/payloadCodec.ts), as the workers wrote them
+  for (const c of all)
+    await Worker.runReplayHistory({ workflowBundle: { codePath: buildB }, dataConverter: dataConverter() }, await c.handle.fetchHistory(), c.handle.workflowId);
   checked.push(`${recorded.length} recorded histories and the drill's ${all.length} histories replay against B`);
 
   say('checked:');
