@@ -18,7 +18,11 @@ import { freshDatabase, type TestDb } from '../helpers/db';
 import { startCertificateClaim } from '../helpers/claims';
 import { decideClaimTask } from '../helpers/claimTasks';
 import { spawnTs, type Child } from '../helpers/processes';
-import { CERTIFICATE_REWARD_YUAN, type CertificateLevel } from '../../nanxun/rules';
+import type { CertificateLevel } from '../../nanxun/rules';
+import { nanxunTerms } from '../../nanxun/policy/terms';
+import { nanxunFirstEdition } from '../helpers/policy';
+
+const CERTIFICATE_REWARD_YUAN = nanxunTerms(nanxunFirstEdition).certificateRewardYuan;
 import { BUILD_B_PATCH } from './deployBuildB/workflows';
 import { dataConverter } from '../../platform/crypto/payloadCodec';
 

@@ -30,7 +30,11 @@ import { freePort } from '../../tools/ports';
 import { INSTALMENT_RELEASE_SCHEDULE_ID } from '../../runtime/schedules';
 import { addMonths, addWorkingDays, shanghaiDate } from '../../platform/calendar/workdays';
 import { loadCalendar } from '../../platform/calendar/calendarTable';
-import { CERTIFICATE_REWARD_YUAN, type CertificateLevel } from '../../nanxun/rules';
+import type { CertificateLevel } from '../../nanxun/rules';
+import { nanxunTerms } from '../../nanxun/policy/terms';
+import { nanxunFirstEdition } from '../helpers/policy';
+
+const CERTIFICATE_REWARD_YUAN = nanxunTerms(nanxunFirstEdition).certificateRewardYuan;
 import { makeIdNumber } from '../../platform/identity/idNumber';
 import { titleSessionWorkflowId } from '../../titleReview/rules';
 import { moveMeetingUpdate } from '../../titleReview/workflows/messages';
