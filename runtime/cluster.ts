@@ -35,6 +35,8 @@ export interface ClusterOptions {
   temporalPorts: TemporalServerPorts;
   temporalDatabases?: { main: string; visibility: string };
   historyShards: number;
+  /** the Temporal server release (default the pinned one; the upgrade drill starts on the oldest of the walk) */
+  temporalVersion?: string;
   namespace: string;
   retentionDays: number;
   taskQueue: string;
@@ -218,6 +220,7 @@ export async function startCluster(o: ClusterOptions): Promise<RunningCluster> {
       historyShards: o.historyShards,
       namespace: o.namespace,
       retentionDays: o.retentionDays,
+      version: o.temporalVersion,
       log: (m) => o.log(`  ${m}`),
     });
     stops.push(temporal.stop);

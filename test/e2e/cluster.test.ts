@@ -1,5 +1,5 @@
 /**
- * The production topology (runtime/cluster.ts, as `npm run start:cluster` runs it): the real Temporal server v1.29 on
+ * The production topology (runtime/cluster.ts, as `npm run start:cluster` runs it): the real Temporal server (the pinned release) on
  * PostgreSQL, two worker processes (runtime/worker.ts) and two API processes (runtime/api.ts). A claim submitted on
  * one API instance is decided on the other; a worker killed with SIGKILL mid-path (every claim held at its re-review
  * until the worker that last ran one of them is dead) leaves the other to finish (one payout per claim); the Temporal server stopped mid-path makes a decision answer 503 TEMPORAL_UNAVAILABLE, and the

@@ -5,19 +5,28 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { locateTemporalServer, TEMPORAL_SERVER_VERSION, temporalServerCacheDir } from '../../tools/temporalServer';
+import { locateTemporalServer, TEMPORAL_SERVER_VERSION, TEMPORAL_UPGRADE_PATH, temporalServerCacheDir } from '../../tools/temporalServer';
 
 const saved = { ...process.env };
 afterEach(() => {
-  for (const k of ['TEMPORAL_SERVER_PATH', 'TEMPORAL_SQL_TOOL_PATH', 'TEMPORAL_SERVER_SCHEMA_DIR', 'TEMPORAL_SERVER_CACHE_DIR', 'GO']) {
+  for (const k of ['TEMPORAL_SERVER_PATH', 'TEMPORAL_SQL_TOOL_PATH', 'TEMPORAL_SERVER_SCHEMA_DIR', 'TEMPORAL_SERVER_CACHE_DIR', 'GO', 'GOMODCACHE']) {
     if (saved[k] === undefined) delete process.env[k];
     else process.env[k] = saved[k];
   }
 });
 
-test('docker-compose.yml runs the pinned server version', () => {
+test('docker-compose.yml runs the pinned server version, its schema set up by the same release, the end of the upgrade walk', () => {
   const compose = fs.readFileSync(path.join(__dirname, '..', '..', 'docker-compose.yml'), 'utf8');
-  expect(compose).toContain(`image: temporalio/auto-setup:${TEMPORAL_SERVER_VERSION}\n`);
+  const temporalImages = [...compose.matchAll(/image: (temporalio\/(?!ui:)[a-z-]+):(\S+)\n/g)].map((m) => `${m[1]}:${m[2]}`);
+  expect(temporalImages.sort()).toEqual(
+    [
+      `temporalio/admin-tools:${TEMPORAL_SERVER_VERSION}`,
+      `temporalio/admin-tools:${TEMPORAL_SERVER_VERSION}`,
+      `temporalio/server:${TEMPORAL_SERVER_VERSION}`,
+    ].sort(),
+  );
+  expect(TEMPORAL_UPGRADE_PATH.at(-1)).toBe(TEMPORAL_SERVER_VERSION);
+  expect(TEMPORAL_UPGRADE_PATH[0]).toBe('1.29.1');
 });
 
 test('nothing available: the error names every way to provide the server', async () => {
@@ -59,6 +68,43 @@ test('explicit paths are used as given, with the schema directory named beside t
   process.env.TEMPORAL_SQL_TOOL_PATH = path.join(dir, 'missing');
   process.env.GO = path.join(dir, 'no-go-here');
   await expect(locateTemporalServer(() => undefined)).rejects.toThrow(/TEMPORAL_SQL_TOOL_PATH \(.*missing\) must both name executables/);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('a machine that never built the server: go install fills a cache whose parent directories do not exist yet', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zj-tsrv-'));
+  // a stand-in for the go command: `install` writes the binary into $GOBIN, `env GOMODCACHE` names a module cache
+  // holding the module's schema and dynamic config, as a real `go install …@version` leaves them
+  const modCache = path.join(dir, 'gomod');
+  const mod = path.join(modCache, `go.temporal.io/server@v${TEMPORAL_SERVER_VERSION}`);
+  fs.mkdirSync(path.join(mod, 'schema', 'postgresql', 'v12', 'temporal', 'versioned'), { recursive: true });
+  fs.mkdirSync(path.join(mod, 'config', 'dynamicconfig'), { recursive: true });
+  fs.writeFileSync(path.join(mod, 'config', 'dynamicconfig', 'development-sql.yaml'), '{}\n');
+  const go = path.join(dir, 'go');
+  fs.writeFileSync(
+    go,
+    `#!/bin/sh
+case "$1" in
+  version) echo "go version stand-in" ;;
+  env) echo "${modCache}" ;;
+  install) name=$(basename "\${2%@*}"); printf '#!/bin/sh\n' > "$GOBIN/$name" && chmod 755 "$GOBIN/$name" ;;
+  *) exit 2 ;;
+esac
+`,
+    { mode: 0o755 },
+  );
+  process.env.GO = go;
+  process.env.GOMODCACHE = modCache;
+  delete process.env.TEMPORAL_SERVER_PATH;
+  delete process.env.TEMPORAL_SQL_TOOL_PATH;
+  // the cache root and its parent are missing, as in ~/.cache/zj-approvals/temporal-server on a fresh machine
+  process.env.TEMPORAL_SERVER_CACHE_DIR = path.join(dir, 'fresh-home', '.cache', 'temporal-server');
+  const found = await locateTemporalServer(() => undefined);
+  const cache = path.join(dir, 'fresh-home', '.cache', 'temporal-server', `v${TEMPORAL_SERVER_VERSION}`);
+  expect(found).toMatchObject({ source: 'go-install', server: path.join(cache, 'server'), sqlTool: path.join(cache, 'temporal-sql-tool') });
+  // the second lookup finds the cache, and no build directory is left beside it
+  expect((await locateTemporalServer(() => undefined)).source).toBe('cache');
+  expect(fs.readdirSync(path.dirname(cache))).toEqual([`v${TEMPORAL_SERVER_VERSION}`]);
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
