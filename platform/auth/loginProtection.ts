@@ -16,6 +16,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import { Problem } from '../http/problem';
 import { recordAudit } from '../admin/audit';
+import { deleteLoginFailures, deleteLoginFailuresBefore, insertLoginFailure, liftLockout, upsertLockout } from './loginProtectionRepository';
 
 export const FAILURE_WINDOW_MS = 15 * 60_000;
 /** failures within the window → lock duration */
@@ -81,7 +82,7 @@ export function createLoginGuard(db: Kysely<Database>, opts: { sleep?: (ms: numb
       await db.transaction().execute(async (trx) => {
         // one account's failures are counted one at a time, so parallel guesses cannot slip past a threshold
         await sql`select pg_advisory_xact_lock(hashtext('login_failure'), hashtext(${key}))`.execute(trx);
-        await trx.insertInto('login_failure').values({ username_key: key, client_ip: clientIp }).execute();
+        await insertLoginFailure(trx, key, clientIp);
         const rows = await trx.selectFrom('login_failure').select(['client_ip']).where('username_key', '=', key).where('at', '>', since).execute();
         const failures = rows.length;
         // a lock is set on reaching each threshold (5, 10, 15) and on every failure beyond the last one
@@ -91,13 +92,7 @@ export function createLoginGuard(db: Kysely<Database>, opts: { sleep?: (ms: numb
         const now = new Date();
         const until = new Date(now.getTime() + step.lockMs);
         const addresses = [...new Set(rows.map((r) => r.client_ip))].slice(0, 20);
-        await trx
-          .insertInto('login_lockout')
-          .values({ username_key: key, locked_at: now, locked_until: until, failures, addresses })
-          .onConflict((oc) =>
-            oc.column('username_key').doUpdateSet({ locked_at: now, locked_until: until, failures, addresses, unlocked_at: null, unlocked_by: null }),
-          )
-          .execute();
+        await upsertLockout(trx, { key, lockedAt: now, lockedUntil: until, failures, addresses });
         await recordAudit(trx, {
           actor: 'login-protection',
           action: 'account.locked',
@@ -110,12 +105,9 @@ export function createLoginGuard(db: Kysely<Database>, opts: { sleep?: (ms: numb
     },
 
     async succeeded(key) {
-      await db.deleteFrom('login_failure').where('username_key', '=', key).execute();
+      await deleteLoginFailures(db, key);
       // old failures of any account are of no use any more
-      await db
-        .deleteFrom('login_failure')
-        .where('at', '<', new Date(Date.now() - 24 * 3600_000))
-        .execute();
+      await deleteLoginFailuresBefore(db, new Date(Date.now() - 24 * 3600_000));
     },
   };
 }
@@ -130,15 +122,8 @@ export async function unlockAccount(
   const key = usernameKey(username);
   return db.transaction().execute(async (trx) => {
     const now = new Date();
-    const r = await trx
-      .updateTable('login_lockout')
-      .set({ unlocked_at: now, unlocked_by: by.username, locked_until: now })
-      .where('username_key', '=', key)
-      .where('unlocked_at', 'is', null)
-      .where('locked_until', '>', now)
-      .returning('failures')
-      .executeTakeFirst();
-    await trx.deleteFrom('login_failure').where('username_key', '=', key).execute();
+    const r = await liftLockout(trx, key, by.username, now);
+    await deleteLoginFailures(trx, key);
     if (!r) return false;
     await recordAudit(trx, { actor: by, action: 'account.unlocked', targetType: 'user', targetId: key, clientIp, details: { failures: r.failures } });
     return true;

@@ -8,6 +8,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
+import { insertBlob } from './blobRepository';
 
 export interface BlobStore {
   readonly name: string;
@@ -26,11 +27,7 @@ export class PostgresBlobStore implements BlobStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async put(sha256: string, content: Buffer): Promise<void> {
-    await this.db
-      .insertInto('material_blob')
-      .values({ sha256, size: content.length, content })
-      .onConflict((oc) => oc.column('sha256').doNothing())
-      .execute();
+    await insertBlob(this.db, sha256, content);
   }
 
   async get(sha256: string): Promise<Buffer | null> {
