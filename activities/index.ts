@@ -1,13 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { createTaskActivities } from '../platform/tasks/activities';
-import { createClaimActivities } from '../nanxun/activities/claims';
-import { createPayoutActivities } from '../nanxun/activities/payouts';
-import { createInstalmentActivities } from '../nanxun/activities/instalments';
-import { createClawbackActivities } from '../nanxun/activities/clawback';
+import { createNanxunActivities } from '../nanxun/activities';
 import { createNoticeActivities } from '../platform/publicity/activities';
-import { createZhejiangActivities } from '../titleReview/activities';
-import { createTitleSubmissionActivities } from '../titleReview/submissionActivities';
+import { createAllTitleReviewActivities } from '../titleReview/allActivities';
 import { installDomains } from '../platform/plugins/registry';
 import { DOMAINS } from '../domains';
 
@@ -16,13 +12,9 @@ export function createActivities(db: Kysely<Database>) {
   installDomains(DOMAINS);
   return {
     ...createTaskActivities(db),
-    ...createClaimActivities(db),
-    ...createPayoutActivities(db),
-    ...createInstalmentActivities(db),
-    ...createClawbackActivities(db),
+    ...createNanxunActivities(db),
     ...createNoticeActivities(db),
-    ...createZhejiangActivities(db),
-    ...createTitleSubmissionActivities(db),
+    ...createAllTitleReviewActivities(db),
   };
 }
 

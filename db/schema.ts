@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { ZhejiangTables } from '../titleReview/schema';
+import type { TitleReviewTables } from '../titleReview/schema';
 import type { AccountTables } from '../platform/auth/schema';
 import type { MaterialTables } from '../platform/materials/schema';
 import type { RatingTable } from '../platform/ratings/schema';
@@ -182,7 +182,7 @@ export interface InstalmentTable {
   updated_at: Timestamp;
 }
 
-/** The read projection of a claim (0006_claim_view), rebuilt by triggers; api/claimView.ts reads it. */
+/** The read projection of a claim (0006_claim_view), rebuilt by triggers; nanxun/claimView.ts reads it. */
 export interface ClaimViewTable {
   claim_id: string;
   application_no: string;
@@ -242,18 +242,18 @@ export interface Database {
   idempotency: IdempotencyTable;
   sequence: SequenceTable;
   // Zhejiang title review (0004_zhejiang)
-  zj_unit: ZhejiangTables['zj_unit'];
-  zj_expert: ZhejiangTables['zj_expert'];
-  zj_session: ZhejiangTables['zj_session'];
-  zj_application: ZhejiangTables['zj_application'];
-  zj_committee_draw: ZhejiangTables['zj_committee_draw'];
-  zj_committee_member: ZhejiangTables['zj_committee_member'];
-  ballot_voter: ZhejiangTables['ballot_voter'];
-  ballot_vote: ZhejiangTables['ballot_vote'];
-  ballot_key: ZhejiangTables['ballot_key'];
-  ballot_paper: ZhejiangTables['ballot_paper'];
-  title_grant: ZhejiangTables['title_grant'];
-  title_ban: ZhejiangTables['title_ban'];
+  zj_unit: TitleReviewTables['zj_unit'];
+  zj_expert: TitleReviewTables['zj_expert'];
+  zj_session: TitleReviewTables['zj_session'];
+  zj_application: TitleReviewTables['zj_application'];
+  zj_committee_draw: TitleReviewTables['zj_committee_draw'];
+  zj_committee_member: TitleReviewTables['zj_committee_member'];
+  ballot_voter: TitleReviewTables['ballot_voter'];
+  ballot_vote: TitleReviewTables['ballot_vote'];
+  ballot_key: TitleReviewTables['ballot_key'];
+  ballot_paper: TitleReviewTables['ballot_paper'];
+  title_grant: TitleReviewTables['title_grant'];
+  title_ban: TitleReviewTables['title_ban'];
   // publicity notices and objections (the kernel's; created by 0004)
   notice: PublicityTables['notice'];
   objection: PublicityTables['objection'];

@@ -11,7 +11,7 @@ import { makeIdNumber } from '../platform/identity/idNumber';
 import { makeCreditCode } from '../platform/orgs/creditCode';
 import { hashPassword } from '../platform/auth/passwords';
 import { BUREAU_ORG_CODE } from '../nanxun/rules';
-import { seedZhejiangDemo, seedZhejiangReference, zhejiangDemoAccounts } from '../titleReview/seed';
+import { seedTitleReviewDemo, seedTitleReviewReference, titleReviewDemoAccounts } from '../titleReview/seed';
 
 interface OrgSeed {
   code: string;
@@ -132,7 +132,7 @@ export function demoAccounts(): AccountSeed[] {
   add('expert1', '评审专家·陈明', ['expert'], null);
   add('admin', '系统管理员', ['admin'], null);
   add('auditor', '审计员', ['auditor'], null);
-  a.push(...zhejiangDemoAccounts());
+  a.push(...titleReviewDemoAccounts());
   return a;
 }
 
@@ -154,7 +154,7 @@ export async function seedReferenceData(db: Kysely<Database>): Promise<{ calenda
       .onConflict((oc) => oc.column('code').doNothing())
       .execute();
   }
-  await seedZhejiangReference(db);
+  await seedTitleReviewReference(db);
   const have = new Set((await db.selectFrom('calendar_year').select('year').execute()).map((r) => r.year));
   const loaded: number[] = [];
   for (const year of officialYears()) {
@@ -188,7 +188,7 @@ export async function seedDemoAccounts(db: Kysely<Database>): Promise<{ created:
       .onConflict((oc) => oc.doNothing())
       .execute();
   }
-  await seedZhejiangDemo(db);
+  await seedTitleReviewDemo(db);
   return { created: missing.length };
 }
 

@@ -6,6 +6,7 @@ import { fundsReport } from './reports/funds';
 import { claimDecisionFields } from './schemas';
 import { nanxunRoutes } from './routes';
 import { claimMovesNoted } from './orgMoves';
+import { claimKeyRotation } from './keyRotation';
 
 export const nanxunPlugin: DomainPlugin = {
   name: 'nanxun',
@@ -20,4 +21,5 @@ export const nanxunPlugin: DomainPlugin = {
   decisionFields: claimDecisionFields,
   routes: nanxunRoutes,
   orgs: { employerMoved: claimMovesNoted },
+  keyRotation: claimKeyRotation,
 };

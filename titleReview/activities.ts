@@ -61,7 +61,7 @@ export async function appTimeline(
   });
 }
 
-export function createZhejiangActivities(db: Kysely<Database>) {
+export function createTitleReviewActivities(db: Kysely<Database>) {
   return {
     ...createTitleMeetingActivities(db),
     ...createTitleOutcomeActivities(db),
@@ -196,4 +196,4 @@ export function createZhejiangActivities(db: Kysely<Database>) {
   };
 }
 
-export type ZhejiangActivities = ReturnType<typeof createZhejiangActivities>;
+export type TitleReviewActivities = ReturnType<typeof createTitleReviewActivities>;

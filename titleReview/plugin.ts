@@ -4,6 +4,7 @@ import { applicationSubjects, sessionSubjects } from './subjects';
 import { sessionsReport } from './reports/sessions';
 import { titleReviewRoutes } from './routes';
 import { readUnitRouting, writeUnitRouting } from './orgRouting';
+import { ballotKeyRotation } from './keyRotation';
 
 export const titleReviewPlugin: DomainPlugin = {
   name: 'titleReview',
@@ -23,6 +24,7 @@ export const titleReviewPlugin: DomainPlugin = {
   },
   routes: titleReviewRoutes,
   orgs: { routing: { read: readUnitRouting, write: writeUnitRouting } },
+  keyRotation: ballotKeyRotation,
   // a misconduct notice publishes a decision: it takes no objections
   noticeKinds: { misconduct: { takesObjections: false } },
 };

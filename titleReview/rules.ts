@@ -82,7 +82,8 @@ export function activeBan<T extends BanRow>(bans: T[], sessionYear: number): T |
 
 /** 获得出席委员三分之二以上赞成票的方为通过: yes × 3 ≥ attending × 2; abstentions are not yes. */
 export function ballotPassed(yes: number, attending: number): boolean {
-  return attending > 0 && yes * 3 >= attending * 2;
+  // 出席会议专家不得少于17人: below the quorum no ballot counts (the meeting refuses it before; the rule says so too)
+  return attending >= MIN_COMMITTEE && yes * 3 >= attending * 2;
 }
 
 export const VOTES = ['yes', 'no', 'abstain'] as const;

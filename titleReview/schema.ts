@@ -4,13 +4,13 @@ import type { ColumnType, Generated, Selectable } from 'kysely';
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type Json<T> = ColumnType<T, string, string>;
 
-export interface ZjUnitTable {
+export interface TitleUnitTable {
   org_code: string;
   competent_org_code: string;
   lower_committee_org_code: string;
 }
 
-export interface ZjExpertTable {
+export interface TitleExpertTable {
   id: string;
   pool: 'senior' | 'professor';
   name: string;
@@ -24,7 +24,7 @@ export interface ZjExpertTable {
   added_at: Generated<Timestamp>;
 }
 
-export interface ZjSessionTable {
+export interface TitleSessionTable {
   id: string;
   year: number;
   level: 'senior' | 'professor';
@@ -41,7 +41,7 @@ export interface ZjSessionTable {
   updated_at: Timestamp;
 }
 
-export interface ZjApplicationTable {
+export interface TitleApplicationTable {
   id: string;
   application_no: string;
   session_id: string;
@@ -68,7 +68,7 @@ export interface ZjApplicationTable {
   close_reason: string | null;
 }
 
-export interface ZjCommitteeDrawTable {
+export interface TitleCommitteeDrawTable {
   session_id: string;
   draw_no: number;
   algorithm: string;
@@ -82,7 +82,7 @@ export interface ZjCommitteeDrawTable {
   drawn_at: Timestamp;
 }
 
-export interface ZjCommitteeMemberTable {
+export interface TitleCommitteeMemberTable {
   session_id: string;
   expert_id: string;
   subgroup: string;
@@ -143,13 +143,13 @@ export interface TitleBanTable {
   application_id: string | null;
 }
 
-export interface ZhejiangTables {
-  zj_unit: ZjUnitTable;
-  zj_expert: ZjExpertTable;
-  zj_session: ZjSessionTable;
-  zj_application: ZjApplicationTable;
-  zj_committee_draw: ZjCommitteeDrawTable;
-  zj_committee_member: ZjCommitteeMemberTable;
+export interface TitleReviewTables {
+  zj_unit: TitleUnitTable;
+  zj_expert: TitleExpertTable;
+  zj_session: TitleSessionTable;
+  zj_application: TitleApplicationTable;
+  zj_committee_draw: TitleCommitteeDrawTable;
+  zj_committee_member: TitleCommitteeMemberTable;
   ballot_voter: BallotVoterTable;
   ballot_vote: BallotVoteTable;
   ballot_key: BallotKeyTable;
@@ -158,6 +158,6 @@ export interface ZhejiangTables {
   title_ban: TitleBanTable;
 }
 
-export type ZjSession = Selectable<ZjSessionTable>;
-export type ZjApplication = Selectable<ZjApplicationTable>;
-export type ZjExpert = Selectable<ZjExpertTable>;
+export type TitleSession = Selectable<TitleSessionTable>;
+export type TitleApplication = Selectable<TitleApplicationTable>;
+export type TitleExpert = Selectable<TitleExpertTable>;

@@ -38,7 +38,7 @@ const SURNAMES =
   '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
 const GIVEN = ['建国', '明华', '志强', '海燕', '立新', '文博', '晓东', '秀英', '国平', '宏伟', '静怡', '振宇'];
 
-export interface ZjAccountSeed {
+export interface TitleReviewAccountSeed {
   username: string;
   displayName: string;
   roles: string[];
@@ -91,8 +91,8 @@ function experts(): ExpertSeed[] {
 }
 
 /** Demo accounts of the title review (password "demo"): Hangzhou clerks and the experts of both pools. */
-export function zhejiangDemoAccounts(): ZjAccountSeed[] {
-  const a: ZjAccountSeed[] = [];
+export function titleReviewDemoAccounts(): TitleReviewAccountSeed[] {
+  const a: TitleReviewAccountSeed[] = [];
   let n = 0;
   const id = (birth: string) => makeIdNumber(`330106${birth}${String(100 + (++n % 900)).padStart(3, '0')}`);
   const add = (username: string, displayName: string, roles: string[], orgCode: string | null, birth = '19850101') =>
@@ -105,7 +105,7 @@ export function zhejiangDemoAccounts(): ZjAccountSeed[] {
   return a;
 }
 
-export async function seedZhejiangReference(db: Kysely<Database>): Promise<void> {
+export async function seedTitleReviewReference(db: Kysely<Database>): Promise<void> {
   for (const o of ZJ_ORGS) {
     await db
       .insertInto('org')
@@ -131,7 +131,7 @@ export async function seedZhejiangReference(db: Kysely<Database>): Promise<void>
 }
 
 /** The demo expert pools, each expert linked to their account (run after the accounts exist). */
-export async function seedZhejiangDemo(db: Kysely<Database>): Promise<void> {
+export async function seedTitleReviewDemo(db: Kysely<Database>): Promise<void> {
   const list = experts();
   const users = await db
     .selectFrom('app_user')

@@ -1,6 +1,6 @@
 /** The title application and the review session as subjects of the kernel (inbox, task page, progress, ratings). */
 import type { Db, SubjectFacts, SubjectProvider } from '../platform/plugins/domainPlugin';
-import type { ZjApplication } from './schema';
+import type { TitleApplication } from './schema';
 import { applicationMaterialKinds } from './materials';
 import { titleSubjectSummary } from './summary';
 
@@ -19,7 +19,7 @@ const FACTS = [
   'submitted_at',
   'closed_at',
 ] as const;
-type ApplicationFacts = Pick<ZjApplication, (typeof FACTS)[number]>;
+type ApplicationFacts = Pick<TitleApplication, (typeof FACTS)[number]>;
 
 function facts(a: ApplicationFacts): SubjectFacts {
   return {

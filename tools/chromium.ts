@@ -1,6 +1,6 @@
 /**
  * Finds (or provisions) the Chromium that the browser journeys (web/tests) drive with playwright-core, the way
- * tools/temporalBinaries.ts finds the Temporal binaries, so `npm test` alone works on a fresh machine:
+ * tools/temporalBinaries/index.ts finds the Temporal binaries, so `npm test` alone works on a fresh machine:
  *
  *   1. CHROMIUM_PATH (must be an executable file; a wrong value is an error that names it)
  *   2. `chromium`, `chromium-browser`, `google-chrome-stable` or `google-chrome` on PATH

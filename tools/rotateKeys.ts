@@ -13,6 +13,8 @@ import { readConfig } from '../runtime/config';
 import { createDb } from '../db/connection';
 import { addKeyVersions, keyFilePath, Keyring, resetKeyring, retireOldVersions, writeKeyFile, type KeyFileJson } from '../platform/crypto/keys';
 import { rotateStoredData } from '../platform/crypto/rotation';
+import { installDomains } from '../platform/plugins/registry';
+import { DOMAINS } from '../domains';
 
 async function main(): Promise<number> {
   const args = new Set(process.argv.slice(2));
@@ -38,6 +40,7 @@ async function main(): Promise<number> {
   resetKeyring(ring);
   const db = createDb(url, { max: 2 });
   try {
+    installDomains(DOMAINS);
     const r = await rotateStoredData(db, ring);
     console.log(`re-encrypted ${r.values} values in ${r.rows} rows, re-wrapped ${r.ballotKeys} ballot keys; ${r.remaining} values not under the current keys`);
     if (args.has('--retire')) {

@@ -17,7 +17,7 @@ import { type Kysely, sql } from 'kysely';
  * Cost (tools/bench/profileClaimRead.ts): ~0.5 ms of database time per rebuild of a claim with ~10 timeline rows.
  *
  * `view` is `json`, not `jsonb`: it is only ever read whole and json keeps the keys in the API's order.
- * api/claimView.ts has the same view assembled live in JS (the fallback, and the test's reference).
+ * nanxun/claimView.ts has the same view assembled live in JS (the fallback, and the test's reference).
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
@@ -38,13 +38,13 @@ export async function up(db: Kysely<any>): Promise<void> {
       refreshed_stmt timestamptz not null default statement_timestamp()
     )`.execute(db);
 
-  // api/views.ts iso(): the instant in Asia/Shanghai (fixed +08:00, as domain/workdays formatShanghai), milliseconds truncated
+  // platform/http/views.ts iso(): the instant in Asia/Shanghai (fixed +08:00, as platform/calendar/workdays.ts formatShanghai), milliseconds truncated
   await sql`
     create function zj_iso(ts timestamptz) returns text language sql stable parallel safe as $$
       select to_char(ts at time zone interval '+08:00', 'YYYY-MM-DD"T"HH24:MI:SS.MS"+08:00"')
     $$`.execute(db);
 
-  // api/views.ts pickDetails(): the recorded opinion's particulars, in this key order, without the absent or null
+  // platform/http/views.ts pickDetails(): the recorded opinion's particulars, in this key order, without the absent or null
   // ones, null when none. One expression (no subquery), so the planner inlines it. (json_strip_nulls would also drop
   // null fields nested inside these values; they are all scalars.)
   await sql`

@@ -366,7 +366,7 @@ test('registration: check digit, password strength, no oracle on whether the ID 
 
 test('health, OpenAPI, demo accounts, and demo logins refused outside development mode', async () => {
   const h = await request(app).get('/healthz');
-  // the time-skipping test server has no cluster information (test/api/healthz.test.ts covers the dev server)
+  // the time-skipping test server has no cluster information (platform/http/test/healthz.test.ts covers the dev server)
   expect(h.body).toEqual({ status: 'ok', db: 'ok', temporal: { status: 'ok', serverVersion: null, persistence: null, visibility: null } });
   const doc = await request(app).get('/api/v1/openapi.json');
   expect(doc.status).toBe(200);

@@ -2,7 +2,7 @@
  * The claim read projection (nanxun/migrations/0006_claim_view.ts): after every stage of a claim's life — submitted,
  * paused for supplementary materials, resumed, decided three times, paid, the next instalment scheduled, clawed
  * back, an organisation renamed — the view kept by the triggers equals the view assembled live from the source
- * tables (api/claimView.ts liveClaimView), and the API answers with it. The migration fills existing claims.
+ * tables (nanxun/claimView.ts liveClaimView), and the API answers with it. The migration fills existing claims.
  */
 import request from 'supertest';
 import type { Express } from 'express';

@@ -175,11 +175,9 @@ export class ClaimProcess {
         check: check(s.kind),
         ...pauseHooks(s.kind),
         ...(openWith ? { open: (open) => openWith({ status: this.statusChange(s.kind, s.kind, undefined, instalment), open }) } : {}),
-        // the next stage's opening writes this decision; any other way on writes it first (flush below)
-        writeDecisionWithNext: oneWrite && i < stages.length - 1,
+        // the next stage's opening writes an approval; any other way on (a rejection, a clawback) is written at once
+        writeDecisionWithNext: oneWrite && i < stages.length - 1 ? (o) => o.decision === 'approve' && !this.clawback : false,
       });
-      const next = !this.clawback && last.decision === 'approve' && i < stages.length - 1;
-      if (!next) await this.tasks.flush();
       if (this.clawback) return { approved: false, outcome: await this.endClawedBack() };
       if (last.decision !== 'approve') return { approved: false, outcome: await this.rejected(s.kind, last) };
     }

@@ -1,5 +1,5 @@
 /**
- * The one place working-day deadlines are computed: the pure arithmetic of domain/workdays
+ * The one place working-day deadlines are computed: the pure arithmetic of platform/calendar/workdays.ts
  * over the calendar table, recording which calendar data (year, version, source) was used.
  */
 import type { Kysely } from 'kysely';

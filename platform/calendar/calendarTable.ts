@@ -67,7 +67,7 @@ export function officialYearInput(year: number) {
 /**
  * The calendar for display (working days left in the inbox and on claims), cached in-process for a short time:
  * it changes only when an admin loads a year (which clears the cache in that process). Deadlines themselves are
- * always computed from the table (activities/calendar.ts), never from this cache.
+ * always computed from the table (platform/calendar/activities.ts), never from this cache.
  */
 const DISPLAY_CACHE_MS = 30_000;
 const displayCache = new Map<string, { at: number; cal: CalendarData }>();

@@ -9,23 +9,24 @@
 import type { Keyring } from './keys';
 import { keyring } from './keys';
 import { open, seal } from './sm4';
+import type { PersonalDataTable } from '../plugins/domainPlugin';
+import { personalDataTables } from '../plugins/registry';
 
 /** Columns holding an ID number: blind index in the column, ciphertext in `<column>_enc`. */
 export const INDEXED_COLUMNS = new Set(['id_number', 'applicant_id_number', 'subject_person_id']);
 /** Columns holding a phone number: the ciphertext in the column itself. */
 export const ENCRYPTED_COLUMNS = new Set(['phone', 'applicant_phone']);
-/** Every table and column holding personal data (for migration, rotation and the dump test). */
-export const PII_TABLES: { table: string; indexed: string[]; encrypted: string[] }[] = [
+/** The kernel's tables holding personal data; each domain declares its own (DomainPlugin.personalData). */
+const KERNEL_PII_TABLES: PersonalDataTable[] = [
   { table: 'app_user', indexed: ['id_number'], encrypted: ['phone'] },
-  { table: 'claim', indexed: ['applicant_id_number'], encrypted: ['applicant_phone'] },
-  { table: 'claim_view', indexed: ['applicant_id_number'], encrypted: [] },
-  { table: 'blacklist', indexed: ['id_number'], encrypted: [] },
-  { table: 'zj_application', indexed: ['applicant_id_number'], encrypted: ['applicant_phone'] },
-  { table: 'title_grant', indexed: ['id_number'], encrypted: [] },
-  { table: 'title_ban', indexed: ['id_number'], encrypted: [] },
   { table: 'task', indexed: ['subject_person_id'], encrypted: [] },
   { table: 'identity_dispute', indexed: ['id_number'], encrypted: [] },
 ];
+
+/** Every table and column holding personal data, the kernel's and every installed domain's (rotation, the dump test). */
+export function piiTables(): PersonalDataTable[] {
+  return [...KERNEL_PII_TABLES, ...personalDataTables()];
+}
 
 const PREFIX = 'pii1';
 const AAD = 'pii1';

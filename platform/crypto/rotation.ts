@@ -1,15 +1,15 @@
 /**
  * Key rotation (`npm run rotate-keys`, tools/rotateKeys.ts): re-encrypts every personal-data ciphertext and
- * recomputes every blind index that is not under the key set's current versions, and re-wraps the private keys of
- * ballots still open under the current `ballot` key. Idempotent and restartable: each row is rewritten on its own,
+ * recomputes every blind index that is not under the key set's current versions (the kernel's tables and every
+ * installed domain's, DomainPlugin.personalData); each domain then rebuilds its projections and re-wraps keys of its
+ * own (DomainPlugin.keyRotation: the title review's open ballots under the current `ballot` key). Idempotent and restartable: each row is rewritten on its own,
  * rows already under the current keys are skipped. Raw SQL (the rows are read and written as stored).
  */
 import { sql, type Kysely } from 'kysely';
 import type { Keyring } from './keys';
 import { blindIndex } from './blindIndex';
-import { decryptPii, encryptPii, isCiphertext, keyIdOf, PII_TABLES } from './personalData';
-import { open, seal } from './sm4';
-import { refreshClaimView } from '../migrations/0021_personal_data_encryption';
+import { decryptPii, encryptPii, isCiphertext, keyIdOf, piiTables } from './personalData';
+import { domains } from '../plugins/registry';
 
 export interface RotationReport {
   rows: number;
@@ -24,8 +24,8 @@ export async function rotateStoredData(db: Kysely<any>, ring: Keyring): Promise<
   const blind = ring.current('blind').id;
   let rows = 0;
   let values = 0;
-  for (const t of PII_TABLES) {
-    if (t.table === 'claim_view') continue; // rebuilt from the claims below
+  for (const t of piiTables()) {
+    if (t.projection) continue; // rebuilt by its domain below
     const cols = [...t.indexed, ...t.indexed.map((c) => `${c}_enc`), ...t.encrypted];
     const list = (
       await sql<Record<string, string | null>>`select ctid::text as ctid, ${sql.join(cols.map((c) => sql.ref(c)))} from ${sql.table(t.table)}`.execute(db)
@@ -51,25 +51,9 @@ export async function rotateStoredData(db: Kysely<any>, ring: Keyring): Promise<
       }
     }
   }
-  await refreshClaimView(db);
-  // ballots still open: their private key wrapped under the current ballot key
-  const kek = ring.current('ballot');
+  // each domain rebuilds its projections and re-wraps its own keys (e.g. the open ballots' private keys)
   let ballotKeys = 0;
-  const keys = (
-    await sql<{
-      session_id: string;
-      sealed_private_key: Buffer;
-      kek_id: string;
-    }>`select session_id, sealed_private_key, kek_id from ballot_key where sealed_private_key is not null and kek_id <> ${kek.id}`.execute(db)
-  ).rows;
-  for (const k of keys) {
-    const priv = open(ring.get('ballot', k.kek_id), k.sealed_private_key, `ballot_key:${k.session_id}:${k.kek_id}`);
-    await sql`update ballot_key set sealed_private_key = ${seal(kek.key, priv, `ballot_key:${k.session_id}:${kek.id}`)}, kek_id = ${kek.id} where session_id = ${k.session_id} and kek_id = ${k.kek_id}`.execute(
-      db,
-    );
-    priv.fill(0);
-    ballotKeys++;
-  }
+  for (const d of domains()) ballotKeys += (await d.keyRotation?.rotate(db, ring)) ?? 0;
   return { rows, values, ballotKeys, remaining: await countOutdated(db, ring) };
 }
 
@@ -78,7 +62,7 @@ export async function countOutdated(db: Kysely<any>, ring: Keyring): Promise<num
   const pii = ring.current('pii').id;
   const blind = ring.current('blind').id;
   let n = 0;
-  for (const t of PII_TABLES) {
+  for (const t of piiTables()) {
     for (const c of t.indexed) {
       n += (
         await sql<{
@@ -96,10 +80,6 @@ export async function countOutdated(db: Kysely<any>, ring: Keyring): Promise<num
       ).rows[0]!.n;
     }
   }
-  n += (
-    await sql<{ n: number }>`select count(*)::int as n from ballot_key where sealed_private_key is not null and kek_id <> ${ring.current('ballot').id}`.execute(
-      db,
-    )
-  ).rows[0]!.n;
+  for (const d of domains()) n += (await d.keyRotation?.outdated(db, ring)) ?? 0;
   return n;
 }

@@ -9,7 +9,6 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema';
 import { Problem } from '../http/problem';
 import { iso } from '../http/views';
-import { hasRole } from '../auth/authenticate';
 import type { Actor } from '../tasks/messages';
 import type { BlobStore } from './blobStore';
 import { sha256Hex } from './blobStore';

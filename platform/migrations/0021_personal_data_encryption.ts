@@ -1,6 +1,19 @@
 import { type Kysely, sql } from 'kysely';
 import { blindIndex, isBlindIndex } from '../crypto/blindIndex';
-import { encryptPii, isCiphertext, PII_TABLES } from '../crypto/personalData';
+import { encryptPii, isCiphertext } from '../crypto/personalData';
+
+/** the tables holding personal data when this migration ran (a migration keeps its own list: it ran once, as it was) */
+const PII_TABLES: { table: string; indexed: string[]; encrypted: string[] }[] = [
+  { table: 'app_user', indexed: ['id_number'], encrypted: ['phone'] },
+  { table: 'claim', indexed: ['applicant_id_number'], encrypted: ['applicant_phone'] },
+  { table: 'claim_view', indexed: ['applicant_id_number'], encrypted: [] },
+  { table: 'blacklist', indexed: ['id_number'], encrypted: [] },
+  { table: 'zj_application', indexed: ['applicant_id_number'], encrypted: ['applicant_phone'] },
+  { table: 'title_grant', indexed: ['id_number'], encrypted: [] },
+  { table: 'title_ban', indexed: ['id_number'], encrypted: [] },
+  { table: 'task', indexed: ['subject_person_id'], encrypted: [] },
+  { table: 'identity_dispute', indexed: ['id_number'], encrypted: [] },
+];
 
 /**
  * Personal data at rest (docs/security.md, "Personal data"): every ID-number column gets a `<column>_enc` sibling

@@ -12,6 +12,7 @@ import type { Actor } from '../tasks/messages';
 import type { RouterDeps } from '../http/deps';
 import type { CsvColumns } from '../reports/csv';
 import type { OrgRecord } from '../orgs/orgInput';
+import type { Keyring } from '../crypto/keys';
 
 export type Db = Kysely<Database>;
 
@@ -100,6 +101,14 @@ export interface OrgHooks {
   employerMoved?(trx: Db, moves: readonly EmployerMove[], actor: string, at: Date): Promise<number>;
 }
 
+/** What key rotation (platform/crypto/rotation.ts) asks of a domain beyond its personal-data columns. */
+export interface KeyRotationHooks {
+  /** rebuilds projections of rotated data and re-wraps the domain's own keys; answers how many keys it re-wrapped */
+  rotate(db: Kysely<any>, ring: Keyring): Promise<number>;
+  /** how many of the domain's own keys are not under the current key versions */
+  outdated(db: Kysely<any>, ring: Keyring): Promise<number>;
+}
+
 export interface DomainPlugin {
   /** the folder and the name used in logs */
   name: string;
@@ -115,4 +124,5 @@ export interface DomainPlugin {
   /** the domain's one router (mounted once by api/app.ts) */
   routes?(deps: RouterDeps): Router;
   orgs?: OrgHooks;
+  keyRotation?: KeyRotationHooks;
 }

@@ -1,6 +1,6 @@
 /**
  * Publicity notices (公示) and objections: a generic mechanism any workflow uses. A notice runs from the instant
- * it is opened to the end of its N-th working day (activities/calendar.ts computeDeadline); objections filed
+ * it is opened to the end of its N-th working day (platform/calendar/activities.ts computeDeadline); objections filed
  * while it runs become investigation tasks in the publishing workflow.
  */
 import type { Kysely } from 'kysely';

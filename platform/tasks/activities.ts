@@ -1,5 +1,5 @@
 /**
- * Activities behind the human-task stage helper (workflows/humanTask.ts): they project every task
+ * Activities behind the human-task stage helper (platform/tasks/humanTask.ts): they project every task
  * transition into Postgres (the inbox) with an append-only timeline row, idempotently.
  * Every instant comes from the workflow (`at`), never from this process's clock.
  */

@@ -150,7 +150,7 @@ export class HumanTasks {
   }
 
   /** Writes the decisions left for the next opening (writeDecisionWithNext) when none follows. */
-  async flush(): Promise<void> {
+  private async flush(): Promise<void> {
     for (const close of this.unwritten.splice(0)) await taskWrites().completeTask(close);
   }
 
@@ -251,13 +251,19 @@ export class HumanTasks {
           fields: input.fields ?? {},
           eventKey: this.eventKey('decide'),
         };
-        if (spec.writeDecisionWithNext) this.unwritten.push(close);
-        else await taskWrites().completeTask(close);
+        const outcome: StageOutcome = { decision: input.decision, comment, fields: input.fields ?? {}, actor: actorRef(input.actor), decidedAt: at };
+        if (!spec.writeDecisionWithNext) await taskWrites().completeTask(close);
         this.open.delete(ref.taskId);
         this.decided.add(ref.taskId);
         this.processedTicket = Math.max(this.processedTicket, ticket);
+        if (spec.writeDecisionWithNext) {
+          this.unwritten.push(close);
+          // no opening follows this decision: it is written now, before the caller moves on
+          const carried = typeof spec.writeDecisionWithNext === 'function' ? spec.writeDecisionWithNext(outcome) : true;
+          if (!carried) await this.flush();
+        }
         // the caller moves on; its next settle point reports this decision's result
-        return { decision: input.decision, comment, fields: input.fields ?? {}, actor: actorRef(input.actor), decidedAt: at };
+        return outcome;
       }
       if (t.resubmission) {
         const { input, ticket } = t.resubmission;

@@ -3,6 +3,7 @@
  * resubmission is accepted, and what the deadline timer does. Pure and deterministic (workflow code calls them;
  * platform/tasks/test/humanTaskRules.unit.test.ts tests them without Temporal).
  */
+import { whyNotYours } from './access';
 import type { OpenTask } from './stageSpec';
 import { UpdateRejection, type DecisionInput, type ResubmitInput } from './messages';
 
@@ -25,13 +26,8 @@ export function decisionRefusal(t: OpenTask | undefined, decided: boolean, input
   }
   if (t.pending) return refuse(UpdateRejection.TASK_ALREADY_DECIDED, 'another decision on this task is being recorded');
   if (t.state === 'paused') return refuse(UpdateRejection.TASK_PAUSED, 'the task is waiting for the applicant to supply materials');
-  const a = input.actor;
-  if (!a.roles.includes(t.spec.role) || a.orgCode !== t.spec.orgCode) {
-    return refuse(UpdateRejection.NOT_YOUR_TASK, `this task belongs to ${t.spec.orgCode} (${t.spec.role})`);
-  }
-  if (a.idNumber && a.idNumber === t.spec.subject.personId) {
-    return refuse(UpdateRejection.NOT_YOUR_TASK, 'a clerk never decides a task about their own application');
-  }
+  const notYours = whyNotYours(input.actor, { orgCode: t.spec.orgCode, role: t.spec.role, subjectPersonId: t.spec.subject.personId });
+  if (notYours) return refuse(UpdateRejection.NOT_YOUR_TASK, notYours);
   if (input.decision === 'request_supplement' && t.spec.allowSupplement === false) {
     return refuse(UpdateRejection.INVALID_DECISION, 'this task cannot ask for supplementary materials');
   }

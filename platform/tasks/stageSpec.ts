@@ -28,10 +28,11 @@ export interface StageSpec {
   open?: (input: OpenTaskInput) => Promise<{ deadline: Deadline | null }>;
   /**
    * the decision is written together with what follows it, not on its own: the next opening carries it (one local
-   * activity writes the decision, the subject's new status and the next task); a caller that opens nothing next
-   * writes it with flush() first. Callers set it behind a patch (the command sequence changes).
+   * activity writes the decision, the subject's new status and the next task). A function says, of the decision
+   * taken, whether a next opening follows; when it does not, the helper writes the decision before run() returns.
+   * Callers set it behind a patch (the command sequence changes).
    */
-  writeDecisionWithNext?: boolean;
+  writeDecisionWithNext?: boolean | ((outcome: StageOutcome) => boolean);
 }
 
 export interface StageOutcome {

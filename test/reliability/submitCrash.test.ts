@@ -11,7 +11,7 @@ import { spawnTs } from '../helpers/processes';
 import { certificateClaimBody } from '../security/world';
 import { claimMaterials } from '../helpers/materials';
 import { testApp } from '../helpers/app';
-import { tokenFor } from '../helpers/zhejiang';
+import { tokenFor } from '../helpers/titleReview';
 
 jest.setTimeout(180_000);
 

@@ -1,6 +1,6 @@
 /**
  * Authorisation matrix (OWASP API1: broken object-level authorisation). Table-driven over
- *   every route declared with defineRoute (api/route.ts declaredRoutes = the OpenAPI document's paths)
+ *   every route declared with defineRoute (platform/http/route.ts declaredRoutes = the OpenAPI document's paths)
  *   × every demo account (every role, every organisation)
  *   × every subject (the applicant's own claim vs another's; own organisation vs another)
  *   × every task of every kind (open, done, paused).

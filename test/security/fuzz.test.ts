@@ -14,7 +14,7 @@ import { auth } from '../helpers/app';
 import { declaredRoutes } from '../../platform/http/route';
 import { ProblemCodes } from '../../platform/http/problem';
 import { buildWorld, certificateClaimBody, type World } from './world';
-import { tokenFor } from '../helpers/zhejiang';
+import { tokenFor } from '../helpers/titleReview';
 import { eventually } from '../helpers/temporal';
 import { titleSessionWorkflowId } from '../../titleReview/rules';
 import { settledStateUpdate } from '../../platform/tasks/messages';

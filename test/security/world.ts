@@ -173,7 +173,7 @@ export const ZJ_HRSS = 'ZJ-RST';
  * Zhejiang senior-title applications (only their first steps: the world runs in real time). A senior session
  * opened by office1; applicant1 (employer 精工机械 → 湖州市应急管理局, 湖州中级评委会) at unit recommendation;
  * applicant2 (employer 杭州安科 → 杭州市应急管理局, 杭州中级评委会) recommended, in the unit publicity, with an
- * objection under investigation. Routing per db/seedZhejiang.ts zj_unit (reference data, not the code under test).
+ * objection under investigation. Routing per titleReview/seed.ts zj_unit (reference data, not the code under test).
  */
 async function buildTitleApplications(w: World): Promise<Subject[]> {
   const year = Number(shanghaiDate(new Date()).slice(0, 4)) + 2;

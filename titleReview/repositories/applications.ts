@@ -5,7 +5,7 @@
 import { nextSequenceValue } from '../../platform/sequenceRepository';
 import type { Insertable, Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema';
-import type { ZjApplicationTable } from '../schema';
+import type { TitleApplicationTable } from '../schema';
 import type { TitleLevel } from '../rules';
 import { attachMaterials } from '../../platform/materials/repository';
 
@@ -44,7 +44,7 @@ export async function nextTitleSequence(db: Kysely<Database>, level: TitleLevel,
 
 /** Records a submitted application (idempotent); DuplicateApplicationError if the person already applied. */
 export async function recordSubmittedApplication(db: Kysely<Database>, a: SubmittedApplication): Promise<void> {
-  const row: Insertable<ZjApplicationTable> = {
+  const row: Insertable<TitleApplicationTable> = {
     id: a.id,
     application_no: a.applicationNo,
     session_id: a.sessionId,

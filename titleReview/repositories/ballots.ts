@@ -2,7 +2,7 @@
  * The secret ballot's rows (docs/security.md, "The ballot scheme"): the session's key pair, the sealed papers and the
  * voters. The scheme itself (sealing, the two transactions, the count) is titleReview/ballotBox.ts, which calls these.
  */
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -34,4 +34,11 @@ export async function insertBallotPaper(db: Db, p: { id: string; sessionId: stri
 /** The voter has voted, with the hash of the token that makes their paper count (unique `ballot_voter_once`). */
 export async function insertBallotVoter(db: Db, v: { sessionId: string; expertId: string; tokenHash: Buffer }): Promise<void> {
   await db.insertInto('ballot_voter').values({ session_id: v.sessionId, expert_id: v.expertId, token_hash: v.tokenHash }).execute();
+}
+
+/** Key rotation: an open ballot's private key, re-wrapped under the current `ballot` key (raw SQL: the row as stored). */
+export async function rewrapBallotKey(db: Kysely<any>, k: { sessionId: string; fromKekId: string; toKekId: string; sealed: Buffer }): Promise<void> {
+  await sql`update ballot_key set sealed_private_key = ${k.sealed}, kek_id = ${k.toKekId} where session_id = ${k.sessionId} and kek_id = ${k.fromKekId}`.execute(
+    db,
+  );
 }

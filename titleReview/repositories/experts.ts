@@ -1,10 +1,10 @@
 /** The expert pools (zj_expert): experts added by the committee office and the login each may be given. */
 import type { Insertable, Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema';
-import type { ZjExpertTable } from '../schema';
+import type { TitleExpertTable } from '../schema';
 
 /** Adds an expert to a pool; false if the account is already linked to another expert. */
-export async function insertExpert(db: Kysely<Database> | Transaction<Database>, e: Insertable<ZjExpertTable>): Promise<boolean> {
+export async function insertExpert(db: Kysely<Database> | Transaction<Database>, e: Insertable<TitleExpertTable>): Promise<boolean> {
   try {
     await db.insertInto('zj_expert').values(e).execute();
     return true;

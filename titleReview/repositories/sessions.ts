@@ -4,7 +4,7 @@
  */
 import type { Insertable, Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema';
-import type { ZjSessionTable } from '../schema';
+import type { TitleSessionTable } from '../schema';
 import type { TitleLevel } from '../rules';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -22,7 +22,7 @@ export interface OpenedSession {
 
 /** Records an opened session (idempotent: a retried step finds it there). */
 export async function recordOpenedSession(db: Db, s: OpenedSession): Promise<void> {
-  const row: Insertable<ZjSessionTable> = {
+  const row: Insertable<TitleSessionTable> = {
     id: s.id,
     year: s.year,
     level: s.level,

@@ -13,7 +13,7 @@ import { orgNames } from '../../platform/orgs/orgNames';
 import type { AppDeps } from '../../platform/http/deps';
 import type { Actor } from '../../platform/tasks/messages';
 import type { TitleMisconductInput } from '../workflows/titleMisconduct';
-import type { ZjApplication } from '../schema';
+import type { TitleApplication } from '../schema';
 import { misconductWorkflowId } from '../rules';
 import { shanghaiDate } from '../../platform/calendar/workdays';
 import { submitApplication } from '../submitApplication';
@@ -79,7 +79,7 @@ export function titleApplicationRoutes(deps: AppDeps): Router {
     },
   });
 
-  async function loadVisibleApplication(actor: Actor, idOrNo: string): Promise<ZjApplication> {
+  async function loadVisibleApplication(actor: Actor, idOrNo: string): Promise<TitleApplication> {
     const a = await db
       .selectFrom('zj_application')
       .selectAll()

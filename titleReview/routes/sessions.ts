@@ -10,7 +10,7 @@ import { orgNames } from '../../platform/orgs/orgNames';
 import type { AppDeps } from '../../platform/http/deps';
 import type { Actor } from '../../platform/tasks/messages';
 import { moveMeetingUpdate, recordAttendanceUpdate, recordInterviewUpdate, resubmitPlanUpdate, startPreReviewUpdate } from '../workflows/messages';
-import type { ZjSession } from '../schema';
+import type { TitleSession } from '../schema';
 import { shanghaiDate } from '../../platform/calendar/workdays';
 import { openSession } from '../openSession';
 import { titleContext, Level, Id, Reason, SessionBody, SessionViewSchema, ResultRow } from './shared';
@@ -136,7 +136,13 @@ export function titleSessionRoutes(deps: AppDeps): Router {
     },
   });
 
-  const officeStep = (path: string, summary: string, body: z.ZodType, call: (s: ZjSession, actor: Actor, body: any) => Promise<unknown>, problems: string[]) =>
+  const officeStep = (
+    path: string,
+    summary: string,
+    body: z.ZodType,
+    call: (s: TitleSession, actor: Actor, body: any) => Promise<unknown>,
+    problems: string[],
+  ) =>
     defineRoute(router, {
       method: 'post',
       path,

@@ -7,7 +7,7 @@ import { hasRole } from '../../platform/auth/authenticate';
 import { withTemporal } from '../../platform/http/temporalErrors';
 import type { AppDeps } from '../../platform/http/deps';
 import type { Actor } from '../../platform/tasks/messages';
-import type { ZjApplication, ZjSession } from '../schema';
+import type { TitleApplication, TitleSession } from '../schema';
 import { COMMITTEE_OFFICE_ORG, EXPERT_TITLES, latestApprovalDay, TITLE_CATEGORIES, TITLE_CHANNELS, TITLE_LEVELS, VOTES } from '../rules';
 import { maskIdNumber } from '../../platform/identity/idNumber';
 import { loadCalendar } from '../../platform/calendar/calendarTable';
@@ -113,7 +113,7 @@ export const ResultRow = z.object({
   passed: z.boolean(),
 });
 
-export function mask(actor: Actor, a: ZjApplication): string {
+export function mask(actor: Actor, a: TitleApplication): string {
   const own = actor.idNumber === a.applicant_id_number;
   const verifier = actor.orgCode === a.employer_org_code || actor.orgCode === COMMITTEE_OFFICE_ORG;
   return own || verifier ? a.applicant_id_number : maskIdNumber(a.applicant_id_number);
@@ -124,7 +124,7 @@ export function mask(actor: Actor, a: ZjApplication): string {
  * the employer from submission on; the competent department and the lower committee only from their own stage on
  * (data minimisation: a task of theirs on the application).
  */
-export async function canSeeApplication(db: Kysely<Database>, actor: Actor, a: ZjApplication): Promise<boolean> {
+export async function canSeeApplication(db: Kysely<Database>, actor: Actor, a: TitleApplication): Promise<boolean> {
   if (actor.idNumber && actor.idNumber === a.applicant_id_number && actor.roles.includes('applicant')) return true;
   if (a.applicant_user_id != null && actor.userId === a.applicant_user_id) return true;
   if (hasRole(actor, 'admin', 'auditor', 'committee_office', 'hrss_approver')) return true;
@@ -143,14 +143,14 @@ export function titleContext(deps: AppDeps) {
     return latestApprovalDay(meetingDate, await calendar(y - 1, y));
   }
 
-  async function loadSession(id: string): Promise<ZjSession> {
+  async function loadSession(id: string): Promise<TitleSession> {
     const s = await db.selectFrom('zj_session').selectAll().where('id', '=', id).executeTakeFirst();
     if (!s) throw new Problem('NOT_FOUND', 'no such session');
     return s;
   }
 
   /** an Update to a session workflow; a finished session answers SESSION_STATE */
-  async function sessionCall<T>(s: ZjSession, fn: (h: ReturnType<typeof temporal.workflow.getHandle>) => Promise<T>): Promise<T> {
+  async function sessionCall<T>(s: TitleSession, fn: (h: ReturnType<typeof temporal.workflow.getHandle>) => Promise<T>): Promise<T> {
     return await withTemporal(() =>
       fn(temporal.workflow.getHandle(s.workflow_id)).catch((err) => {
         if (err instanceof WorkflowNotFoundError) throw new Problem('SESSION_STATE', `the session is ${s.status}`);
@@ -160,7 +160,7 @@ export function titleContext(deps: AppDeps) {
   }
 
   async function sessionView(
-    s: ZjSession,
+    s: TitleSession,
     v?: { status: string; stage: string; ballotOpen: boolean; openTaskIds: string[]; meetingDate: string; latestApprovalOn: string | null },
   ) {
     const fresh = await loadSession(s.id);

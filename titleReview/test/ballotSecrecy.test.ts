@@ -12,9 +12,9 @@ import { Client } from '@temporalio/client';
 import type { Express } from 'express';
 import { freshDatabase, type TestDb } from '../../test/helpers/db';
 import { testApp } from '../../test/helpers/app';
-import { client, expectProblem, tokenFor } from '../../test/helpers/zhejiang';
+import { client, expectProblem, tokenFor } from '../../test/helpers/titleReview';
 import type { Database } from '../../db/schema';
-import { createZhejiangActivities } from '../activities';
+import { createTitleReviewActivities } from '../activities';
 import { keyring } from '../../platform/crypto/keys';
 import { open } from '../../platform/crypto/sm4';
 
@@ -223,7 +223,7 @@ test('ballots cast through the API: the attack gets nothing, the key is never in
   expect(everyPage.includes(privateKey)).toBe(false);
 
   // the count: the failed attempt's paper is not counted, each of the five once
-  const acts = createZhejiangActivities(tdb.db);
+  const acts = createTitleReviewActivities(tdb.db);
   const results = await acts.zjCloseBallot({
     sessionId,
     applicationIds: apps,

@@ -74,10 +74,8 @@ describe('the ballot: 获得出席委员三分之二以上赞成票的方为通�
   });
 
   // Below the quorum the meeting may not vote at all: titleReview/workflows/session/meeting.ts refuses an attendance of
-  // 16 (QUORUM_NOT_MET, tested end to end in titleSession.test.ts), so no ballot of 16 is ever counted. The pure rule
-  // itself knows no quorum: ballotPassed(11, 16) is true. REPORTED to the lead (rule left unchanged); `test.failing`
-  // keeps the suite green while it is so; make it `test` if ballotPassed / tally take the quorum.
-  test.failing('16 attending is below the quorum: nobody passes, even unanimously (fails today: the rule has no quorum)', () => {
+  // 16 (QUORUM_NOT_MET, tested end to end in titleSession.test.ts), and the rule itself counts no ballot of 16.
+  test('16 attending is below the quorum: nobody passes, even unanimously', () => {
     expect(ballotPassed(16, 16)).toBe(false);
     expect(ballotPassed(11, 16)).toBe(false);
   });

@@ -6,7 +6,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { timeSkippingEnv, startWorker, uniqueTaskQueue } from '../../test/helpers/temporal';
 import { freshDatabase, type TestDb } from '../../test/helpers/db';
 import { testApp } from '../../test/helpers/app';
-import { client, expectProblem, newApplicant, tokenFor } from '../../test/helpers/zhejiang';
+import { client, expectProblem, newApplicant, tokenFor } from '../../test/helpers/titleReview';
 import { loadCalendar } from '../../platform/calendar/calendarTable';
 import { addDays, addWorkingDays, shanghaiDate } from '../../platform/calendar/workdays';
 import { titleApplicationWorkflowId } from '../rules';

@@ -11,7 +11,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { timeSkippingEnv, startWorker, uniqueTaskQueue, eventually } from '../../test/helpers/temporal';
 import { freshDatabase, type TestDb } from '../../test/helpers/db';
 import { testApp } from '../../test/helpers/app';
-import { client, expectProblem, expertToken, newApplicant, tokenFor } from '../../test/helpers/zhejiang';
+import { client, expectProblem, expertToken, newApplicant, tokenFor } from '../../test/helpers/titleReview';
 import { loadCalendar } from '../../platform/calendar/calendarTable';
 import { planClaim } from '../../nanxun/claimPlans';
 import { addWorkingDays, shanghaiDate, startOfShanghaiDay } from '../../platform/calendar/workdays';

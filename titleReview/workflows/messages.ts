@@ -1,6 +1,6 @@
 /**
  * Messages of the Zhejiang title-review workflows, shared with the API (it imports only these definitions).
- * Rejections use ApplicationFailure types that are ProblemCodes (api/problem.ts), so the API keeps the code.
+ * Rejections use ApplicationFailure types that are ProblemCodes (platform/http/problem.ts), so the API keeps the code.
  */
 import { defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../../platform/tasks/messages';
@@ -48,7 +48,7 @@ export const recordInterviewUpdate = defineUpdate<SessionView, [{ actor: Actor; 
 /** Closes the secret ballot; `expertId` is the acting expert (the API maps the account to it). Returns the count. */
 export const closeBallotUpdate = defineUpdate<{ results: TallyRow[] }, [{ actor: Actor; expertId: string }]>('closeBallot');
 
-export const ZjRejection = {
+export const TitleRejection = {
   SESSION_STATE: 'SESSION_STATE',
   NOTICE_CLOSED: 'NOTICE_CLOSED',
   MEETING_TOO_SOON: 'MEETING_TOO_SOON',

@@ -9,7 +9,7 @@ import { patched, proxyActivities, proxyLocalActivities, setHandler } from '@tem
 import { DB_ACTIVITY, DB_LOCAL_ACTIVITY } from '../../platform/workflows/activityOptions';
 import type { TitleSubmissionActivities } from '../submissionActivities';
 import type { SubmittedApplication } from '../repositories/applications';
-import type { ZhejiangActivities } from '../activities';
+import type { TitleReviewActivities } from '../activities';
 import { HumanTasks, onDecisionPath, type StageOutcome } from '../../platform/tasks/humanTask';
 import { Publicity } from '../../platform/publicity/publicity';
 import { sessionClosedSignal, withdrawnSignal } from './messages';
@@ -24,8 +24,8 @@ import {
   type TitleLevel,
 } from '../rules';
 
-const zj = proxyActivities<ZhejiangActivities>(DB_ACTIVITY);
-const zjLocal = proxyLocalActivities<ZhejiangActivities>(DB_LOCAL_ACTIVITY);
+const zj = proxyActivities<TitleReviewActivities>(DB_ACTIVITY);
+const zjLocal = proxyLocalActivities<TitleReviewActivities>(DB_LOCAL_ACTIVITY);
 const submissions = proxyLocalActivities<TitleSubmissionActivities>(DB_LOCAL_ACTIVITY);
 
 export interface TitleApplicationInput {

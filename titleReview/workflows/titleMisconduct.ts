@@ -5,12 +5,12 @@
  */
 import { getExternalWorkflowHandle, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { DB_ACTIVITY } from '../../platform/workflows/activityOptions';
-import type { ZhejiangActivities } from '../activities';
+import type { TitleReviewActivities } from '../activities';
 import type { NoticeActivities } from '../../platform/publicity/activities';
 import { applicationWithdrawnSignal, withdrawnSignal } from './messages';
 import { COMMITTEE_OFFICE_ORG, PUBLICITY_WORKING_DAYS, TITLE_LEVEL_ZH, type TitleLevel } from '../rules';
 
-const acts = proxyActivities<ZhejiangActivities & NoticeActivities>(DB_ACTIVITY);
+const acts = proxyActivities<TitleReviewActivities & NoticeActivities>(DB_ACTIVITY);
 
 export interface TitleMisconductInput {
   applicationId: string;

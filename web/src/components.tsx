@@ -90,7 +90,7 @@ export function actorShown(e: Pick<TimelineEntry, 'actor' | 'actorName' | 'orgNa
 /** a clerk's opinion on a decision; the system's own notes (a payout, a deadline) are not opinions */
 const isOpinion = (e: TimelineEntry): boolean => !!e.decision && e.actor !== SYSTEM_ACTOR;
 
-/** the actor of the workflow's own timeline entries (activities/timeline.ts) */
+/** the actor of the workflow's own timeline entries (platform/timeline/timeline.ts) */
 export const SYSTEM_ACTOR = 'system';
 
 export function TimelineView({ entries }: { entries: TimelineEntry[] }) {

@@ -16,10 +16,12 @@ import { freshDatabase, type TestDb } from '../../../test/helpers/db';
 import { testApp, login, auth } from '../../../test/helpers/app';
 import { startCertificateClaim } from '../../../test/helpers/claims';
 import { demoAccounts } from '../../../db/seed';
-import { zhejiangDemoAccounts } from '../../../titleReview/seed';
+import { titleReviewDemoAccounts } from '../../../titleReview/seed';
 import { makeIdNumber } from '../../identity/idNumber';
 import { addKeyVersions, keyring, Keyring, resetKeyring, retireOldVersions } from '../keys';
 import { rotateStoredData } from '../rotation';
+import { installDomains } from '../../plugins/registry';
+import { DOMAINS } from '../../../domains';
 import { isCiphertext } from '../personalData';
 
 let env: TestWorkflowEnvironment;
@@ -72,7 +74,7 @@ async function rawPages(): Promise<Buffer> {
 }
 
 function needles(): string[] {
-  const all = [...demoAccounts(), ...zhejiangDemoAccounts()].flatMap((a) => [a.idNumber, a.phone]);
+  const all = [...demoAccounts(), ...titleReviewDemoAccounts()].flatMap((a) => [a.idNumber, a.phone]);
   return [...new Set([...all, NEW_ID, NEW_PHONE, BANNED_ID, BLACKLISTED_ID])];
 }
 
@@ -149,6 +151,7 @@ test('no ID number or phone in clear in a dump or on any page; shown and found t
   const before = keyring().json;
   const rotated = addKeyVersions(before);
   resetKeyring(new Keyring(rotated));
+  installDomains(DOMAINS);
   const report = await rotateStoredData(tdb.db, new Keyring(rotated));
   expect(report.rows).toBeGreaterThan(50);
   expect(report.remaining).toBe(0);

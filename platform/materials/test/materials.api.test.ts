@@ -8,7 +8,7 @@ import type { Express } from 'express';
 import { useTimeSkippingTestbed, eventually } from '../../../test/helpers/temporal';
 import type { TestDb } from '../../../test/helpers/db';
 import { testApp, login, auth } from '../../../test/helpers/app';
-import { expectProblem, newApplicant } from '../../../test/helpers/zhejiang';
+import { expectProblem, newApplicant } from '../../../test/helpers/titleReview';
 import { claimMaterials, SAMPLE_JPEG, SAMPLE_PDF, SAMPLE_PNG, uploadKinds, uploadMaterial } from '../../../test/helpers/materials';
 import { shanghaiDate, addDays } from '../../calendar/workdays';
 import { MAX_FILE_BYTES } from '../requirements';

@@ -13,7 +13,7 @@ import type { Express } from 'express';
 import { withClaimMaterials, withTitleMaterials } from '../../../test/helpers/materials';
 import { useTimeSkippingTestbed, eventually } from '../../../test/helpers/temporal';
 import { testApp, auth } from '../../../test/helpers/app';
-import { tokenFor, newApplicant } from '../../../test/helpers/zhejiang';
+import { tokenFor, newApplicant } from '../../../test/helpers/titleReview';
 import { hashPassword } from '../../auth/passwords';
 import { makeCreditCode } from '../creditCode';
 import { shanghaiDate, addDays } from '../../calendar/workdays';

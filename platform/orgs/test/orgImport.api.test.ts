@@ -8,7 +8,7 @@ import type { Express } from 'express';
 import { freshDatabase, type TestDb } from '../../../test/helpers/db';
 import { timeSkippingEnv } from '../../../test/helpers/temporal';
 import { testApp, auth } from '../../../test/helpers/app';
-import { tokenFor } from '../../../test/helpers/zhejiang';
+import { tokenFor } from '../../../test/helpers/titleReview';
 import { makeCreditCode } from '../creditCode';
 import { sql } from 'kysely';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';

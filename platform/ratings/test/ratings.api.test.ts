@@ -7,7 +7,7 @@ import type { Express } from 'express';
 import { useTimeSkippingTestbed, eventually } from '../../../test/helpers/temporal';
 import type { TestDb } from '../../../test/helpers/db';
 import { testApp, login, auth } from '../../../test/helpers/app';
-import { expectProblem } from '../../../test/helpers/zhejiang';
+import { expectProblem } from '../../../test/helpers/titleReview';
 import { claimMaterials } from '../../../test/helpers/materials';
 import { shanghaiDate, addDays } from '../../calendar/workdays';
 

@@ -4,7 +4,7 @@
  * Workflow code: keep it deterministic.
  */
 import { setHandler } from '@temporalio/workflow';
-import { applicationWithdrawnSignal, drawCommitteeUpdate, moveMeetingUpdate, resubmitPlanUpdate, startPreReviewUpdate, ZjRejection } from '../messages';
+import { applicationWithdrawnSignal, drawCommitteeUpdate, moveMeetingUpdate, resubmitPlanUpdate, startPreReviewUpdate, TitleRejection } from '../messages';
 import { drawCommittee } from '../../committeeDraw';
 import { MIN_COMMITTEE } from '../../rules';
 import { isValidDate, shanghaiDate } from '../../../platform/calendar/workdays';
@@ -25,12 +25,12 @@ export function setBeforeMeetingHandlers(ctx: SessionContext): void {
       const sch = await schedule(s.meetingDate);
       if (sch.workingDaysLeft < 0) {
         fail(
-          ZjRejection.MEETING_TOO_SOON,
+          TitleRejection.MEETING_TOO_SOON,
           `the plan must be approved by ${sch.latestApprovalOn} (10 working days before the meeting on ${s.meetingDate}); move the meeting date`,
         );
       }
       const qualified = await zj.zjListQualified({ sessionId: input.sessionId });
-      if (!qualified.length) fail(ZjRejection.SESSION_STATE, 'no application has passed the qualification review yet');
+      if (!qualified.length) fail(TitleRejection.SESSION_STATE, 'no application has passed the qualification review yet');
       for (const q of qualified) apps.set(q.id, { ...q, out: null, interviewed: false, passed: false });
       s.latestApprovalOn = sch.latestApprovalOn;
       s.approvalDeadlineAt = sch.approvalDeadlineAt;
@@ -39,7 +39,7 @@ export function setBeforeMeetingHandlers(ctx: SessionContext): void {
       return view();
     },
     (_req) => {
-      if (s.phase !== 'accepting') fail(ZjRejection.SESSION_STATE, `the session is ${status()}; the pre-review publicity has already started`);
+      if (s.phase !== 'accepting') fail(TitleRejection.SESSION_STATE, `the session is ${status()}; the pre-review publicity has already started`);
     },
   );
 
@@ -50,7 +50,7 @@ export function setBeforeMeetingHandlers(ctx: SessionContext): void {
       await waitFor(() => s.issue !== 'plan_rejected');
       return view();
     },
-    { validator: (_req) => (s.issue !== 'plan_rejected' ? fail(ZjRejection.SESSION_STATE, 'the plan is not waiting to be resubmitted') : undefined) },
+    { validator: (_req) => (s.issue !== 'plan_rejected' ? fail(TitleRejection.SESSION_STATE, 'the plan is not waiting to be resubmitted') : undefined) },
   );
 
   setSerialisedHandler(
@@ -60,7 +60,7 @@ export function setBeforeMeetingHandlers(ctx: SessionContext): void {
       const mustBeBy = s.approvedOn ?? shanghaiDate(Date.now());
       if (sch.latestApprovalOn < mustBeBy) {
         fail(
-          ZjRejection.MEETING_TOO_SOON,
+          TitleRejection.MEETING_TOO_SOON,
           `a meeting on ${meetingDate} needs the approval by ${sch.latestApprovalOn}; ${s.approvedOn ? `it was given on ${s.approvedOn}` : 'that day has passed'}`,
         );
       }
@@ -84,8 +84,9 @@ export function setBeforeMeetingHandlers(ctx: SessionContext): void {
     },
     ({ meetingDate }) => {
       if (!['accepting', 'pre_review', 'ready'].includes(s.phase))
-        fail(ZjRejection.SESSION_STATE, `the meeting date cannot move once the meeting has started (${status()})`);
-      if (!isValidDate(meetingDate) || meetingDate <= shanghaiDate(Date.now())) fail(ZjRejection.VALIDATION_FAILED, 'meetingDate must be a date after today');
+        fail(TitleRejection.SESSION_STATE, `the meeting date cannot move once the meeting has started (${status()})`);
+      if (!isValidDate(meetingDate) || meetingDate <= shanghaiDate(Date.now()))
+        fail(TitleRejection.VALIDATION_FAILED, 'meetingDate must be a date after today');
     },
   );
 
@@ -95,7 +96,7 @@ export function setBeforeMeetingHandlers(ctx: SessionContext): void {
       const pool = await zj.zjPoolSnapshot({ level: input.level, onDate: s.meetingDate });
       const applicants = live().map((a) => ({ id: a.id, category: a.category, orgName: a.employerName }));
       const r = drawCommittee({ seed, size, pool: pool.map((e) => ({ id: e.id, specialty: e.specialty, orgName: e.orgName })), applicants });
-      if (!r.ok) fail(r.code === 'POOL_TOO_SMALL' ? ZjRejection.POOL_TOO_SMALL : ZjRejection.VALIDATION_FAILED, r.message);
+      if (!r.ok) fail(r.code === 'POOL_TOO_SMALL' ? TitleRejection.POOL_TOO_SMALL : TitleRejection.VALIDATION_FAILED, r.message);
       const drawNo = s.drawNo + 1;
       await zj.zjSaveCommittee({
         sessionId: input.sessionId,
@@ -117,9 +118,10 @@ export function setBeforeMeetingHandlers(ctx: SessionContext): void {
     },
     ({ size, reason }) => {
       if (!['pre_review', 'ready'].includes(s.phase))
-        fail(ZjRejection.SESSION_STATE, `the committee is drawn after the pre-review publicity starts and before the meeting (${status()})`);
-      if (s.committee && !reason?.trim()) fail(ZjRejection.VALIDATION_FAILED, 'a committee was already drawn: a new draw needs a reason (every draw is kept)');
-      if (!Number.isInteger(size) || size < MIN_COMMITTEE) fail(ZjRejection.VALIDATION_FAILED, `the committee needs at least ${MIN_COMMITTEE} members`);
+        fail(TitleRejection.SESSION_STATE, `the committee is drawn after the pre-review publicity starts and before the meeting (${status()})`);
+      if (s.committee && !reason?.trim())
+        fail(TitleRejection.VALIDATION_FAILED, 'a committee was already drawn: a new draw needs a reason (every draw is kept)');
+      if (!Number.isInteger(size) || size < MIN_COMMITTEE) fail(TitleRejection.VALIDATION_FAILED, `the committee needs at least ${MIN_COMMITTEE} members`);
     },
   );
 }

@@ -6,14 +6,14 @@
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import { DB_ACTIVITY, DB_LOCAL_ACTIVITY } from '../../../platform/workflows/activityOptions';
 import type { TitleSubmissionActivities } from '../../submissionActivities';
-import type { ZhejiangActivities } from '../../activities';
+import type { TitleReviewActivities } from '../../activities';
 import { HumanTasks } from '../../../platform/tasks/humanTask';
 import { serialisedUpdates } from '../../../platform/workflows/serialisedUpdates';
 import { Publicity } from '../../../platform/publicity/publicity';
 import type { SessionView } from '../messages';
 import { initialState, nowIso, type App, type TitleSessionInput } from './state';
 
-export const zj = proxyActivities<ZhejiangActivities>(DB_ACTIVITY);
+export const zj = proxyActivities<TitleReviewActivities>(DB_ACTIVITY);
 export const submissions = proxyLocalActivities<TitleSubmissionActivities>(DB_LOCAL_ACTIVITY);
 
 export type SessionContext = ReturnType<typeof createSessionContext>;

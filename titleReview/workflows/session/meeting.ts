@@ -3,7 +3,7 @@
  * (professor level), and the chair or a vice-chair closing the secret ballot (seed 004 四(三)7, 四(四)).
  * Workflow code: keep it deterministic.
  */
-import { closeBallotUpdate, recordAttendanceUpdate, recordInterviewUpdate, ZjRejection } from '../messages';
+import { closeBallotUpdate, recordAttendanceUpdate, recordInterviewUpdate, TitleRejection } from '../messages';
 import { MIN_COMMITTEE } from '../../rules';
 import { startOfShanghaiDay } from '../../../platform/calendar/workdays';
 import { zj, type SessionContext } from './context';
@@ -26,19 +26,19 @@ export function setMeetingHandlers(ctx: SessionContext): void {
     ({ present }) => {
       if (s.phase !== 'ready' || s.issue) {
         fail(
-          ZjRejection.SESSION_STATE,
+          TitleRejection.SESSION_STATE,
           s.phase === 'pre_review' || s.issue
             ? `no meeting without the approved plan and the end of the pre-review publicity (${status()})`
             : `attendance is recorded once, at the meeting (${status()})`,
         );
       }
-      if (!s.committee) fail(ZjRejection.SESSION_STATE, 'the committee has not been drawn');
-      if (Date.now() < startOfShanghaiDay(s.meetingDate).getTime()) fail(ZjRejection.SESSION_STATE, `the meeting is on ${s.meetingDate}`);
+      if (!s.committee) fail(TitleRejection.SESSION_STATE, 'the committee has not been drawn');
+      if (Date.now() < startOfShanghaiDay(s.meetingDate).getTime()) fail(TitleRejection.SESSION_STATE, `the meeting is on ${s.meetingDate}`);
       const members = new Set<string>(s.committee.map((m) => m.expertId));
       const ids = [...new Set<string>(present)];
       const strangers = ids.filter((id) => !members.has(id));
-      if (strangers.length) fail(ZjRejection.VALIDATION_FAILED, `not members of this committee: ${strangers.join(', ')}`);
-      if (ids.length < MIN_COMMITTEE) fail(ZjRejection.QUORUM_NOT_MET, `${ids.length} members present; at least ${MIN_COMMITTEE} are required`);
+      if (strangers.length) fail(TitleRejection.VALIDATION_FAILED, `not members of this committee: ${strangers.join(', ')}`);
+      if (ids.length < MIN_COMMITTEE) fail(TitleRejection.QUORUM_NOT_MET, `${ids.length} members present; at least ${MIN_COMMITTEE} are required`);
     },
   );
 
@@ -53,12 +53,12 @@ export function setMeetingHandlers(ctx: SessionContext): void {
       return view();
     },
     ({ applicationId, summary }) => {
-      if (input.level !== 'professor') fail(ZjRejection.SESSION_STATE, 'interview defences are part of the professor-level review only');
+      if (input.level !== 'professor') fail(TitleRejection.SESSION_STATE, 'interview defences are part of the professor-level review only');
       if (!['ready', 'meeting', 'interviews'].includes(s.phase))
-        fail(ZjRejection.SESSION_STATE, `interviews are recorded at the meeting, before the ballot (${status()})`);
+        fail(TitleRejection.SESSION_STATE, `interviews are recorded at the meeting, before the ballot (${status()})`);
       const a = apps.get(applicationId);
-      if (!a || a.out) fail(ZjRejection.VALIDATION_FAILED, 'no such applicant in this session');
-      if (!summary?.trim()) fail(ZjRejection.VALIDATION_FAILED, 'the interview record needs a summary');
+      if (!a || a.out) fail(TitleRejection.VALIDATION_FAILED, 'no such applicant in this session');
+      if (!summary?.trim()) fail(TitleRejection.VALIDATION_FAILED, 'the interview record needs a summary');
     },
   );
 
@@ -92,10 +92,10 @@ export function setMeetingHandlers(ctx: SessionContext): void {
       return { results };
     },
     ({ expertId }) => {
-      if (!s.ballotOpen || s.results) fail(ZjRejection.BALLOT_CLOSED, s.results ? 'the ballot is already closed' : 'the ballot is not open');
+      if (!s.ballotOpen || s.results) fail(TitleRejection.BALLOT_CLOSED, s.results ? 'the ballot is already closed' : 'the ballot is not open');
       const m = s.committee!.find((x) => x.expertId === expertId);
       if (!m || (m.role !== 'chair' && m.role !== 'vice_chair') || !s.present!.includes(expertId)) {
-        fail(ZjRejection.NOT_PRESIDING, 'only the chair or a vice-chair attending the meeting closes the ballot');
+        fail(TitleRejection.NOT_PRESIDING, 'only the chair or a vice-chair attending the meeting closes the ballot');
       }
     },
   );

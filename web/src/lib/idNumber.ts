@@ -1,4 +1,4 @@
-/** The same ID check the API runs (domain/idNumber.ts, GB 11643-1999), with a message in Chinese. */
+/** The same ID check the API runs (platform/identity/idNumber.ts, GB 11643-1999), with a message in Chinese. */
 import { isValidIdNumber, normalizeIdNumber } from '../../../platform/identity/idNumber';
 
 export function idNumberProblem(raw: string): string | null {

@@ -99,7 +99,7 @@ export const STAGE: Record<string, string> = {
 };
 export const stage = pick(STAGE);
 
-/** the session workflow's phases (workflows/titleSession.ts), and the two issues that hold it */
+/** the session workflow's phases (titleReview/workflows/titleSession.ts), and the two issues that hold it */
 export const SESSION_STATUS: Record<string, string> = {
   accepting: '受理申报',
   pre_review: '评前公示 · 方案报省人力社保厅',

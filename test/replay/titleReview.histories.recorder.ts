@@ -12,7 +12,7 @@ import { temporal } from '@temporalio/proto';
 import { timeSkippingEnv, startWorker, uniqueTaskQueue, eventually } from '../helpers/temporal';
 import { freshDatabase, type TestDb } from '../helpers/db';
 import { testApp } from '../helpers/app';
-import { client, expertToken, newApplicant, tokenFor } from '../helpers/zhejiang';
+import { client, expertToken, newApplicant, tokenFor } from '../helpers/titleReview';
 import { loadCalendar } from '../../platform/calendar/calendarTable';
 import { addWorkingDays, shanghaiDate, startOfShanghaiDay } from '../../platform/calendar/workdays';
 import { misconductWorkflowId, titleApplicationWorkflowId, titleSessionWorkflowId } from '../../titleReview/rules';

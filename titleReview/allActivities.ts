@@ -1,0 +1,9 @@
+/** Every activity of the title review, bound to one database: the one factory activities/index.ts composes. */
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema';
+import { createTitleReviewActivities } from './activities';
+import { createTitleSubmissionActivities } from './submissionActivities';
+
+export function createAllTitleReviewActivities(db: Kysely<Database>) {
+  return { ...createTitleReviewActivities(db), ...createTitleSubmissionActivities(db) };
+}
