@@ -6,6 +6,7 @@ import { createNoticeActivities } from '../platform/publicity/activities';
 import { createAllTitleReviewActivities } from '../titleReview/allActivities';
 import { installDomains } from '../platform/plugins/registry';
 import { DOMAINS } from '../domains';
+import { createReconciliationActivities } from '../platform/reconciliation/activities';
 
 /** Every activity the worker registers, bound to one database; installs the domains the kernel's activities ask. */
 export function createActivities(db: Kysely<Database>) {
@@ -15,6 +16,7 @@ export function createActivities(db: Kysely<Database>) {
     ...createNanxunActivities(db),
     ...createNoticeActivities(db),
     ...createAllTitleReviewActivities(db),
+    ...createReconciliationActivities(db),
   };
 }
 

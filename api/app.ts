@@ -17,6 +17,7 @@ import { taskRoutes } from '../platform/tasks/routes';
 import { progressRoutes } from '../platform/progress/routes';
 import { calendarRoutes } from '../platform/calendar/routes';
 import { createApiMetrics } from './metrics';
+import { reconciliationFamilies, taskFamilies } from '../platform/metrics/gaugeFamilies';
 import { reportRoutes } from '../platform/reports/routes';
 import { noticeRoutes } from '../platform/publicity/routes';
 import { consoleRoutes } from './console';
@@ -38,6 +39,7 @@ async function temporalEngine(svc: AppDeps['temporal']['connection']['workflowSe
 import { accountAdminRoutes } from '../platform/admin/routes';
 import { materialRoutes } from '../platform/materials/routes';
 import { ratingRoutes } from '../platform/ratings/routes';
+import { reconciliationRoutes } from '../platform/reconciliation/routes';
 
 async function within<T>(ms: number, p: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -64,7 +66,15 @@ export function createApp(given: AppDeps): Express {
   app.use((req, _res, next) =>
     next(req.url.length > MAX_URL_LENGTH ? new Problem('URI_TOO_LONG', `URLs are at most ${MAX_URL_LENGTH} characters`) : undefined),
   );
-  const metrics = createApiMetrics(deps.db, { token: process.env.METRICS_TOKEN || undefined });
+  const metrics = createApiMetrics(deps.db, {
+    token: process.env.METRICS_TOKEN || undefined,
+    families: [...taskFamilies, ...reconciliationFamilies, ...domains().flatMap((d) => d.metrics ?? [])],
+    temporalUp: () =>
+      deps.temporal.workflowService
+        .getSystemInfo({})
+        .then(() => true)
+        .catch(() => false),
+  });
   app.use(metrics.middleware);
   app.get('/metrics', metrics.handler);
   app.use(
@@ -139,6 +149,7 @@ export function createApp(given: AppDeps): Express {
     reportRoutes,
     noticeRoutes,
     orgAdminRoutes,
+    reconciliationRoutes,
     accountAdminRoutes,
     materialRoutes,
     ratingRoutes,

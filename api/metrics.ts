@@ -3,6 +3,11 @@
  *   http_request_duration_seconds{method,route,status}  histogram, route = the route template (/api/v1/tasks/:id)
  *   zj_tasks_open{kind}, zj_tasks_overdue{kind}, zj_tasks_paused{kind}   gauges, from Postgres at scrape time
  *   zj_payouts_count, zj_payouts_amount_yuan, zj_payouts_recovered_count   from Postgres at scrape time
+ *   the business metrics each domain contributes (platform/metrics/gaugeFamilies.ts, composed in api/app.ts):
+ *     zj_stage_tasks_open{stage,org}, zj_stage_tasks_overdue{stage,org}, zj_decisions_last_hour{stage,org},
+ *     zj_decisions{stage}, zj_deadlines_missed{stage,org}, zj_reconciliation_findings{kind,needs_person},
+ *     zj_reconciliation_last_run_timestamp_seconds, zj_instalments{due_year,status}, zj_instalments_due_unreleased
+ *   zj_temporal_up                                       1 if the API reached the Temporal server at scrape time
  *   process_* / nodejs_*                                 prom-client default metrics
  * The Temporal worker's own metrics (task slots, poll latency, activity/workflow task latency…) are exported by the
  * SDK runtime on a separate port (runtime/worker.ts, runtime/start.ts: TEMPORAL_METRICS_PORT, default 9464).
@@ -15,6 +20,7 @@ import type { Request, RequestHandler } from 'express';
 import { sql, type Kysely } from 'kysely';
 import { Registry, Histogram, Gauge, collectDefaultMetrics } from 'prom-client';
 import type { Database } from '../db/schema';
+import type { GaugeFamily } from '../platform/metrics/gaugeFamilies';
 import { Problem, sendProblem } from '../platform/http/problem';
 
 export interface ApiMetrics {
@@ -33,7 +39,10 @@ function routeOf(req: Request): string {
   return req.path === '/healthz' || req.path === '/metrics' || req.path === '/api/v1/openapi.json' ? req.path : 'unmatched';
 }
 
-export function createApiMetrics(db: Kysely<Database>, opts: { token?: string; defaultMetrics?: boolean } = {}): ApiMetrics {
+export function createApiMetrics(
+  db: Kysely<Database>,
+  opts: { token?: string; defaultMetrics?: boolean; families?: readonly GaugeFamily[]; temporalUp?: () => Promise<boolean> } = {},
+): ApiMetrics {
   const registry = new Registry();
   if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
   const duration = new Histogram({
@@ -60,6 +69,11 @@ export function createApiMetrics(db: Kysely<Database>, opts: { token?: string; d
   const payoutYuan = new Gauge({ name: 'zj_payouts_amount_yuan', help: 'yuan paid out (all time, before recoveries)', registers: [registry] });
   const recovered = new Gauge({ name: 'zj_payouts_recovered_count', help: 'payouts recovered by a clawback', registers: [registry] });
   const scrapeErrors = new Gauge({ name: 'zj_metrics_db_up', help: '1 if the last scrape could read Postgres', registers: [registry] });
+  const temporalUp = new Gauge({ name: 'zj_temporal_up', help: '1 if the API reached the Temporal server at the last scrape', registers: [registry] });
+  const families = (opts.families ?? []).map((f) => ({
+    family: f,
+    gauge: new Gauge({ name: f.name, help: f.help, labelNames: [...f.labelNames], registers: [registry] }),
+  }));
 
   async function collectFromDb() {
     const tasks = await sql<{ kind: string; open: string; overdue: string; paused: string }>`
@@ -81,6 +95,11 @@ export function createApiMetrics(db: Kysely<Database>, opts: { token?: string; d
     payouts.set(Number(p.rows[0]?.n ?? 0));
     payoutYuan.set(Number(p.rows[0]?.yuan ?? 0));
     recovered.set(Number(p.rows[0]?.recovered ?? 0));
+    const samples = await Promise.all(families.map((f) => f.family.collect(db)));
+    families.forEach(({ gauge }, i) => {
+      gauge.reset();
+      for (const s of samples[i]!) gauge.set(s.labels, s.value);
+    });
   }
 
   return {
@@ -97,12 +116,14 @@ export function createApiMetrics(db: Kysely<Database>, opts: { token?: string; d
       const proxied = req.headers['x-forwarded-for'] !== undefined || req.headers.forwarded !== undefined || req.headers['x-real-ip'] !== undefined;
       const allowed = token ? req.headers.authorization === `Bearer ${token}` : !proxied && LOOPBACK.has(req.socket.remoteAddress ?? '');
       if (!allowed) return sendProblem(res, new Problem('NOT_FOUND', 'no such route'));
+      const temporal = opts.temporalUp?.().catch(() => false);
       try {
         await Promise.race([collectFromDb(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 3000).unref())]);
         scrapeErrors.set(1);
       } catch {
         scrapeErrors.set(0);
       }
+      if (temporal) temporalUp.set((await Promise.race([temporal, new Promise<false>((r) => setTimeout(() => r(false), 3000).unref())])) ? 1 : 0);
       res.setHeader('Content-Type', registry.contentType);
       res.send(await registry.metrics());
     },

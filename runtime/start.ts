@@ -21,6 +21,7 @@ import { createApp } from '../api/app';
 import { createTokenIssuer } from '../platform/auth/authenticate';
 import { createSessionStore } from '../platform/auth/sessions';
 import { ensureConsoleBuilt } from '../tools/buildWeb';
+import { reconcileIfRestored } from './reconcileAfterRestore';
 
 async function main() {
   const cfg = readConfig();
@@ -54,6 +55,7 @@ async function main() {
   const temporal = new Client({ connection, namespace: cfg.namespace });
   const releaseDate = releaseDateFromEnv();
   await ensureInstalmentReleaseSchedule(temporal, { taskQueue: cfg.taskQueue, ...releaseDate });
+  await reconcileIfRestored(temporal, cfg.dataDir, cfg.taskQueue, say);
   const sessions = createSessionStore(services.db);
   const stopListening = await sessions.listenForChanges(services.databaseUrl, log);
   const app = createApp({

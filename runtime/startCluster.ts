@@ -18,6 +18,8 @@ import path from 'node:path';
 import { readConfig } from './config';
 import { jwtSecret } from './services';
 import { portInUse } from './temporalDevServer';
+import { Client, Connection } from '@temporalio/client';
+import { reconcileIfRestored } from './reconcileAfterRestore';
 import { INSTALMENT_RELEASE_SCHEDULE_ID, releaseDateFromEnv } from './schedules';
 import { redactUrl } from './processSupport';
 import { portsFrom } from '../tools/temporalServerProcess';
@@ -116,6 +118,12 @@ async function main() {
     });
   }
   if (stopRequested) return shutdown('signal during start-up');
+  // after npm run restore: the reconciliation runs first (runtime/reconcileAfterRestore.ts)
+  {
+    const connection = await Connection.connect({ address: cluster.temporal.address });
+    await reconcileIfRestored(new Client({ connection, namespace: cfg.namespace }), dataDir, cfg.taskQueue, say);
+    await connection.close();
+  }
   await consoleBuilt.catch((err) => say(`the web console could not be built (${String(err)}); the API works without it`));
 
   const [api1] = cluster.apiUrls;

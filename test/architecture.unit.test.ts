@@ -36,6 +36,8 @@ const OWNERS: Record<Owner, string[]> = {
     'material_request',
     'rating',
     'notification',
+    'reconciliation_run',
+    'reconciliation_finding',
   ],
   nanxun: ['claim', 'claim_view', 'payout', 'instalment', 'blacklist', 'fund_budget', 'nanxun_application_period'],
   titleReview: [

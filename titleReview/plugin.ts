@@ -3,6 +3,7 @@ import type { DomainPlugin } from '../platform/plugins/domainPlugin';
 import { applicationSubjects, sessionSubjects } from './subjects';
 import { sessionsReport } from './reports/sessions';
 import { titleReviewRoutes } from './routes';
+import { titleReviewReconciler } from './reconciliation';
 import { readUnitRouting, writeUnitRouting } from './orgRouting';
 import { ballotKeyRotation } from './keyRotation';
 
@@ -23,6 +24,7 @@ export const titleReviewPlugin: DomainPlugin = {
     hrss_approval: '人社厅审批',
   },
   routes: titleReviewRoutes,
+  reconciler: titleReviewReconciler,
   orgs: { routing: { read: readUnitRouting, write: writeUnitRouting } },
   keyRotation: ballotKeyRotation,
   // a misconduct notice publishes a decision: it takes no objections

@@ -157,3 +157,24 @@ export async function openClaimsOf(db: Kysely<Database>, employerCodes: string[]
     .orderBy('submitted_at')
     .execute();
 }
+
+/**
+ * The reconciliation (nanxun/reconciliation.ts) sets the claim's status to the one its workflow holds: still running,
+ * the claim is open again; ended, it is closed. Payouts are never touched here.
+ */
+export async function repairClaimStatus(
+  db: Kysely<Database>,
+  r: { claimId: string; status: string; stage: string; running: boolean; at: string },
+): Promise<void> {
+  await db
+    .updateTable('claim')
+    .set({
+      status: r.status,
+      stage: r.stage,
+      updated_at: r.at,
+      ...(r.running ? { closed_at: null, close_reason: null } : {}),
+    })
+    .where('id', '=', r.claimId)
+    .where('status', '<>', 'clawed_back')
+    .execute();
+}

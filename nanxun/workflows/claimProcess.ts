@@ -66,6 +66,7 @@ export class ClaimProcess {
 
   constructor(readonly id: ClaimIdentity) {
     this.tasks = new HumanTasks(() => ({ status: this.state.status, stage: this.state.stage }));
+    this.tasks.describeWith(() => ({ claimId: id.claimId, paidYuan: this.state.paidYuan }));
     this.subject = { type: 'nanxun_claim', id: id.claimId, ref: id.applicationNo, personId: id.applicantIdNumber };
     setHandler(clawbackSignal, (c) => {
       this.clawback ??= c;

@@ -10,6 +10,8 @@ import type { ZodType } from 'zod';
 import type { Database, Task } from '../../db/schema';
 import type { Actor } from '../tasks/messages';
 import type { RouterDeps } from '../http/deps';
+import type { SubjectReconciler } from '../reconciliation/reconciler';
+import type { GaugeFamily } from '../metrics/gaugeFamilies';
 import type { CsvColumns } from '../reports/csv';
 import type { OrgRecord } from '../orgs/orgInput';
 import type { Keyring } from '../crypto/keys';
@@ -124,5 +126,9 @@ export interface DomainPlugin {
   /** the domain's one router (mounted once by api/app.ts) */
   routes?(deps: RouterDeps): Router;
   orgs?: OrgHooks;
+  /** the domain's part of the reconciliation of the projection with the workflows (platform/reconciliation) */
+  reconciler?: SubjectReconciler;
+  /** the domain's business metrics on /metrics (platform/metrics/gaugeFamilies.ts) */
+  metrics?: readonly GaugeFamily[];
   keyRotation?: KeyRotationHooks;
 }

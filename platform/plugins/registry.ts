@@ -3,6 +3,7 @@
  * the registry instead of naming a domain. Installing again replaces a plugin of the same name (tests build many
  * apps in one process).
  */
+import type { SubjectReconciler } from '../reconciliation/reconciler';
 import type { DomainPlugin, PersonalDataTable, ReportDefinition, SubjectFacts, SubjectProvider, Db } from './domainPlugin';
 
 const installed = new Map<string, DomainPlugin>();
@@ -30,6 +31,11 @@ export function subjectProvider(type: string): SubjectProvider | undefined {
 
 export function subjectTypes(): string[] {
   return subjectProviders().map((s) => s.type);
+}
+
+/** Each installed domain's part of the reconciliation. */
+export function reconcilers(): SubjectReconciler[] {
+  return domains().flatMap((d) => (d.reconciler ? [d.reconciler] : []));
 }
 
 export function reportDefinitions(): ReportDefinition[] {

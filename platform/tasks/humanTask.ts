@@ -28,6 +28,8 @@ import { decisionRefusal, nextTimerMs, resubmitRefusal, timerAlerts } from './hu
 import {
   calendarChangedSignal,
   decideUpdate,
+  subjectSnapshotQuery,
+  type DecidedTaskSnapshot,
   resubmitUpdate,
   settledStateUpdate,
   type Actor,
@@ -78,6 +80,10 @@ export class HumanTasks {
   private eventSeq = 0;
   /** decisions taken and not written yet (writeDecisionWithNext): the next opening or flush() writes them */
   private unwritten: CompleteTaskInput[] = [];
+  /** what the subjectSnapshot query reports (kept in memory only: a query adds nothing to the history) */
+  private readonly openedAt = new Map<string, string>();
+  private readonly decisions: DecidedTaskSnapshot[] = [];
+  private facts: () => Record<string, unknown> = () => ({});
 
   constructor(private readonly snapshot: () => { status: string; stage: string }) {
     setHandler(
@@ -106,9 +112,39 @@ export class HumanTasks {
       await condition(() => this.settledCount > 0);
       return this.state();
     });
+    setHandler(subjectSnapshotQuery, () => ({
+      ...this.state(),
+      openTasks: [...this.open.values()].map((t) => ({
+        task: { ...t.ref, taskId: storedTaskId(t.ref.taskId) },
+        state: t.state === 'paused' ? ('paused' as const) : ('open' as const),
+        openedAt: this.openedAt.get(t.ref.taskId) ?? '',
+        slaWorkingDays: t.spec.slaWorkingDays,
+        deadline: t.deadline,
+      })),
+      decidedTasks: [...this.decisions],
+      facts: this.facts(),
+    }));
     setHandler(calendarChangedSignal, (change) => {
       for (const t of this.open.values()) if (recomputesOnCalendarChange(t.deadline, t.segment, change)) t.recalc = true;
     });
+  }
+
+  /** Domain facts the subjectSnapshot query adds (what the domain's reconciliation compares with its rows). */
+  describeWith(facts: () => Record<string, unknown>): void {
+    this.facts = facts;
+  }
+
+  private recordDecision(taskId: string, o: StageOutcome): StageOutcome {
+    this.openedAt.delete(taskId);
+    this.decisions.push({
+      taskId: storedTaskId(taskId),
+      decision: o.decision,
+      comment: o.comment,
+      fields: o.fields,
+      actor: o.actor,
+      decidedAt: o.decidedAt,
+    });
+    return o;
   }
 
   /** A deterministic, unique idempotency key for an activity's timeline row. */
@@ -197,6 +233,7 @@ export class HumanTasks {
     };
     this.open.set(ref.taskId, t);
     const openedAt = nowIso();
+    this.openedAt.set(ref.taskId, openedAt);
     const closes = this.unwritten.splice(0);
     const { deadline } = await (spec.open ?? taskWrites().openTask)({
       task: ref,
@@ -220,7 +257,7 @@ export class HumanTasks {
         this.open.delete(ref.taskId);
         this.decided.add(ref.taskId);
         for (const m of [t.pending, t.resubmission]) if (m) this.processedTicket = Math.max(this.processedTicket, m.ticket);
-        return { decision: 'cancelled', comment: t.cancelled, fields: {}, actor: null, decidedAt: at };
+        return this.recordDecision(ref.taskId, { decision: 'cancelled', comment: t.cancelled, fields: {}, actor: null, decidedAt: at });
       }
       if (t.pending) {
         const { input, ticket } = t.pending;
@@ -263,7 +300,7 @@ export class HumanTasks {
           if (!carried) await this.flush();
         }
         // the caller moves on; its next settle point reports this decision's result
-        return outcome;
+        return this.recordDecision(ref.taskId, outcome);
       }
       if (t.resubmission) {
         const { input, ticket } = t.resubmission;

@@ -1,8 +1,10 @@
 /**
  * Messages shared by the workflows and the API (the API imports only these definitions).
  */
-import { defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CalendarChange } from './deadlineMoves';
+import type { TaskRef } from './activities';
+import type { Deadline } from '../calendar/activities';
 
 /** Who is acting, as authenticated by the API. */
 export interface Actor {
@@ -38,6 +40,34 @@ export interface SubjectState {
   openTaskIds: string[];
 }
 
+/** A task the workflow has open, as the workflow holds it (the reconciliation compares the inbox row with it). */
+export interface OpenTaskSnapshot {
+  task: TaskRef;
+  state: 'open' | 'paused';
+  openedAt: string;
+  slaWorkingDays: number | null;
+  deadline: Deadline | null;
+}
+
+/** A task the workflow has decided (or cancelled), as the workflow took it. */
+export interface DecidedTaskSnapshot {
+  taskId: string;
+  decision: string;
+  comment: string | null;
+  fields: Record<string, unknown>;
+  actor: { username: string; displayName: string; orgCode: string | null } | null;
+  decidedAt: string;
+}
+
+/** What a running workflow holds about its subject: read by the reconciliation (a query, no history event). */
+export interface SubjectSnapshot extends SubjectState {
+  openTasks: OpenTaskSnapshot[];
+  decidedTasks: DecidedTaskSnapshot[];
+  /** domain facts the domain's reconciliation compares (e.g. a claim's paid amount) */
+  facts: Record<string, unknown>;
+}
+
+export const subjectSnapshotQuery = defineQuery<SubjectSnapshot>('subjectSnapshot');
 export const decideUpdate = defineUpdate<SubjectState, [DecisionInput]>('decide');
 export const resubmitUpdate = defineUpdate<SubjectState, [ResubmitInput]>('resubmit');
 /** returns the subject's state once the workflow has settled (its first task is open, or it ended) */

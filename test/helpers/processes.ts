@@ -60,8 +60,8 @@ export function spawnTs(script: string, args: string[], env: NodeJS.ProcessEnv =
 }
 
 /** An embedded PostgreSQL in its own process: start, stop (and start again on the same data directory). */
-export async function startPgProcess(dataDir: string, port: number): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = spawnTs('test/reliability/pgProcess.ts', [dataDir, String(port)]);
+export async function startPgProcess(dataDir: string, port: number, opts: { walArchiveDir?: string } = {}): Promise<{ url: string; stop(): Promise<void> }> {
+  const child = spawnTs('test/reliability/pgProcess.ts', [dataDir, String(port), ...(opts.walArchiveDir ? [opts.walArchiveDir] : [])]);
   const m = await child.waitFor(/READY (\S+)/, 120_000);
   return {
     url: m[1]!,

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
-import { eventually, untilClosed, useTimeSkippingTestbed } from '../helpers/temporal';
+import { devServerEnv, eventually, startWorker, uniqueTaskQueue, untilClosed, useTimeSkippingTestbed } from '../helpers/temporal';
 import type { TestDb } from '../helpers/db';
 import { startCertificateClaim, startShortageClaim, actor } from '../helpers/claims';
 import { decideClaimTask } from '../helpers/claimTasks';
@@ -267,4 +267,30 @@ test('high-level talent: an early claim waits out the year, then is rejected at 
   });
   await untilClosed(handle);
   await save('highLevelClaimWorkflow-waited-then-rejected', handle);
+});
+
+// the reconciliation lists workflows (visibility), which the time-skipping server does not serve: a dev server
+test('reconciliation: one claim whose inbox row is ahead of its workflow, repaired', async () => {
+  const dev = await devServerEnv();
+  const q = uniqueTaskQueue('record-reconcile');
+  const { stop } = await startWorker(dev, tdb.db, q);
+  try {
+    const c = await startCertificateClaim(dev.client, tdb.db, q, { applicant: 'applicant1', level: 'junior' });
+    await eventually(() => tdb.db.selectFrom('task').select('id').where('id', '=', c.taskId('unit_verification')).executeTakeFirst(), 'unit task');
+    await tdb.db
+      .updateTable('task')
+      .set({ state: 'done', decision: 'approve', decided_by: 'unit.jgjx' })
+      .where('id', '=', c.taskId('unit_verification'))
+      .execute();
+    const handle = await dev.client.workflow.start('reconciliationWorkflow', {
+      taskQueue: q,
+      workflowId: `reconciliation-recorded-${Date.now()}`,
+      args: [{ reason: 'recorded history' }],
+    });
+    await untilClosed(handle);
+    await save('reconciliationWorkflow-repairs-one-task', handle);
+  } finally {
+    await stop();
+    await dev.teardown();
+  }
 });

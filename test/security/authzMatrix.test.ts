@@ -50,6 +50,8 @@ const ROUTE_CASES: Record<string, string> = {
     "role-level: any account; changes only the caller's own password, the old one required (platform/admin/test/accounts.api.test.ts)",
   'POST /api/v1/admin/users': 'role-level: admin only; accounts are administered district-wide, no object owner (platform/admin/test/accounts.api.test.ts)',
   'GET /api/v1/admin/users': 'role-level: admin and auditor; the account list (no ID numbers or phones)',
+  'POST /api/v1/admin/reconciliations': 'role-level: admin only; starts a district-wide reconciliation run (test/operations/reconciliation.test.ts)',
+  'GET /api/v1/admin/reconciliations/:id': 'role-level: admin and auditor; a run and its findings: workflow ids, statuses, amounts, no personal data',
   'PATCH /api/v1/admin/users/:username': 'role-level: admin only; every change audited, sessions revoked (platform/auth/test/sessions.api.test.ts)',
   'POST /api/v1/admin/users/:username/reset-password': 'role-level: admin only; audited (platform/admin/test/accounts.api.test.ts)',
   'GET /api/v1/admin/lockouts': 'role-level: admin and auditor; current login lockouts',

@@ -281,6 +281,13 @@ const WRITE_ENDPOINTS: Endpoint[] = [
   },
   {
     method: 'post',
+    route: '/api/v1/admin/reconciliations',
+    as: () => w.byName.admin!.token,
+    path: fc.constant('/api/v1/admin/reconciliations'),
+    template: () => ({ reason: '模糊测试' }),
+  },
+  {
+    method: 'post',
     route: '/api/v1/admin/users',
     as: () => w.byName.admin!.token,
     path: fc.constant('/api/v1/admin/users'),

@@ -162,3 +162,16 @@ export async function withdrawApplicationForMisconduct(db: Db, input: { applicat
     .where('id', '=', input.applicationId)
     .execute();
 }
+
+/** The reconciliation (titleReview/reconciliation.ts) sets an application's status to the one its workflow holds. */
+export async function repairApplicationStatus(
+  db: Kysely<Database>,
+  r: { applicationId: string; status: string; stage: string; running: boolean; at: string },
+): Promise<void> {
+  await db
+    .updateTable('zj_application')
+    .set({ status: r.status, stage: r.stage, updated_at: r.at, ...(r.running ? { closed_at: null, close_reason: null } : {}) })
+    .where('id', '=', r.applicationId)
+    .where('status', '<>', 'withdrawn')
+    .execute();
+}

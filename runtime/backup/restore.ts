@@ -1,0 +1,95 @@
+/**
+ * `npm run restore -- <backup dir> [--topology dev|cluster] [--to ISO-time] [--temporal-from <backup dir>]`, with the
+ * system stopped: the damaged stores are moved aside (never deleted), the base backup is put back (with WAL
+ * archiving: replayed to --to, or to the end of the archive), Temporal's store is put back (dev topology; from
+ * another backup with --temporal-from), and a marker makes the next start run the reconciliation.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { restoreBaseBackup } from './postgresBaseBackup';
+import { restoreSqlite } from './temporalSqlite';
+import { RESTORED_MARKER, storeLocations, type StoreLocations } from './locations';
+import type { BackupManifest } from './backup';
+
+function alive(pidFile: string): boolean {
+  if (!fs.existsSync(pidFile)) return false;
+  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface RestoreOptions {
+  backupDir: string;
+  /** a restore to this point in time (needs the WAL archive) */
+  to?: string;
+  /** Temporal's store from another backup (dev topology) */
+  temporalFrom?: string;
+}
+
+export function restoreStores(loc: StoreLocations, o: RestoreOptions, log: (m: string) => void = () => {}): void {
+  const manifest = JSON.parse(fs.readFileSync(path.join(o.backupDir, 'manifest.json'), 'utf8')) as BackupManifest;
+  if (manifest.app.kind !== 'base_backup' || !loc.pgDataDir) throw new Error('this backup was taken with pg_basebackup: restore it as docs/operations.md says');
+  if (alive(path.join(loc.pgDataDir, 'postmaster.pid'))) throw new Error(`PostgreSQL still runs on ${loc.pgDataDir}: stop the system first`);
+  if (alive(path.join(loc.root, 'temporal.pid'))) throw new Error('the Temporal server still runs: stop the system first');
+  if (o.to && !loc.walArchiveDir) throw new Error('a restore to a point in time needs the WAL archive (PG_WAL_ARCHIVE_DIR)');
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  if (fs.existsSync(loc.pgDataDir)) {
+    fs.renameSync(loc.pgDataDir, `${loc.pgDataDir}.before-restore-${stamp}`);
+    log(`the damaged PostgreSQL data moved aside to ${loc.pgDataDir}.before-restore-${stamp}`);
+  }
+  restoreBaseBackup({
+    backupDir: path.join(o.backupDir, manifest.app.dir),
+    dataDir: loc.pgDataDir,
+    owner: manifest.app.owner!,
+    ...(loc.walArchiveDir ? { walArchiveDir: loc.walArchiveDir } : {}),
+    ...(o.to ? { targetTime: o.to } : {}),
+  });
+  log(
+    `PostgreSQL base backup of ${manifest.app.consistentAt} put back${loc.walArchiveDir ? `; it replays the archived WAL ${o.to ? `to ${o.to}` : 'to its end'} when it starts` : ''}`,
+  );
+  if (loc.temporalSqlite) {
+    const from = o.temporalFrom ?? o.backupDir;
+    const m = JSON.parse(fs.readFileSync(path.join(from, 'manifest.json'), 'utf8')) as BackupManifest;
+    if (m.temporal.kind !== 'sqlite') throw new Error(`${from} holds no Temporal SQLite store`);
+    if (fs.existsSync(loc.temporalSqlite)) fs.renameSync(loc.temporalSqlite, `${loc.temporalSqlite}.before-restore-${stamp}`);
+    restoreSqlite(path.join(from, m.temporal.file), loc.temporalSqlite);
+    log(`Temporal store of ${m.temporal.at} put back`);
+  }
+  fs.writeFileSync(
+    path.join(loc.root, RESTORED_MARKER),
+    `${JSON.stringify({ restoredAt: new Date().toISOString(), backup: o.backupDir, to: o.to ?? null, temporalFrom: o.temporalFrom ?? null }, null, 2)}\n`,
+  );
+}
+
+function main(): void {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { topology: { type: 'string', default: 'dev' }, to: { type: 'string' }, 'temporal-from': { type: 'string' } },
+  });
+  if (!positionals[0]) throw new Error('usage: npm run restore -- <backup dir> [--topology dev|cluster] [--to ISO-time] [--temporal-from <backup dir>]');
+  const loc = storeLocations(values.topology === 'cluster' ? 'cluster' : 'dev');
+  restoreStores(
+    loc,
+    {
+      backupDir: path.resolve(positionals[0]),
+      ...(values.to ? { to: values.to } : {}),
+      ...(values['temporal-from'] ? { temporalFrom: path.resolve(values['temporal-from']) } : {}),
+    },
+    (m) => console.log(`[restore] ${m}`),
+  );
+  console.log(`[restore] done: start the system (npm start / npm run start:cluster); it runs the reconciliation first (npm run reconcile shows its report)`);
+}
+
+if (require.main === module) {
+  try {
+    main();
+  } catch (err) {
+    console.error(`restore failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
+}
