@@ -4,6 +4,7 @@ import { notificationRoutes } from '../platform/notifications/routes';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
+import { requestForLog } from '../platform/http/logRedaction';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
@@ -39,6 +40,7 @@ async function temporalEngine(svc: AppDeps['temporal']['connection']['workflowSe
 import { accountAdminRoutes } from '../platform/admin/routes';
 import { materialRoutes } from '../platform/materials/routes';
 import { ratingRoutes } from '../platform/ratings/routes';
+import { codecRoutes, codecSessionRoutes } from '../platform/codec/routes';
 import { reconciliationRoutes } from '../platform/reconciliation/routes';
 
 async function within<T>(ms: number, p: Promise<T>): Promise<T> {
@@ -87,9 +89,9 @@ export function createApp(given: AppDeps): Express {
       },
       // never log credentials or bodies (passwords, ID numbers)
       serializers: {
-        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.replace(/(idLast6|q)=[^&]*/g, '$1=***') }),
+        req: requestForLog,
       },
-      redact: ['req.headers.authorization', 'req.headers.cookie'],
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'req.query.access_token', 'req.headers["x-codec-token"]'],
       // routes that act on a workflow put its id in res.locals, so the request line names it
       customProps: (_req, res) => {
         const workflowId = (res as unknown as { locals?: { workflowId?: string } }).locals?.workflowId;
@@ -102,6 +104,8 @@ export function createApp(given: AppDeps): Express {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
+  // the codec endpoint: its own body limit, CORS for the Temporal Web UI and its own admin check (cookie or bearer)
+  app.use(codecRoutes(deps));
   app.use(express.json({ limit: '100kb', verify: refuseDeepJson }));
   app.use(authenticate(deps.tokens, deps.sessions));
   // PostgreSQL text cannot hold NUL: refuse it at the door (otherwise a decision comment with one would be a
@@ -154,6 +158,7 @@ export function createApp(given: AppDeps): Express {
     materialRoutes,
     ratingRoutes,
     notificationRoutes,
+    codecSessionRoutes,
   ])
     app.use(routes(deps));
   for (const d of domains()) if (d.routes) app.use(d.routes(deps));

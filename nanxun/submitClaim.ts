@@ -17,6 +17,7 @@ import { planSubmission } from '../platform/materials/useCases';
 import { claimWorkflowId, formatApplicationNo } from './rules';
 import { planClaim, type ClaimBodyT } from './claimPlans';
 import { findClaimByWorkflowId, nextClaimSequence, type SubmittedClaim } from './repositories/claims';
+import { personRef, sealForWorkflow } from '../platform/identity/personRef';
 
 export interface SubmitClaimResult {
   id: string;
@@ -75,8 +76,9 @@ export async function submitClaim(
     workflowId,
     applicantUserId: user.id,
     applicantName: user.display_name,
-    applicantIdNumber: user.id_number,
-    applicantPhone: body.applicant?.phone ?? user.phone ?? '',
+    // sealed: the workflow only carries them to the activity that records the row (personRef.ts)
+    applicantIdNumber: sealForWorkflow(user.id_number),
+    applicantPhone: sealForWorkflow(body.applicant?.phone ?? user.phone ?? ''),
     employerOrgCode: employer.code,
     position: body.position ?? null,
     employerNature: body.employerNature ?? null,
@@ -91,7 +93,7 @@ export async function submitClaim(
   const input = {
     claimId: submission.id,
     applicationNo,
-    applicantIdNumber: user.id_number,
+    applicantIdNumber: personRef(user.id_number), // a reference: the workflow recognises the person, never sees the number
     employerOrgCode: employer.code,
     rereviewOrgCode: plan.rereviewOrgCode!,
     ...plan.workflowExtra,

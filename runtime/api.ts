@@ -24,12 +24,16 @@ import { createDb } from '../db/connection';
 import { createApp } from '../api/app';
 import { createTokenIssuer } from '../platform/auth/authenticate';
 import { createSessionStore } from '../platform/auth/sessions';
+import { dataConverter } from '../platform/crypto/payloadCodec';
+import { OWNER_ONLY_UMASK } from './dataDir';
+import { codecOriginsFromEnv } from '../platform/codec/routes';
 
 const STARTUP_WAIT_MS = 60_000;
 const DRAIN_MS = 10_000;
 
 async function main(): Promise<number> {
   const cfg = readConfig();
+  process.umask(OWNER_ONLY_UMASK); // whatever it writes (logs, a generated key file) is its owner's only
   const log = createLogger({ level: cfg.logLevel, name: 'zj-approvals-api' });
   const secret = checkedConfig(log, () => {
     requireEnv(['DATABASE_URL', 'TEMPORAL_ADDRESS'], 'api');
@@ -59,11 +63,18 @@ async function main(): Promise<number> {
     if (seeded.demoAccountsCreated) log.info({ created: seeded.demoAccountsCreated }, 'demo accounts created (password "demo")');
     if (stop.stopping) return 0;
 
-    const temporal = new Client({ connection, namespace: cfg.namespace });
+    const temporal = new Client({ connection, namespace: cfg.namespace, dataConverter: dataConverter() });
     // sessions: a logout or account change made through any API process is seen here at once (LISTEN)
     const sessions = createSessionStore(db);
     stopListening = await sessions.listenForChanges(databaseUrl, log);
-    const app = createApp({ db, temporal, tokens: createTokenIssuer(secret), sessions, log, config: { devMode: cfg.devMode, taskQueue: cfg.taskQueue } });
+    const app = createApp({
+      db,
+      temporal,
+      tokens: createTokenIssuer(secret),
+      sessions,
+      log,
+      config: { devMode: cfg.devMode, taskQueue: cfg.taskQueue, codecOrigins: codecOriginsFromEnv() },
+    });
     // room for a long URL to reach the app, which answers it 414 problem+json (Node's own limit answers a bare 431)
     const s = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, app);
     server = s;

@@ -18,6 +18,7 @@ import { prepareDatabase } from './services';
 import { createDb } from '../db/connection';
 import { startTemporalServer, stopLeftoverTemporalServer, type RunningTemporalServer, type TemporalServerPorts } from '../tools/temporalServerProcess';
 import { stopPid } from './leftoverProcess';
+import { ensureDatabaseRoles, rolePasswordsFile, type RoleUrls } from '../db/roles';
 
 export interface ClusterOptions {
   dataDir: string;
@@ -177,13 +178,18 @@ export async function startCluster(o: ClusterOptions): Promise<RunningCluster> {
   fs.mkdirSync(logsDir, { recursive: true });
   try {
     let databaseUrl = o.databaseUrl;
+    let superuserUrl = o.databaseUrl;
+    let roles: RoleUrls | undefined;
     if (!databaseUrl) {
       o.log(`starting embedded PostgreSQL on port ${o.pgPort} (data in ${path.join(o.dataDir, 'pg')})…`);
       // imported only when needed (it installs process-wide exit hooks; see runtime/services.ts)
       const { startEmbeddedPostgres } = await import('./embeddedPostgres');
       const pg = await startEmbeddedPostgres({ dataDir: path.join(o.dataDir, 'pg'), port: o.pgPort });
       stops.push(pg.stop);
-      databaseUrl = pg.url;
+      superuserUrl = pg.url;
+      // the app's processes connect as a role with DML only; the migrations run as the owner (db/roles.ts)
+      roles = await ensureDatabaseRoles(pg.url, rolePasswordsFile(o.dataDir));
+      databaseUrl = roles.appUrl;
     }
     // the workflow bundle builds while Temporal's schema is set up and the server starts
     const bundlePath = o.workflowBundlePath ?? path.join(o.dataDir, 'workflow-bundle.js');
@@ -197,7 +203,7 @@ export async function startCluster(o: ClusterOptions): Promise<RunningCluster> {
     o.log(`starting the Temporal server (PostgreSQL persistence and visibility, ${o.historyShards} history shards)…`);
     const temporal = await startTemporalServer({
       dataDir: path.join(o.dataDir, 'temporal'),
-      postgresUrl: databaseUrl,
+      postgresUrl: superuserUrl!,
       databases: o.temporalDatabases,
       ports: o.temporalPorts,
       historyShards: o.historyShards,
@@ -209,7 +215,7 @@ export async function startCluster(o: ClusterOptions): Promise<RunningCluster> {
 
     const db = createDb(databaseUrl);
     try {
-      await prepareDatabase(db, o.devMode, o.log);
+      await prepareDatabase(db, o.devMode, o.log, roles?.ownerUrl);
     } finally {
       await db.destroy();
     }

@@ -9,6 +9,7 @@ import { readConfig } from './config';
 import { errorMessage, requireEnv } from './processSupport';
 import { createDb } from '../db/connection';
 import { migrateToLatest } from '../db/migrator';
+import { ensureDatabaseRoles, grantAppRole, OWNER_ROLE } from '../db/roles';
 
 export interface MigratedDatabase {
   db: Kysely<Database>;
@@ -26,14 +27,25 @@ export async function runDatabaseCommand(opts: { name: string; failure: string }
     return 2;
   }
   const url = readConfig().databaseUrl!;
-  const db = createDb(url, { max: 2 });
+  let db: Kysely<Database> | undefined;
   try {
+    // DATABASE_SUPERUSER_URL (the compose file's migrate service): the roles are created or brought up to date
+    // first, DATABASE_URL then being the owner role's (db/roles.ts)
+    const superuser = process.env.DATABASE_SUPERUSER_URL;
+    if (superuser) {
+      requireEnv(['OWNER_DB_PASSWORD', 'APP_DB_PASSWORD'], opts.name);
+      const target = new URL(superuser);
+      target.pathname = new URL(url).pathname;
+      await ensureDatabaseRoles(target.toString(), { owner: process.env.OWNER_DB_PASSWORD!, app: process.env.APP_DB_PASSWORD! });
+    }
+    db = createDb(url, { max: 2 });
     const applied = await migrateToLatest(db);
+    if (new URL(url).username === OWNER_ROLE) await grantAppRole(url);
     return await run({ db, url, applied });
   } catch (err) {
     console.error(`${opts.failure}: ${errorMessage(err)}`);
     return 1;
   } finally {
-    await db.destroy();
+    await db?.destroy();
   }
 }

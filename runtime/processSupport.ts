@@ -82,6 +82,13 @@ export function waitForDatabase(db: Kysely<Database>, opts: { log: Logger; timeo
 /** Waits for PostgreSQL as waitForDatabase does, brings its schema up to date and logs which migrations that applied. */
 export async function migrateWhenReachable(db: Kysely<Database>, opts: { log: Logger; timeoutMs: number; signal?: AbortSignal }): Promise<void> {
   await waitForDatabase(db, opts);
+  // connected as the app's role (DML only, db/roles.ts): the migrations are the owner role's, run before this
+  // process started (npm start, start:cluster, the compose file's migrate service)
+  const { rows } = await sql<{ can: boolean }>`select has_schema_privilege(current_user, 'public', 'CREATE') as can`.execute(db);
+  if (!rows[0]?.can) {
+    opts.log.info('connected as the application role: migrations are run by the owner role');
+    return;
+  }
   const applied = await migrateToLatest(db);
   opts.log.info({ applied }, applied.length ? 'migrations applied' : 'database schema up to date');
 }

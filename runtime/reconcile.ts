@@ -10,13 +10,14 @@ import { errorMessage } from './processSupport';
 import { startReconciliation } from '../platform/reconciliation/startReconciliation';
 import { findingsOf } from '../platform/reconciliation/repository';
 import type { RunSummary } from '../platform/reconciliation/repository';
+import { dataConverter } from '../platform/crypto/payloadCodec';
 
 async function main(): Promise<number> {
   const cfg = readConfig();
   const address = cfg.temporalAddress ?? `127.0.0.1:${cfg.temporalPort}`;
   const connection = await Connection.connect({ address });
   try {
-    const client = new Client({ connection, namespace: cfg.namespace });
+    const client = new Client({ connection, namespace: cfg.namespace, dataConverter: dataConverter() });
     const handle = await startReconciliation(client, cfg.taskQueue, { reason: process.argv[2] ?? 'on demand (npm run reconcile)' });
     console.log(`[reconcile] run ${handle.workflowId} started; waiting for the worker…`);
     const run: RunSummary = await handle.result();

@@ -10,7 +10,7 @@ import type { Server } from 'node:http';
 import { Connection, Client } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { readConfig } from './config';
-import { startServices, jwtSecret } from './services';
+import { startServices, jwtSecret, codecEndpoint, codecOrigins } from './services';
 import { createAppWorker } from './workerFactory';
 import { smsSenderFromEnv } from '../platform/notifications/sms';
 import { startSmsDispatcher } from '../platform/notifications/dispatcher';
@@ -21,10 +21,14 @@ import { createApp } from '../api/app';
 import { createTokenIssuer } from '../platform/auth/authenticate';
 import { createSessionStore } from '../platform/auth/sessions';
 import { ensureConsoleBuilt } from '../tools/buildWeb';
+import { dataConverter } from '../platform/crypto/payloadCodec';
+import { protectDataDir } from './dataDir';
 import { reconcileIfRestored } from './reconcileAfterRestore';
 
 async function main() {
   const cfg = readConfig();
+  // owner-only files under .data (SQLite, logs, keys, Postgres), also for every child process started below
+  protectDataDir(cfg.dataDir);
   const say = (m: string) => console.log(`[start] ${m}`);
   const logFile = path.join(cfg.dataDir, 'logs', 'app.log');
   const log = createLogger({ level: cfg.logLevel, file: logFile, name: 'zj-approvals' });
@@ -52,7 +56,7 @@ async function main() {
   const smsDispatcher = sms ? startSmsDispatcher(services.db, sms, log) : null;
 
   const connection = await Connection.connect({ address: services.temporalAddress });
-  const temporal = new Client({ connection, namespace: cfg.namespace });
+  const temporal = new Client({ connection, namespace: cfg.namespace, dataConverter: dataConverter() });
   const releaseDate = releaseDateFromEnv();
   await ensureInstalmentReleaseSchedule(temporal, { taskQueue: cfg.taskQueue, ...releaseDate });
   await reconcileIfRestored(temporal, cfg.dataDir, cfg.taskQueue, say);
@@ -64,7 +68,7 @@ async function main() {
     tokens: createTokenIssuer(jwtSecret(cfg)),
     sessions,
     log,
-    config: { devMode: cfg.devMode, taskQueue: cfg.taskQueue },
+    config: { devMode: cfg.devMode, taskQueue: cfg.taskQueue, codecOrigins: codecOrigins(cfg) },
   });
   await consoleBuilt;
   const server: Server = await new Promise((resolve) => {
@@ -80,7 +84,7 @@ async function main() {
   Demo accounts    ${cfg.devMode ? `${base}/api/v1/dev/accounts  (password "demo")` : 'disabled'}
   PostgreSQL       ${services.databaseUrl.replace(/:[^:@/]*@/, ':***@')}${services.embeddedPostgres ? `  (embedded, data in ${path.join(cfg.dataDir, 'pg')})` : ''}
   Temporal         ${services.temporalAddress}  namespace ${cfg.namespace}, task queue ${cfg.taskQueue}
-  Temporal Web UI  ${services.temporalUi ?? '(external server: see its own UI)'}
+  Temporal Web UI  ${services.temporalUi ? `${services.temporalUi}  (127.0.0.1:${cfg.temporalUiPort}; payloads are encrypted: an admin sees them decoded through ${codecEndpoint(cfg)}, docs/security.md)` : '(external server: see its own UI)'}
   Schedule         ${INSTALMENT_RELEASE_SCHEDULE_ID}: instalment release every ${String(releaseDate.month).padStart(2, '0')}-${String(releaseDate.dayOfMonth).padStart(2, '0')} 09:00 Asia/Shanghai
   Logs             ${logFile}
   Ctrl-C stops everything; data is kept for the next start.

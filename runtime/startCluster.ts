@@ -26,6 +26,8 @@ import { portsFrom } from '../tools/temporalServerProcess';
 import { TEMPORAL_SERVER_VERSION } from '../tools/temporalServer';
 import { ensureConsoleBuilt } from '../tools/buildWeb';
 import { startCluster, stopLeftoverClusterProcesses } from './cluster';
+import { protectDataDir } from './dataDir';
+import { dataConverter } from '../platform/crypto/payloadCodec';
 
 function int(name: string, dflt: number, min = 1, max = 65535): number {
   const v = process.env[name];
@@ -39,6 +41,9 @@ async function main() {
   const say = (m: string) => console.log(`[cluster] ${m}`);
   const cfg = readConfig();
   const dataDir = path.resolve(process.env.CLUSTER_DATA_DIR ?? path.join(cfg.dataDir, 'cluster'));
+  // owner-only files under the data folders, also for every child process (runtime/dataDir.ts)
+  if (!process.env.CLUSTER_DATA_DIR) protectDataDir(cfg.dataDir);
+  protectDataDir(dataDir);
   const pgPort = int('CLUSTER_PG_PORT', 5533);
   const temporalPorts = portsFrom(int('CLUSTER_TEMPORAL_PORT', 7333, 1, 65525));
   const workers = int('CLUSTER_WORKERS', 2, 1, 16);
@@ -121,7 +126,7 @@ async function main() {
   // after npm run restore: the reconciliation runs first (runtime/reconcileAfterRestore.ts)
   {
     const connection = await Connection.connect({ address: cluster.temporal.address });
-    await reconcileIfRestored(new Client({ connection, namespace: cfg.namespace }), dataDir, cfg.taskQueue, say);
+    await reconcileIfRestored(new Client({ connection, namespace: cfg.namespace, dataConverter: dataConverter() }), dataDir, cfg.taskQueue, say);
     await connection.close();
   }
   await consoleBuilt.catch((err) => say(`the web console could not be built (${String(err)}); the API works without it`));

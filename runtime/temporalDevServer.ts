@@ -64,6 +64,8 @@ export async function startTemporalDevServer(opts: {
   log?: (m: string) => void;
   /** keep history in memory only (benchmarks of throughput without the SQLite file's fsync) */
   inMemory?: boolean;
+  /** the codec endpoint the Web UI decodes payloads through (platform/codec/routes.ts) */
+  uiCodecEndpoint?: string;
 }): Promise<RunningTemporal> {
   const cli = await findTemporalCli({ log: opts.log });
   fs.mkdirSync(opts.dataDir, { recursive: true });
@@ -92,7 +94,7 @@ export async function startTemporalDevServer(opts: {
     opts.namespace,
     '--log-level',
     'warn',
-    ...(opts.uiPort ? ['--ui-port', String(opts.uiPort)] : ['--headless']),
+    ...(opts.uiPort ? ['--ui-port', String(opts.uiPort), ...(opts.uiCodecEndpoint ? ['--ui-codec-endpoint', opts.uiCodecEndpoint] : [])] : ['--headless']),
   ];
   const logPath = path.join(opts.dataDir, 'temporal.log');
   const logFile = fs.openSync(logPath, 'a');
@@ -117,7 +119,7 @@ export async function startTemporalDevServer(opts: {
   }
   return {
     address: `127.0.0.1:${opts.port}`,
-    uiUrl: opts.uiPort ? `http://127.0.0.1:${opts.uiPort}` : null,
+    uiUrl: opts.uiPort ? `http://localhost:${opts.uiPort}` : null,
     cliPath: cli.path,
     stop: () =>
       new Promise<void>((resolve) => {

@@ -27,11 +27,14 @@ import { checkedConfig, exitWith, handleStopSignals, runUntilStopped } from './p
 import { createDb } from '../db/connection';
 import { smsSenderFromEnv } from '../platform/notifications/sms';
 import { startSmsDispatcher } from '../platform/notifications/dispatcher';
+import { dataConverter } from '../platform/crypto/payloadCodec';
+import { OWNER_ONLY_UMASK } from './dataDir';
 
 const STARTUP_WAIT_MS = 60_000;
 
 async function main(): Promise<number> {
   const cfg = readConfig();
+  process.umask(OWNER_ONLY_UMASK); // whatever it writes (logs, a generated key file) is its owner's only
   const log = createLogger({ level: cfg.logLevel, name: 'zj-approvals-worker' });
   if (checkedConfig(log, () => requireEnv(['DATABASE_URL', 'TEMPORAL_ADDRESS'], 'worker')) === null) return 2;
   const databaseUrl = cfg.databaseUrl!;
@@ -85,7 +88,11 @@ async function main(): Promise<number> {
     const stopDispatcher = () => dispatcher?.stop();
     running.then(stopDispatcher, stopDispatcher).catch(() => undefined);
     // the yearly instalment release Schedule, created (or brought up to date) idempotently
-    const scheduleClient = new Client({ connection: await Connection.connect({ address: temporalAddress }), namespace: cfg.namespace });
+    const scheduleClient = new Client({
+      connection: await Connection.connect({ address: temporalAddress }),
+      namespace: cfg.namespace,
+      dataConverter: dataConverter(),
+    });
     log.info(
       {
         schedule: INSTALMENT_RELEASE_SCHEDULE_ID,

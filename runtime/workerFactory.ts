@@ -1,6 +1,7 @@
 /** The Temporal worker: the workflows of workflows/ and the activities of activities/, bound to one database. */
 import v8 from 'node:v8';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { dataConverter } from '../platform/crypto/payloadCodec';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { createActivities } from '../activities';
@@ -55,6 +56,7 @@ export async function createAppWorker(opts: {
     taskQueue: opts.taskQueue,
     activities: createActivities(opts.db),
     ...(opts.workflowBundlePath ? { workflowBundle: { codePath: opts.workflowBundlePath } } : { workflowsPath: require.resolve('../workflows') }),
+    dataConverter: dataConverter(),
     ...workerTuning(),
     ...opts.extra,
   });

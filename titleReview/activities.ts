@@ -14,6 +14,7 @@ import { endOfShanghaiDay, shanghaiDate, workingDaysBetween } from '../platform/
 import { latestApprovalDay, type TitleCategory } from './rules';
 import { setApplicationStatus, setQualificationOutcome } from './repositories/applications';
 import { setSessionStatus } from './repositories/sessions';
+import { personRef } from '../platform/identity/personRef';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -185,7 +186,7 @@ export function createTitleReviewActivities(db: Kysely<Database>) {
         id: r.id,
         applicationNo: r.application_no,
         name: r.applicant_name,
-        idNumber: r.applicant_id_number,
+        idNumber: personRef(r.applicant_id_number), // a reference, never the number (personRef.ts)
         category: r.category as TitleCategory,
         channel: r.channel,
         employerOrgCode: r.employer_org_code,

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { DuplicateApplicationError, recordSubmittedApplication, type SubmittedApplication } from './repositories/applications';
 import { recordOpenedSession, type OpenedSession } from './repositories/sessions';
+import { unsealFromWorkflow } from '../platform/identity/personRef';
 
 export function createTitleSubmissionActivities(db: Kysely<Database>) {
   return {
@@ -14,7 +15,11 @@ export function createTitleSubmissionActivities(db: Kysely<Database>) {
     },
     async zjRecordApplication(application: SubmittedApplication): Promise<{ recorded: true } | { duplicate: string }> {
       try {
-        await recordSubmittedApplication(db, application);
+        await recordSubmittedApplication(db, {
+          ...application,
+          applicantIdNumber: unsealFromWorkflow(application.applicantIdNumber),
+          applicantPhone: unsealFromWorkflow(application.applicantPhone),
+        });
         return { recorded: true };
       } catch (err) {
         if (err instanceof DuplicateApplicationError) return { duplicate: err.message };

@@ -16,6 +16,7 @@ import { activeBan, channelAllowed, titleApplicationNo, titleApplicationWorkflow
 import { nextTitleSequence, type SubmittedApplication } from './repositories/applications';
 import type { TitleApplicationInput } from './workflows/titleApplication';
 import type { ApplicationBody } from './routes/shared';
+import { personRef, sealForWorkflow } from '../platform/identity/personRef';
 
 export async function submitApplication(deps: Pick<AppDeps, 'db' | 'temporal' | 'config'>, actor: Actor, body: z.infer<typeof ApplicationBody>) {
   const { db, temporal, config } = deps;
@@ -78,8 +79,9 @@ export async function submitApplication(deps: Pick<AppDeps, 'db' | 'temporal' | 
     workflowId,
     applicantUserId: user.id,
     applicantName: user.display_name,
-    applicantIdNumber: user.id_number,
-    applicantPhone: body.applicant?.phone ?? user.phone ?? '',
+    // sealed: the workflow only carries them to the activity that records the row (personRef.ts)
+    applicantIdNumber: sealForWorkflow(user.id_number),
+    applicantPhone: sealForWorkflow(body.applicant?.phone ?? user.phone ?? ''),
     employerOrgCode: employer!.code,
     competentOrgCode: employer!.competent_org_code!,
     lowerCommitteeOrgCode: lower,
@@ -94,7 +96,7 @@ export async function submitApplication(deps: Pick<AppDeps, 'db' | 'temporal' | 
     level,
     category: body.category,
     channel: body.channel,
-    applicantIdNumber: user.id_number,
+    applicantIdNumber: personRef(user.id_number), // a reference: the workflow recognises the person, never sees the number
     applicantName: user.display_name,
     employerOrgCode: employer!.code,
     employerName: employer!.name,

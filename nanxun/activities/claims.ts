@@ -9,6 +9,7 @@ import { insertTimeline, SYSTEM_ACTOR } from '../../platform/timeline/timeline';
 import { insertPayout, type PayoutInput } from './payouts';
 import { DuplicateClaimError, recordSubmittedClaim, setClaimStatus, type SubmittedClaim } from '../repositories/claims';
 import { cancelUnpaidInstalments, scheduleInstalment, setInstalmentRoundStatus } from '../repositories/instalments';
+import { unsealFromWorkflow } from '../../platform/identity/personRef';
 
 export interface ClaimStatusInput {
   claimId: string;
@@ -66,7 +67,11 @@ export function createClaimActivities(db: Kysely<Database>) {
      */
     async recordSubmittedClaim(claim: SubmittedClaim): Promise<{ recorded: true } | { duplicate: string }> {
       try {
-        await recordSubmittedClaim(db, claim);
+        await recordSubmittedClaim(db, {
+          ...claim,
+          applicantIdNumber: unsealFromWorkflow(claim.applicantIdNumber),
+          applicantPhone: unsealFromWorkflow(claim.applicantPhone),
+        });
         return { recorded: true };
       } catch (err) {
         if (err instanceof DuplicateClaimError) return { duplicate: err.message };

@@ -23,6 +23,7 @@ import { submitClaim } from '../submitClaim';
 import { shanghaiDate } from '../../platform/calendar/workdays';
 import { displayCalendar } from '../../platform/calendar/calendarTable';
 import { attachPlanned, listMaterials, planSupplement } from '../../platform/materials/useCases';
+import { workflowActor } from '../../platform/identity/personRef';
 
 /**
  * Who sees a claim: the applicant; the admin and the auditor; staff of the employer and of the district bureau from
@@ -194,7 +195,7 @@ export function claimRoutes(deps: AppDeps): Router {
       );
       const state = await withTemporal(() =>
         temporal.workflow.getHandle(paused.workflow_id).executeUpdate(resubmitUpdate, {
-          args: [{ taskId: paused.id, actor, comment: body.comment, changes: body.changes }],
+          args: [{ taskId: paused.id, actor: workflowActor(actor), comment: body.comment, changes: body.changes }],
         }),
       );
       const task = await db.selectFrom('task').selectAll().where('id', '=', paused.id).executeTakeFirstOrThrow();

@@ -10,6 +10,7 @@ import type { TestDb } from '../../test/helpers/db';
 import { startShortageClaim, actor } from '../../test/helpers/claims';
 import { decideUpdate } from '../../platform/tasks/messages';
 import { shanghaiDate } from '../../platform/calendar/workdays';
+import { decodedHistory } from '../../test/helpers/history';
 
 let env: TestWorkflowEnvironment;
 let tdb: TestDb;
@@ -40,7 +41,7 @@ async function release(date: string) {
   const h = await env.client.workflow.start('instalmentReleaseWorkflow', { taskQueue, workflowId: `release-${date}`, args: [{ onDate: date }] });
   await untilClosed(h);
   // the result from the history: awaiting result() on the time-skipping client would let time jump
-  const closed = (await h.fetchHistory()).events!.find((e) => e.workflowExecutionCompletedEventAttributes)!;
+  const closed = (await decodedHistory(await h.fetchHistory())).events!.find((e) => e.workflowExecutionCompletedEventAttributes)!;
   const payload = closed.workflowExecutionCompletedEventAttributes!.result!.payloads![0]!;
   return JSON.parse(Buffer.from(payload.data!).toString()) as { opened: number };
 }

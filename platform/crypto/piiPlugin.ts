@@ -36,7 +36,7 @@ import {
   type UnknownRow,
   type UpdateQueryNode,
 } from 'kysely';
-import { blindIndex, blindIndexes } from './blindIndex';
+import { blindIndex, blindIndexes, isBlindIndex } from './blindIndex';
 import { keyring } from './keys';
 import { decryptDeep, ENCRYPTED_COLUMNS, encryptPii, INDEXED_COLUMNS } from './personalData';
 
@@ -122,7 +122,9 @@ class Writer extends OperationNodeTransformer {
             ? (r as ValueListNode).values.map((n) => (n as ValueNode).value)
             : undefined;
     if (!values?.every((v) => typeof v === 'string')) return t;
-    const all = (values as string[]).flatMap((v) => blindIndexes(v));
+    // a value that already is a blind index (a person reference from a workflow, platform/identity/personRef.ts)
+    // is compared as it is
+    const all = (values as string[]).flatMap((v) => (isBlindIndex(v) ? [v] : blindIndexes(v)));
     if (op === '=' || op === 'in') return BinaryOperationNode.create(t.leftOperand, OperatorNode.create('in'), PrimitiveValueListNode.create(all));
     if (op === '<>' || op === '!=' || op === 'not in')
       return BinaryOperationNode.create(t.leftOperand, OperatorNode.create('not in'), PrimitiveValueListNode.create(all));

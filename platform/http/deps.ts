@@ -15,6 +15,8 @@ export interface AppConfig {
    * 503 TEMPORAL_UNAVAILABLE instead of hanging. Default 15 000.
    */
   temporalDeadlineMs?: number;
+  /** the Temporal Web UI origins the codec endpoint answers with CORS (platform/codec/routes.ts) */
+  codecOrigins?: string[];
 }
 
 /** The dependencies once createApp has filled in the defaults: what routers receive. */

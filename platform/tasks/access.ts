@@ -9,6 +9,8 @@ export interface Decider {
   orgCode: string | null;
   roles: readonly string[];
   idNumber?: string | null;
+  /** the person's references, as a workflow's Updates carry them instead of the ID number (identity/personRef.ts) */
+  personRefs?: readonly string[];
 }
 
 /** what the rule needs of the task */
@@ -21,7 +23,8 @@ export interface DecidedTask {
 /** Why this person may not decide the task (null: they may): their organisation and role, never about themselves. */
 export function whyNotYours(actor: Decider, t: DecidedTask): string | null {
   if (actor.orgCode !== t.orgCode || !actor.roles.includes(t.role)) return `this task belongs to ${t.orgCode} (${t.role})`;
-  if (actor.idNumber && actor.idNumber === t.subjectPersonId) return 'a clerk never decides a task about their own application';
+  const own = !!t.subjectPersonId && ((!!actor.idNumber && actor.idNumber === t.subjectPersonId) || !!actor.personRefs?.includes(t.subjectPersonId));
+  if (own) return 'a clerk never decides a task about their own application';
   return null;
 }
 

@@ -10,6 +10,7 @@ import { insertTimeline, SYSTEM_ACTOR } from '../timeline/timeline';
 import { storedTaskId } from './taskIds';
 import { notifyTaskEvent, notifyTaskOpened } from '../notifications/outbox';
 import { insertTaskOnce, updateTask } from './taskRepository';
+import { idNumberOfPerson } from '../identity/personRef';
 
 export interface TaskRef {
   taskId: string;
@@ -76,7 +77,7 @@ export async function insertOpenedTask(trx: Transaction<Database>, input: OpenTa
     workflow_id: task.workflowId,
     org_code: task.orgCode,
     role: task.role,
-    subject_person_id: task.subjectPersonId,
+    subject_person_id: await idNumberOfPerson(trx, task.subjectPersonId),
     opened_at: at,
     sla_working_days: input.slaWorkingDays,
     ...deadlineColumns(deadline),

@@ -18,6 +18,7 @@ import { findSubject } from '../plugins/registry';
 import { recordSupplementRequest } from '../materials/useCases';
 import { displayCalendar } from '../calendar/calendarTable';
 import { shanghaiDate } from '../calendar/workdays';
+import { workflowActor } from '../identity/personRef';
 
 export type DecideOutcome = { replay: { status: number; body: unknown } } | { result: unknown; replayed: boolean; workflowId: string | null };
 
@@ -71,7 +72,7 @@ export async function decideTask(
     const updateId = key ? `idem-${createHash('sha256').update(`${actor.userId}:${key}`).digest('hex').slice(0, 32)}` : undefined;
     const state = await withTemporal(() =>
       temporal.workflow.getHandle(t.workflow_id).executeUpdate(decideUpdate, {
-        args: [{ taskId: t.id, actor, decision, comment, fields }],
+        args: [{ taskId: t.id, actor: workflowActor(actor), decision, comment, fields }],
         ...(updateId ? { updateId } : {}),
       }),
     );

@@ -5,7 +5,7 @@
  */
 import { whyNotYours } from './access';
 import type { OpenTask } from './stageSpec';
-import { UpdateRejection, type DecisionInput, type ResubmitInput } from './messages';
+import { isPersonReference, isSubjectPerson, UpdateRejection, type DecisionInput, type ResubmitInput } from './messages';
 
 /** Why an Update is refused: the stable code (ApplicationFailure.type, mapped to HTTP by the API) and the reason. */
 export interface Refusal {
@@ -40,7 +40,11 @@ export function decisionRefusal(t: OpenTask | undefined, decided: boolean, input
 export function resubmitRefusal(t: OpenTask | undefined, input: ResubmitInput): Refusal | null {
   if (!t) return refuse(UpdateRejection.TASK_NOT_FOUND, 'no such task waiting for materials');
   if (t.state !== 'paused' || t.resubmission) return refuse(UpdateRejection.TASK_NOT_PAUSED, 'this task is not waiting for materials');
-  if (!input.actor.idNumber || input.actor.idNumber !== t.spec.subject.personId) {
+  // a workflow started before person references holds the applicant's ID number, which Updates no longer carry:
+  // there the API's own check (the claim's or application's applicant) is the one that applies
+  const personId = t.spec.subject.personId;
+  const cannotJudge = !!personId && !isPersonReference(personId) && input.actor.personRefs !== undefined && !input.actor.idNumber;
+  if (!cannotJudge && !isSubjectPerson(input.actor, personId)) {
     return refuse(UpdateRejection.NOT_YOUR_TASK, 'only the applicant can supply the materials');
   }
   return null;

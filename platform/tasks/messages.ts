@@ -13,8 +13,22 @@ export interface Actor {
   displayName: string;
   roles: string[];
   orgCode: string | null;
+  /** In the API only: Updates carry null here (platform/identity/personRef.ts `workflowActor`); histories recorded
+   * before carry the clerk's ID number. */
   idNumber: string | null;
+  /** the person's references (blind indexes of the ID number under each key version), as Updates carry them */
+  personRefs?: string[];
 }
+
+/** Whether the actor is the person a subject is about (`personId`: a person reference, or an ID number in
+ * workflows started before references). Pure: used by workflow validators. */
+export function isSubjectPerson(actor: Actor, personId: string | null): boolean {
+  if (!personId) return false;
+  if (actor.personRefs?.includes(personId)) return true;
+  return !!actor.idNumber && actor.idNumber === personId;
+}
+/** A person reference has the shape of a blind index (`<key id>.<32 hex>`); an ID number never does. */
+export const isPersonReference = (v: string | null): boolean => !!v && /^[a-z0-9]{1,16}\.[0-9a-f]{32}$/.test(v);
 
 export interface DecisionInput {
   taskId: string;

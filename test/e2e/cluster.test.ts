@@ -29,6 +29,7 @@ import { addMonths, shanghaiDate } from '../../platform/calendar/workdays';
 import { claimWorkflowId } from '../../nanxun/rules';
 import { makeIdNumber } from '../../platform/identity/idNumber';
 import { createTokenIssuer, tokenForUser } from '../../platform/auth/authenticate';
+import { dataConverter } from '../../platform/crypto/payloadCodec';
 
 jest.setTimeout(900_000);
 
@@ -68,7 +69,7 @@ beforeAll(async () => {
     log: () => undefined,
   });
   connection = await Connection.connect({ address: cluster.temporal.address });
-  client = new Client({ connection });
+  client = new Client({ connection, dataConverter: dataConverter() });
   const users = await tdb.db
     .insertInto('app_user')
     .values(

@@ -6,15 +6,20 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import { createApp } from '../../api/app';
 import { createTokenIssuer } from '../../platform/auth/authenticate';
+import { dataConverter } from '../../platform/crypto/payloadCodec';
 
 /**
  * The real app. Its Temporal client is a plain one on the test server's connection: the time-skipping wrapper
  * would let time jump whenever the API awaits a workflow result; in these tests time moves only on env.sleep().
  */
-export function testApp(db: Kysely<Database>, temporal: Client, taskQueue: string, opts: { devMode?: boolean } = {}): Express {
+export function testApp(db: Kysely<Database>, temporal: Client, taskQueue: string, opts: { devMode?: boolean; plainPayloads?: boolean } = {}): Express {
   return createApp({
     db,
-    temporal: new Client({ connection: temporal.connection, namespace: temporal.options.namespace }),
+    temporal: new Client({
+      connection: temporal.connection,
+      namespace: temporal.options.namespace,
+      ...(opts.plainPayloads ? {} : { dataConverter: dataConverter() }),
+    }),
     tokens: createTokenIssuer('test-secret-for-jest-only-0123456789'),
     log: pino({ level: 'silent' }),
     config: { devMode: opts.devMode ?? true, taskQueue },

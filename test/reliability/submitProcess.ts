@@ -8,11 +8,12 @@ import { Client, Connection } from '@temporalio/client';
 import { createDb } from '../../db/connection';
 import { submitClaim } from '../../nanxun/submitClaim';
 import { actor } from '../helpers/claims';
+import { dataConverter } from '../../platform/crypto/payloadCodec';
 
 async function main() {
   const db = createDb(process.env.DATABASE_URL!);
   const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! });
-  const temporal = new Client({ connection, namespace: 'default' });
+  const temporal = new Client({ connection, namespace: 'default', dataConverter: dataConverter() });
   const die = (workflowId: string) => {
     process.stdout.write(`STARTED ${workflowId}\n`);
     process.kill(process.pid, 'SIGKILL');

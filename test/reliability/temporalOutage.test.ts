@@ -14,6 +14,7 @@ import { freePort } from '../../tools/ports';
 import { shanghaiDate, addDays } from '../../platform/calendar/workdays';
 import { claimWorkflowId } from '../../nanxun/rules';
 import { claimMaterials } from '../helpers/materials';
+import { dataConverter } from '../../platform/crypto/payloadCodec';
 
 let tdb: TestDb;
 let app: Express;
@@ -24,7 +25,7 @@ beforeAll(async () => {
   connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
   app = createApp({
     db: tdb.db,
-    temporal: new Client({ connection }),
+    temporal: new Client({ connection, dataConverter: dataConverter() }),
     tokens: createTokenIssuer('test-secret-for-jest-only-0123456789'),
     log: pino({ level: 'silent' }),
     config: { devMode: true, taskQueue: 'nowhere', temporalDeadlineMs: 3000 },

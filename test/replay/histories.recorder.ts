@@ -23,7 +23,8 @@ let env: TestWorkflowEnvironment;
 let tdb: TestDb;
 let taskQueue: string;
 const dir = path.join(__dirname, '..', 'histories');
-useTimeSkippingTestbed('record', (t) => ({ env, tdb, taskQueue } = t));
+// plain payloads: the recorded files must replay on any machine, whatever its keys
+useTimeSkippingTestbed('record', (t) => ({ env, tdb, taskQueue } = t), { plainPayloads: true });
 
 // Histories are stored in the protobuf binary encoding: this SDK install carries two copies of protobufjs,
 // which breaks its proto3-JSON helpers (historyToJSON: "type must be a Type").

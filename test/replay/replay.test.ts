@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import * as workflows from '../../workflows';
+import { dataConverter } from '../../platform/crypto/payloadCodec';
 
 const dir = path.join(__dirname, '..', 'histories');
 const files = fs
@@ -24,5 +25,9 @@ test.each(files)('%s replays against the current code', async (file) => {
   const recorded = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as { workflowId: string; historyProtobufBase64: string };
   const history = temporal.api.history.v1.History.decode(Buffer.from(recorded.historyProtobufBase64, 'base64'));
   expect(history.events.length).toBeGreaterThan(5);
-  await Worker.runReplayHistory({ workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH! } }, history, recorded.workflowId);
+  await Worker.runReplayHistory(
+    { workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH! }, dataConverter: dataConverter() },
+    history,
+    recorded.workflowId,
+  );
 });

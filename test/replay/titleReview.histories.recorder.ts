@@ -26,10 +26,10 @@ let stopWorker: () => Promise<void>;
 const dir = path.join(__dirname, '..', 'histories');
 
 beforeAll(async () => {
-  [env, tdb] = await Promise.all([timeSkippingEnv(), freshDatabase()]);
+  [env, tdb] = await Promise.all([timeSkippingEnv({ plainPayloads: true }), freshDatabase()]);
   const taskQueue = uniqueTaskQueue('record-zj');
-  ({ stop: stopWorker } = await startWorker(env, tdb.db, taskQueue));
-  app = testApp(tdb.db, env.client, taskQueue);
+  ({ stop: stopWorker } = await startWorker(env, tdb.db, taskQueue, { plainPayloads: true }));
+  app = testApp(tdb.db, env.client, taskQueue, { plainPayloads: true });
   api = client(app);
 });
 afterAll(async () => {

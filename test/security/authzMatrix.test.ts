@@ -134,6 +134,9 @@ const ROUTE_CASES: Record<string, string> = {
   'GET /api/v1/nanxun/application-periods': 'role-level: public by design (the published application periods are a public notice)',
   'POST /api/v1/nanxun/application-periods':
     'role-level: bureau reviewers only (one organisation, the district bureau, publishes the period); reference data with no object owner',
+  'POST /api/v1/codec/session':
+    "role-level: admin only; sets the codec cookie of the admin's own session, audited (platform/codec/test/codecEndpoint.api.test.ts)",
+  'DELETE /api/v1/codec/session': "role-level: admin only; clears the caller's own codec cookie",
   'POST /api/v1/notifications/:id/read':
     "role-level: any account; someone else's message answers 404 and stays unread (platform/notifications/test/notifications.test.ts)",
 };

@@ -8,6 +8,7 @@ import type { AppDeps } from '../../platform/http/deps';
 import { closeBallotUpdate } from '../workflows/messages';
 import { castBallot } from '../ballotBox';
 import { titleContext, Id, BallotBody, ResultRow } from './shared';
+import { workflowActor } from '../../platform/identity/personRef';
 
 export function titleBallotRoutes(deps: AppDeps): Router {
   const router = Router();
@@ -110,7 +111,7 @@ export function titleBallotRoutes(deps: AppDeps): Router {
       const s = await loadSession(params.id);
       const expert = await expertOf(actor);
       if (!expert) throw new Problem('NOT_PRESIDING', 'your account is not an expert of the pool');
-      const r = await sessionCall(s, (h) => h.executeUpdate(closeBallotUpdate, { args: [{ actor, expertId: expert.id }] }));
+      const r = await sessionCall(s, (h) => h.executeUpdate(closeBallotUpdate, { args: [{ actor: workflowActor(actor), expertId: expert.id }] }));
       const apps = new Map(
         (await db.selectFrom('zj_application').select(['id', 'application_no', 'applicant_name']).where('session_id', '=', s.id).execute()).map((a) => [
           a.id,

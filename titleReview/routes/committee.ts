@@ -11,6 +11,7 @@ import { drawCommitteeUpdate } from '../workflows/messages';
 import { expertEligibility, MIN_POOL_SIZE } from '../rules';
 import { drawCommittee, DRAW_ALGORITHM, type DrawApplicant, type DrawMember, type PoolExpert } from '../committeeDraw';
 import { titleContext, Id } from './shared';
+import { workflowActor } from '../../platform/identity/personRef';
 
 export function titleCommitteeRoutes(deps: AppDeps): Router {
   const router = Router();
@@ -55,7 +56,7 @@ export function titleCommitteeRoutes(deps: AppDeps): Router {
         throw new Problem('POOL_TOO_SMALL', `the ${s.level} pool has ${eligible} eligible experts; at least ${MIN_POOL_SIZE} are required`, { eligible });
       const seed = body.seed ?? randomBytes(16).toString('hex');
       const r = await sessionCall(s, (h) =>
-        h.executeUpdate(drawCommitteeUpdate, { args: [{ actor: actorOf(req), seed, size: body.size, reason: body.reason ?? null }] }),
+        h.executeUpdate(drawCommitteeUpdate, { args: [{ actor: workflowActor(actorOf(req)), seed, size: body.size, reason: body.reason ?? null }] }),
       );
       const names = new Map(
         (

@@ -14,6 +14,7 @@ import type { TitleSession } from '../schema';
 import { shanghaiDate } from '../../platform/calendar/workdays';
 import { openSession } from '../openSession';
 import { titleContext, Level, Id, Reason, SessionBody, SessionViewSchema, ResultRow } from './shared';
+import { workflowActor } from '../../platform/identity/personRef';
 
 export function titleSessionRoutes(deps: AppDeps): Router {
   const router = Router();
@@ -171,7 +172,7 @@ export function titleSessionRoutes(deps: AppDeps): Router {
           latestApprovalOn: latest,
         });
       }
-      return sessionCall(s, (h) => h.executeUpdate(startPreReviewUpdate, { args: [{ actor }] }));
+      return sessionCall(s, (h) => h.executeUpdate(startPreReviewUpdate, { args: [{ actor: workflowActor(actor) }] }));
     },
     ['SESSION_STATE', 'MEETING_TOO_SOON'],
   );
@@ -180,7 +181,7 @@ export function titleSessionRoutes(deps: AppDeps): Router {
     '/api/v1/zhejiang/sessions/:id/plan',
     'Resubmit the plan to 省人力社保厅 after it was not approved',
     z.object({ comment: z.string().trim().max(2000).optional() }).strict(),
-    (s, actor, b) => sessionCall(s, (h) => h.executeUpdate(resubmitPlanUpdate, { args: [{ actor, comment: b.comment }] })),
+    (s, actor, b) => sessionCall(s, (h) => h.executeUpdate(resubmitPlanUpdate, { args: [{ actor: workflowActor(actor), comment: b.comment }] })),
     ['SESSION_STATE'],
   );
 
@@ -188,7 +189,8 @@ export function titleSessionRoutes(deps: AppDeps): Router {
     '/api/v1/zhejiang/sessions/:id/meeting-date',
     'Move the meeting date (the approval must still come 10 working days before it)',
     z.object({ meetingDate: DateString, reason: Reason }).strict(),
-    (s, actor, b) => sessionCall(s, (h) => h.executeUpdate(moveMeetingUpdate, { args: [{ actor, meetingDate: b.meetingDate, reason: b.reason }] })),
+    (s, actor, b) =>
+      sessionCall(s, (h) => h.executeUpdate(moveMeetingUpdate, { args: [{ actor: workflowActor(actor), meetingDate: b.meetingDate, reason: b.reason }] })),
     ['SESSION_STATE', 'MEETING_TOO_SOON'],
   );
 
@@ -196,7 +198,7 @@ export function titleSessionRoutes(deps: AppDeps): Router {
     '/api/v1/zhejiang/sessions/:id/attendance',
     'Record who attends the meeting (at least 17 members)',
     z.object({ present: z.array(z.string().min(1).max(64)).min(1).max(200) }).strict(),
-    (s, actor, b) => sessionCall(s, (h) => h.executeUpdate(recordAttendanceUpdate, { args: [{ actor, present: b.present }] })),
+    (s, actor, b) => sessionCall(s, (h) => h.executeUpdate(recordAttendanceUpdate, { args: [{ actor: workflowActor(actor), present: b.present }] })),
     ['QUORUM_NOT_MET', 'SESSION_STATE'],
   );
 
@@ -204,7 +206,10 @@ export function titleSessionRoutes(deps: AppDeps): Router {
     '/api/v1/zhejiang/sessions/:id/interviews',
     'Record the interview defence (面试答辩) of a professor-level applicant; the ballot opens when all are recorded',
     z.object({ applicationId: z.string().min(1).max(100), summary: Reason }).strict(),
-    (s, actor, b) => sessionCall(s, (h) => h.executeUpdate(recordInterviewUpdate, { args: [{ actor, applicationId: b.applicationId, summary: b.summary }] })),
+    (s, actor, b) =>
+      sessionCall(s, (h) =>
+        h.executeUpdate(recordInterviewUpdate, { args: [{ actor: workflowActor(actor), applicationId: b.applicationId, summary: b.summary }] }),
+      ),
     ['SESSION_STATE'],
   );
 

@@ -14,6 +14,7 @@ import type { AppDeps } from '../../platform/http/deps';
 import { resubmitUpdate } from '../../platform/tasks/messages';
 import { shanghaiDate } from '../../platform/calendar/workdays';
 import { displayCalendar } from '../../platform/calendar/calendarTable';
+import { workflowActor } from '../../platform/identity/personRef';
 
 export function titleSupplementRoutes(deps: AppDeps): Router {
   const router = Router();
@@ -47,7 +48,7 @@ export function titleSupplementRoutes(deps: AppDeps): Router {
       const state = await withTemporal(() =>
         temporal.workflow
           .getHandle(paused.workflow_id)
-          .executeUpdate(resubmitUpdate, { args: [{ taskId: paused.id, actor, comment: body.comment, changes: body.changes }] }),
+          .executeUpdate(resubmitUpdate, { args: [{ taskId: paused.id, actor: workflowActor(actor), comment: body.comment, changes: body.changes }] }),
       );
       const task = await db.selectFrom('task').selectAll().where('id', '=', paused.id).executeTakeFirstOrThrow();
       const year = Number(shanghaiDate(new Date()).slice(0, 4));

@@ -17,6 +17,7 @@ import { planClaim } from '../../nanxun/claimPlans';
 import { addWorkingDays, shanghaiDate, startOfShanghaiDay } from '../../platform/calendar/workdays';
 import { titleApplicationWorkflowId, titleSessionWorkflowId } from '../rules';
 import { withTitleMaterials } from '../../test/helpers/materials';
+import { decodedHistory } from '../../test/helpers/history';
 
 let env: TestWorkflowEnvironment;
 let tdb: TestDb;
@@ -505,7 +506,7 @@ async function expectSecretBallot(sessionId: string, voters: number, applicants:
 
 /** Every payload of the workflow's history, decoded: none pairs a voter with a vote; the count is there as totals. */
 async function expectHistoryWithoutVotes(workflowId: string, voterIds: string[], tallyOfOne: { yes: number }) {
-  const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+  const history = await decodedHistory(await env.client.workflow.getHandle(workflowId).fetchHistory());
   const payloads: string[] = [];
   const walk = (o: unknown): void => {
     if (!o || typeof o !== 'object') return;

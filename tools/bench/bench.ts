@@ -40,6 +40,7 @@ import { retryingPoster } from './retryingPoster';
 import { report } from './report';
 import { measureCeiling } from './ceiling';
 import { pool } from './pool';
+import { dataConverter } from '../../platform/crypto/payloadCodec';
 
 const SHORT = process.argv.includes('--short') || process.env.BENCH_SHORT === '1';
 const N = SHORT
@@ -122,7 +123,7 @@ async function main() {
       () => nc.close(),
       () => connection.close(),
     );
-    const client = new Client({ connection });
+    const client = new Client({ connection, dataConverter: dataConverter() });
 
     // ---- 1. the raw ceiling -------------------------------------------------------------------------
     say('ceiling: bench workflow with the claim’s 4 updates and 11 activities (no-ops, 10 of them local as in the claim), no HTTP, no SQL');

@@ -5,6 +5,7 @@
 import type { Client } from '@temporalio/client';
 import { type NativeConnection, Worker } from '@temporalio/worker';
 import { pool } from './pool';
+import { dataConverter } from '../../platform/crypto/payloadCodec';
 
 export async function measureCeiling(opts: { nc: NativeConnection; client: Client; n: number; warm: number; concurrency: number; noopUpdates: number }) {
   const { nc, client, concurrency } = opts;
@@ -13,6 +14,7 @@ export async function measureCeiling(opts: { nc: NativeConnection; client: Clien
     taskQueue: 'bench-ceiling',
     workflowsPath: require.resolve('./ceilingWorkflow'),
     activities: { noop: async () => undefined },
+    dataConverter: dataConverter(),
   });
   const ceilingRun = ceilingWorker.run();
   const { benchDecide, benchSettled, benchNoop } = await import('./ceilingWorkflow');

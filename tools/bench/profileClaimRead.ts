@@ -35,6 +35,7 @@ import { createApiMetrics } from '../../api/metrics';
 import { claimWorkflowId } from '../../nanxun/rules';
 import { calendarFor, presentClaimView, projectedClaimView } from '../../nanxun/claimView';
 import { timed, pct } from './timing';
+import { dataConverter } from '../../platform/crypto/payloadCodec';
 
 const N = Number(process.env.PROFILE_N ?? 1500);
 const SECRET = 'bench-secret-0123456789abcdef0123456789';
@@ -180,7 +181,7 @@ async function main() {
     const issuer = createTokenIssuer(SECRET);
     const token = await tokenForUser(db, issuer, u);
     const devNull = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false }));
-    const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
+    const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }), dataConverter: dataConverter() });
     // server-side time of each request (arrival to the response's last byte handed to the socket), per server
     const serverMs = new Map<string, number[]>();
     const listen = async (app: express.Express) => {

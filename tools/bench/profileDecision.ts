@@ -33,6 +33,7 @@ import { uploadClaimMaterials } from '../../nanxun/materialsClient';
 import { makeIdNumber } from '../../platform/identity/idNumber';
 import { measureCeiling } from './ceiling';
 import { pct } from './timing';
+import { dataConverter } from '../../platform/crypto/payloadCodec';
 
 const N = Number(process.env.PROFILE_N ?? 40);
 const SECRET = 'bench-secret-0123456789abcdef0123456789';
@@ -66,8 +67,12 @@ async function main() {
         return out;
       },
     };
-    const client = new Client({ connection: await Connection.connect({ address: dev.address }), interceptors: { workflow: [timing] } });
-    const plain = new Client({ connection: client.connection });
+    const client = new Client({
+      connection: await Connection.connect({ address: dev.address }),
+      interceptors: { workflow: [timing] },
+      dataConverter: dataConverter(),
+    });
+    const plain = new Client({ connection: client.connection, dataConverter: dataConverter() });
     const { noopMs } = await measureCeiling({ nc, client: plain, n: 20, warm: 5, concurrency: 4, noopUpdates: N });
 
     const activityMs = new Map<string, number[]>();

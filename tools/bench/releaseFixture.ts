@@ -18,6 +18,7 @@ import { ROOT } from '../../runtime/config';
 import { claimWorkflowId } from '../../nanxun/rules';
 import { makeIdNumber } from '../../platform/identity/idNumber';
 import { addMonths, shanghaiDate } from '../../platform/calendar/workdays';
+import { dataConverter } from '../../platform/crypto/payloadCodec';
 
 /** resident memory of a process, in MB (Linux /proc) */
 function rssMb(pid: number): number {
@@ -77,7 +78,7 @@ export async function benchRelease(opts: {
     ? { address: opts.temporalAddress, stop: async () => undefined }
     : await startTemporalDevServer({ dataDir: path.join(opts.dir, 'temporal-mem'), port: opts.port, uiPort: null, namespace: 'default', inMemory: true });
   const connection = await Connection.connect({ address: temporal.address });
-  const client = new Client({ connection });
+  const client = new Client({ connection, dataConverter: dataConverter() });
   const taskQueue = 'bench-release';
   const worker = await startWorkerProcess(
     { DATABASE_URL: opts.databaseUrl, TEMPORAL_ADDRESS: temporal.address, TASK_QUEUE: taskQueue },

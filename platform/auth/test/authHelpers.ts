@@ -7,6 +7,7 @@ import { createApp } from '../../../api/app';
 import { createTokenIssuer } from '../../auth/authenticate';
 import { createSessionStore } from '../../auth/sessions';
 import { freshDatabase, type TestDb } from '../../../test/helpers/db';
+import { dataConverter } from '../../../platform/crypto/payloadCodec';
 
 export const SECRET = 'test-secret-for-jest-only-0123456789';
 /** strong enough for the password policy */
@@ -14,7 +15,7 @@ export const GOOD_PASSWORD = 'Tide-Lantern-4827';
 
 export async function accountsWorld(opts: { devMode?: boolean } = {}) {
   const tdb: TestDb = await freshDatabase();
-  const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
+  const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }), dataConverter: dataConverter() });
   const stops: (() => Promise<void>)[] = [];
   const make = (sessions = createSessionStore(tdb.db)) =>
     createApp({

@@ -9,6 +9,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { eventually, timeSkippingEnv, uniqueTaskQueue } from '../../../test/helpers/temporal';
+import { dataConverter } from '../../crypto/payloadCodec';
 import type { Deadline } from '../../calendar/activities';
 import type { CompleteTaskInput, OpenTaskInput, TaskRef } from '../activities';
 import { decideUpdate, resubmitUpdate, type Actor } from '../messages';
@@ -68,6 +69,7 @@ beforeAll(async () => {
     taskQueue,
     workflowBundle: { code },
     activities: acts,
+    dataConverter: dataConverter(),
   });
   const running = worker.run();
   stopWorker = async () => {

@@ -127,6 +127,42 @@ describe('who may answer a request for supplements', () => {
   });
 });
 
+describe('person references instead of ID numbers (issue 19): Updates carry no ID number', () => {
+  // what a workflow started now holds (the blind index of the applicant's ID number) and what an Update carries
+  const REF = 'b1a2b3c.0123456789abcdef0123456789abcdef';
+  const OLD_REF = 'b0a0b0c.fedcba9876543210fedcba9876543210';
+  const byRef = (over: Partial<StageSpec['subject']> = {}) =>
+    task({ spec: spec({ subject: { type: 'nanxun_claim', id: 'c1', ref: 'NX-ZS-2026-000001', personId: REF, ...over } }) });
+  const applicantNow: Actor = {
+    userId: 9,
+    username: 'applicant1',
+    displayName: '张伟',
+    roles: ['applicant'],
+    orgCode: null,
+    idNumber: null,
+    personRefs: [OLD_REF, REF],
+  };
+  const clerkNow: Actor = { ...clerk, idNumber: null, personRefs: ['b1a2b3c.11111111111111111111111111111111'] };
+  const answer = (actor: Actor) => ({ taskId: 'wf/bureau_review', actor, comment: '已补充' });
+
+  test('a clerk whose reference is the applicant’s never decides the task', () => {
+    expect(decisionRefusal(byRef(), false, decision({ actor: { ...clerkNow, personRefs: [REF] } }))?.type).toBe('NOT_YOUR_TASK');
+    expect(decisionRefusal(byRef(), false, decision({ actor: clerkNow }))).toBeNull();
+  });
+
+  test('the applicant answers by reference (any key version); nobody else does', () => {
+    const paused = byRef();
+    paused.state = 'paused';
+    expect(resubmitRefusal(paused, answer(applicantNow))).toBeNull();
+    expect(resubmitRefusal(paused, answer(clerkNow))?.type).toBe('NOT_YOUR_TASK');
+    expect(resubmitRefusal(paused, answer({ ...applicantNow, personRefs: [] }))?.type).toBe('NOT_YOUR_TASK');
+  });
+
+  test('a workflow started before references (the ID number in its subject) leaves the applicant check to the API', () => {
+    expect(resubmitRefusal(task({ state: 'paused' }), answer(applicantNow))).toBeNull();
+  });
+});
+
 describe('the deadline timer: a warning, then the escalation; neither decides anything', () => {
   const at = (iso: string) => Date.parse(iso);
   const warnAt = at(DEADLINE.warnAt);
