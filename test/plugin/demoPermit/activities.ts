@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema';
 import { insertTimeline, SYSTEM_ACTOR } from '../../../platform/timeline/timeline';
+import { unsealFromWorkflow } from '../../../platform/identity/personRef';
 import { DEMO_PERMIT_SUBJECT } from './names';
 import { insertPermit, setPermitStatus, type SubmittedPermit } from './repository';
 
@@ -9,7 +10,7 @@ export function createDemoPermitActivities(db: Kysely<Database>) {
   return {
     async recordDemoPermit(input: { permit: SubmittedPermit; at: string; eventKey: string }): Promise<void> {
       await db.transaction().execute(async (trx) => {
-        await insertPermit(trx, input.permit, input.at);
+        await insertPermit(trx, { ...input.permit, applicantIdNumber: unsealFromWorkflow(input.permit.applicantIdNumber) }, input.at);
         await insertTimeline(trx, {
           eventKey: input.eventKey,
           subjectType: DEMO_PERMIT_SUBJECT,

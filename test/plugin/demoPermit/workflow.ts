@@ -14,7 +14,10 @@ const permits = proxyActivities<DemoPermitActivities>(DB_ACTIVITY);
 const nowIso = () => new Date(Date.now()).toISOString();
 
 export interface DemoPermitInput {
+  /** the submission; its ID number sealed for the workflow (platform/identity/personRef.ts sealForWorkflow) */
   permit: SubmittedPermit;
+  /** the applicant as the workflow recognises them: a person reference, never the ID number */
+  applicantRef: string;
   /** the body that reviews it, and the role that decides there */
   reviewOrgCode: string;
   reviewRole: string;
@@ -32,7 +35,7 @@ export async function demoPermitWorkflow(input: DemoPermitInput): Promise<{ stat
     orgCode: input.reviewOrgCode,
     stage: 'review',
     slaWorkingDays: 5,
-    subject: { type: DEMO_PERMIT_SUBJECT, id: permit.permitId, ref: permit.reference, personId: permit.applicantIdNumber },
+    subject: { type: DEMO_PERMIT_SUBJECT, id: permit.permitId, ref: permit.reference, personId: input.applicantRef },
     check: () => ({ ok: true }),
   });
   state.status = review.decision === 'approve' ? 'granted' : 'refused';
