@@ -42,6 +42,7 @@ import { materialRoutes } from '../platform/materials/routes';
 import { ratingRoutes } from '../platform/ratings/routes';
 import { codecRoutes, codecSessionRoutes } from '../platform/codec/routes';
 import { reconciliationRoutes } from '../platform/reconciliation/routes';
+import { policyRoutes } from '../platform/policy/routes';
 
 async function within<T>(ms: number, p: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -159,6 +160,7 @@ export function createApp(given: AppDeps): Express {
     ratingRoutes,
     notificationRoutes,
     codecSessionRoutes,
+    policyRoutes,
   ])
     app.use(routes(deps));
   for (const d of domains()) if (d.routes) app.use(d.routes(deps));

@@ -20,6 +20,9 @@ import * as m0020 from '../titleReview/migrations/0020_ballot_secrecy';
 import * as m0021 from '../platform/migrations/0021_personal_data_encryption';
 import * as m0058 from '../platform/reconciliation/migrations/0058_reconciliation';
 import * as m0036 from '../platform/migrations/0036_identity_dispute_encryption';
+import * as m0065 from '../platform/policy/migrations/0065_policy_editions';
+import * as m0066 from '../nanxun/migrations/0066_nanxun_policy_editions';
+import * as m0067 from '../titleReview/migrations/0067_title_policy_editions';
 
 /** Migrations are imported statically so they work the same under tsx, Jest and a bundle. */
 const migrations: Record<string, Migration> = {
@@ -44,6 +47,9 @@ const migrations: Record<string, Migration> = {
   '0021_personal_data_encryption': m0021,
   '0036_identity_dispute_encryption': m0036,
   '0058_reconciliation': m0058,
+  '0065_policy_editions': m0065,
+  '0066_nanxun_policy_editions': m0066,
+  '0067_title_policy_editions': m0067,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -1,3 +1,4 @@
+import type { PolicyEditionTable } from '../platform/policy/schema';
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { TitleReviewTables } from '../titleReview/schema';
 import type { AccountTables } from '../platform/auth/schema';
@@ -101,6 +102,8 @@ export interface ClaimTable {
   updated_at: Timestamp;
   closed_at: Timestamp | null;
   close_reason: string | null;
+  /** the policy edition it was submitted under (0066_nanxun_policy_editions); null for claims from before editions */
+  policy_edition_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export type TaskState = 'open' | 'paused' | 'done' | 'cancelled';
@@ -135,6 +138,10 @@ export interface TaskTable {
   comment: string | null;
   decision_data: Json<unknown> | null;
   updated_at: Timestamp;
+  /** the policy basis of its deadline { editionId, title, parameter, clause, basis } (0065_policy_editions) */
+  policy: ColumnType<unknown, string | null | undefined, string | null>;
+  /** warning days of its deadline, from the procedural edition (null: the platform default) */
+  warn_working_days: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface TimelineTable {
@@ -278,6 +285,8 @@ export interface Database {
   // the reconciliation of the projection with the workflows (0058_reconciliation)
   reconciliation_run: ReconciliationTables['reconciliation_run'];
   reconciliation_finding: ReconciliationTables['reconciliation_finding'];
+  // policy editions (0065_policy_editions)
+  policy_edition: PolicyEditionTable;
 }
 
 export interface ApplicationPeriodTable {

@@ -13,7 +13,8 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
-import { BUREAU_ORG_CODE, CERTIFICATE_WINDOW_MONTHS } from './rules';
+import { BUREAU_ORG_CODE } from './rules';
+import type { NanxunTerms } from './policy/terms';
 import { addMonths, endOfShanghaiDay } from '../platform/calendar/workdays';
 import { upsertNotice } from '../platform/publicity/noticeRepository';
 import { upsertApplicationPeriod } from './repositories/applicationPeriods';
@@ -31,8 +32,8 @@ const SEED_QUOTE = '证书奖励金集中申请时间为证书领取后的6个�
 
 export const periodNoticeId = (year: number) => `nanxun-application-period-${year}`;
 
-/** The certificates a period accepts: received on or after this day (6 months before its last day). */
-export const periodReceivedFrom = (endsOn: string) => addMonths(endsOn, -CERTIFICATE_WINDOW_MONTHS);
+/** The certificates a period accepts: received on or after this day (the edition's window, 6 months, before its last day). */
+export const periodReceivedFrom = (endsOn: string, terms: Pick<NanxunTerms, 'certificateWindowMonths'>) => addMonths(endsOn, -terms.certificateWindowMonths);
 
 function toView(r: {
   year: number;
@@ -65,9 +66,10 @@ export async function listPeriods(db: Kysely<Database>): Promise<ApplicationPeri
 export async function publishPeriod(
   db: Kysely<Database>,
   input: { year: number; startsOn: string; endsOn: string; by: string; at: Date },
+  terms: Pick<NanxunTerms, 'certificateWindowMonths'>,
 ): Promise<ApplicationPeriod> {
   const noticeId = periodNoticeId(input.year);
-  const receivedFrom = periodReceivedFrom(input.endsOn);
+  const receivedFrom = periodReceivedFrom(input.endsOn, terms);
   const entry = {
     year: input.year,
     startsOn: input.startsOn,

@@ -6,18 +6,10 @@ import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import type { Database, Org } from '../db/schema';
 import type { ClaimBody } from './schemas';
-import {
-  CERTIFICATE_REWARD_YUAN,
-  HIGH_LEVEL_REWARD_YUAN,
-  SHORTAGE_INSTALMENTS_YUAN,
-  certificateIneligibility,
-  highLevelEligibleOn,
-  highLevelIneligibility,
-  shortageIneligibility,
-  type ClaimKind,
-} from './rules';
+import { claimAmounts, certificateIneligibility, highLevelEligibleOn, highLevelIneligibility, shortageIneligibility, type ClaimKind } from './rules';
 import { shanghaiDate } from '../platform/calendar/workdays';
 import { periodForYear } from './applicationPeriods';
+import type { NanxunTerms } from './policy/terms';
 
 export type ClaimBodyT = z.infer<typeof ClaimBody>;
 
@@ -43,14 +35,29 @@ const notRejected = (db: Kysely<Database>, person: string, kind: ClaimKind) =>
     .where('kind', '=', kind)
     .where('status', '<>', 'rejected');
 
-export async function planClaim(db: Kysely<Database>, body: ClaimBodyT, person: string, employer: Org, submittedOn: string): Promise<ClaimPlan> {
-  const plan = await planClaimOfKind(db, body, person, employer, submittedOn);
+/** The claim under `terms`, the substantive terms of the edition in force when it is submitted (实体从旧). */
+export async function planClaim(
+  db: Kysely<Database>,
+  body: ClaimBodyT,
+  person: string,
+  employer: Org,
+  submittedOn: string,
+  terms: NanxunTerms,
+): Promise<ClaimPlan> {
+  const plan = await planClaimOfKind(db, body, person, employer, submittedOn, terms);
   // a deactivated employer takes no new claims (its open ones finish)
   if (employer.active === false) plan.reasons.unshift('EMPLOYER_INACTIVE');
   return plan;
 }
 
-async function planClaimOfKind(db: Kysely<Database>, body: ClaimBodyT, person: string, employer: Org, submittedOn: string): Promise<ClaimPlan> {
+async function planClaimOfKind(
+  db: Kysely<Database>,
+  body: ClaimBodyT,
+  person: string,
+  employer: Org,
+  submittedOn: string,
+  terms: NanxunTerms,
+): Promise<ClaimPlan> {
   const blacklisted = !!(await db.selectFrom('blacklist').select('id_number').where('id_number', '=', person).executeTakeFirst());
   const common = {
     employerNatureOther: body.employerNatureOther ?? null,
@@ -61,24 +68,28 @@ async function planClaimOfKind(db: Kysely<Database>, body: ClaimBodyT, person: s
   switch (body.kind) {
     case 'certificate': {
       const level = body.certificate.level;
+      const { amountYuan, instalmentsYuan } = claimAmounts('certificate', level, terms);
       return {
         kind: 'certificate',
         level,
-        amountYuan: CERTIFICATE_REWARD_YUAN[level],
-        instalmentsYuan: [CERTIFICATE_REWARD_YUAN[level]],
+        amountYuan,
+        instalmentsYuan,
         // 行业监管部门及各镇（开发区）复审: the body responsible for the employer
         rereviewOrgCode: employer.cert_rereview_org_code ?? employer.town_code,
-        reasons: certificateIneligibility({
-          issuedOn: body.certificate.issuedOn,
-          receivedOn: body.certificate.receivedOn,
-          submittedOn,
-          employerInDistrict: employer.in_district,
-          blacklisted,
-          period: await periodForYear(db, Number(submittedOn.slice(0, 4))),
-        }),
+        reasons: certificateIneligibility(
+          {
+            issuedOn: body.certificate.issuedOn,
+            receivedOn: body.certificate.receivedOn,
+            submittedOn,
+            employerInDistrict: employer.in_district,
+            blacklisted,
+            period: await periodForYear(db, Number(submittedOn.slice(0, 4))),
+          },
+          terms,
+        ),
         duplicateOf: await notRejected(db, person, 'certificate').where('level', '=', level).executeTakeFirst(),
         workflowType: 'certificateClaimWorkflow',
-        workflowExtra: { level, amountYuan: CERTIFICATE_REWARD_YUAN[level] },
+        workflowExtra: { level, amountYuan },
         form: { ...common, certificate: body.certificate, previousAwards: body.previousAwards ?? [] },
       };
     }
@@ -91,25 +102,28 @@ async function planClaimOfKind(db: Kysely<Database>, body: ClaimBodyT, person: s
         .where('status', '<>', 'rejected')
         .where('applicant_id_number', '<>', person)
         .executeTakeFirst());
-      const instalments = [...SHORTAGE_INSTALMENTS_YUAN];
+      const { amountYuan, instalmentsYuan: instalments } = claimAmounts('shortage_talent', body.certificate.level, terms);
       return {
         kind: 'shortage_talent',
         level: body.certificate.level,
-        amountYuan: instalments.reduce((a, b) => a + b, 0),
+        amountYuan,
         instalmentsYuan: instalments,
         // 经核准后交由行业监管部门复审; 奖励经费从行业监管部门专项经费中提取
         rereviewOrgCode: employer.regulator_code,
-        reasons: shortageIneligibility({
-          level: body.certificate.level,
-          contractYears: body.employment.contractYears,
-          socialSecurityMonths: body.employment.socialSecurityMonths,
-          employedSince: body.employment.since,
-          submittedOn,
-          firstIntroductionDeclared: body.employment.firstIntroduction,
-          employerHasEarlierShortageClaim,
-          employerInDistrict: employer.in_district,
-          blacklisted,
-        }),
+        reasons: shortageIneligibility(
+          {
+            level: body.certificate.level,
+            contractYears: body.employment.contractYears,
+            socialSecurityMonths: body.employment.socialSecurityMonths,
+            employedSince: body.employment.since,
+            submittedOn,
+            firstIntroductionDeclared: body.employment.firstIntroduction,
+            employerHasEarlierShortageClaim,
+            employerInDistrict: employer.in_district,
+            blacklisted,
+          },
+          terms,
+        ),
         duplicateOf: await notRejected(db, person, 'shortage_talent').executeTakeFirst(),
         workflowType: 'shortageTalentClaimWorkflow',
         workflowExtra: { instalmentsYuan: instalments },
@@ -125,25 +139,29 @@ async function planClaimOfKind(db: Kysely<Database>, body: ClaimBodyT, person: s
         .where('certificate_code', '=', body.title.certificateNumber)
         .executeTakeFirst();
       const grantedOn = grant ? (grant.granted_on instanceof Date ? shanghaiDate(grant.granted_on) : String(grant.granted_on).slice(0, 10)) : null;
-      const reasons = highLevelIneligibility({
-        grantedOn: body.title.grantedOn,
-        submittedOn,
-        socialSecurityMonths: body.title.socialSecurityMonths,
-        employerInDistrict: employer.in_district,
-        blacklisted,
-        titleRevoked: !!grant?.revoked_at,
-      });
+      const reasons = highLevelIneligibility(
+        {
+          grantedOn: body.title.grantedOn,
+          submittedOn,
+          socialSecurityMonths: body.title.socialSecurityMonths,
+          employerInDistrict: employer.in_district,
+          blacklisted,
+          titleRevoked: !!grant?.revoked_at,
+        },
+        terms,
+      );
+      const { amountYuan, instalmentsYuan } = claimAmounts('high_level', level, terms);
       if (grant && (grant.id_number !== person || grant.level !== level || grantedOn !== body.title.grantedOn)) reasons.push('TITLE_RECORD_MISMATCH');
       return {
         kind: 'high_level',
         level,
-        amountYuan: HIGH_LEVEL_REWARD_YUAN[level],
-        instalmentsYuan: [HIGH_LEVEL_REWARD_YUAN[level]],
+        amountYuan,
+        instalmentsYuan,
         rereviewOrgCode: employer.regulator_code,
         reasons,
         duplicateOf: await notRejected(db, person, 'high_level').where('level', '=', level).executeTakeFirst(),
         workflowType: 'highLevelClaimWorkflow',
-        workflowExtra: { level, amountYuan: HIGH_LEVEL_REWARD_YUAN[level], eligibleOn: highLevelEligibleOn(body.title.grantedOn) },
+        workflowExtra: { level, amountYuan, eligibleOn: highLevelEligibleOn(body.title.grantedOn, terms) },
         form: { ...common, title: body.title, titleRecord: grant ? { verified: true } : { verified: false } },
       };
     }

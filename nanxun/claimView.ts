@@ -171,7 +171,11 @@ export async function liveClaimView(db: Kysely<Database>, idOrNo: string): Promi
     timeline: timeline.map((t) => timelineView(t, names)),
     instalments: instalmentsView(claim, instalments, payouts),
     nextInstalmentDueOn: instalments.find((i) => i.status === 'scheduled')?.due_on ?? null,
-    tasks: tasks.map((t) => ({ ...taskView(t, null), workingDaysLeft: null, warning: false, overdue: false })),
+    // the projection (0006) keeps no policy basis: the claim read adds it (nanxun/policy/claimBasis.ts)
+    tasks: tasks.map((t) => {
+      const { policy: _basis, ...v } = taskView(t, null);
+      return { ...v, workingDaysLeft: null, warning: false, overdue: false };
+    }),
     clocks,
   };
   return {

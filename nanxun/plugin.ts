@@ -10,6 +10,8 @@ import { nanxunReconciler } from './reconciliation';
 import { nanxunMetricFamilies } from './metrics';
 import { claimKeyRotation } from './keyRotation';
 
+import { nanxunPolicyDomain } from './policy/domain';
+
 export const nanxunPlugin: DomainPlugin = {
   name: 'nanxun',
   subjects: [claimSubjects],
@@ -26,4 +28,5 @@ export const nanxunPlugin: DomainPlugin = {
   reconciler: nanxunReconciler,
   metrics: nanxunMetricFamilies,
   keyRotation: claimKeyRotation,
+  policy: nanxunPolicyDomain,
 };

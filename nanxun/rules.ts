@@ -1,26 +1,17 @@
 /**
  * Pure rules of the Nanxun reward claims (seed 001, annex 3 and form 附件2-1).
  * No I/O: used by the API for fast, clear refusals and by workflows (deterministically) in update validators.
+ * Every amount, period and threshold is a parameter of a policy edition (nanxun/policy/): the rules take the
+ * edition's terms as an argument.
  */
 import type { TitleLevel } from '../titleReview/rules';
 import { addMonths } from '../platform/calendar/workdays';
+import type { NanxunTerms } from './policy/terms';
 
 export const CERTIFICATE_LEVELS = ['junior', 'intermediate', 'senior'] as const;
 export type CertificateLevel = (typeof CERTIFICATE_LEVELS)[number];
 
-/** 激励内容第1项: 初级 1000, 中级 2000, 高级 3000 yuan. */
-export const CERTIFICATE_REWARD_YUAN: Record<CertificateLevel, number> = {
-  junior: 1000,
-  intermediate: 2000,
-  senior: 3000,
-};
-
 export const LEVEL_LABEL_ZH: Record<CertificateLevel, string> = { junior: '初级', intermediate: '中级', senior: '高级' };
-
-/** 证书领取后的6个月内 */
-export const CERTIFICATE_WINDOW_MONTHS = 6;
-/** 区应急管理局在10个工作日内完成初审 */
-export const BUREAU_REVIEW_WORKING_DAYS = 10;
 
 export const BUREAU_ORG_CODE = 'NX-YJGLJ';
 
@@ -40,15 +31,18 @@ export function claimWorkflowId(applicationNo: string): string {
 }
 
 /** Reasons a certificate claim is not eligible; each is a stable code. */
-export function certificateIneligibility(input: {
-  receivedOn: string;
-  issuedOn: string;
-  submittedOn: string;
-  employerInDistrict: boolean;
-  blacklisted: boolean;
-  /** the bureau's published concentrated application period for the year of submission (nanxun/applicationPeriods.ts) */
-  period?: { startsOn: string; endsOn: string } | null;
-}): string[] {
+export function certificateIneligibility(
+  input: {
+    receivedOn: string;
+    issuedOn: string;
+    submittedOn: string;
+    employerInDistrict: boolean;
+    blacklisted: boolean;
+    /** the bureau's published concentrated application period for the year of submission (nanxun/applicationPeriods.ts) */
+    period?: { startsOn: string; endsOn: string } | null;
+  },
+  terms: Pick<NanxunTerms, 'certificateWindowMonths' | 'certificateIssuedFrom'>,
+): string[] {
   const reasons: string[] = [];
   if (!input.employerInDistrict) reasons.push('EMPLOYER_NOT_IN_DISTRICT');
   if (input.blacklisted) reasons.push('BLACKLISTED');
@@ -57,13 +51,13 @@ export function certificateIneligibility(input: {
   if (input.period) {
     // 集中申请: within the published period, for certificates received in the 6 months before its last day
     if (input.submittedOn < input.period.startsOn || input.submittedOn > input.period.endsOn) reasons.push('OUTSIDE_APPLICATION_PERIOD');
-    if (addMonths(input.receivedOn, CERTIFICATE_WINDOW_MONTHS) < input.period.endsOn) reasons.push('WINDOW_EXPIRED');
-  } else if (addMonths(input.receivedOn, CERTIFICATE_WINDOW_MONTHS) < input.submittedOn) {
+    if (addMonths(input.receivedOn, terms.certificateWindowMonths) < input.period.endsOn) reasons.push('WINDOW_EXPIRED');
+  } else if (addMonths(input.receivedOn, terms.certificateWindowMonths) < input.submittedOn) {
     // the window ends at the end of the day six calendar months after receipt
     reasons.push('WINDOW_EXPIRED');
   }
-  // 2019年起: the programme started in 2019
-  if (input.issuedOn < '2019-01-01') reasons.push('CERTIFICATE_BEFORE_2019');
+  // 2019年起: the programme started in 2019 (the edition's first issue date)
+  if (input.issuedOn < terms.certificateIssuedFrom) reasons.push('CERTIFICATE_BEFORE_2019');
   return reasons;
 }
 
@@ -120,61 +114,75 @@ export function checkClaimDecision(
   return { ok: true };
 }
 
-/** 紧缺人才奖励 (激励内容第4项): 10,000 yuan over three years. */
-export const SHORTAGE_INSTALMENTS_YUAN = [3000, 3000, 4000] as const;
-export const SHORTAGE_MIN_CONTRACT_YEARS = 3;
-export const SHORTAGE_MIN_CONTRIBUTION_MONTHS = 12;
-
-export function shortageIneligibility(input: {
-  level: string;
-  contractYears: number;
-  socialSecurityMonths: number;
-  employedSince: string;
-  submittedOn: string;
-  firstIntroductionDeclared: boolean;
-  employerHasEarlierShortageClaim: boolean;
-  employerInDistrict: boolean;
-  blacklisted: boolean;
-}): string[] {
+/** 紧缺人才奖励 (激励内容第4项): the level, contract, contributions and first-introduction thresholds of the edition. */
+export function shortageIneligibility(
+  input: {
+    level: string;
+    contractYears: number;
+    socialSecurityMonths: number;
+    employedSince: string;
+    submittedOn: string;
+    firstIntroductionDeclared: boolean;
+    employerHasEarlierShortageClaim: boolean;
+    employerInDistrict: boolean;
+    blacklisted: boolean;
+  },
+  terms: Pick<NanxunTerms, 'shortageLevel' | 'shortageMinContractYears' | 'shortageMinContributionMonths' | 'shortageFirstIntroductionOnly'>,
+): string[] {
   const reasons: string[] = [];
   if (!input.employerInDistrict) reasons.push('EMPLOYER_NOT_IN_DISTRICT');
   if (input.blacklisted) reasons.push('BLACKLISTED');
-  if (input.level !== 'intermediate') reasons.push('LEVEL_NOT_INTERMEDIATE');
-  if (input.contractYears < SHORTAGE_MIN_CONTRACT_YEARS) reasons.push('CONTRACT_TOO_SHORT');
+  if (input.level !== terms.shortageLevel) reasons.push('LEVEL_NOT_INTERMEDIATE');
+  if (input.contractYears < terms.shortageMinContractYears) reasons.push('CONTRACT_TOO_SHORT');
   // 缴纳社保和个税满一年: declared months, and employment long enough to have paid them
-  if (input.socialSecurityMonths < SHORTAGE_MIN_CONTRIBUTION_MONTHS || addMonths(input.employedSince, SHORTAGE_MIN_CONTRIBUTION_MONTHS) > input.submittedOn) {
+  const months = terms.shortageMinContributionMonths;
+  if (input.socialSecurityMonths < months || addMonths(input.employedSince, months) > input.submittedOn) {
     reasons.push('CONTRIBUTIONS_TOO_SHORT');
   }
   // 企业首次引入: the applicant's word and the data this system holds
-  if (!input.firstIntroductionDeclared || input.employerHasEarlierShortageClaim) reasons.push('NOT_FIRST_INTRODUCTION');
+  if (terms.shortageFirstIntroductionOnly && (!input.firstIntroductionDeclared || input.employerHasEarlierShortageClaim))
+    reasons.push('NOT_FIRST_INTRODUCTION');
   if (input.employedSince > input.submittedOn) reasons.push('NOT_YET_EMPLOYED');
   return reasons;
 }
 
-/** 高层次人才奖励 (激励内容第5项): 副高 15,000, 正高 30,000, once the title has been held for a year. */
-export const HIGH_LEVEL_REWARD_YUAN: Record<TitleLevel, number> = { senior: 15000, professor: 30000 };
-export const HIGH_LEVEL_HOLDING_MONTHS = 12;
-
-export function highLevelIneligibility(input: {
-  grantedOn: string;
-  submittedOn: string;
-  socialSecurityMonths: number;
-  employerInDistrict: boolean;
-  blacklisted: boolean;
-  titleRevoked: boolean;
-}): string[] {
+/** 高层次人才奖励 (激励内容第5项): the amounts per title level and the holding period are the edition's. */
+export function highLevelIneligibility(
+  input: {
+    grantedOn: string;
+    submittedOn: string;
+    socialSecurityMonths: number;
+    employerInDistrict: boolean;
+    blacklisted: boolean;
+    titleRevoked: boolean;
+  },
+  terms: Pick<NanxunTerms, 'highLevelMinContributionMonths'>,
+): string[] {
   const reasons: string[] = [];
   if (!input.employerInDistrict) reasons.push('EMPLOYER_NOT_IN_DISTRICT');
   if (input.blacklisted) reasons.push('BLACKLISTED');
   if (input.titleRevoked) reasons.push('TITLE_REVOKED');
   if (input.grantedOn > input.submittedOn) reasons.push('TITLE_NOT_YET_GRANTED');
-  if (input.socialSecurityMonths < SHORTAGE_MIN_CONTRIBUTION_MONTHS) reasons.push('CONTRIBUTIONS_TOO_SHORT');
+  if (input.socialSecurityMonths < terms.highLevelMinContributionMonths) reasons.push('CONTRIBUTIONS_TOO_SHORT');
   return reasons;
 }
 
 /** The day the title has been held for a year: the claim's review opens then (it may be submitted earlier). */
-export function highLevelEligibleOn(grantedOn: string): string {
-  return addMonths(grantedOn, HIGH_LEVEL_HOLDING_MONTHS);
+export function highLevelEligibleOn(grantedOn: string, terms: Pick<NanxunTerms, 'highLevelHoldingMonths'>): string {
+  return addMonths(grantedOn, terms.highLevelHoldingMonths);
+}
+
+/** The amount (and instalment plan) a claim of `kind` at `level` gets under the edition's terms. */
+export function claimAmounts(
+  kind: ClaimKind,
+  level: string,
+  terms: Pick<NanxunTerms, 'certificateRewardYuan' | 'shortageInstalmentsYuan' | 'highLevelRewardYuan'>,
+): { amountYuan: number; instalmentsYuan: number[] } {
+  const one = (n: number) => ({ amountYuan: n, instalmentsYuan: [n] });
+  if (kind === 'certificate') return one(terms.certificateRewardYuan[level as CertificateLevel]);
+  if (kind === 'high_level') return one(terms.highLevelRewardYuan[level as TitleLevel]);
+  const plan = [...terms.shortageInstalmentsYuan];
+  return { amountYuan: plan.reduce((a, b) => a + b, 0), instalmentsYuan: plan };
 }
 
 /** Instalment n (2, 3) of a shortage-talent reward comes due on the (n-1)-th anniversary of the first payout. */

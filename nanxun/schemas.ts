@@ -1,7 +1,7 @@
 /** Request and response schemas of the Nanxun claims: they validate and generate the OpenAPI document. */
 import { z } from 'zod';
 import { registry } from '../platform/http/route';
-import { ApplicantInput, DateString, MaterialIds, Phone, TaskView, TimelineEntryView } from '../platform/http/schemas';
+import { ApplicantInput, DateString, MaterialIds, Phone, PolicyBasisView, TaskView, TimelineEntryView } from '../platform/http/schemas';
 import { CERTIFICATE_LEVELS, UNIT_VERDICTS } from './rules';
 import { TITLE_LEVELS } from '../titleReview/rules';
 
@@ -122,6 +122,7 @@ export const ClaimView = registry.register(
       }),
     ),
     nextInstalmentDueOn: z.string().nullable().openapi({ description: 'while awaiting_next_instalment: when the next instalment comes due' }),
+    policy: PolicyBasisView.nullable().optional().openapi({ description: 'the edition the claim was submitted under and the clause of its amount (实体从旧)' }),
     tasks: z.array(TaskView),
     materials: z
       .array(

@@ -18,6 +18,9 @@ import { claimWorkflowId, formatApplicationNo } from './rules';
 import { planClaim, type ClaimBodyT } from './claimPlans';
 import { findClaimByWorkflowId, nextClaimSequence, type SubmittedClaim } from './repositories/claims';
 import { personRef, sealForWorkflow } from '../platform/identity/personRef';
+import { editionInForce } from '../platform/policy/service';
+import { NANXUN_POLICY } from './policy/parameters';
+import { amountParameter, nanxunTerms, policyBasis } from './policy/terms';
 
 export interface SubmitClaimResult {
   id: string;
@@ -27,6 +30,8 @@ export interface SubmitClaimResult {
   stage: string;
   amountYuan: number;
   workflowId: string;
+  /** the edition and clause the amount comes from */
+  policy: ReturnType<typeof policyBasis>;
 }
 
 /** Fault-injection points for the crash tests (never set in production). */
@@ -53,7 +58,9 @@ export async function submitClaim(
     throw new Problem('NOT_ELIGIBLE', `no employer ${body.employerOrgCode} is registered`, { reasons: ['UNKNOWN_EMPLOYER'] });
   }
   const now = new Date();
-  const plan = await planClaim(db, body, user.id_number, employer, shanghaiDate(now));
+  // 实体从旧: eligibility and amounts are those of the edition in force now (none → 422 POLICY_NOT_IN_FORCE)
+  const edition = await editionInForce(db, NANXUN_POLICY, now);
+  const plan = await planClaim(db, body, user.id_number, employer, shanghaiDate(now), nanxunTerms(edition));
   const reasons = [...plan.reasons];
   if (body.declaration === false) reasons.push('DECLARATION_REFUSED');
   if (!plan.rereviewOrgCode) reasons.push('NO_REREVIEW_BODY');
@@ -87,6 +94,7 @@ export async function submitClaim(
     rereviewOrgCode: plan.rereviewOrgCode!,
     form: plan.form,
     instalmentsYuan: plan.instalmentsYuan,
+    policyEditionId: edition.id,
     submittedAt: now.toISOString(),
     materialIds: materials.ids,
   };
@@ -115,7 +123,8 @@ export async function submitClaim(
   if (state?.status === 'duplicate' || (!state && (await endedAsDuplicate(deps, handle.workflowId)))) {
     throw new Problem('DUPLICATE_CLAIM', 'a claim that excludes this one was recorded for you at the same moment');
   }
-  const base = { id: submission.id, applicationNo, kind: plan.kind, amountYuan: plan.amountYuan, workflowId };
+  const policy = policyBasis(edition, amountParameter(plan.kind, plan.level));
+  const base = { id: submission.id, applicationNo, kind: plan.kind, amountYuan: plan.amountYuan, workflowId, policy };
   return state ? { ...base, status: state.status, stage: state.stage } : { ...base, status: 'unit_verification', stage: 'unit_verification' };
 }
 

@@ -38,6 +38,8 @@ const OWNERS: Record<Owner, string[]> = {
     'notification',
     'reconciliation_run',
     'reconciliation_finding',
+    // policy editions (platform/policy/repository.ts): the domains declare their parameters, the kernel keeps the editions
+    'policy_edition',
   ],
   nanxun: ['claim', 'claim_view', 'payout', 'instalment', 'blacklist', 'fund_budget', 'nanxun_application_period'],
   titleReview: [

@@ -1,3 +1,4 @@
+import { applicationTerms } from './policy/terms';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { insertTimeline, SYSTEM_ACTOR } from '../platform/timeline/timeline';
@@ -139,7 +140,9 @@ export function createTitleMeetingActivities(db: Kysely<Database>) {
           .select((eb) => eb.fn.countAll<string>().as('n'))
           .where('session_id', '=', input.sessionId)
           .executeTakeFirstOrThrow();
-        const results = tally(input.applicationIds, votes, input.attending);
+        // 实体从旧: each application passes by the fraction of the edition in force when it was submitted
+        const terms = await applicationTerms(trx, input.applicationIds);
+        const results = tally(input.applicationIds, votes, input.attending, (id) => terms.get(id)!);
         await recordSessionResults(trx, { sessionId: input.sessionId, results: { results, ballotsCast: Number(voters.n), attending: input.attending } });
         await insertTimeline(trx, {
           eventKey: input.eventKey,

@@ -1,3 +1,4 @@
+import { applicationTerms } from './policy/terms';
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
@@ -64,7 +65,9 @@ export function createTitleOutcomeActivities(db: Kysely<Database>) {
           .where('zj_application.id', '=', input.applicationId)
           .forUpdate()
           .executeTakeFirstOrThrow();
-        const { fromYear, toYear } = banYears(Number(shanghaiDate(new Date(input.at)).slice(0, 4)));
+        // 实体从旧: the ban of the edition in force when the application was submitted
+        const terms = (await applicationTerms(trx, [app.id])).get(app.id)!;
+        const { fromYear, toYear } = banYears(Number(shanghaiDate(new Date(input.at)).slice(0, 4)), terms);
         await insertTitleBan(trx, {
           idNumber: app.applicant_id_number,
           fromYear,

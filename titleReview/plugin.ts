@@ -7,6 +7,8 @@ import { titleReviewReconciler } from './reconciliation';
 import { readUnitRouting, writeUnitRouting } from './orgRouting';
 import { ballotKeyRotation } from './keyRotation';
 
+import { titlePolicyDomain } from './policy/domain';
+
 export const titleReviewPlugin: DomainPlugin = {
   name: 'titleReview',
   subjects: [applicationSubjects, sessionSubjects],
@@ -29,4 +31,5 @@ export const titleReviewPlugin: DomainPlugin = {
   keyRotation: ballotKeyRotation,
   // a misconduct notice publishes a decision: it takes no objections
   noticeKinds: { misconduct: { takesObjections: false } },
+  policy: titlePolicyDomain,
 };

@@ -5,6 +5,7 @@
 import { checkInvestigation } from '../platform/publicity/rules';
 import { addDays, workingDaysBetween, type CalendarData } from '../platform/calendar/workdays';
 
+import type { TitleTerms } from './policy/terms';
 export const TITLE_LEVELS = ['senior', 'professor'] as const;
 export type TitleLevel = (typeof TITLE_LEVELS)[number];
 export const TITLE_LEVEL_ZH: Record<TitleLevel, string> = { senior: '高级工程师', professor: '正高级工程师' };
@@ -36,8 +37,6 @@ export const MIN_SUBGROUP = 3;
 export const PUBLICITY_WORKING_DAYS = 5;
 /** 应提前10个工作日向省人力社保厅报告 */
 export const HRSS_LEAD_WORKING_DAYS = 10;
-/** 从次年起3年内不得申报 */
-export const BAN_YEARS = 3;
 
 export const COMMITTEE_OFFICE_ORG = 'ZJ-YJT-RSC';
 export const HRSS_ORG = 'ZJ-RST';
@@ -71,8 +70,8 @@ export interface BanRow {
  * A misconduct decision in `decisionYear` cancels that year's review (取消当年评审资格) and bars applications
  * for the 3 years from the next year (从次年起3年内不得申报).
  */
-export function banYears(decisionYear: number): { fromYear: number; toYear: number } {
-  return { fromYear: decisionYear + 1, toYear: decisionYear + BAN_YEARS };
+export function banYears(decisionYear: number, terms: Pick<TitleTerms, 'banYears'>): { fromYear: number; toYear: number } {
+  return { fromYear: decisionYear + 1, toYear: decisionYear + terms.banYears };
 }
 
 /** The ban that bars an application to a session of `sessionYear`, if any (the decision year itself included). */
@@ -80,10 +79,11 @@ export function activeBan<T extends BanRow>(bans: T[], sessionYear: number): T |
   return bans.find((b) => sessionYear >= b.from_year - 1 && sessionYear <= b.to_year);
 }
 
-/** 获得出席委员三分之二以上赞成票的方为通过: yes × 3 ≥ attending × 2; abstentions are not yes. */
-export function ballotPassed(yes: number, attending: number): boolean {
+/** 获得出席委员三分之二以上赞成票的方为通过: yes × 3 ≥ attending × 2 (the edition's fraction); abstentions are not yes. */
+export function ballotPassed(yes: number, attending: number, terms: Pick<TitleTerms, 'passFraction'>): boolean {
   // 出席会议专家不得少于17人: below the quorum no ballot counts (the meeting refuses it before; the rule says so too)
-  return attending >= MIN_COMMITTEE && yes * 3 >= attending * 2;
+  const [n, d] = terms.passFraction;
+  return attending >= MIN_COMMITTEE && yes * d >= attending * n;
 }
 
 export const VOTES = ['yes', 'no', 'abstain'] as const;
@@ -98,13 +98,19 @@ export interface TallyRow {
   passed: boolean;
 }
 
-export function tally(applicationIds: string[], votes: { application_id: string; vote: string }[], attending: number): TallyRow[] {
+/** Each application's result under its own terms (the edition in force when it was submitted). */
+export function tally(
+  applicationIds: string[],
+  votes: { application_id: string; vote: string }[],
+  attending: number,
+  termsOf: (applicationId: string) => Pick<TitleTerms, 'passFraction'>,
+): TallyRow[] {
   return applicationIds.map((applicationId) => {
     const mine = votes.filter((v) => v.application_id === applicationId);
     const yes = mine.filter((v) => v.vote === 'yes').length;
     const no = mine.filter((v) => v.vote === 'no').length;
     const abstain = mine.filter((v) => v.vote === 'abstain').length;
-    return { applicationId, yes, no, abstain, attending, passed: ballotPassed(yes, attending) };
+    return { applicationId, yes, no, abstain, attending, passed: ballotPassed(yes, attending, termsOf(applicationId)) };
   });
 }
 

@@ -5,6 +5,7 @@ import { createClaimActivities } from './claims';
 import { createPayoutActivities } from './payouts';
 import { createInstalmentActivities } from './instalments';
 import { createClawbackActivities } from './clawback';
+import { createNanxunPolicyActivities } from './policy';
 
 export function createNanxunActivities(db: Kysely<Database>) {
   return {
@@ -12,5 +13,6 @@ export function createNanxunActivities(db: Kysely<Database>) {
     ...createPayoutActivities(db),
     ...createInstalmentActivities(db),
     ...createClawbackActivities(db),
+    ...createNanxunPolicyActivities(db),
   };
 }

@@ -31,6 +31,8 @@ export interface SubmittedClaim {
   rereviewOrgCode: string;
   form: Record<string, unknown>;
   instalmentsYuan: number[];
+  /** the policy edition in force when it was submitted: its substantive terms (amounts, plan) apply (实体从旧) */
+  policyEditionId?: string;
   submittedAt: string;
   /** uploaded materials (申请材料) the submission attaches, checked by the API before the workflow started */
   materialIds?: string[];
@@ -77,6 +79,7 @@ export async function recordSubmittedClaim(db: Kysely<Database>, c: SubmittedCla
         form: JSON.stringify(c.form),
         submitted_at: c.submittedAt,
         updated_at: c.submittedAt,
+        policy_edition_id: c.policyEditionId ?? null,
       };
       const inserted = await trx
         .insertInto('claim')

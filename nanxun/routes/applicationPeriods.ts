@@ -10,6 +10,9 @@ import { DateString } from '../../platform/http/schemas';
 import { actorOf } from '../../platform/auth/authenticate';
 import type { AppDeps } from '../../platform/http/deps';
 import { listPeriods, periodReceivedFrom, publishPeriod } from '../applicationPeriods';
+import { editionInForce } from '../../platform/policy/service';
+import { NANXUN_POLICY } from '../policy/parameters';
+import { nanxunTerms, type NanxunTerms } from '../policy/terms';
 
 const PeriodSchema = z.object({
   year: z.number().int(),
@@ -21,7 +24,12 @@ const PeriodSchema = z.object({
   publishedAt: z.string(),
 });
 
-const withReceivedFrom = <T extends { endsOn: string }>(p: T) => ({ ...p, receivedFrom: periodReceivedFrom(p.endsOn) });
+const withReceivedFrom =
+  (terms: NanxunTerms) =>
+  <T extends { endsOn: string }>(p: T) => ({ ...p, receivedFrom: periodReceivedFrom(p.endsOn, terms) });
+
+/** The certificate window of the edition in force now (the edition in force at submission decides each claim). */
+const termsNow = async (db: AppDeps['db']) => nanxunTerms(await editionInForce(db, NANXUN_POLICY, new Date()));
 
 export function applicationPeriodRoutes(deps: AppDeps): Router {
   const router = Router();
@@ -34,7 +42,7 @@ export function applicationPeriodRoutes(deps: AppDeps): Router {
     tags: ['nanxun'],
     access: { public: true },
     responses: { 200: { description: 'the periods', schema: z.array(PeriodSchema) } },
-    handler: async () => (await listPeriods(db)).map(withReceivedFrom),
+    handler: async () => (await listPeriods(db)).map(withReceivedFrom(await termsNow(db))),
   });
 
   defineRoute(router, {
@@ -51,7 +59,8 @@ export function applicationPeriodRoutes(deps: AppDeps): Router {
         throw new Problem('VALIDATION_FAILED', `the period must lie within ${body.year}`);
       }
       if (body.startsOn > body.endsOn) throw new Problem('VALIDATION_FAILED', 'startsOn must not be after endsOn');
-      return withReceivedFrom(await publishPeriod(db, { ...body, by: actorOf(req).username, at: new Date() }));
+      const terms = await termsNow(db);
+      return withReceivedFrom(terms)(await publishPeriod(db, { ...body, by: actorOf(req).username, at: new Date() }, terms));
     },
   });
   return router;

@@ -22,6 +22,7 @@ import { BUREAU_ORG_CODE } from '../rules';
 import { submitClaim } from '../submitClaim';
 import { shanghaiDate } from '../../platform/calendar/workdays';
 import { displayCalendar } from '../../platform/calendar/calendarTable';
+import { claimPolicyBasis, withPolicyBasis } from '../policy/claimBasis';
 import { attachPlanned, listMaterials, planSupplement } from '../../platform/materials/useCases';
 import { workflowActor } from '../../platform/identity/personRef';
 
@@ -161,8 +162,13 @@ export function claimRoutes(deps: AppDeps): Router {
       if (!found || !(await canSeeClaim(db, actor, found.access))) throw new Problem('NOT_FOUND', 'no such claim');
       const now = new Date();
       // the two reads that depend on the claim, side by side
-      const [calendar, materials] = await Promise.all([calendarFor(db, found.view, now), listMaterials(db, 'nanxun_claim', found.access.id)]);
-      return { ...presentClaimView(found.view, found.access, actor, calendar, now), materials };
+      const [calendar, materials, basis] = await Promise.all([
+        calendarFor(db, found.view, now),
+        listMaterials(db, 'nanxun_claim', found.access.id),
+        claimPolicyBasis(db, found.access.id),
+      ]);
+      // the basis of the amount and of each deadline (实体从旧 / 程序从新), read beside the projection like materials
+      return { ...withPolicyBasis(presentClaimView(found.view, found.access, actor, calendar, now), basis), materials };
     },
   });
 

@@ -4,6 +4,7 @@
  * submission, a certificate claim is accepted when submitted within the period and the certificate was received within
  * the 6 months before the period's last day; without one, within 6 months of receipt.
  */
+import { nanxunFirstTerms } from '../../test/helpers/policy';
 import request from 'supertest';
 import type { Express } from 'express';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -27,7 +28,7 @@ const base = { issuedOn: '2027-01-05', employerInDistrict: true, blacklisted: fa
 test('the rule: inside the published period, for certificates received in the 6 months before its last day', () => {
   const period = { startsOn: '2027-09-01', endsOn: '2027-09-30' };
   const check = (receivedOn: string, submittedOn: string, p: typeof period | null = period) =>
-    certificateIneligibility({ ...base, receivedOn, submittedOn, period: p });
+    certificateIneligibility({ ...base, receivedOn, submittedOn, period: p }, nanxunFirstTerms);
   expect(check('2027-03-30', '2027-09-15')).toEqual([]); // exactly 6 months before the last day
   expect(check('2027-03-29', '2027-09-15')).toEqual(['WINDOW_EXPIRED']);
   expect(check('2027-09-20', '2027-09-25')).toEqual([]);

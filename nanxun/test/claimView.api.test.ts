@@ -12,6 +12,7 @@ import type { TestDb } from '../../test/helpers/db';
 import { testApp, login, auth } from '../../test/helpers/app';
 import { actor } from '../../test/helpers/claims';
 import { shanghaiDate, addMonths } from '../../platform/calendar/workdays';
+import { claimPolicyBasis, withPolicyBasis } from '../policy/claimBasis';
 import { liveClaimView, presentClaimView, calendarFor, type StoredClaimView } from '../claimView';
 import * as m0006 from '../migrations/0006_claim_view';
 import { withClaimMaterials } from '../../test/helpers/materials';
@@ -73,8 +74,12 @@ async function expectCurrent(claimId: string, viewer: 'applicant1' | 'none' = 'a
       expect(res.status).toBe(200);
       const live = (await liveClaimView(tdb.db, claimId))!;
       // plus the claim's materials, listed by the API layer (platform/materials), not the projection
+      // and the policy basis of its amount and deadlines (nanxun/policy/claimBasis.ts), likewise
       expect(res.body).toEqual({
-        ...presentClaimView(live.view, live.access, applicant, await calendarFor(tdb.db, live.view), new Date()),
+        ...withPolicyBasis(
+          presentClaimView(live.view, live.access, applicant, await calendarFor(tdb.db, live.view), new Date()),
+          await claimPolicyBasis(tdb.db, live.view.id),
+        ),
         materials: await listMaterials(tdb.db, 'nanxun_claim', live.view.id),
       });
       return true;

@@ -4,23 +4,26 @@
  */
 import fc from 'fast-check';
 import {
-  BUREAU_REVIEW_WORKING_DAYS,
   CERTIFICATE_LEVELS,
-  CERTIFICATE_REWARD_YUAN,
   checkClaimDecision,
   certificateIneligibility,
   claimWorkflowId,
   formatApplicationNo,
-  HIGH_LEVEL_REWARD_YUAN,
   highLevelEligibleOn,
   highLevelIneligibility,
   instalmentDueOn,
   releaseDueBy,
-  SHORTAGE_INSTALMENTS_YUAN,
   shortageIneligibility,
 } from '../rules';
+import { nanxunFirstTerms as terms } from '../../test/helpers/policy';
 import { officialCalendar } from '../../platform/calendar/calendarSource';
 import { addDays, formatShanghai, WARN_WORKING_DAYS_LEFT, workingDayDeadline } from '../../platform/calendar/workdays';
+
+// the first edition's values (nanxun/policy/editions/nanxun-talent-2019-01-01.json, the text of seed 001)
+const CERTIFICATE_REWARD_YUAN = terms.certificateRewardYuan;
+const SHORTAGE_INSTALMENTS_YUAN = terms.shortageInstalmentsYuan;
+const HIGH_LEVEL_REWARD_YUAN = terms.highLevelRewardYuan;
+const BUREAU_REVIEW_WORKING_DAYS = terms.bureauReviewWorkingDays;
 
 describe('amounts (激励内容第1、4、5项)', () => {
   test('certificate reward: 初级 1000, 中级 2000, 高级 3000 yuan, whole yuan', () => {
@@ -54,7 +57,7 @@ describe('certificate claim eligibility (激励内容第1项, 激励兑现(一))
     employerInDistrict: true,
     blacklisted: false,
   };
-  const reasons = (over: Partial<Parameters<typeof certificateIneligibility>[0]>) => certificateIneligibility({ ...ok, ...over });
+  const reasons = (over: Partial<Parameters<typeof certificateIneligibility>[0]>) => certificateIneligibility({ ...ok, ...over }, terms);
 
   test('a certificate received this spring, claimed by someone working in Nanxun: eligible', () => {
     expect(reasons({})).toEqual([]);
@@ -96,20 +99,23 @@ describe('certificate claim eligibility (激励内容第1项, 激励兑现(一))
 
   test('every reason is given, not only the first', () => {
     expect(
-      certificateIneligibility({
-        issuedOn: '2018-06-01',
-        receivedOn: '2018-06-10',
-        submittedOn: '2019-03-01',
-        employerInDistrict: false,
-        blacklisted: true,
-      }).sort(),
+      certificateIneligibility(
+        {
+          issuedOn: '2018-06-01',
+          receivedOn: '2018-06-10',
+          submittedOn: '2019-03-01',
+          employerInDistrict: false,
+          blacklisted: true,
+        },
+        terms,
+      ).sort(),
     ).toEqual(['BLACKLISTED', 'CERTIFICATE_BEFORE_2019', 'EMPLOYER_NOT_IN_DISTRICT', 'WINDOW_EXPIRED']);
   });
 
   describe('with the bureau’s published concentrated period (具体时间以区应急管理局每年发布的公告为准)', () => {
     const period = { startsOn: '2027-09-01', endsOn: '2027-09-30' };
     const inPeriod = (receivedOn: string, submittedOn: string) =>
-      certificateIneligibility({ issuedOn: '2027-01-05', receivedOn, submittedOn, employerInDistrict: true, blacklisted: false, period });
+      certificateIneligibility({ issuedOn: '2027-01-05', receivedOn, submittedOn, employerInDistrict: true, blacklisted: false, period }, terms);
 
     test('claims are taken on the period’s first and last day, not the day before or after', () => {
       expect(inPeriod('2027-06-01', '2027-09-01')).toEqual([]);
@@ -150,7 +156,7 @@ describe('shortage-talent eligibility (激励内容第4项)', () => {
     employerInDistrict: true,
     blacklisted: false,
   };
-  const reasons = (over: Partial<typeof ok>) => shortageIneligibility({ ...ok, ...over });
+  const reasons = (over: Partial<typeof ok>) => shortageIneligibility({ ...ok, ...over }, terms);
 
   test('an intermediate engineer first brought in, on a 3-year contract, a full year of contributions: eligible', () => {
     expect(reasons({})).toEqual([]);
@@ -205,15 +211,15 @@ describe('high-level talent eligibility (激励内容第5项)', () => {
     blacklisted: false,
     titleRevoked: false,
   };
-  const reasons = (over: Partial<typeof ok>) => highLevelIneligibility({ ...ok, ...over });
+  const reasons = (over: Partial<typeof ok>) => highLevelIneligibility({ ...ok, ...over }, terms);
 
   test('a title held, contributions paid, working in Nanxun: eligible', () => {
     expect(reasons({})).toEqual([]);
   });
 
   test('取得职称证书满一年后: the review opens on the first anniversary of the grant', () => {
-    expect(highLevelEligibleOn('2025-06-01')).toBe('2026-06-01');
-    expect(highLevelEligibleOn('2024-02-29')).toBe('2025-02-28');
+    expect(highLevelEligibleOn('2025-06-01', terms)).toBe('2026-06-01');
+    expect(highLevelEligibleOn('2024-02-29', terms)).toBe('2025-02-28');
   });
 
   test('a title not granted yet, revoked (评审 misconduct), or contributions short: refused', () => {

@@ -9,12 +9,21 @@ import type { ClaimActivities, ClaimStatusInput } from '../activities/claims';
 import type { PayoutActivities } from '../activities/payouts';
 import { HumanTasks, onDecisionPath, type StageOutcome } from '../../platform/tasks/humanTask';
 import { budgetChangedSignal, clawbackSignal } from '../messages';
-import { BUREAU_ORG_CODE, BUREAU_REVIEW_WORKING_DAYS, checkClaimDecision } from '../rules';
+import { BUREAU_ORG_CODE, checkClaimDecision } from '../rules';
 import type { SubmittedClaim } from '../repositories/claims';
+import type { NanxunPolicyActivities } from '../activities/policy';
 
 const claims = proxyActivities<ClaimActivities>(DB_ACTIVITY);
 const claimsLocal = proxyLocalActivities<ClaimActivities>(DB_LOCAL_ACTIVITY);
 const payouts = proxyActivities<PayoutActivities>(DB_ACTIVITY);
+const policyLocal = proxyLocalActivities<NanxunPolicyActivities>(DB_LOCAL_ACTIVITY);
+/**
+ * The patch under which the bureau review's working days and warning days come from the policy edition in force
+ * when the stage opens (an activity reads it); histories recorded before ran with the values of the first edition.
+ */
+const POLICY_EDITIONS = 'policy-editions';
+/** what the bureau review used before policy editions (seed 001 三(一): 10个工作日), kept for those histories only */
+const BUREAU_REVIEW_WORKING_DAYS_BEFORE_EDITIONS = 10;
 /** the patch under which a decision, the claim's next status and the next task are written in one local activity */
 const DECISION_PATH_ONE_WRITE = 'decision-path-one-write';
 
@@ -151,7 +160,7 @@ export class ClaimProcess {
     });
     const stages = [
       { kind: 'unit_verification', role: 'unit_verifier', orgCode: this.id.employerOrgCode, sla: null },
-      { kind: 'bureau_review', role: 'bureau_reviewer', orgCode: BUREAU_ORG_CODE, sla: BUREAU_REVIEW_WORKING_DAYS },
+      { kind: 'bureau_review', role: 'bureau_reviewer', orgCode: BUREAU_ORG_CODE, sla: BUREAU_REVIEW_WORKING_DAYS_BEFORE_EDITIONS },
       { kind: 'rereview', role: 'rereviewer', orgCode: r.rereviewOrgCode, sla: null },
     ] as const;
     // a clerk's decision, the claim's next status and the next task: one write, one local activity
@@ -164,6 +173,8 @@ export class ClaimProcess {
       const openWithDecision = i > 0 && oneWrite;
       // the status and the opened task in one local activity (activity names as recorded histories call them)
       const openWith = openWithAnnouncement ? claimsLocal.openReleasedRound : openWithDecision ? claimsLocal.openStage : null;
+      // 程序从新: the stage's period is that of the edition in force when it opens (the task records which)
+      const terms = s.sla != null && patched(POLICY_EDITIONS) ? await this.stageTerms() : null;
       if ((i > 0 || r.announce) && !openWith) await this.setStatus(s.kind, s.kind, undefined, instalment);
       last = await this.tasks.run({
         key: `${r.keyPrefix}${s.kind}`,
@@ -171,7 +182,8 @@ export class ClaimProcess {
         role: s.role,
         orgCode: s.orgCode,
         stage: s.kind,
-        slaWorkingDays: s.sla,
+        slaWorkingDays: terms ? terms.workingDays : s.sla,
+        ...(terms ? { warnWorkingDaysLeft: terms.warnWorkingDaysLeft, policy: terms.policy } : {}),
         subject: this.subject,
         check: check(s.kind),
         ...pauseHooks(s.kind),
@@ -183,6 +195,11 @@ export class ClaimProcess {
       if (last.decision !== 'approve') return { approved: false, outcome: await this.rejected(s.kind, last) };
     }
     return { approved: true, rereview: last! };
+  }
+
+  /** The bureau review's terms from the edition in force now, or the claim's own when none is (it finishes). */
+  private stageTerms() {
+    return policyLocal.bureauReviewTerms({ pinnedEditionId: this.id.submission?.policyEditionId ?? null, at: nowIso() });
   }
 
   /**

@@ -32,7 +32,12 @@ function usedFrom(yearsUsed: number[], provisional: boolean, versions: Map<numbe
  * Deadline of a period of `days` working days opened at `openedAt` (DOMAIN §0: the opening day does not count;
  * due at 24:00 of the N-th working day). `days` = 0 (a period used up before a pause) is due at the end of the day it resumes.
  */
-export async function computeDeadline(db: Kysely<Database>, openedAt: Date, days: number): Promise<Deadline> {
+export async function computeDeadline(
+  db: Kysely<Database>,
+  openedAt: Date,
+  days: number,
+  warnWorkingDaysLeft: number = WARN_WORKING_DAYS_LEFT,
+): Promise<Deadline> {
   const year = Number(shanghaiDate(openedAt).slice(0, 4));
   // a year of working days is at most ~250; two calendar years ahead covers any SLA this system uses
   const { cal, versions } = await loadCalendar(db, year, year + 2);
@@ -47,7 +52,7 @@ export async function computeDeadline(db: Kysely<Database>, openedAt: Date, days
       calendar: usedFrom([year], !known, versions),
     };
   }
-  const d = workingDayDeadline(openedAt, days, cal, WARN_WORKING_DAYS_LEFT);
+  const d = workingDayDeadline(openedAt, days, cal, warnWorkingDaysLeft);
   return {
     dueOn: d.dueOn,
     dueAt: d.dueAt.toISOString(),

@@ -63,6 +63,11 @@ export const ProblemCodes = {
   },
   INVALID_CSV: { status: 400, title: 'The body is not a CSV file with the expected header' },
   IMPORT_HAS_INVALID_ROWS: { status: 422, title: 'Some rows are not valid; nothing was imported' },
+  // policy editions (platform/policy)
+  POLICY_NOT_IN_FORCE: { status: 422, title: 'No edition of the policy is in force at this time' },
+  RETROACTIVE_EDITION: { status: 422, title: 'An edition takes effect in the future: corrections are new editions' },
+  OVERLAPPING_EDITION: { status: 409, title: 'The edition overlaps another edition of the policy that it does not end' },
+  UNKNOWN_PARAMETER: { status: 422, title: 'The policy has no parameter of this name' },
   DB_UNAVAILABLE: { status: 503, title: 'The database is unavailable' },
   TEMPORAL_UNAVAILABLE: { status: 503, title: 'The workflow service is unavailable' },
   INTERNAL: { status: 500, title: 'Internal error' },

@@ -90,6 +90,11 @@ export const ApplicantInput = z.object({ name: Name, idNumber: IdNumber, phone: 
 /** ids of uploaded materials (POST /api/v1/materials) to attach */
 export const MaterialIds = z.array(z.string().trim().min(1).max(64)).max(40);
 
+/** The policy edition and clause an amount or a deadline comes from (platform/policy). */
+export const PolicyBasisView = z
+  .object({ editionId: z.string(), title: z.string(), parameter: z.string(), clause: z.string(), basis: z.string() })
+  .openapi({ description: '依据: the edition and clause, e.g. 依据《…》二、激励内容（一），2019版' });
+
 export const TaskView = registry.register(
   'Task',
   z.object({
@@ -103,6 +108,7 @@ export const TaskView = registry.register(
     dueOn: z.string().nullable(),
     dueProvisional: z.boolean(),
     dueCalendar: z.unknown().nullable(),
+    policy: PolicyBasisView.nullable().optional(),
     workingDaysLeft: z.number().int().nullable(),
     warning: z.boolean(),
     overdue: z.boolean(),

@@ -5,6 +5,15 @@ import type { Task, TimelineRow } from '../../db/schema';
 import { formatShanghai, workingDaysBetween, shanghaiDate, type CalendarData } from '../calendar/workdays';
 import { WARN_WORKING_DAYS_LEFT } from '../calendar/workdays';
 
+/** The basis of a deadline as the task records it (platform/policy basisText). */
+export interface PolicyBasis {
+  editionId: string;
+  title: string;
+  parameter: string;
+  clause: string;
+  basis: string;
+}
+
 export const iso = (d: Date | string | null | undefined): string | null => (d == null ? null : formatShanghai(new Date(d)));
 
 /** The inputs of a task's time-dependent fields (instants as Date or ISO string). */
@@ -13,6 +22,8 @@ export type TaskClock = Pick<Task, 'state' | 'due_on'> & {
   warn_at: Date | string | null;
   warned_at: Date | string | null;
   overdue_at: Date | string | null;
+  /** the warning days its policy edition set (absent or null: the platform default) */
+  warn_working_days?: number | null;
 };
 
 /** workingDaysLeft / warning / overdue of a task now: they depend on the current time and the display calendar. */
@@ -27,7 +38,9 @@ export function taskClock(t: TaskClock, cal: CalendarData | null, now = new Date
   const warning =
     open &&
     !overdue &&
-    (t.warned_at != null || (t.warn_at != null && now >= new Date(t.warn_at)) || (workingDaysLeft != null && workingDaysLeft < WARN_WORKING_DAYS_LEFT));
+    (t.warned_at != null ||
+      (t.warn_at != null && now >= new Date(t.warn_at)) ||
+      (workingDaysLeft != null && workingDaysLeft < (t.warn_working_days ?? WARN_WORKING_DAYS_LEFT)));
   return { workingDaysLeft, warning, overdue };
 }
 
@@ -44,6 +57,8 @@ export function taskView(t: Task, cal: CalendarData | null, now = new Date()) {
     dueOn: t.due_on,
     dueProvisional: t.due_provisional,
     dueCalendar: t.due_calendar ?? null,
+    /** the policy edition and clause the deadline comes from (tasks with a policy period) */
+    policy: (t.policy as PolicyBasis | null) ?? null,
     workingDaysLeft,
     warning,
     overdue,

@@ -1,3 +1,4 @@
+import type { PolicyDomain } from '../policy/domain';
 /**
  * What a domain (a public process: Nanxun claims, the title review, a third one) tells the kernel about itself.
  * The kernel knows no domain: everything it needs of a subject, a report or a table of personal data comes from
@@ -131,4 +132,6 @@ export interface DomainPlugin {
   /** the domain's business metrics on /metrics (platform/metrics/gaugeFamilies.ts) */
   metrics?: readonly GaugeFamily[];
   keyRotation?: KeyRotationHooks;
+  /** the domain's policy: its parameters (each with kind and clause) and the dry run of a new edition (platform/policy) */
+  policy?: PolicyDomain;
 }

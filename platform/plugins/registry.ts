@@ -4,6 +4,7 @@
  * apps in one process).
  */
 import type { SubjectReconciler } from '../reconciliation/reconciler';
+import type { PolicyDomain } from '../policy/domain';
 import type { DomainPlugin, PersonalDataTable, ReportDefinition, SubjectFacts, SubjectProvider, Db } from './domainPlugin';
 
 const installed = new Map<string, DomainPlugin>();
@@ -36,6 +37,11 @@ export function subjectTypes(): string[] {
 /** Each installed domain's part of the reconciliation. */
 export function reconcilers(): SubjectReconciler[] {
   return domains().flatMap((d) => (d.reconciler ? [d.reconciler] : []));
+}
+
+/** The policies of the installed domains (platform/policy). */
+export function policyDomains(): PolicyDomain[] {
+  return domains().flatMap((d) => (d.policy ? [d.policy] : []));
 }
 
 export function reportDefinitions(): ReportDefinition[] {

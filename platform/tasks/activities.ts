@@ -51,6 +51,10 @@ export interface OpenTaskInput {
   task: TaskRef;
   at: string;
   slaWorkingDays: number | null;
+  /** the policy edition's warning days (absent: DEFAULT_WARN_WORKING_DAYS) */
+  warnWorkingDaysLeft?: number;
+  /** the policy basis of the period ({ editionId, title, clause, basis }), stored with the task */
+  policy?: Record<string, unknown>;
   eventKey: string;
   /**
    * the decisions that led here, written first in the same transaction (since the decision-path-one-write patch:
@@ -61,7 +65,7 @@ export interface OpenTaskInput {
 
 /** The deadline a task opened at `input.at` gets from the calendar table (none without an SLA). */
 export function openTaskDeadline(db: Kysely<Database>, input: OpenTaskInput): Promise<Deadline | null> {
-  return input.slaWorkingDays == null ? Promise.resolve(null) : computeDeadline(db, new Date(input.at), input.slaWorkingDays);
+  return input.slaWorkingDays == null ? Promise.resolve(null) : computeDeadline(db, new Date(input.at), input.slaWorkingDays, input.warnWorkingDaysLeft);
 }
 
 /** Writes an opened task (or, on retry, finds it) and its timeline row, inside the caller's transaction. */
@@ -80,6 +84,8 @@ export async function insertOpenedTask(trx: Transaction<Database>, input: OpenTa
     subject_person_id: await idNumberOfPerson(trx, task.subjectPersonId),
     opened_at: at,
     sla_working_days: input.slaWorkingDays,
+    warn_working_days: input.warnWorkingDaysLeft ?? null,
+    policy: input.policy ? JSON.stringify(input.policy) : null,
     ...deadlineColumns(deadline),
     updated_at: at,
   });
@@ -175,8 +181,8 @@ export function createTaskActivities(db: Kysely<Database>) {
 
     /** Recomputes the deadline of a running SLA segment (calendar data loaded or changed). */
     async recomputeDeadline(input: { task: TaskRef; segmentStart: string; days: number; at: string; eventKey: string }): Promise<{ deadline: Deadline }> {
-      const deadline = await computeDeadline(db, new Date(input.segmentStart), input.days);
-      const before = await db.selectFrom('task').select(['due_on']).where('id', '=', storedTaskId(input.task.taskId)).executeTakeFirst();
+      const before = await db.selectFrom('task').select(['due_on', 'warn_working_days']).where('id', '=', storedTaskId(input.task.taskId)).executeTakeFirst();
+      const deadline = await computeDeadline(db, new Date(input.segmentStart), input.days, before?.warn_working_days ?? undefined);
       await transition(input.task, { ...deadlineColumns(deadline) }, null, {
         ...input,
         actor: SYSTEM,
@@ -242,7 +248,11 @@ export function createTaskActivities(db: Kysely<Database>) {
       changes: Record<string, unknown> | null;
       eventKey: string;
     }): Promise<{ deadline: Deadline | null }> {
-      const deadline = input.remainingWorkingDays == null ? null : await computeDeadline(db, new Date(input.at), input.remainingWorkingDays);
+      const warn = await db.selectFrom('task').select('warn_working_days').where('id', '=', storedTaskId(input.task.taskId)).executeTakeFirst();
+      const deadline =
+        input.remainingWorkingDays == null
+          ? null
+          : await computeDeadline(db, new Date(input.at), input.remainingWorkingDays, warn?.warn_working_days ?? undefined);
       await transition(input.task, { state: 'open', paused_at: null, warned_at: null, overdue_at: null, ...deadlineColumns(deadline) }, null, {
         ...input,
         orgCode: input.actor.orgCode,

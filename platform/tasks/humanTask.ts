@@ -239,6 +239,8 @@ export class HumanTasks {
       task: ref,
       at: openedAt,
       slaWorkingDays: spec.slaWorkingDays,
+      ...(spec.warnWorkingDaysLeft != null ? { warnWorkingDaysLeft: spec.warnWorkingDaysLeft } : {}),
+      ...(spec.policy ? { policy: spec.policy } : {}),
       eventKey: this.eventKey('open'),
       ...(closes.length > 0 ? { closes } : {}),
     });

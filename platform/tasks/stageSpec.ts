@@ -15,6 +15,10 @@ export interface StageSpec {
   /** stage name shown on the subject's timeline */
   stage: string;
   slaWorkingDays: number | null;
+  /** working days left at which the task warns (the policy edition's; the platform default when absent) */
+  warnWorkingDaysLeft?: number;
+  /** the policy basis of the period, recorded on the task and shown with its deadline */
+  policy?: Record<string, unknown>;
   subject: { type: string; id: string; ref: string; personId: string | null };
   /** pure, deterministic kind-specific check of a decision */
   check(decision: string, fields: Record<string, unknown>): { ok: boolean; message?: string };

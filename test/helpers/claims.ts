@@ -4,7 +4,10 @@ import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import type { Actor } from '../../platform/tasks/messages';
-import { CERTIFICATE_REWARD_YUAN, claimWorkflowId, type CertificateLevel } from '../../nanxun/rules';
+import { claimWorkflowId, type CertificateLevel } from '../../nanxun/rules';
+import { nanxunFirstEdition } from './policy';
+import { nanxunTerms } from '../../nanxun/policy/terms';
+import type { PolicyEdition } from '../../platform/policy/edition';
 import type { CertificateClaimInput } from '../../nanxun/workflows/certificateClaim';
 import type { SubmittedClaim } from '../../nanxun/repositories/claims';
 import { personRef, sealForWorkflow, workflowActor } from '../../platform/identity/personRef';
@@ -23,7 +26,10 @@ async function recorded(db: Kysely<Database>, claimId: string): Promise<void> {
 /** A submission as the API builds it (nanxun/submitClaim.ts): the workflow records it as its first step. */
 function submission(
   applicant: { id: number; display_name: string; id_number: string | null; phone: string | null },
-  c: Pick<SubmittedClaim, 'applicationNo' | 'kind' | 'employerOrgCode' | 'level' | 'amountYuan' | 'rereviewOrgCode' | 'form' | 'instalmentsYuan'>,
+  c: Pick<
+    SubmittedClaim,
+    'applicationNo' | 'kind' | 'employerOrgCode' | 'level' | 'amountYuan' | 'rereviewOrgCode' | 'form' | 'instalmentsYuan' | 'policyEditionId'
+  >,
 ): SubmittedClaim {
   return {
     ...c,
@@ -44,8 +50,17 @@ export async function startCertificateClaim(
   client: Client,
   db: Kysely<Database>,
   taskQueue: string,
-  opts: { level?: CertificateLevel; employer?: string; rereviewOrg?: string; applicant?: string } = {},
+  opts: {
+    level?: CertificateLevel;
+    employer?: string;
+    rereviewOrg?: string;
+    applicant?: string;
+    /** the edition the API found in force at submission (its amounts apply); default: the first edition */
+    edition?: PolicyEdition;
+  } = {},
 ) {
+  const edition = opts.edition ?? nanxunFirstEdition;
+  const CERTIFICATE_REWARD_YUAN = nanxunTerms(edition).certificateRewardYuan;
   const applicant = await db
     .selectFrom('app_user')
     .selectAll()
@@ -62,6 +77,7 @@ export async function startCertificateClaim(
     rereviewOrgCode: opts.rereviewOrg ?? 'NX-T-NXZ',
     form: { certificate: { number: 'X', level, issuedOn: '2026-09-01', receivedOn: '2026-09-10' } },
     instalmentsYuan: [CERTIFICATE_REWARD_YUAN[level]],
+    policyEditionId: edition.id,
   });
   const input: CertificateClaimInput = {
     claimId: sub.id,
@@ -89,8 +105,10 @@ export async function startShortageClaim(
   client: Client,
   db: Kysely<Database>,
   taskQueue: string,
-  opts: { applicant: string; employer: string; importedFirstPaidOn?: string },
+  opts: { applicant: string; employer: string; importedFirstPaidOn?: string; edition?: PolicyEdition },
 ) {
+  const edition = opts.edition ?? nanxunFirstEdition;
+  const plan = nanxunTerms(edition).shortageInstalmentsYuan;
   const applicant = await db.selectFrom('app_user').selectAll().where('username', '=', opts.applicant).executeTakeFirstOrThrow();
   const employer = await db.selectFrom('org').selectAll().where('code', '=', opts.employer).executeTakeFirstOrThrow();
   const applicationNo = `NX-JQ-TEST-${process.pid}-${++seq}-${Date.now() % 100000}`;
@@ -99,10 +117,11 @@ export async function startShortageClaim(
     kind: 'shortage_talent',
     employerOrgCode: employer.code,
     level: 'intermediate',
-    amountYuan: 10000,
+    amountYuan: plan.reduce((a, b) => a + b, 0),
     rereviewOrgCode: employer.regulator_code!,
     form: {},
-    instalmentsYuan: [3000, 3000, 4000],
+    instalmentsYuan: plan,
+    policyEditionId: edition.id,
   });
   const { id, workflowId } = sub;
   const handle = await client.workflow.start('shortageTalentClaimWorkflow', {
@@ -115,7 +134,7 @@ export async function startShortageClaim(
         applicantIdNumber: personRef(applicant.id_number!),
         employerOrgCode: employer.code,
         rereviewOrgCode: employer.regulator_code!,
-        instalmentsYuan: [3000, 3000, 4000],
+        instalmentsYuan: plan,
         ...(opts.importedFirstPaidOn ? { importedFirstPayment: { paidOn: opts.importedFirstPaidOn } } : {}),
         submission: sub,
       },

@@ -100,7 +100,8 @@ test('certificate claim paid within the fund budget (after the payout-within-bud
 });
 
 // recorded as certificateClaimWorkflow-paid-after-supplement-decision-path-local before the decision-path-one-write
-// patch, as …-decision-path-one-write after it (the code records only the newest path)
+// patch, as …-decision-path-one-write after it, as …-policy-editions after the policy-editions patch (the bureau
+// review's terms from the edition in force when it opens; the code records only the newest path)
 test('certificate claim: a supplement and three approvals, each decision written with the next stage (after the decision-path-one-write patch)', async () => {
   const c = await startCertificateClaim(env.client, tdb.db, taskQueue, { applicant: 'applicant2', level: 'intermediate' });
   const decide = (k: string, u: string, decision: string, fields: Record<string, unknown> = {}, comment?: string) =>
@@ -112,7 +113,7 @@ test('certificate claim: a supplement and three approvals, each decision written
   await decide('bureau_review', 'bureau1', 'approve');
   await decide('rereview', 'rereview.nxz', 'approve', { amountYuan: 2000 });
   await untilClosed(c.handle);
-  await save('certificateClaimWorkflow-paid-after-supplement-decision-path-one-write', c.handle);
+  await save('certificateClaimWorkflow-paid-after-supplement-policy-editions', c.handle);
 });
 
 test('certificate claim: approved by the unit, rejected by the bureau (after the decision-path-one-write patch)', async () => {
@@ -182,8 +183,9 @@ test('shortage talent: three years paid, years 2 and 3 opened by the release (af
   }
   expect(await untilClosed(c.handle)).toBe('COMPLETED');
   expect(await c.handle.result()).toMatchObject({ status: 'completed', paidYuan: 10000 });
-  // recorded as …-release-opens-locally before the decision-path-one-write patch
-  await save('shortageTalentClaimWorkflow-three-years-decision-path-one-write', c.handle);
+  // recorded as …-release-opens-locally before the decision-path-one-write patch, …-decision-path-one-write before
+  // the policy-editions patch (each year's bureau review reads the edition in force when it opens)
+  await save('shortageTalentClaimWorkflow-three-years-policy-editions', c.handle);
 });
 
 test('shortage talent: year 1 paid on 12-03, the next 12-01 release opens year 2 (after the release-opens-whole-year patch)', async () => {

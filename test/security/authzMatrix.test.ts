@@ -137,6 +137,12 @@ const ROUTE_CASES: Record<string, string> = {
   'POST /api/v1/codec/session':
     "role-level: admin only; sets the codec cookie of the admin's own session, audited (platform/codec/test/codecEndpoint.api.test.ts)",
   'DELETE /api/v1/codec/session': "role-level: admin only; clears the caller's own codec cookie",
+  // policy editions (platform/policy): public reading, admin-only publication (nanxun/test/policyDryRun.api.test.ts)
+  'GET /api/v1/policies': 'role-level: public by design (the editions of each policy, in force, past and future, are public law)',
+  'GET /api/v1/policies/:id': 'role-level: public by design (one edition with its parameters and clauses)',
+  'POST /api/v1/admin/policies/dry-run': 'role-level: admin only; reads the open claims to say which stages an edition would touch, writes nothing',
+  'POST /api/v1/admin/policies':
+    'role-level: admin only; policy editions are district-wide reference data with no object owner, each publication audited (nanxun/test/policyDryRun.api.test.ts)',
   'POST /api/v1/notifications/:id/read':
     "role-level: any account; someone else's message answers 404 and stays unread (platform/notifications/test/notifications.test.ts)",
 };

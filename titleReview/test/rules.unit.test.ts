@@ -6,7 +6,6 @@
 import { drawCommittee, type DrawApplicant, type PoolExpert } from '../committeeDraw';
 import {
   activeBan,
-  BAN_YEARS,
   ballotPassed,
   banYears,
   channelAllowed,
@@ -22,6 +21,13 @@ import {
   tally,
 } from '../rules';
 import { officialCalendar } from '../../platform/calendar/calendarSource';
+import { titleTerms } from '../policy/terms';
+import type { PolicyEdition } from '../../platform/policy/edition';
+import first2019 from '../policy/editions/zhejiang-title-2019-12-04.json';
+
+// the first edition (seed 004), as migration 0067 loads it
+const terms = titleTerms(first2019 as unknown as PolicyEdition);
+const BAN_YEARS = terms.banYears;
 import { workingDaysBetween } from '../../platform/calendar/workdays';
 
 describe('the ballot: 获得出席委员三分之二以上赞成票的方为通过 (四(三)6)', () => {
@@ -37,14 +43,14 @@ describe('the ballot: 获得出席委员三分之二以上赞成票的方为通�
     [24, 16],
     [25, 17],
   ])('%i attending: %i yes-votes pass, one fewer does not', (attending, fewest) => {
-    expect(ballotPassed(fewest, attending)).toBe(true);
-    expect(ballotPassed(fewest - 1, attending)).toBe(false);
-    expect(ballotPassed(attending, attending)).toBe(true);
-    expect(ballotPassed(0, attending)).toBe(false);
+    expect(ballotPassed(fewest, attending, terms)).toBe(true);
+    expect(ballotPassed(fewest - 1, attending, terms)).toBe(false);
+    expect(ballotPassed(attending, attending, terms)).toBe(true);
+    expect(ballotPassed(0, attending, terms)).toBe(false);
   });
 
   test('nobody attending: nobody passes', () => {
-    expect(ballotPassed(0, 0)).toBe(false);
+    expect(ballotPassed(0, 0, terms)).toBe(false);
   });
 
   test('abstentions and members who cast no paper count as attending, not as yes', () => {
@@ -53,7 +59,12 @@ describe('the ballot: 获得出席委员三分之二以上赞成票的方为通�
       ...Array.from({ length: no }, () => ({ application_id: id, vote: 'no' })),
       ...Array.from({ length: abstain }, () => ({ application_id: id, vote: 'abstain' })),
     ];
-    const rows = tally(['a', 'b', 'c', 'd'], [...votes('a', 12, 3, 3), ...votes('b', 11, 0, 7), ...votes('c', 12, 0, 0), ...votes('d', 11, 0, 0)], 18);
+    const rows = tally(
+      ['a', 'b', 'c', 'd'],
+      [...votes('a', 12, 3, 3), ...votes('b', 11, 0, 7), ...votes('c', 12, 0, 0), ...votes('d', 11, 0, 0)],
+      18,
+      () => terms,
+    );
     expect(rows).toEqual([
       { applicationId: 'a', yes: 12, no: 3, abstain: 3, attending: 18, passed: true },
       // 11 of 18: abstaining is not approving
@@ -66,7 +77,7 @@ describe('the ballot: 获得出席委员三分之二以上赞成票的方为通�
   });
 
   test('an applicant with no papers at all does not pass', () => {
-    expect(tally(['x'], [], 17)).toEqual([{ applicationId: 'x', yes: 0, no: 0, abstain: 0, attending: 17, passed: false }]);
+    expect(tally(['x'], [], 17, () => terms)).toEqual([{ applicationId: 'x', yes: 0, no: 0, abstain: 0, attending: 17, passed: false }]);
   });
 
   test('出席会议专家不得少于17人: the quorum is 17', () => {
@@ -76,8 +87,8 @@ describe('the ballot: 获得出席委员三分之二以上赞成票的方为通�
   // Below the quorum the meeting may not vote at all: titleReview/workflows/session/meeting.ts refuses an attendance of
   // 16 (QUORUM_NOT_MET, tested end to end in titleSession.test.ts), and the rule itself counts no ballot of 16.
   test('16 attending is below the quorum: nobody passes, even unanimously', () => {
-    expect(ballotPassed(16, 16)).toBe(false);
-    expect(ballotPassed(11, 16)).toBe(false);
+    expect(ballotPassed(16, 16, terms)).toBe(false);
+    expect(ballotPassed(11, 16, terms)).toBe(false);
   });
 });
 
@@ -117,7 +128,7 @@ describe('sizes: pool ≥ 50, committee ≥ 17, subgroups ≥ 3 (三(三)2-3, �
 describe('the ban: 取消当年评审资格，并从次年起3年内不得申报 (四(四)2)', () => {
   test('a decision in 2026 bars 2027, 2028 and 2029', () => {
     expect(BAN_YEARS).toBe(3);
-    expect(banYears(2026)).toEqual({ fromYear: 2027, toYear: 2029 });
+    expect(banYears(2026, terms)).toEqual({ fromYear: 2027, toYear: 2029 });
   });
 
   test.each([

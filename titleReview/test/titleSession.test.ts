@@ -1,3 +1,4 @@
+import { nanxunFirstTerms } from '../../test/helpers/policy';
 import { storedTaskId } from '../../platform/tasks/taskIds';
 /**
  * A whole Zhejiang title-review year on the time-skipping server, driven over HTTP by every role: two levels, two
@@ -414,6 +415,7 @@ test('a whole review year, from opening the sessions to certificates, misconduct
       people[who].idNumber,
       employer,
       skippedToday,
+      nanxunFirstTerms,
     );
   const pPlan = await highLevel('P', pGrant, 'professor');
   expect(pPlan).toMatchObject({ reasons: [], amountYuan: 30000, form: { titleRecord: { verified: true } } });

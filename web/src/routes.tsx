@@ -21,6 +21,7 @@ const zj = <K extends keyof typeof import('./pages/titleReview')>(k: K) =>
   lazy(() => import('./pages/titleReview').then((m) => ({ default: m[k] as () => JSX.Element })));
 const OrgsPage = lazy(() => import('./pages/Orgs').then((m) => ({ default: m.OrgsPage })));
 const OrgImportPage = lazy(() => import('./pages/OrgImport').then((m) => ({ default: m.OrgImportPage })));
+const PoliciesAdminPage = lazy(() => import('./pages/Policies').then((m) => ({ default: m.PoliciesAdminPage })));
 const AccountsPage = lazy(() => import('./pages/Accounts').then((m) => ({ default: m.AccountsPage })));
 const SessionsPage = zj('SessionsPage');
 const SessionDetailPage = zj('SessionDetailPage');
@@ -89,6 +90,7 @@ export function AppRoutes() {
         <Route path="/admin/orgs" element={c(<OrgsPage />, ['admin', 'auditor'])} />
         <Route path="/admin/orgs/import" element={c(<OrgImportPage />, ['admin'])} />
         <Route path="/admin/accounts" element={c(<AccountsPage />, ['admin'])} />
+        <Route path="/admin/policies" element={c(<PoliciesAdminPage />, ['admin'])} />
         <Route path="/public/progress" element={p(<PublicProgressPage />)} />
         <Route path="/public/notices" element={p(<PublicNoticesPage />)} />
         <Route path="/public/certificates" element={p(<CertificateVerifyPage />)} />

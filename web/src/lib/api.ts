@@ -145,6 +145,33 @@ export async function downloadCsv(path: string, filename: string): Promise<void>
 }
 
 // ---- response shapes (see /api/v1/openapi.json) ----
+/** 依据: the policy edition and clause an amount or a deadline comes from */
+export interface PolicyBasis {
+  editionId: string;
+  title: string;
+  parameter: string;
+  clause: string;
+  basis: string;
+}
+
+export interface PolicyEditionSummary {
+  id: string;
+  policy: string;
+  title: string;
+  documentNo: string | null;
+  issuer: string;
+  effectiveFrom: string;
+  effectiveTo?: string;
+  status: 'in_force' | 'future' | 'past';
+  basedOn: string | null;
+  publishedAt: string;
+}
+
+export interface PolicyEdition extends PolicyEditionSummary {
+  reason: string;
+  parameters: Record<string, { value: unknown; kind: 'substantive' | 'procedural'; clause: string }>;
+}
+
 export interface Task {
   id: string;
   kind: string;
@@ -155,6 +182,7 @@ export interface Task {
   dueAt: string | null;
   dueOn: string | null;
   dueProvisional: boolean;
+  policy?: PolicyBasis | null;
   workingDaysLeft: number | null;
   warning: boolean;
   overdue: boolean;
@@ -201,6 +229,7 @@ export interface Claim {
   timeline: TimelineEntry[];
   instalments: { year: number; amountYuan: number; status: string; dueOn?: string | null; paidAt?: string | null }[];
   nextInstalmentDueOn?: string | null;
+  policy?: PolicyBasis | null;
   tasks: Task[];
   materials?: { id: string; kind: string; fileName: string; contentType: string; size: number; attachedAt?: string | null }[];
 }

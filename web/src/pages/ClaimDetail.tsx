@@ -67,7 +67,7 @@ function NextStep({ claim }: { claim: Claim }) {
         message={`下一步：${org} ${taskKind(open.kind)}`}
         description={
           open.dueOn
-            ? `应于 ${fmtDate(open.dueOn)} 前办结${open.workingDaysLeft != null ? `（剩 ${open.workingDaysLeft} 个工作日）` : ''}${open.overdue ? '，已逾期，系统已催办' : ''}`
+            ? `应于 ${fmtDate(open.dueOn)} 前办结${open.workingDaysLeft != null ? `（剩 ${open.workingDaysLeft} 个工作日）` : ''}${open.overdue ? '，已逾期，系统已催办' : ''}${open.policy ? `。办结期限${open.policy.basis}` : ''}`
             : `${fmt(open.createdAt)} 收件`
         }
       />
@@ -128,6 +128,11 @@ export function ClaimDetailPage() {
             <Typography.Text>
               申请金额 <b>{yuan(c.amountYuan)}</b>　已发放 <b data-testid="paid-yuan">{yuan(c.paidYuan)}</b>
             </Typography.Text>
+            {c.policy && (
+              <Typography.Text type="secondary" data-testid="amount-basis">
+                {c.policy.basis}
+              </Typography.Text>
+            )}
             <Link to={`/claims/${encodeURIComponent(c.id)}/print`} target="_blank">
               <Button icon={<PrinterOutlined />}>{mobile ? '打印' : '打印申请表'}</Button>
             </Link>

@@ -49,17 +49,15 @@ function Paper({ c, copy }: { c: Claim; copy: string }) {
   const nature = String(f.employerNature ?? '');
   const unitTrue = unit?.decision === 'approve';
   const unitVerdict = unit ? (unitTrue ? 'true' : (unit.comment ?? '').includes('暂无') ? 'no_record' : 'not_true') : '';
-  const amounts: [string, number][] = shortage
-    ? [
-        ['第一年奖励', 3000],
-        ['第二年奖励', 3000],
-        ['第三年奖励', 4000],
-      ]
+  // the form's amounts, with the claim's own from the edition it was submitted under (实体从旧)
+  const printed: [string, number][] = shortage
+    ? c.instalments.map((i) => [`第${['一', '二', '三', '四', '五'][i.year - 1] ?? i.year}年奖励`, i.amountYuan])
     : [
         ['初级职称', 1000],
         ['中级职称', 2000],
         ['高级职称', 3000],
       ];
+  const amounts: [string, number][] = printed.map(([l, n], i) => [l, !shortage && LEVEL_OF[lvl] === i ? c.amountYuan : n]);
   return (
     <div className="paper print-page">
       <div className="copy-mark">{copy}</div>
@@ -136,7 +134,17 @@ function Paper({ c, copy }: { c: Claim; copy: string }) {
           </tr>
           <tr>
             <td className="label">申请金额</td>
-            <td colSpan={2}>{amounts.map(([l, n], i) => `${box(shortage ? i === 0 : LEVEL_OF[lvl] === i)}${l} ${n}元`).join('　')}</td>
+            <td colSpan={2}>
+              {amounts.map(([l, n], i) => `${box(shortage ? i === 0 : LEVEL_OF[lvl] === i)}${l} ${n}元`).join('　')}
+              {c.policy && (
+                <>
+                  <br />
+                  <small data-testid="amount-basis">
+                    核定金额 {c.amountYuan}元，{c.policy.basis}
+                  </small>
+                </>
+              )}
+            </td>
           </tr>
           <Opinion e={unit} title="申请人所在单位审核意见">
             已收到申请人以下证明材料并与原件核对无误：

@@ -7,6 +7,7 @@ import { useLoad } from '../lib/hooks';
 import { CATEGORY, CHANNEL, TITLE_LEVEL, claimKind, claimStatus, errorText, stage as stageLabel } from '../lib/labels';
 import { dayjs, fmt, fmtDate, TZ } from '../lib/time';
 import { ClaimStatusTag, TimelineView, PageTitle } from '../components';
+import { PolicyEditionsCard } from './Policies';
 
 interface Progress {
   applicationNo: string;
@@ -212,85 +213,88 @@ export function PublicNoticesPage() {
     .filter((e) => typeof e.applicationId === 'string')
     .map((e) => ({ value: String(e.applicationId), label: [e.name, e.employer, e.applicationNo].filter(Boolean).join(' · ') }));
   return (
-    <Card title={<PageTitle>公示公告</PageTitle>}>
-      {notices.error && !notFound ? <Alert type="error" showIcon message={errorText(notices.error)} /> : null}
-      {!notices.loading && !list.length ? <Empty description="暂无公示" /> : null}
-      {notices.data && (
-        <Collapse
-          defaultActiveKey={list.filter((n) => n.open ?? dayjs(n.endsAt).isAfter(now)).map((n) => n.id)}
-          items={list.map((n) => {
-            // the server decides (its clock, and a publicity closed by its process); this device's clock is a fallback
-            const open = n.open ?? (dayjs(n.startsAt).isBefore(now) && dayjs(n.endsAt).isAfter(now));
-            const objections = n.acceptsObjections ?? (open && n.kind !== 'misconduct');
-            const columns = ENTRY_COLUMNS.filter((c) => n.entries.some(c.present));
-            return {
-              key: n.id,
-              label: (
-                <Space wrap data-testid="notice-title" data-notice-id={n.id}>
-                  <span>{n.title}</span>
-                  {open ? <Tag color="green">公示中</Tag> : <Tag>已结束</Tag>}
-                </Space>
-              ),
-              extra: <span className="hide-mobile">{`${fmt(n.startsAt)} 至 ${fmt(n.endsAt)}`}</span>,
-              children: (
-                <Space direction="vertical" style={{ width: '100%' }}>
-                  <Typography.Text type="secondary">
-                    公示期：{fmt(n.startsAt)} 至 {fmt(n.endsAt)}（{TZ === 'Asia/Shanghai' ? '北京时间' : ''}）。公示期内对公示对象有异议的，可实名或匿名提出。
-                  </Typography.Text>
-                  <Table
-                    size="small"
-                    rowKey={(_, i) => String(i)}
-                    pagination={false}
-                    scroll={{ x: 500 }}
-                    dataSource={n.entries}
-                    columns={columns.map((c) => ({ title: c.title, key: c.key, render: (_: unknown, e: Entry) => (c.present(e) ? c.show(e) : '—') }))}
-                  />
-                  {objections && (
-                    <Button
-                      onClick={() => {
-                        form.resetFields();
-                        setObjecting(n);
-                      }}
-                      data-testid="object-button"
-                    >
-                      提出异议
-                    </Button>
-                  )}
-                </Space>
-              ),
-            };
-          })}
-        />
-      )}
-      <Modal
-        title={`对“${objecting?.title ?? ''}”提出异议`}
-        open={!!objecting}
-        onCancel={() => setObjecting(undefined)}
-        onOk={() => form.submit()}
-        confirmLoading={busy}
-        okText="提交"
-        cancelText="取消"
-      >
-        <Form form={form} layout="vertical" onFinish={submit}>
-          {objectable.length > 0 && (
-            <Form.Item
-              name="applicationId"
-              label="异议对象"
-              rules={objectable.length > 1 ? [{ required: true, message: '请选择异议针对的公示对象' }] : []}
-              initialValue={objectable.length === 1 ? objectable[0]!.value : undefined}
-            >
-              <Select options={objectable} placeholder="请选择公示对象" data-testid="objection-subject" />
+    <Space direction="vertical" size={16} style={{ width: '100%' }}>
+      <Card title={<PageTitle>公示公告</PageTitle>}>
+        {notices.error && !notFound ? <Alert type="error" showIcon message={errorText(notices.error)} /> : null}
+        {!notices.loading && !list.length ? <Empty description="暂无公示" /> : null}
+        {notices.data && (
+          <Collapse
+            defaultActiveKey={list.filter((n) => n.open ?? dayjs(n.endsAt).isAfter(now)).map((n) => n.id)}
+            items={list.map((n) => {
+              // the server decides (its clock, and a publicity closed by its process); this device's clock is a fallback
+              const open = n.open ?? (dayjs(n.startsAt).isBefore(now) && dayjs(n.endsAt).isAfter(now));
+              const objections = n.acceptsObjections ?? (open && n.kind !== 'misconduct');
+              const columns = ENTRY_COLUMNS.filter((c) => n.entries.some(c.present));
+              return {
+                key: n.id,
+                label: (
+                  <Space wrap data-testid="notice-title" data-notice-id={n.id}>
+                    <span>{n.title}</span>
+                    {open ? <Tag color="green">公示中</Tag> : <Tag>已结束</Tag>}
+                  </Space>
+                ),
+                extra: <span className="hide-mobile">{`${fmt(n.startsAt)} 至 ${fmt(n.endsAt)}`}</span>,
+                children: (
+                  <Space direction="vertical" style={{ width: '100%' }}>
+                    <Typography.Text type="secondary">
+                      公示期：{fmt(n.startsAt)} 至 {fmt(n.endsAt)}（{TZ === 'Asia/Shanghai' ? '北京时间' : ''}）。公示期内对公示对象有异议的，可实名或匿名提出。
+                    </Typography.Text>
+                    <Table
+                      size="small"
+                      rowKey={(_, i) => String(i)}
+                      pagination={false}
+                      scroll={{ x: 500 }}
+                      dataSource={n.entries}
+                      columns={columns.map((c) => ({ title: c.title, key: c.key, render: (_: unknown, e: Entry) => (c.present(e) ? c.show(e) : '—') }))}
+                    />
+                    {objections && (
+                      <Button
+                        onClick={() => {
+                          form.resetFields();
+                          setObjecting(n);
+                        }}
+                        data-testid="object-button"
+                      >
+                        提出异议
+                      </Button>
+                    )}
+                  </Space>
+                ),
+              };
+            })}
+          />
+        )}
+        <Modal
+          title={`对“${objecting?.title ?? ''}”提出异议`}
+          open={!!objecting}
+          onCancel={() => setObjecting(undefined)}
+          onOk={() => form.submit()}
+          confirmLoading={busy}
+          okText="提交"
+          cancelText="取消"
+        >
+          <Form form={form} layout="vertical" onFinish={submit}>
+            {objectable.length > 0 && (
+              <Form.Item
+                name="applicationId"
+                label="异议对象"
+                rules={objectable.length > 1 ? [{ required: true, message: '请选择异议针对的公示对象' }] : []}
+                initialValue={objectable.length === 1 ? objectable[0]!.value : undefined}
+              >
+                <Select options={objectable} placeholder="请选择公示对象" data-testid="objection-subject" />
+              </Form.Item>
+            )}
+            <Form.Item name="text" label="异议内容" rules={[{ required: true, whitespace: true, message: '请填写异议内容' }, { max: 2000 }]}>
+              <Input.TextArea rows={4} placeholder="请写明针对的对象和具体事实" />
             </Form.Item>
-          )}
-          <Form.Item name="text" label="异议内容" rules={[{ required: true, whitespace: true, message: '请填写异议内容' }, { max: 2000 }]}>
-            <Input.TextArea rows={4} placeholder="请写明针对的对象和具体事实" />
-          </Form.Item>
-          <Form.Item name="contact" label="联系方式（选填）" rules={[{ max: 200 }]}>
-            <Input />
-          </Form.Item>
-        </Form>
-      </Modal>
-    </Card>
+            <Form.Item name="contact" label="联系方式（选填）" rules={[{ max: 200 }]}>
+              <Input />
+            </Form.Item>
+          </Form>
+        </Modal>
+      </Card>
+      <PolicyEditionsCard />
+    </Space>
   );
 }
 

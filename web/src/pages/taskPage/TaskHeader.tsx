@@ -30,6 +30,16 @@ export function TaskHeader({ t, c }: { t: Task; c: Claim | undefined }) {
       <Descriptions size="small" column={{ xs: 1, sm: 2, md: 4 }} style={{ marginTop: 12 }}>
         <Descriptions.Item label="收件时间">{fmt(t.createdAt)}</Descriptions.Item>
         <Descriptions.Item label="办结期限">{t.dueOn ? `${fmtDate(t.dueOn)}${t.dueProvisional ? '（暂定）' : ''}` : '不限时'}</Descriptions.Item>
+        {t.policy && (
+          <Descriptions.Item label="期限依据" span={2}>
+            <span data-testid="deadline-basis">{t.policy.basis}</span>
+          </Descriptions.Item>
+        )}
+        {c?.policy && (
+          <Descriptions.Item label="金额依据" span={2}>
+            <span data-testid="amount-basis">{c.policy.basis}</span>
+          </Descriptions.Item>
+        )}
         {t.decidedAt && <Descriptions.Item label="办理时间">{fmt(t.decidedAt)}</Descriptions.Item>}
         {t.decision && <Descriptions.Item label="办理结果">{decisionLabel(t.decision)}</Descriptions.Item>}
       </Descriptions>
