@@ -20,6 +20,10 @@ import * as m0020 from '../titleReview/migrations/0020_ballot_secrecy';
 import * as m0021 from '../platform/migrations/0021_personal_data_encryption';
 import * as m0058 from '../platform/reconciliation/migrations/0058_reconciliation';
 import * as m0036 from '../platform/migrations/0036_identity_dispute_encryption';
+import * as m0045 from '../platform/materials/migrations/0045_sealed_materials';
+import * as m0046 from '../platform/auth/migrations/0046_address_lockout';
+import * as m0047 from '../nanxun/migrations/0047_application_period_versions';
+import * as m0048 from '../titleReview/migrations/0048_ballot_private_key';
 import * as m0065 from '../platform/policy/migrations/0065_policy_editions';
 import * as m0066 from '../nanxun/migrations/0066_nanxun_policy_editions';
 import * as m0067 from '../titleReview/migrations/0067_title_policy_editions';
@@ -46,6 +50,10 @@ const migrations: Record<string, Migration> = {
   '0020_ballot_secrecy': m0020,
   '0021_personal_data_encryption': m0021,
   '0036_identity_dispute_encryption': m0036,
+  '0045_sealed_materials': m0045,
+  '0046_address_lockout': m0046,
+  '0047_application_period_versions': m0047,
+  '0048_ballot_private_key': m0048,
   '0058_reconciliation': m0058,
   '0065_policy_editions': m0065,
   '0066_nanxun_policy_editions': m0066,

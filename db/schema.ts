@@ -259,6 +259,7 @@ export interface Database {
   ballot_voter: TitleReviewTables['ballot_voter'];
   ballot_vote: TitleReviewTables['ballot_vote'];
   ballot_key: TitleReviewTables['ballot_key'];
+  ballot_private_key: TitleReviewTables['ballot_private_key'];
   ballot_paper: TitleReviewTables['ballot_paper'];
   title_grant: TitleReviewTables['title_grant'];
   title_ban: TitleReviewTables['title_ban'];
@@ -269,11 +270,13 @@ export interface Database {
   auth_session: AccountTables['auth_session'];
   login_failure: AccountTables['login_failure'];
   login_lockout: AccountTables['login_lockout'];
+  login_account_state: AccountTables['login_account_state'];
   audit_log: AccountTables['audit_log'];
   identity_dispute: AccountTables['identity_dispute'];
   // materials (0025_materials)
   material_blob: MaterialTables['material_blob'];
   material: MaterialTables['material'];
+  material_content: MaterialTables['material_content'];
   material_access: MaterialTables['material_access'];
   material_request: MaterialTables['material_request'];
   // service ratings (0026_ratings)
@@ -282,6 +285,7 @@ export interface Database {
   notification: NotificationTables['notification'];
   // the bureau's yearly certificate application period (0031_application_periods)
   nanxun_application_period: ApplicationPeriodTable;
+  nanxun_application_period_version: ApplicationPeriodVersionTable;
   // the reconciliation of the projection with the workflows (0058_reconciliation)
   reconciliation_run: ReconciliationTables['reconciliation_run'];
   reconciliation_finding: ReconciliationTables['reconciliation_finding'];
@@ -295,6 +299,18 @@ export interface ApplicationPeriodTable {
   starts_on: ColumnType<string, string, string>;
   ends_on: ColumnType<string, string, string>;
   notice_id: string;
+  published_by: string;
+  published_at: Timestamp;
+  /** the newest version's number (the row is its projection, migration 0047) */
+  version: number;
+}
+
+/** Every publication or correction of a year's period (append-only). */
+export interface ApplicationPeriodVersionTable {
+  year: number;
+  version: number;
+  starts_on: ColumnType<string, string, string>;
+  ends_on: ColumnType<string, string, string>;
   published_by: string;
   published_at: Timestamp;
 }

@@ -130,8 +130,10 @@ export function demoAccounts(): AccountSeed[] {
   add('dept1', '湖州市应急管理局·审核人', ['competent_dept'], 'HZ-YJJ');
   add('lower1', '湖州市中级评委会·经办人', ['lower_committee'], 'HZ-ZJPW');
   add('expert1', '评审专家·陈明', ['expert'], null);
+  // 三员分立: system, security and audit administrator, three people
   add('admin', '系统管理员', ['admin'], null);
-  add('auditor', '审计员', ['auditor'], null);
+  add('secadmin', '安全管理员', ['security_admin'], null);
+  add('auditor', '审计管理员', ['auditor'], null);
   a.push(...titleReviewDemoAccounts());
   return a;
 }

@@ -8,19 +8,24 @@
  * the year's notice gathers the certificates received in the six months it closes. In a year with no published
  * period the plain rule applies: submitted within 6 months of receipt.
  *
- * Publishing writes the period and a public notice (GET /api/v1/public/notices, kind application_period) in one
- * transaction; publishing the same year again replaces both (the notice keeps its id).
+ * Publishing writes a new version of the year's period (nanxun_application_period_version, append-only; the current
+ * row is its projection, migration 0047), an audit entry (application_period.published / .corrected, with what
+ * changed) and the public notice (GET /api/v1/public/notices, kind application_period) in one transaction;
+ * publishing the same year again is a correction: a new version, the notice updated (it keeps its id), the earlier
+ * versions kept (GET /api/v1/nanxun/application-periods/:year/versions).
  */
 import type { Kysely } from 'kysely';
+import { recordAudit } from '../platform/admin/audit';
 import type { Database } from '../db/schema';
 import { BUREAU_ORG_CODE } from './rules';
 import type { NanxunTerms } from './policy/terms';
 import { addMonths, endOfShanghaiDay } from '../platform/calendar/workdays';
 import { upsertNotice } from '../platform/publicity/noticeRepository';
-import { upsertApplicationPeriod } from './repositories/applicationPeriods';
+import { insertApplicationPeriodVersion, lockPeriodYear } from './repositories/applicationPeriods';
 
 export interface ApplicationPeriod {
   year: number;
+  version: number;
   startsOn: string;
   endsOn: string;
   noticeId: string;
@@ -37,6 +42,7 @@ export const periodReceivedFrom = (endsOn: string, terms: Pick<NanxunTerms, 'cer
 
 function toView(r: {
   year: number;
+  version: number;
   starts_on: string | Date;
   ends_on: string | Date;
   notice_id: string;
@@ -46,6 +52,7 @@ function toView(r: {
   const d = (v: string | Date) => (typeof v === 'string' ? v : v.toISOString().slice(0, 10));
   return {
     year: r.year,
+    version: r.version,
     startsOn: d(r.starts_on),
     endsOn: d(r.ends_on),
     noticeId: r.notice_id,
@@ -63,9 +70,15 @@ export async function listPeriods(db: Kysely<Database>): Promise<ApplicationPeri
   return (await db.selectFrom('nanxun_application_period').selectAll().orderBy('year', 'desc').execute()).map(toView);
 }
 
+/** Every version of a year's period, oldest first. */
+export async function periodVersions(db: Kysely<Database>, year: number): Promise<ApplicationPeriod[]> {
+  const rows = await db.selectFrom('nanxun_application_period_version').selectAll().where('year', '=', year).orderBy('version').execute();
+  return rows.map((r) => toView({ ...r, notice_id: periodNoticeId(r.year) }));
+}
+
 export async function publishPeriod(
   db: Kysely<Database>,
-  input: { year: number; startsOn: string; endsOn: string; by: string; at: Date },
+  input: { year: number; startsOn: string; endsOn: string; by: { userId: number; username: string }; at: Date; clientIp?: string | null },
   terms: Pick<NanxunTerms, 'certificateWindowMonths'>,
 ): Promise<ApplicationPeriod> {
   const noticeId = periodNoticeId(input.year);
@@ -79,13 +92,31 @@ export async function publishPeriod(
     basis: SEED_QUOTE,
   };
   await db.transaction().execute(async (trx) => {
-    await upsertApplicationPeriod(trx, {
+    // one publication of a year at a time: each gets the next version number
+    await lockPeriodYear(trx, input.year);
+    const prev = await trx.selectFrom('nanxun_application_period').selectAll().where('year', '=', input.year).executeTakeFirst();
+    const version = (prev?.version ?? 0) + 1;
+    await insertApplicationPeriodVersion(trx, {
       year: input.year,
+      version,
       startsOn: input.startsOn,
       endsOn: input.endsOn,
-      noticeId,
-      publishedBy: input.by,
+      publishedBy: input.by.username,
       publishedAt: input.at,
+    });
+    const was = prev ? toView(prev) : null;
+    await recordAudit(trx, {
+      actor: input.by,
+      action: prev ? 'application_period.corrected' : 'application_period.published',
+      targetType: 'nanxun_application_period',
+      targetId: String(input.year),
+      clientIp: input.clientIp ?? null,
+      details: {
+        version,
+        startsOn: input.startsOn,
+        endsOn: input.endsOn,
+        ...(was ? { was: { version: was.version, startsOn: was.startsOn, endsOn: was.endsOn } } : {}),
+      },
     });
     await upsertNotice(trx, noticeId, {
       kind: 'application_period',

@@ -5,7 +5,7 @@
  * worker processes (runtime/worker.ts) and M API processes (runtime/api.ts), each a process of its own with its log
  * under <dataDir>/logs. stop() stops them in order: APIs, workers, Temporal, PostgreSQL.
  */
-import { keyFilePath } from '../platform/crypto/keys';
+import { ballotKeyFilePath, keyFilePath, loadBallotKeyring } from '../platform/crypto/keys';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,6 +19,12 @@ import { createDb } from '../db/connection';
 import { startTemporalServer, stopLeftoverTemporalServer, type RunningTemporalServer, type TemporalServerPorts } from '../tools/temporalServerProcess';
 import { stopPid } from './leftoverProcess';
 import { ensureDatabaseRoles, rolePasswordsFile, type RoleUrls } from '../db/roles';
+
+/** The ballot key file the children use: created now (outside production) so every child reads the same one. */
+function ballotKeyFile(): string {
+  if (process.env.NODE_ENV !== 'production') loadBallotKeyring();
+  return ballotKeyFilePath();
+}
 
 export interface ClusterOptions {
   dataDir: string;
@@ -232,6 +238,8 @@ export async function startCluster(o: ClusterOptions): Promise<RunningCluster> {
       DATA_DIR: path.resolve(o.dataDir),
       // the data-protection keys this launcher seeded the database with (else each child would look under its DATA_DIR)
       ...(o.env?.PII_KEYS || process.env.PII_KEYS ? {} : { KEYS_FILE: o.env?.KEYS_FILE ?? keyFilePath() }),
+      // the ballot key set (its own file, made here in development if missing; BALLOT_KEYS passes through o.env)
+      ...(o.env?.BALLOT_KEYS || process.env.BALLOT_KEYS ? {} : { BALLOT_KEYS_FILE: o.env?.BALLOT_KEYS_FILE ?? ballotKeyFile() }),
     };
     // a worker is ready once the server sees it poll the task queue (its identity is pid@host)
     const probe = await Connection.connect({ address: temporal.address });

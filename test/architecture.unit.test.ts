@@ -28,10 +28,12 @@ const OWNERS: Record<Owner, string[]> = {
     'auth_session',
     'login_failure',
     'login_lockout',
+    'login_account_state',
     'audit_log',
     'identity_dispute',
     'material_blob',
     'material',
+    'material_content',
     'material_access',
     'material_request',
     'rating',
@@ -41,7 +43,7 @@ const OWNERS: Record<Owner, string[]> = {
     // policy editions (platform/policy/repository.ts): the domains declare their parameters, the kernel keeps the editions
     'policy_edition',
   ],
-  nanxun: ['claim', 'claim_view', 'payout', 'instalment', 'blacklist', 'fund_budget', 'nanxun_application_period'],
+  nanxun: ['claim', 'claim_view', 'payout', 'instalment', 'blacklist', 'fund_budget', 'nanxun_application_period', 'nanxun_application_period_version'],
   titleReview: [
     'zj_unit',
     'zj_expert',
@@ -52,6 +54,7 @@ const OWNERS: Record<Owner, string[]> = {
     'ballot_voter',
     'ballot_vote',
     'ballot_key',
+    'ballot_private_key',
     'ballot_paper',
     'title_grant',
     'title_ban',
@@ -98,6 +101,9 @@ function violationsOf(w: SqlWrite): Violation[] {
 const PENDING: Record<string, string[]> = {
   // the domains' tables in the kernel
   'platform/crypto/rotation.ts': ['outside a repository ?', 'unowned table ?'],
+  // the kernel's own tables, written outside its repository files (rewritten by issue 19 beside this move)
+  'platform/auth/loginProtection.ts': ['outside a repository login_failure', 'outside a repository login_lockout', 'outside a repository login_account_state'],
+  'platform/materials/blobStore.ts': ['outside a repository material_blob'],
 };
 
 const writes = sourceFiles(ROOT, exempt).flatMap((f) => sqlWritesIn(f, readSource(ROOT, f)));

@@ -3,8 +3,10 @@
  * public key and written as a fixed-size paper with a random id in its own transaction; the voter is marked in a
  * LATER transaction with only SM3(token) of the random token sealed inside the paper. The API answers 201 only once
  * both have committed. Nothing shared is ever updated while the ballot is open; at the close the papers are opened
- * with the private key (wrapped by a `ballot` key kept outside the database), only papers whose token a voter row
- * carries are counted, the votes are shuffled and only the totals are recorded; the wrapped private key is erased.
+ * with the private key (wrapped by a key of the BALLOT key set, BALLOT_KEYS, kept outside the database and apart from
+ * the PII keys the API and worker operators hold), only papers whose token a voter row carries are counted, the votes
+ * are shuffled and only the totals are recorded; the wrapped private key's row is deleted, and the close then
+ * rewrites its table (eraseClosedBallotKeys) so no dead row version keeps it.
  *
  * The workflow never sees a vote: casting does not go through Temporal, and the count activity returns totals.
  */
@@ -13,9 +15,9 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema';
 import { Problem } from '../platform/http/problem';
 import { eciesDecrypt, eciesEncrypt, generateSm2KeyPair } from '../platform/crypto/ecies';
-import { keyring } from '../platform/crypto/keys';
+import { ballotKek, ballotKeyring } from '../platform/crypto/keys';
 import { open, seal, sm3 } from '../platform/crypto/sm4';
-import { eraseBallotPrivateKey, insertBallotKey, insertBallotPaper, insertBallotVoter } from './repositories/ballots';
+import { eraseBallotPrivateKey, insertBallotKey, insertBallotPaper, insertBallotVoter, rewriteBallotKeyTables } from './repositories/ballots';
 
 export type Vote = 'yes' | 'no' | 'abstain';
 const VOTE_CODE: Record<Vote, string> = { yes: 'y', no: 'n', abstain: 'a' };
@@ -31,7 +33,7 @@ export async function ensureBallotKey(db: Kysely<Database> | Transaction<Databas
   const found = await db.selectFrom('ballot_key').select('public_key').where('session_id', '=', sessionId).executeTakeFirst();
   if (found) return found.public_key;
   const pair = generateSm2KeyPair();
-  const kek = keyring().current('ballot');
+  const kek = ballotKeyring().current('ballot');
   await insertBallotKey(db, {
     sessionId,
     publicKey: pair.publicKey,
@@ -136,8 +138,15 @@ export async function openBallotBox(
   votes.push(...legacy);
   let papers = 0;
   const k = await trx.selectFrom('ballot_key').selectAll().where('session_id', '=', sessionId).executeTakeFirst();
-  if (k?.sealed_private_key && k.kek_id) {
-    const privateKey = open(keyring().get('ballot', k.kek_id), k.sealed_private_key, keyAad(sessionId, k.kek_id));
+  const own = await trx.selectFrom('ballot_private_key').selectAll().where('session_id', '=', sessionId).executeTakeFirst();
+  // a key wrapped before migration 0048 is still in ballot_key
+  const wrapped = own
+    ? { sealed: own.sealed, kekId: own.kek_id }
+    : k?.sealed_private_key && k.kek_id
+      ? { sealed: k.sealed_private_key, kekId: k.kek_id }
+      : null;
+  if (wrapped) {
+    const privateKey = open(ballotKek(wrapped.kekId), wrapped.sealed, keyAad(sessionId, wrapped.kekId));
     try {
       const hashes = new Set(
         (await trx.selectFrom('ballot_voter').select('token_hash').where('session_id', '=', sessionId).where('token_hash', 'is not', null).execute()).map((r) =>
@@ -156,11 +165,7 @@ export async function openBallotBox(
       privateKey.fill(0);
     }
     await eraseBallotPrivateKey(trx, sessionId);
-  } else if (
-    k &&
-    !k.sealed_private_key &&
-    (await trx.selectFrom('ballot_paper').select('id').where('session_id', '=', sessionId).limit(1).executeTakeFirst())
-  ) {
+  } else if (k && (await trx.selectFrom('ballot_paper').select('id').where('session_id', '=', sessionId).limit(1).executeTakeFirst())) {
     throw new Error(`the ballot of session ${sessionId} was already opened: its key is erased`);
   }
   for (let i = votes.length - 1; i > 0; i--) {
@@ -168,4 +173,9 @@ export async function openBallotBox(
     [votes[i], votes[j]] = [votes[j]!, votes[i]!];
   }
   return { votes, papers };
+}
+
+/** After the closing transaction has committed: no dead row version of the erased key stays (repositories/ballots.ts). */
+export async function eraseClosedBallotKeys(db: Kysely<Database>): Promise<void> {
+  await rewriteBallotKeyTables(db);
 }

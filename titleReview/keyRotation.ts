@@ -1,22 +1,27 @@
-/** Key rotation of the title review: the private keys of ballots still open are re-wrapped under the current `ballot` key. */
+/**
+ * Key rotation of the title review: the private keys of ballots still open are re-wrapped under the current key of
+ * the BALLOT key set (BALLOT_KEYS, apart from the data key set); keys wrapped by a `ballot` key of the data key set
+ * (before the sets were separated) move to the ballot set here.
+ */
 import { sql } from 'kysely';
 import type { KeyRotationHooks } from '../platform/plugins/domainPlugin';
+import { ballotKek, ballotKeyring } from '../platform/crypto/keys';
 import { open, seal } from '../platform/crypto/sm4';
 import { rewrapBallotKey } from './repositories/ballots';
 
 export const ballotKeyRotation: KeyRotationHooks = {
-  async rotate(db, ring) {
-    const kek = ring.current('ballot');
+  async rotate(db) {
+    const kek = ballotKeyring().current('ballot');
     let ballotKeys = 0;
     const keys = (
       await sql<{
         session_id: string;
-        sealed_private_key: Buffer;
+        sealed: Buffer;
         kek_id: string;
-      }>`select session_id, sealed_private_key, kek_id from ballot_key where sealed_private_key is not null and kek_id <> ${kek.id}`.execute(db)
+      }>`select session_id, sealed, kek_id from ballot_private_key where kek_id <> ${kek.id}`.execute(db)
     ).rows;
     for (const k of keys) {
-      const priv = open(ring.get('ballot', k.kek_id), k.sealed_private_key, `ballot_key:${k.session_id}:${k.kek_id}`);
+      const priv = open(ballotKek(k.kek_id), k.sealed, `ballot_key:${k.session_id}:${k.kek_id}`);
       await rewrapBallotKey(db, {
         sessionId: k.session_id,
         fromKekId: k.kek_id,
@@ -28,11 +33,8 @@ export const ballotKeyRotation: KeyRotationHooks = {
     }
     return ballotKeys;
   },
-  async outdated(db, ring) {
-    return (
-      await sql<{
-        n: number;
-      }>`select count(*)::int as n from ballot_key where sealed_private_key is not null and kek_id <> ${ring.current('ballot').id}`.execute(db)
-    ).rows[0]!.n;
+  async outdated(db) {
+    return (await sql<{ n: number }>`select count(*)::int as n from ballot_private_key where kek_id <> ${ballotKeyring().current('ballot').id}`.execute(db))
+      .rows[0]!.n;
   },
 };

@@ -2,7 +2,7 @@ import { applicationTerms } from './policy/terms';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { insertTimeline, SYSTEM_ACTOR } from '../platform/timeline/timeline';
-import { ensureBallotKey, openBallotBox } from './ballotBox';
+import { ensureBallotKey, eraseClosedBallotKeys, openBallotBox } from './ballotBox';
 import { expertEligibility, tally, type TallyRow, type TitleCategory, type TitleLevel } from './rules';
 import type { PoolExpert } from './committeeDraw';
 
@@ -124,7 +124,7 @@ export function createTitleMeetingActivities(db: Kysely<Database>) {
       at: string;
       eventKey: string;
     }): Promise<TallyRow[]> {
-      return db.transaction().execute(async (trx) => {
+      const counted = await db.transaction().execute(async (trx) => {
         const locked = await trx
           .selectFrom('zj_session')
           .select(['id', 'ballot_closed_at', 'results'])
@@ -158,6 +158,9 @@ export function createTitleMeetingActivities(db: Kysely<Database>) {
         });
         return results;
       });
+      // the erased key leaves no dead row version behind (a retry rewrites the tables again: harmless)
+      await eraseClosedBallotKeys(db);
+      return counted;
     },
   };
 }

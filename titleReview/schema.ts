@@ -104,6 +104,13 @@ export interface BallotKeyTable {
   kek_id: string | null;
 }
 
+/** An open session's SM2 private key, wrapped by a BALLOT_KEYS key; deleted (and the table rewritten) at the close. */
+export interface BallotPrivateKeyTable {
+  session_id: string;
+  sealed: Buffer;
+  kek_id: string;
+}
+
 export interface BallotPaperTable {
   id: string;
   session_id: string;
@@ -153,6 +160,7 @@ export interface TitleReviewTables {
   ballot_voter: BallotVoterTable;
   ballot_vote: BallotVoteTable;
   ballot_key: BallotKeyTable;
+  ballot_private_key: BallotPrivateKeyTable;
   ballot_paper: BallotPaperTable;
   title_grant: TitleGrantTable;
   title_ban: TitleBanTable;

@@ -23,7 +23,7 @@ export async function submitApplication(deps: Pick<AppDeps, 'db' | 'temporal' | 
   const user = await db.selectFrom('app_user').selectAll().where('id', '=', actor.userId).executeTakeFirst();
   if (!user?.id_number) throw new Problem('IDENTITY_MISMATCH', 'your account has no verified identity; register as an applicant');
   if (user.identity_status === 'rejected')
-    throw new Problem('IDENTITY_MISMATCH', 'another account holds this identity; ask the bureau to review it (identity dispute)');
+    throw new Problem('IDENTITY_MISMATCH', 'your identity is not confirmed for applications; ask the bureau to review it with your original ID card');
   if (body.applicant && (body.applicant.idNumber !== user.id_number || body.applicant.name !== user.display_name)) {
     throw new Problem('IDENTITY_MISMATCH', 'an application is always for the logged-in applicant: name and ID number must be yours');
   }

@@ -42,7 +42,9 @@ async function main(): Promise<number> {
   try {
     installDomains(DOMAINS);
     const r = await rotateStoredData(db, ring);
-    console.log(`re-encrypted ${r.values} values in ${r.rows} rows, re-wrapped ${r.ballotKeys} ballot keys; ${r.remaining} values not under the current keys`);
+    console.log(
+      `re-encrypted ${r.values} values in ${r.rows} rows, re-wrapped ${r.ballotKeys} ballot keys and ${r.materialKeys} material keys, sealed ${r.materialsSealed} plain materials${r.materialsMissing ? ` (${r.materialsMissing} plain materials missing from the store)` : ''}; ${r.remaining} values not under the current keys`,
+    );
     if (args.has('--retire')) {
       if (r.remaining > 0) {
         console.error('not retiring: some values are still under old keys (is an old API or worker still running?)');

@@ -1,15 +1,24 @@
-/** The bureau's published application periods (one row per year; publishing the year again replaces it). */
-import type { Kysely, Transaction } from 'kysely';
+/**
+ * The bureau's published application periods: every publication or correction is a new version
+ * (nanxun_application_period_version, append-only); the year's row of nanxun_application_period is the projection
+ * of its newest version, written by the database (migration 0047), never by an UPDATE from here.
+ */
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema';
 
-export async function upsertApplicationPeriod(
-  db: Kysely<Database> | Transaction<Database>,
-  p: { year: number; startsOn: string; endsOn: string; noticeId: string; publishedBy: string; publishedAt: Date },
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** Serialises the publications of one year (inside the caller's transaction): each gets the next version number. */
+export async function lockPeriodYear(trx: Transaction<Database>, year: number): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext('nanxun_application_period'), ${year})`.execute(trx);
+}
+
+export async function insertApplicationPeriodVersion(
+  db: Db,
+  p: { year: number; version: number; startsOn: string; endsOn: string; publishedBy: string; publishedAt: Date },
 ): Promise<void> {
-  const row = { starts_on: p.startsOn, ends_on: p.endsOn, notice_id: p.noticeId, published_by: p.publishedBy, published_at: p.publishedAt };
   await db
-    .insertInto('nanxun_application_period')
-    .values({ year: p.year, ...row })
-    .onConflict((oc) => oc.column('year').doUpdateSet(row))
+    .insertInto('nanxun_application_period_version')
+    .values({ year: p.year, version: p.version, starts_on: p.startsOn, ends_on: p.endsOn, published_by: p.publishedBy, published_at: p.publishedAt })
     .execute();
 }

@@ -9,13 +9,14 @@ import { Problem } from '../../platform/http/problem';
 import { DateString } from '../../platform/http/schemas';
 import { actorOf } from '../../platform/auth/authenticate';
 import type { AppDeps } from '../../platform/http/deps';
-import { listPeriods, periodReceivedFrom, publishPeriod } from '../applicationPeriods';
+import { listPeriods, periodReceivedFrom, periodVersions, publishPeriod } from '../applicationPeriods';
 import { editionInForce } from '../../platform/policy/service';
 import { NANXUN_POLICY } from '../policy/parameters';
 import { nanxunTerms, type NanxunTerms } from '../policy/terms';
 
 const PeriodSchema = z.object({
   year: z.number().int(),
+  version: z.number().int().openapi({ description: '1 when first published, +1 per correction (earlier versions: GET …/:year/versions)' }),
   startsOn: z.string(),
   endsOn: z.string(),
   receivedFrom: z.string().openapi({ description: 'certificates received on or after this day (6 months before endsOn) may apply in the period' }),
@@ -48,7 +49,7 @@ export function applicationPeriodRoutes(deps: AppDeps): Router {
   defineRoute(router, {
     method: 'post',
     path: '/api/v1/nanxun/application-periods',
-    summary: "Publish (or correct) a year's concentrated application period for certificate rewards; it becomes a public notice",
+    summary: "Publish (or correct: a new version) a year's concentrated application period for certificate rewards; audited; it becomes a public notice",
     tags: ['nanxun'],
     access: { roles: ['bureau_reviewer'] },
     body: z.object({ year: z.number().int().min(2019).max(2100), startsOn: DateString, endsOn: DateString }).strict(),
@@ -60,7 +61,24 @@ export function applicationPeriodRoutes(deps: AppDeps): Router {
       }
       if (body.startsOn > body.endsOn) throw new Problem('VALIDATION_FAILED', 'startsOn must not be after endsOn');
       const terms = await termsNow(db);
-      return withReceivedFrom(terms)(await publishPeriod(db, { ...body, by: actorOf(req).username, at: new Date() }, terms));
+      const actor = actorOf(req);
+      return withReceivedFrom(terms)(
+        await publishPeriod(db, { ...body, by: { userId: actor.userId, username: actor.username }, at: new Date(), clientIp: req.ip ?? null }, terms),
+      );
+    },
+  });
+
+  defineRoute(router, {
+    method: 'get',
+    path: '/api/v1/nanxun/application-periods/:year/versions',
+    summary: "Every published version of a year's application period, oldest first (a correction never overwrites the earlier one)",
+    tags: ['nanxun'],
+    access: { public: true },
+    params: z.object({ year: z.coerce.number().int().min(2019).max(2100) }),
+    responses: { 200: { description: 'the versions', schema: z.array(PeriodSchema) } },
+    handler: async ({ params }) => {
+      const terms = await termsNow(db);
+      return (await periodVersions(db, params.year)).map(withReceivedFrom(terms));
     },
   });
   return router;

@@ -111,6 +111,25 @@ test('the bureau publishes the period; it is a public notice and the claim check
   expect(notice.entries[0].basis).toContain('具体时间以区应急管理局每年发布的公告为准');
   expect(notices.body.filter((n: { kind: string }) => n.kind === 'application_period')).toHaveLength(1);
 
+  // the correction did not overwrite the first publication: both are versions, both on the audit trail
+  expect(published.body.version).toBe(2);
+  const versions = await request(app).get(`/api/v1/nanxun/application-periods/${year}/versions`);
+  expect(versions.body.map((v: { version: number; startsOn: string; endsOn: string }) => [v.version, v.startsOn, v.endsOn])).toEqual([
+    [1, endsOn, endsOn],
+    [2, startsOn, endsOn],
+  ]);
+  const auditor = await login(app, 'auditor');
+  const audit = await request(app).get('/api/v1/admin/audit?targetType=nanxun_application_period').set(auth(auditor));
+  expect(audit.body.map((e: { action: string; actor: string; details: { version: number } }) => [e.action, e.actor, e.details.version])).toEqual([
+    ['application_period.corrected', 'bureau1', 2],
+    ['application_period.published', 'bureau1', 1],
+  ]);
+  expect(audit.body[0].details.was).toEqual({ version: 1, startsOn: endsOn, endsOn });
+  // nobody rewrites a version, nor the current period behind the versions' back
+  await expect(tdb.db.updateTable('nanxun_application_period_version').set({ ends_on: startsOn }).execute()).rejects.toThrow(/append-only/);
+  await expect(tdb.db.deleteFrom('nanxun_application_period_version').execute()).rejects.toThrow(/append-only/);
+  await expect(tdb.db.updateTable('nanxun_application_period').set({ ends_on: startsOn }).execute()).rejects.toThrow(/new version/);
+
   // received the day before the period's 6 months: its own 6 months still run today, the period's do not
   const tooEarly = await claim(addDays(receivedFrom, -1));
   expect(tooEarly.status).toBe(422);

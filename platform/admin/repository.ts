@@ -7,7 +7,7 @@ type Exec = Kysely<Database> | Transaction<Database>;
 
 export async function insertStaffUser(
   exec: Exec,
-  v: { username: string; displayName: string; orgCode: string | null; roles: string[]; passwordHash: string; createdBy: string },
+  v: { username: string; displayName: string; orgCode: string | null; roles: string[]; phone: string; passwordHash: string; createdBy: string },
 ): Promise<User> {
   return exec
     .insertInto('app_user')
@@ -20,17 +20,22 @@ export async function insertStaffUser(
       must_change_password: true,
       created_by: v.createdBy,
       id_number: null,
-      phone: null,
+      phone: v.phone,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
 }
 
-export async function updateUser(exec: Exec, userId: number, patch: { roles?: string[]; displayName?: string; deactivatedAt?: Date | null }): Promise<User> {
+export async function updateUser(
+  exec: Exec,
+  userId: number,
+  patch: { roles?: string[]; displayName?: string; phone?: string; deactivatedAt?: Date | null },
+): Promise<User> {
   return exec
     .updateTable('app_user')
     .set({
       ...(patch.roles ? { roles: patch.roles } : {}),
+      ...(patch.phone ? { phone: patch.phone } : {}),
       ...(patch.displayName ? { display_name: patch.displayName } : {}),
       ...(patch.deactivatedAt !== undefined ? { deactivated_at: patch.deactivatedAt } : {}),
     })
@@ -43,12 +48,20 @@ export async function orgExists(exec: Exec, code: string): Promise<boolean> {
   return !!(await exec.selectFrom('org').select('code').where('code', '=', code).executeTakeFirst());
 }
 
+/** The organisation's type, or undefined when there is none of that code. */
+export async function orgTypeOf(exec: Exec, code: string): Promise<string | undefined> {
+  return (await exec.selectFrom('org').select('type').where('code', '=', code).executeTakeFirst())?.type;
+}
+
 export async function listUsers(db: Kysely<Database>, q: { orgCode?: string; q?: string; role?: string; limit: number; offset: number }) {
-  let s = db
-    .selectFrom('app_user')
-    .leftJoin('login_lockout as l', (j) =>
-      j.on(sql`l.username_key`, '=', sql`lower(app_user.username)`).on('l.unlocked_at', 'is', null).on('l.locked_until', '>', sql<Date>`now()`),
-    );
+  let s = db.selectFrom('app_user').leftJoin('login_lockout as l', (j) =>
+    // the account-wide lock (an address locked out of the account is not the account's state)
+    j
+      .on(sql`l.username_key`, '=', sql`lower(app_user.username)`)
+      .on('l.client_ip', '=', '*')
+      .on('l.unlocked_at', 'is', null)
+      .on('l.locked_until', '>', sql<Date>`now()`),
+  );
   if (q.orgCode) s = s.where('app_user.org_code', '=', q.orgCode);
   if (q.role) s = s.where(sql<boolean>`${q.role} = any(app_user.roles)`);
   if (q.q) {

@@ -62,13 +62,13 @@ export function accountAdminRoutes(deps: AppDeps & { sessions: SessionStore }): 
     path: '/api/v1/admin/users',
     summary: 'Create a staff account; answers its one-time password (to be changed at first login)',
     tags: ['admin'],
-    access: { roles: ['admin'] },
+    access: { roles: ['security_admin'] },
     body: CreateUserBody,
     responses: { 201: { description: 'created', schema: UserWithPassword } },
     problems: ['VALIDATION_FAILED', 'UNKNOWN_ORG', 'USERNAME_TAKEN'],
     handler: async ({ req, body }) => {
-      const { user, oneTimePassword } = await createAccount(ctx, actorOf(req), body, clientIp(req));
-      return { user: adminUserView(user), oneTimePassword };
+      const { user, delivery } = await createAccount(ctx, actorOf(req), body, clientIp(req));
+      return { user: adminUserView(user), oneTimePasswordSent: delivery };
     },
   });
 
@@ -77,7 +77,7 @@ export function accountAdminRoutes(deps: AppDeps & { sessions: SessionStore }): 
     path: '/api/v1/admin/users',
     summary: 'Accounts, by organisation, role or part of the name (paged)',
     tags: ['admin'],
-    access: { roles: ['admin', 'auditor'] },
+    access: { roles: ['security_admin', 'auditor'] },
     query: UserListQuery,
     responses: { 200: { description: 'a page of accounts', schema: UserPage } },
     handler: async ({ query }) => {
@@ -91,7 +91,7 @@ export function accountAdminRoutes(deps: AppDeps & { sessions: SessionStore }): 
     path: '/api/v1/admin/users/:username',
     summary: "Change an account's roles, display name or active state (a change of roles or deactivation ends its sessions at once)",
     tags: ['admin'],
-    access: { roles: ['admin'] },
+    access: { roles: ['security_admin'] },
     params: UsernameParam,
     body: PatchUserBody,
     responses: { 200: { description: 'the account', schema: AdminUserView } },
@@ -104,22 +104,22 @@ export function accountAdminRoutes(deps: AppDeps & { sessions: SessionStore }): 
     path: '/api/v1/admin/users/:username/reset-password',
     summary: 'Set a new one-time password (ends the sessions; must be changed at next login)',
     tags: ['admin'],
-    access: { roles: ['admin'] },
+    access: { roles: ['security_admin'] },
     params: UsernameParam,
     responses: { 200: { description: 'the one-time password', schema: UserWithPassword } },
     problems: ['NOT_FOUND'],
     handler: async ({ req, params }) => {
-      const { user, oneTimePassword } = await resetPassword(ctx, actorOf(req), params.username, clientIp(req));
-      return { user: adminUserView({ ...user, must_change_password: true }), oneTimePassword };
+      const { user, delivery } = await resetPassword(ctx, actorOf(req), params.username, clientIp(req));
+      return { user: adminUserView({ ...user, must_change_password: true }), oneTimePasswordSent: delivery };
     },
   });
 
   defineRoute(router, {
     method: 'get',
     path: '/api/v1/admin/lockouts',
-    summary: 'Accounts locked now after failed logins',
+    summary: 'Locks now in force after failed logins: an address locked out of an account, or an account-wide lock after 100 failures in a row',
     tags: ['admin'],
-    access: { roles: ['admin', 'auditor'] },
+    access: { roles: ['security_admin', 'auditor'] },
     responses: { 200: { description: 'current locks', schema: z.array(LockoutView) } },
     handler: async () =>
       (await listLockouts(db)).map((l) => ({
@@ -128,6 +128,8 @@ export function accountAdminRoutes(deps: AppDeps & { sessions: SessionStore }): 
         lockedUntil: iso(l.locked_until)!,
         failures: l.failures,
         addresses: l.addresses,
+        scope: l.client_ip === '*' ? ('account' as const) : ('address' as const),
+        address: l.client_ip === '*' ? null : l.client_ip,
       })),
   });
 
@@ -136,7 +138,7 @@ export function accountAdminRoutes(deps: AppDeps & { sessions: SessionStore }): 
     path: '/api/v1/admin/lockouts/:username/unlock',
     summary: 'Lift a lock after failed logins',
     tags: ['admin'],
-    access: { roles: ['admin'] },
+    access: { roles: ['security_admin'] },
     params: UsernameParam,
     responses: { 204: { description: 'unlocked' } },
     problems: ['NOT_FOUND'],
@@ -151,7 +153,7 @@ export function accountAdminRoutes(deps: AppDeps & { sessions: SessionStore }): 
     path: '/api/v1/admin/audit',
     summary: 'The administrative audit trail, newest first',
     tags: ['admin'],
-    access: { roles: ['admin', 'auditor'] },
+    access: { roles: ['auditor'] },
     query: AuditQuery,
     responses: { 200: { description: 'entries', schema: z.array(AuditEntryView) } },
     handler: async ({ query }) => {
@@ -177,7 +179,7 @@ export function accountAdminRoutes(deps: AppDeps & { sessions: SessionStore }): 
     path: '/api/v1/admin/identity-disputes',
     summary: 'ID numbers claimed by more than one applicant account, with the claimants',
     tags: ['admin'],
-    access: { roles: ['bureau_reviewer', 'admin', 'auditor'] },
+    access: { roles: ['bureau_reviewer', 'security_admin', 'auditor'] },
     query: z.object({ state: z.enum(['open', 'resolved', 'all']).default('open') }),
     responses: { 200: { description: 'disputes', schema: z.array(DisputeView) } },
     handler: async ({ query }) => {
@@ -211,7 +213,7 @@ export function accountAdminRoutes(deps: AppDeps & { sessions: SessionStore }): 
     path: '/api/v1/admin/identity-disputes/:id/resolve',
     summary: "The bureau decides who holds an identity (after checking the original ID): the other claimants' accounts are flagged and logged out",
     tags: ['admin'],
-    access: { roles: ['bureau_reviewer', 'admin'] },
+    access: { roles: ['bureau_reviewer', 'security_admin'] },
     params: z.object({ id: z.coerce.number().int().min(1).max(2_000_000_000) }),
     body: ResolveDisputeBody,
     responses: { 200: { description: 'resolved', schema: z.object({ id: z.number().int(), winner: z.string(), flagged: z.array(z.string()) }) } },

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { registry } from '../http/route';
 import { ROLES } from '../auth/roles';
+import { Phone } from '../http/schemas';
 
 const Role = z.enum(ROLES);
 const Username = z
@@ -28,7 +29,10 @@ export const CreateUserBody = registry.register(
         .array(Role)
         .min(1)
         .max(ROLES.length)
-        .openapi({ description: `one or more of: ${ROLES.join(', ')}` }),
+        .openapi({
+          description: `one or more of: ${ROLES.join(', ')}; at most one of admin, security_admin, auditor (and then no other); each fitting the organisation's type (422)`,
+        }),
+      phone: Phone.openapi({ description: "the person's mobile number: the one-time password is sent there by SMS, never shown to the operator" }),
     })
     .strict(),
 );
@@ -40,9 +44,10 @@ export const PatchUserBody = registry.register(
       roles: z.array(Role).min(1).max(ROLES.length).optional(),
       active: z.boolean().optional().openapi({ description: 'false deactivates: the account can neither log in nor use a token' }),
       displayName: z.string().trim().min(1).max(100).optional(),
+      phone: Phone.optional().openapi({ description: 'where one-time passwords are sent' }),
     })
     .strict()
-    .refine((b) => Object.keys(b).length > 0, 'give at least one of roles, active, displayName'),
+    .refine((b) => Object.keys(b).length > 0, 'give at least one of roles, active, displayName, phone'),
 );
 
 export const AdminUserView = registry.register(
@@ -63,10 +68,12 @@ export const AdminUserView = registry.register(
 );
 
 export const UserWithPassword = registry.register(
-  'UserWithOneTimePassword',
+  'UserWithOneTimePasswordSent',
   z.object({
     user: AdminUserView,
-    oneTimePassword: z.string().openapi({ description: 'shown once; the user must change it at first login (POST /api/v1/auth/password)' }),
+    oneTimePasswordSent: z
+      .object({ channel: z.literal('sms'), to: z.string().openapi({ description: 'the masked mobile number' }) })
+      .openapi({ description: 'the one-time password went to the person by SMS (never to the operator); they change it at first login' }),
   }),
 );
 
@@ -116,7 +123,17 @@ export const AuditEntryView = registry.register(
 
 export const LockoutView = registry.register(
   'Lockout',
-  z.object({ username: z.string(), lockedAt: z.string(), lockedUntil: z.string(), failures: z.number().int(), addresses: z.array(z.string()) }),
+  z.object({
+    username: z.string(),
+    lockedAt: z.string(),
+    lockedUntil: z.string(),
+    failures: z.number().int(),
+    addresses: z.array(z.string()),
+    scope: z
+      .enum(['address', 'account'])
+      .openapi({ description: 'address: only `address` is locked out of the account; account: every address it never logged in from' }),
+    address: z.string().nullable(),
+  }),
 );
 
 export const DisputeView = registry.register(

@@ -1,30 +1,42 @@
 /**
- * Login protection (issue 12.4). Only FAILED logins are counted — per account (accountKey: the lower-cased
- * username, or a hash of a name with no account, which behaves exactly like a known one) and per client address. A successful login is
- * never refused or counted, so any number of clerks behind one NAT address log in freely.
+ * Login protection (issue 12.4, made so it cannot be turned on the victim in issue 19). Only FAILED logins are
+ * counted — per account (accountKey: the lower-cased username, or a hash of a name with no account, which behaves
+ * exactly like a known one) AND client address. A successful login is never refused or counted, so any number of
+ * clerks behind one NAT address log in freely.
  *
- * - Per account, progressive temporary lockout: 5 failures within 15 minutes lock the account for 1 minute,
- *   10 for 5 minutes, 15 or more for 15 minutes. While locked every attempt (even with the right password) is
- *   429 ACCOUNT_LOCKED with Retry-After; it is not counted. Each lock is on the audit trail
- *   (action account.locked); an admin sees locks at GET /api/v1/admin/lockouts and can lift them.
+ * - Per account and address, progressive temporary lockout: 5 failures within 15 minutes from one address lock THAT
+ *   ADDRESS out of that account for 1 minute, 10 for 5 minutes, 15 or more for 15 minutes. While locked, attempts
+ *   from that address on that account (even with the right password) are 429 ACCOUNT_LOCKED with Retry-After and
+ *   are not counted. The account itself stays open: its rightful user, from any other address, logs in.
+ * - Account-wide (NIST SP 800-63B §5.2.2: at most 100 consecutive failed attempts): from the 100th failure in a row
+ *   with no success between, the account is locked for 15 minutes (renewed by every further failure) for every
+ *   address it has never logged in from; the addresses it has logged in from (the last 10) still get in.
  * - Per address, progressive delay: beyond 20 failures from one address within 15 minutes, every attempt from it
  *   (successful or not, so the delay tells nothing) waits 250 ms per further failure, at most 3 s — never refused.
- * - A success clears the account's failures.
+ * - A success clears that address's failures on the account and the consecutive count, and remembers the address.
+ * Every lock is on the audit trail (action account.locked, with the address); a security administrator sees locks
+ * at GET /api/v1/admin/lockouts and can lift them.
  */
 import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import { Problem } from '../http/problem';
 import { recordAudit } from '../admin/audit';
-import { deleteLoginFailures, deleteLoginFailuresBefore, insertLoginFailure, liftLockout, upsertLockout } from './loginProtectionRepository';
 
 export const FAILURE_WINDOW_MS = 15 * 60_000;
-/** failures within the window → lock duration */
+/** failures from one address within the window → lock duration for that address */
 export const LOCK_STEPS: { failures: number; lockMs: number }[] = [
   { failures: 15, lockMs: 15 * 60_000 },
   { failures: 10, lockMs: 5 * 60_000 },
   { failures: 5, lockMs: 60_000 },
 ];
+/** consecutive failures (all addresses, no success between) before the account-wide measure: NIST's ceiling */
+export const ACCOUNT_WIDE_FAILURES = 100;
+export const ACCOUNT_WIDE_LOCK_MS = 15 * 60_000;
+/** addresses remembered per account as ones it logged in from */
+const KNOWN_ADDRESSES = 10;
+/** the client_ip of the account-wide lock */
+export const ANY_ADDRESS = '*';
 export const ADDRESS_FREE_FAILURES = 20;
 const ADDRESS_DELAY_STEP_MS = 250;
 const ADDRESS_DELAY_MAX_MS = 3000;
@@ -42,29 +54,37 @@ export function accountKey(attempted: string, account: { username: string } | un
 }
 
 export interface LoginGuard {
-  /** before checking the password: refuses a locked account; waits the address's delay */
+  /** before checking the password: refuses an address locked out of the account; waits the address's delay */
   /** `key` from accountKey() */
   before(key: string, clientIp: string): Promise<void>;
   failed(key: string, clientIp: string): Promise<void>;
-  succeeded(key: string): Promise<void>;
+  succeeded(key: string, clientIp: string): Promise<void>;
 }
 
 export function createLoginGuard(db: Kysely<Database>, opts: { sleep?: (ms: number) => Promise<void> } = {}): LoginGuard {
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   return {
     async before(key, clientIp) {
-      const lock = await db
+      const locks = await db
         .selectFrom('login_lockout')
-        .select(['locked_until'])
+        .select(['locked_until', 'client_ip'])
         .where('username_key', '=', key)
+        .where('client_ip', 'in', [clientIp, ANY_ADDRESS])
         .where('locked_until', '>', new Date())
         .where('unlocked_at', 'is', null)
-        .executeTakeFirst();
+        .execute();
+      let lock = locks.find((l) => l.client_ip === clientIp);
+      if (!lock && locks.length) {
+        const state = await db.selectFrom('login_account_state').select('known_addresses').where('username_key', '=', key).executeTakeFirst();
+        if (!state?.known_addresses.includes(clientIp)) lock = locks[0];
+      }
       if (lock) {
         const retryAfter = Math.max(1, Math.ceil((lock.locked_until.getTime() - Date.now()) / 1000));
-        throw new Problem('ACCOUNT_LOCKED', `too many failed logins for this account; try again in ${retryAfter} s or ask an administrator to unlock it`, {
-          retryAfter,
-        });
+        throw new Problem(
+          'ACCOUNT_LOCKED',
+          `too many failed logins on this account from your address; try again in ${retryAfter} s, from your usual network, or ask the security administrator to unlock it`,
+          { retryAfter },
+        );
       }
       const since = new Date(Date.now() - FAILURE_WINDOW_MS);
       const { n } = await db
@@ -82,37 +102,88 @@ export function createLoginGuard(db: Kysely<Database>, opts: { sleep?: (ms: numb
       await db.transaction().execute(async (trx) => {
         // one account's failures are counted one at a time, so parallel guesses cannot slip past a threshold
         await sql`select pg_advisory_xact_lock(hashtext('login_failure'), hashtext(${key}))`.execute(trx);
-        await insertLoginFailure(trx, key, clientIp);
-        const rows = await trx.selectFrom('login_failure').select(['client_ip']).where('username_key', '=', key).where('at', '>', since).execute();
-        const failures = rows.length;
-        // a lock is set on reaching each threshold (5, 10, 15) and on every failure beyond the last one
-        const step = LOCK_STEPS.find((s) => failures >= s.failures);
-        if (!step) return;
-        if (failures < LOCK_STEPS[0]!.failures && !LOCK_STEPS.some((s) => s.failures === failures)) return;
+        await trx.insertInto('login_failure').values({ username_key: key, client_ip: clientIp }).execute();
+        const { consecutive_failures: consecutive } = await trx
+          .insertInto('login_account_state')
+          .values({ username_key: key, consecutive_failures: 1 })
+          .onConflict((oc) => oc.column('username_key').doUpdateSet({ consecutive_failures: sql`login_account_state.consecutive_failures + 1` }))
+          .returning('consecutive_failures')
+          .executeTakeFirstOrThrow();
         const now = new Date();
-        const until = new Date(now.getTime() + step.lockMs);
-        const addresses = [...new Set(rows.map((r) => r.client_ip))].slice(0, 20);
-        await upsertLockout(trx, { key, lockedAt: now, lockedUntil: until, failures, addresses });
-        await recordAudit(trx, {
-          actor: 'login-protection',
-          action: 'account.locked',
-          targetType: 'user',
-          targetId: key,
-          clientIp,
-          details: { failures, addresses, lockedUntil: until.toISOString(), windowMinutes: FAILURE_WINDOW_MS / 60_000 },
-        });
+        const lock = async (address: string, failures: number, lockMs: number, addresses: string[]) => {
+          const until = new Date(now.getTime() + lockMs);
+          await trx
+            .insertInto('login_lockout')
+            .values({ username_key: key, client_ip: address, locked_at: now, locked_until: until, failures, addresses })
+            .onConflict((oc) =>
+              oc
+                .columns(['username_key', 'client_ip'])
+                .doUpdateSet({ locked_at: now, locked_until: until, failures, addresses, unlocked_at: null, unlocked_by: null }),
+            )
+            .execute();
+          await recordAudit(trx, {
+            actor: 'login-protection',
+            action: 'account.locked',
+            targetType: 'user',
+            targetId: key,
+            clientIp,
+            details: {
+              scope: address === ANY_ADDRESS ? 'account' : 'address',
+              address,
+              failures,
+              addresses,
+              lockedUntil: until.toISOString(),
+              windowMinutes: FAILURE_WINDOW_MS / 60_000,
+            },
+          });
+        };
+        // this address's failures on this account within the window: a lock on reaching each step (5, 10, 15) and
+        // on every failure beyond the last one
+        const { n } = await trx
+          .selectFrom('login_failure')
+          .select(sql<string>`count(*)`.as('n'))
+          .where('username_key', '=', key)
+          .where('client_ip', '=', clientIp)
+          .where('at', '>', since)
+          .executeTakeFirstOrThrow();
+        const failures = Number(n);
+        const step = LOCK_STEPS.find((s) => failures >= s.failures);
+        if (step && (failures >= LOCK_STEPS[0]!.failures || LOCK_STEPS.some((s) => s.failures === failures))) {
+          await lock(clientIp, failures, step.lockMs, [clientIp]);
+        }
+        if (consecutive >= ACCOUNT_WIDE_FAILURES) {
+          const rows = await trx.selectFrom('login_failure').select('client_ip').distinct().where('username_key', '=', key).limit(20).execute();
+          await lock(
+            ANY_ADDRESS,
+            consecutive,
+            ACCOUNT_WIDE_LOCK_MS,
+            rows.map((r) => r.client_ip),
+          );
+        }
       });
     },
 
-    async succeeded(key) {
-      await deleteLoginFailures(db, key);
+    async succeeded(key, clientIp) {
+      await db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('login_failure').where('username_key', '=', key).where('client_ip', '=', clientIp).execute();
+        const state = await trx.selectFrom('login_account_state').select('known_addresses').where('username_key', '=', key).executeTakeFirst();
+        const known = [clientIp, ...(state?.known_addresses ?? []).filter((a) => a !== clientIp)].slice(0, KNOWN_ADDRESSES);
+        await trx
+          .insertInto('login_account_state')
+          .values({ username_key: key, consecutive_failures: 0, known_addresses: known, last_success_at: new Date() })
+          .onConflict((oc) => oc.column('username_key').doUpdateSet({ consecutive_failures: 0, known_addresses: known, last_success_at: new Date() }))
+          .execute();
+      });
       // old failures of any account are of no use any more
-      await deleteLoginFailuresBefore(db, new Date(Date.now() - 24 * 3600_000));
+      await db
+        .deleteFrom('login_failure')
+        .where('at', '<', new Date(Date.now() - 24 * 3600_000))
+        .execute();
     },
   };
 }
 
-/** Lifts a lock (admin). Returns false when the account was not locked. */
+/** Lifts every lock of the account (each address, and the account-wide one). Returns false when none was on. */
 export async function unlockAccount(
   db: Kysely<Database>,
   username: string,
@@ -122,10 +193,25 @@ export async function unlockAccount(
   const key = usernameKey(username);
   return db.transaction().execute(async (trx) => {
     const now = new Date();
-    const r = await liftLockout(trx, key, by.username, now);
-    await deleteLoginFailures(trx, key);
-    if (!r) return false;
-    await recordAudit(trx, { actor: by, action: 'account.unlocked', targetType: 'user', targetId: key, clientIp, details: { failures: r.failures } });
+    const r = await trx
+      .updateTable('login_lockout')
+      .set({ unlocked_at: now, unlocked_by: by.username, locked_until: now })
+      .where('username_key', '=', key)
+      .where('unlocked_at', 'is', null)
+      .where('locked_until', '>', now)
+      .returning(['failures', 'client_ip'])
+      .execute();
+    await trx.deleteFrom('login_failure').where('username_key', '=', key).execute();
+    await trx.updateTable('login_account_state').set({ consecutive_failures: 0 }).where('username_key', '=', key).execute();
+    if (!r.length) return false;
+    await recordAudit(trx, {
+      actor: by,
+      action: 'account.unlocked',
+      targetType: 'user',
+      targetId: key,
+      clientIp,
+      details: { failures: Math.max(...r.map((x) => x.failures)), addresses: r.map((x) => x.client_ip) },
+    });
     return true;
   });
 }

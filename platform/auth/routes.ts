@@ -10,6 +10,30 @@ import type { SessionStore } from './sessions';
 import { createLoginGuard } from './loginProtection';
 import { changePassword, login, logout, register, type AccountsContext } from './useCases';
 import type { AppDeps } from '../http/deps';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema';
+
+/**
+ * The binding state an applicant is shown (issue 19, finding 6: no registration oracle). Every registration reads
+ * `provisional` until the identity-binding flow decides: `confirmed` once the person's employer verified them (or the
+ * bureau decided for them), `rejected` only once a dispute this account took part in was resolved against it. An
+ * account flagged at registration because the number already has a confirmed holder reads `provisional` like any
+ * other until the bureau resolves the dispute opened for it, so registering tells nobody whether a number is taken.
+ */
+async function shownIdentityStatus(
+  db: Kysely<Database>,
+  u: { id_number: string | null; identity_status: 'provisional' | 'confirmed' | 'rejected' | null; created_at: unknown },
+): Promise<'provisional' | 'confirmed' | 'rejected' | null> {
+  if (u.identity_status !== 'rejected' || !u.id_number) return u.identity_status;
+  const decided = await db
+    .selectFrom('identity_dispute')
+    .select('id')
+    .where('id_number', '=', u.id_number)
+    .where('resolved_at', '>=', new Date(u.created_at as string))
+    .limit(1)
+    .executeTakeFirst();
+  return decided ? 'rejected' : 'provisional';
+}
 
 export function authRoutes(deps: AppDeps & { sessions: SessionStore }): Router {
   const router = Router();
@@ -115,9 +139,10 @@ export function authRoutes(deps: AppDeps & { sessions: SessionStore }): Router {
       const a = actorOf(req);
       const u = await db
         .selectFrom('app_user')
-        .select(['id_number', 'phone', 'must_change_password', 'identity_status'])
+        .select(['id_number', 'phone', 'must_change_password', 'identity_status', 'created_at'])
         .where('id', '=', a.userId)
         .executeTakeFirst();
+      const identityStatus = u ? await shownIdentityStatus(db, u) : null;
       return {
         username: a.username,
         displayName: a.displayName,
@@ -127,7 +152,7 @@ export function authRoutes(deps: AppDeps & { sessions: SessionStore }): Router {
         idNumber: u?.id_number ?? null,
         phone: u?.phone ?? null,
         mustChangePassword: u?.must_change_password ?? false,
-        identityStatus: u?.identity_status ?? null,
+        identityStatus,
       };
     },
   });

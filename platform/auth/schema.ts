@@ -28,6 +28,8 @@ export interface LoginLockoutTable {
   locked_until: Timestamp;
   failures: number;
   addresses: string[];
+  /** the address locked out of the account, or '*' (the account-wide measure, sparing known addresses) */
+  client_ip: string;
   unlocked_at: Timestamp | null;
   unlocked_by: string | null;
 }
@@ -55,10 +57,18 @@ export interface IdentityDisputeTable {
   reason: string | null;
 }
 
+export interface LoginAccountStateTable {
+  username_key: string;
+  consecutive_failures: ColumnType<number, number | undefined, number>;
+  known_addresses: ColumnType<string[], string[] | undefined, string[]>;
+  last_success_at: Timestamp | null;
+}
+
 export interface AccountTables {
   auth_session: AuthSessionTable;
   login_failure: LoginFailureTable;
   login_lockout: LoginLockoutTable;
+  login_account_state: LoginAccountStateTable;
   audit_log: AuditLogTable;
   identity_dispute: IdentityDisputeTable;
 }

@@ -32,7 +32,7 @@ export async function login(ctx: AccountsContext, username: string, password: st
   }
   if (user.is_demo && !ctx.devMode) throw new Problem('UNAUTHENTICATED', 'demo accounts are refused outside development mode');
   if (user.deactivated_at) throw new Problem('UNAUTHENTICATED', 'this account is deactivated; ask an administrator');
-  await ctx.guard.succeeded(key);
+  await ctx.guard.succeeded(key, clientIp);
   const { token } = await issueToken(ctx.sessions, ctx.tokens, user, clientIp);
   return { token, user };
 }

@@ -4,11 +4,15 @@
  * (`KEYS_FILE`, default `<DATA_DIR or .data>/keys/keys.json`, mode 0600). In development and tests the file is
  * generated on first use; in production (`NODE_ENV=production`) a missing key set is a start-up error.
  *
- * Three purposes, each a set of versions with one current version (the id is stored next to every ciphertext, so
+ * Purposes, each a set of versions with one current version (the id is stored next to every ciphertext, so
  * old versions keep decrypting until `npm run rotate-keys` has re-encrypted everything under the current one):
- * - `pii`: SM4 AEAD keys for personal data (ID numbers, phone numbers),
- * - `blind`: HMAC-SM3 keys of the blind indexes (equality lookups without decrypting),
- * - `ballot`: SM4 AEAD keys that wrap each review session's ballot private key.
+ * - `pii`: SM4 AEAD keys for personal data (ID numbers, phone numbers, the data keys of stored materials),
+ * - `blind`: HMAC-SM3 keys of the blind indexes (equality lookups without decrypting) and of materials' addresses,
+ * - `ballot`: SM4 AEAD keys that wrap each review session's ballot private key — a key set of its OWN (issue 19,
+ *   finding 11): `BALLOT_KEYS` (the same JSON form, `{"ballot": {...}}`), or the file `BALLOT_KEYS_FILE` (default
+ *   `<DATA_DIR or .data>/keys/ballot-keys.json`, 0600), so the operators who hold `PII_KEYS` to run the API and
+ *   workers cannot open ballots with a storage copy. A `ballot` set still found in the PII key set (written before)
+ *   is read only, to open sessions whose key it wrapped, until `npm run rotate-keys` re-wraps them.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -16,13 +20,16 @@ import path from 'node:path';
 import { KEY_BYTES } from './sm4';
 
 export type KeyPurpose = 'pii' | 'blind' | 'ballot';
-export const PURPOSES: KeyPurpose[] = ['pii', 'blind', 'ballot'];
+/** the purposes of the data key set (PII_KEYS / the key file) */
+export const PURPOSES: KeyPurpose[] = ['pii', 'blind'];
+/** the purposes of the ballot key set (BALLOT_KEYS / the ballot key file) */
+export const BALLOT_PURPOSES: KeyPurpose[] = ['ballot'];
 
 export interface KeySetJson {
   current: string;
   keys: Record<string, string>; // id → base64 of 32 bytes
 }
-export type KeyFileJson = Record<KeyPurpose, KeySetJson>;
+export type KeyFileJson = Partial<Record<KeyPurpose, KeySetJson>>;
 
 export interface Key {
   id: string;
@@ -32,8 +39,11 @@ export interface Key {
 export class Keyring {
   private readonly sets = new Map<KeyPurpose, { current: string; keys: Map<string, Buffer> }>();
 
-  constructor(readonly json: KeyFileJson) {
-    for (const p of PURPOSES) {
+  constructor(
+    readonly json: KeyFileJson,
+    required: KeyPurpose[] = PURPOSES,
+  ) {
+    for (const p of [...new Set([...required, ...(Object.keys(json) as KeyPurpose[])])]) {
       const s = json[p];
       if (!s?.current || !s.keys?.[s.current]) throw new Error(`the key set has no current "${p}" key`);
       const keys = new Map<string, Buffer>();
@@ -47,28 +57,38 @@ export class Keyring {
     }
   }
 
+  has(purpose: KeyPurpose): boolean {
+    return this.sets.has(purpose);
+  }
+
+  private set(purpose: KeyPurpose) {
+    const s = this.sets.get(purpose);
+    if (!s) throw new Error(`this key set has no "${purpose}" keys`);
+    return s;
+  }
+
   current(purpose: KeyPurpose): Key {
-    const s = this.sets.get(purpose)!;
+    const s = this.set(purpose);
     return { id: s.current, key: s.keys.get(s.current)! };
   }
 
   get(purpose: KeyPurpose, id: string): Buffer {
-    const k = this.sets.get(purpose)!.keys.get(id);
+    const k = this.sets.get(purpose)?.keys.get(id);
     if (!k) throw new Error(`no ${purpose} key "${id}" in the key set (was it removed before \`npm run rotate-keys\` finished?)`);
     return k;
   }
 
   all(purpose: KeyPurpose): Key[] {
-    return [...this.sets.get(purpose)!.keys.entries()].map(([id, key]) => ({ id, key }));
+    return [...this.set(purpose).keys.entries()].map(([id, key]) => ({ id, key }));
   }
 }
 
 const newId = (p: KeyPurpose) => `${p[0]}${randomBytes(3).toString('hex')}`;
 
 /** A fresh key set: one version of every purpose. */
-export function generateKeyFile(): KeyFileJson {
+export function generateKeyFile(purposes: KeyPurpose[] = PURPOSES): KeyFileJson {
   const out = {} as KeyFileJson;
-  for (const p of PURPOSES) {
+  for (const p of purposes) {
     const id = newId(p);
     out[p] = { current: id, keys: { [id]: randomBytes(KEY_BYTES).toString('base64') } };
   }
@@ -76,13 +96,14 @@ export function generateKeyFile(): KeyFileJson {
 }
 
 /** Adds a new current version of each purpose (old versions stay, for decryption, until retired). */
-export function addKeyVersions(json: KeyFileJson, purposes: KeyPurpose[] = PURPOSES): KeyFileJson {
+export function addKeyVersions(json: KeyFileJson, purposes: KeyPurpose[] = Object.keys(json) as KeyPurpose[]): KeyFileJson {
   const out = JSON.parse(JSON.stringify(json)) as KeyFileJson;
   for (const p of purposes) {
+    const set = out[p]!;
     let id = newId(p);
-    while (out[p].keys[id]) id = newId(p);
-    out[p].keys[id] = randomBytes(KEY_BYTES).toString('base64');
-    out[p].current = id;
+    while (set.keys[id]) id = newId(p);
+    set.keys[id] = randomBytes(KEY_BYTES).toString('base64');
+    set.current = id;
   }
   return out;
 }
@@ -90,7 +111,10 @@ export function addKeyVersions(json: KeyFileJson, purposes: KeyPurpose[] = PURPO
 /** Removes every non-current version (after a rotation re-encrypted everything). */
 export function retireOldVersions(json: KeyFileJson): KeyFileJson {
   const out = JSON.parse(JSON.stringify(json)) as KeyFileJson;
-  for (const p of PURPOSES) out[p].keys = { [out[p].current]: out[p].keys[out[p].current]! };
+  for (const p of Object.keys(out) as KeyPurpose[]) {
+    const set = out[p]!;
+    set.keys = { [set.current]: set.keys[set.current]! };
+  }
   return out;
 }
 
@@ -122,16 +146,28 @@ function parseEnv(v: string): KeyFileJson {
 
 /** Loads the key set: `PII_KEYS`, else the key file; generates the file outside production. */
 export function loadKeyring(env: NodeJS.ProcessEnv = process.env): Keyring {
-  if (env.PII_KEYS) return new Keyring(parseEnv(env.PII_KEYS));
-  const file = keyFilePath();
-  if (fs.existsSync(file)) return new Keyring(JSON.parse(fs.readFileSync(file, 'utf8')) as KeyFileJson);
+  return loadSet(env.PII_KEYS, keyFilePath(), PURPOSES, 'PII_KEYS', env);
+}
+
+export function ballotKeyFilePath(): string {
+  return process.env.BALLOT_KEYS_FILE ? path.resolve(process.env.BALLOT_KEYS_FILE) : path.resolve(process.env.DATA_DIR ?? '.data', 'keys', 'ballot-keys.json');
+}
+
+/** Loads the ballot key set: `BALLOT_KEYS`, else its own file; generates the file outside production. */
+export function loadBallotKeyring(env: NodeJS.ProcessEnv = process.env): Keyring {
+  return loadSet(env.BALLOT_KEYS, ballotKeyFilePath(), BALLOT_PURPOSES, 'BALLOT_KEYS', env);
+}
+
+function loadSet(fromEnv: string | undefined, file: string, purposes: KeyPurpose[], envName: string, env: NodeJS.ProcessEnv): Keyring {
+  if (fromEnv) return new Keyring(parseEnv(fromEnv), purposes);
+  if (fs.existsSync(file)) return new Keyring(JSON.parse(fs.readFileSync(file, 'utf8')) as KeyFileJson, purposes);
   if (env.NODE_ENV === 'production') {
-    throw new Error(`no data-protection keys: set PII_KEYS or provide the key file ${file} (see docs/security.md)`);
+    throw new Error(`no ${purposes.join('/')} keys: set ${envName} or provide the key file ${file} (see docs/security.md)`);
   }
   // first start in development: create it, once even if several processes race (link fails if it exists)
   ensureKeyDir(file);
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  fs.writeFileSync(tmp, `${JSON.stringify(generateKeyFile(), null, 2)}\n`, { mode: 0o600 });
+  fs.writeFileSync(tmp, `${JSON.stringify(generateKeyFile(purposes), null, 2)}\n`, { mode: 0o600 });
   try {
     fs.linkSync(tmp, file);
   } catch (e) {
@@ -139,7 +175,7 @@ export function loadKeyring(env: NodeJS.ProcessEnv = process.env): Keyring {
   } finally {
     fs.unlinkSync(tmp);
   }
-  return new Keyring(JSON.parse(fs.readFileSync(file, 'utf8')) as KeyFileJson);
+  return new Keyring(JSON.parse(fs.readFileSync(file, 'utf8')) as KeyFileJson, purposes);
 }
 
 let cached: Keyring | undefined;
@@ -151,4 +187,24 @@ export function keyring(): Keyring {
 /** Drops the cached key set (after a rotation, and in tests). */
 export function resetKeyring(k?: Keyring): void {
   cached = k;
+}
+
+let cachedBallot: Keyring | undefined;
+/** The process's ballot key set (loaded once; only the processes that open or count ballots need it). */
+export function ballotKeyring(): Keyring {
+  cachedBallot ??= loadBallotKeyring();
+  return cachedBallot;
+}
+export function resetBallotKeyring(k?: Keyring): void {
+  cachedBallot = k;
+}
+
+/**
+ * The key that wrapped a session's ballot key: in the ballot key set, or — for a session opened before the key sets
+ * were separated — in the `ballot` set left in the data key set.
+ */
+export function ballotKek(id: string): Buffer {
+  const own = ballotKeyring();
+  if (own.all('ballot').some((k) => k.id === id)) return own.get('ballot', id);
+  return keyring().get('ballot', id);
 }

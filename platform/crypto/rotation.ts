@@ -1,8 +1,10 @@
 /**
  * Key rotation (`npm run rotate-keys`, tools/rotateKeys.ts): re-encrypts every personal-data ciphertext and
  * recomputes every blind index that is not under the key set's current versions (the kernel's tables and every
- * installed domain's, DomainPlugin.personalData); each domain then rebuilds its projections and re-wraps keys of its
- * own (DomainPlugin.keyRotation: the title review's open ballots under the current `ballot` key). Idempotent and restartable: each row is rewritten on its own,
+ * installed domain's, DomainPlugin.personalData); re-wraps the data keys of stored materials and seals materials
+ * stored in plain before migration 0045; each domain then rebuilds its projections and re-wraps keys of its own
+ * (DomainPlugin.keyRotation: the title review's open ballots under the current key of the BALLOT key set).
+ * Idempotent and restartable: each row is rewritten on its own,
  * rows already under the current keys are skipped. Raw SQL (the rows are read and written as stored).
  */
 import { sql, type Kysely } from 'kysely';
@@ -10,16 +12,22 @@ import type { Keyring } from './keys';
 import { blindIndex } from './blindIndex';
 import { decryptPii, encryptPii, isCiphertext, keyIdOf, piiTables } from './personalData';
 import { domains } from '../plugins/registry';
+import { blobStoreFromEnv, type BlobStore } from '../materials/blobStore';
+import { rewrapContentKeys, sealPlainMaterials } from '../materials/sealedContent';
 
 export interface RotationReport {
   rows: number;
   values: number;
   ballotKeys: number;
+  /** materials: data keys re-wrapped under the current `pii` key, plain (pre-0045) files sealed, plain files missing */
+  materialKeys: number;
+  materialsSealed: number;
+  materialsMissing: number;
   /** values still readable only with a non-current key (should be 0 after a run) */
   remaining: number;
 }
 
-export async function rotateStoredData(db: Kysely<any>, ring: Keyring): Promise<RotationReport> {
+export async function rotateStoredData(db: Kysely<any>, ring: Keyring, blobs: BlobStore = blobStoreFromEnv(db)): Promise<RotationReport> {
   const pii = ring.current('pii').id;
   const blind = ring.current('blind').id;
   let rows = 0;
@@ -51,10 +59,12 @@ export async function rotateStoredData(db: Kysely<any>, ring: Keyring): Promise<
       }
     }
   }
+  const { sealed: materialsSealed, missing: materialsMissing } = await sealPlainMaterials(db, blobs, ring);
+  const materialKeys = await rewrapContentKeys(db, ring);
   // each domain rebuilds its projections and re-wraps its own keys (e.g. the open ballots' private keys)
   let ballotKeys = 0;
   for (const d of domains()) ballotKeys += (await d.keyRotation?.rotate(db, ring)) ?? 0;
-  return { rows, values, ballotKeys, remaining: await countOutdated(db, ring) };
+  return { rows, values, ballotKeys, materialKeys, materialsSealed, materialsMissing, remaining: await countOutdated(db, ring) };
 }
 
 /** How many stored values are not under the current keys (0 means old versions can be retired). */
@@ -81,5 +91,6 @@ export async function countOutdated(db: Kysely<any>, ring: Keyring): Promise<num
     }
   }
   for (const d of domains()) n += (await d.keyRotation?.outdated(db, ring)) ?? 0;
+  n += (await sql<{ n: number }>`select count(*)::int as n from material_content where kek_id <> ${ring.current('pii').id}`.execute(db)).rows[0]!.n;
   return n;
 }

@@ -30,6 +30,11 @@ export const ProblemCodes = {
   PASSWORD_CHANGE_REQUIRED: { status: 403, title: 'Change your one-time password first' },
   WEAK_PASSWORD: { status: 422, title: 'The password is too weak' },
   WRONG_PASSWORD: { status: 422, title: 'The current password is wrong' },
+  SEPARATION_OF_DUTIES: {
+    status: 422,
+    title: 'Separation of duties: one account holds at most one of admin, security_admin, auditor, and nobody changes their own roles',
+  },
+  ROLE_NOT_FOR_ORG: { status: 422, title: "A role must fit its organisation's type (bureau roles in the district bureau, unit roles in enterprises)" },
   DISPUTE_CLOSED: { status: 409, title: 'The identity dispute has already been resolved' },
   EXPERT_HAS_ACCOUNT: { status: 409, title: 'The expert already has an account' },
   NOT_A_CLAIMANT: { status: 422, title: 'The account does not claim this identity' },
@@ -61,6 +66,8 @@ export const ProblemCodes = {
     status: 415,
     title: 'The media type of the body or file is not accepted here (CSV for imports; PDF, JPEG or PNG judged by content for materials)',
   },
+  ACTIVE_CONTENT: { status: 415, title: 'The PDF carries active content (JavaScript, /Launch, /EmbeddedFile or /OpenAction); print it to a plain PDF first' },
+  IMAGE_TOO_LARGE: { status: 415, title: 'The image declares more than 12,000 pixels a side or 80 megapixels' },
   INVALID_CSV: { status: 400, title: 'The body is not a CSV file with the expected header' },
   IMPORT_HAS_INVALID_ROWS: { status: 422, title: 'Some rows are not valid; nothing was imported' },
   // policy editions (platform/policy)

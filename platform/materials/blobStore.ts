@@ -1,22 +1,28 @@
 /**
- * Where the bytes of materials live, content-addressed by their sha256 (the same file uploaded twice is stored once).
+ * Where the bytes of materials live, under their content address. The bytes are sealed (SM4, see sealedContent.ts)
+ * and the address a keyed hash, so neither store sees a file or its plain hash; materials stored before migration
+ * 0045 are plain under their sha256 until `npm run rotate-keys` seals them.
  * - PostgresBlobStore (default): a bytea row per content in `material_blob`.
- * - S3BlobStore: an S3-compatible bucket (MinIO, OSS, COS…), objects `<prefix><sha256>`, requests signed with AWS
+ * - S3BlobStore: an S3-compatible bucket (MinIO, OSS, COS…), objects `<prefix><address>`, requests signed with AWS
  *   Signature V4 over plain fetch (no SDK). Chosen with MATERIALS_STORE=s3 and S3_ENDPOINT, S3_BUCKET, S3_REGION,
  *   S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY (S3_PREFIX optional; path-style URLs).
  */
 import { createHash, createHmac } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
-import { insertBlob } from './blobRepository';
 
 export interface BlobStore {
   readonly name: string;
-  /** Stores the content under its sha256 (a no-op if it is there already). */
-  put(sha256: string, content: Buffer): Promise<void>;
+  /** Stores the content under its address (a no-op if it is there already). */
+  put(address: string, content: Buffer): Promise<void>;
   /** The content, or null if it is not stored. */
-  get(sha256: string): Promise<Buffer | null>;
+  get(address: string): Promise<Buffer | null>;
+  /** Removes the content (a plain copy once it is sealed). */
+  remove(address: string): Promise<void>;
 }
+
+/** A plain sha256 address (a material stored before 0045), whose content can be checked against it. */
+const isPlainAddress = (address: string) => /^[0-9a-f]{64}$/.test(address);
 
 export function sha256Hex(content: Buffer): string {
   return createHash('sha256').update(content).digest('hex');
@@ -26,13 +32,21 @@ export class PostgresBlobStore implements BlobStore {
   readonly name = 'postgres';
   constructor(private readonly db: Kysely<Database>) {}
 
-  async put(sha256: string, content: Buffer): Promise<void> {
-    await insertBlob(this.db, sha256, content);
+  async put(address: string, content: Buffer): Promise<void> {
+    await this.db
+      .insertInto('material_blob')
+      .values({ address, size: content.length, content })
+      .onConflict((oc) => oc.column('address').doNothing())
+      .execute();
   }
 
-  async get(sha256: string): Promise<Buffer | null> {
-    const row = await this.db.selectFrom('material_blob').select('content').where('sha256', '=', sha256).executeTakeFirst();
+  async get(address: string): Promise<Buffer | null> {
+    const row = await this.db.selectFrom('material_blob').select('content').where('address', '=', address).executeTakeFirst();
     return row ? Buffer.from(row.content) : null;
+  }
+
+  async remove(address: string): Promise<void> {
+    await this.db.deleteFrom('material_blob').where('address', '=', address).execute();
   }
 }
 
@@ -83,29 +97,35 @@ export class S3BlobStore implements BlobStore {
     private readonly fetchImpl: typeof fetch = fetch,
   ) {}
 
-  private url(sha256: string): URL {
+  private url(address: string): URL {
     const base = this.cfg.endpoint.replace(/\/+$/, '');
-    return new URL(`${base}/${encodeURIComponent(this.cfg.bucket)}/${this.cfg.prefix ?? ''}${sha256}`);
+    return new URL(`${base}/${encodeURIComponent(this.cfg.bucket)}/${this.cfg.prefix ?? ''}${address}`);
   }
 
-  async put(sha256: string, content: Buffer): Promise<void> {
-    const url = this.url(sha256);
+  async put(address: string, content: Buffer): Promise<void> {
+    const url = this.url(address);
     const head = await this.fetchImpl(url, { method: 'HEAD', headers: signV4(this.cfg, { method: 'HEAD', url, payloadHash: hex('') }) });
     if (head.ok) return; // content-addressed: already there
-    const headers = signV4(this.cfg, { method: 'PUT', url, payloadHash: sha256, headers: { 'content-length': String(content.length) } });
+    const headers = signV4(this.cfg, { method: 'PUT', url, payloadHash: sha256Hex(content), headers: { 'content-length': String(content.length) } });
     const res = await this.fetchImpl(url, { method: 'PUT', headers, body: new Uint8Array(content) });
     if (!res.ok) throw new Error(`S3 PUT ${url.pathname}: ${res.status}`);
   }
 
-  async get(sha256: string): Promise<Buffer | null> {
-    const url = this.url(sha256);
+  async get(address: string): Promise<Buffer | null> {
+    const url = this.url(address);
     const res = await this.fetchImpl(url, { method: 'GET', headers: signV4(this.cfg, { method: 'GET', url, payloadHash: hex('') }) });
     if (res.status === 404) return null;
     if (!res.ok) throw new Error(`S3 GET ${url.pathname}: ${res.status}`);
     const body = Buffer.from(await res.arrayBuffer());
-    // content-addressed: what comes back must be what was stored
-    if (sha256Hex(body) !== sha256) throw new Error(`S3 GET ${url.pathname}: content does not match its hash`);
+    // a plain (pre-0045) object must match its hash; a sealed one is authenticated when it is opened
+    if (isPlainAddress(address) && sha256Hex(body) !== address) throw new Error(`S3 GET ${url.pathname}: content does not match its hash`);
     return body;
+  }
+
+  async remove(address: string): Promise<void> {
+    const url = this.url(address);
+    const res = await this.fetchImpl(url, { method: 'DELETE', headers: signV4(this.cfg, { method: 'DELETE', url, payloadHash: hex('') }) });
+    if (!res.ok && res.status !== 404) throw new Error(`S3 DELETE ${url.pathname}: ${res.status}`);
   }
 }
 

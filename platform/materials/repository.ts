@@ -9,11 +9,20 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 export async function insertMaterial(
   db: Db,
-  m: { id: string; ownerUserId: number; kind: MaterialKind; fileName: string; contentType: MaterialMediaType; size: number; sha256: string },
+  m: { id: string; ownerUserId: number; kind: MaterialKind; fileName: string; contentType: MaterialMediaType; size: number; contentAddress: string },
 ): Promise<Material> {
   return db
     .insertInto('material')
-    .values({ id: m.id, owner_user_id: m.ownerUserId, kind: m.kind, file_name: m.fileName, content_type: m.contentType, size: m.size, sha256: m.sha256 })
+    .values({
+      id: m.id,
+      owner_user_id: m.ownerUserId,
+      kind: m.kind,
+      file_name: m.fileName,
+      content_type: m.contentType,
+      size: m.size,
+      sha256: null,
+      content_address: m.contentAddress,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
 }
@@ -160,4 +169,49 @@ export async function hasTaskOn(
     .limit(1)
     .executeTakeFirst();
   return !!r;
+}
+
+export type ContentKey = { address: string; kek_id: string; wrapped_key: Buffer; size: number };
+
+export async function findContentKey(db: Db, address: string): Promise<ContentKey | undefined> {
+  return db.selectFrom('material_content').select(['address', 'kek_id', 'wrapped_key', 'size']).where('address', '=', address).executeTakeFirst();
+}
+
+/** Records a sealed content's wrapped data key; answers the row that is there (another upload's, after a race). */
+export async function insertContentKey(db: Db, k: ContentKey): Promise<ContentKey> {
+  await db
+    .insertInto('material_content')
+    .values(k)
+    .onConflict((oc) => oc.column('address').doNothing())
+    .execute();
+  return (await findContentKey(db, k.address))!;
+}
+
+/** Data keys wrapped under another key than `kekId` (for the rotation). */
+export async function contentKeysNotUnder(db: Db, kekId: string): Promise<ContentKey[]> {
+  return db.selectFrom('material_content').select(['address', 'kek_id', 'wrapped_key', 'size']).where('kek_id', '<>', kekId).execute();
+}
+
+export async function rewrapContentKey(db: Db, address: string, fromKekId: string, k: { kekId: string; wrappedKey: Buffer }): Promise<void> {
+  await db
+    .updateTable('material_content')
+    .set({ kek_id: k.kekId, wrapped_key: k.wrappedKey })
+    .where('address', '=', address)
+    .where('kek_id', '=', fromKekId)
+    .execute();
+}
+
+/** Materials stored before 0045 (plain blob under their sha256). */
+export async function plainMaterials(db: Db): Promise<Material[]> {
+  return db.selectFrom('material').selectAll().where('content_address', 'is', null).orderBy('created_at').execute();
+}
+
+/** Points a material stored in plain at its sealed content. */
+export async function markSealed(db: Db, id: string, contentAddress: string): Promise<void> {
+  await db.updateTable('material').set({ content_address: contentAddress, sha256: null }).where('id', '=', id).where('content_address', 'is', null).execute();
+}
+
+/** Whether a material still points at this plain blob. */
+export async function plainBlobInUse(db: Db, sha256: string): Promise<boolean> {
+  return !!(await db.selectFrom('material').select('id').where('sha256', '=', sha256).limit(1).executeTakeFirst());
 }

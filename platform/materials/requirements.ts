@@ -47,18 +47,3 @@ export function sniffMediaType(bytes: Uint8Array): MaterialMediaType | null {
   if (starts([0xff, 0xd8, 0xff])) return 'image/jpeg';
   return null;
 }
-
-/** A file name safe to store and to send back in Content-Disposition: no path, no control characters, ≤ 120 chars. */
-export function cleanFileName(raw: string | undefined, mediaType: MaterialMediaType): string {
-  let name = (raw ?? '').normalize('NFC');
-  name = name.split(/[\\/]/).pop() ?? '';
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
-  name = name.replace(/[\u0000-\u001f\u007f"<>|:*?]/g, '').trim();
-  if (name.length > 120) {
-    const dot = name.lastIndexOf('.');
-    const ext = dot > 0 && name.length - dot <= 8 ? name.slice(dot) : '';
-    name = name.slice(0, 120 - ext.length) + ext;
-  }
-  if (!name || name === '.' || name === '..') name = `material.${mediaType === 'application/pdf' ? 'pdf' : mediaType === 'image/png' ? 'png' : 'jpg'}`;
-  return name;
-}

@@ -62,7 +62,8 @@ export function materialRoutes(deps: AppDeps & { blobs?: BlobStore }): Router {
   defineRoute(router, {
     method: 'post',
     path: '/api/v1/materials',
-    summary: 'Upload a material (PDF, JPEG or PNG judged by content; 10 MB at most); yours until attached to a claim or application',
+    summary:
+      'Upload a material (PDF, JPEG or PNG judged by content; 10 MB at most; no active PDF content, images ≤ 12,000 px a side and 80 MP; the name gets the extension of the content); encrypted at rest; yours until attached',
     tags: ['materials'],
     access: { roles: ['applicant'] },
     before: [multipart()],
@@ -74,7 +75,7 @@ export function materialRoutes(deps: AppDeps & { blobs?: BlobStore }): Router {
       }),
     }),
     responses: { 201: { description: 'the stored material', schema: MaterialCreated } },
-    problems: ['VALIDATION_FAILED', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE'],
+    problems: ['VALIDATION_FAILED', 'UNSUPPORTED_MEDIA_TYPE', 'ACTIVE_CONTENT', 'IMAGE_TOO_LARGE', 'PAYLOAD_TOO_LARGE'],
     handler: async ({ req, body }) => uploadMaterial(db, blobs, actorOf(req), body.kind, req.file),
   });
 
@@ -83,7 +84,7 @@ export function materialRoutes(deps: AppDeps & { blobs?: BlobStore }): Router {
     path: '/api/v1/materials/audit',
     summary: 'Who downloaded the materials of a claim or title application, when, from which organisation',
     tags: ['materials'],
-    access: { roles: ['admin', 'auditor'] },
+    access: { roles: ['auditor'] },
     query: z.object({ subjectType: z.string().min(1).max(64), subjectId: z.string().min(1).max(64) }),
     responses: {
       200: {
@@ -128,8 +129,11 @@ export function materialRoutes(deps: AppDeps & { blobs?: BlobStore }): Router {
       res.status(200);
       res.setHeader('Content-Type', material.content_type);
       res.setHeader('Content-Length', String(content.length));
-      res.setHeader('Content-Disposition', contentDisposition(material.file_name, req.query.inline === 'true' ? 'inline' : 'attachment'));
-      res.setHeader('ETag', `"${material.sha256}"`);
+      // always a download, never rendered in the API's origin (`?inline=true` is ignored), and never sniffed
+      res.setHeader('Content-Disposition', contentDisposition(material.file_name, material.content_type));
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
+      res.setHeader('ETag', `"${material.id}"`);
       res.end(content);
       return undefined;
     },

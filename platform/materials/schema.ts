@@ -6,7 +6,8 @@ type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type DefaultedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
 export interface MaterialBlobTable {
-  sha256: string;
+  /** the content address: a keyed hash `<blind key id>.<hex>` (sealed content), or a plain sha256 (stored before 0045) */
+  address: string;
   size: number;
   content: Buffer;
   created_at: DefaultedTimestamp;
@@ -19,10 +20,22 @@ export interface MaterialTable {
   file_name: string;
   content_type: MaterialMediaType;
   size: number;
-  sha256: string;
+  /** the plain sha256 of a material stored before 0045 (its blob is plain); null once sealed */
+  sha256: string | null;
+  /** the sealed content (material_content); null for a material stored before 0045 */
+  content_address: string | null;
   subject_type: MaterialSubjectType | null;
   subject_id: string | null;
   attached_at: Timestamp | null;
+  created_at: DefaultedTimestamp;
+}
+
+/** The wrapped data key of one sealed content. */
+export interface MaterialContentTable {
+  address: string;
+  kek_id: string;
+  wrapped_key: Buffer;
+  size: number;
   created_at: DefaultedTimestamp;
 }
 
@@ -50,6 +63,7 @@ export interface MaterialRequestTable {
 export interface MaterialTables {
   material_blob: MaterialBlobTable;
   material: MaterialTable;
+  material_content: MaterialContentTable;
   material_access: MaterialAccessTable;
   material_request: MaterialRequestTable;
 }

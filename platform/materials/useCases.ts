@@ -12,6 +12,8 @@ import { iso } from '../http/views';
 import type { Actor } from '../tasks/messages';
 import type { BlobStore } from './blobStore';
 import { sha256Hex } from './blobStore';
+import { imageDimensions, imageTooLarge, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE, pdfActiveContent, safeFileName } from './contentChecks';
+import { readContent, storeSealed } from './sealedContent';
 import * as repo from './repository';
 import type { Material } from './repository';
 import {
@@ -20,15 +22,16 @@ import {
   MAX_SUBJECT_BYTES,
   MAX_SUBJECT_FILES,
   MAX_UNATTACHED_BYTES,
-  cleanFileName,
   missingKinds,
   sniffMediaType,
   type MaterialKind,
+  type MaterialMediaType,
   type MaterialSubjectType,
 } from './requirements';
 
-export function materialView(m: Material) {
-  return { id: m.id, kind: m.kind, fileName: m.file_name, contentType: m.content_type, size: m.size, sha256: m.sha256 };
+/** The created material; `sha256` is the plain hash of the bytes for the uploader to check (it is not stored). */
+export function materialView(m: Material, sha256: string) {
+  return { id: m.id, kind: m.kind, fileName: m.file_name, contentType: m.content_type, size: m.size, sha256 };
 }
 
 /** How a subject's materials are listed on its read (claim, title application, task). */
@@ -58,18 +61,35 @@ export async function uploadMaterial(db: Kysely<Database>, blobs: BlobStore, act
       maxBytes: MAX_UNATTACHED_BYTES,
     });
   }
-  const sha256 = sha256Hex(file.buffer);
-  await blobs.put(sha256, file.buffer);
+  if (contentType === 'application/pdf') {
+    const active = pdfActiveContent(file.buffer);
+    if (active.length)
+      throw new Problem('ACTIVE_CONTENT', `the PDF carries ${active.map((a) => (a === 'unreadable' ? 'streams too large to check' : `/${a}`)).join(', ')}`, {
+        found: active,
+      });
+  } else {
+    const d = imageDimensions(file.buffer, contentType);
+    if (d && imageTooLarge(d))
+      throw new Problem(
+        'IMAGE_TOO_LARGE',
+        `the image declares ${d.width}×${d.height} pixels (at most ${MAX_IMAGE_SIDE} a side, ${MAX_IMAGE_PIXELS / 1e6} megapixels)`,
+        {
+          width: d.width,
+          height: d.height,
+        },
+      );
+  }
+  const contentAddress = await storeSealed(db, blobs, actor.userId, file.buffer);
   const m = await repo.insertMaterial(db, {
     id: randomUUID(),
     ownerUserId: actor.userId,
     kind,
-    fileName: cleanFileName(file.originalname, contentType),
+    fileName: safeFileName(file.originalname, contentType),
     contentType,
     size: file.buffer.length,
-    sha256,
+    contentAddress,
   });
-  return materialView(m);
+  return materialView(m, sha256Hex(file.buffer));
 }
 
 /** Removes an upload that is not attached yet (the console's "remove before submit"). */
@@ -169,8 +189,8 @@ export async function downloadMaterial(db: Kysely<Database>, blobs: BlobStore, a
   const m = UUID.test(id) ? await repo.findMaterial(db, id) : undefined;
   const via = m ? await readAccess(db, actor, m) : null;
   if (!m || !via) throw new Problem('NOT_FOUND', 'no such material');
-  const content = await blobs.get(m.sha256);
-  if (!content) throw new Error(`material ${m.id}: its content ${m.sha256} is missing from the ${blobs.name} store`);
+  const content = await readContent(db, blobs, m);
+  if (!content) throw new Error(`material ${m.id}: its content ${m.content_address ?? m.sha256} is missing from the ${blobs.name} store`);
   await repo.recordAccess(db, {
     materialId: m.id,
     subjectType: m.subject_type,
@@ -183,11 +203,15 @@ export async function downloadMaterial(db: Kysely<Database>, blobs: BlobStore, a
   return { material: m, content };
 }
 
-/** Content-Disposition with the name in ASCII (fallback) and UTF-8 (RFC 6266 / 5987). */
-export function contentDisposition(fileName: string, type: 'attachment' | 'inline' = 'attachment'): string {
+/**
+ * Content-Disposition, always `attachment` (a stored file is never rendered by the browser in the API's origin),
+ * with the name (cleaned again: rows from before 0045 kept the uploader's) in ASCII and UTF-8 (RFC 6266 / 5987).
+ */
+export function contentDisposition(stored: string, mediaType: MaterialMediaType): string {
+  const fileName = safeFileName(stored, mediaType);
   const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
   const utf8 = encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `${type}; filename="${ascii}"; filename*=UTF-8''${utf8}`;
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${utf8}`;
 }
 
 /**

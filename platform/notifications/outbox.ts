@@ -24,7 +24,8 @@ export type NotificationKind =
   | 'supplement_requested'
   | 'paid'
   | 'publicity_started'
-  | 'objection_answered';
+  | 'objection_answered'
+  | 'one_time_password';
 
 export type Recipients = { userIds: number[] } | { personIds: string[] } | { orgCode: string; role: string };
 

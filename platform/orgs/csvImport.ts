@@ -1,7 +1,11 @@
 /**
- * Reading an organisation CSV: the bytes are UTF-8 (with or without a BOM) when they decode as valid UTF-8,
- * else GBK (as Excel on a Chinese Windows saves "CSV"; decoded as GB 18030, its superset). The header names the
- * columns, in English (the API's field names) or Chinese; the rows come back with their line numbers.
+ * Reading an organisation CSV, the encoding decided once per file: UTF-8 (with or without a BOM) when the bytes decode
+ * as valid UTF-8; UTF-8 too when they are UTF-8 but for a few stray bytes (more well-formed non-ASCII UTF-8
+ * characters than malformed sequences: GBK text is almost never well-formed UTF-8), so one bad byte does not turn
+ * the whole file into mojibake; else GBK (as Excel on a Chinese Windows saves "CSV"; decoded as GB 18030, its
+ * superset). Whatever could not be decoded becomes U+FFFD, and a row holding one is refused on its own (ENCODING)
+ * in the dry run's report, never imported. The header names the columns, in English (the API's field names) or
+ * Chinese; the rows come back with their line numbers.
  */
 import iconv from 'iconv-lite';
 import { parse } from 'csv-parse/sync';
@@ -19,9 +23,20 @@ export function decodeCsv(buf: Buffer): { text: string; encoding: CsvEncoding } 
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf-8' };
   } catch {
+    const lenient = new TextDecoder('utf-8').decode(bytes);
+    let wellFormed = 0;
+    let malformed = 0;
+    for (const ch of lenient) {
+      if (ch === REPLACEMENT) malformed++;
+      else if (ch.codePointAt(0)! > 0x7f) wellFormed++;
+    }
+    if (wellFormed > malformed) return { text: lenient, encoding: 'utf-8' };
     return { text: iconv.decode(bytes, 'gb18030'), encoding: 'gbk' };
   }
 }
+
+/** What a byte sequence that could not be decoded becomes. */
+export const REPLACEMENT = '\ufffd';
 
 const HEADERS: Record<keyof OrgInput, string[]> = {
   type: ['type', '类型', '单位类型'],
@@ -44,6 +59,8 @@ export interface CsvRow {
   input: OrgInput;
   /** the row has another number of cells than the header */
   columnCountMismatch: boolean;
+  /** a cell holds bytes that could not be decoded (U+FFFD) */
+  undecodable: boolean;
 }
 
 export const MAX_IMPORT_ROWS = 50_000;
@@ -82,7 +99,12 @@ export function parseOrgCsv(text: string): { rows: CsvRow[]; ignoredColumns: str
     fields.forEach((f, i) => {
       if (f) input[f] = record[i] ?? '';
     });
-    return { row: info.lines - (record.join('').split('\n').length - 1), input, columnCountMismatch: record.length !== head.record.length };
+    return {
+      row: info.lines - (record.join('').split('\n').length - 1),
+      input,
+      columnCountMismatch: record.length !== head.record.length,
+      undecodable: record.some((cell) => cell.includes(REPLACEMENT)),
+    };
   });
   return { rows, ignoredColumns };
 }

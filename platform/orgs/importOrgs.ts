@@ -83,12 +83,14 @@ async function plan(db: Kysely<Database> | Transaction<Database>, refs: OrgRefs,
   const existing = await existingRecords(db, [...matched]);
   const firstRowOf = new Map<string, number>();
   const taken = new Set<string>();
-  return rows.map(({ row, input, columnCountMismatch }) => {
+  return rows.map(({ row, input, columnCountMismatch, undecodable }) => {
     const cc = input.creditCode ? normalizeCreditCode(input.creditCode) : null;
     const report: RowReport = { row, action: 'refused', code: null, name: input.name?.trim() || null, creditCode: cc, reasons: [] };
     const refuse = (code: string, field: string, value?: string) =>
       report.reasons.push({ code, field, ...(value !== undefined ? { value } : {}), message: ORG_REASON_ZH[code as keyof typeof ORG_REASON_ZH] ?? code });
     if (columnCountMismatch) report.reasons.push({ code: 'COLUMN_COUNT', field: '(row)', message: '该行的列数与表头不一致' });
+    if (undecodable)
+      report.reasons.push({ code: 'ENCODING', field: '(row)', message: '该行含有无法识别的字节（乱码）；请将文件另存为 UTF-8 或 GBK 编码的 CSV 后重试' });
     if (cc && firstRowOf.has(cc)) refuse('DUPLICATE_IN_FILE', 'creditCode', String(firstRowOf.get(cc)));
     else if (cc) firstRowOf.set(cc, row);
     const holder = cc ? refs.byCreditCode.get(cc) : undefined;

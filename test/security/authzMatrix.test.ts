@@ -48,17 +48,21 @@ const ROUTE_CASES: Record<string, string> = {
   'POST /api/v1/auth/logout': "role-level: any account; ends only the caller's own session (platform/auth/test/sessions.api.test.ts)",
   'POST /api/v1/auth/password':
     "role-level: any account; changes only the caller's own password, the old one required (platform/admin/test/accounts.api.test.ts)",
-  'POST /api/v1/admin/users': 'role-level: admin only; accounts are administered district-wide, no object owner (platform/admin/test/accounts.api.test.ts)',
-  'GET /api/v1/admin/users': 'role-level: admin and auditor; the account list (no ID numbers or phones)',
+  'POST /api/v1/admin/users':
+    'role-level: security_admin only (三员分立); roles fit the organisation, one administrator role per account, the password goes to the person (platform/admin/test/accounts.api.test.ts)',
+  'GET /api/v1/admin/users': 'role-level: security_admin and auditor; the account list (no ID numbers or phones)',
+  'PATCH /api/v1/admin/users/:username':
+    'role-level: security_admin only; not on their own roles, roles fit the organisation, audited, sessions revoked (accounts.api.test.ts, sessions.api.test.ts)',
+  'POST /api/v1/admin/users/:username/reset-password':
+    'role-level: security_admin only; the password goes to the person by SMS; audited (accounts.api.test.ts)',
+  'GET /api/v1/admin/lockouts': 'role-level: security_admin and auditor; current login lockouts',
+  'POST /api/v1/admin/lockouts/:username/unlock': 'role-level: security_admin only; audited (platform/auth/test/loginProtection.api.test.ts)',
+  'GET /api/v1/admin/audit': 'role-level: the audit administrator (auditor) only (accounts.api.test.ts checks the other administrators and clerks are refused)',
   'POST /api/v1/admin/reconciliations': 'role-level: admin only; starts a district-wide reconciliation run (test/operations/reconciliation.test.ts)',
   'GET /api/v1/admin/reconciliations/:id': 'role-level: admin and auditor; a run and its findings: workflow ids, statuses, amounts, no personal data',
-  'PATCH /api/v1/admin/users/:username': 'role-level: admin only; every change audited, sessions revoked (platform/auth/test/sessions.api.test.ts)',
-  'POST /api/v1/admin/users/:username/reset-password': 'role-level: admin only; audited (platform/admin/test/accounts.api.test.ts)',
-  'GET /api/v1/admin/lockouts': 'role-level: admin and auditor; current login lockouts',
-  'POST /api/v1/admin/lockouts/:username/unlock': 'role-level: admin only; audited (platform/auth/test/loginProtection.api.test.ts)',
-  'GET /api/v1/admin/audit': 'role-level: admin and auditor only (platform/admin/test/accounts.api.test.ts checks applicant and clerks are refused)',
   'GET /api/v1/admin/identity-disputes': 'role-level: the district bureau (which resolves them) and oversight roles; ID numbers masked',
-  'POST /api/v1/admin/identity-disputes/:id/resolve': 'role-level: the district bureau and admin; audited (platform/auth/test/identityBinding.api.test.ts)',
+  'POST /api/v1/admin/identity-disputes/:id/resolve':
+    'role-level: the district bureau and security_admin; audited (platform/auth/test/identityBinding.api.test.ts)',
   'POST /api/v1/zhejiang/experts/:id/account':
     'role-level: committee office only; the expert pool has no other owner (platform/admin/test/accounts.api.test.ts)',
   'GET /api/v1/auth/me': 'me',
@@ -121,7 +125,7 @@ const ROUTE_CASES: Record<string, string> = {
   'POST /api/v1/materials': 'role-level: applicants upload into their own account; attaching checks ownership (platform/materials/test/materials.api.test.ts)',
   'GET /api/v1/materials/:id': 'material download',
   'DELETE /api/v1/materials/:id': 'material download',
-  'GET /api/v1/materials/audit': 'role-level: admin and auditor only, the download audit trail',
+  'GET /api/v1/materials/audit': 'role-level: the audit administrator (auditor) only, the download audit trail',
   'POST /api/v1/ratings': 'rating',
   'GET /api/v1/ratings/:type/:id': 'rating',
   'GET /api/v1/reports/ratings': 'role-level: rating aggregates per organisation and month for the bureau, office and oversight roles (no personal data)',
@@ -132,6 +136,8 @@ const ROUTE_CASES: Record<string, string> = {
   'POST /api/v1/zhejiang/applications/:id/supplement':
     "role-level: applicants; only the application's own applicant (ID number) may answer — anyone else gets 404 (titleReview/test/titleSupplement.test.ts)",
   'GET /api/v1/nanxun/application-periods': 'role-level: public by design (the published application periods are a public notice)',
+  'GET /api/v1/nanxun/application-periods/:year/versions':
+    'role-level: public by design (every published version of a public notice; nanxun/test/applicationPeriod.api.test.ts)',
   'POST /api/v1/nanxun/application-periods':
     'role-level: bureau reviewers only (one organisation, the district bureau, publishes the period); reference data with no object owner',
   'POST /api/v1/codec/session':
@@ -219,6 +225,39 @@ test('coverage: every declared route and every task kind has a row in the matrix
   // every task kind is exercised open, and the fixture also holds a decided and a paused task
   const states = new Set((await allTasks()).map((t) => t.task.state));
   expect([...states].sort()).toEqual(['done', 'open', 'paused']);
+});
+
+/**
+ * 三员分立 (issue 19): which administrator may use each administration route, written out independently of the
+ * routes. The system administrator (admin) administers no account, lock or audit trail; the security administrator
+ * (security_admin) the accounts and locks; the audit administrator (auditor) alone reads the audit trails.
+ */
+const DUTIES: Record<string, string[]> = {
+  'POST /api/v1/admin/users': ['security_admin'],
+  'GET /api/v1/admin/users': ['security_admin', 'auditor'],
+  'PATCH /api/v1/admin/users/:username': ['security_admin'],
+  'POST /api/v1/admin/users/:username/reset-password': ['security_admin'],
+  'GET /api/v1/admin/lockouts': ['security_admin', 'auditor'],
+  'POST /api/v1/admin/lockouts/:username/unlock': ['security_admin'],
+  'GET /api/v1/admin/audit': ['auditor'],
+  'GET /api/v1/materials/audit': ['auditor'],
+  'POST /api/v1/admin/identity-disputes/:id/resolve': ['bureau_reviewer', 'security_admin'],
+};
+
+test('三员分立: the administration routes let in exactly the administrator whose duty they are', async () => {
+  const admins = w.accounts.filter((a) => a.roles.some((r) => ['admin', 'security_admin', 'auditor'].includes(r)));
+  expect(admins.map((a) => a.roles.join('+')).sort()).toEqual(['admin', 'auditor', 'security_admin']);
+  for (const [key, roles] of Object.entries(DUTIES)) {
+    const r = uniqueRoutes().find((x) => routeKey(x) === key)!;
+    expect({ key, roles: [...(r.access as { roles: string[] }).roles].sort() }).toEqual({ key, roles: [...roles].sort() });
+    const path = r.path.replace(/:([A-Za-z0-9_]+)/g, 'matrix-probe');
+    for (const a of admins) {
+      const req = request(w.app)[r.method](path).set(auth(a.token));
+      const res = await (r.method === 'get' ? req : req.send({}));
+      const allowed = a.roles.some((x) => roles.includes(x));
+      expect({ cell: `${a.username} ${key}`, forbidden: res.status === 403 }).toEqual({ cell: `${a.username} ${key}`, forbidden: !allowed });
+    }
+  }
 });
 
 test('role level: every route refuses the anonymous and every role it does not name', async () => {

@@ -289,14 +289,20 @@ const WRITE_ENDPOINTS: Endpoint[] = [
   {
     method: 'post',
     route: '/api/v1/admin/users',
-    as: () => w.byName.admin!.token,
+    as: () => w.byName.secadmin!.token,
     path: fc.constant('/api/v1/admin/users'),
-    template: () => ({ username: `fuzz.u${Math.floor(Math.random() * 1e9)}`, displayName: '模糊测试', orgCode: 'NX-E-JGJX', roles: ['unit_verifier'] }),
+    template: () => ({
+      username: `fuzz.u${Math.floor(Math.random() * 1e9)}`,
+      displayName: '模糊测试',
+      orgCode: 'NX-E-JGJX',
+      roles: ['unit_verifier'],
+      phone: '13700000009',
+    }),
   },
   {
     method: 'patch',
     route: '/api/v1/admin/users/:username',
-    as: () => w.byName.admin!.token,
+    as: () => w.byName.secadmin!.token,
     path: fc
       .oneof(fc.constant('fuzz.target'), fc.constantFrom('x', '%00', "'%20OR%201=1"), fc.string({ maxLength: 120 }).map(safeEncode))
       .map((u) => `/api/v1/admin/users/${u}`),
@@ -305,7 +311,7 @@ const WRITE_ENDPOINTS: Endpoint[] = [
   {
     method: 'post',
     route: '/api/v1/admin/users/:username/reset-password',
-    as: () => w.byName.admin!.token,
+    as: () => w.byName.secadmin!.token,
     path: fc
       .oneof(fc.constant('fuzz.target'), fc.constantFrom('x', '%00', "'%20OR%201=1"), fc.string({ maxLength: 120 }).map(safeEncode))
       .map((u) => `/api/v1/admin/users/${u}/reset-password`),
@@ -314,7 +320,7 @@ const WRITE_ENDPOINTS: Endpoint[] = [
   {
     method: 'post',
     route: '/api/v1/admin/lockouts/:username/unlock',
-    as: () => w.byName.admin!.token,
+    as: () => w.byName.secadmin!.token,
     path: fc.oneof(fc.constant('applicant1'), fc.string({ maxLength: 120 }).map(safeEncode)).map((u) => `/api/v1/admin/lockouts/${u}/unlock`),
     template: () => ({}),
   },

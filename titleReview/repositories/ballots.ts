@@ -7,23 +7,42 @@ import type { Database } from '../../db/schema';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** The session's key pair, once (a concurrent first ballot keeps the first). */
+/**
+ * The session's key pair, once (a concurrent first ballot keeps the first): the public key in `ballot_key`, the
+ * wrapped private key in `ballot_private_key` (migration 0048), written only by the call that made the key row.
+ */
 export async function insertBallotKey(db: Db, k: { sessionId: string; publicKey: Buffer; sealedPrivateKey: Buffer; kekId: string }): Promise<void> {
-  await db
+  const made = await db
     .insertInto('ballot_key')
-    .values({
-      session_id: k.sessionId,
-      public_key: k.publicKey,
-      sealed_private_key: k.sealedPrivateKey,
-      kek_id: k.kekId,
-    })
+    .values({ session_id: k.sessionId, public_key: k.publicKey, sealed_private_key: null, kek_id: null })
     .onConflict((oc) => oc.column('session_id').doNothing())
+    .returning('session_id')
+    .executeTakeFirst();
+  if (made) await db.insertInto('ballot_private_key').values({ session_id: k.sessionId, sealed: k.sealedPrivateKey, kek_id: k.kekId }).execute();
+}
+
+/**
+ * The count is made: the wrapped private key's row is deleted (and one wrapped before migration 0048 nulled), so no
+ * paper can be opened again; rewriteBallotKeyTables then removes the dead row versions once the close has committed.
+ */
+export async function eraseBallotPrivateKey(db: Db, sessionId: string): Promise<void> {
+  await db.deleteFrom('ballot_private_key').where('session_id', '=', sessionId).execute();
+  await db
+    .updateTable('ballot_key')
+    .set({ sealed_private_key: null, kek_id: null })
+    .where('session_id', '=', sessionId)
+    .where('sealed_private_key', 'is not', null)
     .execute();
 }
 
-/** The count is made: the wrapped private key is erased, so no paper can be opened again. */
-export async function eraseBallotPrivateKey(db: Db, sessionId: string): Promise<void> {
-  await db.updateTable('ballot_key').set({ sealed_private_key: null, kek_id: null }).where('session_id', '=', sessionId).execute();
+/**
+ * After the close has committed: rewrites the tables that held wrapped private keys (VACUUM FULL: a new file with the
+ * live rows only, the old one unlinked), so no dead row version of an erased key stays on any page. Needs the table
+ * owner's right (or MAINTAIN, PostgreSQL 17+) for the connecting role.
+ */
+export async function rewriteBallotKeyTables(db: Kysely<Database>): Promise<void> {
+  await sql`vacuum full ballot_private_key`.execute(db);
+  await sql`vacuum full ballot_key`.execute(db);
 }
 
 /** A sealed paper, in a transaction of its own (nothing in it names the voter). */
@@ -36,9 +55,9 @@ export async function insertBallotVoter(db: Db, v: { sessionId: string; expertId
   await db.insertInto('ballot_voter').values({ session_id: v.sessionId, expert_id: v.expertId, token_hash: v.tokenHash }).execute();
 }
 
-/** Key rotation: an open ballot's private key, re-wrapped under the current `ballot` key (raw SQL: the row as stored). */
+/** Key rotation: an open ballot's private key, re-wrapped under the ballot key set's current key (raw SQL: the row as stored). */
 export async function rewrapBallotKey(db: Kysely<any>, k: { sessionId: string; fromKekId: string; toKekId: string; sealed: Buffer }): Promise<void> {
-  await sql`update ballot_key set sealed_private_key = ${k.sealed}, kek_id = ${k.toKekId} where session_id = ${k.sessionId} and kek_id = ${k.fromKekId}`.execute(
+  await sql`update ballot_private_key set sealed = ${k.sealed}, kek_id = ${k.toKekId} where session_id = ${k.sessionId} and kek_id = ${k.fromKekId}`.execute(
     db,
   );
 }

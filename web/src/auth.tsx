@@ -64,5 +64,6 @@ export function homeFor(user: User): string {
   if (r.includes('committee_office')) return '/tasks';
   if (r.some((x) => CLERK_ROLES.includes(x))) return '/tasks';
   if (r.includes('admin') || r.includes('auditor')) return '/reports';
+  if (r.includes('security_admin')) return '/admin/accounts';
   return '/public/progress';
 }

@@ -89,7 +89,7 @@ export function AppRoutes() {
         <Route path="/zhejiang/applications/:id" element={c(<TitleApplicationPage />)} />
         <Route path="/admin/orgs" element={c(<OrgsPage />, ['admin', 'auditor'])} />
         <Route path="/admin/orgs/import" element={c(<OrgImportPage />, ['admin'])} />
-        <Route path="/admin/accounts" element={c(<AccountsPage />, ['admin'])} />
+        <Route path="/admin/accounts" element={c(<AccountsPage />, ['security_admin', 'auditor'])} />
         <Route path="/admin/policies" element={c(<PoliciesAdminPage />, ['admin'])} />
         <Route path="/public/progress" element={p(<PublicProgressPage />)} />
         <Route path="/public/notices" element={p(<PublicNoticesPage />)} />

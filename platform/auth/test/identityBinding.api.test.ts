@@ -28,7 +28,7 @@ beforeAll(async () => {
   const taskQueue = uniqueTaskQueue('identity');
   ({ stop: stopWorker } = await startWorker(env, tdb.db, taskQueue));
   app = testApp(tdb.db, env.client, taskQueue);
-  for (const u of ['unit.jgjx', 'bureau1', 'admin']) tokens[u] = await login(app, u);
+  for (const u of ['unit.jgjx', 'bureau1', 'auditor']) tokens[u] = await login(app, u);
 });
 afterAll(async () => {
   await stopWorker?.();
@@ -122,11 +122,12 @@ test('an impostor registers first with my ID number; I still register, claim, an
   // the dispute is closed by the verification, on the audit trail
   const resolved = (await request(app).get('/api/v1/admin/identity-disputes?state=resolved').set(auth(tokens.bureau1!))).body;
   expect(resolved).toEqual([expect.objectContaining({ resolution: 'verified_by_unit', resolvedBy: 'unit.jgjx', winner: 'zheng.real' })]);
-  const audit = (await request(app).get('/api/v1/admin/audit?action=identity.confirmed').set(auth(tokens.admin!))).body;
+  const audit = (await request(app).get('/api/v1/admin/audit?action=identity.confirmed').set(auth(tokens.auditor!))).body;
   expect(audit[0]).toMatchObject({ actor: 'unit.jgjx', target: { id: 'zheng.real' }, details: { how: 'verified_by_unit', flagged: ['impostor'] } });
   // a newcomer for the now-confirmed identity is flagged from the start, and a new dispute shows it to the bureau
   expect((await register('late.impostor', X)).status).toBe(201);
-  expect((await me(await login(app, 'late.impostor', GOOD_PASSWORD))).identityStatus).toBe('rejected');
+  // it reads provisional like any registration (no oracle) until the bureau resolves that dispute
+  expect((await me(await login(app, 'late.impostor', GOOD_PASSWORD))).identityStatus).toBe('provisional');
   expect((await me(real)).identityStatus).toBe('confirmed');
 });
 
@@ -151,7 +152,7 @@ test('the bureau resolves a dispute after checking the original ID: the loser is
   expect((await request(app).get('/api/v1/auth/me').set(auth(first))).status).toBe(401);
   expect((await me(second)).identityStatus).toBe('confirmed');
   expect((await request(app).post(path).set(auth(tokens.bureau1!)).send({ username: 'y.second', reason: 'again' })).body.code).toBe('DISPUTE_CLOSED');
-  const audit = (await request(app).get('/api/v1/admin/audit?action=identity.dispute_resolved').set(auth(tokens.admin!))).body;
+  const audit = (await request(app).get('/api/v1/admin/audit?action=identity.dispute_resolved').set(auth(tokens.auditor!))).body;
   expect(audit[0]).toMatchObject({
     actor: 'bureau1',
     target: { type: 'identity_dispute', id: String(d.id) },

@@ -64,9 +64,9 @@ test('logout answers 204 and the token is refused from then on, here and in anot
 
 test('API processes that listen for account changes refuse a revoked token at once (no waiting for SESSION_CHECK_MS)', async () => {
   const [b, c] = [await w.listeningProcess(), await w.listeningProcess()];
-  const admin = (await loginAs(w.app, 'admin')).body.token as string;
+  const admin = (await loginAs(w.app, 'secadmin')).body.token as string;
   const token = (await loginAs(w.app, 'applicant3')).body.token as string;
-  const clerk = (await loginAs(w.app, 'unit.jgjx')).body.token as string;
+  const clerk = (await loginAs(w.app, 'bureau1')).body.token as string;
   // both processes remember the sessions now
   for (const p of [b, c]) {
     expect((await me(token, p)).status).toBe(200);
@@ -80,22 +80,22 @@ test('API processes that listen for account changes refuse a revoked token at on
   expect(
     (
       await request(w.app)
-        .patch('/api/v1/admin/users/unit.jgjx')
+        .patch('/api/v1/admin/users/bureau1')
         .set(bearer(admin))
-        .send({ roles: ['unit_verifier', 'auditor'] })
+        .send({ roles: ['auditor'] })
     ).status,
   ).toBe(200);
   await new Promise((r) => setTimeout(r, 200));
   for (const p of [b, c]) expect((await me(clerk, p)).status).toBe(401);
   const back = await request(w.app)
-    .patch('/api/v1/admin/users/unit.jgjx')
+    .patch('/api/v1/admin/users/bureau1')
     .set(bearer(admin))
-    .send({ roles: ['unit_verifier'] });
+    .send({ roles: ['bureau_reviewer'] });
   expect(back.status).toBe(200);
 });
 
 test("a role change ends the user's sessions at once; a new login has the new roles", async () => {
-  const admin = (await loginAs(w.app, 'admin')).body.token as string;
+  const admin = (await loginAs(w.app, 'secadmin')).body.token as string;
   const token = (await loginAs(w.app, 'bureau2')).body.token as string;
   expect((await request(w.app).get('/api/v1/tasks').set(bearer(token))).status).toBe(200);
   const patched = await request(w.app)
@@ -118,7 +118,7 @@ test("a role change ends the user's sessions at once; a new login has the new ro
 });
 
 test('a deactivated account can neither log in nor use its token; reactivated, it logs in again', async () => {
-  const admin = (await loginAs(w.app, 'admin')).body.token as string;
+  const admin = (await loginAs(w.app, 'secadmin')).body.token as string;
   const token = (await loginAs(w.app, 'rereview.nxz')).body.token as string;
   const other = w.otherProcess();
   expect((await me(token, other)).status).toBe(200);
@@ -131,14 +131,15 @@ test('a deactivated account can neither log in nor use its token; reactivated, i
   expect(login.body.code).toBe('UNAUTHENTICATED');
   await new Promise((r) => setTimeout(r, 2100));
   expect((await me(token, other)).status).toBe(401);
-  const audit = await request(w.app).get('/api/v1/admin/audit?action=user.deactivated').set(bearer(admin));
-  expect(audit.body).toEqual([expect.objectContaining({ actor: 'admin', action: 'user.deactivated', target: { type: 'user', id: 'rereview.nxz' } })]);
+  const auditor = (await loginAs(w.app, 'auditor')).body.token as string;
+  const audit = await request(w.app).get('/api/v1/admin/audit?action=user.deactivated').set(bearer(auditor));
+  expect(audit.body).toEqual([expect.objectContaining({ actor: 'secadmin', action: 'user.deactivated', target: { type: 'user', id: 'rereview.nxz' } })]);
   expect((await request(w.app).patch('/api/v1/admin/users/rereview.nxz').set(bearer(admin)).send({ active: true })).status).toBe(200);
   expect((await loginAs(w.app, 'rereview.nxz')).status).toBe(200);
   // the old token stays dead
   expect((await me(token)).status).toBe(401);
-  // an admin cannot lock themselves out
-  const self = await request(w.app).patch('/api/v1/admin/users/admin').set(bearer(admin)).send({ active: false });
+  // the security administrator cannot lock themselves out
+  const self = await request(w.app).patch('/api/v1/admin/users/secadmin').set(bearer(admin)).send({ active: false });
   expect(self.status).toBe(400);
 });
 

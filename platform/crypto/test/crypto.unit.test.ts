@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { DecryptionError, hmacSm3, open, seal, sm3 } from '../sm4';
 import { eciesDecrypt, eciesEncrypt, generateSm2KeyPair } from '../ecies';
-import { addKeyVersions, generateKeyFile, Keyring, loadKeyring, retireOldVersions } from '../keys';
+import { addKeyVersions, generateKeyFile, Keyring, loadBallotKeyring, loadKeyring, retireOldVersions } from '../keys';
 
 describe('SM4 AEAD', () => {
   const key = randomBytes(32);
@@ -71,9 +71,33 @@ describe('the key set', () => {
       expect(b.current('pii').key.equals(a.current('pii').key)).toBe(true);
       const json = generateKeyFile();
       const fromEnv = loadKeyring({ PII_KEYS: Buffer.from(JSON.stringify(json)).toString('base64') } as NodeJS.ProcessEnv);
-      expect(fromEnv.current('blind').id).toBe(json.blind.current);
+      expect(fromEnv.current('blind').id).toBe(json.blind!.current);
     } finally {
       process.env.KEYS_FILE = saved;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  test('the ballot keys are a key set of their own: none in the data key set (PII_KEYS), its own file or BALLOT_KEYS', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keys-'));
+    const saved = [process.env.KEYS_FILE, process.env.BALLOT_KEYS_FILE];
+    process.env.KEYS_FILE = path.join(dir, 'keys', 'keys.json');
+    process.env.BALLOT_KEYS_FILE = path.join(dir, 'keys', 'ballot-keys.json');
+    try {
+      const env = { NODE_ENV: 'development' } as NodeJS.ProcessEnv;
+      const data = loadKeyring(env);
+      expect(Object.keys(JSON.parse(fs.readFileSync(process.env.KEYS_FILE, 'utf8'))).sort()).toEqual(['blind', 'pii']);
+      expect(data.has('ballot')).toBe(false);
+      expect(() => data.current('ballot')).toThrow(/no "ballot" keys/);
+      const ballots = loadBallotKeyring(env);
+      expect(Object.keys(JSON.parse(fs.readFileSync(process.env.BALLOT_KEYS_FILE, 'utf8')))).toEqual(['ballot']);
+      expect((fs.statSync(process.env.BALLOT_KEYS_FILE).mode & 0o777).toString(8)).toBe('600');
+      expect(ballots.has('pii')).toBe(false);
+      process.env.BALLOT_KEYS_FILE = path.join(dir, 'none.json');
+      expect(() => loadBallotKeyring({ NODE_ENV: 'production' } as NodeJS.ProcessEnv)).toThrow(/BALLOT_KEYS/);
+      const own = generateKeyFile(['ballot']);
+      expect(loadBallotKeyring({ BALLOT_KEYS: JSON.stringify(own) } as NodeJS.ProcessEnv).current('ballot').id).toBe(own.ballot!.current);
+    } finally {
+      [process.env.KEYS_FILE, process.env.BALLOT_KEYS_FILE] = saved;
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -159,11 +159,11 @@ test('no ID number or phone in clear in a dump or on any page; shown and found t
   const after = (
     await sql<{ id_number: string; id_number_enc: string }>`select id_number, id_number_enc from app_user where username = 'piiuser1'`.execute(tdb.db)
   ).rows[0]!;
-  expect(after.id_number.startsWith(`${rotated.blind.current}.`)).toBe(true);
-  expect(after.id_number_enc.startsWith(`pii1.${rotated.pii.current}.`)).toBe(true);
+  expect(after.id_number.startsWith(`${rotated.blind!.current}.`)).toBe(true);
+  expect(after.id_number_enc.startsWith(`pii1.${rotated.pii!.current}.`)).toBe(true);
   await expectReadableAndFound(token, claim.id);
   await expectNothingInClear();
-  expect(keyring().json.pii.current).not.toBe(before.pii.current); // this process now holds only the new versions
+  expect(keyring().json.pii!.current).not.toBe(before.pii!.current); // this process now holds only the new versions
 });
 
 test('npm run rotate-keys (the command) adds key versions and re-encrypts; --retire drops the old ones', async () => {
@@ -179,9 +179,11 @@ test('npm run rotate-keys (the command) adds key versions and re-encrypts; --ret
       cwd: process.cwd(),
     });
   const first = await run();
-  expect(first.stdout).toMatch(/re-encrypted \d+ values in \d+ rows, re-wrapped \d+ ballot keys; 0 values not under the current keys/);
+  expect(first.stdout).toMatch(
+    /re-encrypted \d+ values in \d+ rows, re-wrapped \d+ ballot keys and \d+ material keys, sealed \d+ plain materials; 0 values not under the current keys/,
+  );
   const written = JSON.parse(fs.readFileSync(file, 'utf8'));
-  expect(Object.keys(written.pii.keys)).toHaveLength(Object.keys(keyring().json.pii.keys).length + 1);
+  expect(Object.keys(written.pii!.keys)).toHaveLength(Object.keys(keyring().json.pii!.keys).length + 1);
   const row = (await sql<{ id_number_enc: string }>`select id_number_enc from app_user where username = 'applicant1'`.execute(tdb.db)).rows[0]!;
   expect(row.id_number_enc.startsWith(`pii1.${written.pii.current}.`)).toBe(true);
   const retired = await run('--retire');

@@ -127,6 +127,40 @@ test('a GBK file with Chinese headers (as Excel saves it) is read as GBK', async
   });
 });
 
+test('a UTF-8 file with one stray byte is read as UTF-8: that row alone is refused (ENCODING) in the dry run, the others keep their Chinese', async () => {
+  const lines = [
+    'type,name,creditCode,townCode,regulatorCode,certRereviewBy,address',
+    `enterprise,浙江南浔新材料有限公司,${cc(30)},南浔镇,NX-FGJXJ,,南浔镇适园路1号`,
+    `enterprise,湖州善琏湖笔有限公司,${cc(31)},善琏镇,NX-FGJXJ,,善琏镇`,
+  ];
+  const body = Buffer.concat([
+    Buffer.from(`${lines[0]}\n${lines[1]}\n`),
+    Buffer.from('enterprise,湖州善琏'),
+    Buffer.from([0xff]), // one stray byte, as a bad copy and paste leaves it
+    Buffer.from(`湖笔有限公司,${cc(31)},善琏镇,NX-FGJXJ,,善琏镇\n`),
+  ]);
+  const dry = await importCsv(body, 'dryRun=true', 'text/csv');
+  expect(dry.status).toBe(200);
+  expect(dry.body).toMatchObject({ encoding: 'utf-8', counts: { created: 1, refused: 1 } });
+  expect(dry.body.rows[0]).toMatchObject({ row: 2, action: 'created', name: '浙江南浔新材料有限公司' });
+  expect(dry.body.rows[1]).toMatchObject({ row: 3, action: 'refused', reasons: [expect.objectContaining({ code: 'ENCODING', field: '(row)' })] });
+  // imported as a whole it is refused; nothing is written in mojibake
+  const before = await orgCount();
+  expectProblem(await importCsv(body, 'dryRun=false', 'text/csv'), 422, 'IMPORT_HAS_INVALID_ROWS');
+  expect(await orgCount()).toBe(before);
+  // a GBK file with a byte GB 18030 cannot decode: that row refused, the rest read as GBK
+  const gbk = Buffer.concat([
+    iconv.encode(`${lines[0]}\n${lines[1]}\n`, 'gbk'),
+    iconv.encode('enterprise,湖州', 'gbk'),
+    Buffer.from([0x81, 0x20]),
+    iconv.encode(`善琏,${cc(32)},善琏镇,NX-FGJXJ,,\n`, 'gbk'),
+  ]);
+  const gbkDry = await importCsv(gbk, 'dryRun=true', 'text/csv');
+  expect(gbkDry.body).toMatchObject({ encoding: 'gbk', counts: { created: 1, refused: 1 } });
+  expect(gbkDry.body.rows[0].name).toBe('浙江南浔新材料有限公司');
+  expect(gbkDry.body.rows[1].reasons.map((r: { code: string }) => r.code)).toContain('ENCODING');
+});
+
 test('a body that is not CSV is refused with a problem, and nothing changes', async () => {
   const before = await orgCount();
   const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]), Buffer.from('IHDR')]);

@@ -197,7 +197,8 @@ export const ROLE: Record<string, string> = {
   hrss_approver: '人社厅审批',
   expert: '评审专家',
   admin: '系统管理员',
-  auditor: '审计员',
+  security_admin: '安全管理员',
+  auditor: '审计管理员',
 } satisfies Record<Role, string>;
 export const role = pick(ROLE);
 

@@ -1,6 +1,7 @@
 /**
- * 账号管理 (admin), on the accounts API (/api/v1/admin/users): the list, a new account (its one-time password is
- * shown once, and must be changed at first login), roles, a password reset, deactivation.
+ * 账号管理 (the security administrator, 安全管理员), on the accounts API (/api/v1/admin/users): the list, a new account
+ * (its one-time password goes to the person by SMS, never to this screen; it must be changed at first login), roles,
+ * a password reset (the same), deactivation.
  */
 import { useState } from 'react';
 import { Alert, App, Button, Card, Checkbox, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
@@ -9,33 +10,22 @@ import { useLoad } from '../lib/hooks';
 import { errorText, ROLE } from '../lib/labels';
 import { ROLES } from '../../../platform/auth/roles';
 
-/** the roles an admin grants, as checkboxes (applicants register themselves) */
-const GRANTABLE = ROLES.filter((r) => r !== 'applicant').map((r) => ({ value: r, label: ROLE[r] ?? r }));
+/** the roles the security administrator grants, as checkboxes (applicants register themselves; expert logins come from the expert pool) */
+const GRANTABLE = ROLES.filter((r) => r !== 'applicant' && r !== 'expert').map((r) => ({ value: r, label: ROLE[r] ?? r }));
 
-/** the one-time password, whatever the accounts API calls the field */
-function oneTimePasswordOf(r: Record<string, unknown>): string | null {
-  for (const k of ['oneTimePassword', 'temporaryPassword', 'initialPassword', 'password']) if (typeof r[k] === 'string') return r[k] as string;
-  return null;
+/** where the one-time password went (the masked mobile number) */
+function sentTo(r: Record<string, unknown>): string | null {
+  const sent = r.oneTimePasswordSent as { to?: unknown } | undefined;
+  return typeof sent?.to === 'string' ? sent.to : null;
 }
 
 function OneTimePassword({ shown, onClose }: { shown: { username: string; password: string } | null; onClose: () => void }) {
   return (
-    <Modal
-      title="一次性密码"
-      open={!!shown}
-      onOk={onClose}
-      onCancel={onClose}
-      okText="我已记下"
-      cancelButtonProps={{ style: { display: 'none' } }}
-      maskClosable={false}
-    >
+    <Modal title="一次性密码已发送" open={!!shown} onOk={onClose} onCancel={onClose} okText="知道了" cancelButtonProps={{ style: { display: 'none' } }}>
       {shown ? (
         <Space direction="vertical">
-          <Typography.Text>
-            账号 <b>{shown.username}</b> 的一次性密码（只显示这一次，请当面或通过安全渠道交给本人；首次登录须修改密码）：
-          </Typography.Text>
-          <Typography.Text copyable code style={{ fontSize: 18 }} data-testid="one-time-password">
-            {shown.password}
+          <Typography.Text data-testid="one-time-password-sent">
+            账号 <b>{shown.username}</b> 的一次性密码已通过短信发送至本人手机 {shown.password}（不向管理员显示；首次登录须修改密码）。
           </Typography.Text>
         </Space>
       ) : null}
@@ -60,14 +50,14 @@ export function AccountsPage() {
   const [form] = Form.useForm();
   const [rolesForm] = Form.useForm();
 
-  const create = async (v: { username: string; displayName: string; orgCode?: string; roles: string[] }) => {
+  const create = async (v: { username: string; displayName: string; orgCode?: string; roles: string[]; phone: string }) => {
     setBusy(true);
     try {
       const r = await api.post<Record<string, unknown>>('/admin/users', { ...v, orgCode: v.orgCode ?? null });
       setCreating(false);
       form.resetFields();
-      const password = oneTimePasswordOf(r);
-      if (password) setOtp({ username: v.username, password });
+      const to = sentTo(r);
+      if (to) setOtp({ username: v.username, password: to });
       else message.success('账号已创建');
       list.reload();
     } catch (e) {
@@ -90,8 +80,8 @@ export function AccountsPage() {
   const reset = async (u: AdminUser) => {
     try {
       const r = await api.post<Record<string, unknown>>(`/admin/users/${encodeURIComponent(u.username)}/reset-password`);
-      const password = oneTimePasswordOf(r);
-      if (password) setOtp({ username: u.username, password });
+      const to = sentTo(r);
+      if (to) setOtp({ username: u.username, password: to });
       else message.success('密码已重置');
     } catch (e) {
       message.error(errorText(e));
@@ -212,6 +202,14 @@ export function AccountsPage() {
           </Form.Item>
           <Form.Item name="orgCode" label="所属单位" extra="单位审核员、复审经办人等须选择所属单位">
             <Select allowClear showSearch optionFilterProp="label" options={orgOptions} />
+          </Form.Item>
+          <Form.Item
+            name="phone"
+            label="本人手机号"
+            extra="一次性密码以短信发送至此号码，不向管理员显示"
+            rules={[{ required: true, message: '请填写本人手机号' }]}
+          >
+            <Input inputMode="tel" maxLength={20} />
           </Form.Item>
           <Form.Item name="roles" label="角色" rules={[{ required: true, message: '请至少选择一个角色' }]}>
             <Checkbox.Group options={GRANTABLE} />
