@@ -3,7 +3,7 @@
  * nanxun/repositories/instalments.ts), its status and its derived totals. Every write of the claim row goes through
  * here (the claim workflow's first activity records the submission; the API never writes it).
  */
-import { nextSequenceValue } from '../../platform/sequences';
+import { nextSequenceValue } from '../../platform/sequenceRepository';
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { ClaimTable, Database } from '../../db/schema';
 import { DUPLICATE_CONSTRAINTS } from '../claimPlans';

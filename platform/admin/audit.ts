@@ -1,9 +1,8 @@
-/** The administrative audit trail (audit_log, append-only): every write goes through recordAudit. */
-import { sql, type Kysely, type Transaction } from 'kysely';
+/** The administrative audit trail (audit_log, append-only): every write goes through recordAudit (auditRepository.ts). */
+export { recordAudit } from './auditRepository';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import type { Actor } from '../tasks/messages';
-
-type Exec = Kysely<Database> | Transaction<Database>;
 
 export interface AuditEntry {
   /** who did it: an actor, or a system component name (e.g. 'login-protection') */
@@ -13,22 +12,6 @@ export interface AuditEntry {
   targetId: string;
   clientIp?: string | null;
   details?: Record<string, unknown>;
-}
-
-export async function recordAudit(exec: Exec, e: AuditEntry): Promise<void> {
-  const actor = typeof e.actor === 'string' ? { userId: null, username: e.actor } : e.actor;
-  await exec
-    .insertInto('audit_log')
-    .values({
-      actor_user_id: actor.userId,
-      actor_username: actor.username,
-      action: e.action,
-      target_type: e.targetType,
-      target_id: e.targetId,
-      client_ip: e.clientIp ?? null,
-      details: JSON.stringify(e.details ?? {}),
-    })
-    .execute();
 }
 
 export interface AuditQuery {

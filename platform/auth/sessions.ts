@@ -15,6 +15,7 @@ import { Client as PgClient } from 'pg';
 import type { Database } from '../../db/schema';
 import type { Actor } from '../tasks/messages';
 import { Problem } from '../http/problem';
+import { insertSession, revokeSession, revokeUserSessions } from './sessionRepository';
 
 export const SESSION_TTL_MS = 8 * 3600_000;
 const KEPT = 20_000;
@@ -80,10 +81,7 @@ export function createSessionStore(db: Kysely<Database>, opts: { checkMs?: numbe
     async create(userId, clientIp) {
       const sessionId = randomBytes(18).toString('base64url');
       const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
-      await db
-        .insertInto('auth_session')
-        .values({ id: sessionId, user_id: userId, expires_at: expiresAt, client_ip: clientIp ?? null })
-        .execute();
+      await insertSession(db, { id: sessionId, userId, expiresAt, clientIp: clientIp ?? null });
       return { sessionId, expiresAt };
     },
     async resolve(sessionId, userId) {
@@ -130,26 +128,14 @@ export function createSessionStore(db: Kysely<Database>, opts: { checkMs?: numbe
       return state ? { ...state, actor: { ...state.actor, roles: [...state.actor.roles] } } : null;
     },
     async revoke(sessionId, reason) {
-      const r = await db
-        .updateTable('auth_session')
-        .set({ revoked_at: new Date(), revoked_reason: reason })
-        .where('id', '=', sessionId)
-        .where('revoked_at', 'is', null)
-        .returning('user_id')
-        .executeTakeFirst();
+      const r = await revokeSession(db, sessionId, reason);
       const e = cache.get(sessionId);
       cache.delete(sessionId);
       if (r) forgetUser(r.user_id);
       else if (e) forgetUser(e.userId);
     },
     async revokeUser(userId, reason, exceptSessionId) {
-      let q = db
-        .updateTable('auth_session')
-        .set({ revoked_at: new Date(), revoked_reason: reason })
-        .where('user_id', '=', userId)
-        .where('revoked_at', 'is', null);
-      if (exceptSessionId) q = q.where('id', '<>', exceptSessionId);
-      const rows = await q.returning('id').execute();
+      const rows = await revokeUserSessions(db, userId, reason, exceptSessionId);
       forgetUser(userId);
       return rows.length;
     },

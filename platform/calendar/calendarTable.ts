@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import { makeCalendar, type CalendarData } from './workdays';
 import { CHINESE_DAYS_SOURCE, officialYear } from './calendarSource';
+import { replaceCalendarYear } from './calendarRepository';
 
 /** Calendar data for the years [fromYear, toYear]; years without a row in calendar_year are unknown. */
 export async function loadCalendar(
@@ -34,17 +35,11 @@ export async function loadCalendarYear(
     const prev = await trx.selectFrom('calendar_year').select('version').where('year', '=', input.year).forUpdate().executeTakeFirst();
     const version = (prev?.version ?? 0) + 1;
     const before = await trx.selectFrom('calendar_day').select(['date', 'kind']).where('year', '=', input.year).execute();
-    await trx
-      .insertInto('calendar_year')
-      .values({ year: input.year, source: input.source, version, loaded_by: input.loadedBy })
-      .onConflict((oc) => oc.column('year').doUpdateSet({ source: input.source, version, loaded_by: input.loadedBy, loaded_at: new Date() }))
-      .execute();
-    await trx.deleteFrom('calendar_day').where('year', '=', input.year).execute();
     const rows = [
       ...input.holidays.map((d) => ({ date: d.date, year: input.year, kind: 'holiday' as const, name: d.name })),
       ...input.workdays.map((d) => ({ date: d.date, year: input.year, kind: 'workday' as const, name: d.name })),
     ];
-    if (rows.length) await trx.insertInto('calendar_day').values(rows).execute();
+    await replaceCalendarYear(trx, { year: input.year, source: input.source, version, loadedBy: input.loadedBy }, rows);
     return {
       year: input.year,
       version,

@@ -27,6 +27,11 @@ export async function insertMaterial(
     .executeTakeFirstOrThrow();
 }
 
+/** Removes an upload that is not attached to a subject (an attached one stays). */
+export async function deleteUnattachedMaterial(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('material').where('id', '=', id).where('subject_id', 'is', null).execute();
+}
+
 export async function findMaterial(db: Db, id: string): Promise<Material | undefined> {
   return db.selectFrom('material').selectAll().where('id', '=', id).executeTakeFirst();
 }

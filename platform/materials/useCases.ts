@@ -97,7 +97,7 @@ export async function removeUnattached(db: Kysely<Database>, actor: Actor, id: s
   const m = UUID.test(id) ? await repo.findMaterial(db, id) : undefined;
   if (!m || m.owner_user_id !== actor.userId) throw new Problem('NOT_FOUND', 'no such material');
   if (m.subject_id) throw new Problem('MATERIAL_UNAVAILABLE', 'the material is attached to an application and stays with it');
-  await db.deleteFrom('material').where('id', '=', id).where('subject_id', 'is', null).execute();
+  await repo.deleteUnattachedMaterial(db, id);
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -9,6 +9,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '../../db/schema';
 import type { SmsSender } from './sms';
+import { markSmsFailed, markSmsNone, markSmsSent } from './outboxRepository';
 
 export const SMS_MAX_ATTEMPTS = 10;
 
@@ -36,25 +37,16 @@ export async function dispatchSmsOnce(
     let failed = 0;
     for (const r of rows) {
       if (!r.phone) {
-        await trx.updateTable('notification').set({ sms_state: 'none' }).where('id', '=', r.id).where('sms_state', '=', 'pending').execute();
+        await markSmsNone(trx, r.id);
         continue;
       }
       try {
         await sender.send({ to: r.phone, text: `【浙里审批】${r.title}：${r.body}`, idempotencyKey: r.id });
-        await trx
-          .updateTable('notification')
-          .set({ sms_state: 'sent', sms_sent_at: now(), sms_error: null })
-          .where('id', '=', r.id)
-          .where('sms_state', '=', 'pending')
-          .execute();
+        await markSmsSent(trx, r.id, now());
         sent++;
       } catch (err) {
         failed++;
-        await trx
-          .updateTable('notification')
-          .set((eb) => ({ sms_attempts: eb('sms_attempts', '+', 1), sms_error: String(err instanceof Error ? err.message : err).slice(0, 500) }))
-          .where('id', '=', r.id)
-          .execute();
+        await markSmsFailed(trx, r.id, String(err instanceof Error ? err.message : err).slice(0, 500));
       }
     }
     return { sent, failed };

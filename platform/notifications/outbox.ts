@@ -13,6 +13,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema';
 import { domains, findSubjects } from '../plugins/registry';
+import { insertNotifications } from './outboxRepository';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -69,26 +70,21 @@ export async function notify(db: Db, to: Recipients, e: NotificationEvent): Prom
   const ids = await recipientIds(db, to);
   if (!ids.length) return 0;
   const phones = new Map((await db.selectFrom('app_user').select(['id', 'phone']).where('id', 'in', ids).execute()).map((r) => [r.id, r.phone]));
-  const rows = await db
-    .insertInto('notification')
-    .values(
-      ids.map((id) => ({
-        event_key: e.eventKey,
-        recipient_user_id: id,
-        kind: e.kind,
-        title: e.title,
-        body: e.body,
-        subject_type: e.subject?.type ?? null,
-        subject_id: e.subject?.id ?? null,
-        subject_ref: e.subject?.ref ?? null,
-        created_at: e.at,
-        sms_state: phones.get(id) ? ('pending' as const) : ('none' as const),
-      })),
-    )
-    .onConflict((oc) => oc.constraint('notification_once_per_event').doNothing())
-    .returning('id')
-    .execute();
-  return rows.length;
+  return insertNotifications(
+    db,
+    ids.map((id) => ({
+      event_key: e.eventKey,
+      recipient_user_id: id,
+      kind: e.kind,
+      title: e.title,
+      body: e.body,
+      subject_type: e.subject?.type ?? null,
+      subject_id: e.subject?.id ?? null,
+      subject_ref: e.subject?.ref ?? null,
+      created_at: e.at,
+      sms_state: phones.get(id) ? ('pending' as const) : ('none' as const),
+    })),
+  );
 }
 
 /** The parts of a task the projections know (platform/tasks/activities.ts TaskRef). */

@@ -146,3 +146,15 @@ export async function upsertOrgs(
 export async function setOrgActive(trx: Transaction<Database>, code: string, active: boolean, actor: string, at: Date): Promise<void> {
   await trx.updateTable('org').set({ active, updated_at: at, updated_by: actor }).where('code', '=', code).execute();
 }
+
+/** Renames a seeded body (or changes its address). */
+export async function setOrgNameAddress(
+  trx: Transaction<Database>,
+  code: string,
+  name: string,
+  address: string | null,
+  actor: string,
+  at: Date,
+): Promise<void> {
+  await trx.updateTable('org').set({ name, address, updated_at: at, updated_by: actor }).where('code', '=', code).execute();
+}

@@ -10,7 +10,7 @@ import { iso } from '../http/views';
 import { recordAudit } from '../admin/audit';
 import { ADMIN_ORG_TYPES, checkOrgInput, newOrgCode, ORG_REASON_ZH, type Checked, type OrgInput, type OrgRecord, type OrgRefs } from './orgInput';
 import { CREDIT_CODE_FAULT_ZH } from './creditCode';
-import { findOrg, loadRefs, setOrgActive, toRecord, upsertOrgs, nextOrgNumbers, type OrgDetail } from './repository';
+import { findOrg, loadRefs, setOrgActive, setOrgNameAddress, toRecord, upsertOrgs, nextOrgNumbers, type OrgDetail } from './repository';
 import { noteMoves } from './moves';
 
 type Db = Kysely<Database>;
@@ -122,11 +122,7 @@ export async function updateOrg(db: Db, actor: string, code: string, patch: OrgP
         if (fields.name !== undefined || fields.address !== undefined) {
           const name = fields.name === undefined ? current.name : String(fields.name).trim();
           if (!name || name.length > 100) throw new Problem('VALIDATION_FAILED', 'name: 1 to 100 characters');
-          await trx
-            .updateTable('org')
-            .set({ name, address: fields.address === undefined ? current.address : fields.address?.trim() || null, updated_at: now, updated_by: actor })
-            .where('code', '=', code)
-            .execute();
+          await setOrgNameAddress(trx, code, name, fields.address === undefined ? current.address : fields.address?.trim() || null, actor, now);
           Object.assign(changes, { name, address: fields.address });
         }
       } else if (Object.values(fields).some((v) => v !== undefined)) {

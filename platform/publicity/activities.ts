@@ -9,6 +9,8 @@ import { computeDeadline } from '../calendar/activities';
 import { insertTimeline, SYSTEM_ACTOR } from '../timeline/timeline';
 import { storedTaskId } from '../tasks/taskIds';
 import { notifyObjectionAnswered, notifyPublicityStarted } from '../notifications/outbox';
+import { closeNoticeRow, insertNoticeOnce } from './noticeRepository';
+import { setObjectionStatus } from './objectionRepository';
 
 export interface NoticeSpec {
   noticeId: string;
@@ -36,25 +38,20 @@ export function createNoticeActivities(db: Kysely<Database>) {
       if (existing) return { endsAt: new Date(existing.ends_at).toISOString(), endsOn: existing.ends_on, provisional: existing.ends_provisional };
       const deadline = await computeDeadline(db, new Date(input.at), n.workingDays);
       await db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto('notice')
-          .values({
-            id: n.noticeId,
-            kind: n.kind,
-            title: n.title,
-            subject_type: n.subjectType,
-            subject_id: n.subjectId,
-            workflow_id: n.workflowId,
-            org_code: n.orgCode,
-            starts_at: input.at,
-            ends_at: deadline.dueAt,
-            ends_on: deadline.dueOn,
-            ends_provisional: deadline.provisional,
-            working_days: n.workingDays,
-            entries: JSON.stringify(n.entries),
-          })
-          .onConflict((oc) => oc.column('id').doNothing())
-          .execute();
+        await insertNoticeOnce(trx, n.noticeId, {
+          kind: n.kind,
+          title: n.title,
+          subject_type: n.subjectType,
+          subject_id: n.subjectId,
+          workflow_id: n.workflowId,
+          org_code: n.orgCode,
+          starts_at: input.at,
+          ends_at: deadline.dueAt,
+          ends_on: deadline.dueOn,
+          ends_provisional: deadline.provisional,
+          working_days: n.workingDays,
+          entries: JSON.stringify(n.entries),
+        });
         await insertTimeline(trx, {
           eventKey: input.eventKey,
           subjectType: n.subjectType,
@@ -76,7 +73,7 @@ export function createNoticeActivities(db: Kysely<Database>) {
     async closeNotice(input: { noticeId: string; at: string; eventKey: string; stage: string; upheld: number; dismissed: number }): Promise<void> {
       const n = await db.selectFrom('notice').selectAll().where('id', '=', input.noticeId).executeTakeFirstOrThrow();
       await db.transaction().execute(async (trx) => {
-        await trx.updateTable('notice').set({ closed_at: input.at }).where('id', '=', input.noticeId).where('closed_at', 'is', null).execute();
+        await closeNoticeRow(trx, input.noticeId, input.at);
         await insertTimeline(trx, {
           eventKey: input.eventKey,
           subjectType: n.subject_type,
@@ -101,15 +98,7 @@ export function createNoticeActivities(db: Kysely<Database>) {
       at: string;
     }): Promise<void> {
       await db.transaction().execute(async (trx) => {
-        await trx
-          .updateTable('objection')
-          .set({
-            status: input.status,
-            ...(input.taskId ? { task_id: storedTaskId(input.taskId) } : {}),
-            ...(input.status !== 'open' ? { finding: input.finding ?? null, decided_at: input.at } : {}),
-          })
-          .where('id', '=', input.objectionId)
-          .execute();
+        await setObjectionStatus(trx, input.objectionId, { ...input, taskId: input.taskId ? storedTaskId(input.taskId) : undefined });
         if (input.status === 'upheld' || input.status === 'dismissed')
           await notifyObjectionAnswered(trx, { ...input, status: input.status, finding: input.finding ?? null });
       });

@@ -26,3 +26,20 @@ export async function cancelOpenObjectionsAbout(db: Kysely<Database> | Transacti
     .where('status', '=', 'open')
     .execute();
 }
+
+/** Links an objection to its investigation task, or records the finding. */
+export async function setObjectionStatus(
+  db: Kysely<Database> | Transaction<Database>,
+  id: string,
+  s: { status: 'open' | 'upheld' | 'dismissed' | 'cancelled'; taskId?: string; finding?: string | null; at: string },
+): Promise<void> {
+  await db
+    .updateTable('objection')
+    .set({
+      status: s.status,
+      ...(s.taskId ? { task_id: s.taskId } : {}),
+      ...(s.status !== 'open' ? { finding: s.finding ?? null, decided_at: s.at } : {}),
+    })
+    .where('id', '=', id)
+    .execute();
+}

@@ -9,6 +9,7 @@ import { computeDeadline, workingDaysLeft, type Deadline } from '../calendar/act
 import { insertTimeline, SYSTEM_ACTOR } from '../timeline/timeline';
 import { storedTaskId } from './taskIds';
 import { notifyTaskEvent, notifyTaskOpened } from '../notifications/outbox';
+import { insertTaskOnce, updateTask } from './taskRepository';
 import { idNumberOfPerson } from '../identity/personRef';
 
 export interface TaskRef {
@@ -70,28 +71,24 @@ export function openTaskDeadline(db: Kysely<Database>, input: OpenTaskInput): Pr
 /** Writes an opened task (or, on retry, finds it) and its timeline row, inside the caller's transaction. */
 export async function insertOpenedTask(trx: Transaction<Database>, input: OpenTaskInput, deadline: Deadline | null): Promise<void> {
   const { task, at } = input;
-  await trx
-    .insertInto('task')
-    .values({
-      id: storedTaskId(task.taskId),
-      kind: task.kind,
-      state: 'open',
-      subject_type: task.subjectType,
-      subject_id: task.subjectId,
-      subject_ref: task.subjectRef,
-      workflow_id: task.workflowId,
-      org_code: task.orgCode,
-      role: task.role,
-      subject_person_id: await idNumberOfPerson(trx, task.subjectPersonId),
-      opened_at: at,
-      sla_working_days: input.slaWorkingDays,
-      warn_working_days: input.warnWorkingDaysLeft ?? null,
-      policy: input.policy ? JSON.stringify(input.policy) : null,
-      ...deadlineColumns(deadline),
-      updated_at: at,
-    })
-    .onConflict((oc) => oc.column('id').doNothing())
-    .execute();
+  await insertTaskOnce(trx, {
+    id: storedTaskId(task.taskId),
+    kind: task.kind,
+    state: 'open',
+    subject_type: task.subjectType,
+    subject_id: task.subjectId,
+    subject_ref: task.subjectRef,
+    workflow_id: task.workflowId,
+    org_code: task.orgCode,
+    role: task.role,
+    subject_person_id: await idNumberOfPerson(trx, task.subjectPersonId),
+    opened_at: at,
+    sla_working_days: input.slaWorkingDays,
+    warn_working_days: input.warnWorkingDaysLeft ?? null,
+    policy: input.policy ? JSON.stringify(input.policy) : null,
+    ...deadlineColumns(deadline),
+    updated_at: at,
+  });
   await insertTimeline(trx, {
     ...timelineBase(task),
     eventKey: input.eventKey,
@@ -118,12 +115,7 @@ interface TransitionEvent {
 
 /** One task transition inside the caller's transaction: the task row changes and its timeline row is written, once. */
 async function writeTransition(trx: Transaction<Database>, task: TaskRef, set: TaskUpdate, onlyFrom: TaskState[] | null, e: TransitionEvent): Promise<void> {
-  let q = trx
-    .updateTable('task')
-    .set({ ...set, updated_at: e.at })
-    .where('id', '=', storedTaskId(task.taskId));
-  if (onlyFrom) q = q.where('state', 'in', onlyFrom);
-  await q.execute();
+  await updateTask(trx, storedTaskId(task.taskId), { ...set, updated_at: e.at }, onlyFrom);
   await insertTimeline(trx, {
     ...timelineBase(task),
     eventKey: e.eventKey,

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { Problem } from '../http/problem';
 import { withTemporal } from '../http/temporalErrors';
 import { taskView } from '../http/views';
-import { IN_PROGRESS, idempotencyRepository } from '../http/idempotency';
+import { IN_PROGRESS, idempotencyRepository } from '../http/idempotencyRepository';
 import type { AppDeps } from '../http/deps';
 import type { DecisionInputBody } from '../http/schemas';
 import type { Task } from '../../db/schema';

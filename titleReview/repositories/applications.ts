@@ -2,7 +2,7 @@
  * Title applications (zj_application): the application number sequence, the application as submitted (recorded by
  * its workflow's first step) and every later write of its row, which the workflows' activities make through here.
  */
-import { nextSequenceValue } from '../../platform/sequences';
+import { nextSequenceValue } from '../../platform/sequenceRepository';
 import type { Insertable, Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema';
 import type { TitleApplicationTable } from '../schema';
