@@ -131,6 +131,8 @@ export function demoAccounts(): AccountSeed[] {
   add('dept1', '湖州市应急管理局·审核人', ['competent_dept'], 'HZ-YJJ');
   add('lower1', '湖州市中级评委会·经办人', ['lower_committee'], 'HZ-ZJPW');
   add('expert1', '评审专家·陈明', ['expert'], null);
+  // an enterprise's legal person (浙里办 法人 in production), who designates its unit verifiers
+  add('legal.sljs', '湖州双林建设工程有限公司·法定代表人', ['legal_person'], 'NX-E-SLJS');
   // 三员分立: system, security and audit administrator, three people
   add('admin', '系统管理员', ['admin'], null);
   add('secadmin', '安全管理员', ['security_admin'], null);

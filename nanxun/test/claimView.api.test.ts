@@ -67,7 +67,9 @@ async function expectCurrent(claimId: string, viewer: 'applicant1' | 'none' = 'a
   expect(projected).toEqual(live);
   if (viewer === 'none') return projected;
   // the API answers with the projection as the viewer sees it (retried: an activity may commit in between)
-  const applicant = await actor(tdb.db, 'applicant1');
+  // the viewer as the API knows them (with their ID number; a workflow's actor carries only a reference)
+  const applicantRow = await tdb.db.selectFrom('app_user').select('id_number').where('username', '=', 'applicant1').executeTakeFirstOrThrow();
+  const applicant = { ...(await actor(tdb.db, 'applicant1')), idNumber: applicantRow.id_number };
   await eventually(
     async () => {
       const res = await get(`/api/v1/nanxun/claims/${claimId}`, t.applicant1!);

@@ -22,6 +22,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import { Problem } from '../http/problem';
 import { recordAudit } from '../admin/audit';
+import { deleteFailuresBefore, liftLocks, recordFailure, recordSuccess, upsertLockout } from './loginProtectionRepository';
 
 export const FAILURE_WINDOW_MS = 15 * 60_000;
 /** failures from one address within the window → lock duration for that address */
@@ -102,25 +103,11 @@ export function createLoginGuard(db: Kysely<Database>, opts: { sleep?: (ms: numb
       await db.transaction().execute(async (trx) => {
         // one account's failures are counted one at a time, so parallel guesses cannot slip past a threshold
         await sql`select pg_advisory_xact_lock(hashtext('login_failure'), hashtext(${key}))`.execute(trx);
-        await trx.insertInto('login_failure').values({ username_key: key, client_ip: clientIp }).execute();
-        const { consecutive_failures: consecutive } = await trx
-          .insertInto('login_account_state')
-          .values({ username_key: key, consecutive_failures: 1 })
-          .onConflict((oc) => oc.column('username_key').doUpdateSet({ consecutive_failures: sql`login_account_state.consecutive_failures + 1` }))
-          .returning('consecutive_failures')
-          .executeTakeFirstOrThrow();
+        const consecutive = await recordFailure(trx, key, clientIp);
         const now = new Date();
         const lock = async (address: string, failures: number, lockMs: number, addresses: string[]) => {
           const until = new Date(now.getTime() + lockMs);
-          await trx
-            .insertInto('login_lockout')
-            .values({ username_key: key, client_ip: address, locked_at: now, locked_until: until, failures, addresses })
-            .onConflict((oc) =>
-              oc
-                .columns(['username_key', 'client_ip'])
-                .doUpdateSet({ locked_at: now, locked_until: until, failures, addresses, unlocked_at: null, unlocked_by: null }),
-            )
-            .execute();
+          await upsertLockout(trx, { key, address, lockedAt: now, until, failures, addresses });
           await recordAudit(trx, {
             actor: 'login-protection',
             action: 'account.locked',
@@ -165,20 +152,12 @@ export function createLoginGuard(db: Kysely<Database>, opts: { sleep?: (ms: numb
 
     async succeeded(key, clientIp) {
       await db.transaction().execute(async (trx) => {
-        await trx.deleteFrom('login_failure').where('username_key', '=', key).where('client_ip', '=', clientIp).execute();
         const state = await trx.selectFrom('login_account_state').select('known_addresses').where('username_key', '=', key).executeTakeFirst();
         const known = [clientIp, ...(state?.known_addresses ?? []).filter((a) => a !== clientIp)].slice(0, KNOWN_ADDRESSES);
-        await trx
-          .insertInto('login_account_state')
-          .values({ username_key: key, consecutive_failures: 0, known_addresses: known, last_success_at: new Date() })
-          .onConflict((oc) => oc.column('username_key').doUpdateSet({ consecutive_failures: 0, known_addresses: known, last_success_at: new Date() }))
-          .execute();
+        await recordSuccess(trx, key, clientIp, known, new Date());
       });
       // old failures of any account are of no use any more
-      await db
-        .deleteFrom('login_failure')
-        .where('at', '<', new Date(Date.now() - 24 * 3600_000))
-        .execute();
+      await deleteFailuresBefore(db, new Date(Date.now() - 24 * 3600_000));
     },
   };
 }
@@ -193,16 +172,7 @@ export async function unlockAccount(
   const key = usernameKey(username);
   return db.transaction().execute(async (trx) => {
     const now = new Date();
-    const r = await trx
-      .updateTable('login_lockout')
-      .set({ unlocked_at: now, unlocked_by: by.username, locked_until: now })
-      .where('username_key', '=', key)
-      .where('unlocked_at', 'is', null)
-      .where('locked_until', '>', now)
-      .returning(['failures', 'client_ip'])
-      .execute();
-    await trx.deleteFrom('login_failure').where('username_key', '=', key).execute();
-    await trx.updateTable('login_account_state').set({ consecutive_failures: 0 }).where('username_key', '=', key).execute();
+    const r = await liftLocks(trx, key, by.username, now);
     if (!r.length) return false;
     await recordAudit(trx, {
       actor: by,

@@ -10,6 +10,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
+import { deleteBlob, insertBlobOnce } from './repository';
 
 export interface BlobStore {
   readonly name: string;
@@ -33,11 +34,7 @@ export class PostgresBlobStore implements BlobStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async put(address: string, content: Buffer): Promise<void> {
-    await this.db
-      .insertInto('material_blob')
-      .values({ address, size: content.length, content })
-      .onConflict((oc) => oc.column('address').doNothing())
-      .execute();
+    await insertBlobOnce(this.db, address, content);
   }
 
   async get(address: string): Promise<Buffer | null> {
@@ -46,7 +43,7 @@ export class PostgresBlobStore implements BlobStore {
   }
 
   async remove(address: string): Promise<void> {
-    await this.db.deleteFrom('material_blob').where('address', '=', address).execute();
+    await deleteBlob(this.db, address);
   }
 }
 

@@ -215,3 +215,17 @@ export async function markSealed(db: Db, id: string, contentAddress: string): Pr
 export async function plainBlobInUse(db: Db, sha256: string): Promise<boolean> {
   return !!(await db.selectFrom('material').select('id').where('sha256', '=', sha256).limit(1).executeTakeFirst());
 }
+
+/** Stores sealed content under its address in `material_blob` (a no-op when it is there already). */
+export async function insertBlobOnce(db: Db, address: string, content: Buffer): Promise<void> {
+  await db
+    .insertInto('material_blob')
+    .values({ address, size: content.length, content })
+    .onConflict((oc) => oc.column('address').doNothing())
+    .execute();
+}
+
+/** Removes the content stored under the address (a plain copy once it is sealed). */
+export async function deleteBlob(db: Db, address: string): Promise<void> {
+  await db.deleteFrom('material_blob').where('address', '=', address).execute();
+}

@@ -569,6 +569,70 @@ test('organisation import: hostile CSV text is refused whole or reported per row
   );
 });
 
+// federated sign-in, the codec session, policy editions (issues 19–21)
+const edition = () => ({
+  policy: 'nanxun-yinyu',
+  title: '模糊测试版',
+  effectiveFrom: '2099-01-01T00:00:00+08:00',
+  parameters: { certificateRewardYuan: { junior: 1000, intermediate: 2500, senior: 3000 } },
+  reason: '模糊测试',
+});
+WRITE_ENDPOINTS.push(
+  { method: 'post', route: '/api/v1/auth/exchange', as: () => null, path: fc.constant('/api/v1/auth/exchange'), template: () => ({ code: 'x'.repeat(43) }) },
+  {
+    method: 'post',
+    route: '/api/v1/auth/link',
+    as: () => null,
+    path: fc.constant('/api/v1/auth/link'),
+    template: () => ({ ticket: 'x'.repeat(43), username: 'applicant1', password: 'demo' }),
+  },
+  {
+    method: 'put',
+    route: '/api/v1/admin/login-policy/:role',
+    as: () => w.byName.secadmin!.token,
+    path: fc.oneof(fc.constant('hrss_approver'), fc.string({ maxLength: 80 }).map(safeEncode)).map((r) => `/api/v1/admin/login-policy/${r}`),
+    template: () => ({ passwordLogin: true, reason: '模糊测试' }),
+  },
+  {
+    method: 'put',
+    route: '/api/v1/admin/users/:username/identities/:provider',
+    as: () => w.byName.secadmin!.token,
+    path: fc.oneof(fc.constant('bureau2'), fc.string({ maxLength: 80 }).map(safeEncode)).map((u) => `/api/v1/admin/users/${u}/identities/zzd`),
+    template: () => ({ subject: `fuzz-${Math.floor(Math.random() * 1e9)}` }),
+  },
+  {
+    method: 'delete',
+    route: '/api/v1/admin/users/:username/identities/:provider',
+    as: () => w.byName.secadmin!.token,
+    path: fc.oneof(fc.constant('bureau2'), fc.string({ maxLength: 80 }).map(safeEncode)).map((u) => `/api/v1/admin/users/${u}/identities/zzd`),
+    template: () => ({}),
+  },
+  {
+    method: 'post',
+    route: '/api/v1/enterprise/verifiers',
+    as: () => w.byName['legal.sljs']!.token,
+    path: fc.constant('/api/v1/enterprise/verifiers'),
+    template: () => ({ name: '测试审核员', idNumber: '11010519491231002X' }),
+  },
+  {
+    method: 'delete',
+    route: '/api/v1/enterprise/verifiers/:username',
+    as: () => w.byName['legal.sljs']!.token,
+    path: fc.oneof(fc.constant('nobody'), fc.string({ maxLength: 80 }).map(safeEncode)).map((u) => `/api/v1/enterprise/verifiers/${u}`),
+    template: () => ({}),
+  },
+  { method: 'post', route: '/api/v1/codec/session', as: () => w.byName.admin!.token, path: fc.constant('/api/v1/codec/session'), template: () => ({}) },
+  { method: 'delete', route: '/api/v1/codec/session', as: () => w.byName.admin!.token, path: fc.constant('/api/v1/codec/session'), template: () => ({}) },
+  {
+    method: 'post',
+    route: '/api/v1/admin/policies/dry-run',
+    as: () => w.byName.admin!.token,
+    path: fc.constant('/api/v1/admin/policies/dry-run'),
+    template: edition,
+  },
+  { method: 'post', route: '/api/v1/admin/policies', as: () => w.byName.admin!.token, path: fc.constant('/api/v1/admin/policies'), template: edition },
+);
+
 WRITE_ENDPOINTS.push(
   {
     // JSON bodies here; multipart bodies in the test below

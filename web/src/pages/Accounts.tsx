@@ -3,6 +3,7 @@
  * (its one-time password goes to the person by SMS, never to this screen; it must be changed at first login), roles,
  * a password reset (the same), deactivation.
  */
+import { PageTitle } from '../components';
 import { useState } from 'react';
 import { Alert, App, Button, Card, Checkbox, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
 import { api, type AdminUser, type Org, type Page } from '../lib/api';
@@ -90,7 +91,7 @@ export function AccountsPage() {
   const orgOptions = (orgs.data ?? []).filter((o) => o.active !== false).map((o) => ({ value: o.code, label: `${o.name}（${o.code}）` }));
   return (
     <Card
-      title="账号管理"
+      title={<PageTitle>账号管理</PageTitle>}
       extra={
         <Button type="primary" onClick={() => setCreating(true)} data-testid="user-new">
           新建账号
@@ -150,7 +151,7 @@ export function AccountsPage() {
                   cancelText="取消"
                   onConfirm={() => reset(u)}
                 >
-                  <Button size="small" type="link" aria-label={`重置 ${u.username} 的密码`}>
+                  <Button size="small" type="link" aria-label={`重置密码：${u.username}`}>
                     重置密码
                   </Button>
                 </Popconfirm>

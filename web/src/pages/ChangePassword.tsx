@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { PageTitle } from '../components';
 import { Navigate, useNavigate } from 'react-router-dom';
 import { Alert, App, Button, Card, Form, Input, Space, Typography } from 'antd';
 import { homeFor, useAuth } from '../auth';
@@ -34,7 +35,7 @@ export function ChangePasswordPage() {
   return (
     <div style={{ minHeight: '100vh', background: '#f0f2f5', padding: '48px 12px' }}>
       <div style={{ maxWidth: 440, margin: '0 auto' }}>
-        <Card title={forced ? '首次登录：请修改初始密码' : '修改密码'}>
+        <Card title={<PageTitle>{forced ? '首次登录：请修改初始密码' : '修改密码'}</PageTitle>}>
           <Typography.Paragraph type="secondary">
             {user.displayName}（{user.username}）
           </Typography.Paragraph>

@@ -46,7 +46,7 @@ export function EnterpriseVerifiersPage() {
 
   return (
     <>
-      <Typography.Title level={2}>单位审核员</Typography.Title>
+      <Typography.Title level={1}>单位审核员</Typography.Title>
       <Card title="指定审核员" style={{ marginBottom: 16 }}>
         <Typography.Paragraph type="secondary">审核员以本人的浙里办个人身份登录本系统，核验本单位职工的申请。</Typography.Paragraph>
         {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} data-testid="verifier-error" />}

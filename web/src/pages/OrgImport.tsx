@@ -2,6 +2,7 @@
  * 单位批量导入 (admin): choose a CSV (UTF-8 or GBK, as Excel saves it), try it (dry run: every row checked, nothing
  * saved), read the report row by row, then import: all rows, or only the valid ones if so chosen.
  */
+import { PageTitle } from '../components';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { Alert, App, Button, Card, Checkbox, Space, Statistic, Table, Tag, Typography, Row, Col } from 'antd';
@@ -47,7 +48,7 @@ export function OrgImportPage() {
   const refused = report?.counts.refused ?? 0;
   return (
     <Space direction="vertical" size={16} style={{ width: '100%' }}>
-      <Card title="单位批量导入" extra={<Link to="/admin/orgs">返回单位管理</Link>}>
+      <Card title={<PageTitle>单位批量导入</PageTitle>} extra={<Link to="/admin/orgs">返回单位管理</Link>}>
         <Typography.Paragraph>
           上传CSV文件（UTF-8或GBK编码，Excel“另存为CSV”即可）。第一行为表头，至少包含“名称”和“统一社会信用代码”两列；所属镇、监管部门、主管部门可填代码或全称。
           已登记的统一社会信用代码按该行更新，其余为新增。先“试导入”查看逐行结果，确认无误后再正式导入；正式导入要么全部成功，要么一行也不导入。

@@ -2,6 +2,7 @@
  * 单位管理 (admin): the organisations of Nanxun and of the title review, searched and paged on the server;
  * register, edit (rename, move to another town/regulator), deactivate; the CSV import with its dry run.
  */
+import { PageTitle } from '../components';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { Alert, App, Button, Card, Form, Input, Modal, Popconfirm, Radio, Select, Space, Table, Tag, Typography } from 'antd';
@@ -238,7 +239,7 @@ export function OrgsPage() {
   };
   return (
     <Card
-      title="单位管理"
+      title={<PageTitle>单位管理</PageTitle>}
       extra={
         admin ? (
           <Space wrap>

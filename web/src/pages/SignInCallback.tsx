@@ -3,6 +3,7 @@
  * session at once (it is good for 60 s, once); a link request asks the person to prove their existing account
  * with its password, or to decline.
  */
+import { PageTitle } from '../components';
 import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { Alert, Button, Card, Form, Input, Space, Spin, Typography } from 'antd';
@@ -57,7 +58,7 @@ export function SignInCallbackPage() {
 
   return (
     <main style={{ maxWidth: 480, margin: '48px auto', padding: '0 12px' }}>
-      <Card title={ticket ? '关联已有账号' : '正在登录'}>
+      <Card title={<PageTitle>{ticket ? '关联已有账号' : '正在登录'}</PageTitle>}>
         {error && (
           <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} data-testid="callback-error" action={<Link to="/login">重新登录</Link>} />
         )}
