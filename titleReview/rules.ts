@@ -154,13 +154,13 @@ export function checkTitleDecision(
   fields: Record<string, unknown>,
   ctx: { entryIds?: string[]; objectionEntryId?: string | null } = {},
 ): DecisionCheck {
+  // the kernel's publicity checks its investigations (platform/publicity/rules.ts), the same first checks included
+  if (kind === 'objection_investigation') return checkInvestigation(decision, fields, ctx);
   const comment = typeof fields.comment === 'string' ? fields.comment.trim() : '';
   if (decision === 'request_supplement' && TITLE_SUPPLEMENT_KINDS.includes(kind)) {
     return comment ? { ok: true } : { ok: false, message: 'a request for supplementary materials says which in the comment' };
   }
   if (decision !== 'approve' && decision !== 'reject') return { ok: false, message: 'decision must be approve or reject' };
   if (decision === 'reject' && !comment) return { ok: false, message: 'a rejection needs a comment giving the reason' };
-  // the kernel's publicity checks its investigations (platform/publicity/rules.ts)
-  if (kind === 'objection_investigation') return checkInvestigation(decision, fields, ctx);
   return { ok: true };
 }
