@@ -57,10 +57,14 @@ async function within<T>(ms: number, p: Promise<T>): Promise<T> {
   }
 }
 
-function hasNul(v: unknown, depth = 0): boolean {
-  if (typeof v === 'string') return v.includes('\u0000');
+/** NUL, or half of a UTF-16 surrogate pair (a lone surrogate is no character: it has no UTF-8 form to store or send) */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding NUL is the point
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function hasUnstorable(v: unknown, depth = 0): boolean {
+  if (typeof v === 'string') return UNSTORABLE.test(v);
   if (v === null || typeof v !== 'object' || depth > 32) return false;
-  return Object.entries(v).some(([k, x]) => k.includes('\u0000') || hasNul(x, depth + 1));
+  return Object.entries(v).some(([k, x]) => UNSTORABLE.test(k) || hasUnstorable(x, depth + 1));
 }
 
 export function createApp(given: AppDeps): Express {
@@ -116,12 +120,13 @@ export function createApp(given: AppDeps): Express {
   // call carries the stand-in's own bearer token, not ours)
   if (deps.config.devMode && deps.config.standIns !== false) app.use(standInRoutes(deps.db));
   app.use(authenticate(deps.tokens, deps.sessions));
-  // PostgreSQL text cannot hold NUL: refuse it at the door (otherwise a decision comment with one would be a
-  // poison activity that retries for ever, and a claim field a 500)
+  // PostgreSQL text cannot hold NUL, and a lone surrogate has no UTF-8 form (the workflow's payload cannot carry it):
+  // refuse both at the door (otherwise a decision comment with one would be a poison activity that retries for
+  // ever, a claim field a 500, a supplement's changes a 503)
   app.use((req, _res, next) => {
     next(
-      hasNul(req.body) || hasNul(req.query) || /%00/.test(req.url)
-        ? new Problem('VALIDATION_FAILED', 'text may not contain NUL (\\u0000) characters')
+      hasUnstorable(req.body) || hasUnstorable(req.query) || /%00/.test(req.url)
+        ? new Problem('VALIDATION_FAILED', 'text may not contain NUL (\\u0000) characters or unpaired surrogates')
         : undefined,
     );
   });

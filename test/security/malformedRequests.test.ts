@@ -43,6 +43,18 @@ test('malformed percent-encoding in a path is a 400', async () => {
   expectProblem(await request(server).get('/api/v1/public/notices/%E0%A4%A'), 400, 'VALIDATION_FAILED');
 });
 
+test('an unpaired UTF-16 surrogate in a JSON body is a 400, like NUL (it has no UTF-8 form to store or carry)', async () => {
+  const body = '{"username":"applicant1","password":"\\ud800"}';
+  const lone = await request(server).post('/api/v1/auth/login').set('content-type', 'application/json').send(body);
+  expectProblem(lone, 400, 'VALIDATION_FAILED');
+  // a whole pair is a character like any other: the login is merely wrong
+  const pair = await request(server)
+    .post('/api/v1/auth/login')
+    .set('content-type', 'application/json')
+    .send('{"username":"applicant1","password":"\\ud83d\\ude00"}');
+  expect(pair.status).toBe(401);
+});
+
 test('a JSON body nested 20,000 (or 3,000) deep is refused before anything recurses over it', async () => {
   for (const n of [20_000, 3_000]) {
     const body = `${'['.repeat(n)}${']'.repeat(n)}`;
