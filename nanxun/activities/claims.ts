@@ -51,11 +51,14 @@ async function applyClaimStatus(trx: Transaction<Database>, input: ClaimStatusIn
 
 export function createClaimActivities(db: Kysely<Database>) {
   async function openStage(input: { status: ClaimStatusInput; open: OpenTaskInput }): Promise<{ deadline: Deadline | null }> {
-    const deadline = await openTaskDeadline(db, input.open);
-    await db.transaction().execute(async (trx) => {
+    // the deadline's calendar is read in the same transaction (one connection, one snapshot; its days are kept in
+    // the worker while the table's versions are unchanged: platform/calendar/calendarTable.ts deadlineCalendar)
+    const deadline = await db.transaction().execute(async (trx) => {
+      const d = await openTaskDeadline(trx, input.open);
       await writeCarriedDecisions(trx, input.open);
       await applyClaimStatus(trx, input.status);
-      await insertOpenedTask(trx, input.open, deadline);
+      await insertOpenedTask(trx, input.open, d);
+      return d;
     });
     return { deadline };
   }

@@ -305,12 +305,9 @@ test('a decision taken whose answer was lost: the retry with the same Idempotenc
   const body = { decision: 'approve', verdict: 'true', confirmedLevel: 'junior', comment: '原件已核' };
   const first = await decide(unitTask.id, tokens['unit.jgjx']!, body, { 'Idempotency-Key': 'lost-1' });
   expect(first.status).toBe(200);
-  // as if the API had died after the workflow took the decision and before it stored the answer
-  await tdb.db
-    .updateTable('idempotency')
-    .set({ status_code: 102, response: JSON.stringify({ inProgress: true }) })
-    .where('key', '=', 'lost-1')
-    .execute();
+  // as if the API had died after the workflow took the decision and before it stored the answer: nothing was
+  // written for the key before the Update (the Update id derived from it is what the workflow remembers)
+  await tdb.db.deleteFrom('idempotency').where('key', '=', 'lost-1').execute();
   const retry = await decide(unitTask.id, tokens['unit.jgjx']!, body, { 'Idempotency-Key': 'lost-1' });
   expect(retry.status).toBe(200);
   expect(retry.headers['idempotent-replayed']).toBe('true');
@@ -318,6 +315,17 @@ test('a decision taken whose answer was lost: the retry with the same Idempotenc
     task: { id: unitTask.id, state: 'done', decision: 'approve' },
     subject: { status: 'bureau_review', stage: 'bureau_review' },
   });
+  expect(retry.body).toEqual(first.body);
+  // a key an API from before issue 23 reserved (status 102) and never answered is answered the same way
+  await tdb.db
+    .updateTable('idempotency')
+    .set({ status_code: 102, response: JSON.stringify({ inProgress: true }) })
+    .where('key', '=', 'lost-1')
+    .execute();
+  const again = await decide(unitTask.id, tokens['unit.jgjx']!, body, { 'Idempotency-Key': 'lost-1' });
+  expect(again.status).toBe(200);
+  expect(again.headers['idempotent-replayed']).toBe('true');
+  expect(again.body).toMatchObject({ task: { id: unitTask.id, state: 'done' }, subject: { status: 'bureau_review', stage: 'bureau_review' } });
   // the answer is stored now; another key is another request, which finds the task decided
   expect((await tdb.db.selectFrom('idempotency').select('status_code').where('key', '=', 'lost-1').executeTakeFirstOrThrow()).status_code).toBe(200);
   expectProblem(await decide(unitTask.id, tokens['unit.jgjx']!, body, { 'Idempotency-Key': 'lost-2' }), 409, 'TASK_ALREADY_DECIDED');
