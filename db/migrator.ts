@@ -5,6 +5,7 @@ import * as m0003 from '../nanxun/migrations/0003_nanxun_instalments';
 import * as m0004 from '../titleReview/migrations/0004_title_review';
 import * as m0005 from '../platform/migrations/0005_inbox_index';
 import * as m0006 from '../nanxun/migrations/0006_claim_view';
+import * as m0085 from '../nanxun/migrations/0085_claim_view_trigger_filters';
 import * as m0007 from '../platform/migrations/0007_url_safe_task_ids';
 import * as m0015 from '../platform/orgs/migrations/0015_org_admin';
 import * as m0010 from '../platform/migrations/0010_sessions';
@@ -62,6 +63,7 @@ const migrations: Record<string, Migration> = {
   '0065_policy_editions': m0065,
   '0066_nanxun_policy_editions': m0066,
   '0067_title_policy_editions': m0067,
+  '0085_claim_view_trigger_filters': m0085,
 };
 
 class StaticProvider implements MigrationProvider {

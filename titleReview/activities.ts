@@ -15,6 +15,8 @@ import { latestApprovalDay, type TitleCategory } from './rules';
 import { setApplicationStatus, setQualificationOutcome } from './repositories/applications';
 import { setSessionStatus } from './repositories/sessions';
 import { personRef } from '../platform/identity/personRef';
+import { insertOpenedTask, openTaskDeadline, writeCarriedDecisions, type OpenTaskInput } from '../platform/tasks/activities';
+import type { Deadline } from '../platform/calendar/activities';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -66,6 +68,24 @@ export function createTitleReviewActivities(db: Kysely<Database>) {
   return {
     ...createTitleMeetingActivities(db),
     ...createTitleOutcomeActivities(db),
+    /**
+     * A review step begins (patch title-decision-path-one-write): the decision that ended the previous step, the
+     * application's new status and the step's task, in one transaction — the one local activity between a clerk's
+     * decision and its answer, as nanxun's openStage.
+     */
+    async zjOpenStep(input: {
+      status: { applicationId: string; status: string; stage: string; at: string };
+      open: OpenTaskInput;
+    }): Promise<{ deadline: Deadline | null }> {
+      const deadline = await db.transaction().execute(async (trx) => {
+        const d = await openTaskDeadline(trx, input.open);
+        await writeCarriedDecisions(trx, input.open);
+        await setApplicationStatus(trx, input.status);
+        await insertOpenedTask(trx, input.open, d);
+        return d;
+      });
+      return { deadline };
+    },
     /** Projects an application's status; a closing status records when and why. A withdrawal is never overwritten. */
     async zjSetApplicationStatus(input: {
       applicationId: string;

@@ -137,4 +137,6 @@ test('title review: a session from opening to certificates, with objections, a r
   await save('titleApplicationWorkflow-qualified-decision-path-local', aw);
   await save('titleApplicationWorkflow-rejected-by-unit-decision-path-local', titleApplicationWorkflowId(R.applicationNo));
   await save('titleMisconductWorkflow-revokes-granted-title', misconductWorkflowId(A.id));
+  // after the title-decision-path-one-write patch (issue 23): a decision between two review steps is one write
+  await save('titleApplicationWorkflow-qualified-decision-path-one-write', aw);
 });
