@@ -23,18 +23,21 @@ export interface BureauReviewTerms {
   policy: ReturnType<typeof policyBasis>;
 }
 
+/** The bureau review's terms from the edition in force at `input.at` (or the claim's own: see above). */
+export async function bureauReviewTerms(db: Kysely<Database>, input: StageTermsInput): Promise<BureauReviewTerms> {
+  const e = await proceduralEdition(db, NANXUN_POLICY, new Date(input.at), input.pinnedEditionId);
+  const t = nanxunTerms(e);
+  return {
+    editionId: e.id,
+    workingDays: t.bureauReviewWorkingDays,
+    warnWorkingDaysLeft: t.warnWorkingDaysLeft,
+    policy: policyBasis(e, 'bureauReviewWorkingDays'),
+  };
+}
+
 export function createNanxunPolicyActivities(db: Kysely<Database>) {
   return {
-    async bureauReviewTerms(input: StageTermsInput): Promise<BureauReviewTerms> {
-      const e = await proceduralEdition(db, NANXUN_POLICY, new Date(input.at), input.pinnedEditionId);
-      const t = nanxunTerms(e);
-      return {
-        editionId: e.id,
-        workingDays: t.bureauReviewWorkingDays,
-        warnWorkingDaysLeft: t.warnWorkingDaysLeft,
-        policy: policyBasis(e, 'bureauReviewWorkingDays'),
-      };
-    },
+    bureauReviewTerms: (input: StageTermsInput): Promise<BureauReviewTerms> => bureauReviewTerms(db, input),
   };
 }
 
