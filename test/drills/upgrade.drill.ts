@@ -38,6 +38,7 @@ const CERTIFICATE_REWARD_YUAN = nanxunTerms(nanxunFirstEdition).certificateRewar
 import { makeIdNumber } from '../../platform/identity/idNumber';
 import { titleSessionWorkflowId } from '../../titleReview/rules';
 import { moveMeetingUpdate } from '../../titleReview/workflows/messages';
+import { dataConverter } from '../../platform/crypto/payloadCodec';
 
 jest.setTimeout(3_600_000);
 
@@ -79,7 +80,7 @@ beforeAll(async () => {
     log: say,
   });
   connection = await Connection.connect({ address: cluster.temporal.address });
-  client = new Client({ connection });
+  client = new Client({ connection, dataConverter: dataConverter() });
 });
 
 afterAll(async () => {
