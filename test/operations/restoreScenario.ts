@@ -19,6 +19,7 @@ import { addWorkingDays, shanghaiDate } from '../../platform/calendar/workdays';
 import { actor, startCertificateClaim, startShortageClaim } from '../helpers/claims';
 import { decideClaimTask } from '../helpers/claimTasks';
 import { eventually, untilClosed } from '../helpers/temporal';
+import { untilInstalmentScheduled } from '../helpers/claimWaits';
 
 export interface DrillSystem {
   db: Kysely<Database>;
@@ -73,17 +74,7 @@ export async function putWorkInFlight(s: DrillSystem, say: (m: string) => void) 
   await approve(s, waiting, 'unit_verification', 'unit.lsxc', { verdict: 'true' });
   await approve(s, waiting, 'bureau_review', 'bureau1');
   await approve(s, waiting, 'rereview', 'rereview.fgjxj', { amountYuan: 3000 });
-  await eventually(
-    () =>
-      s.db
-        .selectFrom('instalment')
-        .select('status')
-        .where('claim_id', '=', waiting.id)
-        .where('year_no', '=', 2)
-        .where('status', '=', 'scheduled')
-        .executeTakeFirst(),
-    'the second instalment scheduled',
-  );
+  await untilInstalmentScheduled(s.db, waiting.id, 2);
   const { cal } = await loadCalendar(s.db, 2025, 2030);
   const meetingDate = addWorkingDays(shanghaiDate(new Date()), 25, cal).date;
   const session = await request(s.http)
