@@ -131,9 +131,23 @@ test('an applicant submits a claim; three clerks decide it; the applicant sees i
     false,
   );
   expectProblem(await decide(rr.id, tokens['rereview.nxz']!, { decision: 'approve', amountYuan: 2000 }), 422, 'INVALID_DECISION');
-  const paid = await decide(rr.id, tokens['rereview.nxz']!, { decision: 'approve', amountYuan: 3000 });
+  const paid = await decide(rr.id, tokens['rereview.nxz']!, { decision: 'approve', amountYuan: 3000 }, { 'Idempotency-Key': 'rr-1' });
   expect(paid.status).toBe(200);
   expect(paid.body.subject).toEqual({ status: 'paid', stage: 'payout' });
+  // its answer lost, and the claim's workflow ended meanwhile (paid): the retry still finds its own decision
+  const rrRow = await tdb.db.selectFrom('task').select('workflow_id').where('id', '=', rr.id).executeTakeFirstOrThrow();
+  await env.client.workflow.getHandle(rrRow.workflow_id).result();
+  await tdb.db.deleteFrom('idempotency').where('key', '=', 'rr-1').execute();
+  const paidAgain = await decide(rr.id, tokens['rereview.nxz']!, { decision: 'approve', amountYuan: 3000 }, { 'Idempotency-Key': 'rr-1' });
+  expect(paidAgain.status).toBe(200);
+  expect(paidAgain.headers['idempotent-replayed']).toBe('true');
+  expect(paidAgain.body).toMatchObject({ task: { id: rr.id, state: 'done', decision: 'approve' }, subject: { status: 'paid' } });
+  // another key on the same decided task is another request
+  expectProblem(
+    await decide(rr.id, tokens['rereview.nxz']!, { decision: 'approve', amountYuan: 3000 }, { 'Idempotency-Key': 'rr-2' }),
+    409,
+    'TASK_ALREADY_DECIDED',
+  );
 
   const view = await get(`/api/v1/nanxun/claims/${claimId}`, tokens.applicant1!);
   expect(view.status).toBe(200);

@@ -7,9 +7,8 @@
  * Update was sent, a second write per decision; a reservation an older API left, status 102, is still honoured.)
  */
 import { createHash } from 'node:crypto';
-import type { Client } from '@temporalio/client';
 import { Problem } from '../http/problem';
-import { temporalProblem, withTemporal } from '../http/temporalErrors';
+import { isUnavailable, temporalProblem, withTemporal } from '../http/temporalErrors';
 import { taskView } from '../http/views';
 import { IN_PROGRESS, idempotencyRepository } from '../http/idempotencyRepository';
 import type { AppDeps } from '../http/deps';
@@ -64,7 +63,7 @@ export async function decideTask(
     if (!canDecide(actor, t)) throw new Problem('NOT_YOUR_TASK');
     if (key && updateId && t.state === 'done' && t.decided_by === actor.username) {
       // an earlier attempt with this key may have been taken and its answer lost: the workflow knows its Update id
-      const subject = prior ? await subjectState(deps, t) : await takenUpdate(temporal, t.workflow_id, updateId);
+      const subject = prior ? await subjectState(deps, t) : await takenUpdate(deps, t, updateId);
       if (subject) return remember({ task: taskView(t, await calendar()), subject }, true, t.workflow_id);
     }
     if (t.state === 'done' || t.state === 'cancelled')
@@ -92,15 +91,23 @@ export async function decideTask(
 const subjectOf = (state: SubjectState) => ({ status: state.status, stage: state.stage, ...(state.notice ? { notice: state.notice } : {}) });
 
 /**
- * The result of the Update this id names, if the workflow took it (Temporal keeps its outcome with the
- * workflow); null when no such Update arrived — then another request decided the task.
+ * The answer to a retried request whose Update (this id) the workflow took, or null when no such Update arrived —
+ * then another request decided the task. The Update's own outcome where Temporal still gives it; otherwise (e.g.
+ * the workflow has ended since) the workflow's history proves the Update was accepted and the answer shows the
+ * subject's committed state, as a key reserved by an older API does.
  */
-async function takenUpdate(temporal: Client, workflowId: string, updateId: string): Promise<ReturnType<typeof subjectOf> | null> {
+async function takenUpdate(deps: Pick<AppDeps, 'db' | 'temporal'>, t: Task, updateId: string): Promise<ReturnType<typeof subjectOf> | null> {
+  const handle = deps.temporal.workflow.getHandle(t.workflow_id);
   try {
-    return subjectOf(await temporal.workflow.getHandle(workflowId).getUpdateHandle<SubjectState>(updateId).result());
+    return subjectOf(await handle.getUpdateHandle<SubjectState>(updateId).result());
   } catch (err) {
-    const e = err as { code?: number; message?: string; cause?: { code?: number } };
-    if (e.code === 5 || e.cause?.code === 5 || /not found/i.test(e.message ?? '')) return null;
+    if (isUnavailable(err)) throw temporalProblem(err);
+  }
+  try {
+    const { events } = await handle.fetchHistory();
+    const accepted = (events ?? []).some((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.meta?.updateId === updateId);
+    return accepted ? await subjectState(deps, t) : null;
+  } catch (err) {
     throw temporalProblem(err);
   }
 }
