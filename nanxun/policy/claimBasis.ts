@@ -30,10 +30,18 @@ export async function claimPolicyBasis(db: Kysely<Database>, claimId: string) {
     .where('c.id', '=', claimId)
     .executeTakeFirst();
   if (!claim) return { policy: null, tasks: new Map<string, unknown>() };
+  return policyBasisOf(db, claim);
+}
+
+/** The basis from the claim's columns read elsewhere (nanxun/claimRead.ts reads them with the projection). */
+export async function policyBasisOf(
+  db: Kysely<Database>,
+  claim: { kind: string; level: string; policy_edition_id: string | null; task_policies: { id: string; policy: unknown }[] | null },
+) {
   const edition = claim.policy_edition_id ? await cachedEdition(db, claim.policy_edition_id) : null;
   return {
     policy: edition ? policyBasis(edition, amountParameter(claim.kind, claim.level)) : null,
-    tasks: new Map((claim.task_policies ?? []).map((t) => [t.id, t.policy])),
+    tasks: new Map<string, unknown>((claim.task_policies ?? []).map((t) => [t.id, t.policy])),
   };
 }
 
