@@ -57,7 +57,15 @@ describe('Shamir 2-of-3 over the SM2 group order', () => {
   test('refuses what is not a split', () => {
     expect(() => splitSecret(SM2_ORDER, { threshold: 2, shares: 3, modulus: SM2_ORDER })).toThrow(RangeError);
     expect(() => splitSecret(1n, { threshold: 4, shares: 3, modulus: SM2_ORDER })).toThrow(RangeError);
-    expect(() => combineShares([{ x: 1, y: 1n }, { x: 1, y: 2n }], SM2_ORDER)).toThrow(RangeError);
+    expect(() =>
+      combineShares(
+        [
+          { x: 1, y: 1n },
+          { x: 1, y: 2n },
+        ],
+        SM2_ORDER,
+      ),
+    ).toThrow(RangeError);
   });
 
   test('3-of-5 over a small prime, as a check of the interpolation', () => {
