@@ -11,12 +11,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { timeSkippingEnv, startWorker, uniqueTaskQueue, eventually } from '../../test/helpers/temporal';
 import { freshDatabase, type TestDb } from '../../test/helpers/db';
 import { testApp } from '../../test/helpers/app';
-import { client, expectProblem, expertToken, newApplicant, tokenFor } from '../../test/helpers/titleReview';
-import { loadCalendar } from '../../platform/calendar/calendarTable';
-import { addWorkingDays, shanghaiDate, startOfShanghaiDay } from '../../platform/calendar/workdays';
-import { storedTaskId } from '../../platform/tasks/taskIds';
-import { titleApplicationWorkflowId, titleSessionWorkflowId } from '../rules';
-import { withTitleMaterials } from '../../test/helpers/materials';
+import { client, expectProblem, expertToken } from '../../test/helpers/titleReview';
+import { openThresholdBallot } from '../../test/helpers/thresholdBallot';
 
 jest.setTimeout(300_000);
 
@@ -25,7 +21,6 @@ let tdb: TestDb;
 let app: Express;
 let api: ReturnType<typeof client>;
 let stopWorker: () => Promise<void>;
-const t: Record<string, string> = {};
 
 beforeAll(async () => {
   [env, tdb] = await Promise.all([timeSkippingEnv(), freshDatabase()]);
@@ -33,7 +28,6 @@ beforeAll(async () => {
   ({ stop: stopWorker } = await startWorker(env, tdb.db, taskQueue));
   app = testApp(tdb.db, env.client, taskQueue);
   api = client(app);
-  for (const u of ['office1', 'hrss1', 'dept1', 'lower1', 'unit.jgjx']) t[u] = await tokenFor(tdb.db, u);
 });
 afterAll(async () => {
   await stopWorker?.();
@@ -41,84 +35,16 @@ afterAll(async () => {
   await tdb?.drop();
 });
 
-const taskOf = (applicationNo: string, key: string) => storedTaskId(`${titleApplicationWorkflowId(applicationNo)}/${key}`);
-async function approve(taskId: string, token: string, extra: Record<string, unknown> = {}) {
-  await eventually(
-    () => tdb.db.selectFrom('task').selectAll().where('id', '=', storedTaskId(taskId)).where('state', '=', 'open').executeTakeFirst(),
-    `task ${taskId}`,
-  );
-  const r = await api.decide(taskId, token, { decision: 'approve', comment: '同意', ...extra });
-  expect(r.status).toBe(200);
-  return r.body;
-}
-async function skipTo(instantMs: number) {
-  const now = await env.currentTimeMs();
-  if (instantMs > now) await env.sleep(instantMs - now);
-}
 const sessionRow = (id: string) => tdb.db.selectFrom('zj_session').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
 test('threshold ballot: no private key stored; one share does not open the count, a wrong share is refused, two shares count', async () => {
-  const { cal } = await loadCalendar(tdb.db, 2025, 2030);
-  const today = shanghaiDate(await env.currentTimeMs());
-  const meetingDate = addWorkingDays(today, 25, cal).date;
-  const year = Number(meetingDate.slice(0, 4));
-
-  // ---- a senior session under the threshold option, one qualified applicant ----------------------------------------
-  const opened = await api.post('/api/v1/zhejiang/sessions', t.office1, { year, level: 'senior', meetingDate, ballotThreshold: true });
-  expect(opened.status).toBe(201);
-  expect(opened.body).toMatchObject({ ballotThreshold: true });
-  const S = opened.body.id as string;
-  await eventually(async () => (await tdb.db.selectFrom('zj_session').select('id').where('id', '=', S).executeTakeFirst()) != null, 'session recorded');
-  expect((await sessionRow(S)).ballot_threshold).toBe(true);
-
-  const person = await newApplicant(tdb.db, '赵门限');
-  const applied = await api.post(
-    '/api/v1/zhejiang/applications',
-    person.token,
-    await withTitleMaterials(app, person.token, {
-      commitment: true,
-      channel: 'standard',
-      sessionId: S,
-      category: 'production_management',
-      employerOrgCode: 'NX-E-JGJX',
-    }),
-  );
-  expect(applied.status).toBe(201);
-  const A = applied.body as { id: string; applicationNo: string };
-  await approve(taskOf(A.applicationNo, 'unit_recommendation'), t['unit.jgjx']!, { comment: '同意推荐' });
-  const notice = await eventually(
-    async () =>
-      (await api.get('/api/v1/public/notices?kind=unit_publicity&current=true')).body.find(
-        (n: { entries: { applicationId: string }[] }) => n.entries[0]!.applicationId === A.id,
-      ),
-    'unit publicity',
-  );
-  await skipTo(new Date(notice.endsAt).getTime() + 60_000);
-  await approve(taskOf(A.applicationNo, 'competent_dept_review'), t.dept1!);
-  await approve(taskOf(A.applicationNo, 'lower_committee_recommendation'), t.lower1!);
-  expect((await approve(taskOf(A.applicationNo, 'qualification_review'), t.office1!)).subject.status).toBe('qualified');
-
-  // ---- pre-review, the plan approved, the committee drawn, the meeting day ------------------------------------------
-  expect((await api.post(`/api/v1/zhejiang/sessions/${S}/pre-review`, t.office1, {})).status).toBe(200);
-  await approve(`${titleSessionWorkflowId(year, 'senior')}/hrss_approval/1`, t.hrss1!, { comment: '核准' });
-  const draw = await api.post(`/api/v1/zhejiang/sessions/${S}/committee`, t.office1, { size: 17, seed: 'zj-threshold-seed' });
-  expect(draw.status).toBe(201);
-  const members = draw.body.members as { expertId: string; role: string }[];
-  await skipTo(startOfShanghaiDay(meetingDate).getTime() + 9 * 3600_000);
-  await eventually(async () => (await sessionRow(S)).status === 'ready', 'session ready');
-  const att = await api.post(`/api/v1/zhejiang/sessions/${S}/attendance`, t.office1, { present: members.map((m) => m.expertId) });
-  expect(att.body).toMatchObject({ status: 'balloting', ballotOpen: true });
+  const { S, A, members, chair, vices } = await openThresholdBallot(tdb.db, env, app);
 
   // ---- the key: a public key, no private key anywhere; three sealed shares ------------------------------------------
   expect(await tdb.db.selectFrom('ballot_key').select('session_id').where('session_id', '=', S).executeTakeFirst()).toBeDefined();
   expect(await tdb.db.selectFrom('ballot_private_key').select('session_id').where('session_id', '=', S).executeTakeFirst()).toBeUndefined();
   const stored = await tdb.db.selectFrom('ballot_key_share').selectAll().where('session_id', '=', S).orderBy('x').execute();
   expect(stored.map((r) => r.x)).toEqual([1, 2, 3]);
-  const chair = members.find((m) => m.role === 'chair')!.expertId;
-  const vices = members
-    .filter((m) => m.role === 'vice_chair')
-    .map((m) => m.expertId)
-    .sort();
   expect(stored.map((r) => r.holder_expert_id)).toEqual([chair, ...vices]);
   const tokenOf = (expertId: string) => expertToken(tdb.db, expertId);
   const ordinary = members.find((m) => m.role === 'member')!.expertId;
