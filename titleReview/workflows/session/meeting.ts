@@ -4,7 +4,7 @@
  * Workflow code: keep it deterministic.
  */
 import { closeBallotUpdate, recordAttendanceUpdate, recordInterviewUpdate, TitleRejection } from '../messages';
-import { MIN_COMMITTEE } from '../../rules';
+import { termsOf } from '../stageTerms';
 import { startOfShanghaiDay } from '../../../platform/calendar/workdays';
 import { zj, type SessionContext } from './context';
 import { fail, nowIso } from './state';
@@ -38,7 +38,8 @@ export function setMeetingHandlers(ctx: SessionContext): void {
       const ids = [...new Set<string>(present)];
       const strangers = ids.filter((id) => !members.has(id));
       if (strangers.length) fail(TitleRejection.VALIDATION_FAILED, `not members of this committee: ${strangers.join(', ')}`);
-      if (ids.length < MIN_COMMITTEE) fail(TitleRejection.QUORUM_NOT_MET, `${ids.length} members present; at least ${MIN_COMMITTEE} are required`);
+      const quorum = termsOf(s.meetingTerms).minCommittee;
+      if (ids.length < quorum) fail(TitleRejection.QUORUM_NOT_MET, `${ids.length} members present; at least ${quorum} are required`);
     },
   );
 
@@ -71,6 +72,7 @@ export function setMeetingHandlers(ctx: SessionContext): void {
         sessionId: input.sessionId,
         applicationIds: items.map((a) => a.id),
         attending,
+        minCommittee: termsOf(s.meetingTerms).minCommittee,
         closedBy: actor.username,
         at: nowIso(),
         eventKey: tasks.eventKey('ballot_close'),

@@ -2,7 +2,8 @@
  * The session-wide publicity notices (评前公示 before the meeting, 结果公示 after the ballot): an upheld objection
  * takes that applicant out. Workflow code: keep it deterministic.
  */
-import { COMMITTEE_OFFICE_ORG, PUBLICITY_WORKING_DAYS, TITLE_CATEGORY_ZH, TITLE_LEVEL_ZH } from '../../rules';
+import { COMMITTEE_OFFICE_ORG, TITLE_CATEGORY_ZH, TITLE_LEVEL_ZH } from '../../rules';
+import { stageTerms, termsOf } from '../stageTerms';
 import type { SessionContext } from './context';
 import type { App } from './state';
 
@@ -21,7 +22,7 @@ export function publicityEntry(ctx: SessionContext, a: App) {
 }
 
 /** A session-wide publicity (评前公示 / 结果公示) of `list`; an upheld objection takes that applicant out. */
-export function sessionPublicity(
+export async function sessionPublicity(
   ctx: SessionContext,
   p: {
     key: string;
@@ -33,7 +34,10 @@ export function sessionPublicity(
     closeReason: (comment: string) => string;
   },
 ) {
-  const { input, apps, publicity, subject, appSubject, setApp } = ctx;
+  const { input, s, apps, publicity, subject, appSubject, setApp } = ctx;
+  // the period: the edition in force when the publicity opens (程序从新), recorded with the stage and the notice
+  const terms = await stageTerms(p.stage);
+  if (terms) s.stageEditions = { ...s.stageEditions, [p.stage]: terms.editionId };
   return publicity.run({
     key: p.key,
     kind: p.kind,
@@ -41,7 +45,8 @@ export function sessionPublicity(
     stage: p.stage,
     subject,
     orgCode: COMMITTEE_OFFICE_ORG,
-    workingDays: PUBLICITY_WORKING_DAYS,
+    workingDays: termsOf(terms).publicityWorkingDays,
+    ...(terms ? { policy: terms.basis.publicityWorkingDays } : {}),
     entries: p.list.map((a) => publicityEntry(ctx, a)),
     entrySubjects: new Map(p.list.map((a) => [a.id, appSubject(a)])),
     investigator: { role: 'committee_office', orgCode: COMMITTEE_OFFICE_ORG },
