@@ -30,6 +30,7 @@ import * as m0066 from '../nanxun/migrations/0066_nanxun_policy_editions';
 import * as m0067 from '../titleReview/migrations/0067_title_policy_editions';
 import * as m0070 from '../platform/publicity/migrations/0070_notice_policy';
 import * as m0071 from '../titleReview/migrations/0071_committee_draw_edition';
+import * as m0072 from '../nanxun/migrations/0072_instalment_plan_fixed';
 import * as m0050 from '../platform/migrations/0050_federated_sign_in';
 
 /** Migrations are imported statically so they work the same under tsx, Jest and a bundle. */
@@ -66,6 +67,7 @@ const migrations: Record<string, Migration> = {
   '0067_title_policy_editions': m0067,
   '0070_notice_policy': m0070,
   '0071_committee_draw_edition': m0071,
+  '0072_instalment_plan_fixed': m0072,
 };
 
 class StaticProvider implements MigrationProvider {
