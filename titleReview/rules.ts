@@ -77,12 +77,7 @@ export function activeBan<T extends BanRow>(bans: T[], sessionYear: number): T |
 }
 
 /** 获得出席委员三分之二以上赞成票的方为通过: yes × 3 ≥ attending × 2 (the edition's fraction); abstentions are not yes. */
-export function ballotPassed(
-  yes: number,
-  attending: number,
-  terms: Pick<TitleTerms, 'passFraction'>,
-  meeting: Pick<TitleTerms, 'minCommittee'>,
-): boolean {
+export function ballotPassed(yes: number, attending: number, terms: Pick<TitleTerms, 'passFraction'>, meeting: Pick<TitleTerms, 'minCommittee'>): boolean {
   // 出席会议专家不得少于17人 (the meeting's edition): below the quorum no ballot counts (the meeting refuses it before)
   const [n, d] = terms.passFraction;
   return attending >= meeting.minCommittee && yes * d >= attending * n;

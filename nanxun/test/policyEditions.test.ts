@@ -27,7 +27,12 @@ const claimRow = (id: string) => tdb.db.selectFrom('claim').selectAll().where('i
 const payouts = (id: string) =>
   tdb.db.selectFrom('payout').select(['instalment_no', 'amount_yuan']).where('claim_id', '=', id).orderBy('instalment_no').execute();
 const instalments = (id: string) =>
-  tdb.db.selectFrom('instalment').select(['year_no', 'amount_yuan', 'plan_fixed_at', 'plan_edition_id']).where('claim_id', '=', id).orderBy('year_no').execute();
+  tdb.db
+    .selectFrom('instalment')
+    .select(['year_no', 'amount_yuan', 'plan_fixed_at', 'plan_edition_id'])
+    .where('claim_id', '=', id)
+    .orderBy('year_no')
+    .execute();
 const now = async () => new Date(await env.currentTimeMs());
 const today = async () => shanghaiDate(await now());
 const admin = async () => actor(tdb.db, 'admin');

@@ -46,13 +46,15 @@ export async function applicationTerms(db: Kysely<Database>, applicationIds: rea
     listEditions(db, TITLE_POLICY),
     db.selectFrom('zj_application').select(['id', 'submitted_at']).where('id', 'in', applicationIds).execute(),
   ]);
-  for (const a of apps) {
-    const at = new Date(a.submitted_at);
-    const e = editionAt(all, TITLE_POLICY, at) ?? all.find((x) => Date.parse(x.effectiveFrom) > at.getTime()) ?? all[all.length - 1];
-    if (!e) throw new Error('no edition of the title review policy is loaded (migration 0067)');
-    out.set(a.id, titleTerms(e));
-  }
+  for (const a of apps) out.set(a.id, titleTerms(submissionEdition(all, new Date(a.submitted_at))));
   return out;
+}
+
+/** The edition an application submitted at `at` is decided under (of `all`, the title review's editions). */
+export function submissionEdition(all: readonly PolicyEdition[], at: Date): PolicyEdition {
+  const e = editionAt(all, TITLE_POLICY, at) ?? all.find((x) => Date.parse(x.effectiveFrom) > at.getTime()) ?? all[all.length - 1];
+  if (!e) throw new Error('no edition of the title review policy is loaded (migration 0067)');
+  return e;
 }
 
 /** The 依据 of one parameter of an edition, recorded with the stage that used it and shown with its deadline. */

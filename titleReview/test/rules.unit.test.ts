@@ -4,17 +4,7 @@
  * the experts' seniority, the channels, the HRSS lead time and the checks of a decision. Pure (`npm run test:unit`).
  */
 import { drawCommittee, type DrawApplicant, type PoolExpert } from '../committeeDraw';
-import {
-  activeBan,
-  ballotPassed,
-  banYears,
-  channelAllowed,
-  checkTitleDecision,
-  expertEligibility,
-  latestApprovalDay,
-  TITLE_CATEGORIES,
-  tally,
-} from '../rules';
+import { activeBan, ballotPassed, banYears, channelAllowed, checkTitleDecision, expertEligibility, latestApprovalDay, TITLE_CATEGORIES, tally } from '../rules';
 import { officialCalendar } from '../../platform/calendar/calendarSource';
 import { titleTerms } from '../policy/terms';
 import type { PolicyEdition } from '../../platform/policy/edition';

@@ -28,12 +28,7 @@ useTimeSkippingTestbed('zjpolicy', (t) => {
 
 const taskRow = (id: string) => tdb.db.selectFrom('task').selectAll().where('id', '=', id).executeTakeFirst();
 const unitNotice = (applicationId: string) =>
-  tdb.db
-    .selectFrom('notice')
-    .selectAll()
-    .where('kind', '=', 'unit_publicity')
-    .where('subject_id', '=', applicationId)
-    .executeTakeFirst();
+  tdb.db.selectFrom('notice').selectAll().where('kind', '=', 'unit_publicity').where('subject_id', '=', applicationId).executeTakeFirst();
 
 test('a publicity opened after a future edition’s date runs its 7 working days; one opened before keeps 5', async () => {
   const api = client(app);
@@ -97,6 +92,29 @@ test('a publicity opened after a future edition’s date runs its 7 working days
   expect(b.policy).toMatchObject({ editionId: later.id, parameter: 'publicityWorkingDays' });
   // A's, opened before, keeps its end
   expect((await unitNotice(before.id))!.ends_on).toBe(a.ends_on);
+
+  // the applicant's view and the task page name each period's basis, and the pass threshold's (实体从旧: the edition
+  // in force at submission, the first for both)
+  const view = async (x: { id: string; token: string }) => (await api.get(`/api/v1/zhejiang/applications/${x.id}`, x.token)).body;
+  const [va, vb] = [await view(before), await view(after)];
+  expect(va.policy.publicity).toEqual([
+    expect.objectContaining({ kind: 'unit_publicity', workingDays: 5, endsOn: a.ends_on, policy: expect.objectContaining({ editionId: first.id }) }),
+  ]);
+  expect(vb.policy.publicity).toEqual([
+    expect.objectContaining({ kind: 'unit_publicity', workingDays: 7, endsOn: b.ends_on, policy: expect.objectContaining({ editionId: later.id }) }),
+  ]);
+  expect(vb.policy.publicity[0].policy.basis).toMatch(/^依据《浙江省安全工程专业.*》.*公示/);
+  for (const v of [va, vb]) {
+    expect(v.policy.passFraction).toMatchObject({ editionId: first.id, value: '2/3', basis: expect.stringContaining('三分之二') });
+    expect(v.policy.banYears).toMatchObject({ editionId: first.id, value: 3 });
+  }
+  const investigation = await api.post(`/api/v1/public/notices/${encodeURIComponent(b.id)}/objections`, undefined, { text: '业绩材料存疑，请核实' });
+  expect(investigation.status).toBe(201);
+  await eventually(() => taskRow(investigation.body.taskId), 'the investigation');
+  const page = await api.get(`/api/v1/tasks/${encodeURIComponent(investigation.body.taskId)}`, unit);
+  expect(page.status).toBe(200);
+  expect(page.body.subjectSummary.policy.publicity[0]).toMatchObject({ workingDays: 7, policy: { editionId: later.id } });
+  expect((await api.decide(investigation.body.taskId, unit, { decision: 'reject', comment: '经核实业绩属实，异议不成立' })).status).toBe(200);
 
   // each runs to its own end before the application reaches the competent department
   await env.sleep(14 * 24 * 3600_000);

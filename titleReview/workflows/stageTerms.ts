@@ -20,8 +20,11 @@ export const TERMS_BEFORE_EDITIONS: TitleStageTerms['terms'] = {
   hrssLeadWorkingDays: 10,
 };
 
-/** The stage's terms from the edition in force now; null in a history recorded before the patch. */
-export async function stageTerms(stage: string): Promise<TitleStageTerms | null> {
+/**
+ * The stage's terms from the edition in force now; null, at once and without awaiting anything, in a history recorded
+ * before the patch (so the commands of code running alongside keep the order they were recorded in).
+ */
+export function stageTerms(stage: string): Promise<TitleStageTerms> | null {
   if (!patched(TITLE_POLICY_EDITIONS)) return null;
   return policyLocal.zjStageTerms({ stage, at: new Date(Date.now()).toISOString() });
 }

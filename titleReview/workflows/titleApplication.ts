@@ -139,7 +139,8 @@ export async function titleApplicationWorkflow(input: TitleApplicationInput): Pr
 
   // 单位内部公示不少于5个工作日 (the edition in force when it opens, 程序从新); an objection is investigated by the unit
   await setStatus('unit_publicity', 'unit_publicity');
-  const publicityTerms = await stageTerms('unit_publicity');
+  const publicityTermsRead = stageTerms('unit_publicity'); // null at once in a history from before (no await: its commands keep their order)
+  const publicityTerms = publicityTermsRead ? await publicityTermsRead : null;
   let upheldReason: string | null = null;
   await publicity.run({
     key: 'unit_publicity',

@@ -32,7 +32,8 @@ export async function titleMisconductWorkflow(input: TitleMisconductInput) {
     eventKey: `${workflowId}/misconduct`,
   });
   // the notice's period: the edition in force when it opens (程序从新)
-  const publicityTerms = await stageTerms('misconduct_publicity');
+  const publicityTermsRead = stageTerms('misconduct_publicity'); // null at once in a history from before (no await: its commands keep their order)
+  const publicityTerms = publicityTermsRead ? await publicityTermsRead : null;
   await acts.openNotice({
     notice: {
       noticeId: `${workflowId}--notice`,

@@ -31,7 +31,8 @@ export async function titleSessionWorkflow(input: TitleSessionInput): Promise<{ 
 
   await Promise.all([preReviewPublicity(ctx), hrssApproval(ctx)]);
   // the meeting's quorum: the edition in force when the session becomes ready for it (程序从新)
-  const meetingTerms = await stageTerms('meeting');
+  const meetingTermsRead = stageTerms('meeting'); // null at once in a history from before (no await: its commands keep their order)
+  const meetingTerms = meetingTermsRead ? await meetingTermsRead : null;
   if (meetingTerms) {
     s.meetingTerms = meetingTerms;
     s.stageEditions = { ...s.stageEditions, meeting: meetingTerms.editionId };

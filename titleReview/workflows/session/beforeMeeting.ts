@@ -23,7 +23,8 @@ export function setBeforeMeetingHandlers(ctx: SessionContext): void {
     startPreReviewUpdate,
     async (_req) => {
       // the plan (HRSS lead time) and the committee draw open now: the edition in force now (程序从新)
-      const terms = await stageTerms('hrss_approval');
+      const termsRead = stageTerms('hrss_approval'); // null at once in a history from before (no await: its commands keep their order)
+      const terms = termsRead ? await termsRead : null;
       if (terms) {
         s.planTerms = terms;
         s.stageEditions = { ...s.stageEditions, hrss_approval: terms.editionId, committee_draw: terms.editionId };
