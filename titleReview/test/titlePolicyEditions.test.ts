@@ -1,7 +1,8 @@
 /**
  * 程序从新 for the title review on the time-skipping server (no period is shortened: time is skipped): an edition
  * published with a future date that lengthens the publicity to 7 working days applies to a unit publicity opened
- * after the date; one opened before keeps its 5. Each notice records the edition and clause its period came from.
+ * after the date; one opened before keeps its 5. Each notice records the edition and clause its period came from; the
+ * views show it as 依据, and the dry run lists the stages still to open that an edition would touch.
  */
 import { withTitleMaterials } from '../../test/helpers/materials';
 import type { Express } from 'express';
@@ -29,6 +30,59 @@ useTimeSkippingTestbed('zjpolicy', (t) => {
 const taskRow = (id: string) => tdb.db.selectFrom('task').selectAll().where('id', '=', id).executeTakeFirst();
 const unitNotice = (applicationId: string) =>
   tdb.db.selectFrom('notice').selectAll().where('kind', '=', 'unit_publicity').where('subject_id', '=', applicationId).executeTakeFirst();
+
+test('the dry run lists the stages still to open that a new edition would touch, and writes nothing', async () => {
+  const api = client(app);
+  const office = await tokenFor(tdb.db, 'office1');
+  const admin = await tokenFor(tdb.db, 'admin');
+  const today = shanghaiDate(await env.currentTimeMs());
+  const { cal } = await loadCalendar(tdb.db, Number(today.slice(0, 4)) - 1, Number(today.slice(0, 4)) + 2);
+  const meetingDate = addWorkingDays(today, 60, cal).date;
+  const s = await api.post('/api/v1/zhejiang/sessions', office, { year: Number(meetingDate.slice(0, 4)), level: 'senior', meetingDate });
+  expect(s.status).toBe(201);
+  const p = await newApplicant(tdb.db, '丙试算');
+  const a = await api.post(
+    '/api/v1/zhejiang/applications',
+    p.token,
+    await withTitleMaterials(app, p.token, {
+      sessionId: s.body.id,
+      category: 'safety_science',
+      channel: 'landmark',
+      employerOrgCode: 'NX-E-JGJX',
+      commitment: true,
+      materials: { landmark: '主持省级安全生产科技项目' },
+    }),
+  );
+  expect(a.status).toBe(201);
+  const first = await editionInForce(tdb.db, TITLE_POLICY, new Date());
+  const from = addDays(shanghaiDate(new Date()), 1);
+  const body = {
+    policy: TITLE_POLICY,
+    basedOn: first.id,
+    title: first.title,
+    effectiveFrom: from,
+    parameters: { publicityWorkingDays: 7, minCommittee: 19 },
+    reason: 'test: 试算',
+  };
+  const before = (await api.get('/api/v1/policies')).body;
+  const dry = await api.post('/api/v1/admin/policies/dry-run', admin, body);
+  expect([dry.status, dry.body.code, dry.body.detail]).toEqual([200, undefined, undefined]);
+  const mine = (dry.body.affected as { subject: { id: string }; stage: string; change: string }[])
+    .filter((x) => x.subject.id === a.body.id || x.subject.id === s.body.id)
+    .map((x) => [x.stage, x.change]);
+  const ref = `ZJ-${meetingDate.slice(0, 4)}-senior`;
+  expect(mine).toEqual([
+    ['unit_publicity', `${a.body.applicationNo}: unit publicity opens after ${from} → 7 working days instead of 5`],
+    ['plan', `${ref}: plan and committee draw opens after ${from} → committee ≥ 19 instead of 17`],
+    ['pre_review', `${ref}: pre-review publicity opens after ${from} → 7 working days instead of 5`],
+    ['meeting', `${ref}: meeting opens after ${from} → quorum 19 instead of 17`],
+    ['results_publicity', `${ref}: results publicity opens after ${from} → 7 working days instead of 5`],
+  ]);
+  expect(dry.body.notes).toEqual(['passFraction, banYears: unchanged']);
+  expect((await api.get('/api/v1/policies')).body).toEqual(before);
+  // only the administrator runs it
+  expect((await api.post('/api/v1/admin/policies/dry-run', office, body)).status).toBe(403);
+});
 
 test('a publicity opened after a future edition’s date runs its 7 working days; one opened before keeps 5', async () => {
   const api = client(app);
