@@ -31,6 +31,8 @@ import * as m0067 from '../titleReview/migrations/0067_title_policy_editions';
 import * as m0070 from '../platform/publicity/migrations/0070_notice_policy';
 import * as m0071 from '../titleReview/migrations/0071_committee_draw_edition';
 import * as m0072 from '../nanxun/migrations/0072_instalment_plan_fixed';
+import * as m0075 from '../titleReview/migrations/0075_ballot_key_shares';
+import * as m0076 from '../platform/notifications/migrations/0076_sealed_notification_body';
 import * as m0050 from '../platform/migrations/0050_federated_sign_in';
 
 /** Migrations are imported statically so they work the same under tsx, Jest and a bundle. */
@@ -68,6 +70,8 @@ const migrations: Record<string, Migration> = {
   '0070_notice_policy': m0070,
   '0071_committee_draw_edition': m0071,
   '0072_instalment_plan_fixed': m0072,
+  '0075_ballot_key_shares': m0075,
+  '0076_sealed_notification_body': m0076,
 };
 
 class StaticProvider implements MigrationProvider {

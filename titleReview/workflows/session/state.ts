@@ -17,6 +17,8 @@ export interface TitleSessionInput {
   meetingDate: string;
   /** the session as opened, recorded by the workflow's first step (older sessions were recorded by the API) */
   record?: OpenedSession;
+  /** the ballot threshold option: the count needs two of the chair's and vice-chairs' key shares (ballotShares.ts) */
+  ballotThreshold?: boolean;
 }
 
 export type Phase = 'accepting' | 'pre_review' | 'ready' | 'meeting' | 'interviews' | 'balloting' | 'results_publicity' | 'completed';
@@ -48,6 +50,8 @@ export interface SessionState {
   meetingTerms: TitleStageTerms | null;
   /** the policy edition each stage's procedural terms came from (stage → edition id) */
   stageEditions: Record<string, string>;
+  /** the x of each key share presented (threshold ballots) */
+  sharesPresented: number[];
 }
 
 export function initialState(input: TitleSessionInput): SessionState {
@@ -69,6 +73,7 @@ export function initialState(input: TitleSessionInput): SessionState {
     planTerms: null,
     meetingTerms: null,
     stageEditions: {},
+    sharesPresented: [],
   };
 }
 
