@@ -29,6 +29,9 @@ import * as m0060 from '../titleReview/migrations/0060_ban_from_decision_year';
 import * as m0065 from '../platform/policy/migrations/0065_policy_editions';
 import * as m0066 from '../nanxun/migrations/0066_nanxun_policy_editions';
 import * as m0067 from '../titleReview/migrations/0067_title_policy_editions';
+import * as m0070 from '../platform/publicity/migrations/0070_notice_policy';
+import * as m0071 from '../titleReview/migrations/0071_committee_draw_edition';
+import * as m0072 from '../nanxun/migrations/0072_instalment_plan_fixed';
 import * as m0075 from '../titleReview/migrations/0075_ballot_key_shares';
 import * as m0076 from '../platform/notifications/migrations/0076_sealed_notification_body';
 import * as m0050 from '../platform/migrations/0050_federated_sign_in';
@@ -65,6 +68,9 @@ const migrations: Record<string, Migration> = {
   '0065_policy_editions': m0065,
   '0066_nanxun_policy_editions': m0066,
   '0067_title_policy_editions': m0067,
+  '0070_notice_policy': m0070,
+  '0071_committee_draw_edition': m0071,
+  '0072_instalment_plan_fixed': m0072,
   '0075_ballot_key_shares': m0075,
   '0076_sealed_notification_body': m0076,
   '0085_claim_view_trigger_filters': m0085,

@@ -3,6 +3,7 @@
  * the committee, attendance, the ballot count, certificates and misconduct — each idempotent.
  * Every instant comes from the workflow (`at`).
  */
+import { titleStageEdition, titleTerms } from './policy/terms';
 import { refuseLateApplications } from './lateApplications';
 import { createTitleMeetingActivities } from './meetingActivities';
 import { createTitleOutcomeActivities } from './outcomeActivities';
@@ -173,11 +174,14 @@ export function createTitleReviewActivities(db: Kysely<Database>) {
     async zjPlanSchedule(input: {
       meetingDate: string;
       at: string;
+      /** the plan's lead time (the edition read when the pre-review started); absent: the edition in force at `at` */
+      hrssLeadWorkingDays?: number;
     }): Promise<{ latestApprovalOn: string; approvalDeadlineAt: string; workingDaysLeft: number }> {
       const year = Number(input.meetingDate.slice(0, 4));
       const today = shanghaiDate(new Date(input.at));
       const { cal } = await loadCalendar(db, Math.min(year, Number(today.slice(0, 4))) - 1, year);
-      const latest = latestApprovalDay(input.meetingDate, cal);
+      const hrssLeadWorkingDays = input.hrssLeadWorkingDays ?? titleTerms(await titleStageEdition(db, new Date(input.at))).hrssLeadWorkingDays;
+      const latest = latestApprovalDay(input.meetingDate, cal, { hrssLeadWorkingDays });
       const left = latest < today ? -1 : workingDaysBetween(today, latest, cal).count;
       return { latestApprovalOn: latest, approvalDeadlineAt: endOfShanghaiDay(latest).toISOString(), workingDaysLeft: left };
     },

@@ -189,6 +189,10 @@ test('shortage talent: three years paid, years 2 and 3 opened by the release (af
   // the policy-editions patch (each year's bureau review reads the edition in force when it opens)
   await save('shortageTalentClaimWorkflow-three-years-policy-editions', c.handle);
   await save('shortageTalentClaimWorkflow-three-years-terms-in-open', c.handle);
+  // after the instalment-plan-fixed-at-year-one patch: the plan is fixed when year 1 is approved
+  await save('shortageTalentClaimWorkflow-three-years-plan-fixed-at-year-one', c.handle);
+  // both patches (instalment-plan-fixed-at-year-one and decision-path-terms-in-open)
+  await save('shortageTalentClaimWorkflow-three-years-plan-fixed-terms-in-open', c.handle);
 });
 
 test('shortage talent: year 1 paid, year 2 refused by the unit (the holder left): terminated, not rejected (after the terminated-after-payment patch)', async () => {

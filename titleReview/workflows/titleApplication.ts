@@ -17,12 +17,12 @@ import {
   checkTitleDecision,
   TITLE_SUPPLEMENT_KINDS,
   COMMITTEE_OFFICE_ORG,
-  PUBLICITY_WORKING_DAYS,
   TITLE_CATEGORY_ZH,
   TITLE_LEVEL_ZH,
   type TitleCategory,
   type TitleLevel,
 } from '../rules';
+import { stageTerms, termsOf } from './stageTerms';
 
 const zj = proxyActivities<TitleReviewActivities>(DB_ACTIVITY);
 const zjLocal = proxyLocalActivities<TitleReviewActivities>(DB_LOCAL_ACTIVITY);
@@ -155,8 +155,10 @@ export async function titleApplicationWorkflow(input: TitleApplicationInput): Pr
   if (withdrawn) return ended();
   if (unit.decision !== 'approve') return rejected('unit_recommendation', reasonOf(unit));
 
-  // 单位内部公示不少于5个工作日; an objection is investigated by the unit
+  // 单位内部公示不少于5个工作日 (the edition in force when it opens, 程序从新); an objection is investigated by the unit
   await setStatus('unit_publicity', 'unit_publicity');
+  const publicityTermsRead = stageTerms('unit_publicity'); // null at once in a history from before (no await: its commands keep their order)
+  const publicityTerms = publicityTermsRead ? await publicityTermsRead : null;
   let upheldReason: string | null = null;
   await publicity.run({
     key: 'unit_publicity',
@@ -165,7 +167,8 @@ export async function titleApplicationWorkflow(input: TitleApplicationInput): Pr
     stage: 'unit_publicity',
     subject,
     orgCode: input.employerOrgCode,
-    workingDays: PUBLICITY_WORKING_DAYS,
+    workingDays: termsOf(publicityTerms).publicityWorkingDays,
+    ...(publicityTerms ? { policy: publicityTerms.basis.publicityWorkingDays } : {}),
     entries: [
       {
         applicationId: input.applicationId,
