@@ -13,6 +13,7 @@ import { devServerEnv, eventually, startWorker, uniqueTaskQueue, untilClosed, us
 import type { TestDb } from '../helpers/db';
 import { startCertificateClaim, startShortageClaim, actor } from '../helpers/claims';
 import { decideClaimTask } from '../helpers/claimTasks';
+import { newApplicant } from '../helpers/titleReview';
 import { shanghaiDate, addMonths } from '../../platform/calendar/workdays';
 import { randomUUID } from 'node:crypto';
 import { claimWorkflowId } from '../../nanxun/rules';
@@ -119,7 +120,9 @@ test('certificate claim: a supplement and three approvals, each decision written
 });
 
 test('certificate claim: approved by the unit, rejected by the bureau (after the decision-path-one-write patch)', async () => {
-  const c = await startCertificateClaim(env.client, tdb.db, taskQueue, { applicant: 'applicant3', level: 'junior' });
+  // a person of its own: applicant3's junior certificate is claimed above (one reward per certificate level)
+  const { username } = await newApplicant(tdb.db, '钱驳回');
+  const c = await startCertificateClaim(env.client, tdb.db, taskQueue, { applicant: username, level: 'junior' });
   await decideClaimTask(tdb.db, c, 'unit_verification', 'unit.jgjx', { decision: 'approve', fields: {} }, { open: true });
   await decideClaimTask(tdb.db, c, 'bureau_review', 'bureau1', { decision: 'reject', comment: '证书取得时间不在申请期内', fields: {} }, { open: true });
   await untilClosed(c.handle);
@@ -154,6 +157,70 @@ test('shortage talent: year 1, the release, year 2, clawback while waiting for y
   await untilClosed(c.handle);
   await save('shortageTalentClaimWorkflow-two-years-then-clawback', c.handle);
   await save('clawbackWorkflow-during-wait', clawback);
+});
+
+test('shortage talent: year 1 paid, year 2 refused by the unit (the holder left): terminated, not rejected (after the terminated-after-payment patch)', async () => {
+  // a person and an employer of its own: the reward is once per person, and an employer's first intermediate
+  // engineer brought in is the one who qualifies (the other scenarios use NX-E-LSXC and NX-E-SLJS)
+  const { username } = await newApplicant(tdb.db, '孙离职');
+  const c = await startShortageClaim(env.client, tdb.db, taskQueue, { applicant: username, employer: 'NX-E-LHWL' });
+  for (const [k, u, f] of [
+    ['unit_verification', 'unit.lhwl', { verdict: 'true' }],
+    ['bureau_review', 'bureau1', {}],
+    ['rereview', 'rereview.jtj', { amountYuan: 3000 }],
+  ] as const) {
+    await decideClaimTask(tdb.db, c, k, u, { decision: 'approve', fields: f }, { open: true });
+  }
+  const paid = await tdb.db.selectFrom('payout').select('paid_at').where('claim_id', '=', c.id).executeTakeFirstOrThrow();
+  const due = addMonths(shanghaiDate(paid.paid_at), 12);
+  await env.sleep(Date.parse(`${due}T10:00:00+08:00`) - (await env.currentTimeMs()));
+  const release = await env.client.workflow.start('instalmentReleaseWorkflow', {
+    taskQueue,
+    workflowId: `release-record-terminated-${due}`,
+    args: [{ onDate: due }],
+  });
+  await untilClosed(release);
+  await decideClaimTask(
+    tdb.db,
+    c,
+    'y2/unit_verification',
+    'unit.lhwl',
+    { decision: 'reject', fields: { verdict: 'not_true' }, comment: '申请人已离职' },
+    { open: true },
+  );
+  expect(await untilClosed(c.handle)).toBe('COMPLETED');
+  expect(await c.handle.result()).toMatchObject({ status: 'terminated', paidYuan: 3000 });
+  await save('shortageTalentClaimWorkflow-terminated-after-year-one', c.handle);
+});
+
+test('shortage talent: year 1 paid on 12-03, the next 12-01 release opens year 2 (after the release-opens-whole-year patch)', async () => {
+  const now = await env.currentTimeMs();
+  let y = Number(shanghaiDate(now).slice(0, 4));
+  if (Date.parse(`${y}-12-03T10:00:00+08:00`) < now) y += 1;
+  await env.sleep(Date.parse(`${y}-12-03T10:00:00+08:00`) - now);
+  const { username } = await newApplicant(tdb.db, '李年末'); // a person and an employer of its own, as above
+  const c = await startShortageClaim(env.client, tdb.db, taskQueue, { applicant: username, employer: 'NX-E-JGJX' });
+  for (const [k, u, f] of [
+    ['unit_verification', 'unit.jgjx', { verdict: 'true' }],
+    ['bureau_review', 'bureau1', {}],
+    ['rereview', 'rereview.fgjxj', { amountYuan: 3000 }],
+  ] as const) {
+    await decideClaimTask(tdb.db, c, k, u, { decision: 'approve', fields: f }, { open: true });
+  }
+  const release = `${y + 1}-12-01`;
+  await env.sleep(Date.parse(`${release}T10:00:00+08:00`) - (await env.currentTimeMs()));
+  const r = await env.client.workflow.start('instalmentReleaseWorkflow', {
+    taskQueue,
+    workflowId: `release-record-whole-year-${release}`,
+    args: [{ onDate: release }],
+  });
+  await untilClosed(r);
+  await eventually(
+    () => tdb.db.selectFrom('task').select('id').where('id', '=', c.taskId('y2/unit_verification')).where('state', '=', 'open').executeTakeFirst(),
+    'year 2 opened',
+  );
+  await save('instalmentReleaseWorkflow-opens-whole-year', r);
+  await c.handle.terminate('recorded');
 });
 
 test('shortage talent: three years paid, years 2 and 3 opened by the release (after the release-opens-locally and decision-path-one-write patches)', async () => {
@@ -193,66 +260,6 @@ test('shortage talent: three years paid, years 2 and 3 opened by the release (af
   await save('shortageTalentClaimWorkflow-three-years-plan-fixed-at-year-one', c.handle);
   // both patches (instalment-plan-fixed-at-year-one and decision-path-terms-in-open)
   await save('shortageTalentClaimWorkflow-three-years-plan-fixed-terms-in-open', c.handle);
-});
-
-test('shortage talent: year 1 paid, year 2 refused by the unit (the holder left): terminated, not rejected (after the terminated-after-payment patch)', async () => {
-  const c = await startShortageClaim(env.client, tdb.db, taskQueue, { applicant: 'applicant1', employer: 'NX-E-SLJS' });
-  for (const [k, u, f] of [
-    ['unit_verification', 'unit.sljs', { verdict: 'true' }],
-    ['bureau_review', 'bureau1', {}],
-    ['rereview', 'rereview.zjj', { amountYuan: 3000 }],
-  ] as const) {
-    await decideClaimTask(tdb.db, c, k, u, { decision: 'approve', fields: f }, { open: true });
-  }
-  const paid = await tdb.db.selectFrom('payout').select('paid_at').where('claim_id', '=', c.id).executeTakeFirstOrThrow();
-  const due = addMonths(shanghaiDate(paid.paid_at), 12);
-  await env.sleep(Date.parse(`${due}T10:00:00+08:00`) - (await env.currentTimeMs()));
-  const release = await env.client.workflow.start('instalmentReleaseWorkflow', {
-    taskQueue,
-    workflowId: `release-record-terminated-${due}`,
-    args: [{ onDate: due }],
-  });
-  await untilClosed(release);
-  await decideClaimTask(
-    tdb.db,
-    c,
-    'y2/unit_verification',
-    'unit.sljs',
-    { decision: 'reject', fields: { verdict: 'not_true' }, comment: '申请人已离职' },
-    { open: true },
-  );
-  expect(await untilClosed(c.handle)).toBe('COMPLETED');
-  expect(await c.handle.result()).toMatchObject({ status: 'terminated', paidYuan: 3000 });
-  await save('shortageTalentClaimWorkflow-terminated-after-year-one', c.handle);
-});
-
-test('shortage talent: year 1 paid on 12-03, the next 12-01 release opens year 2 (after the release-opens-whole-year patch)', async () => {
-  const now = await env.currentTimeMs();
-  let y = Number(shanghaiDate(now).slice(0, 4));
-  if (Date.parse(`${y}-12-03T10:00:00+08:00`) < now) y += 1;
-  await env.sleep(Date.parse(`${y}-12-03T10:00:00+08:00`) - now);
-  const c = await startShortageClaim(env.client, tdb.db, taskQueue, { applicant: 'applicant3', employer: 'NX-E-SLJS' });
-  for (const [k, u, f] of [
-    ['unit_verification', 'unit.sljs', { verdict: 'true' }],
-    ['bureau_review', 'bureau1', {}],
-    ['rereview', 'rereview.zjj', { amountYuan: 3000 }],
-  ] as const) {
-    await decideClaimTask(tdb.db, c, k, u, { decision: 'approve', fields: f }, { open: true });
-  }
-  const release = `${y + 1}-12-01`;
-  await env.sleep(Date.parse(`${release}T10:00:00+08:00`) - (await env.currentTimeMs()));
-  const r = await env.client.workflow.start('instalmentReleaseWorkflow', {
-    taskQueue,
-    workflowId: `release-record-whole-year-${release}`,
-    args: [{ onDate: release }],
-  });
-  await untilClosed(r);
-  await eventually(
-    () => tdb.db.selectFrom('task').select('id').where('id', '=', c.taskId('y2/unit_verification')).where('state', '=', 'open').executeTakeFirst(),
-    'year 2 opened',
-  );
-  await save('instalmentReleaseWorkflow-opens-whole-year', r);
-  await c.handle.terminate('recorded');
 });
 
 test('high-level talent: an early claim waits out the year, then is rejected at the unit', async () => {
