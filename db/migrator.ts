@@ -29,6 +29,7 @@ import * as m0065 from '../platform/policy/migrations/0065_policy_editions';
 import * as m0066 from '../nanxun/migrations/0066_nanxun_policy_editions';
 import * as m0067 from '../titleReview/migrations/0067_title_policy_editions';
 import * as m0050 from '../platform/migrations/0050_federated_sign_in';
+import * as m0080 from '../platform/auth/migrations/0080_link_sms_code';
 
 /** Migrations are imported statically so they work the same under tsx, Jest and a bundle. */
 const migrations: Record<string, Migration> = {
@@ -62,6 +63,7 @@ const migrations: Record<string, Migration> = {
   '0065_policy_editions': m0065,
   '0066_nanxun_policy_editions': m0066,
   '0067_title_policy_editions': m0067,
+  '0080_link_sms_code': m0080,
 };
 
 class StaticProvider implements MigrationProvider {

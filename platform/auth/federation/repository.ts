@@ -209,3 +209,11 @@ export async function setLoginPolicy(exec: Exec, role: string, passwordLogin: bo
     .onConflict((oc) => oc.column('role').doUpdateSet({ password_login: passwordLogin, updated_by: by, updated_at: new Date() }))
     .execute();
 }
+
+/** of the given subjects at a provider, those already linked to an account */
+export async function linkedSubjects(exec: Exec, provider: string, subjects: string[]): Promise<Set<string>> {
+  const list = [...new Set(subjects)];
+  if (!list.length) return new Set();
+  const rows = await exec.selectFrom('federated_identity').select('subject').where('provider', '=', provider).where('subject', 'in', list).execute();
+  return new Set(rows.map((r) => r.subject));
+}

@@ -51,7 +51,8 @@ export function federationRoutes(deps: AppDeps & { sessions: SessionStore }, set
   const answer = async (token: string, u: User) => ({
     token,
     user: { username: u.username, displayName: u.display_name, roles: u.roles, orgCode: u.org_code, orgName: await orgName(u.org_code) },
-    mustChangePassword: u.must_change_password,
+    // a session opened through a provider is not bound by a one-time password still to be changed (sessions.ts)
+    mustChangePassword: false,
   });
   const setBinding = (req: Request, res: Response, value: string, maxAgeMs: number) =>
     res.cookie(BINDING_COOKIE, value, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/api/v1/auth/providers', maxAge: maxAgeMs });

@@ -246,7 +246,7 @@ export async function exchangeCode(ctx: FederationContext, code: string, clientI
   if (!row) throw new Problem('SIGN_IN_EXPIRED', 'the code is unknown, expired (60 s) or already used; sign in again');
   const user = await ctx.db.selectFrom('app_user').selectAll().where('id', '=', row.user_id).executeTakeFirstOrThrow();
   assertUsable(ctx, user);
-  const { token } = await issueToken(ctx.sessions, ctx.tokens, user, clientIp);
+  const { token } = await issueToken(ctx.sessions, ctx.tokens, user, clientIp, row.provider);
   return { token, user };
 }
 
@@ -315,6 +315,6 @@ export async function linkAccount(
     });
   }
   assertUsable(ctx, user);
-  const { token } = await issueToken(ctx.sessions, ctx.tokens, user, clientIp);
+  const { token } = await issueToken(ctx.sessions, ctx.tokens, user, clientIp, t.provider);
   return { token, user };
 }
