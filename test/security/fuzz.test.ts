@@ -587,6 +587,25 @@ WRITE_ENDPOINTS.push(
     template: () => ({ ticket: 'x'.repeat(43), username: 'applicant1', password: 'demo' }),
   },
   {
+    method: 'post',
+    route: '/api/v1/auth/link/sms-code',
+    as: () => null,
+    path: fc.constant('/api/v1/auth/link/sms-code'),
+    template: () => ({ ticket: 'x'.repeat(43), username: 'applicant1' }),
+  },
+  {
+    method: 'post',
+    route: '/api/v1/admin/accounts/import',
+    as: () => w.byName.secadmin!.token,
+    // JSON is not a CSV (415); raw text bodies are read as CSV and dry-run by default
+    path: fc.constantFrom(
+      '/api/v1/admin/accounts/import',
+      '/api/v1/admin/accounts/import?dryRun=false',
+      '/api/v1/admin/accounts/import?dryRun=maybe&provider=%00',
+    ),
+    template: () => ({ username: 'fuzz.clerk', displayName: '模糊', orgCode: 'NX-YJGLJ', roles: 'bureau_reviewer', phone: '13700000000' }),
+  },
+  {
     method: 'put',
     route: '/api/v1/admin/login-policy/:role',
     as: () => w.byName.secadmin!.token,
