@@ -247,7 +247,7 @@ export function attemptLinkSmsCode(exec: Exec, ticket: string, userId: number) {
 }
 
 /** marks the code used; false when it was used (or killed) already */
-export async function useLinkSmsCode(exec: Exec, id: string): Promise<boolean> {
+export async function spendLinkSmsCode(exec: Exec, id: string): Promise<boolean> {
   const r = await exec
     .updateTable('auth_link_sms_code')
     .set({ used_at: new Date() })

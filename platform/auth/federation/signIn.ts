@@ -309,7 +309,7 @@ export async function linkAccount(
       candidate = found;
     }
     user = await ctx.db.transaction().execute(async (trx) => {
-      if (smsCodeId && !(await repo.useLinkSmsCode(trx, smsCodeId)))
+      if (smsCodeId && !(await repo.spendLinkSmsCode(trx, smsCodeId)))
         throw new Problem('SMS_CODE_INVALID', 'the code was already used; ask for a new one', { field: 'smsCode' });
       if (!(await repo.useLinkTicket(trx, body.ticket))) throw new Problem('SIGN_IN_EXPIRED', 'the link request was already used');
       await repo.lockIdentity(trx, t.id_number);

@@ -115,7 +115,7 @@ export async function checkLinkSmsCode(
     });
   if (row.attempts > SMS_CODE_MAX_ATTEMPTS || !matches(row.code_mac, body.ticket, u.id, body.smsCode)) {
     const left = Math.max(0, SMS_CODE_MAX_ATTEMPTS - row.attempts);
-    if (left === 0) await repo.useLinkSmsCode(ctx.db, row.id);
+    if (left === 0) await repo.spendLinkSmsCode(ctx.db, row.id);
     throw new Problem(
       'SMS_CODE_INVALID',
       left ? `the code is wrong (${left} attempts left)` : 'the code is wrong, and no attempts are left: ask for a new one',
