@@ -141,7 +141,7 @@ async function plan(exec: Exec, provider: string, rows: AccountCsvRow[]): Promis
       } catch (e) {
         if (!(e instanceof Problem)) throw e;
         const role = (e.extra as { role?: string } | undefined)?.role;
-        refuse(e.code, 'roles', role, `${REASON_ZH[e.code] ?? e.code}：${e.message}`);
+        refuse(e.code, 'roles', role, e.code === 'ROLE_NOT_FOR_ORG' ? `该角色与单位类型（${org.type}）不符` : undefined);
       }
     }
 
