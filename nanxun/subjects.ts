@@ -1,5 +1,6 @@
 /** The Nanxun claim as a subject of the kernel (inbox, task page, progress, ratings, notifications). */
 import type { Db, SubjectFacts, SubjectProvider } from '../platform/plugins/domainPlugin';
+import { applicantSubjectLookups } from '../platform/plugins/applicantSubjectLookups';
 import type { Claim } from '../db/schema';
 import { claimMaterialKinds } from './materials';
 import { maskIdNumber } from '../platform/identity/idNumber';
@@ -45,32 +46,8 @@ const VERIFYING_TASKS = ['unit_verification', 'bureau_review'];
 
 export const claimSubjects: SubjectProvider = {
   type: CLAIM_SUBJECT,
-  async find(db: Db, ids) {
-    if (!ids.length) return [];
-    return (
-      await db
-        .selectFrom('claim')
-        .select(FACTS)
-        .where('id', 'in', [...ids])
-        .execute()
-    ).map(facts);
-  },
-  async findByReference(db: Db, reference) {
-    const c = await db.selectFrom('claim').select(FACTS).where('application_no', '=', reference).executeTakeFirst();
-    return c && facts(c);
-  },
+  ...applicantSubjectLookups('claim', FACTS, facts),
   requiredMaterials: claimMaterialKinds,
-  async countByApplicants(db: Db, userIds) {
-    if (!userIds.length) return new Map();
-    const rows = await db
-      .selectFrom('claim')
-      .select(['applicant_user_id', (eb) => eb.fn.countAll<string>().as('n')])
-      .where('applicant_user_id', 'in', [...userIds])
-      .groupBy('applicant_user_id')
-      .execute();
-    return new Map(rows.map((r) => [r.applicant_user_id!, Number(r.n)]));
-  },
-  idsByApplicantName: (db: Db, like) => db.selectFrom('claim').select('id').where('applicant_name', 'like', like) as never,
   async taskSummary(db: Db, t, _viewer, viewerDecides) {
     const c = await db.selectFrom('claim').selectAll().where('id', '=', t.subject_id).executeTakeFirst();
     if (!c) return null;

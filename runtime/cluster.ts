@@ -32,6 +32,12 @@ export interface ClusterOptions {
   /** an external PostgreSQL for the app (its server also gets Temporal's databases); else embedded on pgPort */
   databaseUrl?: string;
   pgPort: number;
+  /**
+   * Temporal's own PostgreSQL server (a superuser URL), when its store lives apart from the app's — as production
+   * usually keeps it, and as the restore drill does to bring the two stores back at different moments. Default: the
+   * app's server.
+   */
+  temporalPostgresUrl?: string;
   temporalPorts: TemporalServerPorts;
   temporalDatabases?: { main: string; visibility: string };
   historyShards: number;
@@ -214,7 +220,7 @@ export async function startCluster(o: ClusterOptions): Promise<RunningCluster> {
     o.log(`starting the Temporal server (PostgreSQL persistence and visibility, ${o.historyShards} history shards)…`);
     const temporal = await startTemporalServer({
       dataDir: path.join(o.dataDir, 'temporal'),
-      postgresUrl: superuserUrl!,
+      postgresUrl: o.temporalPostgresUrl ?? superuserUrl!,
       databases: o.temporalDatabases,
       ports: o.temporalPorts,
       historyShards: o.historyShards,

@@ -11,6 +11,7 @@
  *                             server of npm start uses 7233)
  *   CLUSTER_WORKERS / CLUSTER_APIS   process counts, default 2 / 2 (APIs on PORT, PORT+1, …)
  *   CLUSTER_WORKER_METRICS_PORT      first worker's SDK metrics port, default 9564 ('off' disables)
+ *   TEMPORAL_POSTGRES_URL     a PostgreSQL server of Temporal's own (superuser URL), default the app's server
  *   TEMPORAL_HISTORY_SHARDS   default 4; fixed once the cluster's databases exist
  *   TEMPORAL_RETENTION_DAYS   retention of closed workflows in namespace `default`, default 30
  */
@@ -84,6 +85,7 @@ async function main() {
     dataDir,
     databaseUrl: cfg.databaseUrl,
     pgPort,
+    ...(process.env.TEMPORAL_POSTGRES_URL ? { temporalPostgresUrl: process.env.TEMPORAL_POSTGRES_URL } : {}),
     temporalPorts,
     temporalDatabases: { main: process.env.TEMPORAL_DB ?? 'temporal', visibility: process.env.TEMPORAL_VISIBILITY_DB ?? 'temporal_visibility' },
     historyShards,

@@ -1,5 +1,6 @@
 /** The title application and the review session as subjects of the kernel (inbox, task page, progress, ratings). */
 import type { Db, SubjectFacts, SubjectProvider } from '../platform/plugins/domainPlugin';
+import { applicantSubjectLookups } from '../platform/plugins/applicantSubjectLookups';
 import type { TitleApplication } from './schema';
 import { applicationMaterialKinds } from './materials';
 import { titleSubjectSummary } from './summary';
@@ -41,32 +42,8 @@ function facts(a: ApplicationFacts): SubjectFacts {
 
 export const applicationSubjects: SubjectProvider = {
   type: APPLICATION_SUBJECT,
-  async find(db: Db, ids) {
-    if (!ids.length) return [];
-    return (
-      await db
-        .selectFrom('zj_application')
-        .select(FACTS)
-        .where('id', 'in', [...ids])
-        .execute()
-    ).map(facts);
-  },
-  async findByReference(db: Db, reference) {
-    const a = await db.selectFrom('zj_application').select(FACTS).where('application_no', '=', reference).executeTakeFirst();
-    return a && facts(a);
-  },
+  ...applicantSubjectLookups('zj_application', FACTS, facts),
   requiredMaterials: applicationMaterialKinds,
-  async countByApplicants(db: Db, userIds) {
-    if (!userIds.length) return new Map();
-    const rows = await db
-      .selectFrom('zj_application')
-      .select(['applicant_user_id', (eb) => eb.fn.countAll<string>().as('n')])
-      .where('applicant_user_id', 'in', [...userIds])
-      .groupBy('applicant_user_id')
-      .execute();
-    return new Map(rows.map((r) => [r.applicant_user_id!, Number(r.n)]));
-  },
-  idsByApplicantName: (db: Db, like) => db.selectFrom('zj_application').select('id').where('applicant_name', 'like', like) as never,
   taskSummary: (db: Db, t, viewer) => titleSubjectSummary(db, t, viewer),
   /** the experts of the committee of the application's session read its materials */
   async extraReader(db: Db, viewer, id) {

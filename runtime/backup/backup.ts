@@ -1,7 +1,7 @@
 /**
  * `npm run backup [-- --topology dev|cluster] [--out DIR]`: an online backup of both stores while the system runs —
  * a base backup of the PostgreSQL cluster (postgresBaseBackup.ts; with WAL archiving on, the start of a restore to
- * any later point) and, in the dev topology, Temporal's SQLite file. Writes <out>/manifest.json.
+ * any later point) and, in the dev topology, Temporal's SQLite file; Temporal's own PostgreSQL when it has one. Writes <out>/manifest.json.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -15,7 +15,10 @@ export interface BackupManifest {
   takenAt: string;
   topology: Topology;
   app: { kind: 'base_backup' | 'pg_basebackup'; dir: string; consistentAt: string; owner?: { uid: number; gid: number }; startLsn?: string; stopLsn?: string };
-  temporal: { kind: 'sqlite'; file: string; at: string } | { kind: 'in_app_cluster' };
+  temporal:
+    | { kind: 'sqlite'; file: string; at: string }
+    | { kind: 'in_app_cluster' }
+    | { kind: 'base_backup'; dir: string; consistentAt: string; owner: { uid: number; gid: number }; startLsn: string; stopLsn: string };
 }
 
 export async function backupStores(loc: StoreLocations, outDir: string, log: (m: string) => void = () => {}): Promise<BackupManifest> {
@@ -37,6 +40,10 @@ export async function backupStores(loc: StoreLocations, outDir: string, log: (m:
     const r = backupSqlite(loc.temporalSqlite, path.join(outDir, 'temporal.db'));
     temporal = { kind: 'sqlite', file: 'temporal.db', at: r.at };
     log(`Temporal store (SQLite): ${(r.bytes / 1e6).toFixed(1)} MB at ${r.at}`);
+  } else if (loc.temporalPg) {
+    const r = await takeBaseBackup({ url: loc.temporalPg.adminUrl, dataDir: loc.temporalPg.dataDir, outDir: path.join(outDir, 'temporal-pg') });
+    temporal = { kind: 'base_backup', dir: 'temporal-pg', consistentAt: r.consistentAt, owner: r.owner, startLsn: r.startLsn, stopLsn: r.stopLsn };
+    log(`Temporal's PostgreSQL base backup: ${(r.bytes / 1e6).toFixed(1)} MB, WAL ${r.startLsn} → ${r.stopLsn}, consistent at ${r.consistentAt}`);
   } else {
     temporal = { kind: 'in_app_cluster' };
     log("Temporal's store is in the same PostgreSQL cluster: it is in the base backup");

@@ -4,7 +4,9 @@
  * - cluster (`npm run start:cluster`): one PostgreSQL in <CLUSTER_DATA_DIR>/pg (port CLUSTER_PG_PORT) holding the app's
  *   database and Temporal's (`temporal`, `temporal_visibility`).
  * PG_DATA_DIR names the data directory of a PostgreSQL of your own on this host (with DATABASE_URL); a server
- * elsewhere is backed up with pg_basebackup (docs/operations.md).
+ * elsewhere is backed up with pg_basebackup (docs/operations.md). When Temporal's store has a PostgreSQL of its own
+ * (start:cluster's TEMPORAL_POSTGRES_URL), TEMPORAL_PG_DATA_DIR names its data directory on this host and
+ * TEMPORAL_PG_WAL_ARCHIVE_DIR its WAL archive: it is backed up and restored beside the app's.
  */
 import path from 'node:path';
 import { readConfig } from '../config';
@@ -22,6 +24,14 @@ export interface StoreLocations {
   /** Temporal's SQLite file (dev topology), or null when Temporal's store is in PostgreSQL */
   temporalSqlite: string | null;
   walArchiveDir: string | null;
+  /** Temporal's own PostgreSQL on this host (cluster topology with TEMPORAL_POSTGRES_URL), or null */
+  temporalPg: SeparatePostgres | null;
+}
+
+export interface SeparatePostgres {
+  dataDir: string;
+  adminUrl: string;
+  walArchiveDir: string | null;
 }
 
 export function storeLocations(topology: Topology, env: NodeJS.ProcessEnv = process.env): StoreLocations {
@@ -37,6 +47,14 @@ export function storeLocations(topology: Topology, env: NodeJS.ProcessEnv = proc
     pgAdminUrl: adminUrl,
     temporalSqlite: topology === 'dev' && !cfg.temporalAddress ? path.join(root, 'temporal.db') : null,
     walArchiveDir: env.PG_WAL_ARCHIVE_DIR ? path.resolve(env.PG_WAL_ARCHIVE_DIR) : null,
+    temporalPg:
+      topology === 'cluster' && env.TEMPORAL_POSTGRES_URL && env.TEMPORAL_PG_DATA_DIR
+        ? {
+            dataDir: path.resolve(env.TEMPORAL_PG_DATA_DIR),
+            adminUrl: env.TEMPORAL_POSTGRES_URL,
+            walArchiveDir: env.TEMPORAL_PG_WAL_ARCHIVE_DIR ? path.resolve(env.TEMPORAL_PG_WAL_ARCHIVE_DIR) : null,
+          }
+        : null,
   };
 }
 

@@ -2,14 +2,14 @@
  * `npm run restore -- <backup dir> [--topology dev|cluster] [--to ISO-time] [--temporal-from <backup dir>]`, with the
  * system stopped: the damaged stores are moved aside (never deleted), the base backup is put back (with WAL
  * archiving: replayed to --to, or to the end of the archive), Temporal's store is put back (dev topology; from
- * another backup with --temporal-from), and a marker makes the next start run the reconciliation.
+ * another backup with --temporal-from; Temporal's own PostgreSQL to --temporal-to, else --to), and a marker makes the next start run the reconciliation.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { restoreBaseBackup } from './postgresBaseBackup';
 import { restoreSqlite } from './temporalSqlite';
-import { RESTORED_MARKER, storeLocations, type StoreLocations } from './locations';
+import { RESTORED_MARKER, storeLocations, type SeparatePostgres, type StoreLocations } from './locations';
 import type { BackupManifest } from './backup';
 
 function alive(pidFile: string): boolean {
@@ -29,6 +29,8 @@ export interface RestoreOptions {
   to?: string;
   /** Temporal's store from another backup (dev topology) */
   temporalFrom?: string;
+  /** Temporal's own PostgreSQL (cluster topology) to this point in time instead of `to` */
+  temporalTo?: string;
 }
 
 export function restoreStores(loc: StoreLocations, o: RestoreOptions, log: (m: string) => void = () => {}): void {
@@ -60,18 +62,42 @@ export function restoreStores(loc: StoreLocations, o: RestoreOptions, log: (m: s
     restoreSqlite(path.join(from, m.temporal.file), loc.temporalSqlite);
     log(`Temporal store of ${m.temporal.at} put back`);
   }
+  if (loc.temporalPg) restoreTemporalPostgres(loc.temporalPg, manifest, o, stamp, log);
   fs.writeFileSync(
     path.join(loc.root, RESTORED_MARKER),
-    `${JSON.stringify({ restoredAt: new Date().toISOString(), backup: o.backupDir, to: o.to ?? null, temporalFrom: o.temporalFrom ?? null }, null, 2)}\n`,
+    `${JSON.stringify({ restoredAt: new Date().toISOString(), backup: o.backupDir, to: o.to ?? null, temporalFrom: o.temporalFrom ?? null, temporalTo: o.temporalTo ?? null }, null, 2)}\n`,
+  );
+}
+
+/** Temporal's own PostgreSQL, from the same backup, to `temporalTo` (else `to`, else the end of its archive). */
+function restoreTemporalPostgres(pg: SeparatePostgres, manifest: BackupManifest, o: RestoreOptions, stamp: string, log: (m: string) => void): void {
+  if (manifest.temporal.kind !== 'base_backup') throw new Error(`${o.backupDir} holds no backup of Temporal's PostgreSQL`);
+  if (alive(path.join(pg.dataDir, 'postmaster.pid'))) throw new Error(`PostgreSQL still runs on ${pg.dataDir}: stop the system first`);
+  const target = o.temporalTo ?? o.to;
+  if (target && !pg.walArchiveDir) throw new Error("a restore to a point in time needs Temporal's WAL archive (TEMPORAL_PG_WAL_ARCHIVE_DIR)");
+  if (fs.existsSync(pg.dataDir)) {
+    fs.renameSync(pg.dataDir, `${pg.dataDir}.before-restore-${stamp}`);
+    log(`the damaged Temporal PostgreSQL data moved aside to ${pg.dataDir}.before-restore-${stamp}`);
+  }
+  restoreBaseBackup({
+    backupDir: path.join(o.backupDir, manifest.temporal.dir),
+    dataDir: pg.dataDir,
+    owner: manifest.temporal.owner,
+    ...(pg.walArchiveDir ? { walArchiveDir: pg.walArchiveDir } : {}),
+    ...(target ? { targetTime: target } : {}),
+  });
+  log(
+    `Temporal's PostgreSQL base backup of ${manifest.temporal.consistentAt} put back${pg.walArchiveDir ? `; it replays the archived WAL ${target ? `to ${target}` : 'to its end'} when it starts` : ''}`,
   );
 }
 
 function main(): void {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { topology: { type: 'string', default: 'dev' }, to: { type: 'string' }, 'temporal-from': { type: 'string' } },
+    options: { topology: { type: 'string', default: 'dev' }, to: { type: 'string' }, 'temporal-from': { type: 'string' }, 'temporal-to': { type: 'string' } },
   });
-  if (!positionals[0]) throw new Error('usage: npm run restore -- <backup dir> [--topology dev|cluster] [--to ISO-time] [--temporal-from <backup dir>]');
+  if (!positionals[0])
+    throw new Error('usage: npm run restore -- <backup dir> [--topology dev|cluster] [--to ISO-time] [--temporal-from <backup dir>] [--temporal-to ISO-time]');
   const loc = storeLocations(values.topology === 'cluster' ? 'cluster' : 'dev');
   restoreStores(
     loc,
@@ -79,6 +105,7 @@ function main(): void {
       backupDir: path.resolve(positionals[0]),
       ...(values.to ? { to: values.to } : {}),
       ...(values['temporal-from'] ? { temporalFrom: path.resolve(values['temporal-from']) } : {}),
+      ...(values['temporal-to'] ? { temporalTo: values['temporal-to'] } : {}),
     },
     (m) => console.log(`[restore] ${m}`),
   );

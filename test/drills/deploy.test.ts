@@ -14,6 +14,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import { devServerEnv, eventually, uniqueTaskQueue } from '../helpers/temporal';
+import { untilEveryClaimPaid } from '../helpers/claimWaits';
 import { freshDatabase, type TestDb } from '../helpers/db';
 import { startCertificateClaim } from '../helpers/claims';
 import { decideClaimTask } from '../helpers/claimTasks';
@@ -128,33 +129,13 @@ test('claims started on build A complete on build B after A is stopped; the reco
   }
   for (const c of [...onA, ...onB]) for (const stage of STAGES.slice(STAGES.indexOf(c.stage))) await decide(c, stage);
   const all = [...onA, ...onB];
-  await eventually(
-    async () =>
-      (
-        await tdb.db
-          .selectFrom('claim')
-          .select('status')
-          .where(
-            'id',
-            'in',
-            all.map((c) => c.id),
-          )
-          .execute()
-      ).every((r) => r.status === 'paid'),
-    'every claim paid',
-    120_000,
-  );
-  for (const c of all) expect((await c.handle.describe()).status.name).toBe('COMPLETED');
-  const payouts = await tdb.db
-    .selectFrom('payout')
-    .select('claim_id')
-    .where(
-      'claim_id',
-      'in',
+  expect(
+    await untilEveryClaimPaid(
+      tdb.db,
       all.map((c) => c.id),
-    )
-    .execute();
-  expect(payouts.map((p) => p.claim_id).sort()).toEqual(all.map((c) => c.id).sort());
+    ),
+  ).toEqual(all.map((c) => c.id).sort());
+  for (const c of all) expect((await c.handle.describe()).status.name).toBe('COMPLETED');
   checked.push(`${onA.length} claims started on A and ${onB.length} started on B decided on B: all paid, one payout each, every workflow COMPLETED`);
 
   // the old path for A's claims (no marker of B's patch, no memo), the new one for B's

@@ -20,6 +20,7 @@ import { Client as PgClient } from 'pg';
 import { Client, Connection } from '@temporalio/client';
 import { freshDatabase, type TestDb } from '../helpers/db';
 import { eventually } from '../helpers/temporal';
+import { untilEveryClaimPaid, untilInstalmentScheduled } from '../helpers/claimWaits';
 import { startCertificateClaim, startShortageClaim, actor } from '../helpers/claims';
 import { decideClaimTask } from '../helpers/claimTasks';
 import { startCluster, type RunningCluster } from '../../runtime/cluster';
@@ -38,6 +39,7 @@ const CERTIFICATE_REWARD_YUAN = nanxunTerms(nanxunFirstEdition).certificateRewar
 import { makeIdNumber } from '../../platform/identity/idNumber';
 import { titleSessionWorkflowId } from '../../titleReview/rules';
 import { moveMeetingUpdate } from '../../titleReview/workflows/messages';
+import { dataConverter } from '../../platform/crypto/payloadCodec';
 
 jest.setTimeout(3_600_000);
 
@@ -79,7 +81,7 @@ beforeAll(async () => {
     log: say,
   });
   connection = await Connection.connect({ address: cluster.temporal.address });
-  client = new Client({ connection });
+  client = new Client({ connection, dataConverter: dataConverter() });
 });
 
 afterAll(async () => {
@@ -167,18 +169,7 @@ test(`the walk ${TEMPORAL_UPGRADE_PATH.join(' → ')} with work in flight: every
     employer: 'NX-E-SLJS',
     importedFirstPaidOn: addMonths(shanghaiDate(new Date()), -12),
   });
-  await eventually(
-    () =>
-      tdb.db
-        .selectFrom('instalment')
-        .select('status')
-        .where('claim_id', '=', shortage.id)
-        .where('year_no', '=', 2)
-        .where('status', '=', 'scheduled')
-        .executeTakeFirst(),
-    'the second instalment waiting for the release',
-    60_000,
-  );
+  await untilInstalmentScheduled(tdb.db, shortage.id, 2);
   const sessionId = randomUUID();
   const today = shanghaiDate(new Date());
   const { cal } = await loadCalendar(tdb.db, Number(today.slice(0, 4)), Number(today.slice(0, 4)) + 2);
@@ -221,32 +212,12 @@ test(`the walk ${TEMPORAL_UPGRADE_PATH.join(' → ')} with work in flight: every
   // ---- after the walk: every case progresses and completes ---------------------------------------------------------
   const t0 = Date.now();
   for (const c of claims) for (const stage of STAGES.slice(STAGES.indexOf(c.stage))) await decide(c, stage);
-  await eventually(
-    async () =>
-      (
-        await tdb.db
-          .selectFrom('claim')
-          .select('status')
-          .where(
-            'id',
-            'in',
-            claims.map((c) => c.id),
-          )
-          .execute()
-      ).every((r) => r.status === 'paid'),
-    'every claim paid',
+  const paid = await untilEveryClaimPaid(
+    tdb.db,
+    claims.map((c) => c.id),
     180_000,
   );
-  const payouts = await tdb.db
-    .selectFrom('payout')
-    .select('claim_id')
-    .where(
-      'claim_id',
-      'in',
-      claims.map((c) => c.id),
-    )
-    .execute();
-  expect(payouts.map((p) => p.claim_id).sort()).toEqual(claims.map((c) => c.id).sort());
+  expect(paid).toEqual(claims.map((c) => c.id).sort());
   for (const c of claims) expect((await c.handle.describe()).status.name).toBe('COMPLETED');
   checked.push(
     `${claims.length} certificate claims (started on ${[...new Set(claims.map((c) => c.startedOn))].join(', ')}, waiting at every stage) decided on ${TEMPORAL_SERVER_VERSION}: all paid, exactly one payout each, every workflow COMPLETED`,

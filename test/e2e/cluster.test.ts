@@ -17,6 +17,7 @@ import { Client as PgClient } from 'pg';
 import { Client, Connection } from '@temporalio/client';
 import { freshDatabase, type TestDb } from '../helpers/db';
 import { eventually } from '../helpers/temporal';
+import { untilInstalmentScheduled } from '../helpers/claimWaits';
 import { startShortageClaim } from '../helpers/claims';
 import { uploadClaimMaterials } from '../../nanxun/materialsClient';
 import { certificateClaimBody } from '../security/world';
@@ -274,18 +275,7 @@ test('the yearly release Schedule exists on this server; a triggered run opens t
     employer: 'NX-E-JGJX',
     importedFirstPaidOn: addMonths(shanghaiDate(new Date()), -12),
   });
-  await eventually(
-    () =>
-      tdb.db
-        .selectFrom('instalment')
-        .select('status')
-        .where('claim_id', '=', c.id)
-        .where('year_no', '=', 2)
-        .where('status', '=', 'scheduled')
-        .executeTakeFirst(),
-    'the second year scheduled',
-    60_000,
-  );
+  await untilInstalmentScheduled(tdb.db, c.id, 2);
   await handle.trigger();
   const opened = await eventually(
     () =>

@@ -8,13 +8,11 @@
  */
 import request from 'supertest';
 import { Client } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
 import { buildWorld, certificateClaimBody, decideAs, openTaskOf, type World } from './world';
 import { auth } from '../helpers/app';
 import { eventually } from '../helpers/temporal';
 import { withClaimMaterials } from '../helpers/materials';
-import { decodedHistory } from '../helpers/history';
-import { isValidIdNumber } from '../../platform/identity/idNumber';
+import { allHistories, knownPersonalData, personalDataIn } from '../helpers/historyScan';
 
 jest.setTimeout(240_000);
 
@@ -43,40 +41,11 @@ afterAll(async () => {
   await w?.stop();
 });
 
-/** Every history of the namespace, as protobuf bytes read as Latin-1 (strings inside show as they are). */
-async function allHistories(client: Client, decode: boolean): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for await (const wf of client.workflow.list()) {
-    let h = await client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory();
-    if (decode) h = await decodedHistory(h);
-    out.set(wf.workflowId, Buffer.from(temporal.api.history.v1.History.encode(h).finish()).toString('latin1'));
-  }
-  return out;
-}
-
-const ID_LIKE = /(?<![0-9A-Za-z-])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9A-Za-z])/g;
-const MOBILE_LIKE = /(?<![0-9A-Za-z-])1[3-9]\d{9}(?![0-9A-Za-z])/g;
-
-async function knownPersonalData(): Promise<string[]> {
-  const users = await w.tdb.db.selectFrom('app_user').select(['id_number', 'phone']).execute();
-  return users.flatMap((u) => [u.id_number, u.phone]).filter((v): v is string => !!v && v.length >= 11);
-}
-
-function findings(histories: Map<string, string>, known: string[]): string[] {
-  const found: string[] = [];
-  for (const [id, text] of histories) {
-    for (const m of text.matchAll(ID_LIKE)) if (isValidIdNumber(m[0])) found.push(`${id}: ID number ${m[0]}`);
-    for (const m of text.matchAll(MOBILE_LIKE)) found.push(`${id}: mobile ${m[0]}`);
-    for (const k of known) if (text.includes(k)) found.push(`${id}: ${k}`);
-  }
-  return found;
-}
-
 test('histories fetched without the codec hold no ID number and no phone number', async () => {
   const plain = new Client({ connection: w.env.client.connection, namespace: w.env.namespace ?? 'default' });
   const histories = await allHistories(plain, false);
   expect(histories.size).toBeGreaterThanOrEqual(8);
-  expect(findings(histories, await knownPersonalData())).toEqual([]);
+  expect(personalDataIn(histories, await knownPersonalData(w.tdb.db))).toEqual([]);
 });
 
 test('decoded, the workflows carry references: no applicant ID number or phone, no clerk ID number', async () => {
@@ -85,5 +54,5 @@ test('decoded, the workflows carry references: no applicant ID number or phone, 
   // decoding works: the decisions and the claim are there
   expect(all).toContain('"decision":"approve"');
   expect(all).toContain('"applicationNo":"NX-ZS-');
-  expect(findings(histories, await knownPersonalData())).toEqual([]);
+  expect(personalDataIn(histories, await knownPersonalData(w.tdb.db))).toEqual([]);
 });

@@ -19,6 +19,8 @@ import { addWorkingDays, shanghaiDate, startOfShanghaiDay } from '../../platform
 import { titleApplicationWorkflowId, titleSessionWorkflowId } from '../rules';
 import { withTitleMaterials } from '../../test/helpers/materials';
 import { decodedHistory } from '../../test/helpers/history';
+import { allHistories, knownPersonalData, personalDataIn } from '../../test/helpers/historyScan';
+import { Client } from '@temporalio/client';
 
 let env: TestWorkflowEnvironment;
 let tdb: TestDb;
@@ -470,6 +472,30 @@ test('a whole review year, from opening the sessions to certificates, misconduct
     'completed',
   ])
     expect(tl).toContain(e);
+});
+
+test('the whole year’s histories, fetched without the codec or decoded, hold no ID number and no phone number', async () => {
+  // what anyone with the Temporal database, the Web UI or the CLI sees: ciphertext only
+  const plain = new Client({ connection: env.client.connection, namespace: 'default' });
+  const known = await knownPersonalData(tdb.db);
+  // the time-skipping server lists no workflows: every session, application and workflow that opened a task
+  const ids = [
+    ...new Set(
+      [
+        ...(await tdb.db.selectFrom('zj_session').select('workflow_id').execute()),
+        ...(await tdb.db.selectFrom('zj_application').select('workflow_id').execute()),
+        ...(await tdb.db.selectFrom('task').select('workflow_id').execute()),
+      ].map((r) => r.workflow_id),
+    ),
+  ];
+  const stored = await allHistories(plain, false, ids);
+  expect(stored.size).toBeGreaterThanOrEqual(10); // sessions, applications, draws: the whole year
+  expect(personalDataIn(stored, known)).toEqual([]);
+  // what an admin reads through the codec endpoint: references (user ids, application numbers), not the numbers
+  const decoded = await allHistories(env.client, true, ids);
+  const all = [...decoded.values()].join('\n');
+  expect(all).toContain('"decision":"approve"');
+  expect(personalDataIn(decoded, known)).toEqual([]);
 });
 
 /** What a dump of the ballot tables shows (rows in physical order, as pg_dump writes them): sealed papers only. */
