@@ -109,6 +109,8 @@ const TABLES = [
   'material_access',
   'material_request',
   'rating',
+  'federated_identity',
+  'auth_link_sms_code',
 ];
 async function snapshot(): Promise<string> {
   const existing = await sql<{ t: string }>`select tablename as t from pg_tables where schemaname = 'public'`.execute(w.tdb.db);
@@ -563,6 +565,35 @@ test('organisation import: hostile CSV text is refused whole or reported per row
         .set('content-type', type)
         .send(Buffer.from(text));
       expectWellFormed(res, `import ${text.slice(0, 200)}`);
+      if (res.status >= 400) expect(await snapshot()).toBe(before);
+    }),
+    { numRuns: RUNS, endOnFailure: true },
+  );
+});
+
+test('account import: hostile CSV text is refused whole or reported per row, never a 5xx, never half written', async () => {
+  const secadmin = w.byName.secadmin!.token;
+  const cell = fc.oneof(
+    fc.constantFrom<string>(...HOSTILE_STRINGS.filter((s) => s.length < 500)),
+    fc.string({ maxLength: 40 }),
+    fc.constantFrom('fuzz.clerk', 'bureau1', 'NX-YJGLJ', 'NX-E-JGJX', 'bureau_reviewer', 'unit_verifier;admin', '13700000000', '60000001', ''),
+  );
+  const csv = fc
+    .tuple(
+      fc.constantFrom('username,displayName,orgCode,roles,phone,zzdAccountId', '用户名,姓名,单位代码,角色,手机号', 'username,phone', 'x,y'),
+      fc.array(fc.array(cell, { minLength: 1, maxLength: 6 }), { maxLength: 6 }),
+    )
+    .map(([head, rows]) => [head, ...rows.map((r) => r.map((c) => `"${c.replace(/"/g, '""')}"`).join(','))].join('\n'));
+  await fc.assert(
+    fc.asyncProperty(csv, async (text) => {
+      const before = await snapshot();
+      const res = await request(w.app)
+        .post('/api/v1/admin/accounts/import?dryRun=false')
+        .set(auth(secadmin))
+        .set('X-Forwarded-For', nextIp())
+        .set('content-type', 'text/csv')
+        .send(Buffer.from(text));
+      expectWellFormed(res, `account import ${text.slice(0, 200)}`);
       if (res.status >= 400) expect(await snapshot()).toBe(before);
     }),
     { numRuns: RUNS, endOnFailure: true },
