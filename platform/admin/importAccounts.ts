@@ -15,6 +15,7 @@ import { linkedSubjects, linkIdentity } from '../auth/federation/repository';
 import { Problem } from '../http/problem';
 import { Phone } from '../http/schemas';
 import { decodeCsv, type CsvEncoding } from '../orgs/csvImport';
+import { ORG_TYPE_ZH } from '../orgs/orgInput';
 import type { Actor } from '../tasks/messages';
 import { parseAccountCsv, splitRoles, type AccountCsvRow } from './accountCsv';
 import { recordAudit } from './audit';
@@ -141,7 +142,8 @@ async function plan(exec: Exec, provider: string, rows: AccountCsvRow[]): Promis
       } catch (e) {
         if (!(e instanceof Problem)) throw e;
         const role = (e.extra as { role?: string } | undefined)?.role;
-        refuse(e.code, 'roles', role, e.code === 'ROLE_NOT_FOR_ORG' ? `该角色与单位类型（${org.type}）不符` : undefined);
+        const typeZh = (ORG_TYPE_ZH as Record<string, string>)[org.type] ?? org.type;
+        refuse(e.code, 'roles', role, e.code === 'ROLE_NOT_FOR_ORG' ? `该角色与单位类型（${typeZh}）不符` : undefined);
       }
     }
 

@@ -63,7 +63,7 @@ test('secadmin switches bureau reviewers to 浙政钉 only; bureau1’s password
   const report = admin.getByTestId('account-import-report');
   await report.getByText('试导入结果（未保存）').waitFor();
   await expect(report.locator('tr[data-row-key="2"]').textContent()).resolves.toMatch(/^2\s*新建nx\.zhou周初审/);
-  await expect(report.locator('tr[data-row-key="3"]').textContent()).resolves.toMatch(/^3\s*有误nx\.wrong.*角色与单位类型不符/);
+  await expect(report.locator('tr[data-row-key="3"]').textContent()).resolves.toMatch(/^3\s*有误nx\.wrong.*该角色与单位类型（企业）不符（bureau_reviewer）/);
   expect(await admin.getByTestId('account-import-run').isDisabled()).toBe(true);
   await screenshot(admin, 'accounts-03-import-dry-run');
   await admin.getByTestId('account-import-skip').click();

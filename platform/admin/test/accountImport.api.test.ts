@@ -94,7 +94,7 @@ test('a dry run reports every refused row with its reasons and creates nothing; 
     11: ['zzdAccountId:DUPLICATE_IN_FILE'],
   });
   // every reason carries a message for the operator
-  expect(dry.body.rows[5].reasons[0]).toMatchObject({ value: 'bureau_reviewer', message: '该角色与单位类型（enterprise）不符' });
+  expect(dry.body.rows[5].reasons[0]).toMatchObject({ value: 'bureau_reviewer', message: '该角色与单位类型（企业）不符' });
   expect(await userCount()).toBe(before);
 
   const commit = await importCsv(csv, 'dryRun=false');
