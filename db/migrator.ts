@@ -28,6 +28,8 @@ import * as m0060 from '../titleReview/migrations/0060_ban_from_decision_year';
 import * as m0065 from '../platform/policy/migrations/0065_policy_editions';
 import * as m0066 from '../nanxun/migrations/0066_nanxun_policy_editions';
 import * as m0067 from '../titleReview/migrations/0067_title_policy_editions';
+import * as m0075 from '../titleReview/migrations/0075_ballot_key_shares';
+import * as m0076 from '../platform/notifications/migrations/0076_sealed_notification_body';
 import * as m0050 from '../platform/migrations/0050_federated_sign_in';
 import * as m0080 from '../platform/auth/migrations/0080_link_sms_code';
 
@@ -63,6 +65,8 @@ const migrations: Record<string, Migration> = {
   '0065_policy_editions': m0065,
   '0066_nanxun_policy_editions': m0066,
   '0067_title_policy_editions': m0067,
+  '0075_ballot_key_shares': m0075,
+  '0076_sealed_notification_body': m0076,
   '0080_link_sms_code': m0080,
 };
 

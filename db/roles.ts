@@ -122,11 +122,13 @@ export async function grantAppRole(ownerUrl: string): Promise<void> {
     await c.query(`alter default privileges for role ${owner} in schema public grant select, insert, update, delete on tables to ${app}`);
     await c.query(`alter default privileges for role ${owner} in schema public grant usage, select, update on sequences to ${app}`);
     await c.query(`alter default privileges for role ${owner} in schema public grant execute on functions to ${app}`);
-    // the ballot's close rewrites the two tables that held wrapped private keys (VACUUM FULL, so no dead row version
-    // keeps a key): the app role may maintain those two, nothing else (PostgreSQL 17's MAINTAIN privilege)
+    // the ballot's close rewrites the tables that held wrapped private keys or key shares (VACUUM FULL, so no dead row version
+    // keeps a key): the app role may maintain those, nothing else (PostgreSQL 17's MAINTAIN privilege)
     const version = Number((await c.query('show server_version_num')).rows[0].server_version_num);
     if (version >= 170000) {
-      const { rows } = await c.query(`select tablename from pg_tables where schemaname = 'public' and tablename in ('ballot_private_key', 'ballot_key')`);
+      const { rows } = await c.query(
+        `select tablename from pg_tables where schemaname = 'public' and tablename in ('ballot_private_key', 'ballot_key', 'ballot_key_share')`,
+      );
       for (const r of rows) await c.query(`grant maintain on ${c.escapeIdentifier(r.tablename)} to ${app}`);
     }
   } finally {

@@ -260,6 +260,7 @@ export interface Database {
   ballot_vote: TitleReviewTables['ballot_vote'];
   ballot_key: TitleReviewTables['ballot_key'];
   ballot_private_key: TitleReviewTables['ballot_private_key'];
+  ballot_key_share: TitleReviewTables['ballot_key_share'];
   ballot_paper: TitleReviewTables['ballot_paper'];
   title_grant: TitleReviewTables['title_grant'];
   title_ban: TitleReviewTables['title_ban'];

@@ -61,6 +61,7 @@ const OWNERS: Record<Owner, string[]> = {
     'ballot_vote',
     'ballot_key',
     'ballot_private_key',
+    'ballot_key_share',
     'ballot_paper',
     'title_grant',
     'title_ban',

@@ -6,7 +6,8 @@
  * with the private key (wrapped by a key of the BALLOT key set, BALLOT_KEYS, kept outside the database and apart from
  * the PII keys the API and worker operators hold), only papers whose token a voter row carries are counted, the votes
  * are shuffled and only the totals are recorded; the wrapped private key's row is deleted, and the close then
- * rewrites its table (eraseClosedBallotKeys) so no dead row version keeps it.
+ * rewrites its table (eraseClosedBallotKeys) so no dead row version keeps it. Under the threshold option no private
+ * key is stored: two of the chair's and vice-chairs' shares rebuild it at the close (ballotShares.ts).
  *
  * The workflow never sees a vote: casting does not go through Temporal, and the count activity returns totals.
  */
@@ -17,6 +18,7 @@ import { Problem } from '../platform/http/problem';
 import { eciesDecrypt, eciesEncrypt, generateSm2KeyPair } from '../platform/crypto/ecies';
 import { ballotKek, ballotKeyring } from '../platform/crypto/keys';
 import { open, seal, sm3 } from '../platform/crypto/sm4';
+import { isThresholdSession, rebuildBallotKey, splitBallotKey } from './ballotShares';
 import { eraseBallotPrivateKey, insertBallotKey, insertBallotPaper, insertBallotVoter, rewriteBallotKeyTables } from './repositories/ballots';
 
 export type Vote = 'yes' | 'no' | 'abstain';
@@ -28,19 +30,32 @@ const PAPER_BLOCK = 2048;
 const paperAad = (sessionId: string) => `ballot_paper:${sessionId}`;
 const keyAad = (sessionId: string, kekId: string) => `ballot_key:${sessionId}:${kekId}`;
 
-/** Creates the session's ballot key pair once (idempotent); returns the public key. */
+/**
+ * Creates the session's ballot key pair once (idempotent); returns the public key. The private key is wrapped under
+ * the ballot key set, or — for a session under the threshold option — split among the chair and vice-chairs
+ * (ballotShares.ts) and not stored at all.
+ */
 export async function ensureBallotKey(db: Kysely<Database> | Transaction<Database>, sessionId: string): Promise<Buffer> {
   const found = await db.selectFrom('ballot_key').select('public_key').where('session_id', '=', sessionId).executeTakeFirst();
   if (found) return found.public_key;
   const pair = generateSm2KeyPair();
-  const kek = ballotKeyring().current('ballot');
-  await insertBallotKey(db, {
-    sessionId,
-    publicKey: pair.publicKey,
-    sealedPrivateKey: seal(kek.key, pair.privateKey, keyAad(sessionId, kek.id)),
-    kekId: kek.id,
-  });
-  pair.privateKey.fill(0);
+  try {
+    if (await isThresholdSession(db, sessionId)) {
+      if (await insertBallotKey(db, { sessionId, publicKey: pair.publicKey, sealedPrivateKey: null, kekId: null })) {
+        await splitBallotKey(db, sessionId, pair.privateKey);
+      }
+    } else {
+      const kek = ballotKeyring().current('ballot');
+      await insertBallotKey(db, {
+        sessionId,
+        publicKey: pair.publicKey,
+        sealedPrivateKey: seal(kek.key, pair.privateKey, keyAad(sessionId, kek.id)),
+        kekId: kek.id,
+      });
+    }
+  } finally {
+    pair.privateKey.fill(0);
+  }
   return (await db.selectFrom('ballot_key').select('public_key').where('session_id', '=', sessionId).executeTakeFirstOrThrow()).public_key;
 }
 
@@ -145,8 +160,13 @@ export async function openBallotBox(
     : k?.sealed_private_key && k.kek_id
       ? { sealed: k.sealed_private_key, kekId: k.kek_id }
       : null;
-  if (wrapped) {
-    const privateKey = open(ballotKek(wrapped.kekId), wrapped.sealed, keyAad(sessionId, wrapped.kekId));
+  // a threshold session's key is rebuilt from two presented shares (ballotShares.ts), whose rows are then deleted
+  const privateKey = wrapped
+    ? open(ballotKek(wrapped.kekId), wrapped.sealed, keyAad(sessionId, wrapped.kekId))
+    : k
+      ? await rebuildBallotKey(trx, sessionId, k.public_key)
+      : null;
+  if (privateKey) {
     try {
       const hashes = new Set(
         (await trx.selectFrom('ballot_voter').select('token_hash').where('session_id', '=', sessionId).where('token_hash', 'is not', null).execute()).map((r) =>

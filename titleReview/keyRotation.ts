@@ -1,16 +1,19 @@
 /**
  * Key rotation of the title review: the private keys of ballots still open are re-wrapped under the current key of
  * the BALLOT key set (BALLOT_KEYS, apart from the data key set); keys wrapped by a `ballot` key of the data key set
- * (before the sets were separated) move to the ballot set here.
+ * (before the sets were separated) move to the ballot set here; the key shares of threshold ballots, sealed under the
+ * data key set's `pii` key, are sealed again under its current key.
  */
 import { sql } from 'kysely';
 import type { KeyRotationHooks } from '../platform/plugins/domainPlugin';
 import { ballotKek, ballotKeyring } from '../platform/crypto/keys';
 import { open, seal } from '../platform/crypto/sm4';
 import { rewrapBallotKey } from './repositories/ballots';
+import { resealBallotShares } from './ballotShares';
+import { sharesNotUnder } from './repositories/ballotShares';
 
 export const ballotKeyRotation: KeyRotationHooks = {
-  async rotate(db) {
+  async rotate(db, ring) {
     const kek = ballotKeyring().current('ballot');
     let ballotKeys = 0;
     const keys = (
@@ -31,10 +34,13 @@ export const ballotKeyRotation: KeyRotationHooks = {
       priv.fill(0);
       ballotKeys++;
     }
-    return ballotKeys;
+    // the key shares of threshold ballots, sealed under the data key set's `pii` key
+    return ballotKeys + (await resealBallotShares(db, ring));
   },
-  async outdated(db) {
-    return (await sql<{ n: number }>`select count(*)::int as n from ballot_private_key where kek_id <> ${ballotKeyring().current('ballot').id}`.execute(db))
-      .rows[0]!.n;
+  async outdated(db, ring) {
+    const keys = (
+      await sql<{ n: number }>`select count(*)::int as n from ballot_private_key where kek_id <> ${ballotKeyring().current('ballot').id}`.execute(db)
+    ).rows[0]!.n;
+    return keys + (await sharesNotUnder(db, ring.current('pii').id)).length;
   },
 };

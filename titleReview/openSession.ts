@@ -14,7 +14,7 @@ import type { TitleSessionInput } from './workflows/titleSession';
 export async function openSession(
   deps: Pick<AppDeps, 'db' | 'temporal' | 'config'>,
   actor: Actor,
-  body: { year: number; level: TitleLevel; meetingDate: string },
+  body: { year: number; level: TitleLevel; meetingDate: string; ballotThreshold?: boolean },
 ): Promise<{ id: string }> {
   const { db, temporal, config } = deps;
   const exists = await db.selectFrom('zj_session').select('id').where('year', '=', body.year).where('level', '=', body.level).executeTakeFirst();
@@ -26,6 +26,7 @@ export async function openSession(
     year: body.year,
     level: body.level,
     meetingDate: body.meetingDate,
+    ...(body.ballotThreshold ? { ballotThreshold: true } : {}),
     record: {
       id,
       year: body.year,
@@ -34,6 +35,7 @@ export async function openSession(
       workflowId,
       createdBy: actor.username,
       createdAt: new Date().toISOString(),
+      ...(body.ballotThreshold ? { ballotThreshold: true } : {}),
     },
   };
   try {

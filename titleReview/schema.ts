@@ -34,6 +34,8 @@ export interface TitleSessionTable {
   plan: Json<Record<string, unknown>> | null;
   ballot_opened_at: Timestamp | null;
   ballot_closed_at: Timestamp | null;
+  /** the ballot threshold option (migration 0075): the private key split 2-of-3 among the chair and vice-chairs */
+  ballot_threshold: Generated<boolean>;
   attending: number | null;
   results: Json<unknown> | null;
   created_by: string;
@@ -111,6 +113,20 @@ export interface BallotPrivateKeyTable {
   kek_id: string;
 }
 
+/** A threshold session's key share for one holder (migration 0075); every row of the session deleted at the count. */
+export interface BallotKeyShareTable {
+  session_id: string;
+  x: number;
+  holder_expert_id: string;
+  share_hash: Buffer;
+  sealed: Buffer | null;
+  kek_id: string | null;
+  collected_at: Timestamp | null;
+  presented: Buffer | null;
+  presented_kek_id: string | null;
+  presented_at: Timestamp | null;
+}
+
 export interface BallotPaperTable {
   id: string;
   session_id: string;
@@ -161,6 +177,7 @@ export interface TitleReviewTables {
   ballot_vote: BallotVoteTable;
   ballot_key: BallotKeyTable;
   ballot_private_key: BallotPrivateKeyTable;
+  ballot_key_share: BallotKeyShareTable;
   ballot_paper: BallotPaperTable;
   title_grant: TitleGrantTable;
   title_ban: TitleBanTable;

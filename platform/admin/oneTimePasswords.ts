@@ -1,7 +1,8 @@
 /**
  * One-time passwords go to the person, never back to the operator (issue 19, finding 5): a new account's, a reset's
  * or an expert login's password is written to the person's notification outbox in the same transaction as the
- * password hash, and the SMS dispatcher sends it to their mobile number. The operator's answer names only the
+ * password hash — its body sealed under a `pii` key, never in clear at rest, and erased once the password is changed —
+ * and the SMS dispatcher sends it to their mobile number. The operator's answer names only the
  * channel and the masked number. An account without a mobile number cannot be given one (422).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -48,6 +49,7 @@ export async function deliverOneTimePassword(
       body: `${reason}，一次性密码：${otp}。请登录后立即修改；工作人员不会向您索要此密码。`,
       subject: null,
       at: new Date().toISOString(),
+      secret: true, // the outbox keeps the password only sealed (notifications/sealedBody.ts)
     },
   );
   if (n !== 1) throw new Error('the one-time password could not be queued');

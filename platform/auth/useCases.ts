@@ -10,6 +10,8 @@ import { assertStrongPassword } from './passwordPolicy';
 import { createApplicant, findUserById, findUserByUsername, revokeUserSessions, setPassword } from './repository';
 import { recordAudit } from '../admin/audit';
 import { assertPasswordLoginAllowed } from './federation/loginPolicy';
+import { eraseSecretBodies } from '../notifications/outboxRepository';
+import { ERASED_PLACEHOLDER } from '../notifications/sealedBody';
 
 /** verified when the username is unknown, so the answer takes as long as for a known one */
 const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
@@ -105,6 +107,8 @@ export async function changePassword(
   await ctx.db.transaction().execute(async (trx) => {
     await setPassword(trx, user.id, hash, false);
     await revokeUserSessions(trx, user.id, 'password changed', sessionId);
+    // the one-time password that let them in is of no more use: erase it from their messages
+    await eraseSecretBodies(trx, user.id, ERASED_PLACEHOLDER);
   });
   ctx.sessions.forgetUser(user.id);
 }

@@ -60,3 +60,10 @@ export function eciesDecrypt(recipientPrivate: Buffer, data: Buffer, aad = ''): 
   const key = kdf(Buffer.concat([z, ephPublic, me.getPublicKey()]), 32);
   return open(key, data.subarray(1 + POINT), Buffer.concat([Buffer.from(aad), ephPublic]));
 }
+
+/** The public point (uncompressed, 65 bytes) of an SM2-curve private scalar; throws for 0 or a value ≥ n. */
+export function sm2PublicKeyOf(privateKey: Buffer): Buffer {
+  const e = createECDH('SM2');
+  e.setPrivateKey(privateKey);
+  return e.getPublicKey();
+}

@@ -14,6 +14,7 @@ import { decryptPii, encryptPii, isCiphertext, keyIdOf, piiTables } from './pers
 import { domains } from '../plugins/registry';
 import { blobStoreFromEnv, type BlobStore } from '../materials/blobStore';
 import { rewrapContentKeys, sealPlainMaterials } from '../materials/sealedContent';
+import { resealBodies } from '../notifications/sealedBody';
 
 export interface RotationReport {
   rows: number;
@@ -61,6 +62,8 @@ export async function rotateStoredData(db: Kysely<any>, ring: Keyring, blobs: Bl
   }
   const { sealed: materialsSealed, missing: materialsMissing } = await sealPlainMaterials(db, blobs, ring);
   const materialKeys = await rewrapContentKeys(db, ring);
+  // messages whose body is sealed (one-time passwords not yet used)
+  await resealBodies(db, ring);
   // each domain rebuilds its projections and re-wraps its own keys (e.g. the open ballots' private keys)
   let ballotKeys = 0;
   for (const d of domains()) ballotKeys += (await d.keyRotation?.rotate(db, ring)) ?? 0;
@@ -92,5 +95,8 @@ export async function countOutdated(db: Kysely<any>, ring: Keyring): Promise<num
   }
   for (const d of domains()) n += (await d.keyRotation?.outdated(db, ring)) ?? 0;
   n += (await sql<{ n: number }>`select count(*)::int as n from material_content where kek_id <> ${ring.current('pii').id}`.execute(db)).rows[0]!.n;
+  n += (
+    await sql<{ n: number }>`select count(*)::int as n from notification where body_sealed is not null and body_kek_id <> ${ring.current('pii').id}`.execute(db)
+  ).rows[0]!.n;
   return n;
 }

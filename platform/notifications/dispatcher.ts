@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../../db/schema';
 import type { SmsSender } from './sms';
 import { markSmsFailed, markSmsNone, markSmsSent } from './outboxRepository';
+import { bodyOf } from './sealedBody';
 
 export const SMS_MAX_ATTEMPTS = 10;
 
@@ -23,7 +24,16 @@ export async function dispatchSmsOnce(
     const rows = await trx
       .selectFrom('notification')
       .innerJoin('app_user', 'app_user.id', 'notification.recipient_user_id')
-      .select(['notification.id', 'notification.title', 'notification.body', 'app_user.phone'])
+      .select([
+        'notification.id',
+        'notification.title',
+        'notification.body',
+        'notification.body_sealed',
+        'notification.body_kek_id',
+        'notification.event_key',
+        'notification.recipient_user_id',
+        'app_user.phone',
+      ])
       .where('notification.sms_state', '=', 'pending')
       .where('notification.sms_attempts', '<', SMS_MAX_ATTEMPTS)
       .orderBy('notification.sms_attempts')
@@ -41,7 +51,7 @@ export async function dispatchSmsOnce(
         continue;
       }
       try {
-        await sender.send({ to: r.phone, text: `【浙里审批】${r.title}：${r.body}`, idempotencyKey: r.id });
+        await sender.send({ to: r.phone, text: `【浙里审批】${r.title}：${bodyOf(r)}`, idempotencyKey: r.id });
         await markSmsSent(trx, r.id, now());
         sent++;
       } catch (err) {

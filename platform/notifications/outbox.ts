@@ -14,6 +14,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema';
 import { domains, findSubjects } from '../plugins/registry';
 import { insertNotifications } from './outboxRepository';
+import { sealBody, SEALED_PLACEHOLDER } from './sealedBody';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -38,6 +39,8 @@ export interface NotificationEvent {
   body: string;
   subject: { type: string; id: string; ref: string | null } | null;
   at: string;
+  /** the body carries a secret (a one-time password): stored only sealed (sealedBody.ts) */
+  secret?: boolean;
 }
 
 /** the kernel's own task kinds; each domain names its own (DomainPlugin.taskKinds) */
@@ -79,7 +82,7 @@ export async function notify(db: Db, to: Recipients, e: NotificationEvent): Prom
       recipient_user_id: id,
       kind: e.kind,
       title: e.title,
-      body: e.body,
+      ...(e.secret ? { body: SEALED_PLACEHOLDER, ...sealBody(e.body, e.eventKey, id) } : { body: e.body }),
       subject_type: e.subject?.type ?? null,
       subject_id: e.subject?.id ?? null,
       subject_ref: e.subject?.ref ?? null,

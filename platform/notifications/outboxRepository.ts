@@ -37,3 +37,31 @@ export async function markSmsFailed(db: Db, id: string, error: string): Promise<
     .where('id', '=', id)
     .execute();
 }
+
+/**
+ * The recipient has changed the password: the one-time passwords sent to them are erased from their messages (sealed
+ * bodies, and clear bodies written before migration 0076).
+ */
+export async function eraseSecretBodies(db: Db, recipientUserId: number, placeholder: string): Promise<void> {
+  await db
+    .updateTable('notification')
+    .set({ body: placeholder, body_sealed: null, body_kek_id: null })
+    .where('recipient_user_id', '=', recipientUserId)
+    .where('kind', '=', 'one_time_password')
+    .where('body', '<>', placeholder)
+    .execute();
+}
+
+/** Sealed bodies under another `pii` key than `kekId` (key rotation). */
+export function bodiesNotUnder(db: Db, kekId: string) {
+  return db
+    .selectFrom('notification')
+    .select(['id', 'body', 'body_sealed', 'body_kek_id', 'event_key', 'recipient_user_id'])
+    .where('body_sealed', 'is not', null)
+    .where('body_kek_id', '<>', kekId)
+    .execute();
+}
+
+export async function resealBody(db: Db, id: string, fromKekId: string, to: { body_sealed: Buffer; body_kek_id: string }): Promise<void> {
+  await db.updateTable('notification').set(to).where('id', '=', id).where('body_kek_id', '=', fromKekId).execute();
+}

@@ -1,6 +1,7 @@
 /** The message centre's reads and its one write (marking read), always scoped to the recipient. */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
+import { bodyOf } from './sealedBody';
 
 export interface NotificationView {
   id: string;
@@ -20,7 +21,7 @@ export async function listNotifications(db: Kysely<Database>, userId: number, op
     id: r.id,
     kind: r.kind,
     title: r.title,
-    body: r.body,
+    body: bodyOf(r),
     subject: r.subject_type && r.subject_id ? { type: r.subject_type, id: r.subject_id, ref: r.subject_ref } : null,
     createdAt: new Date(r.created_at).toISOString(),
     readAt: r.read_at ? new Date(r.read_at).toISOString() : null,

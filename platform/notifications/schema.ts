@@ -10,6 +10,9 @@ export interface NotificationTable {
   kind: string;
   title: string;
   body: string;
+  /** a secret's body (a one-time password), sealed under a `pii` key; `body` then holds a placeholder (migration 0076) */
+  body_sealed: Buffer | null;
+  body_kek_id: string | null;
   subject_type: string | null;
   subject_id: string | null;
   subject_ref: string | null;

@@ -109,6 +109,10 @@ const ROUTE_CASES: Record<string, string> = {
     'role-level: experts; voting membership (NOT_A_VOTING_MEMBER) checked per expert in titleReview/test/titleSession.test.ts',
   'POST /api/v1/zhejiang/sessions/:id/close-ballot':
     'role-level: experts; only the presiding member (NOT_PRESIDING) checked in titleReview/test/titleSession.test.ts',
+  'GET /api/v1/zhejiang/sessions/:id/ballot-share':
+    "role-level: experts; only the share's holder (chair or vice-chair) gets it, once (NOT_SHARE_HOLDER, SHARE_ALREADY_COLLECTED), checked in titleReview/test/ballotThreshold.test.ts",
+  'POST /api/v1/zhejiang/sessions/:id/ballot-shares':
+    "role-level: experts; only the share's holder, with their own share (NOT_SHARE_HOLDER, WRONG_BALLOT_SHARE), checked in titleReview/test/ballotThreshold.test.ts",
   'POST /api/v1/zhejiang/experts': 'role-level: committee office only; the expert pool is reference data with no object owner',
   'GET /api/v1/zhejiang/experts': 'role-level: committee office and oversight roles; the expert pool, no object owner',
   'POST /api/v1/zhejiang/applications': 'title application submission identity',

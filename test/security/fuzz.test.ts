@@ -100,6 +100,7 @@ const TABLES = [
   'ballot_vote',
   'ballot_paper',
   'ballot_key',
+  'ballot_key_share',
   'notice',
   'objection',
   'title_grant',
@@ -450,6 +451,13 @@ const WRITE_ENDPOINTS: Endpoint[] = [
     as: () => zjTokens.expert01!,
     path: sessionPath('close-ballot'),
     template: () => ({}),
+  },
+  {
+    method: 'post',
+    route: '/api/v1/zhejiang/sessions/:id/ballot-shares',
+    as: () => zjTokens.expert01!,
+    path: sessionPath('ballot-shares'),
+    template: () => ({ share: `ZJBS1-1-${'0'.repeat(64)}` }),
   },
   {
     method: 'post',

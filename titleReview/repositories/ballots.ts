@@ -11,14 +11,20 @@ type Db = Kysely<Database> | Transaction<Database>;
  * The session's key pair, once (a concurrent first ballot keeps the first): the public key in `ballot_key`, the
  * wrapped private key in `ballot_private_key` (migration 0048), written only by the call that made the key row.
  */
-export async function insertBallotKey(db: Db, k: { sessionId: string; publicKey: Buffer; sealedPrivateKey: Buffer; kekId: string }): Promise<void> {
+export async function insertBallotKey(
+  db: Db,
+  k: { sessionId: string; publicKey: Buffer; sealedPrivateKey: Buffer | null; kekId: string | null },
+): Promise<boolean> {
   const made = await db
     .insertInto('ballot_key')
     .values({ session_id: k.sessionId, public_key: k.publicKey, sealed_private_key: null, kek_id: null })
     .onConflict((oc) => oc.column('session_id').doNothing())
     .returning('session_id')
     .executeTakeFirst();
-  if (made) await db.insertInto('ballot_private_key').values({ session_id: k.sessionId, sealed: k.sealedPrivateKey, kek_id: k.kekId }).execute();
+  // a threshold session keeps no private key: it is split among the chair and vice-chairs (ballotShares.ts)
+  if (made && k.sealedPrivateKey && k.kekId)
+    await db.insertInto('ballot_private_key').values({ session_id: k.sessionId, sealed: k.sealedPrivateKey, kek_id: k.kekId }).execute();
+  return !!made;
 }
 
 /**
@@ -43,6 +49,7 @@ export async function eraseBallotPrivateKey(db: Db, sessionId: string): Promise<
 export async function rewriteBallotKeyTables(db: Kysely<Database>): Promise<void> {
   await sql`vacuum full ballot_private_key`.execute(db);
   await sql`vacuum full ballot_key`.execute(db);
+  await sql`vacuum full ballot_key_share`.execute(db);
 }
 
 /** A sealed paper, in a transaction of its own (nothing in it names the voter). */

@@ -18,6 +18,8 @@ export interface OpenedSession {
   workflowId: string;
   createdBy: string;
   createdAt: string;
+  /** the ballot threshold option (ballotShares.ts) */
+  ballotThreshold?: boolean;
 }
 
 /** Records an opened session (idempotent: a retried step finds it there). */
@@ -32,6 +34,7 @@ export async function recordOpenedSession(db: Db, s: OpenedSession): Promise<voi
     created_by: s.createdBy,
     created_at: s.createdAt,
     updated_at: s.createdAt,
+    ballot_threshold: s.ballotThreshold === true,
   };
   await db
     .insertInto('zj_session')

@@ -42,7 +42,15 @@ export function titleSessionRoutes(deps: AppDeps): Router {
         });
       }
       const { id } = await openSession(deps, actor, body);
-      return { id, year: body.year, level: body.level, meetingDate: body.meetingDate, latestApprovalOn: latest, status: 'accepting' };
+      return {
+        id,
+        year: body.year,
+        level: body.level,
+        meetingDate: body.meetingDate,
+        latestApprovalOn: latest,
+        status: 'accepting',
+        ballotThreshold: body.ballotThreshold === true,
+      };
     },
   });
 
@@ -67,6 +75,7 @@ export function titleSessionRoutes(deps: AppDeps): Router {
           meetingDate: s.meeting_date,
           latestApprovalOn: await latestApproval(s.meeting_date),
           status: s.status,
+          ballotThreshold: s.ballot_threshold,
         })),
       );
     },

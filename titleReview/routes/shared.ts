@@ -22,7 +22,17 @@ export const Reason = z.string().trim().min(1).max(2000);
 
 export const SessionBody = registry.register(
   'TitleSessionBody',
-  z.object({ year: z.number().int().min(2019).max(2100), level: Level, meetingDate: DateString.openapi({ description: '评审会议日期' }) }).strict(),
+  z
+    .object({
+      year: z.number().int().min(2019).max(2100),
+      level: Level,
+      meetingDate: DateString.openapi({ description: '评审会议日期' }),
+      ballotThreshold: z
+        .boolean()
+        .optional()
+        .openapi({ description: "the ballot threshold option: the count needs two of the chair's and vice-chairs' key shares (default false)" }),
+    })
+    .strict(),
 );
 export const SessionViewSchema = z.object({
   id: z.string(),
@@ -34,6 +44,8 @@ export const SessionViewSchema = z.object({
   stage: z.string().optional(),
   ballotOpen: z.boolean().optional(),
   openTaskIds: z.array(z.string()).optional(),
+  /** the ballot threshold option (key shares of the chair and vice-chairs) */
+  ballotThreshold: z.boolean().optional(),
 });
 export const ExpertBody = registry.register(
   'ExpertBody',

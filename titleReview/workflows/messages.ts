@@ -47,6 +47,13 @@ export const recordAttendanceUpdate = defineUpdate<SessionView, [{ actor: Actor;
 export const recordInterviewUpdate = defineUpdate<SessionView, [{ actor: Actor; applicationId: string; summary: string }]>('recordInterview');
 /** Closes the secret ballot; `expertId` is the acting expert (the API maps the account to it). Returns the count. */
 export const closeBallotUpdate = defineUpdate<{ results: TallyRow[] }, [{ actor: Actor; expertId: string }]>('closeBallot');
+/**
+ * A threshold ballot: holder `x` (the chair or a vice-chair, `expertId`) has presented a good key share, which the API
+ * checked and keeps (never the share itself in the workflow). Returns how many are presented and needed.
+ */
+export const presentBallotShareUpdate = defineUpdate<{ sharesPresented: number; needed: number }, [{ actor: Actor; expertId: string; x: number }]>(
+  'presentBallotShare',
+);
 
 export const TitleRejection = {
   SESSION_STATE: 'SESSION_STATE',
@@ -56,5 +63,7 @@ export const TitleRejection = {
   QUORUM_NOT_MET: 'QUORUM_NOT_MET',
   BALLOT_CLOSED: 'BALLOT_CLOSED',
   NOT_PRESIDING: 'NOT_PRESIDING',
+  NOT_SHARE_HOLDER: 'NOT_SHARE_HOLDER',
+  BALLOT_SHARES_NEEDED: 'BALLOT_SHARES_NEEDED',
   VALIDATION_FAILED: 'VALIDATION_FAILED',
 } as const;

@@ -7,6 +7,7 @@
  */
 import iconv from 'iconv-lite';
 import request from 'supertest';
+import { bodyOf } from '../../notifications/sealedBody';
 import { demoZzdAccountId } from '../../auth/federation/seed';
 import { bearer, federationWorld, signIn, walk } from '../../auth/federation/test/federationHelpers';
 
@@ -49,13 +50,21 @@ async function smsPasswordOf(username: string): Promise<string> {
   const row = await w.tdb.db
     .selectFrom('notification')
     .innerJoin('app_user', 'app_user.id', 'notification.recipient_user_id')
-    .select(['notification.body', 'notification.sms_state'])
+    .select([
+      'notification.body',
+      'notification.body_sealed',
+      'notification.body_kek_id',
+      'notification.event_key',
+      'notification.recipient_user_id',
+      'notification.sms_state',
+    ])
     .where('app_user.username', '=', username)
     .where('notification.kind', '=', 'one_time_password')
     .orderBy('notification.created_at', 'desc')
     .executeTakeFirstOrThrow();
   expect(row.sms_state).toBe('pending');
-  return /一次性密码：([A-Za-z0-9_-]+)/.exec(row.body)![1]!;
+  expect(row.body).not.toMatch(/一次性密码：/);
+  return /一次性密码：([A-Za-z0-9_-]+)/.exec(bodyOf(row))![1]!;
 }
 
 const HEADER = 'username,displayName,orgCode,roles,phone,zzdAccountId';

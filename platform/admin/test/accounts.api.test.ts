@@ -5,7 +5,11 @@
  * expert of the pool a login, whose password goes to the expert.
  */
 import request from 'supertest';
+import { sql } from 'kysely';
 import { accountsWorld, bearer, loginAs, GOOD_PASSWORD } from '../../auth/test/authHelpers';
+import { dispatchSmsOnce } from '../../notifications/dispatcher';
+import type { SmsMessage } from '../../notifications/sms';
+import { ERASED_PLACEHOLDER } from '../../notifications/sealedBody';
 
 jest.setTimeout(60_000);
 
@@ -16,18 +20,34 @@ beforeAll(async () => {
   admin = (await loginAs(w.app, 'secadmin')).body.token;
 });
 
-/** The one-time password as the person receives it: the newest SMS in their outbox. */
+/**
+ * The one-time password as the person receives it: the SMS the dispatcher sends for the newest one-time-password
+ * message of their outbox. At rest the message holds no password: only its sealed body (issue 19, finding 5).
+ */
 async function smsPasswordOf(username: string): Promise<string> {
   const row = await w.tdb.db
     .selectFrom('notification')
     .innerJoin('app_user', 'app_user.id', 'notification.recipient_user_id')
-    .select(['notification.body', 'notification.sms_state'])
+    .select(['notification.id', 'notification.body', 'notification.body_sealed', 'notification.sms_state'])
     .where('app_user.username', '=', username)
     .where('notification.kind', '=', 'one_time_password')
+    .orderBy('notification.created_at', 'desc')
     .orderBy('notification.id', 'desc')
     .executeTakeFirstOrThrow();
   expect(row.sms_state).toBe('pending');
-  return /一次性密码：([A-Za-z0-9_-]+)/.exec(row.body)![1]!;
+  expect(row.body).not.toMatch(/一次性密码：/);
+  expect(row.body_sealed).not.toBeNull();
+  const sent: SmsMessage[] = [];
+  await dispatchSmsOnce(w.tdb.db, { name: 'test', send: async (m) => void sent.push(m) });
+  const sms = sent.find((m) => m.idempotencyKey === row.id);
+  expect(sms).toBeDefined();
+  const otp = /一次性密码：([A-Za-z0-9_-]+)/.exec(sms!.text)![1]!;
+  // a scan of the whole notification table (every column, as text) finds the password nowhere
+  const dump = await sql<{ t: string }>`select n::text as t from notification n`.execute(w.tdb.db);
+  expect(dump.rows.length).toBeGreaterThan(0);
+  expect(dump.rows.filter((r) => r.t.includes(otp))).toEqual([]);
+  expect(dump.rows.filter((r) => r.t.includes(Buffer.from(otp).toString('hex')))).toEqual([]);
+  return otp;
 }
 afterAll(async () => {
   await w?.stop();
@@ -87,6 +107,18 @@ test('the security administrator creates an account → the person gets the one-
   expect(weak.body).toMatchObject({ code: 'WEAK_PASSWORD', field: 'newPassword' });
   expect((await post('/api/v1/auth/password', token, { oldPassword: otp, newPassword: otp })).body.code).toBe('WEAK_PASSWORD');
   expect((await post('/api/v1/auth/password', token, { oldPassword: otp, newPassword: GOOD_PASSWORD })).status).toBe(204);
+  // the password changed, the one-time password is erased from the person's messages (not even sealed any more)
+  const msgs = await request(w.app).get('/api/v1/notifications').set(bearer(token));
+  expect(msgs.status).toBe(200);
+  const otpMsg = (msgs.body as { kind: string; body: string }[]).find((m) => m.kind === 'one_time_password');
+  expect(otpMsg?.body).toBe(ERASED_PLACEHOLDER);
+  const stored = await w.tdb.db
+    .selectFrom('notification')
+    .innerJoin('app_user', 'app_user.id', 'notification.recipient_user_id')
+    .select(['notification.body_sealed'])
+    .where('app_user.username', '=', 'unit.new')
+    .execute();
+  expect(stored.map((r) => r.body_sealed)).toEqual(stored.map(() => null));
   // the same session goes on, now unrestricted
   expect((await request(w.app).get('/api/v1/tasks').set(bearer(token))).status).toBe(200);
   expect((await loginAs(w.app, 'unit.new', otp)).status).toBe(401);

@@ -2,7 +2,7 @@
  * Proving a self-registered account by an SMS code instead of its password (issue 21, item 2): after a 浙里办 sign-in
  * whose ID number has a self-registered account, the person asks for a code; it goes to the mobile number stored on
  * that account (never the one the provider reports) through the notification outbox, so only whoever holds the
- * account's phone can link it. The code is 6 digits, stored only as its HMAC-SM3 (the blind-index key under its own
+ * account's phone can link it (the message body sealed at rest, as a one-time password's). The code is 6 digits, stored only as its HMAC-SM3 (the blind-index key under its own
  * label, bound to the ticket and the account), lives 5 minutes, is used once, and dies after 5 wrong attempts; a
  * ticket gets at most 5 codes, one a minute.
  */
@@ -90,6 +90,7 @@ export async function sendLinkSmsCode(
         body: `您正在将账号 ${u.username} 关联到${providerName(t.provider)}，验证码：${code}，${SMS_CODE_TTL_MS / 60_000} 分钟内有效。如非本人操作请忽略；工作人员不会向您索要验证码。`,
         subject: null,
         at: new Date().toISOString(),
+        secret: true, // the outbox keeps the code only sealed (notifications/sealedBody.ts)
       },
     );
     if (n !== 1) throw new Error('the SMS code could not be queued');

@@ -1,9 +1,12 @@
 /**
  * The session's handlers at the meeting: attendance (≥ 17 members of the drawn committee), interview defences
- * (professor level), and the chair or a vice-chair closing the secret ballot (seed 004 四(三)7, 四(四)).
+ * (professor level), and the chair or a vice-chair closing the secret ballot (seed 004 四(三)7, 四(四)); under the
+ * ballot threshold option the close waits until two of the chair and vice-chairs have presented their key shares.
  * Workflow code: keep it deterministic.
  */
-import { closeBallotUpdate, recordAttendanceUpdate, recordInterviewUpdate, TitleRejection } from '../messages';
+import { patched } from '@temporalio/workflow';
+import { closeBallotUpdate, presentBallotShareUpdate, recordAttendanceUpdate, recordInterviewUpdate, TitleRejection } from '../messages';
+import { SHARE_THRESHOLD, shareHolders } from '../../ballotShareHolders';
 import { MIN_COMMITTEE } from '../../rules';
 import { startOfShanghaiDay } from '../../../platform/calendar/workdays';
 import { zj, type SessionContext } from './context';
@@ -97,6 +100,33 @@ export function setMeetingHandlers(ctx: SessionContext): void {
       if (!m || (m.role !== 'chair' && m.role !== 'vice_chair') || !s.present!.includes(expertId)) {
         fail(TitleRejection.NOT_PRESIDING, 'only the chair or a vice-chair attending the meeting closes the ballot');
       }
+      if (input.ballotThreshold && s.sharesPresented.length < SHARE_THRESHOLD) {
+        fail(
+          TitleRejection.BALLOT_SHARES_NEEDED,
+          `the count waits for ${SHARE_THRESHOLD} key shares of the chair and vice-chairs; ${s.sharesPresented.length} presented`,
+        );
+      }
+    },
+  );
+
+  // a threshold ballot: a holder presented their key share (the API checked it against its hash and keeps it)
+  setSerialisedHandler(
+    presentBallotShareUpdate,
+    async ({ actor, x }) => {
+      if (!s.sharesPresented.includes(x)) s.sharesPresented.push(x);
+      if (patched('ballot-key-shares')) {
+        await project('ballot_share_presented', `${actor.displayName} 出示计票密钥份额（${s.sharesPresented.length}/${SHARE_THRESHOLD}）`, {
+          sharesPresented: s.sharesPresented.length,
+        });
+      }
+      return { sharesPresented: s.sharesPresented.length, needed: SHARE_THRESHOLD };
+    },
+    ({ expertId, x }) => {
+      if (!input.ballotThreshold) fail(TitleRejection.SESSION_STATE, 'this session keeps its ballot key without shares (no threshold option)');
+      if (!s.ballotOpen || s.results) fail(TitleRejection.BALLOT_CLOSED, s.results ? 'the ballot is already closed' : 'the ballot is not open');
+      const holder = shareHolders(s.committee ?? []).find((h) => h.expertId === expertId);
+      if (!holder || holder.x !== x) fail(TitleRejection.NOT_SHARE_HOLDER, 'only the chair and the two vice-chairs hold key shares of this ballot');
+      if (!s.present!.includes(expertId)) fail(TitleRejection.NOT_SHARE_HOLDER, 'a key share is presented at the meeting, by a holder recorded as attending');
     },
   );
 }

@@ -15,6 +15,8 @@ export interface TitleSessionInput {
   meetingDate: string;
   /** the session as opened, recorded by the workflow's first step (older sessions were recorded by the API) */
   record?: OpenedSession;
+  /** the ballot threshold option: the count needs two of the chair's and vice-chairs' key shares (ballotShares.ts) */
+  ballotThreshold?: boolean;
 }
 
 export type Phase = 'accepting' | 'pre_review' | 'ready' | 'meeting' | 'interviews' | 'balloting' | 'results_publicity' | 'completed';
@@ -40,6 +42,8 @@ export interface SessionState {
   present: string[] | null;
   ballotOpen: boolean;
   results: TallyRow[] | null;
+  /** the x of each key share presented (threshold ballots) */
+  sharesPresented: number[];
 }
 
 export function initialState(input: TitleSessionInput): SessionState {
@@ -58,6 +62,7 @@ export function initialState(input: TitleSessionInput): SessionState {
     present: null,
     ballotOpen: false,
     results: null,
+    sharesPresented: [],
   };
 }
 

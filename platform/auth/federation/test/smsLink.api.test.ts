@@ -4,6 +4,7 @@
  * code, an expired one, a replayed one, one tried too often, or an account under another ID number link nothing.
  */
 import request from 'supertest';
+import { bodyOf } from '../../../notifications/sealedBody';
 import { makeIdNumber } from '../../../identity/idNumber';
 import { bearer, counts, federationWorld, walk } from './federationHelpers';
 
@@ -38,13 +39,22 @@ async function codeOf(username: string): Promise<string> {
   const row = await w.tdb.db
     .selectFrom('notification')
     .innerJoin('app_user', 'app_user.id', 'notification.recipient_user_id')
-    .select(['notification.body', 'notification.sms_state'])
+    .select([
+      'notification.body',
+      'notification.body_sealed',
+      'notification.body_kek_id',
+      'notification.event_key',
+      'notification.recipient_user_id',
+      'notification.sms_state',
+    ])
     .where('app_user.username', '=', username)
     .where('notification.kind', '=', 'verification_code')
     .orderBy('notification.created_at', 'desc')
     .executeTakeFirstOrThrow();
   expect(row.sms_state).toBe('pending');
-  return /验证码：(\d{6})/.exec(row.body)![1]!;
+  // at rest the message holds no code: only its sealed body
+  expect(row.body).not.toMatch(/验证码：/);
+  return /验证码：(\d{6})/.exec(bodyOf(row))![1]!;
 }
 const wrong = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
 

@@ -7,6 +7,7 @@ import { useLoad } from '../../lib/hooks';
 import { CATEGORY, errorText } from '../../lib/labels';
 import { VOTE, type Session, type BallotPaper, type TallyRow, notOpen, NotOpen, sessionLabel, TallyTable } from './shared';
 import { PageTitle } from '../../components';
+import { BallotShareCard } from './BallotShare';
 
 export function BallotPage() {
   const { sessionId = '' } = useParams();
@@ -51,7 +52,9 @@ export function BallotPage() {
   const close = () =>
     modal.confirm({
       title: '宣布投票结束并计票？',
-      content: '仅主任委员或副主任委员可操作。结束后未投票的委员不能再投票。',
+      content: p.shares?.threshold
+        ? '仅主任委员或副主任委员可操作；须已有两人出示密钥份额。结束后未投票的委员不能再投票。'
+        : '仅主任委员或副主任委员可操作。结束后未投票的委员不能再投票。',
       okText: '结束投票',
       cancelText: '取消',
       onOk: async () => {
@@ -132,6 +135,7 @@ export function BallotPage() {
           </>
         )}
       </Card>
+      <BallotShareCard sessionId={sessionId} paper={p} reload={paper.reload} />
       {(results ?? session.results)?.length ? (
         <Card title="计票结果" data-testid="ballot-results">
           <TallyTable rows={(results ?? session.results)!} names={new Map()} />

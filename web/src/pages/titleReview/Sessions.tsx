@@ -1,7 +1,7 @@
 /** The committee office's list of title-review sessions (评审会) and creating one. */
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
-import { Alert, App, Button, Card, DatePicker, Form, InputNumber, Modal, Radio, Table, Tag } from 'antd';
+import { Alert, App, Button, Card, Checkbox, DatePicker, Form, InputNumber, Modal, Radio, Table, Tag } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { api } from '../../lib/api';
 import { useLoad } from '../../lib/hooks';
@@ -16,12 +16,17 @@ export function SessionsPage() {
   const nav = useNavigate();
   const list = useLoad(() => api.get<Session[]>('/zhejiang/sessions'), []);
   const [open, setOpen] = useState(false);
-  const [form] = Form.useForm<{ year: number; level: string; meetingDate: Dayjs }>();
+  const [form] = Form.useForm<{ year: number; level: string; meetingDate: Dayjs; ballotThreshold?: boolean }>();
   const [busy, setBusy] = useState(false);
-  const create = async (v: { year: number; level: string; meetingDate: Dayjs }) => {
+  const create = async (v: { year: number; level: string; meetingDate: Dayjs; ballotThreshold?: boolean }) => {
     setBusy(true);
     try {
-      const r = await api.post<{ id: string }>('/zhejiang/sessions', { year: v.year, level: v.level, meetingDate: v.meetingDate.format('YYYY-MM-DD') });
+      const r = await api.post<{ id: string }>('/zhejiang/sessions', {
+        year: v.year,
+        level: v.level,
+        meetingDate: v.meetingDate.format('YYYY-MM-DD'),
+        ...(v.ballotThreshold ? { ballotThreshold: true } : {}),
+      });
       message.success('评审会已创建');
       setOpen(false);
       nav(`/zhejiang/sessions/${encodeURIComponent(r.id)}`);
@@ -70,6 +75,13 @@ export function SessionsPage() {
             extra="方案须在会议10个工作日前报省人力社保厅批准"
           >
             <DatePicker style={{ width: '100%' }} />
+          </Form.Item>
+          <Form.Item
+            name="ballotThreshold"
+            valuePropName="checked"
+            extra="计票私钥拆分为三份，分别由主任委员和两位副主任委员持有；计票时须至少两人出示各自的份额，系统不保存完整私钥"
+          >
+            <Checkbox data-testid="ballot-threshold">门限计票密钥（三取二）</Checkbox>
           </Form.Item>
         </Form>
       </Modal>

@@ -59,6 +59,8 @@ export interface BallotPaper {
   voted: boolean;
   ballotsCast?: number;
   attending?: number | null;
+  /** the ballot threshold option: the caller's key share (never its value) and how many are presented */
+  shares?: { threshold: boolean; holder: number | null; collected: boolean; presented: boolean; sharesPresented: number; needed: number };
   applicants: { applicationId: string; applicationNo: string; name: string; category: string; employer?: string }[];
 }
 export const countOf = (s: Session) => Object.values(s.applications ?? {}).reduce((a, n) => a + n, 0);
