@@ -3,16 +3,18 @@
  * password login off for bureau reviewers on the 登录方式 screen (a reason asked for; admin's switch cannot be
  * turned off), after which the login page says clerks use 浙政钉 and refuses bureau1's password; then imports clerk
  * accounts from a CSV with their 浙政钉 ids (dry run row by row, the valid rows only), and the imported clerk signs in
- * by 浙政钉 at once, straight to the inbox.
+ * by 浙政钉 at once, straight to the inbox. And an applicant with a self-registered account, after signing in with
+ * 浙里办, asks for an SMS code to the account's mobile on the link page (a wrong code is refused there).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loginAs, screenshot, useRunningSystem } from './system';
+import { makeIdNumber } from '../../platform/identity/idNumber';
 
 jest.setTimeout(600_000);
 
-const { context } = useRunningSystem('web-npm-start-accounts.log');
+const { sys, context } = useRunningSystem('web-npm-start-accounts.log');
 
 test('secadmin switches bureau reviewers to 浙政钉 only; bureau1’s password is refused; an imported clerk signs in by 浙政钉', async () => {
   const admin = await (await context()).newPage();
@@ -79,4 +81,30 @@ test('secadmin switches bureau reviewers to 浙政钉 only; bureau1’s password
   await zhou.waitForURL((u) => u.pathname === '/tasks');
   await zhou.getByText('周初审').first().waitFor();
   expect(errors).toEqual([]);
+});
+
+test('the link page sends an SMS code to the self-registered account’s mobile and refuses a wrong one', async () => {
+  const idNumber = makeIdNumber('33050319920303007');
+  const reg = await fetch(`${sys().base}/api/v1/auth/register`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: 'sms.browser', password: 'Tide-Lantern-4827', name: '吴短信', idNumber, phone: '13655556666' }),
+  });
+  expect(reg.status).toBe(201);
+  const page = await (await context()).newPage();
+  await page.goto(`/api/v1/auth/providers/zlb-person/start?login_hint=${idNumber}`);
+  await page.getByText('关联已有账号').waitFor();
+  await page.getByText('用短信验证码验证').click();
+  await page.locator('#link-sms-username').fill('sms.browser');
+  const answered = page.waitForResponse((r) => r.url().includes('/api/v1/auth/link/sms-code'));
+  await page.getByTestId('link-sms-send').click();
+  const r = await answered;
+  expect({ status: r.status(), body: await r.text() }).toMatchObject({ status: 200 });
+  await page.getByTestId('link-sms-sent').filter({ hasText: '136****6666' }).waitFor();
+  await screenshot(page, 'accounts-05-link-by-sms-code-sent');
+  // the code went to the phone (sealed in the outbox); a made-up one is refused with a reason, nothing linked
+  await page.locator('#link-sms-code').fill('000000');
+  await page.getByTestId('link-sms-submit').click();
+  await page.getByTestId('callback-error').filter({ hasText: '短信验证码' }).waitFor();
+  expect(new URL(page.url()).pathname).toBe('/login/callback');
 });

@@ -21,7 +21,7 @@ export function SignInCallbackPage() {
   const [by, setBy] = useState<'password' | 'sms'>('password');
   const [sending, setSending] = useState(false);
   const [sentTo, setSentTo] = useState<string>();
-  const [smsForm] = Form.useForm();
+  const [smsUser, setSmsUser] = useState('');
   const started = useRef(false);
   // read once: the fragment is removed from the address bar at once (the code must not stay in the history)
   const [params] = useState(() => new URLSearchParams(window.location.hash.slice(1)));
@@ -61,9 +61,9 @@ export function SignInCallbackPage() {
   };
 
   const sendCode = async () => {
-    const username = (smsForm.getFieldValue('username') as string | undefined)?.trim();
+    const username = smsUser.trim();
     if (!username) {
-      await smsForm.validateFields(['username']).catch(() => undefined);
+      setError('请先输入用户名');
       return;
     }
     setSending(true);
@@ -118,7 +118,12 @@ export function SignInCallbackPage() {
                 </Button>
               </Form>
             ) : (
-              <Form form={smsForm} layout="vertical" onFinish={(v: { username: string; smsCode: string }) => link(v)} requiredMark={false}>
+              <Form
+                layout="vertical"
+                onValuesChange={(_, all: { username: string; smsCode: string }) => setSmsUser(all.username ?? '')}
+                onFinish={(v: { username: string; smsCode: string }) => link(v)}
+                requiredMark={false}
+              >
                 <Typography.Paragraph type="secondary">验证码将发送到该账号注册时登记的手机号，5 分钟内有效。</Typography.Paragraph>
                 <Form.Item name="username" label="用户名" htmlFor="link-sms-username" rules={[{ required: true, message: '请输入用户名' }]}>
                   <Input id="link-sms-username" autoComplete="username" />
