@@ -5,6 +5,7 @@ import * as m0003 from '../nanxun/migrations/0003_nanxun_instalments';
 import * as m0004 from '../titleReview/migrations/0004_title_review';
 import * as m0005 from '../platform/migrations/0005_inbox_index';
 import * as m0006 from '../nanxun/migrations/0006_claim_view';
+import * as m0085 from '../nanxun/migrations/0085_claim_view_trigger_filters';
 import * as m0007 from '../platform/migrations/0007_url_safe_task_ids';
 import * as m0015 from '../platform/orgs/migrations/0015_org_admin';
 import * as m0010 from '../platform/migrations/0010_sessions';
@@ -28,6 +29,9 @@ import * as m0060 from '../titleReview/migrations/0060_ban_from_decision_year';
 import * as m0065 from '../platform/policy/migrations/0065_policy_editions';
 import * as m0066 from '../nanxun/migrations/0066_nanxun_policy_editions';
 import * as m0067 from '../titleReview/migrations/0067_title_policy_editions';
+import * as m0070 from '../platform/publicity/migrations/0070_notice_policy';
+import * as m0071 from '../titleReview/migrations/0071_committee_draw_edition';
+import * as m0072 from '../nanxun/migrations/0072_instalment_plan_fixed';
 import * as m0075 from '../titleReview/migrations/0075_ballot_key_shares';
 import * as m0076 from '../platform/notifications/migrations/0076_sealed_notification_body';
 import * as m0050 from '../platform/migrations/0050_federated_sign_in';
@@ -65,9 +69,13 @@ const migrations: Record<string, Migration> = {
   '0065_policy_editions': m0065,
   '0066_nanxun_policy_editions': m0066,
   '0067_title_policy_editions': m0067,
+  '0070_notice_policy': m0070,
+  '0071_committee_draw_edition': m0071,
+  '0072_instalment_plan_fixed': m0072,
   '0075_ballot_key_shares': m0075,
   '0076_sealed_notification_body': m0076,
   '0080_link_sms_code': m0080,
+  '0085_claim_view_trigger_filters': m0085,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -188,6 +188,10 @@ export interface InstalmentTable {
   paid_at: Timestamp | null;
   cancelled_reason: string | null;
   updated_at: Timestamp;
+  /** when the plan's amount was fixed: year 1 approved (0072; null: fixed at submission, before) */
+  plan_fixed_at: ColumnType<Date | null, string | null | undefined, string | null>;
+  /** the edition whose split fixed it (the claim's own, 实体从旧) */
+  plan_edition_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** The read projection of a claim (0006_claim_view), rebuilt by triggers; nanxun/claimView.ts reads it. */

@@ -3,6 +3,7 @@
  * the committee, attendance, the ballot count, certificates and misconduct — each idempotent.
  * Every instant comes from the workflow (`at`).
  */
+import { titleStageEdition, titleTerms } from './policy/terms';
 import { refuseLateApplications } from './lateApplications';
 import { createTitleMeetingActivities } from './meetingActivities';
 import { createTitleOutcomeActivities } from './outcomeActivities';
@@ -15,6 +16,8 @@ import { latestApprovalDay, type TitleCategory } from './rules';
 import { setApplicationStatus, setQualificationOutcome } from './repositories/applications';
 import { setSessionStatus } from './repositories/sessions';
 import { personRef } from '../platform/identity/personRef';
+import { insertOpenedTask, openTaskDeadline, writeCarriedDecisions, type OpenTaskInput } from '../platform/tasks/activities';
+import type { Deadline } from '../platform/calendar/activities';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -66,6 +69,24 @@ export function createTitleReviewActivities(db: Kysely<Database>) {
   return {
     ...createTitleMeetingActivities(db),
     ...createTitleOutcomeActivities(db),
+    /**
+     * A review step begins (patch title-decision-path-one-write): the decision that ended the previous step, the
+     * application's new status and the step's task, in one transaction — the one local activity between a clerk's
+     * decision and its answer, as nanxun's openStage.
+     */
+    async zjOpenStep(input: {
+      status: { applicationId: string; status: string; stage: string; at: string };
+      open: OpenTaskInput;
+    }): Promise<{ deadline: Deadline | null }> {
+      const deadline = await db.transaction().execute(async (trx) => {
+        const d = await openTaskDeadline(trx, input.open);
+        await writeCarriedDecisions(trx, input.open);
+        await setApplicationStatus(trx, input.status);
+        await insertOpenedTask(trx, input.open, d);
+        return d;
+      });
+      return { deadline };
+    },
     /** Projects an application's status; a closing status records when and why. A withdrawal is never overwritten. */
     async zjSetApplicationStatus(input: {
       applicationId: string;
@@ -153,11 +174,14 @@ export function createTitleReviewActivities(db: Kysely<Database>) {
     async zjPlanSchedule(input: {
       meetingDate: string;
       at: string;
+      /** the plan's lead time (the edition read when the pre-review started); absent: the edition in force at `at` */
+      hrssLeadWorkingDays?: number;
     }): Promise<{ latestApprovalOn: string; approvalDeadlineAt: string; workingDaysLeft: number }> {
       const year = Number(input.meetingDate.slice(0, 4));
       const today = shanghaiDate(new Date(input.at));
       const { cal } = await loadCalendar(db, Math.min(year, Number(today.slice(0, 4))) - 1, year);
-      const latest = latestApprovalDay(input.meetingDate, cal);
+      const hrssLeadWorkingDays = input.hrssLeadWorkingDays ?? titleTerms(await titleStageEdition(db, new Date(input.at))).hrssLeadWorkingDays;
+      const latest = latestApprovalDay(input.meetingDate, cal, { hrssLeadWorkingDays });
       const left = latest < today ? -1 : workingDaysBetween(today, latest, cal).count;
       return { latestApprovalOn: latest, approvalDeadlineAt: endOfShanghaiDay(latest).toISOString(), workingDaysLeft: left };
     },

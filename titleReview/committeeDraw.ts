@@ -14,7 +14,11 @@
  *  3. the chair and then two vice-chairs are drawn with the same PRNG from the drawn members.
  *  PRNG: sfc32 seeded by xmur3 over the seed string.
  */
-import { MIN_COMMITTEE, MIN_POOL_SIZE, MIN_SUBGROUP, TITLE_CATEGORIES, type TitleCategory } from './rules';
+import { TITLE_CATEGORIES, type TitleCategory } from './rules';
+import type { TitleTerms } from './policy/terms';
+
+/** the sizes a draw checks: the edition's procedural terms in force when the draw stage opened */
+export type DrawTerms = Pick<TitleTerms, 'minPoolSize' | 'minCommittee' | 'minSubgroup'>;
 
 export const DRAW_ALGORITHM = 'zj-draw-v1';
 
@@ -94,16 +98,16 @@ function shuffle<T>(items: T[], rnd: () => number): T[] {
   return a;
 }
 
-/** Subgroup sizes: MIN_SUBGROUP each, the rest in proportion to the applications per category (largest remainder). */
-export function subgroupSizes(size: number, counts: Partial<Record<TitleCategory, number>>): Partial<Record<TitleCategory, number>> {
+/** Subgroup sizes: `minSubgroup` each, the rest in proportion to the applications per category (largest remainder). */
+export function subgroupSizes(size: number, counts: Partial<Record<TitleCategory, number>>, minSubgroup: number): Partial<Record<TitleCategory, number>> {
   const cats = TITLE_CATEGORIES.filter((c) => (counts[c] ?? 0) > 0);
   const out: Partial<Record<TitleCategory, number>> = {};
-  const rest = size - MIN_SUBGROUP * cats.length;
+  const rest = size - minSubgroup * cats.length;
   const total = cats.reduce((s, c) => s + counts[c]!, 0);
   let given = 0;
   const rems = cats.map((c, i) => {
     const share = Math.floor((rest * counts[c]!) / total);
-    out[c] = MIN_SUBGROUP + share;
+    out[c] = minSubgroup + share;
     given += share;
     return { c, i, rem: (rest * counts[c]!) % total };
   });
@@ -114,23 +118,23 @@ export function subgroupSizes(size: number, counts: Partial<Record<TitleCategory
 
 const norm = (s: string) => s.trim().replace(/\s+/g, '');
 
-export function drawCommittee(input: DrawInput): DrawResult {
-  if (!Number.isInteger(input.size) || input.size < MIN_COMMITTEE) {
-    return { ok: false, code: 'COMMITTEE_TOO_SMALL', message: `the committee needs at least ${MIN_COMMITTEE} members` };
+export function drawCommittee(input: DrawInput, terms: DrawTerms): DrawResult {
+  if (!Number.isInteger(input.size) || input.size < terms.minCommittee) {
+    return { ok: false, code: 'COMMITTEE_TOO_SMALL', message: `the committee needs at least ${terms.minCommittee} members` };
   }
   const pool = [...input.pool].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   if (new Set(pool.map((e) => e.id)).size !== pool.length) throw new RangeError('duplicate expert ids in the pool');
-  if (pool.length < MIN_POOL_SIZE) {
-    return { ok: false, code: 'POOL_TOO_SMALL', message: `the pool has ${pool.length} eligible experts; at least ${MIN_POOL_SIZE} are required` };
+  if (pool.length < terms.minPoolSize) {
+    return { ok: false, code: 'POOL_TOO_SMALL', message: `the pool has ${pool.length} eligible experts; at least ${terms.minPoolSize} are required` };
   }
   const counts: Partial<Record<TitleCategory, number>> = {};
   for (const a of input.applicants) counts[a.category] = (counts[a.category] ?? 0) + 1;
   const cats = TITLE_CATEGORIES.filter((c) => (counts[c] ?? 0) > 0);
   if (!cats.length) return { ok: false, code: 'NO_APPLICATIONS', message: 'there are no applications to examine' };
-  if (input.size < MIN_SUBGROUP * cats.length) {
-    return { ok: false, code: 'COMMITTEE_TOO_SMALL', message: `${cats.length} subgroups need at least ${MIN_SUBGROUP * cats.length} members` };
+  if (input.size < terms.minSubgroup * cats.length) {
+    return { ok: false, code: 'COMMITTEE_TOO_SMALL', message: `${cats.length} subgroups need at least ${terms.minSubgroup * cats.length} members` };
   }
-  const sizes = subgroupSizes(input.size, counts);
+  const sizes = subgroupSizes(input.size, counts, terms.minSubgroup);
   const rnd = seededRandom(`${DRAW_ALGORITHM}|${input.seed}`);
   const taken = new Set<string>();
   const drawn: { expertId: string; subgroup: TitleCategory }[] = [];

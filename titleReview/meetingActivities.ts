@@ -1,4 +1,4 @@
-import { applicationTerms } from './policy/terms';
+import { applicationTerms, titleStageEdition, titleTerms } from './policy/terms';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { insertTimeline, SYSTEM_ACTOR } from '../platform/timeline/timeline';
@@ -34,6 +34,8 @@ export function createTitleMeetingActivities(db: Kysely<Database>) {
       drawnBy: string;
       at: string;
       eventKey: string;
+      /** the edition whose sizes the draw checked */
+      policyEditionId?: string | null;
     }): Promise<void> {
       await db.transaction().execute(async (trx) => {
         const inserted = await insertCommitteeDraw(trx, input);
@@ -120,6 +122,8 @@ export function createTitleMeetingActivities(db: Kysely<Database>) {
       sessionId: string;
       applicationIds: string[];
       attending: number;
+      /** the meeting's quorum (its edition's minCommittee, 程序从新); absent: the edition in force at `at` */
+      minCommittee?: number;
       closedBy: string;
       at: string;
       eventKey: string;
@@ -142,7 +146,8 @@ export function createTitleMeetingActivities(db: Kysely<Database>) {
           .executeTakeFirstOrThrow();
         // 实体从旧: each application passes by the fraction of the edition in force when it was submitted
         const terms = await applicationTerms(trx, input.applicationIds);
-        const results = tally(input.applicationIds, votes, input.attending, (id) => terms.get(id)!);
+        const minCommittee = input.minCommittee ?? titleTerms(await titleStageEdition(trx, new Date(input.at))).minCommittee;
+        const results = tally(input.applicationIds, votes, input.attending, (id) => terms.get(id)!, { minCommittee });
         await recordSessionResults(trx, { sessionId: input.sessionId, results: { results, ballotsCast: Number(voters.n), attending: input.attending } });
         await insertTimeline(trx, {
           eventKey: input.eventKey,

@@ -27,16 +27,11 @@ export type TitleChannel = (typeof TITLE_CHANNELS)[number];
 export const EXPERT_TITLES = ['senior', 'professor'] as const;
 export type ExpertTitle = (typeof EXPERT_TITLES)[number];
 
-/** 专家库人数要求50人以上 */
-export const MIN_POOL_SIZE = 50;
-/** 年度执行评审委员会不少于17人; 出席会议专家不得少于17人 */
-export const MIN_COMMITTEE = 17;
-/** 每个专业审议组不少于3名专家 */
-export const MIN_SUBGROUP = 3;
-/** 单位内部公示 / 评前公示 / 结果公示 不少于5个工作日 */
-export const PUBLICITY_WORKING_DAYS = 5;
-/** 应提前10个工作日向省人力社保厅报告 */
-export const HRSS_LEAD_WORKING_DAYS = 10;
+/*
+ * The pool (≥ 50), committee (≥ 17) and subgroup (≥ 3) sizes, the publicity (5 working days) and the HRSS lead time
+ * (10 working days) are the edition's procedural terms (titleReview/policy): the rules below take them as an argument,
+ * from the edition in force when the stage opened (程序从新), as the workflows recorded it.
+ */
 
 export const COMMITTEE_OFFICE_ORG = 'ZJ-YJT-RSC';
 export const HRSS_ORG = 'ZJ-RST';
@@ -82,10 +77,10 @@ export function activeBan<T extends BanRow>(bans: T[], sessionYear: number): T |
 }
 
 /** 获得出席委员三分之二以上赞成票的方为通过: yes × 3 ≥ attending × 2 (the edition's fraction); abstentions are not yes. */
-export function ballotPassed(yes: number, attending: number, terms: Pick<TitleTerms, 'passFraction'>): boolean {
-  // 出席会议专家不得少于17人: below the quorum no ballot counts (the meeting refuses it before; the rule says so too)
+export function ballotPassed(yes: number, attending: number, terms: Pick<TitleTerms, 'passFraction'>, meeting: Pick<TitleTerms, 'minCommittee'>): boolean {
+  // 出席会议专家不得少于17人 (the meeting's edition): below the quorum no ballot counts (the meeting refuses it before)
   const [n, d] = terms.passFraction;
-  return attending >= MIN_COMMITTEE && yes * d >= attending * n;
+  return attending >= meeting.minCommittee && yes * d >= attending * n;
 }
 
 export const VOTES = ['yes', 'no', 'abstain'] as const;
@@ -106,24 +101,26 @@ export function tally(
   votes: { application_id: string; vote: string }[],
   attending: number,
   termsOf: (applicationId: string) => Pick<TitleTerms, 'passFraction'>,
+  meeting: Pick<TitleTerms, 'minCommittee'>,
 ): TallyRow[] {
   return applicationIds.map((applicationId) => {
     const mine = votes.filter((v) => v.application_id === applicationId);
     const yes = mine.filter((v) => v.vote === 'yes').length;
     const no = mine.filter((v) => v.vote === 'no').length;
     const abstain = mine.filter((v) => v.vote === 'abstain').length;
-    return { applicationId, yes, no, abstain, attending, passed: ballotPassed(yes, attending, termsOf(applicationId)) };
+    return { applicationId, yes, no, abstain, attending, passed: ballotPassed(yes, attending, termsOf(applicationId), meeting) };
   });
 }
 
 /**
  * The latest day the 省人力社保厅 approval may be given for a meeting on `meetingDate`: the meeting must fall on
- * or after the 10th working day after the approval day (the approval day itself does not count).
+ * or after the edition's `hrssLeadWorkingDays`-th (10) working day after the approval day (the approval day itself does
+ * not count).
  */
-export function latestApprovalDay(meetingDate: string, cal: CalendarData): string {
+export function latestApprovalDay(meetingDate: string, cal: CalendarData, terms: Pick<TitleTerms, 'hrssLeadWorkingDays'>): string {
   let d = addDays(meetingDate, -1);
   for (let i = 0; i < 400; i++, d = addDays(d, -1)) {
-    if (workingDaysBetween(d, meetingDate, cal).count >= HRSS_LEAD_WORKING_DAYS) return d;
+    if (workingDaysBetween(d, meetingDate, cal).count >= terms.hrssLeadWorkingDays) return d;
   }
   throw new RangeError(`no approval day found for ${meetingDate}`);
 }

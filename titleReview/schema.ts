@@ -82,6 +82,8 @@ export interface TitleCommitteeDrawTable {
   reason: string | null;
   drawn_by: string;
   drawn_at: Timestamp;
+  /** the edition whose sizes the draw checked (0071; null: the first edition's, before editions) */
+  policy_edition_id: string | null;
 }
 
 export interface TitleCommitteeMemberTable {

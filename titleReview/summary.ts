@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database, Task } from '../db/schema';
 import type { Actor } from '../platform/tasks/messages';
 import { maskIdNumber } from '../platform/identity/idNumber';
+import { applicationPolicy } from './policy/applicationBasis';
 
 export async function titleSubjectSummary(db: Kysely<Database>, t: Task, viewer: Actor): Promise<Record<string, unknown> | null> {
   if (t.subject_type === 'title_application') {
@@ -35,6 +36,8 @@ export async function titleSubjectSummary(db: Kysely<Database>, t: Task, viewer:
       employer: { code: a.employer_org_code, name: a.employer_name },
       materials: a.materials,
       commitmentAt: a.commitment_at,
+      // 依据 of the pass threshold, the ban and the publicity periods (titleReview/policy/applicationBasis.ts)
+      policy: await applicationPolicy(db, a),
       ...(objection ? { objection: { id: objection.id, noticeId: objection.notice_id, text: objection.text, filedAt: objection.filed_at } } : {}),
     };
   }

@@ -10,6 +10,8 @@ import { insertPayout, type PayoutInput } from './payouts';
 import { DuplicateClaimError, recordSubmittedClaim, setClaimStatus, type SubmittedClaim } from '../repositories/claims';
 import { cancelUnpaidInstalments, scheduleInstalment, setInstalmentRoundStatus } from '../repositories/instalments';
 import { unsealFromWorkflow } from '../../platform/identity/personRef';
+import type { StageTerms } from '../../platform/tasks/stageSpec';
+import { bureauReviewTerms, type StageTermsInput } from './policy';
 
 export interface ClaimStatusInput {
   claimId: string;
@@ -51,16 +53,37 @@ async function applyClaimStatus(trx: Transaction<Database>, input: ClaimStatusIn
 
 export function createClaimActivities(db: Kysely<Database>) {
   async function openStage(input: { status: ClaimStatusInput; open: OpenTaskInput }): Promise<{ deadline: Deadline | null }> {
-    const deadline = await openTaskDeadline(db, input.open);
-    await db.transaction().execute(async (trx) => {
+    // the deadline's calendar is read in the same transaction (one connection, one snapshot; its days are kept in
+    // the worker while the table's versions are unchanged: platform/calendar/calendarTable.ts deadlineCalendar)
+    const deadline = await db.transaction().execute(async (trx) => {
+      const d = await openTaskDeadline(trx, input.open);
       await writeCarriedDecisions(trx, input.open);
       await applyClaimStatus(trx, input.status);
-      await insertOpenedTask(trx, input.open, deadline);
+      await insertOpenedTask(trx, input.open, d);
+      return d;
     });
     return { deadline };
   }
 
+  /**
+   * openStage for the bureau review since the decision-path-terms-in-open patch: the period's terms come from the
+   * edition in force at the opening instant (程序从新), read in the same local activity that writes the task, instead
+   * of a local activity of their own before it.
+   */
+  async function openStageWithTerms(input: {
+    status: ClaimStatusInput;
+    open: OpenTaskInput;
+    terms: StageTermsInput;
+  }): Promise<{ deadline: Deadline | null; terms: StageTerms }> {
+    const t = await bureauReviewTerms(db, input.terms);
+    const terms: StageTerms = { slaWorkingDays: t.workingDays, warnWorkingDaysLeft: t.warnWorkingDaysLeft, policy: t.policy };
+    const { deadline } = await openStage({ status: input.status, open: { ...input.open, ...terms } });
+    return { deadline, terms };
+  }
+
   return {
+    openStageWithTerms,
+
     /**
      * The claim workflow's first step: the claim as submitted becomes its row (idempotent). A duplicate that the
      * database finds (a race the API's check could not see) is answered, not retried.

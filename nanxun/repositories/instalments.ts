@@ -92,3 +92,17 @@ export async function recordReleaseOutcome(
     .where((eb) => eb.or(input.instalments.map((g) => eb.and([eb('claim_id', '=', g.claim_id), eb('year_no', '=', g.year_no)]))))
     .execute();
 }
+
+/**
+ * Year 1 approved: the plan is fixed. The unpaid instalments take the plan's amounts (the claim's edition) and record
+ * when and on which edition; a paid or cancelled instalment stays as it is. Idempotent.
+ */
+export async function fixInstalmentPlan(db: Db, input: { claimId: string; instalmentsYuan: number[]; editionId: string | null; at: string }): Promise<void> {
+  for (const [i, amount] of input.instalmentsYuan.entries()) {
+    await updateInstalment(db, input.claimId, i + 1)
+      .set({ amount_yuan: amount, plan_fixed_at: input.at, plan_edition_id: input.editionId, updated_at: input.at })
+      .where('status', 'not in', ['paid', 'cancelled'])
+      .where('plan_fixed_at', 'is', null)
+      .execute();
+  }
+}

@@ -11,7 +11,7 @@ import { Problem } from '../../platform/http/problem';
 import { actorOf, hasRole } from '../../platform/auth/authenticate';
 import { withTemporal } from '../../platform/http/temporalErrors';
 import { taskView, iso } from '../../platform/http/views';
-import { calendarFor, presentClaimView, projectedClaimView } from '../claimView';
+import { calendarFor, presentClaimView } from '../claimView';
 import type { AppDeps } from '../../platform/http/deps';
 import type { Kysely } from 'kysely';
 import type { Claim, Database } from '../../db/schema';
@@ -22,8 +22,9 @@ import { BUREAU_ORG_CODE } from '../rules';
 import { submitClaim } from '../submitClaim';
 import { shanghaiDate } from '../../platform/calendar/workdays';
 import { displayCalendar } from '../../platform/calendar/calendarTable';
-import { claimPolicyBasis, withPolicyBasis } from '../policy/claimBasis';
-import { attachPlanned, listMaterials, planSupplement } from '../../platform/materials/useCases';
+import { withPolicyBasis } from '../policy/claimBasis';
+import { readClaim } from '../claimRead';
+import { attachPlanned, planSupplement } from '../../platform/materials/useCases';
 import { workflowActor } from '../../platform/identity/personRef';
 
 /**
@@ -156,19 +157,14 @@ export function claimRoutes(deps: AppDeps): Router {
     problems: ['NOT_FOUND'],
     handler: async ({ req, params }) => {
       const actor = actorOf(req);
-      // one row: the projection kept by the database (0006_claim_view), plus what depends on the viewer and the time
-      const found = await projectedClaimView(db, params.id);
+      // one statement: the projection kept by the database (0006_claim_view) with the claim's materials and the
+      // basis of its amount and deadlines (实体从旧 / 程序从新); then what depends on the viewer and the time
+      const found = await readClaim(db, params.id);
       // not telling a stranger whether a claim exists
       if (!found || !(await canSeeClaim(db, actor, found.access))) throw new Problem('NOT_FOUND', 'no such claim');
       const now = new Date();
-      // the two reads that depend on the claim, side by side
-      const [calendar, materials, basis] = await Promise.all([
-        calendarFor(db, found.view, now),
-        listMaterials(db, 'nanxun_claim', found.access.id),
-        claimPolicyBasis(db, found.access.id),
-      ]);
-      // the basis of the amount and of each deadline (实体从旧 / 程序从新), read beside the projection like materials
-      return { ...withPolicyBasis(presentClaimView(found.view, found.access, actor, calendar, now), basis), materials };
+      const calendar = await calendarFor(db, found.view, now);
+      return { ...withPolicyBasis(presentClaimView(found.view, found.access, actor, calendar, now), found.basis), materials: found.materials };
     },
   });
 

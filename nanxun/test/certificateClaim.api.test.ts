@@ -131,9 +131,23 @@ test('an applicant submits a claim; three clerks decide it; the applicant sees i
     false,
   );
   expectProblem(await decide(rr.id, tokens['rereview.nxz']!, { decision: 'approve', amountYuan: 2000 }), 422, 'INVALID_DECISION');
-  const paid = await decide(rr.id, tokens['rereview.nxz']!, { decision: 'approve', amountYuan: 3000 });
+  const paid = await decide(rr.id, tokens['rereview.nxz']!, { decision: 'approve', amountYuan: 3000 }, { 'Idempotency-Key': 'rr-1' });
   expect(paid.status).toBe(200);
   expect(paid.body.subject).toEqual({ status: 'paid', stage: 'payout' });
+  // its answer lost, and the claim's workflow ended meanwhile (paid): the retry still finds its own decision
+  const rrRow = await tdb.db.selectFrom('task').select('workflow_id').where('id', '=', rr.id).executeTakeFirstOrThrow();
+  await env.client.workflow.getHandle(rrRow.workflow_id).result();
+  await tdb.db.deleteFrom('idempotency').where('key', '=', 'rr-1').execute();
+  const paidAgain = await decide(rr.id, tokens['rereview.nxz']!, { decision: 'approve', amountYuan: 3000 }, { 'Idempotency-Key': 'rr-1' });
+  expect(paidAgain.status).toBe(200);
+  expect(paidAgain.headers['idempotent-replayed']).toBe('true');
+  expect(paidAgain.body).toMatchObject({ task: { id: rr.id, state: 'done', decision: 'approve' }, subject: { status: 'paid' } });
+  // another key on the same decided task is another request
+  expectProblem(
+    await decide(rr.id, tokens['rereview.nxz']!, { decision: 'approve', amountYuan: 3000 }, { 'Idempotency-Key': 'rr-2' }),
+    409,
+    'TASK_ALREADY_DECIDED',
+  );
 
   const view = await get(`/api/v1/nanxun/claims/${claimId}`, tokens.applicant1!);
   expect(view.status).toBe(200);
@@ -305,12 +319,9 @@ test('a decision taken whose answer was lost: the retry with the same Idempotenc
   const body = { decision: 'approve', verdict: 'true', confirmedLevel: 'junior', comment: '原件已核' };
   const first = await decide(unitTask.id, tokens['unit.jgjx']!, body, { 'Idempotency-Key': 'lost-1' });
   expect(first.status).toBe(200);
-  // as if the API had died after the workflow took the decision and before it stored the answer
-  await tdb.db
-    .updateTable('idempotency')
-    .set({ status_code: 102, response: JSON.stringify({ inProgress: true }) })
-    .where('key', '=', 'lost-1')
-    .execute();
+  // as if the API had died after the workflow took the decision and before it stored the answer: nothing was
+  // written for the key before the Update (the Update id derived from it is what the workflow remembers)
+  await tdb.db.deleteFrom('idempotency').where('key', '=', 'lost-1').execute();
   const retry = await decide(unitTask.id, tokens['unit.jgjx']!, body, { 'Idempotency-Key': 'lost-1' });
   expect(retry.status).toBe(200);
   expect(retry.headers['idempotent-replayed']).toBe('true');
@@ -318,6 +329,17 @@ test('a decision taken whose answer was lost: the retry with the same Idempotenc
     task: { id: unitTask.id, state: 'done', decision: 'approve' },
     subject: { status: 'bureau_review', stage: 'bureau_review' },
   });
+  expect(retry.body).toEqual(first.body);
+  // a key an API from before issue 23 reserved (status 102) and never answered is answered the same way
+  await tdb.db
+    .updateTable('idempotency')
+    .set({ status_code: 102, response: JSON.stringify({ inProgress: true }) })
+    .where('key', '=', 'lost-1')
+    .execute();
+  const again = await decide(unitTask.id, tokens['unit.jgjx']!, body, { 'Idempotency-Key': 'lost-1' });
+  expect(again.status).toBe(200);
+  expect(again.headers['idempotent-replayed']).toBe('true');
+  expect(again.body).toMatchObject({ task: { id: unitTask.id, state: 'done' }, subject: { status: 'bureau_review', stage: 'bureau_review' } });
   // the answer is stored now; another key is another request, which finds the task decided
   expect((await tdb.db.selectFrom('idempotency').select('status_code').where('key', '=', 'lost-1').executeTakeFirstOrThrow()).status_code).toBe(200);
   expectProblem(await decide(unitTask.id, tokens['unit.jgjx']!, body, { 'Idempotency-Key': 'lost-2' }), 409, 'TASK_ALREADY_DECIDED');

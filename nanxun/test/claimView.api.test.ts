@@ -15,6 +15,7 @@ import { shanghaiDate, addMonths } from '../../platform/calendar/workdays';
 import { claimPolicyBasis, withPolicyBasis } from '../policy/claimBasis';
 import { liveClaimView, presentClaimView, calendarFor, type StoredClaimView } from '../claimView';
 import * as m0006 from '../migrations/0006_claim_view';
+import * as m0085 from '../migrations/0085_claim_view_trigger_filters';
 import { withClaimMaterials } from '../../test/helpers/materials';
 import { listMaterials } from '../../platform/materials/useCases';
 import { installTimelineDetails } from '../../platform/materials/migrations/0025_materials';
@@ -298,11 +299,13 @@ test('the projection equals the live view after every stage of a shortage-talent
 test('the migration fills the projection of claims that already exist', async () => {
   const ids = (await tdb.db.selectFrom('claim').select('id').execute()).map((r) => r.id);
   expect(ids.length).toBeGreaterThan(0);
+  await m0085.down(tdb.db); // the triggers as 0006 made them, so that its down finds them
   await m0006.down(tdb.db);
   expect((await sql<{ n: number }>`select count(*)::int as n from information_schema.tables where table_name = 'claim_view'`.execute(tdb.db)).rows[0]!.n).toBe(
     0,
   );
   await m0006.up(tdb.db);
+  await m0085.up(tdb.db); // claim-view triggers only for claim rows (issue 23)
   // 0025_materials extends the timeline details (the materials each decision saw) and rebuilds the projections
   await installTimelineDetails(tdb.db);
   await encryptClaimView(tdb.db); // 0021: the projection carries the ciphertexts

@@ -26,6 +26,13 @@ const task = (id: string) => tdb.db.selectFrom('task').selectAll().where('id', '
 const claimRow = (id: string) => tdb.db.selectFrom('claim').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 const payouts = (id: string) =>
   tdb.db.selectFrom('payout').select(['instalment_no', 'amount_yuan']).where('claim_id', '=', id).orderBy('instalment_no').execute();
+const instalments = (id: string) =>
+  tdb.db
+    .selectFrom('instalment')
+    .select(['year_no', 'amount_yuan', 'plan_fixed_at', 'plan_edition_id'])
+    .where('claim_id', '=', id)
+    .orderBy('year_no')
+    .execute();
 const now = async () => new Date(await env.currentTimeMs());
 const today = async () => shanghaiDate(await now());
 const admin = async () => actor(tdb.db, 'admin');
@@ -119,6 +126,13 @@ test('a shortage-talent plan approved before a new split keeps 3,000 / 3,000 / 4
   await decide(s, 'bureau_review', 'bureau1');
   await decide(s, 'rereview', rereviewerOf(s.regulator), { amountYuan: 3000 });
   await eventually(async () => (await claimRow(s.id)).status === 'awaiting_next_instalment', 'year 1 paid');
+  // the plan was fixed when year 1 was approved, on the claim's edition
+  const fixedAt = (await instalments(s.id)).map((i) => [i.amount_yuan, i.plan_edition_id, i.plan_fixed_at != null]);
+  expect(fixedAt).toEqual([
+    [3000, edition.id, true],
+    [3000, edition.id, true],
+    [4000, edition.id, true],
+  ]);
 
   // a later edition changes the split (and would pay 4,000 first): the approved plan stays
   const split = await publish({ shortageInstalmentsYuan: [4000, 3000, 3000] }, addDays(await today(), 10));
@@ -141,6 +155,38 @@ test('a shortage-talent plan approved before a new split keeps 3,000 / 3,000 / 4
     { instalment_no: 3, amount_yuan: 4000 },
   ]);
   expect(await claimRow(s.id)).toMatchObject({ status: 'completed', paid_yuan: 10000, policy_edition_id: edition.id });
+});
+
+test('the plan is fixed when year 1 is approved, with the split of the edition the claim was submitted under', async () => {
+  const edition = await editionInForce(tdb.db, NANXUN_POLICY, await now());
+  const split = edition.parameters.shortageInstalmentsYuan!.value as number[];
+  const s = await startShortageClaim(env.client, tdb.db, taskQueue, { applicant: 'applicant2', employer: 'NX-E-JGJX', edition });
+  // not fixed while year 1 is in review
+  expect((await instalments(s.id)).every((i) => i.plan_fixed_at == null)).toBe(true);
+  await decide(s, 'unit_verification', 'unit.jgjx', { verdict: 'true' });
+  await decide(s, 'bureau_review', 'bureau1');
+
+  // a new split takes effect before year 1 is approved: the claim keeps its own edition's split (实体从旧)
+  const date = addDays(await today(), 5);
+  const later = await publish({ shortageInstalmentsYuan: [2000, 4000, 4000] }, date);
+  await skipTo(addDays(date, 1));
+  expect((await editionInForce(tdb.db, NANXUN_POLICY, await now())).id).toBe(later.id);
+  await decide(s, 'rereview', rereviewerOf(s.regulator), { amountYuan: split[0] });
+  await eventually(async () => (await claimRow(s.id)).status === 'awaiting_next_instalment', 'year 1 paid');
+
+  const rows = await instalments(s.id);
+  expect(rows.map((i) => [i.year_no, i.amount_yuan, i.plan_edition_id])).toEqual(split.map((a, i) => [i + 1, a, edition.id]));
+  // fixed at the approval (workflow time, after the skip), not at submission
+  for (const i of rows) expect(new Date(i.plan_fixed_at!).getTime()).toBeGreaterThanOrEqual(Date.parse(`${date}T00:00:00+08:00`));
+  const fixed = await tdb.db
+    .selectFrom('timeline')
+    .select(['event', 'comment'])
+    .where('subject_id', '=', s.id)
+    .where('event', '=', 'instalment_plan_fixed')
+    .execute();
+  expect(fixed).toEqual([{ event: 'instalment_plan_fixed', comment: expect.stringContaining(split.join(' / ')) }]);
+  expect(fixed[0]!.comment).toContain('依据');
+  expect(await payouts(s.id)).toEqual([{ instalment_no: 1, amount_yuan: split[0] }]);
 });
 
 test('an edition whose effectiveTo has passed refuses new claims with POLICY_NOT_IN_FORCE; running claims finish', async () => {

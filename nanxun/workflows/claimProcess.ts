@@ -26,6 +26,11 @@ const POLICY_EDITIONS = 'policy-editions';
 const BUREAU_REVIEW_WORKING_DAYS_BEFORE_EDITIONS = 10;
 /** the patch under which a decision, the claim's next status and the next task are written in one local activity */
 const DECISION_PATH_ONE_WRITE = 'decision-path-one-write';
+/**
+ * the patch under which the bureau review's terms are read by the local activity that opens it (openStageWithTerms),
+ * not by a local activity of their own before it: one local activity between a unit's decision and its answer
+ */
+const DECISION_PATH_TERMS_IN_OPEN = 'decision-path-terms-in-open';
 /** the patch under which a claim refused after an instalment was paid ends `terminated`, not `rejected` */
 const TERMINATED_AFTER_PAYMENT = 'terminated-after-payment';
 
@@ -183,7 +188,10 @@ export class ClaimProcess {
       // the status and the opened task in one local activity (activity names as recorded histories call them)
       const openWith = openWithAnnouncement ? claimsLocal.openReleasedRound : openWithDecision ? claimsLocal.openStage : null;
       // 程序从新: the stage's period is that of the edition in force when it opens (the task records which)
-      const terms = s.sla != null && patched(POLICY_EDITIONS) ? await this.stageTerms() : null;
+      const editions = s.sla != null && patched(POLICY_EDITIONS);
+      // …read by the opening itself where one local activity opens the stage (the placeholder period is replaced)
+      const termsInOpen = editions && openWithDecision && patched(DECISION_PATH_TERMS_IN_OPEN);
+      const terms = editions && !termsInOpen ? await this.stageTerms() : null;
       if ((i > 0 || r.announce) && !openWith) await this.setStatus(s.kind, s.kind, undefined, instalment);
       last = await this.tasks.run({
         key: `${r.keyPrefix}${s.kind}`,
@@ -196,7 +204,18 @@ export class ClaimProcess {
         subject: this.subject,
         check: check(s.kind),
         ...pauseHooks(s.kind),
-        ...(openWith ? { open: (open) => openWith({ status: this.statusChange(s.kind, s.kind, undefined, instalment), open }) } : {}),
+        ...(termsInOpen
+          ? {
+              open: (open) =>
+                claimsLocal.openStageWithTerms({
+                  status: this.statusChange(s.kind, s.kind, undefined, instalment),
+                  open,
+                  terms: { pinnedEditionId: this.id.submission?.policyEditionId ?? null, at: open.at },
+                }),
+            }
+          : openWith
+            ? { open: (open) => openWith({ status: this.statusChange(s.kind, s.kind, undefined, instalment), open }) }
+            : {}),
         // the next stage's opening writes an approval; any other way on (a rejection, a clawback) is written at once
         writeDecisionWithNext: oneWrite && i < stages.length - 1 ? (o) => o.decision === 'approve' && !this.clawback : false,
       });

@@ -5,12 +5,22 @@
  * Years 2 and 3 wait, durably, for the yearly release (a Temporal Schedule runs it). If the unit does not confirm,
  * that instalment and the later ones are not paid and the claim ends; what was paid stays paid.
  */
-import { patched, setHandler } from '@temporalio/workflow';
+import { patched, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+import { DB_LOCAL_ACTIVITY } from '../../platform/workflows/activityOptions';
+import type { NanxunPolicyActivities } from '../activities/policy';
 import { ClaimProcess, type ClaimOutcome } from './claimProcess';
 import type { SubmittedClaim } from '../repositories/claims';
 import { releaseInstalmentSignal } from '../messages';
 import { instalmentDueOn } from '../rules';
 import { shanghaiDate } from '../../platform/calendar/workdays';
+
+const policyLocal = proxyLocalActivities<NanxunPolicyActivities>(DB_LOCAL_ACTIVITY);
+
+/**
+ * The patch under which the instalment plan is fixed when year 1 is approved (recorded on the instalments, with its
+ * edition) and years 2 and 3 are paid as fixed; histories recorded before paid the plan the workflow was started with.
+ */
+const PLAN_FIXED_AT_YEAR_ONE = 'instalment-plan-fixed-at-year-one';
 
 export interface ShortageTalentClaimInput {
   claimId: string;
@@ -39,8 +49,11 @@ export async function shortageTalentClaimWorkflow(input: ShortageTalentClaimInpu
   });
 
   let firstPaidOn: string | null = input.importedFirstPayment?.paidOn ?? null;
-  for (const [i, amountYuan] of input.instalmentsYuan.entries()) {
+  /** the plan: as started until year 1 is approved, then as fixed then */
+  let plan = input.instalmentsYuan;
+  for (let i = 0; i < plan.length; i++) {
     const yearNo = i + 1;
+    const amountYuan = plan[i]!;
     if (yearNo === 1 && input.importedFirstPayment) {
       p.state.paidYuan += amountYuan;
       continue;
@@ -64,6 +77,16 @@ export async function shortageTalentClaimWorkflow(input: ShortageTalentClaimInpu
       openLocally: yearNo > 1 && patched('release-opens-locally'),
     });
     if (!round.approved) return round.outcome;
+    if (yearNo === 1 && patched(PLAN_FIXED_AT_YEAR_ONE)) {
+      // 实体从旧: the plan is fixed now, with the split of the edition the claim was submitted under
+      const fixed = await policyLocal.fixShortagePlan({
+        claimId: input.claimId,
+        instalmentsYuan: input.instalmentsYuan,
+        at: new Date(Date.now()).toISOString(),
+        eventKey: p.tasks.eventKey('instalment_plan_fixed'),
+      });
+      plan = fixed.instalmentsYuan;
+    }
     const paid = await p.pay(yearNo, amountYuan, input.rereviewOrgCode, round.rereview.actor?.username ?? null);
     if (paid === 'clawed_back') return p.endClawedBack();
     firstPaidOn ??= shanghaiDate(new Date(paid.paidAt));

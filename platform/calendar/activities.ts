@@ -4,7 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
-import { loadCalendar } from './calendarTable';
+import { deadlineCalendar, loadCalendar } from './calendarTable';
 import { shanghaiDate, endOfShanghaiDay, workingDayDeadline, workingDaysBetween } from './workdays';
 import { WARN_WORKING_DAYS_LEFT } from './workdays';
 
@@ -40,7 +40,7 @@ export async function computeDeadline(
 ): Promise<Deadline> {
   const year = Number(shanghaiDate(openedAt).slice(0, 4));
   // a year of working days is at most ~250; two calendar years ahead covers any SLA this system uses
-  const { cal, versions } = await loadCalendar(db, year, year + 2);
+  const { cal, versions } = await deadlineCalendar(db, year, year + 2);
   if (days <= 0) {
     const dueOn = shanghaiDate(openedAt);
     const known = cal.knownYears.has(year);

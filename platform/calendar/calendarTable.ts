@@ -4,22 +4,52 @@ import { makeCalendar, type CalendarData } from './workdays';
 import { CHINESE_DAYS_SOURCE, officialYear } from './calendarSource';
 import { replaceCalendarYear } from './calendarRepository';
 
-/** Calendar data for the years [fromYear, toYear]; years without a row in calendar_year are unknown. */
-export async function loadCalendar(
-  db: Kysely<Database>,
-  fromYear: number,
-  toYear: number,
-): Promise<{ cal: CalendarData; versions: Map<number, { version: number; source: string }> }> {
-  const [years, days] = await Promise.all([
-    db.selectFrom('calendar_year').selectAll().where('year', '>=', fromYear).where('year', '<=', toYear).execute(),
-    db.selectFrom('calendar_day').selectAll().where('year', '>=', fromYear).where('year', '<=', toYear).execute(),
-  ]);
+type CalendarYearRow = { year: number; version: number; source: string };
+type CalendarDayRow = { date: string; kind: string; name: string };
+
+function assemble(years: CalendarYearRow[], days: CalendarDayRow[]) {
   const cal = makeCalendar({
     knownYears: years.map((y) => y.year),
     holidays: days.filter((d) => d.kind === 'holiday').map((d) => [d.date, d.name] as [string, string]),
     workdays: days.filter((d) => d.kind === 'workday').map((d) => [d.date, d.name] as [string, string]),
   });
   return { cal, versions: new Map(years.map((y) => [y.year, { version: y.version, source: y.source }])) };
+}
+
+const yearsOf = (db: Kysely<Database>, fromYear: number, toYear: number) =>
+  db.selectFrom('calendar_year').select(['year', 'version', 'source']).where('year', '>=', fromYear).where('year', '<=', toYear).orderBy('year').execute();
+const daysOf = (db: Kysely<Database>, fromYear: number, toYear: number) =>
+  db.selectFrom('calendar_day').select(['date', 'kind', 'name']).where('year', '>=', fromYear).where('year', '<=', toYear).execute();
+
+/** Calendar data for the years [fromYear, toYear]; years without a row in calendar_year are unknown. */
+export async function loadCalendar(
+  db: Kysely<Database>,
+  fromYear: number,
+  toYear: number,
+): Promise<{ cal: CalendarData; versions: Map<number, { version: number; source: string }> }> {
+  const [years, days] = await Promise.all([yearsOf(db, fromYear, toYear), daysOf(db, fromYear, toYear)]);
+  return assemble(years, days);
+}
+
+/**
+ * The calendar a deadline is computed from, kept in this process (the worker) as long as the table holds the same
+ * versions: every load of a year's data increments its version (loadCalendarYear), so one small read of
+ * calendar_year tells whether the days kept here are still the table's. A changed or newly loaded year is read
+ * again at once, in every process, before the next deadline: never a deadline on data the table no longer holds
+ * (workflows told of the change by calendarChangedSignal recompute theirs from the new data the same way).
+ */
+const deadlineCache = new Map<string, { signature: string; data: ReturnType<typeof assemble> }>();
+
+export async function deadlineCalendar(db: Kysely<Database>, fromYear: number, toYear: number): Promise<ReturnType<typeof assemble>> {
+  const key = `${fromYear}-${toYear}`;
+  const years = await yearsOf(db, fromYear, toYear);
+  const signature = years.map((y) => `${y.year}:${y.version}:${y.source}`).join(',');
+  const hit = deadlineCache.get(key);
+  if (hit && hit.signature === signature) return hit.data;
+  const data = assemble(years, await daysOf(db, fromYear, toYear));
+  if (deadlineCache.size >= 32) deadlineCache.clear();
+  deadlineCache.set(key, { signature, data });
+  return data;
 }
 
 /** Loads (or reloads) one year's official data; the version increments so deadlines can tell which data they used. */

@@ -1,6 +1,8 @@
 /**
- * Idempotency-Key records (per user): a key is reserved before a request's effect is sent, holds the first answer
- * once there is one, and is freed when the request was refused (a refusal is final and may be corrected).
+ * Idempotency-Key records (per user): the first answer to a request with the key, written once there is one
+ * (platform/tasks/decideTask.ts; the Temporal Update id derived from the key deduplicates the effect itself).
+ * Keys reserved before the answer (status 102) were written by APIs before issue 23; they are honoured and freed
+ * when the request was refused (a refusal is final and may be corrected).
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
@@ -20,12 +22,12 @@ export function idempotencyRepository(db: Kysely<Database>) {
         .onConflict((oc) => oc.columns(['user_id', 'key']).doNothing())
         .execute();
     },
-    async remember(userId: number, key: string, response: unknown): Promise<void> {
+    /** the first answer, in one statement whether or not the key was reserved before (an older API reserved it) */
+    async remember(userId: number, key: string, requestHash: string, response: unknown): Promise<void> {
       await db
-        .updateTable('idempotency')
-        .set({ status_code: 200, response: JSON.stringify(response) })
-        .where('user_id', '=', userId)
-        .where('key', '=', key)
+        .insertInto('idempotency')
+        .values({ user_id: userId, key, request_hash: requestHash, status_code: 200, response: JSON.stringify(response) })
+        .onConflict((oc) => oc.columns(['user_id', 'key']).doUpdateSet({ status_code: 200, response: JSON.stringify(response) }))
         .execute();
     },
     async release(userId: number, key: string): Promise<void> {

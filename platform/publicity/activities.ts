@@ -22,6 +22,8 @@ export interface NoticeSpec {
   orgCode: string | null;
   entries: Record<string, unknown>[];
   workingDays: number;
+  /** the policy basis of the working days ({ editionId, title, parameter, clause, basis }), stored with the notice */
+  policy?: Record<string, unknown>;
 }
 
 export function createNoticeActivities(db: Kysely<Database>) {
@@ -51,6 +53,7 @@ export function createNoticeActivities(db: Kysely<Database>) {
           ends_provisional: deadline.provisional,
           working_days: n.workingDays,
           entries: JSON.stringify(n.entries),
+          policy: n.policy ? JSON.stringify(n.policy) : null,
         });
         await insertTimeline(trx, {
           eventKey: input.eventKey,

@@ -23,6 +23,8 @@ export interface PublicityOptions {
   subject: Subject;
   orgCode: string | null;
   workingDays: number;
+  /** the 依据 of the working days (the policy edition's parameter and clause), recorded with the notice */
+  policy?: Record<string, unknown>;
   entries: Record<string, unknown>[];
   /** the publicised applicants (entry id → task subject), so an objection can name one */
   entrySubjects: Map<string, Subject>;
@@ -86,6 +88,7 @@ export class Publicity {
         orgCode: opts.orgCode,
         entries: opts.entries,
         workingDays: opts.workingDays,
+        ...(opts.policy ? { policy: opts.policy } : {}),
       },
       at: nowIso(),
       eventKey: this.tasks.eventKey(`${opts.key}/open`),

@@ -19,6 +19,8 @@ export interface NoticeTable {
   working_days: number;
   entries: Json<unknown[]>;
   closed_at: Timestamp | null;
+  /** the 依据 of the period's working days (0070; null before) */
+  policy: Json<Record<string, unknown>> | null;
 }
 
 export interface ObjectionTable {

@@ -171,10 +171,11 @@ export function createTaskActivities(db: Kysely<Database>) {
   return {
     /** Opens (or, on retry, finds) a task; computes its deadline from the calendar table. */
     async openTask(input: OpenTaskInput): Promise<{ deadline: Deadline | null }> {
-      const deadline = await openTaskDeadline(db, input);
-      await db.transaction().execute(async (trx) => {
+      const deadline = await db.transaction().execute(async (trx) => {
+        const d = await openTaskDeadline(trx, input);
         await writeCarriedDecisions(trx, input);
-        await insertOpenedTask(trx, input, deadline);
+        await insertOpenedTask(trx, input, d);
+        return d;
       });
       return { deadline };
     },

@@ -1,17 +1,20 @@
 /**
  * A clerk's decision on a task: checks who may decide, sends the `decide` Update and answers with the state the
- * workflow committed. An Idempotency-Key is reserved before the Update is sent, so a retry after a lost answer
- * (the request deadline, a crash) answers with the committed state instead of a conflict.
+ * workflow committed. With an Idempotency-Key, the Update's id is derived from the user and the key, so Temporal
+ * takes a repeated request as the same Update; the answer is stored (one write) once there is one, and a retry
+ * after a lost answer (the request deadline, a crash before the answer was stored) finds the decision taken under
+ * that Update id and answers it instead of a conflict. (Until issue 23 the key was also reserved before the
+ * Update was sent, a second write per decision; a reservation an older API left, status 102, is still honoured.)
  */
 import { createHash } from 'node:crypto';
 import { Problem } from '../http/problem';
-import { withTemporal } from '../http/temporalErrors';
+import { isUnavailable, temporalProblem, withTemporal } from '../http/temporalErrors';
 import { taskView } from '../http/views';
 import { IN_PROGRESS, idempotencyRepository } from '../http/idempotencyRepository';
 import type { AppDeps } from '../http/deps';
 import type { DecisionInputBody } from '../http/schemas';
 import type { Task } from '../../db/schema';
-import { decideUpdate, type Actor } from './messages';
+import { decideUpdate, type Actor, type SubjectState } from './messages';
 import { normaliseTaskId } from './taskIds';
 import { canDecide } from './access';
 import { findSubject } from '../plugins/registry';
@@ -21,6 +24,9 @@ import { shanghaiDate } from '../calendar/workdays';
 import { workflowActor } from '../identity/personRef';
 
 export type DecideOutcome = { replay: { status: number; body: unknown } } | { result: unknown; replayed: boolean; workflowId: string | null };
+
+/** the Update id of a request with an Idempotency-Key: the same user and key are the same Update in the workflow */
+export const decisionUpdateId = (userId: number, key: string): string => `idem-${createHash('sha256').update(`${userId}:${key}`).digest('hex').slice(0, 32)}`;
 
 export async function decideTask(
   deps: Pick<AppDeps, 'db' | 'temporal'>,
@@ -36,29 +42,28 @@ export async function decideTask(
   const requestHash = createHash('sha256')
     .update(JSON.stringify({ task: taskId, body }))
     .digest('hex');
-  let reserved = false;
-  if (key) {
-    const prior = await keys.find(actor.userId, key);
-    if (prior && prior.request_hash !== requestHash) throw new Problem('IDEMPOTENCY_KEY_REUSED');
-    if (prior && prior.status_code !== IN_PROGRESS) return { replay: { status: prior.status_code, body: prior.response } };
-    reserved = !!prior;
-    if (!prior) await keys.reserve(actor.userId, key, requestHash);
-  }
-  const remember = async (result: unknown, replayed: boolean, workflowId: string): Promise<DecideOutcome> => {
-    if (key) await keys.remember(actor.userId, key, result);
-    return { result, replayed, workflowId };
-  };
+  const updateId = key ? decisionUpdateId(actor.userId, key) : undefined;
   const calendar = async () => {
     const year = Number(shanghaiDate(new Date()).slice(0, 4));
     return displayCalendar(db, year - 1, year + 1);
   };
+  // the stored answer (if any) and the task, side by side: neither is a write
+  const [prior, t] = await Promise.all([
+    key ? keys.find(actor.userId, key) : undefined,
+    db.selectFrom('task').selectAll().where('id', '=', normaliseTaskId(taskId)).executeTakeFirst(),
+  ]);
+  if (prior && prior.request_hash !== requestHash) throw new Problem('IDEMPOTENCY_KEY_REUSED');
+  if (prior && prior.status_code !== IN_PROGRESS) return { replay: { status: prior.status_code, body: prior.response } };
+  const remember = async (result: unknown, replayed: boolean, workflowId: string): Promise<DecideOutcome> => {
+    if (key) await keys.remember(actor.userId, key, requestHash, result);
+    return { result, replayed, workflowId };
+  };
   try {
-    const t = await db.selectFrom('task').selectAll().where('id', '=', normaliseTaskId(taskId)).executeTakeFirst();
     if (!t) throw new Problem('NOT_FOUND', 'no such task');
     if (!canDecide(actor, t)) throw new Problem('NOT_YOUR_TASK');
-    if (reserved && t.state === 'done' && t.decided_by === actor.username) {
-      // an earlier attempt with this key was taken; its answer was lost
-      const subject = await subjectState(deps, t);
+    if (key && updateId && t.state === 'done' && t.decided_by === actor.username) {
+      // an earlier attempt with this key may have been taken and its answer lost: the workflow knows its Update id
+      const subject = prior ? await subjectState(deps, t) : await takenUpdate(deps, t, updateId);
       if (subject) return remember({ task: taskView(t, await calendar()), subject }, true, t.workflow_id);
     }
     if (t.state === 'done' || t.state === 'cancelled')
@@ -68,8 +73,6 @@ export async function decideTask(
     const { decision, comment, missingKinds, ...fields } = body;
     // the kinds asked for are kept outside the workflow; the request's timeline row names them (0025_materials)
     if (decision === 'request_supplement') await recordSupplementRequest(db, t, missingKinds, actor.username);
-    // the update id makes a retried request with the same key one update in the workflow too
-    const updateId = key ? `idem-${createHash('sha256').update(`${actor.userId}:${key}`).digest('hex').slice(0, 32)}` : undefined;
     const state = await withTemporal(() =>
       temporal.workflow.getHandle(t.workflow_id).executeUpdate(decideUpdate, {
         args: [{ taskId: t.id, actor: workflowActor(actor), decision, comment, fields }],
@@ -77,12 +80,35 @@ export async function decideTask(
       }),
     );
     const [decided, cal] = await Promise.all([db.selectFrom('task').selectAll().where('id', '=', t.id).executeTakeFirstOrThrow(), calendar()]);
-    const subject = { status: state.status, stage: state.stage, ...(state.notice ? { notice: state.notice } : {}) };
-    return remember({ task: taskView(decided, cal), subject }, false, t.workflow_id);
+    return remember({ task: taskView(decided, cal), subject: subjectOf(state) }, false, t.workflow_id);
   } catch (err) {
-    // a refusal is final and frees the key; an unknown outcome (503) keeps it reserved for the retry
-    if (key && err instanceof Problem && err.status !== 503) await keys.release(actor.userId, key);
+    // a refusal is final and frees a key an older API reserved; an unknown outcome (503) keeps it for the retry
+    if (key && prior && err instanceof Problem && err.status !== 503) await keys.release(actor.userId, key);
     throw err;
+  }
+}
+
+const subjectOf = (state: SubjectState) => ({ status: state.status, stage: state.stage, ...(state.notice ? { notice: state.notice } : {}) });
+
+/**
+ * The answer to a retried request whose Update (this id) the workflow took, or null when no such Update arrived —
+ * then another request decided the task. The Update's own outcome where Temporal still gives it; otherwise (e.g.
+ * the workflow has ended since) the workflow's history proves the Update was accepted and the answer shows the
+ * subject's committed state, as a key reserved by an older API does.
+ */
+async function takenUpdate(deps: Pick<AppDeps, 'db' | 'temporal'>, t: Task, updateId: string): Promise<ReturnType<typeof subjectOf> | null> {
+  const handle = deps.temporal.workflow.getHandle(t.workflow_id);
+  try {
+    return subjectOf(await handle.getUpdateHandle<SubjectState>(updateId).result());
+  } catch (err) {
+    if (isUnavailable(err)) throw temporalProblem(err);
+  }
+  try {
+    const { events } = await handle.fetchHistory();
+    const accepted = (events ?? []).some((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.meta?.updateId === updateId);
+    return accepted ? await subjectState(deps, t) : null;
+  } catch (err) {
+    throw temporalProblem(err);
   }
 }
 

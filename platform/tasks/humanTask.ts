@@ -21,7 +21,7 @@ import {
 import type { Duration } from '@temporalio/common';
 import { DB_ACTIVITY, DB_LOCAL_ACTIVITY } from '../workflows/activityOptions';
 import type { TaskActivities, TaskRef, ActorRef, CompleteTaskInput } from './activities';
-import type { OpenTask, StageOutcome, StageSpec } from './stageSpec';
+import type { OpenTask, StageOutcome, StageSpec, StageTerms } from './stageSpec';
 import type { Deadline } from '../calendar/activities';
 import { recomputesOnCalendarChange } from './deadlineMoves';
 import { decisionRefusal, nextTimerMs, resubmitRefusal, timerAlerts } from './humanTaskRules';
@@ -236,7 +236,7 @@ export class HumanTasks {
     const openedAt = nowIso();
     this.openedAt.set(ref.taskId, openedAt);
     const closes = this.unwritten.splice(0);
-    const { deadline } = await (spec.open ?? taskWrites().openTask)({
+    const { deadline, terms }: { deadline: Deadline | null; terms?: StageTerms } = await (spec.open ?? taskWrites().openTask)({
       task: ref,
       at: openedAt,
       slaWorkingDays: spec.slaWorkingDays,
@@ -245,7 +245,9 @@ export class HumanTasks {
       eventKey: this.eventKey('open'),
       ...(closes.length > 0 ? { closes } : {}),
     });
-    this.setDeadline(t, deadline, openedAt, spec.slaWorkingDays);
+    // the opening may have determined the period itself (StageTerms): the task keeps what was written
+    if (terms) t.spec = { ...spec, ...terms };
+    this.setDeadline(t, deadline, openedAt, t.spec.slaWorkingDays);
     this.settle();
 
     for (;;) {

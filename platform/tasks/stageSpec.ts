@@ -29,7 +29,7 @@ export interface StageSpec {
    * how the opening is written, when not by the openTask activity: a caller may write it together with its own
    * projection in one local activity (no server round trip); callers decide it behind a patch
    */
-  open?: (input: OpenTaskInput) => Promise<{ deadline: Deadline | null }>;
+  open?: (input: OpenTaskInput) => Promise<{ deadline: Deadline | null; terms?: StageTerms }>;
   /**
    * the decision is written together with what follows it, not on its own: the next opening carries it (one local
    * activity writes the decision, the subject's new status and the next task). A function says, of the decision
@@ -61,4 +61,14 @@ export interface OpenTask {
   remaining: number | null;
   warned: boolean;
   overdue: boolean;
+}
+
+/**
+ * The period of a stage as its opening determined it (a caller's `open` may read the policy edition in force in the
+ * same local activity that writes the task): replaces the spec's slaWorkingDays, warnWorkingDaysLeft and policy.
+ */
+export interface StageTerms {
+  slaWorkingDays: number;
+  warnWorkingDaysLeft?: number;
+  policy?: Record<string, unknown>;
 }

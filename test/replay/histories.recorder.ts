@@ -114,6 +114,8 @@ test('certificate claim: a supplement and three approvals, each decision written
   await decide('rereview', 'rereview.nxz', 'approve', { amountYuan: 2000 });
   await untilClosed(c.handle);
   await save('certificateClaimWorkflow-paid-after-supplement-policy-editions', c.handle);
+  // after the decision-path-terms-in-open patch (issue 23): the bureau review's terms read by its opening
+  await save('certificateClaimWorkflow-paid-after-supplement-terms-in-open', c.handle);
 });
 
 test('certificate claim: approved by the unit, rejected by the bureau (after the decision-path-one-write patch)', async () => {
@@ -186,6 +188,11 @@ test('shortage talent: three years paid, years 2 and 3 opened by the release (af
   // recorded as …-release-opens-locally before the decision-path-one-write patch, …-decision-path-one-write before
   // the policy-editions patch (each year's bureau review reads the edition in force when it opens)
   await save('shortageTalentClaimWorkflow-three-years-policy-editions', c.handle);
+  await save('shortageTalentClaimWorkflow-three-years-terms-in-open', c.handle);
+  // after the instalment-plan-fixed-at-year-one patch: the plan is fixed when year 1 is approved
+  await save('shortageTalentClaimWorkflow-three-years-plan-fixed-at-year-one', c.handle);
+  // both patches (instalment-plan-fixed-at-year-one and decision-path-terms-in-open)
+  await save('shortageTalentClaimWorkflow-three-years-plan-fixed-terms-in-open', c.handle);
 });
 
 test('shortage talent: year 1 paid, year 2 refused by the unit (the holder left): terminated, not rejected (after the terminated-after-payment patch)', async () => {

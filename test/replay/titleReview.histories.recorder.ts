@@ -137,4 +137,12 @@ test('title review: a session from opening to certificates, with objections, a r
   await save('titleApplicationWorkflow-qualified-decision-path-local', aw);
   await save('titleApplicationWorkflow-rejected-by-unit-decision-path-local', titleApplicationWorkflowId(R.applicationNo));
   await save('titleMisconductWorkflow-revokes-granted-title', misconductWorkflowId(A.id));
+  // after the title-policy-editions patch: each publicity, the plan, the draw and the meeting read their stage's terms
+  await save('titleApplicationWorkflow-qualified-title-policy-editions', aw);
+  await save('titleSessionWorkflow-completed-title-policy-editions', sw);
+  await save('titleMisconductWorkflow-revokes-granted-title-policy-editions', misconductWorkflowId(A.id));
+  // after the title-decision-path-one-write patch (issue 23): a decision between two review steps is one write
+  await save('titleApplicationWorkflow-qualified-decision-path-one-write', aw);
+  // both patches (title-policy-editions and title-decision-path-one-write), as the code runs since both merged
+  await save('titleApplicationWorkflow-qualified-policy-editions-one-write', aw);
 });

@@ -4,7 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
-import { editionAt, parameterValue, type PolicyEdition } from '../../platform/policy/edition';
+import { basisText, editionAt, parameterValue, type PolicyEdition } from '../../platform/policy/edition';
 import { listEditions } from '../../platform/policy/repository';
 import { TITLE_POLICY } from './parameters';
 
@@ -46,11 +46,40 @@ export async function applicationTerms(db: Kysely<Database>, applicationIds: rea
     listEditions(db, TITLE_POLICY),
     db.selectFrom('zj_application').select(['id', 'submitted_at']).where('id', 'in', applicationIds).execute(),
   ]);
-  for (const a of apps) {
-    const at = new Date(a.submitted_at);
-    const e = editionAt(all, TITLE_POLICY, at) ?? all.find((x) => Date.parse(x.effectiveFrom) > at.getTime()) ?? all[all.length - 1];
-    if (!e) throw new Error('no edition of the title review policy is loaded (migration 0067)');
-    out.set(a.id, titleTerms(e));
-  }
+  for (const a of apps) out.set(a.id, titleTerms(submissionEdition(all, new Date(a.submitted_at))));
   return out;
+}
+
+/** The edition an application submitted at `at` is decided under (of `all`, the title review's editions). */
+export function submissionEdition(all: readonly PolicyEdition[], at: Date): PolicyEdition {
+  const e = editionAt(all, TITLE_POLICY, at) ?? all.find((x) => Date.parse(x.effectiveFrom) > at.getTime()) ?? all[all.length - 1];
+  if (!e) throw new Error('no edition of the title review policy is loaded (migration 0067)');
+  return e;
+}
+
+/** The 依据 of one parameter of an edition, recorded with the stage that used it and shown with its deadline. */
+export function titleBasis(e: Pick<PolicyEdition, 'id' | 'title' | 'effectiveFrom' | 'parameters'>, parameter: string) {
+  return { editionId: e.id, title: e.title, parameter, clause: e.parameters[parameter]?.clause ?? '', basis: basisText(e, parameter) };
+}
+
+export type TitleBasis = ReturnType<typeof titleBasis>;
+
+/**
+ * The edition whose procedural terms a stage opening at `at` uses (程序从新): the one in force then; when none is (the
+ * policy ended while a session ran), the latest that took effect before, so running sessions finish; before the first
+ * edition, the first.
+ */
+export async function titleStageEdition(db: Kysely<Database>, at: Date): Promise<PolicyEdition> {
+  const all = await listEditions(db, TITLE_POLICY);
+  const before = all.filter((x) => Date.parse(x.effectiveFrom) <= at.getTime());
+  const e = editionAt(all, TITLE_POLICY, at) ?? before[before.length - 1] ?? all[0];
+  if (!e) throw new Error('no edition of the title review policy is loaded (migration 0067)');
+  return e;
+}
+
+/** The first edition (seed 004): the terms of everything recorded before editions. */
+export async function firstTitleEdition(db: Kysely<Database>): Promise<PolicyEdition> {
+  const [first] = await listEditions(db, TITLE_POLICY);
+  if (!first) throw new Error('no edition of the title review policy is loaded (migration 0067)');
+  return first;
 }

@@ -25,6 +25,7 @@ export async function insertCommitteeDraw(
     reason: string | null;
     drawnBy: string;
     at: string;
+    policyEditionId?: string | null;
   },
 ): Promise<boolean> {
   const inserted = await db
@@ -41,6 +42,7 @@ export async function insertCommitteeDraw(
       reason: d.reason,
       drawn_by: d.drawnBy,
       drawn_at: d.at,
+      policy_edition_id: d.policyEditionId ?? null,
     })
     .onConflict((oc) => oc.columns(['session_id', 'draw_no']).doNothing())
     .executeTakeFirst();

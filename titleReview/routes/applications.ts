@@ -14,6 +14,7 @@ import type { AppDeps } from '../../platform/http/deps';
 import type { Actor } from '../../platform/tasks/messages';
 import type { TitleMisconductInput } from '../workflows/titleMisconduct';
 import type { TitleApplication } from '../schema';
+import { applicationPolicy } from '../policy/applicationBasis';
 import { misconductWorkflowId } from '../rules';
 import { shanghaiDate } from '../../platform/calendar/workdays';
 import { submitApplication } from '../submitApplication';
@@ -156,6 +157,8 @@ export function titleApplicationRoutes(deps: AppDeps): Router {
         ban: ban ? { fromYear: ban.from_year, toYear: ban.to_year } : null,
         timeline: timeline.map((t) => timelineView(t, names)),
         tasks: tasks.map((t) => taskView(t, cal)),
+        // 依据: the pass threshold and the ban of its edition, each publicity's period with the edition it came from
+        policy: await applicationPolicy(db, a),
       };
     },
   });

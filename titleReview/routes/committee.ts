@@ -8,7 +8,9 @@ import { actorOf } from '../../platform/auth/authenticate';
 import { iso } from '../../platform/http/views';
 import type { AppDeps } from '../../platform/http/deps';
 import { drawCommitteeUpdate } from '../workflows/messages';
-import { expertEligibility, MIN_POOL_SIZE } from '../rules';
+import { expertEligibility } from '../rules';
+import { firstTitleEdition, titleStageEdition, titleTerms } from '../policy/terms';
+import { findEdition } from '../../platform/policy/repository';
 import { drawCommittee, DRAW_ALGORITHM, type DrawApplicant, type DrawMember, type PoolExpert } from '../committeeDraw';
 import { titleContext, Id } from './shared';
 import { workflowActor } from '../../platform/identity/personRef';
@@ -52,8 +54,10 @@ export function titleCommitteeRoutes(deps: AppDeps): Router {
       const s = await loadSession(params.id);
       const pool = await db.selectFrom('zj_expert').select(['title', 'title_since']).where('pool', '=', s.level).where('active', '=', true).execute();
       const eligible = pool.filter((e) => expertEligibility(s.level, { title: e.title, titleSince: e.title_since }, s.meeting_date).eligible).length;
-      if (eligible < MIN_POOL_SIZE)
-        throw new Problem('POOL_TOO_SMALL', `the ${s.level} pool has ${eligible} eligible experts; at least ${MIN_POOL_SIZE} are required`, { eligible });
+      // a first answer with the edition in force now; the session's workflow checks the draw under its plan's edition
+      const { minPoolSize } = titleTerms(await titleStageEdition(db, new Date()));
+      if (eligible < minPoolSize)
+        throw new Problem('POOL_TOO_SMALL', `the ${s.level} pool has ${eligible} eligible experts; at least ${minPoolSize} are required`, { eligible });
       const seed = body.seed ?? randomBytes(16).toString('hex');
       const r = await sessionCall(s, (h) =>
         h.executeUpdate(drawCommitteeUpdate, { args: [{ actor: workflowActor(actorOf(req)), seed, size: body.size, reason: body.reason ?? null }] }),
@@ -115,7 +119,9 @@ export function titleCommitteeRoutes(deps: AppDeps): Router {
         .execute();
       const pool = d.pool_snapshot as PoolExpert[];
       const applicants = d.applicants_snapshot as DrawApplicant[];
-      const rerun = drawCommittee({ seed: d.seed, size: d.size, pool, applicants });
+      // the sizes the draw checked: its edition's (draws from before editions: the first edition's)
+      const edition = d.policy_edition_id ? await findEdition(db, d.policy_edition_id) : null;
+      const rerun = drawCommittee({ seed: d.seed, size: d.size, pool, applicants }, titleTerms(edition ?? (await firstTitleEdition(db))));
       const recorded = d.members as DrawMember[];
       // jsonb does not keep key order: compare member by member
       const key = (ms: DrawMember[]) => ms.map((m) => `${m.expertId}|${m.subgroup}|${m.role}`).join(',');

@@ -8,6 +8,7 @@ import { withTemporal } from '../../platform/http/temporalErrors';
 import type { AppDeps } from '../../platform/http/deps';
 import type { Actor } from '../../platform/tasks/messages';
 import type { TitleApplication, TitleSession } from '../schema';
+import { titleStageEdition, titleTerms } from '../policy/terms';
 import { COMMITTEE_OFFICE_ORG, EXPERT_TITLES, latestApprovalDay, TITLE_CATEGORIES, TITLE_CHANNELS, TITLE_LEVELS, VOTES } from '../rules';
 import { maskIdNumber } from '../../platform/identity/idNumber';
 import { loadCalendar } from '../../platform/calendar/calendarTable';
@@ -152,7 +153,9 @@ export function titleContext(deps: AppDeps) {
   const calendar = async (from: number, to: number) => (await loadCalendar(db, from, to)).cal;
   async function latestApproval(meetingDate: string): Promise<string> {
     const y = Number(meetingDate.slice(0, 4));
-    return latestApprovalDay(meetingDate, await calendar(y - 1, y));
+    // a preview: the HRSS lead time of the edition in force now (the session's plan records its own when it opens)
+    const terms = titleTerms(await titleStageEdition(db, new Date()));
+    return latestApprovalDay(meetingDate, await calendar(y - 1, y), terms);
   }
 
   async function loadSession(id: string): Promise<TitleSession> {

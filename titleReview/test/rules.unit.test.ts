@@ -4,22 +4,7 @@
  * the experts' seniority, the channels, the HRSS lead time and the checks of a decision. Pure (`npm run test:unit`).
  */
 import { drawCommittee, type DrawApplicant, type PoolExpert } from '../committeeDraw';
-import {
-  activeBan,
-  ballotPassed,
-  banYears,
-  channelAllowed,
-  checkTitleDecision,
-  expertEligibility,
-  HRSS_LEAD_WORKING_DAYS,
-  latestApprovalDay,
-  MIN_COMMITTEE,
-  MIN_POOL_SIZE,
-  MIN_SUBGROUP,
-  PUBLICITY_WORKING_DAYS,
-  TITLE_CATEGORIES,
-  tally,
-} from '../rules';
+import { activeBan, ballotPassed, banYears, channelAllowed, checkTitleDecision, expertEligibility, latestApprovalDay, TITLE_CATEGORIES, tally } from '../rules';
 import { officialCalendar } from '../../platform/calendar/calendarSource';
 import { titleTerms } from '../policy/terms';
 import type { PolicyEdition } from '../../platform/policy/edition';
@@ -43,14 +28,14 @@ describe('the ballot: 获得出席委员三分之二以上赞成票的方为通�
     [24, 16],
     [25, 17],
   ])('%i attending: %i yes-votes pass, one fewer does not', (attending, fewest) => {
-    expect(ballotPassed(fewest, attending, terms)).toBe(true);
-    expect(ballotPassed(fewest - 1, attending, terms)).toBe(false);
-    expect(ballotPassed(attending, attending, terms)).toBe(true);
-    expect(ballotPassed(0, attending, terms)).toBe(false);
+    expect(ballotPassed(fewest, attending, terms, terms)).toBe(true);
+    expect(ballotPassed(fewest - 1, attending, terms, terms)).toBe(false);
+    expect(ballotPassed(attending, attending, terms, terms)).toBe(true);
+    expect(ballotPassed(0, attending, terms, terms)).toBe(false);
   });
 
   test('nobody attending: nobody passes', () => {
-    expect(ballotPassed(0, 0, terms)).toBe(false);
+    expect(ballotPassed(0, 0, terms, terms)).toBe(false);
   });
 
   test('abstentions and members who cast no paper count as attending, not as yes', () => {
@@ -64,6 +49,7 @@ describe('the ballot: 获得出席委员三分之二以上赞成票的方为通�
       [...votes('a', 12, 3, 3), ...votes('b', 11, 0, 7), ...votes('c', 12, 0, 0), ...votes('d', 11, 0, 0)],
       18,
       () => terms,
+      terms,
     );
     expect(rows).toEqual([
       { applicationId: 'a', yes: 12, no: 3, abstain: 3, attending: 18, passed: true },
@@ -77,24 +63,28 @@ describe('the ballot: 获得出席委员三分之二以上赞成票的方为通�
   });
 
   test('an applicant with no papers at all does not pass', () => {
-    expect(tally(['x'], [], 17, () => terms)).toEqual([{ applicationId: 'x', yes: 0, no: 0, abstain: 0, attending: 17, passed: false }]);
+    expect(tally(['x'], [], 17, () => terms, terms)).toEqual([{ applicationId: 'x', yes: 0, no: 0, abstain: 0, attending: 17, passed: false }]);
   });
 
   test('出席会议专家不得少于17人: the quorum is 17', () => {
-    expect(MIN_COMMITTEE).toBe(17);
+    expect(terms.minCommittee).toBe(17);
   });
 
   // Below the quorum the meeting may not vote at all: titleReview/workflows/session/meeting.ts refuses an attendance of
   // 16 (QUORUM_NOT_MET, tested end to end in titleSession.test.ts), and the rule itself counts no ballot of 16.
   test('16 attending is below the quorum: nobody passes, even unanimously', () => {
-    expect(ballotPassed(16, 16, terms)).toBe(false);
-    expect(ballotPassed(11, 16, terms)).toBe(false);
+    expect(ballotPassed(16, 16, terms, terms)).toBe(false);
+    expect(ballotPassed(11, 16, terms, terms)).toBe(false);
   });
 });
 
 describe('sizes: pool ≥ 50, committee ≥ 17, subgroups ≥ 3 (三(三)2-3, 四(二))', () => {
   test('the numbers of the text, 以上 / 不少于 including the number itself', () => {
-    expect({ MIN_POOL_SIZE, MIN_COMMITTEE, MIN_SUBGROUP }).toEqual({ MIN_POOL_SIZE: 50, MIN_COMMITTEE: 17, MIN_SUBGROUP: 3 });
+    expect({ minPoolSize: terms.minPoolSize, minCommittee: terms.minCommittee, minSubgroup: terms.minSubgroup }).toEqual({
+      minPoolSize: 50,
+      minCommittee: 17,
+      minSubgroup: 3,
+    });
   });
 
   const pool = (n: number): PoolExpert[] =>
@@ -102,14 +92,14 @@ describe('sizes: pool ≥ 50, committee ≥ 17, subgroups ≥ 3 (三(三)2-3, �
   const applicants: DrawApplicant[] = TITLE_CATEGORIES.map((category, i) => ({ id: `A${i}`, category, orgName: `申报单位${i}` }));
 
   test('a pool of exactly 50 experts is enough; 49 is refused', () => {
-    expect(drawCommittee({ seed: 's', size: 17, pool: pool(50), applicants }).ok).toBe(true);
-    expect(drawCommittee({ seed: 's', size: 17, pool: pool(49), applicants })).toMatchObject({ ok: false, code: 'POOL_TOO_SMALL' });
+    expect(drawCommittee({ seed: 's', size: 17, pool: pool(50), applicants }, terms).ok).toBe(true);
+    expect(drawCommittee({ seed: 's', size: 17, pool: pool(49), applicants }, terms)).toMatchObject({ ok: false, code: 'POOL_TOO_SMALL' });
   });
 
   test('a committee of exactly 17 may be drawn; 16 is refused', () => {
-    const r = drawCommittee({ seed: 's', size: 17, pool: pool(60), applicants });
+    const r = drawCommittee({ seed: 's', size: 17, pool: pool(60), applicants }, terms);
     expect(r.ok && r.members.length).toBe(17);
-    expect(drawCommittee({ seed: 's', size: 16, pool: pool(60), applicants })).toMatchObject({ ok: false, code: 'COMMITTEE_TOO_SMALL' });
+    expect(drawCommittee({ seed: 's', size: 16, pool: pool(60), applicants }, terms)).toMatchObject({ ok: false, code: 'COMMITTEE_TOO_SMALL' });
   });
 
   test('every subgroup of a 17-member committee has at least 3, even for a category with one applicant', () => {
@@ -118,7 +108,7 @@ describe('sizes: pool ≥ 50, committee ≥ 17, subgroups ≥ 3 (三(三)2-3, �
       { id: 'T', category: 'technical_service', orgName: '申报单位T' },
       { id: 'P', category: 'production_management', orgName: '申报单位P' },
     ];
-    const r = drawCommittee({ seed: 'skew', size: 17, pool: pool(90), applicants: skewed });
+    const r = drawCommittee({ seed: 'skew', size: 17, pool: pool(90), applicants: skewed }, terms);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     for (const c of TITLE_CATEGORIES) expect(r.members.filter((m) => m.subgroup === c).length).toBeGreaterThanOrEqual(3);
@@ -186,19 +176,19 @@ describe('periods: publicity ≥ 5 working days, the plan to 省人力社保厅 
   const cal = officialCalendar();
 
   test('the numbers of the text', () => {
-    expect(PUBLICITY_WORKING_DAYS).toBe(5);
-    expect(HRSS_LEAD_WORKING_DAYS).toBe(10);
+    expect(terms.publicityWorkingDays).toBe(5);
+    expect(terms.hrssLeadWorkingDays).toBe(10);
   });
 
   test('meeting Thursday 2026-10-15: approval by 2026-09-27 at the latest (holidays add no working day, DOMAIN §0)', () => {
-    const last = latestApprovalDay('2026-10-15', cal);
+    const last = latestApprovalDay('2026-10-15', cal, terms);
     expect(last).toBe('2026-09-27');
     expect(workingDaysBetween(last, '2026-10-15', cal).count).toBe(10);
     expect(workingDaysBetween('2026-09-28', '2026-10-15', cal).count).toBe(9);
   });
 
   test('meeting Friday 2026-11-20: 10 working days are 11-09 … 11-20, so approval by Sunday 11-08', () => {
-    expect(latestApprovalDay('2026-11-20', cal)).toBe('2026-11-08');
+    expect(latestApprovalDay('2026-11-20', cal, terms)).toBe('2026-11-08');
   });
 });
 

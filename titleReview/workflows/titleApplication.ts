@@ -17,12 +17,12 @@ import {
   checkTitleDecision,
   TITLE_SUPPLEMENT_KINDS,
   COMMITTEE_OFFICE_ORG,
-  PUBLICITY_WORKING_DAYS,
   TITLE_CATEGORY_ZH,
   TITLE_LEVEL_ZH,
   type TitleCategory,
   type TitleLevel,
 } from '../rules';
+import { stageTerms, termsOf } from './stageTerms';
 
 const zj = proxyActivities<TitleReviewActivities>(DB_ACTIVITY);
 const zjLocal = proxyLocalActivities<TitleReviewActivities>(DB_LOCAL_ACTIVITY);
@@ -54,6 +54,8 @@ export interface TitleApplicationOutcome {
 }
 
 const nowIso = () => new Date(Date.now()).toISOString();
+/** a clerk's decision between two review steps, the application's next status and the next task: one write */
+const TITLE_DECISION_PATH_ONE_WRITE = 'title-decision-path-one-write';
 
 export async function titleApplicationWorkflow(input: TitleApplicationInput): Promise<TitleApplicationOutcome> {
   const state = { status: 'unit_recommendation', stage: 'unit_recommendation' };
@@ -104,9 +106,19 @@ export async function titleApplicationWorkflow(input: TitleApplicationInput): Pr
 
   const reasonOf = (o: StageOutcome) => o.comment ?? 'rejected';
 
-  async function step(kind: string, role: string, orgCode: string): Promise<StageOutcome> {
+  /**
+   * One review step. Since the title-decision-path-one-write patch, the step's opening writes the application's
+   * status and its task in one local activity (zjOpenStep), together with the previous step's approval when a step
+   * follows it (`nextIsStep`): a clerk's decision between two steps is one write, as on a Nanxun claim. Any other
+   * way on (a rejection, a withdrawal, the publicity or the qualification that follow) writes the decision at once.
+   */
+  async function step(kind: string, role: string, orgCode: string, nextIsStep = false): Promise<StageOutcome> {
     if (late) return { decision: 'cancelled', comment: late, fields: {}, actor: null, decidedAt: nowIso() };
-    await setStatus(kind, kind);
+    const oneWrite = patched(TITLE_DECISION_PATH_ONE_WRITE);
+    if (oneWrite) {
+      state.status = kind;
+      state.stage = kind;
+    } else await setStatus(kind, kind);
     // 补正 on the competent department's and the office's reviews (running applications: from their next such task)
     const supplement = TITLE_SUPPLEMENT_KINDS.includes(kind) && patched('title-supplement');
     return tasks.run({
@@ -120,6 +132,12 @@ export async function titleApplicationWorkflow(input: TitleApplicationInput): Pr
       allowSupplement: supplement,
       ...(supplement ? { onPaused: () => setStatus('supplement_requested', kind), onResumed: () => setStatus(kind, kind) } : {}),
       check: (d, f) => checkTitleDecision(kind, d, f),
+      ...(oneWrite
+        ? {
+            open: (open) => zjLocal.zjOpenStep({ status: { applicationId: input.applicationId, status: kind, stage: kind, at: open.at }, open }),
+            writeDecisionWithNext: nextIsStep ? (o) => o.decision === 'approve' && withdrawn == null && late == null : false,
+          }
+        : {}),
     });
   }
 
@@ -137,8 +155,10 @@ export async function titleApplicationWorkflow(input: TitleApplicationInput): Pr
   if (withdrawn) return ended();
   if (unit.decision !== 'approve') return rejected('unit_recommendation', reasonOf(unit));
 
-  // 单位内部公示不少于5个工作日; an objection is investigated by the unit
+  // 单位内部公示不少于5个工作日 (the edition in force when it opens, 程序从新); an objection is investigated by the unit
   await setStatus('unit_publicity', 'unit_publicity');
+  const publicityTermsRead = stageTerms('unit_publicity'); // null at once in a history from before (no await: its commands keep their order)
+  const publicityTerms = publicityTermsRead ? await publicityTermsRead : null;
   let upheldReason: string | null = null;
   await publicity.run({
     key: 'unit_publicity',
@@ -147,7 +167,8 @@ export async function titleApplicationWorkflow(input: TitleApplicationInput): Pr
     stage: 'unit_publicity',
     subject,
     orgCode: input.employerOrgCode,
-    workingDays: PUBLICITY_WORKING_DAYS,
+    workingDays: termsOf(publicityTerms).publicityWorkingDays,
+    ...(publicityTerms ? { policy: publicityTerms.basis.publicityWorkingDays } : {}),
     entries: [
       {
         applicationId: input.applicationId,
@@ -172,14 +193,15 @@ export async function titleApplicationWorkflow(input: TitleApplicationInput): Pr
   if (upheldReason) return rejected('unit_publicity', upheldReason);
 
   // 3. 主管部门审核
-  const dept = await step('competent_dept_review', 'competent_dept', input.competentOrgCode);
+  // a step follows unless a senior application has no lower-level committee (it is rejected instead)
+  const dept = await step('competent_dept_review', 'competent_dept', input.competentOrgCode, input.level !== 'senior' || !!input.lowerCommitteeOrgCode);
   if (withdrawn) return ended();
   if (dept.decision !== 'approve') return rejected('competent_dept_review', reasonOf(dept));
 
   // 4. 下一级评审委员会推荐 — senior only; professor-level goes straight to the committee office
   if (input.level === 'senior') {
     if (!input.lowerCommitteeOrgCode) return rejected('lower_committee_recommendation', 'no lower-level committee for this unit');
-    const lower = await step('lower_committee_recommendation', 'lower_committee', input.lowerCommitteeOrgCode);
+    const lower = await step('lower_committee_recommendation', 'lower_committee', input.lowerCommitteeOrgCode, true);
     if (withdrawn) return ended();
     if (lower.decision !== 'approve') return rejected('lower_committee_recommendation', reasonOf(lower));
   }

@@ -8,7 +8,8 @@ import { DB_ACTIVITY } from '../../platform/workflows/activityOptions';
 import type { TitleReviewActivities } from '../activities';
 import type { NoticeActivities } from '../../platform/publicity/activities';
 import { applicationWithdrawnSignal, withdrawnSignal } from './messages';
-import { COMMITTEE_OFFICE_ORG, PUBLICITY_WORKING_DAYS, TITLE_LEVEL_ZH, type TitleLevel } from '../rules';
+import { COMMITTEE_OFFICE_ORG, TITLE_LEVEL_ZH, type TitleLevel } from '../rules';
+import { stageTerms, termsOf } from './stageTerms';
 
 const acts = proxyActivities<TitleReviewActivities & NoticeActivities>(DB_ACTIVITY);
 
@@ -30,6 +31,9 @@ export async function titleMisconductWorkflow(input: TitleMisconductInput) {
     at,
     eventKey: `${workflowId}/misconduct`,
   });
+  // the notice's period: the edition in force when it opens (程序从新)
+  const publicityTermsRead = stageTerms('misconduct_publicity'); // null at once in a history from before (no await: its commands keep their order)
+  const publicityTerms = publicityTermsRead ? await publicityTermsRead : null;
   await acts.openNotice({
     notice: {
       noticeId: `${workflowId}--notice`,
@@ -52,7 +56,8 @@ export async function titleMisconductWorkflow(input: TitleMisconductInput) {
           revokedCertificate: r.revokedCertificate,
         },
       ],
-      workingDays: PUBLICITY_WORKING_DAYS,
+      workingDays: termsOf(publicityTerms).publicityWorkingDays,
+      ...(publicityTerms ? { policy: publicityTerms.basis.publicityWorkingDays } : {}),
     },
     at,
     eventKey: `${workflowId}/notice`,

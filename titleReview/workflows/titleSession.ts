@@ -13,6 +13,7 @@ import { setMeetingHandlers } from './session/meeting';
 import { preReviewPublicity, resultsPublicity } from './session/publicity';
 import { hrssApproval } from './session/hrssApproval';
 import { nowIso, type TitleSessionInput } from './session/state';
+import { stageTerms } from './stageTerms';
 
 export type { TitleSessionInput } from './session/state';
 
@@ -29,6 +30,13 @@ export async function titleSessionWorkflow(input: TitleSessionInput): Promise<{ 
   await waitFor(() => s.phase !== 'accepting');
 
   await Promise.all([preReviewPublicity(ctx), hrssApproval(ctx)]);
+  // the meeting's quorum: the edition in force when the session becomes ready for it (程序从新)
+  const meetingTermsRead = stageTerms('meeting'); // null at once in a history from before (no await: its commands keep their order)
+  const meetingTerms = meetingTermsRead ? await meetingTermsRead : null;
+  if (meetingTerms) {
+    s.meetingTerms = meetingTerms;
+    s.stageEditions = { ...s.stageEditions, meeting: meetingTerms.editionId };
+  }
   s.phase = 'ready';
   await project('ready_for_meeting', `评审会议：${s.meetingDate}`);
 

@@ -324,9 +324,11 @@ async function main() {
         });
       us['task transition tx, projection triggers on'] = await micro(500, transition);
       await sql`alter table task disable trigger claim_view_on_task`.execute(db);
+      await sql`alter table task disable trigger claim_view_on_task_update`.execute(db);
       await sql`alter table timeline disable trigger claim_view_on_timeline`.execute(db);
       us['task transition tx, projection triggers off'] = await micro(500, transition);
       await sql`alter table task enable trigger claim_view_on_task`.execute(db);
+      await sql`alter table task enable trigger claim_view_on_task_update`.execute(db);
       await sql`alter table timeline enable trigger claim_view_on_timeline`.execute(db);
       us['select claim_view_build(id) (the rebuild alone, 10 timeline rows)'] = await micro(500, () => sql`select claim_view_build(${id})`.execute(db));
       us['select 1 (a round trip)'] = await micro(500, () => sql`select 1`.execute(db));

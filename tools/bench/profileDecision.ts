@@ -14,9 +14,11 @@ import os from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
 import pino from 'pino';
+import { sql } from 'kysely';
 import { Client, Connection, type WorkflowClientInterceptor } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import type { ActivityInboundCallsInterceptor } from '@temporalio/worker';
+import type { Context as ActivityContext } from '@temporalio/activity';
 import { temporal } from '@temporalio/proto';
 import { startEmbeddedPostgres } from '../../runtime/embeddedPostgres';
 import { startTemporalDevServer } from '../../runtime/temporalDevServer';
@@ -76,25 +78,25 @@ async function main() {
     const { noopMs } = await measureCeiling({ nc, client: plain, n: 20, warm: 5, concurrency: 4, noopUpdates: N });
 
     const activityMs = new Map<string, number[]>();
-    const timed: ActivityInboundCallsInterceptor = {
+    const timed = (ctx: ActivityContext): ActivityInboundCallsInterceptor => ({
       async execute(input, next) {
         const t = performance.now();
         try {
           return await next(input);
         } finally {
           if (recording) {
-            const name = (input as { activity?: { name?: string } }).activity?.name ?? 'activity';
+            const name = `${ctx.info.activityType}${ctx.info.isLocal ? ' (local)' : ''}`;
             activityMs.set(name, [...(activityMs.get(name) ?? []), performance.now() - t]);
           }
         }
       },
-    };
+    });
     const worker = await createAppWorker({
       connection: nc,
       namespace: 'default',
       taskQueue: 'profile-app',
       db,
-      extra: { interceptors: { activity: [() => ({ inbound: timed })] } },
+      extra: { interceptors: { activity: [(ctx) => ({ inbound: timed(ctx) })] } },
     });
     const running = worker.run();
     const app = createApp({
@@ -113,10 +115,12 @@ async function main() {
       tokenForUser(db, issuer, await db.selectFrom('app_user').selectAll().where('username', '=', username).executeTakeFirstOrThrow());
     const unit = await tokenOf('unit.jgjx');
     const applicant = await tokenOf('applicant1');
+    let keySeq = 0;
+    // every POST carries an Idempotency-Key, as the bench's client (retryingPoster.ts) and the contract's clients send
     const post = async (p: string, token: string, body: unknown) => {
       const res = await fetch(`${base}${p}`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': `profile-${process.pid}-${++keySeq}` },
         body: JSON.stringify(body),
       });
       const json = (await res.json()) as Record<string, unknown>;
@@ -127,6 +131,8 @@ async function main() {
     const levels = ['junior', 'intermediate', 'senior'];
     const decisionMs: number[] = [];
     const wftMs: number[] = [];
+    /** PostgreSQL transactions that wrote (each got a transaction id, each one a commit to the WAL) per decision */
+    const writeTx: number[] = [];
     for (let k = 0; k < N + 5; k++) {
       // one person holds one claim per level: cancel nothing, use a fresh applicant every 3 claims
       const who = k < 3 ? applicant : await freshApplicant(db, issuer, k);
@@ -139,9 +145,11 @@ async function main() {
       const wf = claimWorkflowId(created.applicationNo as string);
       await waitForTask(db, `${wf}~unit_verification`);
       recording = k >= 5;
+      const xidBefore = await nextXid(db);
       const t = performance.now();
       await post(`/api/v1/tasks/${wf}~unit_verification/decision`, unit, { decision: 'approve' });
       if (recording) decisionMs.push(performance.now() - t);
+      if (recording) writeTx.push((await nextXid(db)) - xidBefore);
       recording = false;
       if (k >= 5) wftMs.push(await decidingWorkflowTaskMs(client, wf));
     }
@@ -162,6 +170,7 @@ async function main() {
           .toFixed(2)
           .padStart(5)}×  p50 ${r2(pct(xs, 50)).toFixed(2).padStart(6)}`,
       );
+    say(`writing transactions (commits) per decision: p50 ${pct(writeTx, 50)}, max ${Math.max(...writeTx)}`);
     say(
       `POST ÷ no-op p50 ${r2(pct(decisionMs, 50) / pct(noopMs, 50))}×; load average ${os
         .loadavg()
@@ -197,6 +206,12 @@ async function freshApplicant(db: ReturnType<typeof createDb>, issuer: ReturnTyp
     .returningAll()
     .executeTakeFirstOrThrow();
   return tokenForUser(db, issuer, u);
+}
+
+/** the next transaction id PostgreSQL will assign (reading it assigns none): the difference counts writing transactions */
+async function nextXid(db: ReturnType<typeof createDb>): Promise<number> {
+  const r = await sql<{ x: string }>`select pg_snapshot_xmax(pg_current_snapshot())::text as x`.execute(db);
+  return Number(r.rows[0]!.x);
 }
 
 async function waitForTask(db: ReturnType<typeof createDb>, id: string): Promise<void> {

@@ -184,6 +184,9 @@ test('a senior title session in the browser, from opening it to a verified certi
   const unitB = await person('unit.lsxc');
   await unitB.goto(`/tasks/${encodeURIComponent(objectionTask.id)}`);
   await unitB.getByTestId('objection-text').filter({ hasText: '署名顺序有疑问' }).waitFor();
+  // the task page names the basis of the publicity's period and of the pass threshold (the edition's clauses)
+  expect(await unitB.getByTestId('publicity-basis').first().textContent()).toMatch(/^依据《浙江省安全工程专业.*》.*公示不少于5个工作日，2019版$/);
+  expect(await unitB.getByTestId('pass-basis').textContent()).toContain('三分之二');
   await unitB.getByTestId('decision-reject').click();
   await unitB.getByTestId('decision-submit').click();
   await unitB.getByText('请写明调查核实情况').waitFor();
@@ -384,6 +387,11 @@ test('a senior title session in the browser, from opening it to a verified certi
 
   await reloadUntil(A.page, () => A.page.getByTestId('title-status').filter({ hasText: '已颁发电子证书' }), 'the certificate');
   await A.page.getByTestId('title-result').getByText('通过').waitFor();
+  // the applicant's view gives the basis of each publicity it went through and of the threshold it passed
+  const bases = await A.page.getByTestId('publicity-basis').allTextContents();
+  expect(bases).toHaveLength(3); // 单位内部公示, 评前公示, 评审结果公示
+  for (const b of bases) expect(b).toContain('公示不少于5个工作日');
+  expect(await A.page.getByTestId('pass-basis').textContent()).toContain('获得出席委员三分之二以上赞成票的方为通过');
   await screenshot(A.page, 'zj-17-application-certified');
   await A.page.getByTestId('certificate-link').click();
   await A.page.getByTestId('certificate-verdict').filter({ hasText: '证书真实有效' }).waitFor();

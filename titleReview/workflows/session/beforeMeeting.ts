@@ -6,10 +6,10 @@
 import { setHandler } from '@temporalio/workflow';
 import { applicationWithdrawnSignal, drawCommitteeUpdate, moveMeetingUpdate, resubmitPlanUpdate, startPreReviewUpdate, TitleRejection } from '../messages';
 import { drawCommittee } from '../../committeeDraw';
-import { MIN_COMMITTEE } from '../../rules';
+import { stageTerms, termsOf } from '../stageTerms';
 import { isValidDate, shanghaiDate } from '../../../platform/calendar/workdays';
 import { zj, type SessionContext } from './context';
-import { fail, nowIso } from './state';
+import { fail, leadDays, nowIso } from './state';
 
 export function setBeforeMeetingHandlers(ctx: SessionContext): void {
   const { input, s, apps, setSerialisedHandler, tasks, status, view, live, project, waitFor, schedule } = ctx;
@@ -22,11 +22,18 @@ export function setBeforeMeetingHandlers(ctx: SessionContext): void {
   setSerialisedHandler(
     startPreReviewUpdate,
     async (_req) => {
+      // the plan (HRSS lead time) and the committee draw open now: the edition in force now (程序从新)
+      const termsRead = stageTerms('hrss_approval'); // null at once in a history from before (no await: its commands keep their order)
+      const terms = termsRead ? await termsRead : null;
+      if (terms) {
+        s.planTerms = terms;
+        s.stageEditions = { ...s.stageEditions, hrss_approval: terms.editionId, committee_draw: terms.editionId };
+      }
       const sch = await schedule(s.meetingDate);
       if (sch.workingDaysLeft < 0) {
         fail(
           TitleRejection.MEETING_TOO_SOON,
-          `the plan must be approved by ${sch.latestApprovalOn} (10 working days before the meeting on ${s.meetingDate}); move the meeting date`,
+          `the plan must be approved by ${sch.latestApprovalOn} (${leadDays(s)} working days before the meeting on ${s.meetingDate}); move the meeting date`,
         );
       }
       const qualified = await zj.zjListQualified({ sessionId: input.sessionId });
@@ -95,7 +102,10 @@ export function setBeforeMeetingHandlers(ctx: SessionContext): void {
     async ({ actor, seed, size, reason }) => {
       const pool = await zj.zjPoolSnapshot({ level: input.level, onDate: s.meetingDate });
       const applicants = live().map((a) => ({ id: a.id, category: a.category, orgName: a.employerName }));
-      const r = drawCommittee({ seed, size, pool: pool.map((e) => ({ id: e.id, specialty: e.specialty, orgName: e.orgName })), applicants });
+      const r = drawCommittee(
+        { seed, size, pool: pool.map((e) => ({ id: e.id, specialty: e.specialty, orgName: e.orgName })), applicants },
+        termsOf(s.planTerms),
+      );
       if (!r.ok) fail(r.code === 'POOL_TOO_SMALL' ? TitleRejection.POOL_TOO_SMALL : TitleRejection.VALIDATION_FAILED, r.message);
       const drawNo = s.drawNo + 1;
       await zj.zjSaveCommittee({
@@ -109,6 +119,7 @@ export function setBeforeMeetingHandlers(ctx: SessionContext): void {
         members: r.members,
         reason,
         drawnBy: actor.username,
+        ...(s.planTerms ? { policyEditionId: s.planTerms.editionId } : {}),
         at: nowIso(),
         eventKey: tasks.eventKey(`draw-${drawNo}`),
       });
@@ -121,7 +132,8 @@ export function setBeforeMeetingHandlers(ctx: SessionContext): void {
         fail(TitleRejection.SESSION_STATE, `the committee is drawn after the pre-review publicity starts and before the meeting (${status()})`);
       if (s.committee && !reason?.trim())
         fail(TitleRejection.VALIDATION_FAILED, 'a committee was already drawn: a new draw needs a reason (every draw is kept)');
-      if (!Number.isInteger(size) || size < MIN_COMMITTEE) fail(TitleRejection.VALIDATION_FAILED, `the committee needs at least ${MIN_COMMITTEE} members`);
+      const min = termsOf(s.planTerms).minCommittee;
+      if (!Number.isInteger(size) || size < min) fail(TitleRejection.VALIDATION_FAILED, `the committee needs at least ${min} members`);
     },
   );
 }

@@ -67,7 +67,8 @@ export function createSessionContext(input: TitleSessionInput) {
   const waitFor = (pred: () => boolean, timeoutMs?: number) => tasks.waitFor(pred, timeoutMs);
 
   async function schedule(meetingDate: string) {
-    const sch = await zj.zjPlanSchedule({ meetingDate, at: nowIso() });
+    // the plan's HRSS lead time: the edition read when the pre-review started (程序从新); before, the one in force
+    const sch = await zj.zjPlanSchedule({ meetingDate, at: nowIso(), ...(s.planTerms ? { hrssLeadWorkingDays: s.planTerms.terms.hrssLeadWorkingDays } : {}) });
     return sch;
   }
 

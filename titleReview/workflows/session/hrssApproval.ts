@@ -1,5 +1,6 @@
 /**
- * 省人力社保厅 approves the session's review plan (hrss_approval), at least 10 working days before the meeting;
+ * 省人力社保厅 approves the session's review plan (hrss_approval), at least 10 working days (the edition's
+ * hrssLeadWorkingDays, read when the pre-review started) before the meeting;
  * past that day the meeting date must move. A rejected plan waits to be resubmitted. Runs alongside the
  * pre-review publicity. Workflow code: keep it deterministic.
  */
@@ -7,6 +8,7 @@ import type { StageOutcome } from '../../../platform/tasks/humanTask';
 import { checkTitleDecision, HRSS_ORG } from '../../rules';
 import { shanghaiDate } from '../../../platform/calendar/workdays';
 import type { SessionContext } from './context';
+import { leadDays } from './state';
 
 export async function hrssApproval(ctx: SessionContext): Promise<void> {
   const { s, tasks, subject, project, waitFor, schedule } = ctx;
@@ -26,6 +28,7 @@ export async function hrssApproval(ctx: SessionContext): Promise<void> {
         subject,
         allowSupplement: false,
         check: (d, f) => checkTitleDecision('hrss_approval', d, f),
+        ...(s.planTerms ? { policy: s.planTerms.basis.hrssLeadWorkingDays } : {}),
       })
       .then((o) => (outcome = o));
     // wait for the decision; past the latest approval day the system says the meeting date must move
@@ -37,7 +40,7 @@ export async function hrssApproval(ctx: SessionContext): Promise<void> {
           s.issue = 'meeting_date_must_move';
           await project(
             'approval_deadline_missed',
-            `省人力社保厅未能在评审会议（${s.meetingDate}）前10个工作日（${s.latestApprovalOn}）核准，须调整评审会议日期`,
+            `省人力社保厅未能在评审会议（${s.meetingDate}）前${leadDays(s)}个工作日（${s.latestApprovalOn}）核准，须调整评审会议日期`,
           );
         }
         const moves = s.meetingMoves;
@@ -66,7 +69,7 @@ export async function hrssApproval(ctx: SessionContext): Promise<void> {
     while (s.approvedOn > s.latestApprovalOn!) {
       if (s.issue !== 'meeting_date_must_move') {
         s.issue = 'meeting_date_must_move';
-        await project('approval_too_late', `核准日期 ${s.approvedOn} 晚于评审会议前10个工作日（${s.latestApprovalOn}），须调整评审会议日期`);
+        await project('approval_too_late', `核准日期 ${s.approvedOn} 晚于评审会议前${leadDays(s)}个工作日（${s.latestApprovalOn}），须调整评审会议日期`);
       }
       const moves = s.meetingMoves;
       await waitFor(() => s.meetingMoves !== moves);

@@ -7,7 +7,7 @@
 import { patched } from '@temporalio/workflow';
 import { closeBallotUpdate, presentBallotShareUpdate, recordAttendanceUpdate, recordInterviewUpdate, TitleRejection } from '../messages';
 import { SHARE_THRESHOLD, shareHolders } from '../../ballotShareHolders';
-import { MIN_COMMITTEE } from '../../rules';
+import { termsOf } from '../stageTerms';
 import { startOfShanghaiDay } from '../../../platform/calendar/workdays';
 import { zj, type SessionContext } from './context';
 import { fail, nowIso } from './state';
@@ -41,7 +41,8 @@ export function setMeetingHandlers(ctx: SessionContext): void {
       const ids = [...new Set<string>(present)];
       const strangers = ids.filter((id) => !members.has(id));
       if (strangers.length) fail(TitleRejection.VALIDATION_FAILED, `not members of this committee: ${strangers.join(', ')}`);
-      if (ids.length < MIN_COMMITTEE) fail(TitleRejection.QUORUM_NOT_MET, `${ids.length} members present; at least ${MIN_COMMITTEE} are required`);
+      const quorum = termsOf(s.meetingTerms).minCommittee;
+      if (ids.length < quorum) fail(TitleRejection.QUORUM_NOT_MET, `${ids.length} members present; at least ${quorum} are required`);
     },
   );
 
@@ -74,6 +75,7 @@ export function setMeetingHandlers(ctx: SessionContext): void {
         sessionId: input.sessionId,
         applicationIds: items.map((a) => a.id),
         attending,
+        minCommittee: termsOf(s.meetingTerms).minCommittee,
         closedBy: actor.username,
         at: nowIso(),
         eventKey: tasks.eventKey('ballot_close'),

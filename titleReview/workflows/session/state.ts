@@ -7,6 +7,8 @@ import type { OpenedSession } from '../../repositories/sessions';
 import type { SessionApplication } from '../../activities';
 import type { DrawMember } from '../../committeeDraw';
 import type { TallyRow, TitleLevel } from '../../rules';
+import type { TitleStageTerms } from '../../policyActivities';
+import { termsOf } from '../stageTerms';
 
 export interface TitleSessionInput {
   sessionId: string;
@@ -42,6 +44,12 @@ export interface SessionState {
   present: string[] | null;
   ballotOpen: boolean;
   results: TallyRow[] | null;
+  /** the plan's terms (HRSS lead time, committee sizes), read when the pre-review starts (程序从新; null before the patch) */
+  planTerms: TitleStageTerms | null;
+  /** the meeting's terms (the quorum), read when the session is ready for its meeting */
+  meetingTerms: TitleStageTerms | null;
+  /** the policy edition each stage's procedural terms came from (stage → edition id) */
+  stageEditions: Record<string, string>;
   /** the x of each key share presented (threshold ballots) */
   sharesPresented: number[];
 }
@@ -62,9 +70,15 @@ export function initialState(input: TitleSessionInput): SessionState {
     present: null,
     ballotOpen: false,
     results: null,
+    planTerms: null,
+    meetingTerms: null,
+    stageEditions: {},
     sharesPresented: [],
   };
 }
+
+/** the HRSS lead time the session's plan runs under (the edition read when the pre-review started) */
+export const leadDays = (s: Pick<SessionState, 'planTerms'>) => termsOf(s.planTerms).hrssLeadWorkingDays;
 
 export const nowIso = () => new Date(Date.now()).toISOString();
 
@@ -83,7 +97,7 @@ export function approvalNotice(s: SessionState): { notice?: { code: string; mess
     notice: {
       code: 'APPROVAL_TOO_LATE',
       message:
-        `核准晚于期限：评审会议（${s.meetingDate}）的评审工作方案须于会前10个工作日（${s.latestApprovalOn}）前核准，` +
+        `核准晚于期限：评审会议（${s.meetingDate}）的评审工作方案须于会前${leadDays(s)}个工作日（${s.latestApprovalOn}）前核准，` +
         `本次核准日期为 ${s.approvedOn}。核准已记录，但会议不能按原日期召开：评审委员会办公室须将会议改期` +
         `（新日期的最迟核准日不早于 ${s.approvedOn}），改期后本次核准即生效，无需重新审批。`,
     },

@@ -1,6 +1,7 @@
 /** The subject of a task that is not a Nanxun claim (those show the claim itself), in words. */
 import { Alert, Descriptions, Space, Typography } from 'antd';
 import { fmt, fmtDate, yuan } from '../../lib/time';
+import { TitlePolicyBasis, type TitlePolicy } from '../titleReview/PolicyBasis';
 import { CATEGORY, CHANNEL, CLAIM_KIND, CLAIM_STATUS, SESSION_STATUS as SESSION_PHASE, STAGE, TITLE_LEVEL } from '../../lib/labels';
 
 const SUMMARY_LABEL: Record<string, string> = {
@@ -83,6 +84,7 @@ export function TitleSubject({ summary }: { summary: Record<string, unknown> }) 
           </Descriptions.Item>
         )}
       </Descriptions>
+      {summary.policy ? <TitlePolicyBasis policy={summary.policy as TitlePolicy} /> : null}
     </Space>
   );
 }

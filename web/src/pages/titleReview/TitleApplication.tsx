@@ -11,6 +11,7 @@ import type { TimelineEntry } from '../../lib/api';
 import { notOpen, NotOpen } from './shared';
 import { useAuth } from '../../auth';
 import { MaterialsPane, RatingCard, type MaterialItem } from '../../materials';
+import { TitlePolicyBasis, type TitlePolicy } from './PolicyBasis';
 
 export function TitleApplicationPage() {
   const { id = '' } = useParams();
@@ -61,6 +62,9 @@ export function TitleApplicationPage() {
           ) : null}
           {d.closeReason ? <Descriptions.Item label="说明">{String(d.closeReason)}</Descriptions.Item> : null}
         </Descriptions>
+      </Card>
+      <Card title="期限与条件的依据">
+        <TitlePolicyBasis policy={d.policy as TitlePolicy | undefined} />
       </Card>
       <Card title="申报材料" data-testid="application-materials">
         <MaterialsPane materials={d.materialFiles as MaterialItem[] | undefined} />
