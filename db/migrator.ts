@@ -35,6 +35,7 @@ import * as m0072 from '../nanxun/migrations/0072_instalment_plan_fixed';
 import * as m0075 from '../titleReview/migrations/0075_ballot_key_shares';
 import * as m0076 from '../platform/notifications/migrations/0076_sealed_notification_body';
 import * as m0050 from '../platform/migrations/0050_federated_sign_in';
+import * as m0080 from '../platform/auth/migrations/0080_link_sms_code';
 
 /** Migrations are imported statically so they work the same under tsx, Jest and a bundle. */
 const migrations: Record<string, Migration> = {
@@ -73,6 +74,7 @@ const migrations: Record<string, Migration> = {
   '0072_instalment_plan_fixed': m0072,
   '0075_ballot_key_shares': m0075,
   '0076_sealed_notification_body': m0076,
+  '0080_link_sms_code': m0080,
   '0085_claim_view_trigger_filters': m0085,
 };
 

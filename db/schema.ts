@@ -282,6 +282,7 @@ export interface Database {
   auth_flow: AccountTables['auth_flow'];
   auth_exchange_code: AccountTables['auth_exchange_code'];
   auth_link_ticket: AccountTables['auth_link_ticket'];
+  auth_link_sms_code: AccountTables['auth_link_sms_code'];
   login_policy: AccountTables['login_policy'];
   // materials (0025_materials)
   material_blob: MaterialTables['material_blob'];

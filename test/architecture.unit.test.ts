@@ -46,6 +46,7 @@ const OWNERS: Record<Owner, string[]> = {
     'auth_flow',
     'auth_exchange_code',
     'auth_link_ticket',
+    'auth_link_sms_code',
     'login_policy',
   ],
   nanxun: ['claim', 'claim_view', 'payout', 'instalment', 'blacklist', 'fund_budget', 'nanxun_application_period', 'nanxun_application_period_version'],

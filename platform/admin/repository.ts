@@ -149,3 +149,18 @@ export async function resolveDisputeFor(
     .execute();
   return { flagged };
 }
+
+/** of the given usernames, those taken (compared regardless of case), lower-cased */
+export async function takenUsernames(exec: Exec, usernames: string[]): Promise<Set<string>> {
+  const lower = [...new Set(usernames.map((u) => u.toLowerCase()))];
+  if (!lower.length) return new Set();
+  const rows = await exec.selectFrom('app_user').select(sql<string>`lower(username)`.as('u')).where(sql`lower(username)`, 'in', lower).execute();
+  return new Set(rows.map((r) => r.u));
+}
+
+export async function orgsByCode(exec: Exec, codes: string[]): Promise<Map<string, { type: string; active: boolean }>> {
+  const list = [...new Set(codes)];
+  if (!list.length) return new Map();
+  const rows = await exec.selectFrom('org').select(['code', 'type', 'active']).where('code', 'in', list).execute();
+  return new Map(rows.map((r) => [r.code, { type: r.type, active: r.active }]));
+}

@@ -4,7 +4,10 @@ import { z } from 'zod';
 import { defineRoute } from '../http/route';
 import { Problem } from '../http/problem';
 import { iso } from '../http/views';
-import { actorOf } from '../auth/authenticate';
+import { actorOf, enforce } from '../auth/authenticate';
+import { csvBody } from '../http/csvBody';
+import { readFederationSettings } from '../auth/federation/providers';
+import { importAccounts } from './importAccounts';
 import type { AppDeps } from '../http/deps';
 import type { SessionStore } from '../auth/sessions';
 import { listLockouts } from '../auth/loginProtection';
@@ -13,6 +16,7 @@ import { listAudit } from './audit';
 import { listDisputes, listUsers } from './repository';
 import { createAccount, patchAccount, resetPassword, resolveDispute, unlock, type AdminContext } from './useCases';
 import {
+  AccountImportReportView,
   AdminUserView,
   AuditEntryView,
   AuditQuery,
@@ -46,6 +50,12 @@ export const adminUserView = (u: UserRow): z.infer<typeof AdminUserView> => ({
   createdAt: iso(u.created_at as unknown as Date)!,
   createdBy: u.created_by,
 });
+
+const bool = (dflt: 'true' | 'false') =>
+  z
+    .enum(['true', 'false'])
+    .default(dflt)
+    .transform((v) => v === 'true');
 
 const UsernameParam = z.object({ username: z.string().min(1).max(100) });
 const clientIp = (req: Request) => req.ip ?? null;
@@ -221,6 +231,37 @@ export function accountAdminRoutes(deps: AppDeps & { sessions: SessionStore }): 
     handler: async ({ req, params, body }) => {
       const r = await resolveDispute(ctx, actorOf(req), params.id, body.username, body.reason, clientIp(req));
       return { id: params.id, winner: r.winner.username, flagged: r.flagged.map((f) => f.username) };
+    },
+  });
+
+  const importPath = '/api/v1/admin/accounts/import';
+  router.post(importPath, enforce({ roles: ['security_admin'] }), csvBody, (_req, _res, next) => next());
+  defineRoute(router, {
+    method: 'post',
+    path: importPath,
+    summary:
+      "Import clerk accounts from a CSV body (UTF-8 with or without BOM, or GBK) with each clerk's 浙政钉 account id: a report per row; all rows or none. One-time passwords go to each person by SMS, never to the operator",
+    tags: ['admin'],
+    access: { roles: ['security_admin'] },
+    query: z.object({
+      dryRun: bool('true'),
+      skipInvalid: bool('false'),
+      provider: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9-]{0,31}$/)
+        .optional()
+        .openapi({ description: 'the provider the zzdAccountId column is linked at (default: the configured clerk provider, 浙政钉)' }),
+    }),
+    responses: { 200: { description: 'the per-row report (dryRun: what would happen)', schema: AccountImportReportView } },
+    problems: ['UNSUPPORTED_MEDIA_TYPE', 'INVALID_CSV', 'IMPORT_HAS_INVALID_ROWS (the report is in `report`)', 'PAYLOAD_TOO_LARGE', 'UNKNOWN_PROVIDER'],
+    handler: async ({ req, query }) => {
+      if (!Buffer.isBuffer(req.body)) throw new Problem('INVALID_CSV', 'send the CSV file as the body');
+      const providers = (deps.config.federation ?? readFederationSettings(process.env, deps.config.devMode)).providers;
+      const clerkProvider = query.provider
+        ? providers.find((p) => p.id === query.provider && p.audience === 'clerk')
+        : providers.find((p) => p.audience === 'clerk');
+      if (query.provider && !clerkProvider) throw new Problem('UNKNOWN_PROVIDER', `no clerk identity provider ${query.provider} is configured`);
+      return importAccounts(db, actorOf(req), req.body, { ...query, provider: clerkProvider?.id ?? 'zzd' }, clientIp(req));
     },
   });
 

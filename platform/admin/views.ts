@@ -168,3 +168,29 @@ export const ResolveDisputeBody = registry.register(
     .object({ username: Username.openapi({ description: 'the account that holds the identity from now on' }), reason: z.string().trim().min(1).max(1000) })
     .strict(),
 );
+
+export const AccountImportReportView = registry.register(
+  'AccountImportReport',
+  z.object({
+    dryRun: z.boolean(),
+    imported: z.boolean().openapi({ description: 'whether the accounts were created (never on a dry run)' }),
+    encoding: z.enum(['utf-8', 'gbk']),
+    provider: z.string().openapi({ description: 'the provider the 浙政钉 account ids were linked at' }),
+    ignoredColumns: z.array(z.string()),
+    total: z.number().int(),
+    counts: z.object({ created: z.number().int(), refused: z.number().int() }),
+    rows: z.array(
+      z.object({
+        row: z.number().int(),
+        action: z.enum(['created', 'refused']),
+        username: z.string().nullable(),
+        displayName: z.string().nullable(),
+        orgCode: z.string().nullable(),
+        roles: z.array(z.string()),
+        zzdAccountId: z.string().nullable(),
+        oneTimePasswordSentTo: z.string().nullable().openapi({ description: 'the masked mobile number the one-time password went to (once imported)' }),
+        reasons: z.array(z.object({ code: z.string(), field: z.string(), value: z.string().optional(), message: z.string() })),
+      }),
+    ),
+  }),
+);

@@ -75,8 +75,9 @@ export async function issueToken(
   tokens: TokenIssuer,
   user: { id: number; username: string },
   clientIp?: string | null,
+  provider?: string | null,
 ): Promise<{ token: string; sessionId: string }> {
-  const { sessionId } = await sessions.create(user.id, clientIp);
+  const { sessionId } = await sessions.create(user.id, clientIp, provider);
   return { token: await tokens.sign({ sessionId, userId: user.id, username: user.username }), sessionId };
 }
 

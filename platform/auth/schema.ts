@@ -13,6 +13,8 @@ export interface AuthSessionTable {
   revoked_at: Timestamp | null;
   revoked_reason: string | null;
   client_ip: string | null;
+  /** the identity provider the session was opened through (null: a password) */
+  provider: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface LoginFailureTable {
@@ -109,6 +111,18 @@ export interface AuthLinkTicketTable {
   used_at: Timestamp | null;
 }
 
+export interface AuthLinkSmsCodeTable {
+  id: Generated<string>;
+  ticket_hash: string;
+  user_id: number;
+  /** `<blind key id>.<hex HMAC-SM3>` of the code */
+  code_mac: string;
+  attempts: ColumnType<number, number | undefined, number>;
+  created_at: DefaultTimestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
 export interface LoginPolicyTable {
   role: string;
   password_login: boolean;
@@ -127,5 +141,6 @@ export interface AccountTables {
   auth_flow: AuthFlowTable;
   auth_exchange_code: AuthExchangeCodeTable;
   auth_link_ticket: AuthLinkTicketTable;
+  auth_link_sms_code: AuthLinkSmsCodeTable;
   login_policy: LoginPolicyTable;
 }

@@ -4,8 +4,14 @@ import type { Database } from '../../db/schema';
 
 type Db = Kysely<Database>;
 
-export async function insertSession(db: Db, s: { id: string; userId: number; expiresAt: Date; clientIp: string | null }): Promise<void> {
-  await db.insertInto('auth_session').values({ id: s.id, user_id: s.userId, expires_at: s.expiresAt, client_ip: s.clientIp }).execute();
+export async function insertSession(
+  db: Db,
+  s: { id: string; userId: number; expiresAt: Date; clientIp: string | null; provider?: string | null },
+): Promise<void> {
+  await db
+    .insertInto('auth_session')
+    .values({ id: s.id, user_id: s.userId, expires_at: s.expiresAt, client_ip: s.clientIp, provider: s.provider ?? null })
+    .execute();
 }
 
 /** Revokes one live session; answers its user, or undefined when it was unknown or already revoked. */

@@ -27,7 +27,8 @@ export interface SessionState {
 }
 
 export interface SessionStore {
-  create(userId: number, clientIp?: string | null): Promise<{ sessionId: string; expiresAt: Date }>;
+  /** provider: the identity provider the session is opened through (absent: a password) */
+  create(userId: number, clientIp?: string | null, provider?: string | null): Promise<{ sessionId: string; expiresAt: Date }>;
   /** the live session's state, or null when it is unknown, expired, revoked or its account deactivated */
   resolve(sessionId: string, userId: number): Promise<SessionState | null>;
   revoke(sessionId: string, reason: string): Promise<void>;
@@ -78,10 +79,10 @@ export function createSessionStore(db: Kysely<Database>, opts: { checkMs?: numbe
   };
 
   return {
-    async create(userId, clientIp) {
+    async create(userId, clientIp, provider) {
       const sessionId = randomBytes(18).toString('base64url');
       const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
-      await insertSession(db, { id: sessionId, userId, expiresAt, clientIp: clientIp ?? null });
+      await insertSession(db, { id: sessionId, userId, expiresAt, clientIp: clientIp ?? null, provider: provider ?? null });
       return { sessionId, expiresAt };
     },
     async resolve(sessionId, userId) {
@@ -96,6 +97,7 @@ export function createSessionStore(db: Kysely<Database>, opts: { checkMs?: numbe
         .select([
           's.expires_at',
           's.revoked_at',
+          's.provider',
           'u.id',
           'u.username',
           'u.display_name',
@@ -113,7 +115,8 @@ export function createSessionStore(db: Kysely<Database>, opts: { checkMs?: numbe
       if (row && row.id === userId && !row.revoked_at && !row.deactivated_at && row.expires_at.getTime() > Date.now()) {
         state = {
           sessionId,
-          mustChangePassword: row.must_change_password,
+          // a one-time password still to be changed binds the sessions opened with a password, not a provider's
+          mustChangePassword: row.must_change_password && !row.provider,
           actor: {
             userId: row.id,
             username: row.username,

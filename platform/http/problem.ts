@@ -86,6 +86,7 @@ export const ProblemCodes = {
   SIGN_IN_EXPIRED: { status: 400, title: 'The sign-in is unknown, expired or already used; start again' },
   UNKNOWN_PROVIDER: { status: 404, title: 'No such identity provider is configured' },
   INVALID_RETURN_TO: { status: 400, title: 'returnTo must be a path of this console' },
+  SMS_CODE_INVALID: { status: 422, title: 'The SMS code is wrong, expired or already used' },
   PASSWORD_LOGIN_DISABLED: { status: 403, title: 'Password login is switched off for your role: sign in with 浙政钉' },
   ENTERPRISE_NOT_REGISTERED: { status: 403, title: 'The enterprise is not registered here or is deactivated' },
   DB_UNAVAILABLE: { status: 503, title: 'The database is unavailable' },

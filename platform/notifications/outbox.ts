@@ -26,7 +26,9 @@ export type NotificationKind =
   | 'paid'
   | 'publicity_started'
   | 'objection_answered'
-  | 'one_time_password';
+  | 'one_time_password'
+  /** a code proving the person holds the account's mobile (linking 浙里办 to a self-registered account) */
+  | 'verification_code';
 
 export type Recipients = { userIds: number[] } | { personIds: string[] } | { orgCode: string; role: string };
 

@@ -9,7 +9,10 @@ import { listNotifications, markRead, unreadCount } from './repository';
 
 const NotificationSchema = z.object({
   id: z.string(),
-  kind: z.string().openapi({ description: 'task_arrived, deadline_warning, task_decided, supplement_requested, paid, publicity_started, objection_answered' }),
+  kind: z.string().openapi({
+    description:
+      'task_arrived, deadline_warning, task_decided, supplement_requested, paid, publicity_started, objection_answered, one_time_password, verification_code',
+  }),
   title: z.string(),
   body: z.string(),
   subject: z.object({ type: z.string(), id: z.string(), ref: z.string().nullable() }).nullable(),

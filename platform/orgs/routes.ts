@@ -3,7 +3,8 @@
  * competent departments, lower committees and applicants' units across the province. Thin: each route calls a
  * use case in useCases.ts / importOrgs.ts.
  */
-import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { Router } from 'express';
+import { csvBody } from '../http/csvBody';
 import { z } from 'zod';
 import { defineRoute } from '../http/route';
 import { Problem } from '../http/problem';
@@ -63,19 +64,6 @@ const bool = (dflt: 'true' | 'false') =>
     .enum(['true', 'false'])
     .default(dflt)
     .transform((v) => v === 'true');
-
-const CSV_TYPES = ['text/csv', 'application/csv', 'text/plain', 'application/vnd.ms-excel'];
-const rawCsv = express.raw({ type: () => true, limit: '20mb' });
-
-/** the import's body is the CSV file itself: refused unless it says it is text, read as bytes (the encoding is detected) */
-function csvBody(req: Request, res: Response, next: NextFunction) {
-  if (!req.is(CSV_TYPES)) {
-    return next(
-      new Problem('UNSUPPORTED_MEDIA_TYPE', `send the CSV file as the body with Content-Type: text/csv (got ${req.headers['content-type'] ?? 'none'})`),
-    );
-  }
-  rawCsv(req, res, next);
-}
 
 export function orgAdminRoutes(deps: AppDeps): Router {
   const router = Router();

@@ -161,6 +161,10 @@ const ROUTE_CASES: Record<string, string> = {
   'POST /api/v1/auth/exchange': 'role-level: public; a one-time code, 60 s, once (zlbPerson.api.test.ts)',
   'POST /api/v1/auth/link': "role-level: public; a link ticket plus the existing account's password (zlbPerson.api.test.ts)",
   'GET /api/v1/auth/password-login': 'role-level: public; which roles may log in with a password (no personal data)',
+  'POST /api/v1/auth/link/sms-code':
+    "role-level: public; a link ticket, and the code goes only to the mobile stored on an account under the ticket's ID number (smsLink.api.test.ts)",
+  'POST /api/v1/admin/accounts/import':
+    'role-level: security administrator only (三员分立); clerk roles fitting the organisation, passwords to the people, audited (platform/admin/test/accountImport.api.test.ts)',
   'GET /api/v1/admin/login-policy': 'role-level: security administrator and auditor; password login per role',
   'PUT /api/v1/admin/login-policy/:role': 'role-level: security administrator only (三员分立); audited (zzdAndLegal.api.test.ts)',
   'GET /api/v1/admin/users/:username/identities': 'role-level: security administrator and auditor; provider identities of an account',

@@ -110,6 +110,8 @@ const TABLES = [
   'material_access',
   'material_request',
   'rating',
+  'federated_identity',
+  'auth_link_sms_code',
 ];
 async function snapshot(): Promise<string> {
   const existing = await sql<{ t: string }>`select tablename as t from pg_tables where schemaname = 'public'`.execute(w.tdb.db);
@@ -577,6 +579,35 @@ test('organisation import: hostile CSV text is refused whole or reported per row
   );
 });
 
+test('account import: hostile CSV text is refused whole or reported per row, never a 5xx, never half written', async () => {
+  const secadmin = w.byName.secadmin!.token;
+  const cell = fc.oneof(
+    fc.constantFrom<string>(...HOSTILE_STRINGS.filter((s) => s.length < 500)),
+    fc.string({ maxLength: 40 }),
+    fc.constantFrom('fuzz.clerk', 'bureau1', 'NX-YJGLJ', 'NX-E-JGJX', 'bureau_reviewer', 'unit_verifier;admin', '13700000000', '60000001', ''),
+  );
+  const csv = fc
+    .tuple(
+      fc.constantFrom('username,displayName,orgCode,roles,phone,zzdAccountId', '用户名,姓名,单位代码,角色,手机号', 'username,phone', 'x,y'),
+      fc.array(fc.array(cell, { minLength: 1, maxLength: 6 }), { maxLength: 6 }),
+    )
+    .map(([head, rows]) => [head, ...rows.map((r) => r.map((c) => `"${c.replace(/"/g, '""')}"`).join(','))].join('\n'));
+  await fc.assert(
+    fc.asyncProperty(csv, async (text) => {
+      const before = await snapshot();
+      const res = await request(w.app)
+        .post('/api/v1/admin/accounts/import?dryRun=false')
+        .set(auth(secadmin))
+        .set('X-Forwarded-For', nextIp())
+        .set('content-type', 'text/csv')
+        .send(Buffer.from(text));
+      expectWellFormed(res, `account import ${text.slice(0, 200)}`);
+      if (res.status >= 400) expect(await snapshot()).toBe(before);
+    }),
+    { numRuns: RUNS, endOnFailure: true },
+  );
+});
+
 // federated sign-in, the codec session, policy editions (issues 19–21)
 const edition = () => ({
   policy: 'nanxun-yinyu',
@@ -593,6 +624,25 @@ WRITE_ENDPOINTS.push(
     as: () => null,
     path: fc.constant('/api/v1/auth/link'),
     template: () => ({ ticket: 'x'.repeat(43), username: 'applicant1', password: 'demo' }),
+  },
+  {
+    method: 'post',
+    route: '/api/v1/auth/link/sms-code',
+    as: () => null,
+    path: fc.constant('/api/v1/auth/link/sms-code'),
+    template: () => ({ ticket: 'x'.repeat(43), username: 'applicant1' }),
+  },
+  {
+    method: 'post',
+    route: '/api/v1/admin/accounts/import',
+    as: () => w.byName.secadmin!.token,
+    // JSON is not a CSV (415); raw text bodies are read as CSV and dry-run by default
+    path: fc.constantFrom(
+      '/api/v1/admin/accounts/import',
+      '/api/v1/admin/accounts/import?dryRun=false',
+      '/api/v1/admin/accounts/import?dryRun=maybe&provider=%00',
+    ),
+    template: () => ({ username: 'fuzz.clerk', displayName: '模糊', orgCode: 'NX-YJGLJ', roles: 'bureau_reviewer', phone: '13700000000' }),
   },
   {
     method: 'put',

@@ -64,7 +64,12 @@ export function ConsoleLayout({ children }: { children: ReactNode }) {
   if (has('expert')) items.push({ key: '/zhejiang/ballots', icon: <CheckSquareOutlined />, label: <Link to="/zhejiang/ballots">评审投票</Link> });
   if (has('admin', 'auditor')) items.push({ key: '/admin/orgs', icon: <ApartmentOutlined />, label: <Link to="/admin/orgs">单位管理</Link> });
   if (has('legal_person')) items.push({ key: '/enterprise/verifiers', icon: <TeamOutlined />, label: <Link to="/enterprise/verifiers">单位审核员</Link> });
-  if (has('security_admin', 'auditor')) items.push({ key: '/admin/accounts', icon: <IdcardOutlined />, label: <Link to="/admin/accounts">账号管理</Link> });
+  if (has('security_admin', 'auditor')) {
+    items.push(
+      { key: '/admin/accounts', icon: <IdcardOutlined />, label: <Link to="/admin/accounts">账号管理</Link> },
+      { key: '/admin/login-policy', icon: <IdcardOutlined />, label: <Link to="/admin/login-policy">登录方式</Link> },
+    );
+  }
   if (has('admin')) items.push({ key: '/admin/policies', icon: <NotificationOutlined />, label: <Link to="/admin/policies">政策版本</Link> });
   if (has('bureau_reviewer', 'admin'))
     items.push({ key: '/nanxun/application-periods', icon: <CalendarOutlined />, label: <Link to="/nanxun/application-periods">集中申请期</Link> });

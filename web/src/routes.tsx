@@ -24,6 +24,8 @@ const zj = <K extends keyof typeof import('./pages/titleReview')>(k: K) =>
 const OrgsPage = lazy(() => import('./pages/Orgs').then((m) => ({ default: m.OrgsPage })));
 const OrgImportPage = lazy(() => import('./pages/OrgImport').then((m) => ({ default: m.OrgImportPage })));
 const PoliciesAdminPage = lazy(() => import('./pages/Policies').then((m) => ({ default: m.PoliciesAdminPage })));
+const LoginPolicyPage = lazy(() => import('./pages/LoginPolicy').then((m) => ({ default: m.LoginPolicyPage })));
+const AccountImportPage = lazy(() => import('./pages/AccountImport').then((m) => ({ default: m.AccountImportPage })));
 const AccountsPage = lazy(() => import('./pages/Accounts').then((m) => ({ default: m.AccountsPage })));
 const SessionsPage = zj('SessionsPage');
 const SessionDetailPage = zj('SessionDetailPage');
@@ -94,6 +96,8 @@ export function AppRoutes() {
         <Route path="/admin/orgs" element={c(<OrgsPage />, ['admin', 'auditor'])} />
         <Route path="/admin/orgs/import" element={c(<OrgImportPage />, ['admin'])} />
         <Route path="/admin/accounts" element={c(<AccountsPage />, ['security_admin', 'auditor'])} />
+        <Route path="/admin/accounts/import" element={c(<AccountImportPage />, ['security_admin'])} />
+        <Route path="/admin/login-policy" element={c(<LoginPolicyPage />, ['security_admin', 'auditor'])} />
         <Route path="/admin/policies" element={c(<PoliciesAdminPage />, ['admin'])} />
         <Route path="/public/progress" element={p(<PublicProgressPage />)} />
         <Route path="/public/notices" element={p(<PublicNoticesPage />)} />

@@ -209,3 +209,56 @@ export async function setLoginPolicy(exec: Exec, role: string, passwordLogin: bo
     .onConflict((oc) => oc.column('role').doUpdateSet({ password_login: passwordLogin, updated_by: by, updated_at: new Date() }))
     .execute();
 }
+
+/** of the given subjects at a provider, those already linked to an account */
+export async function linkedSubjects(exec: Exec, provider: string, subjects: string[]): Promise<Set<string>> {
+  const list = [...new Set(subjects)];
+  if (!list.length) return new Set();
+  const rows = await exec.selectFrom('federated_identity').select('subject').where('provider', '=', provider).where('subject', 'in', list).execute();
+  return new Set(rows.map((r) => r.subject));
+}
+
+/** a new SMS code for a link ticket and account; the ticket's earlier unused codes die with it */
+export async function insertLinkSmsCode(exec: Exec, c: { ticket: string; userId: number; codeMac: string; ttlMs: number }): Promise<void> {
+  const ticketHash = digest(c.ticket);
+  await exec.updateTable('auth_link_sms_code').set({ used_at: new Date() }).where('ticket_hash', '=', ticketHash).where('used_at', 'is', null).execute();
+  await exec
+    .insertInto('auth_link_sms_code')
+    .values({ ticket_hash: ticketHash, user_id: c.userId, code_mac: c.codeMac, expires_at: new Date(Date.now() + c.ttlMs) })
+    .execute();
+}
+
+/** the codes sent for a ticket, newest first */
+export function linkSmsCodesOf(exec: Exec, ticket: string) {
+  return exec.selectFrom('auth_link_sms_code').selectAll().where('ticket_hash', '=', digest(ticket)).orderBy('created_at', 'desc').execute();
+}
+
+/** counts one attempt at the ticket's live code for the account; answers the code with its attempts so far */
+export function attemptLinkSmsCode(exec: Exec, ticket: string, userId: number) {
+  return exec
+    .updateTable('auth_link_sms_code')
+    .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+    .where('ticket_hash', '=', digest(ticket))
+    .where('user_id', '=', userId)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', new Date())
+    .returning(['id', 'code_mac', 'attempts'])
+    .executeTakeFirst();
+}
+
+/** marks the code used; false when it was used (or killed) already */
+export async function spendLinkSmsCode(exec: Exec, id: string): Promise<boolean> {
+  const r = await exec
+    .updateTable('auth_link_sms_code')
+    .set({ used_at: new Date() })
+    .where('id', '=', id)
+    .where('used_at', 'is', null)
+    .returning('id')
+    .executeTakeFirst();
+  return !!r;
+}
+
+/** serialises the SMS codes of one link ticket */
+export async function lockLinkTicket(trx: Transaction<Database>, ticket: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext('link-ticket'), hashtext(${digest(ticket)}))`.execute(trx);
+}

@@ -6,6 +6,7 @@ import { defineRoute } from '../../http/route';
 import { createLoginGuard } from '../loginProtection';
 import type { SessionStore } from '../sessions';
 import { rolePolicies } from './loginPolicy';
+import { sendLinkSmsCode } from './smsLink';
 import { readFederationSettings, type FederationSettings } from './providers';
 import { BINDING_COOKIE, createAdapters, exchangeCode, finishSignIn, FLOW_TTL_MS, linkAccount, startSignIn, type FederationContext } from './signIn';
 import type { User } from '../../../db/schema';
@@ -51,7 +52,8 @@ export function federationRoutes(deps: AppDeps & { sessions: SessionStore }, set
   const answer = async (token: string, u: User) => ({
     token,
     user: { username: u.username, displayName: u.display_name, roles: u.roles, orgCode: u.org_code, orgName: await orgName(u.org_code) },
-    mustChangePassword: u.must_change_password,
+    // a session opened through a provider is not bound by a one-time password still to be changed (sessions.ts)
+    mustChangePassword: false,
   });
   const setBinding = (req: Request, res: Response, value: string, maxAgeMs: number) =>
     res.cookie(BINDING_COOKIE, value, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/api/v1/auth/providers', maxAge: maxAgeMs });
@@ -137,19 +139,42 @@ export function federationRoutes(deps: AppDeps & { sessions: SessionStore }, set
     method: 'post',
     path: '/api/v1/auth/link',
     summary:
-      'After a provincial sign-in whose ID number has a self-registered account: prove it (username + password) to link it, or decline (a new account, a dispute as for a registration)',
+      'After a provincial sign-in whose ID number has a self-registered account: prove it (username + password, or username + the SMS code sent to its mobile) to link it, or decline (a new account, a dispute as for a registration)',
     tags: ['auth'],
     access: { public: true },
     body: z.union([
       z.object({ ticket: z.string().min(10).max(100), username: z.string().min(1).max(100), password: z.string().min(1).max(200) }).strict(),
+      z.object({ ticket: z.string().min(10).max(100), username: z.string().min(1).max(100), smsCode: z.string().regex(/^\d{6}$/) }).strict(),
       z.object({ ticket: z.string().min(10).max(100), decline: z.literal(true) }).strict(),
     ]),
     responses: { 200: { description: 'signed in', schema: SignedIn } },
-    problems: ['SIGN_IN_EXPIRED', 'WRONG_PASSWORD', 'ACCOUNT_LOCKED'],
+    problems: ['SIGN_IN_EXPIRED', 'WRONG_PASSWORD', 'ACCOUNT_LOCKED', 'SMS_CODE_INVALID', 'NOT_A_CLAIMANT'],
     handler: async ({ req, body }) => {
       const { token, user } = await linkAccount(ctx, body, req.ip ?? 'unknown');
       return answer(token, user);
     },
+  });
+
+  defineRoute(router, {
+    method: 'post',
+    path: '/api/v1/auth/link/sms-code',
+    summary:
+      "Instead of the password: send a 6-digit code to the self-registered account's own mobile (5 minutes, once, 5 attempts; at most 5 codes per sign-in, one a minute), then POST /auth/link { ticket, username, smsCode }",
+    tags: ['auth'],
+    access: { public: true },
+    body: z.object({ ticket: z.string().min(10).max(100), username: z.string().min(1).max(100) }).strict(),
+    responses: {
+      200: {
+        description: 'sent',
+        schema: z.object({
+          channel: z.literal('sms'),
+          to: z.string().openapi({ description: 'the masked mobile number' }),
+          expiresInSeconds: z.number().int(),
+        }),
+      },
+    },
+    problems: ['SIGN_IN_EXPIRED', 'NOT_A_CLAIMANT', 'RATE_LIMITED', 'VALIDATION_FAILED'],
+    handler: async ({ body }) => sendLinkSmsCode(ctx, body, (id) => resolved.providers.find((p) => p.id === id)?.name ?? id),
   });
 
   defineRoute(router, {

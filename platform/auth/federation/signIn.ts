@@ -27,6 +27,7 @@ import { createCodeAdapter } from './codeAdapter';
 import { createOidcAdapter } from './oidcAdapter';
 import type { FederationSettings } from './providers';
 import * as repo from './repository';
+import { checkLinkSmsCode } from './smsLink';
 
 export const FLOW_TTL_MS = 10 * 60_000;
 export const EXCHANGE_TTL_MS = 60_000;
@@ -246,18 +247,18 @@ export async function exchangeCode(ctx: FederationContext, code: string, clientI
   if (!row) throw new Problem('SIGN_IN_EXPIRED', 'the code is unknown, expired (60 s) or already used; sign in again');
   const user = await ctx.db.selectFrom('app_user').selectAll().where('id', '=', row.user_id).executeTakeFirstOrThrow();
   assertUsable(ctx, user);
-  const { token } = await issueToken(ctx.sessions, ctx.tokens, user, clientIp);
+  const { token } = await issueToken(ctx.sessions, ctx.tokens, user, clientIp, row.provider);
   return { token, user };
 }
 
 /**
  * A provincial identity whose ID number has self-registered accounts: the person proves one of them with its
- * username and password (linked, and confirmed as the holder), or declines — then a new account is made as a
+ * username and password, or a code sent to its mobile (smsLink.ts) — linked, and confirmed as the holder — or declines — then a new account is made as a
  * registration would be (a dispute is opened as today).
  */
 export async function linkAccount(
   ctx: FederationContext,
-  body: { ticket: string } & ({ username: string; password: string } | { decline: true }),
+  body: { ticket: string } & ({ username: string; password: string } | { username: string; smsCode: string } | { decline: true }),
   clientIp: string,
 ): Promise<{ token: string; user: User }> {
   const t = await repo.findLinkTicket(ctx.db, body.ticket);
@@ -286,19 +287,30 @@ export async function linkAccount(
       return u;
     });
   } else {
-    const candidate = await findUserByUsername(ctx.db, body.username);
-    const key = accountKey(body.username, candidate);
-    await ctx.guard.before(key, clientIp);
-    const ok = await verifyPassword(body.password, candidate?.password_hash ?? repo.NO_PASSWORD);
-    const holds = candidate && candidate.id_number === t.id_number && candidate.identity_status !== 'rejected';
-    if (!candidate || !ok || !holds) {
-      await ctx.guard.failed(key, clientIp);
-      throw new Problem('WRONG_PASSWORD', `wrong username or password, or the account is not registered under the ID number ${provider.name} vouched for`, {
-        field: 'password',
-      });
+    let candidate: User;
+    let smsCodeId: string | null = null;
+    if ('smsCode' in body) {
+      const checked = await checkLinkSmsCode(ctx, t, body, provider.name);
+      candidate = checked.user;
+      smsCodeId = checked.codeId;
+    } else {
+      const found = await findUserByUsername(ctx.db, body.username);
+      const key = accountKey(body.username, found);
+      await ctx.guard.before(key, clientIp);
+      const ok = await verifyPassword(body.password, found?.password_hash ?? repo.NO_PASSWORD);
+      const holds = found && found.id_number === t.id_number && found.identity_status !== 'rejected';
+      if (!found || !ok || !holds) {
+        await ctx.guard.failed(key, clientIp);
+        throw new Problem('WRONG_PASSWORD', `wrong username or password, or the account is not registered under the ID number ${provider.name} vouched for`, {
+          field: 'password',
+        });
+      }
+      await ctx.guard.succeeded(key, clientIp);
+      candidate = found;
     }
-    await ctx.guard.succeeded(key, clientIp);
     user = await ctx.db.transaction().execute(async (trx) => {
+      if (smsCodeId && !(await repo.spendLinkSmsCode(trx, smsCodeId)))
+        throw new Problem('SMS_CODE_INVALID', 'the code was already used; ask for a new one', { field: 'smsCode' });
       if (!(await repo.useLinkTicket(trx, body.ticket))) throw new Problem('SIGN_IN_EXPIRED', 'the link request was already used');
       await repo.lockIdentity(trx, t.id_number);
       await repo.linkIdentity(trx, t.provider, t.subject, candidate.id, t.provider);
@@ -309,12 +321,12 @@ export async function linkAccount(
         targetType: 'user',
         targetId: candidate.username,
         clientIp,
-        details: { provider: t.provider, how: 'password' },
+        details: { provider: t.provider, how: smsCodeId ? 'sms_code' : 'password' },
       });
       return (await trx.selectFrom('app_user').selectAll().where('id', '=', candidate.id).executeTakeFirstOrThrow()) as User;
     });
   }
   assertUsable(ctx, user);
-  const { token } = await issueToken(ctx.sessions, ctx.tokens, user, clientIp);
+  const { token } = await issueToken(ctx.sessions, ctx.tokens, user, clientIp, t.provider);
   return { token, user };
 }

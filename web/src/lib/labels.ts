@@ -292,6 +292,8 @@ export const ERROR: Record<string, string> = {
   MATERIAL_UNAVAILABLE: '所选材料不可用（已提交或已删除），请重新上传',
   ALREADY_RATED: '您已评价过本次办理',
   NOT_ENDED: '办结后才能评价',
+  SMS_CODE_INVALID: '短信验证码不正确、已过期或已使用，请重新获取',
+  NOT_A_CLAIMANT: '该用户名不是以此身份证号注册的账号',
 };
 
 const MATERIAL_KIND_TEXT: Record<string, string> = {

@@ -5,6 +5,7 @@
  */
 import { PageTitle } from '../components';
 import { useState } from 'react';
+import { Link } from 'react-router-dom';
 import { Alert, App, Button, Card, Checkbox, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
 import { api, type AdminUser, type Org, type Page } from '../lib/api';
 import { useLoad } from '../lib/hooks';
@@ -93,9 +94,17 @@ export function AccountsPage() {
     <Card
       title={<PageTitle>账号管理</PageTitle>}
       extra={
-        <Button type="primary" onClick={() => setCreating(true)} data-testid="user-new">
-          新建账号
-        </Button>
+        <Space wrap>
+          <Link to="/admin/login-policy" data-testid="login-policy-link">
+            登录方式
+          </Link>
+          <Link to="/admin/accounts/import" data-testid="account-import-link">
+            批量导入
+          </Link>
+          <Button type="primary" onClick={() => setCreating(true)} data-testid="user-new">
+            新建账号
+          </Button>
+        </Space>
       }
     >
       <Input.Search
