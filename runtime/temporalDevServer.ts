@@ -8,6 +8,7 @@ import path from 'node:path';
 import net from 'node:net';
 import { findTemporalCli } from '../tools/temporalBinaries';
 import { freePort } from '../tools/ports';
+import { Connection } from '@temporalio/client';
 import { stopLeftoverFromPidFile } from './leftoverProcess';
 
 export interface RunningTemporal {
@@ -34,6 +35,29 @@ export function waitForPort(port: number, host = '127.0.0.1', timeoutMs = 60_000
     };
     attempt();
   });
+}
+
+/**
+ * Until the server's frontend answers (an open port is not enough: on a busy machine it says "Frontend is not
+ * healthy yet" for a while) and knows the namespace.
+ */
+export async function waitUntilServing(address: string, namespace: string, timeoutMs = 60_000): Promise<void> {
+  const giveUp = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const c = await Connection.connect({ address, connectTimeout: 2_000 });
+      try {
+        await c.workflowService.describeNamespace({ namespace });
+        return;
+      } finally {
+        await c.close();
+      }
+    } catch (err) {
+      if (Date.now() > giveUp)
+        throw new Error(`the Temporal server at ${address} did not serve namespace ${namespace} within ${timeoutMs / 1000} s: ${String(err)}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
 }
 
 export function portInUse(port: number, host = '127.0.0.1'): Promise<boolean> {
@@ -108,7 +132,7 @@ export async function startTemporalDevServer(opts: {
   });
   try {
     await Promise.race([
-      waitForPort(opts.port),
+      waitForPort(opts.port).then(() => waitUntilServing(`127.0.0.1:${opts.port}`, opts.namespace)),
       new Promise((_, reject) =>
         child.once('exit', (code) => reject(new Error(`temporal server exited with code ${code} at start-up; the end of ${logPath}:\n${tail(logPath)}`))),
       ),

