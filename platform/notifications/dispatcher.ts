@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../../db/schema';
 import type { SmsSender } from './sms';
 import { markSmsFailed, markSmsNone, markSmsSent } from './outboxRepository';
-import { bodyOf } from './sealedBody';
+import { smsText } from './sealedBody';
 
 export const SMS_MAX_ATTEMPTS = 10;
 
@@ -51,7 +51,7 @@ export async function dispatchSmsOnce(
         continue;
       }
       try {
-        await sender.send({ to: r.phone, text: `【浙里审批】${r.title}：${bodyOf(r)}`, idempotencyKey: r.id });
+        await sender.send({ to: r.phone, text: smsText(r), idempotencyKey: r.id });
         await markSmsSent(trx, r.id, now());
         sent++;
       } catch (err) {

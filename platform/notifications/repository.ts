@@ -1,7 +1,8 @@
 /** The message centre's reads and its one write (marking read), always scoped to the recipient. */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
-import { bodyOf } from './sealedBody';
+import { bodyOf, smsText } from './sealedBody';
+import { maskPhone } from './sms';
 
 export interface NotificationView {
   id: string;
@@ -45,4 +46,38 @@ export async function markRead(db: Kysely<Database>, userId: number, id: string,
   if (!mine) return false;
   if (!mine.read_at) await db.updateTable('notification').set({ read_at: at }).where('id', '=', id).where('read_at', 'is', null).execute();
   return true;
+}
+
+/** What the outbox handed (or will hand) to the SMS gateway for one person, newest first: the SMS stand-in's phone. */
+export async function smsFor(db: Kysely<Database>, username: string, limit = 50) {
+  const rows = await db
+    .selectFrom('notification')
+    .innerJoin('app_user', 'app_user.id', 'notification.recipient_user_id')
+    .select([
+      'notification.id',
+      'notification.title',
+      'notification.body',
+      'notification.body_sealed',
+      'notification.body_kek_id',
+      'notification.event_key',
+      'notification.recipient_user_id',
+      'notification.sms_state',
+      'notification.created_at',
+      'notification.sms_sent_at',
+      'app_user.phone',
+    ])
+    .where('app_user.username', '=', username)
+    .where('notification.sms_state', '!=', 'none')
+    .orderBy('notification.created_at', 'desc')
+    .orderBy('notification.id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    to: r.phone ? maskPhone(r.phone) : null,
+    text: smsText(r),
+    state: r.sms_state as 'pending' | 'sent',
+    createdAt: new Date(r.created_at).toISOString(),
+    sentAt: r.sms_sent_at ? new Date(r.sms_sent_at).toISOString() : null,
+  }));
 }

@@ -5,7 +5,7 @@ import { defineRoute } from '../http/route';
 import { Problem } from '../http/problem';
 import { actorOf } from '../auth/authenticate';
 import type { AppDeps } from '../http/deps';
-import { listNotifications, markRead, unreadCount } from './repository';
+import { listNotifications, markRead, smsFor, unreadCount } from './repository';
 
 const NotificationSchema = z.object({
   id: z.string(),
@@ -65,6 +65,34 @@ export function notificationRoutes(deps: AppDeps): Router {
     handler: async ({ req, params }) => {
       if (!(await markRead(db, actorOf(req).userId, params.id, new Date()))) throw new Problem('NOT_FOUND', 'no such message');
       return undefined;
+    },
+  });
+  defineRoute(router, {
+    method: 'get',
+    path: '/api/v1/dev/sms',
+    summary: "The SMS stand-in's phone: the text messages handed to the SMS gateway for a person, newest first (development mode only)",
+    tags: ['dev'],
+    access: { public: true },
+    query: z.object({ username: z.string().min(1).max(100) }),
+    responses: {
+      200: {
+        description: 'the messages (pending: not yet handed over by the dispatcher)',
+        schema: z.array(
+          z.object({
+            id: z.string(),
+            to: z.string().nullable(),
+            text: z.string(),
+            state: z.enum(['pending', 'sent']),
+            createdAt: z.string(),
+            sentAt: z.string().nullable(),
+          }),
+        ),
+      },
+    },
+    problems: ['NOT_FOUND', 'VALIDATION_FAILED'],
+    handler: async ({ query }) => {
+      if (!deps.config.devMode) throw new Problem('NOT_FOUND');
+      return smsFor(db, query.username);
     },
   });
   return router;

@@ -38,3 +38,8 @@ export async function resealBodies(db: Kysely<Database>, ring: Keyring): Promise
   }
   return rows.length;
 }
+
+/** The text message a notification becomes (the dispatcher sends it; the development SMS stand-in shows it). */
+export function smsText(row: SealedRow & { title: string }, ring: Keyring = keyring()): string {
+  return `【浙里审批】${row.title}：${bodyOf(row, ring)}`;
+}

@@ -67,6 +67,7 @@ const ROUTE_CASES: Record<string, string> = {
     'role-level: committee office only; the expert pool has no other owner (platform/admin/test/accounts.api.test.ts)',
   'GET /api/v1/auth/me': 'me',
   'GET /api/v1/dev/accounts': 'role-level: public in development mode only (404 otherwise: certificateClaim.api.test.ts)',
+  'GET /api/v1/dev/sms': 'role-level: public in development mode only (404 otherwise: platform/notifications/test/devSms.api.test.ts)',
   'GET /api/v1/tasks': 'task inbox',
   'GET /api/v1/tasks/:id': 'task view',
   'POST /api/v1/tasks/:id/decision': 'task decision',
