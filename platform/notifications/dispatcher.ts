@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../../db/schema';
 import type { SmsSender } from './sms';
 import { markSmsFailed, markSmsNone, markSmsSent } from './outboxRepository';
-import { smsText } from './sealedBody';
+import { SEALED_BODY_COLUMNS, smsText } from './sealedBody';
 
 export const SMS_MAX_ATTEMPTS = 10;
 
@@ -24,16 +24,7 @@ export async function dispatchSmsOnce(
     const rows = await trx
       .selectFrom('notification')
       .innerJoin('app_user', 'app_user.id', 'notification.recipient_user_id')
-      .select([
-        'notification.id',
-        'notification.title',
-        'notification.body',
-        'notification.body_sealed',
-        'notification.body_kek_id',
-        'notification.event_key',
-        'notification.recipient_user_id',
-        'app_user.phone',
-      ])
+      .select(['notification.id', 'notification.title', ...SEALED_BODY_COLUMNS, 'app_user.phone'])
       .where('notification.sms_state', '=', 'pending')
       .where('notification.sms_attempts', '<', SMS_MAX_ATTEMPTS)
       .orderBy('notification.sms_attempts')

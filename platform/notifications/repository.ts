@@ -1,7 +1,7 @@
 /** The message centre's reads and its one write (marking read), always scoped to the recipient. */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
-import { bodyOf, smsText } from './sealedBody';
+import { SEALED_BODY_COLUMNS, bodyOf, smsText } from './sealedBody';
 import { maskPhone } from './sms';
 
 export interface NotificationView {
@@ -56,11 +56,7 @@ export async function smsFor(db: Kysely<Database>, username: string, limit = 50)
     .select([
       'notification.id',
       'notification.title',
-      'notification.body',
-      'notification.body_sealed',
-      'notification.body_kek_id',
-      'notification.event_key',
-      'notification.recipient_user_id',
+      ...SEALED_BODY_COLUMNS,
       'notification.sms_state',
       'notification.created_at',
       'notification.sms_sent_at',

@@ -23,6 +23,15 @@ export function sealBody(body: string, eventKey: string, recipientUserId: number
 /** The body to deliver: the sealed one opened when there is one, else the stored text. */
 type SealedRow = { body: string; body_sealed: Buffer | null; body_kek_id: string | null; event_key: string; recipient_user_id: number };
 
+/** the notification's columns bodyOf and smsText read (select them with the rest of a query) */
+export const SEALED_BODY_COLUMNS = [
+  'notification.body',
+  'notification.body_sealed',
+  'notification.body_kek_id',
+  'notification.event_key',
+  'notification.recipient_user_id',
+] as const;
+
 export function bodyOf(row: SealedRow, ring: Keyring = keyring()): string {
   if (!row.body_sealed || !row.body_kek_id) return row.body;
   return open(ring.get('pii', row.body_kek_id), row.body_sealed, aad(row.event_key, row.recipient_user_id)).toString('utf8');

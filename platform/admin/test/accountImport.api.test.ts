@@ -7,7 +7,7 @@
  */
 import iconv from 'iconv-lite';
 import request from 'supertest';
-import { bodyOf } from '../../notifications/sealedBody';
+import { newestSealedMessage } from '../../../test/helpers/sealedMessages';
 import { demoZzdAccountId } from '../../auth/federation/seed';
 import { bearer, federationWorld, signIn, walk } from '../../auth/federation/test/federationHelpers';
 
@@ -47,24 +47,11 @@ const userCount = async () =>
 
 /** the one-time password as the person receives it: the newest message in their outbox */
 async function smsPasswordOf(username: string): Promise<string> {
-  const row = await w.tdb.db
-    .selectFrom('notification')
-    .innerJoin('app_user', 'app_user.id', 'notification.recipient_user_id')
-    .select([
-      'notification.body',
-      'notification.body_sealed',
-      'notification.body_kek_id',
-      'notification.event_key',
-      'notification.recipient_user_id',
-      'notification.sms_state',
-    ])
-    .where('app_user.username', '=', username)
-    .where('notification.kind', '=', 'one_time_password')
-    .orderBy('notification.created_at', 'desc')
-    .executeTakeFirstOrThrow();
-  expect(row.sms_state).toBe('pending');
-  expect(row.body).not.toMatch(/一次性密码：/);
-  return /一次性密码：([A-Za-z0-9_-]+)/.exec(bodyOf(row))![1]!;
+  const m = await newestSealedMessage(w.tdb.db, username, 'one_time_password');
+  expect(m.smsState).toBe('pending');
+  expect(m.sealed).toBe(true);
+  expect(m.atRest).not.toMatch(/一次性密码：/);
+  return /一次性密码：([A-Za-z0-9_-]+)/.exec(m.received)![1]!;
 }
 
 const HEADER = 'username,displayName,orgCode,roles,phone,zzdAccountId';

@@ -4,7 +4,7 @@
  * code, an expired one, a replayed one, one tried too often, or an account under another ID number link nothing.
  */
 import request from 'supertest';
-import { bodyOf } from '../../../notifications/sealedBody';
+import { newestSealedMessage } from '../../../../test/helpers/sealedMessages';
 import { makeIdNumber } from '../../../identity/idNumber';
 import { bearer, counts, federationWorld, walk } from './federationHelpers';
 
@@ -36,25 +36,12 @@ const link = (ticket: string, username: string, smsCode: string) => request(w.ap
 
 /** the code as the person receives it: the newest verification message in the account's outbox */
 async function codeOf(username: string): Promise<string> {
-  const row = await w.tdb.db
-    .selectFrom('notification')
-    .innerJoin('app_user', 'app_user.id', 'notification.recipient_user_id')
-    .select([
-      'notification.body',
-      'notification.body_sealed',
-      'notification.body_kek_id',
-      'notification.event_key',
-      'notification.recipient_user_id',
-      'notification.sms_state',
-    ])
-    .where('app_user.username', '=', username)
-    .where('notification.kind', '=', 'verification_code')
-    .orderBy('notification.created_at', 'desc')
-    .executeTakeFirstOrThrow();
-  expect(row.sms_state).toBe('pending');
+  const m = await newestSealedMessage(w.tdb.db, username, 'verification_code');
+  expect(m.smsState).toBe('pending');
   // at rest the message holds no code: only its sealed body
-  expect(row.body).not.toMatch(/验证码：/);
-  return /验证码：(\d{6})/.exec(bodyOf(row))![1]!;
+  expect(m.sealed).toBe(true);
+  expect(m.atRest).not.toMatch(/验证码：/);
+  return /验证码：(\d{6})/.exec(m.received)![1]!;
 }
 const wrong = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
 
