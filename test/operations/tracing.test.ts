@@ -110,10 +110,13 @@ test('one trace runs from POST /api/v1/tasks/:id/decision through the Temporal c
   const chain = ancestry(update);
   // from the SQL statement up to the HTTP request, every link in one trace
   expect(chain.at(-1)).toBe(server.name);
-  const expected = ['StartWorkflowUpdate:decide', 'HandleUpdate:decide', 'StartActivity:openStage', 'RunActivity:openStage'];
+  // the local activity that writes the decision and opens the next stage (openStageWithTerms since the
+  // decision-path-terms-in-open patch: it also reads the bureau review's terms)
+  const opening = 'openStageWithTerms';
+  const expected = ['StartWorkflowUpdate:decide', 'HandleUpdate:decide', `StartActivity:${opening}`, `RunActivity:${opening}`];
   for (const name of expected) expect(chain).toContain(name);
-  expect(chain.indexOf('RunActivity:openStage')).toBeLessThan(chain.indexOf('StartActivity:openStage'));
-  expect(chain.indexOf('StartActivity:openStage')).toBeLessThan(chain.indexOf('HandleUpdate:decide'));
+  expect(chain.indexOf(`RunActivity:${opening}`)).toBeLessThan(chain.indexOf(`StartActivity:${opening}`));
+  expect(chain.indexOf(`StartActivity:${opening}`)).toBeLessThan(chain.indexOf('HandleUpdate:decide'));
   expect(chain.indexOf('HandleUpdate:decide')).toBeLessThan(chain.indexOf('StartWorkflowUpdate:decide'));
   // the spans come from both processes, and the trace files are for their owner only
   expect(new Set(trace.map((s) => s.service))).toEqual(new Set(['zj-approvals-api', 'zj-approvals-worker']));
