@@ -5,11 +5,10 @@
  * screen shows only the masked number. A clerk with a 浙政钉 id can sign in by scanning the 浙政钉 QR at once.
  */
 import { PageTitle } from '../components';
-import { useState } from 'react';
+import { CsvImportForm, CsvReportWarnings, reasonsText, reportTitle, useCsvImport } from '../csvImport';
 import { Link } from 'react-router-dom';
-import { Alert, App, Button, Card, Checkbox, Col, Row, Space, Statistic, Table, Tag, Typography } from 'antd';
-import { api, ApiError } from '../lib/api';
-import { errorText, ROLE } from '../lib/labels';
+import { Alert, Card, Col, Row, Space, Statistic, Table, Tag, Typography } from 'antd';
+import { ROLE } from '../lib/labels';
 
 interface AccountRow {
   row: number;
@@ -40,29 +39,11 @@ const ACTION: Record<AccountRow['action'], { text: string; color: string }> = {
 const SAMPLE = ['用户名,姓名,单位代码,角色,手机号,浙政钉账号ID', 'nx.zhang,张初审,NX-YJGLJ,bureau_reviewer,13800000000,10000001'].join('\n');
 
 export function AccountImportPage() {
-  const { message } = App.useApp();
-  const [file, setFile] = useState<File | null>(null);
-  const [skipInvalid, setSkipInvalid] = useState(false);
-  const [busy, setBusy] = useState<'dry' | 'real' | null>(null);
-  const [report, setReport] = useState<AccountImportReport | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  const send = async (dryRun: boolean) => {
-    if (!file) return;
-    setBusy(dryRun ? 'dry' : 'real');
-    setError(null);
-    try {
-      const r = await api.upload<AccountImportReport>('/admin/accounts/import', file, 'text/csv', { query: { dryRun, skipInvalid } });
-      setReport(r);
-      if (!dryRun) message.success(`导入完成：新建 ${r.counts.created} 个账号${r.counts.refused ? `，跳过有误 ${r.counts.refused} 行` : ''}`);
-    } catch (e) {
-      if (e instanceof ApiError && e.code === 'IMPORT_HAS_INVALID_ROWS' && e.body.report) setReport(e.body.report as AccountImportReport);
-      setError(errorText(e));
-    } finally {
-      setBusy(null);
-    }
-  };
-  const refused = report?.counts.refused ?? 0;
+  const s = useCsvImport<AccountImportReport>(
+    '/admin/accounts/import',
+    (r) => `导入完成：新建 ${r.counts.created} 个账号${r.counts.refused ? `，跳过有误 ${r.counts.refused} 行` : ''}`,
+  );
+  const { report, refused, error } = s;
   return (
     <Space direction="vertical" size={16} style={{ width: '100%' }}>
       <Card title={<PageTitle>账号批量导入</PageTitle>} extra={<Link to="/admin/accounts">返回账号管理</Link>}>
@@ -75,44 +56,11 @@ export function AccountImportPage() {
           <Typography.Text type="secondary">表头示例：</Typography.Text>
           <pre style={{ fontSize: 12, background: '#fafafa', padding: 8, overflowX: 'auto' }}>{SAMPLE}</pre>
         </Typography.Paragraph>
-        <Space direction="vertical">
-          <label htmlFor="account-import-file">选择CSV文件</label>
-          <input
-            id="account-import-file"
-            type="file"
-            accept=".csv,text/csv"
-            onChange={(e) => {
-              setFile(e.target.files?.[0] ?? null);
-              setReport(null);
-              setError(null);
-            }}
-            data-testid="account-import-file"
-          />
-          <Checkbox checked={skipInvalid} onChange={(e) => setSkipInvalid(e.target.checked)} data-testid="account-import-skip">
-            跳过有误的行，只导入正确的行
-          </Checkbox>
-          <Space wrap>
-            <Button onClick={() => send(true)} disabled={!file} loading={busy === 'dry'} data-testid="account-import-dry">
-              试导入（不保存）
-            </Button>
-            <Button
-              type="primary"
-              onClick={() => send(false)}
-              disabled={!file || !report || (refused > 0 && !skipInvalid)}
-              loading={busy === 'real'}
-              data-testid="account-import-run"
-            >
-              正式导入
-            </Button>
-          </Space>
-        </Space>
+        <CsvImportForm state={s} testId="account-import" />
       </Card>
       {error ? <Alert type="error" showIcon message={error} data-testid="account-import-error" /> : null}
       {report ? (
-        <Card
-          title={report.dryRun ? '试导入结果（未保存）' : report.imported ? '导入结果（已保存）' : '导入结果（未保存）'}
-          data-testid="account-import-report"
-        >
+        <Card title={reportTitle(report)} data-testid="account-import-report">
           <Row gutter={12} style={{ marginBottom: 12 }}>
             <Col xs={12} md={6}>
               <Statistic title="总行数" value={report.total} />
@@ -127,12 +75,7 @@ export function AccountImportPage() {
               <Statistic title="文件编码" value={report.encoding === 'gbk' ? 'GBK' : 'UTF-8'} />
             </Col>
           </Row>
-          {report.ignoredColumns.length ? (
-            <Alert type="warning" showIcon message={`未识别的列已忽略：${report.ignoredColumns.join('、')}`} style={{ marginBottom: 12 }} />
-          ) : null}
-          {report.dryRun && refused > 0 && !skipInvalid ? (
-            <Alert type="warning" showIcon message={`有 ${refused} 行有误：请修改文件后重新试导入，或勾选“跳过有误的行”。`} style={{ marginBottom: 12 }} />
-          ) : null}
+          <CsvReportWarnings state={s} />
           <Table<AccountRow>
             rowKey="row"
             size="small"
@@ -152,10 +95,7 @@ export function AccountImportPage() {
               {
                 title: '问题',
                 key: 'reasons',
-                render: (_: unknown, r) =>
-                  r.reasons.length
-                    ? r.reasons.map((x) => `${x.message}${x.code === 'DUPLICATE_IN_FILE' ? `（第${x.value}行）` : x.value ? `（${x.value}）` : ''}`).join('；')
-                    : '—',
+                render: (_: unknown, r) => reasonsText(r.reasons),
               },
             ]}
           />

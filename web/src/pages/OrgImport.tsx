@@ -3,11 +3,10 @@
  * saved), read the report row by row, then import: all rows, or only the valid ones if so chosen.
  */
 import { PageTitle } from '../components';
-import { useState } from 'react';
+import { CsvImportForm, CsvReportWarnings, reasonsText, reportTitle, useCsvImport } from '../csvImport';
 import { Link } from 'react-router-dom';
-import { Alert, App, Button, Card, Checkbox, Space, Statistic, Table, Tag, Typography, Row, Col } from 'antd';
-import { api, ApiError, type ImportReport, type ImportRow } from '../lib/api';
-import { errorText } from '../lib/labels';
+import { Alert, Card, Space, Statistic, Table, Tag, Typography, Row, Col } from 'antd';
+import type { ImportReport, ImportRow } from '../lib/api';
 
 const ACTION: Record<ImportRow['action'], { text: string; color: string }> = {
   created: { text: '新增', color: 'green' },
@@ -22,30 +21,11 @@ const SAMPLE = [
 ].join('\n');
 
 export function OrgImportPage() {
-  const { message } = App.useApp();
-  const [file, setFile] = useState<File | null>(null);
-  const [skipInvalid, setSkipInvalid] = useState(false);
-  const [busy, setBusy] = useState<'dry' | 'real' | null>(null);
-  const [report, setReport] = useState<ImportReport | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  const send = async (dryRun: boolean) => {
-    if (!file) return;
-    setBusy(dryRun ? 'dry' : 'real');
-    setError(null);
-    try {
-      const r = await api.upload<ImportReport>('/admin/orgs/import', file, 'text/csv', { query: { dryRun, skipInvalid } });
-      setReport(r);
-      if (!dryRun)
-        message.success(`导入完成：新增 ${r.counts.created}，更新 ${r.counts.updated}${r.counts.refused ? `，跳过有误 ${r.counts.refused} 行` : ''}`);
-    } catch (e) {
-      if (e instanceof ApiError && e.code === 'IMPORT_HAS_INVALID_ROWS' && e.body.report) setReport(e.body.report as ImportReport);
-      setError(errorText(e));
-    } finally {
-      setBusy(null);
-    }
-  };
-  const refused = report?.counts.refused ?? 0;
+  const s = useCsvImport<ImportReport>(
+    '/admin/orgs/import',
+    (r) => `导入完成：新增 ${r.counts.created}，更新 ${r.counts.updated}${r.counts.refused ? `，跳过有误 ${r.counts.refused} 行` : ''}`,
+  );
+  const { report, refused, error } = s;
   return (
     <Space direction="vertical" size={16} style={{ width: '100%' }}>
       <Card title={<PageTitle>单位批量导入</PageTitle>} extra={<Link to="/admin/orgs">返回单位管理</Link>}>
@@ -57,41 +37,11 @@ export function OrgImportPage() {
           <Typography.Text type="secondary">表头示例：</Typography.Text>
           <pre style={{ fontSize: 12, background: '#fafafa', padding: 8, overflowX: 'auto' }}>{SAMPLE}</pre>
         </Typography.Paragraph>
-        <Space direction="vertical">
-          <label htmlFor="org-import-file">选择CSV文件</label>
-          <input
-            id="org-import-file"
-            type="file"
-            accept=".csv,text/csv"
-            onChange={(e) => {
-              setFile(e.target.files?.[0] ?? null);
-              setReport(null);
-              setError(null);
-            }}
-            data-testid="org-import-file"
-          />
-          <Checkbox checked={skipInvalid} onChange={(e) => setSkipInvalid(e.target.checked)} data-testid="org-import-skip">
-            跳过有误的行，只导入正确的行
-          </Checkbox>
-          <Space wrap>
-            <Button onClick={() => send(true)} disabled={!file} loading={busy === 'dry'} data-testid="org-import-dry">
-              试导入（不保存）
-            </Button>
-            <Button
-              type="primary"
-              onClick={() => send(false)}
-              disabled={!file || !report || (refused > 0 && !skipInvalid)}
-              loading={busy === 'real'}
-              data-testid="org-import-run"
-            >
-              正式导入
-            </Button>
-          </Space>
-        </Space>
+        <CsvImportForm state={s} testId="org-import" />
       </Card>
       {error ? <Alert type="error" showIcon message={error} data-testid="org-import-error" /> : null}
       {report ? (
-        <Card title={report.dryRun ? '试导入结果（未保存）' : report.imported ? '导入结果（已保存）' : '导入结果（未保存）'} data-testid="org-import-report">
+        <Card title={reportTitle(report)} data-testid="org-import-report">
           <Row gutter={12} style={{ marginBottom: 12 }}>
             <Col xs={12} md={4}>
               <Statistic title="总行数" value={report.total} />
@@ -112,12 +62,7 @@ export function OrgImportPage() {
               <Statistic title="文件编码" value={report.encoding === 'gbk' ? 'GBK' : 'UTF-8'} />
             </Col>
           </Row>
-          {report.ignoredColumns.length ? (
-            <Alert type="warning" showIcon message={`未识别的列已忽略：${report.ignoredColumns.join('、')}`} style={{ marginBottom: 12 }} />
-          ) : null}
-          {report.dryRun && refused > 0 && !skipInvalid ? (
-            <Alert type="warning" showIcon message={`有 ${refused} 行有误：请修改文件后重新试导入，或勾选“跳过有误的行”。`} style={{ marginBottom: 12 }} />
-          ) : null}
+          <CsvReportWarnings state={s} />
           <Table<ImportRow>
             rowKey="row"
             size="small"
@@ -141,10 +86,7 @@ export function OrgImportPage() {
               {
                 title: '问题',
                 key: 'reasons',
-                render: (_: unknown, r) =>
-                  r.reasons.length
-                    ? r.reasons.map((x) => `${x.message}${x.code === 'DUPLICATE_IN_FILE' ? `（第${x.value}行）` : x.value ? `（${x.value}）` : ''}`).join('；')
-                    : '—',
+                render: (_: unknown, r) => reasonsText(r.reasons),
               },
             ]}
           />
