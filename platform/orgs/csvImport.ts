@@ -8,8 +8,8 @@
  * Chinese; the rows come back with their line numbers.
  */
 import iconv from 'iconv-lite';
-import { parse } from 'csv-parse/sync';
 import { Problem } from '../http/problem';
+import { parseCsvTable, REPLACEMENT, type CsvTableRow } from '../http/csvTable';
 import type { OrgInput } from './orgInput';
 
 export type CsvEncoding = 'utf-8' | 'gbk';
@@ -35,9 +35,6 @@ export function decodeCsv(buf: Buffer): { text: string; encoding: CsvEncoding } 
   }
 }
 
-/** What a byte sequence that could not be decoded becomes. */
-export const REPLACEMENT = '\ufffd';
-
 const HEADERS: Record<keyof OrgInput, string[]> = {
   type: ['type', '类型', '单位类型'],
   name: ['name', '名称', '单位名称'],
@@ -49,62 +46,19 @@ const HEADERS: Record<keyof OrgInput, string[]> = {
   lowerCommitteeOrgCode: ['lowercommitteeorgcode', 'lower_committee_org_code', '下一级评审委员会', '评审委员会'],
   address: ['address', '地址', '单位地址'],
 };
-const normHeader = (h: string) => h.trim().toLowerCase().replace(/\s+/g, '').replace(/（/g, '(').replace(/）/g, ')');
-const FIELD_OF = new Map<string, keyof OrgInput>();
-for (const [field, names] of Object.entries(HEADERS)) for (const n of names) FIELD_OF.set(normHeader(n), field as keyof OrgInput);
-
-export interface CsvRow {
-  /** line of the file where the row starts (the header is line 1) */
-  row: number;
-  input: OrgInput;
-  /** the row has another number of cells than the header */
-  columnCountMismatch: boolean;
-  /** a cell holds bytes that could not be decoded (U+FFFD) */
-  undecodable: boolean;
-}
+export type CsvRow = CsvTableRow<keyof OrgInput>;
 
 export const MAX_IMPORT_ROWS = 50_000;
 
 export function parseOrgCsv(text: string): { rows: CsvRow[]; ignoredColumns: string[] } {
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(text, {
-      // with info: true each record comes as { record, info }
-      info: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      trim: true,
-      bom: true,
-    }) as unknown as typeof records;
-  } catch (e) {
-    throw new Problem('INVALID_CSV', `the body is not valid CSV: ${(e as Error).message}`);
-  }
-  const [head, ...body] = records;
-  if (!head) throw new Problem('INVALID_CSV', 'the CSV is empty: a header line and one line per organisation are expected');
-  const fields = head.record.map((h) => FIELD_OF.get(normHeader(h)));
-  const seen = new Set<string>();
-  for (const f of fields) {
-    if (f && seen.has(f)) throw new Problem('INVALID_CSV', `the header names the column ${f} twice`);
-    if (f) seen.add(f);
-  }
-  if (!seen.has('name') || !seen.has('creditCode')) {
-    throw new Problem('INVALID_CSV', 'the first line must be a header naming at least the columns name (名称) and creditCode (统一社会信用代码)', {
-      expectedColumns: Object.keys(HEADERS),
-    });
-  }
-  if (body.length > MAX_IMPORT_ROWS) throw new Problem('INVALID_CSV', `at most ${MAX_IMPORT_ROWS} rows per import; split the file`);
-  const ignoredColumns = head.record.filter((_, i) => !fields[i]);
-  const rows = body.map(({ record, info }) => {
-    const input: OrgInput = {};
-    fields.forEach((f, i) => {
-      if (f) input[f] = record[i] ?? '';
-    });
-    return {
-      row: info.lines - (record.join('').split('\n').length - 1),
-      input,
-      columnCountMismatch: record.length !== head.record.length,
-      undecodable: record.some((cell) => cell.includes(REPLACEMENT)),
-    };
+  return parseCsvTable<keyof OrgInput>(text, {
+    headers: HEADERS,
+    required: ['name', 'creditCode'],
+    maxRows: MAX_IMPORT_ROWS,
+    messages: {
+      empty: 'the CSV is empty: a header line and one line per organisation are expected',
+      missingColumns: 'the first line must be a header naming at least the columns name (名称) and creditCode (统一社会信用代码)',
+      tooManyRows: `at most ${MAX_IMPORT_ROWS} rows per import; split the file`,
+    },
   });
-  return { rows, ignoredColumns };
 }
