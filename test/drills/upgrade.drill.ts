@@ -16,9 +16,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Client as PgClient } from 'pg';
 import { Client, Connection } from '@temporalio/client';
-import { freshDatabase, type TestDb } from '../helpers/db';
+import { dropDatabases, freshDatabase, type TestDb } from '../helpers/db';
 import { eventually } from '../helpers/temporal';
 import { untilEveryClaimPaid, untilInstalmentScheduled } from '../helpers/claimWaits';
 import { startCertificateClaim, startShortageClaim, actor } from '../helpers/claims';
@@ -88,12 +87,7 @@ afterAll(async () => {
   await connection?.close().catch(() => undefined);
   await cluster?.stop();
   await tdb?.drop();
-  if (tdb) {
-    const admin = new PgClient({ connectionString: `${process.env.TEST_PG_BASE_URL}/postgres` });
-    await admin.connect();
-    for (const db of Object.values(temporalDbs)) await admin.query(`drop database if exists ${db} with (force)`);
-    await admin.end();
-  }
+  if (tdb) await dropDatabases(Object.values(temporalDbs));
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 

@@ -34,6 +34,17 @@ export async function freshDatabase(): Promise<TestDb> {
   };
 }
 
+/** Drops databases a test made on the test server besides its own (e.g. a real Temporal server's), if they exist. */
+export async function dropDatabases(names: string[]): Promise<void> {
+  const c = new Client({ connectionString: `${process.env.TEST_PG_BASE_URL}/postgres` });
+  await c.connect();
+  try {
+    for (const name of names) await c.query(`drop database if exists ${name} with (force)`);
+  } finally {
+    await c.end();
+  }
+}
+
 /**
  * Resolves once another session of this database waits for a lock: a test that needs "the second transaction is
  * now waiting for the first" states that order instead of sleeping and hoping the machine was fast enough.
