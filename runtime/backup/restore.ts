@@ -9,7 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { restoreBaseBackup } from './postgresBaseBackup';
 import { restoreSqlite } from './temporalSqlite';
-import { RESTORED_MARKER, storeLocations, type SeparatePostgres, type StoreLocations } from './locations';
+import { RESTORED_MARKER, storeLocations, type StoreLocations } from './locations';
 import type { BackupManifest } from './backup';
 
 function alive(pidFile: string): boolean {
@@ -36,23 +36,26 @@ export interface RestoreOptions {
 export function restoreStores(loc: StoreLocations, o: RestoreOptions, log: (m: string) => void = () => {}): void {
   const manifest = JSON.parse(fs.readFileSync(path.join(o.backupDir, 'manifest.json'), 'utf8')) as BackupManifest;
   if (manifest.app.kind !== 'base_backup' || !loc.pgDataDir) throw new Error('this backup was taken with pg_basebackup: restore it as docs/operations.md says');
-  if (alive(path.join(loc.pgDataDir, 'postmaster.pid'))) throw new Error(`PostgreSQL still runs on ${loc.pgDataDir}: stop the system first`);
+  const temporalTarget = o.temporalTo ?? o.to;
+  if (loc.temporalPg) {
+    if (manifest.temporal.kind !== 'base_backup') throw new Error(`${o.backupDir} holds no backup of Temporal's PostgreSQL`);
+    if (temporalTarget && !loc.temporalPg.walArchiveDir)
+      throw new Error("a restore to a point in time needs Temporal's WAL archive (TEMPORAL_PG_WAL_ARCHIVE_DIR)");
+  }
+  // nothing is touched while any store still runs
+  for (const dataDir of [loc.pgDataDir, ...(loc.temporalPg ? [loc.temporalPg.dataDir] : [])])
+    if (alive(path.join(dataDir, 'postmaster.pid'))) throw new Error(`PostgreSQL still runs on ${dataDir}: stop the system first`);
   if (alive(path.join(loc.root, 'temporal.pid'))) throw new Error('the Temporal server still runs: stop the system first');
   if (o.to && !loc.walArchiveDir) throw new Error('a restore to a point in time needs the WAL archive (PG_WAL_ARCHIVE_DIR)');
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  if (fs.existsSync(loc.pgDataDir)) {
-    fs.renameSync(loc.pgDataDir, `${loc.pgDataDir}.before-restore-${stamp}`);
-    log(`the damaged PostgreSQL data moved aside to ${loc.pgDataDir}.before-restore-${stamp}`);
-  }
-  restoreBaseBackup({
-    backupDir: path.join(o.backupDir, manifest.app.dir),
-    dataDir: loc.pgDataDir,
-    owner: manifest.app.owner!,
-    ...(loc.walArchiveDir ? { walArchiveDir: loc.walArchiveDir } : {}),
-    ...(o.to ? { targetTime: o.to } : {}),
-  });
-  log(
-    `PostgreSQL base backup of ${manifest.app.consistentAt} put back${loc.walArchiveDir ? `; it replays the archived WAL ${o.to ? `to ${o.to}` : 'to its end'} when it starts` : ''}`,
+  putBaseBackupBack(
+    'PostgreSQL',
+    { dataDir: loc.pgDataDir, walArchiveDir: loc.walArchiveDir },
+    { ...manifest.app, owner: manifest.app.owner! },
+    o,
+    o.to,
+    stamp,
+    log,
   );
   if (loc.temporalSqlite) {
     const from = o.temporalFrom ?? o.backupDir;
@@ -62,32 +65,38 @@ export function restoreStores(loc: StoreLocations, o: RestoreOptions, log: (m: s
     restoreSqlite(path.join(from, m.temporal.file), loc.temporalSqlite);
     log(`Temporal store of ${m.temporal.at} put back`);
   }
-  if (loc.temporalPg) restoreTemporalPostgres(loc.temporalPg, manifest, o, stamp, log);
+  // Temporal's own PostgreSQL, from the same backup, to `temporalTo` (else `to`, else the end of its archive)
+  if (loc.temporalPg && manifest.temporal.kind === 'base_backup')
+    putBaseBackupBack("Temporal's PostgreSQL", loc.temporalPg, manifest.temporal, o, temporalTarget, stamp, log);
   fs.writeFileSync(
     path.join(loc.root, RESTORED_MARKER),
     `${JSON.stringify({ restoredAt: new Date().toISOString(), backup: o.backupDir, to: o.to ?? null, temporalFrom: o.temporalFrom ?? null, temporalTo: o.temporalTo ?? null }, null, 2)}\n`,
   );
 }
 
-/** Temporal's own PostgreSQL, from the same backup, to `temporalTo` (else `to`, else the end of its archive). */
-function restoreTemporalPostgres(pg: SeparatePostgres, manifest: BackupManifest, o: RestoreOptions, stamp: string, log: (m: string) => void): void {
-  if (manifest.temporal.kind !== 'base_backup') throw new Error(`${o.backupDir} holds no backup of Temporal's PostgreSQL`);
-  if (alive(path.join(pg.dataDir, 'postmaster.pid'))) throw new Error(`PostgreSQL still runs on ${pg.dataDir}: stop the system first`);
-  const target = o.temporalTo ?? o.to;
-  if (target && !pg.walArchiveDir) throw new Error("a restore to a point in time needs Temporal's WAL archive (TEMPORAL_PG_WAL_ARCHIVE_DIR)");
+/** One PostgreSQL's data directory: the damaged one moved aside (never deleted), the base backup put back, to `target`. */
+function putBaseBackupBack(
+  what: string,
+  pg: { dataDir: string; walArchiveDir: string | null },
+  backup: { dir: string; owner: { uid: number; gid: number }; consistentAt: string },
+  o: RestoreOptions,
+  target: string | undefined,
+  stamp: string,
+  log: (m: string) => void,
+): void {
   if (fs.existsSync(pg.dataDir)) {
     fs.renameSync(pg.dataDir, `${pg.dataDir}.before-restore-${stamp}`);
-    log(`the damaged Temporal PostgreSQL data moved aside to ${pg.dataDir}.before-restore-${stamp}`);
+    log(`the damaged ${what} data moved aside to ${pg.dataDir}.before-restore-${stamp}`);
   }
   restoreBaseBackup({
-    backupDir: path.join(o.backupDir, manifest.temporal.dir),
+    backupDir: path.join(o.backupDir, backup.dir),
     dataDir: pg.dataDir,
-    owner: manifest.temporal.owner,
+    owner: backup.owner,
     ...(pg.walArchiveDir ? { walArchiveDir: pg.walArchiveDir } : {}),
     ...(target ? { targetTime: target } : {}),
   });
   log(
-    `Temporal's PostgreSQL base backup of ${manifest.temporal.consistentAt} put back${pg.walArchiveDir ? `; it replays the archived WAL ${target ? `to ${target}` : 'to its end'} when it starts` : ''}`,
+    `${what} base backup of ${backup.consistentAt} put back${pg.walArchiveDir ? `; it replays the archived WAL ${target ? `to ${target}` : 'to its end'} when it starts` : ''}`,
   );
 }
 
