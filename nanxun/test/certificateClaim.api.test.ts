@@ -58,6 +58,13 @@ function expectProblem(res: request.Response, status: number, code: string) {
   expect(res.body).toEqual(expect.objectContaining({ type: expect.any(String), title: expect.any(String), status, detail: expect.any(String) }));
 }
 
+/** a decision's answer is stored for its Idempotency-Key after the response went out: wait for it */
+const answerStored = (key: string) =>
+  eventually(
+    async () => (await tdb.db.selectFrom('idempotency').select('status_code').where('key', '=', key).executeTakeFirst())?.status_code === 200,
+    `the answer stored for ${key}`,
+  );
+
 test('an applicant submits a claim; three clerks decide it; the applicant sees it paid with a full timeline', async () => {
   const created = await post(
     '/api/v1/nanxun/claims',
@@ -137,6 +144,7 @@ test('an applicant submits a claim; three clerks decide it; the applicant sees i
   // its answer lost, and the claim's workflow ended meanwhile (paid): the retry still finds its own decision
   const rrRow = await tdb.db.selectFrom('task').select('workflow_id').where('id', '=', rr.id).executeTakeFirstOrThrow();
   await env.client.workflow.getHandle(rrRow.workflow_id).result();
+  await answerStored('rr-1');
   await tdb.db.deleteFrom('idempotency').where('key', '=', 'rr-1').execute();
   const paidAgain = await decide(rr.id, tokens['rereview.nxz']!, { decision: 'approve', amountYuan: 3000 }, { 'Idempotency-Key': 'rr-1' });
   expect(paidAgain.status).toBe(200);
@@ -321,6 +329,7 @@ test('a decision taken whose answer was lost: the retry with the same Idempotenc
   expect(first.status).toBe(200);
   // as if the API had died after the workflow took the decision and before it stored the answer: nothing was
   // written for the key before the Update (the Update id derived from it is what the workflow remembers)
+  await answerStored('lost-1');
   await tdb.db.deleteFrom('idempotency').where('key', '=', 'lost-1').execute();
   const retry = await decide(unitTask.id, tokens['unit.jgjx']!, body, { 'Idempotency-Key': 'lost-1' });
   expect(retry.status).toBe(200);
@@ -340,8 +349,8 @@ test('a decision taken whose answer was lost: the retry with the same Idempotenc
   expect(again.status).toBe(200);
   expect(again.headers['idempotent-replayed']).toBe('true');
   expect(again.body).toMatchObject({ task: { id: unitTask.id, state: 'done' }, subject: { status: 'bureau_review', stage: 'bureau_review' } });
-  // the answer is stored now; another key is another request, which finds the task decided
-  expect((await tdb.db.selectFrom('idempotency').select('status_code').where('key', '=', 'lost-1').executeTakeFirstOrThrow()).status_code).toBe(200);
+  // the answer is stored now (after the response: eventually); another key is another request, which finds the task decided
+  await answerStored('lost-1');
   expectProblem(await decide(unitTask.id, tokens['unit.jgjx']!, body, { 'Idempotency-Key': 'lost-2' }), 409, 'TASK_ALREADY_DECIDED');
   const decided = await tdb.db
     .selectFrom('timeline')

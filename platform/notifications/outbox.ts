@@ -10,7 +10,7 @@
  * - clerks (users of the task's organisation holding the task's role): a task arrived (task_arrived), its deadline
  *   warning fired (deadline_warning).
  */
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema';
 import { domains, findSubjects } from '../plugins/registry';
 import { insertNotifications } from './outboxRepository';
@@ -54,30 +54,35 @@ function taskName(kind: string): string {
   return KERNEL_TASK_KINDS[kind] ?? kind;
 }
 
-async function recipientIds(db: Db, to: Recipients): Promise<number[]> {
-  if ('userIds' in to) return [...new Set(to.userIds)];
-  if ('personIds' in to) {
+/** The accounts a message goes to, each with whether it has a mobile to text: one query. */
+async function recipients(db: Db, to: Recipients): Promise<{ id: number; hasPhone: boolean }[]> {
+  let q = db.selectFrom('app_user').select(['id', sql<boolean>`phone is not null`.as('has_phone')]);
+  if ('userIds' in to) {
+    const ids = [...new Set(to.userIds)];
+    if (!ids.length) return [];
+    q = q.where('id', 'in', ids);
+  } else if ('personIds' in to) {
     const ids = to.personIds.filter(Boolean);
     if (!ids.length) return [];
-    return (await db.selectFrom('app_user').select('id').where('id_number', 'in', ids).execute()).map((r) => r.id);
+    q = q.where('id_number', 'in', ids);
+  } else {
+    const { orgCode, role } = to;
+    q = q.where('org_code', '=', orgCode).where((eb) => eb(eb.val(role), '=', eb.fn.any('roles')));
   }
-  const rows = await db
-    .selectFrom('app_user')
-    .select('id')
-    .where('org_code', '=', to.orgCode)
-    .where((eb) => eb(eb.val(to.role), '=', eb.fn.any('roles')))
-    .execute();
-  return rows.map((r) => r.id);
+  return (await q.execute()).map((r) => ({ id: r.id, hasPhone: r.has_phone }));
+}
+
+async function recipientIds(db: Db, to: Recipients): Promise<number[]> {
+  return (await recipients(db, to)).map((r) => r.id);
 }
 
 /** Writes the message for each recipient, once per event key (inside the caller's transaction). */
 export async function notify(db: Db, to: Recipients, e: NotificationEvent): Promise<number> {
-  const ids = await recipientIds(db, to);
-  if (!ids.length) return 0;
-  const phones = new Map((await db.selectFrom('app_user').select(['id', 'phone']).where('id', 'in', ids).execute()).map((r) => [r.id, r.phone]));
+  const rs = await recipients(db, to);
+  if (!rs.length) return 0;
   return insertNotifications(
     db,
-    ids.map((id) => ({
+    rs.map(({ id, hasPhone }) => ({
       event_key: e.eventKey,
       recipient_user_id: id,
       kind: e.kind,
@@ -87,7 +92,7 @@ export async function notify(db: Db, to: Recipients, e: NotificationEvent): Prom
       subject_id: e.subject?.id ?? null,
       subject_ref: e.subject?.ref ?? null,
       created_at: e.at,
-      sms_state: phones.get(id) ? ('pending' as const) : ('none' as const),
+      sms_state: hasPhone ? ('pending' as const) : ('none' as const),
     })),
   );
 }

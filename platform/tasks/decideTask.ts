@@ -14,7 +14,7 @@ import { IN_PROGRESS, idempotencyRepository } from '../http/idempotencyRepositor
 import type { AppDeps } from '../http/deps';
 import type { DecisionInputBody } from '../http/schemas';
 import type { Task } from '../../db/schema';
-import { decideUpdate, type Actor, type SubjectState } from './messages';
+import { decideUpdate, type Actor, type DecidedTaskWrite, type SubjectState } from './messages';
 import { normaliseTaskId } from './taskIds';
 import { canDecide } from './access';
 import { findSubject } from '../plugins/registry';
@@ -23,7 +23,13 @@ import { displayCalendar } from '../calendar/calendarTable';
 import { shanghaiDate } from '../calendar/workdays';
 import { workflowActor } from '../identity/personRef';
 
-export type DecideOutcome = { replay: { status: number; body: unknown } } | { result: unknown; replayed: boolean; workflowId: string | null };
+/**
+ * `stored`: the answer being stored for its Idempotency-Key. The answer does not wait for it: a retry that comes
+ * before it (or after it failed) is answered from the workflow's Update of that id (takenUpdate), as after a crash.
+ */
+export type DecideOutcome =
+  | { replay: { status: number; body: unknown } }
+  | { result: unknown; replayed: boolean; workflowId: string | null; stored?: Promise<void> };
 
 /** the Update id of a request with an Idempotency-Key: the same user and key are the same Update in the workflow */
 export const decisionUpdateId = (userId: number, key: string): string => `idem-${createHash('sha256').update(`${userId}:${key}`).digest('hex').slice(0, 32)}`;
@@ -54,10 +60,12 @@ export async function decideTask(
   ]);
   if (prior && prior.request_hash !== requestHash) throw new Problem('IDEMPOTENCY_KEY_REUSED');
   if (prior && prior.status_code !== IN_PROGRESS) return { replay: { status: prior.status_code, body: prior.response } };
-  const remember = async (result: unknown, replayed: boolean, workflowId: string): Promise<DecideOutcome> => {
-    if (key) await keys.remember(actor.userId, key, requestHash, result);
-    return { result, replayed, workflowId };
-  };
+  const remember = (result: unknown, replayed: boolean, workflowId: string): DecideOutcome => ({
+    result,
+    replayed,
+    workflowId,
+    ...(key ? { stored: storing(keys.remember(actor.userId, key, requestHash, result)) } : {}),
+  });
   try {
     if (!t) throw new Problem('NOT_FOUND', 'no such task');
     if (!canDecide(actor, t)) throw new Problem('NOT_YOUR_TASK');
@@ -79,7 +87,12 @@ export async function decideTask(
         ...(updateId ? { updateId } : {}),
       }),
     );
-    const [decided, cal] = await Promise.all([db.selectFrom('task').selectAll().where('id', '=', t.id).executeTakeFirstOrThrow(), calendar()]);
+    // the task as the decision's transaction left it: what the workflow says it wrote, over the row read before (a
+    // decision that did not close the task, e.g. a request for materials, is read back)
+    const [decided, cal] = await Promise.all([
+      state.decided?.taskId === t.id ? afterDecision(t, state.decided) : db.selectFrom('task').selectAll().where('id', '=', t.id).executeTakeFirstOrThrow(),
+      calendar(),
+    ]);
     return remember({ task: taskView(decided, cal), subject: subjectOf(state) }, false, t.workflow_id);
   } catch (err) {
     // a refusal is final and frees a key an older API reserved; an unknown outcome (503) keeps it for the retry
@@ -87,6 +100,22 @@ export async function decideTask(
     throw err;
   }
 }
+
+/** a store nobody may wait for is never an unhandled rejection (the route logs its failure) */
+function storing(p: Promise<void>): Promise<void> {
+  p.catch(() => undefined);
+  return p;
+}
+
+/** the task row after a decision closed it (platform/tasks/activities.ts writeCompletion sets exactly these) */
+const afterDecision = (t: Task, w: DecidedTaskWrite): Task => ({
+  ...t,
+  state: 'done',
+  decision: w.decision,
+  decided_at: new Date(w.decidedAt),
+  decided_by: w.decidedBy,
+  comment: w.comment,
+});
 
 const subjectOf = (state: SubjectState) => ({ status: state.status, stage: state.stage, ...(state.notice ? { notice: state.notice } : {}) });
 

@@ -30,6 +30,7 @@ import {
   decideUpdate,
   subjectSnapshotQuery,
   type DecidedTaskSnapshot,
+  type DecidedTaskWrite,
   resubmitUpdate,
   settledStateUpdate,
   type Actor,
@@ -79,6 +80,8 @@ export class HumanTasks {
   private settledTicket = 0;
   private settledCount = 0;
   private eventSeq = 0;
+  /** what each decision (by its Update's ticket) wrote to its task, for the Update's answer */
+  private readonly written = new Map<number, DecidedTaskWrite>();
   /** decisions taken and not written yet (writeDecisionWithNext): the next opening or flush() writes them */
   private unwritten: CompleteTaskInput[] = [];
   /** what the subjectSnapshot query reports (kept in memory only: a query adds nothing to the history) */
@@ -94,7 +97,9 @@ export class HumanTasks {
         const ticket = ++this.ticketSeq;
         t.pending = { input, ticket };
         await condition(() => this.settledTicket >= ticket);
-        return this.state();
+        const decided = this.written.get(ticket);
+        this.written.delete(ticket);
+        return decided ? { ...this.state(), decided } : this.state();
       },
       { validator: (input) => this.validateDecision(input) },
     );
@@ -295,6 +300,7 @@ export class HumanTasks {
         };
         const outcome: StageOutcome = { decision: input.decision, comment, fields: input.fields ?? {}, actor: actorRef(input.actor), decidedAt: at };
         if (!spec.writeDecisionWithNext) await taskWrites().completeTask(close);
+        this.written.set(ticket, { taskId: storedTaskId(ref.taskId), decision: close.decision, decidedAt: at, decidedBy: close.actor.username, comment });
         this.open.delete(ref.taskId);
         this.decided.add(ref.taskId);
         this.processedTicket = Math.max(this.processedTicket, ticket);

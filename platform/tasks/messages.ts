@@ -90,7 +90,24 @@ export interface SubjectSnapshot extends SubjectState {
 }
 
 export const subjectSnapshotQuery = defineQuery<SubjectSnapshot>('subjectSnapshot');
-export const decideUpdate = defineUpdate<SubjectState, [DecisionInput]>('decide');
+/**
+ * What a decide Update answers: the subject's settled state and, when the decision closed the task, what was
+ * written to the task row in the committed transaction (the API answers with it instead of reading the row back).
+ */
+export interface DecisionResult extends SubjectState {
+  decided?: DecidedTaskWrite;
+}
+
+/** the columns a decision wrote to its task (platform/tasks/activities.ts writeCompletion) */
+export interface DecidedTaskWrite {
+  taskId: string;
+  decision: string;
+  decidedAt: string;
+  decidedBy: string;
+  comment: string | null;
+}
+
+export const decideUpdate = defineUpdate<DecisionResult, [DecisionInput]>('decide');
 export const resubmitUpdate = defineUpdate<SubjectState, [ResubmitInput]>('resubmit');
 /** returns the subject's state once the workflow has settled (its first task is open, or it ended) */
 export const settledStateUpdate = defineUpdate<SubjectState, []>('settledState');

@@ -147,6 +147,7 @@ export function taskRoutes(deps: AppDeps): Router {
         res.status(out.replay.status).json(out.replay.body);
         return undefined;
       }
+      out.stored?.catch((err) => req.log.warn({ err }, "a decision's answer was not stored for its Idempotency-Key (a retry asks the workflow)"));
       if (out.replayed) res.setHeader('Idempotent-Replayed', 'true');
       if (out.workflowId) res.locals.workflowId = out.workflowId;
       return out.result;

@@ -7,7 +7,13 @@
  *   - each activity the worker ran meanwhile (local or not), by name: count per decision and ms;
  *   - from the workflow's history: the workflow task that took the decision (started → completed).
  *
- *   npx tsx tools/bench/profileDecision.ts      (PROFILE_N=40 by default)
+ * and the phases of each decision on one clock: the route before the Update, the server until the workflow task is
+ * handed out, the two activations around the local activity, the server until the Update is answered, the route after.
+ *
+ *   npx tsx tools/bench/profileDecision.ts [--engine dev|server]     (PROFILE_N=40 by default)
+ *
+ * `--engine server`: the real Temporal server (tools/temporalServer.ts, PostgreSQL persistence and visibility in the
+ * same embedded PostgreSQL, 4 history shards) instead of the dev server; the worker and API stay in this process.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -34,6 +40,7 @@ import { shanghaiDate, addDays } from '../../platform/calendar/workdays';
 import { uploadClaimMaterials } from '../../nanxun/materialsClient';
 import { makeIdNumber } from '../../platform/identity/idNumber';
 import { measureCeiling } from './ceiling';
+import { freeTemporalPorts, startTemporalServer } from '../temporalServerProcess';
 import { pct } from './timing';
 import { dataConverter } from '../../platform/crypto/payloadCodec';
 
@@ -42,15 +49,28 @@ const SECRET = 'bench-secret-0123456789abcdef0123456789';
 const say = (m: string) => console.log(`[profile] ${m}`);
 const r2 = (x: number) => Math.round(x * 100) / 100;
 const EventType = temporal.api.enums.v1.EventType;
+const engineArg = process.argv.indexOf('--engine');
+const ENGINE = engineArg >= 0 ? process.argv[engineArg + 1] : 'dev';
+if (ENGINE !== 'dev' && ENGINE !== 'server') throw new Error(`--engine must be dev or server, got ${ENGINE}`);
 
 async function main() {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zj-profile-'));
   fs.chmodSync(dir, 0o755);
-  const [pg, dev] = await Promise.all([
-    startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort() }),
-    startTemporalDevServer({ dataDir: path.join(dir, 'temporal'), port: await freePort(), uiPort: null, namespace: 'default' }),
-  ]);
+  const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort() });
+  const dev =
+    ENGINE === 'dev'
+      ? await startTemporalDevServer({ dataDir: path.join(dir, 'temporal'), port: await freePort(), uiPort: null, namespace: 'default' })
+      : await startTemporalServer({
+          dataDir: path.join(dir, 'temporal'),
+          postgresUrl: pg.url,
+          ports: await freeTemporalPorts(),
+          historyShards: 4,
+          namespace: 'default',
+          retentionDays: 1,
+          log: (m) => say(`  ${m}`),
+        });
+  say(`engine: ${ENGINE} at ${dev.address}`);
   const db = createDb(pg.url, { max: 20 });
   let server: http.Server | null = null;
   try {
@@ -61,10 +81,15 @@ async function main() {
     /** true while a timed decision is under way: the interceptors record only then */
     let recording = false;
     const updateMs: number[] = [];
+    /** wall-clock marks (ms since the epoch, the server's history uses the same clock) of the decision under way */
+    const marks: Record<string, number> = {};
+    const phases = new Map<string, number[]>();
     const timing: WorkflowClientInterceptor = {
       async startUpdate(input, next) {
         const t = performance.now();
+        marks.updateSent = Date.now();
         const out = await next(input);
+        marks.updateBack = Date.now();
         if (recording) updateMs.push(performance.now() - t);
         return out;
       },
@@ -81,9 +106,11 @@ async function main() {
     const timed = (ctx: ActivityContext): ActivityInboundCallsInterceptor => ({
       async execute(input, next) {
         const t = performance.now();
+        marks.laStart = Date.now();
         try {
           return await next(input);
         } finally {
+          marks.laEnd = Date.now();
           if (recording) {
             const name = `${ctx.info.activityType}${ctx.info.isLocal ? ' (local)' : ''}`;
             activityMs.set(name, [...(activityMs.get(name) ?? []), performance.now() - t]);
@@ -147,11 +174,28 @@ async function main() {
       recording = k >= 5;
       const xidBefore = await nextXid(db);
       const t = performance.now();
+      marks.postSent = Date.now();
       await post(`/api/v1/tasks/${wf}~unit_verification/decision`, unit, { decision: 'approve' });
+      marks.postBack = Date.now();
       if (recording) decisionMs.push(performance.now() - t);
       if (recording) writeTx.push((await nextXid(db)) - xidBefore);
       recording = false;
-      if (k >= 5) wftMs.push(await decidingWorkflowTaskMs(client, wf));
+      if (k >= 5) {
+        const w = await decidingWorkflowTask(client, wf);
+        wftMs.push(w.completed - w.started);
+        const m: Record<string, number> = { ...marks, ...w };
+        const order: [string, string, string][] = [
+          ['route before the Update', 'postSent', 'updateSent'],
+          ['Update sent → task scheduled (server)', 'updateSent', 'scheduled'],
+          ['scheduled → started (poll)', 'scheduled', 'started'],
+          ['started → local activity starts (activation 1)', 'started', 'laStart'],
+          ['local activity', 'laStart', 'laEnd'],
+          ['LA done → task completed (activation 2, RPC, persist)', 'laEnd', 'completed'],
+          ['task completed → Update answered', 'completed', 'updateBack'],
+          ['route after the Update', 'updateBack', 'postBack'],
+        ];
+        for (const [name, a, b] of order) phases.set(name, [...(phases.get(name) ?? []), m[b]! - m[a]!]);
+      }
     }
     worker.shutdown();
     await running;
@@ -163,6 +207,8 @@ async function main() {
     row('  the decide Update (client executeUpdate)', updateMs);
     row('  the deciding workflow task (history)', wftMs);
     row('no-op Update round trip (same server)', noopMs);
+    say('phases of a decision (wall clock, ms; history times are whole ms):');
+    for (const [name, xs] of phases) row(`  ${name}`, xs);
     say('activities run during the decisions (count per decision, ms each):');
     for (const [name, xs] of activityMs)
       say(
@@ -172,7 +218,7 @@ async function main() {
       );
     say(`writing transactions (commits) per decision: p50 ${pct(writeTx, 50)}, max ${Math.max(...writeTx)}`);
     say(
-      `POST ÷ no-op p50 ${r2(pct(decisionMs, 50) / pct(noopMs, 50))}×; load average ${os
+      `${ENGINE} engine: POST ÷ no-op p50 ${r2(pct(decisionMs, 50) / pct(noopMs, 50))}×, p99 ${r2(pct(decisionMs, 99) / pct(noopMs, 99))}×; load average ${os
         .loadavg()
         .map((x) => x.toFixed(1))
         .join(' ')}`,
@@ -223,8 +269,8 @@ async function waitForTask(db: ReturnType<typeof createDb>, id: string): Promise
   throw new Error(`task ${id} never opened`);
 }
 
-/** started → completed of the workflow task that accepted the decide Update */
-async function decidingWorkflowTaskMs(client: Client, workflowId: string): Promise<number> {
+/** scheduled, started and completed (ms since the epoch) of the workflow task that accepted the decide Update */
+async function decidingWorkflowTask(client: Client, workflowId: string): Promise<{ scheduled: number; started: number; completed: number }> {
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
   const events = history.events ?? [];
   const last = (type: number) => events.map((e) => e.eventType).lastIndexOf(type);
@@ -235,9 +281,9 @@ async function decidingWorkflowTaskMs(client: Client, workflowId: string): Promi
   while (started > 0 && events[started]!.eventType !== EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED) started--;
   let completed = done;
   while (completed > 0 && events[completed]!.eventType !== EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) completed--;
+  let from = started;
+  while (from > 0 && events[from]!.eventType !== EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED) from--;
   if (process.env.PROFILE_EVENTS) {
-    let from = started;
-    while (from > 0 && events[from]!.eventType !== EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED) from--;
     const t0 = ms(events[from]!);
     say(
       events
@@ -246,7 +292,7 @@ async function decidingWorkflowTaskMs(client: Client, workflowId: string): Promi
         .join(', '),
     );
   }
-  return ms(events[completed]!) - ms(events[started]!);
+  return { scheduled: ms(events[from]!), started: ms(events[started]!), completed: ms(events[completed]!) };
 }
 
 main().then(

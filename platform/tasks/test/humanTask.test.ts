@@ -120,11 +120,13 @@ test('refused decisions write nothing; the accepted one is written once and its 
   expect(await refusal(w.resubmit(applicant))).toBe('TASK_NOT_PAUSED');
   expect(acts.completeTask).not.toHaveBeenCalled();
 
-  // the clerk's answer is the state after the decision took effect: the subject moved on, no task open
+  // the clerk's answer is the state after the decision took effect: the subject moved on, no task open; and what
+  // the decision wrote to its task (the API answers with it instead of reading the row back)
   expect(await w.decide(clerk, 'approve', { comment: ' 予以核准 ', fields: { amountYuan: 2000 } })).toEqual({
     status: 'approved',
     stage: 'done',
     openTaskIds: [],
+    decided: { taskId: `${w.handle.workflowId}~review`, decision: 'approve', decidedAt: expect.any(String), decidedBy: 'clerk1', comment: '予以核准' },
   });
   expect(acts.completeTask).toHaveBeenCalledTimes(1);
   expect(acts.completeTask.mock.calls[0]![0]).toMatchObject({
@@ -157,7 +159,7 @@ test('the warning comes at its instant, the escalation after the due instant; ne
 
   // a week later nothing has been raised again, and the overdue task still takes its decision
   await env.sleep(7 * DAY);
-  expect(await w.decide(clerk, 'reject', { comment: '材料不全' })).toEqual({ status: 'reject', stage: 'done', openTaskIds: [] });
+  expect(await w.decide(clerk, 'reject', { comment: '材料不全' })).toMatchObject({ status: 'reject', stage: 'done', openTaskIds: [], decided: { decision: 'reject' } });
   expect(acts.markTaskWarned).toHaveBeenCalledTimes(1);
   expect(acts.markTaskOverdue).toHaveBeenCalledTimes(1);
   expect(acts.completeTask).toHaveBeenCalledTimes(1);
@@ -196,7 +198,7 @@ test('补正 stops the clock: no warning or escalation while the applicant is as
   await skipTo(Date.parse(second.warnAt) + HOUR);
   const warned = await eventually(async () => acts.markTaskWarned.mock.calls[0]?.[0], 'the warning of the resumed period');
   expect(warned.dueOn).toBe(second.dueOn);
-  expect(await w.decide(clerk, 'approve')).toEqual({ status: 'approved', stage: 'done', openTaskIds: [] });
+  expect(await w.decide(clerk, 'approve')).toMatchObject({ status: 'approved', stage: 'done', openTaskIds: [], decided: { decision: 'approve', comment: null } });
   expect(acts.markTaskOverdue).not.toHaveBeenCalled();
 });
 
