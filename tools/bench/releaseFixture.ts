@@ -34,7 +34,8 @@ async function startWorkerProcess(env: Record<string, string>, logFile: string):
   const extra = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, ['--max-old-space-size=6144', ...extra, '--import', 'tsx', path.join(ROOT, 'runtime', 'worker.ts')], {
     cwd: ROOT,
-    env: { ...process.env, ...env, LOG_LEVEL: 'info', TEMPORAL_METRICS_PORT: 'off' },
+    // no development span files (runtime/tracing.ts): production writes none
+    env: { ...process.env, ...env, LOG_LEVEL: 'info', TEMPORAL_METRICS_PORT: 'off', TRACING: 'off' },
     stdio: ['ignore', 'pipe', log],
   });
   let out = '';
