@@ -15,6 +15,7 @@ import { msToTs } from '@temporalio/common/lib/time';
 import { findTemporalServer, TEMPORAL_SERVER_VERSION, TEMPORAL_UPGRADE_PATH, type TemporalServerBinaries } from './temporalServer';
 import { freePort } from './ports';
 import { stopLeftoverFromPidFile } from '../runtime/leftoverProcess';
+import { ROOT } from '../runtime/config';
 
 const run = promisify(execFile);
 
@@ -174,6 +175,18 @@ dynamicConfigClient:
 `;
 }
 
+/** this deployment's dynamic configuration (deploy/temporal/dynamicconfig.yaml), as docker-compose.yml mounts it */
+export const DEPLOYMENT_DYNAMIC_CONFIG = path.join(ROOT, 'deploy', 'temporal', 'dynamicconfig.yaml');
+
+const topLevelKeys = (yaml: string) => new Set([...yaml.matchAll(/^([A-Za-z][\w.]*):/gm)].map((m) => m[1]!));
+
+/** the release's development-sql.yaml followed by the deployment's own keys (a key in both would be ambiguous) */
+export function dynamicConfig(template: string, ours = fs.readFileSync(DEPLOYMENT_DYNAMIC_CONFIG, 'utf8')): string {
+  const both = [...topLevelKeys(ours)].filter((k) => topLevelKeys(template).has(k));
+  if (both.length) throw new Error(`${DEPLOYMENT_DYNAMIC_CONFIG} sets ${both.join(', ')}, which the release's dynamic config sets too`);
+  return `${template.trimEnd()}\n\n${ours}`;
+}
+
 async function existingDatabases(pg: URL): Promise<Set<string>> {
   const admin = new PgClient({ connectionString: `${pg.protocol}//${pg.username}:${pg.password}@${pg.hostname}:${pg.port || 5432}/postgres` });
   await admin.connect();
@@ -307,7 +320,7 @@ export async function startTemporalServer(o: TemporalServerOptions): Promise<Run
     );
   }
   const dynamicConfigFile = path.join(configDir, 'dynamicconfig.yaml');
-  fs.copyFileSync(bins.dynamicConfig, dynamicConfigFile);
+  fs.writeFileSync(dynamicConfigFile, dynamicConfig(fs.readFileSync(bins.dynamicConfig, 'utf8')));
   fs.writeFileSync(path.join(configDir, 'cluster.yaml'), configYaml(o, pg, dbs, dynamicConfigFile), { mode: 0o600 });
   await ensureSchema(bins, pg, dbs, existing, log);
 

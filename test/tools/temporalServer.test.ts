@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { locateTemporalServer, TEMPORAL_SERVER_VERSION, TEMPORAL_UPGRADE_PATH, temporalServerCacheDir } from '../../tools/temporalServer';
+import { DEPLOYMENT_DYNAMIC_CONFIG, dynamicConfig } from '../../tools/temporalServerProcess';
 
 const saved = { ...process.env };
 afterEach(() => {
@@ -27,6 +28,19 @@ test('docker-compose.yml runs the pinned server version, its schema set up by th
   );
   expect(TEMPORAL_UPGRADE_PATH.at(-1)).toBe(TEMPORAL_SERVER_VERSION);
   expect(TEMPORAL_UPGRADE_PATH[0]).toBe('1.29.1');
+});
+
+test("both production topologies run the deployment's dynamic config: one task-queue partition", () => {
+  const compose = fs.readFileSync(path.join(__dirname, '..', '..', 'docker-compose.yml'), 'utf8');
+  expect(compose).toContain('./deploy/temporal/dynamicconfig.yaml:/etc/temporal/config/dynamicconfig/zj-approvals.yaml:ro');
+  expect(compose).toContain('DYNAMIC_CONFIG_FILE_PATH: config/dynamicconfig/zj-approvals.yaml');
+  const merged = dynamicConfig('limit.maxIDLength:\n  - value: 255\n');
+  expect(merged).toMatch(/^limit\.maxIDLength:/);
+  expect(merged).toMatch(/^matching\.numTaskqueueReadPartitions:\n {2}- value: 1$/m);
+  expect(merged).toMatch(/^matching\.numTaskqueueWritePartitions:\n {2}- value: 1$/m);
+  expect(fs.readFileSync(DEPLOYMENT_DYNAMIC_CONFIG, 'utf8')).toContain('matching.numTaskqueueWritePartitions');
+  // a key the release sets as well would leave the server to pick one of the two: refused
+  expect(() => dynamicConfig('matching.numTaskqueueReadPartitions:\n  - value: 4\n')).toThrow(/sets matching.numTaskqueueReadPartitions/);
 });
 
 test('nothing available: the error names every way to provide the server', async () => {
