@@ -9,9 +9,11 @@ ENV NODE_ENV=production \
 
 WORKDIR /app
 
-# dependencies first, for layer caching; tsx, the Temporal SDK (with its native core and the workflow
+# dependencies first, for layer caching; tsx, patch-package, the Temporal SDK (with its native core and the workflow
 # bundler) are runtime dependencies, so dev dependencies (jest, typescript…) are left out
 COPY package.json package-lock.json ./
+# patches/ is applied by the postinstall script (patch-package): the worker's promise-hook patch (docs/performance.md)
+COPY patches ./patches
 RUN npm ci --omit=dev && npm cache clean --force
 
 COPY tsconfig.json ./
