@@ -40,6 +40,7 @@ import { retryingPoster } from './retryingPoster';
 import { report } from './report';
 import { measureCeiling } from './ceiling';
 import { pool } from './pool';
+import { setFundBudget } from '../../nanxun/repositories/funds';
 import { dataConverter } from '../../platform/crypto/payloadCodec';
 
 const SHORT = process.argv.includes('--short') || process.env.BENCH_SHORT === '1';
@@ -119,6 +120,8 @@ async function main() {
     await migrateToLatest(db);
     await seedReferenceData(db);
     await seedDemoAccounts(db);
+    // the re-reviewing town pays every pipeline claim (up to ~150 of 1,000–3,000 yuan): more than a demo budget holds
+    await setFundBudget(db, { orgCode: 'NX-T-NXZ', year: Number(shanghaiDate(new Date()).slice(0, 4)), budgetYuan: 100_000_000, setBy: 'bench', at: new Date() });
     const nc = await NativeConnection.connect({ address: temporalAddress });
     const connection = await Connection.connect({ address: temporalAddress });
     stops.unshift(
