@@ -21,8 +21,9 @@ export interface ClaimRead {
   basis: Awaited<ReturnType<typeof claimPolicyBasis>>;
 }
 
-export async function readClaim(db: Kysely<Database>, idOrNo: string): Promise<ClaimRead | undefined> {
-  const row = await db
+/** the route's one statement (exported for tools/bench/profileClaimRead.ts) */
+export function readClaimQuery(db: Kysely<Database>, idOrNo: string) {
+  return db
     .selectFrom('claim_view as v')
     .select(['v.claim_id', 'v.applicant_id_number', 'v.applicant_user_id', 'v.employer_org_code', 'v.rereview_org_code', 'v.view'])
     .select((eb) => [
@@ -52,8 +53,11 @@ export async function readClaim(db: Kysely<Database>, idOrNo: string): Promise<C
         .whereRef('c.id', '=', 'v.claim_id')
         .as('basis'),
     ])
-    .where((eb) => eb.or([eb('v.claim_id', '=', idOrNo), eb('v.application_no', '=', idOrNo)]))
-    .executeTakeFirst();
+    .where((eb) => eb.or([eb('v.claim_id', '=', idOrNo), eb('v.application_no', '=', idOrNo)]));
+}
+
+export async function readClaim(db: Kysely<Database>, idOrNo: string): Promise<ClaimRead | undefined> {
+  const row = await readClaimQuery(db, idOrNo).executeTakeFirst();
   if (!row) {
     const live = await projectedClaimView(db, idOrNo);
     if (!live) return undefined;

@@ -34,6 +34,8 @@ import { createSessionStore } from '../../platform/auth/sessions';
 import { createApiMetrics } from '../../api/metrics';
 import { claimWorkflowId } from '../../nanxun/rules';
 import { calendarFor, presentClaimView, projectedClaimView } from '../../nanxun/claimView';
+import { readClaim, readClaimQuery } from '../../nanxun/claimRead';
+import { Pool } from 'pg';
 import { timed, pct } from './timing';
 import { dataConverter } from '../../platform/crypto/payloadCodec';
 
@@ -54,6 +56,8 @@ async function main() {
   fs.chmodSync(dir, 0o755);
   const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort() });
   const db = createDb(pg.url, { max: 20 });
+  /** a plain pg pool beside Kysely's, for the statement without the query builder and the PII plugin */
+  const pool = new Pool({ connectionString: pg.url, max: 2 });
   const servers: http.Server[] = [];
   try {
     await migrateToLatest(db);
@@ -277,7 +281,12 @@ async function main() {
       'JSON.stringify of the bare row': await micro(5000, () => JSON.stringify(bareRow)),
     };
     const hasView = await sql<{ n: number }>`select count(*)::int as n from information_schema.tables where table_name = 'claim_view'`.execute(db);
-    if (hasView.rows[0]!.n) us['projectedClaimView: one row of claim_view (after 0006)'] = await micro(2000, () => projectedClaimView(db, id));
+    if (hasView.rows[0]!.n) {
+      us['projectedClaimView: one row of claim_view (after 0006)'] = await micro(2000, () => projectedClaimView(db, id));
+      us['readClaim: the route\'s one statement (view, materials, basis)'] = await micro(2000, () => readClaim(db, id));
+      const compiled = readClaimQuery(db, id).compile();
+      us['the same statement, raw (no Kysely, no PII plugin)'] = await micro(2000, () => pool.query(compiled.sql, compiled.parameters as unknown[]));
+    }
     if (hasView.rows[0]!.n) {
       // the write side: what the projection's triggers add to an activity's transaction (a task transition:
       // the task row and its timeline row), and the rebuild alone
@@ -353,6 +362,7 @@ async function main() {
       s.close();
     }
     await db.destroy();
+    await pool.end();
     await pg.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
