@@ -351,7 +351,7 @@ async function main() {
     results.orgImport = await benchOrgImport({ base, token: await tokenOf('admin'), n: N.orgImport, say });
 
     // ---- 5. the yearly release of 10,000 due instalments ------------------------------------------------
-    const rel = await benchRelease({ db, databaseUrl: pg.url, dir, port: await freePort(), n: N.release, say, temporalAddress: cluster?.temporal.address });
+    const rel = await benchRelease({ db, databaseUrl: pg.url, dir, port: await freePort(), n: N.release, say, temporalAddress: cluster?.temporal.address, workers: cluster ? 2 : 1 });
     results.release = {
       ...rel,
       value: rel.seconds,
@@ -365,7 +365,8 @@ async function main() {
       waitingRssMb: rel.memory.waitingMb,
       openRssMb: rel.memory.openMb,
       kbPerWorkflow: round(((rel.memory.openMb - rel.memory.idleMb) * 1024) / rel.instalments, 1),
-      note: 'the worker alone (runtime/worker.ts in its own process, every workflow in its cache); Temporal and PostgreSQL are separate processes',
+      workerProcesses: rel.memory.workers,
+      note: `the worker${rel.memory.workers > 1 ? ` processes together (${rel.memory.workers}, sharing the workflows)` : ' alone'} (runtime/worker.ts in its own process, every workflow in a cache); Temporal and PostgreSQL are separate processes`,
     };
   } finally {
     for (const s of stops) await s().catch(() => undefined);

@@ -3,7 +3,8 @@
  * (brought over from the paper records), each waiting in its workflow for the second year's release; then one
  * release run, timed until every second-year unit verification task is open. Runs on its own in-memory Temporal dev
  * server, so the rows measure the release and the workflows, not the SQLite file's fsync of the embedded default.
- * The worker is the real one (`runtime/worker.ts`) in a process of its own, as production runs it, so its memory is
+ * The worker is the real one (`runtime/worker.ts`) in a process of its own (two on the real server, as the production
+ * topology runs them: they share the release's workflows), as production runs it, so its memory is
  * read from /proc: before any workflow exists, with N workflows waiting, and with N open tasks.
  */
 import path from 'node:path';
@@ -73,6 +74,8 @@ export async function benchRelease(opts: {
   n: number;
   say: (m: string) => void;
   temporalAddress?: string;
+  /** worker processes (the production topology, runtime/cluster.ts, runs 2; npm start runs 1) */
+  workers?: number;
 }) {
   const { db, n, say } = opts;
   const temporal = opts.temporalAddress
@@ -81,11 +84,17 @@ export async function benchRelease(opts: {
   const connection = await Connection.connect({ address: temporal.address });
   const client = new Client({ connection, dataConverter: dataConverter() });
   const taskQueue = 'bench-release';
-  const worker = await startWorkerProcess(
-    { DATABASE_URL: opts.databaseUrl, TEMPORAL_ADDRESS: temporal.address, TASK_QUEUE: taskQueue },
-    path.join(opts.dir, 'bench-worker.log'),
+  const workers = await Promise.all(
+    Array.from({ length: opts.workers ?? 1 }, (_, i) =>
+      startWorkerProcess(
+        { DATABASE_URL: opts.databaseUrl, TEMPORAL_ADDRESS: temporal.address, TASK_QUEUE: taskQueue },
+        path.join(opts.dir, `bench-worker-${i + 1}.log`),
+      ),
+    ),
   );
-  const memory = { idleMb: rssMb(worker.child.pid!), waitingMb: NaN, openMb: NaN };
+  /** the worker processes' resident memory together */
+  const workersMb = () => Math.round(workers.reduce((sum, w) => sum + rssMb(w.child.pid!), 0) * 10) / 10;
+  const memory = { idleMb: workersMb(), waitingMb: NaN, openMb: NaN, workers: workers.length };
   try {
     const today = shanghaiDate(new Date());
     const paidOn = addMonths(today, -12);
@@ -204,7 +213,7 @@ export async function benchRelease(opts: {
       );
     while ((await scheduled()) < n) await new Promise((r) => setTimeout(r, 500));
     const setupSeconds = (Date.now() - tSetup) / 1000;
-    memory.waitingMb = rssMb(worker.child.pid!);
+    memory.waitingMb = workersMb();
     say(`release: ${n} waiting after ${setupSeconds.toFixed(1)} s; running the release`);
 
     const t0 = Date.now();
@@ -227,12 +236,12 @@ export async function benchRelease(opts: {
     for (const giveUp = Date.now() + 900_000; (await opened()) < n; await new Promise((r) => setTimeout(r, 250)))
       if (Date.now() > giveUp) throw new Error(`release: only ${await opened()} of ${n} unit verifications open after 15 minutes`);
     const seconds = (Date.now() - t0) / 1000;
-    memory.openMb = rssMb(worker.child.pid!);
+    memory.openMb = workersMb();
     const result = await released;
     say(
       `release: ${result.opened} instalments released (all signalled after ${signalledSeconds.toFixed(1)} s), all ${n} unit verifications open after ${seconds.toFixed(1)} s`,
     );
-    say(`worker memory: RSS ${memory.idleMb} MB idle, ${memory.waitingMb} MB with ${n} workflows waiting, ${memory.openMb} MB with ${n} open tasks`);
+    say(`worker memory (${workers.length} process${workers.length > 1 ? 'es' : ''}): RSS ${memory.idleMb} MB idle, ${memory.waitingMb} MB with ${n} workflows waiting, ${memory.openMb} MB with ${n} open tasks`);
     return {
       instalments: n,
       released: result.opened,
@@ -242,7 +251,7 @@ export async function benchRelease(opts: {
       memory,
     };
   } finally {
-    await worker.stop();
+    await Promise.all(workers.map((w) => w.stop()));
     await connection.close();
     await temporal.stop();
   }

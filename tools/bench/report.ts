@@ -55,7 +55,7 @@ export function report(results: Record<string, unknown>, opts: { short: boolean;
     [`yearly release of ${r.release.instalments} instalments`, r.release.note, '', goalCell(goals.release)],
     [
       `worker memory, ${r.workerMemory.openWorkflows} open workflows`,
-      `RSS ${r.workerMemory.openRssMb} MB`,
+      `RSS ${r.workerMemory.openRssMb} MB${r.workerMemory.workerProcesses > 1 ? ` (${r.workerMemory.workerProcesses} worker processes)` : ''}`,
       `idle ${r.workerMemory.idleRssMb} MB, ${r.workerMemory.kbPerWorkflow} KB per workflow`,
       goalCell(goals.workerMemory),
     ],

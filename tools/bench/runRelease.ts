@@ -54,7 +54,7 @@ async function main() {
     await migrateToLatest(db);
     await seedReferenceData(db);
     await seedDemoAccounts(db);
-    const r = await benchRelease({ db, databaseUrl: pg.url, dir, port: await freePort(), n, say, temporalAddress });
+    const r = await benchRelease({ db, databaseUrl: pg.url, dir, port: await freePort(), n, say, temporalAddress, workers: temporalAddress ? 2 : 1 });
     console.log(JSON.stringify({ engine, ...r }));
   } finally {
     for (const s of stops.reverse()) await s().catch(() => undefined);
