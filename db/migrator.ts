@@ -6,6 +6,7 @@ import * as m0004 from '../titleReview/migrations/0004_title_review';
 import * as m0005 from '../platform/migrations/0005_inbox_index';
 import * as m0006 from '../nanxun/migrations/0006_claim_view';
 import * as m0085 from '../nanxun/migrations/0085_claim_view_trigger_filters';
+import * as m0086 from '../nanxun/migrations/0086_claim_view_read_columns';
 import * as m0007 from '../platform/migrations/0007_url_safe_task_ids';
 import * as m0015 from '../platform/orgs/migrations/0015_org_admin';
 import * as m0010 from '../platform/migrations/0010_sessions';
@@ -76,6 +77,7 @@ const migrations: Record<string, Migration> = {
   '0076_sealed_notification_body': m0076,
   '0080_link_sms_code': m0080,
   '0085_claim_view_trigger_filters': m0085,
+  '0086_claim_view_read_columns': m0086,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -1,9 +1,8 @@
 /**
- * GET /api/v1/nanxun/claims/:id in one statement (issue 23): the projection row (0006_claim_view) with the claim's
- * materials and the columns of its policy basis as subqueries of the same query — one round trip where the route
- * made three levels of them (the projection; then the materials beside the claim's edition; then the edition and
- * the tasks' policies). Editions come from the process's cache (nanxun/policy/claimBasis.ts). Without a projection
- * row (it should not happen) the route assembles the view live, as before.
+ * GET /api/v1/nanxun/claims/:id from one row (issue 23): the projection (0006_claim_view) keeps the claim's view, its
+ * materials and the columns of its policy basis (0086_claim_view_read_columns) — the route made three levels of
+ * round trips for them once, then one statement with two subqueries. Editions come from the process's cache
+ * (nanxun/policy/claimBasis.ts). Without a projection row (it should not happen) the route assembles the view live.
  */
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema';
@@ -21,40 +20,24 @@ export interface ClaimRead {
   basis: Awaited<ReturnType<typeof claimPolicyBasis>>;
 }
 
-/** the route's one statement (exported for tools/bench/profileClaimRead.ts) */
+/** the route's one statement: one row of the projection (exported for tools/bench/profileClaimRead.ts) */
 export function readClaimQuery(db: Kysely<Database>, idOrNo: string) {
   return db
     .selectFrom('claim_view as v')
     .select(['v.claim_id', 'v.applicant_id_number', 'v.applicant_user_id', 'v.employer_org_code', 'v.rereview_org_code', 'v.view'])
-    .select((eb) => [
-      // platform/materials/repository.ts materialsOf: the same rows in the same order
-      eb
-        .selectFrom('material as m')
-        .select(
-          sql<MaterialJson[] | null>`json_agg(json_build_object('id', m.id, 'kind', m.kind, 'file_name', m.file_name, 'content_type', m.content_type,
-            'size', m.size, 'attached_at', m.attached_at) order by m.attached_at, m.created_at, m.id)`.as('j'),
-        )
-        .where('m.subject_type', '=', 'nanxun_claim')
-        .whereRef('m.subject_id', '=', 'v.claim_id')
-        .as('materials'),
-      eb
-        .selectFrom('claim as c')
-        .select(
-          sql<{
-            kind: string;
-            level: string;
-            policy_edition_id: string | null;
-            task_policies: { id: string; policy: unknown }[] | null;
-          }>`json_build_object('kind', c.kind, 'level', c.level, 'policy_edition_id', c.policy_edition_id, 'task_policies',
-            (select json_agg(json_build_object('id', t.id, 'policy', t.policy)) from task t where t.workflow_id = c.workflow_id and t.policy is not null))`.as(
-            'j',
-          ),
-        )
-        .whereRef('c.id', '=', 'v.claim_id')
-        .as('basis'),
+    .select([
+      // kept by the projection's rebuild (0086_claim_view_read_columns), the claim's materials as
+      // platform/materials/repository.ts materialsOf orders them, and its policy basis
+      sql<MaterialJson[] | null>`v.materials`.as('materials'),
+      sql<{ kind: string; level: string; policy_edition_id: string | null; task_policies: { id: string; policy: unknown }[] | null } | null>`v.basis`.as(
+        'basis',
+      ),
     ])
-    .where((eb) => eb.or([eb('v.claim_id', '=', idOrNo), eb('v.application_no', '=', idOrNo)]));
+    .where(CLAIM_ID.test(idOrNo) ? 'v.claim_id' : 'v.application_no', '=', idOrNo);
 }
+
+/** a claim's id (a UUID) as against its application number (NX-…): one index to look in, not both */
+const CLAIM_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function readClaim(db: Kysely<Database>, idOrNo: string): Promise<ClaimRead | undefined> {
   const row = await readClaimQuery(db, idOrNo).executeTakeFirst();

@@ -16,6 +16,8 @@ import { claimPolicyBasis, withPolicyBasis } from '../policy/claimBasis';
 import { liveClaimView, presentClaimView, calendarFor, type StoredClaimView } from '../claimView';
 import * as m0006 from '../migrations/0006_claim_view';
 import * as m0085 from '../migrations/0085_claim_view_trigger_filters';
+import * as m0086 from '../migrations/0086_claim_view_read_columns';
+import { readClaim } from '../claimRead';
 import { withClaimMaterials } from '../../test/helpers/materials';
 import { listMaterials } from '../../platform/materials/useCases';
 import { installTimelineDetails } from '../../platform/materials/migrations/0025_materials';
@@ -59,6 +61,10 @@ async function bothViews(claimId: string): Promise<{ projected: StoredClaimView;
       const { claim_id, application_no, view: _view, ...access } = row!;
       expect({ id: claim_id, ...access }).toEqual(live!.access);
       expect(application_no).toBe(live!.view.applicationNo);
+      // the materials and the policy basis the route reads beside the view (0086) are the live ones too
+      const read = await readClaim(trx, claimId);
+      expect(read!.materials).toEqual(await listMaterials(trx, 'nanxun_claim', claimId));
+      expect(read!.basis).toEqual(await claimPolicyBasis(trx, claimId));
       return { projected: row!.view as StoredClaimView, live: live!.view };
     });
 }
@@ -299,6 +305,7 @@ test('the projection equals the live view after every stage of a shortage-talent
 test('the migration fills the projection of claims that already exist', async () => {
   const ids = (await tdb.db.selectFrom('claim').select('id').execute()).map((r) => r.id);
   expect(ids.length).toBeGreaterThan(0);
+  await m0086.down(tdb.db); // no materials and basis columns, no material triggers
   await m0085.down(tdb.db); // the triggers as 0006 made them, so that its down finds them
   await m0006.down(tdb.db);
   expect((await sql<{ n: number }>`select count(*)::int as n from information_schema.tables where table_name = 'claim_view'`.execute(tdb.db)).rows[0]!.n).toBe(
@@ -309,6 +316,7 @@ test('the migration fills the projection of claims that already exist', async ()
   // 0025_materials extends the timeline details (the materials each decision saw) and rebuilds the projections
   await installTimelineDetails(tdb.db);
   await encryptClaimView(tdb.db); // 0021: the projection carries the ciphertexts
+  await m0086.up(tdb.db); // the materials and the policy basis kept beside the view (issue 23)
   for (const id of ids) {
     const { projected, live } = await bothViews(id);
     expect(projected).toEqual(live);
