@@ -12,7 +12,10 @@ const ROOT = path.resolve(__dirname, '..', '..');
 function hookInstalled(env: Record<string, string>): boolean {
   const out = execFileSync(
     process.execPath,
-    ['-e', "const { globalHandlers } = require('@temporalio/worker/lib/workflow/vm-shared'); globalHandlers.install(); console.log(globalHandlers.promiseHookInstalled)"],
+    [
+      '-e',
+      "const { globalHandlers } = require('@temporalio/worker/lib/workflow/vm-shared'); globalHandlers.install(); console.log(globalHandlers.promiseHookInstalled)",
+    ],
     { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8' },
   );
   return out.trim() === 'true';

@@ -121,7 +121,13 @@ async function main() {
     await seedReferenceData(db);
     await seedDemoAccounts(db);
     // the re-reviewing town pays every pipeline claim (up to ~150 of 1,000–3,000 yuan): more than a demo budget holds
-    await setFundBudget(db, { orgCode: 'NX-T-NXZ', year: Number(shanghaiDate(new Date()).slice(0, 4)), budgetYuan: 100_000_000, setBy: 'bench', at: new Date() });
+    await setFundBudget(db, {
+      orgCode: 'NX-T-NXZ',
+      year: Number(shanghaiDate(new Date()).slice(0, 4)),
+      budgetYuan: 100_000_000,
+      setBy: 'bench',
+      at: new Date(),
+    });
     const nc = await NativeConnection.connect({ address: temporalAddress });
     const connection = await Connection.connect({ address: temporalAddress });
     stops.unshift(
@@ -351,7 +357,16 @@ async function main() {
     results.orgImport = await benchOrgImport({ base, token: await tokenOf('admin'), n: N.orgImport, say });
 
     // ---- 5. the yearly release of 10,000 due instalments ------------------------------------------------
-    const rel = await benchRelease({ db, databaseUrl: pg.url, dir, port: await freePort(), n: N.release, say, temporalAddress: cluster?.temporal.address, workers: cluster ? 2 : 1 });
+    const rel = await benchRelease({
+      db,
+      databaseUrl: pg.url,
+      dir,
+      port: await freePort(),
+      n: N.release,
+      say,
+      temporalAddress: cluster?.temporal.address,
+      workers: cluster ? 2 : 1,
+    });
     results.release = {
       ...rel,
       value: rel.seconds,

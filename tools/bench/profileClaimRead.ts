@@ -283,7 +283,7 @@ async function main() {
     const hasView = await sql<{ n: number }>`select count(*)::int as n from information_schema.tables where table_name = 'claim_view'`.execute(db);
     if (hasView.rows[0]!.n) {
       us['projectedClaimView: one row of claim_view (after 0006)'] = await micro(2000, () => projectedClaimView(db, id));
-      us['readClaim: the route\'s one statement (view, materials, basis)'] = await micro(2000, () => readClaim(db, id));
+      us["readClaim: the route's one statement (view, materials, basis)"] = await micro(2000, () => readClaim(db, id));
       const compiled = readClaimQuery(db, id).compile();
       us['the same statement, raw (no Kysely, no PII plugin)'] = await micro(2000, () => pool.query(compiled.sql, compiled.parameters as unknown[]));
     }

@@ -241,7 +241,9 @@ export async function benchRelease(opts: {
     say(
       `release: ${result.opened} instalments released (all signalled after ${signalledSeconds.toFixed(1)} s), all ${n} unit verifications open after ${seconds.toFixed(1)} s`,
     );
-    say(`worker memory (${workers.length} process${workers.length > 1 ? 'es' : ''}): RSS ${memory.idleMb} MB idle, ${memory.waitingMb} MB with ${n} workflows waiting, ${memory.openMb} MB with ${n} open tasks`);
+    say(
+      `worker memory (${workers.length} process${workers.length > 1 ? 'es' : ''}): RSS ${memory.idleMb} MB idle, ${memory.waitingMb} MB with ${n} workflows waiting, ${memory.openMb} MB with ${n} open tasks`,
+    );
     return {
       instalments: n,
       released: result.opened,

@@ -159,7 +159,12 @@ test('the warning comes at its instant, the escalation after the due instant; ne
 
   // a week later nothing has been raised again, and the overdue task still takes its decision
   await env.sleep(7 * DAY);
-  expect(await w.decide(clerk, 'reject', { comment: '材料不全' })).toMatchObject({ status: 'reject', stage: 'done', openTaskIds: [], decided: { decision: 'reject' } });
+  expect(await w.decide(clerk, 'reject', { comment: '材料不全' })).toMatchObject({
+    status: 'reject',
+    stage: 'done',
+    openTaskIds: [],
+    decided: { decision: 'reject' },
+  });
   expect(acts.markTaskWarned).toHaveBeenCalledTimes(1);
   expect(acts.markTaskOverdue).toHaveBeenCalledTimes(1);
   expect(acts.completeTask).toHaveBeenCalledTimes(1);
@@ -198,7 +203,12 @@ test('补正 stops the clock: no warning or escalation while the applicant is as
   await skipTo(Date.parse(second.warnAt) + HOUR);
   const warned = await eventually(async () => acts.markTaskWarned.mock.calls[0]?.[0], 'the warning of the resumed period');
   expect(warned.dueOn).toBe(second.dueOn);
-  expect(await w.decide(clerk, 'approve')).toMatchObject({ status: 'approved', stage: 'done', openTaskIds: [], decided: { decision: 'approve', comment: null } });
+  expect(await w.decide(clerk, 'approve')).toMatchObject({
+    status: 'approved',
+    stage: 'done',
+    openTaskIds: [],
+    decided: { decision: 'approve', comment: null },
+  });
   expect(acts.markTaskOverdue).not.toHaveBeenCalled();
 });
 
