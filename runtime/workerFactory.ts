@@ -23,9 +23,9 @@ function tracingOptions(prebuiltBundle: boolean): Partial<WorkerOptions> {
 }
 
 /**
- * Memory one cached workflow takes in the worker, as measured by `npm run bench` (the worker-memory row: about
- * 300 KB each with the SDK's shared V8 context, since every workflow holds its own instance of the bundle's
- * modules), rounded up.
+ * Memory one cached workflow takes in the worker, as measured by the release row at 10,000 workflows on the real
+ * server (docs/performance.md, 2026-12-08: 238 KB waiting, 288 KB with its task open, with the SDK's shared V8
+ * context, since every workflow holds its own instance of the bundle's modules), rounded up.
  */
 export const CACHED_WORKFLOW_KB = 320;
 
