@@ -10,7 +10,7 @@
  * - clerks (users of the task's organisation holding the task's role): a task arrived (task_arrived), its deadline
  *   warning fired (deadline_warning).
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema';
 import { domains, findSubjects } from '../plugins/registry';
 import { insertNotifications } from './outboxRepository';
@@ -56,7 +56,7 @@ function taskName(kind: string): string {
 
 /** The accounts a message goes to, each with whether it has a mobile to text: one query. */
 async function recipients(db: Db, to: Recipients): Promise<{ id: number; hasPhone: boolean }[]> {
-  let q = db.selectFrom('app_user').select(['id', sql<boolean>`phone is not null`.as('has_phone')]);
+  let q = db.selectFrom('app_user').select(['id', 'phone']);
   if ('userIds' in to) {
     const ids = [...new Set(to.userIds)];
     if (!ids.length) return [];
@@ -69,7 +69,8 @@ async function recipients(db: Db, to: Recipients): Promise<{ id: number; hasPhon
     const { orgCode, role } = to;
     q = q.where('org_code', '=', orgCode).where((eb) => eb(eb.val(role), '=', eb.fn.any('roles')));
   }
-  return (await q.execute()).map((r) => ({ id: r.id, hasPhone: r.has_phone }));
+  // an empty number is no mobile either (the phone is decrypted to tell)
+  return (await q.execute()).map((r) => ({ id: r.id, hasPhone: !!r.phone }));
 }
 
 async function recipientIds(db: Db, to: Recipients): Promise<number[]> {
