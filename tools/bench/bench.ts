@@ -13,7 +13,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
-import express from 'express';
 import pino from 'pino';
 import { sql } from 'kysely';
 import { Client, Connection } from '@temporalio/client';
@@ -40,6 +39,8 @@ import { retryingPoster } from './retryingPoster';
 import { report } from './report';
 import { measureCeiling } from './ceiling';
 import { pool } from './pool';
+import { engineOf } from './engine';
+import { claimReadRow } from './claimReadRow';
 import { setFundBudget } from '../../nanxun/repositories/funds';
 import { dataConverter } from '../../platform/crypto/payloadCodec';
 
@@ -56,10 +57,7 @@ const N = SHORT
       release: Number(process.env.BENCH_RELEASE_N ?? 10_000),
     };
 const CONCURRENCY = 24;
-const argEngine = process.argv.indexOf('--engine');
-const ENGINE_ARG = (argEngine >= 0 ? process.argv[argEngine + 1] : process.env.BENCH_ENGINE) ?? 'dev';
-if (ENGINE_ARG !== 'dev' && ENGINE_ARG !== 'server') throw new Error(`--engine must be dev or server, got ${ENGINE_ARG}`);
-const ENGINE: 'dev' | 'server' = ENGINE_ARG;
+const ENGINE = engineOf();
 /** the decision-latency row: sequential decisions timed one by one, and as many no-op Update round trips */
 const DECISIONS = SHORT ? 40 : 200;
 const BENCH_SECRET = 'bench-secret-0123456789abcdef0123456789';
@@ -282,42 +280,11 @@ async function main() {
     results.retried404 = poster.retried404;
     say(`decision: p50 ${round(pct(decisionMs, 50))} ms vs a no-op Update ${round(pct(noopMs, 50))} ms`);
 
-    // ---- 3. claim read vs a bare route ---------------------------------------------------------------
-    const bare = express();
-    bare.get('/bare/claims/:id', async (req, res) => {
-      res.json(await db.selectFrom('claim').selectAll().where('id', '=', req.params.id).executeTakeFirst());
-    });
-    const barePort = await freePort();
-    const bareServer = http.createServer(bare);
-    await new Promise<void>((r) => bareServer.listen(barePort, '127.0.0.1', () => r()));
-    stops.unshift(
-      () =>
-        new Promise((r) => {
-          bareServer.closeAllConnections();
-          bareServer.close(() => r(undefined));
-        }),
-    );
-    const claimId = warmIds[0]!;
-    const ownerToken = applicantTokens[Math.floor(N.pipeline / 3)]!;
-    const readUrl = `${base}/api/v1/nanxun/claims/${claimId}`;
-    const bareUrl = `http://127.0.0.1:${barePort}/bare/claims/${claimId}`;
-    await timed(readUrl, { authorization: `Bearer ${ownerToken}` }, 50);
-    await timed(bareUrl, {}, 50);
-    // alternating, one of each in turn: a burst of other load on the machine falls on both routes alike
-    const claimMs: number[] = [];
-    const bareMs: number[] = [];
-    for (let i = 0; i < N.reads; i++) {
-      claimMs.push(...(await timed(readUrl, { authorization: `Bearer ${ownerToken}` }, 1)));
-      bareMs.push(...(await timed(bareUrl, {}, 1)));
-    }
-    results.claimRead = {
-      claim: { p50: round(pct(claimMs, 50)), p99: round(pct(claimMs, 99)) },
-      bare: { p50: round(pct(bareMs, 50)), p99: round(pct(bareMs, 99)) },
-      ratioP50: round(pct(claimMs, 50) / pct(bareMs, 50)),
-      ratioP99: round(pct(claimMs, 99) / pct(bareMs, 99)),
-      requests: N.reads,
-    };
-    say(`claim read: p50 ${round(pct(claimMs, 50))} ms vs bare ${round(pct(bareMs, 50))} ms`);
+    // ---- 3. claim read vs a bare route (tools/bench/claimReadRow.ts) -------------------------------------
+    const reads = await claimReadRow({ db, base, claimId: warmIds[0]!, token: applicantTokens[Math.floor(N.pipeline / 3)]!, n: N.reads });
+    stops.unshift(reads.stop);
+    results.claimRead = reads.result;
+    say(`claim read: p50 ${reads.result.claim.p50} ms vs bare ${reads.result.bare.p50} ms`);
 
     // ---- 4. the task inbox with 100,000 tasks stored --------------------------------------------------
     say(`inbox: storing ${N.inboxTasks} tasks`);

@@ -40,7 +40,7 @@ import { shanghaiDate, addDays } from '../../platform/calendar/workdays';
 import { uploadClaimMaterials } from '../../nanxun/materialsClient';
 import { makeIdNumber } from '../../platform/identity/idNumber';
 import { measureCeiling } from './ceiling';
-import { freeTemporalPorts, startTemporalServer } from '../temporalServerProcess';
+import { engineOf, startBenchTemporalServer } from './engine';
 import { pct } from './timing';
 import { dataConverter } from '../../platform/crypto/payloadCodec';
 
@@ -49,9 +49,7 @@ const SECRET = 'bench-secret-0123456789abcdef0123456789';
 const say = (m: string) => console.log(`[profile] ${m}`);
 const r2 = (x: number) => Math.round(x * 100) / 100;
 const EventType = temporal.api.enums.v1.EventType;
-const engineArg = process.argv.indexOf('--engine');
-const ENGINE = engineArg >= 0 ? process.argv[engineArg + 1] : 'dev';
-if (ENGINE !== 'dev' && ENGINE !== 'server') throw new Error(`--engine must be dev or server, got ${ENGINE}`);
+const ENGINE = engineOf();
 
 async function main() {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -61,15 +59,7 @@ async function main() {
   const dev =
     ENGINE === 'dev'
       ? await startTemporalDevServer({ dataDir: path.join(dir, 'temporal'), port: await freePort(), uiPort: null, namespace: 'default' })
-      : await startTemporalServer({
-          dataDir: path.join(dir, 'temporal'),
-          postgresUrl: pg.url,
-          ports: await freeTemporalPorts(),
-          historyShards: 4,
-          namespace: 'default',
-          retentionDays: 1,
-          log: (m) => say(`  ${m}`),
-        });
+      : await startBenchTemporalServer(dir, pg.url, say);
   say(`engine: ${ENGINE} at ${dev.address}`);
   const db = createDb(pg.url, { max: 20 });
   let server: http.Server | null = null;

@@ -18,14 +18,13 @@ import { freePort } from '../ports';
 import { createDb } from '../../db/connection';
 import { migrateToLatest } from '../../db/migrator';
 import { seedDemoAccounts, seedReferenceData } from '../../db/seed';
-import { freeTemporalPorts, startTemporalServer } from '../temporalServerProcess';
+import { engineOf, startBenchTemporalServer } from './engine';
 import { benchRelease } from './releaseFixture';
 
 async function main() {
   const args = process.argv.slice(2);
+  const engine = engineOf(args);
   const e = args.indexOf('--engine');
-  const engine = e >= 0 ? args[e + 1] : (process.env.BENCH_ENGINE ?? 'dev');
-  if (engine !== 'dev' && engine !== 'server') throw new Error(`--engine must be dev or server, got ${engine}`);
   const n = Number(args.filter((a, i) => !a.startsWith('--') && (e < 0 || i !== e + 1))[0] ?? 2000);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zj-bench-release-'));
   fs.chmodSync(dir, 0o755);
@@ -38,15 +37,7 @@ async function main() {
     let temporalAddress: string | undefined;
     if (engine === 'server') {
       say('starting the real Temporal server (PostgreSQL persistence and visibility, 4 history shards)…');
-      const server = await startTemporalServer({
-        dataDir: path.join(dir, 'temporal'),
-        postgresUrl: pg.url,
-        ports: await freeTemporalPorts(),
-        historyShards: 4,
-        namespace: 'default',
-        retentionDays: 1,
-        log: (m) => say(`  ${m}`),
-      });
+      const server = await startBenchTemporalServer(dir, pg.url, say);
       stops.push(server.stop);
       temporalAddress = server.address;
       say(`Temporal server v${server.binaries.version} at ${server.address}`);
